@@ -1,0 +1,165 @@
+# spmk build: the UEFI loader, the SP firmware stage, the kernel, the ESP image, host tests,
+# fuzz targets and benchmarks. `make` builds build/spmk.img and build/spfw.efi.
+# `make run` boots in QEMU, `make test` runs every test, `make bench` prints figures.
+
+BUILD      := build
+CC         := gcc
+HOSTCC     := gcc
+FUZZCC     := clang
+LD         := ld
+NASM       := nasm
+OBJCOPY    := objcopy
+PYTEST     := pytest-3
+
+WARN       := -Wall -Wextra -Werror
+COMMON     := -std=gnu11 -I. -g -O2 $(WARN)
+
+# ---------------------------------------------------------------- kernel
+KERNEL_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
+	-mno-mmx -mno-sse -mno-sse2 -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -nostdlib -fno-builtin -DSPMK_KERNEL
+KERNEL_LDFLAGS := -static -no-pie -z max-page-size=0x1000 -T linker.ld
+
+# Pure modules: compiled for the kernel and for the host.
+PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) \
+	kernel/cmdline.c kernel/boot_info.c kernel/shell_parse.c
+PURE_SRCS := $(filter-out lib/string.c,$(sort $(wildcard $(PURE_SRCS))))
+# The loader's pure parts are tested on the host too.
+HOST_SRCS := $(PURE_SRCS) $(sort $(wildcard boot/elf_check.c boot/sp_ranges.c))
+KERNEL_C  := $(sort $(filter-out kernel/cmdline.c kernel/boot_info.c kernel/shell_parse.c,$(wildcard kernel/*.c)))
+KERNEL_ASM := $(wildcard kernel/*.asm)
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C) $(PURE_SRCS) lib/string.c) \
+	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM))
+
+# ---------------------------------------------------------------- loader (GNU-EFI)
+EFI_CFLAGS := -std=gnu11 -I. -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI \
+	-fpic -fshort-wchar -ffreestanding -fno-stack-protector -fno-stack-check \
+	-fno-strict-aliasing -mno-red-zone -maccumulate-outgoing-args -O2 $(WARN) -DSPMK_EFI
+EFI_LDFLAGS := -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds -shared -Bsymbolic -L/usr/lib \
+	/usr/lib/crt0-efi-x86_64.o
+EFI_LIBS := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
+EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
+	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
+LOADER_SRCS := boot/loader.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c
+SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c
+LOADER_SRCS := $(sort $(wildcard $(LOADER_SRCS)))
+SPFW_SRCS   := $(sort $(wildcard $(SPFW_SRCS)))
+
+# ---------------------------------------------------------------- host tests and fuzzing
+SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := $(COMMON) -O1 $(SAN) -DSPMK_HOST
+HOST_OBJS  := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS))
+HOST_LIB   := $(BUILD)/host/libspmk.a
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_FLAGS := -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined -DSPMK_HOST -DSPMK_FUZZ
+ASL_SRCS   := $(wildcard tests/data/*.asl)
+AML_FILES  := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(ASL_SRCS))
+BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+BENCH_CFLAGS := $(COMMON) -O2 -DSPMK_HOST -DNDEBUG
+
+IMG := $(BUILD)/spmk.img
+
+.DELETE_ON_ERROR:
+
+.PHONY: all kernel loader image run debug test unit fuzz bench deps clean host-tests fixtures
+all: image $(BUILD)/spfw.efi
+
+deps:
+	@bash tools/deps.sh
+
+# ---- kernel
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/k/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -o $@ $<
+# Two links: the first gives symbol addresses for the backtrace table (.ksyms, placed last).
+$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJS) linker.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+$(BUILD)/k/ksyms_gen.c: $(BUILD)/kernel.pass1.elf tools/gensyms.sh
+	bash tools/gensyms.sh $< $@
+$(BUILD)/k/ksyms_gen.o: $(BUILD)/k/ksyms_gen.c
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/k/ksyms_gen.o linker.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/k/ksyms_gen.o
+	@nm $(BUILD)/kernel.pass1.elf | grep -v -e ksyms -e __kernel_end | sort > $(BUILD)/k/syms1.txt
+	@nm $@ | grep -v -e ksyms -e __kernel_end | sort > $(BUILD)/k/syms2.txt
+	@cmp -s $(BUILD)/k/syms1.txt $(BUILD)/k/syms2.txt || { echo "ksyms moved symbols"; exit 1; }
+kernel: $(BUILD)/kernel.elf
+
+# ---- loader and SP firmware stage
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/loader.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_SRCS))
+	$(LD) $(EFI_LDFLAGS) $^ -o $@ $(EFI_LIBS)
+$(BUILD)/spfw.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(SPFW_SRCS))
+	$(LD) $(EFI_LDFLAGS) $^ -o $@ $(EFI_LIBS)
+$(BUILD)/BOOTX64.EFI: $(BUILD)/loader.so
+	$(OBJCOPY) $(EFI_SECTIONS) $< $@
+$(BUILD)/spfw.efi: $(BUILD)/spfw.so
+	$(OBJCOPY) $(EFI_SECTIONS) $< $@
+loader: $(BUILD)/BOOTX64.EFI
+
+# ---- ESP image: loader, kernel, empty command line
+$(IMG): $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf tools/mkimage.sh
+	bash tools/mkimage.sh $@ $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf
+image: $(IMG)
+
+run: deps all
+	bash tools/run.sh
+
+debug: deps all
+	bash tools/run.sh --debug
+
+# ---- host side
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+$(HOST_LIB): $(HOST_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(HOST_SRCS)
+BENCH_EXTRA := $(filter-out $(BENCH_SRCS),$(wildcard tests/bench/*.c))
+$(BUILD)/bench/%: tests/bench/%.c $(HOST_SRCS) $(BENCH_EXTRA)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(BENCH_CFLAGS) -Itests/bench -o $@ $< $(BENCH_EXTRA) $(HOST_SRCS) -lm
+$(BUILD)/data/%.aml: tests/data/%.asl
+	@mkdir -p $(dir $@)
+	iasl -p $(basename $@) $< >/dev/null
+
+fixtures: $(AML_FILES)
+host-tests: $(UNIT_BINS) $(AML_FILES)
+fuzz-bins: $(FUZZ_BINS)
+
+# `make test`: host unit tests, short fuzz runs, QEMU scenarios; one summary line at the end.
+test: deps
+	$(MAKE) all host-tests fuzz-bins
+	bash tools/run-tests.sh
+
+unit: host-tests
+	bash tools/run-tests.sh --unit-only
+
+# `make fuzz`: each target for FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-bins
+	bash tools/fuzz.sh $(FUZZ_SECONDS)
+
+bench: deps $(BENCH_BINS) all
+	bash tools/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

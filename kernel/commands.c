@@ -1,0 +1,58 @@
+/* commands.c - the shell's command table and the small general commands. */
+#include "kernel/kernel.h"
+#include "kernel/power.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "lib/kstring.h"
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (const struct shell_cmd *c = shell_commands; c->name; c++)
+		kprintf("  %-44s %s\n", c->usage, c->help);
+	return 0;
+}
+
+static int cmd_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		kprintf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	kprintf("\n");
+	return 0;
+}
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return shell_usage("poweroff");
+	power_off();
+}
+
+static int cmd_reboot(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return shell_usage("reboot");
+	power_reboot();
+}
+
+static int cmd_taint(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return shell_usage("taint");
+	kprintf("taint: 0x%x%s%s\n", K.taint, K.taint & TAINT_FIRMWARE_BUG ? " firmware-bug" : "",
+		K.taint & TAINT_FAULT ? " fault" : "");
+	return 0;
+}
+
+const struct shell_cmd shell_commands[] = {
+	{ "help", "help", "list commands", cmd_help },
+	{ "echo", "echo [WORD...]", "print the words", cmd_echo },
+	{ "taint", "taint", "show the kernel taint flags", cmd_taint },
+	{ "poweroff", "poweroff", "power the machine off (ACPI S5)", cmd_poweroff },
+	{ "reboot", "reboot", "reset the machine", cmd_reboot },
+	{ 0, 0, 0, 0 },
+};

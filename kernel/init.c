@@ -1,0 +1,6 @@
+/* init.c - subsystem bring-up order. */
+#include "kernel/init.h"
+
+void init_subsystems(void)
+{
+}

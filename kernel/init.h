@@ -1,0 +1,7 @@
+/* init.h - bringing up the subsystems in order, after the console and CPU tables. */
+#ifndef SPMK_KERNEL_INIT_H
+#define SPMK_KERNEL_INIT_H
+
+void init_subsystems(void);
+
+#endif

@@ -1,0 +1,31 @@
+/* kernel.h - the kernel's state after boot: one structure, filled in by kmain in order.
+ *
+ * Each subsystem keeps its own state in a struct the kernel owns here, so there is exactly one
+ * place to look for "what does the kernel know" and host tests never depend on it. */
+#ifndef SPMK_KERNEL_KERNEL_H
+#define SPMK_KERNEL_KERNEL_H
+
+#include <stdint.h>
+
+#include "boot/boot_info.h"
+#include "kernel/cmdline.h"
+
+enum taint_flag {
+	TAINT_FIRMWARE_BUG = 1u << 0, /* firmware described memory inconsistently (Linux 'I') */
+	TAINT_FAULT = 1u << 1,        /* a command faulted and was abandoned */
+};
+
+struct kernel {
+	const struct boot_info *bi;
+	struct cmdline cmdline;
+	uint32_t taint;
+	uint64_t tsc_entry; /* TSC at kmain */
+};
+
+extern struct kernel K;
+
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)(DIRECT_MAP_BASE + pa); }
+
+void taint_set(uint32_t flag, const char *why);
+
+#endif

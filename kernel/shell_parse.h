@@ -1,0 +1,23 @@
+/* shell_parse.h - splitting shell input: a script into commands, a command into words.
+ *
+ * Commands are separated by ';' or newlines; words by blanks. Single or double quotes group
+ * blanks and separators and are removed. Parsing writes into a caller buffer: no allocation. */
+#ifndef SPMK_KERNEL_SHELL_PARSE_H
+#define SPMK_KERNEL_SHELL_PARSE_H
+
+#include <stddef.h>
+
+#include "lib/status.h"
+
+#define SHELL_MAX_ARGS 16
+
+/* Copies the next command of *script (up to an unquoted ';' or newline) into buf and advances
+ * *script past the separator. Returns ST_NOTFOUND at the end, ST_RANGE when the command does
+ * not fit in buf (it is skipped). Empty commands are skipped. */
+status_t shell_next_command(const char **script, char *buf, size_t size);
+
+/* Splits line (modified in place) into argv. ST_RANGE with more than SHELL_MAX_ARGS words,
+ * ST_INVALID with an unterminated quote. */
+status_t shell_split(char *line, int *argc, char *argv[SHELL_MAX_ARGS]);
+
+#endif

@@ -1,0 +1,44 @@
+/* out.c - formatting front end of struct out (see out.h). */
+#include "lib/out.h"
+
+#include "lib/fmt.h"
+
+#define OUT_LINE_MAX 512
+
+void out_write(struct out *o, const char *s, size_t n)
+{
+	if (o && o->write && n)
+		o->write(o->ctx, LOG_PLAIN, s, n);
+}
+
+void out_vprintf(struct out *o, const char *fmt, va_list ap)
+{
+	char buf[OUT_LINE_MAX];
+	if (!o || !o->write)
+		return;
+	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+	if (len)
+		o->write(o->ctx, LOG_PLAIN, buf, len);
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vprintf(o, fmt, ap);
+	va_end(ap);
+}
+
+void out_log(struct out *o, int level, const char *fmt, ...)
+{
+	char buf[OUT_LINE_MAX];
+	if (!o || !o->write)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+	o->write(o->ctx, level, buf, len);
+}

@@ -1,0 +1,184 @@
+/* memmap.h - the UEFI memory map, validated and normalised into typed physical ranges.
+ *
+ * Input: the raw map exactly as GetMemoryMap() returned it (UEFI 2.10 §7.2), a byte buffer of
+ * raw_size bytes holding raw_size / desc_size descriptors. desc_size may be larger than the
+ * 40-byte struct efi_mem_desc (48 on OVMF): descriptors are always stepped by desc_size.
+ *
+ * Output: struct memmap, owned by the caller, holding at most MEMMAP_MAX_RANGES ranges with
+ * these invariants (memmap_check() verifies them):
+ *   - half-open [base, end), base < end, both multiples of 4 KiB;
+ *   - sorted by base, pairwise disjoint;
+ *   - two neighbours that touch never have the same kind and the same merge attributes
+ *     (attr & MEMMAP_ATTR_MERGE_MASK): such neighbours are merged into one range.
+ *
+ * Algorithm (memmap_normalize), descriptor by descriptor in input order:
+ *   1. end = start + pages * 4 KiB; a zero-length descriptor is dropped; one that would wrap
+ *      2^64 is clipped to MEMMAP_ADDR_LIMIT (the last 4 KiB page cannot be described).
+ *   2. overrides: efi_fake_mem= splits conventional descriptors and ORs the attribute in.
+ *   3. classify (table below); efi=nosoftreserve clears EFI_MEMORY_SP before this step.
+ *   4. page alignment: MEM_USABLE and MEM_SP shrink to whole pages (base up, end down), so no
+ *      partial page is handed out; every other kind grows to whole pages (base down, end up),
+ *      so a partially reserved page is never used. An empty result is dropped.
+ *   5. insert into the sorted set: where the new range overlaps an existing one, the kind
+ *      with the higher precedence (below) keeps the overlap; on a tie the existing range
+ *      keeps it. Every overlap is logged with both ranges and the winner.
+ * Every change to the input is logged to the caller's struct out with its numbers.
+ *
+ * Classification (UEFI type -> kind):
+ *   LoaderCode/Data, BootServicesCode/Data, Conventional   -> MEM_USABLE,
+ *                                                  or MEM_SP with EFI_MEMORY_SP (0x40000)
+ *   RuntimeServicesCode/Data, Reserved, PalCode, Unaccepted -> MEM_RESERVED
+ *   ACPIReclaim -> MEM_ACPI_RECLAIM      ACPIMemoryNVS -> MEM_ACPI_NVS
+ *   MemoryMappedIO, MemoryMappedIOPortSpace -> MEM_MMIO
+ *   PersistentMemory -> MEM_PERSISTENT   UnusableMemory -> MEM_UNUSABLE
+ *   SPMK_MEM_KERNEL / PAGETABLE / BOOTINFO (boot/boot_info.h) -> MEM_KERNEL / MEM_PAGETABLE /
+ *       MEM_BOOTINFO (RAM the loader gave the kernel; the SP attribute is ignored on them)
+ *   any other type -> MEM_RESERVED, with a notice.
+ *
+ * Overlap precedence, highest first (mem_kind_precedence()):
+ *   UNUSABLE > RESERVED > MMIO > ACPI_NVS > ACPI_RECLAIM > PERSISTENT
+ *   > KERNEL > PAGETABLE > BOOTINFO > SP > USABLE
+ *
+ * The intermediate set after each descriptor must fit in MEMMAP_MAX_RANGES; otherwise
+ * memmap_normalize() fails with ST_NOMEM (the map is not truncated silently). */
+#ifndef SPMK_MM_MEMMAP_H
+#define SPMK_MM_MEMMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/out.h"
+#include "lib/status.h"
+#include "mm/fake_mem.h"
+
+/* UEFI memory types (EFI_MEMORY_TYPE, UEFI 2.10 §7.2.1). */
+enum efi_mem_type {
+	EFI_RESERVED_MEMORY = 0,
+	EFI_LOADER_CODE = 1,
+	EFI_LOADER_DATA = 2,
+	EFI_BOOT_SERVICES_CODE = 3,
+	EFI_BOOT_SERVICES_DATA = 4,
+	EFI_RUNTIME_SERVICES_CODE = 5,
+	EFI_RUNTIME_SERVICES_DATA = 6,
+	EFI_CONVENTIONAL_MEMORY = 7,
+	EFI_UNUSABLE_MEMORY = 8,
+	EFI_ACPI_RECLAIM_MEMORY = 9,
+	EFI_ACPI_MEMORY_NVS = 10,
+	EFI_MEMORY_MAPPED_IO = 11,
+	EFI_MEMORY_MAPPED_IO_PORT_SPACE = 12,
+	EFI_PAL_CODE = 13,
+	EFI_PERSISTENT_MEMORY = 14,
+	EFI_UNACCEPTED_MEMORY = 15,
+};
+
+/* UEFI memory attributes (UEFI 2.10 §7.2.3, GetMemoryMap()). */
+#define EFI_MEMORY_UC 0x1ull
+#define EFI_MEMORY_WC 0x2ull
+#define EFI_MEMORY_WT 0x4ull
+#define EFI_MEMORY_WB 0x8ull
+#define EFI_MEMORY_UCE 0x10ull
+#define EFI_MEMORY_WP 0x1000ull
+#define EFI_MEMORY_RP 0x2000ull
+#define EFI_MEMORY_XP 0x4000ull
+#define EFI_MEMORY_NV 0x8000ull
+#define EFI_MEMORY_MORE_RELIABLE 0x10000ull
+#define EFI_MEMORY_RO 0x20000ull
+#define EFI_MEMORY_SP 0x40000ull
+#define EFI_MEMORY_CPU_CRYPTO 0x80000ull
+#define EFI_MEMORY_RUNTIME 0x8000000000000000ull
+
+/* Attributes that keep two touching ranges of the same kind apart. */
+#define MEMMAP_ATTR_MERGE_MASK \
+	(EFI_MEMORY_SP | EFI_MEMORY_MORE_RELIABLE | EFI_MEMORY_NV | EFI_MEMORY_RUNTIME)
+
+/* EFI_MEMORY_DESCRIPTOR (UEFI 2.10 §7.2.3), the 40 bytes every version has. */
+struct efi_mem_desc {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t phys_start;
+	uint64_t virt_start;
+	uint64_t num_pages; /* 4 KiB pages */
+	uint64_t attribute;
+};
+_Static_assert(sizeof(struct efi_mem_desc) == 40, "EFI_MEMORY_DESCRIPTOR is 40 bytes");
+
+#define EFI_PAGE_SHIFT 12
+#define MEMMAP_DESC_MIN 40u
+#define MEMMAP_DESC_MAX 4096u /* a sanity bound on desc_size */
+#define MEMMAP_MAX_RANGES 512
+#define MEMMAP_ADDR_LIMIT 0xfffffffffffff000ull /* highest representable end */
+
+enum mem_kind {
+	MEM_USABLE,       /* RAM for the page allocator */
+	MEM_SP,           /* specific-purpose RAM (EFI_MEMORY_SP): for dax, not the allocator */
+	MEM_ACPI_RECLAIM, /* ACPI tables; RAM once they are parsed */
+	MEM_ACPI_NVS,     /* firmware-owned across sleep */
+	MEM_RESERVED,     /* firmware/runtime/unknown: never touched */
+	MEM_MMIO,         /* device registers */
+	MEM_PERSISTENT,   /* persistent memory */
+	MEM_UNUSABLE,     /* memory with detected errors */
+	MEM_KERNEL,       /* the kernel image (loader type SPMK_MEM_KERNEL) */
+	MEM_PAGETABLE,    /* the loader's page tables (SPMK_MEM_PAGETABLE) */
+	MEM_BOOTINFO,     /* struct boot_info and the map buffer (SPMK_MEM_BOOTINFO) */
+	MEM_KIND_COUNT
+};
+
+struct mem_range {
+	uint64_t base, end;  /* [base, end), 4 KiB aligned */
+	enum mem_kind kind;
+	uint32_t efi_type;   /* UEFI type of the lowest descriptor merged into this range */
+	uint64_t attr;       /* its attributes (SP cleared under efi=nosoftreserve) */
+};
+
+/* What the normaliser changed, for tests and the boot log summary. */
+struct memmap_stats {
+	uint32_t descs;     /* descriptors read */
+	uint32_t zero;      /* zero-length descriptors dropped */
+	uint32_t wrapped;   /* descriptors clipped at MEMMAP_ADDR_LIMIT */
+	uint32_t unaligned; /* descriptors rounded to 4 KiB */
+	uint32_t emptied;   /* descriptors dropped because rounding left nothing */
+	uint32_t overlaps;  /* overlaps resolved */
+	uint32_t unknown;   /* descriptors of unknown type */
+	uint32_t faked;     /* descriptor pieces efi_fake_mem changed */
+	uint64_t sp_ignored_pages; /* SP pages treated as RAM under efi=nosoftreserve */
+};
+
+struct memmap {
+	uint32_t count;
+	struct memmap_stats stats;
+	struct mem_range r[MEMMAP_MAX_RANGES];
+};
+
+/* Normalises the raw map (see the top of this file). opts may be NULL (no overrides).
+ * Errors (out is left holding count 0 except for ST_NOMEM, see below):
+ *   ST_INVALID  raw or out NULL, desc_size < 40, > MEMMAP_DESC_MAX or not a multiple of 8,
+ *               raw_size not a multiple of desc_size;
+ *   ST_NOMEM    more than MEMMAP_MAX_RANGES distinct ranges; out holds what was built from
+ *               the descriptors before the one that overflowed.
+ * Each error is logged at LOG_ERR with its numbers. */
+status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
+			  const struct memmap_opts *opts, struct memmap *out, struct out *log);
+
+/* Checks desc_size and raw_size as memmap_normalize() does; logs the reason. */
+status_t memmap_check_raw(size_t raw_size, uint32_t desc_size, struct out *log);
+
+/* Verifies the invariants of a normalised map; ST_INVALID with a logged reason if broken. */
+status_t memmap_check(const struct memmap *m, struct out *log);
+
+/* Higher value wins an overlap. */
+int mem_kind_precedence(enum mem_kind k);
+/* Short lower-case name ("usable", "sp", "acpi-reclaim", ...); "?" if out of range. */
+const char *mem_kind_name(enum mem_kind k);
+/* UEFI type name ("Conventional", "BootServicesData", ...); "Unknown" for others. */
+const char *efi_mem_type_name(uint32_t type);
+/* Total 4 KiB pages of one kind. */
+uint64_t memmap_pages_of(const struct memmap *m, enum mem_kind k);
+/* The normalised map, one line per range, then pages per kind. */
+void memmap_print(const struct memmap *m, struct out *o);
+/* The raw map exactly as received, one line per descriptor, then the line
+ * "memmap: N descriptors, P pages" (P = sum of NumberOfPages). A bad desc_size or raw_size is
+ * reported instead. */
+void memmap_print_raw(const void *raw, size_t raw_size, uint32_t desc_size, struct out *o);
+
+#endif
