@@ -40,8 +40,10 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds -shared -B
 EFI_LIBS := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
-LOADER_SRCS := boot/loader.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c
-SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c
+LOADER_SRCS := boot/loader.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c \
+	lib/fmt.c lib/out.c
+SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c \
+	lib/fmt.c lib/out.c lib/parse.c
 LOADER_SRCS := $(sort $(wildcard $(LOADER_SRCS)))
 SPFW_SRCS   := $(sort $(wildcard $(SPFW_SRCS)))
 
@@ -127,7 +129,7 @@ $(HOST_LIB): $(HOST_OBJS)
 	ar rcs $@ $^
 $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
+	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(HOST_SRCS)

@@ -51,8 +51,7 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "phdr size");
 
 static status_t elf_check_ident(const struct elf64_ehdr *eh, struct out *log)
 {
-	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
-	if (memcmp(eh->ident, magic, 4) != 0) {
+	if (eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' || eh->ident[3] != 'F') {
 		out_log(log, LOG_ERR, "elf: bad magic %02x %02x %02x %02x (want 7f 45 4c 46)",
 			eh->ident[0], eh->ident[1], eh->ident[2], eh->ident[3]);
 		return ST_INVALID;

@@ -10,8 +10,11 @@
 static int sp_token_len(const char *s)
 {
 	int n = 0;
-	while (n < 32 && ((s[n] >= '0' && s[n] <= '9') || ((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z')))
-		n++;
+	for (char c; n < 32 && (c = s[n]) != '\0'; n++) {
+		char l = (char)(c | 0x20);
+		if (!(c >= '0' && c <= '9') && !(l >= 'a' && l <= 'z'))
+			break;
+	}
 	return n;
 }
 

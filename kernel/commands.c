@@ -1,9 +1,11 @@
 /* commands.c - the shell's command table and the small general commands. */
+#include "kernel/commands.h"
 #include "kernel/kernel.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "lib/kstring.h"
+#include "lib/parse.h"
 
 static int cmd_help(int argc, char **argv)
 {
@@ -48,11 +50,25 @@ static int cmd_taint(int argc, char **argv)
 	return 0;
 }
 
+/* Deliberately faults, to show (and test) exception reports and recovery. */
+static int cmd_fault(int argc, char **argv)
+{
+	uint64_t addr;
+	if (argc != 3 || strcmp(argv[1], "read") != 0 || parse_u64(argv[2], &addr) != ST_OK)
+		return shell_usage("fault");
+	kprintf("fault: reading 0x%lx\n", (unsigned long)addr);
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)addr;
+	kprintf("fault: read 0x%02x (no fault)\n", *p);
+	return 0;
+}
+
 const struct shell_cmd shell_commands[] = {
 	{ "help", "help", "list commands", cmd_help },
 	{ "echo", "echo [WORD...]", "print the words", cmd_echo },
 	{ "taint", "taint", "show the kernel taint flags", cmd_taint },
 	{ "poweroff", "poweroff", "power the machine off (ACPI S5)", cmd_poweroff },
 	{ "reboot", "reboot", "reset the machine", cmd_reboot },
+	{ "memmap", "memmap [-n]", "the UEFI memory map as received (-n: normalised)", cmd_memmap },
+	{ "fault", "fault read ADDR", "read an address (shows exception reports)", cmd_fault },
 	{ 0, 0, 0, 0 },
 };

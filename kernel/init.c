@@ -1,6 +1,34 @@
-/* init.c - subsystem bring-up order. */
+/* init.c - subsystem bring-up, in dependency order:
+ *   1. memory map: options (efi_fake_mem=, efi=nosoftreserve), then normalisation. */
 #include "kernel/init.h"
+
+#include "kernel/kernel.h"
+#include "kernel/printk.h"
+#include "lib/kstring.h"
+
+static void init_memmap(void)
+{
+	const struct boot_info *bi = K.bi;
+	memmap_opts_init(&K.memmap_opts);
+	const char *fake = cmdline_get(&K.cmdline, "efi_fake_mem");
+	if (fake)
+		memmap_opts_parse_fake_mem(fake, &K.memmap_opts, &kout);
+	const char *efi = cmdline_get(&K.cmdline, "efi");
+	if (efi && strcmp(efi, "nosoftreserve") == 0)
+		K.memmap_opts.nosoftreserve = true;
+	else if (efi)
+		printk(LOG_WARN, "cmdline: efi=%s not understood (known: nosoftreserve)", efi);
+	status_t st = memmap_normalize(phys_to_virt(bi->memmap_phys), bi->memmap_size, bi->desc_size,
+				       &K.memmap_opts, &K.memmap, &kout);
+	if (st != ST_OK)
+		printk(LOG_ERR, "memmap: normalisation failed (%s)", status_str(st));
+	printk(LOG_INFO, "memmap: %u descriptors -> %u ranges; usable %lu MiB, SP %lu MiB",
+	       (unsigned)(bi->memmap_size / bi->desc_size), K.memmap.count,
+	       (unsigned long)(memmap_pages_of(&K.memmap, MEM_USABLE) >> 8),
+	       (unsigned long)(memmap_pages_of(&K.memmap, MEM_SP) >> 8));
+}
 
 void init_subsystems(void)
 {
+	init_memmap();
 }

@@ -9,6 +9,8 @@
 
 #include "boot/boot_info.h"
 #include "kernel/cmdline.h"
+#include "mm/fake_mem.h"
+#include "mm/memmap.h"
 
 enum taint_flag {
 	TAINT_FIRMWARE_BUG = 1u << 0, /* firmware described memory inconsistently (Linux 'I') */
@@ -20,6 +22,8 @@ struct kernel {
 	struct cmdline cmdline;
 	uint32_t taint;
 	uint64_t tsc_entry; /* TSC at kmain */
+	struct memmap_opts memmap_opts;
+	struct memmap memmap; /* normalised */
 };
 
 extern struct kernel K;

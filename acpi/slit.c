@@ -1,0 +1,64 @@
+/* slit.c - SLIT parser (see slit.h). */
+#include "acpi/slit.h"
+
+#include "acpi/bytes.h"
+#include "acpi/sdt.h"
+#include "lib/kstring.h"
+
+#define SLIT_MATRIX 44u
+
+static status_t slit_check_entries(const uint8_t *m, uint32_t n, struct out *log)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t j = 0; j < n; j++) {
+			uint8_t d = m[(size_t)i * n + j];
+			if ((i == j && d != SLIT_LOCAL) || (i != j && d <= SLIT_LOCAL)) {
+				out_log(log, LOG_ERR, "SLIT: entry [%u][%u] at offset 0x%zx is %u (%s); "
+					"table rejected", i, j, SLIT_MATRIX + (size_t)i * n + j, d,
+					i == j ? "local distance must be 10" : "remote distance must exceed 10");
+				return ST_INVALID;
+			}
+		}
+	}
+	return ST_OK;
+}
+
+status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struct out *log)
+{
+	uint32_t tlen;
+	uint8_t rev;
+	if (!out)
+		return ST_INVALID;
+	memset(out, 0, sizeof *out);
+	status_t st = acpi_sdt_check(tbl, len, "SLIT", log, &tlen, &rev);
+	if (st != ST_OK)
+		return st;
+	if (tlen < SLIT_MATRIX) {
+		out_log(log, LOG_ERR, "SLIT: length %u has no room for the locality count", tlen);
+		return ST_TRUNCATED;
+	}
+	uint64_t n = le64(tbl + 36), cells;
+	if (__builtin_mul_overflow(n, n, &cells)) {
+		out_log(log, LOG_ERR, "SLIT: locality count %llu squared overflows; table rejected",
+			(unsigned long long)n);
+		return ST_RANGE;
+	}
+	if (cells > tlen - SLIT_MATRIX) {
+		out_log(log, LOG_ERR, "SLIT: %llu localities need %llu matrix bytes at offset 0x%x, "
+			"table has %u; table rejected", (unsigned long long)n,
+			(unsigned long long)cells, SLIT_MATRIX, tlen - SLIT_MATRIX);
+		return ST_TRUNCATED;
+	}
+	if (n > SLIT_MAX) {
+		out_log(log, LOG_ERR, "SLIT: %llu localities exceed the supported %u; table rejected",
+			(unsigned long long)n, SLIT_MAX);
+		return ST_RANGE;
+	}
+	st = slit_check_entries(tbl + SLIT_MATRIX, (uint32_t)n, log);
+	if (st != ST_OK)
+		return st;
+	out->count = (uint32_t)n;
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(out->dist[i], tbl + SLIT_MATRIX + (size_t)i * n, n);
+	return ST_OK;
+}

@@ -1,0 +1,66 @@
+/* srat.h - System Resource Affinity Table parser (ACPI 6.5 §5.2.16).
+ *
+ * Records, in table order, every *enabled* processor local APIC (type 0), local x2APIC
+ * (type 2), memory affinity (type 1) and generic initiator affinity (type 5) structure.
+ * Disabled structures are skipped (QEMU pads its SRAT with a zero-filled, disabled memory
+ * entry). Other types (GICC, GIC ITS, generic port, future ones) are skipped with a notice.
+ * For SRAT revision < 2 only the low 8 bits of a proximity domain are meaningful (as Linux
+ * reads it); revision >= 2 uses all 32.
+ *
+ * pxm[] lists every proximity domain in order of first appearance (any enabled structure):
+ * this order becomes the NUMA node numbering.
+ *
+ * Invariants after ST_OK: memory ranges are non-empty, do not wrap and do not overlap.
+ * A malformed table (a structure shorter than its type's size, a length of 0 or running past
+ * the table, wrapping or overlapping ranges, more entries than the fixed maximums) is
+ * rejected whole: *out is left zeroed and one LOG_ERR line names the offset and numbers. */
+#ifndef SPMK_ACPI_SRAT_H
+#define SPMK_ACPI_SRAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/out.h"
+#include "lib/status.h"
+#include "lib/types.h"
+
+#define SRAT_MAX_CPUS 256
+#define SRAT_MAX_MEM 256
+#define SRAT_MAX_GI 64
+#define SRAT_MAX_PXM 64
+
+struct srat_cpu {
+	uint32_t pxm;
+	uint32_t apic_id;  /* xAPIC id (type 0) or x2APIC id (type 2) */
+	bool x2apic;
+};
+
+struct srat_mem {
+	uint32_t pxm;
+	struct range r;    /* [base, end) */
+	bool hotplug;
+	bool nonvolatile;
+};
+
+struct srat_gi {
+	uint32_t pxm;
+	uint8_t handle_type; /* 0: ACPI device handle, 1: PCI device handle */
+	uint8_t handle[16];
+};
+
+struct srat_info {
+	uint8_t revision;
+	uint32_t n_cpus, n_mem, n_gi, n_pxm;
+	struct srat_cpu cpus[SRAT_MAX_CPUS];
+	struct srat_mem mem[SRAT_MAX_MEM];
+	struct srat_gi gi[SRAT_MAX_GI];
+	uint32_t pxm[SRAT_MAX_PXM]; /* in order of first appearance */
+};
+
+/* Parses the SRAT in [tbl, tbl + len). Errors: ST_INVALID (signature, lengths, overlap),
+ * ST_TRUNCATED (table shorter than its header or its structures), ST_RANGE (a fixed maximum
+ * exceeded, a range wraps past 2^64). */
+status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struct out *log);
+
+#endif

@@ -1,0 +1,7 @@
+/* commands.h - shell command functions, one group per file (kernel/cmd_*.c). */
+#ifndef SPMK_KERNEL_COMMANDS_H
+#define SPMK_KERNEL_COMMANDS_H
+
+int cmd_memmap(int argc, char **argv);
+
+#endif

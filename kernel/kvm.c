@@ -1,0 +1,116 @@
+/* kvm.c - the kernel's page tables (see kvm.h). */
+#include "kernel/kvm.h"
+
+#include "boot/boot_info.h"
+#include "kernel/cpu.h"
+#include "kernel/printk.h"
+#include "lib/kstring.h"
+
+#define MSR_EFER 0xC0000080u
+#define EFER_NXE (1ull << 11)
+#define DIRECT_RANGES_MAX 256
+
+struct vm_space kvm_space;
+static struct kvm_page_source source;
+static bool have_1g, have_nx;
+static struct { uint64_t base, end; } direct[DIRECT_RANGES_MAX];
+static unsigned direct_count;
+
+static status_t table_alloc(void *ctx, uint64_t *phys)
+{
+	(void)ctx;
+	return source.alloc ? source.alloc(source.ctx, phys) : ST_NOMEM;
+}
+static void table_free(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	if (source.free)
+		source.free(source.ctx, phys);
+}
+static void *table_virt(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
+}
+static void flush_one(void *ctx, uint64_t va)
+{
+	(void)ctx;
+	invlpg(va);
+}
+static void flush_everything(void *ctx)
+{
+	(void)ctx;
+	write_cr3(read_cr3());
+}
+
+static const struct vm_ops kvm_ops = { table_alloc, table_free, table_virt, flush_one,
+				       flush_everything, 0 };
+
+void kvm_probe_cpu(void)
+{
+	uint32_t r[4];
+	cpuid(0x80000000u, 0, r);
+	if (r[0] >= 0x80000001u) {
+		cpuid(0x80000001u, 0, r);
+		have_1g = r[3] & (1u << 26);
+		have_nx = r[3] & (1u << 20);
+	}
+	if (have_nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+}
+
+bool kvm_has_1g_pages(void) { return have_1g; }
+uint64_t kvm_max_page(void) { return have_1g ? VM_PAGE_1G : VM_PAGE_2M; }
+void kvm_set_page_source(const struct kvm_page_source *src) { source = *src; }
+
+/* Without NX support the NX bit is reserved: every mapping must then be "executable". */
+static unsigned exec_flag(unsigned flags) { return have_nx ? flags : flags | VM_EXEC; }
+
+status_t kvm_direct_map(uint64_t base, uint64_t end)
+{
+	if (direct_count == DIRECT_RANGES_MAX)
+		return ST_RANGE;
+	status_t st = vm_map(&kvm_space, DIRECT_MAP_BASE + base, base, end - base,
+			     exec_flag(VM_WRITE | VM_GLOBAL), kvm_max_page());
+	if (st == ST_OK) {
+		direct[direct_count].base = base;
+		direct[direct_count].end = end;
+		direct_count++;
+	}
+	return st;
+}
+
+bool kvm_is_direct_mapped(uint64_t pa, uint64_t len)
+{
+	uint64_t end;
+	if (__builtin_add_overflow(pa, len, &end))
+		return false;
+	for (unsigned i = 0; i < direct_count; i++)
+		if (pa >= direct[i].base && end <= direct[i].end)
+			return true;
+	return false;
+}
+
+/* Text read-only and executable; everything after it (data, bss, symbols) writable, no-execute. */
+status_t kvm_build(uint64_t kernel_phys, uint64_t kernel_virt, uint64_t kernel_size)
+{
+	extern char __text_end[], __kernel_end[];
+	status_t st = vm_space_init(&kvm_space, &kvm_ops);
+	if (st != ST_OK)
+		return st;
+	direct_count = 0;
+	uint64_t text_size = ALIGN_UP((uint64_t)__text_end - kernel_virt, PAGE_SIZE);
+	uint64_t image_size = ALIGN_UP((uint64_t)__kernel_end - kernel_virt, PAGE_SIZE);
+	if (image_size > kernel_size)
+		return ST_RANGE;
+	st = vm_map(&kvm_space, kernel_virt, kernel_phys, text_size, VM_EXEC | VM_GLOBAL, VM_PAGE_4K);
+	if (st == ST_OK)
+		st = vm_map(&kvm_space, kernel_virt + text_size, kernel_phys + text_size,
+			    kernel_size - text_size, exec_flag(VM_WRITE | VM_GLOBAL), VM_PAGE_4K);
+	return st;
+}
+
+void kvm_activate(void)
+{
+	write_cr3(kvm_space.pml4_phys);
+}

@@ -1,0 +1,233 @@
+/* buddy.h - the NUMA binary buddy page allocator (mechanism only; policy lives elsewhere).
+ *
+ * Data structure. Memory is added as physical ranges, each belonging to one node (0..63) and
+ * one zone kind (NORMAL, or MOVABLE = serves movable allocations only). A range descriptor
+ * keeps, per order 0..BUDDY_MAX_ORDER (4 KiB .. 1 GiB), a doubly linked free list threaded
+ * through the range's per-page words (mm/page.h: 8 bytes per page, caller-provided metadata,
+ * never the managed memory itself). A block of order k is 2^k pages, naturally aligned in
+ * absolute pfn, and never crosses its range's edges. Per node and zone the allocator keeps the
+ * count of free blocks per order (a bitmask says which orders are non-empty) and the page
+ * statistics (total, free, isolated, per-owner).
+ *
+ * Allocation (buddy_alloc): for each candidate node (the preferred one, then the others by
+ * distance, see buddy_set_distance) and each eligible zone (movable requests: MOVABLE then
+ * NORMAL; others: NORMAL only), take the smallest non-empty order j >= k, pop a block, and
+ * split it down to k, pushing the upper halves onto the lists of orders j-1 .. k. It fails
+ * only when no eligible zone has a free block of order >= k.
+ *
+ * Freeing and the merge: a block of order k at pfn p has its buddy at p XOR 2^k, the other half
+ * of the naturally aligned block of order k+1 that contains both. If the buddy lies inside the
+ * same range and its word says "free head of order k", the two are free halves of one block:
+ * unlink the buddy, clear the upper half's head word, continue with order k+1 at the lower
+ * address; stop at the first buddy that is outside the range, not free, or split smaller
+ * (a free buddy of a different order is not a whole half). Then push the result. Because merging
+ * happens on every free, two buddies are never both free at the same order (buddy_check).
+ *
+ * Range operations (for reserved memory, hand-off and reclaim):
+ *   carve     free/isolated pages -> CARVED (owned by a tag); fails with nothing changed unless
+ *             every page is free or isolated. Free blocks that straddle the edge are split.
+ *   uncarve   CARVED -> free (merging), or -> isolated inside an isolated range.
+ *   isolate   a range stops serving allocations: its free pages leave the free lists (ISOLATED)
+ *             and pages freed there later become ISOLATED too. Reports what the range holds.
+ *   unisolate ISOLATED pages return to the free lists; allocated pages are untouched.
+ *   add       hot-add a range with its own metadata; all pages start free.
+ *   remove    the range leaves the allocator; only if every page is free, isolated or carved.
+ * Page states and transitions (any other request is refused with the state left as it was):
+ *   free --alloc--> alloc|movable --free--> free (or isolated inside an isolated range)
+ *   free|isolated --carve--> carved --uncarve--> free|isolated
+ *   free --isolate--> isolated --unisolate--> free;  free|isolated|carved --remove--> (gone)
+ *
+ * Movable pages (BUDDY_MOVABLE): every page of a movable allocation is its own unit with an
+ * object id (23 bits, 0 = none), a page index within the object (32 bits) and a pin count
+ * (0..63), the reverse map migration needs. Such pages may be freed one by one or as the
+ * aligned block they were allocated as; a pinned page cannot be freed (ST_BUSY).
+ *
+ * Accounting: per node and zone, total == free + isolated + sum(owner[]) at every moment.
+ * Carved pages count for their owner tag. Zeroing goes through ops->zero (SP memory is not in
+ * the direct map). No locking: the caller serialises. No allocation inside: the struct and all
+ * metadata are the caller's. */
+#ifndef SPMK_MM_BUDDY_H
+#define SPMK_MM_BUDDY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/out.h"
+#include "lib/status.h"
+#include "mm/page.h"
+
+#define BUDDY_MAX_ORDER 18 /* 2^18 pages = 1 GiB */
+#define BUDDY_NORDERS (BUDDY_MAX_ORDER + 1)
+#define BUDDY_MAX_NODES 64
+#define BUDDY_MAX_RANGES 128  /* range descriptors (a hot-added range >512 GiB takes several) */
+#define BUDDY_MAX_ISOLATED 32 /* disjoint isolated ranges (adjacent ones merge) */
+#define BUDDY_RANGE_MAX_PAGES PW_MAX_SPAN
+
+enum buddy_zone_kind { BUDDY_ZONE_NORMAL = 0, BUDDY_ZONE_MOVABLE = 1, BUDDY_NZONES = 2 };
+
+/* Owner tags (4 bits in the page word). */
+enum buddy_owner {
+	BUDDY_OWNER_OTHER = 0,
+	BUDDY_OWNER_KERNEL,    /* kernel image */
+	BUDDY_OWNER_PAGETABLE, /* page tables */
+	BUDDY_OWNER_META,      /* allocator metadata (page words, descriptors) */
+	BUDDY_OWNER_HEAP,      /* kmalloc slabs and large objects */
+	BUDDY_OWNER_BOOTINFO,  /* struct boot_info, memory map copy, command line */
+	BUDDY_OWNER_DAX,       /* carved for a dax device (hand-off / reclaim in progress) */
+	BUDDY_OWNER_MOVABLE,   /* pages of movable memory objects (implied by BUDDY_MOVABLE) */
+	BUDDY_OWNER_FIRMWARE,  /* firmware data that stays in usable RAM (e.g. ACPI copies) */
+	BUDDY_OWNER_STACK,     /* kernel stacks */
+	BUDDY_OWNER_COUNT
+};
+
+/* buddy_alloc flags. The owner tag rides in bits 8..11: flags | BUDDY_OWNER(BUDDY_OWNER_HEAP). */
+#define BUDDY_MOVABLE 0x1u  /* relocatable: may come from MOVABLE zones; owner is MOVABLE */
+#define BUDDY_ZERO 0x2u     /* zero the pages through ops->zero before returning */
+#define BUDDY_THISNODE 0x4u /* no fallback to other nodes */
+#define BUDDY_OWNER_SHIFT 8
+#define BUDDY_OWNER(o) ((unsigned)(o) << BUDDY_OWNER_SHIFT)
+
+/* buddy_add_range flags. */
+#define BUDDY_RANGE_ZERO_ON_ALLOC 0x1u /* lazy scrub: every allocation here is zeroed first */
+
+struct buddy_ops {
+	/* Zero npages pages starting at pfn. May be NULL (then BUDDY_ZERO is ST_UNSUPPORTED). */
+	void (*zero)(void *ctx, uint64_t pfn, uint64_t npages);
+};
+
+struct buddy_stats {
+	uint64_t total;    /* pages managed */
+	uint64_t free;     /* pages in free lists */
+	uint64_t isolated; /* free pages held back by isolation */
+	uint64_t owner[BUDDY_OWNER_COUNT]; /* allocated or carved pages by owner */
+	uint64_t free_blocks[BUDDY_NORDERS];
+};
+
+/* What an isolated range holds (buddy_isolate). Counts are pages inside the range. */
+struct buddy_isolate_report {
+	uint64_t free;      /* free pages now isolated */
+	uint64_t movable;   /* movable pages in use (to migrate) */
+	uint64_t pinned;    /* of those, pinned (cannot move now) */
+	uint64_t unmovable; /* pages of unmovable allocations */
+	uint64_t carved;    /* carved pages */
+	uint64_t first_pinned, first_unmovable; /* pfns; UINT64_MAX when none */
+};
+
+/* Everything known about one page (buddy_page_state). */
+struct buddy_page_info {
+	unsigned state; /* enum page_state; never PAGE_TAIL (the block's state is reported) */
+	unsigned owner; /* ALLOC, MOVABLE, CARVED */
+	unsigned order; /* FREE, ALLOC: the block's order; others 0 */
+	uint64_t head;  /* pfn of the block's first page */
+	uint32_t obj, index; /* MOVABLE */
+	unsigned pins;       /* MOVABLE */
+	unsigned node, zone;
+	bool isolated_range; /* the page lies in an isolated range */
+};
+
+struct buddy_zone_state {
+	struct buddy_stats st;
+	uint32_t mask; /* bit k set when some range of this zone has a free block of order k */
+	int16_t first; /* first range of the zone (index into buddy.r), -1 when none */
+};
+
+struct buddy_range {
+	uint64_t base, end; /* managed pages [base, end) */
+	uint64_t origin;    /* pfn of meta[0]; links are offsets from it */
+	uint64_t *meta;     /* per-page words, meta[pfn - origin] */
+	struct buddy_zone_state *z;
+	uint32_t head[BUDDY_NORDERS]; /* first free block per order (offset), PW_LINK_NONE */
+	uint32_t mask;                /* bit k set when head[k] is not empty */
+	uint8_t node, zone;
+	uint16_t flags;
+	int16_t next; /* next range of the same node and zone, -1 at the end */
+};
+
+struct buddy {
+	const struct buddy_ops *ops;
+	void *ctx;
+	unsigned nranges;
+	unsigned niso;
+	struct buddy_range r[BUDDY_MAX_RANGES]; /* sorted by base */
+	struct { uint64_t base, end; } iso[BUDDY_MAX_ISOLATED];
+	struct buddy_zone_state zone[BUDDY_MAX_NODES][BUDDY_NZONES];
+	uint8_t dist[BUDDY_MAX_NODES][BUDDY_MAX_NODES];
+	uint8_t fallback[BUDDY_MAX_NODES][BUDDY_MAX_NODES]; /* nodes by distance from each node */
+};
+
+/* Bytes of per-page metadata a range of npages needs (8 per page; 0 if npages is absurd). */
+size_t buddy_meta_bytes(uint64_t npages);
+
+/* Empty allocator; distances default to 10 (same node) / 20. ops may be NULL. */
+void buddy_init(struct buddy *b, const struct buddy_ops *ops, void *ctx);
+
+/* Distance from node `from` to `to` (SLIT units, 1..255). Errors: ST_RANGE (node >= 64 or d 0). */
+status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d);
+
+/* Hot-add [base_pfn, base_pfn+npages) to node/zone with all pages free. meta: meta_bytes >=
+ * buddy_meta_bytes(npages), 8-byte aligned, owned by the caller until the range is removed
+ * (one buffer may back several later-split pieces; the allocator never frees it). A range that
+ * extends an existing one of the same node/zone/flags whose metadata is contiguous with this
+ * meta is joined to it, so blocks can merge across the seam (hand-off in 2 MiB steps).
+ * Errors: ST_RANGE (node/zone/flags bad, pfn overflow), ST_INVALID (npages 0, meta missing,
+ * too small or misaligned), ST_EXISTS (overlaps a managed range), ST_NOMEM (no descriptor). */
+status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base_pfn,
+			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags);
+
+/* Remove [base_pfn, +npages) from the allocator (may cover parts of several ranges). Free,
+ * isolated and carved pages are dropped from the accounting; isolation there ends.
+ * Errors: ST_INVALID (npages 0/overflow), ST_NOTFOUND (a page not managed), ST_BUSY (a page is
+ * allocated), ST_NOMEM (a split would need a descriptor or isolation slot that is not free). */
+status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages);
+
+/* Allocate 2^order pages; node -1 = no preference (nodes in id order). flags: BUDDY_MOVABLE,
+ * BUDDY_ZERO, BUDDY_THISNODE, BUDDY_OWNER(tag). Errors: ST_RANGE (order > max, node >= 64),
+ * ST_INVALID (THISNODE without node, owner MOVABLE without BUDDY_MOVABLE, bad owner),
+ * ST_UNSUPPORTED (zeroing needed, no ops->zero), ST_NOMEM (no free block in an eligible zone). */
+status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out);
+
+/* Free a block allocated with this order (movable pages: any aligned run of movable pages,
+ * e.g. one page). Errors: ST_NOTFOUND (not managed), ST_RANGE (order), ST_INVALID (not the head
+ * of an allocation of that order: double free, wrong order, misaligned), ST_BUSY (pinned). */
+status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order);
+
+/* Take [base, +npages) out of the free lists for owner (e.g. reserve the kernel image).
+ * Errors: ST_INVALID (npages 0/overflow, owner), ST_NOTFOUND (not managed), ST_BUSY (a page is
+ * not free or isolated); nothing changes on error. */
+status_t buddy_carve(struct buddy *b, uint64_t base_pfn, uint64_t npages, unsigned owner);
+/* Give a carved range back. Errors: ST_INVALID, ST_NOTFOUND, ST_BUSY (a page is not carved). */
+status_t buddy_uncarve(struct buddy *b, uint64_t base_pfn, uint64_t npages);
+
+/* Isolate [base, +npages); rep (may be NULL) tells what the range holds.
+ * Errors: ST_INVALID, ST_NOTFOUND (a page not managed), ST_BUSY (overlaps an isolated range),
+ * ST_NOMEM (no isolation slot). */
+status_t buddy_isolate(struct buddy *b, uint64_t base_pfn, uint64_t npages,
+		       struct buddy_isolate_report *rep);
+/* End isolation of [base, +npages), which must lie inside one isolated range (may be part of
+ * it). *freed (may be NULL) = pages returned to the free lists. Errors: ST_INVALID,
+ * ST_NOTFOUND (not isolated), ST_NOMEM (a middle split needs a slot). */
+status_t buddy_unisolate(struct buddy *b, uint64_t base_pfn, uint64_t npages, uint64_t *freed);
+
+/* Statistics of one node/zone; node -1 and/or zone -1 sum over all. Errors: ST_RANGE. */
+status_t buddy_stats(const struct buddy *b, int node, int zone, struct buddy_stats *out);
+
+/* Per-page state and the movable reverse map (mm/page.c). Errors: ST_NOTFOUND (pfn not
+ * managed); set_object/object/pin/unpin: ST_INVALID (page not movable), ST_RANGE (obj id >
+ * PW_OBJ_MAX, pin count at PW_PIN_MAX), unpin: ST_INVALID when not pinned. */
+status_t buddy_page_state(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out);
+status_t buddy_page_set_object(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index);
+status_t buddy_page_object(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
+			   unsigned *pins);
+status_t buddy_page_pin(struct buddy *b, uint64_t pfn);
+status_t buddy_page_unpin(struct buddy *b, uint64_t pfn);
+
+/* Walk everything and verify the invariants (see mm/buddy_check.c); the first violation is
+ * logged with its numbers. Errors: ST_INVALID. */
+status_t buddy_check(const struct buddy *b, struct out *log);
+
+/* Names for messages. */
+const char *buddy_owner_name(unsigned owner);
+const char *buddy_zone_name(unsigned zone);
+
+#endif

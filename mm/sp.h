@@ -1,0 +1,99 @@
+/* sp.h - specific-purpose (SP) memory discovery and the boot policy for each piece.
+ *
+ * Input: a normalised memory map (mm/memmap.h), the SRAT memory-affinity ranges and the list
+ * of proximity domains HMAT has data for (both filled by the caller from acpi/; this module
+ * does not depend on acpi/), and the policy flag spmk.nohmat=device.
+ *
+ * Pipeline (sp_discover):
+ *   1. every maximal run of touching MEM_SP ranges becomes one SP range, whatever the UEFI
+ *      types and attributes it came from (conventional + boot-services, ...);
+ *   2. each SP range is split at SRAT memory-affinity boundaries so every piece has exactly
+ *      one proximity domain; parts no affinity entry covers are pieces with pxm -1. Touching
+ *      parts with the same domain stay one piece. Affinity bounds are rounded down to 4 KiB;
+ *      where affinity entries overlap, the first entry in the array wins (logged);
+ *   3. policy: domain known and listed in HMAT -> SP_DEVICE; otherwise SP_RESERVED_NO_HMAT,
+ *      or SP_DEVICE_NO_HMAT when nohmat_device is set (both warn: FIRMWARE BUG);
+ *   4. align = the largest of 1 GiB, 2 MiB, 4 KiB dividing both base and end (0 if not even
+ *      4 KiB, which a normalised map never produces). Unaligned pieces are kept: no SP page
+ *      is ever dropped.
+ * Invariant: the pieces are sorted, disjoint, and their sizes add up to exactly
+ * memmap_pages_of(map, MEM_SP) * 4 KiB. */
+#ifndef SPMK_MM_SP_H
+#define SPMK_MM_SP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/out.h"
+#include "lib/status.h"
+#include "mm/memmap.h"
+
+#define SP_PIECES_MAX 128
+
+/* One SRAT Memory Affinity structure (ACPI 6.5 §5.2.16.2), enabled entries only. */
+struct mem_affinity {
+	uint64_t base, end; /* [base, end) */
+	uint32_t pxm;
+	bool hotplug;
+};
+
+enum sp_policy {
+	SP_DEVICE,           /* HMAT describes the domain: a dax region with one device */
+	SP_RESERVED_NO_HMAT, /* no SRAT domain or no HMAT data: reserved, no device, warning */
+	SP_DEVICE_NO_HMAT,   /* as above but spmk.nohmat=device: device anyway, warning */
+};
+
+/* What the firmware failed to describe for a piece. */
+enum sp_missing {
+	SP_MISSING_NONE,        /* SRAT domain and HMAT data present */
+	SP_MISSING_SRAT,        /* no SRAT memory affinity covers the piece */
+	SP_MISSING_HMAT,        /* the firmware has no (valid) HMAT at all */
+	SP_MISSING_HMAT_DOMAIN, /* HMAT exists but has no data for this domain */
+};
+
+struct sp_piece {
+	uint64_t base, end;   /* [base, end) */
+	int pxm;              /* proximity domain, -1 for none */
+	enum sp_policy policy;
+	enum sp_missing missing;
+	uint64_t align;       /* SIZE_1G, SIZE_2M, PAGE_SIZE (or 0, see above) */
+};
+
+struct sp_set {
+	uint32_t count;
+	struct sp_piece p[SP_PIECES_MAX];
+};
+
+struct sp_discover_in {
+	const struct memmap *map;
+	const struct mem_affinity *aff; /* may be NULL when naff == 0 (no SRAT) */
+	size_t naff;
+	bool have_hmat;                 /* a valid HMAT was found */
+	const uint32_t *hmat_pxms;      /* memory domains HMAT has data for */
+	size_t nhmat;
+	bool nohmat_device;             /* spmk.nohmat=device */
+};
+
+/* Runs the pipeline above into out (caller-owned). Every piece is logged at LOG_INFO.
+ * Errors: ST_INVALID when in, in->map or out is NULL, or aff is NULL with naff > 0;
+ * ST_NOMEM when more than SP_PIECES_MAX pieces are needed (out holds the first ones, and the
+ * error is logged with the address where it stopped). */
+status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct out *log);
+
+/* Total bytes of all pieces. */
+uint64_t sp_set_bytes(const struct sp_set *s);
+
+/* Writes the FIRMWARE BUG warning for a piece that is not SP_DEVICE into buf (always
+ * NUL-terminated when size > 0). Returns the full length, or 0 (and an empty string) for an
+ * SP_DEVICE piece, which needs no warning. */
+int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size);
+/* Logs that warning at LOG_WARN; returns true when a warning was printed (the caller then
+ * sets the firmware taint flag). */
+bool sp_warn_firmware_bug(const struct sp_piece *p, struct out *log);
+
+const char *sp_policy_name(enum sp_policy p);
+/* One line per piece: range, size, node, policy, alignment. */
+void sp_print(const struct sp_set *s, struct out *o);
+
+#endif

@@ -1,0 +1,107 @@
+"""Boots spmk in QEMU for the scenario tests and returns what the serial console printed.
+
+Every run has its own copy of the disk image and its own fw_cfg files, a hard timeout, and
+QEMU's isa-debug-exit device, so a hung or crashed kernel fails a test instead of stalling it.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, "build")
+OVMF = "/usr/share/ovmf/OVMF.fd"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-9]|\x1bc")
+
+# The topology `make run` uses (tools/qemu-args.sh `default`), without the SP marking.
+TWO_NODES = [
+    "-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", "2G", "-smp", "1",
+    "-object", "memory-backend-ram,id=m0,size=1G",
+    "-object", "memory-backend-ram,id=m1,size=1G",
+    "-numa", "node,nodeid=0,memdev=m0,cpus=0,initiator=0",
+    "-numa", "node,nodeid=1,memdev=m1,initiator=0",
+    "-numa", "dist,src=0,dst=1,val=20",
+    "-numa", "hmat-lb,initiator=0,target=0,hierarchy=memory,data-type=access-latency,latency=10",
+    "-numa", "hmat-lb,initiator=0,target=0,hierarchy=memory,data-type=access-bandwidth,bandwidth=10G",
+    "-numa", "hmat-lb,initiator=0,target=1,hierarchy=memory,data-type=access-latency,latency=30",
+    "-numa", "hmat-lb,initiator=0,target=1,hierarchy=memory,data-type=access-bandwidth,bandwidth=4G",
+    "-numa", "hmat-cache,node-id=1,size=16M,level=1,associativity=direct,policy=write-back,line=64",
+]
+SP_NODE1 = "1G@0x100000000"
+
+
+@dataclass
+class Run:
+    status: int          # QEMU's exit status (0: ACPI poweroff); None on timeout
+    output: str          # serial console text, ANSI codes removed, CRs dropped
+    timed_out: bool
+
+    def after(self, marker):
+        """The output after the first occurrence of marker (or '' when absent)."""
+        i = self.output.find(marker)
+        return self.output[i + len(marker):] if i >= 0 else ""
+
+    def command_output(self, cmd):
+        """What a spmk.run command printed: from its echoed prompt to the next prompt."""
+        marker = "spmk> " + cmd + "\n"
+        rest = self.after(marker)
+        j = rest.find("spmk> ")
+        k = rest.find("spmk.run: done")
+        ends = [x for x in (j, k) if x >= 0]
+        return rest[:min(ends)] if ends else rest
+
+
+def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=None,
+         poweroff_on_loader_error=True):
+    """Boots the image with cmdline (via fw_cfg) and extra QEMU args; returns a Run.
+
+    sp_ranges: when given, boots through build/spfw.efi, which marks those ranges SP.
+    memory: '-m' value when args do not give their own machine/memory.
+    """
+    tmp = tempfile.mkdtemp(prefix="spmk-qemu-")
+    try:
+        disk = os.path.join(tmp, "spmk.img")
+        shutil.copyfile(image or os.path.join(BUILD, "spmk.img"), disk)
+        argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
+                "-bios", OVMF, "-drive", f"if=virtio,format=raw,file={disk}",
+                "-serial", "stdio", "-monitor", "none",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if cmdline is not None:  # None: no fw_cfg file, the loader falls back to cmdline.txt
+            cmdfile = os.path.join(tmp, "cmdline")
+            with open(cmdfile, "w") as f:
+                f.write(cmdline)
+            argv += ["-fw_cfg", f"name=opt/spmk/cmdline,file={cmdfile}"]
+        if poweroff_on_loader_error:
+            argv += ["-fw_cfg", "name=opt/spmk/poweroff-on-error,string=1"]
+        if sp_ranges is not None:
+            spfile = os.path.join(tmp, "sp-ranges")
+            with open(spfile, "w") as f:
+                f.write(sp_ranges)
+            argv += ["-kernel", os.path.join(BUILD, "spfw.efi"),
+                     "-fw_cfg", f"name=opt/spmk/sp-ranges,file={spfile}"]
+        args = list(args)
+        if "-machine" not in args:
+            argv += ["-machine", "q35"]
+        if "-m" not in args:
+            argv += ["-m", memory or "512M"]
+        argv += args
+        try:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=timeout)
+            raw, status, timed_out = p.stdout, p.returncode, False
+        except subprocess.TimeoutExpired as e:
+            raw, status, timed_out = e.stdout or b"", None, True
+        text = ANSI.sub("", raw.decode("utf-8", "replace")).replace("\r", "")
+        return Run(status, text, timed_out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_script(script, **kw):
+    """Boots with spmk.run="<script>; poweroff" and asserts a clean poweroff."""
+    r = boot(cmdline=f'spmk.run="{script}; poweroff"', **kw)
+    assert not r.timed_out, "QEMU timed out; output:\n" + r.output[-4000:]
+    assert r.status == 0, f"QEMU exit status {r.status}; output:\n" + r.output[-4000:]
+    return r

@@ -1,0 +1,103 @@
+"""Boot chain scenarios: loader -> kernel -> shell -> poweroff, scripts, errors."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from spmk_qemu import BUILD, boot, run_script
+
+
+def test_boot_to_shell_and_poweroff():
+    r = run_script("echo ready")
+    assert "spmk: specific-purpose memory kernel" in r.output
+    assert "spmk-loader: final memory map:" in r.output
+    assert "ready\n" in r.command_output("echo ready")
+    assert "power: off" in r.output
+
+
+def test_script_runs_commands_in_order_and_counts_failures():
+    r = run_script("echo one; echo 'two three'; nosuchcmd; echo four")
+    out = r.output
+    assert out.index("one\n") < out.index("two three\n") < out.index("four\n")
+    assert "nosuchcmd: unknown command" in out
+    assert "spmk.run: done, 1 command(s) failed" in out
+
+
+def test_bad_arguments_print_usage_and_shell_goes_on():
+    r = run_script("poweroff now; taint; echo alive")
+    assert "poweroff: usage: poweroff" in r.output
+    assert "taint: 0x" in r.output
+    assert "alive\n" in r.command_output("echo alive")
+
+
+def test_unknown_option_reported_once():
+    r = boot(cmdline='bogus.opt=1 bogus.opt=2 spmk.run="poweroff"')
+    assert r.status == 0, r.output[-3000:]
+    assert r.output.count("unknown option 'bogus.opt'") == 1
+
+
+def test_cmdline_file_used_without_fw_cfg():
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "spmk.img")
+        shutil.copyfile(os.path.join(BUILD, "spmk.img"), img)
+        cmd = os.path.join(tmp, "cmdline.txt")
+        with open(cmd, "w") as f:
+            f.write('spmk.run="echo from-file; poweroff"\n')
+        subprocess.run(["mcopy", "-o", "-i", img, cmd, "::/spmk/cmdline.txt"], check=True)
+        r = boot(image=img, cmdline=None)
+        assert r.status == 0, r.output[-3000:]
+        assert "from-file\n" in r.output
+        assert "\\spmk\\cmdline.txt" in r.output
+    finally:
+        shutil.rmtree(tmp)
+
+
+def _image_with_kernel(data):
+    tmp = tempfile.mkdtemp()
+    img = os.path.join(tmp, "spmk.img")
+    shutil.copyfile(os.path.join(BUILD, "spmk.img"), img)
+    k = os.path.join(tmp, "kernel.elf")
+    with open(k, "wb") as f:
+        f.write(data)
+    subprocess.run(["mcopy", "-o", "-i", img, k, "::/spmk/kernel.elf"], check=True)
+    return tmp, img
+
+
+def test_corrupt_kernel_gives_loader_error_and_qemu_exits():
+    with open(os.path.join(BUILD, "kernel.elf"), "rb") as f:
+        good = bytearray(f.read())
+    bad = bytearray(good)
+    bad[18] = 0x03  # e_machine: i386
+    tmp, img = _image_with_kernel(bytes(bad))
+    try:
+        r = boot(image=img, cmdline="", timeout=90)
+        assert not r.timed_out, r.output[-3000:]
+        assert "spmk-loader: error:" in r.output
+        assert "specific-purpose memory kernel" not in r.output
+    finally:
+        shutil.rmtree(tmp)
+
+
+def test_truncated_kernel_gives_loader_error():
+    with open(os.path.join(BUILD, "kernel.elf"), "rb") as f:
+        good = f.read()
+    tmp, img = _image_with_kernel(good[:300])
+    try:
+        r = boot(image=img, cmdline="", timeout=90)
+        assert not r.timed_out, r.output[-3000:]
+        assert "spmk-loader: error:" in r.output
+    finally:
+        shutil.rmtree(tmp)
+
+
+def test_memmap_matches_what_the_loader_saw():
+    r = run_script("memmap")
+    m = re.search(r"spmk-loader: final memory map: (\d+) descriptors, (\d+) pages", r.output)
+    assert m, r.output[-3000:]
+    k = re.search(r"memmap: (\d+) descriptors, (\d+) pages", r.command_output("memmap"))
+    assert k, r.command_output("memmap")
+    assert (k.group(1), k.group(2)) == (m.group(1), m.group(2))
+    lines = [l for l in r.command_output("memmap").splitlines() if re.match(r"\s*\d+\s", l)]
+    assert len(lines) == int(m.group(1))

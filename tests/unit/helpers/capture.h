@@ -1,0 +1,21 @@
+/* capture.h - a struct out for host tests that collects everything written to it. */
+#ifndef SPMK_TESTS_CAPTURE_H
+#define SPMK_TESTS_CAPTURE_H
+
+#include <stddef.h>
+
+#include "lib/out.h"
+
+struct capture {
+	struct out out;
+	char text[65536];
+	size_t len;
+	unsigned lines;     /* out_log lines */
+	int worst_level;    /* lowest (most severe) out_log level seen; 99 when none */
+};
+
+void capture_init(struct capture *c);
+/* True when the captured text contains s. */
+int capture_has(const struct capture *c, const char *s);
+
+#endif

@@ -1,0 +1,127 @@
+/* test_boot_info.c - the kernel's checks of struct boot_info. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "capture.h"
+#include "kernel/boot_info_check.h"
+
+static struct boot_info bi;
+static struct capture log;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&bi, 0, sizeof bi);
+	bi.magic = BOOT_INFO_MAGIC;
+	bi.version = BOOT_INFO_VERSION;
+	bi.size = sizeof bi;
+	bi.desc_size = 48;
+	bi.desc_version = 1;
+	bi.memmap_size = 48 * 120;
+	bi.memmap_capacity = 48 * 200;
+	bi.kernel_phys = 0x3e000000;
+	bi.kernel_virt = KERNEL_VIRT_BASE + 0x100000;
+	bi.kernel_size = 0x40000;
+	strcpy(bi.cmdline, "spmk.run=poweroff");
+	bi.cmdline_len = (uint32_t)strlen(bi.cmdline);
+	capture_init(&log);
+	return 0;
+}
+
+static void test_good(void **state)
+{
+	(void)state;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_OK);
+	assert_int_equal(boot_info_desc_count(&bi), 120);
+	assert_int_equal(log.len, 0);
+}
+
+static void test_bad_magic(void **state)
+{
+	(void)state;
+	bi.magic ^= 1;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_true(capture_has(&log, "bad magic"));
+}
+
+static void test_other_version(void **state)
+{
+	(void)state;
+	bi.version = 2;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_UNSUPPORTED);
+	assert_true(capture_has(&log, "version 2"));
+}
+
+static void test_short_size(void **state)
+{
+	(void)state;
+	bi.size = 100;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_TRUNCATED);
+}
+
+static void test_descriptor_sizes(void **state)
+{
+	(void)state;
+	bi.desc_size = 32;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	bi.desc_size = 44;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	bi.desc_size = 40;
+	bi.memmap_size = 48 * 120; /* 5760 = 40 * 144: fine */
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_OK);
+	bi.memmap_size = 41 * 40 + 8;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	bi.memmap_size = 0;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+}
+
+static void test_map_larger_than_buffer(void **state)
+{
+	(void)state;
+	bi.memmap_capacity = bi.memmap_size - 48;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_true(capture_has(&log, "capacity"));
+}
+
+static void test_cmdline_length_mismatch(void **state)
+{
+	(void)state;
+	bi.cmdline_len = 3;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	memset(bi.cmdline, 'x', sizeof bi.cmdline); /* no NUL at all */
+	bi.cmdline_len = BOOT_CMDLINE_MAX;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+}
+
+static void test_kernel_placement(void **state)
+{
+	(void)state;
+	bi.kernel_phys = 0x1001;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	setup(NULL);
+	bi.kernel_virt = 0x100000;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	setup(NULL);
+	bi.kernel_size = 0;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_good, setup),
+		cmocka_unit_test_setup(test_bad_magic, setup),
+		cmocka_unit_test_setup(test_other_version, setup),
+		cmocka_unit_test_setup(test_short_size, setup),
+		cmocka_unit_test_setup(test_descriptor_sizes, setup),
+		cmocka_unit_test_setup(test_map_larger_than_buffer, setup),
+		cmocka_unit_test_setup(test_cmdline_length_mismatch, setup),
+		cmocka_unit_test_setup(test_kernel_placement, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,116 @@
+/* test_lib.c - the freestanding formatter and the number/size parsers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/fmt.h"
+#include "lib/parse.h"
+#include "lib/status.h"
+
+#define CHECK_FMT(expect, ...)                                                    \
+	do {                                                                      \
+		char b[128], ref[128];                                            \
+		int n = fmt_snprintf(b, sizeof b, __VA_ARGS__);                   \
+		int m = snprintf(ref, sizeof ref, __VA_ARGS__);                   \
+		assert_string_equal(b, expect);                                   \
+		assert_string_equal(b, ref);                                      \
+		assert_int_equal(n, m);                                           \
+	} while (0)
+
+static void test_fmt_matches_libc(void **state)
+{
+	(void)state;
+	CHECK_FMT("42 -7 +3", "%d %i %+d", 42, -7, 3);
+	CHECK_FMT("0x00ff|FF|377", "0x%04x|%X|%o", 255, 255, 255);
+	CHECK_FMT("   12|12   |0012", "%5u|%-5u|%04u", 12u, 12u, 12u);
+	CHECK_FMT("18446744073709551615", "%lu", (unsigned long)UINT64_MAX);
+	CHECK_FMT("-9223372036854775808", "%ld", (long)INT64_MIN);
+	CHECK_FMT("ab|  abc|abc  |a", "%.2s|%5s|%-5s|%c", "abc", "abc", "abc", 'a');
+	CHECK_FMT("%|x", "%%|%.*s", 1, "xyz");
+	CHECK_FMT("0x1f", "%#x", 31);
+	CHECK_FMT("ffffffffffffffff", "%llx", (unsigned long long)UINT64_MAX);
+	CHECK_FMT("7|-1", "%zu|%hhd", (size_t)7, (signed char)-1);
+}
+
+static void test_fmt_null_string(void **state)
+{
+	(void)state;
+	char b[16];
+	const char *volatile none = NULL;
+	fmt_snprintf(b, sizeof b, "%s", none);
+	assert_string_equal(b, "(null)");
+}
+
+static void test_fmt_truncates_and_reports_length(void **state)
+{
+	(void)state;
+	char b[5];
+	assert_int_equal(fmt_snprintf(b, sizeof b, "hello world"), 11);
+	assert_string_equal(b, "hell");
+	assert_int_equal(fmt_snprintf(NULL, 0, "%d", 12345), 5);
+}
+
+static void test_parse_numbers(void **state)
+{
+	(void)state;
+	uint64_t v;
+	assert_int_equal(parse_u64("0", &v), ST_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u64("0x1F", &v), ST_OK);
+	assert_int_equal(v, 31);
+	assert_int_equal(parse_u64("18446744073709551615", &v), ST_OK);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_u64("18446744073709551616", &v), ST_RANGE);
+	assert_int_equal(parse_u64("0x10000000000000000", &v), ST_RANGE);
+	assert_int_equal(parse_u64("", &v), ST_INVALID);
+	assert_int_equal(parse_u64("12a", &v), ST_INVALID);
+	assert_int_equal(parse_u64("-1", &v), ST_INVALID);
+	assert_int_equal(parse_u64("0x", &v), ST_INVALID);
+}
+
+static void test_parse_sizes(void **state)
+{
+	(void)state;
+	uint64_t v;
+	assert_int_equal(parse_size("4k", &v), ST_OK);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size("2M", &v), ST_OK);
+	assert_int_equal(v, 2u << 20);
+	assert_int_equal(parse_size("0x1G", &v), ST_OK);
+	assert_true(v == 1ull << 30);
+	assert_int_equal(parse_size("3T", &v), ST_OK);
+	assert_true(v == 3ull << 40);
+	assert_int_equal(parse_size("16777216T", &v), ST_RANGE);
+	assert_int_equal(parse_size("1GB", &v), ST_INVALID);
+	const char *s = "1G@0x100000000";
+	assert_int_equal(parse_size_prefix(&s, &v), ST_OK);
+	assert_string_equal(s, "@0x100000000");
+}
+
+static void test_status_names(void **state)
+{
+	(void)state;
+	assert_string_equal(status_str(ST_OK), "ok");
+	assert_string_equal(status_str(ST_PERM), "not the owner");
+	assert_string_equal(status_str((status_t)999), "unknown status");
+	for (int s = 0; s < ST_COUNT; s++)
+		assert_string_not_equal(status_str((status_t)s), "unknown status");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fmt_matches_libc),
+		cmocka_unit_test(test_fmt_truncates_and_reports_length),
+		cmocka_unit_test(test_fmt_null_string),
+		cmocka_unit_test(test_parse_numbers),
+		cmocka_unit_test(test_parse_sizes),
+		cmocka_unit_test(test_status_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,87 @@
+/* test_shell_parse.c - splitting scripts into commands and commands into words. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kernel/shell_parse.h"
+
+static void test_script_split_on_semicolons_and_newlines(void **state)
+{
+	(void)state;
+	const char *s = " echo a ;;  mem\nnuma -j; ";
+	char buf[64];
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
+	assert_string_equal(buf, "echo a ");
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
+	assert_string_equal(buf, "mem");
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
+	assert_string_equal(buf, "numa -j");
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_NOTFOUND);
+}
+
+static void test_quotes_protect_separators(void **state)
+{
+	(void)state;
+	const char *s = "echo 'a;b' \"c;d\"; x";
+	char buf[64];
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
+	assert_string_equal(buf, "echo 'a;b' \"c;d\"");
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
+	assert_string_equal(buf, "x");
+}
+
+static void test_command_too_long_is_skipped(void **state)
+{
+	(void)state;
+	const char *s = "0123456789abcdef; ok";
+	char buf[8];
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_RANGE);
+	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
+	assert_string_equal(buf, "ok");
+}
+
+static void test_words(void **state)
+{
+	(void)state;
+	char line[] = "  dax  write dax0.0 0 'hello world' \"\" 16 ";
+	int argc;
+	char *argv[SHELL_MAX_ARGS];
+	assert_int_equal(shell_split(line, &argc, argv), ST_OK);
+	assert_int_equal(argc, 7);
+	assert_string_equal(argv[0], "dax");
+	assert_string_equal(argv[4], "hello world");
+	assert_string_equal(argv[5], "");
+	assert_string_equal(argv[6], "16");
+}
+
+static void test_unterminated_quote_and_too_many_words(void **state)
+{
+	(void)state;
+	char a[] = "echo 'oops";
+	int argc;
+	char *argv[SHELL_MAX_ARGS];
+	assert_int_equal(shell_split(a, &argc, argv), ST_INVALID);
+	char b[128] = "";
+	for (int i = 0; i < SHELL_MAX_ARGS + 1; i++)
+		strcat(b, "w ");
+	assert_int_equal(shell_split(b, &argc, argv), ST_RANGE);
+	char c[] = "";
+	assert_int_equal(shell_split(c, &argc, argv), ST_OK);
+	assert_int_equal(argc, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_script_split_on_semicolons_and_newlines),
+		cmocka_unit_test(test_quotes_protect_separators),
+		cmocka_unit_test(test_command_too_long_is_skipped),
+		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_unterminated_quote_and_too_many_words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

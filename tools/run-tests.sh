@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs every test and ends with one summary line `N passed, N failed`:
+#   1. host unit tests (build/tests/test_*, cmocka, ASan+UBSan): one count per test case;
+#   2. short libFuzzer runs (build/fuzz/fuzz_*, FUZZ_TEST_SECONDS each, default 5): one each;
+#   3. QEMU scenarios (tests/qemu, pytest): one count per scenario.
+# --unit-only stops after 1. Exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+passed=0
+failed=0
+failures=()
+
+run_unit() {
+	local bin out rc p f
+	for bin in "$BUILD"/tests/test_*; do
+		[ -x "$bin" ] || continue
+		out=$("$bin" 2>&1)
+		rc=$?
+		p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+		f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+		p=${p:-0}
+		f=${f:-0}
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		passed=$((passed + p))
+		failed=$((failed + f))
+		if [ "$f" -ne 0 ]; then
+			failures+=("$(basename "$bin")")
+			printf '%s\n' "$out" | tail -40
+		fi
+		echo "unit: $(basename "$bin"): $p passed, $f failed"
+	done
+}
+
+run_fuzz() {
+	local bin name corpus secs=${FUZZ_TEST_SECONDS:-5}
+	for bin in "$BUILD"/fuzz/fuzz_*; do
+		[ -x "$bin" ] || continue
+		name=$(basename "$bin")
+		corpus="$BUILD/fuzz-corpus/$name"
+		mkdir -p "$corpus"
+		if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix="$BUILD/fuzz-corpus/$name-" "$corpus" >"$BUILD/fuzz-$name.log" 2>&1; then
+			passed=$((passed + 1))
+			echo "fuzz: $name: $(grep -o 'Done [0-9]* runs' "$BUILD/fuzz-$name.log" | tail -1)"
+		else
+			failed=$((failed + 1))
+			failures+=("$name")
+			tail -30 "$BUILD/fuzz-$name.log"
+			echo "fuzz: $name: FAILED"
+		fi
+	done
+}
+
+run_qemu() {
+	local xml="$BUILD/qemu-junit.xml" jobs=${QEMU_JOBS:-2}
+	rm -f "$xml"
+	pytest-3 -q -p no:cacheprovider -n "$jobs" --junitxml="$xml" tests/qemu
+	if [ ! -f "$xml" ]; then
+		failed=$((failed + 1))
+		failures+=("qemu harness")
+		return
+	fi
+	local counts
+	counts=$(/usr/bin/python3 - "$xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else list(root)
+t = sum(int(s.get("tests", 0)) for s in suites)
+bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skip = sum(int(s.get("skipped", 0)) for s in suites)
+print(t - bad - skip, bad)
+PY
+)
+	passed=$((passed + ${counts% *}))
+	local qf=${counts#* }
+	failed=$((failed + qf))
+	[ "$qf" -ne 0 ] && failures+=("qemu scenarios: $qf")
+}
+
+run_unit
+if [ "${1:-}" != "--unit-only" ]; then
+	run_fuzz
+	run_qemu
+fi
+[ ${#failures[@]} -ne 0 ] && echo "failed: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Boots build/spmk.img in QEMU (q35, OVMF, serial on this terminal, no display) on the default
+# topology (tools/qemu-args.sh). Environment:
+#   CMDLINE="..."     kernel command line, passed through fw_cfg opt/spmk/cmdline
+#   QEMU_EXTRA="..."  extra QEMU arguments, appended (word-split)
+#   TOPOLOGY=name     a topology known to tools/qemu-args.sh (default: default)
+# --debug: start halted with a GDB stub on :1234 and print how to attach (tools/gdbinit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
+[ -f "$BUILD/spmk.img" ] || { echo "run: $BUILD/spmk.img missing; run make first" >&2; exit 1; }
+
+mapfile -t topo < <(bash tools/qemu-args.sh "${TOPOLOGY:-default}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# A private copy: the disk is never shared between runs.
+cp "$BUILD/spmk.img" "$tmp/spmk.img"
+printf '%s' "${CMDLINE:-}" > "$tmp/cmdline"
+
+args=(-nodefaults -display none -no-reboot -bios "$OVMF"
+	-drive "if=virtio,format=raw,file=$tmp/spmk.img"
+	-kernel "$BUILD/spfw.efi"
+	-fw_cfg "name=opt/spmk/cmdline,file=$tmp/cmdline"
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	"${topo[@]}")
+if [ "${1:-}" = "--debug" ]; then
+	args+=(-s -S)
+	echo "run: QEMU is halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit" >&2
+	args+=(-serial stdio)
+else
+	args+=(-serial stdio)
+fi
+# shellcheck disable=SC2086
+exec qemu-system-x86_64 "${args[@]}" ${QEMU_EXTRA:-}
