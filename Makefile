@@ -35,15 +35,15 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C) $(PURE_SRCS) lib/string
 EFI_CFLAGS := -std=gnu11 -I. -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI \
 	-fpic -fshort-wchar -ffreestanding -fno-stack-protector -fno-stack-check \
 	-fno-strict-aliasing -mno-red-zone -maccumulate-outgoing-args -O2 $(WARN) -DSPMK_EFI
-EFI_LDFLAGS := -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds -shared -Bsymbolic -L/usr/lib \
+EFI_LDFLAGS := -nostdlib --no-undefined -znocombreloc -T /usr/lib/elf_x86_64_efi.lds -shared -Bsymbolic -L/usr/lib \
 	/usr/lib/crt0-efi-x86_64.o
 EFI_LIBS := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
 LOADER_SRCS := boot/loader.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c \
-	lib/fmt.c lib/out.c
+	lib/fmt.c lib/out.c lib/status.c
 SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c \
-	lib/fmt.c lib/out.c lib/parse.c
+	lib/fmt.c lib/out.c lib/parse.c lib/status.c
 LOADER_SRCS := $(sort $(wildcard $(LOADER_SRCS)))
 SPFW_SRCS   := $(sort $(wildcard $(SPFW_SRCS)))
 

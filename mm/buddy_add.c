@@ -101,17 +101,17 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t
 }
 
 /* Drop the pages of [p, q) (one descriptor) from lists and accounting; words become 0. */
-static void remove_pages(struct buddy *b, uint64_t p, uint64_t q)
+static void remove_pages(struct buddy_range *r, uint64_t p, uint64_t q)
 {
-	struct buddy_range *r = buddy_range_of(b, p);
+	r->z->st.total -= q - p;
 	while (p < q) {
 		uint64_t h;
 		buddy_block_of(r, p, &h);
-		uint64_t w = *bw(r, h), hi = MIN(q, h + pw_span(w));
+		uint64_t w = *bw(r, h), hi = p + 1;
 		if (pw_state(w) == PAGE_FREE) {
 			unsigned o = pw_order(w);
+			hi = MIN(q, h + ((uint64_t)1 << o));
 			bl_remove(r, o, h);
-			memset(bw(r, p), 0, (hi - p) * sizeof(uint64_t));
 			*bw(r, h) = 0;
 			buddy_free_span(r, h, p);
 			buddy_free_span(r, hi, h + ((uint64_t)1 << o));
@@ -121,9 +121,87 @@ static void remove_pages(struct buddy *b, uint64_t p, uint64_t q)
 			r->z->st.owner[pw_owner(w)]--;
 		}
 		*bw(r, p) = 0;
-		if (pw_state(w) != PAGE_FREE)
-			hi = p + 1;
 		p = hi;
 	}
-	r->z->st.total -= q - (q - (q - p)); /* placeholder, fixed below */
+}
+
+/* Move the free blocks of [p, r2->end) from r's lists to r2's (same origin and metadata). */
+static void remove_move_lists(struct buddy_range *r, struct buddy_range *r2)
+{
+	for (uint64_t p = r2->base; p < r2->end;) {
+		uint64_t w = *bw(r, p);
+		if (pw_state(w) == PAGE_FREE) {
+			bl_remove(r, pw_order(w), p);
+			bl_push(r2, pw_order(w), p);
+		}
+		p += pw_span(w);
+	}
+}
+
+/* Cut [base, end) out of descriptor index i (whose pages there are already dropped). */
+static void remove_from_descriptor(struct buddy *b, unsigned i, uint64_t base, uint64_t end)
+{
+	struct buddy_range *r = &b->r[i];
+	if (base <= r->base && end >= r->end) {
+		memmove(r, r + 1, (b->nranges - i - 1) * sizeof *r);
+		b->nranges--;
+	} else if (base <= r->base) {
+		r->base = end;
+	} else if (end >= r->end) {
+		r->end = base;
+	} else {
+		memmove(r + 1, r, (b->nranges - i) * sizeof *r);
+		b->nranges++;
+		struct buddy_range *r2 = r + 1;
+		r->end = base;
+		r2->base = end;
+		r2->mask = 0;
+		for (unsigned o = 0; o < BUDDY_NORDERS; o++)
+			r2->head[o] = PW_LINK_NONE;
+		remove_move_lists(r, r2);
+	}
+	buddy_relink_zones(b);
+}
+
+static status_t remove_check(struct buddy *b, uint64_t base, uint64_t end)
+{
+	for (uint64_t p = base; p < end;) {
+		struct buddy_range *r = buddy_range_of(b, p);
+		if (!r)
+			return ST_NOTFOUND;
+		if (r->base < base && end < r->end && b->nranges == BUDDY_MAX_RANGES)
+			return ST_NOMEM;
+		for (uint64_t q = MIN(end, r->end); p < q;) {
+			uint64_t h;
+			if (!buddy_block_of(r, p, &h))
+				return ST_NOTFOUND;
+			uint64_t w = *bw(r, h);
+			unsigned s = pw_state(w);
+			if (s != PAGE_FREE && s != PAGE_ISOLATED && s != PAGE_CARVED)
+				return ST_BUSY;
+			p = MIN(q, h + pw_span(w));
+		}
+	}
+	return ST_OK;
+}
+
+status_t buddy_remove_range(struct buddy *b, uint64_t base, uint64_t npages)
+{
+	uint64_t end;
+	if (npages == 0 || add_overflows(base, npages, &end))
+		return ST_INVALID;
+	status_t st = remove_check(b, base, end);
+	if (st != ST_OK)
+		return st;
+	if (!buddy_iso_cut(b, base, end, true))
+		return ST_NOMEM;
+	buddy_iso_cut(b, base, end, false);
+	for (uint64_t p = base; p < end;) {
+		struct buddy_range *r = buddy_range_of(b, p);
+		uint64_t q = MIN(end, r->end);
+		remove_pages(r, p, q);
+		remove_from_descriptor(b, (unsigned)(r - b->r), p, q);
+		p = q;
+	}
+	return ST_OK;
 }

@@ -82,6 +82,9 @@ void buddy_release_span(struct buddy *b, struct buddy_range *r, uint64_t p, uint
 bool buddy_iso_overlaps(const struct buddy *b, uint64_t base, uint64_t end);
 bool buddy_iso_contains(const struct buddy *b, uint64_t pfn);
 
+/* Remove [base, end) from the isolation table; dry: only say whether a slot suffices. */
+bool buddy_iso_cut(struct buddy *b, uint64_t base, uint64_t end, bool dry);
+
 /* Rebuild the per-zone range lists after descriptors moved. */
 void buddy_relink_zones(struct buddy *b);
 

@@ -104,18 +104,28 @@ status_t buddy_uncarve(struct buddy *b, uint64_t base, uint64_t npages)
 	return ST_OK;
 }
 
-/* Record [base, end) as isolated, merging with adjacent entries; false if no slot. */
+/* Record [base, end) as isolated, merging with adjacent entries (on both sides); false if no
+ * slot. dry: only answer. */
 static bool iso_add(struct buddy *b, uint64_t base, uint64_t end, bool dry)
 {
+	int hit = -1;
 	for (unsigned i = 0; i < b->niso; i++) {
-		if (b->iso[i].end == base || b->iso[i].base == end) {
-			if (!dry) {
-				b->iso[i].base = MIN(b->iso[i].base, base);
-				b->iso[i].end = MAX(b->iso[i].end, end);
-			}
+		if (b->iso[i].end != base && b->iso[i].base != end)
+			continue;
+		if (dry)
 			return true;
+		base = MIN(b->iso[i].base, base);
+		end = MAX(b->iso[i].end, end);
+		if (hit >= 0) { /* bridged two entries: drop this one */
+			b->iso[i--] = b->iso[--b->niso];
+		} else {
+			hit = (int)i;
 		}
+		b->iso[hit].base = base;
+		b->iso[hit].end = end;
 	}
+	if (hit >= 0)
+		return true;
 	if (b->niso == BUDDY_MAX_ISOLATED)
 		return false;
 	if (!dry) {
@@ -182,7 +192,7 @@ status_t buddy_isolate(struct buddy *b, uint64_t base, uint64_t npages,
 }
 
 /* Remove [base, end) from the isolation table. dry: only say whether a slot suffices. */
-static bool iso_cut(struct buddy *b, uint64_t base, uint64_t end, bool dry)
+bool buddy_iso_cut(struct buddy *b, uint64_t base, uint64_t end, bool dry)
 {
 	for (unsigned i = 0; i < b->niso; i++) {
 		uint64_t eb = b->iso[i].base, ee = b->iso[i].end;
@@ -225,11 +235,11 @@ status_t buddy_unisolate(struct buddy *b, uint64_t base, uint64_t npages, uint64
 	status_t st = range_args(base, npages, &end);
 	if (st == ST_OK && !iso_inside_one(b, base, end))
 		st = ST_NOTFOUND;
-	if (st == ST_OK && !iso_cut(b, base, end, true))
+	if (st == ST_OK && !buddy_iso_cut(b, base, end, true))
 		st = ST_NOMEM;
 	if (st != ST_OK)
 		return st;
-	iso_cut(b, base, end, false);
+	buddy_iso_cut(b, base, end, false);
 	struct unit u;
 	for (uint64_t p = base; p < end; p = u.hi) {
 		unit_at(b, p, end, &u);

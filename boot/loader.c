@@ -1,0 +1,426 @@
+/* loader.c - the spmk UEFI loader (\EFI\BOOT\BOOTX64.EFI): command line, kernel ELF, RSDP,
+ * page tables, boot_info, final memory map, ExitBootServices, jump (docs/boot-protocol.md).
+ *
+ * struct loader holds everything the stages produce, including each block allocated so far,
+ * so a failure at any stage can free what exists and report once. After the first
+ * ExitBootServices attempt the UEFI console is no longer used: messages go to COM1 directly. */
+#include <efi.h>
+#include <efilib.h>
+
+#include "boot/boot_info.h"
+#include "boot/efi_util.h"
+#include "boot/elf_check.h"
+#include "boot/fwcfg.h"
+#include "boot/paging.h"
+#include "lib/fmt.h"
+#include "lib/types.h"
+
+#define LOADER_PREFIX "spmk-loader"
+#define EXIT_ATTEMPTS 8
+#define MEMMAP_SLACK_DESCS 64 /* room for descriptors added after the size was measured */
+#define EFI_MEMORY_SP_BIT 0x40000ull /* UEFI 2.8 specific-purpose memory attribute */
+
+struct loader {
+	EFI_HANDLE image;
+	EFI_SYSTEM_TABLE *st;
+	struct efi_con con;
+	struct out *log;
+	EFI_FILE_HANDLE root;
+	uint64_t tsc_start;
+	bool exit_attempted; /* console is off limits once true */
+
+	char cmdline[BOOT_CMDLINE_MAX];
+	size_t cmdline_len;
+	uint32_t cmdline_src;
+
+	struct elf_image elf;
+	uint64_t kphys;
+	UINTN kpages;
+
+	uint64_t rsdp;
+	uint32_t rsdp_src;
+
+	uint64_t dm_size;
+	uint64_t pt_phys, pml4;
+	UINTN pt_pages;
+
+	struct boot_info *bi;
+	UINTN bi_pages;
+	uint8_t *memmap;
+	UINTN memmap_cap;
+	uint32_t exit_retries;
+};
+
+static EFI_STATUS loader_error(struct loader *L, EFI_STATUS s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static EFI_STATUS loader_error(struct loader *L, EFI_STATUS s, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (L->exit_attempted) {
+		com1_write(LOADER_PREFIX ": error: ");
+		com1_write(line);
+		com1_write("\n");
+	} else {
+		out_log(L->log, LOG_ERR, "%s", line);
+	}
+	return s;
+}
+
+/* Drops trailing CR/LF and cuts at the first NUL; returns the new length. */
+static size_t loader_trim(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			n = i;
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	s[n] = '\0';
+	return n;
+}
+
+static EFI_STATUS loader_cmdline_file(struct loader *L)
+{
+	void *buf;
+	UINTN size;
+	EFI_STATUS s = efi_read_file(L->st, L->root, L"\\spmk\\cmdline.txt", &buf, &size);
+	if (s == EFI_NOT_FOUND)
+		return EFI_SUCCESS;
+	if (EFI_ERROR(s))
+		return loader_error(L, s, "cannot read \\spmk\\cmdline.txt (EFI status 0x%llx)",
+				    (unsigned long long)s);
+	if (size >= BOOT_CMDLINE_MAX) {
+		L->st->BootServices->FreePool(buf);
+		return loader_error(L, EFI_BAD_BUFFER_SIZE,
+				    "\\spmk\\cmdline.txt is %llu bytes, max %u",
+				    (unsigned long long)size, BOOT_CMDLINE_MAX - 1);
+	}
+	for (UINTN i = 0; i < size; i++)
+		L->cmdline[i] = ((char *)buf)[i];
+	L->st->BootServices->FreePool(buf);
+	L->cmdline_len = loader_trim(L->cmdline, size);
+	L->cmdline_src = BOOT_CMDLINE_FILE;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS loader_read_cmdline(struct loader *L)
+{
+	size_t len;
+	status_t st = fwcfg_read_string("opt/spmk/cmdline", L->cmdline, sizeof L->cmdline, &len);
+	if (st == ST_RANGE)
+		return loader_error(L, EFI_BAD_BUFFER_SIZE,
+				    "fw_cfg opt/spmk/cmdline is %zu bytes, max %u", len,
+				    BOOT_CMDLINE_MAX - 1);
+	if (st == ST_OK) {
+		L->cmdline_len = loader_trim(L->cmdline, len);
+		L->cmdline_src = BOOT_CMDLINE_FWCFG;
+		return EFI_SUCCESS;
+	}
+	L->cmdline[0] = '\0';
+	return loader_cmdline_file(L);
+}
+
+static void loader_copy_segments(struct loader *L, const uint8_t *file)
+{
+	uint8_t *dst = (uint8_t *)(uintptr_t)L->kphys;
+	L->st->BootServices->SetMem(dst, L->kpages * PAGE_SIZE, 0);
+	for (unsigned i = 0; i < L->elf.nseg; i++) {
+		const struct elf_segment *sg = &L->elf.seg[i];
+		L->st->BootServices->CopyMem(dst + (sg->vaddr - L->elf.vmin),
+					     (void *)(file + sg->offset), sg->filesz);
+	}
+}
+
+static EFI_STATUS loader_load_kernel(struct loader *L)
+{
+	void *file;
+	UINTN size;
+	EFI_STATUS s = efi_read_file(L->st, L->root, L"\\spmk\\kernel.elf", &file, &size);
+	if (s == EFI_NOT_FOUND)
+		return loader_error(L, s, "kernel \\spmk\\kernel.elf not found on the boot volume");
+	if (EFI_ERROR(s))
+		return loader_error(L, s, "cannot read \\spmk\\kernel.elf (EFI status 0x%llx)",
+				    (unsigned long long)s);
+	if (elf_check(file, size, &L->elf, L->log) != ST_OK) {
+		L->st->BootServices->FreePool(file);
+		return loader_error(L, EFI_LOAD_ERROR, "\\spmk\\kernel.elf (%llu bytes) is not a "
+				    "valid kernel image", (unsigned long long)size);
+	}
+	L->kpages = (L->elf.vmax - L->elf.vmin) / PAGE_SIZE;
+	s = efi_alloc_pages(L->st, SPMK_MEM_KERNEL, L->kpages, &L->kphys);
+	if (EFI_ERROR(s)) {
+		L->kpages = 0;
+		L->st->BootServices->FreePool(file);
+		return loader_error(L, s, "cannot allocate %llu pages for the kernel image",
+				    (unsigned long long)(L->elf.vmax - L->elf.vmin) / PAGE_SIZE);
+	}
+	loader_copy_segments(L, file);
+	L->st->BootServices->FreePool(file);
+	out_log(L->log, LOG_INFO, "kernel: %llu bytes file, %u segments, phys 0x%llx, "
+		"virt [0x%llx, 0x%llx), entry 0x%llx", (unsigned long long)size, L->elf.nseg,
+		(unsigned long long)L->kphys, (unsigned long long)L->elf.vmin,
+		(unsigned long long)L->elf.vmax, (unsigned long long)L->elf.entry);
+	return EFI_SUCCESS;
+}
+
+static void loader_find_rsdp(struct loader *L)
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	void *t = efi_find_config_table(L->st, &acpi20);
+	L->rsdp_src = 2;
+	if (!t) {
+		t = efi_find_config_table(L->st, &acpi10);
+		L->rsdp_src = 1;
+	}
+	if (!t)
+		L->rsdp_src = 0;
+	L->rsdp = (uint64_t)(uintptr_t)t;
+	if (t)
+		out_log(L->log, LOG_INFO, "RSDP at 0x%llx (ACPI %s table GUID)",
+			(unsigned long long)L->rsdp, L->rsdp_src == 2 ? "2.0" : "1.0");
+	else
+		out_log(L->log, LOG_WARN, "no ACPI RSDP in the configuration table");
+}
+
+/* Measures the current memory map: its size, descriptor size and highest physical end. */
+static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *desc_size,
+				     uint64_t *highest)
+{
+	EFI_BOOT_SERVICES *bs = L->st->BootServices;
+	UINTN size = 0, key, dsz;
+	UINT32 dver;
+	void *buf = NULL;
+	EFI_STATUS s = bs->GetMemoryMap(&size, NULL, &key, &dsz, &dver);
+	if (s != EFI_BUFFER_TOO_SMALL)
+		return loader_error(L, EFI_ERROR(s) ? s : EFI_DEVICE_ERROR,
+				    "GetMemoryMap size query failed (0x%llx)", (unsigned long long)s);
+	size += 8 * dsz;
+	s = bs->AllocatePool(EfiLoaderData, size, &buf);
+	if (!EFI_ERROR(s))
+		s = bs->GetMemoryMap(&size, buf, &key, &dsz, &dver);
+	if (EFI_ERROR(s)) {
+		if (buf)
+			bs->FreePool(buf);
+		return loader_error(L, s, "cannot read the memory map (0x%llx)", (unsigned long long)s);
+	}
+	*highest = 0;
+	for (UINTN off = 0; off + dsz <= size; off += dsz) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((uint8_t *)buf + off);
+		uint64_t end = d->PhysicalStart + d->NumberOfPages * PAGE_SIZE;
+		if (end > *highest)
+			*highest = end;
+		if (d->Attribute & EFI_MEMORY_SP_BIT)
+			out_log(L->log, LOG_INFO, "SP memory [0x%llx-0x%llx) type %u attr 0x%llx",
+				(unsigned long long)d->PhysicalStart, (unsigned long long)end,
+				d->Type, (unsigned long long)d->Attribute);
+	}
+	bs->FreePool(buf);
+	*map_size = size;
+	*desc_size = dsz;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
+{
+	uint64_t want = highest > 4 * GiB ? highest : 4 * GiB;
+	if (want > PAGING_DM_MAX) {
+		out_log(L->log, LOG_WARN, "memory map reaches 0x%llx; direct map limited to 0x%llx",
+			(unsigned long long)want, (unsigned long long)PAGING_DM_MAX);
+		want = PAGING_DM_MAX;
+	}
+	L->dm_size = ALIGN_UP(want, SIZE_1G);
+	struct paging_plan plan = { L->dm_size, L->elf.vmin, L->kphys, L->elf.vmax - L->elf.vmin };
+	UINTN pages = paging_pages_needed(&plan);
+	EFI_STATUS s = efi_alloc_pages(L->st, SPMK_MEM_PAGETABLE, pages, &L->pt_phys);
+	if (EFI_ERROR(s))
+		return loader_error(L, s, "cannot allocate %llu pages for page tables",
+				    (unsigned long long)pages);
+	L->pt_pages = pages;
+	status_t st = paging_build(&plan, L->pt_phys, pages, &L->pml4);
+	if (st != ST_OK)
+		return loader_error(L, EFI_LOAD_ERROR, "page table build failed: %s",
+				    status_str(st));
+	out_log(L->log, LOG_INFO, "page tables: %llu pages at 0x%llx, identity + direct map of "
+		"[0, 0x%llx) with 2 MiB pages", (unsigned long long)pages,
+		(unsigned long long)L->pt_phys, (unsigned long long)L->dm_size);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS loader_alloc_bootinfo(struct loader *L, UINTN map_size, UINTN desc_size)
+{
+	uint64_t info_bytes = ALIGN_UP(sizeof(struct boot_info), PAGE_SIZE);
+	uint64_t cap = ALIGN_UP(map_size + MEMMAP_SLACK_DESCS * desc_size, PAGE_SIZE);
+	uint64_t phys;
+	UINTN pages = (info_bytes + cap) / PAGE_SIZE;
+	EFI_STATUS s = efi_alloc_pages(L->st, SPMK_MEM_BOOTINFO, pages, &phys);
+	if (EFI_ERROR(s))
+		return loader_error(L, s, "cannot allocate %llu pages for boot_info and the memory map",
+				    (unsigned long long)pages);
+	L->bi_pages = pages;
+	L->bi = (struct boot_info *)(uintptr_t)phys;
+	L->memmap = (uint8_t *)(uintptr_t)(phys + info_bytes);
+	L->memmap_cap = cap;
+	L->st->BootServices->SetMem(L->bi, pages * PAGE_SIZE, 0);
+	return EFI_SUCCESS;
+}
+
+/* Everything but the memory map fields and tsc_exit_boot, which exist only after exit. */
+static void loader_fill_bootinfo(struct loader *L)
+{
+	struct boot_info *bi = L->bi;
+	bi->magic = BOOT_INFO_MAGIC;
+	bi->version = BOOT_INFO_VERSION;
+	bi->size = sizeof *bi;
+	bi->memmap_phys = (uint64_t)(uintptr_t)L->memmap;
+	bi->memmap_capacity = L->memmap_cap;
+	bi->rsdp_phys = L->rsdp;
+	bi->rsdp_source = L->rsdp_src;
+	bi->cmdline_source = L->cmdline_src;
+	bi->cmdline_len = (uint32_t)L->cmdline_len;
+	bi->kernel_phys = L->kphys;
+	bi->kernel_virt = L->elf.vmin;
+	bi->kernel_size = L->elf.vmax - L->elf.vmin;
+	bi->kernel_entry = L->elf.entry;
+	bi->pagetable_phys = L->pml4;
+	bi->direct_map_size = L->dm_size;
+	bi->tsc_loader_start = L->tsc_start;
+	bi->boot_info_phys = (uint64_t)(uintptr_t)bi;
+	for (size_t i = 0; i <= L->cmdline_len; i++)
+		bi->cmdline[i] = L->cmdline[i];
+}
+
+static EFI_STATUS loader_exit_boot_services(struct loader *L)
+{
+	EFI_BOOT_SERVICES *bs = L->st->BootServices;
+	for (unsigned attempt = 0; attempt < EXIT_ATTEMPTS; attempt++) {
+		UINTN size = L->memmap_cap, key = 0, dsz = 0;
+		UINT32 dver = 0;
+		EFI_STATUS s = bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)L->memmap, &key,
+						&dsz, &dver);
+		if (EFI_ERROR(s))
+			return loader_error(L, s, "final GetMemoryMap failed (0x%llx, need %llu bytes, "
+					    "have %llu)", (unsigned long long)s,
+					    (unsigned long long)size, (unsigned long long)L->memmap_cap);
+		L->exit_attempted = true;
+		s = bs->ExitBootServices(L->image, key);
+		if (!EFI_ERROR(s)) {
+			L->bi->tsc_exit_boot = efi_rdtsc();
+			L->bi->memmap_size = size;
+			L->bi->desc_size = (uint32_t)dsz;
+			L->bi->desc_version = dver;
+			L->bi->exit_retries = L->exit_retries;
+			return EFI_SUCCESS;
+		}
+		if (s != EFI_INVALID_PARAMETER)
+			return loader_error(L, s, "ExitBootServices failed (0x%llx)",
+					    (unsigned long long)s);
+		L->exit_retries++;
+	}
+	return loader_error(L, EFI_ABORTED, "ExitBootServices: map key stale %u times in a row",
+			    EXIT_ATTEMPTS);
+}
+
+static void loader_report_final_map(const struct boot_info *bi)
+{
+	uint64_t n = bi->memmap_size / bi->desc_size, pages = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		const EFI_MEMORY_DESCRIPTOR *d =
+			(const void *)(uintptr_t)(bi->memmap_phys + i * bi->desc_size);
+		pages += d->NumberOfPages;
+	}
+	char line[128];
+	fmt_snprintf(line, sizeof line, LOADER_PREFIX ": final memory map: %llu descriptors, "
+		     "%llu pages, desc_size %u\n", (unsigned long long)n,
+		     (unsigned long long)pages, bi->desc_size);
+	com1_write(line);
+}
+
+static __attribute__((noreturn)) void loader_enter_kernel(uint64_t cr3, uint64_t entry,
+							  uint64_t arg)
+{
+	__asm__ volatile("cli\n\t"
+			 "cld\n\t"
+			 "mov %0, %%cr3\n\t"
+			 "jmp *%1"
+			 :
+			 : "r"(cr3), "r"(entry), "D"(arg)
+			 : "memory");
+	__builtin_unreachable();
+}
+
+static void loader_free(struct loader *L)
+{
+	EFI_BOOT_SERVICES *bs = L->st->BootServices;
+	if (L->bi_pages)
+		bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)L->bi, L->bi_pages);
+	if (L->pt_pages)
+		bs->FreePages(L->pt_phys, L->pt_pages);
+	if (L->kpages)
+		bs->FreePages(L->kphys, L->kpages);
+	if (L->root)
+		L->root->Close(L->root);
+}
+
+static EFI_STATUS loader_prepare(struct loader *L)
+{
+	EFI_STATUS s = efi_open_image_volume(L->st, L->image, &L->root);
+	if (EFI_ERROR(s)) {
+		L->root = NULL;
+		return loader_error(L, s, "cannot open the boot volume (0x%llx)",
+				    (unsigned long long)s);
+	}
+	s = loader_read_cmdline(L);
+	if (EFI_ERROR(s))
+		return s;
+	static const char *const src[] = { "none (empty)", "fw_cfg opt/spmk/cmdline",
+					   "\\spmk\\cmdline.txt" };
+	out_log(L->log, LOG_INFO, "cmdline from %s (%zu bytes): \"%s\"", src[L->cmdline_src],
+		L->cmdline_len, L->cmdline);
+	s = loader_load_kernel(L);
+	if (EFI_ERROR(s))
+		return s;
+	loader_find_rsdp(L);
+	UINTN map_size = 0, desc_size = 0;
+	uint64_t highest = 0;
+	s = loader_scan_memmap(L, &map_size, &desc_size, &highest);
+	if (EFI_ERROR(s))
+		return s;
+	s = loader_build_pagetables(L, highest);
+	if (EFI_ERROR(s))
+		return s;
+	s = loader_alloc_bootinfo(L, map_size, desc_size);
+	if (EFI_ERROR(s))
+		return s;
+	loader_fill_bootinfo(L);
+	out_log(L->log, LOG_INFO, "boot_info at 0x%llx, memory map buffer %llu bytes; "
+		"exiting boot services", (unsigned long long)(uintptr_t)L->bi,
+		(unsigned long long)L->memmap_cap);
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	struct loader ldr = { 0 };
+	ldr.tsc_start = efi_rdtsc();
+	ldr.image = image;
+	ldr.st = st;
+	efi_con_init(&ldr.con, st, LOADER_PREFIX);
+	ldr.log = &ldr.con.out;
+	out_log(ldr.log, LOG_INFO, "starting (fw_cfg %s)", fwcfg_present() ? "present" : "absent");
+
+	EFI_STATUS s = loader_prepare(&ldr);
+	if (!EFI_ERROR(s))
+		s = loader_exit_boot_services(&ldr);
+	if (EFI_ERROR(s)) {
+		if (!ldr.exit_attempted)
+			loader_free(&ldr);
+		efi_poweroff_if_requested(st, s);
+		return s;
+	}
+	loader_report_final_map(ldr.bi);
+	loader_enter_kernel(ldr.pml4, ldr.elf.entry, DIRECT_MAP_BASE + (uint64_t)(uintptr_t)ldr.bi);
+}

@@ -1,0 +1,206 @@
+/* buddy_check.c - the buddy allocator's invariant walker.
+ *
+ * Checks, and logs the first violation with its numbers:
+ *  - descriptors sorted, disjoint, within PW_MAX_SPAN of their origin, linked in their zone;
+ *  - every page is covered by exactly one unit: a free block, an allocated block, or a single
+ *    movable/carved/isolated page; non-head words are zero;
+ *  - free blocks are aligned, inside their range, outside isolated ranges, and never have a
+ *    free buddy of the same order; isolated pages lie in isolated ranges;
+ *  - the free lists hold exactly the free heads (links consistent both ways, masks right);
+ *  - recomputed statistics equal the kept ones and total = free + isolated + sum(owner). */
+#include "mm/buddy.h"
+
+#include "lib/kstring.h"
+#include "mm/buddy_int.h"
+
+#define FAIL(...)                                      \
+	do {                                           \
+		out_log(log, LOG_ERR, "buddy_check: " __VA_ARGS__); \
+		return ST_INVALID;                     \
+	} while (0)
+
+static status_t check_free_unit(const struct buddy *b, const struct buddy_range *r, uint64_t p,
+				uint64_t w, struct out *log)
+{
+	unsigned o = pw_order(w);
+	if (pw_order(w) > BUDDY_MAX_ORDER || (p & (((uint64_t)1 << o) - 1)))
+		FAIL("free block %#llx order %u misaligned", (unsigned long long)p, o);
+	if (buddy_iso_overlaps(b, p, p + ((uint64_t)1 << o)))
+		FAIL("free block %#llx order %u in an isolated range", (unsigned long long)p, o);
+	uint64_t bud = p ^ ((uint64_t)1 << o);
+	if (o < BUDDY_MAX_ORDER && bud >= r->base && bud + ((uint64_t)1 << o) <= r->end) {
+		uint64_t bw2 = *bw(r, bud);
+		if (pw_state(bw2) == PAGE_FREE && pw_order(bw2) == o)
+			FAIL("free buddies %#llx and %#llx both free at order %u",
+			     (unsigned long long)p, (unsigned long long)bud, o);
+	}
+	return ST_OK;
+}
+
+static status_t check_unit(const struct buddy *b, const struct buddy_range *r, uint64_t p,
+			   uint64_t w, struct buddy_stats *s, struct out *log)
+{
+	uint64_t n = pw_span(w);
+	switch (pw_state(w)) {
+	case PAGE_FREE:
+		s->free += n;
+		s->free_blocks[pw_order(w)]++;
+		return check_free_unit(b, r, p, w, log);
+	case PAGE_ALLOC:
+		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) || pw_owner(w) >= BUDDY_OWNER_COUNT)
+			FAIL("alloc block %#llx order %u owner %u bad", (unsigned long long)p,
+			     pw_order(w), pw_owner(w));
+		s->owner[pw_owner(w)] += n;
+		return ST_OK;
+	case PAGE_MOVABLE:
+		s->owner[BUDDY_OWNER_MOVABLE]++;
+		return ST_OK;
+	case PAGE_CARVED:
+		if (pw_owner(w) >= BUDDY_OWNER_COUNT)
+			FAIL("carved page %#llx owner %u bad", (unsigned long long)p, pw_owner(w));
+		s->owner[pw_owner(w)]++;
+		return ST_OK;
+	case PAGE_ISOLATED:
+		if (!buddy_iso_contains(b, p))
+			FAIL("isolated page %#llx outside isolated ranges", (unsigned long long)p);
+		s->isolated++;
+		return ST_OK;
+	default:
+		FAIL("page %#llx: word %#llx is no block head", (unsigned long long)p,
+		     (unsigned long long)w);
+	}
+}
+
+/* Walk the pages of r; count units into s; per-order free heads into nfree. */
+static status_t check_pages(const struct buddy *b, const struct buddy_range *r,
+			    struct buddy_stats *s, struct out *log)
+{
+	for (uint64_t p = r->base; p < r->end;) {
+		uint64_t w = *bw(r, p), n = pw_span(w);
+		if (p + n > r->end)
+			FAIL("block %#llx +%llu crosses range end %#llx", (unsigned long long)p,
+			     (unsigned long long)n, (unsigned long long)r->end);
+		status_t st = check_unit(b, r, p, w, s, log);
+		if (st != ST_OK)
+			return st;
+		for (uint64_t i = 1; i < n; i++)
+			if (*bw(r, p + i))
+				FAIL("tail %#llx of block %#llx not zero", (unsigned long long)(p + i),
+				     (unsigned long long)p);
+		s->total += n;
+		p += n;
+	}
+	return ST_OK;
+}
+
+static status_t check_lists(const struct buddy_range *r, const struct buddy_stats *s,
+			    struct out *log)
+{
+	for (unsigned o = 0; o < BUDDY_NORDERS; o++) {
+		uint64_t count = 0;
+		uint32_t prev = PW_LINK_NONE;
+		for (uint32_t off = r->head[o]; off != PW_LINK_NONE; off = pw_next(r->meta[off])) {
+			uint64_t p = r->origin + off;
+			if (p < r->base || p >= r->end || ++count > s->free_blocks[o])
+				FAIL("range %#llx order %u list broken at %#llx",
+				     (unsigned long long)r->base, o, (unsigned long long)p);
+			uint64_t w = r->meta[off];
+			if (pw_state(w) != PAGE_FREE || pw_order(w) != o || pw_prev(w) != prev)
+				FAIL("list order %u: %#llx word %#llx", o, (unsigned long long)p,
+				     (unsigned long long)w);
+			prev = off;
+		}
+		if (count != s->free_blocks[o] || !(r->mask & (1u << o)) != !count)
+			FAIL("range %#llx order %u: %llu listed, %llu free heads",
+			     (unsigned long long)r->base, o, (unsigned long long)count,
+			     (unsigned long long)s->free_blocks[o]);
+	}
+	return ST_OK;
+}
+
+static void stats_add(struct buddy_stats *a, const struct buddy_stats *s)
+{
+	a->total += s->total;
+	a->free += s->free;
+	a->isolated += s->isolated;
+	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
+		a->owner[i] += s->owner[i];
+	for (unsigned i = 0; i < BUDDY_NORDERS; i++)
+		a->free_blocks[i] += s->free_blocks[i];
+}
+
+static status_t check_zone(const struct buddy *b, unsigned n, unsigned z, unsigned *seen,
+			   struct out *log)
+{
+	const struct buddy_zone_state *zs = &b->zone[n][z];
+	struct buddy_stats acc;
+	memset(&acc, 0, sizeof acc);
+	for (int i = zs->first; i >= 0; i = b->r[i].next) {
+		const struct buddy_range *r = &b->r[i];
+		struct buddy_stats s;
+		memset(&s, 0, sizeof s);
+		if (r->node != n || r->zone != z || r->z != zs || ++*seen > b->nranges)
+			FAIL("zone %u/%u lists range %d of %u/%u", n, z, i, r->node, r->zone);
+		status_t st = check_pages(b, r, &s, log);
+		if (st == ST_OK)
+			st = check_lists(r, &s, log);
+		if (st != ST_OK)
+			return st;
+		stats_add(&acc, &s);
+	}
+	uint64_t sum = acc.free + acc.isolated;
+	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
+		sum += acc.owner[i];
+	if (memcmp(&acc, &zs->st, sizeof acc) || sum != acc.total)
+		FAIL("node %u zone %u: counted total %llu free %llu isolated %llu, kept total %llu "
+		     "free %llu isolated %llu", n, z, (unsigned long long)acc.total,
+		     (unsigned long long)acc.free, (unsigned long long)acc.isolated,
+		     (unsigned long long)zs->st.total, (unsigned long long)zs->st.free,
+		     (unsigned long long)zs->st.isolated);
+	for (unsigned o = 0; o < BUDDY_NORDERS; o++)
+		if (!(zs->mask & (1u << o)) != !acc.free_blocks[o])
+			FAIL("node %u zone %u: mask %#x wrong at order %u", n, z, zs->mask, o);
+	return ST_OK;
+}
+
+static status_t check_descriptors(const struct buddy *b, struct out *log)
+{
+	if (b->nranges > BUDDY_MAX_RANGES || b->niso > BUDDY_MAX_ISOLATED)
+		FAIL("%u ranges, %u isolated entries", b->nranges, b->niso);
+	for (unsigned i = 0; i < b->nranges; i++) {
+		const struct buddy_range *r = &b->r[i];
+		if (r->base >= r->end || r->base < r->origin || r->end - r->origin > PW_MAX_SPAN ||
+		    (i && b->r[i - 1].end > r->base))
+			FAIL("range %u [%#llx, %#llx) origin %#llx bad", i,
+			     (unsigned long long)r->base, (unsigned long long)r->end,
+			     (unsigned long long)r->origin);
+	}
+	for (unsigned i = 0; i < b->niso; i++) {
+		if (b->iso[i].base >= b->iso[i].end)
+			FAIL("isolated entry %u empty", i);
+		for (uint64_t p = b->iso[i].base; p < b->iso[i].end;) {
+			const struct buddy_range *r = buddy_range_of(b, p);
+			if (!r)
+				FAIL("isolated page %#llx not managed", (unsigned long long)p);
+			p = r->end;
+		}
+		for (unsigned j = i + 1; j < b->niso; j++)
+			if (b->iso[j].base < b->iso[i].end && b->iso[i].base < b->iso[j].end)
+				FAIL("isolated entries %u and %u overlap", i, j);
+	}
+	return ST_OK;
+}
+
+status_t buddy_check(const struct buddy *b, struct out *log)
+{
+	status_t st = check_descriptors(b, log);
+	unsigned seen = 0;
+	for (unsigned n = 0; n < BUDDY_MAX_NODES && st == ST_OK; n++)
+		for (unsigned z = 0; z < BUDDY_NZONES && st == ST_OK; z++)
+			st = check_zone(b, n, z, &seen, log);
+	if (st == ST_OK && seen != b->nranges) {
+		out_log(log, LOG_ERR, "buddy_check: %u of %u ranges in zone lists", seen, b->nranges);
+		st = ST_INVALID;
+	}
+	return st;
+}

@@ -1,0 +1,345 @@
+/* dax.c - regions and devices of the exclusive-ownership allocator: region setup, device
+ * creation (first fit with alignment over the region's free extents) and destruction
+ * (space returned and merged), lookup by name, and the issue-6 mode hooks.
+ *
+ * Free extents of a region are a sorted array of disjoint, non-adjacent half-open ranges;
+ * with k devices in a region there are at most k + 1 of them, so the array never overflows. */
+#include "lib/fmt.h"
+#include "mm/dax_internal.h"
+
+void dax_init(struct dax *d, const struct dax_ops *ops, struct out *log, uint32_t seed)
+{
+	memset(d, 0, sizeof *d);
+	d->ops = ops;
+	d->log = log;
+	d->next_gen = seed;
+}
+
+uint64_t dax_align_best(uint64_t base, uint64_t size)
+{
+	static const uint64_t aligns[] = { SIZE_1G, SIZE_2M, PAGE_SIZE };
+	for (size_t i = 0; i < ARRAY_SIZE(aligns); i++)
+		if (IS_ALIGNED(base | size, aligns[i]))
+			return aligns[i];
+	return 0;
+}
+
+static bool dax_slot_free(const struct dax *d, uint32_t *slot)
+{
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		if (!d->devices[i].used) {
+			*slot = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Lowest <n> not used by a device of region r. */
+static uint32_t dax_next_id(const struct dax *d, uint32_t r)
+{
+	for (uint32_t id = 0;; id++) {
+		bool taken = false;
+		for (uint32_t i = 0; i < DAX_MAX_DEVICES && !taken; i++)
+			taken = d->devices[i].used && d->devices[i].region == r && d->devices[i].id == id;
+		if (!taken)
+			return id;
+	}
+}
+
+/* COMMIT of a new device (slot already known to be free). */
+static void dax_device_install(struct dax *d, uint32_t slot, uint32_t r, uint64_t base,
+			       uint64_t size, uint64_t align)
+{
+	const struct dax_region *reg = &d->regions[r];
+	struct dax_device *dev = &d->devices[slot];
+	uint32_t gen = dev->gen;
+	*dev = (struct dax_device){
+		.used = true, .region = r, .id = dax_next_id(d, r), .base = base, .size = size,
+		.align = align, .window = reg->window + (base - reg->base),
+		.mode = DAX_MODE_DEVDAX, .state = DAX_UNCLAIMED, .gen = gen,
+	};
+}
+
+static status_t dax_region_check(struct dax *d, uint64_t base, uint64_t size, uint64_t align,
+				 uint64_t *slot_size)
+{
+	uint64_t end;
+	if (size == 0 || !dax_align_valid(align) || !IS_ALIGNED(base | size, align)) {
+		out_log(d->log, LOG_ERR, "dax: region [0x%llx, +0x%llx) align 0x%llx invalid",
+			(unsigned long long)base, (unsigned long long)size, (unsigned long long)align);
+		return ST_INVALID;
+	}
+	if (add_overflows(base, size, &end))
+		return ST_RANGE;
+	for (uint32_t i = 0; i < d->nregions; i++) {
+		const struct dax_region *o = &d->regions[i];
+		if (range_overlaps((struct range){ base, end }, (struct range){ o->base, o->base + o->size })) {
+			out_log(d->log, LOG_ERR, "dax: region [0x%llx, 0x%llx) overlaps region %u",
+				(unsigned long long)base, (unsigned long long)end, i);
+			return ST_EXISTS;
+		}
+	}
+	uint32_t slot;
+	if (d->nregions >= DAX_MAX_REGIONS || !dax_slot_free(d, &slot)) {
+		out_log(d->log, LOG_ERR, "dax: no region or device slot left (max %u, %u)",
+			DAX_MAX_REGIONS, DAX_MAX_DEVICES);
+		return ST_NOMEM;
+	}
+	/* window slot: same offset mod 1 GiB as base, then a 1 GiB guard gap */
+	*slot_size = ALIGN_UP((base % SIZE_1G) + size, SIZE_1G) + SIZE_1G;
+	if (*slot_size > DAX_WINDOW_SIZE || d->window_next > DAX_WINDOW_SIZE - *slot_size) {
+		out_log(d->log, LOG_ERR, "dax: no window space for 0x%llx bytes (0x%llx of 0x%llx used)",
+			(unsigned long long)size, (unsigned long long)d->window_next,
+			(unsigned long long)DAX_WINDOW_SIZE);
+		return ST_NOMEM;
+	}
+	return ST_OK;
+}
+
+status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_node,
+			uint64_t align, uint32_t *region_out)
+{
+	if (align == 0)
+		align = dax_align_best(base, size);
+	uint64_t slot_size;
+	status_t st = dax_region_check(d, base, size, align, &slot_size);
+	if (st != ST_OK)
+		return st;
+	uint32_t r = d->nregions++, slot = 0;
+	dax_slot_free(d, &slot);
+	struct dax_region *reg = &d->regions[r];
+	*reg = (struct dax_region){ .used = true, .target_node = target_node, .base = base,
+				    .size = size, .align = align, .nfree = 0 };
+	reg->window = DAX_WINDOW_BASE + d->window_next + base % SIZE_1G;
+	d->window_next += slot_size;
+	dax_device_install(d, slot, r, base, size, align);
+	if (region_out)
+		*region_out = r;
+	return ST_OK;
+}
+
+/* First fit: the lowest aligned start in a free extent that holds size bytes. */
+static bool dax_fit(const struct dax_region *reg, uint64_t size, uint64_t align, uint32_t *ext,
+		    uint64_t *base)
+{
+	for (uint32_t i = 0; i < reg->nfree; i++) {
+		uint64_t start = ALIGN_UP(reg->free[i].base, align);
+		if (start < reg->free[i].end && reg->free[i].end - start >= size) {
+			*ext = i;
+			*base = start;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void dax_explain_no_space(struct dax *d, uint32_t r, uint64_t size, uint64_t align)
+{
+	const struct dax_region *reg = &d->regions[r];
+	uint64_t total = 0, largest = 0;
+	for (uint32_t i = 0; i < reg->nfree; i++) {
+		total += range_size(reg->free[i]);
+		largest = MAX(largest, range_size(reg->free[i]));
+	}
+	out_log(d->log, LOG_ERR,
+		"dax create-device: region %u has no free range of 0x%llx bytes aligned to 0x%llx "
+		"(free 0x%llx bytes in %u extents, largest 0x%llx)",
+		r, (unsigned long long)size, (unsigned long long)align, (unsigned long long)total,
+		reg->nfree, (unsigned long long)largest);
+}
+
+static status_t dax_create_check(struct dax *d, uint32_t region, uint64_t size, uint64_t align)
+{
+	if (region >= d->nregions) {
+		out_log(d->log, LOG_ERR, "dax create-device: no region %u (%u regions)", region,
+			d->nregions);
+		return ST_NOTFOUND;
+	}
+	const struct dax_region *reg = &d->regions[region];
+	if (!dax_align_valid(align) || align > reg->align) {
+		out_log(d->log, LOG_ERR,
+			"dax create-device: align 0x%llx must be 0x1000, 0x200000 or 0x40000000 and "
+			"at most region %u's align 0x%llx",
+			(unsigned long long)align, region, (unsigned long long)reg->align);
+		return ST_INVALID;
+	}
+	if (size == 0 || !IS_ALIGNED(size, align)) {
+		out_log(d->log, LOG_ERR, "dax create-device: size 0x%llx is not a non-zero multiple "
+			"of align 0x%llx", (unsigned long long)size, (unsigned long long)align);
+		return ST_INVALID;
+	}
+	return ST_OK;
+}
+
+status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
+			   uint32_t *dev_out)
+{
+	if (align == 0 && region < d->nregions)
+		align = d->regions[region].align;
+	status_t st = dax_create_check(d, region, size, align);
+	if (st != ST_OK)
+		return st;
+	struct dax_region *reg = &d->regions[region];
+	uint32_t ext, slot;
+	uint64_t base;
+	if (!dax_fit(reg, size, align, &ext, &base)) {
+		dax_explain_no_space(d, region, size, align);
+		return ST_NOMEM;
+	}
+	if (!dax_slot_free(d, &slot)) {
+		out_log(d->log, LOG_ERR, "dax create-device: all %u device slots in use",
+			DAX_MAX_DEVICES);
+		return ST_NOMEM;
+	}
+	/* COMMIT: carve [base, base+size) out of extent ext (0, 1 or 2 pieces remain). */
+	struct range e = reg->free[ext];
+	struct range left = { e.base, base }, right = { base + size, e.end };
+	memmove(&reg->free[ext], &reg->free[ext + 1], (reg->nfree - ext - 1) * sizeof e);
+	reg->nfree--;
+	struct range keep[2];
+	uint32_t nkeep = 0;
+	if (range_size(left))
+		keep[nkeep++] = left;
+	if (range_size(right))
+		keep[nkeep++] = right;
+	memmove(&reg->free[ext + nkeep], &reg->free[ext], (reg->nfree - ext) * sizeof e);
+	for (uint32_t i = 0; i < nkeep; i++)
+		reg->free[ext + i] = keep[i];
+	reg->nfree += nkeep;
+	dax_device_install(d, slot, region, base, size, align);
+	if (dev_out)
+		*dev_out = slot;
+	return ST_OK;
+}
+
+/* Puts [base, end) back into the region's free list, merging with neighbours. */
+static void dax_free_insert(struct dax_region *reg, uint64_t base, uint64_t end)
+{
+	uint32_t i = 0;
+	while (i < reg->nfree && reg->free[i].base < base)
+		i++;
+	bool merge_prev = i > 0 && reg->free[i - 1].end == base;
+	bool merge_next = i < reg->nfree && reg->free[i].base == end;
+	if (merge_prev && merge_next) {
+		reg->free[i - 1].end = reg->free[i].end;
+		memmove(&reg->free[i], &reg->free[i + 1], (reg->nfree - i - 1) * sizeof reg->free[0]);
+		reg->nfree--;
+	} else if (merge_prev) {
+		reg->free[i - 1].end = end;
+	} else if (merge_next) {
+		reg->free[i].base = base;
+	} else {
+		memmove(&reg->free[i + 1], &reg->free[i], (reg->nfree - i) * sizeof reg->free[0]);
+		reg->free[i] = (struct range){ base, end };
+		reg->nfree++;
+	}
+}
+
+static status_t dax_need_idle(struct dax *d, uint32_t dev, const char *op, struct dax_device **out)
+{
+	char name[DAX_NAME_MAX];
+	struct dax_device *x = dax_dev(d, dev);
+	if (!x) {
+		out_log(d->log, LOG_ERR, "dax %s: no device at index %u", op, dev);
+		return ST_NOTFOUND;
+	}
+	dax_device_name(d, dev, name, sizeof name);
+	if (x->mode != DAX_MODE_DEVDAX) {
+		out_log(d->log, LOG_ERR, "dax %s: %s is in %s mode", op, name, dax_mode_str(x->mode));
+		return ST_BUSY;
+	}
+	if (x->state != DAX_UNCLAIMED) {
+		out_log(d->log, LOG_ERR, "dax %s: %s is %s by '%s'", op, name, dax_state_str(x->state),
+			x->owner);
+		return ST_BUSY;
+	}
+	*out = x;
+	return ST_OK;
+}
+
+status_t dax_destroy_device(struct dax *d, uint32_t dev)
+{
+	struct dax_device *x;
+	status_t st = dax_need_idle(d, dev, "destroy-device", &x);
+	if (st != ST_OK)
+		return st;
+	dax_free_insert(&d->regions[x->region], x->base, x->base + x->size);
+	uint32_t gen = dax_gen_fresh(d);
+	memset(x, 0, sizeof *x);
+	x->gen = gen;
+	return ST_OK;
+}
+
+status_t dax_mode_set(struct dax *d, uint32_t dev, enum dax_mode mode, bool movable)
+{
+	struct dax_device *x = dax_dev(d, dev);
+	if (!x)
+		return ST_NOTFOUND;
+	if (x->state != DAX_UNCLAIMED || (mode != DAX_MODE_DEVDAX && mode != DAX_MODE_SYSTEM_RAM)) {
+		out_log(d->log, LOG_ERR, "dax reconfigure: device index %u is %s", dev,
+			dax_state_str(x->state));
+		return ST_BUSY;
+	}
+	x->mode = mode;
+	x->movable = mode == DAX_MODE_SYSTEM_RAM && movable;
+	if (mode == DAX_MODE_DEVDAX)
+		x->online_blocks = x->total_blocks = 0;
+	return ST_OK;
+}
+
+status_t dax_ram_blocks_set(struct dax *d, uint32_t dev, uint32_t online, uint32_t total)
+{
+	struct dax_device *x = dax_dev(d, dev);
+	if (!x)
+		return ST_NOTFOUND;
+	if (x->mode != DAX_MODE_SYSTEM_RAM || online > total)
+		return ST_BUSY;
+	x->online_blocks = online;
+	x->total_blocks = total;
+	return ST_OK;
+}
+
+const struct dax_device *dax_device_get(const struct dax *d, uint32_t dev)
+{
+	return dax_dev((struct dax *)d, dev);
+}
+
+void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len)
+{
+	const struct dax_device *x = dax_device_get(d, dev);
+	if (x)
+		fmt_snprintf(buf, len, "dax%u.%u", x->region, x->id);
+	else
+		fmt_snprintf(buf, len, "dax?(%u)", dev);
+}
+
+status_t dax_find(const struct dax *d, const char *name, uint32_t *dev_out)
+{
+	char buf[DAX_NAME_MAX];
+	for (uint32_t i = 0; name && i < DAX_MAX_DEVICES; i++) {
+		if (!d->devices[i].used)
+			continue;
+		dax_device_name(d, i, buf, sizeof buf);
+		if (strcmp(buf, name) == 0) {
+			*dev_out = i;
+			return ST_OK;
+		}
+	}
+	return ST_NOTFOUND;
+}
+
+const char *dax_state_str(enum dax_state s)
+{
+	switch (s) {
+	case DAX_UNCLAIMED: return "unclaimed";
+	case DAX_CLAIMED: return "claimed";
+	case DAX_MAPPED: return "mapped";
+	}
+	return "?";
+}
+
+const char *dax_mode_str(enum dax_mode m)
+{
+	return m == DAX_MODE_SYSTEM_RAM ? "system-ram" : "devdax";
+}

@@ -1,0 +1,187 @@
+/* dax.h - the exclusive-ownership allocator for specific-purpose memory (device-dax model).
+ *
+ * Data: a struct dax (owned by the caller, no globals) holds up to DAX_MAX_REGIONS regions and
+ * DAX_MAX_DEVICES devices in fixed arrays. A region is one SP piece [base, base+size) with a
+ * target node and an alignment (1 GiB, 2 MiB or 4 KiB). Its space is either free (a sorted,
+ * merged list of extents) or in exactly one device. A device `dax<region>.<n>` is a sub-range
+ * with its own alignment (<= the region's), a mode, a state and at most one owner.
+ * Hardware work goes through the caller's dax_ops: map (page tables), unmap (page tables + TLB
+ * flush), scrub (zero physical memory through a temporary mapping).
+ *
+ * Windows: region r gets a fixed virtual slot in [DAX_WINDOW_BASE, +DAX_WINDOW_SIZE) with the
+ * same offset modulo 1 GiB as its physical base, and a 1 GiB guard gap after it; a device's
+ * window is region window + (device base - region base). So windows never overlap, and every
+ * window is aligned like its physical range, which lets map use the largest page the device
+ * alignment allows.
+ *
+ * Handles: dax_claim returns {index, gen}. gen comes from one counter per struct dax (seeded
+ * at init), so no two claims ever share a gen; release and destroy give the slot a fresh gen.
+ * A handle is valid only while the device is claimed by that very claim: a stale handle, one
+ * made up from another device's index, or one from another struct dax is refused (ST_PERM).
+ *
+ * MMU enforcement: one owner at a time is "active" (the one the kernel is running for).
+ * Window mappings exist exactly for MAPPED devices owned by the active owner; dax_activate
+ * maps the new owner's devices and unmaps everyone else's, so another owner's access faults,
+ * and dax_fault_lookup/dax_fault_describe turn that fault into an ownership-violation report.
+ *
+ * State table (mode devdax). Every operation CHECKs all its conditions first (a refusal
+ * changes nothing and logs why, with numbers), then COMMITs, which cannot fail. Only a failing
+ * ops->map (no page-table memory) can stop dax_map/dax_activate, and they undo their own work.
+ *
+ *   operation        from        to          effects                           refusals
+ *   (boot) region    -           UNCLAIMED   one device spans the region        -
+ *   create_device    -           UNCLAIMED   first fit in the region's free     ST_NOTFOUND ST_INVALID
+ *                                            space, aligned                     ST_NOMEM (no space/slot)
+ *   destroy_device   UNCLAIMED   (gone)      space back to the region, merged;  ST_BUSY (claimed, mapped,
+ *                                            gen bumped                         system-ram)
+ *   claim            UNCLAIMED   CLAIMED     owner set, fresh gen -> handle     ST_BUSY ST_INVALID (name)
+ *   map              CLAIMED     MAPPED      window mapped if owner is active   ST_PERM ST_BUSY, map error
+ *   release          CLAIMED     UNCLAIMED   unmap + TLB flush if mapped,       ST_PERM
+ *                    MAPPED                  scrub whole device, owner cleared,
+ *                                            gen bumped
+ *   activate(o)      MAPPED      MAPPED      mapping present iff owner == o     ST_INVALID, map error
+ *   mode_set (issue 6) UNCLAIMED devdax <-> system-ram (hand-off/reclaim     ST_BUSY
+ *                                            call it after doing their work)
+ * A system-ram device is neither claimable nor destroyable (ST_BUSY); online_blocks,
+ * total_blocks and movable describe it and are printed by dax_list_print. */
+#ifndef SPMK_MM_DAX_H
+#define SPMK_MM_DAX_H
+
+#include "lib/out.h"
+#include "lib/status.h"
+#include "lib/types.h"
+
+#define DAX_MAX_REGIONS 16
+#define DAX_MAX_DEVICES 64
+#define DAX_OWNER_MAX 31 /* characters of an owner name, [A-Za-z0-9_.:@+-] */
+#define DAX_NAME_MAX 24  /* "dax<region>.<n>" plus NUL */
+#define DAX_WINDOW_BASE 0xffffc00000000000ull
+#define DAX_WINDOW_SIZE (16ull << 40) /* 16 TiB of windows: PML4 slots 384..415 */
+
+enum dax_mode { DAX_MODE_DEVDAX = 0, DAX_MODE_SYSTEM_RAM = 1 };
+enum dax_state { DAX_UNCLAIMED = 0, DAX_CLAIMED = 1, DAX_MAPPED = 2 };
+
+struct dax_ops {
+	/* Map [va, va+size) to [pa, pa+size) writable, no-exec, pages up to max_page. */
+	status_t (*map)(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page);
+	/* Remove that mapping and flush the TLB. */
+	void (*unmap)(void *ctx, uint64_t va, uint64_t size);
+	/* Zero physical [pa, pa+size) (through a temporary mapping). */
+	void (*scrub)(void *ctx, uint64_t pa, uint64_t size);
+	void *ctx;
+};
+
+struct dax_region {
+	bool used;
+	int target_node; /* -1: none */
+	uint64_t base, size, align;
+	uint64_t window; /* virtual address of `base` */
+	uint32_t nfree;  /* free extents, sorted, disjoint, never adjacent */
+	struct range free[DAX_MAX_DEVICES + 1];
+};
+
+struct dax_device {
+	bool used;
+	bool live; /* window mapping present in the page tables */
+	uint32_t region;
+	uint32_t id; /* the <n> of dax<region>.<n> */
+	uint64_t base, size, align;
+	uint64_t window;
+	enum dax_mode mode;
+	enum dax_state state;
+	uint32_t gen;
+	char owner[DAX_OWNER_MAX + 1]; /* "" when unclaimed */
+	/* system-ram mode (hand-off, issue 6); zero in devdax mode */
+	bool movable;
+	uint32_t online_blocks, total_blocks;
+};
+
+struct dax_handle {
+	uint32_t index;
+	uint32_t gen;
+};
+
+struct dax {
+	const struct dax_ops *ops;
+	struct out *log; /* refusals are explained here (LOG_ERR) */
+	uint32_t nregions;
+	uint32_t next_gen;
+	uint64_t window_next; /* offset of the next region slot in the window area */
+	char active[DAX_OWNER_MAX + 1]; /* "" when no owner is active */
+	struct dax_region regions[DAX_MAX_REGIONS];
+	struct dax_device devices[DAX_MAX_DEVICES];
+};
+
+/* Empties d. seed starts the generation counter (the kernel passes the TSC). */
+void dax_init(struct dax *d, const struct dax_ops *ops, struct out *log, uint32_t seed);
+
+/* The largest of 1 GiB, 2 MiB, 4 KiB that divides both base and size; 0 if none does. */
+uint64_t dax_align_best(uint64_t base, uint64_t size);
+
+/* Adds region number d->nregions for SP piece [base, base+size) with one UNCLAIMED devdax
+ * device spanning it. align 0 means dax_align_best(base, size).
+ * Errors: ST_INVALID (size 0, align not 4K/2M/1G, base or size not aligned to it),
+ * ST_RANGE (wraps), ST_EXISTS (overlaps another region), ST_NOMEM (no region or device slot,
+ * or no window space left). */
+status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_node,
+			uint64_t align, uint32_t *region_out);
+
+/* Creates an UNCLAIMED devdax device of `size` bytes aligned to `align` (0: the region's)
+ * at the lowest suitable address of the region's free space; *dev_out is its index.
+ * Errors: ST_NOTFOUND (no such region), ST_INVALID (align not 4K/2M/1G or above the region's,
+ * size 0 or not a multiple of align), ST_NOMEM (no free range fits; no device slot). */
+status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
+			   uint32_t *dev_out);
+/* Errors: ST_NOTFOUND, ST_BUSY (claimed, mapped or system-ram). */
+status_t dax_destroy_device(struct dax *d, uint32_t dev);
+
+/* Errors: ST_NOTFOUND, ST_INVALID (owner name), ST_BUSY (not unclaimed devdax). */
+status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h);
+/* Errors: ST_PERM (stale/foreign handle), ST_BUSY (already mapped), or the map op's error. */
+status_t dax_map(struct dax *d, struct dax_handle h);
+/* Errors: ST_PERM (stale/foreign handle). */
+status_t dax_release(struct dax *d, struct dax_handle h);
+/* owner NULL or "": no active owner. Errors: ST_INVALID (name), or the map op's error
+ * (then nothing changed). */
+status_t dax_activate(struct dax *d, const char *owner);
+
+/* The handle of a device claimed by `owner` (how the shell acts as an owner).
+ * Errors: ST_NOTFOUND, ST_PERM (unclaimed, or claimed by someone else). */
+status_t dax_handle_for(const struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h);
+/* Virtual address of [offset, offset+len) of a MAPPED device of the active owner.
+ * Errors: ST_PERM (bad handle, or the owner is not active), ST_BUSY (not mapped),
+ * ST_RANGE (outside the device). */
+status_t dax_access_ptr(const struct dax *d, struct dax_handle h, uint64_t offset, uint64_t len,
+			uint64_t *va_out);
+
+/* Which device's window holds va (any state). Errors: ST_NOTFOUND. */
+status_t dax_fault_lookup(const struct dax *d, uint64_t va, uint32_t *dev_out);
+/* One line for the page-fault handler, e.g. "ownership violation: dax0.0 owned by 'alice',
+ * accessed as 'bob'". Errors: ST_NOTFOUND (va is in no window). */
+status_t dax_fault_describe(const struct dax *d, uint64_t va, char *buf, size_t len);
+
+/* Errors: ST_NOTFOUND (no device of that name). */
+status_t dax_find(const struct dax *d, const char *name, uint32_t *dev_out);
+/* The device at index dev, or NULL. */
+const struct dax_device *dax_device_get(const struct dax *d, uint32_t dev);
+/* Writes "dax<region>.<n>" into buf. */
+void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len);
+const char *dax_state_str(enum dax_state s);
+const char *dax_mode_str(enum dax_mode m);
+
+/* Issue 6 hook: switches an UNCLAIMED device between devdax and system-ram; the hand-off
+ * code calls it once its own work is done. Errors: ST_NOTFOUND, ST_BUSY (claimed/mapped). */
+status_t dax_mode_set(struct dax *d, uint32_t dev, enum dax_mode mode, bool movable);
+/* Issue 6 hook: block counts shown for a system-ram device. Errors: ST_NOTFOUND, ST_BUSY. */
+status_t dax_ram_blocks_set(struct dax *d, uint32_t dev, uint32_t online, uint32_t total);
+
+/* Regions and devices like `daxctl list -RDu` (indented, human sizes), or with json=true one
+ * line of JSON (shape in docs/dax.md). */
+void dax_list_print(const struct dax *d, struct out *out, bool json);
+
+/* Walks every invariant: devices inside their region and aligned, no two overlap, free
+ * extents sorted/merged/outside devices, free + devices = region size, states consistent with
+ * owners, generations and live mappings. Prints each violation; ST_INVALID if any. */
+status_t dax_check(const struct dax *d, struct out *out);
+
+#endif

@@ -1,0 +1,37 @@
+/* dax_internal.h - helpers shared by the mm/dax*.c files: device lookup, alignments, owner
+ * names, fresh generations. Not for users of the allocator (they use mm/dax.h). */
+#ifndef SPMK_MM_DAX_INTERNAL_H
+#define SPMK_MM_DAX_INTERNAL_H
+
+#include "lib/kstring.h"
+#include "mm/dax.h"
+
+static inline bool dax_align_valid(uint64_t a)
+{
+	return a == PAGE_SIZE || a == SIZE_2M || a == SIZE_1G;
+}
+
+/* The used device at index dev, or NULL. */
+static inline struct dax_device *dax_dev(struct dax *d, uint32_t dev)
+{
+	if (dev >= DAX_MAX_DEVICES || !d->devices[dev].used)
+		return NULL;
+	return &d->devices[dev];
+}
+
+/* A generation never handed out before by this struct dax (0 is never used). */
+static inline uint32_t dax_gen_fresh(struct dax *d)
+{
+	if (++d->next_gen == 0)
+		d->next_gen = 1;
+	return d->next_gen;
+}
+
+/* True for 1..DAX_OWNER_MAX characters of [A-Za-z0-9_.:@+-]. */
+bool dax_owner_valid(const char *owner);
+
+/* Validates a handle: ST_PERM (logged, naming `op`) unless it is the current claim. */
+status_t dax_handle_check(struct dax *d, struct dax_handle h, const char *op,
+			  struct dax_device **out);
+
+#endif

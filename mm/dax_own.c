@@ -1,0 +1,230 @@
+/* dax_own.c - ownership of dax devices: claim, map, release, the active owner (which window
+ * mappings are present), owner access and fault attribution. State table in mm/dax.h.
+ *
+ * Invariant kept here: dev->live == (dev->state == DAX_MAPPED && dev->owner == d->active);
+ * a device's window is mapped in the page tables exactly when dev->live. */
+#include "lib/fmt.h"
+#include "mm/dax_internal.h"
+
+bool dax_owner_valid(const char *owner)
+{
+	if (!owner)
+		return false;
+	size_t n = strnlen(owner, DAX_OWNER_MAX + 1);
+	if (n == 0 || n > DAX_OWNER_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = owner[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '_' || c == '.' || c == ':' || c == '@' || c == '+' || c == '-';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static void dax_log_bad_owner(struct dax *d, const char *op)
+{
+	out_log(d->log, LOG_ERR, "dax %s: owner must be 1..%u characters of [A-Za-z0-9_.:@+-]", op,
+		DAX_OWNER_MAX);
+}
+
+status_t dax_handle_check(struct dax *d, struct dax_handle h, const char *op,
+			  struct dax_device **out)
+{
+	struct dax_device *x = dax_dev(d, h.index);
+	if (!x || x->state == DAX_UNCLAIMED || x->gen != h.gen) {
+		out_log(d->log, LOG_ERR, "dax %s: stale or foreign handle (index %u, gen %u)", op,
+			h.index, h.gen);
+		return ST_PERM;
+	}
+	*out = x;
+	return ST_OK;
+}
+
+status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
+{
+	struct dax_device *x = dax_dev(d, dev);
+	char name[DAX_NAME_MAX];
+	if (!x) {
+		out_log(d->log, LOG_ERR, "dax claim: no device at index %u", dev);
+		return ST_NOTFOUND;
+	}
+	if (!dax_owner_valid(owner)) {
+		dax_log_bad_owner(d, "claim");
+		return ST_INVALID;
+	}
+	dax_device_name(d, dev, name, sizeof name);
+	if (x->mode != DAX_MODE_DEVDAX) {
+		out_log(d->log, LOG_ERR, "dax claim: %s is in %s mode", name, dax_mode_str(x->mode));
+		return ST_BUSY;
+	}
+	if (x->state != DAX_UNCLAIMED) {
+		out_log(d->log, LOG_ERR, "dax claim: %s is already %s by '%s'", name,
+			dax_state_str(x->state), x->owner);
+		return ST_BUSY;
+	}
+	x->state = DAX_CLAIMED;
+	memcpy(x->owner, owner, strlen(owner) + 1);
+	x->gen = dax_gen_fresh(d);
+	*h = (struct dax_handle){ dev, x->gen };
+	return ST_OK;
+}
+
+static bool dax_is_active(const struct dax *d, const struct dax_device *x)
+{
+	return d->active[0] && strcmp(x->owner, d->active) == 0;
+}
+
+static status_t dax_window_map(struct dax *d, struct dax_device *x)
+{
+	return d->ops->map(d->ops->ctx, x->window, x->base, x->size, x->align);
+}
+
+status_t dax_map(struct dax *d, struct dax_handle h)
+{
+	struct dax_device *x;
+	char name[DAX_NAME_MAX];
+	status_t st = dax_handle_check(d, h, "map", &x);
+	if (st != ST_OK)
+		return st;
+	dax_device_name(d, h.index, name, sizeof name);
+	if (x->state == DAX_MAPPED) {
+		out_log(d->log, LOG_ERR, "dax map: %s is already mapped at 0x%llx", name,
+			(unsigned long long)x->window);
+		return ST_BUSY;
+	}
+	bool live = dax_is_active(d, x);
+	if (live && (st = dax_window_map(d, x)) != ST_OK) {
+		out_log(d->log, LOG_ERR, "dax map: mapping %s (0x%llx bytes at 0x%llx) failed: %s",
+			name, (unsigned long long)x->size, (unsigned long long)x->window,
+			status_str(st));
+		return st;
+	}
+	x->state = DAX_MAPPED;
+	x->live = live;
+	return ST_OK;
+}
+
+status_t dax_release(struct dax *d, struct dax_handle h)
+{
+	struct dax_device *x;
+	status_t st = dax_handle_check(d, h, "release", &x);
+	if (st != ST_OK)
+		return st;
+	if (x->live)
+		d->ops->unmap(d->ops->ctx, x->window, x->size);
+	d->ops->scrub(d->ops->ctx, x->base, x->size);
+	x->live = false;
+	x->state = DAX_UNCLAIMED;
+	memset(x->owner, 0, sizeof x->owner);
+	x->gen = dax_gen_fresh(d);
+	return ST_OK;
+}
+
+static bool dax_owner_is(const struct dax_device *x, const char *owner)
+{
+	return owner[0] && strcmp(x->owner, owner) == 0;
+}
+
+status_t dax_activate(struct dax *d, const char *owner)
+{
+	if (!owner)
+		owner = "";
+	if (owner[0] && !dax_owner_valid(owner)) {
+		dax_log_bad_owner(d, "activate");
+		return ST_INVALID;
+	}
+	/* Map the new owner's devices first; on failure undo exactly those. */
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		struct dax_device *x = &d->devices[i];
+		if (!x->used || x->state != DAX_MAPPED || x->live || !dax_owner_is(x, owner))
+			continue;
+		status_t st = dax_window_map(d, x);
+		if (st == ST_OK)
+			continue;
+		out_log(d->log, LOG_ERR, "dax activate: mapping device index %u for '%s' failed: %s",
+			i, owner, status_str(st));
+		for (uint32_t j = 0; j < i; j++) {
+			struct dax_device *y = &d->devices[j];
+			if (y->used && y->state == DAX_MAPPED && !y->live && dax_owner_is(y, owner))
+				d->ops->unmap(d->ops->ctx, y->window, y->size);
+		}
+		return st;
+	}
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		struct dax_device *x = &d->devices[i];
+		if (!x->used || x->state != DAX_MAPPED)
+			continue;
+		bool want = dax_owner_is(x, owner);
+		if (x->live && !want)
+			d->ops->unmap(d->ops->ctx, x->window, x->size);
+		x->live = want;
+	}
+	memset(d->active, 0, sizeof d->active);
+	memcpy(d->active, owner, strlen(owner));
+	return ST_OK;
+}
+
+status_t dax_handle_for(const struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
+{
+	const struct dax_device *x = dax_device_get(d, dev);
+	if (!x)
+		return ST_NOTFOUND;
+	if (x->state == DAX_UNCLAIMED || !owner || strcmp(x->owner, owner) != 0)
+		return ST_PERM;
+	*h = (struct dax_handle){ dev, x->gen };
+	return ST_OK;
+}
+
+status_t dax_access_ptr(const struct dax *d, struct dax_handle h, uint64_t offset, uint64_t len,
+			uint64_t *va_out)
+{
+	const struct dax_device *x = dax_device_get(d, h.index);
+	if (!x || x->state == DAX_UNCLAIMED || x->gen != h.gen)
+		return ST_PERM;
+	if (x->state != DAX_MAPPED)
+		return ST_BUSY;
+	if (!dax_is_active(d, x))
+		return ST_PERM;
+	uint64_t end;
+	if (add_overflows(offset, len, &end) || end > x->size)
+		return ST_RANGE;
+	*va_out = x->window + offset;
+	return ST_OK;
+}
+
+status_t dax_fault_lookup(const struct dax *d, uint64_t va, uint32_t *dev_out)
+{
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		const struct dax_device *x = &d->devices[i];
+		if (x->used && va >= x->window && va - x->window < x->size) {
+			*dev_out = i;
+			return ST_OK;
+		}
+	}
+	return ST_NOTFOUND;
+}
+
+status_t dax_fault_describe(const struct dax *d, uint64_t va, char *buf, size_t len)
+{
+	uint32_t dev;
+	if (dax_fault_lookup(d, va, &dev) != ST_OK)
+		return ST_NOTFOUND;
+	const struct dax_device *x = &d->devices[dev];
+	char name[DAX_NAME_MAX], who[DAX_OWNER_MAX + 8];
+	dax_device_name(d, dev, name, sizeof name);
+	if (d->active[0])
+		fmt_snprintf(who, sizeof who, "'%s'", d->active);
+	else
+		fmt_snprintf(who, sizeof who, "no owner");
+	if (x->state == DAX_UNCLAIMED)
+		fmt_snprintf(buf, len, "ownership violation: %s is unclaimed, accessed as %s", name, who);
+	else if (x->state == DAX_CLAIMED)
+		fmt_snprintf(buf, len, "ownership violation: %s owned by '%s' is not mapped, "
+			     "accessed as %s", name, x->owner, who);
+	else
+		fmt_snprintf(buf, len, "ownership violation: %s owned by '%s', accessed as %s", name,
+			     x->owner, who);
+	return ST_OK;
+}

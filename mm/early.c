@@ -1,0 +1,167 @@
+/* early.c - the early allocator (see mm/early.h for the data structure and invariants). */
+#include "mm/early.h"
+
+#include "lib/kstring.h"
+
+static status_t early_insert_free(struct early *e, uint64_t base, uint64_t end)
+{
+	size_t i = 0;
+	if (base >= end)
+		return ST_OK;
+	if (e->nfree == EARLY_MAX_RANGES)
+		return ST_NOMEM;
+	while (i < e->nfree && e->free[i].base < base)
+		i++;
+	if ((i > 0 && e->free[i - 1].end > base) || (i < e->nfree && e->free[i].base < end))
+		return ST_INVALID;
+	memmove(&e->free[i + 1], &e->free[i], (e->nfree - i) * sizeof e->free[0]);
+	e->free[i] = (struct range){ base, end };
+	e->nfree++;
+	return ST_OK;
+}
+
+status_t early_init(struct early *e, const struct range *ranges, size_t n)
+{
+	memset(e, 0, sizeof *e);
+	for (size_t i = 0; i < n; i++) {
+		if (ranges[i].end < ranges[i].base)
+			return ST_INVALID;
+		uint64_t b = ALIGN_UP(ranges[i].base, PAGE_SIZE);
+		uint64_t en = ALIGN_DOWN(ranges[i].end, PAGE_SIZE);
+		if (b < ranges[i].base) /* wrapped */
+			continue;
+		status_t st = early_insert_free(e, b, en);
+		if (st != ST_OK)
+			return st;
+	}
+	return ST_OK;
+}
+
+static status_t early_record(struct early *e, uint64_t base, uint64_t end, unsigned tag)
+{
+	for (size_t i = 0; i < e->ngrants; i++) {
+		struct early_grant *g = &e->grant[i];
+		if (g->tag == tag && (g->end == base || g->base == end)) {
+			g->base = MIN(g->base, base);
+			g->end = MAX(g->end, end);
+			return ST_OK;
+		}
+	}
+	if (e->ngrants == EARLY_MAX_GRANTS)
+		return ST_NOMEM;
+	e->grant[e->ngrants++] = (struct early_grant){ base, end, tag };
+	return ST_OK;
+}
+
+/* Would cutting [base, end) out of free range i need a new slot (it splits in two)? */
+static bool early_cut_splits(const struct early *e, size_t i, uint64_t base, uint64_t end)
+{
+	return e->free[i].base < base && end < e->free[i].end;
+}
+
+/* Cut [base, end), which lies inside free range i, out of it. A slot must exist if it splits. */
+static void early_cut(struct early *e, size_t i, uint64_t base, uint64_t end)
+{
+	struct range r = e->free[i];
+	memmove(&e->free[i], &e->free[i + 1], (e->nfree - i - 1) * sizeof r);
+	e->nfree--;
+	early_insert_free(e, r.base, base);
+	early_insert_free(e, end, r.end);
+}
+
+static bool early_slots_ok(const struct early *e, size_t i, uint64_t base, uint64_t end,
+			   unsigned tag)
+{
+	if (early_cut_splits(e, i, base, end) && e->nfree == EARLY_MAX_RANGES)
+		return false;
+	if (e->ngrants < EARLY_MAX_GRANTS)
+		return true;
+	for (size_t g = 0; g < e->ngrants; g++)
+		if (e->grant[g].tag == tag && (e->grant[g].end == base || e->grant[g].base == end))
+			return true;
+	return false;
+}
+
+status_t early_alloc_in(struct early *e, uint64_t lo, uint64_t hi, uint64_t bytes, uint64_t align,
+			unsigned tag, uint64_t *pa_out)
+{
+	align = align ? align : PAGE_SIZE;
+	if (bytes == 0 || bytes > ((uint64_t)1 << 62) || align < PAGE_SIZE || (align & (align - 1)))
+		return ST_INVALID;
+	uint64_t size = ALIGN_UP(bytes, PAGE_SIZE);
+	for (size_t i = 0; i < e->nfree; i++) {
+		uint64_t b = MAX(e->free[i].base, lo), end = MIN(e->free[i].end, hi);
+		uint64_t a = ALIGN_UP(b, align);
+		if (a < b || a >= end || end - a < size)
+			continue;
+		if (!early_slots_ok(e, i, a, a + size, tag))
+			return ST_NOMEM;
+		early_cut(e, i, a, a + size);
+		early_record(e, a, a + size, tag);
+		*pa_out = a;
+		return ST_OK;
+	}
+	return ST_NOMEM;
+}
+
+status_t early_alloc(struct early *e, uint64_t bytes, uint64_t align, unsigned tag,
+		     uint64_t *pa_out)
+{
+	return early_alloc_in(e, 0, UINT64_MAX, bytes, align, tag, pa_out);
+}
+
+status_t early_reserve(struct early *e, uint64_t base, uint64_t end, unsigned tag)
+{
+	if (end <= base)
+		return ST_INVALID;
+	base = ALIGN_DOWN(base, PAGE_SIZE);
+	end = end > UINT64_MAX - PAGE_SIZE ? ALIGN_DOWN(end, PAGE_SIZE) : ALIGN_UP(end, PAGE_SIZE);
+	for (size_t i = 0; i < e->nfree;) {
+		uint64_t b = MAX(e->free[i].base, base), en = MIN(e->free[i].end, end);
+		if (b >= en) {
+			i++;
+			continue;
+		}
+		if (!early_slots_ok(e, i, b, en, tag))
+			return ST_NOMEM;
+		early_cut(e, i, b, en);
+		early_record(e, b, en, tag);
+		/* the cut may leave a piece at index i; it lies outside [b, en) so rescanning is fine */
+	}
+	return ST_OK;
+}
+
+uint64_t early_free_bytes(const struct early *e)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < e->nfree; i++)
+		n += e->free[i].end - e->free[i].base;
+	return n;
+}
+
+uint64_t early_granted_bytes(const struct early *e, unsigned tag)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < e->ngrants; i++)
+		if (tag == UINT32_MAX || e->grant[i].tag == tag)
+			n += e->grant[i].end - e->grant[i].base;
+	return n;
+}
+
+status_t early_check(const struct early *e)
+{
+	for (size_t i = 0; i < e->nfree; i++) {
+		const struct range *r = &e->free[i];
+		if (r->base >= r->end || !IS_ALIGNED(r->base | r->end, PAGE_SIZE) ||
+		    (i && e->free[i - 1].end > r->base))
+			return ST_INVALID;
+		for (size_t g = 0; g < e->ngrants; g++)
+			if (e->grant[g].base < r->end && r->base < e->grant[g].end)
+				return ST_INVALID;
+	}
+	for (size_t g = 0; g < e->ngrants; g++)
+		for (size_t h = g + 1; h < e->ngrants; h++)
+			if (e->grant[g].base < e->grant[h].end && e->grant[h].base < e->grant[g].end)
+				return ST_INVALID;
+	return ST_OK;
+}

@@ -1,0 +1,61 @@
+/* early.h - the early (boot) allocator: page-aligned chunks from a list of free ranges, before
+ * the buddy allocator and its metadata exist.
+ *
+ * Data structure: a sorted array of disjoint, page-aligned free ranges (byte addresses,
+ * half-open) and a list of grants (what was handed out, with an owner tag), so that every byte
+ * of the ranges it was given is at every moment either still free or in exactly one grant.
+ * Allocation is first fit from the lowest address inside a caller-given window; the gap an
+ * alignment leaves below a chunk stays free (the range splits). Adjacent grants with the same
+ * tag merge. The caller later hands early_free_range() pieces to the buddy as free memory and
+ * reserves the grants there (buddy_carve with the tag): accounting stays exact.
+ * Pure: no allocation; the struct is the caller's. */
+#ifndef SPMK_MM_EARLY_H
+#define SPMK_MM_EARLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/status.h"
+#include "lib/types.h"
+
+#define EARLY_MAX_RANGES 128
+#define EARLY_MAX_GRANTS 64
+
+struct early_grant {
+	uint64_t base, end; /* bytes, page-aligned */
+	unsigned tag;       /* owner tag (e.g. enum buddy_owner) */
+};
+
+struct early {
+	size_t nfree, ngrants;
+	struct range free[EARLY_MAX_RANGES];
+	struct early_grant grant[EARLY_MAX_GRANTS];
+};
+
+/* Start from n free ranges (any order); each is shrunk to whole pages, empty ones dropped.
+ * Errors: ST_INVALID (a range with end < base, or ranges overlap), ST_NOMEM (more than
+ * EARLY_MAX_RANGES non-empty ranges). */
+status_t early_init(struct early *e, const struct range *ranges, size_t n);
+
+/* Allocate bytes (rounded up to pages) aligned to align (power of two, >= PAGE_SIZE; 0 means
+ * PAGE_SIZE) inside window [lo, hi), tagged; *pa_out = physical address.
+ * Errors: ST_INVALID (bytes 0, bad align), ST_NOMEM (no fit, or no slot to record it). */
+status_t early_alloc_in(struct early *e, uint64_t lo, uint64_t hi, uint64_t bytes, uint64_t align,
+			unsigned tag, uint64_t *pa_out);
+/* The same anywhere. */
+status_t early_alloc(struct early *e, uint64_t bytes, uint64_t align, unsigned tag,
+		     uint64_t *pa_out);
+
+/* Take the page-rounded-out range [base, end) out of the free ranges as a grant (e.g. the
+ * kernel image). Parts not free are ignored. Errors: ST_INVALID (end <= base), ST_NOMEM. */
+status_t early_reserve(struct early *e, uint64_t base, uint64_t end, unsigned tag);
+
+/* Bytes still free, and bytes granted with tag (tag UINT32_MAX: all tags). */
+uint64_t early_free_bytes(const struct early *e);
+uint64_t early_granted_bytes(const struct early *e, unsigned tag);
+
+/* Invariants: ranges sorted, disjoint, aligned, non-empty; grants disjoint from free ranges
+ * and from each other. Errors: ST_INVALID. */
+status_t early_check(const struct early *e);
+
+#endif

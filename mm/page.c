@@ -1,0 +1,101 @@
+/* page.c - per-page state queries and the movable reverse map (object id, page index, pins).
+ * The word layout is in mm/page.h; these accessors change only MOVABLE words, in place. */
+#include "mm/page.h"
+
+#include "lib/kstring.h"
+#include "mm/buddy.h"
+#include "mm/buddy_int.h"
+
+const char *page_state_name(unsigned state)
+{
+	static const char *const names[] = { "tail", "free", "alloc", "movable", "carved", "isolated" };
+	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
+status_t buddy_page_state(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out)
+{
+	const struct buddy_range *r = buddy_range_of(b, pfn);
+	uint64_t h;
+	if (!r || !buddy_block_of(r, pfn, &h))
+		return ST_NOTFOUND;
+	uint64_t w = *bw(r, h);
+	memset(out, 0, sizeof *out);
+	out->state = pw_state(w);
+	out->head = h;
+	out->node = r->node;
+	out->zone = r->zone;
+	out->isolated_range = buddy_iso_contains(b, pfn);
+	if (out->state == PAGE_FREE || out->state == PAGE_ALLOC)
+		out->order = pw_order(w);
+	if (out->state == PAGE_ALLOC || out->state == PAGE_CARVED)
+		out->owner = pw_owner(w);
+	if (out->state == PAGE_MOVABLE) {
+		out->owner = BUDDY_OWNER_MOVABLE;
+		out->obj = pw_obj(w);
+		out->index = pw_index(w);
+		out->pins = pw_pins(w);
+	}
+	return ST_OK;
+}
+
+/* The word of a movable page, or an error. */
+static status_t page_movable_word(const struct buddy *b, uint64_t pfn, uint64_t **wp)
+{
+	const struct buddy_range *r = buddy_range_of(b, pfn);
+	if (!r)
+		return ST_NOTFOUND;
+	*wp = bw(r, pfn);
+	return pw_state(**wp) == PAGE_MOVABLE ? ST_OK : ST_INVALID;
+}
+
+status_t buddy_page_set_object(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index)
+{
+	uint64_t *w;
+	status_t st = page_movable_word(b, pfn, &w);
+	if (st != ST_OK)
+		return st;
+	if (obj > PW_OBJ_MAX)
+		return ST_RANGE;
+	*w = pw_make_movable(pw_pins(*w), obj, index);
+	return ST_OK;
+}
+
+status_t buddy_page_object(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
+			   unsigned *pins)
+{
+	uint64_t *w;
+	status_t st = page_movable_word(b, pfn, &w);
+	if (st != ST_OK)
+		return st;
+	if (obj)
+		*obj = pw_obj(*w);
+	if (index)
+		*index = pw_index(*w);
+	if (pins)
+		*pins = pw_pins(*w);
+	return ST_OK;
+}
+
+status_t buddy_page_pin(struct buddy *b, uint64_t pfn)
+{
+	uint64_t *w;
+	status_t st = page_movable_word(b, pfn, &w);
+	if (st != ST_OK)
+		return st;
+	if (pw_pins(*w) == PW_PIN_MAX)
+		return ST_RANGE;
+	*w = pw_make_movable(pw_pins(*w) + 1, pw_obj(*w), pw_index(*w));
+	return ST_OK;
+}
+
+status_t buddy_page_unpin(struct buddy *b, uint64_t pfn)
+{
+	uint64_t *w;
+	status_t st = page_movable_word(b, pfn, &w);
+	if (st != ST_OK)
+		return st;
+	if (pw_pins(*w) == 0)
+		return ST_INVALID;
+	*w = pw_make_movable(pw_pins(*w) - 1, pw_obj(*w), pw_index(*w));
+	return ST_OK;
+}

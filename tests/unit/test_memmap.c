@@ -1,0 +1,645 @@
+/* test_memmap.c - host tests of mm/memmap.c: descriptor sizes (40, 48, bogus), zero-length,
+ * unaligned and wrapping descriptors, every overlap precedence pair, unsorted input, merging,
+ * unknown types, huge maps, efi=nosoftreserve, the printers, and a randomized comparison with
+ * a page-by-page reference model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "boot/boot_info.h"
+#include "lib/types.h"
+#include "mm/memmap.h"
+
+/* ---- log capture */
+static char logbuf[1 << 20];
+static size_t loglen;
+
+static void capture(void *ctx, int level, const char *s, size_t n)
+{
+	(void)ctx;
+	if (loglen + n + 2 >= sizeof logbuf)
+		return;
+	memcpy(logbuf + loglen, s, n);
+	loglen += n;
+	if (level != LOG_PLAIN)
+		logbuf[loglen++] = '\n';
+	logbuf[loglen] = 0;
+}
+
+static struct out out = { capture, NULL };
+
+static int reset(void **state)
+{
+	(void)state;
+	loglen = 0;
+	logbuf[0] = 0;
+	return 0;
+}
+
+static void log_must_have(const char *needle)
+{
+	if (!strstr(logbuf, needle))
+		fail_msg("log lacks '%s'; log:\n%s", needle, logbuf);
+}
+
+/* ---- raw map builder: descriptors padded with junk beyond 40 bytes */
+#define RAW_MAX (24 * 1024)
+static uint8_t raw[RAW_MAX * 48];
+static struct memmap map;
+
+static void put_desc(uint32_t dsz, size_t i, uint32_t type, uint64_t start, uint64_t pages,
+		     uint64_t attr)
+{
+	struct efi_mem_desc d = { type, 0, start, 0, pages, attr };
+	memset(raw + i * dsz, 0xa5, dsz);
+	memcpy(raw + i * dsz, &d, sizeof d);
+}
+
+struct d {
+	uint32_t type;
+	uint64_t start, pages, attr;
+};
+
+static status_t run(const struct d *ds, size_t n, uint32_t dsz, const struct memmap_opts *o)
+{
+	for (size_t i = 0; i < n; i++)
+		put_desc(dsz, i, ds[i].type, ds[i].start, ds[i].pages, ds[i].attr);
+	status_t st = memmap_normalize(raw, n * dsz, dsz, o, &map, &out);
+	if (st == ST_OK)
+		assert_int_equal(memmap_check(&map, &out), ST_OK);
+	return st;
+}
+
+static void expect_range(uint32_t i, uint64_t base, uint64_t end, enum mem_kind k)
+{
+	if (i >= map.count)
+		fail_msg("range %u missing (count %u)", i, map.count);
+	const struct mem_range *r = &map.r[i];
+	if (r->base != base || r->end != end || r->kind != k)
+		fail_msg("range %u is [0x%llx-0x%llx) %s, want [0x%llx-0x%llx) %s", i,
+			 (unsigned long long)r->base, (unsigned long long)r->end,
+			 mem_kind_name(r->kind), (unsigned long long)base,
+			 (unsigned long long)end, mem_kind_name(k));
+}
+
+#define WB 0xfull
+#define SPA (WB | EFI_MEMORY_SP)
+
+/* A map like OVMF's, out of order at the end. */
+static const struct d qemu_like[] = {
+	{ EFI_BOOT_SERVICES_CODE, 0x0, 1, WB },
+	{ EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9f, WB },
+	{ EFI_RESERVED_MEMORY, 0xa0000, 0x60, 0 },
+	{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x700, WB },
+	{ EFI_ACPI_RECLAIM_MEMORY, 0x800000, 0x10, WB },
+	{ EFI_ACPI_MEMORY_NVS, 0x810000, 0x10, WB },
+	{ EFI_LOADER_DATA, 0x820000, 0x100, WB },
+	{ SPMK_MEM_KERNEL, 0x920000, 0x40, WB },
+	{ SPMK_MEM_PAGETABLE, 0x960000, 0x8, WB },
+	{ SPMK_MEM_BOOTINFO, 0x968000, 0x2, WB },
+	{ EFI_RUNTIME_SERVICES_DATA, 0x96a000, 0x16, WB | EFI_MEMORY_RUNTIME },
+	{ EFI_UNUSABLE_MEMORY, 0x980000, 0x10, WB },
+	{ EFI_PERSISTENT_MEMORY, 0x1000000, 0x1000, WB | EFI_MEMORY_NV },
+	{ EFI_MEMORY_MAPPED_IO, 0xfec00000, 0x1, EFI_MEMORY_UC | EFI_MEMORY_RUNTIME },
+	{ EFI_CONVENTIONAL_MEMORY, 0x100000000, 0x40000, SPA },
+	{ EFI_BOOT_SERVICES_DATA, 0x990000, 0x70, WB },
+};
+
+static void check_qemu_like(void)
+{
+	expect_range(0, 0x0, 0xa0000, MEM_USABLE); /* boot services + conventional merged */
+	assert_int_equal(map.r[0].efi_type, EFI_BOOT_SERVICES_CODE);
+	expect_range(1, 0xa0000, 0x100000, MEM_RESERVED);
+	expect_range(2, 0x100000, 0x800000, MEM_USABLE);
+	expect_range(3, 0x800000, 0x810000, MEM_ACPI_RECLAIM);
+	expect_range(4, 0x810000, 0x820000, MEM_ACPI_NVS);
+	expect_range(5, 0x820000, 0x920000, MEM_USABLE);
+	expect_range(6, 0x920000, 0x960000, MEM_KERNEL);
+	expect_range(7, 0x960000, 0x968000, MEM_PAGETABLE);
+	expect_range(8, 0x968000, 0x96a000, MEM_BOOTINFO);
+	expect_range(9, 0x96a000, 0x980000, MEM_RESERVED);
+	expect_range(10, 0x980000, 0x990000, MEM_UNUSABLE);
+	expect_range(11, 0x990000, 0xa00000, MEM_USABLE);
+	expect_range(12, 0x1000000, 0x2000000, MEM_PERSISTENT);
+	expect_range(13, 0xfec00000, 0xfec01000, MEM_MMIO);
+	expect_range(14, 0x100000000, 0x140000000, MEM_SP);
+	assert_int_equal(map.count, 15);
+	assert_int_equal(memmap_pages_of(&map, MEM_SP), 0x40000);
+	assert_int_equal(memmap_pages_of(&map, MEM_USABLE), 0xa0 + 0x700 + 0x100 + 0x70);
+	assert_int_equal(map.stats.descs, 16);
+	assert_int_equal(map.stats.overlaps, 0);
+}
+
+static void test_desc_size_48(void **state)
+{
+	(void)state;
+	assert_int_equal(run(qemu_like, ARRAY_SIZE(qemu_like), 48, NULL), ST_OK);
+	check_qemu_like();
+}
+
+static void test_desc_size_40_and_64(void **state)
+{
+	(void)state;
+	assert_int_equal(run(qemu_like, ARRAY_SIZE(qemu_like), 40, NULL), ST_OK);
+	check_qemu_like();
+	assert_int_equal(run(qemu_like, ARRAY_SIZE(qemu_like), 64, NULL), ST_OK);
+	check_qemu_like();
+}
+
+static void test_desc_size_bogus(void **state)
+{
+	(void)state;
+	static const uint32_t bad[] = { 0, 8, 32, 39, 44, 52, 4104 };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		reset(NULL);
+		assert_int_equal(memmap_normalize(raw, (size_t)bad[i] * 2, bad[i], NULL, &map, &out),
+				 ST_INVALID);
+		assert_int_equal(map.count, 0);
+		log_must_have("desc_size");
+	}
+	reset(NULL);
+	assert_int_equal(memmap_normalize(raw, 48 * 3 + 8, 48, NULL, &map, &out), ST_INVALID);
+	log_must_have("not a multiple of the descriptor size (map 152 bytes, desc_size 48)");
+	assert_int_equal(memmap_normalize(NULL, 48, 48, NULL, &map, &out), ST_INVALID);
+	assert_int_equal(memmap_normalize(raw, 48, 48, NULL, NULL, &out), ST_INVALID);
+	/* An empty map is valid and empty. */
+	assert_int_equal(memmap_normalize(raw, 0, 48, NULL, &map, &out), ST_OK);
+	assert_int_equal(map.count, 0);
+}
+
+static void test_zero_length(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x10, WB },
+		{ EFI_RESERVED_MEMORY, 0x8000, 0, 0 }, /* inside usable: would split it */
+		{ EFI_CONVENTIONAL_MEMORY, 0x10000, 0x10, WB },
+	};
+	assert_int_equal(run(ds, 3, 48, NULL), ST_OK);
+	assert_int_equal(map.count, 1);
+	expect_range(0, 0x0, 0x20000, MEM_USABLE);
+	assert_int_equal(map.stats.zero, 1);
+	log_must_have("desc 1 Reserved at 0x8000 has 0 pages: dropped");
+}
+
+static void test_unaligned(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x10800, 2, WB },  /* [0x10800,0x12800) -> shrink */
+		{ EFI_RESERVED_MEMORY, 0x20800, 1, 0 },       /* [0x20800,0x21800) -> grow */
+		{ EFI_CONVENTIONAL_MEMORY, 0x30010, 1, WB },  /* no whole page: dropped */
+	};
+	assert_int_equal(run(ds, 3, 48, NULL), ST_OK);
+	assert_int_equal(map.count, 2);
+	expect_range(0, 0x11000, 0x12000, MEM_USABLE);
+	expect_range(1, 0x20000, 0x22000, MEM_RESERVED);
+	assert_int_equal(map.stats.unaligned, 3);
+	assert_int_equal(map.stats.emptied, 1);
+	log_must_have("desc 0 Conventional [0x10800-0x12800) not 4 KiB aligned: shrunk to "
+		      "[0x11000-0x12000)");
+	log_must_have("desc 1 Reserved [0x20800-0x21800) not 4 KiB aligned: grown to "
+		      "[0x20000-0x22000)");
+	log_must_have("desc 2 Conventional [0x30010-0x31010) holds no whole 4 KiB page: dropped");
+}
+
+static void test_unaligned_reserved_takes_partial_usable_page(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x10, WB },
+		{ EFI_ACPI_MEMORY_NVS, 0xf800, 1, 0 }, /* grows to [0xf000,0x11000) */
+	};
+	assert_int_equal(run(ds, 2, 48, NULL), ST_OK);
+	expect_range(0, 0x0, 0xf000, MEM_USABLE);
+	expect_range(1, 0xf000, 0x11000, MEM_ACPI_NVS);
+	assert_int_equal(map.stats.overlaps, 1);
+}
+
+static void test_wraparound(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_RESERVED_MEMORY, 0xfffffffffff00000ull, 0x200, 0 },
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x0010000000000001ull, WB }, /* pages*4K wraps */
+		{ EFI_MEMORY_MAPPED_IO, 0xfffffffffffff000ull, 1, 0 },            /* last page */
+	};
+	assert_int_equal(run(ds, 3, 48, NULL), ST_OK);
+	assert_int_equal(map.stats.wrapped, 3);
+	assert_int_equal(map.count, 2);
+	expect_range(0, 0x100000, 0xfffffffffff00000ull, MEM_USABLE);
+	expect_range(1, 0xfffffffffff00000ull, MEMMAP_ADDR_LIMIT, MEM_RESERVED);
+	log_must_have("desc 0 Reserved at 0xfffffffffff00000, 512 pages, wraps past 2^64: "
+		      "clipped to [0xfffffffffff00000-0xfffffffffffff000)");
+	log_must_have("desc 2 MMIO at 0xfffffffffffff000, 1 pages, lies above");
+}
+
+/* One UEFI type/attribute per kind, to build overlaps. */
+static void kind_desc(enum mem_kind k, uint32_t *type, uint64_t *attr)
+{
+	static const uint32_t types[MEM_KIND_COUNT] = {
+		[MEM_USABLE] = EFI_CONVENTIONAL_MEMORY, [MEM_SP] = EFI_CONVENTIONAL_MEMORY,
+		[MEM_ACPI_RECLAIM] = EFI_ACPI_RECLAIM_MEMORY, [MEM_ACPI_NVS] = EFI_ACPI_MEMORY_NVS,
+		[MEM_RESERVED] = EFI_RESERVED_MEMORY, [MEM_MMIO] = EFI_MEMORY_MAPPED_IO,
+		[MEM_PERSISTENT] = EFI_PERSISTENT_MEMORY, [MEM_UNUSABLE] = EFI_UNUSABLE_MEMORY,
+		[MEM_KERNEL] = SPMK_MEM_KERNEL, [MEM_PAGETABLE] = SPMK_MEM_PAGETABLE,
+		[MEM_BOOTINFO] = SPMK_MEM_BOOTINFO,
+	};
+	*type = types[k];
+	*attr = k == MEM_SP ? SPA : WB;
+}
+
+static void test_precedence_order(void **state)
+{
+	(void)state;
+	static const enum mem_kind order[] = {
+		MEM_USABLE, MEM_SP, MEM_BOOTINFO, MEM_PAGETABLE, MEM_KERNEL, MEM_PERSISTENT,
+		MEM_ACPI_RECLAIM, MEM_ACPI_NVS, MEM_MMIO, MEM_RESERVED, MEM_UNUSABLE,
+	};
+	assert_int_equal(ARRAY_SIZE(order), MEM_KIND_COUNT);
+	for (size_t i = 1; i < ARRAY_SIZE(order); i++)
+		assert_true(mem_kind_precedence(order[i]) > mem_kind_precedence(order[i - 1]));
+}
+
+static void test_overlap_every_pair(void **state)
+{
+	(void)state;
+	for (int a = 0; a < MEM_KIND_COUNT; a++) {
+		for (int b = 0; b < MEM_KIND_COUNT; b++) {
+			if (a == b)
+				continue;
+			struct d ds[2];
+			kind_desc((enum mem_kind)a, &ds[0].type, &ds[0].attr);
+			kind_desc((enum mem_kind)b, &ds[1].type, &ds[1].attr);
+			ds[0].start = 0x10000, ds[0].pages = 0x20; /* [0x10000, 0x30000) */
+			ds[1].start = 0x20000, ds[1].pages = 0x20; /* [0x20000, 0x40000) */
+			reset(NULL);
+			assert_int_equal(run(ds, 2, 48, NULL), ST_OK);
+			enum mem_kind w = mem_kind_precedence((enum mem_kind)a) >
+						  mem_kind_precedence((enum mem_kind)b)
+					  ? (enum mem_kind)a : (enum mem_kind)b;
+			if (w == (enum mem_kind)a) {
+				expect_range(0, 0x10000, 0x30000, (enum mem_kind)a);
+				expect_range(1, 0x30000, 0x40000, (enum mem_kind)b);
+				assert_int_equal(map.count, 2);
+			} else {
+				expect_range(0, 0x10000, 0x20000, (enum mem_kind)a);
+				expect_range(1, 0x20000, 0x40000, (enum mem_kind)b);
+				assert_int_equal(map.count, 2);
+			}
+			assert_int_equal(map.stats.overlaps, 1);
+			char want[160];
+			snprintf(want, sizeof want, "[0x20000-0x40000) %s and [0x10000-0x30000) %s "
+				 "share [0x20000-0x30000): %s kept", mem_kind_name((enum mem_kind)b),
+				 mem_kind_name((enum mem_kind)a), mem_kind_name(w));
+			log_must_have(want);
+		}
+	}
+}
+
+static void test_overlap_containment(void **state)
+{
+	(void)state;
+	/* A reserved hole reported inside usable memory splits it, in either order. */
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x100, WB },
+		{ EFI_RUNTIME_SERVICES_CODE, 0x40000, 0x10, WB | EFI_MEMORY_RUNTIME },
+	};
+	assert_int_equal(run(ds, 2, 48, NULL), ST_OK);
+	expect_range(0, 0x0, 0x40000, MEM_USABLE);
+	expect_range(1, 0x40000, 0x50000, MEM_RESERVED);
+	expect_range(2, 0x50000, 0x100000, MEM_USABLE);
+	struct d rev[] = { ds[1], ds[0] };
+	assert_int_equal(run(rev, 2, 48, NULL), ST_OK);
+	expect_range(0, 0x0, 0x40000, MEM_USABLE);
+	expect_range(1, 0x40000, 0x50000, MEM_RESERVED);
+	expect_range(2, 0x50000, 0x100000, MEM_USABLE);
+	assert_int_equal(map.count, 3);
+	/* A usable range inside reserved disappears; duplicates of the same kind merge. */
+	struct d dup[] = {
+		{ EFI_RESERVED_MEMORY, 0x0, 0x100, 0 },
+		{ EFI_CONVENTIONAL_MEMORY, 0x10000, 0x10, WB },
+		{ EFI_RESERVED_MEMORY, 0x80000, 0x100, 0 },
+	};
+	assert_int_equal(run(dup, 3, 48, NULL), ST_OK);
+	assert_int_equal(map.count, 1);
+	expect_range(0, 0x0, 0x180000, MEM_RESERVED);
+	assert_int_equal(map.stats.overlaps, 2);
+}
+
+static void test_overlap_many_winners_inside(void **state)
+{
+	(void)state;
+	/* Small reserved islands, then one large conventional range over all of them. */
+	struct d ds[6];
+	for (int i = 0; i < 5; i++)
+		ds[i] = (struct d){ EFI_RESERVED_MEMORY, 0x100000 + (uint64_t)i * 0x10000, 1, 0 };
+	ds[5] = (struct d){ EFI_CONVENTIONAL_MEMORY, 0x0, 0x200, WB };
+	assert_int_equal(run(ds, 6, 48, NULL), ST_OK);
+	assert_int_equal(map.count, 11);
+	expect_range(0, 0x0, 0x100000, MEM_USABLE);
+	expect_range(1, 0x100000, 0x101000, MEM_RESERVED);
+	expect_range(2, 0x101000, 0x110000, MEM_USABLE);
+	expect_range(10, 0x141000, 0x200000, MEM_USABLE);
+	assert_int_equal(map.stats.overlaps, 5);
+}
+
+static void test_unsorted(void **state)
+{
+	(void)state;
+	struct d rev[ARRAY_SIZE(qemu_like)];
+	for (size_t i = 0; i < ARRAY_SIZE(qemu_like); i++)
+		rev[i] = qemu_like[ARRAY_SIZE(qemu_like) - 1 - i];
+	assert_int_equal(run(rev, ARRAY_SIZE(rev), 48, NULL), ST_OK);
+	assert_int_equal(map.count, 15);
+	expect_range(0, 0x0, 0xa0000, MEM_USABLE);
+	assert_int_equal(map.r[0].efi_type, EFI_BOOT_SERVICES_CODE); /* the lowest descriptor */
+	expect_range(14, 0x100000000, 0x140000000, MEM_SP);
+}
+
+static void test_adjacent_merge(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_LOADER_CODE, 0x0, 0x10, WB },
+		{ EFI_LOADER_DATA, 0x10000, 0x10, WB },
+		{ EFI_BOOT_SERVICES_DATA, 0x20000, 0x10, WB | EFI_MEMORY_XP }, /* cache/XP: merge */
+		{ EFI_CONVENTIONAL_MEMORY, 0x30000, 0x10, WB | EFI_MEMORY_MORE_RELIABLE },
+		{ EFI_CONVENTIONAL_MEMORY, 0x40000, 0x10, SPA },
+		{ EFI_BOOT_SERVICES_CODE, 0x50000, 0x10, SPA },
+		{ EFI_RUNTIME_SERVICES_CODE, 0x60000, 0x10, WB | EFI_MEMORY_RUNTIME },
+		{ EFI_RUNTIME_SERVICES_DATA, 0x70000, 0x10, WB | EFI_MEMORY_RUNTIME },
+		{ EFI_RESERVED_MEMORY, 0x80000, 0x10, 0 }, /* no RUNTIME bit: separate */
+	};
+	assert_int_equal(run(ds, ARRAY_SIZE(ds), 48, NULL), ST_OK);
+	expect_range(0, 0x0, 0x30000, MEM_USABLE);
+	expect_range(1, 0x30000, 0x40000, MEM_USABLE);
+	assert_true(map.r[1].attr & EFI_MEMORY_MORE_RELIABLE);
+	expect_range(2, 0x40000, 0x60000, MEM_SP);
+	expect_range(3, 0x60000, 0x80000, MEM_RESERVED);
+	expect_range(4, 0x80000, 0x90000, MEM_RESERVED);
+	assert_int_equal(map.count, 5);
+}
+
+static void test_unknown_type(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ 0x70000000, 0x0, 0x10, WB },
+		{ EFI_UNACCEPTED_MEMORY, 0x10000, 0x10, WB },
+		{ EFI_PAL_CODE, 0x20000, 0x10, WB },
+		{ 0x80000007, 0x100000, 1, WB },
+	};
+	assert_int_equal(run(ds, ARRAY_SIZE(ds), 48, NULL), ST_OK);
+	expect_range(0, 0x0, 0x30000, MEM_RESERVED);
+	expect_range(1, 0x100000, 0x101000, MEM_RESERVED);
+	assert_int_equal(map.stats.unknown, 2);
+	log_must_have("desc 0 [0x0-0x10000) has unknown type 0x70000000: treated as reserved");
+	log_must_have("unknown type 0x80000007");
+	assert_string_equal(efi_mem_type_name(0x70000000), "Unknown");
+	assert_string_equal(efi_mem_type_name(EFI_BOOT_SERVICES_DATA), "BootServicesData");
+	assert_string_equal(efi_mem_type_name(SPMK_MEM_BOOTINFO), "spmk-bootinfo");
+}
+
+static void test_sp_attr_only_on_ram_types(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_RESERVED_MEMORY, 0x0, 0x10, SPA },
+		{ EFI_PERSISTENT_MEMORY, 0x10000, 0x10, SPA },
+		{ SPMK_MEM_KERNEL, 0x20000, 0x10, SPA },
+		{ EFI_LOADER_DATA, 0x30000, 0x10, SPA },
+	};
+	assert_int_equal(run(ds, ARRAY_SIZE(ds), 48, NULL), ST_OK);
+	expect_range(0, 0x0, 0x10000, MEM_RESERVED);
+	expect_range(1, 0x10000, 0x20000, MEM_PERSISTENT);
+	expect_range(2, 0x20000, 0x30000, MEM_KERNEL);
+	expect_range(3, 0x30000, 0x40000, MEM_SP);
+}
+
+static void test_nosoftreserve(void **state)
+{
+	(void)state;
+	struct memmap_opts o;
+	memmap_opts_init(&o);
+	o.nosoftreserve = true;
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x100, WB },
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100, SPA },
+		{ EFI_BOOT_SERVICES_DATA, 0x200000, 0x100, SPA },
+		{ EFI_RESERVED_MEMORY, 0x300000, 0x10, SPA },
+	};
+	assert_int_equal(run(ds, ARRAY_SIZE(ds), 48, &o), ST_OK);
+	expect_range(0, 0x0, 0x300000, MEM_USABLE);
+	assert_false(map.r[0].attr & EFI_MEMORY_SP);
+	expect_range(1, 0x300000, 0x310000, MEM_RESERVED);
+	assert_int_equal(memmap_pages_of(&map, MEM_SP), 0);
+	assert_int_equal(map.stats.sp_ignored_pages, 0x200);
+	log_must_have("efi=nosoftreserve: [0x100000-0x200000) is usable RAM");
+	/* Without the option the same map has SP. */
+	assert_int_equal(run(ds, ARRAY_SIZE(ds), 48, NULL), ST_OK);
+	assert_int_equal(memmap_pages_of(&map, MEM_SP), 0x200);
+}
+
+static void test_huge_count_merges(void **state)
+{
+	(void)state;
+	/* 20000 one-page descriptors, alternating types, all touching: one range. */
+	const size_t n = 20000;
+	for (size_t i = 0; i < n; i++)
+		put_desc(48, i, (i & 1) ? EFI_BOOT_SERVICES_DATA : EFI_CONVENTIONAL_MEMORY,
+			 0x100000 + i * 0x1000, 1, WB);
+	assert_int_equal(memmap_normalize(raw, n * 48, 48, NULL, &map, &out), ST_OK);
+	assert_int_equal(map.count, 1);
+	expect_range(0, 0x100000, 0x100000 + n * 0x1000, MEM_USABLE);
+	assert_int_equal(map.stats.descs, n);
+}
+
+static void test_huge_count_overflow(void **state)
+{
+	(void)state;
+	/* 512 distinct ranges fit; 513 do not, and the error says so. */
+	for (size_t i = 0; i < 513; i++)
+		put_desc(48, i, EFI_CONVENTIONAL_MEMORY, i * 0x2000, 1, WB);
+	assert_int_equal(memmap_normalize(raw, 512 * 48, 48, NULL, &map, &out), ST_OK);
+	assert_int_equal(map.count, MEMMAP_MAX_RANGES);
+	reset(NULL);
+	assert_int_equal(memmap_normalize(raw, 513 * 48, 48, NULL, &map, &out), ST_NOMEM);
+	assert_int_equal(map.count, MEMMAP_MAX_RANGES);
+	log_must_have("more than 512 distinct ranges at desc 512 [0x400000-0x401000)");
+	assert_int_equal(memmap_check(&map, &out), ST_OK);
+	/* A split of a full table also overflows cleanly. */
+	put_desc(48, 512, EFI_RESERVED_MEMORY, 0x1000 * 2 * 10, 0, 0);
+	put_desc(48, 0, EFI_CONVENTIONAL_MEMORY, 0, 0x400, WB);
+	for (size_t i = 1; i < 512; i++)
+		put_desc(48, i, EFI_RESERVED_MEMORY, 0x1000000 + i * 0x2000, 1, 0);
+	put_desc(48, 512, EFI_RESERVED_MEMORY, 0x100000, 1, 0); /* splits range 0 */
+	assert_int_equal(memmap_normalize(raw, 513 * 48, 48, NULL, &map, &out), ST_NOMEM);
+}
+
+static void test_check_rejects_broken(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x10, WB },
+		{ EFI_RESERVED_MEMORY, 0x10000, 0x10, 0 },
+	};
+	assert_int_equal(run(ds, 2, 48, NULL), ST_OK);
+	map.r[1].kind = MEM_USABLE;
+	assert_int_equal(memmap_check(&map, &out), ST_INVALID);
+	log_must_have("not merged");
+	map.r[1].kind = MEM_RESERVED;
+	map.r[1].base = 0x8000;
+	assert_int_equal(memmap_check(&map, &out), ST_INVALID);
+	map.r[1].base = 0x10800;
+	assert_int_equal(memmap_check(&map, &out), ST_INVALID);
+}
+
+static void test_print_raw(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9f, WB },
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000000, 0x40000, SPA },
+		{ 0x70000001, 0x0, 0, 0 },
+	};
+	for (size_t i = 0; i < 3; i++)
+		put_desc(48, i, ds[i].type, ds[i].start, ds[i].pages, ds[i].attr);
+	memmap_print_raw(raw, 3 * 48, 48, &out);
+	const char *last = strstr(logbuf, "memmap: 3 descriptors, 262303 pages\n");
+	assert_non_null(last);
+	assert_int_equal(last[strlen("memmap: 3 descriptors, 262303 pages\n")], 0);
+	log_must_have("    0 Conventional         [0x0000000000001000-0x00000000000a0000)        159 "
+		      "pages attr 0x000000000000000f\n");
+	log_must_have("    1 Conventional         [0x0000000100000000-0x0000000140000000)     262144 "
+		      "pages attr 0x000000000004000f SP\n");
+	log_must_have("    2 Unknown(0x70000001)  [0x0000000000000000-0x0000000000000000)          0 "
+		      "pages attr 0x0000000000000000\n");
+	reset(NULL);
+	memmap_print_raw(raw, 100, 48, &out);
+	log_must_have("memmap: bad map: map size not a multiple of the descriptor size");
+	reset(NULL);
+	memmap_print_raw(raw, 0, 48, &out);
+	assert_string_equal(logbuf, "memmap: 0 descriptors, 0 pages\n");
+}
+
+static void test_print_normalised(void **state)
+{
+	(void)state;
+	assert_int_equal(run(qemu_like, ARRAY_SIZE(qemu_like), 48, NULL), ST_OK);
+	reset(NULL);
+	memmap_print(&map, &out);
+	log_must_have("  [0x0000000100000000-0x0000000140000000) sp               262144 pages  "
+		      "Conventional attr 0x4000f\n");
+	log_must_have("memmap: sp               262144 pages (1024 MiB)\n");
+	log_must_have("memmap: 15 ranges\n");
+	assert_string_equal(mem_kind_name(MEM_ACPI_NVS), "acpi-nvs");
+	assert_string_equal(mem_kind_name(MEM_KIND_COUNT), "?");
+}
+
+/* ---- randomized comparison with a page-level reference model */
+#define MODEL_PAGES 256
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void test_random_vs_model(void **state)
+{
+	(void)state;
+	static const uint32_t types[] = { 0, 1, 3, 4, 5, 7, 7, 7, 8, 9, 10, 11, 14,
+					  0x80000001, 0x80000002, 0x80000003, 0x70000000 };
+	for (int iter = 0; iter < 3000; iter++) {
+		int model[MODEL_PAGES];
+		for (int p = 0; p < MODEL_PAGES; p++)
+			model[p] = -1;
+		size_t n = 1 + rnd() % 24;
+		struct d ds[24];
+		bool unaligned = iter & 1;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t sp = rnd() % 4 == 0 ? EFI_MEMORY_SP : 0;
+			ds[i] = (struct d){ types[rnd() % ARRAY_SIZE(types)],
+					    (rnd() % MODEL_PAGES) * 0x1000, rnd() % 40,
+					    WB | sp };
+			if (unaligned && rnd() % 3 == 0)
+				ds[i].start += (rnd() % 8) * 0x200;
+			if (ds[i].start / 0x1000 + ds[i].pages + 1 > MODEL_PAGES)
+				ds[i].pages = MODEL_PAGES - 1 - ds[i].start / 0x1000;
+			/* reference: classify and align like the spec says */
+			bool known;
+			(void)known;
+			enum mem_kind k;
+			uint32_t t = ds[i].type;
+			if (t == 1 || t == 2 || t == 3 || t == 4 || t == 7)
+				k = sp ? MEM_SP : MEM_USABLE;
+			else if (t == 8) k = MEM_UNUSABLE;
+			else if (t == 9) k = MEM_ACPI_RECLAIM;
+			else if (t == 10) k = MEM_ACPI_NVS;
+			else if (t == 11) k = MEM_MMIO;
+			else if (t == 14) k = MEM_PERSISTENT;
+			else if (t == 0x80000001) k = MEM_KERNEL;
+			else if (t == 0x80000002) k = MEM_PAGETABLE;
+			else if (t == 0x80000003) k = MEM_BOOTINFO;
+			else k = MEM_RESERVED;
+			uint64_t b = ds[i].start, e = b + ds[i].pages * 0x1000;
+			if (ds[i].pages == 0)
+				continue;
+			bool shrink = k == MEM_USABLE || k == MEM_SP;
+			uint64_t pb = shrink ? (b + 0xfff) / 0x1000 : b / 0x1000;
+			uint64_t pe = shrink ? e / 0x1000 : (e + 0xfff) / 0x1000;
+			for (uint64_t p = pb; p < pe; p++)
+				if (model[p] < 0 || mem_kind_precedence(k) > mem_kind_precedence(model[p]))
+					model[p] = (int)k;
+		}
+		assert_int_equal(run(ds, n, 48, NULL), ST_OK);
+		int got[MODEL_PAGES];
+		for (int p = 0; p < MODEL_PAGES; p++)
+			got[p] = -1;
+		for (uint32_t i = 0; i < map.count; i++)
+			for (uint64_t p = map.r[i].base / 0x1000; p < map.r[i].end / 0x1000; p++)
+				got[p] = (int)map.r[i].kind;
+		for (int p = 0; p < MODEL_PAGES; p++)
+			if (got[p] != model[p])
+				fail_msg("iter %d page %d: got %d want %d", iter, p, got[p], model[p]);
+		reset(NULL);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_desc_size_48, reset),
+		cmocka_unit_test_setup(test_desc_size_40_and_64, reset),
+		cmocka_unit_test_setup(test_desc_size_bogus, reset),
+		cmocka_unit_test_setup(test_zero_length, reset),
+		cmocka_unit_test_setup(test_unaligned, reset),
+		cmocka_unit_test_setup(test_unaligned_reserved_takes_partial_usable_page, reset),
+		cmocka_unit_test_setup(test_wraparound, reset),
+		cmocka_unit_test_setup(test_precedence_order, reset),
+		cmocka_unit_test_setup(test_overlap_every_pair, reset),
+		cmocka_unit_test_setup(test_overlap_containment, reset),
+		cmocka_unit_test_setup(test_overlap_many_winners_inside, reset),
+		cmocka_unit_test_setup(test_unsorted, reset),
+		cmocka_unit_test_setup(test_adjacent_merge, reset),
+		cmocka_unit_test_setup(test_unknown_type, reset),
+		cmocka_unit_test_setup(test_sp_attr_only_on_ram_types, reset),
+		cmocka_unit_test_setup(test_nosoftreserve, reset),
+		cmocka_unit_test_setup(test_huge_count_merges, reset),
+		cmocka_unit_test_setup(test_huge_count_overflow, reset),
+		cmocka_unit_test_setup(test_check_rejects_broken, reset),
+		cmocka_unit_test_setup(test_print_raw, reset),
+		cmocka_unit_test_setup(test_print_normalised, reset),
+		cmocka_unit_test_setup(test_random_vs_model, reset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
