@@ -69,6 +69,8 @@ const struct shell_cmd shell_commands[] = {
 	{ "poweroff", "poweroff", "power the machine off (ACPI S5)", cmd_poweroff },
 	{ "reboot", "reboot", "reset the machine", cmd_reboot },
 	{ "memmap", "memmap [-n]", "the UEFI memory map as received (-n: normalised)", cmd_memmap },
+	{ "acpi", "acpi tables | acpi dump SIG", "list the ACPI tables, or hex-dump one", cmd_acpi },
+	{ "numa", "numa [-j]", "NUMA nodes, HMAT figures, caches, matrix (-j: JSON)", cmd_numa },
 	{ "fault", "fault read ADDR", "read an address (shows exception reports)", cmd_fault },
 	{ 0, 0, 0, 0 },
 };

@@ -3,5 +3,7 @@
 #define SPMK_KERNEL_COMMANDS_H
 
 int cmd_memmap(int argc, char **argv);
+int cmd_acpi(int argc, char **argv);
+int cmd_numa(int argc, char **argv);
 
 #endif

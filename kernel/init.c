@@ -1,5 +1,6 @@
 /* init.c - subsystem bring-up, in dependency order:
- *   1. memory map: options (efi_fake_mem=, efi=nosoftreserve), then normalisation. */
+ *   1. memory map: options (efi_fake_mem=, efi=nosoftreserve), then normalisation;
+ *   2. ACPI tables, NUMA topology, poweroff (init_acpi.c). */
 #include "kernel/init.h"
 
 #include "kernel/kernel.h"
@@ -31,4 +32,5 @@ static void init_memmap(void)
 void init_subsystems(void)
 {
 	init_memmap();
+	init_acpi();
 }

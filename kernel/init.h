@@ -3,5 +3,7 @@
 #define SPMK_KERNEL_INIT_H
 
 void init_subsystems(void);
+void init_acpi(void);
+void init_mm(void);
 
 #endif

@@ -8,6 +8,11 @@
 #include <stdint.h>
 
 #include "boot/boot_info.h"
+#include "acpi/hmat.h"
+#include "acpi/numa.h"
+#include "acpi/slit.h"
+#include "acpi/srat.h"
+#include "acpi/tables.h"
 #include "kernel/cmdline.h"
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
@@ -24,6 +29,10 @@ struct kernel {
 	uint64_t tsc_entry; /* TSC at kmain */
 	struct memmap_opts memmap_opts;
 	struct memmap memmap; /* normalised */
+	struct acpi_tables acpi;
+	const struct srat_info *srat; /* NULL when absent or rejected */
+	const struct hmat_info *hmat; /* NULL when absent or rejected */
+	struct numa_topology numa;
 };
 
 extern struct kernel K;

@@ -114,3 +114,19 @@ void kvm_activate(void)
 {
 	write_cr3(kvm_space.pml4_phys);
 }
+
+status_t kvm_map_firmware(uint64_t pa, uint64_t len)
+{
+	uint64_t end;
+	if (__builtin_add_overflow(pa, len, &end) || end > (1ull << 46))
+		return ST_RANGE;
+	for (uint64_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < end; p += PAGE_SIZE) {
+		if (vm_translate(&kvm_space, DIRECT_MAP_BASE + p, 0, 0, 0) == ST_OK)
+			continue;
+		status_t st = vm_map(&kvm_space, DIRECT_MAP_BASE + p, p, PAGE_SIZE,
+				     exec_flag(VM_GLOBAL), VM_PAGE_4K);
+		if (st != ST_OK)
+			return st;
+	}
+	return ST_OK;
+}

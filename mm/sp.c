@@ -25,15 +25,15 @@ static long sp_aff_find(const struct sp_discover_in *in, uint64_t addr)
 	return -1;
 }
 
-/* Where the domain of addr may change: the end of entry k (if any), or the next start of an
- * entry that would take over (any entry when k < 0, a lower-index one otherwise). */
+/* Where the domain of addr may change: the end of entry k (if any), or the next start of any
+ * entry (a lower-index one takes over there; a higher-index one is checked for conflicts, and
+ * sp_emit() joins the two parts again when the domain stays the same). */
 static uint64_t sp_aff_stop(const struct sp_discover_in *in, long k, uint64_t addr, uint64_t end)
 {
 	uint64_t stop = end, b, e;
 	if (k >= 0 && sp_aff_bounds(&in->aff[k], &b, &e))
 		stop = MIN(stop, e);
-	size_t lim = k >= 0 ? (size_t)k : in->naff;
-	for (size_t j = 0; j < lim; j++)
+	for (size_t j = 0; j < in->naff; j++)
 		if (sp_aff_bounds(&in->aff[j], &b, &e) && b > addr)
 			stop = MIN(stop, b);
 	return stop;

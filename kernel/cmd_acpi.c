@@ -1,0 +1,27 @@
+/* cmd_acpi.c - shell commands over the ACPI tables and the NUMA topology. */
+#include "kernel/commands.h"
+
+#include "kernel/kernel.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "lib/kstring.h"
+
+int cmd_acpi(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "tables") == 0) {
+		acpi_print_tables(&K.acpi, &kout);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "dump") == 0)
+		return acpi_dump_table(&K.acpi, argv[2], &kout) == ST_OK ? 0 : 1;
+	return shell_usage("acpi");
+}
+
+int cmd_numa(int argc, char **argv)
+{
+	bool json = argc == 2 && strcmp(argv[1], "-j") == 0;
+	if (argc > 2 || (argc == 2 && !json))
+		return shell_usage("numa");
+	numa_print(&K.numa, &kout, json);
+	return 0;
+}
