@@ -1,6 +1,7 @@
 /* init.c - subsystem bring-up, in dependency order:
  *   1. memory map: options (efi_fake_mem=, efi=nosoftreserve), then normalisation;
- *   2. ACPI tables, NUMA topology, poweroff (init_acpi.c). */
+ *   2. ACPI tables, NUMA topology, poweroff (init_acpi.c);
+ *   3. page allocator and the kernel's page tables (init_mm.c). */
 #include "kernel/init.h"
 
 #include "kernel/kernel.h"
@@ -33,4 +34,5 @@ void init_subsystems(void)
 {
 	init_memmap();
 	init_acpi();
+	init_mm();
 }

@@ -14,6 +14,7 @@
 #include "acpi/srat.h"
 #include "acpi/tables.h"
 #include "kernel/cmdline.h"
+#include "mm/buddy.h"
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
 
@@ -33,6 +34,8 @@ struct kernel {
 	const struct srat_info *srat; /* NULL when absent or rejected */
 	const struct hmat_info *hmat; /* NULL when absent or rejected */
 	struct numa_topology numa;
+	struct buddy buddy;
+	bool mm_ready; /* page allocator and kernel page tables are up */
 };
 
 extern struct kernel K;

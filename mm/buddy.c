@@ -243,7 +243,7 @@ status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
 	unsigned nnodes = (flags & BUDDY_THISNODE) ? 1 : BUDDY_MAX_NODES;
 	const uint8_t *order_of = node >= 0 ? b->fallback[node] : NULL;
 	for (unsigned i = 0; i < nnodes; i++) {
-		unsigned n = order_of ? order_of[i] : i;
+		unsigned n = (flags & BUDDY_THISNODE) ? (unsigned)node : order_of ? order_of[i] : i;
 		for (int zk = (flags & BUDDY_MOVABLE) ? 1 : 0; zk >= 0; zk--) {
 			struct buddy_zone_state *z = &b->zone[n][zk];
 			if (!(z->mask >> order))

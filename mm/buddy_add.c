@@ -169,6 +169,10 @@ static status_t remove_check(struct buddy *b, uint64_t base, uint64_t end)
 		struct buddy_range *r = buddy_range_of(b, p);
 		if (!r)
 			return ST_NOTFOUND;
+		p = r->end;
+	}
+	for (uint64_t p = base; p < end;) {
+		struct buddy_range *r = buddy_range_of(b, p);
 		if (r->base < base && end < r->end && b->nranges == BUDDY_MAX_RANGES)
 			return ST_NOMEM;
 		for (uint64_t q = MIN(end, r->end); p < q;) {

@@ -35,10 +35,25 @@ static status_t range_args(uint64_t base, uint64_t npages, uint64_t *end)
 	return ST_OK;
 }
 
-/* Every page of [base, end) managed and its state in allowed (bit mask of page states)? */
+/* Is every page of [base, end) managed? */
+static bool range_covered(const struct buddy *b, uint64_t base, uint64_t end)
+{
+	for (uint64_t p = base; p < end;) {
+		const struct buddy_range *r = buddy_range_of(b, p);
+		if (!r)
+			return false;
+		p = r->end;
+	}
+	return true;
+}
+
+/* Every page of [base, end) managed (else ST_NOTFOUND) and in a state of allowed (a bit mask
+ * of page states; else ST_BUSY)? */
 static status_t range_states(const struct buddy *b, uint64_t base, uint64_t end, unsigned allowed)
 {
 	struct unit u;
+	if (!range_covered(b, base, end))
+		return ST_NOTFOUND;
 	for (uint64_t p = base; p < end; p = u.hi) {
 		if (!unit_at(b, p, end, &u))
 			return ST_NOTFOUND;

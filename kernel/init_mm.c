@@ -1,0 +1,231 @@
+/* init_mm.c - physical memory bring-up: from the normalised memory map to the page allocator
+ * and the kernel's own page tables.
+ *
+ *   1. managed memory = usable RAM plus the kernel-owned kinds the loader allocated (kernel
+ *      image, its page tables, boot_info), merged where they touch and split at NUMA node
+ *      boundaries;
+ *   2. the early allocator places the buddy's per-page metadata (8 bytes/page), preferably on
+ *      the node it describes;
+ *   3. every managed piece joins the buddy as free, then everything already owned is carved
+ *      out with its owner tag: page 0, the metadata, the kernel image, boot_info, the loader's
+ *      page tables. From here on, every managed page is free or has a named owner;
+ *   4. new page tables (direct map of managed memory and the firmware's ACPI memory, never SP
+ *      or MMIO; the kernel image) are built from buddy pages and loaded; the loader's page
+ *      tables are then given back. */
+#include "kernel/init.h"
+
+#include "kernel/kernel.h"
+#include "kernel/kvm.h"
+#include "kernel/printk.h"
+#include "lib/kstring.h"
+#include "mm/early.h"
+
+#define MANAGED_MAX 128
+
+static struct early early;
+static struct managed { uint64_t base, end; unsigned node; } managed[MANAGED_MAX];
+static unsigned nmanaged;
+
+static bool is_managed_kind(enum mem_kind k)
+{
+	return k == MEM_USABLE || k == MEM_KERNEL || k == MEM_PAGETABLE || k == MEM_BOOTINFO;
+}
+
+static unsigned owner_of_kind(enum mem_kind k)
+{
+	switch (k) {
+	case MEM_KERNEL: return BUDDY_OWNER_KERNEL;
+	case MEM_PAGETABLE: return BUDDY_OWNER_PAGETABLE;
+	case MEM_BOOTINFO: return BUDDY_OWNER_BOOTINFO;
+	default: return BUDDY_OWNER_OTHER;
+	}
+}
+
+/* The node holding addr; memory outside every SRAT range goes to node 0 (reported once). */
+static unsigned node_at(uint64_t addr)
+{
+	static bool reported;
+	int n = numa_node_of_addr(&K.numa, addr);
+	if (n >= 0)
+		return (unsigned)n;
+	if (!reported)
+		printk(LOG_NOTICE, "mm: RAM at 0x%lx is in no SRAT range; using node 0", (unsigned long)addr);
+	reported = true;
+	return 0;
+}
+
+/* The lowest SRAT range boundary in (base, end), or end. */
+static uint64_t next_node_boundary(uint64_t base, uint64_t end)
+{
+	uint64_t b = end;
+	for (uint32_t i = 0; i < K.numa.n_ranges; i++) {
+		const struct range *r = &K.numa.ranges[i].r;
+		if (r->base > base && r->base < b)
+			b = r->base;
+		if (r->end > base && r->end < b)
+			b = r->end;
+	}
+	return b;
+}
+
+static void add_managed(uint64_t base, uint64_t end)
+{
+	while (base < end) {
+		uint64_t cut = next_node_boundary(base, end);
+		unsigned node = node_at(base);
+		if (nmanaged && managed[nmanaged - 1].end == base && managed[nmanaged - 1].node == node) {
+			managed[nmanaged - 1].end = cut;
+		} else if (nmanaged == MANAGED_MAX) {
+			printk(LOG_ERR, "mm: more than %d RAM pieces; [0x%lx-0x%lx) left unused", MANAGED_MAX,
+			       (unsigned long)base, (unsigned long)end);
+			return;
+		} else {
+			managed[nmanaged++] = (struct managed){ base, cut, node };
+		}
+		base = cut;
+	}
+}
+
+static void collect_managed(void)
+{
+	nmanaged = 0;
+	for (uint32_t i = 0; i < K.memmap.count; i++)
+		if (is_managed_kind(K.memmap.r[i].kind))
+			add_managed(K.memmap.r[i].base, K.memmap.r[i].end);
+}
+
+static status_t early_setup(void)
+{
+	static struct range freer[MEMMAP_MAX_RANGES];
+	size_t n = 0;
+	for (uint32_t i = 0; i < K.memmap.count; i++)
+		if (K.memmap.r[i].kind == MEM_USABLE)
+			freer[n++] = (struct range){ K.memmap.r[i].base, K.memmap.r[i].end };
+	status_t st = early_init(&early, freer, n);
+	if (st == ST_OK)
+		st = early_reserve(&early, 0, PAGE_SIZE, BUDDY_OWNER_FIRMWARE); /* page 0: never handed out */
+	return st;
+}
+
+static void buddy_zero(void *ctx, uint64_t pfn, uint64_t npages)
+{
+	(void)ctx;
+	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, npages << PAGE_SHIFT);
+}
+
+static const struct buddy_ops buddy_ops = { buddy_zero };
+
+static status_t buddy_setup(void)
+{
+	buddy_init(&K.buddy, &buddy_ops, 0);
+	for (uint32_t a = 0; a < K.numa.n_nodes; a++)
+		for (uint32_t b = 0; b < K.numa.n_nodes; b++)
+			buddy_set_distance(&K.buddy, a, b, numa_distance(&K.numa, a, b));
+	for (unsigned i = 0; i < nmanaged; i++) {
+		struct managed *m = &managed[i];
+		uint64_t npages = (m->end - m->base) >> PAGE_SHIFT;
+		size_t bytes = buddy_meta_bytes(npages);
+		uint64_t meta;
+		status_t st = early_alloc_in(&early, m->base, m->end, bytes, PAGE_SIZE, BUDDY_OWNER_META, &meta);
+		if (st != ST_OK)
+			st = early_alloc(&early, bytes, PAGE_SIZE, BUDDY_OWNER_META, &meta);
+		if (st == ST_OK)
+			st = buddy_add_range(&K.buddy, m->node, BUDDY_ZONE_NORMAL, m->base >> PAGE_SHIFT, npages,
+					     phys_to_virt(meta), bytes, 0);
+		if (st != ST_OK) {
+			printk(LOG_ERR, "mm: cannot manage [0x%lx-0x%lx): %s", (unsigned long)m->base,
+			       (unsigned long)m->end, status_str(st));
+			return st;
+		}
+	}
+	return ST_OK;
+}
+
+/* Everything already in use gets its owner: early grants, then the loader's allocations. */
+static status_t carve_owned(void)
+{
+	for (size_t i = 0; i < early.ngrants; i++) {
+		const struct early_grant *g = &early.grant[i];
+		status_t st = buddy_carve(&K.buddy, g->base >> PAGE_SHIFT, (g->end - g->base) >> PAGE_SHIFT, g->tag);
+		if (st != ST_OK)
+			return st;
+	}
+	for (uint32_t i = 0; i < K.memmap.count; i++) {
+		const struct mem_range *r = &K.memmap.r[i];
+		if (!is_managed_kind(r->kind) || r->kind == MEM_USABLE)
+			continue;
+		status_t st = buddy_carve(&K.buddy, r->base >> PAGE_SHIFT, (r->end - r->base) >> PAGE_SHIFT,
+					  owner_of_kind(r->kind));
+		if (st != ST_OK)
+			return st;
+	}
+	return ST_OK;
+}
+
+static status_t table_page_alloc(void *ctx, uint64_t *phys)
+{
+	(void)ctx;
+	uint64_t pfn;
+	status_t st = buddy_alloc(&K.buddy, 0, -1, BUDDY_ZERO | BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
+	*phys = pfn << PAGE_SHIFT;
+	return st;
+}
+
+static void table_page_free(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	buddy_free(&K.buddy, phys >> PAGE_SHIFT, 0);
+}
+
+static status_t page_tables_setup(void)
+{
+	static const struct kvm_page_source src = { table_page_alloc, table_page_free, 0 };
+	const struct boot_info *bi = K.bi;
+	kvm_set_page_source(&src);
+	status_t st = kvm_build(bi->kernel_phys, bi->kernel_virt, bi->kernel_size);
+	for (unsigned i = 0; st == ST_OK && i < nmanaged; i++)
+		st = kvm_direct_map(managed[i].base, managed[i].end);
+	for (uint32_t i = 0; st == ST_OK && i < K.memmap.count; i++) {
+		const struct mem_range *r = &K.memmap.r[i];
+		if (r->kind == MEM_ACPI_RECLAIM || r->kind == MEM_ACPI_NVS)
+			st = kvm_map_firmware(r->base, r->end - r->base);
+	}
+	for (uint32_t i = 0; st == ST_OK && i < K.acpi.count; i++)
+		st = kvm_map_firmware(K.acpi.t[i].phys, K.acpi.t[i].length);
+	if (st == ST_OK && K.acpi.rsdp_phys)
+		st = kvm_map_firmware(K.acpi.rsdp_phys, 36);
+	if (st != ST_OK)
+		return st;
+	kvm_activate();
+	/* The loader's tables are no longer in use. */
+	for (uint32_t i = 0; i < K.memmap.count; i++) {
+		const struct mem_range *r = &K.memmap.r[i];
+		if (r->kind == MEM_PAGETABLE)
+			buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT, (r->end - r->base) >> PAGE_SHIFT);
+	}
+	return ST_OK;
+}
+
+void init_mm(void)
+{
+	kvm_probe_cpu();
+	collect_managed();
+	status_t st = early_setup();
+	if (st == ST_OK)
+		st = buddy_setup();
+	if (st == ST_OK)
+		st = carve_owned();
+	if (st == ST_OK)
+		st = page_tables_setup();
+	if (st != ST_OK) {
+		printk(LOG_EMERG, "mm: cannot set up physical memory (%s)", status_str(st));
+		return;
+	}
+	struct buddy_stats s;
+	buddy_stats(&K.buddy, -1, -1, &s);
+	printk(LOG_INFO, "mm: %u RAM pieces, %lu MiB managed, %lu MiB free, %lu KiB metadata; page tables: %zu pages%s",
+	       nmanaged, (unsigned long)(s.total >> 8), (unsigned long)(s.free >> 8),
+	       (unsigned long)(s.owner[BUDDY_OWNER_META] * 4), vm_count_tables(&kvm_space),
+	       kvm_has_1g_pages() ? " (1 GiB pages)" : "");
+	K.mm_ready = true;
+}

@@ -1,0 +1,77 @@
+/* test_acpi_util.h - helpers shared by the test_acpi_*.c host tests: a struct out that
+ * captures text (log lines end in '\n'), fixture loading from build/data/NAME.aml, and
+ * checksum repair after a test edits table bytes. Header-only: each test binary is one file. */
+#ifndef SPMK_TEST_ACPI_UTIL_H
+#define SPMK_TEST_ACPI_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "lib/out.h"
+
+struct capture {
+	char buf[1 << 16];
+	size_t len;
+};
+
+static inline void capture_write(void *ctx, int level, const char *s, size_t n)
+{
+	struct capture *c = ctx;
+	if (c->len + n + 2 > sizeof c->buf)
+		return;
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
+	if (level != LOG_PLAIN)
+		c->buf[c->len++] = '\n';
+	c->buf[c->len] = '\0';
+}
+
+static inline struct out capture_out(struct capture *c)
+{
+	c->len = 0;
+	c->buf[0] = '\0';
+	return (struct out){ capture_write, c };
+}
+
+/* Loads build/data/NAME.aml into buf; returns its size (fails the test if missing). */
+static inline size_t fixture_load(const char *name, uint8_t *buf, size_t cap)
+{
+	char path[256];
+	snprintf(path, sizeof path, "build/data/%s.aml", name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("missing fixture %s (run `make fixtures` from the repo root)", path);
+	size_t n = fread(buf, 1, cap, f);
+	fclose(f);
+	assert_true(n > 0 && n < cap);
+	return n;
+}
+
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Recomputes the byte at offset csum so that the n bytes at p sum to zero. */
+static inline void fix_checksum(uint8_t *p, size_t n, size_t csum)
+{
+	uint8_t s = 0;
+	p[csum] = 0;
+	for (size_t i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	p[csum] = (uint8_t)(0 - s);
+}
+
+#endif
