@@ -71,6 +71,8 @@ const struct shell_cmd shell_commands[] = {
 	{ "memmap", "memmap [-n]", "the UEFI memory map as received (-n: normalised)", cmd_memmap },
 	{ "acpi", "acpi tables | acpi dump SIG", "list the ACPI tables, or hex-dump one", cmd_acpi },
 	{ "numa", "numa [-j]", "NUMA nodes, HMAT figures, caches, matrix (-j: JSON)", cmd_numa },
+	{ "dax", "dax list [-j] | create-device REGION SIZE [ALIGN] | destroy-device DEV | claim DEV OWNER | map DEV | write DEV OFF PATTERN LEN [--as OWNER] | read DEV OFF LEN [--as OWNER] | release DEV | reconfigure DEV system-ram [--unmovable] | reconfigure DEV devdax [--size BYTES]",
+	  "the exclusive-ownership allocator for SP memory", cmd_dax },
 	{ "fault", "fault read ADDR", "read an address (shows exception reports)", cmd_fault },
 	{ 0, 0, 0, 0 },
 };

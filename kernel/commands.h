@@ -5,5 +5,7 @@
 int cmd_memmap(int argc, char **argv);
 int cmd_acpi(int argc, char **argv);
 int cmd_numa(int argc, char **argv);
+int cmd_dax(int argc, char **argv);
+int cmd_dax_reconfigure(int argc, char **argv);
 
 #endif

@@ -1,9 +1,11 @@
 /* init.c - subsystem bring-up, in dependency order:
  *   1. memory map: options (efi_fake_mem=, efi=nosoftreserve), then normalisation;
  *   2. ACPI tables, NUMA topology, poweroff (init_acpi.c);
- *   3. page allocator and the kernel's page tables (init_mm.c). */
+ *   3. page allocator and the kernel's page tables (init_mm.c);
+ *   4. SP discovery, boot policy and dax regions (init_sp.c, kdax.c). */
 #include "kernel/init.h"
 
+#include "kernel/kdax.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "lib/kstring.h"
@@ -35,4 +37,7 @@ void init_subsystems(void)
 	init_memmap();
 	init_acpi();
 	init_mm();
+	kdax_init();
+	if (K.mm_ready)
+		init_sp();
 }

@@ -5,5 +5,6 @@
 void init_subsystems(void);
 void init_acpi(void);
 void init_mm(void);
+void init_sp(void);
 
 #endif

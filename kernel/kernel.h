@@ -15,6 +15,8 @@
 #include "acpi/tables.h"
 #include "kernel/cmdline.h"
 #include "mm/buddy.h"
+#include "mm/dax.h"
+#include "mm/sp.h"
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
 
@@ -36,6 +38,8 @@ struct kernel {
 	struct numa_topology numa;
 	struct buddy buddy;
 	bool mm_ready; /* page allocator and kernel page tables are up */
+	struct sp_set sp;  /* SP pieces found at boot, with their policy */
+	struct dax dax;    /* regions and devices over the SP pieces */
 };
 
 extern struct kernel K;

@@ -14,14 +14,14 @@
 
 #include "lib/out.h"
 
-struct capture {
+struct tcap {
 	char buf[1 << 16];
 	size_t len;
 };
 
-static inline void capture_write(void *ctx, int level, const char *s, size_t n)
+static inline void tcap_write(void *ctx, int level, const char *s, size_t n)
 {
-	struct capture *c = ctx;
+	struct tcap *c = ctx;
 	if (c->len + n + 2 > sizeof c->buf)
 		return;
 	memcpy(c->buf + c->len, s, n);
@@ -31,11 +31,11 @@ static inline void capture_write(void *ctx, int level, const char *s, size_t n)
 	c->buf[c->len] = '\0';
 }
 
-static inline struct out capture_out(struct capture *c)
+static inline struct out tcap_out(struct tcap *c)
 {
 	c->len = 0;
 	c->buf[0] = '\0';
-	return (struct out){ capture_write, c };
+	return (struct out){ tcap_write, c };
 }
 
 /* Loads build/data/NAME.aml into buf; returns its size (fails the test if missing). */

@@ -108,7 +108,7 @@ static void model_setup(unsigned nnodes, uint64_t seed)
 		for (unsigned k = 0; k < SLOTS_PER_NODE; k++) {
 			struct slot *s = &M->slots[M->nslots];
 			s->base = n * NODE_SPAN + k * 6500 + rndn(700);
-			s->n = 2048 + rndn(4000);
+			s->n = 2048 + rndn(2900);
 			s->node = n;
 			s->zone = k == 2 ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL;
 			s->meta = calloc(s->n, 8);
@@ -134,15 +134,24 @@ static const struct slot *slot_at(uint64_t p)
 static bool model_has_block(unsigned n, unsigned z, unsigned k)
 {
 	uint64_t sz = (uint64_t)1 << k;
-	for (uint64_t p = n * NODE_SPAN; p + sz <= (n + 1) * NODE_SPAN; p += sz) {
+	for (uint64_t p = ALIGN_UP(n * NODE_SPAN, sz); p + sz <= (n + 1) * NODE_SPAN; p += sz) {
 		const struct slot *s = slot_at(p);
 		if (!s || s->zone != z || M->st[p] != M_FREE || M->slot_of[p + sz - 1] != M->slot_of[p])
 			continue;
 		uint64_t i = 0;
 		while (i < sz && M->st[p + i] == M_FREE)
 			i++;
-		if (i == sz)
+		if (i == sz) {
+			if (getenv("DBG")) {
+				fprintf(stderr, "run at %#llx\n", (unsigned long long)p);
+				for (uint64_t j = 0; j < sz; j++) {
+					struct buddy_page_info pi;
+					buddy_page_state(&M->b, p + j, &pi);
+					if (pi.head == p + j) fprintf(stderr, "  %#llx st %u o %u\n", (unsigned long long)(p+j), pi.state, pi.order);
+				}
+			}
 			return true;
+		}
 	}
 	return false;
 }
@@ -424,6 +433,27 @@ static void op_add(void)
 	M->counts[6]++;
 }
 
+/* Free every allocation inside [base, +n) (unpinning first). */
+static void drain(uint64_t base, uint64_t n)
+{
+	for (unsigned i = 0; i < M->nallocs;) {
+		struct alloc_rec a = M->allocs[i];
+		if (a.pfn < base || a.pfn >= base + n) {
+			i++;
+			continue;
+		}
+		for (uint64_t j = 0; j < ((uint64_t)1 << a.order); j++)
+			while (M->pins[a.pfn + j]) {
+				assert_int_equal(buddy_page_unpin(&M->b, a.pfn + j), ST_OK);
+				M->pins[a.pfn + j]--;
+			}
+		assert_int_equal(buddy_free(&M->b, a.pfn, a.order), ST_OK);
+		for (uint64_t j = 0; j < ((uint64_t)1 << a.order); j++)
+			model_release(a.pfn + j);
+		M->allocs[i] = M->allocs[--M->nallocs];
+	}
+}
+
 static void op_remove(void)
 {
 	uint64_t base, n;
@@ -431,6 +461,8 @@ static void op_remove(void)
 	if (rndn(3)) {
 		base = s->base;
 		n = s->n;
+		if (rndn(2))
+			drain(base, n);
 	} else {
 		rnd_range(2000, &base, &n);
 	}
@@ -440,9 +472,32 @@ static void op_remove(void)
 			memset(&M->owner[base], BUDDY_OWNER_DAX, n);
 		}
 	status_t st = buddy_remove_range(&M->b, base, n);
+	if (any_absent(base, n) && st != ST_NOTFOUND) {
+		fprintf(stderr, "remove %#llx +%llu: %d\n", (unsigned long long)base, (unsigned long long)n, st);
+		for (uint64_t p = base; p < base + n; p++)
+			if (M->st[p] == M_ABSENT) {
+				struct buddy_page_info pi;
+				fprintf(stderr, " absent %#llx buddy says %d\n", (unsigned long long)p, buddy_page_state(&M->b, p, &pi));
+				break;
+			}
+		for (unsigned i = 0; i < M->b.nranges; i++)
+			fprintf(stderr, " r[%u] %#llx-%#llx\n", i, (unsigned long long)M->b.r[i].base, (unsigned long long)M->b.r[i].end);
+	}
+	if (!any_absent(base, n) && st == ST_NOTFOUND) {
+		fprintf(stderr, "remove %#llx +%llu notfound\n", (unsigned long long)base, (unsigned long long)n);
+		for (uint64_t p = base; p < base + n; p++) {
+			struct buddy_page_info pi;
+			if (buddy_page_state(&M->b, p, &pi)) {
+				fprintf(stderr, " page %#llx model %u\n", (unsigned long long)p, M->st[p]);
+				break;
+			}
+		}
+		for (unsigned i = 0; i < M->b.nranges; i++)
+			fprintf(stderr, " r[%u] %#llx-%#llx\n", i, (unsigned long long)M->b.r[i].base, (unsigned long long)M->b.r[i].end);
+	}
 	if (any_absent(base, n)) {
 		assert_int_equal(st, ST_NOTFOUND);
-	} else if (!all_in(base, n, 1u << M_FREE | 1u << M_ISOL | 1u << M_CARVED)) {
+	} else if (!all_in(base, n, 1u << M_FREE | 1u << M_ISOL | 1u << M_CARVED)) { if (st != ST_BUSY) fprintf(stderr, "remove %#llx +%llu st %d\n", (unsigned long long)base, (unsigned long long)n, st);
 		assert_int_equal(st, ST_BUSY);
 	} else if (st == ST_NOMEM && M->b.niso == BUDDY_MAX_ISOLATED) {
 		return;

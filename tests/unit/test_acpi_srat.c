@@ -1,0 +1,178 @@
+/* test_acpi_srat.c - SRAT and SLIT parsers over iasl fixtures and edited copies of them. */
+#include "test_acpi_util.h"
+
+#include "acpi/slit.h"
+#include "acpi/srat.h"
+
+static struct tcap cap;
+static struct srat_info s;
+static uint8_t b[4096];
+
+static void test_srat_qemu(void **state)
+{
+	(void)state;
+	size_t n = fixture_load("srat_qemu", b, sizeof b);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
+	assert_int_equal(s.revision, 1);
+	assert_int_equal(s.n_cpus, 1);
+	assert_int_equal(s.cpus[0].apic_id, 0);
+	assert_false(s.cpus[0].x2apic);
+	assert_int_equal(s.n_mem, 3); /* the disabled zero padding entry is skipped */
+	assert_int_equal(s.mem[0].r.base, 0);
+	assert_int_equal(s.mem[0].r.end, 0xa0000);
+	assert_int_equal(s.mem[1].r.base, 0x100000);
+	assert_int_equal(s.mem[1].r.end, 0x40000000);
+	assert_int_equal(s.mem[2].pxm, 1);
+	assert_int_equal(s.mem[2].r.base, 0x100000000ull);
+	assert_int_equal(s.mem[2].r.end, 0x140000000ull);
+	assert_int_equal(s.n_pxm, 2);
+	assert_int_equal(s.pxm[0], 0);
+	assert_int_equal(s.pxm[1], 1);
+	assert_int_equal(cap.len, 0);
+	/* revision 1: only 8 bits of a memory domain count */
+	put32(b + 48 + 16 + 40 * 2 + 2, 0x101);
+	assert_int_equal(srat_parse(b, n, &s, NULL), ST_OK);
+	assert_int_equal(s.mem[2].pxm, 1);
+}
+
+static void test_srat_all_types(void **state)
+{
+	(void)state;
+	size_t n = fixture_load("srat_all", b, sizeof b);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
+	assert_int_equal(s.revision, 3);
+	uint32_t want_pxm[] = { 1, 0, 2, 3, 4, 0x101 };
+	assert_int_equal(s.n_pxm, 6);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(s.pxm[i], want_pxm[i]);
+	assert_int_equal(s.n_cpus, 4); /* the disabled APIC (pxm 7) is skipped */
+	assert_true(s.cpus[0].x2apic);
+	assert_int_equal(s.cpus[0].apic_id, 0x100);
+	assert_int_equal(s.cpus[0].pxm, 1);
+	assert_int_equal(s.cpus[2].apic_id, 1);
+	assert_int_equal(s.cpus[3].pxm, 0x101); /* 24 high bits used in revision >= 2 */
+	assert_int_equal(s.n_mem, 4);
+	assert_true(s.mem[2].nonvolatile);
+	assert_false(s.mem[2].hotplug);
+	assert_true(s.mem[3].hotplug);
+	assert_int_equal(s.mem[3].pxm, 4);
+	assert_int_equal(s.n_gi, 1);
+	assert_int_equal(s.gi[0].pxm, 3);
+	assert_int_equal(s.gi[0].handle_type, 1);
+	assert_int_equal(s.gi[0].handle[2], 8);
+	assert_string_equal(cap.buf, "SRAT: structure type 3 at offset 0x160 not used, skipped\n");
+}
+
+/* Edits one byte of srat_qemu and expects rejection with a message. */
+static void expect_reject(size_t off, uint8_t val, size_t n_cut, status_t want, const char *msg)
+{
+	size_t n = fixture_load("srat_qemu", b, sizeof b);
+	if (off)
+		b[off] = val;
+	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n - n_cut, &s, &o), want);
+	assert_int_equal(s.n_mem, 0); /* rejected whole */
+	assert_int_equal(s.n_pxm, 0);
+	if (!strstr(cap.buf, msg))
+		fail_msg("log \"%s\" lacks \"%s\"", cap.buf, msg);
+}
+
+static void test_srat_malformed(void **state)
+{
+	(void)state;
+	expect_reject(48 + 1, 0, 0, ST_INVALID,
+		      "SRAT: structure type 0 at offset 0x30: length 0 (need 16, 176 bytes left)");
+	expect_reject(64 + 1, 39, 0, ST_INVALID, "structure type 1 at offset 0x40: length 39 (need 40");
+	expect_reject(184 + 1, 200, 0, ST_TRUNCATED, "length 200 (need 40, 40 bytes left)");
+	expect_reject(0, 0, 1, ST_TRUNCATED, "header length 224 outside [36, 223]");
+	expect_reject(3, 'X', 0, ST_INVALID, "not SRAT");
+	expect_reject(104 + 8 + 2, 0x09, 0, ST_INVALID, "overlaps [0x0, 0xa0000)"); /* base 0x90000 */
+	size_t n = fixture_load("srat_qemu", b, sizeof b);
+	put64(b + 144 + 8, 0xfffffffff0000000ull);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_RANGE);
+	assert_non_null(strstr(cap.buf, "base 0xfffffffff0000000 + length 0x40000000 wraps past 2^64"));
+	/* 1 stray byte after the last structure */
+	n = fixture_load("srat_qemu", b, sizeof b);
+	put32(b + 4, (uint32_t)n + 1);
+	o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n + 1, &s, &o), ST_TRUNCATED);
+	assert_non_null(strstr(cap.buf, "1 stray byte(s) at offset 0xe0"));
+	assert_int_equal(srat_parse(b, 10, &s, NULL), ST_TRUNCATED);
+	assert_int_equal(srat_parse(NULL, 100, &s, NULL), ST_INVALID);
+}
+
+static void test_srat_too_many(void **state)
+{
+	(void)state;
+	/* 65 x2APIC entries in 65 domains */
+	memset(b, 0, sizeof b);
+	memcpy(b, "SRAT", 4);
+	b[8] = 3;
+	uint32_t len = 48 + 65 * 24;
+	put32(b + 4, len);
+	for (uint32_t i = 0; i < 65; i++) {
+		uint8_t *p = b + 48 + 24 * i;
+		p[0] = 2;
+		p[1] = 24;
+		put32(p + 4, i);
+		put32(p + 8, i);
+		put32(p + 12, 1);
+	}
+	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, len, &s, &o), ST_RANGE);
+	assert_non_null(strstr(cap.buf, "more than 64 proximity domains (domain 64)"));
+}
+
+static struct slit_info sl;
+
+static void test_slit(void **state)
+{
+	(void)state;
+	size_t n = fixture_load("slit_qemu", b, sizeof b);
+	assert_int_equal(slit_parse(b, n, &sl, NULL), ST_OK);
+	assert_int_equal(sl.count, 2);
+	assert_int_equal(sl.dist[0][0], 10);
+	assert_int_equal(sl.dist[0][1], 20);
+	assert_int_equal(sl.dist[1][0], 20);
+	struct out o = tcap_out(&cap);
+	put64(b + 36, 0x100000000ull); /* squared: 2^64 */
+	assert_int_equal(slit_parse(b, n, &sl, &o), ST_RANGE);
+	assert_non_null(strstr(cap.buf, "locality count 4294967296 squared overflows"));
+	put64(b + 36, 3);
+	o = tcap_out(&cap);
+	assert_int_equal(slit_parse(b, n, &sl, &o), ST_TRUNCATED);
+	assert_non_null(strstr(cap.buf, "3 localities need 9 matrix bytes at offset 0x2c, table has 4"));
+	assert_int_equal(sl.count, 0);
+	put64(b + 36, 2);
+	b[44 + 3] = 11;
+	o = tcap_out(&cap);
+	assert_int_equal(slit_parse(b, n, &sl, &o), ST_INVALID);
+	assert_non_null(strstr(cap.buf, "entry [1][1] at offset 0x2f is 11 (local distance must be 10)"));
+	b[44 + 3] = 10;
+	b[44 + 1] = 9;
+	assert_int_equal(slit_parse(b, n, &sl, NULL), ST_INVALID);
+	/* 65 localities that fit */
+	static uint8_t big[44 + 65 * 65];
+	memcpy(big, b, 44);
+	put32(big + 4, sizeof big);
+	put64(big + 36, 65);
+	o = tcap_out(&cap);
+	assert_int_equal(slit_parse(big, sizeof big, &sl, &o), ST_RANGE);
+	assert_non_null(strstr(cap.buf, "65 localities exceed the supported 64"));
+	assert_int_equal(slit_parse(b, 40, &sl, NULL), ST_TRUNCATED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_srat_qemu),
+		cmocka_unit_test(test_srat_all_types),
+		cmocka_unit_test(test_srat_malformed),
+		cmocka_unit_test(test_srat_too_many),
+		cmocka_unit_test(test_slit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

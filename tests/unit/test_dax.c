@@ -1,0 +1,789 @@
+/* test_dax.c - host tests of mm/dax: the device state machine, every refused transition
+ * (each leaves the allocator and the fake hardware bit-for-bit unchanged), the active-owner
+ * mapping rule, scrubbing, listing, the invariant walker, and a randomized page-ownership test.
+ *
+ * Fake hardware: map/unmap record window mappings in a small table (a map that overlaps an
+ * existing one, or an unmap of something not mapped, fails the test); physical memory is one
+ * tag byte per 4 KiB page ("written by an owner"), which scrub zeroes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "capture.h"
+#include "mm/dax.h"
+
+#define MEM_BASE 0x100000000ull /* 4 GiB */
+#define MEM_SIZE (9 * SIZE_1G)
+#define MEM_PAGES (MEM_SIZE / PAGE_SIZE)
+#define MAPS_MAX 128
+
+struct fake_map {
+	uint64_t va, pa, size, max_page;
+};
+
+struct fake {
+	struct fake_map maps[MAPS_MAX];
+	int nmaps;
+	long map_budget; /* successful maps left; < 0 unlimited */
+	unsigned map_calls, unmap_calls, scrub_calls;
+	uint8_t *tag; /* per page of [MEM_BASE, MEM_BASE + MEM_SIZE) */
+};
+
+static status_t fake_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+{
+	struct fake *f = ctx;
+	f->map_calls++;
+	if (f->map_budget == 0)
+		return ST_NOMEM;
+	if (f->map_budget > 0)
+		f->map_budget--;
+	assert_true(IS_ALIGNED(va | pa | size, max_page)); /* window aligned like the memory */
+	assert_true(va >= DAX_WINDOW_BASE && va - DAX_WINDOW_BASE < DAX_WINDOW_SIZE);
+	for (int i = 0; i < f->nmaps; i++)
+		assert_false(va < f->maps[i].va + f->maps[i].size && f->maps[i].va < va + size);
+	assert_true(f->nmaps < MAPS_MAX);
+	f->maps[f->nmaps++] = (struct fake_map){ va, pa, size, max_page };
+	return ST_OK;
+}
+
+static void fake_unmap(void *ctx, uint64_t va, uint64_t size)
+{
+	struct fake *f = ctx;
+	f->unmap_calls++;
+	for (int i = 0; i < f->nmaps; i++) {
+		if (f->maps[i].va == va && f->maps[i].size == size) {
+			f->maps[i] = f->maps[--f->nmaps];
+			return;
+		}
+	}
+	fail_msg("unmap of 0x%llx +0x%llx that is not mapped", (unsigned long long)va,
+		 (unsigned long long)size);
+}
+
+static void fake_scrub(void *ctx, uint64_t pa, uint64_t size)
+{
+	struct fake *f = ctx;
+	f->scrub_calls++;
+	assert_true(pa >= MEM_BASE && pa + size <= MEM_BASE + MEM_SIZE);
+	memset(f->tag + (pa - MEM_BASE) / PAGE_SIZE, 0, size / PAGE_SIZE);
+}
+
+/* Physical address behind a window address, or 0 when not mapped. */
+static uint64_t fake_translate(struct fake *f, uint64_t va)
+{
+	for (int i = 0; i < f->nmaps; i++)
+		if (va >= f->maps[i].va && va - f->maps[i].va < f->maps[i].size)
+			return f->maps[i].pa + (va - f->maps[i].va);
+	return 0;
+}
+
+struct fx {
+	struct fake fake;
+	struct dax_ops ops;
+	struct capture log;
+	struct dax d;
+	struct dax snap_d;
+	struct fake snap_fake;
+};
+
+/* Region 0: 64 MiB at 4 GiB (2 MiB align), node 1. Region 1: 2 GiB at 9 GiB (1 GiB align),
+ * node 2. Region 2: 20 KiB at 12 GiB + 12 KiB (4 KiB align), no node. */
+#define R0_BASE MEM_BASE
+#define R0_SIZE (64 * MiB)
+#define R1_BASE (9 * GiB)
+#define R1_SIZE (2 * GiB)
+#define R2_BASE (12 * GiB + 0x3000)
+#define R2_SIZE 0x5000ull
+
+static int setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof *x);
+	x->fake.tag = calloc(MEM_PAGES, 1);
+	x->fake.map_budget = -1;
+	x->ops = (struct dax_ops){ fake_map, fake_unmap, fake_scrub, &x->fake };
+	capture_init(&x->log);
+	dax_init(&x->d, &x->ops, &x->log.out, 1000);
+	uint32_t r;
+	assert_int_equal(dax_region_add(&x->d, R0_BASE, R0_SIZE, 1, 0, &r), ST_OK);
+	assert_int_equal(r, 0);
+	assert_int_equal(dax_region_add(&x->d, R1_BASE, R1_SIZE, 2, 0, &r), ST_OK);
+	assert_int_equal(r, 1);
+	assert_int_equal(dax_region_add(&x->d, R2_BASE, R2_SIZE, -1, 0, &r), ST_OK);
+	assert_int_equal(r, 2);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+	free(x->fake.tag);
+	free(x);
+	return 0;
+}
+
+static uint32_t find(struct fx *x, const char *name)
+{
+	uint32_t dev = UINT32_MAX;
+	assert_int_equal(dax_find(&x->d, name, &dev), ST_OK);
+	return dev;
+}
+
+static void snap(struct fx *x)
+{
+	x->snap_d = x->d;
+	x->snap_fake = x->fake;
+}
+
+static void same_as_snap(struct fx *x)
+{
+	assert_memory_equal(&x->d, &x->snap_d, sizeof x->d);
+	assert_int_equal(x->fake.nmaps, x->snap_fake.nmaps);
+	assert_memory_equal(x->fake.maps, x->snap_fake.maps, sizeof x->fake.maps);
+	assert_int_equal(x->fake.scrub_calls, x->snap_fake.scrub_calls);
+	assert_int_equal(x->fake.unmap_calls, x->snap_fake.unmap_calls);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
+static void test_boot_devices(void **state)
+{
+	struct fx *x = *state;
+	static const struct { const char *name; uint64_t base, size, align; } want[] = {
+		{ "dax0.0", R0_BASE, R0_SIZE, SIZE_2M },
+		{ "dax1.0", R1_BASE, R1_SIZE, SIZE_1G },
+		{ "dax2.0", R2_BASE, R2_SIZE, PAGE_SIZE },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		const struct dax_device *dev = dax_device_get(&x->d, find(x, want[i].name));
+		assert_non_null(dev);
+		assert_int_equal(dev->base, want[i].base);
+		assert_int_equal(dev->size, want[i].size);
+		assert_int_equal(dev->align, want[i].align);
+		assert_int_equal(dev->mode, DAX_MODE_DEVDAX);
+		assert_int_equal(dev->state, DAX_UNCLAIMED);
+		assert_string_equal(dev->owner, "");
+		assert_true(IS_ALIGNED(dev->window, dev->align));
+		assert_true(dev->window >= DAX_WINDOW_BASE);
+	}
+	assert_int_equal(x->d.regions[1].window % SIZE_1G, 0);
+	assert_int_equal(x->d.regions[2].window % SIZE_1G, R2_BASE % SIZE_1G);
+	uint32_t dev;
+	assert_int_equal(dax_find(&x->d, "dax3.0", &dev), ST_NOTFOUND);
+	assert_int_equal(dax_find(&x->d, "dax0", &dev), ST_NOTFOUND);
+	assert_int_equal(dax_find(&x->d, "", &dev), ST_NOTFOUND);
+	assert_int_equal(dax_align_best(3 * GiB, 2 * GiB), SIZE_1G);
+	assert_int_equal(dax_align_best(3 * GiB + SIZE_2M, 2 * GiB), SIZE_2M);
+	assert_int_equal(dax_align_best(3 * GiB, 2 * GiB + PAGE_SIZE), PAGE_SIZE);
+	assert_int_equal(dax_align_best(3 * GiB, 100), 0);
+}
+
+static void test_region_add_refusals(void **state)
+{
+	struct fx *x = *state;
+	snap(x);
+	assert_int_equal(dax_region_add(&x->d, R0_BASE + SIZE_2M, SIZE_2M, 0, 0, NULL), ST_EXISTS);
+	assert_int_equal(dax_region_add(&x->d, 20 * GiB, 0, 0, 0, NULL), ST_INVALID);
+	assert_int_equal(dax_region_add(&x->d, 20 * GiB + 1, SIZE_2M, 0, 0, NULL), ST_INVALID);
+	assert_int_equal(dax_region_add(&x->d, 20 * GiB + SIZE_2M, SIZE_2M, 0, SIZE_1G, NULL),
+			 ST_INVALID);
+	assert_int_equal(dax_region_add(&x->d, UINT64_MAX - SIZE_2M + 1, 2 * SIZE_2M, 0, SIZE_2M, NULL),
+			 ST_RANGE);
+	assert_int_equal(dax_region_add(&x->d, 20 * GiB, 17ull << 40, 0, SIZE_1G, NULL), ST_NOMEM);
+	same_as_snap(x);
+	/* fill every region slot */
+	for (uint32_t i = 3; i < DAX_MAX_REGIONS; i++)
+		assert_int_equal(dax_region_add(&x->d, (20 + i) * GiB, SIZE_2M, 0, 0, NULL), ST_OK);
+	snap(x);
+	assert_int_equal(dax_region_add(&x->d, 100 * GiB, SIZE_2M, 0, 0, NULL), ST_NOMEM);
+	same_as_snap(x);
+}
+
+static void test_create_destroy_first_fit(void **state)
+{
+	struct fx *x = *state;
+	assert_int_equal(dax_destroy_device(&x->d, find(x, "dax0.0")), ST_OK);
+	assert_int_equal(x->d.regions[0].nfree, 1);
+	uint32_t a, b, c, e;
+	assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, PAGE_SIZE, &a), ST_OK);
+	assert_int_equal(dax_create_device(&x->d, 0, 4 * SIZE_2M, SIZE_2M, &b), ST_OK);
+	assert_int_equal(dax_create_device(&x->d, 0, 3 * PAGE_SIZE, 0x1000, &c), ST_OK);
+	const struct dax_device *da = dax_device_get(&x->d, a), *db = dax_device_get(&x->d, b),
+				*dc = dax_device_get(&x->d, c);
+	assert_int_equal(da->base, R0_BASE);
+	assert_int_equal(db->base, R0_BASE + SIZE_2M); /* aligned up past dax0.0 */
+	assert_int_equal(dc->base, R0_BASE + PAGE_SIZE); /* first fit in the gap */
+	assert_int_equal(da->id, 0);
+	assert_int_equal(db->id, 1);
+	assert_int_equal(dc->id, 2);
+	assert_int_equal(find(x, "dax0.2"), c);
+	assert_int_equal(x->d.regions[0].nfree, 2);
+	/* default align is the region's */
+	assert_int_equal(dax_create_device(&x->d, 0, SIZE_2M, 0, &e), ST_OK);
+	assert_int_equal(dax_device_get(&x->d, e)->align, SIZE_2M);
+	assert_int_equal(dax_device_get(&x->d, e)->base, R0_BASE + 5 * SIZE_2M);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	/* destroying the middle ones merges the free space back */
+	assert_int_equal(dax_destroy_device(&x->d, b), ST_OK);
+	assert_int_equal(dax_destroy_device(&x->d, c), ST_OK);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	assert_int_equal(x->d.regions[0].nfree, 2);
+	assert_int_equal(x->d.regions[0].free[0].base, R0_BASE + PAGE_SIZE);
+	assert_int_equal(x->d.regions[0].free[0].end, R0_BASE + 5 * SIZE_2M);
+	/* the lowest free <n> is reused */
+	uint32_t f;
+	assert_int_equal(dax_create_device(&x->d, 0, SIZE_2M, SIZE_2M, &f), ST_OK);
+	char name[DAX_NAME_MAX];
+	dax_device_name(&x->d, f, name, sizeof name);
+	assert_string_equal(name, "dax0.1");
+	assert_int_equal(dax_destroy_device(&x->d, a), ST_OK);
+	assert_int_equal(dax_destroy_device(&x->d, e), ST_OK);
+	assert_int_equal(dax_destroy_device(&x->d, f), ST_OK);
+	assert_int_equal(x->d.regions[0].nfree, 1);
+	assert_int_equal(x->d.regions[0].free[0].base, R0_BASE);
+	assert_int_equal(x->d.regions[0].free[0].end, R0_BASE + R0_SIZE);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
+static void test_create_refusals(void **state)
+{
+	struct fx *x = *state;
+	uint32_t dev;
+	assert_int_equal(dax_destroy_device(&x->d, find(x, "dax0.0")), ST_OK);
+	assert_int_equal(dax_create_device(&x->d, 0, 60 * MiB, SIZE_2M, &dev), ST_OK);
+	snap(x);
+	capture_init(&x->log);
+	/* too big for what is left: the message has the numbers */
+	assert_int_equal(dax_create_device(&x->d, 0, 8 * MiB, SIZE_2M, &dev), ST_NOMEM);
+	assert_true(capture_has(&x->log, "region 0 has no free range of 0x800000 bytes aligned to "
+				"0x200000 (free 0x400000 bytes in 1 extents, largest 0x400000)"));
+	assert_int_equal(dax_create_device(&x->d, 0, 2 * R0_SIZE, SIZE_2M, &dev), ST_NOMEM);
+	/* a busy region: every region has its boot device */
+	assert_int_equal(dax_create_device(&x->d, 1, SIZE_1G, SIZE_1G, &dev), ST_NOMEM);
+	/* bad align: not a page size, above the region's */
+	assert_int_equal(dax_create_device(&x->d, 0, SIZE_2M, 0x3000, &dev), ST_INVALID);
+	assert_int_equal(dax_create_device(&x->d, 0, 4 * SIZE_2M, 4 * MiB, &dev), ST_INVALID);
+	assert_int_equal(dax_create_device(&x->d, 0, SIZE_1G, SIZE_1G, &dev), ST_INVALID);
+	assert_true(capture_has(&x->log, "at most region 0's align 0x200000"));
+	/* size 0, not a multiple of align */
+	assert_int_equal(dax_create_device(&x->d, 0, 0, SIZE_2M, &dev), ST_INVALID);
+	assert_int_equal(dax_create_device(&x->d, 0, SIZE_2M + PAGE_SIZE, SIZE_2M, &dev), ST_INVALID);
+	/* unknown region */
+	assert_int_equal(dax_create_device(&x->d, 7, SIZE_2M, SIZE_2M, &dev), ST_NOTFOUND);
+	assert_int_equal(dax_create_device(&x->d, UINT32_MAX, SIZE_2M, 0, &dev), ST_NOTFOUND);
+	/* unknown device */
+	assert_int_equal(dax_destroy_device(&x->d, 63), ST_NOTFOUND);
+	assert_int_equal(dax_destroy_device(&x->d, 1000), ST_NOTFOUND);
+	same_as_snap(x);
+}
+
+static void test_device_slots_run_out(void **state)
+{
+	struct fx *x = *state;
+	uint32_t dev;
+	assert_int_equal(dax_destroy_device(&x->d, find(x, "dax0.0")), ST_OK);
+	for (int i = 0; i < DAX_MAX_DEVICES - 2; i++)
+		assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, PAGE_SIZE, &dev), ST_OK);
+	snap(x);
+	assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, PAGE_SIZE, &dev), ST_NOMEM);
+	same_as_snap(x);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	/* alternate destroys: the free list grows to its bound and stays consistent */
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i += 2)
+		if (dax_device_get(&x->d, i) && dax_device_get(&x->d, i)->region == 0)
+			assert_int_equal(dax_destroy_device(&x->d, i), ST_OK);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
+static void test_claim_map_release_cycle(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d1 = find(x, "dax1.0");
+	struct dax_handle h;
+	assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d1, "alice", &h), ST_OK);
+	assert_int_equal(h.index, d1);
+	assert_int_equal(dax_device_get(&x->d, d1)->state, DAX_CLAIMED);
+	assert_string_equal(dax_device_get(&x->d, d1)->owner, "alice");
+	assert_int_equal(x->fake.nmaps, 0);
+	assert_int_equal(dax_map(&x->d, h), ST_OK);
+	assert_int_equal(dax_device_get(&x->d, d1)->state, DAX_MAPPED);
+	/* one mapping, largest pages (1 GiB), window aligned */
+	assert_int_equal(x->fake.nmaps, 1);
+	assert_int_equal(x->fake.maps[0].pa, R1_BASE);
+	assert_int_equal(x->fake.maps[0].size, R1_SIZE);
+	assert_int_equal(x->fake.maps[0].max_page, SIZE_1G);
+	assert_int_equal(x->fake.maps[0].va, dax_device_get(&x->d, d1)->window);
+	/* the owner writes through its window */
+	uint64_t va;
+	assert_int_equal(dax_access_ptr(&x->d, h, SIZE_1G + 5 * PAGE_SIZE, 3 * PAGE_SIZE, &va), ST_OK);
+	uint64_t pa = fake_translate(&x->fake, va);
+	assert_int_equal(pa, R1_BASE + SIZE_1G + 5 * PAGE_SIZE);
+	memset(x->fake.tag + (pa - MEM_BASE) / PAGE_SIZE, 0xab, 3);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	/* release: unmapped, scrubbed, unclaimed, handle dead */
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	assert_int_equal(x->fake.nmaps, 0);
+	assert_int_equal(x->fake.scrub_calls, 1);
+	for (uint64_t p = 0; p < R1_SIZE / PAGE_SIZE; p++)
+		assert_int_equal(x->fake.tag[(R1_BASE - MEM_BASE) / PAGE_SIZE + p], 0);
+	const struct dax_device *dev = dax_device_get(&x->d, d1);
+	assert_int_equal(dev->state, DAX_UNCLAIMED);
+	assert_string_equal(dev->owner, "");
+	assert_int_not_equal(dev->gen, h.gen);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	/* a new claim gets a different handle; the old one stays dead */
+	struct dax_handle h2;
+	assert_int_equal(dax_claim(&x->d, d1, "bob", &h2), ST_OK);
+	assert_int_not_equal(h2.gen, h.gen);
+	snap(x);
+	assert_int_equal(dax_map(&x->d, h), ST_PERM);
+	assert_int_equal(dax_release(&x->d, h), ST_PERM);
+	same_as_snap(x);
+	/* release of a claimed but unmapped device scrubs without unmapping */
+	assert_int_equal(dax_release(&x->d, h2), ST_OK);
+	assert_int_equal(x->fake.unmap_calls, 1);
+	assert_int_equal(x->fake.scrub_calls, 2);
+}
+
+static void test_refused_transitions(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d0 = find(x, "dax0.0"), d1 = find(x, "dax1.0"), d2 = find(x, "dax2.0");
+	struct dax_handle h0, h1, tmp;
+	assert_int_equal(dax_claim(&x->d, d0, "alice", &h0), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d1, "bob", &h1), ST_OK);
+	assert_int_equal(dax_map(&x->d, h1), ST_OK);
+	struct dax_handle stale;
+	assert_int_equal(dax_claim(&x->d, d2, "carol", &stale), ST_OK);
+	assert_int_equal(dax_release(&x->d, stale), ST_OK);
+	assert_int_equal(dax_mode_set(&x->d, d2, DAX_MODE_SYSTEM_RAM, true), ST_OK);
+	struct dax other;
+	dax_init(&other, &x->ops, NULL, 777);
+	uint32_t od;
+	assert_int_equal(dax_region_add(&other, R0_BASE, R0_SIZE, 0, 0, NULL), ST_OK);
+	assert_int_equal(dax_find(&other, "dax0.0", &od), ST_OK);
+	struct dax_handle other_h;
+	assert_int_equal(dax_claim(&other, od, "alice", &other_h), ST_OK);
+
+	snap(x);
+	uint64_t va;
+	assert_int_equal(dax_claim(&x->d, d0, "bob", &tmp), ST_BUSY);       /* claim claimed */
+	assert_int_equal(dax_claim(&x->d, d1, "bob", &tmp), ST_BUSY);       /* claim mapped */
+	assert_int_equal(dax_claim(&x->d, d2, "bob", &tmp), ST_BUSY);       /* claim system-ram */
+	assert_int_equal(dax_claim(&x->d, 40, "bob", &tmp), ST_NOTFOUND);   /* unknown device */
+	assert_int_equal(dax_claim(&x->d, 9999, "bob", &tmp), ST_NOTFOUND);
+	assert_int_equal(dax_destroy_device(&x->d, d0), ST_BUSY);           /* destroy claimed */
+	assert_int_equal(dax_destroy_device(&x->d, d1), ST_BUSY);           /* destroy mapped */
+	assert_int_equal(dax_destroy_device(&x->d, d2), ST_BUSY);           /* destroy system-ram */
+	assert_int_equal(dax_map(&x->d, h1), ST_BUSY);                      /* map mapped */
+	assert_int_equal(dax_map(&x->d, stale), ST_PERM);                   /* map unclaimed/stale */
+	assert_int_equal(dax_release(&x->d, stale), ST_PERM);               /* release stale */
+	assert_int_equal(dax_map(&x->d, (struct dax_handle){ d0, h1.gen }), ST_PERM); /* forged */
+	assert_int_equal(dax_release(&x->d, (struct dax_handle){ d1, h0.gen }), ST_PERM);
+	assert_int_equal(dax_release(&x->d, (struct dax_handle){ 9999, h0.gen }), ST_PERM);
+	assert_int_equal(dax_release(&x->d, (struct dax_handle){ d0, 0 }), ST_PERM);
+	assert_int_equal(dax_release(&x->d, other_h), ST_PERM);             /* other instance */
+	assert_int_equal(dax_access_ptr(&x->d, h1, 0, 1, &va), ST_PERM);    /* bob not active */
+	assert_int_equal(dax_access_ptr(&x->d, h0, 0, 1, &va), ST_BUSY);    /* not mapped */
+	assert_int_equal(dax_access_ptr(&x->d, stale, 0, 1, &va), ST_PERM);
+	assert_int_equal(dax_handle_for(&x->d, d0, "bob", &tmp), ST_PERM);  /* foreign owner */
+	assert_int_equal(dax_handle_for(&x->d, d2, "carol", &tmp), ST_PERM);
+	assert_int_equal(dax_handle_for(&x->d, 50, "carol", &tmp), ST_NOTFOUND);
+	/* bad owner names */
+	char longname[40];
+	memset(longname, 'a', sizeof longname);
+	longname[DAX_OWNER_MAX + 1] = '\0';
+	uint32_t d_free;
+	assert_int_equal(dax_claim(&x->d, d0, "", &tmp), ST_INVALID);
+	assert_int_equal(dax_claim(&x->d, d0, NULL, &tmp), ST_INVALID);
+	assert_int_equal(dax_claim(&x->d, d0, longname, &tmp), ST_INVALID);
+	assert_int_equal(dax_claim(&x->d, d0, "a b", &tmp), ST_INVALID);
+	assert_int_equal(dax_claim(&x->d, d0, "x\"y", &tmp), ST_INVALID);
+	assert_int_equal(dax_activate(&x->d, longname), ST_INVALID);
+	assert_int_equal(dax_activate(&x->d, "no way"), ST_INVALID);
+	assert_int_equal(dax_find(&x->d, "dax9.9", &d_free), ST_NOTFOUND);
+	assert_int_equal(dax_mode_set(&x->d, d0, DAX_MODE_SYSTEM_RAM, true), ST_BUSY);
+	assert_int_equal(dax_ram_blocks_set(&x->d, d0, 1, 2), ST_BUSY);
+	same_as_snap(x);
+
+	/* a 31-character name is fine; the handle_for round trip works */
+	longname[DAX_OWNER_MAX] = '\0';
+	assert_int_equal(dax_release(&x->d, h0), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d0, longname, &h0), ST_OK);
+	assert_int_equal(dax_handle_for(&x->d, d0, longname, &tmp), ST_OK);
+	assert_memory_equal(&tmp, &h0, sizeof tmp);
+	/* the system-ram hooks, and back */
+	assert_int_equal(dax_ram_blocks_set(&x->d, d2, 3, 2), ST_BUSY);
+	assert_int_equal(dax_ram_blocks_set(&x->d, d2, 1, 2), ST_OK);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	assert_int_equal(dax_mode_set(&x->d, d2, DAX_MODE_DEVDAX, false), ST_OK);
+	assert_int_equal(dax_device_get(&x->d, d2)->total_blocks, 0);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
+static void test_access_bounds(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d2 = find(x, "dax2.0");
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&x->d, d2, "alice", &h), ST_OK);
+	assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+	assert_int_equal(dax_map(&x->d, h), ST_OK);
+	assert_int_equal(x->fake.maps[0].max_page, PAGE_SIZE);
+	uint64_t va = 0;
+	assert_int_equal(dax_access_ptr(&x->d, h, 0, R2_SIZE, &va), ST_OK);
+	assert_int_equal(fake_translate(&x->fake, va), R2_BASE);
+	assert_int_equal(dax_access_ptr(&x->d, h, R2_SIZE, 0, &va), ST_OK);
+	assert_int_equal(dax_access_ptr(&x->d, h, R2_SIZE - 1, 2, &va), ST_RANGE);
+	assert_int_equal(dax_access_ptr(&x->d, h, 1, UINT64_MAX, &va), ST_RANGE);
+	assert_int_equal(dax_access_ptr(&x->d, h, R2_SIZE + 1, 0, &va), ST_RANGE);
+}
+
+static void test_active_owner_enforcement(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d0 = find(x, "dax0.0"), d1 = find(x, "dax1.0"), d2 = find(x, "dax2.0");
+	struct dax_handle ha, hb, hc;
+	assert_int_equal(dax_claim(&x->d, d0, "alice", &ha), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d1, "bob", &hb), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d2, "alice", &hc), ST_OK);
+	/* nobody active: map records the state but installs nothing */
+	assert_int_equal(dax_map(&x->d, ha), ST_OK);
+	assert_int_equal(dax_map(&x->d, hb), ST_OK);
+	assert_int_equal(x->fake.nmaps, 0);
+	assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+	assert_int_equal(x->fake.nmaps, 1);
+	assert_int_equal(x->fake.maps[0].pa, R0_BASE);
+	assert_int_equal(x->fake.maps[0].max_page, SIZE_2M);
+	uint64_t wa = dax_device_get(&x->d, d0)->window, wb = dax_device_get(&x->d, d1)->window;
+	/* alice's second device is claimed, not mapped: mapping it now installs it at once */
+	assert_int_equal(dax_map(&x->d, hc), ST_OK);
+	assert_int_equal(x->fake.nmaps, 2);
+	/* switch to bob: alice's windows disappear, bob's appears */
+	assert_int_equal(dax_activate(&x->d, "bob"), ST_OK);
+	assert_int_equal(x->fake.nmaps, 1);
+	assert_int_equal(fake_translate(&x->fake, wa), 0);
+	assert_int_equal(fake_translate(&x->fake, wb + 12345), R1_BASE + 12345);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	/* bob touches alice's window: the fault is attributed */
+	char msg[128];
+	uint32_t dev;
+	assert_int_equal(dax_fault_lookup(&x->d, wa + 100, &dev), ST_OK);
+	assert_int_equal(dev, d0);
+	assert_int_equal(dax_fault_describe(&x->d, wa + 100, msg, sizeof msg), ST_OK);
+	assert_string_equal(msg, "ownership violation: dax0.0 owned by 'alice', accessed as 'bob'");
+	assert_int_equal(dax_fault_lookup(&x->d, wa + R0_SIZE, &dev), ST_NOTFOUND); /* guard gap */
+	assert_int_equal(dax_fault_lookup(&x->d, DAX_WINDOW_BASE - 1, &dev), ST_NOTFOUND);
+	assert_int_equal(dax_fault_describe(&x->d, 0x1000, msg, sizeof msg), ST_NOTFOUND);
+	/* re-activating the same owner changes nothing */
+	unsigned maps_before = x->fake.map_calls;
+	assert_int_equal(dax_activate(&x->d, "bob"), ST_OK);
+	assert_int_equal(x->fake.map_calls, maps_before);
+	/* no active owner: nothing mapped */
+	assert_int_equal(dax_activate(&x->d, NULL), ST_OK);
+	assert_int_equal(x->fake.nmaps, 0);
+	assert_int_equal(dax_fault_describe(&x->d, wb, msg, sizeof msg), ST_OK);
+	assert_string_equal(msg, "ownership violation: dax1.0 owned by 'bob', accessed as no owner");
+	/* release while inactive: nothing to unmap, still scrubbed */
+	unsigned unmaps = x->fake.unmap_calls;
+	assert_int_equal(dax_release(&x->d, hb), ST_OK);
+	assert_int_equal(x->fake.unmap_calls, unmaps);
+	assert_int_equal(dax_fault_describe(&x->d, wb, msg, sizeof msg), ST_OK);
+	assert_string_equal(msg, "ownership violation: dax1.0 is unclaimed, accessed as no owner");
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
+static void test_map_failure_changes_nothing(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d0 = find(x, "dax0.0"), d1 = find(x, "dax1.0"), d2 = find(x, "dax2.0");
+	struct dax_handle h0, h1, h2;
+	assert_int_equal(dax_claim(&x->d, d0, "alice", &h0), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d1, "alice", &h1), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d2, "alice", &h2), ST_OK);
+	assert_int_equal(dax_map(&x->d, h0), ST_OK);
+	assert_int_equal(dax_map(&x->d, h1), ST_OK);
+	assert_int_equal(dax_map(&x->d, h2), ST_OK);
+	for (long budget = 0; budget < 3; budget++) {
+		snap(x);
+		x->fake.map_budget = budget;
+		assert_int_equal(dax_activate(&x->d, "alice"), ST_NOMEM);
+		x->fake.map_budget = -1;
+		x->fake.map_calls = x->snap_fake.map_calls;
+		x->fake.unmap_calls = x->snap_fake.unmap_calls;
+		same_as_snap(x);
+	}
+	assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+	assert_int_equal(x->fake.nmaps, 3);
+	assert_int_equal(dax_release(&x->d, h2), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d2, "alice", &h2), ST_OK);
+	snap(x);
+	x->fake.map_budget = 0;
+	assert_int_equal(dax_map(&x->d, h2), ST_NOMEM);
+	x->fake.map_budget = -1;
+	x->fake.map_calls = x->snap_fake.map_calls;
+	same_as_snap(x);
+}
+
+static void test_list_json_and_text(void **state)
+{
+	struct fx *x = *state;
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&x->d, find(x, "dax1.0"), "alice", &h), ST_OK);
+	assert_int_equal(dax_map(&x->d, h), ST_OK);
+	assert_int_equal(dax_destroy_device(&x->d, find(x, "dax0.0")), ST_OK);
+	uint32_t dev;
+	assert_int_equal(dax_create_device(&x->d, 0, 8 * MiB, SIZE_2M, &dev), ST_OK);
+	assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, PAGE_SIZE, &dev), ST_OK);
+	assert_int_equal(dax_mode_set(&x->d, find(x, "dax2.0"), DAX_MODE_SYSTEM_RAM, true), ST_OK);
+	assert_int_equal(dax_ram_blocks_set(&x->d, find(x, "dax2.0"), 0, 1), ST_OK);
+	struct capture c;
+	capture_init(&c);
+	dax_list_print(&x->d, &c.out, true);
+	assert_string_equal(c.text,
+		"{\"regions\":["
+		"{\"id\":0,\"base\":\"0x100000000\",\"size\":67108864,\"align\":2097152,\"target_node\":1,"
+		"\"devices\":["
+		"{\"name\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"align\":2097152,"
+		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"owner\":null},"
+		"{\"name\":\"dax0.1\",\"base\":\"0x100800000\",\"size\":4096,\"align\":4096,"
+		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"owner\":null}]},"
+		"{\"id\":1,\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
+		"\"target_node\":2,\"devices\":["
+		"{\"name\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
+		"\"mode\":\"devdax\",\"state\":\"mapped\",\"owner\":\"alice\"}]},"
+		"{\"id\":2,\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,\"target_node\":-1,"
+		"\"devices\":["
+		"{\"name\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,"
+		"\"mode\":\"system-ram\",\"movable\":true,\"online_blocks\":0,\"total_blocks\":1,"
+		"\"state\":\"unclaimed\",\"owner\":null}]}"
+		"]}\n");
+	assert_ptr_equal(strchr(c.text, '\n'), c.text + c.len - 1); /* one line */
+	capture_init(&c);
+	dax_list_print(&x->d, &c.out, false);
+	assert_true(capture_has(&c, "  {\n    \"id\":0,\n    \"base\":\"0x100000000\",\n"
+				"    \"size\":\"64.00 MiB (67.11 MB)\",\n"));
+	assert_true(capture_has(&c, "\"available_size\":\"56.00 MiB (58.72 MB)\""));
+	assert_true(capture_has(&c, "\"chardev\":\"dax1.0\""));
+	assert_true(capture_has(&c, "\"size\":\"2.00 GiB (2.15 GB)\""));
+	assert_true(capture_has(&c, "\"size\":\"20.00 KiB (20.48 kB)\""));
+	assert_true(capture_has(&c, "\"owner\":\"alice\""));
+	assert_true(capture_has(&c, "\"mode\":\"system-ram\",\n        \"movable\":true"));
+	assert_int_equal(c.text[0], '[');
+	assert_int_equal(c.text[c.len - 2], ']');
+	/* no regions */
+	struct dax empty;
+	dax_init(&empty, &x->ops, NULL, 1);
+	capture_init(&c);
+	dax_list_print(&empty, &c.out, true);
+	assert_string_equal(c.text, "{\"regions\":[]}\n");
+	capture_init(&c);
+	dax_list_print(&empty, &c.out, false);
+	assert_string_equal(c.text, "[\n]\n");
+}
+
+static void test_check_catches_corruption(void **state)
+{
+	struct fx *x = *state;
+	struct capture c;
+	uint32_t d0 = find(x, "dax0.0");
+	static const int cases = 7;
+	for (int k = 0; k < cases; k++) {
+		struct dax saved = x->d;
+		struct dax_device *dev = &x->d.devices[d0];
+		switch (k) {
+		case 0: dev->size += PAGE_SIZE; break;                     /* sticks out */
+		case 1: dev->state = DAX_CLAIMED; break;                   /* no owner */
+		case 2: dev->live = true; break;                           /* mapping while unclaimed */
+		case 3: x->d.regions[0].free[x->d.regions[0].nfree++] =
+				(struct range){ R0_BASE, R0_BASE + PAGE_SIZE }; break; /* page twice */
+		case 4: x->d.devices[d0 + 10] = *dev; x->d.devices[d0 + 10].id = 9; break; /* overlap */
+		case 5: dev->window += SIZE_2M; break;
+		case 6: dev->base += PAGE_SIZE; dev->size -= SIZE_2M; break;  /* misaligned, lost */
+		}
+		capture_init(&c);
+		assert_int_equal(dax_check(&x->d, &c.out), ST_INVALID);
+		assert_true(c.lines > 0);
+		x->d = saved;
+	}
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
+/* ---- randomized page-ownership invariant ---- */
+static uint64_t rng_state = 0x243f6a8885a308d3ull;
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static const char *const owners[] = { "alice", "bob", "carol" };
+
+/* Every page of every region is in exactly one place: a free extent or one device. Every
+ * fake mapping is exactly the window of a MAPPED device of the active owner, and back. */
+static void check_world(struct fx *x)
+{
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	static uint8_t places[MEM_PAGES];
+	memset(places, 0, sizeof places);
+	for (uint32_t r = 0; r < x->d.nregions; r++) {
+		const struct dax_region *reg = &x->d.regions[r];
+		for (uint32_t i = 0; i < reg->nfree; i++)
+			for (uint64_t pa = reg->free[i].base; pa < reg->free[i].end; pa += PAGE_SIZE)
+				places[(pa - MEM_BASE) / PAGE_SIZE]++;
+	}
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		const struct dax_device *dev = dax_device_get(&x->d, i);
+		for (uint64_t o = 0; dev && o < dev->size; o += PAGE_SIZE)
+			places[(dev->base + o - MEM_BASE) / PAGE_SIZE]++;
+	}
+	for (uint32_t r = 0; r < x->d.nregions; r++) {
+		const struct dax_region *reg = &x->d.regions[r];
+		for (uint64_t pa = reg->base; pa < reg->base + reg->size; pa += PAGE_SIZE)
+			assert_int_equal(places[(pa - MEM_BASE) / PAGE_SIZE], 1);
+	}
+	int want = 0;
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		const struct dax_device *dev = dax_device_get(&x->d, i);
+		bool should = dev && dev->state == DAX_MAPPED && x->d.active[0] &&
+			      strcmp(dev->owner, x->d.active) == 0;
+		if (!should)
+			continue;
+		want++;
+		bool found = false;
+		for (int m = 0; m < x->fake.nmaps; m++)
+			found |= x->fake.maps[m].va == dev->window && x->fake.maps[m].pa == dev->base &&
+				 x->fake.maps[m].size == dev->size && x->fake.maps[m].max_page == dev->align;
+		assert_true(found);
+	}
+	assert_int_equal(x->fake.nmaps, want);
+}
+
+struct issued {
+	struct dax_handle h;
+	bool live;
+};
+
+/* One random operation, checked against what the model expects; returns its status. */
+static status_t random_step(struct fx *x, struct issued *hs, int *nh)
+{
+	uint32_t dev = rng() % DAX_MAX_DEVICES;
+	const struct dax_device *dv = dax_device_get(&x->d, dev);
+	struct dax_handle h;
+	status_t st = ST_OK;
+	unsigned kind = rng() % 8;
+	if (kind == 0) {
+		static const uint64_t al[] = { PAGE_SIZE, SIZE_2M, SIZE_1G };
+		uint64_t a = al[rng() % 3];
+		st = dax_create_device(&x->d, rng() % 3, a * (1 + rng() % 4), a, NULL);
+		assert_true(st == ST_OK || st == ST_NOMEM || st == ST_INVALID);
+	} else if (kind == 1) {
+		st = dax_destroy_device(&x->d, dev);
+		assert_int_equal(st, !dv ? ST_NOTFOUND : dv->state != DAX_UNCLAIMED ? ST_BUSY : ST_OK);
+		for (int i = 0; st == ST_OK && i < *nh; i++)
+			assert_false(hs[i].live && hs[i].h.index == dev);
+	} else if (kind == 2) {
+		st = dax_claim(&x->d, dev, owners[rng() % 3], &h);
+		assert_int_equal(st, !dv ? ST_NOTFOUND : dv->state != DAX_UNCLAIMED ? ST_BUSY : ST_OK);
+		if (st == ST_OK && *nh < 4096)
+			hs[(*nh)++] = (struct issued){ h, true };
+	} else if (kind <= 5 && *nh > 0) {
+		struct issued *is = &hs[rng() % *nh];
+		const struct dax_device *t = dax_device_get(&x->d, is->h.index);
+		enum dax_state before = t ? t->state : DAX_UNCLAIMED;
+		unsigned op = rng() % 3;
+		if (op == 0) {
+			st = dax_map(&x->d, is->h);
+			assert_int_equal(st, !is->live ? ST_PERM : before == DAX_MAPPED ? ST_BUSY : ST_OK);
+		} else if (op == 1) {
+			st = dax_release(&x->d, is->h);
+			assert_int_equal(st, is->live ? ST_OK : ST_PERM);
+			if (st == ST_OK) {
+				is->live = false;
+				for (uint64_t p = 0; p < t->size / PAGE_SIZE; p++)
+					assert_int_equal(x->fake.tag[(t->base - MEM_BASE) / PAGE_SIZE + p], 0);
+			}
+		} else {
+			/* the owner writes through its window; only when mapped and active */
+			uint64_t va;
+			st = dax_access_ptr(&x->d, is->h, 0, PAGE_SIZE, &va);
+			bool ok = is->live && before == DAX_MAPPED && strcmp(t->owner, x->d.active) == 0;
+			assert_int_equal(st == ST_OK, ok);
+			if (ok)
+				x->fake.tag[(fake_translate(&x->fake, va) - MEM_BASE) / PAGE_SIZE] = 0x5a;
+		}
+	} else if (kind == 6) {
+		st = dax_activate(&x->d, rng() % 4 == 0 ? NULL : owners[rng() % 3]);
+		assert_int_equal(st, ST_OK);
+	} else {
+		/* a made-up handle is never accepted unless it is a live one */
+		struct dax_handle forged = { dev, (uint32_t)(x->d.next_gen - rng() % 8) };
+		bool is_live = false;
+		for (int i = 0; i < *nh; i++)
+			is_live |= hs[i].live && hs[i].h.index == forged.index && hs[i].h.gen == forged.gen;
+		st = dax_release(&x->d, forged);
+		assert_int_equal(st, is_live ? ST_OK : ST_PERM);
+		for (int i = 0; st == ST_OK && i < *nh; i++)
+			if (hs[i].h.index == forged.index && hs[i].h.gen == forged.gen)
+				hs[i].live = false;
+	}
+	return st;
+}
+
+static void test_random_ownership_invariant(void **state)
+{
+	struct fx *x = *state;
+	struct issued *hs = calloc(4096, sizeof *hs);
+	int nh = 0;
+	for (int step = 0; step < 3000; step++) {
+		/* every refused operation leaves everything as it was */
+		snap(x);
+		unsigned scrubs = x->fake.scrub_calls;
+		if (random_step(x, hs, &nh) != ST_OK) {
+			x->fake.map_calls = x->snap_fake.map_calls;
+			same_as_snap(x);
+			assert_int_equal(x->fake.scrub_calls, scrubs);
+		}
+		if (step % 50 == 0 || step > 2900)
+			check_world(x);
+		else
+			assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	}
+	/* release everything: all memory scrubbed, no mapping left */
+	for (int i = 0; i < nh; i++)
+		if (hs[i].live)
+			assert_int_equal(dax_release(&x->d, hs[i].h), ST_OK);
+	assert_int_equal(x->fake.nmaps, 0);
+	for (uint64_t p = 0; p < MEM_PAGES; p++)
+		assert_int_equal(x->fake.tag[p], 0);
+	check_world(x);
+	free(hs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_region_add_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_destroy_first_fit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_slots_run_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_map_release_cycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_transitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_access_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_active_owner_enforcement, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
