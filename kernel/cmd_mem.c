@@ -1,10 +1,13 @@
-/* cmd_mem.c - shell commands about physical memory: memmap (raw and normalised). */
+/* cmd_mem.c - shell commands about physical memory: memmap (raw and normalised), the page
+ * allocator totals with the accounting check (mem), and the physical map (iomem). */
 #include "kernel/commands.h"
 
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "lib/kstring.h"
+#include "lib/fmt.h"
+#include "lib/types.h"
 #include "mm/memmap.h"
 
 int cmd_memmap(int argc, char **argv)
@@ -19,4 +22,73 @@ int cmd_memmap(int argc, char **argv)
 		return 0;
 	}
 	return shell_usage("memmap");
+}
+
+static void print_stats_line(const char *label, const struct buddy_stats *s)
+{
+	kprintf("%-16s total %8lu free %8lu isolated %6lu", label, (unsigned long)s->total,
+		(unsigned long)s->free, (unsigned long)s->isolated);
+	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
+		if (s->owner[o])
+			kprintf(" %s %lu", buddy_owner_name(o), (unsigned long)s->owner[o]);
+	kprintf("\n");
+}
+
+/* Pages of managed memory the memory map gave the kernel at boot. */
+static uint64_t memmap_managed_pages(void)
+{
+	return memmap_pages_of(&K.memmap, MEM_USABLE) + memmap_pages_of(&K.memmap, MEM_KERNEL) +
+	       memmap_pages_of(&K.memmap, MEM_PAGETABLE) + memmap_pages_of(&K.memmap, MEM_BOOTINFO);
+}
+
+/* Pages of SP memory now in the page allocator (handed off). */
+static uint64_t handed_off_pages(void)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < K.buddy.nranges; i++) {
+		const struct buddy_range *r = &K.buddy.r[i];
+		for (uint32_t p = 0; p < K.sp.count; p++) {
+			uint64_t lo = MAX(r->base, K.sp.p[p].base >> PAGE_SHIFT);
+			uint64_t hi = MIN(r->end, K.sp.p[p].end >> PAGE_SHIFT);
+			if (lo < hi)
+				n += hi - lo;
+		}
+	}
+	return n;
+}
+
+int cmd_mem_totals(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return shell_usage("mem");
+	kprintf("pages of 4 KiB per node and zone; owners: allocated or reserved pages\n");
+	for (unsigned node = 0; node < BUDDY_MAX_NODES; node++) {
+		for (unsigned zone = 0; zone < BUDDY_NZONES; zone++) {
+			struct buddy_stats s;
+			if (buddy_stats(&K.buddy, (int)node, (int)zone, &s) != ST_OK || !s.total)
+				continue;
+			char label[32];
+			fmt_snprintf(label, sizeof label, "node %u %s", node, buddy_zone_name(zone));
+			print_stats_line(label, &s);
+		}
+	}
+	struct buddy_stats all;
+	buddy_stats(&K.buddy, -1, -1, &all);
+	print_stats_line("all", &all);
+	uint64_t owned = 0;
+	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
+		owned += all.owner[o];
+	uint64_t mapped = memmap_managed_pages(), sp = handed_off_pages();
+	bool exact = all.total == mapped + sp && all.free + all.isolated + owned == all.total;
+	kprintf("accounting: memory map %lu + handed-off SP %lu = %lu managed = free %lu + isolated %lu + owned %lu: %s\n",
+		(unsigned long)mapped, (unsigned long)sp, (unsigned long)all.total, (unsigned long)all.free,
+		(unsigned long)all.isolated, (unsigned long)owned, exact ? "exact" : "MISMATCH");
+	return exact ? 0 : 1;
+}
+
+/* Until the movable-object commands exist, `mem` is just the totals. */
+__attribute__((weak)) int cmd_mem(int argc, char **argv)
+{
+	return cmd_mem_totals(argc, argv);
 }

@@ -3,6 +3,9 @@
 #define SPMK_KERNEL_COMMANDS_H
 
 int cmd_memmap(int argc, char **argv);
+int cmd_mem(int argc, char **argv);
+int cmd_mem_totals(int argc, char **argv);
+int cmd_iomem(int argc, char **argv);
 int cmd_acpi(int argc, char **argv);
 int cmd_numa(int argc, char **argv);
 int cmd_dax(int argc, char **argv);

@@ -142,14 +142,6 @@ static bool model_has_block(unsigned n, unsigned z, unsigned k)
 		while (i < sz && M->st[p + i] == M_FREE)
 			i++;
 		if (i == sz) {
-			if (getenv("DBG")) {
-				fprintf(stderr, "run at %#llx\n", (unsigned long long)p);
-				for (uint64_t j = 0; j < sz; j++) {
-					struct buddy_page_info pi;
-					buddy_page_state(&M->b, p + j, &pi);
-					if (pi.head == p + j) fprintf(stderr, "  %#llx st %u o %u\n", (unsigned long long)(p+j), pi.state, pi.order);
-				}
-			}
 			return true;
 		}
 	}
@@ -429,6 +421,11 @@ static void op_add(void)
 						 buddy_meta_bytes(s->n), 0), ST_EXISTS);
 		return;
 	}
+	if (M->b.nranges == BUDDY_MAX_RANGES) {
+		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
+						 buddy_meta_bytes(s->n), 0), ST_NOMEM);
+		return;
+	}
 	slot_add(i);
 	M->counts[6]++;
 }
@@ -472,35 +469,13 @@ static void op_remove(void)
 			memset(&M->owner[base], BUDDY_OWNER_DAX, n);
 		}
 	status_t st = buddy_remove_range(&M->b, base, n);
-	if (any_absent(base, n) && st != ST_NOTFOUND) {
-		fprintf(stderr, "remove %#llx +%llu: %d\n", (unsigned long long)base, (unsigned long long)n, st);
-		for (uint64_t p = base; p < base + n; p++)
-			if (M->st[p] == M_ABSENT) {
-				struct buddy_page_info pi;
-				fprintf(stderr, " absent %#llx buddy says %d\n", (unsigned long long)p, buddy_page_state(&M->b, p, &pi));
-				break;
-			}
-		for (unsigned i = 0; i < M->b.nranges; i++)
-			fprintf(stderr, " r[%u] %#llx-%#llx\n", i, (unsigned long long)M->b.r[i].base, (unsigned long long)M->b.r[i].end);
-	}
-	if (!any_absent(base, n) && st == ST_NOTFOUND) {
-		fprintf(stderr, "remove %#llx +%llu notfound\n", (unsigned long long)base, (unsigned long long)n);
-		for (uint64_t p = base; p < base + n; p++) {
-			struct buddy_page_info pi;
-			if (buddy_page_state(&M->b, p, &pi)) {
-				fprintf(stderr, " page %#llx model %u\n", (unsigned long long)p, M->st[p]);
-				break;
-			}
-		}
-		for (unsigned i = 0; i < M->b.nranges; i++)
-			fprintf(stderr, " r[%u] %#llx-%#llx\n", i, (unsigned long long)M->b.r[i].base, (unsigned long long)M->b.r[i].end);
-	}
+	bool full = M->b.nranges == BUDDY_MAX_RANGES || M->b.niso == BUDDY_MAX_ISOLATED;
 	if (any_absent(base, n)) {
 		assert_int_equal(st, ST_NOTFOUND);
-	} else if (!all_in(base, n, 1u << M_FREE | 1u << M_ISOL | 1u << M_CARVED)) { if (st != ST_BUSY) fprintf(stderr, "remove %#llx +%llu st %d\n", (unsigned long long)base, (unsigned long long)n, st);
+	} else if (st == ST_NOMEM && full) {
+		return; /* a split needs a descriptor or isolation slot */
+	} else if (!all_in(base, n, 1u << M_FREE | 1u << M_ISOL | 1u << M_CARVED)) {
 		assert_int_equal(st, ST_BUSY);
-	} else if (st == ST_NOMEM && M->b.niso == BUDDY_MAX_ISOLATED) {
-		return;
 	} else {
 		assert_int_equal(st, ST_OK);
 		memset(&M->st[base], M_ABSENT, n);

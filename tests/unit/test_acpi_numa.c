@@ -1,0 +1,225 @@
+/* test_acpi_numa.c - topology from SRAT/SLIT/HMAT fixtures: node order, CPUs, ranges,
+ * distances, best initiators per access class (attached, filtered, ties, missing data),
+ * caches, exact JSON, and the no-SRAT fallback. */
+#include "test_acpi_util.h"
+
+#include "acpi/numa.h"
+
+static struct tcap cap;
+static struct srat_info s;
+static struct slit_info sl;
+static struct hmat_info h;
+static struct numa_topology t;
+static uint8_t b[8192];
+
+static void load(const char *srat, const char *slit, const char *hmat)
+{
+	assert_int_equal(srat_parse(b, fixture_load(srat, b, sizeof b), &s, NULL), ST_OK);
+	if (slit)
+		assert_int_equal(slit_parse(b, fixture_load(slit, b, sizeof b), &sl, NULL), ST_OK);
+	if (hmat)
+		assert_int_equal(hmat_parse(b, fixture_load(hmat, b, sizeof b), &h, NULL), ST_OK);
+	assert_int_equal(numa_build(&t, &s, slit ? &sl : NULL, hmat ? &h : NULL, NULL), ST_OK);
+}
+
+static void assert_access(uint32_t node, int cls, uint32_t init, uint64_t mask, uint32_t rl,
+			  uint32_t wl, uint32_t rb, uint32_t wb)
+{
+	const struct numa_access *a = &t.nodes[node].access[cls];
+	assert_true(a->valid);
+	assert_int_equal(a->initiator, init);
+	assert_int_equal(a->initiators, mask);
+	assert_int_equal(a->perf.v[HMAT_READ_LATENCY], rl);
+	assert_int_equal(a->perf.v[HMAT_WRITE_LATENCY], wl);
+	assert_int_equal(a->perf.v[HMAT_READ_BANDWIDTH], rb);
+	assert_int_equal(a->perf.v[HMAT_WRITE_BANDWIDTH], wb);
+}
+
+static const char qemu_json[] =
+	"{\"nodes\":[{\"node\":0,\"pxm\":0,\"cpus\":[0],\"memory\":[{\"base\":\"0x0\""
+	",\"size\":655360},{\"base\":\"0x100000\",\"size\":1072693248}],\"access0\":{\"i"
+	"nitiator\":0,\"read_latency\":10,\"write_latency\":10,\"read_bandwidth\":10240,\"w"
+	"rite_bandwidth\":10240},\"access1\":{\"initiator\":0,\"read_latency\":10,\"write_l"
+	"atency\":10,\"read_bandwidth\":10240,\"write_bandwidth\":10240}},{\"node\":1,\"pxm"
+	"\":1,\"memory\":[{\"base\":\"0x100000000\",\"size\":1073741824}],\"access0\":{\""
+	"initiator\":0,\"read_latency\":30,\"write_latency\":30,\"read_bandwidth\":4096,\"w"
+	"rite_bandwidth\":4096},\"access1\":{\"initiator\":0,\"read_latency\":30,\"write_la"
+	"tency\":30,\"read_bandwidth\":4096,\"write_bandwidth\":4096},\"caches\":[{\"level\""
+	":1,\"size\":16777216,\"line_size\":64,\"associativity\":\"direct\",\"write_policy"
+	"\":\"write-back\"}]}],\"matrix\":[{\"initiator\":0,\"target\":0,\"read_latency\""
+	":10,\"write_latency\":10,\"read_bandwidth\":10240,\"write_bandwidth\":10240},{\"ini"
+	"tiator\":0,\"target\":1,\"read_latency\":30,\"write_latency\":30,\"read_bandwidth\""
+	":4096,\"write_bandwidth\":4096}]}" "\n";
+static const char multi_json[] =
+	"{\"nodes\":[{\"node\":0,\"pxm\":1,\"cpus\":[0],\"memory\":[{\"base\":\"0x1000"
+	"00000\",\"size\":2147483648}],\"access0\":{\"initiator\":0,\"read_latency\":100,\""
+	"write_latency\":110,\"read_bandwidth\":10000,\"write_bandwidth\":10000},\"access1\""
+	":{\"initiator\":0,\"read_latency\":100,\"write_latency\":110,\"read_bandwidth\":10"
+	"000,\"write_bandwidth\":10000}},{\"node\":1,\"pxm\":0,\"cpus\":[1,2],\"memory\":"
+	"[{\"base\":\"0x0\",\"size\":2147483648}],\"access0\":{\"initiator\":1,\"read_la"
+	"tency\":100,\"write_latency\":110,\"read_bandwidth\":10000,\"write_bandwidth\":1000"
+	"0},\"access1\":{\"initiator\":1,\"read_latency\":100,\"write_latency\":110,\"read"
+	"_bandwidth\":10000,\"write_bandwidth\":10000}},{\"node\":2,\"pxm\":2,\"memory\":["
+	"{\"base\":\"0x180000000\",\"size\":2147483648}],\"access0\":{\"initiator\":3,\""
+	"read_latency\":200,\"write_latency\":350,\"read_bandwidth\":3000,\"write_bandwidth\""
+	":3000},\"access1\":{\"initiator\":0,\"read_latency\":250,\"write_latency\":350,\""
+	"read_bandwidth\":3000,\"write_bandwidth\":3000},\"caches\":[{\"level\":1,\"size\""
+	":1073741824,\"line_size\":64,\"associativity\":\"direct\",\"write_policy\":\"writ"
+	"e-back\"},{\"level\":2,\"size\":4294967296,\"line_size\":128,\"associativity\":\""
+	"complex\",\"write_policy\":\"write-through\"}]},{\"node\":3,\"pxm\":3},{\"node\""
+	":4,\"pxm\":4,\"memory\":[{\"base\":\"0x200000000\",\"size\":1073741824}],\"acce"
+	"ss0\":{\"initiator\":3,\"read_latency\":400,\"write_latency\":500,\"read_bandwidth"
+	"\":1000,\"write_bandwidth\":1000}},{\"node\":5,\"pxm\":257,\"cpus\":[3]}],\"matr"
+	"ix\":[{\"initiator\":0,\"target\":0,\"read_latency\":100,\"write_latency\":110,\""
+	"read_bandwidth\":10000,\"write_bandwidth\":10000},{\"initiator\":0,\"target\":1,\""
+	"read_latency\":150,\"write_latency\":160,\"read_bandwidth\":5000,\"write_bandwidth\""
+	":5000},{\"initiator\":0,\"target\":2,\"read_latency\":250,\"write_latency\":350,\""
+	"read_bandwidth\":3000,\"write_bandwidth\":3000},{\"initiator\":1,\"target\":0,\"re"
+	"ad_latency\":150,\"write_latency\":160,\"read_bandwidth\":5000,\"write_bandwidth\":"
+	"5000},{\"initiator\":1,\"target\":1,\"read_latency\":100,\"write_latency\":110,\""
+	"read_bandwidth\":10000,\"write_bandwidth\":10000},{\"initiator\":1,\"target\":2,\""
+	"read_latency\":300,\"write_latency\":400,\"read_bandwidth\":2000,\"write_bandwidth\""
+	":2000},{\"initiator\":3,\"target\":0,\"read_latency\":140,\"write_latency\":150,\""
+	"read_bandwidth\":6000,\"write_bandwidth\":6000},{\"initiator\":3,\"target\":1,\"re"
+	"ad_latency\":140,\"write_latency\":150,\"read_bandwidth\":6000,\"write_bandwidth\":"
+	"6000},{\"initiator\":3,\"target\":2,\"read_latency\":200,\"write_latency\":350,\""
+	"read_bandwidth\":3000,\"write_bandwidth\":3000},{\"initiator\":3,\"target\":4,\"re"
+	"ad_latency\":400,\"write_latency\":500,\"read_bandwidth\":1000,\"write_bandwidth\":"
+	"1000}]}" "\n";
+
+static void test_qemu(void **state)
+{
+	(void)state;
+	load("srat_qemu", "slit_qemu", "hmat_qemu");
+	assert_int_equal(t.n_nodes, 2);
+	assert_int_equal(t.n_cpus, 1);
+	assert_int_equal(numa_node_of_pxm(&t, 1), 1);
+	assert_int_equal(numa_node_of_pxm(&t, 5), -1);
+	assert_int_equal(numa_node_of_addr(&t, 0x9ffff), 0);
+	assert_int_equal(numa_node_of_addr(&t, 0xa0000), -1);
+	assert_int_equal(numa_node_of_addr(&t, 0x13fffffffull), 1);
+	assert_int_equal(numa_node_of_addr(&t, 0x140000000ull), -1);
+	assert_int_equal(numa_distance(&t, 0, 1), 20);
+	assert_int_equal(numa_distance(&t, 1, 1), 10);
+	assert_int_equal(numa_distance(&t, 0, 2), 255);
+	assert_true(numa_memory_only(&t, 1));
+	assert_false(numa_memory_only(&t, 0));
+	assert_true(numa_has_hmat(&t, 0) && numa_has_hmat(&t, 1));
+	assert_access(1, 0, 0, 1, 30, 30, 4096, 4096);
+	assert_true(t.nodes[1].access[1].attached);
+	struct out o = tcap_out(&cap);
+	numa_print(&t, &o, true);
+	assert_string_equal(cap.buf, qemu_json);
+	o = tcap_out(&cap);
+	numa_print(&t, &o, false);
+	assert_non_null(strstr(cap.buf, "node 1 (pxm 1) memory-only hmat\n"));
+	assert_non_null(strstr(cap.buf, "  access0: initiator node 0 (attached): read latency 30 ns, "
+				       "write latency 30 ns, read bandwidth 4096 MB/s, write bandwidth 4096 MB/s\n"));
+	assert_non_null(strstr(cap.buf, "  cache L1/1: 16777216 bytes, line 64, direct, write-back\n"));
+	assert_non_null(strstr(cap.buf, "   0:  10  20\n"));
+}
+
+static void test_multi(void **state)
+{
+	(void)state;
+	load("srat_all", NULL, "hmat_multi");
+	assert_int_equal(t.n_nodes, 6);
+	assert_int_equal(t.nodes[0].pxm, 1); /* order of first appearance */
+	assert_int_equal(t.nodes[5].pxm, 0x101);
+	assert_int_equal(t.cpus[1].node, 1);
+	assert_true(t.nodes[3].generic_initiator);
+	assert_int_equal(t.ranges[2].flags, NUMA_MEM_NONVOLATILE);
+	assert_int_equal(t.ranges[3].flags, NUMA_MEM_HOTPLUG);
+	assert_int_equal(numa_distance(&t, 0, 1), 20); /* no SLIT */
+	/* rule 2: write latency ties nodes 0 and 3, read latency picks 3 */
+	assert_access(2, 0, 3, 1ull << 3, 200, 350, 3000, 3000);
+	/* class 1 excludes the generic initiator */
+	assert_access(2, 1, 0, 1ull << 0, 250, 350, 3000, 3000);
+	assert_access(0, 1, 0, 1, 100, 110, 10000, 10000);
+	assert_access(4, 0, 3, 1ull << 3, 400, 500, 1000, 1000);
+	assert_false(t.nodes[4].access[1].valid); /* CPU initiators have no data for it */
+	assert_false(t.nodes[3].access[0].valid); /* no memory */
+	assert_int_equal(t.nodes[2].n_caches, 2);
+	assert_int_equal(t.nodes[2].caches[1].level, 2);
+	struct out o = tcap_out(&cap);
+	numa_print(&t, &o, true);
+	assert_string_equal(cap.buf, multi_json);
+}
+
+static void test_rev1_ties(void **state)
+{
+	(void)state;
+	load("srat_all", NULL, "hmat_v1");
+	/* attached initiator without figures: chosen anyway, no numbers */
+	assert_access(0, 0, 0, 1, 0, 0, 0, 0);
+	assert_true(t.nodes[0].access[0].attached);
+	/* a tie keeps both initiators; the lowest node is reported */
+	assert_access(1, 0, 0, 3, 1000, 1000, 0, 0);
+	assert_access(2, 1, 0, 3, 3000, 3000, 500, 400);
+	assert_false(t.nodes[4].access[0].valid);
+	assert_false(numa_has_hmat(&t, 4)); /* its only entry was below the revision-1 unit */
+	struct out o = tcap_out(&cap);
+	numa_print(&t, &o, false);
+	assert_non_null(strstr(cap.buf, "  access0: initiator node 0 1: read latency 3000 ns, write "
+				       "latency 3000 ns, read bandwidth 500 MB/s, write bandwidth 400 MB/s\n"));
+	assert_non_null(strstr(cap.buf, "  access0: initiator node 0 (attached): no figures\n"));
+}
+
+static void test_no_srat(void **state)
+{
+	(void)state;
+	struct out o = tcap_out(&cap);
+	assert_int_equal(numa_build(&t, NULL, NULL, NULL, &o), ST_OK);
+	assert_int_equal(t.n_nodes, 1);
+	assert_int_equal(numa_node_of_addr(&t, 0), 0);
+	assert_int_equal(numa_node_of_addr(&t, ~0ull), 0);
+	assert_int_equal(numa_node_of_pxm(&t, 0), 0);
+	assert_int_equal(numa_distance(&t, 0, 0), 10);
+	assert_false(numa_has_hmat(&t, 0));
+	assert_int_equal(numa_add_range(&t, 0, 0x1000, 0x2000, NUMA_MEM_CALLER), ST_OK);
+	assert_int_equal(numa_add_range(&t, 1, 0x1000, 0x2000, 0), ST_INVALID);
+	assert_int_equal(numa_add_range(&t, 0, 0x2000, 0x2000, 0), ST_INVALID);
+	numa_print(&t, &o, true);
+	assert_string_equal(cap.buf, "{\"nodes\":[{\"node\":0,\"pxm\":0,\"memory\":[{\"base\":\"0x1000\","
+				     "\"size\":4096}]}],\"matrix\":[]}\n");
+	assert_int_equal(numa_build(NULL, NULL, NULL, NULL, NULL), ST_INVALID);
+}
+
+static void test_hmat_unknown_domain_and_slit_gap(void **state)
+{
+	(void)state;
+	/* HMAT names domains 2..4 that the QEMU SRAT lacks; the SLIT covers pxm 0 only */
+	assert_int_equal(srat_parse(b, fixture_load("srat_qemu", b, sizeof b), &s, NULL), ST_OK);
+	assert_int_equal(hmat_parse(b, fixture_load("hmat_multi", b, sizeof b), &h, NULL), ST_OK);
+	memset(&sl, 0, sizeof sl);
+	sl.count = 1;
+	sl.dist[0][0] = 10;
+	struct out o = tcap_out(&cap);
+	assert_int_equal(numa_build(&t, &s, &sl, &h, &o), ST_OK);
+	assert_non_null(strstr(cap.buf, "HMAT: proximity domain 3 is not in the SRAT, its data ignored\n"));
+	assert_non_null(strstr(cap.buf, "SLIT: no row for proximity domain 1 (node 1)"));
+	assert_int_equal(numa_distance(&t, 0, 1), 20);
+	assert_access(1, 0, 1, 2, 100, 110, 10000, 10000); /* pxm 1 from pxm 1 */
+}
+
+static void test_range_full(void **state)
+{
+	(void)state;
+	assert_int_equal(numa_build(&t, NULL, NULL, NULL, NULL), ST_OK);
+	for (uint32_t i = 0; i < NUMA_MAX_RANGES; i++)
+		assert_int_equal(numa_add_range(&t, 0, i * 0x1000ull, i * 0x1000ull + 0x1000, 0), ST_OK);
+	assert_int_equal(numa_add_range(&t, 0, 0, 1, 0), ST_NOMEM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_qemu),
+		cmocka_unit_test(test_multi),
+		cmocka_unit_test(test_rev1_ties),
+		cmocka_unit_test(test_no_srat),
+		cmocka_unit_test(test_hmat_unknown_domain_and_slit_gap),
+		cmocka_unit_test(test_range_full),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
