@@ -57,7 +57,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_FLAGS := -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined -DSPMK_HOST -DSPMK_FUZZ
+FUZZ_FLAGS := -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DSPMK_HOST -DSPMK_FUZZ
 ASL_SRCS   := $(wildcard tests/data/*.asl)
 AML_FILES  := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(ASL_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)

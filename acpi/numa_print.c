@@ -127,9 +127,10 @@ static void text_node(const struct numa_topology *t, uint32_t n, struct out *o)
 		const struct numa_range *rg = &t->ranges[r];
 		if (rg->node != n)
 			continue;
-		out_printf(o, "  memory [0x%016llx-0x%016llx) %llu MiB%s%s\n",
+		uint64_t sz = range_size(rg->r);
+		out_printf(o, "  memory [0x%016llx-0x%016llx) %llu %s%s%s\n",
 			   (unsigned long long)rg->r.base, (unsigned long long)rg->r.end,
-			   (unsigned long long)(range_size(rg->r) >> 20),
+			   (unsigned long long)(sz >= MiB ? sz >> 20 : sz >> 10), sz >= MiB ? "MiB" : "KiB",
 			   rg->flags & NUMA_MEM_HOTPLUG ? " hotplug" : "",
 			   rg->flags & NUMA_MEM_NONVOLATILE ? " non-volatile" : "");
 	}

@@ -50,6 +50,21 @@ static int cmd_taint(int argc, char **argv)
 	return 0;
 }
 
+/* Walks every allocator's invariants and the page accounting. */
+static int cmd_selftest(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return shell_usage("selftest");
+	int bad = 0;
+	bad += memmap_check(&K.memmap, &kout) != ST_OK;
+	bad += buddy_check(&K.buddy, &kout) != ST_OK;
+	bad += dax_check(&K.dax, &kout) != ST_OK;
+	bad += cmd_mem_totals(1, argv) != 0;
+	kprintf("selftest: %s\n", bad ? "FAILED" : "ok");
+	return bad != 0;
+}
+
 /* Deliberately faults, to show (and test) exception reports and recovery. */
 static int cmd_fault(int argc, char **argv)
 {
@@ -76,6 +91,7 @@ const struct shell_cmd shell_commands[] = {
 	{ "numa", "numa [-j]", "NUMA nodes, HMAT figures, caches, matrix (-j: JSON)", cmd_numa },
 	{ "dax", "dax list [-j] | create-device REGION SIZE [ALIGN] | destroy-device DEV | claim DEV OWNER | map DEV | write DEV OFF PATTERN LEN [--as OWNER] | read DEV OFF LEN [--as OWNER] | release DEV | reconfigure DEV system-ram [--unmovable] | reconfigure DEV devdax [--size BYTES]",
 	  "the exclusive-ownership allocator for SP memory", cmd_dax },
+	{ "selftest", "selftest", "check memory map, page allocator, dax invariants and accounting", cmd_selftest },
 	{ "fault", "fault read ADDR", "read an address (shows exception reports)", cmd_fault },
 	{ 0, 0, 0, 0 },
 };

@@ -184,4 +184,10 @@ void dax_list_print(const struct dax *d, struct out *out, bool json);
  * owners, generations and live mappings. Prints each violation; ST_INVALID if any. */
 status_t dax_check(const struct dax *d, struct out *out);
 
+/* Splits UNCLAIMED device dev at `offset` (mm/dax_split.c): dev keeps [base, base+offset), a
+ * new device *new_dev (same region and mode, next <n>) gets the rest. Used by partial reclaim.
+ * Errors: ST_NOTFOUND, ST_BUSY (claimed or mapped), ST_INVALID (offset not a page multiple in
+ * (0, size)), ST_NOMEM (no device slot); nothing changes on error. */
+status_t dax_split_device(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev);
+
 #endif

@@ -99,9 +99,9 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_script(script, **kw):
-    """Boots with spmk.run="<script>; poweroff" and asserts a clean poweroff."""
-    r = boot(cmdline=f'spmk.run="{script}; poweroff"', **kw)
+def run_script(script, cmdline_extra="", **kw):
+    """Boots with spmk.run="<script>; poweroff" (plus other options) and asserts a clean poweroff."""
+    r = boot(cmdline=f'{cmdline_extra} spmk.run="{script}; poweroff"'.strip(), **kw)
     assert not r.timed_out, "QEMU timed out; output:\n" + r.output[-4000:]
     assert r.status == 0, f"QEMU exit status {r.status}; output:\n" + r.output[-4000:]
     return r

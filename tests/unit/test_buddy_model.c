@@ -575,7 +575,7 @@ static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops)
 			op_bad_free();
 		else
 			op_pin();
-		if (i % 40000 == 39999)
+		if (i % 10000 == 9999)
 			model_compare();
 	}
 	model_compare();

@@ -1,0 +1,241 @@
+/* memobj.c - movable memory objects (see memobj.h): fill, check, pin, free, listing and the
+ * invariant walker. Pages are allocated one at a time so any free page anywhere can serve. */
+#include "mm/memobj.h"
+
+#include "lib/kstring.h"
+#include "lib/types.h"
+
+void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops *ops,
+		 struct out *log)
+{
+	memset(s, 0, sizeof *s);
+	s->b = b;
+	s->ops = ops;
+	s->log = log;
+}
+
+uint64_t memobj_seed(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 0x100000001b3ull;
+	return h;
+}
+
+static bool name_valid(const char *n)
+{
+	size_t len = strlen(n);
+	if (len == 0 || len > MEMOBJ_NAME_MAX)
+		return false;
+	for (; *n; n++) {
+		char c = *n;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+const struct memobj *memobj_get(const struct memobj_set *s, unsigned slot)
+{
+	return slot < MEMOBJ_MAX && s->obj[slot].used ? &s->obj[slot] : NULL;
+}
+
+status_t memobj_find(const struct memobj_set *s, const char *name, unsigned *slot_out)
+{
+	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
+		if (s->obj[i].used && strcmp(s->obj[i].name, name) == 0) {
+			*slot_out = i;
+			return ST_OK;
+		}
+	return ST_NOTFOUND;
+}
+
+status_t memobj_page_pfn(const struct memobj_set *s, unsigned slot, uint64_t index, uint64_t *pfn)
+{
+	const struct memobj *o = memobj_get(s, slot);
+	if (!o)
+		return ST_NOTFOUND;
+	if (index >= o->npages)
+		return ST_RANGE;
+	return s->ops->lookup(s->ops->ctx, slot, index, pfn);
+}
+
+static void fill_page(uint8_t *p, uint64_t seed, uint64_t index)
+{
+	uint64_t *w = (uint64_t *)p, v = memobj_pattern_base(seed, index);
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i++, v += MEMOBJ_PATTERN_STEP)
+		w[i] = v;
+}
+
+static bool page_ok(const uint8_t *p, uint64_t seed, uint64_t index)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	uint64_t v = memobj_pattern_base(seed, index), bad = 0;
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i++, v += MEMOBJ_PATTERN_STEP)
+		bad |= w[i] ^ v;
+	return bad == 0;
+}
+
+/* Undo the first n pages of a fill: free what was allocated, unmap what was mapped. */
+static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool movable)
+{
+	(void)movable;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t pfn;
+		if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK)
+			buddy_free(s->b, pfn, 0);
+	}
+	if (n)
+		s->ops->unmap(s->ops->ctx, slot, 0, n);
+}
+
+static status_t fill_check(struct memobj_set *s, const char *name, uint64_t npages, int node,
+			   unsigned *slot)
+{
+	if (!name_valid(name)) {
+		out_log(s->log, LOG_ERR, "mem fill: name '%s' must be 1..%u of [A-Za-z0-9_.-]", name,
+			MEMOBJ_NAME_MAX);
+		return ST_INVALID;
+	}
+	if (npages == 0 || npages > MEMOBJ_MAX_PAGES || node >= BUDDY_MAX_NODES) {
+		out_log(s->log, LOG_ERR, "mem fill: %llu pages (1..%llu) on node %d (-1..%u)",
+			(unsigned long long)npages, (unsigned long long)MEMOBJ_MAX_PAGES, node,
+			BUDDY_MAX_NODES - 1);
+		return npages == 0 ? ST_INVALID : ST_RANGE;
+	}
+	unsigned dummy;
+	if (memobj_find(s, name, &dummy) == ST_OK) {
+		out_log(s->log, LOG_ERR, "mem fill: object '%s' exists", name);
+		return ST_EXISTS;
+	}
+	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
+		if (!s->obj[i].used) {
+			*slot = i;
+			return ST_OK;
+		}
+	out_log(s->log, LOG_ERR, "mem fill: all %u object slots in use", MEMOBJ_MAX);
+	return ST_NOMEM;
+}
+
+/* Allocate, tag, map and fill page i of the object in `slot`. */
+static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int node, bool movable,
+			 uint64_t seed)
+{
+	uint64_t pfn;
+	unsigned flags = movable ? BUDDY_MOVABLE : BUDDY_OWNER(BUDDY_OWNER_OTHER);
+	status_t st = buddy_alloc(s->b, 0, node, flags, &pfn);
+	if (st != ST_OK)
+		return st;
+	if (movable)
+		st = buddy_page_set_object(s->b, pfn, slot + 1, (uint32_t)i);
+	if (st == ST_OK)
+		st = s->ops->map(s->ops->ctx, slot, i, pfn);
+	if (st != ST_OK) {
+		buddy_free(s->b, pfn, 0);
+		return st;
+	}
+	fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i);
+	return ST_OK;
+}
+
+status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, int node,
+		     bool movable, unsigned *slot_out)
+{
+	unsigned slot;
+	status_t st = fill_check(s, name, npages, node, &slot);
+	if (st != ST_OK)
+		return st;
+	uint64_t seed = memobj_seed(name);
+	for (uint64_t i = 0; i < npages; i++) {
+		st = fill_one(s, slot, i, node, movable, seed);
+		if (st != ST_OK) {
+			fill_undo(s, slot, i, movable);
+			out_log(s->log, LOG_ERR, "mem fill: '%s' got %llu of %llu pages: %s", name,
+				(unsigned long long)i, (unsigned long long)npages, status_str(st));
+			return st;
+		}
+	}
+	struct memobj *o = &s->obj[slot];
+	*o = (struct memobj){ .used = true, .movable = movable, .npages = npages, .seed = seed,
+			      .node = node };
+	memcpy(o->name, name, strlen(name) + 1);
+	if (slot_out)
+		*slot_out = slot;
+	return ST_OK;
+}
+
+status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *mismatched)
+{
+	const struct memobj *o = memobj_get(s, slot);
+	*mismatched = 0;
+	if (!o)
+		return ST_NOTFOUND;
+	status_t worst = ST_OK;
+	for (uint64_t i = 0; i < o->npages; i++) {
+		uint64_t pfn;
+		status_t st = s->ops->lookup(s->ops->ctx, slot, i, &pfn);
+		if (st != ST_OK) {
+			worst = st;
+			++*mismatched;
+		} else if (!page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
+			++*mismatched;
+		}
+	}
+	return worst;
+}
+
+static status_t pin_target(struct memobj_set *s, unsigned slot, uint64_t index, uint64_t *pfn,
+			   const char *op)
+{
+	const struct memobj *o = memobj_get(s, slot);
+	if (!o)
+		return ST_NOTFOUND;
+	if (index >= o->npages) {
+		out_log(s->log, LOG_ERR, "mem %s: page %llu of '%s' (it has %llu)", op,
+			(unsigned long long)index, o->name, (unsigned long long)o->npages);
+		return ST_RANGE;
+	}
+	if (!o->movable) {
+		out_log(s->log, LOG_ERR, "mem %s: '%s' is unmovable (its pages never move)", op, o->name);
+		return ST_INVALID;
+	}
+	return s->ops->lookup(s->ops->ctx, slot, index, pfn);
+}
+
+status_t memobj_pin(struct memobj_set *s, unsigned slot, uint64_t index)
+{
+	uint64_t pfn;
+	status_t st = pin_target(s, slot, index, &pfn, "pin");
+	if (st == ST_OK)
+		st = buddy_page_pin(s->b, pfn);
+	if (st == ST_OK)
+		s->obj[slot].pinned++;
+	return st;
+}
+
+status_t memobj_unpin(struct memobj_set *s, unsigned slot, uint64_t index)
+{
+	uint64_t pfn;
+	status_t st = pin_target(s, slot, index, &pfn, "unpin");
+	if (st == ST_OK)
+		st = buddy_page_unpin(s->b, pfn);
+	if (st == ST_OK)
+		s->obj[slot].pinned--;
+	return st;
+}
+
+status_t memobj_free(struct memobj_set *s, unsigned slot)
+{
+	struct memobj *o = (struct memobj *)memobj_get(s, slot);
+	if (!o)
+		return ST_NOTFOUND;
+	if (o->pinned) {
+		out_log(s->log, LOG_ERR, "mem free: '%s' has %llu pinned page(s); unpin them first",
+			o->name, (unsigned long long)o->pinned);
+		return ST_BUSY;
+	}
+	fill_undo(s, slot, o->npages, o->movable);
+	memset(o, 0, sizeof *o);
+	return ST_OK;
+}

@@ -1,0 +1,116 @@
+/* memobj.h - movable memory objects: memory the kernel owns only through page tables.
+ *
+ * An object is a named array of 4 KiB pages. Page i is reached only through the object's own
+ * mapping (in the kernel: a private virtual window, page i at window + i*4K), never through a
+ * physical address kept elsewhere. So the kernel can move a page: the mapping is the forward
+ * map (object, index) -> pfn, and the buddy's page word is the reverse map pfn -> (object id,
+ * index, pin count) (buddy_page_set_object). Object id = slot + 1 (0 means "no object").
+ *
+ * Movable objects allocate their pages BUDDY_MOVABLE (they may sit on movable-only nodes);
+ * unmovable objects allocate ordinary kernel pages (owner OTHER), which pin the memory under
+ * them forever: reclaim refuses a range that holds one. The object table itself is kernel
+ * metadata owned by the caller and never in a MOVABLE zone.
+ *
+ * Contents: every 8-byte word of every page holds a value derived from the object's seed (a
+ * hash of its name), the page index and the word index (memobj_pattern_word), so memobj_check
+ * verifies every byte. Pins are counted per page in the buddy (PW_PIN_MAX at most); a pinned
+ * page cannot move and an object with pinned pages cannot be freed.
+ *
+ * Invariants (memobj_verify): for every used object and every index i < npages, the mapping
+ * has a pfn; for movable objects that pfn is a MOVABLE buddy page whose reverse map says
+ * (slot+1, i); pinned == sum of the pin counts of its pages. All hardware work goes through
+ * the caller's memobj_ops. No locking: the caller serialises. */
+#ifndef SPMK_MM_MEMOBJ_H
+#define SPMK_MM_MEMOBJ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/out.h"
+#include "lib/status.h"
+#include "mm/buddy.h"
+
+#define MEMOBJ_MAX 64
+#define MEMOBJ_NAME_MAX 31
+#define MEMOBJ_MAX_PAGES ((uint64_t)1 << 24) /* 64 GiB per object (its window slot) */
+
+struct memobj_ops {
+	/* Map page `index` of object `slot` to pfn (nothing mapped there before). */
+	status_t (*map)(void *ctx, unsigned slot, uint64_t index, uint64_t pfn);
+	/* Switch page `index` from its current pfn to new_pfn and flush the TLB. Must not fail
+	 * for a page that is mapped (the kernel rewrites the PTE in place). */
+	status_t (*remap)(void *ctx, unsigned slot, uint64_t index, uint64_t new_pfn);
+	/* Remove the mappings of pages [first, first+n) of `slot` and flush the TLB. */
+	void (*unmap)(void *ctx, unsigned slot, uint64_t first, uint64_t n);
+	/* Forward map: the pfn mapped at page `index`. ST_NOTFOUND when none. */
+	status_t (*lookup)(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn);
+	/* Page `index` through the object's mapping (for filling and checking). */
+	uint8_t *(*page)(void *ctx, unsigned slot, uint64_t index);
+	/* Copy physical page src to dst (migration). */
+	void (*copy)(void *ctx, uint64_t dst_pfn, uint64_t src_pfn);
+	void *ctx;
+};
+
+struct memobj {
+	bool used;
+	bool movable;
+	char name[MEMOBJ_NAME_MAX + 1];
+	uint64_t npages;
+	uint64_t seed;
+	int node;        /* preferred node at fill time, -1 none */
+	uint64_t pinned; /* sum of the page pin counts */
+};
+
+struct memobj_set {
+	struct buddy *b;
+	const struct memobj_ops *ops;
+	struct out *log; /* refusals are explained here (LOG_ERR) */
+	struct memobj obj[MEMOBJ_MAX];
+};
+
+void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops *ops,
+		 struct out *log);
+
+/* Creates object `name` with npages pages (preferred node `node`, -1 none), maps them and
+ * fills them with the pattern. *slot_out (may be NULL) is its slot. On any error nothing is
+ * left allocated or mapped. Errors: ST_INVALID (name empty/too long/bad chars, npages 0),
+ * ST_RANGE (npages > MEMOBJ_MAX_PAGES, node >= 64), ST_EXISTS (name in use), ST_NOMEM (no
+ * slot, no free page, or the mapping needed a table that was not available). */
+status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, int node,
+		     bool movable, unsigned *slot_out);
+/* Verifies every byte of every page; *mismatched = pages with at least one wrong byte.
+ * Errors: ST_NOTFOUND (slot not used), or a lookup error (page unmapped: counted too). */
+status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *mismatched);
+/* Pin/unpin page `index`. Errors: ST_NOTFOUND, ST_RANGE (index, pin count at max),
+ * ST_INVALID (object not movable; unpin of an unpinned page). */
+status_t memobj_pin(struct memobj_set *s, unsigned slot, uint64_t index);
+status_t memobj_unpin(struct memobj_set *s, unsigned slot, uint64_t index);
+/* Unmaps and frees every page. Errors: ST_NOTFOUND, ST_BUSY (some page is pinned). */
+status_t memobj_free(struct memobj_set *s, unsigned slot);
+
+/* Errors: ST_NOTFOUND. */
+status_t memobj_find(const struct memobj_set *s, const char *name, unsigned *slot_out);
+/* The used object at slot, or NULL. */
+const struct memobj *memobj_get(const struct memobj_set *s, unsigned slot);
+/* The pfn behind page index (the forward map). Errors: ST_NOTFOUND, ST_RANGE. */
+status_t memobj_page_pfn(const struct memobj_set *s, unsigned slot, uint64_t index, uint64_t *pfn);
+
+/* The value of word w (0..511) of page `index` of an object with this seed. */
+static inline uint64_t memobj_pattern_base(uint64_t seed, uint64_t index)
+{
+	uint64_t z = seed + (index + 1) * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+#define MEMOBJ_PATTERN_STEP 0x2545f4914f6cdd1dull
+/* A seed from a name (FNV-1a). */
+uint64_t memobj_seed(const char *name);
+
+/* One line per object: name, pages, bytes, node histogram, pins, kind. */
+void memobj_print(const struct memobj_set *s, struct out *out);
+
+/* Walks the invariants above; prints each violation. Errors: ST_INVALID. */
+status_t memobj_verify(const struct memobj_set *s, struct out *out);
+
+#endif

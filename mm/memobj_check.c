@@ -1,0 +1,87 @@
+/* memobj_check.c - listing of memory objects and the walker of their invariants (memobj.h):
+ * forward map (the mapping) and reverse map (the buddy page word) agree, pins add up. */
+#include "mm/memobj.h"
+
+#include "lib/fmt.h"
+#include "lib/kstring.h"
+#include "lib/types.h"
+
+void memobj_print(const struct memobj_set *s, struct out *out)
+{
+	unsigned n = 0;
+	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+		const struct memobj *o = memobj_get(s, slot);
+		if (!o)
+			continue;
+		uint64_t per_node[BUDDY_MAX_NODES] = { 0 };
+		for (uint64_t i = 0; i < o->npages; i++) {
+			uint64_t pfn;
+			struct buddy_page_info pi;
+			if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK &&
+			    buddy_page_state(s->b, pfn, &pi) == ST_OK)
+				per_node[pi.node]++;
+		}
+		char nodes[160];
+		size_t len = 0;
+		nodes[0] = 0;
+		for (unsigned k = 0; k < BUDDY_MAX_NODES && len < sizeof nodes - 24; k++)
+			if (per_node[k])
+				len += (size_t)fmt_snprintf(nodes + len, sizeof nodes - len, " node%u=%llu", k,
+							    (unsigned long long)per_node[k]);
+		out_printf(out, "%-16s %8llu pages %6llu MiB %s pinned=%llu%s\n", o->name,
+			   (unsigned long long)o->npages, (unsigned long long)(o->npages >> 8),
+			   o->movable ? "movable  " : "unmovable", (unsigned long long)o->pinned, nodes);
+		n++;
+	}
+	if (n == 0)
+		out_printf(out, "no memory objects\n");
+}
+
+static status_t verify_page(const struct memobj_set *s, unsigned slot, uint64_t i, uint64_t *pins,
+			    struct out *out)
+{
+	const struct memobj *o = &s->obj[slot];
+	uint64_t pfn;
+	struct buddy_page_info pi;
+	if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) != ST_OK) {
+		out_printf(out, "memobj: '%s' page %llu is not mapped\n", o->name, (unsigned long long)i);
+		return ST_INVALID;
+	}
+	if (buddy_page_state(s->b, pfn, &pi) != ST_OK) {
+		out_printf(out, "memobj: '%s' page %llu -> pfn 0x%llx not managed\n", o->name,
+			   (unsigned long long)i, (unsigned long long)pfn);
+		return ST_INVALID;
+	}
+	bool ok = o->movable ? pi.state == PAGE_MOVABLE && pi.obj == slot + 1 && pi.index == i
+			     : pi.state == PAGE_ALLOC && pi.order == 0 && pi.owner == BUDDY_OWNER_OTHER;
+	if (!ok) {
+		out_printf(out, "memobj: '%s' page %llu -> pfn 0x%llx is %s (obj %u index %u)\n", o->name,
+			   (unsigned long long)i, (unsigned long long)pfn, page_state_name(pi.state), pi.obj,
+			   pi.index);
+		return ST_INVALID;
+	}
+	*pins += pi.pins;
+	return ST_OK;
+}
+
+status_t memobj_verify(const struct memobj_set *s, struct out *out)
+{
+	status_t res = ST_OK;
+	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+		const struct memobj *o = memobj_get(s, slot);
+		if (!o)
+			continue;
+		uint64_t pins = 0;
+		for (uint64_t i = 0; i < o->npages; i++)
+			if (verify_page(s, slot, i, &pins, out) != ST_OK) {
+				res = ST_INVALID;
+				break;
+			}
+		if (res == ST_OK && pins != o->pinned) {
+			out_printf(out, "memobj: '%s' counts %llu pins, pages hold %llu\n", o->name,
+				   (unsigned long long)o->pinned, (unsigned long long)pins);
+			res = ST_INVALID;
+		}
+	}
+	return res;
+}

@@ -1,0 +1,74 @@
+"""Physical memory: the page allocator accounts for every usable page of the memory map."""
+import re
+
+import pytest
+
+from spmk_qemu import TWO_NODES, SP_NODE1, run_script
+
+RAM_TYPES = {"Conventional", "LoaderCode", "LoaderData", "BootServicesCode",
+             "BootServicesData", "spmk-kernel", "spmk-pagetable", "spmk-bootinfo"}
+
+
+def usable_pages_from_raw_map(text, sp_is_ram=False):
+    """Sums the pages of RAM descriptors in the raw `memmap` listing (SP excluded unless asked)."""
+    total = 0
+    for line in text.splitlines():
+        m = re.match(r"\s*\d+\s+(\S+)\s+\[0x[0-9a-f]+-0x[0-9a-f]+\)\s+(\d+) pages attr 0x[0-9a-f]+(.*)", line)
+        if not m:
+            continue
+        if m.group(1) in RAM_TYPES and (sp_is_ram or " SP" not in m.group(3)):
+            total += int(m.group(2))
+    return total
+
+
+def accounting(r):
+    m = re.search(r"accounting: memory map (\d+) \+ handed-off SP (\d+) = (\d+) managed = "
+                  r"free (\d+) \+ isolated (\d+) \+ owned (\d+): (\w+)", r.output)
+    assert m, r.output[-3000:]
+    return [int(x) for x in m.groups()[:6]] + [m.group(7)]
+
+
+@pytest.mark.parametrize("mem", ["1G", "2G", "4G"])
+def test_accounting_exact_single_node(mem):
+    r = run_script("memmap; mem; selftest", memory=mem)
+    mapped, sp, managed, free, iso, owned, verdict = accounting(r)
+    assert verdict == "exact"
+    assert managed == usable_pages_from_raw_map(r.command_output("memmap"))
+    assert free + iso + owned == managed
+    assert "selftest: ok" in r.output
+
+
+def test_accounting_exact_two_nodes_with_sp():
+    r = run_script("memmap; mem; selftest", args=TWO_NODES, sp_ranges=SP_NODE1)
+    mapped, sp, managed, free, iso, owned, verdict = accounting(r)
+    assert verdict == "exact" and sp == 0
+    assert managed == usable_pages_from_raw_map(r.command_output("memmap"))
+    mem = r.command_output("mem")
+    assert "node 0 Normal" in mem and "node 1" not in mem  # node 1 is all SP
+
+
+def test_nosoftreserve_puts_sp_in_the_page_allocator():
+    r = run_script("memmap; mem; iomem", args=TWO_NODES, sp_ranges=SP_NODE1,
+                   cmdline_extra="efi=nosoftreserve")
+    mapped, sp, managed, free, iso, owned, verdict = accounting(r)
+    assert verdict == "exact"
+    assert managed == usable_pages_from_raw_map(r.command_output("memmap"), sp_is_ram=True)
+    assert "node 1 Normal" in r.command_output("mem")
+    assert "Soft Reserved" not in r.command_output("iomem")
+
+
+def test_fake_mem_marks_conventional_memory_sp():
+    r = run_script("mem; iomem", args=TWO_NODES,
+                   cmdline_extra="efi_fake_mem=256M@0x100000000:0x40000")
+    assert "100000000-10fffffff : Soft Reserved" in r.command_output("iomem")
+    mapped, sp, managed, free, iso, owned, verdict = accounting(r)
+    assert verdict == "exact"
+    # node 1 keeps the other 768 MiB as RAM
+    assert "node 1 Normal    total   196608" in r.command_output("mem")
+
+
+def test_bad_fake_mem_value_reported_and_ignored():
+    r = run_script("iomem", memory="1G", cmdline_extra="efi_fake_mem=bogus efi=whatever")
+    assert "efi_fake_mem" in r.output
+    assert "efi=whatever not understood" in r.output
+    assert "Soft Reserved" not in r.command_output("iomem")

@@ -1,0 +1,426 @@
+/* test_buddy.c - unit tests of the buddy allocator: every operation and its error paths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mm/buddy.h"
+
+static struct buddy B;
+static uint64_t *meta[4];
+static uint64_t zeroed_pfn, zeroed_n;
+
+static void zero_cb(void *ctx, uint64_t pfn, uint64_t n)
+{
+	(void)ctx;
+	zeroed_pfn = pfn;
+	zeroed_n = n;
+}
+static const struct buddy_ops ops = { zero_cb };
+
+static char logbuf[4096];
+static void log_write(void *ctx, int level, const char *s, size_t n)
+{
+	(void)ctx;
+	(void)level;
+	snprintf(logbuf, sizeof logbuf, "%.*s", (int)n, s);
+}
+static struct out LOG = { log_write, NULL };
+
+static int setup(void **state)
+{
+	(void)state;
+	buddy_init(&B, &ops, NULL);
+	for (int i = 0; i < 4; i++)
+		meta[i] = calloc(1 << 19, 8);
+	return 0;
+}
+static int teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		free(meta[i]);
+	return 0;
+}
+
+static void add(unsigned node, unsigned zone, uint64_t base, uint64_t n, int m)
+{
+	assert_int_equal(buddy_add_range(&B, node, zone, base, n, meta[m], buddy_meta_bytes(n), 0),
+			 ST_OK);
+}
+
+static struct buddy_stats stats(int node, int zone)
+{
+	struct buddy_stats s;
+	assert_int_equal(buddy_stats(&B, node, zone, &s), ST_OK);
+	return s;
+}
+
+static void check(void) { assert_int_equal(buddy_check(&B, &LOG), ST_OK); }
+
+static void test_meta_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(buddy_meta_bytes(262144), 262144 * 8);
+	assert_int_equal(buddy_meta_bytes(1), 8);
+	assert_int_equal(buddy_meta_bytes(UINT64_MAX), 0);
+}
+
+static void test_alloc_free_merges_back(void **state)
+{
+	(void)state;
+	add(0, BUDDY_ZONE_NORMAL, 0x40000, 1 << 18, 0); /* 1 GiB, aligned */
+	assert_int_equal(stats(0, 0).free_blocks[18], 1);
+	uint64_t p[19];
+	for (unsigned o = 0; o < 18; o++)
+		assert_int_equal(buddy_alloc(&B, o, 0, BUDDY_OWNER(BUDDY_OWNER_HEAP), &p[o]), ST_OK);
+	for (unsigned o = 0; o < 18; o++)
+		assert_int_equal(p[o] & ((1u << o) - 1), 0);
+	assert_int_equal(stats(0, 0).owner[BUDDY_OWNER_HEAP], (1u << 18) - 1);
+	check();
+	for (unsigned o = 0; o < 18; o++)
+		assert_int_equal(buddy_free(&B, p[o], o), ST_OK);
+	assert_int_equal(stats(0, 0).free_blocks[18], 1);
+	assert_int_equal(buddy_alloc(&B, 18, 0, 0, &p[18]), ST_OK);
+	assert_int_equal(p[18], 0x40000);
+	assert_int_equal(buddy_alloc(&B, 0, 0, 0, &p[0]), ST_NOMEM);
+	assert_int_equal(buddy_free(&B, p[18], 18), ST_OK);
+	check();
+}
+
+static void test_unaligned_range(void **state)
+{
+	(void)state;
+	add(0, BUDDY_ZONE_NORMAL, 1003, 5000, 0);
+	struct buddy_stats s = stats(0, 0);
+	assert_int_equal(s.total, 5000);
+	assert_int_equal(s.free, 5000);
+	uint64_t n = 0, pfn;
+	while (buddy_alloc(&B, 0, -1, 0, &pfn) == ST_OK) {
+		assert_true(pfn >= 1003 && pfn < 6003);
+		n++;
+	}
+	assert_int_equal(n, 5000);
+	check();
+}
+
+static void test_free_errors(void **state)
+{
+	(void)state;
+	uint64_t p;
+	add(0, BUDDY_ZONE_NORMAL, 0, 1024, 0);
+	assert_int_equal(buddy_alloc(&B, 2, 0, 0, &p), ST_OK);
+	assert_int_equal(buddy_free(&B, p, 19), ST_RANGE);
+	assert_int_equal(buddy_free(&B, 5000, 0), ST_NOTFOUND);
+	assert_int_equal(buddy_free(&B, p, 1), ST_INVALID);     /* wrong order */
+	assert_int_equal(buddy_free(&B, p + 1, 0), ST_INVALID); /* tail */
+	assert_int_equal(buddy_free(&B, p + 2, 2), ST_INVALID); /* misaligned */
+	assert_int_equal(buddy_free(&B, p, 2), ST_OK);
+	assert_int_equal(buddy_free(&B, p, 2), ST_INVALID); /* double free */
+	check();
+}
+
+static void test_alloc_errors(void **state)
+{
+	(void)state;
+	uint64_t p;
+	struct buddy nozero;
+	add(0, BUDDY_ZONE_NORMAL, 0, 1024, 0);
+	assert_int_equal(buddy_alloc(&B, 19, 0, 0, &p), ST_RANGE);
+	assert_int_equal(buddy_alloc(&B, 0, 64, 0, &p), ST_RANGE);
+	assert_int_equal(buddy_alloc(&B, 0, -2, 0, &p), ST_RANGE);
+	assert_int_equal(buddy_alloc(&B, 0, -1, BUDDY_THISNODE, &p), ST_INVALID);
+	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_OWNER(BUDDY_OWNER_MOVABLE), &p), ST_INVALID);
+	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_OWNER(15), &p), ST_INVALID);
+	assert_int_equal(buddy_alloc(&B, 0, 0, 0x80, &p), ST_INVALID);
+	assert_int_equal(buddy_alloc(&B, 11, 0, 0, &p), ST_NOMEM);
+	buddy_init(&nozero, NULL, NULL);
+	assert_int_equal(buddy_add_range(&nozero, 0, 0, 0, 16, meta[1], 128, 0), ST_OK);
+	assert_int_equal(buddy_alloc(&nozero, 0, 0, BUDDY_ZERO, &p), ST_UNSUPPORTED);
+	assert_int_equal(buddy_add_range(&nozero, 0, 0, 64, 16, meta[2], 128,
+					 BUDDY_RANGE_ZERO_ON_ALLOC), ST_UNSUPPORTED);
+}
+
+static void test_zeroing(void **state)
+{
+	(void)state;
+	uint64_t p;
+	add(0, BUDDY_ZONE_NORMAL, 0, 1024, 0);
+	zeroed_n = 0;
+	assert_int_equal(buddy_alloc(&B, 3, 0, 0, &p), ST_OK);
+	assert_int_equal(zeroed_n, 0);
+	assert_int_equal(buddy_alloc(&B, 3, 0, BUDDY_ZERO, &p), ST_OK);
+	assert_int_equal(zeroed_pfn, p);
+	assert_int_equal(zeroed_n, 8);
+	assert_int_equal(buddy_add_range(&B, 1, BUDDY_ZONE_MOVABLE, 4096, 512, meta[1], 4096,
+					 BUDDY_RANGE_ZERO_ON_ALLOC), ST_OK);
+	zeroed_n = 0;
+	assert_int_equal(buddy_alloc(&B, 0, 1, BUDDY_MOVABLE | BUDDY_THISNODE, &p), ST_OK);
+	assert_int_equal(zeroed_pfn, p); /* lazy scrub of handed-off memory */
+	assert_int_equal(zeroed_n, 1);
+}
+
+static void test_distance_fallback(void **state)
+{
+	(void)state;
+	uint64_t p;
+	add(0, BUDDY_ZONE_NORMAL, 0, 16, 0);
+	add(1, BUDDY_ZONE_NORMAL, 1024, 16, 1);
+	add(2, BUDDY_ZONE_NORMAL, 2048, 16, 2);
+	assert_int_equal(buddy_set_distance(&B, 0, 2, 15), ST_OK);
+	assert_int_equal(buddy_set_distance(&B, 0, 64, 15), ST_RANGE);
+	assert_int_equal(buddy_set_distance(&B, 0, 1, 0), ST_RANGE);
+	assert_int_equal(buddy_alloc(&B, 4, 0, 0, &p), ST_OK);
+	assert_int_equal(p, 0);
+	assert_int_equal(buddy_alloc(&B, 4, 0, BUDDY_THISNODE, &p), ST_NOMEM);
+	assert_int_equal(buddy_alloc(&B, 4, 0, 0, &p), ST_OK);
+	assert_int_equal(p, 2048); /* node 2 is nearer than node 1 */
+	assert_int_equal(buddy_alloc(&B, 4, 0, 0, &p), ST_OK);
+	assert_int_equal(p, 1024);
+	assert_int_equal(buddy_alloc(&B, 0, -1, 0, &p), ST_NOMEM);
+	check();
+}
+
+static void test_movable_zone(void **state)
+{
+	(void)state;
+	uint64_t p;
+	add(0, BUDDY_ZONE_NORMAL, 0, 16, 0);
+	add(1, BUDDY_ZONE_MOVABLE, 4096, 64, 1);
+	/* unmovable never lands on a movable zone */
+	assert_int_equal(buddy_alloc(&B, 5, 1, 0, &p), ST_NOMEM);
+	assert_int_equal(buddy_alloc(&B, 2, 1, BUDDY_THISNODE, &p), ST_NOMEM);
+	assert_int_equal(buddy_alloc(&B, 2, 1, 0, &p), ST_OK);
+	assert_true(p < 16);
+	/* movable prefers movable zones, then normal */
+	assert_int_equal(buddy_alloc(&B, 6, 0, BUDDY_MOVABLE, &p), ST_OK);
+	assert_int_equal(p, 4096);
+	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_MOVABLE, &p), ST_OK);
+	assert_true(p < 16);
+	assert_int_equal(stats(1, BUDDY_ZONE_MOVABLE).owner[BUDDY_OWNER_MOVABLE], 64);
+	assert_int_equal(stats(-1, -1).owner[BUDDY_OWNER_MOVABLE], 65);
+	check();
+}
+
+static void test_movable_reverse_map(void **state)
+{
+	(void)state;
+	uint64_t p, q;
+	uint32_t obj, idx;
+	unsigned pins;
+	struct buddy_page_info pi;
+	add(0, BUDDY_ZONE_MOVABLE, 0, 64, 0);
+	assert_int_equal(buddy_alloc(&B, 2, 0, BUDDY_MOVABLE, &p), ST_OK);
+	assert_int_equal(buddy_page_set_object(&B, p + 3, 77, 1234), ST_OK);
+	assert_int_equal(buddy_page_set_object(&B, p + 3, PW_OBJ_MAX + 1, 0), ST_RANGE);
+	assert_int_equal(buddy_page_object(&B, p + 3, &obj, &idx, &pins), ST_OK);
+	assert_int_equal(obj, 77);
+	assert_int_equal(idx, 1234);
+	assert_int_equal(pins, 0);
+	assert_int_equal(buddy_page_unpin(&B, p + 3), ST_INVALID);
+	assert_int_equal(buddy_page_pin(&B, p + 3), ST_OK);
+	assert_int_equal(buddy_free(&B, p, 2), ST_BUSY);
+	assert_int_equal(buddy_free(&B, p + 3, 0), ST_BUSY);
+	assert_int_equal(buddy_free(&B, p + 1, 0), ST_OK); /* movable pages free one by one */
+	assert_int_equal(buddy_page_state(&B, p + 3, &pi), ST_OK);
+	assert_int_equal(pi.state, PAGE_MOVABLE);
+	assert_int_equal(pi.pins, 1);
+	assert_int_equal(pi.obj, 77);
+	for (unsigned i = 1; i < PW_PIN_MAX; i++)
+		assert_int_equal(buddy_page_pin(&B, p + 3), ST_OK);
+	assert_int_equal(buddy_page_pin(&B, p + 3), ST_RANGE);
+	for (unsigned i = 0; i < PW_PIN_MAX; i++)
+		assert_int_equal(buddy_page_unpin(&B, p + 3), ST_OK);
+	assert_int_equal(buddy_free(&B, p + 3, 0), ST_OK);
+	assert_int_equal(buddy_page_object(&B, p + 3, &obj, &idx, &pins), ST_INVALID);
+	assert_int_equal(buddy_page_object(&B, 999, &obj, &idx, &pins), ST_NOTFOUND);
+	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_MOVABLE, &q), ST_OK);
+	check();
+}
+
+static void test_carve_uncarve(void **state)
+{
+	(void)state;
+	uint64_t p;
+	add(0, BUDDY_ZONE_NORMAL, 0, 1024, 0);
+	assert_int_equal(buddy_carve(&B, 100, 300, BUDDY_OWNER_KERNEL), ST_OK);
+	assert_int_equal(stats(0, 0).owner[BUDDY_OWNER_KERNEL], 300);
+	assert_int_equal(buddy_carve(&B, 399, 2, BUDDY_OWNER_KERNEL), ST_BUSY);
+	assert_int_equal(buddy_carve(&B, 1000, 100, BUDDY_OWNER_KERNEL), ST_NOTFOUND);
+	assert_int_equal(buddy_carve(&B, 0, 0, BUDDY_OWNER_KERNEL), ST_INVALID);
+	assert_int_equal(buddy_carve(&B, 0, 1, BUDDY_OWNER_COUNT), ST_INVALID);
+	assert_int_equal(buddy_carve(&B, UINT64_MAX, 2, 0), ST_INVALID);
+	check();
+	while (buddy_alloc(&B, 0, 0, 0, &p) == ST_OK)
+		assert_true(p < 100 || p >= 400);
+	assert_int_equal(buddy_uncarve(&B, 99, 2), ST_BUSY);
+	assert_int_equal(buddy_uncarve(&B, 100, 300), ST_OK);
+	assert_int_equal(buddy_uncarve(&B, 100, 1), ST_BUSY);
+	assert_int_equal(stats(0, 0).owner[BUDDY_OWNER_KERNEL], 0);
+	assert_int_equal(stats(0, 0).free, 300);
+	check();
+}
+
+static void test_isolate(void **state)
+{
+	(void)state;
+	uint64_t a, bb, freed;
+	struct buddy_isolate_report rep;
+	add(0, BUDDY_ZONE_NORMAL, 0, 512, 0);
+	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_MOVABLE, &a), ST_OK);  /* page 0 */
+	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_OWNER(1), &bb), ST_OK); /* page 1 */
+	assert_int_equal(buddy_page_pin(&B, a), ST_OK);
+	assert_int_equal(buddy_isolate(&B, 0, 256, &rep), ST_OK);
+	assert_int_equal(rep.free, 254);
+	assert_int_equal(rep.movable, 1);
+	assert_int_equal(rep.pinned, 1);
+	assert_int_equal(rep.first_pinned, a);
+	assert_int_equal(rep.unmovable, 1);
+	assert_int_equal(rep.first_unmovable, bb);
+	assert_int_equal(stats(0, 0).isolated, 254);
+	assert_int_equal(buddy_isolate(&B, 200, 100, NULL), ST_BUSY);
+	assert_int_equal(buddy_isolate(&B, 500, 100, NULL), ST_NOTFOUND);
+	check();
+	/* no allocation comes from the isolated half */
+	uint64_t p;
+	for (int i = 0; i < 256; i++) {
+		assert_int_equal(buddy_alloc(&B, 0, 0, 0, &p), ST_OK);
+		assert_true(p >= 256);
+	}
+	assert_int_equal(buddy_alloc(&B, 0, 0, 0, &p), ST_NOMEM);
+	/* freed inside: stays isolated */
+	assert_int_equal(buddy_free(&B, bb, 0), ST_OK);
+	assert_int_equal(stats(0, 0).isolated, 255);
+	assert_int_equal(buddy_unisolate(&B, 0, 300, &freed), ST_NOTFOUND);
+	assert_int_equal(buddy_unisolate(&B, 100, 50, &freed), ST_OK); /* part: splits */
+	assert_int_equal(freed, 50);
+	assert_int_equal(B.niso, 2);
+	check();
+	assert_int_equal(buddy_unisolate(&B, 0, 100, &freed), ST_OK);
+	assert_int_equal(freed, 99);
+	assert_int_equal(buddy_unisolate(&B, 150, 106, &freed), ST_OK);
+	assert_int_equal(B.niso, 0);
+	assert_int_equal(stats(0, 0).isolated, 0);
+	check();
+}
+
+static void test_hotadd_join_and_remove(void **state)
+{
+	(void)state;
+	uint64_t p;
+	/* hand-off in 2 MiB steps with one metadata buffer: joins into one descriptor */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(buddy_add_range(&B, 3, BUDDY_ZONE_MOVABLE, 0x80000 + 512 * i, 512,
+						 meta[0] + 512 * i, 4096, 0), ST_OK);
+	assert_int_equal(B.nranges, 1);
+	assert_int_equal(stats(3, 1).free_blocks[11], 1);
+	assert_int_equal(buddy_add_range(&B, 3, 1, 0x80100, 10, meta[1], 80, 0), ST_EXISTS);
+	assert_int_equal(buddy_add_range(&B, 64, 1, 0, 10, meta[1], 80, 0), ST_RANGE);
+	assert_int_equal(buddy_add_range(&B, 3, 2, 0, 10, meta[1], 80, 0), ST_RANGE);
+	assert_int_equal(buddy_add_range(&B, 3, 1, 0, 10, meta[1], 79, 0), ST_INVALID);
+	assert_int_equal(buddy_add_range(&B, 3, 1, 0, 0, meta[1], 80, 0), ST_INVALID);
+	assert_int_equal(buddy_add_range(&B, 3, 1, UINT64_MAX - 3, 10, meta[1], 80, 0), ST_RANGE);
+	/* remove the middle 2 MiB block: one in use makes it busy */
+	assert_int_equal(buddy_alloc(&B, 11, 3, BUDDY_MOVABLE, &p), ST_OK);
+	assert_int_equal(buddy_remove_range(&B, 0x80200, 512), ST_BUSY);
+	assert_int_equal(buddy_free(&B, p, 11), ST_OK);
+	assert_int_equal(buddy_carve(&B, 0x80200, 100, BUDDY_OWNER_DAX), ST_OK);
+	assert_int_equal(buddy_remove_range(&B, 0x80200, 512), ST_OK);
+	assert_int_equal(B.nranges, 2);
+	assert_int_equal(stats(3, 1).total, 1536);
+	assert_int_equal(stats(3, 1).owner[BUDDY_OWNER_DAX], 0);
+	assert_int_equal(buddy_remove_range(&B, 0x80200, 1), ST_NOTFOUND);
+	check();
+	for (int i = 0; i < 1536; i++)
+		assert_int_equal(buddy_alloc(&B, 0, 3, BUDDY_MOVABLE, &p), ST_OK);
+	assert_int_equal(buddy_alloc(&B, 0, 3, BUDDY_MOVABLE, &p), ST_NOMEM);
+	check();
+}
+
+static void test_remove_isolated_and_readd(void **state)
+{
+	(void)state;
+	add(1, BUDDY_ZONE_MOVABLE, 0x1000, 4096, 0);
+	assert_int_equal(buddy_isolate(&B, 0x1000, 4096, NULL), ST_OK);
+	assert_int_equal(buddy_remove_range(&B, 0x1000, 2048), ST_OK); /* partial, from the start */
+	assert_int_equal(B.niso, 1);
+	assert_int_equal(B.iso[0].base, 0x1800);
+	assert_int_equal(buddy_remove_range(&B, 0x1800, 2048), ST_OK);
+	assert_int_equal(B.niso, 0);
+	assert_int_equal(B.nranges, 0);
+	assert_int_equal(stats(1, 1).total, 0);
+	add(1, BUDDY_ZONE_MOVABLE, 0x1000, 4096, 0);
+	assert_int_equal(stats(1, 1).free, 4096);
+	check();
+}
+
+static void test_page_state(void **state)
+{
+	(void)state;
+	struct buddy_page_info pi;
+	uint64_t p;
+	add(2, BUDDY_ZONE_NORMAL, 0, 1024, 0);
+	assert_int_equal(buddy_page_state(&B, 700, &pi), ST_OK);
+	assert_int_equal(pi.state, PAGE_FREE);
+	assert_int_equal(pi.head, 0);
+	assert_int_equal(pi.order, 10);
+	assert_int_equal(pi.node, 2);
+	assert_int_equal(buddy_alloc(&B, 4, 2, BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &p), ST_OK);
+	assert_int_equal(buddy_page_state(&B, p + 5, &pi), ST_OK);
+	assert_int_equal(pi.state, PAGE_ALLOC);
+	assert_int_equal(pi.head, p);
+	assert_int_equal(pi.owner, BUDDY_OWNER_PAGETABLE);
+	assert_int_equal(buddy_page_state(&B, 1024, &pi), ST_NOTFOUND);
+	assert_string_equal(buddy_owner_name(BUDDY_OWNER_PAGETABLE), "pagetable");
+	assert_string_equal(page_state_name(PAGE_ISOLATED), "isolated");
+}
+
+static void test_stats_errors_and_check_corruption(void **state)
+{
+	(void)state;
+	struct buddy_stats s;
+	uint64_t p;
+	add(0, BUDDY_ZONE_NORMAL, 0, 1024, 0);
+	assert_int_equal(buddy_stats(&B, 64, 0, &s), ST_RANGE);
+	assert_int_equal(buddy_stats(&B, 0, 2, &s), ST_RANGE);
+	assert_int_equal(buddy_alloc(&B, 3, 0, 0, &p), ST_OK);
+	check();
+	B.zone[0][0].st.free++;
+	assert_int_equal(buddy_check(&B, &LOG), ST_INVALID);
+	assert_non_null(strstr(logbuf, "counted"));
+	B.zone[0][0].st.free--;
+	uint64_t saved = meta[0][p + 1];
+	meta[0][p + 1] = pw_make_carved(0); /* a non-zero tail */
+	assert_int_equal(buddy_check(&B, &LOG), ST_INVALID);
+	meta[0][p + 1] = saved;
+	meta[0][p + 8] = pw_make_free(2, PW_LINK_NONE, PW_LINK_NONE); /* wrong order, unlisted */
+	assert_int_equal(buddy_check(&B, &LOG), ST_INVALID);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_meta_bytes),
+		T(test_alloc_free_merges_back),
+		T(test_unaligned_range),
+		T(test_free_errors),
+		T(test_alloc_errors),
+		T(test_zeroing),
+		T(test_distance_fallback),
+		T(test_movable_zone),
+		T(test_movable_reverse_map),
+		T(test_carve_uncarve),
+		T(test_isolate),
+		T(test_hotadd_join_and_remove),
+		T(test_remove_isolated_and_readd),
+		T(test_page_state),
+		T(test_stats_errors_and_check_corruption),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,123 @@
+/* test_early.c - unit tests of the early allocator (mm/early.c): alignment, windows, gaps
+ * kept free, grants recorded and merged, reserve, exact accounting and every error path. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "mm/early.h"
+
+static void assert_accounting(const struct early *e, uint64_t total)
+{
+	assert_int_equal(early_check(e), ST_OK);
+	assert_int_equal(early_free_bytes(e) + early_granted_bytes(e, UINT32_MAX), total);
+}
+
+static void test_init_clips_and_sorts(void **state)
+{
+	(void)state;
+	struct early e;
+	struct range r[] = { { 0x200123, 0x300fff }, { 0x1000, 0x3000 }, { 0x5000, 0x5800 } };
+	assert_int_equal(early_init(&e, r, 3), ST_OK);
+	assert_int_equal(e.nfree, 2);
+	assert_int_equal(e.free[0].base, 0x1000);
+	assert_int_equal(e.free[1].base, 0x201000);
+	assert_int_equal(e.free[1].end, 0x300000);
+	assert_accounting(&e, 0x2000 + 0xff000);
+}
+
+static void test_alloc_align_keeps_gap(void **state)
+{
+	(void)state;
+	struct early e;
+	struct range r[] = { { 0x1000, 0x800000 } };
+	uint64_t pa, total = 0x7ff000;
+	assert_int_equal(early_init(&e, r, 1), ST_OK);
+	assert_int_equal(early_alloc(&e, 100, 0, 3, &pa), ST_OK);
+	assert_int_equal(pa, 0x1000);
+	assert_int_equal(early_alloc(&e, 0x1000, 0x200000, 3, &pa), ST_OK);
+	assert_int_equal(pa, 0x200000);
+	assert_int_equal(e.nfree, 2); /* the gap below 2 MiB stays free */
+	assert_int_equal(early_granted_bytes(&e, 3), 0x2000);
+	assert_int_equal(early_alloc(&e, 0x3000, 0, 4, &pa), ST_OK);
+	assert_int_equal(pa, 0x2000);
+	assert_int_equal(early_alloc(&e, 0x1000, 0, 4, &pa), ST_OK);
+	assert_int_equal(e.ngrants, 3); /* 0x1000 (tag 3), 0x200000 (tag 3), 0x2000-0x6000 (tag 4) */
+	assert_accounting(&e, total);
+}
+
+static void test_window(void **state)
+{
+	(void)state;
+	struct early e;
+	struct range r[] = { { 0x0, 0x100000 }, { 0x100000000ull, 0x100100000ull } };
+	uint64_t pa;
+	assert_int_equal(early_init(&e, r, 2), ST_OK);
+	assert_int_equal(early_alloc_in(&e, 0x100000000ull, UINT64_MAX, 0x2000, 0, 1, &pa), ST_OK);
+	assert_int_equal(pa, 0x100000000ull);
+	assert_int_equal(early_alloc_in(&e, 0, 0x100000, 0x100001, 0, 1, &pa), ST_NOMEM);
+	assert_accounting(&e, 0x200000);
+}
+
+static void test_reserve(void **state)
+{
+	(void)state;
+	struct early e;
+	struct range r[] = { { 0x0, 0x100000 }, { 0x200000, 0x300000 } };
+	assert_int_equal(early_init(&e, r, 2), ST_OK);
+	assert_int_equal(early_reserve(&e, 0xff800, 0x200800, 7), ST_OK);
+	assert_int_equal(early_granted_bytes(&e, 7), 0x2000);
+	assert_int_equal(early_reserve(&e, 0x50000, 0x60000, 7), ST_OK);
+	assert_int_equal(e.nfree, 3);
+	assert_int_equal(early_reserve(&e, 0x5, 0x5, 7), ST_INVALID);
+	assert_accounting(&e, 0x200000);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct early e;
+	struct range bad[] = { { 0x3000, 0x1000 } };
+	struct range ov[] = { { 0x0, 0x3000 }, { 0x2000, 0x5000 } };
+	struct range ok[] = { { 0x0, 0x3000 } };
+	uint64_t pa;
+	assert_int_equal(early_init(&e, bad, 1), ST_INVALID);
+	assert_int_equal(early_init(&e, ov, 2), ST_INVALID);
+	assert_int_equal(early_init(&e, ok, 1), ST_OK);
+	assert_int_equal(early_alloc(&e, 0, 0, 0, &pa), ST_INVALID);
+	assert_int_equal(early_alloc(&e, 1, 0x1800, 0, &pa), ST_INVALID);
+	assert_int_equal(early_alloc(&e, 1, 0x800, 0, &pa), ST_INVALID);
+	assert_int_equal(early_alloc(&e, 0x4000, 0, 0, &pa), ST_NOMEM);
+	assert_int_equal(early_alloc(&e, 0x3000, 0, 0, &pa), ST_OK);
+	assert_int_equal(early_alloc(&e, 1, 0, 0, &pa), ST_NOMEM);
+	assert_accounting(&e, 0x3000);
+}
+
+static void test_grant_slots_exhausted(void **state)
+{
+	(void)state;
+	struct early e;
+	struct range r[] = { { 0x0, 0x10000000 } };
+	uint64_t pa;
+	assert_int_equal(early_init(&e, r, 1), ST_OK);
+	unsigned n = 0;
+	while (early_alloc(&e, 0x1000, 0x2000, n, &pa) == ST_OK)
+		n++;
+	assert_true(n >= EARLY_MAX_GRANTS - 1);
+	assert_accounting(&e, 0x10000000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_clips_and_sorts),
+		cmocka_unit_test(test_alloc_align_keeps_gap),
+		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_reserve),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_grant_slots_exhausted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
