@@ -12,6 +12,7 @@ OBJCOPY    := objcopy
 PYTEST     := pytest-3
 
 WARN       := -Wall -Wextra -Werror
+Q          := $(if $(V),,@)
 COMMON     := -std=gnu11 -I. -g -O2 $(WARN)
 
 # ---------------------------------------------------------------- kernel
@@ -19,6 +20,7 @@ KERNEL_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -mno-red-zone -mcmod
 	-mno-mmx -mno-sse -mno-sse2 -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-omit-frame-pointer -nostdlib -fno-builtin -DSPMK_KERNEL
 KERNEL_LDFLAGS := -static -no-pie -z max-page-size=0x1000 -T linker.ld
+KERNEL_LIBS := $(shell $(CC) -print-libgcc-file-name)
 
 # Pure modules: compiled for the kernel and for the host.
 PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) \
@@ -77,19 +79,22 @@ deps:
 # ---- kernel
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
 $(BUILD)/k/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -g -o $@ $<
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -g -o $@ $<
 # Two links: the first gives symbol addresses for the backtrace table (.ksyms, placed last).
 $(BUILD)/kernel.pass1.elf: $(KERNEL_OBJS) linker.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(KERNEL_LIBS)
 $(BUILD)/k/ksyms_gen.c: $(BUILD)/kernel.pass1.elf tools/gensyms.sh
-	bash tools/gensyms.sh $< $@
+	$(Q)bash tools/gensyms.sh $< $@
 $(BUILD)/k/ksyms_gen.o: $(BUILD)/k/ksyms_gen.c
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/k/ksyms_gen.o linker.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/k/ksyms_gen.o
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/k/ksyms_gen.o $(KERNEL_LIBS)
 	@nm $(BUILD)/kernel.pass1.elf | grep -v -e ksyms -e __kernel_end | sort > $(BUILD)/k/syms1.txt
 	@nm $@ | grep -v -e ksyms -e __kernel_end | sort > $(BUILD)/k/syms2.txt
 	@cmp -s $(BUILD)/k/syms1.txt $(BUILD)/k/syms2.txt || { echo "ksyms moved symbols"; exit 1; }
@@ -98,7 +103,8 @@ kernel: $(BUILD)/kernel.elf
 # ---- loader and SP firmware stage
 $(BUILD)/efi/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC.EFI  $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 $(BUILD)/loader.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_SRCS))
 	$(LD) $(EFI_LDFLAGS) $^ -o $@ $(EFI_LIBS)
 $(BUILD)/spfw.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(SPFW_SRCS))
@@ -123,16 +129,19 @@ debug: deps all
 # ---- host side
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC.HOST $<"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
 $(HOST_LIB): $(HOST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
+	@echo "  TEST    $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS)
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(HOST_SRCS)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(HOST_SRCS)
 BENCH_EXTRA := $(filter-out $(BENCH_SRCS),$(wildcard tests/bench/*.c))
 $(BUILD)/bench/%: tests/bench/%.c $(HOST_SRCS) $(BENCH_EXTRA)
 	@mkdir -p $(dir $@)

@@ -11,8 +11,12 @@ static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	for (const struct shell_cmd *c = shell_commands; c->name; c++)
-		kprintf("  %-44s %s\n", c->usage, c->help);
+	for (const struct shell_cmd *c = shell_commands; c->name; c++) {
+		if (strlen(c->usage) <= 32)
+			kprintf("  %-32s %s\n", c->usage, c->help);
+		else
+			kprintf("  %-32s %s\n    %s\n", c->name, c->help, c->usage);
+	}
 	return 0;
 }
 

@@ -126,20 +126,28 @@ static void insert_char(struct editor *e, char c)
 {
 	if (e->len + 1 >= LINE_MAX)
 		return;
+	bool at_end = e->cur == e->len;
 	memmove(e->line + e->cur + 1, e->line + e->cur, e->len - e->cur);
 	e->line[e->cur++] = c;
 	e->len++;
-	redraw(e);
+	if (at_end)
+		kprintf("%c", c); /* the common case: just echo */
+	else
+		redraw(e);
 }
 
 static void erase_char(struct editor *e)
 {
 	if (!e->cur)
 		return;
+	bool at_end = e->cur == e->len;
 	memmove(e->line + e->cur - 1, e->line + e->cur, e->len - e->cur);
 	e->cur--;
 	e->len--;
-	redraw(e);
+	if (at_end)
+		kprintf("\b \b");
+	else
+		redraw(e);
 }
 
 static void handle_escape(struct editor *e)

@@ -1,0 +1,175 @@
+/* hotplug.c - hand-off of a devdax device to the page allocator, dirty-block tracking and the
+ * consistency walker (reclaim is in hotplug_reclaim.c; the model is in hotplug.h). */
+#include "mm/hotplug.h"
+
+#include "lib/kstring.h"
+#include "lib/types.h"
+
+void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct memobj_set *objs,
+		  const struct hotplug_ops *ops, struct out *log)
+{
+	memset(h, 0, sizeof *h);
+	h->b = b;
+	h->dax = dax;
+	h->objs = objs;
+	h->ops = ops;
+	h->log = log;
+}
+
+const struct hotplug_dev *hotplug_dev_of(const struct hotplug *h, uint32_t dev)
+{
+	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+		if (h->d[i].used && h->d[i].dev == dev)
+			return &h->d[i];
+	return NULL;
+}
+
+static status_t handoff_check(struct hotplug *h, uint32_t dev, unsigned *slot, unsigned *node)
+{
+	char name[DAX_NAME_MAX];
+	const struct dax_device *x = dax_device_get(h->dax, dev);
+	if (!x)
+		return ST_NOTFOUND;
+	dax_device_name(h->dax, dev, name, sizeof name);
+	if (x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: must be an unclaimed devdax device (it is %s, %s%s%s)",
+			name, dax_mode_str(x->mode), dax_state_str(x->state), x->owner[0] ? " by " : "",
+			x->owner);
+		return ST_BUSY;
+	}
+	if (!IS_ALIGNED(x->base, HOTPLUG_BLOCK) || !IS_ALIGNED(x->size, HOTPLUG_BLOCK)) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: [0x%llx, +0x%llx) is not whole 2 MiB blocks",
+			name, (unsigned long long)x->base, (unsigned long long)x->size);
+		return ST_INVALID;
+	}
+	int tn = h->dax->regions[x->region].target_node;
+	if (tn < 0 || tn >= BUDDY_MAX_NODES) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: the region has no NUMA node (%d)", name, tn);
+		return ST_INVALID;
+	}
+	if ((x->size >> PAGE_SHIFT) / HOTPLUG_BLOCK_PAGES > ((uint64_t)1 << BUDDY_MAX_ORDER)) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: 0x%llx bytes is too large to hand off", name,
+			(unsigned long long)x->size);
+		return ST_RANGE;
+	}
+	*node = (unsigned)tn;
+	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+		if (!h->d[i].used) {
+			*slot = i;
+			return ST_OK;
+		}
+	out_log(h->log, LOG_ERR, "reconfigure %s: all %u hand-off slots in use", name, HOTPLUG_MAX);
+	return ST_NOMEM;
+}
+
+/* Exactly `pages` pages of unmovable NORMAL memory for metadata, carved with owner META. */
+static status_t meta_get(struct hotplug *h, uint64_t pages, uint64_t *pfn)
+{
+	unsigned order = 0;
+	while (((uint64_t)1 << order) < pages)
+		order++;
+	status_t st = buddy_alloc(h->b, order, -1, BUDDY_OWNER(BUDDY_OWNER_META), pfn);
+	if (st != ST_OK)
+		return st;
+	buddy_free(h->b, *pfn, order);
+	return buddy_carve(h->b, *pfn, pages, BUDDY_OWNER_META); /* the pages just freed */
+}
+
+status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
+{
+	unsigned slot, node;
+	status_t st = handoff_check(h, dev, &slot, &node);
+	if (st != ST_OK)
+		return st;
+	const struct dax_device *x = dax_device_get(h->dax, dev);
+	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
+	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES, meta;
+	st = meta_get(h, meta_pages, &meta);
+	if (st != ST_OK) {
+		out_log(h->log, LOG_ERR, "reconfigure: no %llu metadata pages in NORMAL memory",
+			(unsigned long long)meta_pages);
+		return ST_NOMEM;
+	}
+	st = h->ops->map_direct(h->ops->ctx, x->base, x->size);
+	if (st == ST_OK) {
+		st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base,
+				     npages, h->ops->meta_ptr(h->ops->ctx, meta), meta_pages * PAGE_SIZE,
+				     BUDDY_RANGE_ZERO_ON_ALLOC);
+		if (st != ST_OK)
+			h->ops->unmap_direct(h->ops->ctx, x->base, x->size);
+	}
+	if (st != ST_OK) {
+		buddy_uncarve(h->b, meta, meta_pages);
+		out_log(h->log, LOG_ERR, "reconfigure: cannot add [0x%llx, +0x%llx): %s",
+			(unsigned long long)x->base, (unsigned long long)x->size, status_str(st));
+		return st;
+	}
+	/* COMMIT: cannot fail from here (the device was checked UNCLAIMED devdax). */
+	struct hotplug_dev *d = &h->d[slot];
+	memset(d, 0, sizeof *d);
+	*d = (struct hotplug_dev){ .used = true, .movable = movable, .dev = dev, .node = node,
+				   .base_pfn = base, .npages = npages, .meta_pfn = meta,
+				   .meta_pages = meta_pages,
+				   .all_dirty = meta_pages > HOTPLUG_DIRTY_BLOCKS };
+	dax_mode_set(h->dax, dev, DAX_MODE_SYSTEM_RAM, movable);
+	dax_ram_blocks_set(h->dax, dev, (uint32_t)meta_pages, (uint32_t)meta_pages);
+	h->st.handoffs++;
+	return ST_OK;
+}
+
+void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n)
+{
+	for (unsigned i = 0; i < HOTPLUG_MAX; i++) {
+		struct hotplug_dev *d = &h->d[i];
+		if (!d->used || d->all_dirty || pfn + n <= d->base_pfn || pfn >= d->base_pfn + d->npages)
+			continue;
+		uint64_t a = MAX(pfn, d->base_pfn) - d->base_pfn;
+		uint64_t b = MIN(pfn + n, d->base_pfn + d->npages) - d->base_pfn;
+		for (uint64_t blk = a / HOTPLUG_BLOCK_PAGES; blk <= (b - 1) / HOTPLUG_BLOCK_PAGES; blk++)
+			d->dirty[blk / 64] |= 1ull << (blk % 64);
+	}
+}
+
+static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, struct out *out)
+{
+	const struct dax_device *x = dax_device_get(h->dax, d->dev);
+	if (!x || x->mode != DAX_MODE_SYSTEM_RAM || x->base != d->base_pfn << PAGE_SHIFT ||
+	    x->size != d->npages << PAGE_SHIFT || x->movable != d->movable ||
+	    x->total_blocks != d->npages / HOTPLUG_BLOCK_PAGES || d->meta_pages * HOTPLUG_BLOCK_PAGES != d->npages) {
+		out_printf(out, "hotplug: record of device %u [pfn 0x%llx, +%llu) disagrees with dax\n", d->dev,
+			   (unsigned long long)d->base_pfn, (unsigned long long)d->npages);
+		return ST_INVALID;
+	}
+	struct buddy_page_info pi;
+	for (uint64_t p = d->base_pfn; p < d->base_pfn + d->npages; p += HOTPLUG_BLOCK_PAGES)
+		if (buddy_page_state(h->b, p, &pi) != ST_OK || pi.node != d->node ||
+		    pi.zone != (d->movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL)) {
+			out_printf(out, "hotplug: pfn 0x%llx of device %u is not managed as node %u\n",
+				   (unsigned long long)p, d->dev, d->node);
+			return ST_INVALID;
+		}
+	for (uint64_t p = d->meta_pfn; p < d->meta_pfn + d->meta_pages; p++)
+		if (buddy_page_state(h->b, p, &pi) != ST_OK || pi.state != PAGE_CARVED ||
+		    pi.owner != BUDDY_OWNER_META || pi.zone != BUDDY_ZONE_NORMAL) {
+			out_printf(out, "hotplug: metadata pfn 0x%llx of device %u is not carved META\n",
+				   (unsigned long long)p, d->dev);
+			return ST_INVALID;
+		}
+	return ST_OK;
+}
+
+status_t hotplug_check(const struct hotplug *h, struct out *out)
+{
+	status_t res = ST_OK;
+	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+		if (h->d[i].used && check_dev(h, &h->d[i], out) != ST_OK)
+			res = ST_INVALID;
+	for (uint32_t dev = 0; dev < DAX_MAX_DEVICES; dev++) {
+		const struct dax_device *x = dax_device_get(h->dax, dev);
+		if (x && x->mode == DAX_MODE_SYSTEM_RAM && !hotplug_dev_of(h, dev)) {
+			out_printf(out, "hotplug: device %u is system-ram without a record\n", dev);
+			res = ST_INVALID;
+		}
+	}
+	return res;
+}

@@ -1,0 +1,127 @@
+/* hotplug.h - hand-off of dax devices to the page allocator, and guaranteed, atomic reclaim.
+ *
+ * Device states (mm/dax.h) and the transitions this module makes. Each one CHECKs everything
+ * first (a refusal changes nothing and says why, with numbers), then COMMITs:
+ *
+ *   operation          from                    to                   refusals
+ *   hotplug_handoff    devdax, UNCLAIMED       system-ram (all      ST_NOTFOUND ST_BUSY (claimed,
+ *                                              blocks online)       not devdax) ST_INVALID (not
+ *                                                                   2 MiB blocks, no node) ST_NOMEM
+ *   hotplug_reclaim    system-ram              devdax (whole), or   ST_BUSY (pinned/unmovable
+ *                                              system-ram head +    pages), ST_NOMEM (not enough
+ *                                              devdax tail (--size) free memory elsewhere), ...
+ *
+ * Hand-off: the device's memory joins the buddy as node = the region's target node, zone
+ * MOVABLE (movable-only) or NORMAL (--unmovable, which gives up the reclaim guarantee), with
+ * BUDDY_RANGE_ZERO_ON_ALLOC: every allocation there is zeroed first (lazy scrub), so hand-off
+ * costs metadata setup only. Per-page metadata (8 B/page, one 4 KiB page per 2 MiB block) is
+ * carved from NORMAL memory, owner META, exactly as many pages as needed; the range is mapped
+ * into the kernel direct map (ops->map_direct).
+ *
+ * Dirty blocks: the buddy's zero op reports every zeroing (hotplug_note_zero); a 2 MiB block
+ * that was ever zeroed for an allocation may hold data of a system-ram user, every other block
+ * still holds only what it held as an unclaimed devdax device (nothing of any owner). Reclaim
+ * scrubs exactly the dirty blocks.
+ *
+ * Reclaim of the last `bytes` (all when 0) of a system-ram device, as whole 2 MiB blocks:
+ *   1. isolate the blocks (buddy_isolate: no new allocations there; free pages held back);
+ *   2. CHECK: no pinned, unmovable or carved page; free pages elsewhere >= movable pages in
+ *      use. Otherwise unisolate and fail: nothing changed, the error gives counts and the
+ *      first offending pages;
+ *   3. migrate every movable page (mm/migrate.h) to other memory, nearest node first; a
+ *      failure here (cannot happen after 2, but handled) unisolates: moved pages stay moved
+ *      and intact, nothing else changed;
+ *   4. COMMIT (cannot fail): remove the range from the buddy, scrub its dirty blocks, unmap
+ *      it from the direct map, give back the metadata pages of the reclaimed blocks, switch
+ *      the device (or split it: the tail becomes a new devdax device) to devdax.
+ * Guarantee: with movable-only hand-off and free pages elsewhere >= pages in use there, step 2
+ * passes (movable zones hold only movable pages; pins are the only other obstacle), each
+ * migration finds a free page (the free count only falls by one per move, and the isolated
+ * range is never a target), so reclaim succeeds and every object is intact. */
+#ifndef SPMK_MM_HOTPLUG_H
+#define SPMK_MM_HOTPLUG_H
+
+#include "mm/buddy.h"
+#include "mm/dax.h"
+#include "mm/memobj.h"
+
+#define HOTPLUG_BLOCK SIZE_2M
+#define HOTPLUG_BLOCK_PAGES 512u
+#define HOTPLUG_MAX 16
+#define HOTPLUG_DIRTY_BLOCKS 8192u /* tracked per device (16 GiB); larger: all dirty */
+#define HOTPLUG_OFFENDERS 4       /* first offending pages named in a refusal */
+
+struct hotplug_ops {
+	/* Map physical [pa, pa+size) into the direct map (writable, not global). */
+	status_t (*map_direct)(void *ctx, uint64_t pa, uint64_t size);
+	/* Remove it again and flush the TLB (whole 2 MiB blocks: needs no table). */
+	void (*unmap_direct)(void *ctx, uint64_t pa, uint64_t size);
+	/* Zero physical [pa, pa+size) (still direct-mapped). */
+	void (*scrub)(void *ctx, uint64_t pa, uint64_t size);
+	/* Where the metadata page at pfn can be written (in the direct map). */
+	uint64_t *(*meta_ptr)(void *ctx, uint64_t pfn);
+	void *ctx;
+};
+
+struct hotplug_dev {
+	bool used;
+	bool movable;
+	bool all_dirty; /* too large for the bitmap: scrub everything */
+	uint32_t dev;   /* dax device index */
+	unsigned node;
+	uint64_t base_pfn, npages;
+	uint64_t meta_pfn, meta_pages;
+	uint64_t dirty[HOTPLUG_DIRTY_BLOCKS / 64];
+};
+
+struct hotplug_stats {
+	uint64_t handoffs, reclaims, refusals;
+	uint64_t pages_migrated, bytes_scrubbed;
+};
+
+struct hotplug {
+	struct buddy *b;
+	struct dax *dax;
+	struct memobj_set *objs;
+	const struct hotplug_ops *ops;
+	struct out *log; /* refusals (LOG_ERR) */
+	struct hotplug_stats st;
+	struct hotplug_dev d[HOTPLUG_MAX];
+};
+
+/* What one reclaim did. */
+struct hotplug_reclaim_info {
+	uint64_t pages;          /* pages reclaimed */
+	uint64_t moved;          /* pages migrated */
+	uint64_t scrubbed;       /* bytes scrubbed */
+	bool split;              /* partial: the tail is the new device new_dev */
+	uint32_t new_dev;
+};
+
+void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct memobj_set *objs,
+		  const struct hotplug_ops *ops, struct out *log);
+
+/* Hands devdax device `dev` (UNCLAIMED) to the page allocator. Errors: ST_NOTFOUND, ST_BUSY
+ * (claimed, mapped, or already system-ram), ST_INVALID (base/size not whole 2 MiB blocks,
+ * no target node), ST_RANGE (device too large), ST_NOMEM (no metadata memory, no slot, no
+ * page table for the direct map, no buddy descriptor); nothing changes on error. */
+status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable);
+
+/* Takes back the last `bytes` of system-ram device `dev` (0: all). info may be NULL.
+ * Errors: ST_NOTFOUND, ST_BUSY (not system-ram; pinned, unmovable or carved pages there),
+ * ST_INVALID (bytes not whole blocks or larger than the device), ST_NOMEM (not enough free
+ * memory elsewhere; no device slot for the split), or a migration error. On every error the
+ * device, the allocator and every object are as before (migrated pages stay moved, intact). */
+status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
+			 struct hotplug_reclaim_info *info);
+
+/* The buddy zeroed [pfn, +n) for an allocation: marks the blocks of hot-added devices dirty. */
+void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n);
+
+/* The hot-added record of dax device dev, or NULL. */
+const struct hotplug_dev *hotplug_dev_of(const struct hotplug *h, uint32_t dev);
+
+/* Checks every record against the buddy and the dax allocator. Errors: ST_INVALID. */
+status_t hotplug_check(const struct hotplug *h, struct out *out);
+
+#endif

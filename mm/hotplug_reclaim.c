@@ -1,0 +1,185 @@
+/* hotplug_reclaim.c - taking hot-added memory back: isolate, check, migrate, commit
+ * (algorithm, atomicity and the guarantee in hotplug.h). */
+#include "mm/hotplug.h"
+
+#include "lib/fmt.h"
+#include "lib/kstring.h"
+#include "mm/migrate.h"
+
+struct reclaim_ctx {
+	struct hotplug_dev *d;
+	char name[DAX_NAME_MAX];
+	uint64_t base, n; /* pfns reclaimed */
+	bool partial;
+};
+
+static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, struct reclaim_ctx *c)
+{
+	dax_device_name(h->dax, dev, c->name, sizeof c->name);
+	const struct dax_device *x = dax_device_get(h->dax, dev);
+	if (!x)
+		return ST_NOTFOUND;
+	c->d = NULL;
+	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+		if (h->d[i].used && h->d[i].dev == dev)
+			c->d = &h->d[i];
+	if (!c->d || x->mode != DAX_MODE_SYSTEM_RAM) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: not in system-ram mode", c->name);
+		return ST_BUSY;
+	}
+	uint64_t size = c->d->npages << PAGE_SHIFT;
+	if (bytes == 0)
+		bytes = size;
+	if (!IS_ALIGNED(bytes, HOTPLUG_BLOCK) || bytes > size) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: --size 0x%llx must be whole 2 MiB blocks, at most 0x%llx",
+			c->name, (unsigned long long)bytes, (unsigned long long)size);
+		return ST_INVALID;
+	}
+	c->partial = bytes < size;
+	c->n = bytes >> PAGE_SHIFT;
+	c->base = c->d->base_pfn + c->d->npages - c->n;
+	if (c->partial) {
+		for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
+			if (!dax_device_get(h->dax, i))
+				return ST_OK;
+		out_log(h->log, LOG_ERR, "reconfigure %s: no free device slot for the split", c->name);
+		return ST_NOMEM;
+	}
+	return ST_OK;
+}
+
+/* Appends up to HOTPLUG_OFFENDERS pages that block the reclaim to buf. */
+static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned found = 0;
+	buf[0] = 0;
+	for (uint64_t p = c->base; p < c->base + c->n && found < HOTPLUG_OFFENDERS; p++) {
+		struct buddy_page_info pi;
+		if (buddy_page_state(h->b, p, &pi) != ST_OK)
+			continue;
+		const char *what = 0;
+		if (pi.state == PAGE_MOVABLE && pi.pins)
+			what = "pinned";
+		else if (pi.state == PAGE_ALLOC || pi.state == PAGE_CARVED)
+			what = pi.state == PAGE_CARVED ? "carved" : "unmovable";
+		if (!what)
+			continue;
+		const struct memobj *o = pi.state == PAGE_MOVABLE && pi.obj ? memobj_get(h->objs, pi.obj - 1) : 0;
+		used += (size_t)fmt_snprintf(buf + used, len - used, "%s pfn 0x%llx (0x%llx, %s%s%s%s)",
+					     found ? "," : "", (unsigned long long)p,
+					     (unsigned long long)(p << PAGE_SHIFT), what, o ? " object '" : "",
+					     o ? o->name : "", o ? "'" : "");
+		if (o)
+			used += (size_t)fmt_snprintf(buf + used, len - used, " page %u", pi.index);
+		if (used >= len)
+			break;
+		found++;
+		if (pi.state == PAGE_ALLOC)
+			p = pi.head + ((uint64_t)1 << pi.order) - 1;
+	}
+}
+
+/* Step 2: CHECK the isolated range. */
+static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
+			      const struct buddy_isolate_report *rep)
+{
+	char who[400];
+	if (rep->pinned || rep->unmovable || rep->carved) {
+		reclaim_offenders(h, c, who, sizeof who);
+		out_log(h->log, LOG_ERR, "reconfigure %s: cannot reclaim %llu pages: %llu pinned, %llu unmovable, "
+			"%llu carved page(s) cannot move; first:%s; nothing changed", c->name,
+			(unsigned long long)c->n, (unsigned long long)rep->pinned,
+			(unsigned long long)rep->unmovable, (unsigned long long)rep->carved, who);
+		return ST_BUSY;
+	}
+	struct buddy_stats s;
+	buddy_stats(h->b, -1, -1, &s);
+	if (s.free < rep->movable) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: %llu pages in use must move but only %llu pages are "
+			"free elsewhere (%llu MiB short); nothing changed", c->name,
+			(unsigned long long)rep->movable, (unsigned long long)s.free,
+			(unsigned long long)((rep->movable - s.free + 255) >> 8));
+		return ST_NOMEM;
+	}
+	return ST_OK;
+}
+
+static uint64_t reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c)
+{
+	struct hotplug_dev *d = c->d;
+	uint64_t done = 0;
+	for (uint64_t p = c->base; p < c->base + c->n; p += HOTPLUG_BLOCK_PAGES) {
+		uint64_t blk = (p - d->base_pfn) / HOTPLUG_BLOCK_PAGES;
+		if (!d->all_dirty && !(d->dirty[blk / 64] & (1ull << (blk % 64))))
+			continue;
+		h->ops->scrub(h->ops->ctx, p << PAGE_SHIFT, HOTPLUG_BLOCK);
+		d->dirty[blk / 64] &= ~(1ull << (blk % 64));
+		done += HOTPLUG_BLOCK;
+	}
+	return done;
+}
+
+/* Step 4: COMMIT. The range is isolated and holds only free (isolated) pages. */
+static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
+{
+	struct hotplug_dev *d = c->d;
+	buddy_remove_range(h->b, c->base, c->n); /* only free pages: cannot fail */
+	info->scrubbed = reclaim_scrub(h, c);
+	h->ops->unmap_direct(h->ops->ctx, c->base << PAGE_SHIFT, c->n << PAGE_SHIFT);
+	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
+	buddy_uncarve(h->b, d->meta_pfn + d->meta_pages - blocks, blocks);
+	if (c->partial) {
+		uint32_t nd;
+		dax_split_device(h->dax, d->dev, (d->npages - c->n) << PAGE_SHIFT, &nd);
+		dax_mode_set(h->dax, nd, DAX_MODE_DEVDAX, false);
+		d->npages -= c->n;
+		d->meta_pages -= blocks;
+		dax_ram_blocks_set(h->dax, d->dev, (uint32_t)d->meta_pages, (uint32_t)d->meta_pages);
+		info->split = true;
+		info->new_dev = nd;
+	} else {
+		dax_mode_set(h->dax, d->dev, DAX_MODE_DEVDAX, false);
+		memset(d, 0, sizeof *d);
+	}
+	h->st.reclaims++;
+	h->st.bytes_scrubbed += info->scrubbed;
+}
+
+status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
+			 struct hotplug_reclaim_info *info)
+{
+	struct hotplug_reclaim_info tmp;
+	struct reclaim_ctx c;
+	info = info ? info : &tmp;
+	memset(info, 0, sizeof *info);
+	status_t st = reclaim_args(h, dev, bytes, &c);
+	if (st != ST_OK)
+		return st;
+	struct buddy_isolate_report rep;
+	st = buddy_isolate(h->b, c.base, c.n, &rep);
+	if (st != ST_OK) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: cannot isolate pfns [0x%llx, +%llu): %s", c.name,
+			(unsigned long long)c.base, (unsigned long long)c.n, status_str(st));
+		return st;
+	}
+	st = reclaim_check(h, &c, &rep);
+	struct migrate_result mr = { 0, UINT64_MAX, ST_OK };
+	if (st == ST_OK) {
+		st = migrate_range(h->objs, c.base, c.n, &mr);
+		h->st.pages_migrated += mr.moved;
+		if (st != ST_OK)
+			out_log(h->log, LOG_ERR, "reconfigure %s: pfn 0x%llx could not move (%s) after %llu moved; "
+				"reclaim abandoned, the device stays system-ram, nothing lost", c.name,
+				(unsigned long long)mr.failed_pfn, status_str(st), (unsigned long long)mr.moved);
+	}
+	if (st != ST_OK) {
+		buddy_unisolate(h->b, c.base, c.n, 0);
+		h->st.refusals++;
+		return st;
+	}
+	info->pages = c.n;
+	info->moved = mr.moved;
+	reclaim_commit(h, &c, info);
+	return ST_OK;
+}
