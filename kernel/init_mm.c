@@ -11,7 +11,8 @@
  *      page tables. From here on, every managed page is free or has a named owner;
  *   4. new page tables (direct map of managed memory and the firmware's ACPI memory, never SP
  *      or MMIO; the kernel image) are built from buddy pages and loaded; the loader's page
- *      tables are then given back. */
+ *      tables are then given back;
+ *   5. the kernel heap (kmalloc) on top of the page allocator. */
 #include "kernel/init.h"
 
 #include "kernel/kernel.h"
@@ -19,6 +20,7 @@
 #include "kernel/printk.h"
 #include "lib/kstring.h"
 #include "mm/early.h"
+#include "mm/kheap.h"
 
 #define MANAGED_MAX 128
 
@@ -206,8 +208,27 @@ static status_t page_tables_setup(void)
 	return ST_OK;
 }
 
+static status_t heap_pages_alloc(void *ctx, unsigned order, uint64_t *pfn)
+{
+	(void)ctx;
+	return buddy_alloc(&K.buddy, order, -1, BUDDY_OWNER(BUDDY_OWNER_HEAP), pfn);
+}
+
+static void heap_pages_free(void *ctx, uint64_t pfn, unsigned order)
+{
+	(void)ctx;
+	buddy_free(&K.buddy, pfn, order);
+}
+
+static void *heap_page_virt(void *ctx, uint64_t pfn)
+{
+	(void)ctx;
+	return phys_to_virt(pfn << PAGE_SHIFT);
+}
+
 void init_mm(void)
 {
+	static const struct kheap_ops heap_ops = { heap_pages_alloc, heap_pages_free, heap_page_virt };
 	kvm_probe_cpu();
 	collect_managed();
 	status_t st = early_setup();
@@ -221,6 +242,7 @@ void init_mm(void)
 		printk(LOG_EMERG, "mm: cannot set up physical memory (%s)", status_str(st));
 		return;
 	}
+	kheap_init(&K.heap, &heap_ops, 0);
 	struct buddy_stats s;
 	buddy_stats(&K.buddy, -1, -1, &s);
 	printk(LOG_INFO, "mm: %u RAM pieces, %lu MiB managed, %lu MiB free, %lu KiB metadata; page tables: %zu pages%s",

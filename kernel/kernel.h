@@ -18,6 +18,7 @@
 #include "mm/dax.h"
 #include "mm/sp.h"
 #include "mm/fake_mem.h"
+#include "mm/kheap.h"
 #include "mm/memmap.h"
 
 enum taint_flag {
@@ -37,6 +38,7 @@ struct kernel {
 	const struct hmat_info *hmat; /* NULL when absent or rejected */
 	struct numa_topology numa;
 	struct buddy buddy;
+	struct kheap heap; /* kmalloc/kfree */
 	bool mm_ready; /* page allocator and kernel page tables are up */
 	struct sp_set sp;  /* SP pieces found at boot, with their policy */
 	struct dax dax;    /* regions and devices over the SP pieces */
