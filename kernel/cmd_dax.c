@@ -22,6 +22,22 @@ static bool lookup(const char *name, uint32_t *dev)
 	return false;
 }
 
+/* Checks that the command has `want` words and resolves DEV (argv[2]); says why not. */
+static bool device_arg(int argc, int want, char **argv, uint32_t *dev)
+{
+	if (argc != want) {
+		shell_usage("dax");
+		return false;
+	}
+	return lookup(argv[2], dev);
+}
+
+/* The handle of the device's current owner (the shell acting as that owner). */
+static status_t owner_handle(uint32_t dev, struct dax_handle *h)
+{
+	return dax_handle_for(&K.dax, dev, dax_device_get(&K.dax, dev)->owner, h);
+}
+
 static int fail(const char *what, status_t st)
 {
 	kprintf("dax %s: failed: %s\n", what, status_str(st));
@@ -60,9 +76,7 @@ static int dax_create(int argc, char **argv)
 static int dax_destroy(int argc, char **argv)
 {
 	uint32_t dev;
-	if (argc != 3)
-		return shell_usage("dax");
-	if (!lookup(argv[2], &dev))
+	if (!device_arg(argc, 3, argv, &dev))
 		return 1;
 	status_t st = dax_destroy_device(&K.dax, dev);
 	if (st != ST_OK)
@@ -75,9 +89,7 @@ static int dax_claim_cmd(int argc, char **argv)
 {
 	uint32_t dev;
 	struct dax_handle h;
-	if (argc != 4)
-		return shell_usage("dax");
-	if (!lookup(argv[2], &dev))
+	if (!device_arg(argc, 4, argv, &dev))
 		return 1;
 	status_t st = dax_claim(&K.dax, dev, argv[3], &h);
 	if (st != ST_OK)
@@ -100,12 +112,10 @@ static int dax_map_cmd(int argc, char **argv)
 {
 	uint32_t dev;
 	struct dax_handle h;
-	if (argc != 3)
-		return shell_usage("dax");
-	if (!lookup(argv[2], &dev))
+	if (!device_arg(argc, 3, argv, &dev))
 		return 1;
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
-	status_t st = dax_handle_for(&K.dax, dev, d->owner, &h);
+	status_t st = owner_handle(dev, &h);
 	if (st == ST_OK)
 		st = dax_activate(&K.dax, d->owner);
 	if (st == ST_OK)
@@ -145,7 +155,7 @@ static bool io_target(uint32_t dev, const char *as, uint64_t off, uint64_t len, 
 	if (st == ST_OK)
 		st = dax_access_ptr(&K.dax, h, off, len, va);
 	if (st != ST_OK) {
-		kprintf("dax: %s cannot be accessed by '%s': %s (claim and map it first)\n", "device", as,
+		kprintf("dax: the device cannot be accessed by '%s': %s (claim and map it first)\n", as,
 			status_str(st));
 		return false;
 	}
@@ -195,12 +205,10 @@ static int dax_release_cmd(int argc, char **argv)
 {
 	uint32_t dev;
 	struct dax_handle h;
-	if (argc != 3)
-		return shell_usage("dax");
-	if (!lookup(argv[2], &dev))
+	if (!device_arg(argc, 3, argv, &dev))
 		return 1;
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
-	status_t st = dax_handle_for(&K.dax, dev, d->owner, &h);
+	status_t st = owner_handle(dev, &h);
 	if (st == ST_OK)
 		st = dax_release(&K.dax, h);
 	if (st != ST_OK)
