@@ -137,11 +137,11 @@ $(HOST_LIB): $(HOST_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $@.d -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(HOST_SRCS)
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -MMD -MF $@.d -o $@ $< $(HOST_SRCS)
 BENCH_EXTRA := $(filter-out $(BENCH_SRCS),$(wildcard tests/bench/*.c))
 $(BUILD)/bench/%: tests/bench/%.c $(HOST_SRCS) $(BENCH_EXTRA)
 	@mkdir -p $(dir $@)

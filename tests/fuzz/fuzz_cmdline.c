@@ -5,20 +5,13 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/shell_parse.h"
-
-static void discard(void *ctx, int level, const char *s, size_t n)
-{
-	(void)ctx;
-	(void)level;
-	(void)s;
-	(void)n;
-}
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct cmdline c;
 	char text[4096];
-	struct out o = { discard, 0 };
+	struct out o = fuzz_out;
 	if (size >= sizeof text)
 		size = sizeof text - 1;
 	memcpy(text, data, size);

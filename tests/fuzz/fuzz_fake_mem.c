@@ -11,20 +11,13 @@
 #include "lib/types.h"
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
-
-static void discard(void *ctx, int level, const char *s, size_t n)
-{
-	(void)ctx;
-	(void)level;
-	(void)s;
-	(void)n;
-}
+#include "tests/fuzz/fuzz_util.h"
 
 static struct memmap map;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct out o = { discard, NULL };
+	struct out o = fuzz_out;
 	char value[4097];
 	size_t n = size < 4096 ? size : 4096;
 	memcpy(value, data, n);

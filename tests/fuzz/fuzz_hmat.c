@@ -1,24 +1,19 @@
 /* fuzz_hmat.c - libFuzzer target: hmat_parse over arbitrary bytes (signature forced to "HMAT" so the
  * fuzzer reaches the body). Must never crash or read out of bounds. */
 #include <stdint.h>
-#include <string.h>
 #include <stdlib.h>
 
 #include "acpi/hmat.h"
+#include "tests/fuzz/fuzz_util.h"
 
-#define buf_cap (1 << 16)
 static struct hmat_info info;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > buf_cap)
-		return 0;
-	/* an exact-size heap copy so ASan catches any read past the end */
-	uint8_t *p = malloc(size ? size : 1);
-	memcpy(p, data, size);
-	if (size >= 4)
-		memcpy(p, "HMAT", 4);
-	hmat_parse(p, size, &info, NULL);
-	free(p);
+	uint8_t *p = fuzz_copy(data, size, "HMAT");
+	if (p) {
+		hmat_parse(p, size, &info, &fuzz_out);
+		free(p);
+	}
 	return 0;
 }

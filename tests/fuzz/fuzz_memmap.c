@@ -13,21 +13,14 @@
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
 #include "mm/sp.h"
-
-static void discard(void *ctx, int level, const char *s, size_t n)
-{
-	(void)ctx;
-	(void)level;
-	(void)s;
-	(void)n;
-}
+#include "tests/fuzz/fuzz_util.h"
 
 static struct memmap map;
 static struct sp_set set;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct out o = { discard, NULL };
+	struct out o = fuzz_out;
 	if (size < 2)
 		return 0;
 	static const uint32_t sizes[] = { 40, 48, 56, 64 };
