@@ -55,6 +55,13 @@ static uint32_t dax_region_devices(const struct dax *d, uint32_t r, uint32_t idx
 	return n;
 }
 
+/* `dax list` says claimed or unclaimed (as daxctl users expect); whether the owner's window
+ * is mapped is its own field. */
+static const char *dax_list_state(const struct dax_device *x)
+{
+	return x->state == DAX_UNCLAIMED ? "unclaimed" : "claimed";
+}
+
 static void dax_print_device_text(const struct dax *d, uint32_t i, struct out *o, bool first)
 {
 	const struct dax_device *x = &d->devices[i];
@@ -71,7 +78,8 @@ static void dax_print_device_text(const struct dax *d, uint32_t i, struct out *o
 		out_printf(o, "        \"movable\":%s,\n        \"online_blocks\":%u,\n"
 			   "        \"total_blocks\":%u,\n", x->movable ? "true" : "false",
 			   x->online_blocks, x->total_blocks);
-	out_printf(o, "        \"state\":\"%s\"", dax_state_str(x->state));
+	out_printf(o, "        \"state\":\"%s\",\n        \"mapped\":%s", dax_list_state(x),
+		   x->state == DAX_MAPPED ? "true" : "false");
 	if (x->state != DAX_UNCLAIMED)
 		out_printf(o, ",\n        \"owner\":\"%s\"", x->owner);
 	out_printf(o, "\n      }");
@@ -106,7 +114,8 @@ static void dax_print_device_json(const struct dax *d, uint32_t i, struct out *o
 	if (x->mode == DAX_MODE_SYSTEM_RAM)
 		out_printf(o, "\"movable\":%s,\"online_blocks\":%u,\"total_blocks\":%u,",
 			   x->movable ? "true" : "false", x->online_blocks, x->total_blocks);
-	out_printf(o, "\"state\":\"%s\",", dax_state_str(x->state));
+	out_printf(o, "\"state\":\"%s\",\"mapped\":%s,", dax_list_state(x),
+		   x->state == DAX_MAPPED ? "true" : "false");
 	if (x->state == DAX_UNCLAIMED)
 		out_printf(o, "\"owner\":null}");
 	else

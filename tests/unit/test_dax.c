@@ -557,18 +557,18 @@ static void test_list_json_and_text(void **state)
 		"{\"id\":0,\"base\":\"0x100000000\",\"size\":67108864,\"align\":2097152,\"target_node\":1,"
 		"\"devices\":["
 		"{\"name\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"align\":2097152,"
-		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"owner\":null},"
+		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null},"
 		"{\"name\":\"dax0.1\",\"base\":\"0x100800000\",\"size\":4096,\"align\":4096,"
-		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"owner\":null}]},"
+		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]},"
 		"{\"id\":1,\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
 		"\"target_node\":2,\"devices\":["
 		"{\"name\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
-		"\"mode\":\"devdax\",\"state\":\"mapped\",\"owner\":\"alice\"}]},"
+		"\"mode\":\"devdax\",\"state\":\"claimed\",\"mapped\":true,\"owner\":\"alice\"}]},"
 		"{\"id\":2,\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,\"target_node\":-1,"
 		"\"devices\":["
 		"{\"name\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,"
 		"\"mode\":\"system-ram\",\"movable\":true,\"online_blocks\":0,\"total_blocks\":1,"
-		"\"state\":\"unclaimed\",\"owner\":null}]}"
+		"\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]}"
 		"]}\n");
 	assert_ptr_equal(strchr(c.text, '\n'), c.text + c.len - 1); /* one line */
 	capture_init(&c);
