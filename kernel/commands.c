@@ -1,5 +1,7 @@
 /* commands.c - the shell's command table and the small general commands. */
 #include "kernel/commands.h"
+#include "kernel/cpu.h"
+#include "kernel/trap.h"
 #include "kernel/kernel.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
@@ -54,6 +56,40 @@ static int cmd_taint(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_stats(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return shell_usage("stats");
+	uint64_t us = tsc_to_us(rdtsc() - K.tsc_entry);
+	kprintf("uptime: %lu.%03lu s since kernel entry\n", (unsigned long)(us / 1000000),
+		(unsigned long)(us / 1000 % 1000));
+	kprintf("faults recovered: %lu (ownership violations: %lu)\n",
+		(unsigned long)trap_recovered_count(), (unsigned long)K.violations);
+	struct buddy_stats b;
+	buddy_stats(&K.buddy, -1, -1, &b);
+	kprintf("page allocator: %lu pages, %lu free, %lu isolated\n", (unsigned long)b.total,
+		(unsigned long)b.free, (unsigned long)b.isolated);
+	struct kheap_stats h;
+	kheap_stats(&K.heap, &h);
+	uint64_t objs = h.large_objects;
+	for (unsigned c = 0; c < KHEAP_NCLASSES; c++)
+		objs += h.objects[c];
+	kprintf("heap: %lu objects in %lu pages\n", (unsigned long)objs, (unsigned long)h.pages);
+	unsigned devices = 0, claimed = 0, ram = 0;
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		const struct dax_device *d = dax_device_get(&K.dax, i);
+		if (!d || !d->used)
+			continue;
+		devices++;
+		claimed += d->state != DAX_UNCLAIMED;
+		ram += d->mode == DAX_MODE_SYSTEM_RAM;
+	}
+	kprintf("dax: %u regions, %u devices (%u claimed, %u system-ram)\n", K.dax.nregions, devices,
+		claimed, ram);
+	return 0;
+}
+
 /* Walks every allocator's invariants and the page accounting. */
 static int cmd_selftest(int argc, char **argv)
 {
@@ -95,7 +131,9 @@ const struct shell_cmd shell_commands[] = {
 	{ "numa", "numa [-j]", "NUMA nodes, HMAT figures, caches, matrix (-j: JSON)", cmd_numa },
 	{ "dax", "dax list [-j] | create-device REGION SIZE [ALIGN] | destroy-device DEV | claim DEV OWNER | map DEV | write DEV OFF PATTERN LEN [--as OWNER] | read DEV OFF LEN [--as OWNER] | release DEV | reconfigure DEV system-ram [--unmovable] | reconfigure DEV devdax [--size BYTES]",
 	  "the exclusive-ownership allocator for SP memory", cmd_dax },
+	{ "stats", "stats", "uptime, recovered faults, allocator, heap and dax counts", cmd_stats },
 	{ "selftest", "selftest", "check memory map, page allocator, dax invariants and accounting", cmd_selftest },
+	{ "bench", "bench hotplug", "time hand-off and reclaim of a dax device vs memset/memcpy", cmd_bench },
 	{ "fault", "fault read ADDR", "read an address (shows exception reports)", cmd_fault },
 	{ 0, 0, 0, 0 },
 };

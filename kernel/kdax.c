@@ -68,6 +68,7 @@ static enum pf_result page_fault_hook(uint64_t addr, uint64_t error, uint64_t ri
 	if (dax_fault_describe(&K.dax, addr, line, sizeof line) == ST_OK) {
 		printk(LOG_ERR, "%s (address 0x%lx, %s, rip 0x%lx)", line, (unsigned long)addr,
 		       error & 2 ? "write" : "read", (unsigned long)rip);
+		K.violations++;
 		return PF_RECOVER;
 	}
 	if (addr >= DIRECT_MAP_BASE && addr < DIRECT_MAP_BASE + (1ull << 46)) {
@@ -77,6 +78,7 @@ static enum pf_result page_fault_hook(uint64_t addr, uint64_t error, uint64_t ri
 			       "[0x%lx-0x%lx), not in the direct map; only its dax owner may map it",
 			       (unsigned long)(addr - DIRECT_MAP_BASE), (unsigned long)p->base,
 			       (unsigned long)p->end);
+			K.violations++;
 			return PF_RECOVER;
 		}
 	}

@@ -20,6 +20,8 @@
 #include "mm/fake_mem.h"
 #include "mm/kheap.h"
 #include "mm/memmap.h"
+#include "mm/hotplug.h"
+#include "mm/memobj.h"
 
 enum taint_flag {
 	TAINT_FIRMWARE_BUG = 1u << 0, /* firmware described memory inconsistently (Linux 'I') */
@@ -31,6 +33,7 @@ struct kernel {
 	struct cmdline cmdline;
 	uint32_t taint;
 	uint64_t tsc_entry; /* TSC at kmain */
+	uint64_t violations; /* ownership violations reported by the page-fault hook */
 	struct memmap_opts memmap_opts;
 	struct memmap memmap; /* normalised */
 	struct acpi_tables acpi;
@@ -42,6 +45,8 @@ struct kernel {
 	bool mm_ready; /* page allocator and kernel page tables are up */
 	struct sp_set sp;  /* SP pieces found at boot, with their policy */
 	struct dax dax;    /* regions and devices over the SP pieces */
+	struct memobj_set objs;  /* movable memory objects (mem fill ...) */
+	struct hotplug hotplug;  /* devices handed to the page allocator */
 };
 
 extern struct kernel K;
