@@ -100,3 +100,32 @@ def test_memmap_matches_what_the_loader_saw():
     assert (k.group(1), k.group(2)) == (m.group(1), m.group(2))
     lines = [l for l in r.command_output("memmap").splitlines() if re.match(r"\s*\d+\s", l)]
     assert len(lines) == int(m.group(1))
+
+
+def test_missing_kernel_gives_loader_error():
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "spmk.img")
+        shutil.copyfile(os.path.join(BUILD, "spmk.img"), img)
+        subprocess.run(["mdel", "-i", img, "::/spmk/kernel.elf"], check=True)
+        r = boot(image=img, cmdline="", timeout=90)
+        assert not r.timed_out, r.output[-3000:]
+        assert "spmk-loader: error: kernel \\spmk\\kernel.elf not found" in r.output
+    finally:
+        shutil.rmtree(tmp)
+
+
+def test_reboot_resets_the_machine():
+    # QEMU runs with -no-reboot, so a reset ends it instead of booting again
+    r = boot(cmdline='spmk.run="reboot"', timeout=90)
+    assert not r.timed_out, r.output[-3000:]
+    assert "power: reboot" in r.output
+    assert r.output.count("specific-purpose memory kernel") == 1
+
+
+def test_help_lists_every_command():
+    r = run_script("help")
+    out = r.command_output("help")
+    for cmd in ("memmap", "mem", "iomem", "acpi", "numa", "dax", "selftest", "stats", "taint",
+                "poweroff", "reboot"):
+        assert re.search(rf"^  {cmd}\b", out, re.M), cmd
