@@ -145,6 +145,61 @@ static const char *parse_length(const char *f, int *wide, int *narrow)
 	return f;
 }
 
+/* Formats one conversion (the character at *f after flags, width, precision and length). */
+static void format_one(struct sink *s, char conv, const struct spec *sp, int wide, int narrow,
+		       va_list *ap)
+{
+	switch (conv) {
+	case 'd':
+	case 'i': {
+		int64_t v = wide ? va_arg(*ap, long) : va_arg(*ap, int);
+		if (narrow == 1)
+			v = (short)v;
+		else if (narrow == 2)
+			v = (signed char)v;
+		uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+		put_num(s, sp, mag, v < 0, 10, false, 0);
+		break;
+	}
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o': {
+		uint64_t v = wide ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
+		if (narrow == 1)
+			v = (unsigned short)v;
+		else if (narrow == 2)
+			v = (unsigned char)v;
+		unsigned base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16;
+		const char *prefix = (sp->alt && v && base == 16) ? (conv == 'X' ? "0X" : "0x") : 0;
+		put_num(s, sp, v, false, base, conv == 'X', prefix);
+		break;
+	}
+	case 'p':
+		put_num(s, sp, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x");
+		break;
+	case 'c': {
+		char c = (char)va_arg(*ap, int);
+		if (!sp->left)
+			put_repeat(s, ' ', sp->width - 1);
+		put(s, c);
+		if (sp->left)
+			put_repeat(s, ' ', sp->width - 1);
+		break;
+	}
+	case 's':
+		put_str(s, sp, va_arg(*ap, const char *));
+		break;
+	case '%':
+		put(s, '%');
+		break;
+	default:
+		put(s, '%');
+		put(s, conv);
+		break;
+	}
+}
+
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap0)
 {
 	struct sink s = { buf, size, 0 };
@@ -159,60 +214,9 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap0)
 		int wide, narrow;
 		f = parse_spec(f + 1, &sp, &ap);
 		f = parse_length(f, &wide, &narrow);
-		switch (*f) {
-		case 'd':
-		case 'i': {
-			int64_t v = wide ? va_arg(ap, long) : va_arg(ap, int);
-			if (narrow == 1)
-				v = (short)v;
-			else if (narrow == 2)
-				v = (signed char)v;
-			uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-			put_num(&s, &sp, mag, v < 0, 10, false, 0);
-			break;
-		}
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o': {
-			uint64_t v = wide ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			if (narrow == 1)
-				v = (unsigned short)v;
-			else if (narrow == 2)
-				v = (unsigned char)v;
-			unsigned base = *f == 'u' ? 10 : *f == 'o' ? 8 : 16;
-			const char *prefix = (sp.alt && v && base == 16) ? (*f == 'X' ? "0X" : "0x") : 0;
-			put_num(&s, &sp, v, false, base, *f == 'X', prefix);
-			break;
-		}
-		case 'p': {
-			uintptr_t v = (uintptr_t)va_arg(ap, void *);
-			put_num(&s, &sp, v, false, 16, false, "0x");
-			break;
-		}
-		case 'c': {
-			char c = (char)va_arg(ap, int);
-			if (!sp.left)
-				put_repeat(&s, ' ', sp.width - 1);
-			put(&s, c);
-			if (sp.left)
-				put_repeat(&s, ' ', sp.width - 1);
-			break;
-		}
-		case 's':
-			put_str(&s, &sp, va_arg(ap, const char *));
-			break;
-		case '%':
-			put(&s, '%');
-			break;
-		case '\0':
-			f--; /* a lone '%' at the end: stop */
-			break;
-		default:
-			put(&s, '%');
-			put(&s, *f);
-			break;
-		}
+		if (!*f)
+			break; /* a lone '%' at the end */
+		format_one(&s, *f, &sp, wide, narrow, &ap);
 	}
 	va_end(ap);
 	if (size)
