@@ -133,7 +133,7 @@ const struct shell_cmd shell_commands[] = {
 	  "the exclusive-ownership allocator for SP memory", cmd_dax },
 	{ "stats", "stats", "uptime, recovered faults, allocator, heap and dax counts", cmd_stats },
 	{ "selftest", "selftest", "check memory map, page allocator, dax invariants and accounting", cmd_selftest },
-	{ "bench", "bench hotplug", "time hand-off and reclaim of a dax device vs memset/memcpy", cmd_bench },
+	{ "bench", "bench hotplug | bench cycles DEV N [SIZE]", "time hand-off and reclaim vs memset/memcpy; N hand-off/reclaim cycles", cmd_bench },
 	{ "fault", "fault read ADDR", "read an address (shows exception reports)", cmd_fault },
 	{ 0, 0, 0, 0 },
 };

@@ -10,5 +10,7 @@ int cmd_acpi(int argc, char **argv);
 int cmd_numa(int argc, char **argv);
 int cmd_dax(int argc, char **argv);
 int cmd_dax_reconfigure(int argc, char **argv);
+int cmd_memobj(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

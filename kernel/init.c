@@ -2,10 +2,12 @@
  *   1. memory map: options (efi_fake_mem=, efi=nosoftreserve), then normalisation;
  *   2. ACPI tables, NUMA topology, poweroff (init_acpi.c);
  *   3. page allocator and the kernel's page tables (init_mm.c);
- *   4. SP discovery, boot policy and dax regions (init_sp.c, kdax.c). */
+ *   4. SP discovery, boot policy and dax regions (init_sp.c, kdax.c);
+ *   5. memory objects and hand-off/reclaim of dax devices (khotplug.c). */
 #include "kernel/init.h"
 
 #include "kernel/kdax.h"
+#include "kernel/khotplug.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "lib/kstring.h"
@@ -38,6 +40,8 @@ void init_subsystems(void)
 	init_acpi();
 	init_mm();
 	kdax_init();
-	if (K.mm_ready)
+	if (K.mm_ready) {
 		init_sp();
+		khotplug_init();
+	}
 }

@@ -66,12 +66,14 @@ static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, ch
 		if (!what)
 			continue;
 		const struct memobj *o = pi.state == PAGE_MOVABLE && pi.obj ? memobj_get(h->objs, pi.obj - 1) : 0;
-		used += (size_t)fmt_snprintf(buf + used, len - used, "%s pfn 0x%llx (0x%llx, %s%s%s%s)",
+		used += (size_t)fmt_snprintf(buf + used, len - used, "%s pfn 0x%llx (0x%llx, %s",
 					     found ? "," : "", (unsigned long long)p,
-					     (unsigned long long)(p << PAGE_SHIFT), what, o ? " object '" : "",
-					     o ? o->name : "", o ? "'" : "");
-		if (o)
-			used += (size_t)fmt_snprintf(buf + used, len - used, " page %u", pi.index);
+					     (unsigned long long)(p << PAGE_SHIFT), what);
+		if (o && used < len)
+			used += (size_t)fmt_snprintf(buf + used, len - used, ", object '%s' page %u", o->name,
+						     pi.index);
+		if (used < len)
+			used += (size_t)fmt_snprintf(buf + used, len - used, ")");
 		if (used >= len)
 			break;
 		found++;

@@ -1,0 +1,195 @@
+/* cmd_bench.c - `bench hotplug`: hand-off and reclaim of the first devdax device with 0%, 50%
+ * and 100% of it in use by a movable object, against memset (scrub) and memcpy (migration)
+ * bandwidth measured in the same boot on the same memory. Summary lines: `NAME VALUE UNIT`.
+ * Ratios are printed with three decimals (fixed point: the kernel has no floating point). */
+#include "kernel/commands.h"
+
+#include "kernel/cpu.h"
+#include "kernel/kernel.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "lib/fmt.h"
+#include "lib/kstring.h"
+#include "lib/parse.h"
+
+#define BENCH_CHUNK_ORDER 14 /* 64 MiB copy buffer on another node */
+#define BENCH_MARGIN_PAGES 4096 /* 16 MiB left free elsewhere when sizing the 100% case */
+
+static uint64_t us_of(uint64_t ticks)
+{
+	uint64_t hz = tsc_hz();
+	return hz ? ticks * 1000000 / hz : 0;
+}
+
+static void ratio(const char *name, uint64_t num, uint64_t den)
+{
+	uint64_t r = den ? num * 1000 / den : 0;
+	kprintf("%s %lu.%03lu x\n", name, (unsigned long)(r / 1000), (unsigned long)(r % 1000));
+}
+
+static bool bench_device(uint32_t *dev)
+{
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		const struct dax_device *x = dax_device_get(&K.dax, i);
+		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED &&
+		    K.dax.regions[x->region].target_node >= 0) {
+			*dev = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Bandwidths (bytes per second) of memset on the device and memcpy device -> other node. */
+static bool bench_bandwidth(const struct dax_device *x, uint64_t *set_bps, uint64_t *cpy_bps)
+{
+	uint64_t buf, n = (uint64_t)1 << (BENCH_CHUNK_ORDER + PAGE_SHIFT);
+	if (buddy_alloc(&K.buddy, BENCH_CHUNK_ORDER, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER), &buf) != ST_OK)
+		return false;
+	/* The first pass touches every page (the host backs guest memory lazily); time the second. */
+	for (uint64_t off = 0; off + n <= x->size; off += n)
+		memset(phys_to_virt(x->base + off), 1, n);
+	uint64_t t0 = rdtsc();
+	for (uint64_t off = 0; off + n <= x->size; off += n)
+		memset(phys_to_virt(x->base + off), 0, n);
+	uint64_t t1 = rdtsc();
+	/* page by page, as migration copies: half the device into the buffer on another node.
+	 * The destination is one page off the source's alignment: pages a large power of two
+	 * apart collide in QEMU's direct-mapped software TLB on every access, which would
+	 * measure that collision instead of the copy (migration's page pairs are unrelated). */
+	uint64_t half = x->size / 2;
+	for (uint64_t p = 0; p < half; p += PAGE_SIZE)
+		memcpy(phys_to_virt((buf << PAGE_SHIFT) + (p + PAGE_SIZE) % n),
+		       phys_to_virt(x->base + p), PAGE_SIZE);
+	uint64_t t2 = rdtsc();
+	buddy_free(&K.buddy, buf, BENCH_CHUNK_ORDER);
+	uint64_t bytes = x->size / n * n;
+	*set_bps = bytes * 1000000 / (us_of(t1 - t0) + 1);
+	*cpy_bps = half * 1000000 / (us_of(t2 - t1) + 1);
+	return true;
+}
+
+/* Hand off, fill `used` bytes on the device's node, reclaim; times in us. */
+static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint64_t *reclaim_us,
+			uint64_t *moved)
+{
+	struct hotplug_reclaim_info info;
+	int node = K.dax.regions[dax_device_get(&K.dax, dev)->region].target_node;
+	uint64_t t0 = rdtsc();
+	if (hotplug_handoff(&K.hotplug, dev, true) != ST_OK)
+		return false;
+	*handoff_us = us_of(rdtsc() - t0);
+	unsigned slot = 0;
+	if (used && memobj_fill(&K.objs, "bench", used >> PAGE_SHIFT, node, true, &slot) != ST_OK) {
+		hotplug_reclaim(&K.hotplug, dev, 0, 0);
+		return false;
+	}
+	t0 = rdtsc();
+	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
+	*reclaim_us = us_of(rdtsc() - t0);
+	*moved = info.moved;
+	uint64_t bad = 0;
+	if (used) {
+		memobj_check(&K.objs, slot, &bad);
+		memobj_free(&K.objs, slot);
+	}
+	if (bad)
+		kprintf("bench: %lu pages of the object were damaged\n", (unsigned long)bad);
+	return st == ST_OK && bad == 0;
+}
+
+/* The largest in-use size (whole 2 MiB blocks, at most size) that fits elsewhere. */
+static uint64_t bench_fit(uint64_t size, unsigned node)
+{
+	struct buddy_stats all, here;
+	buddy_stats(&K.buddy, -1, -1, &all);
+	buddy_stats(&K.buddy, (int)node, -1, &here);
+	uint64_t elsewhere = all.free - here.free;
+	uint64_t pages = elsewhere > BENCH_MARGIN_PAGES ? elsewhere - BENCH_MARGIN_PAGES : 0;
+	return MIN(size, ALIGN_DOWN(pages << PAGE_SHIFT, HOTPLUG_BLOCK));
+}
+
+static int bench_hotplug(void)
+{
+	uint32_t dev;
+	if (!bench_device(&dev)) {
+		kprintf("bench hotplug: no unclaimed devdax device with a node\n");
+		return 1;
+	}
+	const struct dax_device *x = dax_device_get(&K.dax, dev);
+	uint64_t size = x->size, set_bps, cpy_bps;
+	unsigned node = (unsigned)K.dax.regions[x->region].target_node;
+	if (hotplug_handoff(&K.hotplug, dev, true) != ST_OK || !bench_bandwidth(x, &set_bps, &cpy_bps) ||
+	    hotplug_reclaim(&K.hotplug, dev, 0, 0) != ST_OK) {
+		kprintf("bench hotplug: cannot measure bandwidth\n");
+		return 1;
+	}
+	uint64_t set_us = size * 1000000 / set_bps, pct[3] = { 0, 50, 100 };
+	kprintf("hotplug.device_mib %lu MiB\n", (unsigned long)(size >> 20));
+	kprintf("hotplug.memset_mbps %lu MB/s\n", (unsigned long)(set_bps / 1000000));
+	kprintf("hotplug.memcpy_mbps %lu MB/s\n", (unsigned long)(cpy_bps / 1000000));
+	kprintf("hotplug.memset_1g_us %lu us\n", (unsigned long)set_us);
+	for (unsigned i = 0; i < 3; i++) {
+		uint64_t want = size * pct[i] / 100, used = MIN(want, bench_fit(size, node));
+		uint64_t h_us, r_us, moved;
+		if (used < want)
+			kprintf("hotplug.note %lu%% case: only %lu MiB fit elsewhere; using %lu MiB in use\n",
+				(unsigned long)pct[i], (unsigned long)(used >> 20), (unsigned long)(used >> 20));
+		if (!bench_cycle(dev, used, &h_us, &r_us, &moved)) {
+			kprintf("bench hotplug: the %lu%% cycle failed\n", (unsigned long)pct[i]);
+			return 1;
+		}
+		uint64_t cpy_us = used * 1000000 / cpy_bps;
+		kprintf("hotplug.handoff_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)h_us);
+		kprintf("hotplug.reclaim_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)r_us);
+		kprintf("hotplug.reclaim_%lupct_used_mib %lu MiB\n", (unsigned long)pct[i], (unsigned long)(used >> 20));
+		kprintf("hotplug.reclaim_%lupct_moved_pages %lu pages\n", (unsigned long)pct[i], (unsigned long)moved);
+		char name[64];
+		if (used) {
+			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy", (unsigned long)pct[i]);
+			ratio(name, r_us, cpy_us);
+			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_plus_scrub", (unsigned long)pct[i]);
+			ratio(name, r_us, cpy_us + used * 1000000 / set_bps);
+		} else {
+			ratio("hotplug.handoff_vs_memset_1g", h_us, set_us);
+			ratio("hotplug.reclaim_0pct_vs_memset_1g", r_us, set_us);
+		}
+	}
+	return 0;
+}
+
+/* bench cycles DEV N [SIZE]: N hand-off/reclaim cycles, each with SIZE bytes (default 0) of a
+ * movable object on the device's node that must survive the reclaim intact. */
+static int bench_cycles(int argc, char **argv)
+{
+	uint32_t dev;
+	uint64_t n, size = 0;
+	if (argc < 4 || argc > 5 || parse_u64(argv[3], &n) != ST_OK ||
+	    (argc == 5 && parse_size(argv[4], &size) != ST_OK))
+		return shell_usage("bench");
+	if (dax_find(&K.dax, argv[2], &dev) != ST_OK) {
+		kprintf("bench: no device '%s'\n", argv[2]);
+		return 1;
+	}
+	uint64_t t0 = rdtsc(), moved = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t h_us, r_us, m;
+		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m)) {
+			kprintf("bench cycles: cycle %lu failed\n", (unsigned long)i);
+			return 1;
+		}
+		moved += m;
+	}
+	kprintf("cycles: %lu hand-off/reclaim cycles ok, %lu pages migrated (%lu us)\n", (unsigned long)n,
+		(unsigned long)moved, (unsigned long)us_of(rdtsc() - t0));
+	return 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "hotplug") == 0)
+		return bench_hotplug();
+	if (argc >= 2 && strcmp(argv[1], "cycles") == 0)
+		return bench_cycles(argc, argv);
+	return shell_usage("bench");
+}

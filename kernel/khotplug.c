@@ -1,0 +1,133 @@
+/* khotplug.c - kernel side of mm/hotplug and mm/memobj (see khotplug.h).
+ *
+ * Object pages are mapped 4 KiB at a time in their window; migration rewrites the one PTE in
+ * place (remap cannot fail: the table already exists) and invalidates it with invlpg.
+ * Hot-added memory enters the direct map with pages of at most 2 MiB and without the global
+ * bit, so removing whole 2 MiB blocks never needs a new table and a CR3 reload flushes it. */
+#include "kernel/khotplug.h"
+
+#include "kernel/cpu.h"
+#include "kernel/kernel.h"
+#include "kernel/kvm.h"
+#include "kernel/printk.h"
+#include "lib/kstring.h"
+
+static unsigned nx_flags; /* VM_EXEC when the CPU has no NX (the bit is then reserved) */
+
+static uint64_t obj_va(unsigned slot, uint64_t index)
+{
+	return MEMOBJ_WINDOW_BASE + slot * MEMOBJ_WINDOW_SLOT + (index << PAGE_SHIFT);
+}
+
+/* The PTE that maps va with a 4 KiB page, or NULL. */
+static uint64_t *pte_of(uint64_t va)
+{
+	uint64_t table = kvm_space.pml4_phys;
+	for (int level = 3; level >= 1; level--) {
+		uint64_t e = ((uint64_t *)phys_to_virt(table))[(va >> (PAGE_SHIFT + 9 * level)) & 511];
+		if (!(e & VM_PTE_P) || (e & VM_PTE_PS))
+			return 0;
+		table = e & VM_PTE_ADDR;
+	}
+	return &((uint64_t *)phys_to_virt(table))[(va >> PAGE_SHIFT) & 511];
+}
+
+static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
+{
+	(void)ctx;
+	return vm_map(&kvm_space, obj_va(slot, index), pfn << PAGE_SHIFT, PAGE_SIZE,
+		      VM_WRITE | nx_flags, VM_PAGE_4K);
+}
+
+static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t new_pfn)
+{
+	(void)ctx;
+	uint64_t va = obj_va(slot, index), *pte = pte_of(va);
+	if (!pte || !(*pte & VM_PTE_P))
+		return ST_NOTFOUND;
+	*pte = (*pte & ~VM_PTE_ADDR) | (new_pfn << PAGE_SHIFT);
+	invlpg(va);
+	return ST_OK;
+}
+
+static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
+{
+	(void)ctx;
+	vm_unmap(&kvm_space, obj_va(slot, first), n << PAGE_SHIFT);
+}
+
+static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn)
+{
+	(void)ctx;
+	uint64_t *pte = pte_of(obj_va(slot, index));
+	if (!pte || !(*pte & VM_PTE_P))
+		return ST_NOTFOUND;
+	*pfn = (*pte & VM_PTE_ADDR) >> PAGE_SHIFT;
+	return ST_OK;
+}
+
+static uint8_t *obj_page(void *ctx, unsigned slot, uint64_t index)
+{
+	(void)ctx;
+	return (uint8_t *)(uintptr_t)obj_va(slot, index);
+}
+
+static void page_copy(void *ctx, uint64_t dst, uint64_t src)
+{
+	(void)ctx;
+	memcpy(phys_to_virt(dst << PAGE_SHIFT), phys_to_virt(src << PAGE_SHIFT), PAGE_SIZE);
+}
+
+static const struct memobj_ops obj_ops = { obj_map, obj_remap, obj_unmap, obj_lookup, obj_page,
+					   page_copy, 0 };
+
+static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
+{
+	(void)ctx;
+	return vm_map(&kvm_space, DIRECT_MAP_BASE + pa, pa, size, VM_WRITE | nx_flags, VM_PAGE_2M);
+}
+
+static void direct_unmap(void *ctx, uint64_t pa, uint64_t size)
+{
+	(void)ctx;
+	vm_unmap(&kvm_space, DIRECT_MAP_BASE + pa, size);
+}
+
+static void direct_scrub(void *ctx, uint64_t pa, uint64_t size)
+{
+	(void)ctx;
+	memset(phys_to_virt(pa), 0, size);
+}
+
+static uint64_t *meta_ptr(void *ctx, uint64_t pfn)
+{
+	(void)ctx;
+	return phys_to_virt(pfn << PAGE_SHIFT);
+}
+
+static const struct hotplug_ops hp_ops = { direct_map, direct_unmap, direct_scrub, meta_ptr, 0 };
+
+/* The page allocator's zero op, chained: zero, then tell hand-off which blocks got dirty. */
+static const struct buddy_ops *buddy_ops_orig;
+
+static void zero_and_note(void *ctx, uint64_t pfn, uint64_t npages)
+{
+	buddy_ops_orig->zero(ctx, pfn, npages);
+	hotplug_note_zero(&K.hotplug, pfn, npages);
+}
+
+static const struct buddy_ops buddy_ops_hooked = { zero_and_note };
+
+void khotplug_init(void)
+{
+	unsigned flags = 0;
+	if (vm_translate(&kvm_space, (uint64_t)(uintptr_t)phys_to_virt(K.buddy.r[0].base << PAGE_SHIFT), 0,
+			 &flags, 0) == ST_OK)
+		nx_flags = flags & VM_EXEC;
+	memobj_init(&K.objs, &K.buddy, &obj_ops, &kout);
+	hotplug_init(&K.hotplug, &K.buddy, &K.dax, &K.objs, &hp_ops, &kout);
+	if (K.buddy.ops && K.buddy.ops->zero) {
+		buddy_ops_orig = K.buddy.ops;
+		K.buddy.ops = &buddy_ops_hooked;
+	}
+}

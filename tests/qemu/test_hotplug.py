@@ -1,0 +1,130 @@
+"""Hand-off of SP memory to the page allocator and guaranteed, atomic reclaim (DESIGN §5).
+
+Default topology: node 0 = CPU + 1 GiB RAM, node 1 = 1 GiB SP at 4 GiB (device dax0.0)."""
+import json
+import re
+
+from spmk_qemu import SP_NODE1, TWO_NODES, run_script
+
+MiB = 1 << 20
+
+
+def boot(script, timeout=120):
+    return run_script(script, args=TWO_NODES, sp_ranges=SP_NODE1, timeout=timeout)
+
+
+def parse_list(text, last=False):
+    """{device name: device} from the dax list -j line in text (first, or last)."""
+    lines = [l for l in text.splitlines() if l.startswith('[{') or l.startswith('{"regions"')]
+    assert lines, text[-3000:]
+    doc = json.loads(lines[-1] if last else lines[0])
+    regions = doc["regions"] if isinstance(doc, dict) else doc
+    return {d.get("chardev", d.get("name")): d for reg in regions for d in reg["devices"]}
+
+
+def devices(r, cmd="dax list -j"):
+    return parse_list(r.command_output(cmd))
+
+
+def checked(out, name, pages):
+    assert f"{name}: {pages} pages checked, 0 mismatches" in out, out
+
+
+def totals(out):
+    """{label: (total, free, isolated)} from `mem`."""
+    res = {}
+    for m in re.finditer(r"^(node \d+ \w+|all)\s+total\s+(\d+) free\s+(\d+) isolated\s+(\d+)", out, re.M):
+        res[m.group(1)] = tuple(int(x) for x in m.groups()[1:])
+    return res
+
+
+def test_handoff_fill_pin_reclaim():
+    r = boot("dax reconfigure dax0.0 system-ram; dax list -j; mem; numa; "
+             "mem fill A 768M node=1; mem objects; mem pin A 100; "
+             "dax reconfigure dax0.0 devdax; mem check A; dax list; mem unpin A 100; "
+             "dax reconfigure dax0.0 devdax; mem check A; mem objects; dax list -j; mem")
+    d = devices(r)["dax0.0"]
+    assert d["mode"] == "system-ram" and d["movable"] is True
+    assert d["online_blocks"] == 512 and d["total_blocks"] == 512
+    t = totals(r.command_output("mem"))
+    assert t["node 1 Movable"] == (262144, 262144, 0), t
+    assert "node1=196608" in r.command_output("mem objects")
+    # pinned: refused, with the page named, and nothing changed
+    fail = r.output.split("mem pin A 100\n", 1)[1].split("mem check A", 1)[0]
+    assert "1 pinned" in fail and "object 'A' page 100" in fail and "nothing changed" in fail, fail
+    assert "stays system-ram" in fail
+    after_fail = r.output.split("spmk> mem check A\n", 1)[1]
+    checked(after_fail.split("spmk>")[0], "A", 196608)
+    assert '"mode":"system-ram"' in after_fail.split("spmk> mem unpin")[0].replace(" ", "") or \
+        "system-ram" in after_fail.split("spmk> mem unpin")[0]
+    # unpinned: reclaim succeeds, everything moved to node 0 intact
+    ok = r.output.split("spmk> mem unpin A 100\n", 1)[1]
+    assert "262144 pages reclaimed to devdax, 196608 migrated" in ok, ok[:2000]
+    checked(ok, "A", 196608)
+    assert "node0=196608" in ok
+    d = parse_list(ok, last=True)["dax0.0"]
+    assert d["mode"] == "devdax" and d["state"] == "unclaimed"
+    t = totals(ok.split("spmk> mem\n")[-1])
+    assert "node 1 Movable" not in t
+    assert "accounting:" in ok and "exact" in ok.split("spmk> mem\n")[-1]
+
+
+def test_not_enough_memory_elsewhere_fails_cleanly():
+    r = boot("dax reconfigure dax0.0 system-ram; mem fill B 700M node=0; mem fill A 500M node=1; "
+             "mem objects; dax reconfigure dax0.0 devdax; mem check A; mem check B; dax list -j; "
+             "mem free B; dax reconfigure dax0.0 devdax; mem check A")
+    fail = r.command_output("dax reconfigure dax0.0 devdax")
+    assert "must move but only" in r.output and "nothing changed" in r.output
+    assert "stays system-ram" in fail
+    checked(r.output, "A", 128000)
+    checked(r.output, "B", 179200)
+    assert devices(r)["dax0.0"]["mode"] == "system-ram"
+    tail = r.output.split("spmk> mem free B\n", 1)[1]
+    assert "reclaimed to devdax, 128000 migrated" in tail
+    checked(tail, "A", 128000)
+
+
+def test_partial_reclaim_splits_device():
+    r = boot("dax reconfigure dax0.0 system-ram; mem fill A 300M node=1; "
+             "dax reconfigure dax0.0 devdax --size 512M; dax list -j; mem check A; mem; "
+             "dax reconfigure dax0.0 devdax --size 3M; "
+             "dax reconfigure dax0.1 system-ram; dax reconfigure dax0.1 devdax; "
+             "dax reconfigure dax0.0 devdax; mem check A; dax list -j")
+    devs = devices(r)
+    assert devs["dax0.0"]["mode"] == "system-ram" and devs["dax0.0"]["total_blocks"] == 256
+    assert devs["dax0.1"]["mode"] == "devdax" and devs["dax0.1"]["base"] == "0x120000000"
+    assert "split: dax0.1 [0x120000000-0x140000000) is devdax" in r.output
+    assert "bad --size" in r.output or "whole 2 MiB blocks" in r.output
+    t = totals(r.command_output("mem"))
+    assert t["node 1 Movable"][0] == 131072
+    assert r.output.count("A: 76800 pages checked, 0 mismatches") == 2
+    modes = {k: x["mode"] for k, x in parse_list(r.output, last=True).items()}
+    assert modes == {"dax0.0": "devdax", "dax0.1": "devdax"}
+
+
+def test_unmovable_handoff_refuses_reclaim():
+    r = boot("dax reconfigure dax0.0 system-ram --unmovable; dax list -j; "
+             "mem fill U 4M node=1 unmovable; mem objects; dax reconfigure dax0.0 devdax; "
+             "mem check U; mem free U; dax reconfigure dax0.0 devdax; "
+             "dax reconfigure dax0.0 system-ram; mem fill V 4M node=1 unmovable; mem objects")
+    d = devices(r)["dax0.0"]
+    assert d["mode"] == "system-ram" and d["movable"] is False
+    assert "unmovable (no reclaim guarantee)" in r.output
+    assert "node1=1024" in r.output.split("spmk> mem fill U")[1].split("spmk> dax")[0]
+    fail = r.output.split("spmk> mem objects\n", 1)[1].split("spmk> mem check U")[0]
+    assert "1024 unmovable" in fail and "stays system-ram" in fail
+    checked(r.output, "U", 1024)
+    assert "262144 pages reclaimed to devdax" in r.output
+    # movable-only: unmovable allocations never land on the SP node
+    last = r.output.split("spmk> mem fill V")[1]
+    assert "V " in last and "node0=1024" in last and "node1=" not in last.split("V ")[1].splitlines()[0]
+
+
+def test_fifty_cycles_leak_nothing():
+    r = boot("mem; bench cycles dax0.0 50; bench cycles dax0.0 5 64M; mem")
+    assert "cycles: 50 hand-off/reclaim cycles ok" in r.output
+    assert "cycles: 5 hand-off/reclaim cycles ok, 81920 pages migrated" in r.output
+    parts = r.output.split("spmk> mem\n")
+    before, after = totals(parts[1]), totals(parts[2])
+    assert before and before == after, (before, after)
+    assert "exact" in parts[2].split("spmk>")[0]

@@ -1,0 +1,283 @@
+/* hotplug_sim.h - a simulated machine for the host tests of mm/memobj, mm/migrate and
+ * mm/hotplug: the real buddy and dax allocators over a malloc'd "physical memory" arena.
+ *
+ * Layout (pfns): node 0 RAM [256, 2304), node 2 RAM [2304, 3328), an SP region of node 1 at
+ * [4096, 8192) (16 MiB = 8 blocks of 2 MiB) with one devdax device. Distances: 1-0 20,
+ * 1-2 30, 0-2 25. Object mappings are per-slot pfn arrays (the "page tables"); the direct map
+ * is one flag per pfn; copy, scrub and zero work on the arena. Fake hardware checks its own
+ * preconditions (mapping twice, remapping nothing, scrubbing unmapped memory fail the test). */
+#ifndef SPMK_TESTS_HOTPLUG_SIM_H
+#define SPMK_TESTS_HOTPLUG_SIM_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "mm/dax.h"
+#include "mm/hotplug.h"
+#include "mm/memobj.h"
+#include "mm/migrate.h"
+
+#define SIM_PAGES 8192u
+#define SIM_RAM0 256u
+#define SIM_RAM0_N 2048u
+#define SIM_RAM2 2304u
+#define SIM_RAM2_N 1024u
+#define SIM_SP 4096u
+#define SIM_SP_N 4096u
+#define SIM_MAXP 8192u /* pages per object the simulated page tables hold */
+
+struct sim {
+	struct buddy b;
+	struct dax dax;
+	struct memobj_set objs;
+	struct hotplug hp;
+	struct capture log;
+	uint8_t *mem;                 /* SIM_PAGES * 4 KiB */
+	uint8_t direct[SIM_PAGES];    /* in the direct map */
+	uint64_t *pt[MEMOBJ_MAX];     /* pt[slot][index] = pfn or UINT64_MAX */
+	uint64_t *meta0, *meta2;
+	unsigned remaps, zeroes;
+	int fail_remap;               /* > 0: the nth remap from now fails */
+};
+
+static struct sim *sim_of(void *ctx) { return ctx; }
+static uint8_t *sim_page(struct sim *s, uint64_t pfn)
+{
+	assert_true(pfn < SIM_PAGES);
+	return s->mem + pfn * PAGE_SIZE;
+}
+
+static void sim_zero(void *ctx, uint64_t pfn, uint64_t n)
+{
+	struct sim *s = sim_of(ctx);
+	memset(sim_page(s, pfn), 0, n * PAGE_SIZE);
+	s->zeroes++;
+	hotplug_note_zero(&s->hp, pfn, n);
+}
+static const struct buddy_ops sim_buddy_ops = { sim_zero };
+
+static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
+{
+	struct sim *s = sim_of(ctx);
+	assert_true(i < SIM_MAXP);
+	if (!s->pt[slot]) {
+		s->pt[slot] = malloc(SIM_MAXP * sizeof(uint64_t));
+		memset(s->pt[slot], 0xff, SIM_MAXP * sizeof(uint64_t));
+	}
+	assert_true(s->pt[slot][i] == UINT64_MAX);
+	s->pt[slot][i] = pfn;
+	return ST_OK;
+}
+static status_t sim_remap(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
+{
+	struct sim *s = sim_of(ctx);
+	if (s->fail_remap > 0 && --s->fail_remap == 0)
+		return ST_NOMEM;
+	assert_true(s->pt[slot] && s->pt[slot][i] != UINT64_MAX);
+	s->pt[slot][i] = pfn;
+	s->remaps++;
+	return ST_OK;
+}
+static void sim_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
+{
+	struct sim *s = sim_of(ctx);
+	for (uint64_t i = first; i < first + n; i++) {
+		assert_true(s->pt[slot][i] != UINT64_MAX);
+		s->pt[slot][i] = UINT64_MAX;
+	}
+}
+static status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn)
+{
+	struct sim *s = sim_of(ctx);
+	if (!s->pt[slot] || i >= SIM_MAXP || s->pt[slot][i] == UINT64_MAX)
+		return ST_NOTFOUND;
+	*pfn = s->pt[slot][i];
+	return ST_OK;
+}
+static uint8_t *sim_objpage(void *ctx, unsigned slot, uint64_t i)
+{
+	struct sim *s = sim_of(ctx);
+	return sim_page(s, s->pt[slot][i]);
+}
+static void sim_copy(void *ctx, uint64_t dst, uint64_t src)
+{
+	struct sim *s = sim_of(ctx);
+	memcpy(sim_page(s, dst), sim_page(s, src), PAGE_SIZE);
+}
+static const struct memobj_ops sim_obj_ops = { sim_map, sim_remap, sim_unmap, sim_lookup,
+					       sim_objpage, sim_copy, 0 };
+
+static status_t sim_map_direct(void *ctx, uint64_t pa, uint64_t size)
+{
+	struct sim *s = sim_of(ctx);
+	for (uint64_t p = pa >> PAGE_SHIFT; p < (pa + size) >> PAGE_SHIFT; p++) {
+		assert_false(s->direct[p]);
+		s->direct[p] = 1;
+	}
+	return ST_OK;
+}
+static void sim_unmap_direct(void *ctx, uint64_t pa, uint64_t size)
+{
+	struct sim *s = sim_of(ctx);
+	for (uint64_t p = pa >> PAGE_SHIFT; p < (pa + size) >> PAGE_SHIFT; p++) {
+		assert_true(s->direct[p]);
+		s->direct[p] = 0;
+	}
+}
+static void sim_scrub(void *ctx, uint64_t pa, uint64_t size)
+{
+	struct sim *s = sim_of(ctx);
+	assert_true(s->direct[pa >> PAGE_SHIFT]);
+	memset(sim_page(s, pa >> PAGE_SHIFT), 0, size);
+}
+static uint64_t *sim_meta(void *ctx, uint64_t pfn)
+{
+	return (uint64_t *)sim_page(sim_of(ctx), pfn);
+}
+static const struct hotplug_ops sim_hp_ops = { sim_map_direct, sim_unmap_direct, sim_scrub,
+					       sim_meta, 0 };
+
+static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
+{
+	(void)ctx, (void)va, (void)pa, (void)size, (void)mp;
+	return ST_OK;
+}
+static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size) { (void)ctx, (void)va, (void)size; }
+static void sim_dax_scrub(void *ctx, uint64_t pa, uint64_t size)
+{
+	memset(sim_page(sim_of(ctx), pa >> PAGE_SHIFT), 0, size);
+}
+
+static struct sim *sim_new(void)
+{
+	struct sim *s = calloc(1, sizeof *s);
+	static struct dax_ops dops = { sim_dax_map, sim_dax_unmap, sim_dax_scrub, 0 };
+	static struct memobj_ops oops;
+	static struct hotplug_ops hops;
+	oops = sim_obj_ops;
+	oops.ctx = s;
+	hops = sim_hp_ops;
+	hops.ctx = s;
+	dops.ctx = s;
+	s->mem = calloc(SIM_PAGES, PAGE_SIZE);
+	capture_init(&s->log);
+	buddy_init(&s->b, &sim_buddy_ops, s);
+	buddy_set_distance(&s->b, 1, 0, 20);
+	buddy_set_distance(&s->b, 0, 1, 20);
+	buddy_set_distance(&s->b, 1, 2, 30);
+	buddy_set_distance(&s->b, 2, 1, 30);
+	buddy_set_distance(&s->b, 0, 2, 25);
+	buddy_set_distance(&s->b, 2, 0, 25);
+	s->meta0 = malloc(buddy_meta_bytes(SIM_RAM0_N));
+	s->meta2 = malloc(buddy_meta_bytes(SIM_RAM2_N));
+	assert_int_equal(buddy_add_range(&s->b, 0, BUDDY_ZONE_NORMAL, SIM_RAM0, SIM_RAM0_N, s->meta0,
+					 buddy_meta_bytes(SIM_RAM0_N), 0), ST_OK);
+	assert_int_equal(buddy_add_range(&s->b, 2, BUDDY_ZONE_NORMAL, SIM_RAM2, SIM_RAM2_N, s->meta2,
+					 buddy_meta_bytes(SIM_RAM2_N), 0), ST_OK);
+	for (uint64_t p = SIM_RAM0; p < SIM_RAM2 + SIM_RAM2_N; p++)
+		s->direct[p] = 1;
+	dax_init(&s->dax, &dops, &s->log.out, 1);
+	assert_int_equal(dax_region_add(&s->dax, (uint64_t)SIM_SP << PAGE_SHIFT,
+					(uint64_t)SIM_SP_N << PAGE_SHIFT, 1, 0, 0), ST_OK);
+	memobj_init(&s->objs, &s->b, &oops, &s->log.out);
+	hotplug_init(&s->hp, &s->b, &s->dax, &s->objs, &hops, &s->log.out);
+	return s;
+}
+
+static void sim_free(struct sim *s)
+{
+	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
+		free(s->pt[i]);
+	free(s->meta0);
+	free(s->meta2);
+	free(s->mem);
+	free(s);
+}
+
+static uint64_t sim_free_pages(struct sim *s, int node)
+{
+	struct buddy_stats st;
+	assert_int_equal(buddy_stats(&s->b, node, -1, &st), ST_OK);
+	return st.free;
+}
+
+/* Every invariant: allocators, records, objects intact, each page in exactly one place,
+ * direct map = managed memory, unclaimed devdax memory holds no data (when check_zero). */
+static void sim_check(struct sim *s, bool check_zero)
+{
+	struct capture c;
+	capture_init(&c);
+	status_t st = buddy_check(&s->b, &c.out);
+	if (st == ST_OK)
+		st = dax_check(&s->dax, &c.out);
+	if (st == ST_OK)
+		st = hotplug_check(&s->hp, &c.out);
+	if (st == ST_OK)
+		st = memobj_verify(&s->objs, &c.out);
+	if (st != ST_OK)
+		fail_msg("invariant: %s", c.text);
+	uint64_t mov = 0;
+	static uint8_t owner[SIM_PAGES];
+	memset(owner, 0, sizeof owner);
+	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+		const struct memobj *o = memobj_get(&s->objs, slot);
+		if (!o)
+			continue;
+		uint64_t bad;
+		assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
+		if (bad)
+			fail_msg("object '%s': %llu pages damaged", o->name, (unsigned long long)bad);
+		for (uint64_t i = 0; i < o->npages; i++) {
+			uint64_t pfn = s->pt[slot][i];
+			if (owner[pfn]++)
+				fail_msg("pfn 0x%llx mapped by two object pages", (unsigned long long)pfn);
+		}
+		if (o->movable)
+			mov += o->npages;
+	}
+	struct buddy_stats all;
+	buddy_stats(&s->b, -1, -1, &all);
+	assert_int_equal(all.owner[BUDDY_OWNER_MOVABLE], mov);
+	for (uint64_t p = SIM_RAM0; p < SIM_PAGES; p++) {
+		if (p >= SIM_RAM2 + SIM_RAM2_N && p < SIM_SP)
+			continue;
+		struct buddy_page_info pi;
+		unsigned places = buddy_page_state(&s->b, p, &pi) == ST_OK;
+		bool managed = places == 1;
+		uint64_t pa = p << PAGE_SHIFT;
+		bool in_dev = false, sysram = false;
+		for (uint32_t d = 0; d < DAX_MAX_DEVICES; d++) {
+			const struct dax_device *x = dax_device_get(&s->dax, d);
+			if (x && pa >= x->base && pa < x->base + x->size) {
+				in_dev = true;
+				sysram = x->mode == DAX_MODE_SYSTEM_RAM;
+				if (!sysram)
+					places++;
+			}
+		}
+		if (p >= SIM_SP && !in_dev) {
+			const struct dax_region *r = &s->dax.regions[0];
+			for (uint32_t e = 0; e < r->nfree; e++)
+				if (pa >= r->free[e].base && pa < r->free[e].end)
+					places++;
+		}
+		if (places != 1 || (sysram && !managed))
+			fail_msg("pfn 0x%llx is in %u places (managed %d, system-ram %d)",
+				 (unsigned long long)p, places, managed, sysram);
+		if (s->direct[p] != managed)
+			fail_msg("pfn 0x%llx direct-mapped %d but managed %d", (unsigned long long)p,
+				 s->direct[p], managed);
+		if (check_zero && p >= SIM_SP && !managed) {
+			const uint64_t *w = (const uint64_t *)sim_page(s, p);
+			uint64_t any = 0;
+			for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+				any |= w[i];
+			if (any)
+				fail_msg("devdax pfn 0x%llx holds data of a previous owner", (unsigned long long)p);
+		}
+	}
+}
+
+#endif

@@ -1,0 +1,358 @@
+/* test_hotplug.c - host tests of mm/hotplug on the simulated machine (hotplug_sim.h):
+ * hand-off, reclaim with migration, every refusal (pinned, unmovable, not enough memory
+ * elsewhere) leaving everything as it was, partial reclaim with a device split, lazy and
+ * dirty-block scrubbing, cycles without leaks, and a randomized test that interleaves all of
+ * it and checks after every step that each page is in exactly one place and every object is
+ * intact. SPMK_HOTPLUG_STEPS sets the number of random steps (default 3000). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "hotplug_sim.h"
+
+static uint32_t dev0(struct sim *s)
+{
+	uint32_t d;
+	assert_int_equal(dax_find(&s->dax, "dax0.0", &d), ST_OK);
+	return d;
+}
+
+/* What must not change across a refused reclaim. */
+struct snap {
+	struct buddy_stats st[3];
+	uint64_t pfn[64];
+	enum dax_mode mode;
+};
+
+static void snap_take(struct sim *s, unsigned slot, struct snap *x)
+{
+	memset(x, 0, sizeof *x);
+	for (int n = 0; n < 3; n++)
+		buddy_stats(&s->b, n, -1, &x->st[n]);
+	const struct memobj *o = memobj_get(&s->objs, slot);
+	for (uint64_t i = 0; o && i < o->npages && i < 64; i++)
+		x->pfn[i] = s->pt[slot][i];
+	x->mode = dax_device_get(&s->dax, dev0(s))->mode;
+}
+
+static void test_handoff_reclaim(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	uint64_t free0 = sim_free_pages(s, -1);
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	const struct dax_device *x = dax_device_get(&s->dax, d);
+	assert_int_equal(x->mode, DAX_MODE_SYSTEM_RAM);
+	assert_true(x->movable);
+	assert_int_equal(x->total_blocks, 8);
+	assert_int_equal(x->online_blocks, 8);
+	assert_int_equal(sim_free_pages(s, 1), SIM_SP_N);
+	assert_int_equal(sim_free_pages(s, -1), free0 + SIM_SP_N - 8); /* 8 metadata pages */
+	sim_check(s, false);
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_BUSY);
+	/* kernel (unmovable) allocations never land on a movable-only node */
+	uint64_t k;
+	assert_int_equal(buddy_alloc(&s->b, 0, 1, BUDDY_OWNER(BUDDY_OWNER_HEAP), &k), ST_OK);
+	assert_true(k < SIM_SP);
+	buddy_free(&s->b, k, 0);
+	unsigned slot;
+	assert_int_equal(memobj_fill(&s->objs, "o", 3000, 1, true, &slot), ST_OK);
+	assert_true(s->pt[slot][0] >= SIM_SP);
+	sim_check(s, false);
+	struct hotplug_reclaim_info info;
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
+	assert_int_equal(info.moved, 3000);
+	assert_int_equal(info.pages, SIM_SP_N);
+	assert_int_equal(x->mode, DAX_MODE_DEVDAX);
+	/* nearest node first: node 0 (distance 20) fills up before node 2 (30) */
+	/* (node 0 had 2048 - 8 metadata pages free; the 8 came back after the move) */
+	assert_int_equal(sim_free_pages(s, 0), 8);
+	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N - (3000 - (SIM_RAM0_N - 8)));
+	assert_true(info.scrubbed >= 3000 * PAGE_SIZE);
+	sim_check(s, true);
+	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
+	assert_int_equal(sim_free_pages(s, -1), free0);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_BUSY); /* devdax already */
+	sim_free(s);
+}
+
+static void test_reclaim_refusals(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	unsigned slot, big;
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "o", 2000, 1, true, &slot), ST_OK);
+	assert_int_equal(memobj_pin(&s->objs, slot, 1234), ST_OK);
+	struct snap a, b;
+	snap_take(s, slot, &a);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_BUSY);
+	snap_take(s, slot, &b);
+	assert_memory_equal(&a, &b, sizeof a);
+	assert_true(capture_has(&s->log, "1 pinned"));
+	assert_true(capture_has(&s->log, "object 'o' page 1234"));
+	sim_check(s, false);
+	assert_int_equal(memobj_unpin(&s->objs, slot, 1234), ST_OK);
+	/* not enough free memory elsewhere: fill node 0 and 2 almost completely */
+	uint64_t elsewhere = sim_free_pages(s, 0) + sim_free_pages(s, 2);
+	assert_int_equal(memobj_fill(&s->objs, "big", elsewhere - 100, 2, true, &big), ST_OK);
+	/* from node 2 the fallback order is 2, 0 (25), 1 (30): nothing spills onto node 1 */
+	snap_take(s, slot, &a);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_NOMEM);
+	snap_take(s, slot, &b);
+	assert_memory_equal(&a, &b, sizeof a);
+	if (!capture_has(&s->log, "only 100 pages are free elsewhere"))
+		fail_msg("%s", s->log.text);
+	sim_check(s, false);
+	assert_int_equal(memobj_free(&s->objs, big), ST_OK);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_OK);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+static void test_unmovable_handoff(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	unsigned slot, um;
+	assert_int_equal(hotplug_handoff(&s->hp, d, false), ST_OK);
+	assert_false(dax_device_get(&s->dax, d)->movable);
+	/* a previous user's data is never visible to the next allocation (lazy scrub) */
+	assert_int_equal(memobj_fill(&s->objs, "o", 8, 1, true, &slot), ST_OK);
+	uint64_t p = s->pt[slot][0];
+	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "u", 1, 1, false, &um), ST_OK);
+	assert_int_equal(s->pt[um][0], p); /* same page reused, unmovable this time... */
+	assert_int_equal(memobj_free(&s->objs, um), ST_OK);
+	uint64_t k;
+	assert_int_equal(buddy_alloc(&s->b, 0, 1, BUDDY_OWNER(BUDDY_OWNER_HEAP), &k), ST_OK);
+	const uint64_t *w = (const uint64_t *)sim_page(s, k);
+	for (unsigned i = 0; i < 512; i++)
+		assert_int_equal(w[i], 0);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_BUSY);
+	assert_true(capture_has(&s->log, "1 unmovable"));
+	sim_check(s, false);
+	buddy_free(&s->b, k, 0);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_OK);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+static void test_partial(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	unsigned slot;
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "o", 2500, 1, true, &slot), ST_OK);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 12345, 0), ST_INVALID);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 18 * SIZE_2M, 0), ST_INVALID);
+	struct hotplug_reclaim_info info;
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 3 * SIZE_2M, &info), ST_OK);
+	assert_true(info.split);
+	const struct dax_device *x = dax_device_get(&s->dax, d), *y = dax_device_get(&s->dax, info.new_dev);
+	assert_int_equal(x->mode, DAX_MODE_SYSTEM_RAM);
+	assert_int_equal(x->total_blocks, 5);
+	assert_int_equal(x->size, 5 * SIZE_2M);
+	assert_int_equal(y->mode, DAX_MODE_DEVDAX);
+	assert_int_equal(y->base, x->base + 5 * SIZE_2M);
+	assert_int_equal(y->size, 3 * SIZE_2M);
+	sim_check(s, true);
+	/* the new device can be handed off again, and everything reclaimed */
+	assert_int_equal(hotplug_handoff(&s->hp, info.new_dev, true), ST_OK);
+	sim_check(s, false);
+	assert_int_equal(hotplug_reclaim(&s->hp, info.new_dev, 0, 0), ST_OK);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_OK);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+static void test_cycles_no_leak(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	struct buddy_stats a, b;
+	buddy_stats(&s->b, -1, -1, &a);
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(hotplug_handoff(&s->hp, d, i % 2), ST_OK);
+		assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_OK);
+	}
+	buddy_stats(&s->b, -1, -1, &b);
+	assert_memory_equal(&a, &b, sizeof a);
+	assert_int_equal(s->hp.st.handoffs, 50);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+/* ---- randomized */
+
+static uint64_t rng_state;
+static uint64_t rnd(uint64_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return n ? rng_state % n : 0;
+}
+
+#define KPAGES 64
+struct rstate {
+	uint64_t kpage[KPAGES]; /* unmovable single pages, 0 = none */
+	unsigned nobj;
+};
+
+/* Predicts a reclaim of [base, +n) by looking at the pages: 0 ok, else the expected error. */
+static status_t predict(struct sim *s, uint64_t base, uint64_t n)
+{
+	uint64_t movable = 0;
+	bool blocked = false;
+	for (uint64_t p = base; p < base + n; p++) {
+		struct buddy_page_info pi;
+		assert_int_equal(buddy_page_state(&s->b, p, &pi), ST_OK);
+		if (pi.state == PAGE_MOVABLE) {
+			movable++;
+			blocked |= pi.pins > 0;
+		} else if (pi.state == PAGE_ALLOC || pi.state == PAGE_CARVED) {
+			blocked = true;
+		}
+	}
+	if (blocked)
+		return ST_BUSY;
+	struct buddy_stats all;
+	buddy_stats(&s->b, -1, -1, &all);
+	uint64_t in_range_free = 0;
+	for (uint64_t p = base; p < base + n; p++) {
+		struct buddy_page_info pi;
+		buddy_page_state(&s->b, p, &pi);
+		in_range_free += pi.state == PAGE_FREE;
+	}
+	return all.free - in_range_free >= movable ? ST_OK : ST_NOMEM;
+}
+
+static void random_reclaim(struct sim *s)
+{
+	uint32_t devs[DAX_MAX_DEVICES], n = 0;
+	for (uint32_t d = 0; d < DAX_MAX_DEVICES; d++) {
+		const struct dax_device *x = dax_device_get(&s->dax, d);
+		if (x && x->mode == DAX_MODE_SYSTEM_RAM)
+			devs[n++] = d;
+	}
+	if (!n)
+		return;
+	uint32_t d = devs[rnd(n)];
+	const struct hotplug_dev *h = hotplug_dev_of(&s->hp, d);
+	uint64_t blocks = h->npages / HOTPLUG_BLOCK_PAGES;
+	uint64_t take = rnd(2) ? blocks : 1 + rnd(blocks);
+	uint64_t base = h->base_pfn + h->npages - take * HOTPLUG_BLOCK_PAGES;
+	status_t want = predict(s, base, take * HOTPLUG_BLOCK_PAGES);
+	struct buddy_stats before, after;
+	buddy_stats(&s->b, -1, -1, &before);
+	status_t got = hotplug_reclaim(&s->hp, d, take == blocks && rnd(2) ? 0 : take * SIZE_2M, 0);
+	if (got == ST_NOMEM && want == ST_OK)
+		return; /* only a split without a device slot may refuse this way */
+	assert_int_equal(got, want);
+	if (got != ST_OK) {
+		buddy_stats(&s->b, -1, -1, &after);
+		assert_memory_equal(&before, &after, sizeof before);
+	}
+}
+
+static void random_step(struct sim *s, struct rstate *r)
+{
+	unsigned op = (unsigned)rnd(10);
+	uint32_t devs[DAX_MAX_DEVICES], nd = 0;
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
+		if (dax_device_get(&s->dax, i))
+			devs[nd++] = i;
+	uint32_t d = devs[rnd(nd)];
+	unsigned slot = (unsigned)rnd(8);
+	const struct memobj *o = memobj_get(&s->objs, slot);
+	char name[16];
+	switch (op) {
+	case 0: case 1:
+		if (dax_device_get(&s->dax, d)->mode == DAX_MODE_DEVDAX)
+			assert_int_equal(hotplug_handoff(&s->hp, d, rnd(4) != 0), ST_OK);
+		break;
+	case 2: case 3:
+		random_reclaim(s);
+		break;
+	case 4: {
+		unsigned i = (unsigned)rnd(KPAGES);
+		if (r->kpage[i]) {
+			assert_int_equal(buddy_free(&s->b, r->kpage[i], 0), ST_OK);
+			r->kpage[i] = 0;
+		} else {
+			buddy_alloc(&s->b, 0, (int)rnd(3), BUDDY_OWNER(BUDDY_OWNER_HEAP), &r->kpage[i]);
+		}
+		break;
+	}
+	case 5: case 6:
+		snprintf(name, sizeof name, "o%u", r->nobj++);
+		if (!o)
+			memobj_fill(&s->objs, name, 1 + rnd(900), (int)rnd(3), rnd(8) != 0, 0);
+		else if (!o->pinned || rnd(4) == 0)
+			assert_int_equal(memobj_free(&s->objs, slot), o->pinned ? ST_BUSY : ST_OK);
+		break;
+	case 7: case 8:
+		if (o && o->movable) {
+			uint64_t i = rnd(o->npages);
+			struct buddy_page_info pi;
+			buddy_page_state(&s->b, s->pt[slot][i], &pi);
+			if (pi.pins && rnd(3))
+				assert_int_equal(memobj_unpin(&s->objs, slot, i), ST_OK);
+			else if (rnd(3) == 0)
+				assert_int_equal(memobj_pin(&s->objs, slot, i), ST_OK);
+		}
+		break;
+	default: {
+		/* migrate one random movable page somewhere */
+		uint64_t p = SIM_RAM0 + rnd(SIM_PAGES - SIM_RAM0);
+		uint32_t obj, idx;
+		unsigned pins;
+		if (buddy_page_object(&s->b, p, &obj, &idx, &pins) == ST_OK) {
+			status_t st = migrate_page(&s->objs, p, 0);
+			assert_true(st == ST_OK || (pins && st == ST_BUSY) || st == ST_NOMEM);
+		}
+	}
+	}
+}
+
+static void test_randomized(void **state)
+{
+	(void)state;
+	const char *e = getenv("SPMK_HOTPLUG_STEPS");
+	unsigned steps = e ? (unsigned)atoi(e) : 3000;
+	rng_state = 0x1234567u;
+	struct sim *s = sim_new();
+	struct rstate r;
+	memset(&r, 0, sizeof r);
+	for (unsigned i = 0; i < steps; i++) {
+		random_step(s, &r);
+		s->log.len = 0; /* the log only matters per step */
+		s->log.text[0] = 0;
+		sim_check(s, i % 50 == 0);
+	}
+	assert_true(s->hp.st.reclaims > 10);
+	assert_true(s->hp.st.pages_migrated > 1000);
+	assert_true(s->hp.st.refusals > 5);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handoff_reclaim), cmocka_unit_test(test_reclaim_refusals),
+		cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

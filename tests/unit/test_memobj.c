@@ -1,0 +1,125 @@
+/* test_memobj.c - host tests of mm/memobj: fill/check/pin/free on the real buddy over a
+ * simulated arena; every refusal leaves the allocator as it was; damage is detected. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "hotplug_sim.h"
+
+static void test_fill_check_free(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint64_t free0 = sim_free_pages(s, -1), bad = 99;
+	unsigned slot;
+	assert_int_equal(memobj_fill(&s->objs, "alpha", 300, 0, true, &slot), ST_OK);
+	assert_int_equal(sim_free_pages(s, -1), free0 - 300);
+	assert_int_equal(sim_free_pages(s, 0), SIM_RAM0_N - 300);
+	assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
+	assert_int_equal(bad, 0);
+	sim_check(s, true);
+	/* one flipped byte in one page is one mismatch */
+	sim_page(s, s->pt[slot][17])[4095] ^= 1;
+	assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
+	assert_int_equal(bad, 1);
+	sim_page(s, s->pt[slot][17])[4095] ^= 1;
+	unsigned found;
+	assert_int_equal(memobj_find(&s->objs, "alpha", &found), ST_OK);
+	assert_int_equal(found, slot);
+	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
+	assert_int_equal(sim_free_pages(s, -1), free0);
+	assert_int_equal(memobj_find(&s->objs, "alpha", &found), ST_NOTFOUND);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+static void test_patterns_differ(void **state)
+{
+	(void)state;
+	assert_true(memobj_seed("a") != memobj_seed("b"));
+	assert_true(memobj_pattern_base(1, 0) != memobj_pattern_base(1, 1));
+	assert_true(memobj_pattern_base(1, 0) != memobj_pattern_base(2, 0));
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	struct buddy_stats before, after;
+	buddy_stats(&s->b, -1, -1, &before);
+	assert_int_equal(memobj_fill(&s->objs, "", 1, -1, true, 0), ST_INVALID);
+	assert_int_equal(memobj_fill(&s->objs, "bad name", 1, -1, true, 0), ST_INVALID);
+	assert_int_equal(memobj_fill(&s->objs, "x", 0, -1, true, 0), ST_INVALID);
+	assert_int_equal(memobj_fill(&s->objs, "x", MEMOBJ_MAX_PAGES + 1, -1, true, 0), ST_RANGE);
+	assert_int_equal(memobj_fill(&s->objs, "x", 1, 64, true, 0), ST_RANGE);
+	/* more than all free memory: nothing stays allocated */
+	assert_int_equal(memobj_fill(&s->objs, "huge", SIM_RAM0_N + SIM_RAM2_N + 1, -1, true, 0), ST_NOMEM);
+	buddy_stats(&s->b, -1, -1, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_true(capture_has(&s->log, "huge"));
+	unsigned slot;
+	assert_int_equal(memobj_fill(&s->objs, "x", 3, -1, true, &slot), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "x", 3, -1, true, 0), ST_EXISTS);
+	assert_int_equal(memobj_check(&s->objs, 63, &(uint64_t){ 0 }), ST_NOTFOUND);
+	assert_int_equal(memobj_free(&s->objs, 63), ST_NOTFOUND);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+static void test_pins(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	unsigned slot, um;
+	assert_int_equal(memobj_fill(&s->objs, "p", 8, -1, true, &slot), ST_OK);
+	assert_int_equal(memobj_pin(&s->objs, slot, 8), ST_RANGE);
+	assert_int_equal(memobj_unpin(&s->objs, slot, 2), ST_INVALID);
+	assert_int_equal(memobj_pin(&s->objs, slot, 2), ST_OK);
+	assert_int_equal(memobj_pin(&s->objs, slot, 2), ST_OK);
+	sim_check(s, true);
+	assert_int_equal(memobj_free(&s->objs, slot), ST_BUSY);
+	assert_int_equal(memobj_unpin(&s->objs, slot, 2), ST_OK);
+	assert_int_equal(memobj_free(&s->objs, slot), ST_BUSY);
+	assert_int_equal(memobj_unpin(&s->objs, slot, 2), ST_OK);
+	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
+	/* unmovable objects: ordinary kernel pages, never pinned or moved */
+	assert_int_equal(memobj_fill(&s->objs, "u", 4, 2, false, &um), ST_OK);
+	assert_int_equal(memobj_pin(&s->objs, um, 0), ST_INVALID);
+	sim_check(s, true);
+	struct buddy_page_info pi;
+	assert_int_equal(buddy_page_state(&s->b, s->pt[um][0], &pi), ST_OK);
+	assert_int_equal(pi.node, 2);
+	assert_int_equal(pi.state, PAGE_ALLOC);
+	assert_int_equal(memobj_free(&s->objs, um), ST_OK);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+static void test_print(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	struct capture c;
+	capture_init(&c);
+	memobj_print(&s->objs, &c.out);
+	assert_true(capture_has(&c, "no memory objects"));
+	assert_int_equal(memobj_fill(&s->objs, "obj1", 10, 2, true, 0), ST_OK);
+	capture_init(&c);
+	memobj_print(&s->objs, &c.out);
+	assert_true(capture_has(&c, "obj1"));
+	assert_true(capture_has(&c, "node2=10"));
+	sim_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fill_check_free), cmocka_unit_test(test_patterns_differ),
+		cmocka_unit_test(test_refusals),        cmocka_unit_test(test_pins),
+		cmocka_unit_test(test_print),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

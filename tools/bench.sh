@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make bench`: runs every host benchmark (build/bench/bench_*), then boots QEMU once on the
+# default topology with spmk.run="bench hotplug; poweroff" and prints the hand-off/reclaim
+# figures. Every figure is a line `NAME VALUE UNIT`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+rc=0
+for b in "$BUILD"/bench/bench_*; do
+	[ -x "$b" ] || continue
+	echo "== $(basename "$b")"
+	"$b" || rc=1
+done
+echo "== bench hotplug (QEMU, TCG)"
+[ -f "$BUILD/spmk.img" ] || { echo "bench: $BUILD/spmk.img missing; run make first" >&2; exit 1; }
+out=$(CMDLINE='spmk.run="bench hotplug; poweroff"' timeout 300 bash tools/run.sh 2>&1 | tr -d '\r')
+figures=$(printf '%s\n' "$out" | grep -E '^hotplug\.[a-z0-9_]+ ')
+if [ -z "$figures" ]; then
+	printf '%s\n' "$out" | tail -30
+	echo "bench: no hotplug figures" >&2
+	exit 1
+fi
+printf '%s\n' "$figures"
+exit $rc
