@@ -135,3 +135,14 @@ def test_acpi_tables_and_dump():
     assert "|HMAT" in dump
     assert "acpi dump: no table NOPE" in r.output
     assert "acpi: usage:" in r.output
+
+
+def test_numa_shows_handed_off_memory_of_the_sp_node():
+    from spmk_qemu import SP_NODE1
+    r = run_script("numa; dax reconfigure dax0.0 system-ram; numa", args=TWO_NODES,
+                   sp_ranges=SP_NODE1)
+    before, after = r.output.split("spmk> dax reconfigure dax0.0 system-ram")
+    assert "node 1: 0 MiB online (0 MiB movable-only)" in before
+    assert "node 1: 1024 MiB online (1024 MiB movable-only), 1024 MiB free" in after
+    # the HMAT figures are there before and after the hand-off
+    assert before.count("read latency 30 ns") >= 1 and after.count("read latency 30 ns") >= 1
