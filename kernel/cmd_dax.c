@@ -62,6 +62,8 @@ static int dax_create(int argc, char **argv)
 	if (argc < 4 || argc > 5 || !parse_region(argv[2], &region) || parse_size(argv[3], &size) != ST_OK ||
 	    (argc == 5 && parse_size(argv[4], &align) != ST_OK))
 		return shell_usage("dax");
+	if (argc == 4 && region < K.dax.nregions) /* like daxctl: 2 MiB unless the region is finer */
+		align = MIN(SIZE_2M, K.dax.regions[region].align);
 	status_t st = dax_create_device(&K.dax, region, size, align, &dev);
 	if (st != ST_OK)
 		return fail("create-device", st);

@@ -57,6 +57,32 @@ static uint64_t handed_off_pages(void)
 	return n;
 }
 
+/* SP pages: every one is in a dax device, free in its region, or reserved (no HMAT data). */
+static bool print_sp_accounting(void)
+{
+	uint64_t in_devices = 0, system_ram = 0, region_pages = 0, reserved = 0;
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		const struct dax_device *d = dax_device_get(&K.dax, i);
+		if (!d || !d->used)
+			continue;
+		in_devices += d->size >> PAGE_SHIFT;
+		if (d->mode == DAX_MODE_SYSTEM_RAM)
+			system_ram += d->size >> PAGE_SHIFT;
+	}
+	for (uint32_t r = 0; r < K.dax.nregions; r++)
+		region_pages += K.dax.regions[r].size >> PAGE_SHIFT;
+	for (uint32_t i = 0; i < K.sp.count; i++)
+		if (K.sp.p[i].policy == SP_RESERVED_NO_HMAT)
+			reserved += (K.sp.p[i].end - K.sp.p[i].base) >> PAGE_SHIFT;
+	uint64_t sp = memmap_pages_of(&K.memmap, MEM_SP);
+	uint64_t region_free = region_pages - in_devices;
+	bool exact = sp == in_devices + region_free + reserved;
+	kprintf("SP accounting: memory map %lu = in devices %lu (system-ram %lu) + free in regions %lu + reserved %lu: %s\n",
+		(unsigned long)sp, (unsigned long)in_devices, (unsigned long)system_ram,
+		(unsigned long)region_free, (unsigned long)reserved, exact ? "exact" : "MISMATCH");
+	return exact;
+}
+
 int cmd_mem_totals(int argc, char **argv)
 {
 	(void)argv;
@@ -84,7 +110,8 @@ int cmd_mem_totals(int argc, char **argv)
 	kprintf("accounting: memory map %lu + handed-off SP %lu = %lu managed = free %lu + isolated %lu + owned %lu: %s\n",
 		(unsigned long)mapped, (unsigned long)sp, (unsigned long)all.total, (unsigned long)all.free,
 		(unsigned long)all.isolated, (unsigned long)owned, exact ? "exact" : "MISMATCH");
-	return exact ? 0 : 1;
+	bool sp_exact = print_sp_accounting();
+	return exact && sp_exact ? 0 : 1;
 }
 
 /* Until the movable-object commands exist, `mem` is just the totals. */

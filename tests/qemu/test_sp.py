@@ -151,3 +151,27 @@ def test_refused_transitions_change_nothing():
     assert "dax map: failed" in out              # map after release: unclaimed
     lists = [json.loads(l) for l in out.splitlines() if l.startswith('{"regions"')]
     assert lists[0] == lists[-1]
+
+
+def test_carving_devices_and_sp_accounting():
+    r = run_script("dax destroy-device dax0.0; dax create-device 0 2M; dax create-device region0 1G 1G; dax create-device 0 3M; "
+                   "dax create-device 0 4K 4K; dax list -j; mem; dax destroy-device dax0.1; "
+                   "dax create-device 0 6M; dax list -j; mem; selftest", args=TWO_NODES, sp_ranges=SP_NODE1)
+    devs = {d["name"]: d for d in dax_json(r)["regions"][0]["devices"]}
+    # 2 MiB default alignment, first fit from the bottom
+    assert (devs["dax0.0"]["base"], devs["dax0.0"]["size"], devs["dax0.0"]["align"]) == \
+        ("0x100000000", 2 << 20, 2 << 20)
+    # no 1 GiB-aligned gigabyte left once 2 MiB are used (out of memory); 3M is not a multiple of 2M
+    assert "dax create-device: failed: out of memory" in r.output
+    assert "dax create-device: failed: invalid argument" in r.output
+    assert (devs["dax0.1"]["base"], devs["dax0.1"]["size"], devs["dax0.1"]["align"]) == \
+        ("0x100200000", 4096, 4096)
+    acc = re.findall(r"SP accounting: memory map 262144 = in devices (\d+) \(system-ram 0\) "
+                     r"\+ free in regions (\d+) \+ reserved 0: exact", r.output)
+    # mem, mem, then selftest's own check
+    assert acc == [("513", str(262144 - 513))] + [("2048", str(262144 - 2048))] * 2
+    last = json.loads([l for l in r.output.splitlines() if l.startswith('{"regions"')][-1])
+    devs = {d["name"]: d for d in last["regions"][0]["devices"]}
+    assert sorted(devs) == ["dax0.0", "dax0.1"]
+    assert devs["dax0.1"]["base"] == "0x100200000" and devs["dax0.1"]["size"] == 6 << 20
+    assert "selftest: ok" in r.output
