@@ -11,55 +11,37 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
+#include "memmap_expect.h"
 #include "lib/types.h"
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
 
-static char logbuf[1 << 16];
-static size_t loglen;
-static int warns;
-
-static void capture(void *ctx, int level, const char *s, size_t n)
-{
-	(void)ctx;
-	if (level <= LOG_WARN)
-		warns++;
-	if (loglen + n + 2 >= sizeof logbuf)
-		return;
-	memcpy(logbuf + loglen, s, n);
-	loglen += n;
-	logbuf[loglen++] = '\n';
-	logbuf[loglen] = 0;
-}
-
-static struct out out = { capture, NULL };
+static struct capture cap;
 static struct memmap_opts opts;
 
 static int reset(void **state)
 {
 	(void)state;
-	loglen = 0;
-	logbuf[0] = 0;
-	warns = 0;
+	capture_init(&cap);
 	memmap_opts_init(&opts);
 	return 0;
 }
 
 static void log_must_have(const char *needle)
 {
-	if (!strstr(logbuf, needle))
-		fail_msg("log lacks '%s'; log:\n%s", needle, logbuf);
+	capture_expect(&cap, needle);
 }
 
 static void test_parse_single(void **state)
 {
 	(void)state;
-	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000", &opts, &out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000", &opts, &cap.out), ST_OK);
 	assert_int_equal(opts.nfake, 1);
 	assert_int_equal(opts.fake[0].base, 4 * GiB);
 	assert_int_equal(opts.fake[0].size, 1 * GiB);
 	assert_int_equal(opts.fake[0].attr, 0x40000);
-	assert_int_equal(warns, 0);
+	assert_int_equal(cap.warnings, 0);
 	assert_false(opts.nosoftreserve);
 }
 
@@ -67,18 +49,18 @@ static void test_parse_multiple_and_append(void **state)
 {
 	(void)state;
 	assert_int_equal(memmap_opts_parse_fake_mem("2G@4G:0x10000,2G@0x10a0000000:0x10000",
-						    &opts, &out), ST_OK);
+						    &opts, &cap.out), ST_OK);
 	assert_int_equal(opts.nfake, 2);
 	assert_int_equal(opts.fake[1].base, 0x10a0000000ull);
 	assert_int_equal(opts.fake[1].size, 2 * GiB);
 	assert_int_equal(opts.fake[1].attr, EFI_MEMORY_MORE_RELIABLE);
 	/* a second option appends; decimal numbers and lower-case suffixes work */
-	assert_int_equal(memmap_opts_parse_fake_mem("8m@16m:262144", &opts, &out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("8m@16m:262144", &opts, &cap.out), ST_OK);
 	assert_int_equal(opts.nfake, 3);
 	assert_int_equal(opts.fake[2].base, 16 * MiB);
 	assert_int_equal(opts.fake[2].size, 8 * MiB);
 	assert_int_equal(opts.fake[2].attr, EFI_MEMORY_SP);
-	assert_int_equal(warns, 0);
+	assert_int_equal(cap.warnings, 0);
 }
 
 struct bad_case {
@@ -113,10 +95,10 @@ static void test_parse_bad_each_way(void **state)
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		reset(NULL);
-		assert_int_equal(memmap_opts_parse_fake_mem(cases[i].value, &opts, &out),
+		assert_int_equal(memmap_opts_parse_fake_mem(cases[i].value, &opts, &cap.out),
 				 ST_INVALID);
 		assert_int_equal(opts.nfake, 0);
-		assert_int_equal(warns, 1);
+		assert_int_equal(cap.warnings, 1);
 		log_must_have("efi_fake_mem: element 0");
 		log_must_have(cases[i].reason);
 	}
@@ -126,21 +108,21 @@ static void test_parse_bad_element_skipped(void **state)
 {
 	(void)state;
 	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,bad,2G@8G:0x40000", &opts,
-						    &out), ST_INVALID);
+						    &cap.out), ST_INVALID);
 	assert_int_equal(opts.nfake, 2);
 	assert_int_equal(opts.fake[1].base, 8 * GiB);
 	log_must_have("efi_fake_mem: element 1 'bad' ignored: bad SIZE");
 	reset(NULL);
-	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,,", &opts, &out), ST_INVALID);
+	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,,", &opts, &cap.out), ST_INVALID);
 	assert_int_equal(opts.nfake, 1);
-	assert_int_equal(warns, 2);
+	assert_int_equal(cap.warnings, 2);
 	log_must_have("element 1 '' ignored: empty element");
 	log_must_have("element 2 '' ignored: empty element");
 	reset(NULL);
-	assert_int_equal(memmap_opts_parse_fake_mem("", &opts, &out), ST_INVALID);
+	assert_int_equal(memmap_opts_parse_fake_mem("", &opts, &cap.out), ST_INVALID);
 	log_must_have("empty value");
-	assert_int_equal(memmap_opts_parse_fake_mem(NULL, &opts, &out), ST_INVALID);
-	assert_int_equal(memmap_opts_parse_fake_mem("1G@0:0x40000", NULL, &out), ST_INVALID);
+	assert_int_equal(memmap_opts_parse_fake_mem(NULL, &opts, &cap.out), ST_INVALID);
+	assert_int_equal(memmap_opts_parse_fake_mem("1G@0:0x40000", NULL, &cap.out), ST_INVALID);
 }
 
 static void test_parse_too_many(void **state)
@@ -152,9 +134,9 @@ static void test_parse_too_many(void **state)
 		snprintf(el, sizeof el, "%s4K@%dM:0x40000", i ? "," : "", i);
 		strcat(buf, el);
 	}
-	assert_int_equal(memmap_opts_parse_fake_mem(buf, &opts, &out), ST_INVALID);
+	assert_int_equal(memmap_opts_parse_fake_mem(buf, &opts, &cap.out), ST_INVALID);
 	assert_int_equal(opts.nfake, MEMMAP_FAKE_MAX);
-	assert_int_equal(warns, 2);
+	assert_int_equal(cap.warnings, 2);
 	log_must_have("element 16 '4K@16M:0x40000' ignored: too many ranges (at most 16)");
 	log_must_have("element 17");
 }
@@ -166,7 +148,7 @@ static void test_split(void **state)
 	assert_int_equal(fake_mem_split(NULL, 0x1000, 0x9000, seg), 1);
 	assert_int_equal(fake_mem_split(&opts, 0x1000, 0x1000, seg), 0);
 	assert_int_equal(memmap_opts_parse_fake_mem("0x4000@0x2000:0x40000,0x4000@0x4000:0x10000,"
-						    "0x1000@0x20000:0x1", &opts, &out), ST_OK);
+						    "0x1000@0x20000:0x1", &opts, &cap.out), ST_OK);
 	unsigned n = fake_mem_split(&opts, 0x1000, 0x9000, seg);
 	assert_int_equal(n, 5);
 	const struct fake_mem_seg want[] = {
@@ -198,21 +180,14 @@ static void put(size_t i, uint32_t type, uint64_t start, uint64_t pages, uint64_
 
 static void expect_range(uint32_t i, uint64_t base, uint64_t end, enum mem_kind k)
 {
-	if (i >= map.count)
-		fail_msg("range %u missing (count %u)", i, map.count);
-	const struct mem_range *r = &map.r[i];
-	if (r->base != base || r->end != end || r->kind != k)
-		fail_msg("range %u is [0x%llx-0x%llx) %s, want [0x%llx-0x%llx) %s", i,
-			 (unsigned long long)r->base, (unsigned long long)r->end,
-			 mem_kind_name(r->kind), (unsigned long long)base,
-			 (unsigned long long)end, mem_kind_name(k));
+	memmap_expect_range(&map, i, base, end, k);
 }
 
 static status_t normalize(size_t n)
 {
-	status_t st = memmap_normalize(raw, n * 48, 48, &opts, &map, &out);
+	status_t st = memmap_normalize(raw, n * 48, 48, &opts, &map, &cap.out);
 	if (st == ST_OK)
-		assert_int_equal(memmap_check(&map, &out), ST_OK);
+		assert_int_equal(memmap_check(&map, &cap.out), ST_OK);
 	return st;
 }
 
@@ -220,7 +195,7 @@ static void test_apply_conventional(void **state)
 {
 	(void)state;
 	put(0, EFI_CONVENTIONAL_MEMORY, 0, 16 * MiB / 4096, 0xf);
-	assert_int_equal(memmap_opts_parse_fake_mem("4M@8M:0x40000", &opts, &out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("4M@8M:0x40000", &opts, &cap.out), ST_OK);
 	assert_int_equal(normalize(1), ST_OK);
 	assert_int_equal(map.count, 3);
 	expect_range(0, 0, 8 * MiB, MEM_USABLE);
@@ -239,7 +214,7 @@ static void test_apply_non_conventional_ignored(void **state)
 	put(1, EFI_RESERVED_MEMORY, 0x100000, 0x100, 0);
 	put(2, EFI_LOADER_CODE, 0x200000, 0x100, 0xf);
 	put(3, EFI_ACPI_RECLAIM_MEMORY, 0x300000, 0x100, 0xf);
-	assert_int_equal(memmap_opts_parse_fake_mem("4M@0:0x40000", &opts, &out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("4M@0:0x40000", &opts, &cap.out), ST_OK);
 	assert_int_equal(normalize(4), ST_OK);
 	assert_int_equal(memmap_pages_of(&map, MEM_SP), 0);
 	assert_int_equal(map.stats.faked, 0);
@@ -257,7 +232,7 @@ static void test_apply_spanning_two_descriptors(void **state)
 	put(0, EFI_CONVENTIONAL_MEMORY, 0, 0x400, 0xf);           /* [0, 4M) */
 	put(1, EFI_BOOT_SERVICES_DATA, 0x400000, 0x100, 0xf);     /* [4M, 5M) */
 	put(2, EFI_CONVENTIONAL_MEMORY, 0x500000, 0x300, 0xf);    /* [5M, 8M) */
-	assert_int_equal(memmap_opts_parse_fake_mem("4M@2M:0x40000", &opts, &out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("4M@2M:0x40000", &opts, &cap.out), ST_OK);
 	assert_int_equal(normalize(3), ST_OK);
 	expect_range(0, 0, 2 * MiB, MEM_USABLE);
 	expect_range(1, 2 * MiB, 4 * MiB, MEM_SP);
@@ -267,7 +242,7 @@ static void test_apply_spanning_two_descriptors(void **state)
 	assert_int_equal(map.count, 5);
 	assert_int_equal(map.stats.faked, 2);
 	/* the range is used, so no "covers no conventional memory" warning */
-	assert_null(strstr(logbuf, "covers no conventional"));
+	assert_null(strstr(cap.text, "covers no conventional"));
 }
 
 static void test_apply_two_ranges_one_descriptor(void **state)
@@ -275,7 +250,7 @@ static void test_apply_two_ranges_one_descriptor(void **state)
 	(void)state;
 	put(0, EFI_CONVENTIONAL_MEMORY, 0x100000000ull, 0x100000, 0xf); /* [4G, 8G) */
 	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,1G@6G:0x40000,2M@5G:0x10000",
-						    &opts, &out), ST_OK);
+						    &opts, &cap.out), ST_OK);
 	assert_int_equal(normalize(1), ST_OK);
 	expect_range(0, 4 * GiB, 5 * GiB, MEM_SP);
 	expect_range(1, 5 * GiB, 5 * GiB + 2 * MiB, MEM_USABLE);
@@ -290,7 +265,7 @@ static void test_apply_with_nosoftreserve(void **state)
 {
 	(void)state;
 	put(0, EFI_CONVENTIONAL_MEMORY, 0, 0x1000, 0xf);
-	assert_int_equal(memmap_opts_parse_fake_mem("4M@4M:0x40000", &opts, &out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("4M@4M:0x40000", &opts, &cap.out), ST_OK);
 	opts.nosoftreserve = true;
 	assert_int_equal(normalize(1), ST_OK);
 	assert_int_equal(map.count, 1);
@@ -302,7 +277,7 @@ static void test_apply_to_already_sp(void **state)
 {
 	(void)state;
 	put(0, EFI_CONVENTIONAL_MEMORY, 0, 0x1000, 0x4000f);
-	assert_int_equal(memmap_opts_parse_fake_mem("4M@4M:0x40000", &opts, &out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("4M@4M:0x40000", &opts, &cap.out), ST_OK);
 	assert_int_equal(normalize(1), ST_OK);
 	assert_int_equal(map.count, 1);
 	expect_range(0, 0, 16 * MiB, MEM_SP);

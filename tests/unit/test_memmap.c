@@ -12,40 +12,24 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
+#include "memmap_expect.h"
 #include "boot/boot_info.h"
 #include "lib/types.h"
 #include "mm/memmap.h"
 
-/* ---- log capture */
-static char logbuf[1 << 20];
-static size_t loglen;
-
-static void capture(void *ctx, int level, const char *s, size_t n)
-{
-	(void)ctx;
-	if (loglen + n + 2 >= sizeof logbuf)
-		return;
-	memcpy(logbuf + loglen, s, n);
-	loglen += n;
-	if (level != LOG_PLAIN)
-		logbuf[loglen++] = '\n';
-	logbuf[loglen] = 0;
-}
-
-static struct out out = { capture, NULL };
+static struct capture cap;
 
 static int reset(void **state)
 {
 	(void)state;
-	loglen = 0;
-	logbuf[0] = 0;
+	capture_init(&cap);
 	return 0;
 }
 
 static void log_must_have(const char *needle)
 {
-	if (!strstr(logbuf, needle))
-		fail_msg("log lacks '%s'; log:\n%s", needle, logbuf);
+	capture_expect(&cap, needle);
 }
 
 /* ---- raw map builder: descriptors padded with junk beyond 40 bytes */
@@ -70,22 +54,15 @@ static status_t run(const struct d *ds, size_t n, uint32_t dsz, const struct mem
 {
 	for (size_t i = 0; i < n; i++)
 		put_desc(dsz, i, ds[i].type, ds[i].start, ds[i].pages, ds[i].attr);
-	status_t st = memmap_normalize(raw, n * dsz, dsz, o, &map, &out);
+	status_t st = memmap_normalize(raw, n * dsz, dsz, o, &map, &cap.out);
 	if (st == ST_OK)
-		assert_int_equal(memmap_check(&map, &out), ST_OK);
+		assert_int_equal(memmap_check(&map, &cap.out), ST_OK);
 	return st;
 }
 
 static void expect_range(uint32_t i, uint64_t base, uint64_t end, enum mem_kind k)
 {
-	if (i >= map.count)
-		fail_msg("range %u missing (count %u)", i, map.count);
-	const struct mem_range *r = &map.r[i];
-	if (r->base != base || r->end != end || r->kind != k)
-		fail_msg("range %u is [0x%llx-0x%llx) %s, want [0x%llx-0x%llx) %s", i,
-			 (unsigned long long)r->base, (unsigned long long)r->end,
-			 mem_kind_name(r->kind), (unsigned long long)base,
-			 (unsigned long long)end, mem_kind_name(k));
+	memmap_expect_range(&map, i, base, end, k);
 }
 
 #define WB 0xfull
@@ -158,18 +135,18 @@ static void test_desc_size_bogus(void **state)
 	static const uint32_t bad[] = { 0, 8, 32, 39, 44, 52, 4104 };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		reset(NULL);
-		assert_int_equal(memmap_normalize(raw, (size_t)bad[i] * 2, bad[i], NULL, &map, &out),
+		assert_int_equal(memmap_normalize(raw, (size_t)bad[i] * 2, bad[i], NULL, &map, &cap.out),
 				 ST_INVALID);
 		assert_int_equal(map.count, 0);
 		log_must_have("desc_size");
 	}
 	reset(NULL);
-	assert_int_equal(memmap_normalize(raw, 48 * 3 + 8, 48, NULL, &map, &out), ST_INVALID);
+	assert_int_equal(memmap_normalize(raw, 48 * 3 + 8, 48, NULL, &map, &cap.out), ST_INVALID);
 	log_must_have("not a multiple of the descriptor size (map 152 bytes, desc_size 48)");
-	assert_int_equal(memmap_normalize(NULL, 48, 48, NULL, &map, &out), ST_INVALID);
-	assert_int_equal(memmap_normalize(raw, 48, 48, NULL, NULL, &out), ST_INVALID);
+	assert_int_equal(memmap_normalize(NULL, 48, 48, NULL, &map, &cap.out), ST_INVALID);
+	assert_int_equal(memmap_normalize(raw, 48, 48, NULL, NULL, &cap.out), ST_INVALID);
 	/* An empty map is valid and empty. */
-	assert_int_equal(memmap_normalize(raw, 0, 48, NULL, &map, &out), ST_OK);
+	assert_int_equal(memmap_normalize(raw, 0, 48, NULL, &map, &cap.out), ST_OK);
 	assert_int_equal(map.count, 0);
 }
 
@@ -455,7 +432,7 @@ static void test_huge_count_merges(void **state)
 	for (size_t i = 0; i < n; i++)
 		put_desc(48, i, (i & 1) ? EFI_BOOT_SERVICES_DATA : EFI_CONVENTIONAL_MEMORY,
 			 0x100000 + i * 0x1000, 1, WB);
-	assert_int_equal(memmap_normalize(raw, n * 48, 48, NULL, &map, &out), ST_OK);
+	assert_int_equal(memmap_normalize(raw, n * 48, 48, NULL, &map, &cap.out), ST_OK);
 	assert_int_equal(map.count, 1);
 	expect_range(0, 0x100000, 0x100000 + n * 0x1000, MEM_USABLE);
 	assert_int_equal(map.stats.descs, n);
@@ -467,20 +444,20 @@ static void test_huge_count_overflow(void **state)
 	/* 512 distinct ranges fit; 513 do not, and the error says so. */
 	for (size_t i = 0; i < 513; i++)
 		put_desc(48, i, EFI_CONVENTIONAL_MEMORY, i * 0x2000, 1, WB);
-	assert_int_equal(memmap_normalize(raw, 512 * 48, 48, NULL, &map, &out), ST_OK);
+	assert_int_equal(memmap_normalize(raw, 512 * 48, 48, NULL, &map, &cap.out), ST_OK);
 	assert_int_equal(map.count, MEMMAP_MAX_RANGES);
 	reset(NULL);
-	assert_int_equal(memmap_normalize(raw, 513 * 48, 48, NULL, &map, &out), ST_NOMEM);
+	assert_int_equal(memmap_normalize(raw, 513 * 48, 48, NULL, &map, &cap.out), ST_NOMEM);
 	assert_int_equal(map.count, MEMMAP_MAX_RANGES);
 	log_must_have("more than 512 distinct ranges at desc 512 [0x400000-0x401000)");
-	assert_int_equal(memmap_check(&map, &out), ST_OK);
+	assert_int_equal(memmap_check(&map, &cap.out), ST_OK);
 	/* A split of a full table also overflows cleanly. */
 	put_desc(48, 512, EFI_RESERVED_MEMORY, 0x1000 * 2 * 10, 0, 0);
 	put_desc(48, 0, EFI_CONVENTIONAL_MEMORY, 0, 0x400, WB);
 	for (size_t i = 1; i < 512; i++)
 		put_desc(48, i, EFI_RESERVED_MEMORY, 0x1000000 + i * 0x2000, 1, 0);
 	put_desc(48, 512, EFI_RESERVED_MEMORY, 0x100000, 1, 0); /* splits range 0 */
-	assert_int_equal(memmap_normalize(raw, 513 * 48, 48, NULL, &map, &out), ST_NOMEM);
+	assert_int_equal(memmap_normalize(raw, 513 * 48, 48, NULL, &map, &cap.out), ST_NOMEM);
 }
 
 static void test_check_rejects_broken(void **state)
@@ -492,13 +469,13 @@ static void test_check_rejects_broken(void **state)
 	};
 	assert_int_equal(run(ds, 2, 48, NULL), ST_OK);
 	map.r[1].kind = MEM_USABLE;
-	assert_int_equal(memmap_check(&map, &out), ST_INVALID);
+	assert_int_equal(memmap_check(&map, &cap.out), ST_INVALID);
 	log_must_have("not merged");
 	map.r[1].kind = MEM_RESERVED;
 	map.r[1].base = 0x8000;
-	assert_int_equal(memmap_check(&map, &out), ST_INVALID);
+	assert_int_equal(memmap_check(&map, &cap.out), ST_INVALID);
 	map.r[1].base = 0x10800;
-	assert_int_equal(memmap_check(&map, &out), ST_INVALID);
+	assert_int_equal(memmap_check(&map, &cap.out), ST_INVALID);
 }
 
 static void test_print_raw(void **state)
@@ -511,8 +488,8 @@ static void test_print_raw(void **state)
 	};
 	for (size_t i = 0; i < 3; i++)
 		put_desc(48, i, ds[i].type, ds[i].start, ds[i].pages, ds[i].attr);
-	memmap_print_raw(raw, 3 * 48, 48, &out);
-	const char *last = strstr(logbuf, "memmap: 3 descriptors, 262303 pages\n");
+	memmap_print_raw(raw, 3 * 48, 48, &cap.out);
+	const char *last = strstr(cap.text, "memmap: 3 descriptors, 262303 pages\n");
 	assert_non_null(last);
 	assert_int_equal(last[strlen("memmap: 3 descriptors, 262303 pages\n")], 0);
 	log_must_have("    0 Conventional         [0x0000000000001000-0x00000000000a0000)        159 "
@@ -522,11 +499,11 @@ static void test_print_raw(void **state)
 	log_must_have("    2 Unknown(0x70000001)  [0x0000000000000000-0x0000000000000000)          0 "
 		      "pages attr 0x0000000000000000\n");
 	reset(NULL);
-	memmap_print_raw(raw, 100, 48, &out);
+	memmap_print_raw(raw, 100, 48, &cap.out);
 	log_must_have("memmap: bad map: map size not a multiple of the descriptor size");
 	reset(NULL);
-	memmap_print_raw(raw, 0, 48, &out);
-	assert_string_equal(logbuf, "memmap: 0 descriptors, 0 pages\n");
+	memmap_print_raw(raw, 0, 48, &cap.out);
+	assert_string_equal(cap.text, "memmap: 0 descriptors, 0 pages\n");
 }
 
 static void test_print_normalised(void **state)
@@ -534,7 +511,7 @@ static void test_print_normalised(void **state)
 	(void)state;
 	assert_int_equal(run(qemu_like, ARRAY_SIZE(qemu_like), 48, NULL), ST_OK);
 	reset(NULL);
-	memmap_print(&map, &out);
+	memmap_print(&map, &cap.out);
 	log_must_have("  [0x0000000100000000-0x0000000140000000) sp               262144 pages  "
 		      "Conventional attr 0x4000f\n");
 	log_must_have("memmap: sp               262144 pages (1024 MiB)\n");

@@ -10,26 +10,12 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "lib/types.h"
 #include "mm/memmap.h"
 #include "mm/sp.h"
 
-static char logbuf[1 << 16];
-static size_t loglen;
-
-static void capture(void *ctx, int level, const char *s, size_t n)
-{
-	(void)ctx;
-	(void)level;
-	if (loglen + n + 2 >= sizeof logbuf)
-		return;
-	memcpy(logbuf + loglen, s, n);
-	loglen += n;
-	logbuf[loglen++] = '\n';
-	logbuf[loglen] = 0;
-}
-
-static struct out out = { capture, NULL };
+static struct capture cap;
 
 static uint8_t raw[64 * 48];
 static size_t nraw;
@@ -41,8 +27,7 @@ static struct sp_discover_in in;
 static int reset(void **state)
 {
 	(void)state;
-	loglen = 0;
-	logbuf[0] = 0;
+	capture_init(&cap);
 	nraw = 0;
 	memmap_opts_init(&opts);
 	memset(&in, 0, sizeof in);
@@ -52,8 +37,7 @@ static int reset(void **state)
 
 static void log_must_have(const char *needle)
 {
-	if (!strstr(logbuf, needle))
-		fail_msg("log lacks '%s'; log:\n%s", needle, logbuf);
+	capture_expect(&cap, needle);
 }
 
 static void put(uint32_t type, uint64_t start, uint64_t size, uint64_t attr)
@@ -91,8 +75,8 @@ static void check_invariants(void)
 
 static void discover(void)
 {
-	assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &out), ST_OK);
-	assert_int_equal(sp_discover(&in, &set, &out), ST_OK);
+	assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out), ST_OK);
+	assert_int_equal(sp_discover(&in, &set, &cap.out), ST_OK);
 	check_invariants();
 }
 
@@ -141,7 +125,7 @@ static void test_sp_spanning_two_domains(void **state)
 	char buf[256];
 	assert_int_equal(sp_format_firmware_bug(&set.p[0], buf, sizeof buf), 0);
 	assert_string_equal(buf, "");
-	assert_false(sp_warn_firmware_bug(&set.p[1], &out));
+	assert_false(sp_warn_firmware_bug(&set.p[1], &cap.out));
 }
 
 static void test_sp_without_hmat(void **state)
@@ -153,9 +137,9 @@ static void test_sp_without_hmat(void **state)
 	expect_piece(0, 4 * GiB, 5 * GiB, 0, SP_RESERVED_NO_HMAT, SIZE_1G);
 	expect_piece(1, 5 * GiB, 6 * GiB, 1, SP_RESERVED_NO_HMAT, SIZE_1G);
 	assert_int_equal(set.p[0].missing, SP_MISSING_HMAT);
-	loglen = 0;
-	assert_true(sp_warn_firmware_bug(&set.p[0], &out));
-	assert_string_equal(logbuf, "FIRMWARE BUG: specific-purpose memory "
+	capture_reset(&cap);
+	assert_true(sp_warn_firmware_bug(&set.p[0], &cap.out));
+	assert_string_equal(cap.text, "FIRMWARE BUG: specific-purpose memory "
 		"[0x100000000-0x140000000) (1048576 KiB): no HMAT, so no data for domain 0; "
 		"left reserved, no dax device (spmk.nohmat=device creates one)\n");
 }
@@ -193,8 +177,8 @@ static void test_nohmat_device(void **state)
 	discover();
 	expect_piece(0, 4 * GiB, 5 * GiB, 0, SP_DEVICE_NO_HMAT, SIZE_1G);
 	expect_piece(1, 5 * GiB, 6 * GiB, 1, SP_DEVICE, SIZE_1G);
-	loglen = 0;
-	assert_true(sp_warn_firmware_bug(&set.p[0], &out));
+	capture_reset(&cap);
+	assert_true(sp_warn_firmware_bug(&set.p[0], &cap.out));
 	log_must_have("FIRMWARE BUG: specific-purpose memory [0x100000000-0x140000000)");
 	log_must_have("dax device created anyway (spmk.nohmat=device)");
 }
@@ -243,13 +227,13 @@ static void test_sp_not_covered_by_srat(void **state)
 	expect_piece(1, 3 * GiB, 4 * GiB, -1, SP_RESERVED_NO_HMAT, SIZE_1G);
 	expect_piece(2, 8 * GiB, 9 * GiB, -1, SP_RESERVED_NO_HMAT, SIZE_1G);
 	assert_int_equal(set.p[1].missing, SP_MISSING_SRAT);
-	loglen = 0;
-	assert_true(sp_warn_firmware_bug(&set.p[2], &out));
+	capture_reset(&cap);
+	assert_true(sp_warn_firmware_bug(&set.p[2], &cap.out));
 	log_must_have("[0x200000000-0x240000000) (1048576 KiB): no SRAT memory affinity covers it");
 	/* no SRAT at all */
 	in.aff = NULL;
 	in.naff = 0;
-	assert_int_equal(sp_discover(&in, &set, &out), ST_OK);
+	assert_int_equal(sp_discover(&in, &set, &cap.out), ST_OK);
 	check_invariants();
 	assert_int_equal(set.count, 2);
 	assert_int_equal(set.p[0].pxm, -1);
@@ -315,7 +299,7 @@ static void test_srat_odd_entries(void **state)
 	};
 	in.aff = nested;
 	in.naff = 2;
-	assert_int_equal(sp_discover(&in, &set, &out), ST_OK);
+	assert_int_equal(sp_discover(&in, &set, &cap.out), ST_OK);
 	check_invariants();
 	assert_int_equal(set.count, 3);
 	expect_piece(0, 4 * GiB, 5 * GiB, 8, SP_RESERVED_NO_HMAT, SIZE_1G);
@@ -332,16 +316,16 @@ static void test_too_many_pieces_and_bad_args(void **state)
 						 4 * GiB + (uint64_t)(i + 1) * SIZE_2M,
 						 (uint32_t)i, false };
 	put(EFI_CONVENTIONAL_MEMORY, 4 * GiB, 1 * GiB, SPA);
-	assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &out), ST_OK);
+	assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out), ST_OK);
 	in.aff = many;
 	in.naff = ARRAY_SIZE(many);
-	assert_int_equal(sp_discover(&in, &set, &out), ST_NOMEM);
+	assert_int_equal(sp_discover(&in, &set, &cap.out), ST_NOMEM);
 	assert_int_equal(set.count, SP_PIECES_MAX);
 	log_must_have("sp: more than 128 SP pieces; stopped at 0x110000000");
-	assert_int_equal(sp_discover(NULL, &set, &out), ST_INVALID);
-	assert_int_equal(sp_discover(&in, NULL, &out), ST_INVALID);
+	assert_int_equal(sp_discover(NULL, &set, &cap.out), ST_INVALID);
+	assert_int_equal(sp_discover(&in, NULL, &cap.out), ST_INVALID);
 	in.aff = NULL;
-	assert_int_equal(sp_discover(&in, &set, &out), ST_INVALID);
+	assert_int_equal(sp_discover(&in, &set, &cap.out), ST_INVALID);
 }
 
 static void test_print(void **state)
@@ -351,8 +335,8 @@ static void test_print(void **state)
 	in.hmat_pxms = hmat_one;
 	in.nhmat = 1;
 	discover();
-	loglen = 0;
-	sp_print(&set, &out);
+	capture_reset(&cap);
+	sp_print(&set, &cap.out);
 	log_must_have("  sp [0x0000000100000000-0x0000000140000000)    1048576 KiB node   0 align 1G   "
 		      "reserved (no HMAT data)\n");
 	log_must_have("sp: 2 pieces, 2097152 KiB\n");
@@ -390,8 +374,8 @@ static void test_random(void **state)
 		in.aff = aff;
 		in.nhmat = rnd() % 3;
 		in.hmat_pxms = hmat_both;
-		assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &out), ST_OK);
-		assert_int_equal(sp_discover(&in, &set, &out), ST_OK);
+		assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out), ST_OK);
+		assert_int_equal(sp_discover(&in, &set, &cap.out), ST_OK);
 		check_invariants();
 		for (uint32_t i = 0; i < set.count; i++) {
 			int want = -1;

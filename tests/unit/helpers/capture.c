@@ -1,7 +1,12 @@
 /* capture.c - the collecting struct out used by host tests (see capture.h). */
 #include "capture.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 static void capture_write(void *ctx, int level, const char *s, size_t n)
 {
@@ -15,6 +20,8 @@ static void capture_write(void *ctx, int level, const char *s, size_t n)
 		c->lines++;
 		if (level < c->worst_level)
 			c->worst_level = level;
+		if (level <= LOG_WARN)
+			c->warnings++;
 		if (c->len < sizeof c->text - 1)
 			c->text[c->len++] = '\n';
 	}
@@ -23,13 +30,27 @@ static void capture_write(void *ctx, int level, const char *s, size_t n)
 
 void capture_init(struct capture *c)
 {
-	memset(c, 0, sizeof *c);
 	c->out.write = capture_write;
 	c->out.ctx = c;
+	capture_reset(c);
+}
+
+void capture_reset(struct capture *c)
+{
+	c->text[0] = '\0';
+	c->len = 0;
+	c->lines = 0;
+	c->warnings = 0;
 	c->worst_level = 99;
 }
 
 int capture_has(const struct capture *c, const char *s)
 {
 	return strstr(c->text, s) != NULL;
+}
+
+void capture_expect(const struct capture *c, const char *s)
+{
+	if (!capture_has(c, s))
+		fail_msg("output lacks '%s'; output:\n%s", s, c->text);
 }

@@ -8,14 +8,19 @@
 
 struct capture {
 	struct out out;
-	char text[65536];
+	char text[1 << 20];
 	size_t len;
 	unsigned lines;     /* out_log lines */
+	unsigned warnings;  /* out_log lines at LOG_WARN or more severe */
 	int worst_level;    /* lowest (most severe) out_log level seen; 99 when none */
 };
 
 void capture_init(struct capture *c);
+/* Forgets what was captured (the sink stays usable). */
+void capture_reset(struct capture *c);
 /* True when the captured text contains s. */
 int capture_has(const struct capture *c, const char *s);
+/* Fails the running cmocka test, showing the text, when it does not contain s. */
+void capture_expect(const struct capture *c, const char *s);
 
 #endif
