@@ -1,0 +1,43 @@
+"""Wrong commands and arguments: each gets a clear error, none crashes, hangs or changes state."""
+import pytest
+
+from spmk_qemu import SP_NODE1, TWO_NODES, run_script
+
+BAD = [
+    "memmap -x", "mem bogus", "mem fill", "mem fill A", "mem fill A 0", "mem fill A 100G",
+    "mem fill A 4K node=99", "mem check nosuch", "mem pin nosuch 0", "mem unpin nosuch 0",
+    "mem free nosuch", "iomem extra", "acpi", "acpi dump", "acpi dump TOOLONG", "acpi frob",
+    "numa -x", "numa -j extra", "dax", "dax list -x", "dax claim", "dax claim dax0.0",
+    "dax claim nosuch owner", "dax map nosuch", "dax write dax0.0 0 x 0",
+    "dax write dax0.0 0 x 16", "dax read dax0.0 0 0", "dax read dax0.0 99G 16",
+    "dax read dax0.0 0 16M", "dax release nosuch", "dax reconfigure", "dax reconfigure dax0.0",
+    "dax reconfigure dax0.0 frob", "dax reconfigure nosuch system-ram",
+    "dax reconfigure dax0.0 devdax", "dax create-device", "dax create-device x 2M",
+    "dax create-device 0 2M 3M", "dax create-device 0 0", "dax destroy-device",
+    "fault", "fault read", "fault read xyz", "taint x", "stats x", "selftest x",
+    "bench", "bench frob", "x" * 300,
+]
+
+
+@pytest.mark.parametrize("half", [0, 1])
+def test_every_bad_command_fails_cleanly(half):
+    # the command line holds 2 KiB, so the list runs in two boots
+    cmds = BAD[half::2]
+    script = "; ".join(cmds) + "; dax list -j; mem; selftest; echo survived"
+    r = run_script(script, args=TWO_NODES, sp_ranges=SP_NODE1, timeout=180)
+    out = r.output
+    assert "survived\n" in out
+    assert "selftest: ok" in out
+    assert "EMERGENCY" not in out  # no unexpected exception
+    for cmd in cmds:
+        if len(cmd) > 255:
+            assert "command longer than 255 bytes skipped" in out
+            continue
+        reply = r.command_output(cmd)
+        assert reply.strip(), f"no reply to {cmd!r}"
+        assert any(w in reply for w in ("usage", "fail", "no ", "unknown", "must", "outside",
+                                        "unterminated", "not ", "error", "cannot", "invalid")), \
+            f"{cmd!r}: {reply!r}"
+    # nothing changed: the device is as it was at boot
+    assert '"name":"dax0.0","base":"0x100000000","size":1073741824' in out
+    assert '"mode":"devdax","state":"unclaimed"' in out
