@@ -45,9 +45,9 @@ static int to_devdax(uint32_t dev, const char *name, uint64_t bytes)
 		kprintf("dax reconfigure: %s stays system-ram: %s\n", name, status_str(st));
 		return 1;
 	}
-	kprintf("%s: %lu pages reclaimed to devdax, %lu migrated, %lu KiB scrubbed (%lu us)\n", name,
-		(unsigned long)info.pages, (unsigned long)info.moved, (unsigned long)(info.scrubbed >> 10),
-		(unsigned long)us);
+	kprintf("%s: %lu pages reclaimed to devdax, %lu migrated, %lu KiB scrubbed, %lu KiB to scrub "
+		"at the next claim (%lu us)\n", name, (unsigned long)info.pages, (unsigned long)info.moved,
+		(unsigned long)(info.scrubbed >> 10), (unsigned long)(info.deferred >> 10), (unsigned long)us);
 	if (info.split) {
 		char nn[DAX_NAME_MAX];
 		dax_device_name(&K.dax, info.new_dev, nn, sizeof nn);

@@ -1,7 +1,8 @@
 /* khotplug.c - kernel side of mm/hotplug and mm/memobj (see khotplug.h).
  *
- * Object pages are mapped 4 KiB at a time in their window; migration rewrites the one PTE in
- * place (remap cannot fail: the table already exists) and invalidates it with invlpg.
+ * Object pages are mapped 4 KiB at a time in their window, never global; migration rewrites
+ * the one PTE in place (remap cannot fail: the table already exists) and, after a batch of
+ * remaps, flushes the TLB once by reloading CR3 (obj_flush).
  * Hot-added memory enters the direct map with pages of at most 2 MiB and without the global
  * bit, so removing whole 2 MiB blocks never needs a new table and a CR3 reload flushes it. */
 #include "kernel/khotplug.h"
@@ -39,15 +40,24 @@ static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
 		      VM_WRITE | nx_flags, VM_PAGE_4K);
 }
 
-static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t new_pfn)
+static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
+			  uint64_t new_pfn)
 {
 	(void)ctx;
-	uint64_t va = obj_va(slot, index), *pte = pte_of(va);
+	uint64_t *pte = pte_of(obj_va(slot, index));
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
+	if ((*pte & VM_PTE_ADDR) != old_pfn << PAGE_SHIFT)
+		return ST_INVALID;
 	*pte = (*pte & ~VM_PTE_ADDR) | (new_pfn << PAGE_SHIFT);
-	invlpg(va);
 	return ST_OK;
+}
+
+/* Object windows are not global: a CR3 reload drops every stale entry. */
+static void obj_flush(void *ctx)
+{
+	(void)ctx;
+	write_cr3(read_cr3());
 }
 
 static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
@@ -78,8 +88,8 @@ static void page_copy(void *ctx, uint64_t dst, uint64_t src)
 	memcpy(phys_to_virt(dst << PAGE_SHIFT), phys_to_virt(src << PAGE_SHIFT), PAGE_SIZE);
 }
 
-static const struct memobj_ops obj_ops = { obj_map, obj_remap, obj_unmap, obj_lookup, obj_page,
-					   page_copy, 0 };
+static const struct memobj_ops obj_ops = { obj_map, obj_remap, obj_flush, obj_unmap, obj_lookup,
+					   obj_page, page_copy, 0 };
 
 static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
 {

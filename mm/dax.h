@@ -34,7 +34,8 @@
  *                                            space, aligned                     ST_NOMEM (no space/slot)
  *   destroy_device   UNCLAIMED   (gone)      space back to the region, merged;  ST_BUSY (claimed, mapped,
  *                                            gen bumped                         system-ram)
- *   claim            UNCLAIMED   CLAIMED     owner set, fresh gen -> handle     ST_BUSY ST_INVALID (name)
+ *   claim            UNCLAIMED   CLAIMED     deferred-scrub parts zeroed,       ST_BUSY ST_INVALID (name)
+ *                                            owner set, fresh gen -> handle
  *   map              CLAIMED     MAPPED      window mapped if owner is active   ST_PERM ST_BUSY, map error
  *   release          CLAIMED     UNCLAIMED   unmap + TLB flush if mapped,       ST_PERM
  *                    MAPPED                  scrub whole device, owner cleared,
@@ -55,6 +56,7 @@
 #define DAX_MAX_DEVICES 64
 #define DAX_OWNER_MAX 31 /* characters of an owner name, [A-Za-z0-9_.:@+-] */
 #define DAX_NAME_MAX 24  /* "dax<region>.<n>" plus NUL */
+#define DAX_MAX_DIRTY 32 /* deferred-scrub extents (mm/dax_dirty.c) */
 #define DAX_WINDOW_BASE 0xffffc00000000000ull
 #define DAX_WINDOW_SIZE (16ull << 40) /* 16 TiB of windows: PML4 slots 384..415 */
 
@@ -108,6 +110,10 @@ struct dax {
 	uint32_t next_gen;
 	uint64_t window_next; /* offset of the next region slot in the window area */
 	char active[DAX_OWNER_MAX + 1]; /* "" when no owner is active */
+	/* Deferred scrub: memory of unclaimed devices that may hold an earlier user's bytes;
+	 * sorted, disjoint, page-aligned, zeroed by dax_claim (mm/dax_dirty.c). */
+	uint32_t ndirty;
+	struct range dirty[DAX_MAX_DIRTY];
 	struct dax_region regions[DAX_MAX_REGIONS];
 	struct dax_device devices[DAX_MAX_DEVICES];
 };
@@ -183,6 +189,15 @@ void dax_list_print(const struct dax *d, struct out *out, bool json);
  * extents sorted/merged/outside devices, free + devices = region size, states consistent with
  * owners, generations and live mappings. Prints each violation; ST_INVALID if any. */
 status_t dax_check(const struct dax *d, struct out *out);
+
+/* Issue 6 hook (deferred scrub): [base, +size) of unclaimed devdax memory may hold bytes of
+ * an earlier user (reclaim did not zero it). dax_claim zeroes the part of a device it covers
+ * before the owner gets it. Errors: ST_INVALID (empty, wraps, not page-aligned), ST_NOTFOUND
+ * (not inside one region), ST_BUSY (overlaps a claimed or mapped device), ST_NOMEM (the table
+ * is full: the caller must zero it itself); nothing changes on error. */
+status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size);
+/* Bytes of [base, +size) still waiting for their deferred scrub. */
+uint64_t dax_dirty_bytes(const struct dax *d, uint64_t base, uint64_t size);
 
 /* Splits UNCLAIMED device dev at `offset` (mm/dax_split.c): dev keeps [base, base+offset), a
  * new device *new_dev (same region and mode, next <n>) gets the rest. Used by partial reclaim.

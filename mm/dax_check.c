@@ -4,7 +4,8 @@
  * region, never adjacent; devices inside the region, aligned, with the window the layout
  * rule gives; no two devices or a device and a free extent overlap; free + device bytes ==
  * region size (with no overlap, every page is in exactly one place). Per device: a unique
- * name, and owner/live/gen consistent with its state and the active owner. */
+ * name, and owner/live/gen consistent with its state and the active owner. Deferred-scrub
+ * extents: see dax_check_dirty. */
 #include "mm/dax_internal.h"
 
 struct dax_checker {
@@ -126,11 +127,39 @@ static void dax_check_regions(struct dax_checker *c)
 	}
 }
 
+/* Deferred-scrub extents: sorted, disjoint, page-aligned, inside one region, never touching
+ * another of the same region, never overlapping a claimed or mapped device. */
+static void dax_check_dirty(struct dax_checker *c)
+{
+	const struct dax *d = c->d;
+	CHECK_THAT(c, d->ndirty <= DAX_MAX_DIRTY, "%u deferred-scrub extents", d->ndirty);
+	for (uint32_t i = 0; i < d->ndirty && i < DAX_MAX_DIRTY; i++) {
+		struct range e = d->dirty[i];
+		int in = -1;
+		for (uint32_t r = 0; r < d->nregions && r < DAX_MAX_REGIONS; r++)
+			if (e.base >= d->regions[r].base && e.end <= d->regions[r].base + d->regions[r].size)
+				in = (int)r;
+		CHECK_THAT(c, e.base < e.end && IS_ALIGNED(e.base | e.end, PAGE_SIZE) && in >= 0,
+			   "deferred-scrub extent [0x%llx, 0x%llx) empty, misaligned or outside a region",
+			   (unsigned long long)e.base, (unsigned long long)e.end);
+		CHECK_THAT(c, i == 0 || d->dirty[i - 1].end < e.base ||
+			   (d->dirty[i - 1].end == e.base && in >= 0 && d->regions[in].base == e.base),
+			   "deferred-scrub extents %u and %u unsorted or not merged", i - 1, i);
+		for (uint32_t j = 0; j < DAX_MAX_DEVICES; j++) {
+			const struct dax_device *x = &d->devices[j];
+			CHECK_THAT(c, !x->used || x->state == DAX_UNCLAIMED ||
+				   !range_overlaps(e, (struct range){ x->base, x->base + x->size }),
+				   "device %u is %s but holds deferred-scrub memory", j, dax_state_str(x->state));
+		}
+	}
+}
+
 status_t dax_check(const struct dax *d, struct out *out)
 {
 	struct dax_checker c = { d, out, 0 };
 	uint64_t dev_bytes[DAX_MAX_REGIONS] = { 0 };
 	dax_check_regions(&c);
+	dax_check_dirty(&c);
 	CHECK_THAT(&c, !d->active[0] || dax_owner_valid(d->active), "bad active owner");
 	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
 		if (!d->devices[i].used)

@@ -34,4 +34,8 @@ bool dax_owner_valid(const char *owner);
 status_t dax_handle_check(struct dax *d, struct dax_handle h, const char *op,
 			  struct dax_device **out);
 
+/* Zeroes (ops->scrub) the deferred-scrub parts of dev and drops them from the table; never
+ * fails (a split that finds the table full zeroes the whole extent). Returns bytes zeroed. */
+uint64_t dax_dirty_scrub(struct dax *d, struct range dev);
+
 #endif

@@ -64,6 +64,7 @@ status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_ha
 			dax_state_str(x->state), x->owner);
 		return ST_BUSY;
 	}
+	dax_dirty_scrub(d, (struct range){ x->base, x->base + x->size });
 	x->state = DAX_CLAIMED;
 	memcpy(x->owner, owner, strlen(owner) + 1);
 	x->gen = dax_gen_fresh(d);

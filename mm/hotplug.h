@@ -20,8 +20,9 @@
  *
  * Dirty blocks: the buddy's zero op reports every zeroing (hotplug_note_zero); a 2 MiB block
  * that was ever zeroed for an allocation may hold data of a system-ram user, every other block
- * still holds only what it held as an unclaimed devdax device (nothing of any owner). Reclaim
- * scrubs exactly the dirty blocks.
+ * still holds only what it held as an unclaimed devdax device (nothing of any owner, or
+ * memory the dax allocator still has to zero before its next claim). Reclaim passes exactly
+ * the dirty blocks on to that deferred scrub.
  *
  * Reclaim of the last `bytes` (all when 0) of a system-ram device, as whole 2 MiB blocks:
  *   1. isolate the blocks (buddy_isolate: no new allocations there; free pages held back);
@@ -31,9 +32,11 @@
  *   3. migrate every movable page (mm/migrate.h) to other memory, nearest node first; a
  *      failure here (cannot happen after 2, but handled) unisolates: moved pages stay moved
  *      and intact, nothing else changed;
- *   4. COMMIT (cannot fail): remove the range from the buddy, scrub its dirty blocks, unmap
- *      it from the direct map, give back the metadata pages of the reclaimed blocks, switch
- *      the device (or split it: the tail becomes a new devdax device) to devdax.
+ *   4. COMMIT (cannot fail): remove the range from the buddy, hand its dirty blocks to the
+ *      dax allocator's deferred scrub (dax_defer_scrub: zeroed by the next dax_claim of a
+ *      device covering them; zeroed right here when that table is full), unmap it from the
+ *      direct map, give back the metadata pages of the reclaimed blocks, switch the device
+ *      (or split it: the tail becomes a new devdax device) to devdax.
  * Guarantee: with movable-only hand-off and free pages elsewhere >= pages in use there, step 2
  * passes (movable zones hold only movable pages; pins are the only other obstacle), each
  * migration finds a free page (the free count only falls by one per move, and the isolated
@@ -76,7 +79,7 @@ struct hotplug_dev {
 
 struct hotplug_stats {
 	uint64_t handoffs, reclaims, refusals;
-	uint64_t pages_migrated, bytes_scrubbed;
+	uint64_t pages_migrated, bytes_scrubbed, bytes_deferred;
 };
 
 struct hotplug {
@@ -93,7 +96,8 @@ struct hotplug {
 struct hotplug_reclaim_info {
 	uint64_t pages;          /* pages reclaimed */
 	uint64_t moved;          /* pages migrated */
-	uint64_t scrubbed;       /* bytes scrubbed */
+	uint64_t scrubbed;       /* bytes of dirty blocks zeroed now */
+	uint64_t deferred;       /* bytes of dirty blocks left to the next dax claim */
 	bool split;              /* partial: the tail is the new device new_dev */
 	uint32_t new_dev;
 };

@@ -107,19 +107,38 @@ static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
 	return ST_OK;
 }
 
-static uint64_t reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c)
+static bool reclaim_block_dirty(const struct hotplug_dev *d, uint64_t p)
 {
-	struct hotplug_dev *d = c->d;
-	uint64_t done = 0;
-	for (uint64_t p = c->base; p < c->base + c->n; p += HOTPLUG_BLOCK_PAGES) {
-		uint64_t blk = (p - d->base_pfn) / HOTPLUG_BLOCK_PAGES;
-		if (!d->all_dirty && !(d->dirty[blk / 64] & (1ull << (blk % 64))))
+	uint64_t blk = (p - d->base_pfn) / HOTPLUG_BLOCK_PAGES;
+	return d->all_dirty || (d->dirty[blk / 64] & (1ull << (blk % 64)));
+}
+
+/* The dirty blocks of the range, as runs: each run is left to the dax allocator to zero at
+ * the next claim (deferred scrub), or zeroed now when its table is full. */
+static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
+{
+	uint64_t p = c->base, end = c->base + c->n;
+	while (p < end) {
+		if (!reclaim_block_dirty(c->d, p)) {
+			p += HOTPLUG_BLOCK_PAGES;
 			continue;
-		h->ops->scrub(h->ops->ctx, p << PAGE_SHIFT, HOTPLUG_BLOCK);
-		d->dirty[blk / 64] &= ~(1ull << (blk % 64));
-		done += HOTPLUG_BLOCK;
+		}
+		uint64_t q = p + HOTPLUG_BLOCK_PAGES;
+		while (q < end && reclaim_block_dirty(c->d, q))
+			q += HOTPLUG_BLOCK_PAGES;
+		uint64_t pa = p << PAGE_SHIFT, len = (q - p) << PAGE_SHIFT;
+		if (dax_defer_scrub(h->dax, pa, len) == ST_OK) {
+			info->deferred += len;
+		} else {
+			h->ops->scrub(h->ops->ctx, pa, len);
+			info->scrubbed += len;
+		}
+		p = q;
 	}
-	return done;
+	for (p = c->base; p < end; p += HOTPLUG_BLOCK_PAGES) {
+		uint64_t blk = (p - c->d->base_pfn) / HOTPLUG_BLOCK_PAGES;
+		c->d->dirty[blk / 64] &= ~(1ull << (blk % 64));
+	}
 }
 
 /* Step 4: COMMIT. The range is isolated and holds only free (isolated) pages. */
@@ -127,7 +146,7 @@ static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotp
 {
 	struct hotplug_dev *d = c->d;
 	buddy_remove_range(h->b, c->base, c->n); /* only free pages: cannot fail */
-	info->scrubbed = reclaim_scrub(h, c);
+	reclaim_scrub(h, c, info);
 	h->ops->unmap_direct(h->ops->ctx, c->base << PAGE_SHIFT, c->n << PAGE_SHIFT);
 	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
 	buddy_uncarve(h->b, d->meta_pfn + d->meta_pages - blocks, blocks);
@@ -146,6 +165,7 @@ static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotp
 	}
 	h->st.reclaims++;
 	h->st.bytes_scrubbed += info->scrubbed;
+	h->st.bytes_deferred += info->deferred;
 }
 
 status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
@@ -166,7 +186,7 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 		return st;
 	}
 	st = reclaim_check(h, &c, &rep);
-	struct migrate_result mr = { 0, UINT64_MAX, ST_OK };
+	struct migrate_result mr = { .failed_pfn = UINT64_MAX, .failed_st = ST_OK };
 	if (st == ST_OK) {
 		st = migrate_range(h->objs, c.base, c.n, &mr);
 		h->st.pages_migrated += mr.moved;

@@ -37,9 +37,14 @@
 struct memobj_ops {
 	/* Map page `index` of object `slot` to pfn (nothing mapped there before). */
 	status_t (*map)(void *ctx, unsigned slot, uint64_t index, uint64_t pfn);
-	/* Switch page `index` from its current pfn to new_pfn and flush the TLB. Must not fail
-	 * for a page that is mapped (the kernel rewrites the PTE in place). */
-	status_t (*remap)(void *ctx, unsigned slot, uint64_t index, uint64_t new_pfn);
+	/* Switch page `index` from old_pfn to new_pfn with one page-table walk, WITHOUT flushing
+	 * the TLB (the caller calls flush before the old page is reused). ST_NOTFOUND when
+	 * nothing is mapped there, ST_INVALID when another pfn is; nothing changes then. Must
+	 * not fail for a page mapped at old_pfn (the kernel rewrites the PTE in place). */
+	status_t (*remap)(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
+			  uint64_t new_pfn);
+	/* Flush the TLB entries of every object window (after a batch of remaps). */
+	void (*flush)(void *ctx);
 	/* Remove the mappings of pages [first, first+n) of `slot` and flush the TLB. */
 	void (*unmap)(void *ctx, unsigned slot, uint64_t first, uint64_t n);
 	/* Forward map: the pfn mapped at page `index`. ST_NOTFOUND when none. */

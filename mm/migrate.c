@@ -1,74 +1,166 @@
-/* migrate.c - moving the pages of movable memory objects (algorithm in migrate.h). */
+/* migrate.c - moving the pages of movable memory objects in batches (algorithm in migrate.h).
+ *
+ * A batch: the destination pool [pool, pool + pool_n) of which the last pool_used pages are
+ * handed out (tagged and mapped by their objects), and old[0..nold), the pages switched since
+ * the last TLB flush (still MOVABLE words, no longer mapped once the TLB is flushed).
+ *
+ * The pool is handed out from the top down while sources are visited bottom up, so a page
+ * and its copy are an odd number of pages apart whatever the alignment of both blocks: a
+ * direct-mapped TLB (QEMU's software TLB) would otherwise evict one page for the other on
+ * every access of the copy when they are a large power of two apart. */
 #include "mm/migrate.h"
 
 #include "lib/types.h"
 
-/* Step 1: the live object page that pfn backs. */
-static status_t migrate_source(struct memobj_set *s, uint64_t pfn, unsigned *slot, uint32_t *index)
+struct migrate_batch {
+	struct memobj_set *s;
+	unsigned max_order;   /* largest pool block */
+	int node;             /* node the pool was chosen for, -1 before the first refill */
+	uint64_t pool, pool_n, pool_used;
+	unsigned nold;
+	uint64_t old[MIGRATE_BATCH];
+	struct migrate_result r;
+};
+
+static void batch_init(struct migrate_batch *m, struct memobj_set *s, unsigned max_order)
 {
-	uint32_t obj;
-	unsigned pins;
-	status_t st = buddy_page_object(s->b, pfn, &obj, index, &pins);
-	if (st != ST_OK)
-		return st;
-	if (pins)
-		return ST_BUSY;
-	const struct memobj *o = obj ? memobj_get(s, obj - 1) : NULL;
-	uint64_t mapped;
-	if (!o || !o->movable || *index >= o->npages ||
-	    s->ops->lookup(s->ops->ctx, obj - 1, *index, &mapped) != ST_OK || mapped != pfn)
+	m->s = s;
+	m->max_order = max_order;
+	m->node = -1;
+	m->pool = m->pool_n = m->pool_used = 0;
+	m->nold = 0;
+	m->r = (struct migrate_result){ 0, UINT64_MAX, ST_OK, 0, 0 };
+}
+
+/* One TLB flush for every switch since the last one, then the old pages can go. */
+static void batch_flush(struct migrate_batch *m)
+{
+	if (!m->nold)
+		return;
+	m->s->ops->flush(m->s->ops->ctx);
+	m->r.flushes++;
+	for (unsigned i = 0; i < m->nold; i++)
+		buddy_free(m->s->b, m->old[i], 0); /* movable, unpinned: cannot fail */
+	m->nold = 0;
+}
+
+/* Gives the pool's unused pages back as aligned runs of movable pages. */
+static void batch_release_pool(struct migrate_batch *m)
+{
+	uint64_t p = m->pool, end = m->pool + m->pool_n - m->pool_used;
+	while (p < end) {
+		unsigned o = p ? (unsigned)__builtin_ctzll(p) : MIGRATE_BATCH_ORDER;
+		while (o > 0 && p + ((uint64_t)1 << o) > end)
+			o--;
+		buddy_free(m->s->b, p, o); /* untagged movable pages: cannot fail */
+		p += (uint64_t)1 << o;
+	}
+	m->pool_n = m->pool_used = 0;
+}
+
+static void batch_finish(struct migrate_batch *m)
+{
+	batch_flush(m);
+	batch_release_pool(m);
+}
+
+/* A new pool for pages of `node`: the largest block (order <= max_order) of the nearest node,
+ * by distance, that has a free page. Isolated pages are never handed out. */
+static status_t batch_refill(struct migrate_batch *m, unsigned node)
+{
+	struct buddy *b = m->s->b;
+	const uint8_t *near = b->fallback[node];
+	batch_release_pool(m);
+	for (unsigned i = 0; i < BUDDY_MAX_NODES; i++)
+		for (int k = (int)m->max_order; k >= 0; k--)
+			if (buddy_alloc(b, (unsigned)k, near[i], BUDDY_MOVABLE | BUDDY_THISNODE, &m->pool) == ST_OK) {
+				m->pool_n = (uint64_t)1 << k;
+				m->node = (int)node;
+				m->r.refills++;
+				return ST_OK;
+			}
+	return ST_NOMEM;
+}
+
+/* The object slot of a movable page, from its reverse map (step 1). */
+static status_t batch_source(const struct migrate_batch *m, const struct buddy_page_info *pi,
+			     unsigned *slot)
+{
+	if (pi->state != PAGE_MOVABLE)
 		return ST_INVALID;
-	*slot = obj - 1;
+	if (pi->pins)
+		return ST_BUSY;
+	const struct memobj *o = pi->obj ? memobj_get(m->s, pi->obj - 1) : NULL;
+	if (!o || !o->movable || pi->index >= o->npages)
+		return ST_INVALID;
+	*slot = pi->obj - 1;
 	return ST_OK;
 }
 
-status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn)
+/* Steps 2-4 for page pfn whose reverse map is pi. */
+static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct buddy_page_info *pi,
+			   uint64_t *new_pfn)
 {
+	struct memobj_set *s = m->s;
 	unsigned slot;
-	uint32_t index;
-	struct buddy_page_info pi;
-	status_t st = buddy_page_state(s->b, pfn, &pi);
-	if (st == ST_OK)
-		st = migrate_source(s, pfn, &slot, &index);
+	status_t st = batch_source(m, pi, &slot);
 	if (st != ST_OK)
 		return st;
-	uint64_t np;
-	st = buddy_alloc(s->b, 0, (int)pi.node, BUDDY_MOVABLE, &np);
-	if (st != ST_OK)
-		return st;
-	st = buddy_page_set_object(s->b, np, slot + 1, index);
-	if (st == ST_OK) {
-		s->ops->copy(s->ops->ctx, np, pfn);
-		st = s->ops->remap(s->ops->ctx, slot, index, np);
+	if (m->node != (int)pi->node || m->pool_used == m->pool_n) {
+		st = batch_refill(m, pi->node);
+		if (st != ST_OK)
+			return st;
 	}
+	uint64_t np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
+	buddy_page_set_object(s->b, np, pi->obj, pi->index); /* a pool page is movable */
+	s->ops->copy(s->ops->ctx, np, pfn);
+	st = s->ops->remap(s->ops->ctx, slot, pi->index, pfn, np);
 	if (st != ST_OK) {
-		buddy_free(s->b, np, 0);
+		buddy_page_set_object(s->b, np, 0, 0);
+		m->pool_used--;
 		return st;
 	}
-	buddy_free(s->b, pfn, 0);
+	m->old[m->nold++] = pfn;
+	m->r.moved++;
+	if (m->nold == MIGRATE_BATCH)
+		batch_flush(m);
 	if (new_pfn)
 		*new_pfn = np;
 	return ST_OK;
 }
 
+status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn)
+{
+	struct migrate_batch m;
+	struct buddy_page_info pi;
+	status_t st = buddy_page_state(s->b, pfn, &pi);
+	if (st != ST_OK)
+		return st;
+	batch_init(&m, s, 0);
+	st = batch_move(&m, pfn, &pi, new_pfn);
+	batch_finish(&m);
+	return st;
+}
+
 status_t migrate_range(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
 		       struct migrate_result *res)
 {
-	struct migrate_result r = { 0, UINT64_MAX, ST_OK };
-	for (uint64_t p = base_pfn; p < base_pfn + npages; p++) {
-		uint32_t obj, index;
-		unsigned pins;
-		if (buddy_page_object(s->b, p, &obj, &index, &pins) != ST_OK)
-			continue; /* not a movable page */
-		status_t st = migrate_page(s, p, 0);
+	struct migrate_batch m;
+	batch_init(&m, s, MIGRATE_BATCH_ORDER);
+	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end; p++) {
+		struct buddy_page_info pi;
+		/* the page word alone says "not movable" (most of an isolated range is free) */
+		if (buddy_page_object(s->b, p, 0, 0, 0) != ST_OK || buddy_page_state(s->b, p, &pi) != ST_OK)
+			continue;
+		status_t st = batch_move(&m, p, &pi, 0);
 		if (st != ST_OK) {
-			r.failed_pfn = p;
-			r.failed_st = st;
+			m.r.failed_pfn = p;
+			m.r.failed_st = st;
 			break;
 		}
-		r.moved++;
 	}
+	batch_finish(&m);
 	if (res)
-		*res = r;
-	return r.failed_st;
+		*res = m.r;
+	return m.r.failed_st;
 }

@@ -1,31 +1,50 @@
 /* migrate.h - page migration for movable memory objects.
  *
- * Moving one page (migrate_page), in an order where every step either cannot fail or leaves
- * the old page in place:
- *   1. read the reverse map of the old page (object id, index, pins) from its buddy word;
- *      a pinned page or a page of no live object is refused (ST_BUSY / ST_INVALID);
- *   2. allocate a movable page, preferring the old page's node and then the others by
- *      distance (the buddy's fallback order); isolated pages are never handed out, so the
- *      target is never in a range being reclaimed;
+ * Moving one page, in an order where every step either cannot fail or leaves the old page in
+ * place:
+ *   1. read the reverse map of the old page (buddy_page_state: state, node, object id, index,
+ *      pins; migrate_range first skips pages whose word is not movable, the cheapest test);
+ *      a pinned page is refused (ST_BUSY), one of no live movable object page (ST_INVALID);
+ *   2. take a destination page from the batch pool: a block of up to MIGRATE_BATCH movable
+ *      pages (one BUDDY_MOVABLE allocation) from the nearest node, by distance from the old
+ *      page's node, that has any free page (the largest order <= the batch order that node
+ *      can give; isolated pages are never handed out, so the target is never in a range being
+ *      reclaimed);
  *   3. tag the new page with the same (object, index), copy the 4 KiB;
- *   4. switch the object's mapping to the new page and flush the TLB (memobj_ops.remap);
- *   5. free the old page (inside an isolated range it becomes ISOLATED, not allocatable).
- * If 2-4 fail, the new page is freed and the object still maps the old one, intact.
+ *   4. switch the object's mapping from the old page to the new one (memobj_ops.remap: one
+ *      page-table walk that also checks the old mapping, no TLB flush). If that fails the new
+ *      page is untagged and goes back to the pool; the object still maps the old one, intact.
+ * Batches: the old pages of up to MIGRATE_BATCH moves are remembered; then the TLB is flushed
+ * once (memobj_ops.flush) and only after that are they freed (inside an isolated range they
+ * become ISOLATED, not allocatable). Nothing reads or writes an object window during a batch.
+ * At the end (success or failure) the last batch is flushed and freed and the pool's unused
+ * pages are freed, so every page is in exactly one place and each object page is mapped once.
+ *
+ * Memory: the pool holds at most MIGRATE_BATCH pages that are not yet used. Free pages outside
+ * the range F, pool pages P and pages still to move M satisfy F + P >= M throughout when it
+ * held at the start (a refill turns free pages into pool pages one for one), so a range with
+ * enough free memory elsewhere never fails for lack of a page.
  * migrate_range moves every movable page of a range and stops at the first failure. */
 #ifndef SPMK_MM_MIGRATE_H
 #define SPMK_MM_MIGRATE_H
 
 #include "mm/memobj.h"
 
+#define MIGRATE_BATCH_ORDER 9
+#define MIGRATE_BATCH (1u << MIGRATE_BATCH_ORDER) /* pages per pool block and per TLB flush */
+
 struct migrate_result {
 	uint64_t moved;     /* pages moved */
 	uint64_t failed_pfn; /* first page that could not move, UINT64_MAX when none */
 	status_t failed_st;
+	uint64_t flushes;   /* TLB flushes (memobj_ops.flush calls) */
+	uint64_t refills;   /* destination blocks allocated */
 };
 
 /* Moves movable page pfn; *new_pfn (may be NULL) is where it went.
  * Errors: ST_NOTFOUND (not managed), ST_INVALID (not movable, or its reverse map names no
- * live object page that maps it), ST_BUSY (pinned), ST_NOMEM (no free page anywhere). */
+ * live object page that maps it), ST_BUSY (pinned), ST_NOMEM (no free page anywhere), or the
+ * error of memobj_ops.remap. */
 status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn);
 
 /* Moves every movable page of [base_pfn, +npages). Stops at the first failure (pages moved

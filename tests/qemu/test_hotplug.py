@@ -128,3 +128,23 @@ def test_fifty_cycles_leak_nothing():
     before, after = totals(parts[1]), totals(parts[2])
     assert before and before == after, (before, after)
     assert "exact" in parts[2].split("spmk>")[0]
+
+
+def test_next_owner_reads_zeros_after_reclaim():
+    """Reclaim leaves the used blocks' zeroing to the next claim (deferred scrub): the next
+    owner still reads only zeros in every block the object had filled."""
+    offsets = ["0x0", "0x200000", "0x1000000", "0x2345000", "0x3fff000"]
+    reads = "; ".join(f"dax read dax0.0 {o} 256" for o in offsets)
+    r = boot("dax reconfigure dax0.0 system-ram; mem fill A 64M node=1; mem objects; "
+             "dax reconfigure dax0.0 devdax; mem check A; dax claim dax0.0 bob; dax map dax0.0; "
+             + reads)
+    assert "node1=16384" in r.command_output("mem objects")
+    rec = r.command_output("dax reconfigure dax0.0 devdax")
+    assert "16384 migrated" in rec and "65536 KiB to scrub at the next claim" in rec, rec
+    checked(r.output, "A", 16384)
+    for o in offsets:
+        out = r.command_output(f"dax read dax0.0 {o} 256")
+        dump = [l for l in out.splitlines() if re.match(r"^[0-9a-f]{8} ", l)]
+        assert len(dump) == 16, out
+        zero = "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
+        assert all(zero in l for l in dump), out

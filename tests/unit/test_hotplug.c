@@ -1,7 +1,7 @@
 /* test_hotplug.c - host tests of mm/hotplug on the simulated machine (hotplug_sim.h):
  * hand-off, reclaim with migration, every refusal (pinned, unmovable, not enough memory
  * elsewhere) leaving everything as it was, partial reclaim with a device split, lazy and
- * dirty-block scrubbing, cycles without leaks, and a randomized test that interleaves all of
+ * dirty-block scrubbing deferred to the next claim, cycles without leaks, and a randomized test that interleaves all of
  * it and checks after every step that each page is in exactly one place and every object is
  * intact. SPMK_HOTPLUG_STEPS sets the number of random steps (default 3000). */
 #include <setjmp.h>
@@ -72,7 +72,10 @@ static void test_handoff_reclaim(void **state)
 	/* (node 0 had 2048 - 8 metadata pages free; the 8 came back after the move) */
 	assert_int_equal(sim_free_pages(s, 0), 8);
 	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N - (3000 - (SIM_RAM0_N - 8)));
-	assert_true(info.scrubbed >= 3000 * PAGE_SIZE);
+	/* the 3000 pages' blocks are left to the next claim (deferred scrub), not zeroed yet */
+	assert_int_equal(info.scrubbed, 0);
+	assert_true(info.deferred >= 3000 * PAGE_SIZE);
+	assert_int_equal(dax_dirty_bytes(&s->dax, x->base, x->size), info.deferred);
 	sim_check(s, true);
 	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
 	assert_int_equal(sim_free_pages(s, -1), free0);
@@ -174,6 +177,89 @@ static void test_partial(void **state)
 	sim_free(s);
 }
 
+/* True when every byte of physical [pa, +size) of the simulated memory is zero. */
+static bool sim_zero_at(struct sim *s, uint64_t pa, uint64_t size)
+{
+	const uint8_t *m = sim_page(s, pa >> PAGE_SHIFT);
+	for (uint64_t i = 0; i < size; i++)
+		if (m[i])
+			return false;
+	return true;
+}
+
+/* Claims device d as the next owner: every byte must read zero; then releases it. */
+static void claim_reads_zero(struct sim *s, uint32_t d)
+{
+	struct dax_handle h;
+	const struct dax_device *x = dax_device_get(&s->dax, d);
+	assert_int_equal(dax_claim(&s->dax, d, "next", &h), ST_OK);
+	assert_int_equal(dax_dirty_bytes(&s->dax, x->base, x->size), 0);
+	assert_int_equal(dax_map(&s->dax, h), ST_OK);
+	if (!sim_zero_at(s, x->base, x->size))
+		fail_msg("the next owner of device %u can read data of the previous one", d);
+	sim_check(s, true);
+	assert_int_equal(dax_release(&s->dax, h), ST_OK);
+}
+
+/* Deferred scrub: reclaim leaves the used blocks' bytes in place (cheap) and the next claim
+ * zeroes them before the owner can read anything; a partial reclaim's tail alone; and when
+ * the dax table is full, reclaim zeroes at once. */
+static void test_deferred_scrub(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	const struct dax_device *x = dax_device_get(&s->dax, d);
+	uint64_t base = x->base;
+	unsigned slot;
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "o", 2600, 1, true, &slot), ST_OK); /* 6 of 8 blocks */
+	struct hotplug_reclaim_info info;
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 2 * SIZE_2M, &info), ST_OK); /* tail: clean */
+	assert_int_equal(info.deferred + info.scrubbed, 0);
+	uint32_t tail = info.new_dev;
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
+	assert_int_equal(info.deferred, 6 * SIZE_2M);
+	assert_int_equal(info.scrubbed, 0);
+	assert_false(sim_zero_at(s, base, PAGE_SIZE));            /* still there ... */
+	assert_false(sim_zero_at(s, base + 5 * SIZE_2M, PAGE_SIZE));
+	assert_int_equal(dax_defer_scrub(&s->dax, base, 0), ST_INVALID);
+	assert_int_equal(dax_defer_scrub(&s->dax, base + 1, PAGE_SIZE), ST_INVALID);
+	assert_int_equal(dax_defer_scrub(&s->dax, 0, PAGE_SIZE), ST_NOTFOUND);
+	claim_reads_zero(s, tail);                                /* ... not its business */
+	assert_int_equal(dax_dirty_bytes(&s->dax, base, 6 * SIZE_2M), 6 * SIZE_2M);
+	claim_reads_zero(s, d);                                   /* ... zero for the next owner */
+	assert_int_equal(s->dax.ndirty, 0);
+	/* a claimed device cannot be marked; merging keeps the table sorted and small */
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&s->dax, d, "a", &h), ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, base, PAGE_SIZE), ST_BUSY);
+	assert_int_equal(dax_release(&s->dax, h), ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, base + 2 * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, base, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, base + PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(s->dax.ndirty, 1);
+	assert_int_equal(dax_dirty_bytes(&s->dax, base, SIZE_2M), 3 * PAGE_SIZE);
+	/* fill the table with single pages in the tail device: reclaim must zero at once */
+	for (uint32_t i = 0; s->dax.ndirty < DAX_MAX_DIRTY; i++)
+		assert_int_equal(dax_defer_scrub(&s->dax, base + 6 * SIZE_2M + 2 * i * PAGE_SIZE, PAGE_SIZE),
+				 ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, base + 4 * SIZE_2M, PAGE_SIZE), ST_NOMEM);
+	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_OK);
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "p", 100, 1, true, &slot), ST_OK);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
+	assert_int_equal(info.deferred, 0);
+	assert_int_equal(info.scrubbed, SIZE_2M);
+	sim_check(s, true);
+	claim_reads_zero(s, d);
+	claim_reads_zero(s, tail); /* its 31 single-page extents */
+	assert_int_equal(dax_dirty_bytes(&s->dax, base, 8 * SIZE_2M), 0);
+	assert_int_equal(s->dax.ndirty, 0);
+	sim_free(s);
+}
+
 static void test_cycles_no_leak(void **state)
 {
 	(void)state;
@@ -267,7 +353,7 @@ static void random_reclaim(struct sim *s)
 
 static void random_step(struct sim *s, struct rstate *r)
 {
-	unsigned op = (unsigned)rnd(10);
+	unsigned op = (unsigned)rnd(11);
 	uint32_t devs[DAX_MAX_DEVICES], nd = 0;
 	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
 		if (dax_device_get(&s->dax, i))
@@ -312,6 +398,13 @@ static void random_step(struct sim *s, struct rstate *r)
 				assert_int_equal(memobj_pin(&s->objs, slot, i), ST_OK);
 		}
 		break;
+	case 10: {
+		/* the next owner of a devdax device reads only zeros (deferred scrub) */
+		const struct dax_device *x = dax_device_get(&s->dax, d);
+		if (x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED)
+			claim_reads_zero(s, d);
+		break;
+	}
 	default: {
 		/* migrate one random movable page somewhere */
 		uint64_t p = SIM_RAM0 + rnd(SIM_PAGES - SIM_RAM0);
@@ -353,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_handoff_reclaim), cmocka_unit_test(test_reclaim_refusals),
 		cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),
+		cmocka_unit_test(test_deferred_scrub),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,12 +95,57 @@ static void test_migrate_nomem_and_range(void **state)
 	sim_free(s);
 }
 
+/* A range moves in batches: one TLB flush per MIGRATE_BATCH pages (the sim fails the test if
+ * an old page is freed before its flush), destination blocks from the nearest node with free
+ * memory, and a fragmented node is used page by page before a farther one is touched. */
+static void test_migrate_batches(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	unsigned a, b;
+	/* node 2 fragmented: only single free pages (512 of them) */
+	uint64_t p;
+	for (uint64_t i = 0; i < SIM_RAM2_N; i++)
+		assert_int_equal(buddy_alloc(&s->b, 0, 2, BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_HEAP), &p), ST_OK);
+	for (p = SIM_RAM2; p < SIM_RAM2 + SIM_RAM2_N; p += 2)
+		assert_int_equal(buddy_free(&s->b, p, 0), ST_OK);
+	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N / 2);
+	assert_int_equal(memobj_fill(&s->objs, "a", 400, 0, true, &a), ST_OK);
+	assert_int_equal(buddy_isolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	struct migrate_result mr;
+	assert_int_equal(migrate_range(&s->objs, SIM_RAM0, SIM_RAM0_N, &mr), ST_OK);
+	assert_int_equal(mr.moved, 400);
+	assert_int_equal(mr.refills, 400); /* order-0 blocks only */
+	assert_int_equal(mr.flushes, 1);
+	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N / 2 - 400);
+	assert_int_equal(buddy_unisolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	sim_check(s, true);
+	/* node 1 (distance 20) is nearer to node 0 than node 2 (25): everything goes there */
+	uint32_t d;
+	assert_int_equal(dax_find(&s->dax, "dax0.0", &d), ST_OK);
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "b", 1200, 0, true, &b), ST_OK);
+	assert_int_equal(buddy_isolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	unsigned flushes = s->flushes;
+	assert_int_equal(migrate_range(&s->objs, SIM_RAM0, SIM_RAM0_N, &mr), ST_OK);
+	assert_int_equal(mr.moved, 1200);
+	assert_int_equal(mr.flushes, (1200 + MIGRATE_BATCH - 1) / MIGRATE_BATCH);
+	assert_int_equal(s->flushes - flushes, mr.flushes);
+	assert_int_equal(mr.refills, (1200 + MIGRATE_BATCH - 1) / MIGRATE_BATCH);
+	assert_int_equal(sim_free_pages(s, 1), SIM_SP_N - 1200); /* the pool's tail came back */
+	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N / 2 - 400);
+	assert_int_equal(buddy_unisolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	sim_check(s, false);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrate_one),
 		cmocka_unit_test(test_migrate_refusals),
 		cmocka_unit_test(test_migrate_nomem_and_range),
+		cmocka_unit_test(test_migrate_batches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
