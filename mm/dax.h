@@ -41,7 +41,7 @@
  *                    MAPPED                  scrub whole device, owner cleared,
  *                                            gen bumped
  *   activate(o)      MAPPED      MAPPED      mapping present iff owner == o     ST_INVALID, map error
- *   mode_set (issue 6) UNCLAIMED devdax <-> system-ram (hand-off/reclaim     ST_BUSY
+ *   mode_set         UNCLAIMED devdax <-> system-ram (hand-off/reclaim     ST_BUSY
  *                                            call it after doing their work)
  * A system-ram device is neither claimable nor destroyable (ST_BUSY); online_blocks,
  * total_blocks and movable describe it and are printed by dax_list_print. */
@@ -93,7 +93,7 @@ struct dax_device {
 	enum dax_state state;
 	uint32_t gen;
 	char owner[DAX_OWNER_MAX + 1]; /* "" when unclaimed */
-	/* system-ram mode (hand-off, issue 6); zero in devdax mode */
+	/* system-ram mode (hand-off, mm/hotplug.h); zero in devdax mode */
 	bool movable;
 	uint32_t online_blocks, total_blocks;
 };
@@ -175,10 +175,10 @@ void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len);
 const char *dax_state_str(enum dax_state s);
 const char *dax_mode_str(enum dax_mode m);
 
-/* Issue 6 hook: switches an UNCLAIMED device between devdax and system-ram; the hand-off
+/* Hand-off hook: switches an UNCLAIMED device between devdax and system-ram; the hand-off
  * code calls it once its own work is done. Errors: ST_NOTFOUND, ST_BUSY (claimed/mapped). */
 status_t dax_mode_set(struct dax *d, uint32_t dev, enum dax_mode mode, bool movable);
-/* Issue 6 hook: block counts shown for a system-ram device. Errors: ST_NOTFOUND, ST_BUSY. */
+/* Hand-off hook: block counts shown for a system-ram device. Errors: ST_NOTFOUND, ST_BUSY. */
 status_t dax_ram_blocks_set(struct dax *d, uint32_t dev, uint32_t online, uint32_t total);
 
 /* Regions and devices like `daxctl list -RDu` (indented, human sizes), or with json=true one
@@ -190,7 +190,7 @@ void dax_list_print(const struct dax *d, struct out *out, bool json);
  * owners, generations and live mappings. Prints each violation; ST_INVALID if any. */
 status_t dax_check(const struct dax *d, struct out *out);
 
-/* Issue 6 hook (deferred scrub): [base, +size) of unclaimed devdax memory may hold bytes of
+/* Reclaim hook (deferred scrub): [base, +size) of unclaimed devdax memory may hold bytes of
  * an earlier user (reclaim did not zero it). dax_claim zeroes the part of a device it covers
  * before the owner gets it. Errors: ST_INVALID (empty, wraps, not page-aligned), ST_NOTFOUND
  * (not inside one region), ST_BUSY (overlaps a claimed or mapped device), ST_NOMEM (the table
