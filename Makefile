@@ -137,11 +137,13 @@ $(HOST_LIB): $(HOST_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $@.d -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
+	@mkdir -p $(BUILD)/dep
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -MMD -MF $@.d -o $@ $< $(HOST_SRCS)
+	@mkdir -p $(BUILD)/dep
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -o $@ $< $(HOST_SRCS)
 BENCH_EXTRA := $(filter-out $(BENCH_SRCS),$(wildcard tests/bench/*.c))
 $(BUILD)/bench/%: tests/bench/%.c $(HOST_SRCS) $(BENCH_EXTRA)
 	@mkdir -p $(dir $@)
@@ -173,4 +175,4 @@ bench: deps $(BENCH_BINS) all
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

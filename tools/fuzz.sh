@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 rc=0
 for bin in build/fuzz/fuzz_*; do
+	[ -x "$bin" ] && [ -f "$bin" ] || continue
 	name=$(basename "$bin")
 	mkdir -p "build/fuzz-corpus/$name"
 	if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
