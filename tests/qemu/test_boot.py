@@ -129,3 +129,19 @@ def test_help_lists_every_command():
     for cmd in ("memmap", "mem", "iomem", "acpi", "numa", "dax", "selftest", "stats", "taint",
                 "poweroff", "reboot"):
         assert re.search(rf"^  {cmd}\b", out, re.M), cmd
+
+
+def test_make_debug_stops_at_kmain_with_symbols():
+    """`make debug`'s pieces: QEMU halted with a GDB stub, and tools/gdbinit loading the symbols."""
+    from spmk_qemu import ROOT
+    qemu = subprocess.Popen(["bash", "tools/run.sh", "--debug"], cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        gdb = subprocess.run(["gdb", "-batch", "-x", "tools/gdbinit", "-ex", "bt 1", "-ex", "kill"],
+                             cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                             timeout=90)
+        assert re.search(r"#0\s+kmain \(bi=0xffff8000[0-9a-f]+\)", gdb.stdout), gdb.stdout + gdb.stderr
+    finally:
+        os.killpg(qemu.pid, 9)
+        qemu.wait(timeout=30)
