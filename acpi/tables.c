@@ -3,6 +3,7 @@
 
 #include "acpi/bytes.h"
 #include "acpi/sdt.h"
+#include "lib/hexdump.h"
 #include "lib/kstring.h"
 
 #define RSDP_V1_LEN 20u
@@ -221,41 +222,6 @@ void acpi_print_tables(const struct acpi_tables *tables, struct out *o)
 		out_printf(o, "(%u more tables not recorded)\n", tables->dropped);
 }
 
-void acpi_hexdump(const uint8_t *p, size_t n, struct out *o)
-{
-	static const char hex[] = "0123456789abcdef";
-	char line[80];
-	for (size_t off = 0; off < n; off += 16) {
-		size_t k = 0;
-		for (int s = 28; s >= 0; s -= 4)
-			line[k++] = hex[(off >> s) & 0xf];
-		line[k++] = ' ';
-		for (size_t i = 0; i < 16; i++) {
-			if (i == 8)
-				line[k++] = ' ';
-			line[k++] = ' ';
-			if (off + i < n) {
-				line[k++] = hex[p[off + i] >> 4];
-				line[k++] = hex[p[off + i] & 0xf];
-			} else {
-				line[k++] = ' ';
-				line[k++] = ' ';
-			}
-		}
-		line[k++] = ' ';
-		line[k++] = ' ';
-		line[k++] = '|';
-		for (size_t i = 0; i < 16 && off + i < n; i++) {
-			uint8_t c = p[off + i];
-			line[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
-		}
-		line[k++] = '|';
-		line[k++] = '\n';
-		out_write(o, line, k);
-	}
-	out_printf(o, "%08zx\n", n);
-}
-
 status_t acpi_dump_table(const struct acpi_tables *tables, const char *sig, struct out *o)
 {
 	char want[5];
@@ -273,7 +239,7 @@ status_t acpi_dump_table(const struct acpi_tables *tables, const char *sig, stru
 			continue;
 		out_printf(o, "%s @ 0x%llx, %u bytes%s\n", e->sig, (unsigned long long)e->phys,
 			   e->length, e->checksum_ok ? "" : " (BAD checksum)");
-		acpi_hexdump(e->data, e->length, o);
+		hexdump(e->data, e->length, o);
 		return ST_OK;
 	}
 	out_printf(o, "acpi dump: no table %s (see `acpi tables`)\n", want);

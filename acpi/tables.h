@@ -69,7 +69,5 @@ void acpi_print_tables(const struct acpi_tables *tables, struct out *o);
  * Errors: ST_INVALID (SIG not 4 characters), ST_NOTFOUND (no such table); both print a line. */
 status_t acpi_dump_table(const struct acpi_tables *tables, const char *sig, struct out *o);
 
-/* Hex dump of any buffer in the same layout (used by acpi_dump_table). */
-void acpi_hexdump(const uint8_t *p, size_t n, struct out *o);
 
 #endif

@@ -5,10 +5,10 @@
  * touch of the device then faults and is reported as an ownership violation. */
 #include "kernel/commands.h"
 
-#include "acpi/tables.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/hexdump.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
@@ -199,7 +199,7 @@ static int dax_read_cmd(int argc, char **argv)
 		return 1;
 	volatile const uint8_t *probe = (volatile const uint8_t *)(uintptr_t)va;
 	(void)*probe; /* a non-owner faults here, before anything is printed */
-	acpi_hexdump((const uint8_t *)(uintptr_t)va, len, &kout);
+	hexdump((const uint8_t *)(uintptr_t)va, len, &kout);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/tables.h"
+#include "lib/hexdump.h"
 
 #define MEM_BASE 0x10000ull
 #define MEM_SIZE 0x8000u
@@ -235,13 +236,13 @@ static void test_hexdump_layout(void **state)
 {
 	(void)state;
 	struct out o = tcap_out(&cap);
-	acpi_hexdump((const uint8_t *)"Hello\n", 6, &o);
+	hexdump((const uint8_t *)"Hello\n", 6, &o);
 	assert_string_equal(cap.buf, "00000000  48 65 6c 6c 6f 0a                                 "
 				     "|Hello.|\n00000006\n");
 	uint8_t a[40];
 	memset(a, 'A', sizeof a);
 	o = tcap_out(&cap);
-	acpi_hexdump(a, sizeof a, &o);
+	hexdump(a, sizeof a, &o);
 	assert_string_equal(cap.buf,
 		"00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"
 		"00000010  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"
