@@ -43,7 +43,7 @@ EFI_LIBS := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
 LOADER_SRCS := boot/loader.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c \
-	lib/fmt.c lib/out.c lib/status.c
+	lib/fmt.c lib/out.c lib/parse.c lib/status.c
 SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c \
 	lib/fmt.c lib/out.c lib/parse.c lib/status.c
 LOADER_SRCS := $(sort $(wildcard $(LOADER_SRCS)))

@@ -13,6 +13,7 @@
 #include "boot/fwcfg.h"
 #include "boot/paging.h"
 #include "lib/fmt.h"
+#include "lib/parse.h"
 #include "lib/types.h"
 
 #define LOADER_PREFIX "spmk-loader"
@@ -46,6 +47,7 @@ struct loader {
 
 	struct boot_info *bi;
 	UINTN bi_pages;
+	unsigned stale_keys_wanted; /* test knob: fw_cfg opt/spmk/test-stale-map-key */
 	uint8_t *memmap;
 	UINTN memmap_cap;
 	uint32_t exit_retries;
@@ -293,6 +295,19 @@ static void loader_fill_bootinfo(struct loader *L)
 		bi->cmdline[i] = L->cmdline[i];
 }
 
+/* How many stale map keys to provoke before ExitBootServices may succeed (0 normally). Tests
+ * set fw_cfg opt/spmk/test-stale-map-key to exercise the retry path; at most EXIT_ATTEMPTS-1. */
+static unsigned loader_stale_keys_wanted(void)
+{
+	char text[8];
+	size_t len;
+	uint64_t n;
+	if (fwcfg_read_string("opt/spmk/test-stale-map-key", text, sizeof text, &len) != ST_OK ||
+	    parse_u64(text, &n) != ST_OK)
+		return 0;
+	return n < EXIT_ATTEMPTS ? (unsigned)n : EXIT_ATTEMPTS - 1;
+}
+
 static EFI_STATUS loader_exit_boot_services(struct loader *L)
 {
 	EFI_BOOT_SERVICES *bs = L->st->BootServices;
@@ -305,6 +320,12 @@ static EFI_STATUS loader_exit_boot_services(struct loader *L)
 			return loader_error(L, s, "final GetMemoryMap failed (0x%llx, need %llu bytes, "
 					    "have %llu)", (unsigned long long)s,
 					    (unsigned long long)size, (unsigned long long)L->memmap_cap);
+		if (attempt < L->stale_keys_wanted) {
+			/* An allocation changes the map, so the key just read is stale: this is what
+			 * a firmware event between the two calls does, made to happen on purpose. */
+			EFI_PHYSICAL_ADDRESS page;
+			bs->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &page);
+		}
 		L->exit_attempted = true;
 		s = bs->ExitBootServices(L->image, key);
 		if (!EFI_ERROR(s)) {
@@ -412,6 +433,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	ldr.log = &ldr.con.out;
 	out_log(ldr.log, LOG_INFO, "starting (fw_cfg %s)", fwcfg_present() ? "present" : "absent");
 
+	ldr.stale_keys_wanted = loader_stale_keys_wanted();
 	EFI_STATUS s = loader_prepare(&ldr);
 	if (!EFI_ERROR(s))
 		s = loader_exit_boot_services(&ldr);

@@ -145,3 +145,12 @@ def test_make_debug_stops_at_kmain_with_symbols():
     finally:
         os.killpg(qemu.pid, 9)
         qemu.wait(timeout=30)
+
+
+def test_stale_map_key_is_retried():
+    # the loader allocates a page between GetMemoryMap and ExitBootServices three times
+    r = run_script("memmap", args=["-fw_cfg", "name=opt/spmk/test-stale-map-key,string=3"])
+    assert "(3 stale map keys)" in r.output
+    m = re.search(r"spmk-loader: final memory map: (\d+) descriptors, (\d+) pages", r.output)
+    k = re.search(r"memmap: (\d+) descriptors, (\d+) pages", r.command_output("memmap"))
+    assert m and k and m.groups() == k.groups()
