@@ -24,12 +24,12 @@ args=(-nodefaults -display none -no-reboot -bios "$OVMF"
 	-fw_cfg "name=opt/spmk/cmdline,file=$tmp/cmdline"
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	"${topo[@]}")
+# The serial console is this terminal; Ctrl-C reaches the shell, Ctrl-A x quits QEMU.
+args+=(-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con,mode=readline)
 if [ "${1:-}" = "--debug" ]; then
 	args+=(-s -S)
 	echo "run: QEMU is halted with a GDB stub on :1234; in another terminal: gdb -x tools/gdbinit" >&2
-	args+=(-serial stdio)
-else
-	args+=(-serial stdio)
 fi
+[ -t 0 ] && echo "run: serial console on this terminal; 'poweroff' ends QEMU, Ctrl-A x quits it" >&2
 # shellcheck disable=SC2086
 exec qemu-system-x86_64 "${args[@]}" ${QEMU_EXTRA:-}
