@@ -8,13 +8,10 @@
 
 #define MSR_EFER 0xC0000080u
 #define EFER_NXE (1ull << 11)
-#define DIRECT_RANGES_MAX 256
 
 struct vm_space kvm_space;
 static struct kvm_page_source source;
 static bool have_1g, have_nx;
-static struct { uint64_t base, end; } direct[DIRECT_RANGES_MAX];
-static unsigned direct_count;
 
 static status_t table_alloc(void *ctx, uint64_t *phys)
 {
@@ -68,27 +65,8 @@ static unsigned exec_flag(unsigned flags) { return have_nx ? flags : flags | VM_
 
 status_t kvm_direct_map(uint64_t base, uint64_t end)
 {
-	if (direct_count == DIRECT_RANGES_MAX)
-		return ST_RANGE;
-	status_t st = vm_map(&kvm_space, DIRECT_MAP_BASE + base, base, end - base,
-			     exec_flag(VM_WRITE | VM_GLOBAL), kvm_max_page());
-	if (st == ST_OK) {
-		direct[direct_count].base = base;
-		direct[direct_count].end = end;
-		direct_count++;
-	}
-	return st;
-}
-
-bool kvm_is_direct_mapped(uint64_t pa, uint64_t len)
-{
-	uint64_t end;
-	if (__builtin_add_overflow(pa, len, &end))
-		return false;
-	for (unsigned i = 0; i < direct_count; i++)
-		if (pa >= direct[i].base && end <= direct[i].end)
-			return true;
-	return false;
+	return vm_map(&kvm_space, DIRECT_MAP_BASE + base, base, end - base,
+		      exec_flag(VM_WRITE | VM_GLOBAL), kvm_max_page());
 }
 
 /* Text read-only and executable; everything after it (data, bss, symbols) writable, no-execute. */
@@ -98,7 +76,6 @@ status_t kvm_build(uint64_t kernel_phys, uint64_t kernel_virt, uint64_t kernel_s
 	status_t st = vm_space_init(&kvm_space, &kvm_ops);
 	if (st != ST_OK)
 		return st;
-	direct_count = 0;
 	uint64_t text_size = ALIGN_UP((uint64_t)__text_end - kernel_virt, PAGE_SIZE);
 	uint64_t image_size = ALIGN_UP((uint64_t)__kernel_end - kernel_virt, PAGE_SIZE);
 	if (image_size > kernel_size)

@@ -38,7 +38,5 @@ void kvm_activate(void);
 /* Makes sure firmware memory [pa, pa+len) (ACPI tables) is readable through the direct map,
  * mapping the missing pages read-only. Errors: ST_NOMEM, ST_RANGE. */
 status_t kvm_map_firmware(uint64_t pa, uint64_t len);
-/* True when [pa, pa+len) lies in the direct map. */
-bool kvm_is_direct_mapped(uint64_t pa, uint64_t len);
 
 #endif
