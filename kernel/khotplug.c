@@ -13,38 +13,23 @@
 #include "kernel/printk.h"
 #include "lib/kstring.h"
 
-static unsigned nx_flags; /* VM_EXEC when the CPU has no NX (the bit is then reserved) */
-
 static uint64_t obj_va(unsigned slot, uint64_t index)
 {
 	return MEMOBJ_WINDOW_BASE + slot * MEMOBJ_WINDOW_SLOT + (index << PAGE_SHIFT);
-}
-
-/* The PTE that maps va with a 4 KiB page, or NULL. */
-static uint64_t *pte_of(uint64_t va)
-{
-	uint64_t table = kvm_space.pml4_phys;
-	for (int level = 3; level >= 1; level--) {
-		uint64_t e = ((uint64_t *)phys_to_virt(table))[(va >> (PAGE_SHIFT + 9 * level)) & 511];
-		if (!(e & VM_PTE_P) || (e & VM_PTE_PS))
-			return 0;
-		table = e & VM_PTE_ADDR;
-	}
-	return &((uint64_t *)phys_to_virt(table))[(va >> PAGE_SHIFT) & 511];
 }
 
 static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
 {
 	(void)ctx;
 	return vm_map(&kvm_space, obj_va(slot, index), pfn << PAGE_SHIFT, PAGE_SIZE,
-		      VM_WRITE | nx_flags, VM_PAGE_4K);
+		      kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
 }
 
 static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
 			  uint64_t new_pfn)
 {
 	(void)ctx;
-	uint64_t *pte = pte_of(obj_va(slot, index));
+	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
 	if ((*pte & VM_PTE_ADDR) != old_pfn << PAGE_SHIFT)
@@ -69,7 +54,7 @@ static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn)
 {
 	(void)ctx;
-	uint64_t *pte = pte_of(obj_va(slot, index));
+	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
 	*pfn = (*pte & VM_PTE_ADDR) >> PAGE_SHIFT;
@@ -94,7 +79,7 @@ static const struct memobj_ops obj_ops = { obj_map, obj_remap, obj_flush, obj_un
 static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
 {
 	(void)ctx;
-	return vm_map(&kvm_space, DIRECT_MAP_BASE + pa, pa, size, VM_WRITE | nx_flags, VM_PAGE_2M);
+	return vm_map(&kvm_space, DIRECT_MAP_BASE + pa, pa, size, kvm_nx_fixup(VM_WRITE), VM_PAGE_2M);
 }
 
 static void direct_unmap(void *ctx, uint64_t pa, uint64_t size)
@@ -130,10 +115,6 @@ static const struct buddy_ops buddy_ops_hooked = { zero_and_note };
 
 void khotplug_init(void)
 {
-	unsigned flags = 0;
-	if (vm_translate(&kvm_space, (uint64_t)(uintptr_t)phys_to_virt(K.buddy.r[0].base << PAGE_SHIFT), 0,
-			 &flags, 0) == ST_OK)
-		nx_flags = flags & VM_EXEC;
 	memobj_init(&K.objs, &K.buddy, &obj_ops, &kout);
 	hotplug_init(&K.hotplug, &K.buddy, &K.dax, &K.objs, &hp_ops, &kout);
 	if (K.buddy.ops && K.buddy.ops->zero) {

@@ -61,12 +61,12 @@ uint64_t kvm_max_page(void) { return have_1g ? VM_PAGE_1G : VM_PAGE_2M; }
 void kvm_set_page_source(const struct kvm_page_source *src) { source = *src; }
 
 /* Without NX support the NX bit is reserved: every mapping must then be "executable". */
-static unsigned exec_flag(unsigned flags) { return have_nx ? flags : flags | VM_EXEC; }
+unsigned kvm_nx_fixup(unsigned flags) { return have_nx ? flags : flags | VM_EXEC; }
 
 status_t kvm_direct_map(uint64_t base, uint64_t end)
 {
 	return vm_map(&kvm_space, DIRECT_MAP_BASE + base, base, end - base,
-		      exec_flag(VM_WRITE | VM_GLOBAL), kvm_max_page());
+		      kvm_nx_fixup(VM_WRITE | VM_GLOBAL), kvm_max_page());
 }
 
 /* Text read-only and executable; everything after it (data, bss, symbols) writable, no-execute. */
@@ -83,7 +83,7 @@ status_t kvm_build(uint64_t kernel_phys, uint64_t kernel_virt, uint64_t kernel_s
 	st = vm_map(&kvm_space, kernel_virt, kernel_phys, text_size, VM_EXEC | VM_GLOBAL, VM_PAGE_4K);
 	if (st == ST_OK)
 		st = vm_map(&kvm_space, kernel_virt + text_size, kernel_phys + text_size,
-			    kernel_size - text_size, exec_flag(VM_WRITE | VM_GLOBAL), VM_PAGE_4K);
+			    kernel_size - text_size, kvm_nx_fixup(VM_WRITE | VM_GLOBAL), VM_PAGE_4K);
 	return st;
 }
 
@@ -101,7 +101,7 @@ status_t kvm_map_firmware(uint64_t pa, uint64_t len)
 		if (vm_translate(&kvm_space, DIRECT_MAP_BASE + p, 0, 0, 0) == ST_OK)
 			continue;
 		status_t st = vm_map(&kvm_space, DIRECT_MAP_BASE + p, p, PAGE_SIZE,
-				     exec_flag(VM_GLOBAL), VM_PAGE_4K);
+				     kvm_nx_fixup(VM_GLOBAL), VM_PAGE_4K);
 		if (st != ST_OK)
 			return st;
 	}

@@ -28,6 +28,8 @@ bool kvm_has_1g_pages(void);
 uint64_t kvm_max_page(void);
 
 void kvm_set_page_source(const struct kvm_page_source *src);
+/* flags with VM_EXEC added when the CPU has no NX (the NX bit is then reserved). */
+unsigned kvm_nx_fixup(unsigned flags);
 /* Maps one physical range into the direct map (write, no-execute, 1 GiB/2 MiB pages where
  * they fit). */
 status_t kvm_direct_map(uint64_t base, uint64_t end);

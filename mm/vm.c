@@ -244,3 +244,12 @@ size_t vm_count_tables(const struct vm_space *s)
 		return 0;
 	return vm_count_level(s, s->pml4_phys, 4);
 }
+
+uint64_t *vm_pte_4k(const struct vm_space *s, uint64_t va)
+{
+	if (!s || !s->ops || !vm_is_canonical(va))
+		return NULL;
+	int level;
+	uint64_t *e = vm_walk(s, va, 1, &level);
+	return level == 1 ? e : NULL;
+}

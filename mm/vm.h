@@ -109,6 +109,10 @@ status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned fla
 status_t vm_translate(const struct vm_space *s, uint64_t va, uint64_t *pa_out, unsigned *flags_out,
 		      uint64_t *page_size_out);
 
+/* The 4 KiB-level entry for va (present or not), for callers that switch one mapping in place
+ * (migration); NULL when no page table covers va at that level (a hole or a large page). */
+uint64_t *vm_pte_4k(const struct vm_space *s, uint64_t va);
+
 /* Number of table pages in the tree, the PML4 included. */
 size_t vm_count_tables(const struct vm_space *s);
 

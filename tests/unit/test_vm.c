@@ -158,6 +158,25 @@ static void test_map_4k_bits(void **state)
 	assert_int_equal(vm_translate(&f->s, va - 1, NULL, NULL, NULL), ST_NOTFOUND);
 }
 
+static void test_pte_4k_lookup(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t va = VA0 + 0x7000, pa = 0x200000000ull;
+	assert_null(vm_pte_4k(&f->s, va)); /* no table yet */
+	assert_int_equal(vm_map(&f->s, va, pa, PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	uint64_t *pte = vm_pte_4k(&f->s, va);
+	assert_non_null(pte);
+	assert_int_equal(*pte, entry_at(f, va, 1));
+	assert_int_equal(*pte & VM_PTE_ADDR, pa);
+	uint64_t *hole = vm_pte_4k(&f->s, va + PAGE_SIZE); /* same table, not present */
+	assert_ptr_equal(hole, pte + 1);
+	assert_false(*hole & VM_PTE_P);
+	uint64_t big = VA0 + VM_PAGE_1G;
+	assert_int_equal(vm_map(&f->s, big, 0x40000000ull, VM_PAGE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_null(vm_pte_4k(&f->s, big + PAGE_SIZE)); /* inside a 2 MiB page */
+	assert_null(vm_pte_4k(&f->s, 0x0000800000000000ull)); /* not canonical */
+}
+
 static void test_map_flags_bits(void **state)
 {
 	struct fixture *f = *state;
@@ -621,6 +640,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unmap_oom_on_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pte_4k_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_top_of_address_space, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
