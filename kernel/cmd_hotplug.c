@@ -24,7 +24,8 @@ static int to_system_ram(uint32_t dev, const char *name, bool movable)
 	status_t st = hotplug_handoff(&K.hotplug, dev, movable);
 	uint64_t us = us_since(t0);
 	if (st != ST_OK) {
-		kprintf("dax reconfigure: %s stays devdax: %s\n", name, status_str(st));
+		kprintf("dax reconfigure: %s stays %s: %s\n", name,
+			dax_mode_str(dax_device_get(&K.dax, dev)->mode), status_str(st));
 		return 1;
 	}
 	const struct hotplug_dev *d = hotplug_dev_of(&K.hotplug, dev);
@@ -42,7 +43,8 @@ static int to_devdax(uint32_t dev, const char *name, uint64_t bytes)
 	status_t st = hotplug_reclaim(&K.hotplug, dev, bytes, &info);
 	uint64_t us = us_since(t0);
 	if (st != ST_OK) {
-		kprintf("dax reconfigure: %s stays system-ram: %s\n", name, status_str(st));
+		kprintf("dax reconfigure: %s stays %s: %s\n", name,
+			dax_mode_str(dax_device_get(&K.dax, dev)->mode), status_str(st));
 		return 1;
 	}
 	kprintf("%s: %lu pages reclaimed to devdax, %lu migrated, %lu KiB scrubbed, %lu KiB to scrub "

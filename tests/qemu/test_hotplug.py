@@ -146,3 +146,19 @@ def test_next_owner_reads_zeros_after_reclaim():
         assert len(dump) == 16, out
         zero = "00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00"
         assert all(zero in l for l in dump), out
+
+
+def test_refused_reconfigurations_change_nothing():
+    r = boot("dax claim dax0.0 a; dax reconfigure dax0.0 system-ram; dax reconfigure dax0.0 devdax; "
+             "dax release dax0.0; dax reconfigure dax0.0 system-ram; dax list -j; "
+             "dax reconfigure dax0.0 system-ram; dax claim dax0.0 b; dax destroy-device dax0.0; "
+             "dax reconfigure dax0.0 devdax --size 3M; dax list -j; selftest")
+    out = r.output
+    assert "must be an unclaimed devdax device (it is devdax, claimed by a)" in out
+    assert out.count("dax reconfigure: dax0.0 stays devdax: busy") == 2
+    assert "dax reconfigure: dax0.0 stays system-ram: busy" in out
+    assert "dax0.0 is in system-ram mode" in out
+    assert "dax reconfigure: dax0.0 stays system-ram: invalid argument" in out
+    lists = [l for l in out.splitlines() if l.startswith('{"regions"')]
+    assert lists[0] == lists[1] and '"mode":"system-ram"' in lists[1]
+    assert "selftest: ok" in out
