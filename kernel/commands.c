@@ -1,11 +1,11 @@
 /* commands.c - the shell's command table and the small general commands. */
 #include "kernel/commands.h"
 #include "kernel/cpu.h"
-#include "kernel/trap.h"
 #include "kernel/kernel.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/trap.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
@@ -90,6 +90,39 @@ static int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
+/* Exercises the kernel heap: one object of every size class and a large one, each filled and
+ * verified, all freed; the heap must be consistent throughout and hold what it held before. */
+static bool heap_selftest(void)
+{
+	static const size_t sizes[] = { 1, 16, 17, 100, 256, 500, 1024, 2048, 2049, 20000 };
+	void *p[ARRAY_SIZE(sizes)];
+	struct kheap_stats before, after;
+	kheap_stats(&K.heap, &before);
+	bool ok = true;
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		if (kmalloc(&K.heap, sizes[i], &p[i]) != ST_OK) {
+			kprintf("selftest: kmalloc(%zu) failed\n", sizes[i]);
+			while (i--)
+				kfree(&K.heap, p[i]);
+			return false;
+		}
+		memset(p[i], (int)i + 1, sizes[i]);
+	}
+	ok = kheap_check(&K.heap) == ST_OK;
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		const uint8_t *b = p[i];
+		for (size_t k = 0; k < sizes[i] && ok; k++)
+			ok = b[k] == (uint8_t)(i + 1);
+		ok = kfree(&K.heap, p[i]) == ST_OK && ok;
+	}
+	kheap_stats(&K.heap, &after);
+	ok = ok && kheap_check(&K.heap) == ST_OK && after.large_objects == before.large_objects &&
+	     after.large_pages == before.large_pages;
+	kprintf("selftest: heap %s (%zu objects, 1 B to 20000 B)\n", ok ? "ok" : "FAILED",
+		ARRAY_SIZE(sizes));
+	return ok;
+}
+
 /* Walks every allocator's invariants and the page accounting. */
 static int cmd_selftest(int argc, char **argv)
 {
@@ -101,6 +134,7 @@ static int cmd_selftest(int argc, char **argv)
 	bad += buddy_check(&K.buddy, &kout) != ST_OK;
 	bad += dax_check(&K.dax, &kout) != ST_OK;
 	bad += cmd_mem_totals(1, argv) != 0;
+	bad += !heap_selftest();
 	kprintf("selftest: %s\n", bad ? "FAILED" : "ok");
 	return bad != 0;
 }

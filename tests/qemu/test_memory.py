@@ -35,7 +35,7 @@ def test_accounting_exact_single_node(mem):
     assert verdict == "exact"
     assert managed == usable_pages_from_raw_map(r.command_output("memmap"))
     assert free + iso + owned == managed
-    assert "selftest: ok" in r.output
+    assert "selftest: heap ok" in r.output and "selftest: ok" in r.output
 
 
 def test_accounting_exact_two_nodes_with_sp():
