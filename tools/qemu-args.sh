@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prints the QEMU arguments for a named topology, one per line (used by run.sh; the Python test
-# harness has the same topologies in tests/qemu/spmk_qemu.py).
+# Prints the QEMU arguments for a named topology, one per line. run.sh boots it, and the test
+# harness (tests/qemu/spmk_qemu.py) reads the default one, so `make run` is what is tested.
 #   default: node 0 = CPU + 1 GiB RAM; node 1 = memory-only 1 GiB at 4 GiB, marked SP by the
 #            firmware stage (spfw.efi), with HMAT latency/bandwidth and a memory-side cache.
 set -euo pipefail

@@ -15,21 +15,25 @@ BUILD = os.path.join(ROOT, "build")
 OVMF = "/usr/share/ovmf/OVMF.fd"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-9]|\x1bc")
 
-# The topology `make run` uses (tools/qemu-args.sh `default`), without the SP marking.
-TWO_NODES = [
-    "-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", "2G", "-smp", "1",
-    "-object", "memory-backend-ram,id=m0,size=1G",
-    "-object", "memory-backend-ram,id=m1,size=1G",
-    "-numa", "node,nodeid=0,memdev=m0,cpus=0,initiator=0",
-    "-numa", "node,nodeid=1,memdev=m1,initiator=0",
-    "-numa", "dist,src=0,dst=1,val=20",
-    "-numa", "hmat-lb,initiator=0,target=0,hierarchy=memory,data-type=access-latency,latency=10",
-    "-numa", "hmat-lb,initiator=0,target=0,hierarchy=memory,data-type=access-bandwidth,bandwidth=10G",
-    "-numa", "hmat-lb,initiator=0,target=1,hierarchy=memory,data-type=access-latency,latency=30",
-    "-numa", "hmat-lb,initiator=0,target=1,hierarchy=memory,data-type=access-bandwidth,bandwidth=4G",
-    "-numa", "hmat-cache,node-id=1,size=16M,level=1,associativity=direct,policy=write-back,line=64",
-]
-SP_NODE1 = "1G@0x100000000"
+
+
+def _run_topology():
+    """The topology `make run` boots (tools/qemu-args.sh `default`), split into the QEMU
+    arguments and the SP ranges its firmware stage marks (fw_cfg opt/spmk/sp-ranges)."""
+    words = subprocess.run(["bash", os.path.join(ROOT, "tools", "qemu-args.sh"), "default"],
+                           check=True, capture_output=True, text=True).stdout.split("\n")
+    words = [w for w in words if w]
+    args, sp = [], None
+    for flag, value in zip(words[::2], words[1::2]):
+        if flag == "-fw_cfg" and value.startswith("name=opt/spmk/sp-ranges,string="):
+            sp = value.split("string=", 1)[1]
+        else:
+            args += [flag, value]
+    return args, sp
+
+
+# Node 0: CPU + 1 GiB; node 1: memory-only 1 GiB at 4 GiB, with HMAT figures and a cache.
+TWO_NODES, SP_NODE1 = _run_topology()
 
 
 @dataclass
