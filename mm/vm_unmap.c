@@ -155,6 +155,19 @@ static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, bool unmap, u
 	vm_flush_finish(&f);
 }
 
+/* Prepares the splits the range needs (all tables allocated up front), then unmaps its pages
+ * (unmap) or gives them `flags`; nothing changes when the preparation fails. */
+static status_t vm_change(struct vm_space *s, uint64_t va, uint64_t size, bool unmap,
+			 unsigned flags)
+{
+	struct vm_split_plan plan;
+	struct vm_pool pool;
+	status_t st = vm_prepare(s, va, size, &plan, &pool);
+	if (st == ST_OK)
+		vm_run(s, va, size, unmap, flags, &plan, &pool);
+	return st;
+}
+
 status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size)
 {
 	if (!s || !s->ops)
@@ -162,13 +175,7 @@ status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size)
 	status_t st = vm_check_range(va, size);
 	if (st != ST_OK)
 		return st;
-	struct vm_split_plan plan;
-	struct vm_pool pool;
-	st = vm_prepare(s, va, size, &plan, &pool);
-	if (st != ST_OK)
-		return st;
-	vm_run(s, va, size, true, 0, &plan, &pool);
-	return ST_OK;
+	return vm_change(s, va, size, true, 0);
 }
 
 /* ST_NOTFOUND unless every page of [va, va+size) is mapped. */
@@ -195,11 +202,5 @@ status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned fla
 	st = vm_check_mapped(s, va, size);
 	if (st != ST_OK)
 		return st;
-	struct vm_split_plan plan;
-	struct vm_pool pool;
-	st = vm_prepare(s, va, size, &plan, &pool);
-	if (st != ST_OK)
-		return st;
-	vm_run(s, va, size, false, flags, &plan, &pool);
-	return ST_OK;
+	return vm_change(s, va, size, false, flags);
 }
