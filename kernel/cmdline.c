@@ -5,8 +5,8 @@
 
 static bool is_blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
 
-/* Copies one argument from *src into dst (quotes removed); returns its length or -1 when dst is
- * full. Sets *open_quote when the text ended inside quotes. */
+/* Copies one argument from *src into dst (room >= 1 bytes, quotes removed); returns its length
+ * or -1 when dst is full. Sets *open_quote when the text ended inside quotes. */
 static long copy_arg(const char **src, char *dst, size_t room, bool *open_quote)
 {
 	const char *s = *src;
@@ -66,9 +66,10 @@ status_t cmdline_parse(const char *text, struct cmdline *c, struct out *log)
 			out_log(log, LOG_WARN, "cmdline: unterminated quote in '%s'", c->buf + used);
 			st = ST_INVALID;
 		}
-		if (n > 0)
+		if (n > 0) { /* an empty argument ("") takes no room */
 			split_key_value(c->buf + used, &c->args[c->count++]);
-		used += (size_t)n + 1;
+			used += (size_t)n + 1;
+		}
 	}
 	return st;
 }

@@ -102,6 +102,28 @@ static void test_too_long(void **state)
 	assert_true(capture_has(&log, "longer than"));
 }
 
+/* Empty quoted arguments take no room: a line of them followed by a real one still fits,
+ * and a full buffer is never written past (found by fuzz_cmdline). */
+static void test_empty_arguments_take_no_room(void **state)
+{
+	(void)state;
+	static char text[CMDLINE_BUF * 3];
+	size_t n = 0;
+	while (n + 3 < CMDLINE_BUF * 2) {
+		memcpy(text + n, "\"\" ", 3);
+		n += 3;
+	}
+	strcpy(text + n, "last=1");
+	assert_int_equal(cmdline_parse(text, &c, &log.out), ST_OK);
+	assert_int_equal(c.count, 1);
+	assert_string_equal(cmdline_get(&c, "last"), "1");
+	memset(text, 'y', CMDLINE_BUF - 2);
+	strcpy(text + CMDLINE_BUF - 2, " \"\" \"\" z");
+	assert_int_equal(cmdline_parse(text, &c, &log.out), ST_RANGE);
+	assert_int_equal(c.count, 1);
+	assert_int_equal(strlen(c.args[0].key), CMDLINE_BUF - 2);
+}
+
 static void test_unknown_reported_once(void **state)
 {
 	(void)state;
@@ -124,6 +146,7 @@ int main(void)
 		cmocka_unit_test_setup(test_empty_and_null, setup),
 		cmocka_unit_test_setup(test_too_many_arguments, setup),
 		cmocka_unit_test_setup(test_too_long, setup),
+		cmocka_unit_test_setup(test_empty_arguments_take_no_room, setup),
 		cmocka_unit_test_setup(test_unknown_reported_once, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
