@@ -17,12 +17,6 @@
 #define BENCH_CHUNK_ORDER 14 /* 64 MiB copy buffer on another node */
 #define BENCH_MARGIN_PAGES 4096 /* 16 MiB left free elsewhere when sizing the 100% case */
 
-static uint64_t us_of(uint64_t ticks)
-{
-	uint64_t hz = tsc_hz();
-	return hz ? ticks * 1000000 / hz : 0;
-}
-
 static void ratio(const char *name, uint64_t num, uint64_t den)
 {
 	uint64_t r = den ? num * 1000 / den : 0;
@@ -52,7 +46,7 @@ static uint64_t bench_memset_us(const struct dax_device *x, uint64_t n)
 		uint64_t t0 = rdtsc();
 		for (uint64_t off = 0; off + n <= x->size; off += n)
 			memset(phys_to_virt(x->base + off), run, n);
-		uint64_t us = us_of(rdtsc() - t0);
+		uint64_t us = tsc_to_us(rdtsc() - t0);
 		if (run > 0 && us < best) /* run 0 touches every page first: the host backs RAM lazily */
 			best = us;
 	}
@@ -72,7 +66,7 @@ static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t buf_pa, uin
 		for (uint64_t p = 0; p < x->size / 2; p += PAGE_SIZE)
 			memcpy(phys_to_virt(buf_pa + (p + PAGE_SIZE) % n), phys_to_virt(x->base + p),
 			       PAGE_SIZE);
-		best = MIN(best, us_of(rdtsc() - t0));
+		best = MIN(best, tsc_to_us(rdtsc() - t0));
 	}
 	return best;
 }
@@ -123,7 +117,7 @@ static bool bench_claim(uint32_t dev, uint64_t *claim_us)
 	status_t st = dax_claim(&K.dax, dev, "bench", &h);
 	if (st == ST_OK)
 		st = dax_map(&K.dax, h);
-	*claim_us = us_of(rdtsc() - t0);
+	*claim_us = tsc_to_us(rdtsc() - t0);
 	if (st == ST_OK || dax_handle_for(&K.dax, dev, "bench", &h) == ST_OK)
 		dax_release(&K.dax, h);
 	return st == ST_OK;
@@ -138,7 +132,7 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	uint64_t t0 = rdtsc();
 	if (hotplug_handoff(&K.hotplug, dev, true) != ST_OK)
 		return false;
-	*handoff_us = us_of(rdtsc() - t0);
+	*handoff_us = tsc_to_us(rdtsc() - t0);
 	unsigned slot = 0;
 	if (used && memobj_fill(&K.objs, "bench", used >> PAGE_SHIFT, node, true, &slot) != ST_OK) {
 		hotplug_reclaim(&K.hotplug, dev, 0, 0);
@@ -146,7 +140,7 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	}
 	t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
-	*reclaim_us = us_of(rdtsc() - t0);
+	*reclaim_us = tsc_to_us(rdtsc() - t0);
 	*moved = info.moved;
 	*deferred = info.deferred;
 	uint64_t bad = 0;
@@ -187,7 +181,7 @@ static int bench_hotplug(void)
 	}
 	uint64_t warm_t0 = rdtsc();
 	bench_warm();
-	kprintf("hotplug.warm_free_ram_us %lu us\n", (unsigned long)us_of(rdtsc() - warm_t0));
+	kprintf("hotplug.warm_free_ram_us %lu us\n", (unsigned long)tsc_to_us(rdtsc() - warm_t0));
 	uint64_t set_us = size * 1000000 / set_bps, pct[3] = { 0, 50, 100 };
 	kprintf("hotplug.device_mib %lu MiB\n", (unsigned long)(size >> 20));
 	kprintf("hotplug.memset_mbps %lu MB/s\n", (unsigned long)(set_bps / 1000000));
@@ -251,7 +245,7 @@ static int bench_cycles(int argc, char **argv)
 		moved += m;
 	}
 	kprintf("cycles: %lu hand-off/reclaim cycles ok, %lu pages migrated (%lu us)\n", (unsigned long)n,
-		(unsigned long)moved, (unsigned long)us_of(rdtsc() - t0));
+		(unsigned long)moved, (unsigned long)tsc_to_us(rdtsc() - t0));
 	return 0;
 }
 

@@ -12,17 +12,11 @@
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
-static uint64_t us_since(uint64_t t0)
-{
-	uint64_t hz = tsc_hz();
-	return hz ? (rdtsc() - t0) * 1000000 / hz : 0;
-}
-
 static int to_system_ram(uint32_t dev, const char *name, bool movable)
 {
 	uint64_t t0 = rdtsc();
 	status_t st = hotplug_handoff(&K.hotplug, dev, movable);
-	uint64_t us = us_since(t0);
+	uint64_t us = tsc_to_us(rdtsc() - t0);
 	if (st != ST_OK) {
 		kprintf("dax reconfigure: %s stays %s: %s\n", name,
 			dax_mode_str(dax_device_get(&K.dax, dev)->mode), status_str(st));
@@ -41,7 +35,7 @@ static int to_devdax(uint32_t dev, const char *name, uint64_t bytes)
 	struct hotplug_reclaim_info info;
 	uint64_t t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, bytes, &info);
-	uint64_t us = us_since(t0);
+	uint64_t us = tsc_to_us(rdtsc() - t0);
 	if (st != ST_OK) {
 		kprintf("dax reconfigure: %s stays %s: %s\n", name,
 			dax_mode_str(dax_device_get(&K.dax, dev)->mode), status_str(st));

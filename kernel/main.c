@@ -28,7 +28,7 @@ static void report_boot(const struct boot_info *bi)
 	       bi->cmdline_source < 3 ? sources[bi->cmdline_source] : "?", bi->cmdline);
 	if (tsc_hz())
 		printk(LOG_INFO, "spmk: TSC %lu MHz; loader took %lu ms to ExitBootServices (%u stale map keys)",
-		       tsc_hz() / 1000000, (bi->tsc_exit_boot - bi->tsc_loader_start) * 1000 / tsc_hz(),
+		       tsc_hz() / 1000000, tsc_to_us(bi->tsc_exit_boot - bi->tsc_loader_start) / 1000,
 		       bi->exit_retries);
 }
 

@@ -42,8 +42,10 @@ uint64_t tsc_hz(void) { return g_tsc_hz; }
 
 uint64_t tsc_to_us(uint64_t tsc)
 {
-	uint64_t per_us = g_tsc_hz / 1000000;
-	return per_us ? tsc / per_us : 0;
+	if (!g_tsc_hz)
+		return 0;
+	/* whole seconds first, so ticks * 10^6 never overflows */
+	return tsc / g_tsc_hz * 1000000 + tsc % g_tsc_hz * 1000000 / g_tsc_hz;
 }
 
 void printk(int level, const char *fmt, ...)

@@ -16,7 +16,8 @@ void printk(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Plain console output, no prefix (the shell's output). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t tsc_hz(void);
-/* Microseconds since the TSC was zero (from firmware power-on). */
+/* Microseconds in tsc ticks (a TSC value: since firmware power-on; a difference: an
+ * interval). 0 before calibration. */
 uint64_t tsc_to_us(uint64_t tsc);
 /* Calibrates the TSC against the PIT; returns Hz (0 when it could not). */
 uint64_t tsc_calibrate(void);
