@@ -3,6 +3,7 @@
 #include "boot/efi_util.h"
 
 #include "boot/fwcfg.h"
+#include "kernel/portio.h"
 
 #define COM1 0x3f8
 #define COM1_LSR (COM1 + 5)
@@ -152,24 +153,12 @@ void efi_poweroff_if_requested(EFI_SYSTEM_TABLE *st, EFI_STATUS status)
 	st->RuntimeServices->ResetSystem(EfiResetShutdown, status, 0, NULL);
 }
 
-static inline void com1_outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t com1_inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static void com1_putc(char ch)
 {
 	for (int i = 0; i < COM1_SPIN_MAX; i++)
-		if (com1_inb(COM1_LSR) & LSR_THR_EMPTY)
+		if (inb(COM1_LSR) & LSR_THR_EMPTY)
 			break;
-	com1_outb(COM1, (uint8_t)ch);
+	outb(COM1, (uint8_t)ch);
 }
 
 void com1_write(const char *s)

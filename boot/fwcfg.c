@@ -4,6 +4,8 @@
  * u32 size, big-endian u16 select, u16 reserved, char name[56] (NUL-terminated). */
 #include "boot/fwcfg.h"
 
+#include "kernel/portio.h"
+
 #define FWCFG_PORT_SEL 0x510
 #define FWCFG_PORT_DATA 0x511
 #define FWCFG_SIGNATURE 0x0000
@@ -11,28 +13,16 @@
 #define FWCFG_NAME_MAX 56
 #define FWCFG_DIR_MAX 4096 /* sanity bound on the entry count */
 
-static inline void fwcfg_outw(uint16_t port, uint16_t v)
-{
-	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t fwcfg_inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static void fwcfg_select(uint16_t key)
 {
-	fwcfg_outw(FWCFG_PORT_SEL, key);
+	outw(FWCFG_PORT_SEL, key);
 }
 
 static void fwcfg_bytes(void *buf, size_t n)
 {
 	uint8_t *p = buf;
 	for (size_t i = 0; i < n; i++)
-		p[i] = fwcfg_inb(FWCFG_PORT_DATA);
+		p[i] = inb(FWCFG_PORT_DATA);
 }
 
 static uint32_t fwcfg_be32(const uint8_t *p)
