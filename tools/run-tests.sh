@@ -33,23 +33,18 @@ run_unit() {
 }
 
 run_fuzz() {
-	local bin name corpus secs=${FUZZ_TEST_SECONDS:-5}
-	for bin in "$BUILD"/fuzz/fuzz_*; do
-		[ -x "$bin" ] || continue
-		name=$(basename "$bin")
-		corpus="$BUILD/fuzz-corpus/$name"
-		mkdir -p "$corpus"
-		if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-			-artifact_prefix="$BUILD/fuzz-corpus/$name-" "$corpus" >"$BUILD/fuzz-$name.log" 2>&1; then
-			passed=$((passed + 1))
-			echo "fuzz: $name: $(grep -o 'Done [0-9]* runs' "$BUILD/fuzz-$name.log" | tail -1)"
-		else
+	local line name
+	while IFS= read -r line; do
+		echo "fuzz: $line"
+		case "$line" in
+		fuzz_*": Done "*) passed=$((passed + 1)) ;;
+		fuzz_*": CRASH"*)
+			name=${line%%:*}
 			failed=$((failed + 1))
 			failures+=("$name")
-			tail -30 "$BUILD/fuzz-$name.log"
-			echo "fuzz: $name: FAILED"
-		fi
-	done
+			;;
+		esac
+	done < <(bash tools/fuzz.sh "${FUZZ_TEST_SECONDS:-5}")
 }
 
 run_qemu() {
