@@ -116,11 +116,10 @@ static bool kernel_addr(uint64_t a)
 	return a >= 0xffff800000000000ull && (a & 7) == 0;
 }
 
-static void backtrace(const struct trap_frame *f)
+void trap_backtrace(uint64_t rip, uint64_t rbp)
 {
 	printk(LOG_EMERG, "backtrace:");
-	print_symbol_line(0, f->rip);
-	uint64_t rbp = f->rbp;
+	print_symbol_line(0, rip);
 	for (int depth = 1; depth < 16 && rbp && kernel_addr(rbp); depth++) {
 		uint64_t ret = ((uint64_t *)rbp)[1];
 		if (!kernel_text(ret))
@@ -140,7 +139,7 @@ static void dump_frame(const struct trap_frame *f)
 	printk(LOG_EMERG, "R8  %016lx R9  %016lx R10 %016lx R11 %016lx", f->r8, f->r9, f->r10, f->r11);
 	printk(LOG_EMERG, "R12 %016lx R13 %016lx R14 %016lx R15 %016lx", f->r12, f->r13, f->r14, f->r15);
 	printk(LOG_EMERG, "CS %04lx SS %04lx RFLAGS %08lx CR3 %016lx", f->cs, f->ss, f->rflags, read_cr3());
-	backtrace(f);
+	trap_backtrace(f->rip, f->rbp);
 }
 
 static void resume_at_catch(struct trap_frame *f)

@@ -44,4 +44,8 @@ void trap_catch_end(void);
 /* Number of faults recovered since boot. */
 uint64_t trap_recovered_count(void);
 
+/* Print "backtrace:" and one line per frame (symbol + offset), starting at rip and walking the
+ * frame-pointer chain from rbp (at most 16 frames, kernel addresses only). */
+void trap_backtrace(uint64_t rip, uint64_t rbp);
+
 #endif
