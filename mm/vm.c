@@ -9,7 +9,7 @@ status_t vm_pool_fill(const struct vm_space *s, struct vm_pool *p, size_t n)
 {
 	while (p->count < n) {
 		uint64_t phys = 0;
-		if (s->ops->alloc_table(s->ops->ctx, &phys) != ST_OK) {
+		if (fault_hit(FAULT_PT_ALLOC) || s->ops->alloc_table(s->ops->ctx, &phys) != ST_OK) {
 			vm_pool_drain(s, p);
 			return ST_NOMEM;
 		}

@@ -9,6 +9,7 @@
 #ifndef SPMK_MM_VM_INTERNAL_H
 #define SPMK_MM_VM_INTERNAL_H
 
+#include "lib/fault.h"
 #include "lib/kstring.h"
 #include "mm/vm.h"
 

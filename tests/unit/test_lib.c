@@ -8,6 +8,12 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "lib/check.h"
+#include "lib/fault.h"
 #include "lib/fmt.h"
 #include "lib/parse.h"
 #include "lib/status.h"
@@ -102,6 +108,56 @@ static void test_status_names(void **state)
 		assert_string_not_equal(status_str((status_t)s), "unknown status");
 }
 
+static void test_fault_points(void **state)
+{
+	(void)state;
+	fault_reset();
+	enum fault_point p;
+	assert_int_equal(fault_lookup("migrate", &p), ST_OK);
+	assert_int_equal(p, FAULT_MIGRATE_DEST);
+	assert_int_equal(fault_lookup("nope", &p), ST_NOTFOUND);
+	assert_false(fault_hit(FAULT_KHEAP));
+	assert_int_equal(fault_arm(FAULT_KHEAP, 2), ST_OK);
+	assert_true(fault_hit(FAULT_KHEAP));
+	assert_false(fault_hit(FAULT_PT_ALLOC)); /* points are independent */
+	assert_true(fault_hit(FAULT_KHEAP));
+	assert_false(fault_hit(FAULT_KHEAP));
+	struct fault_counters c = fault_counters(FAULT_KHEAP);
+	assert_int_equal(c.uses, 4);
+	assert_int_equal(c.injected, 2);
+	assert_int_equal(c.armed, 0);
+	assert_int_equal(fault_arm(FAULT_NPOINTS, 1), ST_INVALID);
+	assert_string_equal(fault_name(FAULT_NPOINTS), "?");
+	fault_reset();
+	assert_int_equal(fault_counters(FAULT_KHEAP).uses, 0);
+}
+
+static void check_op_fails(void)
+{
+	uint64_t three = 3;
+	CHECK_OP(three, <, 2);
+}
+
+static void test_check_aborts_with_values(void **state)
+{
+	(void)state;
+	CHECK(1 + 1 == 2);
+	CHECK_OP(2, <, 3);
+	CHECK_OK(ST_OK);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 2);
+		check_op_fails();
+		_exit(0);
+	}
+	int st = 0;
+	waitpid(pid, &st, 0);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGABRT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +167,8 @@ int main(void)
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test(test_parse_sizes),
 		cmocka_unit_test(test_status_names),
+		cmocka_unit_test(test_fault_points),
+		cmocka_unit_test(test_check_aborts_with_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
