@@ -1,4 +1,4 @@
-/* init_sp.c - specific-purpose memory at boot: discovery, the policy of DESIGN §3, and the
+/* init_sp.c - specific-purpose memory at boot: discovery, the policy of docs/design.md §6, and the
  * dax regions (one devdax device each) for the pieces HMAT describes.
  *
  *   SP piece whose domain HMAT describes   -> dax region + one unclaimed devdax device

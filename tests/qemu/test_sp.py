@@ -1,4 +1,4 @@
-"""Specific-purpose memory: every boot-policy row of DESIGN §3 on firmware-marked SP memory,
+"""Specific-purpose memory: every boot-policy row of docs/design.md §6 on firmware-marked SP memory,
 and the exclusive-ownership allocator (claims, MMU-enforced ownership, scrubbing)."""
 import json
 import re
