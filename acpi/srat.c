@@ -24,9 +24,33 @@ static status_t pxm_note(struct srat_info *s, uint32_t pxm, uint32_t off, struct
 	return ST_OK;
 }
 
+/* Index of the CPU already listed with this APIC ID, or -1. xAPIC and x2APIC IDs share one
+ * number space (an x2APIC ID below 255 names the same CPU as the xAPIC ID). */
+static int cpu_find(const struct srat_info *s, uint32_t apic)
+{
+	for (uint32_t i = 0; i < s->n_cpus; i++)
+		if (s->cpus[i].apic_id == apic)
+			return (int)i;
+	return -1;
+}
+
 static status_t cpu_add(struct srat_info *s, uint32_t pxm, uint32_t apic, bool x2, uint32_t off,
 			struct out *log)
 {
+	int dup = cpu_find(s, apic);
+	if (dup >= 0) {
+		const struct srat_cpu *c = &s->cpus[dup];
+		s->n_dup_cpus++;
+		if (c->pxm == pxm)
+			out_log(log, LOG_NOTICE, "SRAT: firmware note: %s affinity at offset 0x%x lists "
+				"APIC ID 0x%x (pxm %u) again; counted once", x2 ? "x2APIC" : "local APIC",
+				off, apic, pxm);
+		else
+			out_log(log, LOG_WARN, "SRAT: FIRMWARE BUG: %s affinity at offset 0x%x puts APIC "
+				"ID 0x%x in pxm %u, an earlier structure in pxm %u; pxm %u kept",
+				x2 ? "x2APIC" : "local APIC", off, apic, pxm, c->pxm, c->pxm);
+		return ST_OK;
+	}
 	if (s->n_cpus >= SRAT_MAX_CPUS) {
 		out_log(log, LOG_ERR, "SRAT: structure at offset 0x%x: more than %u processors; "
 			"table rejected", off, SRAT_MAX_CPUS);
@@ -53,6 +77,55 @@ static status_t parse_x2apic(struct srat_info *s, const uint8_t *p, uint32_t off
 	return cpu_add(s, le32(p + 4), le32(p + 8), true, off, log);
 }
 
+#define U(x) ((unsigned long long)(x))
+
+/* A range that overlaps one of another domain: the table cannot say which node owns it. */
+static status_t mem_check_other_domains(const struct srat_info *s, struct range r, uint32_t pxm,
+					uint32_t off, struct out *log)
+{
+	for (uint32_t i = 0; i < s->n_mem; i++) {
+		const struct srat_mem *m = &s->mem[i];
+		if (m->pxm == pxm || !range_overlaps(r, m->r))
+			continue;
+		out_log(log, LOG_ERR, "SRAT: memory affinity at offset 0x%x: [0x%llx, 0x%llx) "
+			"(pxm %u) overlaps [0x%llx, 0x%llx) (pxm %u); table rejected", off,
+			U(r.base), U(r.end), pxm, U(m->r.base), U(m->r.end), m->pxm);
+		return ST_INVALID;
+	}
+	return ST_OK;
+}
+
+/* Merges r into every overlapping range of its own domain (the first keeps its slot and
+ * flags, the others are absorbed); returns true when r was merged. Cannot fail. */
+static bool mem_merge_same_domain(struct srat_info *s, struct range r, uint32_t pxm, uint32_t off,
+				  struct out *log)
+{
+	int into = -1;
+	for (uint32_t i = 0; i < s->n_mem;) {
+		struct srat_mem *m = &s->mem[i];
+		if (m->pxm != pxm || !range_overlaps(r, m->r)) {
+			i++;
+			continue;
+		}
+		out_log(log, LOG_WARN, "SRAT: FIRMWARE BUG: memory affinity at offset 0x%x: [0x%llx, "
+			"0x%llx) overlaps [0x%llx, 0x%llx) of the same pxm %u; merged", off,
+			U(r.base), U(r.end), U(m->r.base), U(m->r.end), pxm);
+		r.base = MIN(r.base, m->r.base);
+		r.end = MAX(r.end, m->r.end);
+		if (into < 0) {
+			into = (int)i++;
+			continue;
+		}
+		memmove(m, m + 1, (s->n_mem - i - 1) * sizeof *m);
+		s->n_mem--;
+	}
+	if (into < 0)
+		return false;
+	s->mem[into].r = r;
+	s->n_merged++;
+	return true;
+}
+
 static status_t parse_mem(struct srat_info *s, const uint8_t *p, uint32_t off, struct out *log)
 {
 	uint32_t flags = le32(p + 28);
@@ -69,21 +142,15 @@ static status_t parse_mem(struct srat_info *s, const uint8_t *p, uint32_t off, s
 	}
 	if (add_overflows(base, size, &end)) {
 		out_log(log, LOG_ERR, "SRAT: memory affinity at offset 0x%x: base 0x%llx + length "
-			"0x%llx wraps past 2^64; table rejected", off, (unsigned long long)base,
-			(unsigned long long)size);
+			"0x%llx wraps past 2^64; table rejected", off, U(base), U(size));
 		return ST_RANGE;
 	}
 	struct range r = { base, end };
-	for (uint32_t i = 0; i < s->n_mem; i++) {
-		if (range_overlaps(r, s->mem[i].r)) {
-			out_log(log, LOG_ERR, "SRAT: memory affinity at offset 0x%x: [0x%llx, 0x%llx) "
-				"(domain %u) overlaps [0x%llx, 0x%llx) (domain %u); table rejected", off,
-				(unsigned long long)r.base, (unsigned long long)r.end, pxm,
-				(unsigned long long)s->mem[i].r.base, (unsigned long long)s->mem[i].r.end,
-				s->mem[i].pxm);
-			return ST_INVALID;
-		}
-	}
+	status_t st = mem_check_other_domains(s, r, pxm, off, log);
+	if (st != ST_OK)
+		return st;
+	if (mem_merge_same_domain(s, r, pxm, off, log))
+		return ST_OK;
 	if (s->n_mem >= SRAT_MAX_MEM) {
 		out_log(log, LOG_ERR, "SRAT: structure at offset 0x%x: more than %u memory ranges; "
 			"table rejected", off, SRAT_MAX_MEM);

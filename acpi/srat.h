@@ -10,10 +10,19 @@
  * pxm[] lists every proximity domain in order of first appearance (any enabled structure):
  * this order becomes the NUMA node numbering.
  *
- * Invariants after ST_OK: memory ranges are non-empty, do not wrap and do not overlap.
- * A malformed table (a structure shorter than its type's size, a length of 0 or running past
- * the table, wrapping or overlapping ranges, more entries than the fixed maximums) is
- * rejected whole: *out is left zeroed and one LOG_ERR line names the offset and numbers. */
+ * Firmware slips that leave the meaning clear are repaired, each with one line naming it (as
+ * Linux does):
+ *   - memory ranges of the *same* domain that overlap are merged into their union (LOG_WARN
+ *     naming both ranges); the merged range keeps the first range's slot and flags;
+ *   - a CPU listed twice (the same APIC ID in a local APIC and an x2APIC structure, or twice in
+ *     one kind) is counted once, the first listing kept: a LOG_NOTICE when both name the same
+ *     domain, a LOG_WARN naming both domains when they differ.
+ *
+ * Invariants after ST_OK: memory ranges are non-empty, do not wrap and do not overlap; APIC IDs
+ * are unique. A malformed table (a structure shorter than its type's size, a length of 0 or
+ * running past the table, a wrapping range, ranges of *different* domains that overlap, more
+ * entries than the fixed maximums) is rejected whole: *out is left zeroed and one LOG_ERR
+ * line names the offset and numbers. */
 #ifndef SPMK_ACPI_SRAT_H
 #define SPMK_ACPI_SRAT_H
 
@@ -52,13 +61,16 @@ struct srat_gi {
 struct srat_info {
 	uint8_t revision;
 	uint32_t n_cpus, n_mem, n_gi, n_pxm;
+	uint32_t n_dup_cpus;  /* CPU structures that repeated an APIC ID (ignored) */
+	uint32_t n_merged;    /* memory structures merged into an overlapping same-domain range */
 	struct srat_cpu cpus[SRAT_MAX_CPUS];
 	struct srat_mem mem[SRAT_MAX_MEM];
 	struct srat_gi gi[SRAT_MAX_GI];
 	uint32_t pxm[SRAT_MAX_PXM]; /* in order of first appearance */
 };
 
-/* Parses the SRAT in [tbl, tbl + len). Errors: ST_INVALID (signature, lengths, overlap),
+/* Parses the SRAT in [tbl, tbl + len) (ACPI 6.5 §5.2.16). Errors: ST_INVALID (signature,
+ * lengths, overlap of different domains),
  * ST_TRUNCATED (table shorter than its header or its structures), ST_RANGE (a fixed maximum
  * exceeded, a range wraps past 2^64). */
 status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struct out *log);

@@ -88,10 +88,18 @@ static void test_srat_malformed(void **state)
 	expect_reject(184 + 1, 200, 0, ST_TRUNCATED, "length 200 (need 40, 40 bytes left)");
 	expect_reject(0, 0, 1, ST_TRUNCATED, "header length 224 outside [36, 223]");
 	expect_reject(3, 'X', 0, ST_INVALID, "not SRAT");
-	expect_reject(104 + 8 + 2, 0x09, 0, ST_INVALID, "overlaps [0x0, 0xa0000)"); /* base 0x90000 */
+	/* the third structure moved to base 0x90000 in pxm 1: domains 0 and 1 overlap */
 	size_t n = fixture_load("srat_qemu", b, sizeof b);
-	put64(b + 144 + 8, 0xfffffffff0000000ull);
+	b[104 + 8 + 2] = 0x09;
+	put32(b + 104 + 2, 1);
 	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_INVALID);
+	assert_int_equal(s.n_mem, 0);
+	assert_non_null(strstr(cap.buf, "[0x90000, 0x3ff90000) (pxm 1) overlaps [0x0, 0xa0000) "
+				  "(pxm 0); table rejected"));
+	n = fixture_load("srat_qemu", b, sizeof b);
+	put64(b + 144 + 8, 0xfffffffff0000000ull);
+	o = tcap_out(&cap);
 	assert_int_equal(srat_parse(b, n, &s, &o), ST_RANGE);
 	assert_non_null(strstr(cap.buf, "base 0xfffffffff0000000 + length 0x40000000 wraps past 2^64"));
 	/* 1 stray byte after the last structure */
@@ -102,6 +110,73 @@ static void test_srat_malformed(void **state)
 	assert_non_null(strstr(cap.buf, "1 stray byte(s) at offset 0xe0"));
 	assert_int_equal(srat_parse(b, 10, &s, NULL), ST_TRUNCATED);
 	assert_int_equal(srat_parse(NULL, 100, &s, NULL), ST_INVALID);
+}
+
+/* Same-domain overlap: [0, 1G) pxm 0 again as [512M, 1G) pxm 0; [4G, 5G) pxm 1. Kept, merged,
+ * with a warning naming both ranges (as Linux); NUMA keeps both domains. */
+static void test_srat_same_domain_overlap_merged(void **state)
+{
+	(void)state;
+	size_t n = fixture_load("srat_overlap", b, sizeof b);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
+	assert_int_equal(s.n_mem, 2);
+	assert_int_equal(s.mem[0].pxm, 0);
+	assert_int_equal(s.mem[0].r.base, 0);
+	assert_int_equal(s.mem[0].r.end, 0x40000000);
+	assert_int_equal(s.mem[1].pxm, 1);
+	assert_int_equal(s.mem[1].r.base, 0x100000000ull);
+	assert_int_equal(s.n_merged, 1);
+	assert_int_equal(s.n_pxm, 2);
+	assert_string_equal(cap.buf, "SRAT: FIRMWARE BUG: memory affinity at offset 0x68: "
+			    "[0x20000000, 0x40000000) overlaps [0x0, 0x40000000) of the same pxm 0; "
+			    "merged\n");
+	/* [0, 512M) and [768M, 1G) do not overlap: kept apart, nothing merged */
+	put64(b + 64 + 16, 0x20000000);
+	put64(b + 104 + 8, 0x30000000);
+	put64(b + 104 + 16, 0x10000000);
+	assert_int_equal(srat_parse(b, n, &s, NULL), ST_OK);
+	assert_int_equal(s.n_mem, 3);
+	assert_int_equal(s.n_merged, 0);
+	/* [256M, 1G) overlaps [0, 512M): one range [0, 1G) */
+	put64(b + 104 + 8, 0x10000000);
+	put64(b + 104 + 16, 0x30000000);
+	assert_int_equal(srat_parse(b, n, &s, NULL), ST_OK);
+	assert_int_equal(s.n_mem, 2);
+	assert_int_equal(s.mem[0].r.base, 0);
+	assert_int_equal(s.mem[0].r.end, 0x40000000);
+	/* the same overlap across domains stays an error */
+	put32(b + 104 + 2, 1);
+	o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_INVALID);
+	assert_non_null(strstr(cap.buf, "(pxm 1) overlaps [0x0, 0x20000000) (pxm 0); table rejected"));
+}
+
+/* APIC IDs 0-3 as local APIC and again as x2APIC, plus x2APIC-only 0x100 and 0x101: 6 CPUs. */
+static void test_srat_duplicate_cpus_counted_once(void **state)
+{
+	(void)state;
+	size_t n = fixture_load("srat_dup_cpus", b, sizeof b);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
+	assert_int_equal(s.n_cpus, 6);
+	assert_int_equal(s.n_dup_cpus, 4);
+	uint32_t want_id[] = { 0, 1, 2, 3, 0x100, 0x101 }, want_pxm[] = { 0, 0, 1, 1, 0, 1 };
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(s.cpus[i].apic_id, want_id[i]);
+		assert_int_equal(s.cpus[i].pxm, want_pxm[i]);
+	}
+	assert_non_null(strstr(cap.buf, "SRAT: firmware note: x2APIC affinity at offset 0x70 lists "
+				  "APIC ID 0x0 (pxm 0) again; counted once\n"));
+	assert_null(strstr(cap.buf, "FIRMWARE BUG"));
+	/* the repeat names another domain: first listing kept, both domains named */
+	put32(b + 0x70 + 4, 1);
+	o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
+	assert_int_equal(s.n_cpus, 6);
+	assert_int_equal(s.cpus[0].pxm, 0);
+	assert_non_null(strstr(cap.buf, "SRAT: FIRMWARE BUG: x2APIC affinity at offset 0x70 puts "
+				  "APIC ID 0x0 in pxm 1, an earlier structure in pxm 0; pxm 0 kept"));
 }
 
 static void test_srat_too_many(void **state)
@@ -171,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_srat_qemu),
 		cmocka_unit_test(test_srat_all_types),
 		cmocka_unit_test(test_srat_malformed),
+		cmocka_unit_test(test_srat_same_domain_overlap_merged),
+		cmocka_unit_test(test_srat_duplicate_cpus_counted_once),
 		cmocka_unit_test(test_srat_too_many),
 		cmocka_unit_test(test_slit),
 	};
