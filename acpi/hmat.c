@@ -39,8 +39,8 @@ static int domain_get(struct hmat_info *h, uint32_t pxm, uint32_t off, struct ou
 	if (i >= 0)
 		return i;
 	if (h->n_domains >= HMAT_MAX_DOMAINS) {
-		out_log(log, LOG_ERR, "HMAT: structure at offset 0x%x names domain %u, more than %u "
-			"domains; table rejected", off, pxm, HMAT_MAX_DOMAINS);
+		out_log(log, LOG_ERR, "HMAT: structure at offset 0x%x names pxm %u, more than %u "
+			"proximity domains; table rejected", off, pxm, HMAT_MAX_DOMAINS);
 		return -1;
 	}
 	h->domain[h->n_domains] = pxm;

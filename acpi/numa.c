@@ -83,7 +83,7 @@ static void apply_slit(struct numa_topology *t, const struct slit_info *s, struc
 	for (uint32_t a = 0; a < t->n_nodes; a++) {
 		uint32_t pa = t->nodes[a].pxm;
 		if (pa >= s->count) {
-			out_log(log, LOG_NOTICE, "SLIT: no row for proximity domain %u (node %u); "
+			out_log(log, LOG_NOTICE, "SLIT: no row for pxm %u (node %u); "
 				"default distances used", pa, a);
 			continue;
 		}
@@ -102,7 +102,7 @@ static uint64_t apply_hmat(struct numa_topology *t, const struct hmat_info *h, s
 	for (uint32_t d = 0; d < h->n_domains && d < HMAT_MAX_DOMAINS; d++) {
 		node_of[d] = numa_node_of_pxm(t, h->domain[d]);
 		if (node_of[d] < 0) {
-			out_log(log, LOG_NOTICE, "HMAT: proximity domain %u is not in the SRAT, its "
+			out_log(log, LOG_NOTICE, "HMAT: pxm %u is not in the SRAT, its "
 				"data ignored", h->domain[d]);
 			continue;
 		}

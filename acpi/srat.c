@@ -17,7 +17,7 @@ static status_t pxm_note(struct srat_info *s, uint32_t pxm, uint32_t off, struct
 			return ST_OK;
 	if (s->n_pxm >= SRAT_MAX_PXM) {
 		out_log(log, LOG_ERR, "SRAT: structure at offset 0x%x: more than %u proximity "
-			"domains (domain %u); table rejected", off, SRAT_MAX_PXM, pxm);
+			"domains (pxm %u); table rejected", off, SRAT_MAX_PXM, pxm);
 		return ST_RANGE;
 	}
 	s->pxm[s->n_pxm++] = pxm;

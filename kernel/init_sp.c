@@ -34,6 +34,18 @@ static size_t collect_hmat_domains(void)
 	return n;
 }
 
+/* What the firmware gave for an optional table: parsed, listed but rejected (by its parser
+ * or its checksum), or none. */
+static enum sp_table table_state(const char *sig, const void *parsed)
+{
+	if (parsed)
+		return SP_TABLE_OK;
+	for (uint32_t i = 0; i < K.acpi.count; i++)
+		if (!strcmp(K.acpi.t[i].sig, sig))
+			return SP_TABLE_REJECTED;
+	return SP_TABLE_ABSENT;
+}
+
 void init_sp(void)
 {
 	const char *nohmat = cmdline_get(&K.cmdline, "spmk.nohmat");
@@ -43,6 +55,7 @@ void init_sp(void)
 		.map = &K.memmap, .aff = aff, .naff = collect_affinity(),
 		.have_hmat = K.hmat != 0, .hmat_pxms = hmat_pxms, .nhmat = collect_hmat_domains(),
 		.nohmat_device = nohmat && strcmp(nohmat, "device") == 0,
+		.srat = table_state("SRAT", K.srat), .hmat = table_state("HMAT", K.hmat),
 	};
 	sp_discover(&in, &K.sp, &kout);
 	for (uint32_t i = 0; i < K.sp.count; i++) {

@@ -46,8 +46,8 @@ static void sp_log_aff_conflict(const struct sp_discover_in *in, long k, uint64_
 		uint64_t b, e;
 		if (sp_aff_bounds(&in->aff[j], &b, &e) && b <= addr && addr < e &&
 		    in->aff[j].pxm != in->aff[k].pxm)
-			out_log(log, LOG_WARN, "sp: SRAT memory affinities overlap at 0x%llx: domain %u "
-				"used, domain %u ignored", U(addr), in->aff[k].pxm, in->aff[j].pxm);
+			out_log(log, LOG_WARN, "sp: SRAT memory affinities overlap at 0x%llx: pxm %u "
+				"used, pxm %u ignored", U(addr), in->aff[k].pxm, in->aff[j].pxm);
 	}
 }
 
@@ -111,9 +111,10 @@ static void sp_decide(const struct sp_discover_in *in, struct sp_piece *p)
 {
 	bool have_hmat = in->have_hmat || in->nhmat > 0;
 	if (p->pxm < 0)
-		p->missing = SP_MISSING_SRAT;
+		p->missing = in->srat == SP_TABLE_ABSENT ? SP_MISSING_SRAT_TABLE
+			   : in->srat == SP_TABLE_REJECTED ? SP_MISSING_SRAT_BAD : SP_MISSING_SRAT;
 	else if (!have_hmat)
-		p->missing = SP_MISSING_HMAT;
+		p->missing = in->hmat == SP_TABLE_REJECTED ? SP_MISSING_HMAT_BAD : SP_MISSING_HMAT;
 	else if (!sp_hmat_has(in, p->pxm))
 		p->missing = SP_MISSING_HMAT_DOMAIN;
 	else
@@ -143,7 +144,7 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 	for (uint32_t i = 0; i < out->count; i++) {
 		sp_decide(in, &out->p[i]);
 		const struct sp_piece *p = &out->p[i];
-		out_log(log, LOG_INFO, "sp: piece [0x%llx-0x%llx) node %d align 0x%llx: %s", U(p->base),
+		out_log(log, LOG_INFO, "sp: piece [0x%llx-0x%llx) pxm %d align 0x%llx: %s", U(p->base),
 			U(p->end), p->pxm, U(p->align), sp_policy_name(p->policy));
 	}
 	return st;
@@ -169,7 +170,7 @@ const char *sp_policy_name(enum sp_policy p)
 
 int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size)
 {
-	char what[64];
+	char what[96];
 	if (size)
 		buf[0] = 0;
 	if (p->policy == SP_DEVICE)
@@ -178,11 +179,22 @@ int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size)
 	case SP_MISSING_SRAT:
 		fmt_snprintf(what, sizeof what, "no SRAT memory affinity covers it");
 		break;
+	case SP_MISSING_SRAT_TABLE:
+		fmt_snprintf(what, sizeof what, "no SRAT, so no proximity domain");
+		break;
+	case SP_MISSING_SRAT_BAD:
+		fmt_snprintf(what, sizeof what, "the SRAT was rejected (error above), so no "
+			     "proximity domain");
+		break;
 	case SP_MISSING_HMAT:
-		fmt_snprintf(what, sizeof what, "no HMAT, so no data for domain %d", p->pxm);
+		fmt_snprintf(what, sizeof what, "no HMAT, so no data for pxm %d", p->pxm);
+		break;
+	case SP_MISSING_HMAT_BAD:
+		fmt_snprintf(what, sizeof what, "the HMAT was rejected (error above), so no data "
+			     "for pxm %d", p->pxm);
 		break;
 	default:
-		fmt_snprintf(what, sizeof what, "no HMAT data for proximity domain %d", p->pxm);
+		fmt_snprintf(what, sizeof what, "no HMAT data for pxm %d", p->pxm);
 		break;
 	}
 	return fmt_snprintf(buf, size,
@@ -195,7 +207,7 @@ int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size)
 
 bool sp_warn_firmware_bug(const struct sp_piece *p, struct out *log)
 {
-	char buf[256];
+	char buf[320];
 	if (sp_format_firmware_bug(p, buf, sizeof buf) <= 0)
 		return false;
 	out_log(log, LOG_WARN, "%s", buf);
@@ -206,7 +218,7 @@ void sp_print(const struct sp_set *s, struct out *o)
 {
 	for (uint32_t i = 0; i < s->count; i++) {
 		const struct sp_piece *p = &s->p[i];
-		out_printf(o, "  sp [0x%016llx-0x%016llx) %10llu KiB node %3d align %-4s %s\n",
+		out_printf(o, "  sp [0x%016llx-0x%016llx) %10llu KiB pxm %3d align %-4s %s\n",
 			   U(p->base), U(p->end), U((p->end - p->base) >> 10), p->pxm,
 			   p->align == SIZE_1G ? "1G" : p->align == SIZE_2M ? "2M"
 			   : p->align == PAGE_SIZE ? "4K" : "none",

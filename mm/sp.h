@@ -12,7 +12,9 @@
  *      parts with the same domain stay one piece. Affinity bounds are rounded down to 4 KiB;
  *      where affinity entries overlap, the first entry in the array wins (logged);
  *   3. policy: domain known and listed in HMAT -> SP_DEVICE; otherwise SP_RESERVED_NO_HMAT,
- *      or SP_DEVICE_NO_HMAT when nohmat_device is set (both warn: FIRMWARE BUG);
+ *      or SP_DEVICE_NO_HMAT when nohmat_device is set (both warn: FIRMWARE BUG, naming the
+ *      true cause: SRAT absent or rejected, no affinity covering the piece, HMAT absent or
+ *      rejected, or no HMAT data for its pxm);
  *   4. align = the largest of 1 GiB, 2 MiB, 4 KiB dividing both base and end (0 if not even
  *      4 KiB, which a normalised map never produces). Unaligned pieces are kept: no SP page
  *      is ever dropped.
@@ -47,9 +49,20 @@ enum sp_policy {
 /* What the firmware failed to describe for a piece. */
 enum sp_missing {
 	SP_MISSING_NONE,        /* SRAT domain and HMAT data present */
-	SP_MISSING_SRAT,        /* no SRAT memory affinity covers the piece */
-	SP_MISSING_HMAT,        /* the firmware has no (valid) HMAT at all */
+	SP_MISSING_SRAT,        /* a usable SRAT exists, but no memory affinity covers the piece */
+	SP_MISSING_SRAT_TABLE,  /* the firmware has no SRAT at all */
+	SP_MISSING_SRAT_BAD,    /* the SRAT was rejected (its error was logged) */
+	SP_MISSING_HMAT,        /* the firmware has no HMAT at all */
+	SP_MISSING_HMAT_BAD,    /* the HMAT was rejected (its error was logged) */
 	SP_MISSING_HMAT_DOMAIN, /* HMAT exists but has no data for this domain */
+};
+
+/* What the caller found of an optional ACPI table. */
+enum sp_table {
+	SP_TABLE_UNSET,    /* not said (tests): a missing SRAT reads as "no affinity covers it" */
+	SP_TABLE_ABSENT,   /* the firmware has none */
+	SP_TABLE_REJECTED, /* present but rejected by its parser */
+	SP_TABLE_OK,
 };
 
 struct sp_piece {
@@ -73,9 +86,11 @@ struct sp_discover_in {
 	const uint32_t *hmat_pxms;      /* memory domains HMAT has data for */
 	size_t nhmat;
 	bool nohmat_device;             /* spmk.nohmat=device */
+	enum sp_table srat, hmat;       /* why a domain or HMAT data may be missing */
 };
 
-/* Runs the pipeline above into out (caller-owned). Every piece is logged at LOG_INFO.
+/* Runs the pipeline above into out (caller-owned). Every piece is logged at LOG_INFO with its
+ * pxm (the caller maps pxm to node).
  * Errors: ST_INVALID when in, in->map or out is NULL, or aff is NULL with naff > 0;
  * ST_NOMEM when more than SP_PIECES_MAX pieces are needed (out holds the first ones, and the
  * error is logged with the address where it stopped). */
@@ -93,7 +108,7 @@ int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size);
 bool sp_warn_firmware_bug(const struct sp_piece *p, struct out *log);
 
 const char *sp_policy_name(enum sp_policy p);
-/* One line per piece: range, size, node, policy, alignment. */
+/* One line per piece: range, size (KiB), pxm, alignment, policy. */
 void sp_print(const struct sp_set *s, struct out *o);
 
 #endif

@@ -209,7 +209,7 @@ static void test_unknown_type_and_limits(void **state)
 	for (uint32_t i = 0; i <= ni; i++)
 		put32(p + 32 + 4 * i, 100 + i);
 	put32(b + 4, 40 + slen);
-	reject(b, 40 + slen, ST_RANGE, "names domain 163, more than 64 domains");
+	reject(b, 40 + slen, ST_RANGE, "names pxm 163, more than 64 proximity domains");
 }
 
 int main(void)

@@ -196,8 +196,8 @@ static void test_hmat_unknown_domain_and_slit_gap(void **state)
 	sl.dist[0][0] = 10;
 	struct out o = tcap_out(&cap);
 	assert_int_equal(numa_build(&t, &s, &sl, &h, &o), ST_OK);
-	assert_non_null(strstr(cap.buf, "HMAT: proximity domain 3 is not in the SRAT, its data ignored\n"));
-	assert_non_null(strstr(cap.buf, "SLIT: no row for proximity domain 1 (node 1)"));
+	assert_non_null(strstr(cap.buf, "HMAT: pxm 3 is not in the SRAT, its data ignored\n"));
+	assert_non_null(strstr(cap.buf, "SLIT: no row for pxm 1 (node 1)"));
 	assert_int_equal(numa_distance(&t, 0, 1), 20);
 	assert_access(1, 0, 1, 2, 100, 110, 10000, 10000); /* pxm 1 from pxm 1 */
 }

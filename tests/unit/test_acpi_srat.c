@@ -198,7 +198,7 @@ static void test_srat_too_many(void **state)
 	}
 	struct out o = tcap_out(&cap);
 	assert_int_equal(srat_parse(b, len, &s, &o), ST_RANGE);
-	assert_non_null(strstr(cap.buf, "more than 64 proximity domains (domain 64)"));
+	assert_non_null(strstr(cap.buf, "more than 64 proximity domains (pxm 64)"));
 }
 
 static struct slit_info sl;

@@ -140,7 +140,7 @@ static void test_sp_without_hmat(void **state)
 	capture_reset(&cap);
 	assert_true(sp_warn_firmware_bug(&set.p[0], &cap.out));
 	assert_string_equal(cap.text, "FIRMWARE BUG: specific-purpose memory "
-		"[0x100000000-0x140000000) (1048576 KiB): no HMAT, so no data for domain 0; "
+		"[0x100000000-0x140000000) (1048576 KiB): no HMAT, so no data for pxm 0; "
 		"left reserved, no dax device (spmk.nohmat=device creates one)\n");
 }
 
@@ -158,7 +158,7 @@ static void test_hmat_for_one_domain(void **state)
 	char buf[256];
 	assert_true(sp_format_firmware_bug(&set.p[0], buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "[0x100000000-0x140000000)"));
-	assert_non_null(strstr(buf, "no HMAT data for proximity domain 0"));
+	assert_non_null(strstr(buf, "no HMAT data for pxm 0"));
 	/* a short buffer is cut but terminated */
 	char small[16];
 	int len = sp_format_firmware_bug(&set.p[0], small, sizeof small);
@@ -239,6 +239,44 @@ static void test_sp_not_covered_by_srat(void **state)
 	assert_int_equal(set.p[0].pxm, -1);
 }
 
+/* The warning names the true cause: a rejected SRAT or HMAT is not "no affinity covers it". */
+static void test_sp_warning_names_true_cause(void **state)
+{
+	(void)state;
+	static const struct {
+		enum sp_table srat, hmat;
+		bool aff;
+		enum sp_missing missing;
+		const char *text;
+	} cases[] = {
+		{ SP_TABLE_REJECTED, SP_TABLE_OK, false, SP_MISSING_SRAT_BAD,
+		  "(1048576 KiB): the SRAT was rejected (error above), so no proximity domain; left" },
+		{ SP_TABLE_ABSENT, SP_TABLE_ABSENT, false, SP_MISSING_SRAT_TABLE,
+		  "(1048576 KiB): no SRAT, so no proximity domain; left" },
+		{ SP_TABLE_OK, SP_TABLE_OK, false, SP_MISSING_SRAT,
+		  "(1048576 KiB): no SRAT memory affinity covers it; left" },
+		{ SP_TABLE_OK, SP_TABLE_REJECTED, true, SP_MISSING_HMAT_BAD,
+		  "(1048576 KiB): the HMAT was rejected (error above), so no data for pxm 1; left" },
+		{ SP_TABLE_OK, SP_TABLE_ABSENT, true, SP_MISSING_HMAT,
+		  "(1048576 KiB): no HMAT, so no data for pxm 1; left" },
+	};
+	static const struct mem_affinity node1[] = { { 4 * GiB, 5 * GiB, 1, false } };
+	put(EFI_CONVENTIONAL_MEMORY, 4 * GiB, 1 * GiB, SPA);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		in.srat = cases[i].srat;
+		in.hmat = cases[i].hmat;
+		in.aff = cases[i].aff ? node1 : NULL;
+		in.naff = cases[i].aff ? 1 : 0;
+		in.have_hmat = cases[i].hmat == SP_TABLE_OK;
+		discover();
+		assert_int_equal(set.count, 1);
+		assert_int_equal(set.p[0].missing, cases[i].missing);
+		capture_reset(&cap);
+		assert_true(sp_warn_firmware_bug(&set.p[0], &cap.out));
+		log_must_have(cases[i].text);
+	}
+}
+
 static void test_unaligned_pieces(void **state)
 {
 	(void)state;
@@ -291,7 +329,7 @@ static void test_srat_odd_entries(void **state)
 	assert_int_equal(set.count, 2);
 	expect_piece(0, 4 * GiB, 5 * GiB, 3, SP_RESERVED_NO_HMAT, SIZE_1G);
 	expect_piece(1, 5 * GiB, 7 * GiB, 4, SP_RESERVED_NO_HMAT, SIZE_1G);
-	log_must_have("sp: SRAT memory affinities overlap at 0x120000000: domain 3 used, domain 4 ignored");
+	log_must_have("sp: SRAT memory affinities overlap at 0x120000000: pxm 3 used, pxm 4 ignored");
 	/* A later, lower-index entry starting inside a higher-index one takes over there. */
 	static const struct mem_affinity nested[] = {
 		{ 5 * GiB, 6 * GiB, 7, false },
@@ -337,7 +375,7 @@ static void test_print(void **state)
 	discover();
 	capture_reset(&cap);
 	sp_print(&set, &cap.out);
-	log_must_have("  sp [0x0000000100000000-0x0000000140000000)    1048576 KiB node   0 align 1G   "
+	log_must_have("  sp [0x0000000100000000-0x0000000140000000)    1048576 KiB pxm   0 align 1G   "
 		      "reserved (no HMAT data)\n");
 	log_must_have("sp: 2 pieces, 2097152 KiB\n");
 }
@@ -392,6 +430,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_sp_spanning_two_domains, reset),
 		cmocka_unit_test_setup(test_sp_without_hmat, reset),
+		cmocka_unit_test_setup(test_sp_warning_names_true_cause, reset),
 		cmocka_unit_test_setup(test_hmat_for_one_domain, reset),
 		cmocka_unit_test_setup(test_nohmat_device, reset),
 		cmocka_unit_test_setup(test_adjacent_sp_different_types, reset),
