@@ -33,6 +33,18 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
 }
+
+/* The physical address width (MAXPHYADDR) in bits: CPUID 0x80000008 EAX[7:0] (Intel SDM
+ * vol. 2A, CPUID), or 36 when the leaf does not exist (as the SDM says to assume). */
+static inline unsigned cpu_phys_addr_bits(void)
+{
+	uint32_t r[4];
+	cpuid(0x80000000u, 0, r);
+	if (r[0] < 0x80000008u)
+		return 36;
+	cpuid(0x80000008u, 0, r);
+	return r[0] & 0xff;
+}
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;

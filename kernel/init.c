@@ -6,6 +6,7 @@
  *   5. memory objects and hand-off/reclaim of dax devices (khotplug.c). */
 #include "kernel/init.h"
 
+#include "kernel/cpu.h"
 #include "kernel/kdax.h"
 #include "kernel/khotplug.h"
 #include "kernel/kernel.h"
@@ -16,6 +17,7 @@ static void init_memmap(void)
 {
 	const struct boot_info *bi = K.bi;
 	memmap_opts_init(&K.memmap_opts);
+	K.memmap_opts.maxphyaddr = (uint8_t)cpu_phys_addr_bits(); /* checked by the normaliser */
 	const char *fake = cmdline_get(&K.cmdline, "efi_fake_mem");
 	if (fake)
 		memmap_opts_parse_fake_mem(fake, &K.memmap_opts, &kout);
@@ -28,8 +30,8 @@ static void init_memmap(void)
 				       &K.memmap_opts, &K.memmap, &kout);
 	if (st != ST_OK)
 		printk(LOG_ERR, "memmap: normalisation failed (%s)", status_str(st));
-	printk(LOG_INFO, "memmap: %u descriptors -> %u ranges; usable %lu MiB, SP %lu MiB",
-	       (unsigned)(bi->memmap_size / bi->desc_size), K.memmap.count,
+	printk(LOG_INFO, "memmap: %u descriptors -> %u ranges (MAXPHYADDR %u); usable %lu MiB, SP %lu MiB",
+	       (unsigned)(bi->memmap_size / bi->desc_size), K.memmap.count, K.memmap_opts.maxphyaddr,
 	       (unsigned long)(memmap_pages_of(&K.memmap, MEM_USABLE) >> 8),
 	       (unsigned long)(memmap_pages_of(&K.memmap, MEM_SP) >> 8));
 }

@@ -88,12 +88,21 @@ static void add_managed(uint64_t base, uint64_t end)
 	}
 }
 
+/* Managed RAM is what the kernel's direct map can reach; RAM above it is reported, unused. */
 static void collect_managed(void)
 {
 	nmanaged = 0;
-	for (uint32_t i = 0; i < K.memmap.count; i++)
-		if (is_managed_kind(K.memmap.r[i].kind))
-			add_managed(K.memmap.r[i].base, K.memmap.r[i].end);
+	for (uint32_t i = 0; i < K.memmap.count; i++) {
+		const struct mem_range *r = &K.memmap.r[i];
+		if (!is_managed_kind(r->kind))
+			continue;
+		if (r->end > KVM_DIRECT_MAP_MAX)
+			printk(LOG_WARN, "mm: RAM [0x%lx-0x%lx) above the %lu TiB direct map is not used",
+			       (unsigned long)MAX(r->base, KVM_DIRECT_MAP_MAX), (unsigned long)r->end,
+			       (unsigned long)(KVM_DIRECT_MAP_MAX >> 40));
+		if (r->base < KVM_DIRECT_MAP_MAX)
+			add_managed(r->base, MIN(r->end, KVM_DIRECT_MAP_MAX));
+	}
 }
 
 static status_t early_setup(void)
@@ -104,6 +113,12 @@ static status_t early_setup(void)
 		if (K.memmap.r[i].kind == MEM_USABLE)
 			freer[n++] = (struct range){ K.memmap.r[i].base, K.memmap.r[i].end };
 	status_t st = early_init(&early, freer, n);
+	/* Metadata is written through the loader's direct map: nothing may land beyond it. */
+	uint64_t beyond = st == ST_OK ? early_limit(&early, K.bi->direct_map_size) : 0;
+	if (beyond)
+		printk(LOG_NOTICE, "mm: %lu KiB of RAM above the loader's direct map (0x%lx) not used "
+		       "for early allocations", (unsigned long)(beyond >> 10),
+		       (unsigned long)K.bi->direct_map_size);
 	if (st == ST_OK)
 		st = early_reserve(&early, 0, PAGE_SIZE, BUDDY_OWNER_FIRMWARE); /* page 0: never handed out */
 	return st;

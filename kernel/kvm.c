@@ -95,7 +95,7 @@ void kvm_activate(void)
 status_t kvm_map_firmware(uint64_t pa, uint64_t len)
 {
 	uint64_t end;
-	if (__builtin_add_overflow(pa, len, &end) || end > (1ull << 46))
+	if (__builtin_add_overflow(pa, len, &end) || end > KVM_DIRECT_MAP_MAX)
 		return ST_RANGE;
 	for (uint64_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < end; p += PAGE_SIZE) {
 		if (vm_translate(&kvm_space, DIRECT_MAP_BASE + p, 0, 0, 0) == ST_OK)

@@ -14,6 +14,10 @@
 #include "lib/status.h"
 #include "mm/vm.h"
 
+/* The direct map covers physical addresses below this (64 TiB): the virtual space from
+ * DIRECT_MAP_BASE up to the dax windows. RAM above it is not managed. */
+#define KVM_DIRECT_MAP_MAX (1ull << 46)
+
 struct kvm_page_source {
 	status_t (*alloc)(void *ctx, uint64_t *phys_out);
 	void (*free)(void *ctx, uint64_t phys);

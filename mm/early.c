@@ -82,6 +82,23 @@ static bool early_slots_ok(const struct early *e, size_t i, uint64_t base, uint6
 	return false;
 }
 
+uint64_t early_limit(struct early *e, uint64_t limit)
+{
+	uint64_t dropped = 0;
+	limit = ALIGN_DOWN(limit, PAGE_SIZE);
+	while (e->nfree && e->free[e->nfree - 1].end > limit) {
+		struct range *r = &e->free[e->nfree - 1];
+		uint64_t cut = MAX(r->base, limit);
+		dropped += r->end - cut;
+		r->end = cut;
+		if (r->base == r->end)
+			e->nfree--;
+		else
+			break;
+	}
+	return dropped;
+}
+
 status_t early_alloc_in(struct early *e, uint64_t lo, uint64_t hi, uint64_t bytes, uint64_t align,
 			unsigned tag, uint64_t *pa_out)
 {

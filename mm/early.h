@@ -37,6 +37,11 @@ struct early {
  * EARLY_MAX_RANGES non-empty ranges). */
 status_t early_init(struct early *e, const struct range *ranges, size_t n);
 
+/* Drops every free byte at or above limit (bytes), so no later allocation can land there: the
+ * caller passes the end of what it can reach (the loader's direct map). Returns the bytes
+ * dropped. Cannot fail (it only shrinks or removes ranges). */
+uint64_t early_limit(struct early *e, uint64_t limit);
+
 /* Allocate bytes (rounded up to pages) aligned to align (power of two, >= PAGE_SIZE; 0 means
  * PAGE_SIZE) inside window [lo, hi), tagged; *pa_out = physical address.
  * Errors: ST_INVALID (bytes 0, bad align), ST_NOMEM (no fit, or no slot to record it). */

@@ -44,9 +44,13 @@ struct memmap_opts {
 	uint32_t nfake;
 	struct memmap_fake fake[MEMMAP_FAKE_MAX];
 	bool nosoftreserve; /* efi=nosoftreserve: EFI_MEMORY_SP is ignored */
+	/* The CPU's physical address width in bits (MAXPHYADDR, CPUID 0x80000008 EAX[7:0]);
+	 * memory map descriptors ending above 2^maxphyaddr are dropped. 0 means 52, the
+	 * architectural maximum of 4-level and 5-level paging. Valid: 32..52. */
+	uint8_t maxphyaddr;
 };
 
-/* Empty options: no fake ranges, SP honoured. */
+/* Empty options: no fake ranges, SP honoured, MAXPHYADDR 52. */
 void memmap_opts_init(struct memmap_opts *opts);
 
 /* Parses the value of efi_fake_mem= (the text after '=') and appends its ranges to opts.

@@ -164,7 +164,7 @@ static void memmap_log_overlaps(struct memmap *m, const struct mem_range *n, uin
 		bool new_wins = kind_prec[n->kind] > kind_prec[r->kind];
 		m->stats.overlaps++;
 		out_log(log, LOG_WARN,
-			"memmap: overlap: desc %u %s [0x%llx-0x%llx) %s and [0x%llx-0x%llx) %s "
+			"memmap: FIRMWARE BUG: overlap: desc %u %s [0x%llx-0x%llx) %s and [0x%llx-0x%llx) %s "
 			"share [0x%llx-0x%llx): %s kept",
 			idx, efi_mem_type_name(n->efi_type), U(n->base), U(n->end),
 			kind_names[n->kind], U(r->base), U(r->end), kind_names[r->kind],
@@ -308,32 +308,63 @@ static status_t memmap_add_piece(struct memmap *m, uint32_t idx, uint32_t type, 
 	return st;
 }
 
-/* [base, end) of a descriptor, clipped at MEMMAP_ADDR_LIMIT; false when nothing is left. */
-static bool memmap_desc_span(struct memmap *m, const struct efi_mem_desc *d, uint32_t idx,
-			     uint64_t *base, uint64_t *end, struct out *log)
+/* RAM the kernel may use: a start that is not page aligned makes such a descriptor invalid. */
+static bool efi_type_is_any_ram(uint32_t type)
+{
+	return efi_type_is_ram(type) || type == SPMK_MEM_KERNEL || type == SPMK_MEM_PAGETABLE ||
+	       type == SPMK_MEM_BOOTINFO;
+}
+
+/* The address limit 2^MAXPHYADDR from the options (52 bits without them). */
+static uint64_t memmap_phys_limit(const struct memmap_opts *opts)
+{
+	unsigned bits = opts && opts->maxphyaddr ? opts->maxphyaddr : MEMMAP_MAXPHYADDR_MAX;
+	if (bits < MEMMAP_MAXPHYADDR_MIN || bits > MEMMAP_MAXPHYADDR_MAX)
+		bits = MEMMAP_MAXPHYADDR_MAX;
+	return 1ull << bits;
+}
+
+/* Why a descriptor cannot describe memory (UEFI 2.10 §7.2.3), or NULL; *stat is the counter
+ * to bump. On NULL, [*base, *end) is its range. */
+static const char *memmap_desc_problem(struct memmap *m, const struct efi_mem_desc *d,
+				       uint64_t limit, uint64_t *base, uint64_t *end,
+				       uint32_t **stat)
 {
 	*base = d->phys_start;
 	if (d->num_pages == 0) {
-		m->stats.zero++;
-		out_log(log, LOG_NOTICE, "memmap: desc %u %s at 0x%llx has 0 pages: dropped", idx,
-			efi_mem_type_name(d->type), U(d->phys_start));
-		return false;
+		*stat = &m->stats.zero;
+		return "NumberOfPages is 0";
 	}
-	if (d->num_pages <= (UINT64_MAX >> EFI_PAGE_SHIFT) &&
-	    !add_overflows(*base, d->num_pages << EFI_PAGE_SHIFT, end) && *end <= MEMMAP_ADDR_LIMIT)
+	*stat = &m->stats.wrapped;
+	if (d->num_pages > (UINT64_MAX >> EFI_PAGE_SHIFT))
+		return "NumberOfPages x 4 KiB overflows 64 bits";
+	if (add_overflows(*base, d->num_pages << EFI_PAGE_SHIFT, end))
+		return "its end wraps past 2^64";
+	*stat = &m->stats.above_max;
+	if (*end > limit)
+		return "it ends above 2^MAXPHYADDR";
+	*stat = &m->stats.misaligned;
+	if (!IS_ALIGNED(*base, PAGE_SIZE) && efi_type_is_any_ram(d->type))
+		return "PhysicalStart of RAM not 4 KiB aligned";
+	return NULL;
+}
+
+/* [base, end) of a descriptor; false (logged, counted) when it cannot be memory. */
+static bool memmap_desc_span(struct memmap *m, const struct efi_mem_desc *d, uint32_t idx,
+			     uint64_t limit, uint64_t *base, uint64_t *end, struct out *log)
+{
+	uint32_t *stat;
+	const char *why = memmap_desc_problem(m, d, limit, base, end, &stat);
+	if (!why)
 		return true;
-	m->stats.wrapped++;
-	if (*base >= MEMMAP_ADDR_LIMIT) {
-		out_log(log, LOG_WARN, "memmap: desc %u %s at 0x%llx, %llu pages, lies above "
-			"0x%llx: dropped", idx, efi_mem_type_name(d->type), U(*base),
-			U(d->num_pages), U(MEMMAP_ADDR_LIMIT));
-		return false;
-	}
-	*end = MEMMAP_ADDR_LIMIT;
-	out_log(log, LOG_WARN, "memmap: desc %u %s at 0x%llx, %llu pages, wraps past 2^64: "
-		"clipped to [0x%llx-0x%llx)", idx, efi_mem_type_name(d->type), U(*base),
-		U(d->num_pages), U(*base), U(*end));
-	return true;
+	(*stat)++;
+	char lim[40] = "";
+	if (stat == &m->stats.above_max)
+		fmt_snprintf(lim, sizeof lim, " (0x%llx)", U(limit));
+	out_log(log, LOG_WARN, "memmap: FIRMWARE BUG: desc %u %s at 0x%llx, %llu pages, attr "
+		"0x%llx: %s%s: dropped", idx, efi_mem_type_name(d->type), U(d->phys_start),
+		U(d->num_pages), U(d->attribute), why, lim);
+	return false;
 }
 
 /* Applies efi_fake_mem to one descriptor and inserts its pieces. */
@@ -343,7 +374,7 @@ static status_t memmap_add_desc(struct memmap *m, uint32_t idx, const struct efi
 {
 	uint64_t base, end;
 	m->stats.descs++;
-	if (!memmap_desc_span(m, d, idx, &base, &end, log))
+	if (!memmap_desc_span(m, d, idx, memmap_phys_limit(opts), &base, &end, log))
 		return ST_OK;
 	struct fake_mem_seg seg[FAKE_MEM_SEG_MAX];
 	unsigned nseg = 1;
@@ -395,6 +426,11 @@ status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
 	}
 	if (memmap_check_raw(raw_size, desc_size, log) != ST_OK)
 		return ST_INVALID;
+	if (opts && opts->maxphyaddr && (opts->maxphyaddr < MEMMAP_MAXPHYADDR_MIN ||
+					 opts->maxphyaddr > MEMMAP_MAXPHYADDR_MAX))
+		out_log(log, LOG_WARN, "memmap: MAXPHYADDR %u outside %u..%u; %u used",
+			opts->maxphyaddr, MEMMAP_MAXPHYADDR_MIN, MEMMAP_MAXPHYADDR_MAX,
+			MEMMAP_MAXPHYADDR_MAX);
 	size_t n = raw_size / desc_size;
 	uint32_t fake_used = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -405,10 +441,11 @@ status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
 			return st;
 	}
 	memmap_log_unused_fakes(opts, fake_used, log);
-	out_log(log, LOG_INFO, "memmap: %llu descriptors -> %u ranges (%u zero-length, "
-		"%u wrapped, %u unaligned, %u overlaps, %u unknown type)", U(n), out->count,
-		out->stats.zero, out->stats.wrapped, out->stats.unaligned, out->stats.overlaps,
-		out->stats.unknown);
+	const struct memmap_stats *st = &out->stats;
+	out_log(log, LOG_INFO, "memmap: %llu descriptors -> %u ranges (dropped: %u zero-length, "
+		"%u past 2^64, %u above MAXPHYADDR, %u misaligned RAM; %u unaligned, %u overlaps, "
+		"%u unknown type)", U(n), out->count, st->zero, st->wrapped, st->above_max,
+		st->misaligned, st->unaligned, st->overlaps, st->unknown);
 	return ST_OK;
 }
 
@@ -492,11 +529,15 @@ void memmap_print_raw(const void *raw, size_t raw_size, uint32_t desc_size, stru
 	}
 	size_t n = raw_size / desc_size;
 	uint64_t pages = 0;
+	bool overflow = false;
 	for (size_t i = 0; i < n; i++) {
 		struct efi_mem_desc d;
 		memmap_read_desc(raw, i, desc_size, &d);
 		memmap_print_desc((uint32_t)i, &d, o);
-		pages += d.num_pages;
+		overflow |= add_overflows(pages, d.num_pages, &pages);
 	}
-	out_printf(o, "memmap: %llu descriptors, %llu pages\n", U(n), U(pages));
+	if (overflow)
+		out_printf(o, "memmap: %llu descriptors, more than 2^64 pages\n", U(n));
+	else
+		out_printf(o, "memmap: %llu descriptors, %llu pages\n", U(n), U(pages));
 }

@@ -12,16 +12,25 @@
  *     (attr & MEMMAP_ATTR_MERGE_MASK): such neighbours are merged into one range.
  *
  * Algorithm (memmap_normalize), descriptor by descriptor in input order:
- *   1. end = start + pages * 4 KiB; a zero-length descriptor is dropped; one that would wrap
- *      2^64 is clipped to MEMMAP_ADDR_LIMIT (the last 4 KiB page cannot be described).
+ *   1. validate: a descriptor that cannot describe real memory is dropped whole, with one
+ *      "memmap: FIRMWARE BUG: desc N ...: dropped" warning naming it and the reason
+ *      (UEFI 2.10 §7.2.3): NumberOfPages 0; NumberOfPages * 4 KiB above 2^64; an end past
+ *      2^64; an end above 2^MAXPHYADDR (opts->maxphyaddr, 52 without opts); a PhysicalStart
+ *      not 4 KiB aligned on a RAM type (conventional, loader, boot services, spmk's own).
+ *      Nothing of such a descriptor is clipped or rounded into usable memory. A non-RAM
+ *      descriptor with an unaligned start is kept and grown in step 4 (it stays reserved).
  *   2. overrides: efi_fake_mem= splits conventional descriptors and ORs the attribute in.
  *   3. classify (table below); efi=nosoftreserve clears EFI_MEMORY_SP before this step.
- *   4. page alignment: MEM_USABLE and MEM_SP shrink to whole pages (base up, end down), so no
- *      partial page is handed out; every other kind grows to whole pages (base down, end up),
- *      so a partially reserved page is never used. An empty result is dropped.
+ *   4. page alignment (only efi_fake_mem boundaries and non-RAM starts can be unaligned
+ *      here): MEM_USABLE and MEM_SP shrink to whole pages (base up, end down), so no partial
+ *      page is handed out; every other kind grows to whole pages (base down, end up), so a
+ *      partially reserved page is never used. An empty result is dropped.
  *   5. insert into the sorted set: where the new range overlaps an existing one, the kind
  *      with the higher precedence (below) keeps the overlap; on a tie the existing range
- *      keeps it. Every overlap is logged with both ranges and the winner.
+ *      keeps it. Every overlap is a FIRMWARE BUG warning with both ranges and the winner.
+ *      Usable RAM has the lowest precedence, so an overlap never turns anything usable.
+ * After step 1 every range ends at or below 2^52, so no sum of bytes or pages over a map
+ * (disjoint ranges) can overflow 64 bits.
  * Every change to the input is logged to the caller's struct out with its numbers.
  *
  * Classification (UEFI type -> kind):
@@ -107,7 +116,8 @@ _Static_assert(sizeof(struct efi_mem_desc) == 40, "EFI_MEMORY_DESCRIPTOR is 40 b
 #define MEMMAP_DESC_MIN 40u
 #define MEMMAP_DESC_MAX 4096u /* a sanity bound on desc_size */
 #define MEMMAP_MAX_RANGES 512
-#define MEMMAP_ADDR_LIMIT 0xfffffffffffff000ull /* highest representable end */
+#define MEMMAP_MAXPHYADDR_MAX 52 /* bits: x86-64 4- and 5-level paging */
+#define MEMMAP_MAXPHYADDR_MIN 32
 
 enum mem_kind {
 	MEM_USABLE,       /* RAM for the page allocator */
@@ -135,8 +145,10 @@ struct mem_range {
 struct memmap_stats {
 	uint32_t descs;     /* descriptors read */
 	uint32_t zero;      /* zero-length descriptors dropped */
-	uint32_t wrapped;   /* descriptors clipped at MEMMAP_ADDR_LIMIT */
-	uint32_t unaligned; /* descriptors rounded to 4 KiB */
+	uint32_t wrapped;   /* descriptors dropped: page count or end past 2^64 */
+	uint32_t above_max; /* descriptors dropped: end above 2^MAXPHYADDR */
+	uint32_t misaligned; /* RAM descriptors dropped: start not 4 KiB aligned */
+	uint32_t unaligned; /* pieces rounded to 4 KiB (non-RAM starts, efi_fake_mem bounds) */
 	uint32_t emptied;   /* descriptors dropped because rounding left nothing */
 	uint32_t overlaps;  /* overlaps resolved */
 	uint32_t unknown;   /* descriptors of unknown type */
@@ -150,7 +162,8 @@ struct memmap {
 	struct mem_range r[MEMMAP_MAX_RANGES];
 };
 
-/* Normalises the raw map (see the top of this file). opts may be NULL (no overrides).
+/* Normalises the raw map (see the top of this file; UEFI 2.10 §7.2.3). opts may be NULL (no
+ * overrides, MAXPHYADDR 52); an opts->maxphyaddr outside 32..52 is logged and 52 is used.
  * Errors (out is left holding count 0 except for ST_NOMEM, see below):
  *   ST_INVALID  raw or out NULL, desc_size < 40, > MEMMAP_DESC_MAX or not a multiple of 8,
  *               raw_size not a multiple of desc_size;
@@ -177,8 +190,8 @@ uint64_t memmap_pages_of(const struct memmap *m, enum mem_kind k);
 /* The normalised map, one line per range, then pages per kind. */
 void memmap_print(const struct memmap *m, struct out *o);
 /* The raw map exactly as received, one line per descriptor, then the line
- * "memmap: N descriptors, P pages" (P = sum of NumberOfPages). A bad desc_size or raw_size is
- * reported instead. */
+ * "memmap: N descriptors, P pages" (P = sum of NumberOfPages, or "more than 2^64 pages" when
+ * that sum overflows). A bad desc_size or raw_size is reported instead. */
 void memmap_print_raw(const void *raw, size_t raw_size, uint32_t desc_size, struct out *o);
 
 #endif

@@ -2,9 +2,10 @@
  *
  * Input layout: byte 0 picks desc_size (40, 48, 56, 64, or a raw, usually bogus, value),
  * byte 1 holds option flags (bit 0 efi=nosoftreserve, bit 1 a fixed efi_fake_mem set,
- * bit 2 spmk.nohmat=device), the rest is the raw UEFI map. Whenever the normaliser accepts a
- * map, its invariants must hold, SP discovery must not lose a page, and the printers must
- * not crash. Any violation aborts. */
+ * bit 2 spmk.nohmat=device, bit 3 MAXPHYADDR 32 + bits 7:4 instead of 52), the rest is the
+ * raw UEFI map. Whenever the normaliser accepts a map, its invariants must hold, no range may
+ * end above 2^MAXPHYADDR, SP discovery must not lose a page, and the printers must not crash.
+ * Any violation aborts. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,6 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct memmap_opts opts;
 	memmap_opts_init(&opts);
 	opts.nosoftreserve = flags & 1;
+	if (flags & 8)
+		opts.maxphyaddr = (uint8_t)(32 + (flags >> 4));
+	uint64_t limit = 1ull << (opts.maxphyaddr ? opts.maxphyaddr : 52);
 	if ((flags & 2) &&
 	    memmap_opts_parse_fake_mem("1G@4G:0x40000,2M@0x100000:0x40000,4K@0:0x10000", &opts,
 				       &o) != ST_OK)
@@ -47,6 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (memmap_check(&map, &o) != ST_OK)
 		abort();
+	for (uint32_t i = 0; i < map.count; i++)
+		if (map.r[i].end > limit)
+			abort();
 	memmap_print(&map, &o);
 
 	static const struct mem_affinity aff[] = {

@@ -61,6 +61,28 @@ static void test_window(void **state)
 	assert_accounting(&e, 0x200000);
 }
 
+/* Nothing is placed beyond the reachable limit (the loader's direct map), whatever the map holds. */
+static void test_limit(void **state)
+{
+	(void)state;
+	struct early e;
+	struct range r[] = { { 0x100000000ull, 0x140000000ull }, { 0x1000, 0x100000 },
+			     { 0x3ff00000ull, 0x40100000ull } };
+	uint64_t pa;
+	assert_int_equal(early_init(&e, r, 3), ST_OK);
+	assert_int_equal(early_limit(&e, 0x40000000ull), 0x40000000ull + 0x100000);
+	assert_int_equal(e.nfree, 2);
+	assert_int_equal(e.free[1].end, 0x40000000ull);
+	assert_accounting(&e, 0xff000 + 0x100000);
+	assert_int_equal(early_alloc(&e, 0x200000, 0, 1, &pa), ST_NOMEM); /* only 1 MiB pieces */
+	assert_int_equal(early_alloc(&e, 0x100000, 0, 1, &pa), ST_OK);
+	assert_int_equal(pa, 0x3ff00000ull);
+	assert_int_equal(early_limit(&e, 0x40000000ull), 0);  /* nothing left above */
+	assert_int_equal(early_limit(&e, 0x800), 0xff000);    /* every free byte gone */
+	assert_int_equal(e.nfree, 0);
+	assert_int_equal(early_alloc(&e, 0x1000, 0, 1, &pa), ST_NOMEM);
+}
+
 static void test_reserve(void **state)
 {
 	(void)state;
@@ -115,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_init_clips_and_sorts),
 		cmocka_unit_test(test_alloc_align_keeps_gap),
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_grant_slots_exhausted),

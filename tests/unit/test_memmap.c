@@ -162,28 +162,34 @@ static void test_zero_length(void **state)
 	assert_int_equal(map.count, 1);
 	expect_range(0, 0x0, 0x20000, MEM_USABLE);
 	assert_int_equal(map.stats.zero, 1);
-	log_must_have("desc 1 Reserved at 0x8000 has 0 pages: dropped");
+	log_must_have("memmap: FIRMWARE BUG: desc 1 Reserved at 0x8000, 0 pages, attr 0x0: "
+		      "NumberOfPages is 0: dropped");
 }
 
 static void test_unaligned(void **state)
 {
 	(void)state;
 	struct d ds[] = {
-		{ EFI_CONVENTIONAL_MEMORY, 0x10800, 2, WB },  /* [0x10800,0x12800) -> shrink */
+		{ EFI_CONVENTIONAL_MEMORY, 0x10800, 2, WB },  /* RAM, start unaligned: dropped */
 		{ EFI_RESERVED_MEMORY, 0x20800, 1, 0 },       /* [0x20800,0x21800) -> grow */
-		{ EFI_CONVENTIONAL_MEMORY, 0x30010, 1, WB },  /* no whole page: dropped */
+		{ EFI_BOOT_SERVICES_DATA, 0x30010, 1, WB },   /* RAM: dropped */
+		{ EFI_CONVENTIONAL_MEMORY, 0x40000, 1, SPA }, /* aligned SP: kept */
+		{ EFI_CONVENTIONAL_MEMORY, 0x50200, 4, SPA }, /* unaligned SP: dropped */
 	};
-	assert_int_equal(run(ds, 3, 48, NULL), ST_OK);
+	assert_int_equal(run(ds, 5, 48, NULL), ST_OK);
 	assert_int_equal(map.count, 2);
-	expect_range(0, 0x11000, 0x12000, MEM_USABLE);
-	expect_range(1, 0x20000, 0x22000, MEM_RESERVED);
-	assert_int_equal(map.stats.unaligned, 3);
-	assert_int_equal(map.stats.emptied, 1);
-	log_must_have("desc 0 Conventional [0x10800-0x12800) not 4 KiB aligned: shrunk to "
-		      "[0x11000-0x12000)");
+	expect_range(0, 0x20000, 0x22000, MEM_RESERVED);
+	expect_range(1, 0x40000, 0x41000, MEM_SP);
+	assert_int_equal(map.stats.misaligned, 3);
+	assert_int_equal(map.stats.unaligned, 1);
+	assert_int_equal(memmap_pages_of(&map, MEM_USABLE), 0);
+	log_must_have("memmap: FIRMWARE BUG: desc 0 Conventional at 0x10800, 2 pages, attr 0xf: "
+		      "PhysicalStart of RAM not 4 KiB aligned: dropped");
 	log_must_have("desc 1 Reserved [0x20800-0x21800) not 4 KiB aligned: grown to "
 		      "[0x20000-0x22000)");
-	log_must_have("desc 2 Conventional [0x30010-0x31010) holds no whole 4 KiB page: dropped");
+	log_must_have("desc 2 BootServicesData at 0x30010, 1 pages, attr 0xf: PhysicalStart of "
+		      "RAM not 4 KiB aligned: dropped");
+	log_must_have("desc 4 Conventional at 0x50200, 4 pages, attr 0x4000f: PhysicalStart");
 }
 
 static void test_unaligned_reserved_takes_partial_usable_page(void **state)
@@ -197,24 +203,92 @@ static void test_unaligned_reserved_takes_partial_usable_page(void **state)
 	expect_range(0, 0x0, 0xf000, MEM_USABLE);
 	expect_range(1, 0xf000, 0x11000, MEM_ACPI_NVS);
 	assert_int_equal(map.stats.overlaps, 1);
+	log_must_have("memmap: FIRMWARE BUG: overlap: desc 1 ACPIMemoryNVS");
 }
 
+/* Descriptors past 2^64 are dropped whole, never clipped. */
 static void test_wraparound(void **state)
 {
 	(void)state;
 	struct d ds[] = {
-		{ EFI_RESERVED_MEMORY, 0xfffffffffff00000ull, 0x200, 0 },
-		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x0010000000000001ull, WB }, /* pages*4K wraps */
-		{ EFI_MEMORY_MAPPED_IO, 0xfffffffffffff000ull, 1, 0 },            /* last page */
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x100, WB },
+		{ EFI_RESERVED_MEMORY, 0xfffffffffff00000ull, 0x200, 0 },         /* end wraps */
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x0010000000000001ull, WB }, /* pages*4K overflows */
+		{ EFI_MEMORY_MAPPED_IO, 0xfffffffffffff000ull, 1, 0 },            /* ends at 2^64 */
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x000ffffffffffe00ull, WB }, /* huge, no wrap */
 	};
-	assert_int_equal(run(ds, 3, 48, NULL), ST_OK);
+	assert_int_equal(run(ds, 5, 48, NULL), ST_OK);
 	assert_int_equal(map.stats.wrapped, 3);
+	assert_int_equal(map.stats.above_max, 1);
+	assert_int_equal(map.count, 1);
+	expect_range(0, 0x0, 0x100000, MEM_USABLE);
+	log_must_have("desc 1 Reserved at 0xfffffffffff00000, 512 pages, attr 0x0: its end wraps "
+		      "past 2^64: dropped");
+	log_must_have("desc 2 Conventional at 0x100000, 4503599627370497 pages, attr 0xf: "
+		      "NumberOfPages x 4 KiB overflows 64 bits: dropped");
+	log_must_have("desc 3 MMIO at 0xfffffffffffff000, 1 pages, attr 0x0: its end wraps past "
+		      "2^64: dropped");
+	log_must_have("desc 4 Conventional at 0x100000, 4503599627369984 pages, attr 0xf: it ends "
+		      "above 2^MAXPHYADDR (0x10000000000000): dropped");
+}
+
+/* A board's map with descriptors at 0x06a9f00000000000 (type 3, 0x1000000000 pages) and nearby:
+ * not ~752 TiB of usable memory, and the summaries stay exact. */
+static void test_above_maxphyaddr(void **state)
+{
+	(void)state;
+	struct d ds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x40000, WB },                        /* 1 GiB */
+		{ EFI_BOOT_SERVICES_CODE, 0x06a9f00000000000ull, 0x1000000000ull, WB },
+		{ EFI_CONVENTIONAL_MEMORY, 0x06a9e00000000000ull, 0x100, WB },
+		{ EFI_RESERVED_MEMORY, 0x06aa000000000000ull, 0x10, 0 },
+		{ EFI_CONVENTIONAL_MEMORY, 0x000ffffffff00000ull, 0x200, WB },        /* straddles 2^52 */
+		{ EFI_CONVENTIONAL_MEMORY, 0x000fffffffe00000ull, 0x200, WB },        /* ends at 2^52 */
+	};
+	assert_int_equal(run(ds, 6, 48, NULL), ST_OK);
+	assert_int_equal(map.stats.above_max, 4);
 	assert_int_equal(map.count, 2);
-	expect_range(0, 0x100000, 0xfffffffffff00000ull, MEM_USABLE);
-	expect_range(1, 0xfffffffffff00000ull, MEMMAP_ADDR_LIMIT, MEM_RESERVED);
-	log_must_have("desc 0 Reserved at 0xfffffffffff00000, 512 pages, wraps past 2^64: "
-		      "clipped to [0xfffffffffff00000-0xfffffffffffff000)");
-	log_must_have("desc 2 MMIO at 0xfffffffffffff000, 1 pages, lies above");
+	expect_range(0, 0x0, 0x40000000, MEM_USABLE);
+	expect_range(1, 0x000fffffffe00000ull, 0x0010000000000000ull, MEM_USABLE);
+	assert_int_equal(memmap_pages_of(&map, MEM_USABLE), 0x40000 + 0x200);
+	log_must_have("memmap: FIRMWARE BUG: desc 1 BootServicesCode at 0x6a9f00000000000, "
+		      "68719476736 pages, attr 0xf: it ends above 2^MAXPHYADDR (0x10000000000000): "
+		      "dropped");
+	log_must_have("desc 4 Conventional at 0xffffffff00000, 512 pages");
+	log_must_have("(dropped: 0 zero-length, 0 past 2^64, 4 above MAXPHYADDR, 0 misaligned RAM;");
+	/* the kernel passes the CPU's width: 39 bits drops what ends above 512 GiB */
+	struct memmap_opts o;
+	memmap_opts_init(&o);
+	o.maxphyaddr = 39;
+	struct d small[] = {
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x100, WB },
+		{ EFI_CONVENTIONAL_MEMORY, 0x7fc0000000ull, 0x40000, WB },  /* ends at 2^39 */
+		{ EFI_CONVENTIONAL_MEMORY, 0x7fc0000000ull, 0x40001, WB },  /* one page past */
+		{ EFI_MEMORY_MAPPED_IO, 0x8000000000ull, 1, 0 },
+	};
+	capture_reset(&cap);
+	assert_int_equal(run(small, 4, 48, &o), ST_OK);
+	assert_int_equal(map.count, 2);
+	expect_range(1, 0x7fc0000000ull, 0x8000000000ull, MEM_USABLE);
+	assert_int_equal(map.stats.above_max, 2);
+	log_must_have("it ends above 2^MAXPHYADDR (0x8000000000): dropped");
+	/* a width outside 32..52 is reported and 52 used */
+	o.maxphyaddr = 60;
+	capture_reset(&cap);
+	assert_int_equal(run(small, 4, 48, &o), ST_OK);
+	assert_int_equal(map.stats.above_max, 0);
+	log_must_have("memmap: MAXPHYADDR 60 outside 32..52; 52 used");
+}
+
+/* The raw printer sums NumberOfPages without overflowing. */
+static void test_print_raw_sum_overflow(void **state)
+{
+	(void)state;
+	put_desc(48, 0, EFI_CONVENTIONAL_MEMORY, 0, 0xffffffffffffffffull, WB);
+	put_desc(48, 1, EFI_CONVENTIONAL_MEMORY, 0, 2, WB);
+	capture_reset(&cap);
+	memmap_print_raw(raw, 2 * 48, 48, &cap.out);
+	log_must_have("memmap: 2 descriptors, more than 2^64 pages\n");
 }
 
 /* One UEFI type/attribute per kind, to build overlaps. */
@@ -571,6 +645,10 @@ static void test_random_vs_model(void **state)
 			uint64_t b = ds[i].start, e = b + ds[i].pages * 0x1000;
 			if (ds[i].pages == 0)
 				continue;
+			bool ram = k == MEM_USABLE || k == MEM_SP || k == MEM_KERNEL ||
+				   k == MEM_PAGETABLE || k == MEM_BOOTINFO;
+			if (ram && b % 0x1000)
+				continue; /* a RAM descriptor with an unaligned start is dropped */
 			bool shrink = k == MEM_USABLE || k == MEM_SP;
 			uint64_t pb = shrink ? (b + 0xfff) / 0x1000 : b / 0x1000;
 			uint64_t pe = shrink ? e / 0x1000 : (e + 0xfff) / 0x1000;
@@ -602,6 +680,8 @@ int main(void)
 		cmocka_unit_test_setup(test_unaligned, reset),
 		cmocka_unit_test_setup(test_unaligned_reserved_takes_partial_usable_page, reset),
 		cmocka_unit_test_setup(test_wraparound, reset),
+		cmocka_unit_test_setup(test_above_maxphyaddr, reset),
+		cmocka_unit_test_setup(test_print_raw_sum_overflow, reset),
 		cmocka_unit_test_setup(test_precedence_order, reset),
 		cmocka_unit_test_setup(test_overlap_every_pair, reset),
 		cmocka_unit_test_setup(test_overlap_containment, reset),
