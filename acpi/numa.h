@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "acpi/hmat.h"
+#include "acpi/madt.h"
 #include "acpi/slit.h"
 #include "acpi/srat.h"
 #include "lib/out.h"
@@ -46,6 +47,7 @@
 
 #define NUMA_MEM_HOTPLUG 1u
 #define NUMA_MEM_NONVOLATILE 2u
+#define NUMA_MEM_POSSIBLE 4u /* hot-pluggable and not in the memory map: possible, not present */
 #define NUMA_MEM_CALLER 0x100u /* first flag bit left to the caller */
 
 struct numa_range {
@@ -108,6 +110,24 @@ bool numa_memory_only(const struct numa_topology *t, uint32_t node);
 /* Appends [base, end) to node. Errors: ST_INVALID (bad node, empty range), ST_NOMEM (full). */
 status_t numa_add_range(struct numa_topology *t, uint32_t node, uint64_t base, uint64_t end,
 			uint32_t flags);
+
+/* Present and possible memory, the fallback node (numa_present.c).
+ *
+ * numa_fallback_cpus: without a usable SRAT the single node 0 holds every CPU of the MADT
+ * (madt may be NULL: no CPUs known). Does nothing when the topology came from an SRAT.
+ *
+ * numa_set_present: present[] is the memory the memory map holds (sorted, disjoint,
+ * non-empty; bytes). Without a usable SRAT node 0 gets all of it (touching ranges merged), so
+ * the fallback node shows what the page allocator will hold. With an SRAT, every
+ * hot-pluggable range is split at the edges of present memory and its parts outside it are
+ * flagged NUMA_MEM_POSSIBLE: memory the firmware may add later, apart from present memory
+ * (as Linux keeps numa_reserved_meminfo apart from numa_meminfo). Other ranges are left as
+ * the SRAT gave them. Errors: ST_INVALID (t NULL, present NULL with n > 0, present not
+ * sorted, disjoint and non-empty; nothing changed), ST_NOMEM (more than NUMA_MAX_RANGES
+ * ranges needed: logged, the ranges not yet split keep their flags). */
+void numa_fallback_cpus(struct numa_topology *t, const struct madt_info *madt);
+status_t numa_set_present(struct numa_topology *t, const struct range *present, size_t n,
+			  struct out *log);
 
 /* Shell `numa` (json false: a table per node, distances, matrix) and `numa -j` (one line of
  * JSON, shape in docs/acpi.md, ending in a newline). */

@@ -34,6 +34,25 @@ static void json_perf(struct out *o, const struct hmat_perf *p)
 			out_printf(o, ",\"%s\":%u", metric_key[m], p->v[m]);
 }
 
+/* The node's present ("memory") or possible ("possible_memory") ranges; nothing when none. */
+static void json_ranges(const struct numa_topology *t, uint32_t n, const char *key, bool possible,
+			struct out *o)
+{
+	bool first = true;
+	for (uint32_t r = 0; r < t->n_ranges; r++) {
+		const struct numa_range *rg = &t->ranges[r];
+		if (rg->node != n || !(rg->flags & NUMA_MEM_POSSIBLE) != !possible)
+			continue;
+		out_printf(o, "%s%s%s{\"base\":\"0x%llx\",\"size\":%llu%s}", first ? ",\"" : ",",
+			   first ? key : "", first ? "\":[" : "", (unsigned long long)rg->r.base,
+			   (unsigned long long)range_size(rg->r),
+			   rg->flags & NUMA_MEM_HOTPLUG ? ",\"hotplug\":true" : "");
+		first = false;
+	}
+	if (!first)
+		out_printf(o, "]");
+}
+
 static void json_node(const struct numa_topology *t, uint32_t n, struct out *o)
 {
 	const struct numa_node *nd = &t->nodes[n];
@@ -47,22 +66,22 @@ static void json_node(const struct numa_topology *t, uint32_t n, struct out *o)
 	}
 	if (sep[0] == ',' && sep[1] == '\0')
 		out_printf(o, "]");
-	sep = ",\"memory\":[";
-	for (uint32_t r = 0; r < t->n_ranges; r++) {
-		if (t->ranges[r].node != n)
-			continue;
-		out_printf(o, "%s{\"base\":\"0x%llx\",\"size\":%llu}", sep,
-			   (unsigned long long)t->ranges[r].r.base,
-			   (unsigned long long)range_size(t->ranges[r].r));
-		sep = ",";
-	}
-	if (sep[0] == ',' && sep[1] == '\0')
-		out_printf(o, "]");
+	json_ranges(t, n, "memory", false, o);
+	json_ranges(t, n, "possible_memory", true, o);
 	for (int c = 0; c < 2; c++) {
-		if (!nd->access[c].valid)
+		const struct numa_access *a = &nd->access[c];
+		if (!a->valid)
 			continue;
-		out_printf(o, ",\"access%d\":{\"initiator\":%u", c, nd->access[c].initiator);
-		json_perf(o, &nd->access[c].perf);
+		out_printf(o, ",\"access%d\":{\"initiator\":%u,\"initiators\":[", c, a->initiator);
+		sep = "";
+		for (uint32_t i = 0; i < t->n_nodes && i < 64; i++) {
+			if (!((a->initiators >> i) & 1))
+				continue;
+			out_printf(o, "%s%u", sep, i);
+			sep = ",";
+		}
+		out_printf(o, "]");
+		json_perf(o, &a->perf);
 		out_printf(o, "}");
 	}
 	for (uint32_t k = 0; k < nd->n_caches; k++) {
@@ -128,10 +147,11 @@ static void text_node(const struct numa_topology *t, uint32_t n, struct out *o)
 		if (rg->node != n)
 			continue;
 		uint64_t sz = range_size(rg->r);
-		out_printf(o, "  memory [0x%016llx-0x%016llx) %llu %s%s%s\n",
+		out_printf(o, "  memory [0x%016llx-0x%016llx) %llu %s%s%s%s\n",
 			   (unsigned long long)rg->r.base, (unsigned long long)rg->r.end,
 			   (unsigned long long)(sz >= MiB ? sz >> 20 : sz >> 10), sz >= MiB ? "MiB" : "KiB",
 			   rg->flags & NUMA_MEM_HOTPLUG ? " hotplug" : "",
+			   rg->flags & NUMA_MEM_POSSIBLE ? " possible (not present)" : "",
 			   rg->flags & NUMA_MEM_NONVOLATILE ? " non-volatile" : "");
 	}
 	for (int c = 0; c < 2; c++) {

@@ -1,6 +1,7 @@
 /* init_acpi.c - ACPI bring-up: discover the tables, parse SRAT/SLIT/HMAT into the NUMA
- * topology, and FADT + DSDT \_S5 for poweroff. A table a parser rejects is left out (its
- * reason was logged) and the kernel goes on without it. */
+ * topology (with the MADT's CPUs on the fallback node when there is no usable SRAT, and the
+ * memory map's memory as present memory), and FADT + DSDT \_S5 for poweroff. A table a
+ * parser rejects is left out (its reason was logged) and the kernel goes on without it. */
 #include "kernel/init.h"
 
 #include "acpi/fadt.h"
@@ -12,6 +13,8 @@
 static struct srat_info srat;
 static struct slit_info slit;
 static struct hmat_info hmat;
+static struct madt_info madt;
+static struct range present[MEMMAP_MAX_RANGES];
 
 /* Tables are read through the direct map, mapping pages of firmware memory on demand. */
 static const void *acpi_map(void *ctx, uint64_t phys, uint64_t len)
@@ -55,6 +58,19 @@ static void init_power(void)
 		ok_ ? &(info) : 0;                                                      \
 	})
 
+/* Memory the map holds (any kind but MMIO, reserved and unusable), for the NUMA view. */
+static size_t collect_present(void)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < K.memmap.count; i++) {
+		const struct mem_range *r = &K.memmap.r[i];
+		if (r->kind == MEM_MMIO || r->kind == MEM_RESERVED || r->kind == MEM_UNUSABLE)
+			continue;
+		present[n++] = (struct range){ r->base, r->end };
+	}
+	return n;
+}
+
 void init_acpi(void)
 {
 	const struct boot_info *bi = K.bi;
@@ -67,9 +83,12 @@ void init_acpi(void)
 	const struct srat_info *s = PARSE_OPTIONAL("SRAT", srat_parse, srat);
 	const struct slit_info *l = PARSE_OPTIONAL("SLIT", slit_parse, slit);
 	const struct hmat_info *h = PARSE_OPTIONAL("HMAT", hmat_parse, hmat);
+	const struct madt_info *m = PARSE_OPTIONAL("APIC", madt_parse, madt);
 	K.hmat = h;
 	K.srat = s;
 	numa_build(&K.numa, s, l, h, &kout);
+	numa_fallback_cpus(&K.numa, m);
+	numa_set_present(&K.numa, present, collect_present(), &kout);
 	printk(LOG_INFO, "numa: %u node(s)%s%s%s", K.numa.n_nodes, s ? ", SRAT" : "",
 	       l ? ", SLIT" : "", h ? ", HMAT" : "");
 	init_power();

@@ -1,5 +1,6 @@
 /* fuzz_srat.c - libFuzzer target: srat_parse over arbitrary bytes (signature forced to "SRAT" so the
- * fuzzer reaches the body). Must never crash or read out of bounds. */
+ * fuzzer reaches the body). Must never crash or read out of bounds; an accepted table has
+ * disjoint memory ranges and unique APIC IDs (same-domain overlaps merged, repeats dropped). */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -12,7 +13,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *p = fuzz_copy(data, size, "SRAT");
 	if (p) {
-		srat_parse(p, size, &info, &fuzz_out);
+		if (srat_parse(p, size, &info, &fuzz_out) == ST_OK) {
+			for (uint32_t i = 0; i < info.n_mem; i++)
+				for (uint32_t j = i + 1; j < info.n_mem; j++)
+					if (range_overlaps(info.mem[i].r, info.mem[j].r))
+						abort();
+			for (uint32_t i = 0; i < info.n_cpus; i++)
+				for (uint32_t j = i + 1; j < info.n_cpus; j++)
+					if (info.cpus[i].apic_id == info.cpus[j].apic_id)
+						abort();
+		}
 		free(p);
 	}
 	return 0;

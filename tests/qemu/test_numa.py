@@ -30,9 +30,9 @@ def test_two_nodes_hmat_figures():
     assert sum(m["size"] for m in n1["memory"]) == GiB
     assert n1["memory"][0]["base"] == "0x100000000"
     for acc in ("access0", "access1"):
-        assert n0[acc] == {"initiator": 0, "read_latency": 10, "write_latency": 10,
+        assert n0[acc] == {"initiator": 0, "initiators": [0], "read_latency": 10, "write_latency": 10,
                            "read_bandwidth": 10240, "write_bandwidth": 10240}
-        assert n1[acc] == {"initiator": 0, "read_latency": 30, "write_latency": 30,
+        assert n1[acc] == {"initiator": 0, "initiators": [0], "read_latency": 30, "write_latency": 30,
                            "read_bandwidth": 4096, "write_bandwidth": 4096}
     assert n1["caches"] == [{"level": 1, "size": 16 << 20, "line_size": 64,
                              "associativity": "direct", "write_policy": "write-back"}]
@@ -69,7 +69,7 @@ def test_three_nodes_best_initiator_and_matrix():
     assert node(doc, 1)["cpus"] == [1]
     n2 = node(doc, 2)
     assert n2.get("cpus", []) == []
-    assert n2["access0"] == {"initiator": 1, "read_latency": 40, "write_latency": 40,
+    assert n2["access0"] == {"initiator": 1, "initiators": [1], "read_latency": 40, "write_latency": 40,
                              "read_bandwidth": 3072, "write_bandwidth": 3072}
     assert n2["access1"] == n2["access0"]
     assert n2["caches"][0]["associativity"] == "complex"

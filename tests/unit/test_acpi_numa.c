@@ -36,56 +36,56 @@ static void assert_access(uint32_t node, int cls, uint32_t init, uint64_t mask, 
 }
 
 static const char qemu_json[] =
-	"{\"nodes\":[{\"node\":0,\"pxm\":0,\"cpus\":[0],\"memory\":[{\"base\":\"0x0\""
-	",\"size\":655360},{\"base\":\"0x100000\",\"size\":1072693248}],\"access0\":{\"i"
-	"nitiator\":0,\"read_latency\":10,\"write_latency\":10,\"read_bandwidth\":10240,\"w"
-	"rite_bandwidth\":10240},\"access1\":{\"initiator\":0,\"read_latency\":10,\"write_l"
-	"atency\":10,\"read_bandwidth\":10240,\"write_bandwidth\":10240}},{\"node\":1,\"pxm"
-	"\":1,\"memory\":[{\"base\":\"0x100000000\",\"size\":1073741824}],\"access0\":{\""
-	"initiator\":0,\"read_latency\":30,\"write_latency\":30,\"read_bandwidth\":4096,\"w"
-	"rite_bandwidth\":4096},\"access1\":{\"initiator\":0,\"read_latency\":30,\"write_la"
-	"tency\":30,\"read_bandwidth\":4096,\"write_bandwidth\":4096},\"caches\":[{\"level\""
-	":1,\"size\":16777216,\"line_size\":64,\"associativity\":\"direct\",\"write_policy"
-	"\":\"write-back\"}]}],\"matrix\":[{\"initiator\":0,\"target\":0,\"read_latency\""
-	":10,\"write_latency\":10,\"read_bandwidth\":10240,\"write_bandwidth\":10240},{\"ini"
-	"tiator\":0,\"target\":1,\"read_latency\":30,\"write_latency\":30,\"read_bandwidth\""
-	":4096,\"write_bandwidth\":4096}]}" "\n";
+	"{\"nodes\":[{\"node\":0,\"pxm\":0,\"cpus\":[0],\"memory\":[{\"base\":\"0x0\",\"size"
+	"\":655360},{\"base\":\"0x100000\",\"size\":1072693248}],\"access0\":{\"initiator\":0"
+	",\"initiators\":[0],\"read_latency\":10,\"write_latency\":10,\"read_bandwidth\":1024"
+	"0,\"write_bandwidth\":10240},\"access1\":{\"initiator\":0,\"initiators\":[0],\"read_"
+	"latency\":10,\"write_latency\":10,\"read_bandwidth\":10240,\"write_bandwidth\":10240"
+	"}},{\"node\":1,\"pxm\":1,\"memory\":[{\"base\":\"0x100000000\",\"size\":1073741824}]"
+	",\"access0\":{\"initiator\":0,\"initiators\":[0],\"read_latency\":30,\"write_latency"
+	"\":30,\"read_bandwidth\":4096,\"write_bandwidth\":4096},\"access1\":{\"initiator\":0"
+	",\"initiators\":[0],\"read_latency\":30,\"write_latency\":30,\"read_bandwidth\":4096"
+	",\"write_bandwidth\":4096},\"caches\":[{\"level\":1,\"size\":16777216,\"line_size\":"
+	"64,\"associativity\":\"direct\",\"write_policy\":\"write-back\"}]}],\"matrix\":[{\"i"
+	"nitiator\":0,\"target\":0,\"read_latency\":10,\"write_latency\":10,\"read_bandwidth"
+	"\":10240,\"write_bandwidth\":10240},{\"initiator\":0,\"target\":1,\"read_latency\":3"
+	"0,\"write_latency\":30,\"read_bandwidth\":4096,\"write_bandwidth\":4096}]}" "\n";
 static const char multi_json[] =
-	"{\"nodes\":[{\"node\":0,\"pxm\":1,\"cpus\":[0],\"memory\":[{\"base\":\"0x1000"
-	"00000\",\"size\":2147483648}],\"access0\":{\"initiator\":0,\"read_latency\":100,\""
-	"write_latency\":110,\"read_bandwidth\":10000,\"write_bandwidth\":10000},\"access1\""
-	":{\"initiator\":0,\"read_latency\":100,\"write_latency\":110,\"read_bandwidth\":10"
-	"000,\"write_bandwidth\":10000}},{\"node\":1,\"pxm\":0,\"cpus\":[1,2],\"memory\":"
-	"[{\"base\":\"0x0\",\"size\":2147483648}],\"access0\":{\"initiator\":1,\"read_la"
-	"tency\":100,\"write_latency\":110,\"read_bandwidth\":10000,\"write_bandwidth\":1000"
-	"0},\"access1\":{\"initiator\":1,\"read_latency\":100,\"write_latency\":110,\"read"
-	"_bandwidth\":10000,\"write_bandwidth\":10000}},{\"node\":2,\"pxm\":2,\"memory\":["
-	"{\"base\":\"0x180000000\",\"size\":2147483648}],\"access0\":{\"initiator\":3,\""
-	"read_latency\":200,\"write_latency\":350,\"read_bandwidth\":3000,\"write_bandwidth\""
-	":3000},\"access1\":{\"initiator\":0,\"read_latency\":250,\"write_latency\":350,\""
-	"read_bandwidth\":3000,\"write_bandwidth\":3000},\"caches\":[{\"level\":1,\"size\""
-	":1073741824,\"line_size\":64,\"associativity\":\"direct\",\"write_policy\":\"writ"
-	"e-back\"},{\"level\":2,\"size\":4294967296,\"line_size\":128,\"associativity\":\""
-	"complex\",\"write_policy\":\"write-through\"}]},{\"node\":3,\"pxm\":3},{\"node\""
-	":4,\"pxm\":4,\"memory\":[{\"base\":\"0x200000000\",\"size\":1073741824}],\"acce"
-	"ss0\":{\"initiator\":3,\"read_latency\":400,\"write_latency\":500,\"read_bandwidth"
-	"\":1000,\"write_bandwidth\":1000}},{\"node\":5,\"pxm\":257,\"cpus\":[3]}],\"matr"
-	"ix\":[{\"initiator\":0,\"target\":0,\"read_latency\":100,\"write_latency\":110,\""
-	"read_bandwidth\":10000,\"write_bandwidth\":10000},{\"initiator\":0,\"target\":1,\""
-	"read_latency\":150,\"write_latency\":160,\"read_bandwidth\":5000,\"write_bandwidth\""
-	":5000},{\"initiator\":0,\"target\":2,\"read_latency\":250,\"write_latency\":350,\""
-	"read_bandwidth\":3000,\"write_bandwidth\":3000},{\"initiator\":1,\"target\":0,\"re"
-	"ad_latency\":150,\"write_latency\":160,\"read_bandwidth\":5000,\"write_bandwidth\":"
-	"5000},{\"initiator\":1,\"target\":1,\"read_latency\":100,\"write_latency\":110,\""
-	"read_bandwidth\":10000,\"write_bandwidth\":10000},{\"initiator\":1,\"target\":2,\""
-	"read_latency\":300,\"write_latency\":400,\"read_bandwidth\":2000,\"write_bandwidth\""
-	":2000},{\"initiator\":3,\"target\":0,\"read_latency\":140,\"write_latency\":150,\""
-	"read_bandwidth\":6000,\"write_bandwidth\":6000},{\"initiator\":3,\"target\":1,\"re"
-	"ad_latency\":140,\"write_latency\":150,\"read_bandwidth\":6000,\"write_bandwidth\":"
-	"6000},{\"initiator\":3,\"target\":2,\"read_latency\":200,\"write_latency\":350,\""
-	"read_bandwidth\":3000,\"write_bandwidth\":3000},{\"initiator\":3,\"target\":4,\"re"
-	"ad_latency\":400,\"write_latency\":500,\"read_bandwidth\":1000,\"write_bandwidth\":"
-	"1000}]}" "\n";
+	"{\"nodes\":[{\"node\":0,\"pxm\":1,\"cpus\":[0],\"memory\":[{\"base\":\"0x100000000\""
+	",\"size\":2147483648}],\"access0\":{\"initiator\":0,\"initiators\":[0],\"read_latenc"
+	"y\":100,\"write_latency\":110,\"read_bandwidth\":10000,\"write_bandwidth\":10000},\""
+	"access1\":{\"initiator\":0,\"initiators\":[0],\"read_latency\":100,\"write_latency\""
+	":110,\"read_bandwidth\":10000,\"write_bandwidth\":10000}},{\"node\":1,\"pxm\":0,\"cp"
+	"us\":[1,2],\"memory\":[{\"base\":\"0x0\",\"size\":2147483648}],\"access0\":{\"initia"
+	"tor\":1,\"initiators\":[1],\"read_latency\":100,\"write_latency\":110,\"read_bandwid"
+	"th\":10000,\"write_bandwidth\":10000},\"access1\":{\"initiator\":1,\"initiators\":[1"
+	"],\"read_latency\":100,\"write_latency\":110,\"read_bandwidth\":10000,\"write_bandwi"
+	"dth\":10000}},{\"node\":2,\"pxm\":2,\"memory\":[{\"base\":\"0x180000000\",\"size\":2"
+	"147483648}],\"access0\":{\"initiator\":3,\"initiators\":[3],\"read_latency\":200,\"w"
+	"rite_latency\":350,\"read_bandwidth\":3000,\"write_bandwidth\":3000},\"access1\":{\""
+	"initiator\":0,\"initiators\":[0],\"read_latency\":250,\"write_latency\":350,\"read_b"
+	"andwidth\":3000,\"write_bandwidth\":3000},\"caches\":[{\"level\":1,\"size\":10737418"
+	"24,\"line_size\":64,\"associativity\":\"direct\",\"write_policy\":\"write-back\"},{"
+	"\"level\":2,\"size\":4294967296,\"line_size\":128,\"associativity\":\"complex\",\"wr"
+	"ite_policy\":\"write-through\"}]},{\"node\":3,\"pxm\":3},{\"node\":4,\"pxm\":4,\"mem"
+	"ory\":[{\"base\":\"0x200000000\",\"size\":1073741824,\"hotplug\":true}],\"access0\":"
+	"{\"initiator\":3,\"initiators\":[3],\"read_latency\":400,\"write_latency\":500,\"rea"
+	"d_bandwidth\":1000,\"write_bandwidth\":1000}},{\"node\":5,\"pxm\":257,\"cpus\":[3]}]"
+	",\"matrix\":[{\"initiator\":0,\"target\":0,\"read_latency\":100,\"write_latency\":11"
+	"0,\"read_bandwidth\":10000,\"write_bandwidth\":10000},{\"initiator\":0,\"target\":1,"
+	"\"read_latency\":150,\"write_latency\":160,\"read_bandwidth\":5000,\"write_bandwidth"
+	"\":5000},{\"initiator\":0,\"target\":2,\"read_latency\":250,\"write_latency\":350,\""
+	"read_bandwidth\":3000,\"write_bandwidth\":3000},{\"initiator\":1,\"target\":0,\"read"
+	"_latency\":150,\"write_latency\":160,\"read_bandwidth\":5000,\"write_bandwidth\":500"
+	"0},{\"initiator\":1,\"target\":1,\"read_latency\":100,\"write_latency\":110,\"read_b"
+	"andwidth\":10000,\"write_bandwidth\":10000},{\"initiator\":1,\"target\":2,\"read_lat"
+	"ency\":300,\"write_latency\":400,\"read_bandwidth\":2000,\"write_bandwidth\":2000},{"
+	"\"initiator\":3,\"target\":0,\"read_latency\":140,\"write_latency\":150,\"read_bandw"
+	"idth\":6000,\"write_bandwidth\":6000},{\"initiator\":3,\"target\":1,\"read_latency\""
+	":140,\"write_latency\":150,\"read_bandwidth\":6000,\"write_bandwidth\":6000},{\"init"
+	"iator\":3,\"target\":2,\"read_latency\":200,\"write_latency\":350,\"read_bandwidth\""
+	":3000,\"write_bandwidth\":3000},{\"initiator\":3,\"target\":4,\"read_latency\":400,"
+	"\"write_latency\":500,\"read_bandwidth\":1000,\"write_bandwidth\":1000}]}" "\n";
 
 static void test_qemu(void **state)
 {
@@ -202,6 +202,98 @@ static void test_hmat_unknown_domain_and_slit_gap(void **state)
 	assert_access(1, 0, 1, 2, 100, 110, 10000, 10000); /* pxm 1 from pxm 1 */
 }
 
+/* Ties: numa -j lists every best initiator, as Linux's accessY/initiators. */
+static void test_ties_listed_in_json(void **state)
+{
+	(void)state;
+	load("srat_all", NULL, "hmat_v1");
+	assert_access(1, 0, 0, 3, 1000, 1000, 0, 0);
+	struct out o = tcap_out(&cap);
+	numa_print(&t, &o, true);
+	assert_non_null(strstr(cap.buf, "\"access0\":{\"initiator\":0,\"initiators\":[0,1],"
+				       "\"read_latency\":1000,"));
+}
+
+/* SRAT absent or rejected: node 0 holds every MADT CPU and all present memory. */
+static void test_fallback_node_holds_cpus_and_memory(void **state)
+{
+	(void)state;
+	static struct madt_info m;
+	assert_int_equal(madt_parse(b, fixture_load("madt_qemu", b, sizeof b), &m, NULL), ST_OK);
+	/* the SRAT is rejected (overlap across domains), so the kernel builds without it */
+	size_t n = fixture_load("srat_overlap", b, sizeof b);
+	put32(b + 104 + 2, 1);
+	assert_int_equal(srat_parse(b, n, &s, NULL), ST_INVALID);
+	assert_int_equal(numa_build(&t, NULL, NULL, NULL, NULL), ST_OK);
+	numa_fallback_cpus(&t, &m);
+	static const struct range present[] = {
+		{ 0x0, 0xa0000 }, { 0x100000, 0x800000 }, { 0x800000, 0x40000000 },
+		{ 0x100000000ull, 0x140000000ull },
+	};
+	assert_int_equal(numa_set_present(&t, present, 4, NULL), ST_OK);
+	assert_int_equal(t.n_cpus, 4);
+	assert_true(t.nodes[0].has_cpu && t.nodes[0].has_memory);
+	assert_int_equal(t.n_ranges, 3); /* touching ranges merged */
+	struct out o = tcap_out(&cap);
+	numa_print(&t, &o, true);
+	assert_string_equal(cap.buf, "{\"nodes\":[{\"node\":0,\"pxm\":0,\"cpus\":[0,1,2,3],"
+			    "\"memory\":[{\"base\":\"0x0\",\"size\":655360},{\"base\":\"0x100000\","
+			    "\"size\":1072693248},{\"base\":\"0x100000000\",\"size\":1073741824}]}],"
+			    "\"matrix\":[]}\n");
+	/* with an SRAT, the MADT does not move CPUs */
+	load("srat_qemu", NULL, NULL);
+	numa_fallback_cpus(&t, &m);
+	assert_int_equal(t.n_cpus, 1);
+	/* bad input changes nothing */
+	static const struct range unsorted[] = { { 0x2000, 0x3000 }, { 0x1000, 0x2000 } };
+	assert_int_equal(numa_set_present(&t, unsorted, 2, NULL), ST_INVALID);
+	assert_int_equal(numa_set_present(&t, NULL, 1, NULL), ST_INVALID);
+	assert_int_equal(numa_set_present(NULL, present, 1, NULL), ST_INVALID);
+}
+
+/* Hot-pluggable SRAT ranges: present memory apart from possible memory, and the flag shown. */
+static void test_hotplug_present_and_possible(void **state)
+{
+	(void)state;
+	load("srat_all", NULL, "hmat_multi");
+	/* node 4's range [8G, 9G) is hot-pluggable; 256 MiB of it is in the memory map */
+	static const struct range present[] = {
+		{ 0x0, 0x80000000ull }, { 0x100000000ull, 0x200000000ull },
+		{ 0x210000000ull, 0x220000000ull },
+	};
+	assert_int_equal(numa_set_present(&t, present, 3, NULL), ST_OK);
+	struct out o = tcap_out(&cap);
+	numa_print(&t, &o, true);
+	assert_non_null(strstr(cap.buf, "{\"node\":4,\"pxm\":4,\"memory\":[{\"base\":\"0x21000000"
+				       "0\",\"size\":268435456,\"hotplug\":true}],\"possible_memory\":"
+				       "[{\"base\":\"0x200000000\",\"size\":268435456,\"hotplug\":true},"
+				       "{\"base\":\"0x220000000\",\"size\":536870912,\"hotplug\":true}],"));
+	/* non-hotplug ranges are left as the SRAT gave them */
+	assert_non_null(strstr(cap.buf, "{\"node\":0,\"pxm\":1,\"cpus\":[0],\"memory\":[{\"base\":"
+				       "\"0x100000000\",\"size\":2147483648}],\"access0\""));
+	o = tcap_out(&cap);
+	numa_print(&t, &o, false);
+	assert_non_null(strstr(cap.buf, "  memory [0x0000000200000000-0x0000000210000000) 256 MiB "
+				       "hotplug possible (not present)\n"));
+	assert_non_null(strstr(cap.buf, "  memory [0x0000000210000000-0x0000000220000000) 256 MiB "
+				       "hotplug\n"));
+	/* a hot-pluggable range with nothing present is all possible: not counted as memory */
+	load("srat_all", NULL, NULL);
+	assert_int_equal(numa_set_present(&t, present, 1, NULL), ST_OK);
+	o = tcap_out(&cap);
+	numa_print(&t, &o, true);
+	assert_non_null(strstr(cap.buf, "{\"node\":4,\"pxm\":4,\"possible_memory\":[{\"base\":"
+				       "\"0x200000000\",\"size\":1073741824,\"hotplug\":true}]"));
+	/* no room to split: reported, ranges keep their flags */
+	load("srat_all", NULL, NULL);
+	while (t.n_ranges < NUMA_MAX_RANGES)
+		t.ranges[t.n_ranges++] = (struct numa_range){ { 0, 0x1000 }, 0, 0 };
+	o = tcap_out(&cap);
+	assert_int_equal(numa_set_present(&t, present, 3, &o), ST_NOMEM);
+	assert_non_null(strstr(cap.buf, "numa: more than 320 memory ranges; hot-pluggable "
+				       "[0x200000000, 0x240000000) not split"));
+}
+
 static void test_range_full(void **state)
 {
 	(void)state;
@@ -219,6 +311,9 @@ int main(void)
 		cmocka_unit_test(test_rev1_ties),
 		cmocka_unit_test(test_no_srat),
 		cmocka_unit_test(test_hmat_unknown_domain_and_slit_gap),
+		cmocka_unit_test(test_ties_listed_in_json),
+		cmocka_unit_test(test_fallback_node_holds_cpus_and_memory),
+		cmocka_unit_test(test_hotplug_present_and_possible),
 		cmocka_unit_test(test_range_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,80 @@
+/* madt.c - MADT processor parser (see madt.h). */
+#include "acpi/madt.h"
+
+#include "acpi/bytes.h"
+#include "acpi/sdt.h"
+#include "lib/kstring.h"
+
+#define MADT_FIRST 44u /* header, local APIC address u32, flags u32 */
+
+enum { MADT_LAPIC = 0, MADT_X2APIC = 9 };
+enum { MADT_ENABLED = 1, MADT_ONLINE_CAPABLE = 2 };
+
+static status_t madt_cpu_add(struct madt_info *m, uint32_t apic, bool x2, uint32_t flags,
+			     uint32_t off, struct out *log)
+{
+	if (!(flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE)))
+		return ST_OK;
+	for (uint32_t i = 0; i < m->n_cpus; i++) {
+		if (m->cpus[i].apic_id == apic) {
+			m->n_dup++;
+			out_log(log, LOG_NOTICE, "MADT: firmware note: %s structure at offset 0x%x lists "
+				"APIC ID 0x%x again; counted once", x2 ? "x2APIC" : "local APIC", off,
+				apic);
+			return ST_OK;
+		}
+	}
+	if (m->n_cpus >= MADT_MAX_CPUS) {
+		out_log(log, LOG_ERR, "MADT: structure at offset 0x%x: more than %u processors; table "
+			"rejected", off, MADT_MAX_CPUS);
+		return ST_RANGE;
+	}
+	m->cpus[m->n_cpus++] = (struct madt_cpu){ apic, x2, !(flags & MADT_ENABLED) };
+	return ST_OK;
+}
+
+static status_t madt_one(struct madt_info *m, const uint8_t *p, uint32_t off, struct out *log)
+{
+	if (p[0] == MADT_LAPIC)
+		return madt_cpu_add(m, p[3], false, le32(p + 4), off, log);
+	if (p[0] == MADT_X2APIC)
+		return madt_cpu_add(m, le32(p + 4), true, le32(p + 8), off, log);
+	return ST_OK;
+}
+
+status_t madt_parse(const uint8_t *tbl, size_t len, struct madt_info *out, struct out *log)
+{
+	uint32_t tlen;
+	uint8_t rev;
+	if (!out)
+		return ST_INVALID;
+	memset(out, 0, sizeof *out);
+	status_t st = acpi_sdt_check(tbl, len, "APIC", log, &tlen, &rev);
+	if (st != ST_OK)
+		return st;
+	if (tlen < MADT_FIRST) {
+		out_log(log, LOG_ERR, "MADT: length %u is shorter than the %u-byte fixed part", tlen,
+			MADT_FIRST);
+		return ST_TRUNCATED;
+	}
+	out->revision = rev;
+	for (uint32_t off = MADT_FIRST; off < tlen;) {
+		const uint8_t *p = tbl + off;
+		uint32_t left = tlen - off;
+		uint8_t type = p[0], slen = left >= 2 ? p[1] : 0;
+		uint8_t need = type == MADT_LAPIC ? 8 : type == MADT_X2APIC ? 16 : 2;
+		if (left < 2 || slen < need || slen > left) {
+			st = left < 2 || slen > left ? ST_TRUNCATED : ST_INVALID;
+			out_log(log, LOG_ERR, "MADT: structure type %u at offset 0x%x: length %u (need %u, "
+				"%u bytes left); table rejected", type, off, slen, need, left);
+			break;
+		}
+		st = madt_one(out, p, off, log);
+		if (st != ST_OK)
+			break;
+		off += slen;
+	}
+	if (st != ST_OK)
+		memset(out, 0, sizeof *out);
+	return st;
+}
