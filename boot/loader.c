@@ -11,6 +11,7 @@
 #include "boot/efi_util.h"
 #include "boot/elf_check.h"
 #include "boot/fwcfg.h"
+#include "boot/memmap_append.h"
 #include "boot/paging.h"
 #include "lib/fmt.h"
 #include "lib/parse.h"
@@ -48,6 +49,7 @@ struct loader {
 	struct boot_info *bi;
 	UINTN bi_pages;
 	unsigned stale_keys_wanted; /* test knob: fw_cfg opt/spmk/test-stale-map-key */
+	struct memmap_append append; /* test knob: fw_cfg opt/spmk/test-memmap-append */
 	uint8_t *memmap;
 	UINTN memmap_cap;
 	uint32_t exit_retries;
@@ -255,7 +257,8 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 static EFI_STATUS loader_alloc_bootinfo(struct loader *L, UINTN map_size, UINTN desc_size)
 {
 	uint64_t info_bytes = ALIGN_UP(sizeof(struct boot_info), PAGE_SIZE);
-	uint64_t cap = ALIGN_UP(map_size + MEMMAP_SLACK_DESCS * desc_size, PAGE_SIZE);
+	uint64_t cap = ALIGN_UP(map_size + (MEMMAP_SLACK_DESCS + L->append.count) * desc_size,
+			       PAGE_SIZE);
 	uint64_t phys;
 	UINTN pages = (info_bytes + cap) / PAGE_SIZE;
 	EFI_STATUS s = efi_alloc_pages(L->st, SPMK_MEM_BOOTINFO, pages, &phys);
@@ -306,6 +309,51 @@ static unsigned loader_stale_keys_wanted(void)
 	    parse_u64(text, &n) != ST_OK)
 		return 0;
 	return n < EXIT_ATTEMPTS ? (unsigned)n : EXIT_ATTEMPTS - 1;
+}
+
+/* Reads fw_cfg opt/spmk/test-memmap-append (see memmap_append.h) into L->append; an absent
+ * file appends nothing, a bad one is a loader error naming its line. */
+static EFI_STATUS loader_read_memmap_append(struct loader *L)
+{
+	static char text[MEMMAP_APPEND_TEXT_MAX];
+	size_t len;
+	status_t st = fwcfg_read_string("opt/spmk/test-memmap-append", text, sizeof text, &len);
+	if (st == ST_NOTFOUND)
+		return EFI_SUCCESS;
+	if (st == ST_RANGE)
+		return loader_error(L, EFI_BAD_BUFFER_SIZE, "fw_cfg opt/spmk/test-memmap-append is "
+				    "%zu bytes, max %u", len, MEMMAP_APPEND_TEXT_MAX - 1);
+	if (st != ST_OK || memmap_append_parse(text, len, &L->append, L->log) != ST_OK)
+		return loader_error(L, EFI_INVALID_PARAMETER, "fw_cfg opt/spmk/test-memmap-append "
+				    "rejected");
+	if (L->append.count)
+		out_log(L->log, LOG_INFO, "test knob: %u descriptors will be appended to the final "
+			"memory map", L->append.count);
+	return EFI_SUCCESS;
+}
+
+/* After ExitBootServices: appends the test descriptors behind the final map (the buffer was
+ * sized for them). */
+static EFI_STATUS loader_append_test_descs(struct loader *L)
+{
+	struct boot_info *bi = L->bi;
+	size_t written;
+	status_t st = memmap_append_write(&L->append, L->memmap + bi->memmap_size,
+					  L->memmap_cap - bi->memmap_size, bi->desc_size, &written);
+	if (st != ST_OK)
+		return loader_error(L, EFI_BUFFER_TOO_SMALL, "no room for %u test descriptors of %u "
+				    "bytes behind a %llu-byte map in a %llu-byte buffer",
+				    L->append.count, bi->desc_size,
+				    (unsigned long long)bi->memmap_size,
+				    (unsigned long long)L->memmap_cap);
+	bi->memmap_size += written;
+	if (written) {
+		char line[96];
+		fmt_snprintf(line, sizeof line, LOADER_PREFIX ": test knob: appended %u descriptors\n",
+			     L->append.count);
+		com1_write(line);
+	}
+	return EFI_SUCCESS;
 }
 
 static EFI_STATUS loader_exit_boot_services(struct loader *L)
@@ -434,9 +482,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	out_log(ldr.log, LOG_INFO, "starting (fw_cfg %s)", fwcfg_present() ? "present" : "absent");
 
 	ldr.stale_keys_wanted = loader_stale_keys_wanted();
-	EFI_STATUS s = loader_prepare(&ldr);
+	EFI_STATUS s = loader_read_memmap_append(&ldr);
+	if (!EFI_ERROR(s))
+		s = loader_prepare(&ldr);
 	if (!EFI_ERROR(s))
 		s = loader_exit_boot_services(&ldr);
+	if (!EFI_ERROR(s))
+		s = loader_append_test_descs(&ldr);
 	if (EFI_ERROR(s)) {
 		if (!ldr.exit_attempted)
 			loader_free(&ldr);
