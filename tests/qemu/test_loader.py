@@ -2,6 +2,8 @@
 write DescriptorSize on EFI_BUFFER_TOO_SMALL, and SP memory that also has free pages."""
 import re
 
+import pytest
+
 from spmk_qemu import boot, run_script
 from test_memory import accounting
 
@@ -28,3 +30,16 @@ def test_memmap_append_bad_line_is_a_loader_error():
     assert "test-memmap-append: line 3: PAGES 'sixteen' is not a number" in r.output, r.output[-2000:]
     assert "spmk-loader: error: fw_cfg opt/spmk/test-memmap-append rejected" in r.output
     assert "spmk: specific-purpose memory kernel" not in r.output
+
+
+@pytest.mark.parametrize("poison", ["0", "0xffffffffffffffff", "0x123456789"])
+def test_descriptor_size_unwritten_on_buffer_too_small(poison):
+    # firmware that leaves DescriptorSize (and MapKey, DescriptorVersion) as they were when it
+    # answers EFI_BUFFER_TOO_SMALL: the loader must size its buffer from the map size alone
+    r = run_script("mem; selftest", fw_cfg={"opt/spmk/test-memmap-poison": poison})
+    assert "test knob: GetMemoryMap leaves DescriptorSize" in r.output
+    m = re.search(r"spmk-loader: final memory map: \d+ descriptors, \d+ pages, desc_size (\d+)",
+                  r.output)
+    assert m and m.group(1) == "48", r.output[-2000:]
+    assert accounting(r)[-1] == "exact"
+    assert "selftest: ok" in r.output
