@@ -11,6 +11,8 @@
 #include "boot/efi_util.h"
 #include "boot/elf_check.h"
 #include "boot/fwcfg.h"
+#include "boot/memmap_append.h"
+#include "boot/memmap_buf.h"
 #include "boot/paging.h"
 #include "lib/fmt.h"
 #include "lib/parse.h"
@@ -48,6 +50,9 @@ struct loader {
 	struct boot_info *bi;
 	UINTN bi_pages;
 	unsigned stale_keys_wanted; /* test knob: fw_cfg opt/spmk/test-stale-map-key */
+	struct memmap_append append; /* test knob: fw_cfg opt/spmk/test-memmap-append */
+	bool poison_desc_size;        /* test knob: fw_cfg opt/spmk/test-memmap-poison */
+	uint64_t poison;              /* ... and the value the out-parameters get */
 	uint8_t *memmap;
 	UINTN memmap_cap;
 	uint32_t exit_retries;
@@ -188,27 +193,74 @@ static void loader_find_rsdp(struct loader *L)
 		out_log(L->log, LOG_WARN, "no ACPI RSDP in the configuration table");
 }
 
-/* Measures the current memory map: its size, descriptor size and highest physical end. */
-static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *desc_size,
-				     uint64_t *highest)
+/* GetMemoryMap (UEFI 2.10 §7.2.3) for every call in the loader. With the test knob
+ * opt/spmk/test-memmap-poison = V, it behaves like firmware seen in the field: MapKey,
+ * DescriptorSize and DescriptorVersion hold V before the call, and on EFI_BUFFER_TOO_SMALL
+ * they still hold V afterwards (only MemoryMapSize is written, which is all the spec promises). */
+static EFI_STATUS loader_get_memory_map(struct loader *L, UINTN *size, void *buf, UINTN *key,
+					UINTN *dsz, UINT32 *dver)
+{
+	if (L->poison_desc_size) {
+		*key = *dsz = (UINTN)L->poison;
+		*dver = (UINT32)L->poison;
+	}
+	EFI_STATUS s = L->st->BootServices->GetMemoryMap(size, buf, key, dsz, dver);
+	if (L->poison_desc_size && s == EFI_BUFFER_TOO_SMALL) {
+		*key = *dsz = (UINTN)L->poison;
+		*dver = (UINT32)L->poison;
+	}
+	return s;
+}
+
+/* Reads the current map into a pool buffer sized from MemoryMapSize alone (memmap_buf.h),
+ * retrying with the size each refusal reports; DescriptorSize comes only from the call that
+ * succeeded, and is checked. The caller frees *buf. */
+static EFI_STATUS loader_read_memmap(struct loader *L, void **buf, UINTN *map_size,
+				     UINTN *desc_size)
 {
 	EFI_BOOT_SERVICES *bs = L->st->BootServices;
 	UINTN size = 0, key, dsz;
 	UINT32 dver;
-	void *buf = NULL;
-	EFI_STATUS s = bs->GetMemoryMap(&size, NULL, &key, &dsz, &dver);
-	if (s != EFI_BUFFER_TOO_SMALL)
-		return loader_error(L, EFI_ERROR(s) ? s : EFI_DEVICE_ERROR,
-				    "GetMemoryMap size query failed (0x%llx)", (unsigned long long)s);
-	size += 8 * dsz;
-	s = bs->AllocatePool(EfiLoaderData, size, &buf);
-	if (!EFI_ERROR(s))
-		s = bs->GetMemoryMap(&size, buf, &key, &dsz, &dver);
-	if (EFI_ERROR(s)) {
-		if (buf)
-			bs->FreePool(buf);
-		return loader_error(L, s, "cannot read the memory map (0x%llx)", (unsigned long long)s);
+	EFI_STATUS s = loader_get_memory_map(L, &size, NULL, &key, &dsz, &dver);
+	for (unsigned tries = 0; s == EFI_BUFFER_TOO_SMALL && tries < MEMMAP_BUF_TRIES; tries++) {
+		uint64_t cap;
+		if (memmap_buf_bytes(size, &cap) != ST_OK)
+			return loader_error(L, EFI_DEVICE_ERROR, "GetMemoryMap asks for %llu bytes",
+					    (unsigned long long)size);
+		s = bs->AllocatePool(EfiLoaderData, cap, buf);
+		if (EFI_ERROR(s))
+			return loader_error(L, s, "cannot allocate %llu bytes for the memory map "
+					    "(0x%llx)", (unsigned long long)cap, (unsigned long long)s);
+		size = cap;
+		s = loader_get_memory_map(L, &size, *buf, &key, &dsz, &dver);
+		if (!EFI_ERROR(s)) {
+			const char *why = memmap_buf_check(size, cap, dsz);
+			if (!why) {
+				*map_size = size;
+				*desc_size = dsz;
+				return EFI_SUCCESS;
+			}
+			bs->FreePool(*buf);
+			return loader_error(L, EFI_DEVICE_ERROR, "GetMemoryMap returned %llu bytes, "
+					    "DescriptorSize %llu: %s", (unsigned long long)size,
+					    (unsigned long long)dsz, why);
+		}
+		bs->FreePool(*buf);
 	}
+	return loader_error(L, EFI_ERROR(s) ? s : EFI_DEVICE_ERROR, "cannot read the memory map "
+			    "(0x%llx, %llu bytes asked for)", (unsigned long long)s,
+			    (unsigned long long)size);
+}
+
+/* Measures the current memory map: its size, descriptor size and highest physical end. */
+static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *desc_size,
+				     uint64_t *highest)
+{
+	void *buf;
+	UINTN size = 0, dsz = 0;
+	EFI_STATUS s = loader_read_memmap(L, &buf, &size, &dsz);
+	if (EFI_ERROR(s))
+		return s;
 	*highest = 0;
 	for (UINTN off = 0; off + dsz <= size; off += dsz) {
 		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((uint8_t *)buf + off);
@@ -220,7 +272,7 @@ static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *d
 				(unsigned long long)d->PhysicalStart, (unsigned long long)end,
 				d->Type, (unsigned long long)d->Attribute);
 	}
-	bs->FreePool(buf);
+	L->st->BootServices->FreePool(buf);
 	*map_size = size;
 	*desc_size = dsz;
 	return EFI_SUCCESS;
@@ -255,7 +307,8 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 static EFI_STATUS loader_alloc_bootinfo(struct loader *L, UINTN map_size, UINTN desc_size)
 {
 	uint64_t info_bytes = ALIGN_UP(sizeof(struct boot_info), PAGE_SIZE);
-	uint64_t cap = ALIGN_UP(map_size + MEMMAP_SLACK_DESCS * desc_size, PAGE_SIZE);
+	uint64_t cap = ALIGN_UP(map_size + (MEMMAP_SLACK_DESCS + L->append.count) * desc_size,
+			       PAGE_SIZE);
 	uint64_t phys;
 	UINTN pages = (info_bytes + cap) / PAGE_SIZE;
 	EFI_STATUS s = efi_alloc_pages(L->st, SPMK_MEM_BOOTINFO, pages, &phys);
@@ -308,18 +361,85 @@ static unsigned loader_stale_keys_wanted(void)
 	return n < EXIT_ATTEMPTS ? (unsigned)n : EXIT_ATTEMPTS - 1;
 }
 
+/* Reads fw_cfg opt/spmk/test-memmap-append (see memmap_append.h) into L->append; an absent
+ * file appends nothing, a bad one is a loader error naming its line. */
+static EFI_STATUS loader_read_memmap_append(struct loader *L)
+{
+	static char text[MEMMAP_APPEND_TEXT_MAX];
+	size_t len;
+	status_t st = fwcfg_read_string("opt/spmk/test-memmap-append", text, sizeof text, &len);
+	if (st == ST_NOTFOUND)
+		return EFI_SUCCESS;
+	if (st == ST_RANGE)
+		return loader_error(L, EFI_BAD_BUFFER_SIZE, "fw_cfg opt/spmk/test-memmap-append is "
+				    "%zu bytes, max %u", len, MEMMAP_APPEND_TEXT_MAX - 1);
+	if (st != ST_OK || memmap_append_parse(text, len, &L->append, L->log) != ST_OK)
+		return loader_error(L, EFI_INVALID_PARAMETER, "fw_cfg opt/spmk/test-memmap-append "
+				    "rejected");
+	if (L->append.count)
+		out_log(L->log, LOG_INFO, "test knob: %u descriptors will be appended to the final "
+			"memory map", L->append.count);
+	return EFI_SUCCESS;
+}
+
+/* After ExitBootServices: appends the test descriptors behind the final map (the buffer was
+ * sized for them). */
+static EFI_STATUS loader_append_test_descs(struct loader *L)
+{
+	struct boot_info *bi = L->bi;
+	size_t written;
+	status_t st = memmap_append_write(&L->append, L->memmap + bi->memmap_size,
+					  L->memmap_cap - bi->memmap_size, bi->desc_size, &written);
+	if (st != ST_OK)
+		return loader_error(L, EFI_BUFFER_TOO_SMALL, "no room for %u test descriptors of %u "
+				    "bytes behind a %llu-byte map in a %llu-byte buffer",
+				    L->append.count, bi->desc_size,
+				    (unsigned long long)bi->memmap_size,
+				    (unsigned long long)L->memmap_cap);
+	bi->memmap_size += written;
+	if (written) {
+		char line[96];
+		fmt_snprintf(line, sizeof line, LOADER_PREFIX ": test knob: appended %u descriptors\n",
+			     L->append.count);
+		com1_write(line);
+	}
+	return EFI_SUCCESS;
+}
+
+/* Test knob opt/spmk/test-memmap-poison = V: loader_get_memory_map acts like firmware that
+ * leaves DescriptorSize unwritten on EFI_BUFFER_TOO_SMALL. */
+static void loader_read_poison_knob(struct loader *L)
+{
+	char text[24];
+	size_t len;
+	if (fwcfg_read_string("opt/spmk/test-memmap-poison", text, sizeof text, &len) != ST_OK)
+		return;
+	if (parse_u64(text, &L->poison) != ST_OK) {
+		out_log(L->log, LOG_WARN, "fw_cfg opt/spmk/test-memmap-poison '%s' is not a number; "
+			"ignored", text);
+		return;
+	}
+	L->poison_desc_size = true;
+	out_log(L->log, LOG_INFO, "test knob: GetMemoryMap leaves DescriptorSize = 0x%llx on "
+		"EFI_BUFFER_TOO_SMALL", (unsigned long long)L->poison);
+}
+
 static EFI_STATUS loader_exit_boot_services(struct loader *L)
 {
 	EFI_BOOT_SERVICES *bs = L->st->BootServices;
 	for (unsigned attempt = 0; attempt < EXIT_ATTEMPTS; attempt++) {
 		UINTN size = L->memmap_cap, key = 0, dsz = 0;
 		UINT32 dver = 0;
-		EFI_STATUS s = bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)L->memmap, &key,
-						&dsz, &dver);
+		EFI_STATUS s = loader_get_memory_map(L, &size, L->memmap, &key, &dsz, &dver);
 		if (EFI_ERROR(s))
 			return loader_error(L, s, "final GetMemoryMap failed (0x%llx, need %llu bytes, "
 					    "have %llu)", (unsigned long long)s,
 					    (unsigned long long)size, (unsigned long long)L->memmap_cap);
+		const char *why = memmap_buf_check(size, L->memmap_cap, dsz);
+		if (why)
+			return loader_error(L, EFI_DEVICE_ERROR, "final GetMemoryMap returned %llu "
+					    "bytes, DescriptorSize %llu: %s", (unsigned long long)size,
+					    (unsigned long long)dsz, why);
 		if (attempt < L->stale_keys_wanted) {
 			/* An allocation changes the map, so the key just read is stale: this is what
 			 * a firmware event between the two calls does, made to happen on purpose. */
@@ -434,9 +554,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	out_log(ldr.log, LOG_INFO, "starting (fw_cfg %s)", fwcfg_present() ? "present" : "absent");
 
 	ldr.stale_keys_wanted = loader_stale_keys_wanted();
-	EFI_STATUS s = loader_prepare(&ldr);
+	loader_read_poison_knob(&ldr);
+	EFI_STATUS s = loader_read_memmap_append(&ldr);
+	if (!EFI_ERROR(s))
+		s = loader_prepare(&ldr);
 	if (!EFI_ERROR(s))
 		s = loader_exit_boot_services(&ldr);
+	if (!EFI_ERROR(s))
+		s = loader_append_test_descs(&ldr);
 	if (EFI_ERROR(s)) {
 		if (!ldr.exit_attempted)
 			loader_free(&ldr);

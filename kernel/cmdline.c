@@ -83,6 +83,37 @@ const char *cmdline_get(const struct cmdline *c, const char *key)
 	return v;
 }
 
+const char *cmdline_next(const struct cmdline *c, const char *key, unsigned *pos)
+{
+	for (unsigned i = *pos; i < c->count; i++) {
+		if (strcmp(c->args[i].key, key) == 0) {
+			*pos = i + 1;
+			return c->args[i].value ? c->args[i].value : "";
+		}
+	}
+	*pos = c->count;
+	return NULL;
+}
+
+bool cmdline_list_next(const char **cursor, const char **item, size_t *len)
+{
+	const char *s = *cursor;
+	if (!s)
+		return false;
+	const char *e = s;
+	while (*e && *e != ',')
+		e++;
+	*item = s;
+	*len = (size_t)(e - s);
+	*cursor = *e ? e + 1 : NULL;
+	return true;
+}
+
+bool cmdline_item_is(const char *item, size_t len, const char *word)
+{
+	return strlen(word) == len && strncmp(item, word, len) == 0;
+}
+
 bool cmdline_has(const struct cmdline *c, const char *key)
 {
 	for (unsigned i = 0; i < c->count; i++)

@@ -46,15 +46,31 @@ static enum sp_table table_state(const char *sig, const void *parsed)
 	return SP_TABLE_ABSENT;
 }
 
+/* spmk.nohmat= in every occurrence, as a comma list: true when one item says "device"; every
+ * other item is reported. */
+static bool nohmat_device(void)
+{
+	bool device = false;
+	const char *v, *item = 0;
+	size_t len = 0;
+	for (unsigned pos = 0; (v = cmdline_next(&K.cmdline, "spmk.nohmat", &pos));) {
+		while (cmdline_list_next(&v, &item, &len)) {
+			if (cmdline_item_is(item, len, "device"))
+				device = true;
+			else
+				printk(LOG_WARN, "cmdline: spmk.nohmat=%.*s not understood (known: device); "
+				       "ignored", (int)len, item);
+		}
+	}
+	return device;
+}
+
 void init_sp(void)
 {
-	const char *nohmat = cmdline_get(&K.cmdline, "spmk.nohmat");
-	if (nohmat && strcmp(nohmat, "device") != 0)
-		printk(LOG_WARN, "cmdline: spmk.nohmat=%s not understood (known: device)", nohmat);
 	struct sp_discover_in in = {
 		.map = &K.memmap, .aff = aff, .naff = collect_affinity(),
 		.have_hmat = K.hmat != 0, .hmat_pxms = hmat_pxms, .nhmat = collect_hmat_domains(),
-		.nohmat_device = nohmat && strcmp(nohmat, "device") == 0,
+		.nohmat_device = nohmat_device(),
 		.srat = table_state("SRAT", K.srat), .hmat = table_state("HMAT", K.hmat),
 	};
 	sp_discover(&in, &K.sp, &kout);

@@ -34,7 +34,7 @@ static void put_str(struct sink *s, const struct spec *sp, const char *str)
 	if (!str)
 		str = "(null)";
 	int n = 0;
-	while (str[n] && (sp->prec < 0 || n < sp->prec))
+	while ((sp->prec < 0 || n < sp->prec) && str[n])
 		n++;
 	if (!sp->left)
 		put_repeat(s, ' ', sp->width - n);

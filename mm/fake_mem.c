@@ -57,6 +57,35 @@ static const char *fake_mem_parse_element(const char *p, const char *end, struct
 	return NULL;
 }
 
+static bool efi_item_is(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(end - p) == n && strncmp(p, word, n) == 0;
+}
+
+status_t memmap_opts_parse_efi(const char *value, struct memmap_opts *opts, struct out *log)
+{
+	if (!value || !opts)
+		return ST_INVALID;
+	status_t st = ST_OK;
+	for (const char *p = value;;) {
+		const char *end = fake_mem_element_end(p);
+		if (efi_item_is(p, end, "nosoftreserve")) {
+			opts->nosoftreserve = true;
+		} else if (efi_item_is(p, end, "debug")) {
+			opts->debug = true;
+		} else {
+			out_log(log, LOG_WARN, "cmdline: efi=%.*s not understood (known: debug, "
+				"nosoftreserve); ignored", (int)MIN((uint64_t)(end - p), 64), p);
+			st = ST_INVALID;
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return st;
+}
+
 status_t memmap_opts_parse_fake_mem(const char *value, struct memmap_opts *opts, struct out *log)
 {
 	if (!value || !opts)

@@ -20,7 +20,7 @@
  * Semantics (as Linux did for EFI_MEMORY_SP): only EfiConventionalMemory descriptors are
  * changed; the part of a descriptor a fake range covers is split off and gets the attribute
  * ORed in. efi=nosoftreserve (opts.nosoftreserve) makes the normaliser ignore EFI_MEMORY_SP:
- * that memory is ordinary usable RAM. */
+ * that memory is ordinary usable RAM. efi= takes a comma list (efi=debug,nosoftreserve). */
 #ifndef SPMK_MM_FAKE_MEM_H
 #define SPMK_MM_FAKE_MEM_H
 
@@ -48,6 +48,7 @@ struct memmap_opts {
 	 * memory map descriptors ending above 2^maxphyaddr are dropped. 0 means 52, the
 	 * architectural maximum of 4-level and 5-level paging. Valid: 32..52. */
 	uint8_t maxphyaddr;
+	bool debug;         /* efi=debug: the kernel prints the raw map at boot */
 };
 
 /* Empty options: no fake ranges, SP honoured, MAXPHYADDR 52. */
@@ -58,6 +59,13 @@ void memmap_opts_init(struct memmap_opts *opts);
  * was bad (each bad element is logged at LOG_WARN with its reason and skipped; the good
  * elements are still appended). ST_OK when every element was stored. */
 status_t memmap_opts_parse_fake_mem(const char *value, struct memmap_opts *opts, struct out *log);
+
+/* Parses one value of efi= (Linux: a comma list of flags, every occurrence applies): the items
+ * "nosoftreserve" (opts->nosoftreserve) and "debug" (opts->debug) are set in opts; every other
+ * item, the empty one included, is reported at LOG_WARN with the known items and skipped.
+ * Errors: ST_INVALID when value or opts is NULL or at least one item was not understood (the
+ * understood ones still apply); ST_OK otherwise. */
+status_t memmap_opts_parse_efi(const char *value, struct memmap_opts *opts, struct out *log);
 
 /* Splitting a descriptor range [base, end) at the fake-range boundaries: at most
  * 2 * MEMMAP_FAKE_MAX + 1 segments, in address order, together covering [base, end) exactly.

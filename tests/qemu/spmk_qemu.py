@@ -58,11 +58,14 @@ class Run:
 
 
 def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=None,
-         poweroff_on_loader_error=True):
+         poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None):
     """Boots the image with cmdline (via fw_cfg) and extra QEMU args; returns a Run.
 
     sp_ranges: when given, boots through build/spfw.efi, which marks those ranges SP.
     memory: '-m' value when args do not give their own machine/memory.
+    memmap_append: text for fw_cfg opt/spmk/test-memmap-append (lines `TYPE BASE PAGES ATTR`),
+        descriptors the loader appends to the final memory map (docs/testing.md).
+    fw_cfg: {name: text} of further fw_cfg files, e.g. {"opt/spmk/test-stale-map-key": "3"}.
     """
     tmp = tempfile.mkdtemp(prefix="spmk-qemu-")
     try:
@@ -85,6 +88,14 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
                 f.write(sp_ranges)
             argv += ["-kernel", os.path.join(BUILD, "spfw.efi"),
                      "-fw_cfg", f"name=opt/spmk/sp-ranges,file={spfile}"]
+        files = dict(fw_cfg or {})
+        if memmap_append is not None:
+            files["opt/spmk/test-memmap-append"] = memmap_append
+        for i, (name, text) in enumerate(sorted(files.items())):
+            path = os.path.join(tmp, f"fwcfg-{i}")
+            with open(path, "w") as f:
+                f.write(text)
+            argv += ["-fw_cfg", f"name={name},file={path}"]
         args = list(args)
         if "-machine" not in args:
             argv += ["-machine", "q35"]

@@ -72,3 +72,45 @@ def test_bad_fake_mem_value_reported_and_ignored():
     assert "efi_fake_mem" in r.output
     assert "efi=whatever not understood" in r.output
     assert "Soft Reserved" not in r.command_output("iomem")
+
+
+def test_repeated_fake_mem_all_apply():
+    # Linux appends every efi_fake_mem=; spmk used to keep only the last one, silently
+    r = run_script("mem; iomem; selftest", args=TWO_NODES,
+                   cmdline_extra="efi_fake_mem=256M@4G:0x40000 "
+                                 "efi_fake_mem=256M@0x120000000:0x40000")
+    iomem = r.command_output("iomem")
+    assert "100000000-10fffffff : Soft Reserved" in iomem, iomem
+    assert "120000000-12fffffff : Soft Reserved" in iomem, iomem
+    assert accounting(r)[-1] == "exact"
+    assert "node 1 Normal    total   131072" in r.command_output("mem")  # 1 GiB - 2 x 256 MiB
+    assert "selftest: ok" in r.output
+
+
+def test_efi_option_is_a_comma_list():
+    r = run_script("mem; iomem", args=TWO_NODES, sp_ranges=SP_NODE1,
+                   cmdline_extra="efi=debug,nosoftreserve")
+    assert "not understood" not in r.output
+    boot_map = r.after("efi=debug: the memory map as received:")
+    assert re.search(r"Conventional\s+\[0x0*100000000-0x0*140000000\)\s+262144 pages attr "
+                     r"0x0*4000f SP", boot_map), boot_map[:3000]
+    assert "node 1 Normal" in r.command_output("mem")
+    assert "Soft Reserved" not in r.command_output("iomem")
+    assert accounting(r)[-1] == "exact"
+
+
+def test_every_value_not_understood_is_reported():
+    r = run_script("echo ok", memory="1G",
+                   cmdline_extra="efi=debug,noruntime efi=bogus console=tty0 console=ttyS0,115200 "
+                                 "spmk.nohmat=device,everything spmk.typo=1 quiet")
+    for line in ["efi=noruntime not understood", "efi=bogus not understood",
+                 "console=tty0 not understood", "spmk.nohmat=everything not understood",
+                 "unknown option 'spmk.typo' ignored", "quiet not supported"]:
+        assert line in r.output, line + "\n" + r.output[-3000:]
+    assert "console=ttyS0" not in r.output.split("command line")[-1].split("\n", 1)[1]
+    assert "efi=debug: the memory map as received:" in r.output  # the good item applies
+
+
+def test_every_boot_script_runs_in_order():
+    r = run_script("echo second", cmdline_extra='spmk.run="echo first"')
+    assert r.output.index("spmk> echo first") < r.output.index("spmk> echo second")

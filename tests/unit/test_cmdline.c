@@ -53,6 +53,44 @@ static void test_last_occurrence_wins(void **state)
 	assert_string_equal(cmdline_get(&c, "a"), "2");
 }
 
+static void test_every_occurrence_in_order(void **state)
+{
+	(void)state;
+	cmdline_parse("efi_fake_mem=256M@4G:0x40000 x efi_fake_mem=256M@0x120000000:0x40000 "
+		      "efi_fake_mem", &c, &log.out);
+	unsigned pos = 0;
+	assert_string_equal(cmdline_next(&c, "efi_fake_mem", &pos), "256M@4G:0x40000");
+	assert_int_equal(pos, 1);
+	assert_string_equal(cmdline_next(&c, "efi_fake_mem", &pos), "256M@0x120000000:0x40000");
+	assert_string_equal(cmdline_next(&c, "efi_fake_mem", &pos), ""); /* bare key */
+	assert_null(cmdline_next(&c, "efi_fake_mem", &pos));
+	assert_null(cmdline_next(&c, "efi_fake_mem", &pos)); /* stays at the end */
+	pos = 0;
+	assert_null(cmdline_next(&c, "efi", &pos));
+}
+
+static void test_list_items(void **state)
+{
+	(void)state;
+	const char *cur = "debug,nosoftreserve,,x,", *item = NULL;
+	size_t len = 0;
+	const char *want[] = { "debug", "nosoftreserve", "", "x", "" };
+	for (unsigned i = 0; i < 5; i++) {
+		assert_true(cmdline_list_next(&cur, &item, &len));
+		assert_true(cmdline_item_is(item, len, want[i]));
+	}
+	assert_false(cmdline_list_next(&cur, &item, &len));
+	cur = "";
+	assert_true(cmdline_list_next(&cur, &item, &len));
+	assert_int_equal(len, 0);
+	assert_false(cmdline_list_next(&cur, &item, &len));
+	cur = "ttyS0,115200n8";
+	assert_true(cmdline_list_next(&cur, &item, &len));
+	assert_true(cmdline_item_is(item, len, "ttyS0"));
+	assert_false(cmdline_item_is(item, len, "ttyS"));
+	assert_false(cmdline_item_is(item, len, "ttyS01"));
+}
+
 static void test_value_may_contain_equals(void **state)
 {
 	(void)state;
@@ -141,6 +179,8 @@ int main(void)
 		cmocka_unit_test_setup(test_keys_and_values, setup),
 		cmocka_unit_test_setup(test_quoted_values_keep_blanks_and_semicolons, setup),
 		cmocka_unit_test_setup(test_last_occurrence_wins, setup),
+		cmocka_unit_test_setup(test_every_occurrence_in_order, setup),
+		cmocka_unit_test_setup(test_list_items, setup),
 		cmocka_unit_test_setup(test_value_may_contain_equals, setup),
 		cmocka_unit_test_setup(test_unterminated_quote_reported, setup),
 		cmocka_unit_test_setup(test_empty_and_null, setup),

@@ -141,6 +141,35 @@ static void test_parse_too_many(void **state)
 	log_must_have("element 17");
 }
 
+static void test_parse_efi_list_and_repeats(void **state)
+{
+	(void)state;
+	assert_int_equal(memmap_opts_parse_efi("debug,nosoftreserve", &opts, &cap.out), ST_OK);
+	assert_true(opts.debug && opts.nosoftreserve);
+	assert_int_equal(cap.lines, 0);
+	memmap_opts_init(&opts);
+	/* each occurrence adds its flags; none clears another's */
+	assert_int_equal(memmap_opts_parse_efi("nosoftreserve", &opts, &cap.out), ST_OK);
+	assert_int_equal(memmap_opts_parse_efi("debug", &opts, &cap.out), ST_OK);
+	assert_true(opts.debug && opts.nosoftreserve);
+}
+
+static void test_parse_efi_reports_every_unknown_item(void **state)
+{
+	(void)state;
+	assert_int_equal(memmap_opts_parse_efi("noruntime,nosoftreserve,,debugx", &opts, &cap.out),
+			 ST_INVALID);
+	assert_true(opts.nosoftreserve && !opts.debug); /* the understood item still applies */
+	log_must_have("efi=noruntime not understood (known: debug, nosoftreserve); ignored");
+	log_must_have("efi= not understood");
+	log_must_have("efi=debugx not understood");
+	assert_int_equal(cap.warnings, 3);
+	capture_reset(&cap);
+	assert_int_equal(memmap_opts_parse_efi("", &opts, &cap.out), ST_INVALID);
+	log_must_have("efi= not understood");
+	assert_int_equal(memmap_opts_parse_efi(NULL, &opts, &cap.out), ST_INVALID);
+}
+
 static void test_split(void **state)
 {
 	(void)state;
@@ -292,6 +321,8 @@ int main(void)
 		cmocka_unit_test_setup(test_parse_bad_each_way, reset),
 		cmocka_unit_test_setup(test_parse_bad_element_skipped, reset),
 		cmocka_unit_test_setup(test_parse_too_many, reset),
+		cmocka_unit_test_setup(test_parse_efi_list_and_repeats, reset),
+		cmocka_unit_test_setup(test_parse_efi_reports_every_unknown_item, reset),
 		cmocka_unit_test_setup(test_split, reset),
 		cmocka_unit_test_setup(test_apply_conventional, reset),
 		cmocka_unit_test_setup(test_apply_non_conventional_ignored, reset),

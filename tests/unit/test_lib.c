@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -50,6 +51,18 @@ static void test_fmt_null_string(void **state)
 	const char *volatile none = NULL;
 	fmt_snprintf(b, sizeof b, "%s", none);
 	assert_string_equal(b, "(null)");
+}
+
+/* "%.*s" reads at most the precision: the bytes need not be NUL-terminated (C11 7.21.6.1). */
+static void test_fmt_precision_reads_no_further(void **state)
+{
+	(void)state;
+	char *raw = malloc(3); /* ASan reports a read of raw[3] */
+	memcpy(raw, "abc", 3);
+	char b[8];
+	assert_int_equal(fmt_snprintf(b, sizeof b, "%.*s|", 3, raw), 4);
+	assert_string_equal(b, "abc|");
+	free(raw);
 }
 
 static void test_fmt_truncates_and_reports_length(void **state)
@@ -164,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_fmt_matches_libc),
 		cmocka_unit_test(test_fmt_truncates_and_reports_length),
 		cmocka_unit_test(test_fmt_null_string),
+		cmocka_unit_test(test_fmt_precision_reads_no_further),
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test(test_parse_sizes),
 		cmocka_unit_test(test_status_names),

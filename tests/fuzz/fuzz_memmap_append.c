@@ -1,0 +1,57 @@
+/* fuzz_memmap_append.c - libFuzzer target for boot/memmap_append.c: any text is either
+ * rejected with exactly one error line naming a line number, or accepted as at most
+ * MEMMAP_APPEND_MAX descriptors that the writer lays out and a reader gets back unchanged. */
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/memmap_append.h"
+
+static int lines;
+static int named_line;
+
+static void count(void *ctx, int level, const char *s, size_t n)
+{
+	(void)ctx, (void)level;
+	lines++;
+	named_line = n > 0 && memmem(s, n, ": line ", 7) != NULL;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct out out = { count, NULL };
+	struct memmap_append a;
+	lines = 0;
+	named_line = 0;
+	status_t st = memmap_append_parse((const char *)data, size, &a, &out);
+	if (st != ST_OK) {
+		if (lines != 1 || !named_line)
+			abort();
+		return 0;
+	}
+	if (lines != 0 || a.count > MEMMAP_APPEND_MAX)
+		abort();
+	static uint8_t buf[MEMMAP_APPEND_MAX * 48];
+	size_t w;
+	if (memmap_append_write(&a, buf, sizeof buf, 48, &w) != ST_OK || w != a.count * 48u)
+		abort();
+	for (unsigned i = 0; i < a.count; i++) {
+		const uint8_t *p = buf + i * 48;
+		uint32_t type;
+		memcpy(&type, p, 4);
+		if (type != a.d[i].type || get_u64(p + 8) != a.d[i].base ||
+		    get_u64(p + 24) != a.d[i].pages || get_u64(p + 32) != a.d[i].attr ||
+		    get_u64(p + 16) != 0 || get_u64(p + 40) != 0)
+			abort();
+	}
+	return 0;
+}
