@@ -122,11 +122,23 @@ $(IMG): $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf tools/mkimage.sh
 	bash tools/mkimage.sh $@ $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf
 image: $(IMG)
 
-run: deps all
-	bash tools/run.sh
+# `make run TOPO=NAME` boots a named machine (tools/qemu-args.sh, docs/machines.md);
+# TOPO=list lists them, an unknown name is an error that lists them, before anything is built.
+TOPO ?= default
+MACHINE_AML := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(wildcard tests/data/machine_*.asl))
+.PHONY: machine-check map
+machine-check:
+	@bash tools/qemu-args.sh '$(TOPO)' >/dev/null
+ifeq ($(TOPO),list)
+run debug:
+	@bash tools/qemu-args.sh --list
+else
+run: machine-check deps all $(MACHINE_AML)
+	TOPO='$(TOPO)' bash tools/run.sh
 
-debug: deps all
-	bash tools/run.sh --debug
+debug: machine-check deps all $(MACHINE_AML)
+	TOPO='$(TOPO)' bash tools/run.sh --debug
+endif
 
 # ---- host side
 $(BUILD)/host/%.o: %.c

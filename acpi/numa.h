@@ -89,6 +89,10 @@ struct numa_topology {
 	struct numa_range ranges[NUMA_MAX_RANGES];
 	uint8_t dist[NUMA_MAX_NODES][NUMA_MAX_NODES];        /* from SLIT; 0: not given */
 	struct hmat_perf matrix[NUMA_MAX_NODES][NUMA_MAX_NODES]; /* [initiator][target] */
+	/* Set by the caller after numa_build (0 before): nodes that hold SP memory, which reaches
+	 * the page allocator through a dax device as in Linux's dax kmem; acpi/memtier.h gives
+	 * them kmem's default abstract distance when the HMAT says too little. */
+	uint64_t sp_nodes;
 };
 
 /* Builds *t. srat may be NULL (or empty): one node 0. slit and hmat may be NULL. Data for
@@ -129,8 +133,8 @@ void numa_fallback_cpus(struct numa_topology *t, const struct madt_info *madt);
 status_t numa_set_present(struct numa_topology *t, const struct range *present, size_t n,
 			  struct out *log);
 
-/* Shell `numa` (json false: a table per node, distances, matrix) and `numa -j` (one line of
- * JSON, shape in docs/acpi.md, ending in a newline). */
+/* Shell `numa` (json false: a table per node, distances, matrix, memory tiers) and `numa -j`
+ * (one line of JSON, shape in docs/acpi.md, ending in a newline). */
 void numa_print(const struct numa_topology *t, struct out *o, bool json);
 
 #endif

@@ -5,6 +5,8 @@
  * access classes and zero figures are not printed. */
 #include "acpi/numa.h"
 
+#include "acpi/memtier.h"
+
 static const char *const metric_key[HMAT_METRICS] = {
 	"read_latency", "write_latency", "read_bandwidth", "write_bandwidth"
 };
@@ -94,6 +96,17 @@ static void json_node(const struct numa_topology *t, uint32_t n, struct out *o)
 	out_printf(o, "%s}", nd->n_caches ? "]" : "");
 }
 
+/* The memory tiers section (acpi/memtier.h). */
+static void print_tiers(const struct numa_topology *t, struct out *o, bool json)
+{
+	struct memtier_info mi;
+	if (memtier_build(t, &mi) != ST_OK) {
+		out_printf(o, json ? "[]" : "memory tiers: none (too many nodes)\n");
+		return;
+	}
+	memtier_print(t, &mi, o, json);
+}
+
 static void print_json(const struct numa_topology *t, struct out *o)
 {
 	out_printf(o, "{\"nodes\":[");
@@ -111,7 +124,9 @@ static void print_json(const struct numa_topology *t, struct out *o)
 			first = false;
 		}
 	}
-	out_printf(o, "]}\n");
+	out_printf(o, "],\"memory_tiers\":");
+	print_tiers(t, o, true);
+	out_printf(o, "}\n");
 }
 
 static void text_perf(struct out *o, const struct hmat_perf *p)
@@ -198,6 +213,7 @@ static void print_text(const struct numa_topology *t, struct out *o)
 			out_printf(o, "\n");
 		}
 	}
+	print_tiers(t, o, false);
 }
 
 void numa_print(const struct numa_topology *t, struct out *o, bool json)

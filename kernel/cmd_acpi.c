@@ -1,6 +1,8 @@
 /* cmd_acpi.c - shell commands over the ACPI tables and the NUMA topology. */
 #include "kernel/commands.h"
 
+#include "acpi/numa_hwloc.h"
+
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
@@ -34,6 +36,8 @@ static void print_online_memory(void)
 
 int cmd_numa(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--hwloc") == 0)
+		return numa_print_hwloc(&K.numa, &kout) == ST_OK ? 0 : 1;
 	bool json = argc == 2 && strcmp(argv[1], "-j") == 0;
 	if (argc > 2 || (argc == 2 && !json))
 		return shell_usage("numa");

@@ -162,7 +162,7 @@ const struct shell_cmd shell_commands[] = {
 	  "page allocator totals per node/zone/owner; movable memory objects", cmd_mem },
 	{ "iomem", "iomem", "the physical address map, like /proc/iomem", cmd_iomem },
 	{ "acpi", "acpi tables | acpi dump SIG", "list the ACPI tables, or hex-dump one", cmd_acpi },
-	{ "numa", "numa [-j]", "NUMA nodes, HMAT figures, caches, matrix (-j: JSON)", cmd_numa },
+	{ "numa", "numa [-j | --hwloc]", "NUMA nodes, HMAT figures, caches, matrix, memory tiers (-j: JSON; --hwloc: hwloc XML)", cmd_numa },
 	{ "dax", "dax list [-j] | create-device REGION SIZE [ALIGN] | destroy-device DEV | claim DEV OWNER | map DEV | write DEV OFF PATTERN LEN [--as OWNER] | read DEV OFF LEN [--as OWNER] | release DEV | reconfigure DEV system-ram [--unmovable] | reconfigure DEV devdax [--size BYTES]",
 	  "the exclusive-ownership allocator for SP memory", cmd_dax },
 	{ "stats", "stats", "uptime, recovered faults, allocator, heap and dax counts", cmd_stats },

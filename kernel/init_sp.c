@@ -78,9 +78,11 @@ void init_sp(void)
 		const struct sp_piece *p = &K.sp.p[i];
 		if (sp_warn_firmware_bug(p, &kout))
 			taint_set(TAINT_FIRMWARE_BUG, "firmware bug: SP memory without HMAT data");
+		int node = p->pxm >= 0 ? numa_node_of_pxm(&K.numa, (uint32_t)p->pxm) : -1;
+		if (node >= 0 && node < 64)
+			K.numa.sp_nodes |= 1ull << node;
 		if (p->policy == SP_RESERVED_NO_HMAT)
 			continue;
-		int node = p->pxm >= 0 ? numa_node_of_pxm(&K.numa, (uint32_t)p->pxm) : -1;
 		uint32_t region;
 		status_t st = dax_region_add(&K.dax, p->base, p->end - p->base, node, 0, &region);
 		if (st != ST_OK)

@@ -8,6 +8,7 @@ PACKAGES=(
   qemu-system-x86 ovmf mtools dosfstools acpica-tools
   clang lld libclang-rt-14-dev libcmocka-dev
   python3 python3-pytest python3-pytest-xdist gdb
+  python3-matplotlib hwloc-nox graphviz
 )
 
 missing=()

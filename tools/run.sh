@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# Boots build/spmk.img in QEMU (q35, OVMF, serial on this terminal, no display) on the default
-# topology (tools/qemu-args.sh). Environment:
-#   CMDLINE="..."     kernel command line, passed through fw_cfg opt/spmk/cmdline
+# Boots build/spmk.img in QEMU (q35, OVMF, serial on this terminal, no display) on a named
+# machine (tools/qemu-args.sh, docs/machines.md). Environment:
+#   CMDLINE="..."     kernel command line, passed through fw_cfg opt/spmk/cmdline (after the
+#                     machine's own, e.g. efi=nosoftreserve for TOPO=nosoftreserve)
 #   QEMU_EXTRA="..."  extra QEMU arguments, appended (word-split)
-#   TOPOLOGY=name     a topology known to tools/qemu-args.sh (default: default)
+#   TOPO=NAME         the machine (default: default); TOPO=list lists them
 # --debug: start halted with a GDB stub on :1234 and print how to attach (tools/gdbinit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
+TOPO=${TOPO:-${TOPOLOGY:-default}}
+if [ "$TOPO" = list ]; then
+	echo "machines (make run TOPO=NAME; docs/machines.md):"
+	exec bash tools/qemu-args.sh --list
+fi
+# Checked before anything else: an unknown name lists the machines and boots nothing.
+topo_text=$(bash tools/qemu-args.sh "$TOPO") || exit 2
+mapfile -t topo <<<"$topo_text"
+machine_cmdline=$(bash tools/qemu-args.sh --cmdline "$TOPO")
 [ -f "$BUILD/spmk.img" ] || { echo "run: $BUILD/spmk.img missing; run make first" >&2; exit 1; }
-
-mapfile -t topo < <(bash tools/qemu-args.sh "${TOPOLOGY:-default}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # A private copy: the disk is never shared between runs.
 cp "$BUILD/spmk.img" "$tmp/spmk.img"
-printf '%s' "${CMDLINE:-}" > "$tmp/cmdline"
+cmdline="$machine_cmdline ${CMDLINE:-}"
+cmdline=${cmdline# }
+printf '%s' "${cmdline% }" > "$tmp/cmdline"
 
 args=(-nodefaults -display none -no-reboot -bios "$OVMF"
 	-drive "if=virtio,format=raw,file=$tmp/spmk.img"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "acpi/numa.h"
+#include "acpi/numa_hwloc.h"
 
 static struct srat_info s;
 static struct slit_info sl;
@@ -51,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	numa_print(&t, &o, false);
 	numa_print(&t, &o, true);
+	numa_print_hwloc(&t, &o);
 	for (uint32_t n = 0; n <= t.n_nodes; n++) {
 		numa_distance(&t, n, 0);
 		numa_has_hmat(&t, n);

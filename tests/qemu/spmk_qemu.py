@@ -17,23 +17,31 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-9]|\x1bc")
 
 
 
-def _run_topology():
-    """The topology `make run` boots (tools/qemu-args.sh `default`), split into the QEMU
-    arguments and the SP ranges its firmware stage marks (fw_cfg opt/spmk/sp-ranges)."""
-    words = subprocess.run(["bash", os.path.join(ROOT, "tools", "qemu-args.sh"), "default"],
-                           check=True, capture_output=True, text=True).stdout.split("\n")
-    words = [w for w in words if w]
+def machine(name="default"):
+    """A named machine of tools/qemu-args.sh (docs/machines.md), as `make run TOPO=NAME` boots
+    it: (QEMU arguments, SP ranges its firmware stage marks or None, kernel command line)."""
+    def qa(*argv):
+        return subprocess.run(["bash", os.path.join(ROOT, "tools", "qemu-args.sh"), *argv],
+                              check=True, capture_output=True, text=True).stdout
+    words = [w for w in qa(name).split("\n") if w]
     args, sp = [], None
     for flag, value in zip(words[::2], words[1::2]):
         if flag == "-fw_cfg" and value.startswith("name=opt/spmk/sp-ranges,string="):
-            sp = value.split("string=", 1)[1]
+            sp = value.split("string=", 1)[1].replace(",,", ",")  # QEMU doubles commas
         else:
             args += [flag, value]
-    return args, sp
+    return args, sp, qa("--cmdline", name).strip()
+
+
+def machines():
+    """The names of every machine, in tools/qemu-args.sh order."""
+    out = subprocess.run(["bash", os.path.join(ROOT, "tools", "qemu-args.sh"), "--list"],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
 
 
 # Node 0: CPU + 1 GiB; node 1: memory-only 1 GiB at 4 GiB, with HMAT figures and a cache.
-TWO_NODES, SP_NODE1 = _run_topology()
+TWO_NODES, SP_NODE1, _ = machine("default")
 
 
 @dataclass
@@ -58,7 +66,7 @@ class Run:
 
 
 def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=None,
-         poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None):
+         poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None, topo=None):
     """Boots the image with cmdline (via fw_cfg) and extra QEMU args; returns a Run.
 
     sp_ranges: when given, boots through build/spfw.efi, which marks those ranges SP.
@@ -66,7 +74,15 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
     memmap_append: text for fw_cfg opt/spmk/test-memmap-append (lines `TYPE BASE PAGES ATTR`),
         descriptors the loader appends to the final memory map (docs/testing.md).
     fw_cfg: {name: text} of further fw_cfg files, e.g. {"opt/spmk/test-stale-map-key": "3"}.
+    topo: a named machine (tools/qemu-args.sh): its QEMU arguments come first, its SP ranges
+    are used unless sp_ranges is given, and its command line comes before cmdline.
     """
+    if topo is not None:
+        targs, tsp, tcmd = machine(topo)
+        args = targs + list(args)
+        sp_ranges = tsp if sp_ranges is None else sp_ranges
+        if cmdline is not None:
+            cmdline = f"{tcmd} {cmdline}".strip()
     tmp = tempfile.mkdtemp(prefix="spmk-qemu-")
     try:
         disk = os.path.join(tmp, "spmk.img")

@@ -49,7 +49,14 @@ static const char qemu_json[] =
 	"64,\"associativity\":\"direct\",\"write_policy\":\"write-back\"}]}],\"matrix\":[{\"i"
 	"nitiator\":0,\"target\":0,\"read_latency\":10,\"write_latency\":10,\"read_bandwidth"
 	"\":10240,\"write_bandwidth\":10240},{\"initiator\":0,\"target\":1,\"read_latency\":3"
-	"0,\"write_latency\":30,\"read_bandwidth\":4096,\"write_bandwidth\":4096}]}" "\n";
+	"0,\"write_latency\":30,\"read_bandwidth\":4096,\"write_bandwidth\":4096}]"
+	/* Tiers (acpi/memtier.h): node 0 has CPUs: 576, tier 4, the DRAM reference
+	 * (latency 10+10, bandwidth 10240+10240). Node 1 (access1 30/30 ns, 4096/4096 MB/s):
+	 * 576 * 60 / 20 = 1728; 1728 * 20480 / 8192 = 4320, tier 4320 >> 7 = 33. */
+	",\"memory_tiers\":[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,"
+	"\"adistance\":576,\"source\":\"cpu\",\"demotion_targets\":[1]}]},{\"tier\":33,"
+	"\"adistance_start\":4224,\"nodes\":[{\"node\":1,\"adistance\":4320,\"source\":"
+	"\"hmat\"}]}]}" "\n";
 static const char multi_json[] =
 	"{\"nodes\":[{\"node\":0,\"pxm\":1,\"cpus\":[0],\"memory\":[{\"base\":\"0x100000000\""
 	",\"size\":2147483648}],\"access0\":{\"initiator\":0,\"initiators\":[0],\"read_latenc"
@@ -85,7 +92,19 @@ static const char multi_json[] =
 	":140,\"write_latency\":150,\"read_bandwidth\":6000,\"write_bandwidth\":6000},{\"init"
 	"iator\":3,\"target\":2,\"read_latency\":200,\"write_latency\":350,\"read_bandwidth\""
 	":3000,\"write_bandwidth\":3000},{\"initiator\":3,\"target\":4,\"read_latency\":400,"
-	"\"write_latency\":500,\"read_bandwidth\":1000,\"write_bandwidth\":1000}]}" "\n";
+	"\"write_latency\":500,\"read_bandwidth\":1000,\"write_bandwidth\":1000}]"
+	/* Tiers: nodes 0 and 1 have CPUs (576, tier 4) with equal access1 figures, node 0 is
+	 * the reference (latency 100+110 = 210, bandwidth 10000+10000 = 20000). Node 2 (access1
+	 * 250+350 = 600 ns, 3000+3000 MB/s): 576 * 600 / 210 = 1645 (truncated);
+	 * 1645 * 20000 / 6000 = 5483, tier 42. Node 4 has no access1 figures and no SP memory:
+	 * 576, tier 4. Nodes 3 and 5 have no memory. Tier 4 demotes to node 2, its only node
+	 * of tier 42 (no SLIT: every remote distance is 20). */
+	",\"memory_tiers\":[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,"
+	"\"adistance\":576,\"source\":\"cpu\",\"demotion_targets\":[2]},{\"node\":1,"
+	"\"adistance\":576,\"source\":\"cpu\",\"demotion_targets\":[2]},{\"node\":4,"
+	"\"adistance\":576,\"source\":\"dram-default\",\"demotion_targets\":[2]}]},"
+	"{\"tier\":42,\"adistance_start\":5376,\"nodes\":[{\"node\":2,\"adistance\":5483,"
+	"\"source\":\"hmat\"}]}]}" "\n";
 
 static void test_qemu(void **state)
 {
@@ -181,7 +200,9 @@ static void test_no_srat(void **state)
 	assert_int_equal(numa_add_range(&t, 0, 0x2000, 0x2000, 0), ST_INVALID);
 	numa_print(&t, &o, true);
 	assert_string_equal(cap.buf, "{\"nodes\":[{\"node\":0,\"pxm\":0,\"memory\":[{\"base\":\"0x1000\","
-				     "\"size\":4096}]}],\"matrix\":[]}\n");
+				     "\"size\":4096}]}],\"matrix\":[],\"memory_tiers\":"
+				     "[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,"
+				     "\"adistance\":576,\"source\":\"dram-default\"}]}]}\n");
 	assert_int_equal(numa_build(NULL, NULL, NULL, NULL, NULL), ST_INVALID);
 }
 
