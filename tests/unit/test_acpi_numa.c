@@ -260,7 +260,8 @@ static void test_fallback_node_holds_cpus_and_memory(void **state)
 	assert_string_equal(cap.buf, "{\"nodes\":[{\"node\":0,\"pxm\":0,\"cpus\":[0,1,2,3],"
 			    "\"memory\":[{\"base\":\"0x0\",\"size\":655360},{\"base\":\"0x100000\","
 			    "\"size\":1072693248},{\"base\":\"0x100000000\",\"size\":1073741824}]}],"
-			    "\"matrix\":[]}\n");
+			    "\"matrix\":[],\"memory_tiers\":[{\"tier\":4,\"adistance_start\":512,"
+			    "\"nodes\":[{\"node\":0,\"adistance\":576,\"source\":\"cpu\"}]}]}\n");
 	/* with an SRAT, the MADT does not move CPUs */
 	load("srat_qemu", NULL, NULL);
 	numa_fallback_cpus(&t, &m);
