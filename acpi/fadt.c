@@ -26,13 +26,20 @@ static struct acpi_gas gas_read(const uint8_t *p)
 	return (struct acpi_gas){ p[0], p[1], p[2], p[3], le64(p + 4) };
 }
 
-/* The X_ form of a PM1 control block when it is present and in I/O space, else legacy. */
-static uint32_t pm1_port(const uint8_t *t, uint32_t tlen, uint32_t xoff, uint32_t legacy)
+/* The X_ form of a PM1 control block when it is present and in I/O space, else legacy. A
+ * legacy block above 0xffff is no I/O port: none (0), reported, never truncated to one. */
+static uint32_t pm1_port(const uint8_t *t, uint32_t tlen, uint32_t xoff, uint32_t legacy,
+			 const char *name, struct out *log)
 {
 	if (tlen >= xoff + GAS_LEN) {
 		struct acpi_gas g = gas_read(t + xoff);
 		if (g.address && g.space_id == 1 && g.address <= 0xffff)
 			return (uint32_t)g.address;
+	}
+	if (legacy > 0xffff) {
+		out_log(log, LOG_WARN, "FACP: FIRMWARE BUG: %s_CNT_BLK 0x%x is not an I/O port "
+			"(above 0xffff); not used", name, legacy);
+		return 0;
 	}
 	return legacy;
 }
@@ -59,8 +66,8 @@ status_t fadt_parse(const uint8_t *tbl, size_t len, struct fadt_info *out, struc
 	out->dsdt_phys = le32(tbl + OFF_DSDT);
 	if (tlen >= OFF_X_DSDT + 8 && le64(tbl + OFF_X_DSDT))
 		out->dsdt_phys = le64(tbl + OFF_X_DSDT);
-	out->pm1a_cnt = pm1_port(tbl, tlen, OFF_X_PM1A_CNT, le32(tbl + OFF_PM1A_CNT));
-	out->pm1b_cnt = pm1_port(tbl, tlen, OFF_X_PM1B_CNT, le32(tbl + OFF_PM1B_CNT));
+	out->pm1a_cnt = pm1_port(tbl, tlen, OFF_X_PM1A_CNT, le32(tbl + OFF_PM1A_CNT), "PM1a", log);
+	out->pm1b_cnt = pm1_port(tbl, tlen, OFF_X_PM1B_CNT, le32(tbl + OFF_PM1B_CNT), "PM1b", log);
 	out->pm1_cnt_len = tbl[OFF_PM1_CNT_LEN];
 	if ((out->flags & FLAG_RESET_REG_SUP) && tlen >= OFF_RESET_VALUE + 1) {
 		out->reset_supported = true;

@@ -47,7 +47,9 @@ struct fadt_info {
 #define FADT_PM1_SLP_EN (1u << 13)
 #define FADT_PM1_SLP_TYP_SHIFT 10
 
-/* Errors: ST_INVALID (signature), ST_TRUNCATED (shorter than 116 bytes). *out zeroed. */
+/* Parses the FADT (ACPI 6.5 §5.2.9). A PM1 control block that is no I/O port (legacy field
+ * above 0xffff) is left 0 with a LOG_WARN. Errors: ST_INVALID (signature), ST_TRUNCATED
+ * (shorter than 116 bytes). *out zeroed on error. */
 status_t fadt_parse(const uint8_t *tbl, size_t len, struct fadt_info *out, struct out *log);
 
 /* Finds \_S5 in a DSDT (or SSDT) buffer. Errors: ST_INVALID (NULL or shorter than a header),

@@ -49,16 +49,15 @@ status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struc
 			(unsigned long long)cells, SLIT_MATRIX, tlen - SLIT_MATRIX);
 		return ST_TRUNCATED;
 	}
-	if (n > SLIT_MAX) {
-		out_log(log, LOG_ERR, "SLIT: %llu localities exceed the supported %u; table rejected",
-			(unsigned long long)n, SLIT_MAX);
-		return ST_RANGE;
-	}
 	st = slit_check_entries(tbl + SLIT_MATRIX, (uint32_t)n, log);
 	if (st != ST_OK)
 		return st;
-	out->count = (uint32_t)n;
-	for (uint32_t i = 0; i < n; i++)
-		memcpy(out->dist[i], tbl + SLIT_MATRIX + (size_t)i * n, n);
+	uint32_t keep = n > SLIT_MAX ? SLIT_MAX : (uint32_t)n;
+	if (n > SLIT_MAX)
+		out_log(log, LOG_NOTICE, "SLIT: %llu localities; the first %u are used, pxm %u and "
+			"above get default distances", (unsigned long long)n, SLIT_MAX, SLIT_MAX);
+	out->count = keep;
+	for (uint32_t i = 0; i < keep; i++)
+		memcpy(out->dist[i], tbl + SLIT_MATRIX + (size_t)i * n, keep);
 	return ST_OK;
 }

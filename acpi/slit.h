@@ -2,8 +2,11 @@
  *
  * The SLIT is an N x N byte matrix indexed by proximity domain number: dist[i][j] is the
  * relative distance from domain i to domain j, 10 meaning local. Following Linux, a table is
- * rejected whole if N * N does not fit in the table, if N > SLIT_MAX, if a diagonal entry
- * is not 10, or if an off-diagonal entry is 10 or less (those values are reserved). */
+ * rejected whole if N * N does not fit in the table, if a diagonal entry is not 10, or if an
+ * off-diagonal entry is 10 or less (those values are reserved). With N > SLIT_MAX the whole
+ * matrix is still checked, and the first SLIT_MAX rows and columns are kept (one LOG_NOTICE):
+ * domains numbered SLIT_MAX and above then get default distances, as in Linux, where
+ * localities without a node are passed over. */
 #ifndef SPMK_ACPI_SLIT_H
 #define SPMK_ACPI_SLIT_H
 
@@ -21,8 +24,9 @@ struct slit_info {
 	uint8_t dist[SLIT_MAX][SLIT_MAX];
 };
 
-/* Errors: ST_INVALID (signature, bad diagonal/off-diagonal), ST_TRUNCATED (matrix does not
- * fit), ST_RANGE (N > SLIT_MAX or N * N overflows). *out is zeroed on error. */
+/* Parses the SLIT in [tbl, tbl + len) (ACPI 6.5 §5.2.17). Errors: ST_INVALID (signature,
+ * bad diagonal/off-diagonal), ST_TRUNCATED (matrix does not fit), ST_RANGE (N * N
+ * overflows). *out is zeroed on error. */
 status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struct out *log);
 
 #endif

@@ -52,9 +52,11 @@ static status_t cpu_add(struct srat_info *s, uint32_t pxm, uint32_t apic, bool x
 		return ST_OK;
 	}
 	if (s->n_cpus >= SRAT_MAX_CPUS) {
-		out_log(log, LOG_ERR, "SRAT: structure at offset 0x%x: more than %u processors; "
-			"table rejected", off, SRAT_MAX_CPUS);
-		return ST_RANGE;
+		if (!s->n_cpus_unlisted++)
+			out_log(log, LOG_NOTICE, "SRAT: structure at offset 0x%x: more than %u "
+				"processors; the rest are not listed (their domains still count)", off,
+				SRAT_MAX_CPUS);
+		return pxm_note(s, pxm, off, log);
 	}
 	s->cpus[s->n_cpus++] = (struct srat_cpu){ .pxm = pxm, .apic_id = apic, .x2apic = x2 };
 	return pxm_note(s, pxm, off, log);
@@ -141,9 +143,10 @@ static status_t parse_mem(struct srat_info *s, const uint8_t *p, uint32_t off, s
 		return ST_OK;
 	}
 	if (add_overflows(base, size, &end)) {
-		out_log(log, LOG_ERR, "SRAT: memory affinity at offset 0x%x: base 0x%llx + length "
-			"0x%llx wraps past 2^64; table rejected", off, U(base), U(size));
-		return ST_RANGE;
+		s->n_skipped++;
+		out_log(log, LOG_WARN, "SRAT: FIRMWARE BUG: memory affinity at offset 0x%x: base "
+			"0x%llx + length 0x%llx wraps past 2^64; entry skipped", off, U(base), U(size));
+		return ST_OK;
 	}
 	struct range r = { base, end };
 	status_t st = mem_check_other_domains(s, r, pxm, off, log);
@@ -166,9 +169,10 @@ static status_t parse_gi(struct srat_info *s, const uint8_t *p, uint32_t off, st
 	if (!(le32(p + 24) & 1))
 		return ST_OK;
 	if (s->n_gi >= SRAT_MAX_GI) {
-		out_log(log, LOG_ERR, "SRAT: structure at offset 0x%x: more than %u generic "
-			"initiators; table rejected", off, SRAT_MAX_GI);
-		return ST_RANGE;
+		out_log(log, LOG_NOTICE, "SRAT: structure at offset 0x%x: more than %u generic "
+			"initiators; pxm %u kept as a node, not marked as one", off, SRAT_MAX_GI,
+			le32(p + 4));
+		return pxm_note(s, le32(p + 4), off, log);
 	}
 	struct srat_gi *g = &s->gi[s->n_gi++];
 	g->pxm = le32(p + 4);

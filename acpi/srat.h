@@ -16,12 +16,16 @@
  *     naming both ranges); the merged range keeps the first range's slot and flags;
  *   - a CPU listed twice (the same APIC ID in a local APIC and an x2APIC structure, or twice in
  *     one kind) is counted once, the first listing kept: a LOG_NOTICE when both name the same
- *     domain, a LOG_WARN naming both domains when they differ.
+ *     domain, a LOG_WARN naming both domains when they differ;
+ *   - a memory range whose base + length wraps past 2^64 is skipped (LOG_WARN), as Linux skips
+ *     an invalid memory block;
+ *   - CPUs beyond SRAT_MAX_CPUS and generic initiators beyond SRAT_MAX_GI are not listed
+ *     (one LOG_NOTICE), but their domains still become nodes.
  *
  * Invariants after ST_OK: memory ranges are non-empty, do not wrap and do not overlap; APIC IDs
  * are unique. A malformed table (a structure shorter than its type's size, a length of 0 or
- * running past the table, a wrapping range, ranges of *different* domains that overlap, more
- * entries than the fixed maximums) is rejected whole: *out is left zeroed and one LOG_ERR
+ * running past the table, ranges of *different* domains that overlap, more domains or
+ * memory ranges than the fixed maximums) is rejected whole: *out is left zeroed and one LOG_ERR
  * line names the offset and numbers. */
 #ifndef SPMK_ACPI_SRAT_H
 #define SPMK_ACPI_SRAT_H
@@ -63,6 +67,8 @@ struct srat_info {
 	uint32_t n_cpus, n_mem, n_gi, n_pxm;
 	uint32_t n_dup_cpus;  /* CPU structures that repeated an APIC ID (ignored) */
 	uint32_t n_merged;    /* memory structures merged into an overlapping same-domain range */
+	uint32_t n_skipped;   /* memory structures skipped: range wraps past 2^64 */
+	uint32_t n_cpus_unlisted; /* CPUs beyond SRAT_MAX_CPUS (their domains still noted) */
 	struct srat_cpu cpus[SRAT_MAX_CPUS];
 	struct srat_mem mem[SRAT_MAX_MEM];
 	struct srat_gi gi[SRAT_MAX_GI];
@@ -70,9 +76,8 @@ struct srat_info {
 };
 
 /* Parses the SRAT in [tbl, tbl + len) (ACPI 6.5 §5.2.16). Errors: ST_INVALID (signature,
- * lengths, overlap of different domains),
- * ST_TRUNCATED (table shorter than its header or its structures), ST_RANGE (a fixed maximum
- * exceeded, a range wraps past 2^64). */
+ * lengths, overlap of different domains), ST_TRUNCATED (table shorter than its header or its
+ * structures), ST_RANGE (more than SRAT_MAX_PXM domains or SRAT_MAX_MEM memory ranges). */
 status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struct out *log);
 
 #endif

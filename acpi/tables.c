@@ -79,11 +79,11 @@ static bool root_ok(const struct acpi_table *r, const char *sig, unsigned entry_
 	}
 	if (!r->checksum_ok)
 		return false;
-	if ((r->length - ACPI_SDT_HEADER_LEN) % entry_size) {
-		out_log(log, LOG_ERR, "ACPI: %s length %u leaves %u bytes after the header, not a "
-			"multiple of %u", sig, r->length, r->length - ACPI_SDT_HEADER_LEN, entry_size);
-		return false;
-	}
+	if ((r->length - ACPI_SDT_HEADER_LEN) % entry_size)
+		out_log(log, LOG_WARN, "ACPI: FIRMWARE BUG: %s length %u leaves %u bytes after the "
+			"header, not a multiple of %u; the trailing %u bytes are ignored", sig,
+			r->length, r->length - ACPI_SDT_HEADER_LEN, entry_size,
+			(r->length - ACPI_SDT_HEADER_LEN) % entry_size);
 	return true;
 }
 

@@ -8,6 +8,8 @@
  *     its length. A bad extended checksum (or a bad XSDT) falls back to the RSDT.
  *   - the root table (XSDT or RSDT) is recorded first, then each table it points to in order,
  *     then the DSDT named by the FADT (X_DSDT preferred). At most ACPI_MAX_TABLES entries.
+ *     A root whose body is not a whole number of entries is still used: its whole entries
+ *     count, the trailing bytes are reported (as Linux reads it).
  *   - every table's header length (36 .. ACPI_TABLE_MAX_LEN) and checksum are checked. A table
  *     with a bad checksum is listed with checksum_ok = false and acpi_find() never returns
  *     it, so parsers never see it. A table whose header cannot be mapped or whose length is

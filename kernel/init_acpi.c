@@ -16,11 +16,15 @@ static struct hmat_info hmat;
 static struct madt_info madt;
 static struct range present[MEMMAP_MAX_RANGES];
 
-/* Tables are read through the direct map, mapping pages of firmware memory on demand. */
+/* Tables are read through the direct map, mapping pages of firmware memory on demand. Before
+ * the kernel's own tables exist, only the loader's direct map is there: a firmware pointer
+ * beyond it is refused (discovery logs it as unmappable), never dereferenced. */
 static const void *acpi_map(void *ctx, uint64_t phys, uint64_t len)
 {
 	(void)ctx;
 	if (len == 0 || phys + len < phys)
+		return 0;
+	if (!kvm_space.pml4_phys && phys + len > K.bi->direct_map_size)
 		return 0;
 	if (kvm_space.pml4_phys && kvm_map_firmware(phys, len) != ST_OK)
 		return 0;

@@ -42,6 +42,20 @@ static void test_fadt_v1_and_short(void **state)
 	assert_int_equal(fadt_parse(b, n, &f, NULL), ST_INVALID);
 }
 
+/* A legacy PM1 block above 0xffff is not truncated into a port number. */
+static void test_fadt_pm1_not_a_port(void **state)
+{
+	(void)state;
+	size_t n = fixture_load("fadt_q35", b, sizeof b);
+	put32(b + 4, 116);
+	put32(b + 64, 0x1b004);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(fadt_parse(b, n, &f, &o), ST_OK);
+	assert_int_equal(f.pm1a_cnt, 0);
+	assert_string_equal(cap.buf, "FACP: FIRMWARE BUG: PM1a_CNT_BLK 0x1b004 is not an I/O port "
+			    "(above 0xffff); not used\n");
+}
+
 static void test_s5_fixtures(void **state)
 {
 	(void)state;
@@ -87,6 +101,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fadt_q35),
 		cmocka_unit_test(test_fadt_v1_and_short),
+		cmocka_unit_test(test_fadt_pm1_not_a_port),
 		cmocka_unit_test(test_s5_fixtures),
 		cmocka_unit_test(test_s5_encodings),
 	};

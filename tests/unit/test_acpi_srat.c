@@ -98,10 +98,14 @@ static void test_srat_malformed(void **state)
 	assert_non_null(strstr(cap.buf, "[0x90000, 0x3ff90000) (pxm 1) overlaps [0x0, 0xa0000) "
 				  "(pxm 0); table rejected"));
 	n = fixture_load("srat_qemu", b, sizeof b);
+	/* a wrapping range is skipped, the table kept (Linux skips such a block) */
 	put64(b + 144 + 8, 0xfffffffff0000000ull);
 	o = tcap_out(&cap);
-	assert_int_equal(srat_parse(b, n, &s, &o), ST_RANGE);
-	assert_non_null(strstr(cap.buf, "base 0xfffffffff0000000 + length 0x40000000 wraps past 2^64"));
+	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
+	assert_int_equal(s.n_mem, 2);
+	assert_int_equal(s.n_skipped, 1);
+	assert_non_null(strstr(cap.buf, "SRAT: FIRMWARE BUG: memory affinity at offset 0x90: base "
+				  "0xfffffffff0000000 + length 0x40000000 wraps past 2^64; entry skipped"));
 	/* 1 stray byte after the last structure */
 	n = fixture_load("srat_qemu", b, sizeof b);
 	put32(b + 4, (uint32_t)n + 1);
@@ -199,6 +203,26 @@ static void test_srat_too_many(void **state)
 	struct out o = tcap_out(&cap);
 	assert_int_equal(srat_parse(b, len, &s, &o), ST_RANGE);
 	assert_non_null(strstr(cap.buf, "more than 64 proximity domains (pxm 64)"));
+	/* 300 CPUs in 2 domains: the first 256 listed, the table kept */
+	len = 48 + 300 * 24;
+	static uint8_t big[48 + 300 * 24];
+	memcpy(big, b, 48);
+	put32(big + 4, len);
+	for (uint32_t i = 0; i < 300; i++) {
+		uint8_t *p = big + 48 + 24 * i;
+		p[0] = 2;
+		p[1] = 24;
+		put32(p + 4, i >= 290); /* the last ten in pxm 1 */
+		put32(p + 8, i);
+		put32(p + 12, 1);
+	}
+	o = tcap_out(&cap);
+	assert_int_equal(srat_parse(big, len, &s, &o), ST_OK);
+	assert_int_equal(s.n_cpus, 256);
+	assert_int_equal(s.n_cpus_unlisted, 44);
+	assert_int_equal(s.n_pxm, 2); /* pxm 1 only has unlisted CPUs: still a node */
+	assert_string_equal(cap.buf, "SRAT: structure at offset 0x1830: more than 256 processors; "
+			    "the rest are not listed (their domains still count)\n");
 }
 
 static struct slit_info sl;
@@ -229,14 +253,23 @@ static void test_slit(void **state)
 	b[44 + 3] = 10;
 	b[44 + 1] = 9;
 	assert_int_equal(slit_parse(b, n, &sl, NULL), ST_INVALID);
-	/* 65 localities that fit */
+	/* 65 valid localities: checked whole, the first 64 kept */
 	static uint8_t big[44 + 65 * 65];
 	memcpy(big, b, 44);
 	put32(big + 4, sizeof big);
 	put64(big + 36, 65);
+	for (int i = 0; i < 65; i++)
+		for (int j = 0; j < 65; j++)
+			big[44 + i * 65 + j] = i == j ? 10 : (uint8_t)(20 + (i + j) % 50);
 	o = tcap_out(&cap);
-	assert_int_equal(slit_parse(big, sizeof big, &sl, &o), ST_RANGE);
-	assert_non_null(strstr(cap.buf, "65 localities exceed the supported 64"));
+	assert_int_equal(slit_parse(big, sizeof big, &sl, &o), ST_OK);
+	assert_int_equal(sl.count, 64);
+	assert_int_equal(sl.dist[63][62], 20 + 125 % 50);
+	assert_int_equal(sl.dist[1][0], 21);
+	assert_non_null(strstr(cap.buf, "SLIT: 65 localities; the first 64 are used, pxm 64 and "
+				  "above get default distances"));
+	big[44 + 64 * 65 + 64] = 11; /* a bad entry beyond the kept part still rejects it */
+	assert_int_equal(slit_parse(big, sizeof big, &sl, NULL), ST_INVALID);
 	assert_int_equal(slit_parse(b, 40, &sl, NULL), ST_TRUNCATED);
 }
 
