@@ -468,15 +468,17 @@ static EFI_STATUS loader_exit_boot_services(struct loader *L)
 static void loader_report_final_map(const struct boot_info *bi)
 {
 	uint64_t n = bi->memmap_size / bi->desc_size, pages = 0;
+	bool overflow = false;
 	for (uint64_t i = 0; i < n; i++) {
 		const EFI_MEMORY_DESCRIPTOR *d =
 			(const void *)(uintptr_t)(bi->memmap_phys + i * bi->desc_size);
-		pages += d->NumberOfPages;
+		overflow |= __builtin_add_overflow(pages, d->NumberOfPages, &pages);
 	}
-	char line[128];
+	char line[128], count[32];
+	fmt_snprintf(count, sizeof count, "%llu", (unsigned long long)pages);
 	fmt_snprintf(line, sizeof line, LOADER_PREFIX ": final memory map: %llu descriptors, "
-		     "%llu pages, desc_size %u\n", (unsigned long long)n,
-		     (unsigned long long)pages, bi->desc_size);
+		     "%s pages, desc_size %u\n", (unsigned long long)n,
+		     overflow ? "more than 2^64" : count, bi->desc_size);
 	com1_write(line);
 }
 

@@ -134,3 +134,36 @@ def test_tied_best_initiators_all_listed():
         assert n2[acc]["read_latency"] == 50
     assert "  access0: initiator node 0 1: " in r.command_output("numa")
     assert_exact_accounting(r)
+
+
+def test_descriptors_that_cannot_be_memory_are_dropped():
+    # a board's map (type 3 at 0x06a9f00000000000, 0x1000000000 pages) and the rest of its kind
+    text = ("3 0x06a9f00000000000 0x1000000000 0xf  # above MAXPHYADDR: ~256 TiB\n"
+            "7 0x06a9e00000000000 0x100 0xf\n"
+            "7 0xff00000000 0x200000 0xf            # straddles 2^40\n"
+            "7 0x300000000 0 0xf                    # zero pages\n"
+            "4 0x300000800 16 0xf                   # RAM, start not 4 KiB aligned\n"
+            "0 0xfffffffffff00000 0x200 0x1         # end wraps past 2^64\n"
+            "7 0x400000000 0xffffffffffffffff 0xf   # byte size overflows\n")
+    r = run_script("memmap; mem; selftest", memmap_append=text, timeout=180)
+    m = re.search(r"memmap: \d+ descriptors -> \d+ ranges \(MAXPHYADDR (\d+)\); usable (\d+) MiB",
+                  r.output)
+    assert m, r.output[-3000:]
+    bits, usable = int(m.group(1)), int(m.group(2))
+    assert 32 <= bits <= 52 and usable < 512
+    drops = re.findall(r"memmap: FIRMWARE BUG: desc \d+ \S+ at (0x[0-9a-f]+), \d+ pages, attr "
+                       r"0x[0-9a-f]+: ([^:]+): dropped", r.output)
+    why = {base: reason for base, reason in drops}
+    assert why["0x6a9f00000000000"] == "it ends above 2^MAXPHYADDR (0x%x)" % (1 << bits)
+    assert why["0x6a9e00000000000"].startswith("it ends above 2^MAXPHYADDR")
+    if bits <= 40:
+        assert why["0xff00000000"].startswith("it ends above 2^MAXPHYADDR")
+    assert why["0x300000000"] == "NumberOfPages is 0"
+    assert why["0x300000800"] == "PhysicalStart of RAM not 4 KiB aligned"
+    assert why["0xfffffffffff00000"] == "its end wraps past 2^64"
+    assert why["0x400000000"] == "NumberOfPages x 4 KiB overflows 64 bits"
+    assert "memmap: " in r.command_output("memmap")
+    assert "more than 2^64 pages" in r.command_output("memmap")
+    assert re.search(r"spmk-loader: final memory map: \d+ descriptors, more than 2\^64 pages",
+                     r.output)
+    assert_exact_accounting(r)
