@@ -78,8 +78,8 @@ static void sets(const struct hw *h, const struct set *cpus, const struct set *n
 static void numanode(const struct hw *h, uint32_t n, const struct set *cpus, const char *indent)
 {
 	uint64_t bytes = 0;
-	for (uint32_t r = 0; r < h->t->n_ranges; r++)
-		if (h->t->ranges[r].node == n)
+	for (uint32_t r = 0; r < h->t->n_ranges; r++) /* disjoint: the sum cannot overflow */
+		if (h->t->ranges[r].node == n && !(h->t->ranges[r].flags & NUMA_MEM_POSSIBLE))
 			bytes += range_size(h->t->ranges[r].r);
 	struct set ns = { { 0 } };
 	set_add(&ns, n);

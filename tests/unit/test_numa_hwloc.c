@@ -91,6 +91,20 @@ static void test_generic_initiator_left_out_and_averages(void **state)
 	expect("<object type=\"Package\" os_index=\"5\" cpuset=\"0x00000008\"");
 }
 
+/* Possible (hot-pluggable, absent) memory is not local memory: node 4's range [8G, 9G) is
+ * hot-pluggable and only [8G+256M, 8G+512M) of it is present. */
+static void test_possible_memory_not_local(void **state)
+{
+	(void)state;
+	load("srat_all", "slit_qemu", "hmat_multi");
+	static const struct range present[] = { { 0x210000000ull, 0x220000000ull } };
+	assert_int_equal(numa_set_present(&t, present, 1, NULL), ST_OK);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
+	expect("<object type=\"NUMANode\" os_index=\"4\"");
+	expect("gp_index=\"6\" local_memory=\"268435456\">");
+}
+
 /* No SRAT: one node, no CPU known; the XML still has one PU so that hwloc can load it. */
 static void test_no_srat(void **state)
 {
@@ -112,6 +126,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qemu_two_nodes),
 		cmocka_unit_test(test_generic_initiator_left_out_and_averages),
+		cmocka_unit_test(test_possible_memory_not_local),
 		cmocka_unit_test(test_no_srat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
