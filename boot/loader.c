@@ -252,7 +252,19 @@ static EFI_STATUS loader_read_memmap(struct loader *L, void **buf, UINTN *map_si
 			    (unsigned long long)size);
 }
 
-/* Measures the current memory map: its size, descriptor size and highest physical end. */
+/* The CPU's physical address width (CPUID 0x80000008 EAX[7:0]; 36 without that leaf). */
+static unsigned loader_maxphyaddr(void)
+{
+	uint32_t a, b, c, d;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+	if (a < 0x80000008u)
+		return 36;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000008u), "c"(0));
+	return a & 0xff;
+}
+
+/* Measures the current memory map: its size, descriptor size and the highest end of the
+ * descriptors that can be memory (an impossible one must not size the direct map). */
 static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *desc_size,
 				     uint64_t *highest)
 {
@@ -261,12 +273,10 @@ static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *d
 	EFI_STATUS s = loader_read_memmap(L, &buf, &size, &dsz);
 	if (EFI_ERROR(s))
 		return s;
-	*highest = 0;
+	*highest = memmap_buf_highest_end(buf, size, dsz, loader_maxphyaddr());
 	for (UINTN off = 0; off + dsz <= size; off += dsz) {
 		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((uint8_t *)buf + off);
 		uint64_t end = d->PhysicalStart + d->NumberOfPages * PAGE_SIZE;
-		if (end > *highest)
-			*highest = end;
 		if (d->Attribute & EFI_MEMORY_SP_BIT)
 			out_log(L->log, LOG_INFO, "SP memory [0x%llx-0x%llx) type %u attr 0x%llx",
 				(unsigned long long)d->PhysicalStart, (unsigned long long)end,

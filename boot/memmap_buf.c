@@ -17,6 +17,23 @@ status_t memmap_buf_bytes(uint64_t need, uint64_t *bytes)
 	return ST_OK;
 }
 
+uint64_t memmap_buf_highest_end(const void *map, uint64_t size, uint64_t desc_size,
+				unsigned maxphyaddr)
+{
+	uint64_t limit = 1ull << (maxphyaddr >= 32 && maxphyaddr <= 52 ? maxphyaddr : 52);
+	uint64_t highest = 0;
+	for (uint64_t off = 0; desc_size && off + desc_size <= size; off += desc_size) {
+		uint64_t start, pages, end;
+		__builtin_memcpy(&start, (const uint8_t *)map + off + 8, 8);
+		__builtin_memcpy(&pages, (const uint8_t *)map + off + 24, 8);
+		if (pages == 0 || pages > (UINT64_MAX >> 12) ||
+		    __builtin_add_overflow(start, pages << 12, &end) || end > limit)
+			continue;
+		highest = end > highest ? end : highest;
+	}
+	return highest;
+}
+
 const char *memmap_buf_check(uint64_t size, uint64_t cap, uint64_t desc_size)
 {
 	if (desc_size < MEMMAP_BUF_DESC_MIN)

@@ -28,4 +28,11 @@ status_t memmap_buf_bytes(uint64_t need, uint64_t *bytes);
  * bytes) or not a multiple of desc_size. */
 const char *memmap_buf_check(uint64_t size, uint64_t cap, uint64_t desc_size);
 
+/* The highest end (bytes) of the descriptors in a checked map that can describe memory, for
+ * the extent of the loader's direct map: descriptors with 0 pages, a byte size or end past
+ * 2^64, or an end above 2^maxphyaddr (the CPU's physical address width, 32..52; anything
+ * else means 52) are left out, as the kernel drops them (docs/memory-map.md). 0 when none. */
+uint64_t memmap_buf_highest_end(const void *map, uint64_t size, uint64_t desc_size,
+				unsigned maxphyaddr);
+
 #endif

@@ -57,12 +57,44 @@ static void test_check_result(void **state)
 			    "the map size is not a multiple of DescriptorSize");
 }
 
+/* The loader's direct map reaches the highest descriptor that can be memory, not a board's
+ * descriptor at 0x06a9f00000000000 (which would ask for 64 TiB of direct map). */
+static void test_highest_end_skips_impossible(void **state)
+{
+	(void)state;
+	static const uint64_t d[][3] = { /* start, pages, attribute */
+		{ 0x0, 0x40000, 0xf },                         /* [0, 1G) */
+		{ 0x06a9f00000000000ull, 0x1000000000ull, 0xf }, /* above 2^52 */
+		{ 0x100000000ull, 0x40000, 0xf },              /* [4G, 5G) */
+		{ 0x400000000ull, 0, 0xf },                    /* 0 pages */
+		{ 0x100000, 0xffffffffffffffffull, 0xf },      /* byte size overflows */
+		{ 0xfffffffffff00000ull, 0x200, 0x1 },         /* end wraps */
+		{ 0x7fc0000000ull, 0x80000, 0xf },             /* ends at 2^39 + 1 GiB */
+	};
+	uint8_t map[7 * 48];
+	memset(map, 0xa5, sizeof map);
+	for (int i = 0; i < 7; i++) {
+		uint32_t type = 7;
+		memcpy(map + 48 * i, &type, 4);
+		memcpy(map + 48 * i + 8, &d[i][0], 8);
+		memcpy(map + 48 * i + 24, &d[i][1], 8);
+		memcpy(map + 48 * i + 32, &d[i][2], 8);
+	}
+	assert_int_equal(memmap_buf_highest_end(map, sizeof map, 48, 52), 0x8040000000ull);
+	assert_int_equal(memmap_buf_highest_end(map, sizeof map, 48, 39), 0x140000000ull);
+	assert_int_equal(memmap_buf_highest_end(map, sizeof map, 48, 0), 0x8040000000ull);
+	assert_int_equal(memmap_buf_highest_end(map, 48, 48, 52), 0x40000000);
+	assert_int_equal(memmap_buf_highest_end(map + 48, 48, 48, 52), 0);
+	assert_int_equal(memmap_buf_highest_end(map, sizeof map, 0, 52), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes_have_slack_and_are_pages),
 		cmocka_unit_test(test_bytes_refuse_nonsense),
 		cmocka_unit_test(test_check_result),
+		cmocka_unit_test(test_highest_end_skips_impossible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
