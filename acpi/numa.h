@@ -83,6 +83,7 @@ struct numa_node {
 
 struct numa_topology {
 	bool from_srat, has_slit, has_hmat;
+	bool srat_rejected;   /* set by the caller: an SRAT exists but its parser rejected it */
 	uint32_t n_nodes, n_cpus, n_ranges;
 	struct numa_node nodes[NUMA_MAX_NODES];
 	struct numa_cpu cpus[NUMA_MAX_CPUS];

@@ -191,7 +191,8 @@ static void text_node(const struct numa_topology *t, uint32_t n, struct out *o)
 
 static void print_text(const struct numa_topology *t, struct out *o)
 {
-	out_printf(o, "%u node(s)%s%s%s\n", t->n_nodes, t->from_srat ? ", SRAT" : ", no SRAT",
+	out_printf(o, "%u node(s)%s%s%s\n", t->n_nodes, t->from_srat ? ", SRAT"
+		   : t->srat_rejected ? ", SRAT rejected (one fallback node)" : ", no SRAT",
 		   t->has_slit ? ", SLIT" : "", t->has_hmat ? ", HMAT" : "");
 	for (uint32_t n = 0; n < t->n_nodes; n++)
 		text_node(t, n, o);

@@ -9,6 +9,7 @@
 #include "kernel/kvm.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
+#include "lib/kstring.h"
 
 static struct srat_info srat;
 static struct slit_info slit;
@@ -62,6 +63,16 @@ static void init_power(void)
 		ok_ ? &(info) : 0;                                                      \
 	})
 
+/* Whether the firmware gave a table with this signature (even one its checksum or parser
+ * rejected). */
+static bool table_listed(const char *sig)
+{
+	for (uint32_t i = 0; i < K.acpi.count; i++)
+		if (!strcmp(K.acpi.t[i].sig, sig))
+			return true;
+	return false;
+}
+
 /* Memory the map holds (any kind but MMIO, reserved and unusable), for the NUMA view. */
 static size_t collect_present(void)
 {
@@ -91,9 +102,11 @@ void init_acpi(void)
 	K.hmat = h;
 	K.srat = s;
 	numa_build(&K.numa, s, l, h, &kout);
+	K.numa.srat_rejected = !s && table_listed("SRAT");
 	numa_fallback_cpus(&K.numa, m);
 	numa_set_present(&K.numa, present, collect_present(), &kout);
-	printk(LOG_INFO, "numa: %u node(s)%s%s%s", K.numa.n_nodes, s ? ", SRAT" : "",
+	printk(LOG_INFO, "numa: %u node(s)%s%s%s", K.numa.n_nodes,
+	       s ? ", SRAT" : K.numa.srat_rejected ? ", SRAT rejected: one fallback node" : "",
 	       l ? ", SLIT" : "", h ? ", HMAT" : "");
 	init_power();
 }

@@ -262,6 +262,13 @@ static void test_fallback_node_holds_cpus_and_memory(void **state)
 			    "\"size\":1072693248},{\"base\":\"0x100000000\",\"size\":1073741824}]}],"
 			    "\"matrix\":[],\"memory_tiers\":[{\"tier\":4,\"adistance_start\":512,"
 			    "\"nodes\":[{\"node\":0,\"adistance\":576,\"source\":\"cpu\"}]}]}\n");
+	o = tcap_out(&cap);
+	numa_print(&t, &o, false);
+	assert_non_null(strstr(cap.buf, "1 node(s), no SRAT\nnode 0 (pxm 0)\n  cpus: 0 1 2 3\n"));
+	t.srat_rejected = true; /* the kernel says why there is no SRAT */
+	o = tcap_out(&cap);
+	numa_print(&t, &o, false);
+	assert_non_null(strstr(cap.buf, "1 node(s), SRAT rejected (one fallback node)\n"));
 	/* with an SRAT, the MADT does not move CPUs */
 	load("srat_qemu", NULL, NULL);
 	numa_fallback_cpus(&t, &m);
