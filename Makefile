@@ -140,6 +140,10 @@ debug: machine-check deps all $(MACHINE_AML)
 	TOPO='$(TOPO)' bash tools/run.sh --debug
 endif
 
+# `make map TOPO=NAME`: pictures of a machine from one captured boot (tools/map.sh).
+map: machine-check deps all $(MACHINE_AML)
+	TOPO='$(TOPO)' bash tools/map.sh
+
 # ---- host side
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
