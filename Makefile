@@ -140,6 +140,13 @@ debug: machine-check deps all $(MACHINE_AML)
 	TOPO='$(TOPO)' bash tools/run.sh --debug
 endif
 
+# `make diagrams`: render the Graphviz sources of docs/diagrams/ beside them.
+DOT_SRCS := $(wildcard docs/diagrams/*.dot)
+.PHONY: diagrams
+diagrams: $(DOT_SRCS:.dot=.svg)
+docs/diagrams/%.svg: docs/diagrams/%.dot
+	dot -Tsvg $< -o $@
+
 # `make map TOPO=NAME`: pictures of a machine from one captured boot (tools/map.sh).
 map: machine-check deps all $(MACHINE_AML)
 	TOPO='$(TOPO)' bash tools/map.sh

@@ -154,6 +154,18 @@ def test_no_output_block_escapes_the_comparison():
             assert not looks, f"docs/{name}:{no}: spmk output in a block that is not spmk-run"
 
 
+@pytest.mark.parametrize("dot", sorted(f for f in os.listdir(os.path.join(DOCS, "diagrams"))
+                                        if f.endswith(".dot")))
+def test_diagram_is_rendered(dot):
+    """Each Graphviz source has its rendering beside it, current (`make diagrams`)."""
+    import subprocess
+    src = os.path.join(DOCS, "diagrams", dot)
+    p = subprocess.run(["dot", "-Tsvg", src], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    with open(src[:-4] + ".svg", encoding="utf-8") as f:
+        assert f.read() == p.stdout, f"{src[:-4]}.svg is stale: run make diagrams"
+
+
 def test_matching_rules():
     assert matches(["a", "...", "d"], "a\nb\nc\nd\n")
     assert matches(["a", "...", "b"], "a\nb")
