@@ -10,7 +10,8 @@ so a later block sees the state an earlier one left. Comparison after normalisat
   - inside an expected line, `…` (U+2026) stands for any text;
   - a command with no expected lines is run and not compared.
 Every other fenced block in docs/ must not look like spmk output (no `spmk> ` lines, no JSON
-lines): such a block would escape the comparison.
+lines): such a block would escape the comparison. (A ````markdown block, which shows markdown
+source such as this convention itself, is exempt.)
 
 `/usr/bin/python3 tests/qemu/test_docs.py --update FILE...` boots the files' sessions and writes
 the real output into their blocks (elisions are lost: put them back by hand).
@@ -26,20 +27,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spmk_qemu import ROOT, machines, run_script  # noqa: E402
 
 DOCS = os.path.join(ROOT, "docs")
-FENCE = re.compile(r"^```(.*)$")
+FENCE = re.compile(r"^(```+)(.*)$")
 STAMP = re.compile(r"^\[ *\d+\.\d+\] ")
 
 
 def blocks(path):
-    """[(info, first line number, lines)] for every fenced block of a markdown file."""
-    out, cur = [], None
+    """[(info, first line number, lines)] for every fenced block of a markdown file. A block
+    closes at a fence of its own length, so a ````markdown block can show a ``` block."""
+    out, cur, fence = [], None, ""
     with open(path, encoding="utf-8") as f:
         for no, line in enumerate(f, 1):
             line = line.rstrip("\n")
             m = FENCE.match(line)
             if m and cur is None:
-                cur = (m.group(1).strip(), no, [])
-            elif m and line == "```":
+                cur, fence = (m.group(2).strip(), no, []), m.group(1)
+            elif m and line == fence:
                 out.append(cur)
                 cur = None
             elif cur is not None:
@@ -148,7 +150,7 @@ def test_no_output_block_escapes_the_comparison():
         if not name.endswith(".md"):
             continue
         for info, no, lines in blocks(os.path.join(DOCS, name)):
-            if info.startswith("spmk-run"):
+            if info.startswith("spmk-run") or info == "markdown":
                 continue
             looks = [l for l in lines if l.startswith("spmk> ") or l.startswith('{"')]
             assert not looks, f"docs/{name}:{no}: spmk output in a block that is not spmk-run"
@@ -202,7 +204,7 @@ def update(path):
     while i < len(text):
         line = text[i]
         m = FENCE.match(line)
-        if m and m.group(1).startswith("spmk-run") and (i + 1) in real:
+        if m and m.group(2).startswith("spmk-run") and (i + 1) in real:
             out.append(line)
             for cmd, lines in real[i + 1]:
                 while lines and not lines[-1]:
