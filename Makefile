@@ -73,7 +73,7 @@ IMG := $(BUILD)/spmk.img
 .DELETE_ON_ERROR:
 
 .PHONY: all kernel loader image run debug test unit fuzz bench deps clean host-tests fixtures
-all: image $(BUILD)/spfw.efi
+all: image $(BUILD)/spfw.efi $(MACHINE_AML)
 
 deps:
 	@bash tools/deps.sh

@@ -134,8 +134,10 @@ def draw(top, children, dax, numa, out_base, title):
                          linewidth=0.5, hatch=hatch)
         rect.set_gid(gid)
         ax.add_patch(rect)
-        if label and (x1 - x0) / per_inch >= 0.75:
-            ax.text((x0 + x1) / 2, y, label, ha="center", va="center", fontsize=fs, clip_on=True)
+        inches = (x1 - x0) / per_inch
+        if label and inches >= 0.55:
+            ax.text((x0 + x1) / 2, y, label, ha="center", va="center",
+                    fontsize=fs if inches >= 1.1 else fs - 2, clip_on=True)
 
     for base, end, x0, x1, kind in axis.segs:
         if kind == "break":
@@ -175,11 +177,11 @@ def draw(top, children, dax, numa, out_base, title):
         if acc.get("read_bandwidth"):
             perf += f", {acc['read_bandwidth']} MB/s"
         if n["node"] in tier_of:
-            perf += f", tier {tier_of[n['node']]}"
+            perf += f"\ntier {tier_of[n['node']]}"
         for m in n.get("memory", []):
             base = int(m["base"], 16)
             end = base + m["size"]
-            kind = "CPU" if n.get("cpus") else "memory-only"
+            kind = "CPU" if n.get("cpus") else "no CPU"
             box("NUMA nodes", axis.x(base), axis.x(end), NODE_COLOURS[n["node"] % len(NODE_COLOURS)],
                 f"node{n['node']}-{base:x}-{end:x}", f"node {n['node']} ({kind}){perf}")
 
