@@ -128,6 +128,7 @@ TOPO ?= default
 MACHINE_AML := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(wildcard tests/data/machine_*.asl))
 .PHONY: machine-check map
 machine-check:
+	@if [ -n '$(TOPOLOGY)' ]; then echo "TOPOLOGY=$(TOPOLOGY): the variable is TOPO (make run TOPO=list lists the machines)" >&2; exit 2; fi
 	@bash tools/qemu-args.sh '$(TOPO)' >/dev/null
 ifeq ($(TOPO),list)
 run debug:

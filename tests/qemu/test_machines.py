@@ -81,6 +81,9 @@ def test_unknown_machine_is_an_error_that_lists_them():
                        text=True, timeout=60)
     assert p.returncode != 0 and "unknown machine 'hbn'" in p.stderr
     assert "qemu-system" not in p.stdout + p.stderr
+    p = subprocess.run(["make", "-s", "-C", ROOT, "run", "TOPOLOGY=hbm"], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode != 0 and "the variable is TOPO" in p.stderr
     p = subprocess.run(["make", "-s", "-C", ROOT, "run", "TOPO=list"], capture_output=True,
                        text=True, timeout=60)
     assert p.returncode == 0 and [l.split()[0] for l in p.stdout.splitlines()] == machines()
