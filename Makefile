@@ -73,7 +73,7 @@ IMG := $(BUILD)/spmk.img
 .DELETE_ON_ERROR:
 
 .PHONY: all kernel loader image run debug test unit fuzz bench deps clean host-tests fixtures
-all: image $(BUILD)/spfw.efi
+all: image $(BUILD)/spfw.efi $(MACHINE_AML)
 
 deps:
 	@bash tools/deps.sh
@@ -128,6 +128,7 @@ TOPO ?= default
 MACHINE_AML := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(wildcard tests/data/machine_*.asl))
 .PHONY: machine-check map
 machine-check:
+	@if [ -n '$(TOPOLOGY)' ]; then echo "TOPOLOGY=$(TOPOLOGY): the variable is TOPO (make run TOPO=list lists the machines)" >&2; exit 2; fi
 	@bash tools/qemu-args.sh '$(TOPO)' >/dev/null
 ifeq ($(TOPO),list)
 run debug:
@@ -139,6 +140,17 @@ run: machine-check deps all $(MACHINE_AML)
 debug: machine-check deps all $(MACHINE_AML)
 	TOPO='$(TOPO)' bash tools/run.sh --debug
 endif
+
+# `make diagrams`: render the Graphviz sources of docs/diagrams/ beside them.
+DOT_SRCS := $(wildcard docs/diagrams/*.dot)
+.PHONY: diagrams
+diagrams: $(DOT_SRCS:.dot=.svg)
+docs/diagrams/%.svg: docs/diagrams/%.dot
+	dot -Tsvg $< -o $@
+
+# `make map TOPO=NAME`: pictures of a machine from one captured boot (tools/map.sh).
+map: machine-check deps all $(MACHINE_AML)
+	TOPO='$(TOPO)' bash tools/map.sh
 
 # ---- host side
 $(BUILD)/host/%.o: %.c

@@ -151,7 +151,8 @@ static void demotion_targets(const struct numa_topology *t, struct memtier_info 
 
 status_t memtier_build(const struct numa_topology *t, struct memtier_info *mi)
 {
-	if (!t || !mi || t->n_nodes > NUMA_MAX_NODES || NUMA_MAX_NODES > 64)
+	_Static_assert(NUMA_MAX_NODES <= 64, "demotion masks are 64-bit");
+	if (!t || !mi || t->n_nodes > NUMA_MAX_NODES)
 		return ST_INVALID;
 	memset(mi, 0, sizeof *mi);
 	mi->mismatch_node = -1;

@@ -10,7 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
-TOPO=${TOPO:-${TOPOLOGY:-default}}
+if [ -n "${TOPOLOGY:-}" ]; then
+	echo "run: TOPOLOGY=$TOPOLOGY: the variable is TOPO (TOPO=list lists the machines)" >&2
+	exit 2
+fi
+TOPO=${TOPO:-default}
 if [ "$TOPO" = list ]; then
 	echo "machines (make run TOPO=NAME; docs/machines.md):"
 	exec bash tools/qemu-args.sh --list
