@@ -130,7 +130,14 @@ static void buddy_zero(void *ctx, uint64_t pfn, uint64_t npages)
 	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, npages << PAGE_SHIFT);
 }
 
-static const struct buddy_ops buddy_ops = { buddy_zero };
+/* Debug builds: freed pages are filled with BUDDY_JUNK_BYTE (mm/buddy.h). */
+static void buddy_junk(void *ctx, uint64_t pfn, uint64_t npages)
+{
+	(void)ctx;
+	memset(phys_to_virt(pfn << PAGE_SHIFT), BUDDY_JUNK_BYTE, npages << PAGE_SHIFT);
+}
+
+static const struct buddy_ops buddy_ops = { buddy_zero, buddy_junk };
 
 static status_t buddy_setup(void)
 {

@@ -2,6 +2,7 @@
  * invariant walker. Pages are allocated one at a time so any free page anywhere can serve. */
 #include "mm/memobj.h"
 
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
 
@@ -84,7 +85,7 @@ static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool mova
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t pfn;
 		if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK)
-			buddy_free(s->b, pfn, 0);
+			CHECK_OK(buddy_free(s->b, pfn, 0)); /* our page, unpinned */
 	}
 	if (n)
 		s->ops->unmap(s->ops->ctx, slot, 0, n);
@@ -132,7 +133,7 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 	if (st == ST_OK)
 		st = s->ops->map(s->ops->ctx, slot, i, pfn);
 	if (st != ST_OK) {
-		buddy_free(s->b, pfn, 0);
+		CHECK_OK(buddy_free(s->b, pfn, 0)); /* allocated just above */
 		return st;
 	}
 	fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i);
