@@ -18,6 +18,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "mm/early.h"
 #include "mm/kheap.h"
@@ -198,7 +199,7 @@ static status_t table_page_alloc(void *ctx, uint64_t *phys)
 static void table_page_free(void *ctx, uint64_t phys)
 {
 	(void)ctx;
-	buddy_free(&K.buddy, phys >> PAGE_SHIFT, 0);
+	CHECK_OK(buddy_free(&K.buddy, phys >> PAGE_SHIFT, 0)); /* a table page vm gives back */
 }
 
 static status_t page_tables_setup(void)
@@ -225,7 +226,8 @@ static status_t page_tables_setup(void)
 	for (uint32_t i = 0; i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
 		if (r->kind == MEM_PAGETABLE)
-			buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT, (r->end - r->base) >> PAGE_SHIFT);
+			CHECK_OK(buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT,
+					       (r->end - r->base) >> PAGE_SHIFT)); /* carved at boot */
 	}
 	return ST_OK;
 }
@@ -239,7 +241,7 @@ static status_t heap_pages_alloc(void *ctx, unsigned order, uint64_t *pfn)
 static void heap_pages_free(void *ctx, uint64_t pfn, unsigned order)
 {
 	(void)ctx;
-	buddy_free(&K.buddy, pfn, order);
+	CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* the heap frees only what it allocated */
 }
 
 static void *heap_page_virt(void *ctx, uint64_t pfn)

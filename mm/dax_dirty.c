@@ -69,6 +69,7 @@ status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
 	}
 	if (!placed)
 		out[n++] = m;
+	CHECK_OP(n, <=, DAX_MAX_DIRTY);
 	memcpy(d->dirty, out, n * sizeof out[0]);
 	d->ndirty = n;
 	return ST_OK;
@@ -154,6 +155,7 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 		if (cut.base == a->base && cut.end == a->end) {
 			dax_dirty_drop(d, i);
 		} else if (middle) {
+			CHECK_OP(d->ndirty, <, DAX_MAX_DIRTY); /* the fallback above took the full case */
 			memmove(&d->dirty[i + 2], &d->dirty[i + 1], (d->ndirty - i - 1) * sizeof d->dirty[0]);
 			d->dirty[i + 1] = (struct range){ cut.end, a->end };
 			a->end = cut.base;

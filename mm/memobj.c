@@ -69,7 +69,7 @@ static void fill_page(uint8_t *p, uint64_t seed, uint64_t index)
 		w[i] = v;
 }
 
-static bool page_ok(const uint8_t *p, uint64_t seed, uint64_t index)
+bool memobj_page_ok(const uint8_t *p, uint64_t seed, uint64_t index)
 {
 	const uint64_t *w = (const uint64_t *)p;
 	uint64_t v = memobj_pattern_base(seed, index), bad = 0;
@@ -179,7 +179,7 @@ status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *misma
 		if (st != ST_OK) {
 			worst = st;
 			++*mismatched;
-		} else if (!page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
+		} else if (!memobj_page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
 			++*mismatched;
 		}
 	}
