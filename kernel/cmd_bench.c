@@ -159,8 +159,8 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 static uint64_t bench_fit(uint64_t size, unsigned node)
 {
 	struct buddy_stats all, here;
-	buddy_stats(&K.buddy, -1, -1, &all);
-	buddy_stats(&K.buddy, (int)node, -1, &here);
+	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &all));
+	CHECK_OK(buddy_stats(&K.buddy, (int)node, -1, &here)); /* a region's target node */
 	uint64_t elsewhere = all.free - here.free;
 	uint64_t pages = elsewhere > BENCH_MARGIN_PAGES ? elsewhere - BENCH_MARGIN_PAGES : 0;
 	return MIN(size, ALIGN_DOWN(pages << PAGE_SHIFT, HOTPLUG_BLOCK));

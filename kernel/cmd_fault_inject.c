@@ -8,6 +8,7 @@
 
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/check.h"
 #include "lib/fault.h"
 #include "lib/args.h"
 
@@ -39,7 +40,7 @@ int cmd_fault_inject(int argc, char **argv)
 		kprintf("%s\n", err);
 		return 1;
 	}
-	fault_arm(p, (uint32_t)n);
+	CHECK_OK(fault_arm(p, (uint32_t)n)); /* p came from fault_lookup */
 	kprintf("fault inject: the next %u use(s) of '%s' fail\n", (unsigned)n, fault_name(p));
 	return 0;
 }

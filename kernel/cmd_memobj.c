@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "lib/args.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
@@ -97,7 +98,7 @@ static int mem_pin(int argc, char **argv)
 		return 1;
 	}
 	uint64_t pfn = 0;
-	memobj_page_pfn(&K.objs, slot, page, &pfn);
+	CHECK_OK(memobj_page_pfn(&K.objs, slot, page, &pfn)); /* the page just (un)pinned */
 	kprintf("%s page %lu (pfn 0x%lx) %s\n", argv[2], (unsigned long)page, (unsigned long)pfn,
 		pin ? "pinned" : "unpinned");
 	return 0;

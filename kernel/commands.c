@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "kernel/trap.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
@@ -67,7 +68,7 @@ static int cmd_stats(int argc, char **argv)
 	kprintf("faults recovered: %lu (ownership violations: %lu)\n",
 		(unsigned long)trap_recovered_count(), (unsigned long)K.violations);
 	struct buddy_stats b;
-	buddy_stats(&K.buddy, -1, -1, &b);
+	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &b));
 	kprintf("page allocator: %lu pages, %lu free, %lu isolated\n", (unsigned long)b.total,
 		(unsigned long)b.free, (unsigned long)b.isolated);
 	struct kheap_stats h;

@@ -268,7 +268,7 @@ void init_mm(void)
 	}
 	kheap_init(&K.heap, &heap_ops, 0);
 	struct buddy_stats s;
-	buddy_stats(&K.buddy, -1, -1, &s);
+	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &s));
 	printk(LOG_INFO, "mm: %u RAM pieces, %lu MiB managed, %lu MiB free, %lu KiB metadata; page tables: %zu pages%s",
 	       nmanaged, (unsigned long)(s.total >> 8), (unsigned long)(s.free >> 8),
 	       (unsigned long)(s.owner[BUDDY_OWNER_META] * 4), vm_count_tables(&kvm_space),

@@ -97,7 +97,7 @@ static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
 		return ST_BUSY;
 	}
 	struct buddy_stats s;
-	buddy_stats(h->b, -1, -1, &s);
+	CHECK_OK(buddy_stats(h->b, -1, -1, &s)); /* all nodes and zones: valid */
 	if (s.free < rep->movable) {
 		out_log(h->log, LOG_ERR, "reconfigure %s: %llu pages in use must move but only %llu pages are "
 			"free elsewhere (%llu MiB short); nothing changed", c->name,

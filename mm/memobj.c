@@ -136,7 +136,11 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 		CHECK_OK(buddy_free(s->b, pfn, 0)); /* allocated just above */
 		return st;
 	}
-	fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i);
+#ifdef SPMK_DEBUG
+	uint64_t mapped;
+	ASSERT(s->ops->lookup(s->ops->ctx, slot, i, &mapped) == ST_OK && mapped == pfn);
+#endif
+	fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i); /* the page just allocated */
 	return ST_OK;
 }
 

@@ -113,6 +113,7 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 			return st;
 	}
 	uint64_t np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
+	CHECK(np >= m->pool && pfn != np); /* the copy writes only a page of our own pool */
 	CHECK_OP(m->pool_used, <=, m->pool_n);
 	CHECK_OK(buddy_page_set_object(s->b, np, pi->obj, pi->index)); /* a pool page is movable */
 	s->ops->copy(s->ops->ctx, np, pfn);
