@@ -199,12 +199,55 @@ static void test_claim_scrubs_without_table_memory(void **state)
 	machine_free(m);
 }
 
+/* A claim that cuts an extent of the full deferred-scrub table in the middle: the device and
+ * the shorter piece beside it are zeroed (memory nobody holds), the longer piece stays in the
+ * table with its bytes, and nothing outside the extent is written. */
+static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
+{
+	(void)state;
+	struct machine *m = machine_new();
+	uint32_t dev[40];
+	struct dax_handle h;
+	assert_int_equal(dax_destroy_device(&m->d, 0), ST_OK);
+	for (uint32_t i = 0; i < 40; i++) /* 40 one-page devices, then free space */
+		assert_int_equal(dax_create_device(&m->d, 0, PAGE_SIZE, PAGE_SIZE, &dev[i]), ST_OK);
+	memset(m->mem + SP_BASE, 0x44, SP_SIZE);
+	/* 31 one-page extents (pages 0, 2, .. 60), then one long extent over free space: pages
+	 * [100, 2048) */
+	for (uint32_t i = 0; i < 31; i++)
+		assert_int_equal(dax_defer_scrub(&m->d, SP_BASE + 2ull * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub(&m->d, SP_BASE + 100 * PAGE_SIZE, 1948 * PAGE_SIZE), ST_OK);
+	assert_int_equal(m->d.ndirty, DAX_MAX_DIRTY);
+	uint32_t mid;
+	assert_int_equal(dax_create_device(&m->d, 0, 8 * PAGE_SIZE, PAGE_SIZE, &mid), ST_OK);
+	const struct dax_device *x = dax_device_get(&m->d, mid);
+	assert_int_equal(x->base, SP_BASE + 40 * PAGE_SIZE); /* first fit: not in the extent */
+	assert_int_equal(dax_destroy_device(&m->d, mid), ST_OK);
+	/* a device inside the long extent: pages [300, 308); the shorter side is [100, 300) */
+	uint32_t pad;
+	assert_int_equal(dax_create_device(&m->d, 0, 260 * PAGE_SIZE, PAGE_SIZE, &pad), ST_OK);
+	assert_int_equal(dax_create_device(&m->d, 0, 8 * PAGE_SIZE, PAGE_SIZE, &mid), ST_OK);
+	x = dax_device_get(&m->d, mid);
+	assert_int_equal(x->base, SP_BASE + 300 * PAGE_SIZE);
+	m->scrubbed = 0;
+	assert_int_equal(dax_claim(&m->d, mid, "x", &h), ST_OK);
+	assert_true(all_zero(m, SP_BASE + 100 * PAGE_SIZE, 208 * PAGE_SIZE)); /* side + device */
+	assert_int_equal(m->scrubbed, 208 * PAGE_SIZE);
+	assert_int_equal(m->mem[SP_BASE + 99 * PAGE_SIZE + 4095], 0x44);   /* before the extent */
+	assert_int_equal(m->mem[SP_BASE + 308 * PAGE_SIZE], 0x44);         /* still owed, kept */
+	assert_int_equal(dax_dirty_bytes(&m->d, SP_BASE, SP_SIZE), 31 * PAGE_SIZE + 1740 * PAGE_SIZE);
+	assert_int_equal(m->d.ndirty, DAX_MAX_DIRTY);
+	assert_int_equal(dax_check(&m->d, NULL), ST_OK);
+	machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_release_scrubs_without_table_memory),
 		cmocka_unit_test(test_claim_scrubs_without_table_memory),
+		cmocka_unit_test(test_full_table_claim_zeroes_only_unowned_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
