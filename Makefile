@@ -13,7 +13,14 @@ PYTEST     := pytest-3
 
 WARN       := -Wall -Wextra -Werror
 Q          := $(if $(V),,@)
-COMMON     := -std=gnu11 -I. -g -O2 $(WARN)
+# DEBUG=1 (the default, and what `make test` runs): ASSERTs on (lib/check.h) and freed pages
+# junk-filled (mm/buddy.h). `make bench` builds with DEBUG=0 in $(BUILD)/release.
+DEBUG      ?= 1
+DEBUG_DEFS := $(if $(filter 1,$(DEBUG)),-DSPMK_DEBUG)
+BASE       := -std=gnu11 -I. -g -O2 $(WARN)
+COMMON     := $(BASE) $(DEBUG_DEFS)
+# Every object depends on this stamp, so changing DEBUG in one build directory rebuilds all.
+FLAGS_STAMP := $(BUILD)/flags.debug$(DEBUG)
 
 # ---------------------------------------------------------------- kernel
 KERNEL_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
@@ -61,29 +68,34 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_FLAGS := -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DSPMK_HOST -DSPMK_FUZZ
+FUZZ_FLAGS := -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DSPMK_HOST -DSPMK_FUZZ $(DEBUG_DEFS)
 ASL_SRCS   := $(wildcard tests/data/*.asl)
 AML_FILES  := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(ASL_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
-BENCH_CFLAGS := $(COMMON) -O2 -DSPMK_HOST -DNDEBUG
+BENCH_CFLAGS := $(BASE) -O2 -DSPMK_HOST -DNDEBUG
 
 IMG := $(BUILD)/spmk.img
 
 .DELETE_ON_ERROR:
 
-.PHONY: all kernel loader image run debug test unit fuzz bench deps clean host-tests fixtures
+.PHONY: all kernel loader image run debug test unit fuzz bench bench-release deps clean host-tests fixtures
 all: image $(BUILD)/spfw.efi $(MACHINE_AML)
 
 deps:
 	@bash tools/deps.sh
 
+$(FLAGS_STAMP):
+	@mkdir -p $(BUILD)
+	@rm -f $(BUILD)/flags.debug*
+	@touch $@
+
 # ---- kernel
-$(BUILD)/k/%.o: %.c
+$(BUILD)/k/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
-$(BUILD)/k/%.o: %.asm
+$(BUILD)/k/%.o: %.asm $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	$(Q)$(NASM) -f elf64 -g -o $@ $<
@@ -103,7 +115,7 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) $(BUILD)/k/ksyms_gen.o linker.ld
 kernel: $(BUILD)/kernel.elf
 
 # ---- loader and SP firmware stage
-$(BUILD)/efi/%.o: %.c
+$(BUILD)/efi/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.EFI  $<"
 	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
@@ -153,19 +165,19 @@ map: machine-check deps all $(MACHINE_AML)
 	TOPO='$(TOPO)' bash tools/map.sh
 
 # ---- host side
-$(BUILD)/host/%.o: %.c
+$(BUILD)/host/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.HOST $<"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
 $(HOST_LIB): $(HOST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-$(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS)
+$(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@mkdir -p $(BUILD)/dep
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@mkdir -p $(BUILD)/dep
@@ -195,8 +207,11 @@ FUZZ_SECONDS ?= 60
 fuzz: fuzz-bins
 	bash tools/fuzz.sh $(FUZZ_SECONDS)
 
-bench: deps $(BENCH_BINS) all
-	bash tools/bench.sh
+# `make bench`: a release build (DEBUG=0: no ASSERTs, no junk fill) of its own in $(BUILD)/release.
+bench: deps
+	$(MAKE) DEBUG=0 BUILD=$(BUILD)/release bench-release
+bench-release: $(BENCH_BINS) all
+	BUILD=$(BUILD) bash tools/bench.sh
 
 clean:
 	rm -rf $(BUILD)

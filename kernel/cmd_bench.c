@@ -10,6 +10,8 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/args.h"
+#include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
@@ -80,7 +82,7 @@ static bool bench_bandwidth(const struct dax_device *x, uint64_t *set_bps, uint6
 		return false;
 	uint64_t set_us = bench_memset_us(x, n);
 	uint64_t cpy_us = bench_memcpy_us(x, buf << PAGE_SHIFT, n);
-	buddy_free(&K.buddy, buf, BENCH_CHUNK_ORDER);
+	CHECK_OK(buddy_free(&K.buddy, buf, BENCH_CHUNK_ORDER));
 	*set_bps = x->size / n * n * 1000000 / (set_us + 1);
 	*cpy_bps = x->size / 2 * 1000000 / (cpy_us + 1);
 	return true;
@@ -103,7 +105,7 @@ static void bench_warm(void)
 		}
 	while (head != UINT64_MAX) {
 		uint64_t *w = phys_to_virt(head << PAGE_SHIFT), next = w[0];
-		buddy_free(&K.buddy, head, (unsigned)w[1]);
+		CHECK_OK(buddy_free(&K.buddy, head, (unsigned)w[1]));
 		head = next;
 	}
 }
@@ -119,7 +121,7 @@ static bool bench_claim(uint32_t dev, uint64_t *claim_us)
 		st = dax_map(&K.dax, h);
 	*claim_us = tsc_to_us(rdtsc() - t0);
 	if (st == ST_OK || dax_handle_for(&K.dax, dev, "bench", &h) == ST_OK)
-		dax_release(&K.dax, h);
+		CHECK_OK(dax_release(&K.dax, h)); /* our own claim */
 	return st == ST_OK;
 }
 
@@ -146,7 +148,7 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	uint64_t bad = 0;
 	if (used) {
 		memobj_check(&K.objs, slot, &bad);
-		memobj_free(&K.objs, slot);
+		CHECK_OK(memobj_free(&K.objs, slot)); /* nothing pinned it */
 	}
 	if (bad)
 		kprintf("bench: %lu pages of the object were damaged\n", (unsigned long)bad);
@@ -157,8 +159,8 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 static uint64_t bench_fit(uint64_t size, unsigned node)
 {
 	struct buddy_stats all, here;
-	buddy_stats(&K.buddy, -1, -1, &all);
-	buddy_stats(&K.buddy, (int)node, -1, &here);
+	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &all));
+	CHECK_OK(buddy_stats(&K.buddy, (int)node, -1, &here)); /* a region's target node */
 	uint64_t elsewhere = all.free - here.free;
 	uint64_t pages = elsewhere > BENCH_MARGIN_PAGES ? elsewhere - BENCH_MARGIN_PAGES : 0;
 	return MIN(size, ALIGN_DOWN(pages << PAGE_SHIFT, HOTPLUG_BLOCK));
@@ -228,9 +230,15 @@ static int bench_cycles(int argc, char **argv)
 {
 	uint32_t dev;
 	uint64_t n, size = 0;
-	if (argc < 4 || argc > 5 || parse_u64(argv[3], &n) != ST_OK ||
-	    (argc == 5 && parse_size(argv[4], &size) != ST_OK))
+	char err[128];
+	if (argc < 4 || argc > 5)
 		return shell_usage("bench");
+	if (arg_u64("bench cycles: N", argv[3], 1, 1000000, &n, err, sizeof err) != ST_OK ||
+	    (argc == 5 && arg_size("bench cycles: size", argv[4], 0, MEMOBJ_MAX_PAGES << PAGE_SHIFT,
+				   &size, err, sizeof err) != ST_OK)) {
+		kprintf("%s\n", err);
+		return 1;
+	}
 	if (dax_find(&K.dax, argv[2], &dev) != ST_OK) {
 		kprintf("bench: no device '%s'\n", argv[2]);
 		return 1;

@@ -8,6 +8,8 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/args.h"
+#include "lib/fmt.h"
 #include "lib/hexdump.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
@@ -59,9 +61,20 @@ static int dax_create(int argc, char **argv)
 {
 	uint32_t region, dev;
 	uint64_t size, align = 0;
-	if (argc < 4 || argc > 5 || !parse_region(argv[2], &region) || parse_size(argv[3], &size) != ST_OK ||
-	    (argc == 5 && parse_size(argv[4], &align) != ST_OK))
+	char err[128];
+	if (argc < 4 || argc > 5)
 		return shell_usage("dax");
+	if (!parse_region(argv[2], &region)) {
+		kprintf("dax create-device: region '%s' must be a number below %u\n", argv[2],
+			DAX_MAX_REGIONS);
+		return 1;
+	}
+	if (arg_size("dax create-device: size", argv[3], 1, UINT64_MAX, &size, err, sizeof err) != ST_OK ||
+	    (argc == 5 && arg_size("dax create-device: align", argv[4], 1, SIZE_1G, &align, err,
+				   sizeof err) != ST_OK)) {
+		kprintf("%s\n", err);
+		return 1;
+	}
 	if (argc == 4 && region < K.dax.nregions) /* like daxctl: 2 MiB unless the region is finer */
 		align = MIN(SIZE_2M, K.dax.regions[region].align);
 	status_t st = dax_create_device(&K.dax, region, size, align, &dev);
@@ -131,6 +144,22 @@ static int dax_map_cmd(int argc, char **argv)
 
 /* Resolves DEV OFFSET ... LEN into a window address, acting as `as`. A different owner gets
  * the raw window address: the MMU decides (and faults). */
+/* OFF and LEN of dax write/read as typed: any 64-bit size; LEN 1..DAX_IO_MAX. The device's
+ * bounds are checked by io_target (without wrapping). */
+static bool io_args(const char *cmd, const char *off_text, const char *len_text, uint64_t *off,
+		    uint64_t *len)
+{
+	char what[32], err[128];
+	fmt_snprintf(what, sizeof what, "%s: offset", cmd);
+	if (arg_size(what, off_text, 0, UINT64_MAX, off, err, sizeof err) == ST_OK) {
+		fmt_snprintf(what, sizeof what, "%s: length", cmd);
+		if (arg_size(what, len_text, 1, DAX_IO_MAX, len, err, sizeof err) == ST_OK)
+			return true;
+	}
+	kprintf("%s\n", err);
+	return false;
+}
+
 static bool io_target(uint32_t dev, const char *as, uint64_t off, uint64_t len, uint64_t *va)
 {
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
@@ -171,9 +200,10 @@ static int dax_write_cmd(int argc, char **argv)
 	if (argc < 3 || !lookup(argv[2], &dev))
 		return argc < 3 ? shell_usage("dax") : 1;
 	const char *as = acting_owner(dax_device_get(&K.dax, dev), &argc, argv);
-	if (argc != 6 || parse_size(argv[3], &off) != ST_OK || parse_size(argv[5], &len) != ST_OK ||
-	    !argv[4][0])
+	if (argc != 6 || !argv[4][0])
 		return shell_usage("dax");
+	if (!io_args("dax write", argv[3], argv[5], &off, &len))
+		return 1;
 	if (!io_target(dev, as, off, len, &va))
 		return 1;
 	const char *pat = argv[4];
@@ -193,8 +223,10 @@ static int dax_read_cmd(int argc, char **argv)
 	if (argc < 3 || !lookup(argv[2], &dev))
 		return argc < 3 ? shell_usage("dax") : 1;
 	const char *as = acting_owner(dax_device_get(&K.dax, dev), &argc, argv);
-	if (argc != 5 || parse_size(argv[3], &off) != ST_OK || parse_size(argv[4], &len) != ST_OK)
+	if (argc != 5)
 		return shell_usage("dax");
+	if (!io_args("dax read", argv[3], argv[4], &off, &len))
+		return 1;
 	if (!io_target(dev, as, off, len, &va))
 		return 1;
 	volatile const uint8_t *probe = (volatile const uint8_t *)(uintptr_t)va;

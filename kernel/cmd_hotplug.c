@@ -9,6 +9,7 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/args.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
@@ -73,8 +74,10 @@ int cmd_dax_reconfigure(int argc, char **argv)
 	if (strcmp(argv[3], "devdax") == 0) {
 		uint64_t bytes = 0;
 		if (argc == 6 && strcmp(argv[4], "--size") == 0) {
-			if (parse_size(argv[5], &bytes) != ST_OK || bytes == 0) {
-				kprintf("dax reconfigure: bad --size '%s'\n", argv[5]);
+			char err[128];
+			if (arg_size("dax reconfigure: --size", argv[5], 1, UINT64_MAX, &bytes, err,
+				     sizeof err) != ST_OK) {
+				kprintf("%s\n", err);
 				return 1;
 			}
 		} else if (argc != 4) {

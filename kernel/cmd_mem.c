@@ -5,6 +5,7 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/fmt.h"
 #include "lib/types.h"
@@ -100,7 +101,7 @@ int cmd_mem_totals(int argc, char **argv)
 		}
 	}
 	struct buddy_stats all;
-	buddy_stats(&K.buddy, -1, -1, &all);
+	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &all));
 	print_stats_line("all", &all);
 	uint64_t owned = 0;
 	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)

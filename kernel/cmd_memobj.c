@@ -12,6 +12,8 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/args.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
@@ -27,19 +29,30 @@ static int mem_fill(int argc, char **argv)
 {
 	uint64_t size, node = UINT64_MAX;
 	bool movable = true;
-	if (argc < 4 || parse_size(argv[3], &size) != ST_OK || size == 0)
+	char err[128];
+	if (argc < 4)
 		return shell_usage("mem");
+	if (arg_size("mem fill: size", argv[3], 1, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err,
+		     sizeof err) != ST_OK) {
+		kprintf("%s (at most %lu pages)\n", err, (unsigned long)MEMOBJ_MAX_PAGES);
+		return 1;
+	}
 	for (int i = 4; i < argc; i++) {
-		if (strncmp(argv[i], "node=", 5) == 0 && parse_u64(argv[i] + 5, &node) == ST_OK &&
-		    node < BUDDY_MAX_NODES)
+		if (strncmp(argv[i], "node=", 5) == 0) {
+			if (arg_u64("mem fill: node", argv[i] + 5, 0, BUDDY_MAX_NODES - 1, &node, err,
+				    sizeof err) != ST_OK) {
+				kprintf("%s\n", err);
+				return 1;
+			}
 			continue;
+		}
 		if (strcmp(argv[i], "unmovable") == 0) {
 			movable = false;
 			continue;
 		}
 		return shell_usage("mem");
 	}
-	uint64_t pages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	uint64_t pages = bytes_to_pages(size);
 	status_t st = memobj_fill(&K.objs, argv[2], pages, node == UINT64_MAX ? -1 : (int)node, movable, 0);
 	if (st != ST_OK) {
 		kprintf("mem fill: failed: %s\n", status_str(st));
@@ -68,17 +81,24 @@ static int mem_pin(int argc, char **argv)
 	unsigned slot;
 	uint64_t page;
 	bool pin = strcmp(argv[1], "pin") == 0;
-	if (argc != 4 || parse_u64(argv[3], &page) != ST_OK)
+	char err[128];
+	if (argc != 4)
 		return shell_usage("mem");
 	if (!find(argv[2], &slot))
 		return 1;
+	uint64_t npages = memobj_get(&K.objs, slot)->npages;
+	if (arg_u64(pin ? "mem pin: page" : "mem unpin: page", argv[3], 0, npages - 1, &page, err,
+		    sizeof err) != ST_OK) {
+		kprintf("%s ('%s' has %lu pages)\n", err, argv[2], (unsigned long)npages);
+		return 1;
+	}
 	status_t st = pin ? memobj_pin(&K.objs, slot, page) : memobj_unpin(&K.objs, slot, page);
 	if (st != ST_OK) {
 		kprintf("mem %s: failed: %s\n", argv[1], status_str(st));
 		return 1;
 	}
 	uint64_t pfn = 0;
-	memobj_page_pfn(&K.objs, slot, page, &pfn);
+	CHECK_OK(memobj_page_pfn(&K.objs, slot, page, &pfn)); /* the page just (un)pinned */
 	kprintf("%s page %lu (pfn 0x%lx) %s\n", argv[2], (unsigned long)page, (unsigned long)pfn,
 		pin ? "pinned" : "unpinned");
 	return 0;

@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "kernel/trap.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
@@ -67,7 +68,7 @@ static int cmd_stats(int argc, char **argv)
 	kprintf("faults recovered: %lu (ownership violations: %lu)\n",
 		(unsigned long)trap_recovered_count(), (unsigned long)K.violations);
 	struct buddy_stats b;
-	buddy_stats(&K.buddy, -1, -1, &b);
+	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &b));
 	kprintf("page allocator: %lu pages, %lu free, %lu isolated\n", (unsigned long)b.total,
 		(unsigned long)b.free, (unsigned long)b.isolated);
 	struct kheap_stats h;
@@ -133,6 +134,8 @@ static int cmd_selftest(int argc, char **argv)
 	bad += memmap_check(&K.memmap, &kout) != ST_OK;
 	bad += buddy_check(&K.buddy, &kout) != ST_OK;
 	bad += dax_check(&K.dax, &kout) != ST_OK;
+	bad += hotplug_check(&K.hotplug, &kout) != ST_OK;
+	bad += memobj_verify(&K.objs, &kout) != ST_OK;
 	bad += cmd_mem_totals(1, argv) != 0;
 	bad += !heap_selftest();
 	kprintf("selftest: %s\n", bad ? "FAILED" : "ok");
@@ -143,6 +146,10 @@ static int cmd_selftest(int argc, char **argv)
 static int cmd_fault(int argc, char **argv)
 {
 	uint64_t addr;
+	if (argc >= 2 && strcmp(argv[1], "inject") == 0)
+		return cmd_fault_inject(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "corrupt") == 0)
+		return cmd_fault_corrupt(argc, argv);
 	if (argc != 3 || strcmp(argv[1], "read") != 0 || parse_u64(argv[2], &addr) != ST_OK)
 		return shell_usage("fault");
 	kprintf("fault: reading 0x%lx\n", (unsigned long)addr);
@@ -168,6 +175,8 @@ const struct shell_cmd shell_commands[] = {
 	{ "stats", "stats", "uptime, recovered faults, allocator, heap and dax counts", cmd_stats },
 	{ "selftest", "selftest", "check memory map, page allocator, dax invariants and accounting", cmd_selftest },
 	{ "bench", "bench hotplug | bench cycles DEV N [SIZE]", "time hand-off and reclaim vs memset/memcpy; N hand-off/reclaim cycles", cmd_bench },
-	{ "fault", "fault read ADDR", "read an address (shows exception reports)", cmd_fault },
+	{ "fault", "fault read ADDR | fault inject [POINT N] | fault corrupt NAME PAGE",
+	  "read an address (shows exception reports); make the next N uses of a failure point fail; "
+	  "flip a byte of an object's page by physical address", cmd_fault },
 	{ 0, 0, 0, 0 },
 };

@@ -11,6 +11,8 @@ int cmd_numa(int argc, char **argv);
 int cmd_dax(int argc, char **argv);
 int cmd_dax_reconfigure(int argc, char **argv);
 int cmd_memobj(int argc, char **argv);
+int cmd_fault_inject(int argc, char **argv);
+int cmd_fault_corrupt(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
 #endif

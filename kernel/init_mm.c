@@ -18,6 +18,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "mm/early.h"
 #include "mm/kheap.h"
@@ -130,7 +131,14 @@ static void buddy_zero(void *ctx, uint64_t pfn, uint64_t npages)
 	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, npages << PAGE_SHIFT);
 }
 
-static const struct buddy_ops buddy_ops = { buddy_zero };
+/* Debug builds: freed pages are filled with BUDDY_JUNK_BYTE (mm/buddy.h). */
+static void buddy_junk(void *ctx, uint64_t pfn, uint64_t npages)
+{
+	(void)ctx;
+	memset(phys_to_virt(pfn << PAGE_SHIFT), BUDDY_JUNK_BYTE, npages << PAGE_SHIFT);
+}
+
+static const struct buddy_ops buddy_ops = { buddy_zero, buddy_junk };
 
 static status_t buddy_setup(void)
 {
@@ -191,7 +199,7 @@ static status_t table_page_alloc(void *ctx, uint64_t *phys)
 static void table_page_free(void *ctx, uint64_t phys)
 {
 	(void)ctx;
-	buddy_free(&K.buddy, phys >> PAGE_SHIFT, 0);
+	CHECK_OK(buddy_free(&K.buddy, phys >> PAGE_SHIFT, 0)); /* a table page vm gives back */
 }
 
 static status_t page_tables_setup(void)
@@ -218,7 +226,8 @@ static status_t page_tables_setup(void)
 	for (uint32_t i = 0; i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
 		if (r->kind == MEM_PAGETABLE)
-			buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT, (r->end - r->base) >> PAGE_SHIFT);
+			CHECK_OK(buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT,
+					       (r->end - r->base) >> PAGE_SHIFT)); /* carved at boot */
 	}
 	return ST_OK;
 }
@@ -232,7 +241,7 @@ static status_t heap_pages_alloc(void *ctx, unsigned order, uint64_t *pfn)
 static void heap_pages_free(void *ctx, uint64_t pfn, unsigned order)
 {
 	(void)ctx;
-	buddy_free(&K.buddy, pfn, order);
+	CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* the heap frees only what it allocated */
 }
 
 static void *heap_page_virt(void *ctx, uint64_t pfn)
@@ -259,7 +268,7 @@ void init_mm(void)
 	}
 	kheap_init(&K.heap, &heap_ops, 0);
 	struct buddy_stats s;
-	buddy_stats(&K.buddy, -1, -1, &s);
+	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &s));
 	printk(LOG_INFO, "mm: %u RAM pieces, %lu MiB managed, %lu MiB free, %lu KiB metadata; page tables: %zu pages%s",
 	       nmanaged, (unsigned long)(s.total >> 8), (unsigned long)(s.free >> 8),
 	       (unsigned long)(s.owner[BUDDY_OWNER_META] * 4), vm_count_tables(&kvm_space),

@@ -8,11 +8,16 @@
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
 #include "kernel/trap.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
+#include "mm/vm_window.h"
 
-/* A private window for scrubbing: SP memory is mapped here only while it is being zeroed. */
+/* A private window for scrubbing: SP memory is mapped here only while it is being zeroed.
+ * Its page tables are built once by kdax_init (vm_window), so a scrub never allocates and
+ * cannot fail: a release or claim always zeroes what it must (docs/dax.md, "Scrub"). */
 #define SCRUB_WINDOW 0xffffd00000000000ull
-#define SCRUB_CHUNK SIZE_1G
+
+static struct vm_window scrub_window;
 
 static status_t op_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
 {
@@ -24,22 +29,20 @@ static status_t op_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint6
 static void op_unmap(void *ctx, uint64_t va, uint64_t size)
 {
 	(void)ctx;
-	vm_unmap(&kvm_space, va, size);
+	/* a whole window mapped by op_map: no large page is split, so no table is needed */
+	CHECK_OK(vm_unmap(&kvm_space, va, size));
 }
 
-/* Zeroes [pa, pa+size) through SCRUB_WINDOW, a chunk at a time, with the largest pages that fit. */
+/* Zeroes [pa, pa+size) through the scrub window, VM_WINDOW_SIZE at a time. */
 void kdax_scrub(uint64_t pa, uint64_t size)
 {
+	CHECK(IS_ALIGNED(pa | size, PAGE_SIZE));
 	while (size) {
-		uint64_t n = MIN(size, SCRUB_CHUNK - (pa & (SCRUB_CHUNK - 1)));
-		uint64_t va = SCRUB_WINDOW + (pa & (SCRUB_CHUNK - 1));
-		if (vm_map(&kvm_space, va, pa, n, VM_WRITE, kvm_max_page()) != ST_OK) {
-			printk(LOG_EMERG, "dax: cannot map [0x%lx, +0x%lx) to scrub it", (unsigned long)pa,
-			       (unsigned long)n);
-			return;
-		}
+		uint64_t n = MIN(size, VM_WINDOW_SIZE);
+		uint64_t va = vm_window_map(&scrub_window, pa, (uint32_t)(n >> PAGE_SHIFT),
+					    kvm_nx_fixup(VM_WRITE));
 		memset((void *)(uintptr_t)va, 0, n);
-		vm_unmap(&kvm_space, va, n);
+		vm_window_unmap(&scrub_window);
 		pa += n;
 		size -= n;
 	}
@@ -87,6 +90,8 @@ static enum pf_result page_fault_hook(uint64_t addr, uint64_t error, uint64_t ri
 
 void kdax_init(void)
 {
+	/* at boot, before any device exists: without it no release could ever scrub */
+	CHECK_OK(vm_window_init(&scrub_window, &kvm_space, SCRUB_WINDOW));
 	dax_init(&K.dax, &ops, &kout, (uint32_t)rdtsc());
 	trap_set_pf_hook(page_fault_hook);
 }

@@ -11,6 +11,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 
 static uint64_t obj_va(unsigned slot, uint64_t index)
@@ -48,7 +49,8 @@ static void obj_flush(void *ctx)
 static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 {
 	(void)ctx;
-	vm_unmap(&kvm_space, obj_va(slot, first), n << PAGE_SHIFT);
+	/* 4 KiB leaves only: no split, so no table is needed and unmapping cannot fail */
+	CHECK_OK(vm_unmap(&kvm_space, obj_va(slot, first), n << PAGE_SHIFT));
 }
 
 static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn)
@@ -85,7 +87,8 @@ static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
 static void direct_unmap(void *ctx, uint64_t pa, uint64_t size)
 {
 	(void)ctx;
-	vm_unmap(&kvm_space, DIRECT_MAP_BASE + pa, size);
+	/* whole 2 MiB blocks mapped with pages of at most 2 MiB: no split, cannot fail */
+	CHECK_OK(vm_unmap(&kvm_space, DIRECT_MAP_BASE + pa, size));
 }
 
 static void direct_scrub(void *ctx, uint64_t pa, uint64_t size)
@@ -111,7 +114,7 @@ static void zero_and_note(void *ctx, uint64_t pfn, uint64_t npages)
 	hotplug_note_zero(&K.hotplug, pfn, npages);
 }
 
-static const struct buddy_ops buddy_ops_hooked = { zero_and_note };
+static struct buddy_ops buddy_ops_hooked = { zero_and_note, 0 };
 
 void khotplug_init(void)
 {
@@ -119,6 +122,7 @@ void khotplug_init(void)
 	hotplug_init(&K.hotplug, &K.buddy, &K.dax, &K.objs, &hp_ops, &kout);
 	if (K.buddy.ops && K.buddy.ops->zero) {
 		buddy_ops_orig = K.buddy.ops;
+		buddy_ops_hooked.junk = buddy_ops_orig->junk;
 		K.buddy.ops = &buddy_ops_hooked;
 	}
 }

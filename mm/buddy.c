@@ -295,6 +295,10 @@ status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
 	} else {
 		return ST_INVALID;
 	}
+#ifdef SPMK_DEBUG
+	if (b->ops && b->ops->junk)
+		b->ops->junk(b->ctx, pfn, n); /* validated: the block is nobody's any more */
+#endif
 	if (b->niso && buddy_iso_overlaps(b, pfn, pfn + n))
 		buddy_release_span(b, r, pfn, pfn + n);
 	else

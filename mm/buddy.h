@@ -91,9 +91,18 @@ enum buddy_owner {
 /* buddy_add_range flags. */
 #define BUDDY_RANGE_ZERO_ON_ALLOC 0x1u /* lazy scrub: every allocation here is zeroed first */
 
+/* Debug builds (SPMK_DEBUG) junk-fill every block buddy_free accepts, before it rejoins the
+ * free lists: every byte becomes BUDDY_JUNK_BYTE (0xdf, "dead, freed"), so a use after free
+ * reads a pattern that is neither zero nor anyone's data, and a stale write shows up in the
+ * next owner's checks. Release builds (make bench) leave freed pages as they are. */
+#define BUDDY_JUNK_BYTE 0xdfu
+
 struct buddy_ops {
 	/* Zero npages pages starting at pfn. May be NULL (then BUDDY_ZERO is ST_UNSUPPORTED). */
 	void (*zero)(void *ctx, uint64_t pfn, uint64_t npages);
+	/* Fill npages pages starting at pfn with BUDDY_JUNK_BYTE (debug builds only; may be
+	 * NULL: nothing is filled). Called for pages nobody owns any more. */
+	void (*junk)(void *ctx, uint64_t pfn, uint64_t npages);
 };
 
 struct buddy_stats {
@@ -188,7 +197,7 @@ status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages)
 status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out);
 
 /* Free a block allocated with this order (movable pages: any aligned run of movable pages,
- * e.g. one page). Errors: ST_NOTFOUND (not managed), ST_RANGE (order), ST_INVALID (not the head
+ * e.g. one page). Debug builds junk-fill the block first (ops->junk). Errors: ST_NOTFOUND (not managed), ST_RANGE (order), ST_INVALID (not the head
  * of an allocation of that order: double free, wrong order, misaligned), ST_BUSY (pinned). */
 status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order);
 

@@ -4,6 +4,7 @@
  *
  * Free extents of a region are a sorted array of disjoint, non-adjacent half-open ranges;
  * with k devices in a region there are at most k + 1 of them, so the array never overflows. */
+#include "lib/check.h"
 #include "lib/fmt.h"
 #include "mm/dax_internal.h"
 
@@ -107,7 +108,7 @@ status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_
 	if (st != ST_OK)
 		return st;
 	uint32_t r = d->nregions++, slot = 0;
-	dax_slot_free(d, &slot);
+	CHECK(dax_slot_free(d, &slot)); /* dax_region_check found one */
 	struct dax_region *reg = &d->regions[r];
 	*reg = (struct dax_region){ .used = true, .target_node = target_node, .base = base,
 				    .size = size, .align = align, .nfree = 0 };
@@ -199,6 +200,7 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 	reg->nfree--;
 	struct range keep[2];
 	uint32_t nkeep = 0;
+	ASSERT_OP(reg->nfree, <=, DAX_MAX_DEVICES); /* k devices leave at most k + 1 extents */
 	if (range_size(left))
 		keep[nkeep++] = left;
 	if (range_size(right))
@@ -219,6 +221,7 @@ static void dax_free_insert(struct dax_region *reg, uint64_t base, uint64_t end)
 	uint32_t i = 0;
 	while (i < reg->nfree && reg->free[i].base < base)
 		i++;
+	ASSERT(base < end && (i == reg->nfree || reg->free[i].base >= end)); /* not free already */
 	bool merge_prev = i > 0 && reg->free[i - 1].end == base;
 	bool merge_next = i < reg->nfree && reg->free[i].base == end;
 	if (merge_prev && merge_next) {
@@ -230,6 +233,7 @@ static void dax_free_insert(struct dax_region *reg, uint64_t base, uint64_t end)
 	} else if (merge_next) {
 		reg->free[i].base = base;
 	} else {
+		CHECK_OP(reg->nfree, <=, DAX_MAX_DEVICES);
 		memmove(&reg->free[i + 1], &reg->free[i], (reg->nfree - i) * sizeof reg->free[0]);
 		reg->free[i] = (struct range){ base, end };
 		reg->nfree++;

@@ -193,9 +193,16 @@ status_t dax_check(const struct dax *d, struct out *out);
 /* Reclaim hook (deferred scrub): [base, +size) of unclaimed devdax memory may hold bytes of
  * an earlier user (reclaim did not zero it). dax_claim zeroes the part of a device it covers
  * before the owner gets it. Errors: ST_INVALID (empty, wraps, not page-aligned), ST_NOTFOUND
- * (not inside one region), ST_BUSY (overlaps a claimed or mapped device), ST_NOMEM (the table
+ * (not inside one region), ST_BUSY (overlaps a claimed, mapped or system-ram device: the
+ * caller switches a reclaimed device to devdax first), ST_NOMEM (the table
  * is full: the caller must zero it itself); nothing changes on error. */
 status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size);
+/* Hand-off hook: takes UNCLAIMED devdax device dev's memory out of the deferred-scrub table
+ * without zeroing it (the page allocator zeroes every page it hands out; the caller keeps
+ * track of what was dirty). When an extent must be split and the table is full, the shorter
+ * piece outside the device is zeroed at once instead; *zeroed (may be NULL) is those bytes.
+ * Errors: ST_NOTFOUND, ST_BUSY (claimed, mapped or system-ram); nothing changes on error. */
+status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed);
 /* Bytes of [base, +size) still waiting for their deferred scrub. */
 uint64_t dax_dirty_bytes(const struct dax *d, uint64_t base, uint64_t size);
 

@@ -128,7 +128,7 @@ static void dax_check_regions(struct dax_checker *c)
 }
 
 /* Deferred-scrub extents: sorted, disjoint, page-aligned, inside one region, never touching
- * another of the same region, never overlapping a claimed or mapped device. */
+ * another of the same region, never overlapping a claimed, mapped or system-ram device. */
 static void dax_check_dirty(struct dax_checker *c)
 {
 	const struct dax *d = c->d;
@@ -147,9 +147,11 @@ static void dax_check_dirty(struct dax_checker *c)
 			   "deferred-scrub extents %u and %u unsorted or not merged", i - 1, i);
 		for (uint32_t j = 0; j < DAX_MAX_DEVICES; j++) {
 			const struct dax_device *x = &d->devices[j];
-			CHECK_THAT(c, !x->used || x->state == DAX_UNCLAIMED ||
+			CHECK_THAT(c, !x->used || (x->state == DAX_UNCLAIMED && x->mode == DAX_MODE_DEVDAX) ||
 				   !range_overlaps(e, (struct range){ x->base, x->base + x->size }),
-				   "device %u is %s but holds deferred-scrub memory", j, dax_state_str(x->state));
+				   "device %u is %s %s but holds deferred-scrub memory [0x%llx, 0x%llx)", j,
+				   dax_mode_str(x->mode), dax_state_str(x->state), (unsigned long long)e.base,
+				   (unsigned long long)e.end);
 		}
 	}
 }

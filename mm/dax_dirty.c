@@ -2,10 +2,16 @@
  * (memory that reclaim took back from the page allocator without zeroing it).
  *
  * d->dirty[0..ndirty) are page-aligned extents, sorted, disjoint, each inside one region,
- * never overlapping a claimed or mapped device, and two extents of the same region never
- * touch (they are merged). dax_claim zeroes the part of the device they cover and drops it
- * from the table before the owner gets the device (dax_dirty_scrub), so no byte of an earlier
- * user is ever readable by the next owner. */
+ * never overlapping a claimed, mapped or system-ram device (only memory the allocator holds
+ * for nobody), and two extents of the same region never touch (they are merged). dax_claim
+ * zeroes the part of the device they cover and drops it from the table before the owner gets
+ * the device (dax_dirty_scrub), so no byte of an earlier user is ever readable by the next
+ * owner; hand-off takes the device's part out of the table first (dax_dirty_take).
+ *
+ * Every write here goes through dax_zero_unowned, which CHECKs that the range lies wholly in
+ * region free space or unclaimed devdax devices: a scrub can never reach memory an owner or
+ * the page allocator holds, whatever the table's state. */
+#include "lib/check.h"
 #include "mm/dax_internal.h"
 
 static int dax_region_holding(const struct dax *d, struct range e)
@@ -35,7 +41,7 @@ status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
 		return ST_NOTFOUND;
 	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
 		const struct dax_device *x = &d->devices[i];
-		if (x->used && x->state != DAX_UNCLAIMED &&
+		if (x->used && (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX) &&
 		    range_overlaps(e, (struct range){ x->base, x->base + x->size }))
 			return ST_BUSY;
 	}
@@ -63,6 +69,7 @@ status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
 	}
 	if (!placed)
 		out[n++] = m;
+	CHECK_OP(n, <=, DAX_MAX_DIRTY);
 	memcpy(d->dirty, out, n * sizeof out[0]);
 	d->ndirty = n;
 	return ST_OK;
@@ -86,36 +93,99 @@ static void dax_dirty_drop(struct dax *d, uint32_t i)
 	d->ndirty--;
 }
 
-uint64_t dax_dirty_scrub(struct dax *d, struct range dev)
+bool dax_range_unowned(const struct dax *d, struct range q)
+{
+	int r = dax_region_holding(d, q);
+	if (r < 0 || q.base >= q.end)
+		return false;
+	const struct dax_region *g = &d->regions[r];
+	uint64_t covered = 0; /* free extents and devices are disjoint: bytes add up */
+	for (uint32_t i = 0; i < g->nfree; i++)
+		if (range_overlaps(g->free[i], q))
+			covered += MIN(g->free[i].end, q.end) - MAX(g->free[i].base, q.base);
+	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+		const struct dax_device *x = &d->devices[i];
+		struct range xr = { x->base, x->base + x->size };
+		if (x->used && x->region == (uint32_t)r && x->mode == DAX_MODE_DEVDAX &&
+		    x->state == DAX_UNCLAIMED && range_overlaps(xr, q))
+			covered += MIN(xr.end, q.end) - MAX(xr.base, q.base);
+	}
+	return covered == range_size(q);
+}
+
+/* Zeroes q, which must be memory the allocator holds for nobody (CHECKed at the write). */
+static void dax_zero_unowned(struct dax *d, struct range q)
+{
+	CHECK(dax_range_unowned(d, q));
+	d->ops->scrub(d->ops->ctx, q.base, range_size(q));
+}
+
+/* Takes q out of the table; zeroes what it takes when `zero`. An extent that q cuts in the
+ * middle is split; when the table has no slot for the second piece, the shorter piece is
+ * zeroed and taken too (it is unowned memory: extents never cover a claimed, mapped or
+ * system-ram device), so the fallback never touches memory outside the allocator. */
+static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 {
 	uint64_t done = 0;
 	for (uint32_t i = 0; i < d->ndirty;) {
 		struct range *a = &d->dirty[i];
-		if (!range_overlaps(*a, dev)) {
+		if (!range_overlaps(*a, q)) {
 			i++;
 			continue;
 		}
-		bool middle = a->base < dev.base && a->end > dev.end;
-		struct range cut = { MAX(a->base, dev.base), MIN(a->end, dev.end) };
-		if (middle && d->ndirty == DAX_MAX_DIRTY)
-			cut = *a; /* no slot to split it: zero all of it */
-		d->ops->scrub(d->ops->ctx, cut.base, range_size(cut));
-		done += range_size(cut);
+		struct range cut = { MAX(a->base, q.base), MIN(a->end, q.end) };
+		bool middle = a->base < cut.base && a->end > cut.end;
+		if (middle && d->ndirty == DAX_MAX_DIRTY) {
+			struct range side;
+			if (cut.base - a->base <= a->end - cut.end) {
+				side = (struct range){ a->base, cut.base };
+				cut.base = a->base;
+			} else {
+				side = (struct range){ cut.end, a->end };
+				cut.end = a->end;
+			}
+			dax_zero_unowned(d, side);
+			done += range_size(side);
+			middle = false;
+		}
+		if (zero) {
+			dax_zero_unowned(d, (struct range){ MAX(cut.base, q.base), MIN(cut.end, q.end) });
+			done += MIN(cut.end, q.end) - MAX(cut.base, q.base);
+		}
 		if (cut.base == a->base && cut.end == a->end) {
 			dax_dirty_drop(d, i);
 		} else if (middle) {
+			CHECK_OP(d->ndirty, <, DAX_MAX_DIRTY); /* the fallback above took the full case */
 			memmove(&d->dirty[i + 2], &d->dirty[i + 1], (d->ndirty - i - 1) * sizeof d->dirty[0]);
-			d->dirty[i + 1] = (struct range){ dev.end, a->end };
-			a->end = dev.base;
+			d->dirty[i + 1] = (struct range){ cut.end, a->end };
+			a->end = cut.base;
 			d->ndirty++;
 			i += 2;
 		} else {
-			if (a->base < dev.base)
-				a->end = dev.base;
+			if (cut.base == a->base)
+				a->base = cut.end;
 			else
-				a->base = dev.end;
+				a->end = cut.base;
 			i++;
 		}
 	}
 	return done;
+}
+
+uint64_t dax_dirty_scrub(struct dax *d, struct range dev)
+{
+	return dax_dirty_cut(d, dev, true);
+}
+
+status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed)
+{
+	const struct dax_device *x = dax_dev(d, dev);
+	if (!x)
+		return ST_NOTFOUND;
+	if (x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED)
+		return ST_BUSY;
+	uint64_t z = dax_dirty_cut(d, (struct range){ x->base, x->base + x->size }, false);
+	if (zeroed)
+		*zeroed = z;
+	return ST_OK;
 }

@@ -35,7 +35,12 @@ status_t dax_handle_check(struct dax *d, struct dax_handle h, const char *op,
 			  struct dax_device **out);
 
 /* Zeroes (ops->scrub) the deferred-scrub parts of dev and drops them from the table; never
- * fails (a split that finds the table full zeroes the whole extent). Returns bytes zeroed. */
+ * fails (a split that finds the table full also zeroes the shorter remaining piece, which is
+ * unowned memory). Returns bytes zeroed. */
 uint64_t dax_dirty_scrub(struct dax *d, struct range dev);
+
+/* True when every byte of q lies in one region's free space or in its UNCLAIMED devdax
+ * devices: memory the allocator holds for nobody, which a scrub may write. */
+bool dax_range_unowned(const struct dax *d, struct range q);
 
 #endif

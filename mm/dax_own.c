@@ -3,6 +3,7 @@
  *
  * Invariant kept here: dev->live == (dev->state == DAX_MAPPED && dev->owner == d->active);
  * a device's window is mapped in the page tables exactly when dev->live. */
+#include "lib/check.h"
 #include "lib/fmt.h"
 #include "mm/dax_internal.h"
 
@@ -65,6 +66,7 @@ status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_ha
 		return ST_BUSY;
 	}
 	dax_dirty_scrub(d, (struct range){ x->base, x->base + x->size });
+	ASSERT_OP(dax_dirty_bytes(d, x->base, x->size), ==, 0);
 	x->state = DAX_CLAIMED;
 	memcpy(x->owner, owner, strlen(owner) + 1);
 	x->gen = dax_gen_fresh(d);
@@ -113,9 +115,10 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 	status_t st = dax_handle_check(d, h, "release", &x);
 	if (st != ST_OK)
 		return st;
+	ASSERT(x->live == (x->state == DAX_MAPPED && dax_is_active(d, x)));
 	if (x->live)
 		d->ops->unmap(d->ops->ctx, x->window, x->size);
-	d->ops->scrub(d->ops->ctx, x->base, x->size);
+	d->ops->scrub(d->ops->ctx, x->base, x->size); /* the releasing owner's own memory */
 	x->live = false;
 	x->state = DAX_UNCLAIMED;
 	memset(x->owner, 0, sizeof x->owner);

@@ -2,6 +2,7 @@
  * consistency walker (reclaim is in hotplug_reclaim.c; the model is in hotplug.h). */
 #include "mm/hotplug.h"
 
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
 
@@ -71,8 +72,30 @@ static status_t meta_get(struct hotplug *h, uint64_t pages, uint64_t *pfn)
 	status_t st = buddy_alloc(h->b, order, -1, BUDDY_OWNER(BUDDY_OWNER_META), pfn);
 	if (st != ST_OK)
 		return st;
-	buddy_free(h->b, *pfn, order);
+	CHECK_OK(buddy_free(h->b, *pfn, order)); /* the block just allocated */
 	return buddy_carve(h->b, *pfn, pages, BUDDY_OWNER_META); /* the pages just freed */
+}
+
+static void block_mark_dirty(struct hotplug_dev *d, uint64_t blk)
+{
+	CHECK_OP(blk, <, d->npages / HOTPLUG_BLOCK_PAGES);
+	if (!d->all_dirty)
+		d->dirty[blk / 64] |= 1ull << (blk % 64);
+}
+
+/* Memory of the device still waiting for the dax allocator's deferred scrub becomes the page
+ * allocator's: its blocks count as dirty here (a later reclaim defers them again) and the
+ * dax table lets go of them, so no later claim can zero a page the page allocator handed out
+ * (the buddy zeroes each page it hands out: nobody reads what they hold). */
+static void handoff_take_dirty(struct hotplug *h, struct hotplug_dev *d)
+{
+	uint64_t zeroed;
+	for (uint64_t blk = 0; blk < d->npages / HOTPLUG_BLOCK_PAGES; blk++)
+		if (dax_dirty_bytes(h->dax, (d->base_pfn + blk * HOTPLUG_BLOCK_PAGES) << PAGE_SHIFT,
+				    HOTPLUG_BLOCK))
+			block_mark_dirty(d, blk);
+	CHECK_OK(dax_dirty_take(h->dax, d->dev, &zeroed)); /* checked UNCLAIMED devdax */
+	h->st.bytes_scrubbed += zeroed;
 }
 
 status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
@@ -99,7 +122,7 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 			h->ops->unmap_direct(h->ops->ctx, x->base, x->size);
 	}
 	if (st != ST_OK) {
-		buddy_uncarve(h->b, meta, meta_pages);
+		CHECK_OK(buddy_uncarve(h->b, meta, meta_pages)); /* carved by meta_get above */
 		out_log(h->log, LOG_ERR, "reconfigure: cannot add [0x%llx, +0x%llx): %s",
 			(unsigned long long)x->base, (unsigned long long)x->size, status_str(st));
 		return st;
@@ -111,8 +134,9 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 				   .base_pfn = base, .npages = npages, .meta_pfn = meta,
 				   .meta_pages = meta_pages,
 				   .all_dirty = meta_pages > HOTPLUG_DIRTY_BLOCKS };
-	dax_mode_set(h->dax, dev, DAX_MODE_SYSTEM_RAM, movable);
-	dax_ram_blocks_set(h->dax, dev, (uint32_t)meta_pages, (uint32_t)meta_pages);
+	handoff_take_dirty(h, d);
+	CHECK_OK(dax_mode_set(h->dax, dev, DAX_MODE_SYSTEM_RAM, movable));
+	CHECK_OK(dax_ram_blocks_set(h->dax, dev, (uint32_t)meta_pages, (uint32_t)meta_pages));
 	h->st.handoffs++;
 	return ST_OK;
 }

@@ -19,10 +19,11 @@
  * into the kernel direct map (ops->map_direct).
  *
  * Dirty blocks: the buddy's zero op reports every zeroing (hotplug_note_zero); a 2 MiB block
- * that was ever zeroed for an allocation may hold data of a system-ram user, every other block
- * still holds only what it held as an unclaimed devdax device (nothing of any owner, or
- * memory the dax allocator still has to zero before its next claim). Reclaim passes exactly
- * the dirty blocks on to that deferred scrub.
+ * that was ever zeroed for an allocation may hold data of a system-ram user. Hand-off also
+ * marks dirty every block the dax allocator still owed a deferred scrub, and takes those
+ * parts out of its table (dax_dirty_take), so the table never covers memory the page
+ * allocator holds and no claim can zero it. Every other block holds nothing of any owner.
+ * Reclaim passes exactly the dirty blocks on to the deferred scrub.
  *
  * Reclaim of the last `bytes` (all when 0) of a system-ram device, as whole 2 MiB blocks:
  *   1. isolate the blocks (buddy_isolate: no new allocations there; free pages held back);
@@ -32,11 +33,12 @@
  *   3. migrate every movable page (mm/migrate.h) to other memory, nearest node first; a
  *      failure here (cannot happen after 2, but handled) unisolates: moved pages stay moved
  *      and intact, nothing else changed;
- *   4. COMMIT (cannot fail): remove the range from the buddy, hand its dirty blocks to the
- *      dax allocator's deferred scrub (dax_defer_scrub: zeroed by the next dax_claim of a
- *      device covering them; zeroed right here when that table is full), unmap it from the
- *      direct map, give back the metadata pages of the reclaimed blocks, switch the device
- *      (or split it: the tail becomes a new devdax device) to devdax.
+ *   4. COMMIT (cannot fail; every step CHECKed): remove the range from the buddy, give back
+ *      the metadata pages of the reclaimed blocks, switch the device (or split it: the tail
+ *      becomes a new devdax device) to devdax, hand its dirty blocks to the dax allocator's
+ *      deferred scrub (dax_defer_scrub: zeroed by the next dax_claim of a device covering
+ *      them; zeroed right here, inside the range, when that table is full), unmap it from
+ *      the direct map.
  * Guarantee: with movable-only hand-off and free pages elsewhere >= pages in use there, step 2
  * passes (movable zones hold only movable pages; pins are the only other obstacle), each
  * migration finds a free page (the free count only falls by one per move, and the isolated

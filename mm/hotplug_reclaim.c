@@ -2,6 +2,7 @@
  * (algorithm, atomicity and the guarantee in hotplug.h). */
 #include "mm/hotplug.h"
 
+#include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "mm/migrate.h"
@@ -96,7 +97,7 @@ static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
 		return ST_BUSY;
 	}
 	struct buddy_stats s;
-	buddy_stats(h->b, -1, -1, &s);
+	CHECK_OK(buddy_stats(h->b, -1, -1, &s)); /* all nodes and zones: valid */
 	if (s.free < rep->movable) {
 		out_log(h->log, LOG_ERR, "reconfigure %s: %llu pages in use must move but only %llu pages are "
 			"free elsewhere (%llu MiB short); nothing changed", c->name,
@@ -130,6 +131,8 @@ static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct
 		if (dax_defer_scrub(h->dax, pa, len) == ST_OK) {
 			info->deferred += len;
 		} else {
+			/* the table is full: zero the run now, inside the range reclaim took back */
+			CHECK(p >= c->base && q <= end);
 			h->ops->scrub(h->ops->ctx, pa, len);
 			info->scrubbed += len;
 		}
@@ -141,28 +144,41 @@ static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct
 	}
 }
 
+/* The dax side of the commit: the device (or, for --size, its split-off tail) is devdax. */
+static void reclaim_to_devdax(struct hotplug *h, struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
+{
+	struct hotplug_dev *d = c->d;
+	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
+	if (c->partial) {
+		uint32_t nd;
+		CHECK_OK(dax_split_device(h->dax, d->dev, (d->npages - c->n) << PAGE_SHIFT, &nd));
+		CHECK_OK(dax_mode_set(h->dax, nd, DAX_MODE_DEVDAX, false));
+		d->npages -= c->n;
+		d->meta_pages -= blocks;
+		CHECK_OK(dax_ram_blocks_set(h->dax, d->dev, (uint32_t)d->meta_pages,
+					    (uint32_t)d->meta_pages));
+		info->split = true;
+		info->new_dev = nd;
+	} else {
+		CHECK_OK(dax_mode_set(h->dax, d->dev, DAX_MODE_DEVDAX, false));
+	}
+}
+
 /* Step 4: COMMIT. The range is isolated and holds only free (isolated) pages. */
 static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
 {
 	struct hotplug_dev *d = c->d;
-	buddy_remove_range(h->b, c->base, c->n); /* only free pages: cannot fail */
+	CHECK_OK(buddy_remove_range(h->b, c->base, c->n)); /* only isolated free pages */
+	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
+	CHECK_OP(blocks, <=, d->meta_pages);
+	CHECK_OK(buddy_uncarve(h->b, d->meta_pfn + d->meta_pages - blocks, blocks));
+	/* The dax allocator holds the range again (devdax, unclaimed) before its dirty blocks go
+	 * to the deferred scrub, which takes only memory the allocator holds for nobody. */
+	reclaim_to_devdax(h, c, info);
 	reclaim_scrub(h, c, info);
 	h->ops->unmap_direct(h->ops->ctx, c->base << PAGE_SHIFT, c->n << PAGE_SHIFT);
-	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
-	buddy_uncarve(h->b, d->meta_pfn + d->meta_pages - blocks, blocks);
-	if (c->partial) {
-		uint32_t nd;
-		dax_split_device(h->dax, d->dev, (d->npages - c->n) << PAGE_SHIFT, &nd);
-		dax_mode_set(h->dax, nd, DAX_MODE_DEVDAX, false);
-		d->npages -= c->n;
-		d->meta_pages -= blocks;
-		dax_ram_blocks_set(h->dax, d->dev, (uint32_t)d->meta_pages, (uint32_t)d->meta_pages);
-		info->split = true;
-		info->new_dev = nd;
-	} else {
-		dax_mode_set(h->dax, d->dev, DAX_MODE_DEVDAX, false);
+	if (!c->partial)
 		memset(d, 0, sizeof *d);
-	}
 	h->st.reclaims++;
 	h->st.bytes_scrubbed += info->scrubbed;
 	h->st.bytes_deferred += info->deferred;
@@ -196,7 +212,7 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 				(unsigned long long)mr.failed_pfn, status_str(st), (unsigned long long)mr.moved);
 	}
 	if (st != ST_OK) {
-		buddy_unisolate(h->b, c.base, c.n, 0);
+		CHECK_OK(buddy_unisolate(h->b, c.base, c.n, 0)); /* isolated above */
 		h->st.refusals++;
 		return st;
 	}

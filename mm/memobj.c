@@ -2,6 +2,7 @@
  * invariant walker. Pages are allocated one at a time so any free page anywhere can serve. */
 #include "mm/memobj.h"
 
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
 
@@ -68,7 +69,7 @@ static void fill_page(uint8_t *p, uint64_t seed, uint64_t index)
 		w[i] = v;
 }
 
-static bool page_ok(const uint8_t *p, uint64_t seed, uint64_t index)
+bool memobj_page_ok(const uint8_t *p, uint64_t seed, uint64_t index)
 {
 	const uint64_t *w = (const uint64_t *)p;
 	uint64_t v = memobj_pattern_base(seed, index), bad = 0;
@@ -84,7 +85,7 @@ static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool mova
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t pfn;
 		if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK)
-			buddy_free(s->b, pfn, 0);
+			CHECK_OK(buddy_free(s->b, pfn, 0)); /* our page, unpinned */
 	}
 	if (n)
 		s->ops->unmap(s->ops->ctx, slot, 0, n);
@@ -132,10 +133,14 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 	if (st == ST_OK)
 		st = s->ops->map(s->ops->ctx, slot, i, pfn);
 	if (st != ST_OK) {
-		buddy_free(s->b, pfn, 0);
+		CHECK_OK(buddy_free(s->b, pfn, 0)); /* allocated just above */
 		return st;
 	}
-	fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i);
+#ifdef SPMK_DEBUG
+	uint64_t mapped;
+	ASSERT(s->ops->lookup(s->ops->ctx, slot, i, &mapped) == ST_OK && mapped == pfn);
+#endif
+	fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i); /* the page just allocated */
 	return ST_OK;
 }
 
@@ -178,7 +183,7 @@ status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *misma
 		if (st != ST_OK) {
 			worst = st;
 			++*mismatched;
-		} else if (!page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
+		} else if (!memobj_page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
 			++*mismatched;
 		}
 	}

@@ -18,7 +18,9 @@
  *
  * Invariants (memobj_verify): for every used object and every index i < npages, the mapping
  * has a pfn; for movable objects that pfn is a MOVABLE buddy page whose reverse map says
- * (slot+1, i); pinned == sum of the pin counts of its pages. All hardware work goes through
+ * (slot+1, i); pinned == sum of the pin counts of its pages; every page holds its pattern
+ * (nothing else may write an object's page: a wrong byte means a write by a non-owner, e.g.
+ * a scrub or a migration copy that reached the wrong page). All hardware work goes through
  * the caller's memobj_ops. No locking: the caller serialises. */
 #ifndef SPMK_MM_MEMOBJ_H
 #define SPMK_MM_MEMOBJ_H
@@ -109,13 +111,18 @@ static inline uint64_t memobj_pattern_base(uint64_t seed, uint64_t index)
 	return z ^ (z >> 31);
 }
 #define MEMOBJ_PATTERN_STEP 0x2545f4914f6cdd1dull
+/* True when page p (4 KiB) holds exactly the pattern of page `index` of an object with this
+ * seed: every word as memobj_fill wrote it. */
+bool memobj_page_ok(const uint8_t *p, uint64_t seed, uint64_t index);
 /* A seed from a name (FNV-1a). */
 uint64_t memobj_seed(const char *name);
 
 /* One line per object: name, pages, bytes, node histogram, pins, kind. */
 void memobj_print(const struct memobj_set *s, struct out *out);
 
-/* Walks the invariants above; prints each violation. Errors: ST_INVALID. */
+/* Walks the invariants above, contents included (reads every page of every object: about
+ * 1 s per GiB under TCG); prints each violation (for contents: the number of damaged pages
+ * and the first one). Errors: ST_INVALID. */
 status_t memobj_verify(const struct memobj_set *s, struct out *out);
 
 #endif

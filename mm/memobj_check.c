@@ -1,5 +1,6 @@
 /* memobj_check.c - listing of memory objects and the walker of their invariants (memobj.h):
- * forward map (the mapping) and reverse map (the buddy page word) agree, pins add up. */
+ * forward map (the mapping) and reverse map (the buddy page word) agree, pins add up, every
+ * page holds its pattern. */
 #include "mm/memobj.h"
 
 #include "lib/fmt.h"
@@ -64,6 +65,25 @@ static status_t verify_page(const struct memobj_set *s, unsigned slot, uint64_t 
 	return ST_OK;
 }
 
+/* Every page holds its pattern: the object's owner is the only writer (memobj.h). */
+static status_t verify_contents(const struct memobj_set *s, unsigned slot, struct out *out)
+{
+	const struct memobj *o = &s->obj[slot];
+	uint64_t bad = 0, first = 0;
+	for (uint64_t i = 0; i < o->npages; i++)
+		if (!memobj_page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i) && bad++ == 0)
+			first = i;
+	if (bad == 0)
+		return ST_OK;
+	uint64_t pfn = 0;
+	s->ops->lookup(s->ops->ctx, slot, first, &pfn);
+	out_printf(out, "memobj: '%s' has %llu of %llu pages not holding its pattern (first: page "
+		   "%llu, pfn 0x%llx): written by someone who does not own them\n", o->name,
+		   (unsigned long long)bad, (unsigned long long)o->npages, (unsigned long long)first,
+		   (unsigned long long)pfn);
+	return ST_INVALID;
+}
+
 status_t memobj_verify(const struct memobj_set *s, struct out *out)
 {
 	status_t res = ST_OK;
@@ -72,16 +92,18 @@ status_t memobj_verify(const struct memobj_set *s, struct out *out)
 		if (!o)
 			continue;
 		uint64_t pins = 0;
-		for (uint64_t i = 0; i < o->npages; i++)
-			if (verify_page(s, slot, i, &pins, out) != ST_OK) {
-				res = ST_INVALID;
-				break;
-			}
-		if (res == ST_OK && pins != o->pinned) {
+		status_t st = ST_OK;
+		for (uint64_t i = 0; i < o->npages && st == ST_OK; i++)
+			st = verify_page(s, slot, i, &pins, out);
+		if (st == ST_OK && pins != o->pinned) {
 			out_printf(out, "memobj: '%s' counts %llu pins, pages hold %llu\n", o->name,
 				   (unsigned long long)o->pinned, (unsigned long long)pins);
-			res = ST_INVALID;
+			st = ST_INVALID;
 		}
+		if (st == ST_OK) /* every page mapped: its contents can be read */
+			st = verify_contents(s, slot, out);
+		if (st != ST_OK)
+			res = ST_INVALID;
 	}
 	return res;
 }

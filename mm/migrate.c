@@ -10,6 +10,7 @@
  * every access of the copy when they are a large power of two apart. */
 #include "mm/migrate.h"
 
+#include "lib/check.h"
 #include "lib/types.h"
 
 struct migrate_batch {
@@ -40,7 +41,7 @@ static void batch_flush(struct migrate_batch *m)
 	m->s->ops->flush(m->s->ops->ctx);
 	m->r.flushes++;
 	for (unsigned i = 0; i < m->nold; i++)
-		buddy_free(m->s->b, m->old[i], 0); /* movable, unpinned: cannot fail */
+		CHECK_OK(buddy_free(m->s->b, m->old[i], 0)); /* movable, unpinned, switched */
 	m->nold = 0;
 }
 
@@ -52,7 +53,7 @@ static void batch_release_pool(struct migrate_batch *m)
 		unsigned o = p ? (unsigned)__builtin_ctzll(p) : MIGRATE_BATCH_ORDER;
 		while (o > 0 && p + ((uint64_t)1 << o) > end)
 			o--;
-		buddy_free(m->s->b, p, o); /* untagged movable pages: cannot fail */
+		CHECK_OK(buddy_free(m->s->b, p, o)); /* untagged movable pages of the pool */
 		p += (uint64_t)1 << o;
 	}
 	m->pool_n = m->pool_used = 0;
@@ -112,11 +113,13 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 			return st;
 	}
 	uint64_t np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
-	buddy_page_set_object(s->b, np, pi->obj, pi->index); /* a pool page is movable */
+	CHECK(np >= m->pool && pfn != np); /* the copy writes only a page of our own pool */
+	CHECK_OP(m->pool_used, <=, m->pool_n);
+	CHECK_OK(buddy_page_set_object(s->b, np, pi->obj, pi->index)); /* a pool page is movable */
 	s->ops->copy(s->ops->ctx, np, pfn);
 	st = s->ops->remap(s->ops->ctx, slot, pi->index, pfn, np);
 	if (st != ST_OK) {
-		buddy_page_set_object(s->b, np, 0, 0);
+		CHECK_OK(buddy_page_set_object(s->b, np, 0, 0));
 		m->pool_used--;
 		return st;
 	}

@@ -5,6 +5,8 @@
  * the commit walk only takes pages from the pool. */
 #include "mm/vm_internal.h"
 
+#include "lib/check.h"
+
 status_t vm_pool_fill(const struct vm_space *s, struct vm_pool *p, size_t n)
 {
 	while (p->count < n) {
@@ -23,6 +25,7 @@ status_t vm_pool_fill(const struct vm_space *s, struct vm_pool *p, size_t n)
 
 uint64_t vm_pool_take(const struct vm_space *s, struct vm_pool *p)
 {
+	CHECK_OP(p->count, >, 0); /* the plan reserved every table the commit takes */
 	uint64_t phys = p->head;
 	uint64_t *t = vm_table(s, phys);
 	p->head = t[0];
@@ -203,7 +206,7 @@ status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, uns
 	if (st != ST_OK)
 		return st;
 	vm_map_commit(s, va, pa, size, flags, max_page, &pool);
-	vm_pool_drain(s, &pool); /* empty when the plan was right */
+	CHECK_OP(pool.count, ==, 0); /* the plan counted every table the commit took */
 	return ST_OK;
 }
 

@@ -8,6 +8,8 @@
  * the splits, every leaf the pass meets lies wholly inside the range. */
 #include "mm/vm_internal.h"
 
+#include "lib/check.h"
+
 #define VM_SPLITS_MAX 4
 
 struct vm_split {
@@ -25,6 +27,7 @@ static void vm_split_add(struct vm_split_plan *p, int level, uint64_t base)
 	for (size_t i = 0; i < p->n; i++)
 		if (p->s[i].level == level && p->s[i].base == base)
 			return;
+	CHECK_OP(p->n, <, VM_SPLITS_MAX); /* two edges, at most two splits each */
 	p->s[p->n++] = (struct vm_split){ level, base };
 }
 
@@ -153,6 +156,7 @@ static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, bool unmap, u
 	struct vm_pass p = { s, &f, unmap, flags };
 	vm_pass_level(&p, vm_table(s, s->pml4_phys), 4, va, va + (size - 1));
 	vm_flush_finish(&f);
+	CHECK_OP(pool->count, ==, 0); /* every preallocated table became a split */
 }
 
 /* Prepares the splits the range needs (all tables allocated up front), then unmaps its pages

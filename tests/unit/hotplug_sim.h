@@ -58,7 +58,7 @@ static void sim_zero(void *ctx, uint64_t pfn, uint64_t n)
 	s->zeroes++;
 	hotplug_note_zero(&s->hp, pfn, n);
 }
-static const struct buddy_ops sim_buddy_ops = { sim_zero };
+static const struct buddy_ops sim_buddy_ops = { sim_zero, 0 };
 
 static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
 {

@@ -21,7 +21,15 @@ static void zero_cb(void *ctx, uint64_t pfn, uint64_t n)
 	zeroed_pfn = pfn;
 	zeroed_n = n;
 }
-static const struct buddy_ops ops = { zero_cb };
+static uint64_t junk_pfn, junk_n, junk_calls;
+static void junk_cb(void *ctx, uint64_t pfn, uint64_t n)
+{
+	(void)ctx;
+	junk_pfn = pfn;
+	junk_n = n;
+	junk_calls++;
+}
+static const struct buddy_ops ops = { zero_cb, junk_cb };
 
 static char logbuf[4096];
 static void log_write(void *ctx, int level, const char *s, size_t n)
@@ -402,10 +410,32 @@ static void test_stats_errors_and_check_corruption(void **state)
 	assert_int_equal(buddy_check(&B, &LOG), ST_INVALID);
 }
 
+/* Debug builds junk-fill exactly the freed block, once, and nothing on a refused free. */
+static void test_free_junk_fills_in_debug_builds(void **state)
+{
+	(void)state;
+	add(0, BUDDY_ZONE_NORMAL, 0x1000, 0x1000, 0);
+	uint64_t p;
+	assert_int_equal(buddy_alloc(&B, 3, 0, 0, &p), ST_OK);
+	junk_calls = 0;
+	assert_int_equal(buddy_free(&B, p, 3), ST_OK);
+#ifdef SPMK_DEBUG
+	assert_int_equal(junk_calls, 1);
+	assert_int_equal(junk_pfn, p);
+	assert_int_equal(junk_n, 8);
+#else
+	assert_int_equal(junk_calls, 0);
+#endif
+	junk_calls = 0;
+	assert_int_equal(buddy_free(&B, p, 3), ST_INVALID); /* double free: refused, not filled */
+	assert_int_equal(junk_calls, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		T(test_free_junk_fills_in_debug_builds),
 		T(test_meta_bytes),
 		T(test_alloc_free_merges_back),
 		T(test_unaligned_range),

@@ -75,7 +75,15 @@ static void zero_cb(void *ctx, uint64_t pfn, uint64_t n)
 		assert_true(M->st[pfn + i] == M_FREE || M->st[pfn + i] == M_ALLOC ||
 			    M->st[pfn + i] == M_MOV);
 }
-static const struct buddy_ops ops = { zero_cb };
+/* Debug builds: only pages being freed (still allocated in the model) are junk-filled. */
+static void junk_cb(void *ctx, uint64_t pfn, uint64_t n)
+{
+	(void)ctx;
+	assert_true(pfn + n <= UNIVERSE);
+	for (uint64_t i = 0; i < n; i++)
+		assert_true(M->st[pfn + i] == M_ALLOC || M->st[pfn + i] == M_MOV);
+}
+static const struct buddy_ops ops = { zero_cb, junk_cb };
 
 static void log_write(void *ctx, int level, const char *s, size_t n)
 {

@@ -247,16 +247,59 @@ static void test_deferred_scrub(void **state)
 	assert_int_equal(dax_defer_scrub(&s->dax, base + 4 * SIZE_2M, PAGE_SIZE), ST_NOMEM);
 	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_OK);
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	/* hand-off took d's extent out of the table (its block now counts as dirty): refill */
+	assert_int_equal(s->dax.ndirty, DAX_MAX_DIRTY - 1);
+	assert_int_equal(dax_dirty_bytes(&s->dax, base, 6 * SIZE_2M), 0);
+	assert_int_equal(dax_defer_scrub(&s->dax, base + 8 * SIZE_2M - PAGE_SIZE, PAGE_SIZE), ST_OK);
 	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
 	assert_int_equal(memobj_fill(&s->objs, "p", 100, 1, true, &slot), ST_OK);
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
 	assert_int_equal(info.deferred, 0);
-	assert_int_equal(info.scrubbed, SIZE_2M);
+	assert_int_equal(info.scrubbed, 2 * SIZE_2M); /* block 0 (dirty before hand-off) + p's */
 	sim_check(s, true);
 	claim_reads_zero(s, d);
 	claim_reads_zero(s, tail); /* its 31 single-page extents */
 	assert_int_equal(dax_dirty_bytes(&s->dax, base, 8 * SIZE_2M), 0);
 	assert_int_equal(s->dax.ndirty, 0);
+	sim_free(s);
+}
+
+/* The reported sequence, at the simulator's scale: a claim that cuts an extent of the full
+ * deferred-scrub table in the middle used to zero the whole extent, including a device handed
+ * to the page allocator and the object living there. Now hand-off takes its memory out of the
+ * table (its blocks stay dirty for the next reclaim), a full table's fallback zeroes only
+ * memory the dax allocator holds for nobody, and the object is intact. */
+static void test_claim_never_zeroes_page_allocator_memory(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s), dev[64], b_slot;
+	unsigned slot;
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "A", SIM_SP_N - 64, 1, true, &slot), ST_OK);
+	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
+	struct hotplug_reclaim_info info;
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
+	assert_int_equal(info.deferred, (uint64_t)SIM_SP_N << PAGE_SHIFT);
+	assert_int_equal(dax_destroy_device(&s->dax, d), ST_OK);
+	/* dax0.0 .. dax0.61: one page each; dax0.62 and dax0.63: 2 MiB, 2 MiB aligned */
+	for (uint32_t i = 0; i < 64; i++)
+		assert_int_equal(dax_create_device(&s->dax, 0, i < 62 ? PAGE_SIZE : SIZE_2M,
+						   i < 62 ? PAGE_SIZE : SIZE_2M, &dev[i]), ST_OK);
+	struct dax_handle h;
+	for (uint32_t i = 1; i <= 61; i += 2)
+		assert_int_equal(dax_claim(&s->dax, dev[i], "x", &h), ST_OK);
+	assert_int_equal(s->dax.ndirty, DAX_MAX_DIRTY);
+	assert_int_equal(hotplug_handoff(&s->hp, dev[62], true), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "B", 512, 1, true, &b_slot), ST_OK);
+	uint64_t bad, pfn;
+	assert_int_equal(memobj_page_pfn(&s->objs, b_slot, 0, &pfn), ST_OK);
+	assert_int_equal(pfn >> 9, dax_device_get(&s->dax, dev[62])->base >> 21); /* B is on dax0.62 */
+	assert_int_equal(dax_claim(&s->dax, dev[63], "x", &h), ST_OK);
+	assert_int_equal(memobj_check(&s->objs, b_slot, &bad), ST_OK);
+	assert_int_equal(bad, 0);
+	claim_reads_zero(s, dev[60]); /* every other earlier user's byte is still zeroed on claim */
+	sim_check(s, false);
 	sim_free(s);
 }
 
@@ -447,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),
 		cmocka_unit_test(test_deferred_scrub),
+		cmocka_unit_test(test_claim_never_zeroes_page_allocator_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

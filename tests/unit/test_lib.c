@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lib/args.h"
 #include "lib/check.h"
 #include "lib/fault.h"
 #include "lib/fmt.h"
@@ -171,6 +172,61 @@ static void test_check_aborts_with_values(void **state)
 	assert_int_equal(WTERMSIG(st), SIGABRT);
 }
 
+/* User-typed sizes and numbers: each hostile value is refused with the text as typed. */
+static void test_args_table(void **state)
+{
+	(void)state;
+	static const struct {
+		bool size;
+		const char *text;
+		uint64_t min, max;
+		status_t st;
+		uint64_t value;
+		const char *msg;
+	} cases[] = {
+		{ true, "2M", 1, UINT64_MAX, ST_OK, 2u << 20, "" },
+		{ true, "0x10", 1, 16, ST_OK, 16, "" },
+		{ true, "0xffffffffffffffff", 1, 1ull << 36, ST_RANGE, 0,
+		  "size '0xffffffffffffffff' is out of range 1..68719476736" },
+		{ true, "0x10000000000000000", 1, UINT64_MAX, ST_RANGE, 0,
+		  "size '0x10000000000000000' does not fit in 64 bits" },
+		{ true, "18446744073709551616", 0, UINT64_MAX, ST_RANGE, 0,
+		  "size '18446744073709551616' does not fit in 64 bits" },
+		{ true, "16777216T", 0, UINT64_MAX, ST_RANGE, 0, "size '16777216T' does not fit in 64 bits" },
+		{ true, "0", 1, 100, ST_RANGE, 0, "size '0' is out of range 1..100" },
+		{ true, "-1", 0, UINT64_MAX, ST_INVALID, 0, "size '-1' is not a size" },
+		{ true, "12Q", 0, UINT64_MAX, ST_INVALID, 0, "size '12Q' is not a size" },
+		{ true, "", 0, UINT64_MAX, ST_INVALID, 0, "size '' is not a size" },
+		{ false, "63", 0, 63, ST_OK, 63, "" },
+		{ false, "64", 0, 63, ST_RANGE, 0, "size '64' is out of range 0..63" },
+		{ false, "4G", 0, UINT64_MAX, ST_INVALID, 0, "size '4G' is not a number" },
+		{ false, "99999999999999999999", 0, UINT64_MAX, ST_RANGE, 0,
+		  "size '99999999999999999999' does not fit in 64 bits" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[128];
+		uint64_t v = 12345;
+		status_t st = cases[i].size ? arg_size("size", cases[i].text, cases[i].min, cases[i].max, &v, err, sizeof err)
+					    : arg_u64("size", cases[i].text, cases[i].min, cases[i].max, &v, err, sizeof err);
+		if (st != cases[i].st || strncmp(err, cases[i].msg, strlen(cases[i].msg)) != 0 ||
+		    (st == ST_OK && (v != cases[i].value || err[0])) || (st != ST_OK && v != 12345))
+			fail_msg("case %zu '%s': status %d, value %llu, message '%s'", i, cases[i].text, st,
+				 (unsigned long long)v, err);
+	}
+}
+
+/* Bytes to pages rounds up and never wraps: the old (size + 4095) >> 12 gave 0 for 2^64 - 1. */
+static void test_bytes_to_pages(void **state)
+{
+	(void)state;
+	static const uint64_t in[][2] = {
+		{ 0, 0 }, { 1, 1 }, { 4096, 1 }, { 4097, 2 }, { UINT64_MAX, 1ull << 52 },
+		{ UINT64_MAX - 4095, (1ull << 52) - 1 }, { UINT64_MAX - 4096, (1ull << 52) - 1 },
+	};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+		assert_int_equal(bytes_to_pages(in[i][0]), in[i][1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +236,8 @@ int main(void)
 		cmocka_unit_test(test_fmt_precision_reads_no_further),
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test(test_parse_sizes),
+		cmocka_unit_test(test_args_table),
+		cmocka_unit_test(test_bytes_to_pages),
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_fault_points),
 		cmocka_unit_test(test_check_aborts_with_values),

@@ -1,0 +1,40 @@
+/* cmd_fault_corrupt.c - `fault corrupt NAME PAGE`: a deliberate stray write, to test that
+ * `selftest` catches a page written by someone who does not own it.
+ *
+ * Flips one byte (offset 100) of page PAGE of memory object NAME through the direct map, by
+ * physical address, never through the object's own mapping: exactly what a scrub, junk fill
+ * or copy that reached the wrong page would do. The object's contents are then wrong until
+ * the same command flips the byte back. Errors name the values as typed. */
+#include "kernel/commands.h"
+
+#include "kernel/kernel.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "lib/args.h"
+
+int cmd_fault_corrupt(int argc, char **argv)
+{
+	if (argc != 4)
+		return shell_usage("fault");
+	unsigned slot;
+	if (memobj_find(&K.objs, argv[2], &slot) != ST_OK) {
+		kprintf("fault corrupt: no memory object '%s'\n", argv[2]);
+		return 1;
+	}
+	uint64_t page, pfn;
+	const struct memobj *o = memobj_get(&K.objs, slot);
+	char err[128];
+	if (arg_u64("fault corrupt: page", argv[3], 0, o->npages - 1, &page, err, sizeof err) != ST_OK) {
+		kprintf("%s\n", err);
+		return 1;
+	}
+	if (memobj_page_pfn(&K.objs, slot, page, &pfn) != ST_OK) {
+		kprintf("fault corrupt: page %lu of '%s' is not mapped\n", (unsigned long)page, argv[2]);
+		return 1;
+	}
+	volatile uint8_t *b = (volatile uint8_t *)phys_to_virt((pfn << PAGE_SHIFT) + 100);
+	*b ^= 0x40;
+	kprintf("fault corrupt: flipped a bit at physical 0x%lx (page %lu of '%s')\n",
+		(unsigned long)((pfn << PAGE_SHIFT) + 100), (unsigned long)page, argv[2]);
+	return 0;
+}
