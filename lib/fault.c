@@ -8,34 +8,76 @@ static const char *const fault_names[FAULT_NPOINTS] = {
 	[FAULT_KHEAP] = "kheap",
 	[FAULT_META] = "meta",
 	[FAULT_MIGRATE_DEST] = "migrate",
+	[FAULT_OBJ_PAGE] = "page",
 };
 
 static struct fault_counters fault_table[FAULT_NPOINTS];
+static bool fault_paused;
 
 bool fault_hit(enum fault_point p)
 {
-	if ((unsigned)p >= FAULT_NPOINTS)
+	if ((unsigned)p >= FAULT_NPOINTS || fault_paused)
 		return false;
 	struct fault_counters *c = &fault_table[p];
 	c->uses++;
 	if (c->armed == 0)
 		return false;
+	if (c->skip) {
+		c->skip--;
+		return false;
+	}
 	c->armed--;
 	c->injected++;
 	return true;
 }
 
-status_t fault_arm(enum fault_point p, uint32_t n)
+status_t fault_arm_after(enum fault_point p, uint32_t skip, uint32_t n)
 {
 	if ((unsigned)p >= FAULT_NPOINTS)
 		return ST_INVALID;
 	fault_table[p].armed = n;
+	fault_table[p].skip = n ? skip : 0;
 	return ST_OK;
+}
+
+status_t fault_arm(enum fault_point p, uint32_t n)
+{
+	return fault_arm_after(p, 0, n);
+}
+
+void fault_disarm_all(void)
+{
+	for (unsigned i = 0; i < FAULT_NPOINTS; i++)
+		fault_table[i].armed = fault_table[i].skip = 0;
+}
+
+bool fault_any_armed(void)
+{
+	for (unsigned i = 0; i < FAULT_NPOINTS; i++)
+		if (fault_table[i].armed)
+			return true;
+	return false;
+}
+
+uint64_t fault_injected_total(void)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < FAULT_NPOINTS; i++)
+		n += fault_table[i].injected;
+	return n;
+}
+
+bool fault_pause(bool paused)
+{
+	bool was = fault_paused;
+	fault_paused = paused;
+	return was;
 }
 
 void fault_reset(void)
 {
 	memset(fault_table, 0, sizeof fault_table);
+	fault_paused = false;
 }
 
 struct fault_counters fault_counters(enum fault_point p)

@@ -3,6 +3,7 @@
 #include "mm/hotplug.h"
 
 #include "lib/check.h"
+#include "lib/fault.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
 
@@ -69,6 +70,8 @@ static status_t meta_get(struct hotplug *h, uint64_t pages, uint64_t *pfn)
 	unsigned order = 0;
 	while (((uint64_t)1 << order) < pages)
 		order++;
+	if (fault_hit(FAULT_META))
+		return ST_NOMEM;
 	status_t st = buddy_alloc(h->b, order, -1, BUDDY_OWNER(BUDDY_OWNER_META), pfn);
 	if (st != ST_OK)
 		return st;

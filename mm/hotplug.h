@@ -30,9 +30,11 @@
  *   2. CHECK: no pinned, unmovable or carved page; free pages elsewhere >= movable pages in
  *      use. Otherwise unisolate and fail: nothing changed, the error gives counts and the
  *      first offending pages;
- *   3. migrate every movable page (mm/migrate.h) to other memory, nearest node first; a
- *      failure here (cannot happen after 2, but handled) unisolates: moved pages stay moved
- *      and intact, nothing else changed;
+ *   3. reserve a destination for every movable page (migrate_reserve: nearest node first);
+ *      when that fails, unisolate and fail with nothing changed; then migrate every movable
+ *      page (mm/migrate.h) into the reservation. A failure while moving (cannot happen: the
+ *      destinations are held and the kernel's remap rewrites a present PTE, but handled)
+ *      unisolates: moved pages stay moved and intact, nothing else changed;
  *   4. COMMIT (cannot fail; every step CHECKed): remove the range from the buddy, give back
  *      the metadata pages of the reclaimed blocks, switch the device (or split it: the tail
  *      becomes a new devdax device) to devdax, hand its dirty blocks to the dax allocator's

@@ -1,6 +1,7 @@
 /* kheap.c - size-class slabs with out-of-band descriptors (see mm/kheap.h). */
 #include "mm/kheap.h"
 
+#include "lib/fault.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
 
@@ -147,6 +148,8 @@ status_t kmalloc(struct kheap *h, size_t size, void **out)
 		return ST_INVALID;
 	if (size > ((size_t)1 << 30))
 		return ST_RANGE;
+	if (fault_hit(FAULT_KHEAP))
+		return ST_NOMEM;
 	if (size > KHEAP_MAX_SMALL)
 		return kheap_alloc_large(h, size, out);
 	unsigned cls = 0;

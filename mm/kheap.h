@@ -60,7 +60,8 @@ struct kheap {
 void kheap_init(struct kheap *h, const struct kheap_ops *ops, void *ctx);
 /* *out = size bytes; a small object is aligned to its size class (16..2048), a large one to a
  * page.
- * Errors: ST_INVALID (size 0), ST_RANGE (size > 2^30), ST_NOMEM (no page or descriptor). */
+ * Errors: ST_INVALID (size 0), ST_RANGE (size > 2^30), ST_NOMEM (no page or descriptor, or an
+ * injected failure of FAULT_KHEAP, lib/fault.h); nothing changes on error. */
 status_t kmalloc(struct kheap *h, size_t size, void **out);
 /* Errors: ST_INVALID (NULL, not from this heap, not an object start, already free). */
 status_t kfree(struct kheap *h, void *p);

@@ -3,6 +3,7 @@
 #include "mm/memobj.h"
 
 #include "lib/check.h"
+#include "lib/fault.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
 
@@ -125,6 +126,8 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 {
 	uint64_t pfn;
 	unsigned flags = movable ? BUDDY_MOVABLE : BUDDY_OWNER(BUDDY_OWNER_OTHER);
+	if (fault_hit(FAULT_OBJ_PAGE))
+		return ST_NOMEM;
 	status_t st = buddy_alloc(s->b, 0, node, flags, &pfn);
 	if (st != ST_OK)
 		return st;

@@ -11,6 +11,7 @@
 #include "mm/migrate.h"
 
 #include "lib/check.h"
+#include "lib/fault.h"
 #include "lib/types.h"
 
 struct migrate_batch {
@@ -18,6 +19,7 @@ struct migrate_batch {
 	unsigned max_order;   /* largest pool block */
 	int node;             /* node the pool was chosen for, -1 before the first refill */
 	uint64_t pool, pool_n, pool_used;
+	struct migrate_reserve *rv; /* pools come only from here when set */
 	unsigned nold;
 	uint64_t old[MIGRATE_BATCH];
 	struct migrate_result r;
@@ -29,6 +31,7 @@ static void batch_init(struct migrate_batch *m, struct memobj_set *s, unsigned m
 	m->max_order = max_order;
 	m->node = -1;
 	m->pool = m->pool_n = m->pool_used = 0;
+	m->rv = NULL;
 	m->nold = 0;
 	m->r = (struct migrate_result){ 0, UINT64_MAX, ST_OK, 0, 0 };
 }
@@ -65,22 +68,94 @@ static void batch_finish(struct migrate_batch *m)
 	batch_release_pool(m);
 }
 
-/* A new pool for pages of `node`: the largest block (order <= max_order) of the nearest node,
- * by distance, that has a free page. Isolated pages are never handed out. */
-static status_t batch_refill(struct migrate_batch *m, unsigned node)
+/* The largest free movable block (order <= max_order) of the nearest node to `node`, by
+ * distance, that has a free page. Isolated pages are never handed out. */
+static status_t block_nearest(struct buddy *b, unsigned node, unsigned max_order, uint64_t *pfn,
+			      unsigned *order)
 {
-	struct buddy *b = m->s->b;
 	const uint8_t *near = b->fallback[node];
-	batch_release_pool(m);
 	for (unsigned i = 0; i < BUDDY_MAX_NODES; i++)
-		for (int k = (int)m->max_order; k >= 0; k--)
-			if (buddy_alloc(b, (unsigned)k, near[i], BUDDY_MOVABLE | BUDDY_THISNODE, &m->pool) == ST_OK) {
-				m->pool_n = (uint64_t)1 << k;
-				m->node = (int)node;
-				m->r.refills++;
+		for (int k = (int)max_order; k >= 0; k--)
+			if (buddy_alloc(b, (unsigned)k, near[i], BUDDY_MOVABLE | BUDDY_THISNODE, pfn) == ST_OK) {
+				*order = (unsigned)k;
 				return ST_OK;
 			}
 	return ST_NOMEM;
+}
+
+/* Pops the first block of a reservation (its link is read before the block is used). */
+static bool reserve_pop(struct migrate_reserve *rv, uint64_t *pfn, unsigned *order)
+{
+	if (!rv->blocks)
+		return false;
+	*pfn = rv->head;
+	*order = rv->head_order;
+	const uint64_t *w = rv->link(rv->ctx, rv->head);
+	rv->head = w[0];
+	rv->head_order = (unsigned)w[1];
+	rv->blocks--;
+	rv->pages -= (uint64_t)1 << *order;
+	return true;
+}
+
+/* A new pool for pages of `node`: the next reserved block, or the nearest free block. */
+static status_t batch_refill(struct migrate_batch *m, unsigned node)
+{
+	unsigned order;
+	batch_release_pool(m);
+	if (m->rv) {
+		if (!reserve_pop(m->rv, &m->pool, &order))
+			return ST_NOMEM;
+	} else if (fault_hit(FAULT_MIGRATE_DEST) ||
+		   block_nearest(m->s->b, node, m->max_order, &m->pool, &order) != ST_OK) {
+		return ST_NOMEM;
+	}
+	m->pool_n = (uint64_t)1 << order;
+	m->node = (int)node;
+	m->r.refills++;
+	return ST_OK;
+}
+
+status_t migrate_reserve(struct memobj_set *s, unsigned node, uint64_t pages,
+			 struct migrate_reserve *rv)
+{
+	rv->head = rv->tail = 0;
+	rv->head_order = 0;
+	rv->blocks = rv->pages = 0;
+	if (node >= BUDDY_MAX_NODES)
+		return ST_RANGE;
+	while (rv->pages < pages) {
+		unsigned want = 0, order;
+		while (want < MIGRATE_BATCH_ORDER && ((uint64_t)1 << want) < pages - rv->pages)
+			want++;
+		uint64_t pfn;
+		if (fault_hit(FAULT_MIGRATE_DEST) || block_nearest(s->b, node, want, &pfn, &order) != ST_OK) {
+			migrate_unreserve(s, rv);
+			return ST_NOMEM;
+		}
+		uint64_t *w = rv->link(rv->ctx, pfn);
+		w[0] = w[1] = 0;
+		if (rv->blocks) { /* append: pools are drawn nearest node first */
+			w = rv->link(rv->ctx, rv->tail);
+			w[0] = pfn;
+			w[1] = order;
+		} else {
+			rv->head = pfn;
+			rv->head_order = order;
+		}
+		rv->tail = pfn;
+		rv->blocks++;
+		rv->pages += (uint64_t)1 << order;
+	}
+	return ST_OK;
+}
+
+void migrate_unreserve(struct memobj_set *s, struct migrate_reserve *rv)
+{
+	uint64_t pfn;
+	unsigned order;
+	while (reserve_pop(rv, &pfn, &order))
+		CHECK_OK(buddy_free(s->b, pfn, order)); /* untagged movable block we allocated */
 }
 
 /* The object slot of a movable page, from its reverse map (step 1). */
@@ -107,7 +182,7 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 	status_t st = batch_source(m, pi, &slot);
 	if (st != ST_OK)
 		return st;
-	if (m->node != (int)pi->node || m->pool_used == m->pool_n) {
+	if ((!m->rv && m->node != (int)pi->node) || m->pool_used == m->pool_n) {
 		st = batch_refill(m, pi->node);
 		if (st != ST_OK)
 			return st;
@@ -145,25 +220,44 @@ status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn)
 	return st;
 }
 
-status_t migrate_range(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
-		       struct migrate_result *res)
+/* Moves every movable page of the range with batch m, then finishes the batch. */
+static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t npages,
+			  struct migrate_result *res)
 {
-	struct migrate_batch m;
-	batch_init(&m, s, MIGRATE_BATCH_ORDER);
+	struct memobj_set *s = m->s;
 	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end; p++) {
 		struct buddy_page_info pi;
 		/* the page word alone says "not movable" (most of an isolated range is free) */
 		if (buddy_page_object(s->b, p, 0, 0, 0) != ST_OK || buddy_page_state(s->b, p, &pi) != ST_OK)
 			continue;
-		status_t st = batch_move(&m, p, &pi, 0);
+		status_t st = batch_move(m, p, &pi, 0);
 		if (st != ST_OK) {
-			m.r.failed_pfn = p;
-			m.r.failed_st = st;
+			m->r.failed_pfn = p;
+			m->r.failed_st = st;
 			break;
 		}
 	}
-	batch_finish(&m);
+	batch_finish(m);
 	if (res)
-		*res = m.r;
-	return m.r.failed_st;
+		*res = m->r;
+	return m->r.failed_st;
+}
+
+status_t migrate_range(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
+		       struct migrate_result *res)
+{
+	struct migrate_batch m;
+	batch_init(&m, s, MIGRATE_BATCH_ORDER);
+	return range_run(&m, base_pfn, npages, res);
+}
+
+status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
+				struct migrate_reserve *rv, struct migrate_result *res)
+{
+	struct migrate_batch m;
+	batch_init(&m, s, MIGRATE_BATCH_ORDER);
+	m.rv = rv;
+	status_t st = range_run(&m, base_pfn, npages, res);
+	migrate_unreserve(s, rv);
+	return st;
 }

@@ -24,7 +24,19 @@
  * the range F, pool pages P and pages still to move M satisfy F + P >= M throughout when it
  * held at the start (a refill turns free pages into pool pages one for one), so a range with
  * enough free memory elsewhere never fails for lack of a page.
- * migrate_range moves every movable page of a range and stops at the first failure. */
+ * migrate_range moves every movable page of a range and stops at the first failure.
+ *
+ * Reservation (what reclaim uses, so that a reclaim either completes or changes nothing):
+ * migrate_reserve takes every destination page before the first page moves: blocks of up to
+ * MIGRATE_BATCH movable pages, nearest node first from the node being emptied, chained through
+ * the first two words of each block's first page (written through the caller's `link`
+ * pointer; the chain is read before that page becomes a destination) in the order taken, so
+ * pools are drawn nearest node first as without a reservation. Each block taken is
+ * one use of the failure point FAULT_MIGRATE_DEST (lib/fault.h); a failure gives every block
+ * back (ST_NOMEM, nothing changed). migrate_range_reserved then draws its pools from the
+ * reservation only, so no destination can run out while pages move; what is left over goes
+ * back to the allocator at the end. Without a reservation (migrate_page, migrate_range) each
+ * pool refill is one use of the point. */
 #ifndef SPMK_MM_MIGRATE_H
 #define SPMK_MM_MIGRATE_H
 
@@ -41,6 +53,26 @@ struct migrate_result {
 	uint64_t refills;   /* destination blocks allocated */
 };
 
+/* Destination pages taken ahead of a migration (see above). */
+struct migrate_reserve {
+	uint64_t *(*link)(void *ctx, uint64_t pfn); /* where page pfn can be written */
+	void *ctx;
+	uint64_t head;      /* first block of the chain (its first pfn), drawn first */
+	unsigned head_order;
+	uint64_t tail;      /* last block, where the next one is linked */
+	uint64_t blocks;    /* blocks in the chain */
+	uint64_t pages;     /* pages in the chain */
+};
+
+/* Reserves at least `pages` movable pages for pages leaving node `node` (nearest node first).
+ * rv->link and rv->ctx must be set; the rest is filled in. Errors: ST_RANGE (node >= 64),
+ * ST_NOMEM (not enough free movable memory, or an injected FAULT_MIGRATE_DEST failure); then
+ * nothing is held. */
+status_t migrate_reserve(struct memobj_set *s, unsigned node, uint64_t pages,
+			 struct migrate_reserve *rv);
+/* Gives every block still in the reservation back to the allocator. */
+void migrate_unreserve(struct memobj_set *s, struct migrate_reserve *rv);
+
 /* Moves movable page pfn; *new_pfn (may be NULL) is where it went.
  * Errors: ST_NOTFOUND (not managed), ST_INVALID (not movable, or its reverse map names no
  * live object page that maps it), ST_BUSY (pinned), ST_NOMEM (no free page anywhere), or the
@@ -51,5 +83,10 @@ status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn);
  * before it stay moved, intact). res may be NULL. Errors: those of migrate_page. */
 status_t migrate_range(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
 		       struct migrate_result *res);
+/* migrate_range with destinations from rv only (movable pages of the range <= rv->pages
+ * guarantees that no destination runs out); rv is empty afterwards (unused pages freed).
+ * Errors: those of migrate_page except ST_NOMEM, which now means rv was too small. */
+status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
+				struct migrate_reserve *rv, struct migrate_result *res);
 
 #endif

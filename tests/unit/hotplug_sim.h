@@ -5,7 +5,10 @@
  * [4096, 8192) (16 MiB = 8 blocks of 2 MiB) with one devdax device. Distances: 1-0 20,
  * 1-2 30, 0-2 25. Object mappings are per-slot pfn arrays (the "page tables"); the direct map
  * is one flag per pfn; copy, scrub and zero work on the arena. Fake hardware checks its own
- * preconditions (mapping twice, remapping nothing, scrubbing unmapped memory fail the test). */
+ * preconditions (mapping twice, remapping nothing, scrubbing unmapped memory fail the test).
+ * Every map (object page, direct map, dax window) may need a page-table page in the kernel,
+ * so each one is a use of FAULT_PT_ALLOC (lib/fault.h) and fails with ST_NOMEM, having
+ * changed nothing, when that point is armed. */
 #ifndef SPMK_TESTS_HOTPLUG_SIM_H
 #define SPMK_TESTS_HOTPLUG_SIM_H
 
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "lib/fault.h"
 #include "mm/dax.h"
 #include "mm/hotplug.h"
 #include "mm/memobj.h"
@@ -42,6 +46,7 @@ struct sim {
 	unsigned flushes, unflushed;  /* TLB flushes; remaps since the last one */
 	uint64_t stale[MIGRATE_BATCH]; /* old pfns of those remaps (a TLB may still reach them) */
 	int fail_remap;               /* > 0: the nth remap from now fails */
+	struct { uint64_t va, pa, size; } win[DAX_MAX_DEVICES]; /* mapped dax windows */
 };
 
 static struct sim *sim_of(void *ctx) { return ctx; }
@@ -64,6 +69,8 @@ static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
 {
 	struct sim *s = sim_of(ctx);
 	assert_true(i < SIM_MAXP);
+	if (fault_hit(FAULT_PT_ALLOC))
+		return ST_NOMEM;
 	if (!s->pt[slot]) {
 		s->pt[slot] = malloc(SIM_MAXP * sizeof(uint64_t));
 		memset(s->pt[slot], 0xff, SIM_MAXP * sizeof(uint64_t));
@@ -130,6 +137,8 @@ static const struct memobj_ops sim_obj_ops = { sim_map, sim_remap, sim_flush, si
 static status_t sim_map_direct(void *ctx, uint64_t pa, uint64_t size)
 {
 	struct sim *s = sim_of(ctx);
+	if (fault_hit(FAULT_PT_ALLOC))
+		return ST_NOMEM;
 	for (uint64_t p = pa >> PAGE_SHIFT; p < (pa + size) >> PAGE_SHIFT; p++) {
 		assert_false(s->direct[p]);
 		s->direct[p] = 1;
@@ -159,10 +168,41 @@ static const struct hotplug_ops sim_hp_ops = { sim_map_direct, sim_unmap_direct,
 
 static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
 {
-	(void)ctx, (void)va, (void)pa, (void)size, (void)mp;
-	return ST_OK;
+	struct sim *s = sim_of(ctx);
+	(void)mp;
+	if (fault_hit(FAULT_PT_ALLOC))
+		return ST_NOMEM;
+	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		assert_false(s->win[i].size && va < s->win[i].va + s->win[i].size && s->win[i].va < va + size);
+	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		if (!s->win[i].size) {
+			s->win[i].va = va, s->win[i].pa = pa, s->win[i].size = size;
+			return ST_OK;
+		}
+	fail_msg("more than %u dax windows mapped", DAX_MAX_DEVICES);
+	return ST_NOMEM;
 }
-static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size) { (void)ctx, (void)va, (void)size; }
+static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size)
+{
+	struct sim *s = sim_of(ctx);
+	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		if (s->win[i].va == va && s->win[i].size == size) {
+			s->win[i].size = 0;
+			return;
+		}
+	fail_msg("unmap of dax window 0x%llx +0x%llx that is not mapped", (unsigned long long)va,
+		 (unsigned long long)size);
+}
+/* The arena bytes behind window address va (len bytes inside one mapped window). */
+static __attribute__((unused)) uint8_t *sim_win(struct sim *s, uint64_t va, uint64_t len)
+{
+	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		if (s->win[i].size && va >= s->win[i].va && va + len <= s->win[i].va + s->win[i].size)
+			return s->mem + s->win[i].pa + (va - s->win[i].va);
+	fail_msg("access to 0x%llx +%llu outside every mapped dax window (a page fault)",
+		 (unsigned long long)va, (unsigned long long)len);
+	return NULL;
+}
 static void sim_dax_scrub(void *ctx, uint64_t pa, uint64_t size)
 {
 	memset(sim_page(sim_of(ctx), pa >> PAGE_SHIFT), 0, size);
@@ -214,7 +254,7 @@ static void sim_free(struct sim *s)
 	free(s);
 }
 
-static uint64_t sim_free_pages(struct sim *s, int node)
+static __attribute__((unused)) uint64_t sim_free_pages(struct sim *s, int node)
 {
 	struct buddy_stats st;
 	assert_int_equal(buddy_stats(&s->b, node, -1, &st), ST_OK);

@@ -18,6 +18,7 @@
 #include "lib/fault.h"
 #include "lib/fmt.h"
 #include "lib/parse.h"
+#include "lib/prng.h"
 #include "lib/status.h"
 
 #define CHECK_FMT(expect, ...)                                                    \
@@ -146,6 +147,35 @@ static void test_fault_points(void **state)
 	assert_int_equal(fault_counters(FAULT_KHEAP).uses, 0);
 }
 
+/* splitmix64's published first outputs for seed 0; bounds and determinism. */
+static void test_prng(void **state)
+{
+	(void)state;
+	struct prng r, q;
+	prng_seed(&r, 0);
+	assert_true(prng_next(&r) == 0xe220a8397b1dcdafull);
+	assert_true(prng_next(&r) == 0x6e789e6aa1b965f4ull);
+	assert_true(prng_next(&r) == 0x06c45d188009454full);
+	prng_seed(&r, 42);
+	prng_seed(&q, 42);
+	unsigned hist[10] = { 0 };
+	for (unsigned i = 0; i < 100000; i++) {
+		uint64_t v = prng_below(&r, 10);
+		assert_true(v < 10);
+		assert_int_equal(v, prng_below(&q, 10));
+		hist[v]++;
+		uint64_t x = prng_range(&r, 5, 7);
+		assert_true(x >= 5 && x <= 7);
+		prng_range(&q, 5, 7);
+	}
+	for (unsigned i = 0; i < 10; i++)
+		assert_true(hist[i] > 9000 && hist[i] < 11000);
+	assert_int_equal(prng_below(&r, 0), 0);
+	assert_int_equal(prng_range(&r, 9, 3), 9);
+	assert_false(prng_chance(&r, 1, 0));
+	assert_true(prng_chance(&r, 3, 3));
+}
+
 static void check_op_fails(void)
 {
 	uint64_t three = 3;
@@ -240,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_bytes_to_pages),
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_fault_points),
+		cmocka_unit_test(test_prng),
 		cmocka_unit_test(test_check_aborts_with_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
