@@ -1,24 +1,48 @@
 /* cmd_fault_inject.c - `fault inject`: the shell's side of fault injection (lib/fault.h).
  *
- *   fault inject              every failure point: uses, injected failures, failures armed
- *   fault inject POINT N      the next N uses of POINT fail (0 disarms); POINT is a name
- *                             fault_lookup knows (pt, kheap, meta, migrate)
- * Errors name the value as typed: an unknown point, N not a number or above 2^32 - 1. */
+ *   fault inject              every failure point: uses, injected failures, failures armed,
+ *                             and the resource it stands for
+ *   fault inject POINT N [after K]
+ *                             the next N uses of POINT fail as if the resource had run out
+ *                             (0 disarms); with `after K`, K uses go through first (a failure
+ *                             in the middle of an operation). POINT: pt, kheap, meta, migrate,
+ *                             page (docs/testing.md says where each is used)
+ *   fault inject reset        disarm every point and zero the counters
+ * Errors name the value as typed: an unknown point, N or K not a count of 0..2^32-1. */
 #include "kernel/commands.h"
 
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "lib/args.h"
 #include "lib/check.h"
 #include "lib/fault.h"
-#include "lib/args.h"
+#include "lib/kstring.h"
+
+static const char *const point_what[FAULT_NPOINTS] = {
+	[FAULT_PT_ALLOC] = "page-table page",
+	[FAULT_KHEAP] = "kernel-heap allocation",
+	[FAULT_META] = "hand-off metadata pages",
+	[FAULT_MIGRATE_DEST] = "migration destination block",
+	[FAULT_OBJ_PAGE] = "memory-object page",
+};
 
 static void fault_list(void)
 {
 	for (unsigned p = 0; p < FAULT_NPOINTS; p++) {
 		struct fault_counters c = fault_counters((enum fault_point)p);
-		kprintf("%-8s uses %lu injected %lu armed %u\n", fault_name((enum fault_point)p),
-			(unsigned long)c.uses, (unsigned long)c.injected, c.armed);
+		kprintf("%-8s uses %lu injected %lu armed %u (%s)\n", fault_name((enum fault_point)p),
+			(unsigned long)c.uses, (unsigned long)c.injected, c.armed, point_what[p]);
 	}
+}
+
+/* A count of uses from text; prints the error (with the text as typed) itself. */
+static bool count_arg(const char *what, const char *text, uint64_t *out)
+{
+	char err[128];
+	if (arg_u64(what, text, 0, UINT32_MAX, out, err, sizeof err) == ST_OK)
+		return true;
+	kprintf("%s\n", err);
+	return false;
 }
 
 int cmd_fault_inject(int argc, char **argv)
@@ -27,20 +51,27 @@ int cmd_fault_inject(int argc, char **argv)
 		fault_list();
 		return 0;
 	}
-	if (argc != 4)
+	if (argc == 3 && strcmp(argv[2], "reset") == 0) {
+		fault_reset();
+		kprintf("fault inject: every point disarmed, counters zeroed\n");
+		return 0;
+	}
+	if (argc != 4 && !(argc == 6 && strcmp(argv[4], "after") == 0))
 		return shell_usage("fault");
 	enum fault_point p;
 	if (fault_lookup(argv[2], &p) != ST_OK) {
-		kprintf("fault inject: no failure point '%s' (pt, kheap, meta, migrate)\n", argv[2]);
+		kprintf("fault inject: no failure point '%s' (pt, kheap, meta, migrate, page)\n", argv[2]);
 		return 1;
 	}
-	uint64_t n;
-	char err[128];
-	if (arg_u64("fault inject: count", argv[3], 0, UINT32_MAX, &n, err, sizeof err) != ST_OK) {
-		kprintf("%s\n", err);
+	uint64_t n, skip = 0;
+	if (!count_arg("fault inject: count", argv[3], &n) ||
+	    (argc == 6 && !count_arg("fault inject: after", argv[5], &skip)))
 		return 1;
-	}
-	CHECK_OK(fault_arm(p, (uint32_t)n)); /* p came from fault_lookup */
-	kprintf("fault inject: the next %u use(s) of '%s' fail\n", (unsigned)n, fault_name(p));
+	CHECK_OK(fault_arm_after(p, (uint32_t)skip, (uint32_t)n)); /* p came from fault_lookup */
+	if (skip)
+		kprintf("fault inject: after %u use(s), the next %u use(s) of '%s' fail\n", (unsigned)skip,
+			(unsigned)n, fault_name(p));
+	else
+		kprintf("fault inject: the next %u use(s) of '%s' fail\n", (unsigned)n, fault_name(p));
 	return 0;
 }

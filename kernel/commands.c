@@ -127,7 +127,8 @@ static bool heap_selftest(void)
 /* Walks every allocator's invariants and the page accounting. */
 static int cmd_selftest(int argc, char **argv)
 {
-	(void)argv;
+	if (argc >= 2 && strcmp(argv[1], "stress") == 0)
+		return cmd_stress(argc, argv);
 	if (argc != 1)
 		return shell_usage("selftest");
 	int bad = 0;
@@ -173,9 +174,9 @@ const struct shell_cmd shell_commands[] = {
 	{ "dax", "dax list [-j] | create-device REGION SIZE [ALIGN] | destroy-device DEV | claim DEV OWNER | map DEV | write DEV OFF PATTERN LEN [--as OWNER] | read DEV OFF LEN [--as OWNER] | release DEV | reconfigure DEV system-ram [--unmovable] | reconfigure DEV devdax [--size BYTES]",
 	  "the exclusive-ownership allocator for SP memory", cmd_dax },
 	{ "stats", "stats", "uptime, recovered faults, allocator, heap and dax counts", cmd_stats },
-	{ "selftest", "selftest", "check memory map, page allocator, dax invariants and accounting", cmd_selftest },
+	{ "selftest", "selftest | selftest stress N SEED", "check memory map, page allocator, dax invariants and accounting; N random checked operations", cmd_selftest },
 	{ "bench", "bench hotplug | bench cycles DEV N [SIZE]", "time hand-off and reclaim vs memset/memcpy; N hand-off/reclaim cycles", cmd_bench },
-	{ "fault", "fault read ADDR | fault inject [POINT N] | fault corrupt NAME PAGE",
+	{ "fault", "fault read ADDR | fault inject [POINT N [after K] | reset] | fault corrupt NAME PAGE",
 	  "read an address (shows exception reports); make the next N uses of a failure point fail; "
 	  "flip a byte of an object's page by physical address", cmd_fault },
 	{ 0, 0, 0, 0 },

@@ -14,5 +14,6 @@ int cmd_memobj(int argc, char **argv);
 int cmd_fault_inject(int argc, char **argv);
 int cmd_fault_corrupt(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_stress(int argc, char **argv);
 
 #endif

@@ -11,8 +11,8 @@
  *   hand-off (movable or unmovable)  whole reclaim  partial reclaim       (mm/hotplug.h)
  *   mem fill  check  pin  unpin  free                                      (mm/memobj.h)
  *   fault: arm a failure point (lib/fault.h) for the next uses, whoever makes them.
- * The stress touches only what nobody else holds: unclaimed devdax devices, free region
- * space, the devices it claimed (owners "stress-K"), hand-offs it made and objects it made
+ * The stress touches only what nobody else holds: unclaimed devdax devices (it claims those
+ * of up to STRESS_CLAIM_MAX bytes: a release zeroes the whole device), free region space, the devices it claimed (owners "stress-K"), hand-offs it made and objects it made
  * ("stress.N"). `write` activates the owner (dax_activate) and writes seeded bytes it keeps
  * a record of; `read` reads one record back.
  *
@@ -46,9 +46,10 @@
 #define STRESS_MAX_CLAIMS 8
 #define STRESS_MAX_WRITES 4    /* write records kept per claim */
 #define STRESS_MAX_PINS 32
-#define STRESS_MAX_OBJ_PAGES 64
+#define STRESS_MAX_OBJ_PAGES 32
 #define STRESS_MAX_DEV_BLOCKS 4 /* devices it creates: 1..4 blocks of 2 MiB */
 #define STRESS_ZERO_FULL (8 * MiB)
+#define STRESS_CLAIM_MAX (64 * MiB) /* larger devices are not claimed: release zeroes it all */
 #define STRESS_RECENT 32       /* released records that must read zero after the next claim */
 #define STRESS_ENV_WORDS 4
 

@@ -47,7 +47,11 @@ struct sim {
 	uint64_t stale[MIGRATE_BATCH]; /* old pfns of those remaps (a TLB may still reach them) */
 	int fail_remap;               /* > 0: the nth remap from now fails */
 	struct { uint64_t va, pa, size; } win[DAX_MAX_DEVICES]; /* mapped dax windows */
+	uint64_t obj_mapped, direct_mapped; /* object pages and direct-map pages mapped */
 };
+
+/* Where a randomized test is (seed, step), printed in front of sim_check's failures. */
+static char sim_where[64];
 
 static struct sim *sim_of(void *ctx) { return ctx; }
 static uint8_t *sim_page(struct sim *s, uint64_t pfn)
@@ -77,6 +81,7 @@ static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
 	}
 	assert_true(s->pt[slot][i] == UINT64_MAX);
 	s->pt[slot][i] = pfn;
+	s->obj_mapped++;
 	return ST_OK;
 }
 static status_t sim_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
@@ -111,6 +116,7 @@ static void sim_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 	for (uint64_t i = first; i < first + n; i++) {
 		assert_true(s->pt[slot][i] != UINT64_MAX);
 		s->pt[slot][i] = UINT64_MAX;
+		s->obj_mapped--;
 	}
 }
 static status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn)
@@ -142,6 +148,7 @@ static status_t sim_map_direct(void *ctx, uint64_t pa, uint64_t size)
 	for (uint64_t p = pa >> PAGE_SHIFT; p < (pa + size) >> PAGE_SHIFT; p++) {
 		assert_false(s->direct[p]);
 		s->direct[p] = 1;
+		s->direct_mapped++;
 	}
 	return ST_OK;
 }
@@ -151,6 +158,7 @@ static void sim_unmap_direct(void *ctx, uint64_t pa, uint64_t size)
 	for (uint64_t p = pa >> PAGE_SHIFT; p < (pa + size) >> PAGE_SHIFT; p++) {
 		assert_true(s->direct[p]);
 		s->direct[p] = 0;
+		s->direct_mapped--;
 	}
 }
 static void sim_scrub(void *ctx, uint64_t pa, uint64_t size)
@@ -262,7 +270,8 @@ static __attribute__((unused)) uint64_t sim_free_pages(struct sim *s, int node)
 }
 
 /* Every invariant: allocators, records, objects intact, each page in exactly one place,
- * direct map = managed memory, unclaimed devdax memory holds no data (when check_zero) except
+ * direct map = managed memory, unclaimed devdax memory holds no data (when check_zero; claimed
+ * devices hold their owner's) except
  * where the dax allocator still owes a deferred scrub (zeroed by the next claim). */
 static void sim_check(struct sim *s, bool check_zero)
 {
@@ -276,9 +285,9 @@ static void sim_check(struct sim *s, bool check_zero)
 	if (st == ST_OK)
 		st = memobj_verify(&s->objs, &c.out);
 	if (st != ST_OK)
-		fail_msg("invariant: %s", c.text);
+		fail_msg("%sinvariant: %s", sim_where, c.text);
 	if (s->unflushed)
-		fail_msg("%u remaps never flushed from the TLB", s->unflushed);
+		fail_msg("%s%u remaps never flushed from the TLB", sim_where, s->unflushed);
 	uint64_t mov = 0;
 	static uint8_t owner[SIM_PAGES];
 	memset(owner, 0, sizeof owner);
@@ -289,11 +298,11 @@ static void sim_check(struct sim *s, bool check_zero)
 		uint64_t bad;
 		assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
 		if (bad)
-			fail_msg("object '%s': %llu pages damaged", o->name, (unsigned long long)bad);
+			fail_msg("%sobject '%s': %llu pages damaged", sim_where, o->name, (unsigned long long)bad);
 		for (uint64_t i = 0; i < o->npages; i++) {
 			uint64_t pfn = s->pt[slot][i];
 			if (owner[pfn]++)
-				fail_msg("pfn 0x%llx mapped by two object pages", (unsigned long long)pfn);
+				fail_msg("%spfn 0x%llx mapped by two object pages", sim_where, (unsigned long long)pfn);
 		}
 		if (o->movable)
 			mov += o->npages;
@@ -308,12 +317,13 @@ static void sim_check(struct sim *s, bool check_zero)
 		unsigned places = buddy_page_state(&s->b, p, &pi) == ST_OK;
 		bool managed = places == 1;
 		uint64_t pa = p << PAGE_SHIFT;
-		bool in_dev = false, sysram = false;
+		bool in_dev = false, sysram = false, claimed = false;
 		for (uint32_t d = 0; d < DAX_MAX_DEVICES; d++) {
 			const struct dax_device *x = dax_device_get(&s->dax, d);
 			if (x && pa >= x->base && pa < x->base + x->size) {
 				in_dev = true;
 				sysram = x->mode == DAX_MODE_SYSTEM_RAM;
+				claimed = x->state != DAX_UNCLAIMED;
 				if (!sysram)
 					places++;
 			}
@@ -325,18 +335,19 @@ static void sim_check(struct sim *s, bool check_zero)
 					places++;
 		}
 		if (places != 1 || (sysram && !managed))
-			fail_msg("pfn 0x%llx is in %u places (managed %d, system-ram %d)",
+			fail_msg("%spfn 0x%llx is in %u places (managed %d, system-ram %d)", sim_where,
 				 (unsigned long long)p, places, managed, sysram);
 		if (s->direct[p] != managed)
-			fail_msg("pfn 0x%llx direct-mapped %d but managed %d", (unsigned long long)p,
+			fail_msg("%spfn 0x%llx direct-mapped %d but managed %d", sim_where, (unsigned long long)p,
 				 s->direct[p], managed);
-		if (check_zero && p >= SIM_SP && !managed && !dax_dirty_bytes(&s->dax, pa, PAGE_SIZE)) {
+		if (check_zero && p >= SIM_SP && !managed && !claimed &&
+		    !dax_dirty_bytes(&s->dax, pa, PAGE_SIZE)) {
 			const uint64_t *w = (const uint64_t *)sim_page(s, p);
 			uint64_t any = 0;
 			for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
 				any |= w[i];
 			if (any)
-				fail_msg("devdax pfn 0x%llx holds data of a previous owner", (unsigned long long)p);
+				fail_msg("%sdevdax pfn 0x%llx holds data of a previous owner", sim_where, (unsigned long long)p);
 		}
 	}
 }

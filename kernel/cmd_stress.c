@@ -1,0 +1,83 @@
+/* cmd_stress.c - `selftest stress N SEED`: N random operations across the whole memory API in
+ * the running kernel, checked after every step (engine and rules in mm/stress.h).
+ *
+ * The kernel's world: the page allocator, the dax allocator, the memory objects and the
+ * hand-off state of struct kernel; dax windows are read and written through the owner's
+ * mapping (a wrong mapping is a page fault, which the environment counters catch); the
+ * environment adds the kernel heap's walker and the counts of recovered faults and ownership
+ * violations, which no operation may change. The full page walk (buddy_check) runs every
+ * STRESS_KERNEL_FULL_EVERY steps and at the end: it visits every managed page, too slow under
+ * emulation for every step. */
+#include "kernel/commands.h"
+
+#include "kernel/cpu.h"
+#include "kernel/kernel.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "kernel/trap.h"
+#include "lib/fault.h"
+#include "lib/kstring.h"
+#include "lib/parse.h"
+#include "mm/stress.h"
+
+#define STRESS_KERNEL_FULL_EVERY 1000
+
+static void win_write(void *ctx, uint64_t va, const void *src, size_t len)
+{
+	(void)ctx;
+	memcpy((void *)(uintptr_t)va, src, len);
+}
+
+static void win_read(void *ctx, uint64_t va, void *dst, size_t len)
+{
+	(void)ctx;
+	memcpy(dst, (const void *)(uintptr_t)va, len);
+}
+
+static void env_counts(void *ctx, uint64_t out[STRESS_ENV_WORDS])
+{
+	(void)ctx;
+	memset(out, 0, STRESS_ENV_WORDS * sizeof out[0]);
+	out[0] = trap_recovered_count();
+	out[1] = K.violations;
+}
+
+static status_t env_check(void *ctx, struct out *out)
+{
+	(void)ctx;
+	if (kheap_check(&K.heap) != ST_OK) {
+		out_printf(out, "kernel heap: descriptors or statistics inconsistent\n");
+		return ST_INVALID;
+	}
+	return ST_OK;
+}
+
+static const struct stress_ops kernel_stress_ops = { win_write, win_read, env_counts, env_check, 0 };
+
+int cmd_stress(int argc, char **argv)
+{
+	static struct stress s; /* 10 KiB: not on the kernel stack */
+	uint64_t steps, seed;
+	if (argc != 4 || parse_u64(argv[2], &steps) != ST_OK || parse_u64(argv[3], &seed) != ST_OK)
+		return shell_usage("selftest");
+	if (steps == 0 || steps > 100000000) {
+		kprintf("selftest stress: N '%s' must be 1..100000000 steps\n", argv[2]);
+		return 1;
+	}
+	const struct stress_world w = { &K.buddy, &K.dax, &K.objs, &K.hotplug, &kernel_stress_ops,
+					NULL, &kout };
+	uint64_t t0 = rdtsc(), faults0 = trap_recovered_count();
+	s.full_every = STRESS_KERNEL_FULL_EVERY;
+	status_t st = stress_run(&s, &w, steps, seed);
+	uint64_t ms = tsc_to_us(rdtsc() - t0) / 1000;
+	uint64_t done = 0, refused = 0;
+	for (unsigned op = 0; op < STRESS_NOPS; op++) {
+		done += s.done[op];
+		refused += s.refused[op];
+	}
+	kprintf("stress: %lu operations done, %lu refusals (state unchanged), %lu failures injected, "
+		"%lu faults, %lu ms\n", (unsigned long)done, (unsigned long)refused,
+		(unsigned long)s.injected, (unsigned long)(trap_recovered_count() - faults0),
+		(unsigned long)ms);
+	return st == ST_OK ? 0 : 1;
+}

@@ -1,0 +1,164 @@
+/* test_stress.c - the stress engine (mm/stress.h) on the simulated machine (hotplug_sim.h):
+ * the same generator and checks as `selftest stress` in the kernel, with dax windows read and
+ * written through the simulated mappings (an access outside a mapped window fails the test,
+ * as a page fault would), and the simulator's own page-by-page walk (sim_check: each page in
+ * exactly one place, direct map = managed memory, idle devdax memory zero unless a deferred
+ * scrub is owed) every 64 steps.
+ *
+ * SPMK_STRESS_STEPS (default 100000) and SPMK_STRESS_SEED (default: three fixed seeds) choose
+ * the run; a failure prints its seed and step, and the same seed replays it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "hotplug_sim.h"
+#include "lib/fault.h"
+#include "mm/stress.h"
+
+static void st_write(void *ctx, uint64_t va, const void *src, size_t len)
+{
+	memcpy(sim_win(ctx, va, len), src, len);
+}
+
+static void st_read(void *ctx, uint64_t va, void *dst, size_t len)
+{
+	memcpy(dst, sim_win(ctx, va, len), len);
+}
+
+/* Mapped windows, direct-mapped pages and mapped object pages: a refusal leaves them be. */
+static void st_env(void *ctx, uint64_t out[STRESS_ENV_WORDS])
+{
+	struct sim *s = ctx;
+	memset(out, 0, STRESS_ENV_WORDS * sizeof out[0]);
+	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		out[0] += s->win[i].size != 0;
+	out[1] = s->direct_mapped;
+	out[2] = s->obj_mapped;
+}
+
+/* A window is mapped exactly for each live device. */
+static status_t st_check(void *ctx, struct out *out)
+{
+	struct sim *s = ctx;
+	unsigned live = 0, mapped = 0;
+	for (uint32_t d = 0; d < DAX_MAX_DEVICES; d++) {
+		const struct dax_device *x = dax_device_get(&s->dax, d);
+		if (!x || !x->live)
+			continue;
+		live++;
+		bool found = false;
+		for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+			found |= s->win[i].size == x->size && s->win[i].va == x->window && s->win[i].pa == x->base;
+		if (!found) {
+			out_printf(out, "sim: live device %u has no window mapped\n", d);
+			return ST_INVALID;
+		}
+	}
+	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		mapped += s->win[i].size != 0;
+	if (mapped != live) {
+		out_printf(out, "sim: %u windows mapped for %u live devices\n", mapped, live);
+		return ST_INVALID;
+	}
+	return ST_OK;
+}
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *e = getenv(name);
+	return e && *e ? strtoull(e, 0, 0) : def;
+}
+
+static void run_seed(uint64_t seed, uint64_t steps)
+{
+	struct sim *s = sim_new();
+	struct capture out;
+	capture_init(&out);
+	struct stress_ops ops = { st_write, st_read, st_env, st_check, s };
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
+	static struct stress st;
+	fault_reset();
+	st.full_every = 1;
+	stress_init(&st, &w, steps, seed);
+	s->dax.log = s->objs.log = s->hp.log = NULL;
+	while (st.step < steps) {
+		if (stress_step(&st) != ST_OK)
+			fail_msg("%s", out.text);
+		if (st.step % 64 == 0) {
+			snprintf(sim_where, sizeof sim_where, "seed %llu, step %llu: ", (unsigned long long)seed,
+				 (unsigned long long)st.step);
+			sim_check(s, true);
+		}
+		if (out.len > sizeof out.text / 2)
+			capture_reset(&out);
+	}
+	if (stress_finish(&st) != ST_OK)
+		fail_msg("%s", out.text);
+	sim_check(s, true);
+	/* everything given back, the layout as at the start */
+	assert_int_equal(s->b.zone[1][BUDDY_ZONE_MOVABLE].st.total + s->b.zone[1][BUDDY_ZONE_NORMAL].st.total, 0);
+	const struct dax_device *x = dax_device_get(&s->dax, 0);
+	assert_non_null(x);
+	assert_int_equal(x->size, (uint64_t)SIM_SP_N << PAGE_SHIFT);
+	uint64_t total = 0;
+	for (unsigned op = 0; op < STRESS_NOPS; op++) {
+		total += st.done[op];
+		if (steps >= 5000 && op != STRESS_FAULT && st.done[op] < steps / 500)
+			fail_msg("seed %llu: only %llu successful %s in %llu steps", (unsigned long long)seed,
+				 (unsigned long long)st.done[op], stress_op_name((enum stress_op)op),
+				 (unsigned long long)steps);
+	}
+	print_message("seed %llu: %llu steps, %llu operations done, %llu failures injected\n",
+		      (unsigned long long)seed, (unsigned long long)steps, (unsigned long long)total,
+		      (unsigned long long)st.injected);
+	if (steps >= 20000)
+		assert_true(st.injected > steps / 200);
+	sim_free(s);
+	fault_reset();
+}
+
+static void test_stress(void **state)
+{
+	(void)state;
+	uint64_t steps = env_u64("SPMK_STRESS_STEPS", 100000);
+	const char *seed = getenv("SPMK_STRESS_SEED");
+	if (seed && *seed) {
+		run_seed(strtoull(seed, 0, 0), steps);
+		return;
+	}
+	run_seed(1, steps);
+	run_seed(0xdeadbeef, steps / 20);
+	run_seed(20261130, steps / 20);
+}
+
+/* The same seed replays the same run: the operation counts agree. */
+static void test_reproducible(void **state)
+{
+	(void)state;
+	uint64_t done[2][STRESS_NOPS];
+	for (int r = 0; r < 2; r++) {
+		struct sim *s = sim_new();
+		struct stress_ops ops = { st_write, st_read, st_env, st_check, s };
+		struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, NULL };
+		static struct stress st;
+		fault_reset();
+		st.full_every = 16;
+		assert_int_equal(stress_run(&st, &w, 3000, 77), ST_OK);
+		memcpy(done[r], st.done, sizeof st.done);
+		sim_free(s);
+	}
+	assert_memory_equal(done[0], done[1], sizeof done[0]);
+	fault_reset();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test(test_stress),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
