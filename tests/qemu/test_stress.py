@@ -1,0 +1,112 @@
+"""Fault injection from the shell and `selftest stress` in the running kernel.
+
+Default topology: node 0 = CPU + 1 GiB RAM, node 1 = 1 GiB SP at 4 GiB (device dax0.0)."""
+import re
+
+from spmk_qemu import SP_NODE1, TWO_NODES, run_script
+
+
+def boot(script, timeout=180):
+    return run_script(script, args=TWO_NODES, sp_ranges=SP_NODE1, timeout=timeout)
+
+
+def section(r, name):
+    """What the commands after `echo =NAME` printed, up to the next `echo =` marker."""
+    marker = f"spmk> echo ={name}\n={name}\n"
+    assert marker in r.output, f"no section {name}:\n" + r.output[-3000:]
+    rest = r.output.split(marker, 1)[1]
+    return rest.split("spmk> echo =", 1)[0]
+
+
+def state(text):
+    """The `mem` totals and `dax list -j` line of a section (what a refusal must not change)."""
+    mem = [l for l in text.splitlines() if re.match(r"^(node \d+ \w+|all)\s+total", l)]
+    dax = [l for l in text.splitlines() if l.startswith('{"regions"')]
+    assert mem and dax, text[-2000:]
+    return mem, dax
+
+
+def counters(text):
+    """{point: (uses, injected, armed)} from the last `fault inject` listing in text."""
+    res = {}
+    for m in re.finditer(r"^(\w+)\s+uses (\d+) injected (\d+) armed (\d+) \(", text, re.M):
+        res[m.group(1)] = tuple(int(x) for x in m.groups()[1:])
+    return res
+
+
+def test_fault_inject_command():
+    r = boot("fault inject; fault inject pt 2; fault inject meta 1 after 3; fault inject migrate 0; fault inject; "
+             "fault inject nope 1; fault inject pt many; fault inject pt 4294967296; "
+             "fault inject reset; fault inject")
+    first = r.command_output("fault inject")
+    for p in ("pt", "kheap", "meta", "migrate", "page"):
+        assert re.search(rf"^{p}\s", first, re.M), first
+    assert "the next 2 use(s) of 'pt' fail" in r.output
+    assert "after 3 use(s), the next 1 use(s) of 'meta' fail" in r.output
+    armed = counters(r.output.split("spmk> fault inject migrate 0\n", 1)[1].split("spmk> fault inject nope")[0])
+    assert armed["pt"][2] == 2 and armed["meta"][2] == 1 and armed["migrate"][2] == 0, armed
+    assert "no failure point 'nope' (pt, kheap, meta, migrate, page)" in r.output
+    assert "fault inject: count 'many' is not a number" in r.output
+    assert "fault inject: count '4294967296' is out of range 0..4294967295" in r.output
+    after = counters(r.output.split("spmk> fault inject reset\n", 1)[1])
+    assert all(c == (0, 0, 0) for c in after.values()), after
+
+
+# Each case: the point armed for one use, the operation refused with `mem` and `dax list -j`
+# exactly as before and every object intact, then the same operation succeeds; then what
+# leads to the next case's starting state.
+CASES = [
+    ("handoff-meta", "meta", "dax reconfigure dax0.0 system-ram", "stays devdax",
+     ["dax reconfigure dax0.0 devdax"]),
+    ("handoff-pt", "pt", "dax reconfigure dax0.0 system-ram", "stays devdax", []),
+    ("fill-page", "page", "mem fill A 700M node=1", "mem fill: failed", []),
+    ("partial-migrate", "migrate 1 after 1", "dax reconfigure dax0.0 devdax --size 512M", "stays system-ram",
+     ["mem check A"]),
+    ("reclaim-migrate", "migrate", "dax reconfigure dax0.0 devdax", "stays system-ram", []),
+    ("fill-pt", "pt", "mem fill B 4M", "mem fill: failed", ["mem check A", "dax claim dax0.0 alice"]),
+    ("map-pt", "pt", "dax map dax0.0", "failed",
+     ["dax write dax0.0 0 hello 16", "dax read dax0.0 0 16", "dax release dax0.0"]),
+]
+
+
+def test_refusals_under_injection_change_nothing():
+    script = []
+    for name, point, op, _, then in CASES:
+        arm = point if " " in point else f"{point} 1"
+        script += [f"echo ={name}-before", "mem", "dax list -j", f"fault inject {arm}", op,
+                   f"echo ={name}-after", "fault inject", "mem", "dax list -j", "fault inject reset",
+                   f"echo ={name}-again", op, "mem objects"] + then
+    script += ["echo =end", "mem check A", "mem check B", "selftest"]
+    r = boot("; ".join(script), timeout=300)
+    for name, point, op, refusal, _ in CASES:
+        before, after = section(r, f"{name}-before"), section(r, f"{name}-after")
+        point = point.split()[0]
+        c = counters(after)
+        assert c[point][1] == 1, f"{name}: {point} was not reached: {c}\n{before[-2000:]}"
+        assert refusal in before, f"{name}: not refused:\n{before[-2000:]}"
+        assert state(before) == state(after), f"{name}: refusal changed the state"
+        again = section(r, f"{name}-again")
+        assert refusal not in again and "failed" not in again.split("spmk> mem objects")[0], again[-2000:]
+    assert "A: 179200 pages checked, 0 mismatches" in section(r, "partial-migrate-again")
+    end = section(r, "end")
+    assert "A: 179200 pages checked, 0 mismatches" in end, end
+    assert "B: 1024 pages checked, 0 mismatches" in end, end
+    assert "selftest: ok" in end, end
+    assert "hello" in section(r, "map-pt-again")
+
+
+def test_stress_10000_steps():
+    r = boot("dax list -j; selftest stress 10000 20261130; dax list -j; mem objects; selftest",
+             timeout=900)
+    out = r.output
+    assert "stress: 10000 steps, seed 20261130: pass" in out, out[-4000:]
+    m = re.search(r"stress: (\d+) operations done, (\d+) refusals \(state unchanged\), (\d+) failures "
+                  r"injected, 0 faults, (\d+) ms", out)
+    assert m, out[-3000:]
+    done, refused, injected, ms = (int(x) for x in m.groups())
+    assert done > 9000 and refused > 100 and injected > 100, m.group(0)
+    print(f"selftest stress 10000: {ms} ms in the guest")
+    lists = [l for l in out.splitlines() if l.startswith('{"regions"')]
+    assert len(lists) == 2 and lists[0] == lists[1], "the dax layout was not put back"
+    assert "no memory objects" in r.command_output("mem objects")
+    assert "selftest: ok" in r.command_output("selftest")
