@@ -68,7 +68,10 @@ struct dax_ops {
 	status_t (*map)(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page);
 	/* Remove that mapping and flush the TLB. */
 	void (*unmap)(void *ctx, uint64_t va, uint64_t size);
-	/* Zero physical [pa, pa+size) (through a temporary mapping). */
+	/* Zero physical [pa, pa+size) (through a temporary mapping). Cannot fail: release and
+	 * claim commit right after it (the kernel maps through a window whose page tables exist
+	 * from boot, kernel/kdax.c, mm/vm_window.h). Called only for memory the caller holds: the
+	 * releasing owner's device, or memory the allocator holds for nobody (CHECKed). */
 	void (*scrub)(void *ctx, uint64_t pa, uint64_t size);
 	void *ctx;
 };

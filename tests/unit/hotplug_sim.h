@@ -4,8 +4,9 @@
  * Layout (pfns): node 0 RAM [256, 2304), node 2 RAM [2304, 3328), an SP region of node 1 at
  * [4096, 8192) (16 MiB = 8 blocks of 2 MiB) with one devdax device. Distances: 1-0 20,
  * 1-2 30, 0-2 25. Object mappings are per-slot pfn arrays (the "page tables"); the direct map
- * is one flag per pfn; copy, scrub and zero work on the arena. Fake hardware checks its own
- * preconditions (mapping twice, remapping nothing, scrubbing unmapped memory fail the test).
+ * is one flag per pfn; copy, scrub, zero and junk fill (debug builds) work on the arena. Fake
+ * hardware checks its own preconditions (mapping twice, remapping nothing, scrubbing unmapped
+ * memory fail the test).
  * Every map (object page, direct map, dax window) may need a page-table page in the kernel,
  * so each one is a use of FAULT_PT_ALLOC (lib/fault.h) and fails with ST_NOMEM, having
  * changed nothing, when that point is armed. */
@@ -67,7 +68,12 @@ static void sim_zero(void *ctx, uint64_t pfn, uint64_t n)
 	s->zeroes++;
 	hotplug_note_zero(&s->hp, pfn, n);
 }
-static const struct buddy_ops sim_buddy_ops = { sim_zero, 0 };
+/* Debug builds junk-fill freed pages, as the kernel does. */
+static void sim_junk(void *ctx, uint64_t pfn, uint64_t n)
+{
+	memset(sim_page(sim_of(ctx), pfn), BUDDY_JUNK_BYTE, n * PAGE_SIZE);
+}
+static const struct buddy_ops sim_buddy_ops = { sim_zero, sim_junk };
 
 static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
 {
