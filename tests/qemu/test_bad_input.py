@@ -36,7 +36,8 @@ def test_every_bad_command_fails_cleanly(half):
         reply = r.command_output(cmd)
         assert reply.strip(), f"no reply to {cmd!r}"
         assert any(w in reply for w in ("usage", "fail", "no ", "unknown", "must", "outside",
-                                        "unterminated", "not ", "error", "cannot", "invalid")), \
+                                        "unterminated", "not ", "error", "cannot", "invalid", "out of range",
+                                        "does not fit")), \
             f"{cmd!r}: {reply!r}"
     # nothing changed: the device is as it was at boot
     assert '"name":"dax0.0","base":"0x100000000","size":1073741824' in out
