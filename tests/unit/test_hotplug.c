@@ -291,6 +291,15 @@ static void test_claim_never_zeroes_page_allocator_memory(void **state)
 		assert_int_equal(dax_claim(&s->dax, dev[i], "x", &h), ST_OK);
 	assert_int_equal(s->dax.ndirty, DAX_MAX_DIRTY);
 	assert_int_equal(hotplug_handoff(&s->hp, dev[62], true), ST_OK);
+	const struct dax_device *ram = dax_device_get(&s->dax, dev[62]);
+	assert_int_equal(dax_dirty_bytes(&s->dax, ram->base, ram->size), 0); /* taken out */
+	assert_int_equal(dax_defer_scrub(&s->dax, ram->base, PAGE_SIZE), ST_BUSY);
+	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_OK);
+	struct range saved = s->dax.dirty[s->dax.ndirty - 1]; /* what the old code left: */
+	s->dax.dirty[s->dax.ndirty - 1].base = ram->base;      /* an extent over system-ram */
+	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_INVALID);
+	assert_true(capture_has(&s->log, "is system-ram unclaimed but holds deferred-scrub memory"));
+	s->dax.dirty[s->dax.ndirty - 1] = saved;
 	assert_int_equal(memobj_fill(&s->objs, "B", 512, 1, true, &b_slot), ST_OK);
 	uint64_t bad, pfn;
 	assert_int_equal(memobj_page_pfn(&s->objs, b_slot, 0, &pfn), ST_OK);
