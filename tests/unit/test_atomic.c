@@ -67,6 +67,7 @@ static const struct kheap_ops heap_ops = { heap_alloc, heap_free, heap_virt };
 
 struct fixture {
 	struct sim *s;
+	struct stress_ops ops;
 	struct stress_world w;
 	struct capture out;
 	struct kheap heap;
@@ -100,7 +101,8 @@ static void setup(struct fixture *f, enum op op)
 	fault_reset();
 	f->s = sim_new();
 	capture_init(&f->out);
-	f->w = (struct stress_world){ &f->s->b, &f->s->dax, &f->s->objs, &f->s->hp, NULL,
+	f->ops = (struct stress_ops){ .env = sim_env, .ctx = f->s };
+	f->w = (struct stress_world){ &f->s->b, &f->s->dax, &f->s->objs, &f->s->hp, &f->ops,
 				      &f->s->log.out, &f->out.out };
 	kheap_init(&f->heap, &heap_ops, 0);
 	struct sim *s = f->s;

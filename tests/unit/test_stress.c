@@ -28,17 +28,6 @@ static void st_read(void *ctx, uint64_t va, void *dst, size_t len)
 	memcpy(dst, sim_win(ctx, va, len), len);
 }
 
-/* Mapped windows, direct-mapped pages and mapped object pages: a refusal leaves them be. */
-static void st_env(void *ctx, uint64_t out[STRESS_ENV_WORDS])
-{
-	struct sim *s = ctx;
-	memset(out, 0, STRESS_ENV_WORDS * sizeof out[0]);
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
-		out[0] += s->win[i].size != 0;
-	out[1] = s->direct_mapped;
-	out[2] = s->obj_mapped;
-}
-
 /* A window is mapped exactly for each live device. */
 static status_t st_check(void *ctx, struct out *out)
 {
@@ -77,7 +66,7 @@ static void run_seed(uint64_t seed, uint64_t steps)
 	struct sim *s = sim_new();
 	struct capture out;
 	capture_init(&out);
-	struct stress_ops ops = { st_write, st_read, st_env, st_check, s };
+	struct stress_ops ops = { st_write, st_read, sim_env, st_check, s };
 	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
 	static struct stress st;
 	fault_reset();
@@ -141,7 +130,7 @@ static void test_reproducible(void **state)
 	uint64_t done[2][STRESS_NOPS];
 	for (int r = 0; r < 2; r++) {
 		struct sim *s = sim_new();
-		struct stress_ops ops = { st_write, st_read, st_env, st_check, s };
+		struct stress_ops ops = { st_write, st_read, sim_env, st_check, s };
 		struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, NULL };
 		static struct stress st;
 		fault_reset();
