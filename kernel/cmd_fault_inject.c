@@ -6,7 +6,7 @@
  *                             the next N uses of POINT fail as if the resource had run out
  *                             (0 disarms); with `after K`, K uses go through first (a failure
  *                             in the middle of an operation). POINT: pt, kheap, meta, migrate,
- *                             page (docs/testing.md says where each is used)
+ *                             page, slot (docs/testing.md says where each is used)
  *   fault inject reset        disarm every point and zero the counters
  * Errors name the value as typed: an unknown point, N or K not a count of 0..2^32-1. */
 #include "kernel/commands.h"
@@ -24,6 +24,7 @@ static const char *const point_what[FAULT_NPOINTS] = {
 	[FAULT_META] = "hand-off metadata pages",
 	[FAULT_MIGRATE_DEST] = "migration destination block",
 	[FAULT_OBJ_PAGE] = "memory-object page",
+	[FAULT_SLOT] = "fixed-table entry",
 };
 
 static void fault_list(void)
@@ -60,7 +61,7 @@ int cmd_fault_inject(int argc, char **argv)
 		return shell_usage("fault");
 	enum fault_point p;
 	if (fault_lookup(argv[2], &p) != ST_OK) {
-		kprintf("fault inject: no failure point '%s' (pt, kheap, meta, migrate, page)\n", argv[2]);
+		kprintf("fault inject: no failure point '%s' (pt, kheap, meta, migrate, page, slot)\n", argv[2]);
 		return 1;
 	}
 	uint64_t n, skip = 0;

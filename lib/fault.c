@@ -9,6 +9,7 @@ static const char *const fault_names[FAULT_NPOINTS] = {
 	[FAULT_META] = "meta",
 	[FAULT_MIGRATE_DEST] = "migrate",
 	[FAULT_OBJ_PAGE] = "page",
+	[FAULT_SLOT] = "slot",
 };
 
 static struct fault_counters fault_table[FAULT_NPOINTS];

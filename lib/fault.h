@@ -2,7 +2,7 @@
  *
  * A failure point is a place where a resource can legitimately run out: a page-table page, a
  * kernel-heap block, a page of allocator metadata, a migration destination page, a page of a
- * memory object. Code at such a place asks fault_hit(P) before trying for real; when P is
+ * memory object, an entry of a fixed-size table. Code at such a place asks fault_hit(P) before trying for real; when P is
  * armed, fault_hit returns true and the caller behaves exactly as if the resource had run out
  * (returns ST_NOMEM or its equivalent). So tests, the shell (`fault inject POINT N`) and
  * `selftest stress` can check that every operation either succeeds or refuses with nothing
@@ -26,6 +26,9 @@ enum fault_point {
 	FAULT_META,         /* "meta": buddy allocation of allocator or device metadata */
 	FAULT_MIGRATE_DEST, /* "migrate": destination pages for migrated pages (mm/migrate.c) */
 	FAULT_OBJ_PAGE,     /* "page": a page of a memory object (mm/memobj.c fill) */
+	FAULT_SLOT,         /* "slot": an entry of a fixed table (devices, hand-off records,
+			     * objects, buddy range descriptors and isolation slots, the
+			     * deferred-scrub table) */
 	FAULT_NPOINTS
 };
 
@@ -56,7 +59,7 @@ bool fault_pause(bool paused);
 void fault_reset(void);
 /* The counters of p (zeroes for an unknown point). */
 struct fault_counters fault_counters(enum fault_point p);
-/* The short name of p ("pt", "kheap", "meta", "migrate", "page"), or "?" for an unknown point. */
+/* The short name of p ("pt", "kheap", "meta", "migrate", "page", "slot"), or "?" when unknown. */
 const char *fault_name(enum fault_point p);
 /* The point called name: ST_OK and *out, or ST_NOTFOUND. */
 status_t fault_lookup(const char *name, enum fault_point *out);

@@ -6,6 +6,7 @@
  * Removal trims, splits or drops descriptors; split-off parts get their own free lists. */
 #include "mm/buddy.h"
 
+#include "lib/fault.h"
 #include "lib/kstring.h"
 #include "mm/buddy_int.h"
 
@@ -38,7 +39,7 @@ static status_t add_check(const struct buddy *b, unsigned node, unsigned zone, u
 		return ST_UNSUPPORTED;
 	if (overlaps_managed(b, base, end))
 		return ST_EXISTS;
-	if (b->nranges + pieces_of(base, end) > BUDDY_MAX_RANGES)
+	if (fault_hit(FAULT_SLOT) || b->nranges + pieces_of(base, end) > BUDDY_MAX_RANGES)
 		return ST_NOMEM;
 	return ST_OK;
 }

@@ -7,6 +7,7 @@
  * isolated page, clipped to the range. */
 #include "mm/buddy.h"
 
+#include "lib/fault.h"
 #include "lib/kstring.h"
 #include "mm/buddy_int.h"
 
@@ -184,7 +185,7 @@ status_t buddy_isolate(struct buddy *b, uint64_t base, uint64_t npages,
 		st = range_states(b, base, end, 0x3f);
 	if (st == ST_OK && buddy_iso_overlaps(b, base, end))
 		st = ST_BUSY;
-	if (st == ST_OK && !iso_add(b, base, end, true))
+	if (st == ST_OK && (fault_hit(FAULT_SLOT) || !iso_add(b, base, end, true)))
 		st = ST_NOMEM;
 	if (st != ST_OK)
 		return st;

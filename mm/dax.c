@@ -5,6 +5,7 @@
  * Free extents of a region are a sorted array of disjoint, non-adjacent half-open ranges;
  * with k devices in a region there are at most k + 1 of them, so the array never overflows. */
 #include "lib/check.h"
+#include "lib/fault.h"
 #include "lib/fmt.h"
 #include "mm/dax_internal.h"
 
@@ -188,7 +189,7 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 		dax_explain_no_space(d, region, size, align);
 		return ST_NOMEM;
 	}
-	if (!dax_slot_free(d, &slot)) {
+	if (fault_hit(FAULT_SLOT) || !dax_slot_free(d, &slot)) {
 		out_log(d->log, LOG_ERR, "dax create-device: all %u device slots in use",
 			DAX_MAX_DEVICES);
 		return ST_NOMEM;

@@ -12,6 +12,7 @@
  * region free space or unclaimed devdax devices: a scrub can never reach memory an owner or
  * the page allocator holds, whatever the table's state. */
 #include "lib/check.h"
+#include "lib/fault.h"
 #include "mm/dax_internal.h"
 
 static int dax_region_holding(const struct dax *d, struct range e)
@@ -50,7 +51,7 @@ status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
 	uint32_t n = 0, joined = 0;
 	for (uint32_t i = 0; i < d->ndirty; i++)
 		joined += dax_dirty_joins(d->dirty[i], e, g);
-	if (d->ndirty - joined + 1 > DAX_MAX_DIRTY)
+	if (fault_hit(FAULT_SLOT) || d->ndirty - joined + 1 > DAX_MAX_DIRTY)
 		return ST_NOMEM;
 	struct range m = e;
 	bool placed = false;
@@ -135,7 +136,7 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 		}
 		struct range cut = { MAX(a->base, q.base), MIN(a->end, q.end) };
 		bool middle = a->base < cut.base && a->end > cut.end;
-		if (middle && d->ndirty == DAX_MAX_DIRTY) {
+		if (middle && (d->ndirty == DAX_MAX_DIRTY || fault_hit(FAULT_SLOT))) {
 			struct range side;
 			if (cut.base - a->base <= a->end - cut.end) {
 				side = (struct range){ a->base, cut.base };

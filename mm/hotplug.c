@@ -55,7 +55,8 @@ static status_t handoff_check(struct hotplug *h, uint32_t dev, unsigned *slot, u
 		return ST_RANGE;
 	}
 	*node = (unsigned)tn;
-	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use */
+	for (unsigned i = 0; i < HOTPLUG_MAX && !none; i++)
 		if (!h->d[i].used) {
 			*slot = i;
 			return ST_OK;

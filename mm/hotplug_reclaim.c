@@ -3,6 +3,7 @@
 #include "mm/hotplug.h"
 
 #include "lib/check.h"
+#include "lib/fault.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "mm/migrate.h"
@@ -40,7 +41,8 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 	c->n = bytes >> PAGE_SHIFT;
 	c->base = c->d->base_pfn + c->d->npages - c->n;
 	if (c->partial) {
-		for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
+		bool none = fault_hit(FAULT_SLOT); /* as if every device slot were in use */
+		for (uint32_t i = 0; i < DAX_MAX_DEVICES && !none; i++)
 			if (!dax_device_get(h->dax, i))
 				return ST_OK;
 		out_log(h->log, LOG_ERR, "reconfigure %s: no free device slot for the split", c->name);

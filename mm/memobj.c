@@ -111,7 +111,8 @@ static status_t fill_check(struct memobj_set *s, const char *name, uint64_t npag
 		out_log(s->log, LOG_ERR, "mem fill: object '%s' exists", name);
 		return ST_EXISTS;
 	}
-	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
+	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use */
+	for (unsigned i = 0; i < MEMOBJ_MAX && !none; i++)
 		if (!s->obj[i].used) {
 			*slot = i;
 			return ST_OK;

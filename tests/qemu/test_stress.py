@@ -39,13 +39,13 @@ def test_fault_inject_command():
              "fault inject nope 1; fault inject pt many; fault inject pt 4294967296; "
              "fault inject reset; fault inject")
     first = r.command_output("fault inject")
-    for p in ("pt", "kheap", "meta", "migrate", "page"):
+    for p in ("pt", "kheap", "meta", "migrate", "page", "slot"):
         assert re.search(rf"^{p}\s", first, re.M), first
     assert "the next 2 use(s) of 'pt' fail" in r.output
     assert "after 3 use(s), the next 1 use(s) of 'meta' fail" in r.output
     armed = counters(r.output.split("spmk> fault inject migrate 0\n", 1)[1].split("spmk> fault inject nope")[0])
     assert armed["pt"][2] == 2 and armed["meta"][2] == 1 and armed["migrate"][2] == 0, armed
-    assert "no failure point 'nope' (pt, kheap, meta, migrate, page)" in r.output
+    assert "no failure point 'nope' (pt, kheap, meta, migrate, page, slot)" in r.output
     assert "fault inject: count 'many' is not a number" in r.output
     assert "fault inject: count '4294967296' is out of range 0..4294967295" in r.output
     after = counters(r.output.split("spmk> fault inject reset\n", 1)[1])
@@ -54,31 +54,33 @@ def test_fault_inject_command():
 
 # Each case: the point armed for one use, the operation refused with `mem` and `dax list -j`
 # exactly as before and every object intact, then the same operation succeeds; then what
-# leads to the next case's starting state.
-CASES = [
+# leads to the next case's starting state. Two boots (a command line holds 2047 bytes).
+RECLAIM_CASES = [
     ("handoff-meta", "meta", "dax reconfigure dax0.0 system-ram", "stays devdax",
      ["dax reconfigure dax0.0 devdax"]),
     ("handoff-pt", "pt", "dax reconfigure dax0.0 system-ram", "stays devdax", []),
     ("fill-page", "page", "mem fill A 700M node=1", "mem fill: failed", []),
-    ("partial-migrate", "migrate 1 after 1", "dax reconfigure dax0.0 devdax --size 512M", "stays system-ram",
-     ["mem check A"]),
+    ("partial-migrate", "migrate 1 after 1", "dax reconfigure dax0.0 devdax --size 512M",
+     "stays system-ram", ["mem check A"]),
     ("reclaim-migrate", "migrate", "dax reconfigure dax0.0 devdax", "stays system-ram", []),
-    ("fill-pt", "pt", "mem fill B 4M", "mem fill: failed", ["mem check A", "dax claim dax0.0 alice"]),
+]
+DAX_CASES = [
+    ("fill-pt", "pt", "mem fill B 4M", "mem fill: failed", ["dax destroy-device dax0.0"]),
+    ("create-slot", "slot", "dax create-device 0 2M", "slots in use", ["dax claim dax0.0 alice"]),
     ("map-pt", "pt", "dax map dax0.0", "failed",
      ["dax write dax0.0 0 hello 16", "dax read dax0.0 0 16", "dax release dax0.0"]),
 ]
 
 
-def test_refusals_under_injection_change_nothing():
+def run_cases(cases, final):
     script = []
-    for name, point, op, _, then in CASES:
+    for name, point, op, _, then in cases:
         arm = point if " " in point else f"{point} 1"
         script += [f"echo ={name}-before", "mem", "dax list -j", f"fault inject {arm}", op,
                    f"echo ={name}-after", "fault inject", "mem", "dax list -j", "fault inject reset",
                    f"echo ={name}-again", op, "mem objects"] + then
-    script += ["echo =end", "mem check A", "mem check B", "selftest"]
-    r = boot("; ".join(script), timeout=300)
-    for name, point, op, refusal, _ in CASES:
+    r = boot("; ".join(script + ["echo =end"] + final), timeout=300)
+    for name, point, op, refusal, _ in cases:
         before, after = section(r, f"{name}-before"), section(r, f"{name}-after")
         point = point.split()[0]
         c = counters(after)
@@ -87,9 +89,20 @@ def test_refusals_under_injection_change_nothing():
         assert state(before) == state(after), f"{name}: refusal changed the state"
         again = section(r, f"{name}-again")
         assert refusal not in again and "failed" not in again.split("spmk> mem objects")[0], again[-2000:]
+    return r
+
+
+def test_reclaim_refusals_under_injection_change_nothing():
+    r = run_cases(RECLAIM_CASES, ["mem check A", "selftest"])
     assert "A: 179200 pages checked, 0 mismatches" in section(r, "partial-migrate-again")
     end = section(r, "end")
     assert "A: 179200 pages checked, 0 mismatches" in end, end
+    assert "selftest: ok" in end, end
+
+
+def test_dax_refusals_under_injection_change_nothing():
+    r = run_cases(DAX_CASES, ["mem check B", "selftest"])
+    end = section(r, "end")
     assert "B: 1024 pages checked, 0 mismatches" in end, end
     assert "selftest: ok" in end, end
     assert "hello" in section(r, "map-pt-again")

@@ -217,6 +217,17 @@ static __attribute__((unused)) uint8_t *sim_win(struct sim *s, uint64_t va, uint
 		 (unsigned long long)va, (unsigned long long)len);
 	return NULL;
 }
+/* Mapped dax windows, direct-mapped pages and mapped object pages (the stress digest's
+ * environment counters: a refused operation leaves them as they were). */
+static __attribute__((unused)) void sim_env(void *ctx, uint64_t out[4])
+{
+	struct sim *s = ctx;
+	memset(out, 0, 4 * sizeof out[0]);
+	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		out[0] += s->win[i].size != 0;
+	out[1] = s->direct_mapped;
+	out[2] = s->obj_mapped;
+}
 static void sim_dax_scrub(void *ctx, uint64_t pa, uint64_t size)
 {
 	memset(sim_page(sim_of(ctx), pa >> PAGE_SHIFT), 0, size);

@@ -5,6 +5,9 @@
  * exactly one place, direct map = managed memory, idle devdax memory zero unless a deferred
  * scrub is owed) every 64 steps.
  *
+ * The checks bite: a release that does not scrub, or a write that also lands in an object,
+ * fails the run with its seed, step and operation.
+ *
  * SPMK_STRESS_STEPS (default 100000) and SPMK_STRESS_SEED (default: three fixed seeds) choose
  * the run; a failure prints its seed and step, and the same seed replays it. */
 #include <setjmp.h>
@@ -18,25 +21,19 @@
 #include "lib/fault.h"
 #include "mm/stress.h"
 
-static void st_write(void *ctx, uint64_t va, const void *src, size_t len)
+static void sim_write_bytes(void *ctx, uint64_t va, const void *src, size_t len)
 {
 	memcpy(sim_win(ctx, va, len), src, len);
+}
+
+static void st_write(void *ctx, uint64_t va, const void *src, size_t len)
+{
+	sim_write_bytes(ctx, va, src, len);
 }
 
 static void st_read(void *ctx, uint64_t va, void *dst, size_t len)
 {
 	memcpy(dst, sim_win(ctx, va, len), len);
-}
-
-/* Mapped windows, direct-mapped pages and mapped object pages: a refusal leaves them be. */
-static void st_env(void *ctx, uint64_t out[STRESS_ENV_WORDS])
-{
-	struct sim *s = ctx;
-	memset(out, 0, STRESS_ENV_WORDS * sizeof out[0]);
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
-		out[0] += s->win[i].size != 0;
-	out[1] = s->direct_mapped;
-	out[2] = s->obj_mapped;
 }
 
 /* A window is mapped exactly for each live device. */
@@ -77,7 +74,7 @@ static void run_seed(uint64_t seed, uint64_t steps)
 	struct sim *s = sim_new();
 	struct capture out;
 	capture_init(&out);
-	struct stress_ops ops = { st_write, st_read, st_env, st_check, s };
+	struct stress_ops ops = { st_write, st_read, sim_env, st_check, s };
 	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
 	static struct stress st;
 	fault_reset();
@@ -141,7 +138,7 @@ static void test_reproducible(void **state)
 	uint64_t done[2][STRESS_NOPS];
 	for (int r = 0; r < 2; r++) {
 		struct sim *s = sim_new();
-		struct stress_ops ops = { st_write, st_read, st_env, st_check, s };
+		struct stress_ops ops = { st_write, st_read, sim_env, st_check, s };
 		struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, NULL };
 		static struct stress st;
 		fault_reset();
@@ -154,9 +151,67 @@ static void test_reproducible(void **state)
 	fault_reset();
 }
 
+/* The checks bite: a machine whose release scrub does nothing, or whose writes also land in
+ * an object's page, makes the stress fail with its seed, step and operation. */
+static void noop_scrub(void *ctx, uint64_t pa, uint64_t size)
+{
+	(void)ctx, (void)pa, (void)size;
+}
+
+static struct sim *stray_sim;
+static void stray_write(void *ctx, uint64_t va, const void *src, size_t len)
+{
+	sim_write_bytes(ctx, va, src, len);
+	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++)
+		if (memobj_get(&stray_sim->objs, slot)) {
+			sim_page(stray_sim, stray_sim->pt[slot][0])[100] ^= 1;
+			return;
+		}
+}
+
+static void expect_failure(bool broken_scrub, const char *what)
+{
+	struct sim *s = sim_new();
+	struct capture out;
+	capture_init(&out);
+	static struct dax_ops broken;
+	broken = *s->dax.ops;
+	if (broken_scrub) {
+		broken.scrub = noop_scrub;
+		s->dax.ops = &broken;
+	}
+	stray_sim = s;
+	struct stress_ops ops = { broken_scrub ? st_write : stray_write, st_read, sim_env, st_check, s };
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
+	static struct stress st;
+	fault_reset();
+	st.full_every = 1;
+	assert_int_equal(stress_run(&st, &w, 20000, 5), ST_INVALID);
+	if (!capture_has(&out, "stress: seed 5, step ") || !capture_has(&out, what) ||
+	    !capture_has(&out, "stress: 20000 steps, seed 5: FAILED at step "))
+		fail_msg("%s", out.text);
+	print_message("%s", out.text);
+	sim_free(s);
+	fault_reset();
+}
+
+static void test_detects_scrub_leak(void **state)
+{
+	(void)state;
+	expect_failure(true, "reads earlier bytes");
+}
+
+static void test_detects_stray_write(void **state)
+{
+	(void)state;
+	expect_failure(false, "written by someone who does not own them");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_detects_scrub_leak),
+		cmocka_unit_test(test_detects_stray_write),
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_stress),
 	};
