@@ -11,7 +11,8 @@
  *      page tables. From here on, every managed page is free or has a named owner;
  *   4. new page tables (direct map of managed memory and the firmware's ACPI memory, never SP
  *      or MMIO; the kernel image) are built from buddy pages and loaded; the loader's page
- *      tables are then given back;
+ *      tables are then given back, except any in SP memory: no SP page reaches the page
+ *      allocator at boot (checked), only by hand-off;
  *   5. the kernel heap (kmalloc) on top of the page allocator. */
 #include "kernel/init.h"
 
@@ -89,6 +90,13 @@ static void add_managed(uint64_t base, uint64_t end)
 	}
 }
 
+/* No SP page reaches the page allocator except by hand-off (khotplug.c): every range that
+ * becomes free pages at boot is checked against the map's SP memory. */
+static void check_not_sp(const struct mem_range *r)
+{
+	CHECK(!sp_map_overlaps(&K.memmap, r->base, r->end));
+}
+
 /* Managed RAM is what the kernel's direct map can reach; RAM above it is reported, unused. */
 static void collect_managed(void)
 {
@@ -97,6 +105,13 @@ static void collect_managed(void)
 		const struct mem_range *r = &K.memmap.r[i];
 		if (!is_managed_kind(r->kind))
 			continue;
+		if (r->kind == MEM_USABLE)
+			check_not_sp(r);
+		else if (r->attr & EFI_MEMORY_SP)
+			printk(LOG_WARN, "mm: loader block %s [0x%lx-0x%lx) lies in SP memory (attr "
+			       "0x%lx): the kernel keeps it and never gives it to the page allocator",
+			       mem_kind_name(r->kind), (unsigned long)r->base, (unsigned long)r->end,
+			       (unsigned long)r->attr);
 		if (r->end > KVM_DIRECT_MAP_MAX)
 			printk(LOG_WARN, "mm: RAM [0x%lx-0x%lx) above the %lu TiB direct map is not used",
 			       (unsigned long)MAX(r->base, KVM_DIRECT_MAP_MAX), (unsigned long)r->end,
@@ -222,12 +237,15 @@ static status_t page_tables_setup(void)
 	if (st != ST_OK)
 		return st;
 	kvm_activate();
-	/* The loader's tables are no longer in use. */
+	/* The loader's tables are no longer in use; any in SP memory stay owned (collect_managed
+	 * reported them). */
 	for (uint32_t i = 0; i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
-		if (r->kind == MEM_PAGETABLE)
-			CHECK_OK(buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT,
-					       (r->end - r->base) >> PAGE_SHIFT)); /* carved at boot */
+		if (r->kind != MEM_PAGETABLE || (r->attr & EFI_MEMORY_SP))
+			continue;
+		check_not_sp(r);
+		CHECK_OK(buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT,
+				       (r->end - r->base) >> PAGE_SHIFT)); /* carved at boot */
 	}
 	return ST_OK;
 }
