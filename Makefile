@@ -35,7 +35,7 @@ PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) \
 PURE_SRCS := $(filter-out lib/string.c,$(sort $(wildcard $(PURE_SRCS))))
 # The loader's pure parts are tested on the host too.
 HOST_SRCS := $(PURE_SRCS) $(sort $(wildcard boot/elf_check.c boot/sp_ranges.c boot/memmap_append.c \
-	boot/memmap_buf.c))
+	boot/memmap_buf.c boot/sp_claim.c))
 KERNEL_C  := $(sort $(filter-out kernel/cmdline.c kernel/boot_info.c kernel/shell_parse.c,$(wildcard kernel/*.c)))
 KERNEL_ASM := $(wildcard kernel/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C) $(PURE_SRCS) lib/string.c) \
@@ -51,7 +51,7 @@ EFI_LIBS := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
 LOADER_SRCS := boot/loader.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c boot/memmap_append.c \
-	boot/memmap_buf.c \
+	boot/memmap_buf.c boot/sp_claim.c \
 	lib/fmt.c lib/out.c lib/parse.c lib/status.c
 SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c \
 	lib/fmt.c lib/out.c lib/parse.c lib/status.c

@@ -14,6 +14,7 @@
 #include "boot/memmap_append.h"
 #include "boot/memmap_buf.h"
 #include "boot/paging.h"
+#include "boot/sp_claim.h"
 #include "lib/fmt.h"
 #include "lib/parse.h"
 #include "lib/types.h"
@@ -21,7 +22,9 @@
 #define LOADER_PREFIX "spmk-loader"
 #define EXIT_ATTEMPTS 8
 #define MEMMAP_SLACK_DESCS 64 /* room for descriptors added after the size was measured */
-#define EFI_MEMORY_SP_BIT 0x40000ull /* UEFI 2.8 specific-purpose memory attribute */
+#define LOADER_HELD_MAX 128   /* SP ranges the loader may hold while loading */
+#define SP_CLAIM_PASSES 4     /* map reads looking for free SP memory to hold */
+#define LOADER_ALLOC_TRIES 8  /* allocations of one block that may land in SP memory */
 
 struct loader {
 	EFI_HANDLE image;
@@ -51,6 +54,9 @@ struct loader {
 	UINTN bi_pages;
 	unsigned stale_keys_wanted; /* test knob: fw_cfg opt/spmk/test-stale-map-key */
 	struct memmap_append append; /* test knob: fw_cfg opt/spmk/test-memmap-append */
+	struct sp_claims sp;          /* SP memory of the last map read: always avoided */
+	struct range held[LOADER_HELD_MAX]; /* SP pages held while loading, given back at the end */
+	unsigned nheld;
 	bool poison_desc_size;        /* test knob: fw_cfg opt/spmk/test-memmap-poison */
 	uint64_t poison;              /* ... and the value the out-parameters get */
 	uint8_t *memmap;
@@ -129,68 +135,6 @@ static EFI_STATUS loader_read_cmdline(struct loader *L)
 	}
 	L->cmdline[0] = '\0';
 	return loader_cmdline_file(L);
-}
-
-static void loader_copy_segments(struct loader *L, const uint8_t *file)
-{
-	uint8_t *dst = (uint8_t *)(uintptr_t)L->kphys;
-	L->st->BootServices->SetMem(dst, L->kpages * PAGE_SIZE, 0);
-	for (unsigned i = 0; i < L->elf.nseg; i++) {
-		const struct elf_segment *sg = &L->elf.seg[i];
-		L->st->BootServices->CopyMem(dst + (sg->vaddr - L->elf.vmin),
-					     (void *)(file + sg->offset), sg->filesz);
-	}
-}
-
-static EFI_STATUS loader_load_kernel(struct loader *L)
-{
-	void *file;
-	UINTN size;
-	EFI_STATUS s = efi_read_file(L->st, L->root, L"\\spmk\\kernel.elf", &file, &size);
-	if (s == EFI_NOT_FOUND)
-		return loader_error(L, s, "kernel \\spmk\\kernel.elf not found on the boot volume");
-	if (EFI_ERROR(s))
-		return loader_error(L, s, "cannot read \\spmk\\kernel.elf (EFI status 0x%llx)",
-				    (unsigned long long)s);
-	if (elf_check(file, size, &L->elf, L->log) != ST_OK) {
-		L->st->BootServices->FreePool(file);
-		return loader_error(L, EFI_LOAD_ERROR, "\\spmk\\kernel.elf (%llu bytes) is not a "
-				    "valid kernel image", (unsigned long long)size);
-	}
-	L->kpages = (L->elf.vmax - L->elf.vmin) / PAGE_SIZE;
-	s = efi_alloc_pages(L->st, SPMK_MEM_KERNEL, L->kpages, &L->kphys);
-	if (EFI_ERROR(s)) {
-		L->kpages = 0;
-		L->st->BootServices->FreePool(file);
-		return loader_error(L, s, "cannot allocate %llu pages for the kernel image",
-				    (unsigned long long)(L->elf.vmax - L->elf.vmin) / PAGE_SIZE);
-	}
-	loader_copy_segments(L, file);
-	L->st->BootServices->FreePool(file);
-	out_log(L->log, LOG_INFO, "kernel: %llu bytes file, %u segments, phys 0x%llx, "
-		"virt [0x%llx, 0x%llx), entry 0x%llx", (unsigned long long)size, L->elf.nseg,
-		(unsigned long long)L->kphys, (unsigned long long)L->elf.vmin,
-		(unsigned long long)L->elf.vmax, (unsigned long long)L->elf.entry);
-	return EFI_SUCCESS;
-}
-
-static void loader_find_rsdp(struct loader *L)
-{
-	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
-	void *t = efi_find_config_table(L->st, &acpi20);
-	L->rsdp_src = 2;
-	if (!t) {
-		t = efi_find_config_table(L->st, &acpi10);
-		L->rsdp_src = 1;
-	}
-	if (!t)
-		L->rsdp_src = 0;
-	L->rsdp = (uint64_t)(uintptr_t)t;
-	if (t)
-		out_log(L->log, LOG_INFO, "RSDP at 0x%llx (ACPI %s table GUID)",
-			(unsigned long long)L->rsdp, L->rsdp_src == 2 ? "2.0" : "1.0");
-	else
-		out_log(L->log, LOG_WARN, "no ACPI RSDP in the configuration table");
 }
 
 /* GetMemoryMap (UEFI 2.10 §7.2.3) for every call in the loader. With the test knob
@@ -274,18 +218,157 @@ static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *d
 	if (EFI_ERROR(s))
 		return s;
 	*highest = memmap_buf_highest_end(buf, size, dsz, loader_maxphyaddr());
-	for (UINTN off = 0; off + dsz <= size; off += dsz) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((uint8_t *)buf + off);
-		uint64_t end = d->PhysicalStart + d->NumberOfPages * PAGE_SIZE;
-		if (d->Attribute & EFI_MEMORY_SP_BIT)
-			out_log(L->log, LOG_INFO, "SP memory [0x%llx-0x%llx) type %u attr 0x%llx",
-				(unsigned long long)d->PhysicalStart, (unsigned long long)end,
-				d->Type, (unsigned long long)d->Attribute);
-	}
 	L->st->BootServices->FreePool(buf);
 	*map_size = size;
 	*desc_size = dsz;
 	return EFI_SUCCESS;
+}
+
+/* Before the loader's first allocation: every free SP descriptor is claimed at its address, so
+ * neither the loader nor the firmware on its behalf allocates there (sp_claim.h). The map is
+ * read again until a pass finds nothing new to claim (the pool buffer of one pass may itself
+ * have been SP memory that is free again). A claim the firmware refuses is reported;
+ * loader_alloc still keeps the loader's blocks out of SP memory. */
+static EFI_STATUS loader_claim_sp(struct loader *L)
+{
+	unsigned fresh = 1;
+	for (unsigned pass = 0; fresh && pass < SP_CLAIM_PASSES; pass++) {
+		void *buf;
+		UINTN size = 0, dsz = 0;
+		EFI_STATUS s = loader_read_memmap(L, &buf, &size, &dsz);
+		if (EFI_ERROR(s))
+			return s;
+		sp_claim_scan(buf, size, dsz, &L->sp);
+		L->st->BootServices->FreePool(buf);
+		fresh = 0;
+		for (unsigned i = 0; i < L->sp.nfree && L->nheld < LOADER_HELD_MAX; i++) {
+			EFI_PHYSICAL_ADDRESS a = L->sp.free[i].base;
+			UINTN pages = range_size(L->sp.free[i]) / PAGE_SIZE;
+			s = L->st->BootServices->AllocatePages(AllocateAddress, EfiLoaderData, pages, &a);
+			if (EFI_ERROR(s)) {
+				out_log(L->log, LOG_WARN, "cannot hold free SP memory [0x%llx-0x%llx) "
+					"while loading (0x%llx)", (unsigned long long)L->sp.free[i].base,
+					(unsigned long long)L->sp.free[i].end, (unsigned long long)s);
+				continue;
+			}
+			L->held[L->nheld++] = (struct range){ a, a + pages * PAGE_SIZE };
+			fresh++;
+		}
+	}
+	uint64_t pages = 0;
+	for (unsigned i = 0; i < L->nheld; i++)
+		pages += range_size(L->held[i]) / PAGE_SIZE;
+	for (unsigned i = 0; i < L->sp.nall; i++)
+		out_log(L->log, LOG_INFO, "SP memory [0x%llx-0x%llx)",
+			(unsigned long long)L->sp.all[i].base, (unsigned long long)L->sp.all[i].end);
+	if (L->sp.dropped || L->sp.bogus)
+		out_log(L->log, LOG_WARN, "SP memory: %u descriptors beyond %u not tracked, %u with "
+			"zero pages or an end past 2^64 skipped", L->sp.dropped, SP_CLAIM_MAX,
+			L->sp.bogus);
+	if (L->nheld)
+		out_log(L->log, LOG_INFO, "holding %u free SP ranges (%llu pages) while loading",
+			L->nheld, (unsigned long long)pages);
+	return EFI_SUCCESS;
+}
+
+/* Gives back what loader_claim_sp and loader_alloc held, so the final map shows SP memory as
+ * the firmware described it. */
+static void loader_release_held(struct loader *L)
+{
+	for (unsigned i = 0; i < L->nheld; i++)
+		L->st->BootServices->FreePages(L->held[i].base, range_size(L->held[i]) / PAGE_SIZE);
+	L->nheld = 0;
+}
+
+/* efi_alloc_pages for the loader's own blocks, never in SP memory: a block that overlaps an SP
+ * range is held aside (so the firmware cannot return it again) and the allocation retried. */
+static EFI_STATUS loader_alloc(struct loader *L, UINT32 type, UINTN pages, uint64_t *phys,
+			       const char *what)
+{
+	for (unsigned tries = 0; tries < LOADER_ALLOC_TRIES; tries++) {
+		uint64_t a;
+		EFI_STATUS s = efi_alloc_pages(L->st, type, pages, &a);
+		if (EFI_ERROR(s))
+			return s;
+		const struct range *r = sp_claim_overlap(&L->sp, a, (uint64_t)pages * PAGE_SIZE);
+		if (!r) {
+			*phys = a;
+			return EFI_SUCCESS;
+		}
+		out_log(L->log, LOG_INFO, "%s: [0x%llx-0x%llx) overlaps SP memory [0x%llx-0x%llx); "
+			"trying elsewhere", what, (unsigned long long)a,
+			(unsigned long long)(a + (uint64_t)pages * PAGE_SIZE),
+			(unsigned long long)r->base, (unsigned long long)r->end);
+		if (L->nheld == LOADER_HELD_MAX) {
+			L->st->BootServices->FreePages(a, pages);
+			break;
+		}
+		L->held[L->nheld++] = (struct range){ a, a + (uint64_t)pages * PAGE_SIZE };
+	}
+	return loader_error(L, EFI_OUT_OF_RESOURCES, "%s: no %llu pages outside SP memory", what,
+			    (unsigned long long)pages);
+}
+
+static void loader_copy_segments(struct loader *L, const uint8_t *file)
+{
+	uint8_t *dst = (uint8_t *)(uintptr_t)L->kphys;
+	L->st->BootServices->SetMem(dst, L->kpages * PAGE_SIZE, 0);
+	for (unsigned i = 0; i < L->elf.nseg; i++) {
+		const struct elf_segment *sg = &L->elf.seg[i];
+		L->st->BootServices->CopyMem(dst + (sg->vaddr - L->elf.vmin),
+					     (void *)(file + sg->offset), sg->filesz);
+	}
+}
+
+static EFI_STATUS loader_load_kernel(struct loader *L)
+{
+	void *file;
+	UINTN size;
+	EFI_STATUS s = efi_read_file(L->st, L->root, L"\\spmk\\kernel.elf", &file, &size);
+	if (s == EFI_NOT_FOUND)
+		return loader_error(L, s, "kernel \\spmk\\kernel.elf not found on the boot volume");
+	if (EFI_ERROR(s))
+		return loader_error(L, s, "cannot read \\spmk\\kernel.elf (EFI status 0x%llx)",
+				    (unsigned long long)s);
+	if (elf_check(file, size, &L->elf, L->log) != ST_OK) {
+		L->st->BootServices->FreePool(file);
+		return loader_error(L, EFI_LOAD_ERROR, "\\spmk\\kernel.elf (%llu bytes) is not a "
+				    "valid kernel image", (unsigned long long)size);
+	}
+	L->kpages = (L->elf.vmax - L->elf.vmin) / PAGE_SIZE;
+	s = loader_alloc(L, SPMK_MEM_KERNEL, L->kpages, &L->kphys, "kernel image");
+	if (EFI_ERROR(s)) {
+		L->kpages = 0;
+		L->st->BootServices->FreePool(file);
+		return loader_error(L, s, "cannot allocate %llu pages for the kernel image",
+				    (unsigned long long)(L->elf.vmax - L->elf.vmin) / PAGE_SIZE);
+	}
+	loader_copy_segments(L, file);
+	L->st->BootServices->FreePool(file);
+	out_log(L->log, LOG_INFO, "kernel: %llu bytes file, %u segments, phys 0x%llx, "
+		"virt [0x%llx, 0x%llx), entry 0x%llx", (unsigned long long)size, L->elf.nseg,
+		(unsigned long long)L->kphys, (unsigned long long)L->elf.vmin,
+		(unsigned long long)L->elf.vmax, (unsigned long long)L->elf.entry);
+	return EFI_SUCCESS;
+}
+
+static void loader_find_rsdp(struct loader *L)
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	void *t = efi_find_config_table(L->st, &acpi20);
+	L->rsdp_src = 2;
+	if (!t) {
+		t = efi_find_config_table(L->st, &acpi10);
+		L->rsdp_src = 1;
+	}
+	if (!t)
+		L->rsdp_src = 0;
+	L->rsdp = (uint64_t)(uintptr_t)t;
+	if (t)
+		out_log(L->log, LOG_INFO, "RSDP at 0x%llx (ACPI %s table GUID)",
+			(unsigned long long)L->rsdp, L->rsdp_src == 2 ? "2.0" : "1.0");
+	else
+		out_log(L->log, LOG_WARN, "no ACPI RSDP in the configuration table");
 }
 
 static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
@@ -299,7 +382,7 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 	L->dm_size = ALIGN_UP(want, SIZE_1G);
 	struct paging_plan plan = { L->dm_size, L->elf.vmin, L->kphys, L->elf.vmax - L->elf.vmin };
 	UINTN pages = paging_pages_needed(&plan);
-	EFI_STATUS s = efi_alloc_pages(L->st, SPMK_MEM_PAGETABLE, pages, &L->pt_phys);
+	EFI_STATUS s = loader_alloc(L, SPMK_MEM_PAGETABLE, pages, &L->pt_phys, "page tables");
 	if (EFI_ERROR(s))
 		return loader_error(L, s, "cannot allocate %llu pages for page tables",
 				    (unsigned long long)pages);
@@ -321,7 +404,7 @@ static EFI_STATUS loader_alloc_bootinfo(struct loader *L, UINTN map_size, UINTN 
 			       PAGE_SIZE);
 	uint64_t phys;
 	UINTN pages = (info_bytes + cap) / PAGE_SIZE;
-	EFI_STATUS s = efi_alloc_pages(L->st, SPMK_MEM_BOOTINFO, pages, &phys);
+	EFI_STATUS s = loader_alloc(L, SPMK_MEM_BOOTINFO, pages, &phys, "boot_info");
 	if (EFI_ERROR(s))
 		return loader_error(L, s, "cannot allocate %llu pages for boot_info and the memory map",
 				    (unsigned long long)pages);
@@ -508,6 +591,7 @@ static __attribute__((noreturn)) void loader_enter_kernel(uint64_t cr3, uint64_t
 static void loader_free(struct loader *L)
 {
 	EFI_BOOT_SERVICES *bs = L->st->BootServices;
+	loader_release_held(L);
 	if (L->bi_pages)
 		bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)L->bi, L->bi_pages);
 	if (L->pt_pages)
@@ -520,7 +604,10 @@ static void loader_free(struct loader *L)
 
 static EFI_STATUS loader_prepare(struct loader *L)
 {
-	EFI_STATUS s = efi_open_image_volume(L->st, L->image, &L->root);
+	EFI_STATUS s = loader_claim_sp(L);
+	if (EFI_ERROR(s))
+		return s;
+	s = efi_open_image_volume(L->st, L->image, &L->root);
 	if (EFI_ERROR(s)) {
 		L->root = NULL;
 		return loader_error(L, s, "cannot open the boot volume (0x%llx)",
@@ -548,6 +635,7 @@ static EFI_STATUS loader_prepare(struct loader *L)
 	s = loader_alloc_bootinfo(L, map_size, desc_size);
 	if (EFI_ERROR(s))
 		return s;
+	loader_release_held(L);
 	loader_fill_bootinfo(L);
 	out_log(L->log, LOG_INFO, "boot_info at 0x%llx, memory map buffer %llu bytes; "
 		"exiting boot services", (unsigned long long)(uintptr_t)L->bi,

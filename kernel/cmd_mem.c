@@ -27,8 +27,9 @@ int cmd_memmap(int argc, char **argv)
 
 static void print_stats_line(const char *label, const struct buddy_stats *s)
 {
-	kprintf("%-16s total %8lu free %8lu isolated %6lu", label, (unsigned long)s->total,
-		(unsigned long)s->free, (unsigned long)s->isolated);
+	kprintf("%-16s total %8lu free %8lu isolated %6lu reserve %5lu", label,
+		(unsigned long)s->total, (unsigned long)s->free, (unsigned long)s->isolated,
+		(unsigned long)s->reserve);
 	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
 		if (s->owner[o])
 			kprintf(" %s %lu", buddy_owner_name(o), (unsigned long)s->owner[o]);
@@ -89,7 +90,8 @@ int cmd_mem_totals(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return shell_usage("mem");
-	kprintf("pages of 4 KiB per node and zone; owners: allocated or reserved pages\n");
+	kprintf("pages of 4 KiB per node and zone; reserve: free pages kept for the kernel's own "
+		"allocations; owners: allocated or reserved pages\n");
 	for (unsigned node = 0; node < BUDDY_MAX_NODES; node++) {
 		for (unsigned zone = 0; zone < BUDDY_NZONES; zone++) {
 			struct buddy_stats s;

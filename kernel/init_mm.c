@@ -11,8 +11,11 @@
  *      page tables. From here on, every managed page is free or has a named owner;
  *   4. new page tables (direct map of managed memory and the firmware's ACPI memory, never SP
  *      or MMIO; the kernel image) are built from buddy pages and loaded; the loader's page
- *      tables are then given back;
- *   5. the kernel heap (kmalloc) on top of the page allocator. */
+ *      tables are then given back, except any in SP memory: no SP page reaches the page
+ *      allocator at boot (checked), only by hand-off;
+ *   5. each node's reserve (watermark) is set, which only the kernel's own allocations (page
+ *      tables, heap, allocator metadata: BUDDY_RESERVE) may use;
+ *   6. the kernel heap (kmalloc) on top of the page allocator. */
 #include "kernel/init.h"
 
 #include "kernel/kernel.h"
@@ -89,6 +92,13 @@ static void add_managed(uint64_t base, uint64_t end)
 	}
 }
 
+/* No SP page reaches the page allocator except by hand-off (khotplug.c): every range that
+ * becomes free pages at boot is checked against the map's SP memory. */
+static void check_not_sp(const struct mem_range *r)
+{
+	CHECK(!sp_map_overlaps(&K.memmap, r->base, r->end));
+}
+
 /* Managed RAM is what the kernel's direct map can reach; RAM above it is reported, unused. */
 static void collect_managed(void)
 {
@@ -97,6 +107,13 @@ static void collect_managed(void)
 		const struct mem_range *r = &K.memmap.r[i];
 		if (!is_managed_kind(r->kind))
 			continue;
+		if (r->kind == MEM_USABLE)
+			check_not_sp(r);
+		else if (r->attr & EFI_MEMORY_SP)
+			printk(LOG_WARN, "mm: loader block %s [0x%lx-0x%lx) lies in SP memory (attr "
+			       "0x%lx): the kernel keeps it and never gives it to the page allocator",
+			       mem_kind_name(r->kind), (unsigned long)r->base, (unsigned long)r->end,
+			       (unsigned long)r->attr);
 		if (r->end > KVM_DIRECT_MAP_MAX)
 			printk(LOG_WARN, "mm: RAM [0x%lx-0x%lx) above the %lu TiB direct map is not used",
 			       (unsigned long)MAX(r->base, KVM_DIRECT_MAP_MAX), (unsigned long)r->end,
@@ -187,11 +204,25 @@ static status_t carve_owned(void)
 	return ST_OK;
 }
 
+/* Each node's reserve (buddy.h "Reserve"): Linux's min_free_kbytes rule over all NORMAL
+ * memory, shared by the nodes in proportion to their NORMAL pages (docs/page-allocator.md). */
+static void set_reserves(void)
+{
+	struct buddy_stats all;
+	buddy_stats(&K.buddy, -1, BUDDY_ZONE_NORMAL, &all);
+	for (unsigned node = 0; node < BUDDY_MAX_NODES; node++) {
+		struct buddy_stats s;
+		buddy_stats(&K.buddy, (int)node, BUDDY_ZONE_NORMAL, &s);
+		CHECK_OK(buddy_set_reserve(&K.buddy, node, buddy_reserve_pages(s.total, all.total)));
+	}
+}
+
 static status_t table_page_alloc(void *ctx, uint64_t *phys)
 {
 	(void)ctx;
 	uint64_t pfn;
-	status_t st = buddy_alloc(&K.buddy, 0, -1, BUDDY_ZERO | BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
+	status_t st = buddy_alloc(&K.buddy, 0, -1,
+				  BUDDY_ZERO | BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
 	*phys = pfn << PAGE_SHIFT;
 	return st;
 }
@@ -222,12 +253,15 @@ static status_t page_tables_setup(void)
 	if (st != ST_OK)
 		return st;
 	kvm_activate();
-	/* The loader's tables are no longer in use. */
+	/* The loader's tables are no longer in use; any in SP memory stay owned (collect_managed
+	 * reported them). */
 	for (uint32_t i = 0; i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
-		if (r->kind == MEM_PAGETABLE)
-			CHECK_OK(buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT,
-					       (r->end - r->base) >> PAGE_SHIFT)); /* carved at boot */
+		if (r->kind != MEM_PAGETABLE || (r->attr & EFI_MEMORY_SP))
+			continue;
+		check_not_sp(r);
+		CHECK_OK(buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT,
+				       (r->end - r->base) >> PAGE_SHIFT)); /* carved at boot */
 	}
 	return ST_OK;
 }
@@ -235,7 +269,7 @@ static status_t page_tables_setup(void)
 static status_t heap_pages_alloc(void *ctx, unsigned order, uint64_t *pfn)
 {
 	(void)ctx;
-	return buddy_alloc(&K.buddy, order, -1, BUDDY_OWNER(BUDDY_OWNER_HEAP), pfn);
+	return buddy_alloc(&K.buddy, order, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP), pfn);
 }
 
 static void heap_pages_free(void *ctx, uint64_t pfn, unsigned order)
@@ -260,8 +294,10 @@ void init_mm(void)
 		st = buddy_setup();
 	if (st == ST_OK)
 		st = carve_owned();
-	if (st == ST_OK)
+	if (st == ST_OK) {
+		set_reserves();
 		st = page_tables_setup();
+	}
 	if (st != ST_OK) {
 		printk(LOG_EMERG, "mm: cannot set up physical memory (%s)", status_str(st));
 		return;
@@ -273,5 +309,7 @@ void init_mm(void)
 	       nmanaged, (unsigned long)(s.total >> 8), (unsigned long)(s.free >> 8),
 	       (unsigned long)(s.owner[BUDDY_OWNER_META] * 4), vm_count_tables(&kvm_space),
 	       kvm_has_1g_pages() ? " (1 GiB pages)" : "");
+	printk(LOG_INFO, "mm: reserve %lu KiB in all, kept for the kernel's own allocations (per node in `mem`)",
+	       (unsigned long)(s.reserve * 4));
 	K.mm_ready = true;
 }

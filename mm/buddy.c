@@ -6,7 +6,8 @@
 #include "lib/kstring.h"
 #include "mm/buddy_int.h"
 
-#define BUDDY_FLAGS_VALID (BUDDY_MOVABLE | BUDDY_ZERO | BUDDY_THISNODE | BUDDY_OWNER(15))
+#define BUDDY_FLAGS_VALID \
+	(BUDDY_MOVABLE | BUDDY_ZERO | BUDDY_THISNODE | BUDDY_RESERVE | BUDDY_OWNER(15))
 
 size_t buddy_meta_bytes(uint64_t npages)
 {
@@ -248,6 +249,10 @@ status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
 			struct buddy_zone_state *z = &b->zone[n][zk];
 			if (!(z->mask >> order))
 				continue;
+			if (!(flags & BUDDY_RESERVE) && z->st.reserve &&
+			    (z->st.free < ((uint64_t)1 << order) ||
+			     z->st.free - ((uint64_t)1 << order) < z->st.reserve))
+				continue;
 			uint64_t pfn = buddy_take(b, z, order);
 			buddy_mark_alloc(b, pfn, order, flags, owner);
 			*pfn_out = pfn;
@@ -311,6 +316,7 @@ static void buddy_stats_add(struct buddy_stats *s, const struct buddy_stats *a)
 	s->total += a->total;
 	s->free += a->free;
 	s->isolated += a->isolated;
+	s->reserve += a->reserve;
 	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
 		s->owner[i] += a->owner[i];
 	for (unsigned i = 0; i < BUDDY_NORDERS; i++)

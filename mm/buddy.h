@@ -15,6 +15,15 @@
  * split it down to k, pushing the upper halves onto the lists of orders j-1 .. k. It fails
  * only when no eligible zone has a free block of order >= k.
  *
+ * Reserve (watermark): each node's NORMAL zone may keep a reserve of free pages
+ * (buddy_set_reserve; sized by the caller, e.g. with buddy_reserve_pages, Linux's
+ * min_free_kbytes rule). An allocation without BUDDY_RESERVE skips a zone whose free pages would
+ * fall below its reserve (free - 2^k < reserve) and tries the next node, so ordinary and
+ * movable allocations spill to other nodes and finally fail while the reserve is still there;
+ * the kernel's own unmovable allocations (page tables, heap, allocator metadata) pass
+ * BUDDY_RESERVE and may use it, as Linux's ALLOC_HIGH/ALLOC_HARDER requests go below the min
+ * watermark. MOVABLE zones have no reserve: they serve movable allocations only.
+ *
  * Freeing and the merge: a block of order k at pfn p has its buddy at p XOR 2^k, the other half
  * of the naturally aligned block of order k+1 that contains both. If the buddy lies inside the
  * same range and its word says "free head of order k", the two are free halves of one block:
@@ -85,6 +94,7 @@ enum buddy_owner {
 #define BUDDY_MOVABLE 0x1u  /* relocatable: may come from MOVABLE zones; owner is MOVABLE */
 #define BUDDY_ZERO 0x2u     /* zero the pages through ops->zero before returning */
 #define BUDDY_THISNODE 0x4u /* no fallback to other nodes */
+#define BUDDY_RESERVE 0x8u  /* the kernel's own unmovable allocation: may use node reserves */
 #define BUDDY_OWNER_SHIFT 8
 #define BUDDY_OWNER(o) ((unsigned)(o) << BUDDY_OWNER_SHIFT)
 
@@ -109,6 +119,8 @@ struct buddy_stats {
 	uint64_t total;    /* pages managed */
 	uint64_t free;     /* pages in free lists */
 	uint64_t isolated; /* free pages held back by isolation */
+	uint64_t reserve;  /* free pages only BUDDY_RESERVE allocations may take (a target, not
+			    * a count of pages: free may be below it) */
 	uint64_t owner[BUDDY_OWNER_COUNT]; /* allocated or carved pages by owner */
 	uint64_t free_blocks[BUDDY_NORDERS];
 };
@@ -174,6 +186,16 @@ void buddy_init(struct buddy *b, const struct buddy_ops *ops, void *ctx);
 /* Distance from node `from` to `to` (SLIT units, 1..255). Errors: ST_RANGE (node >= 64 or d 0). */
 status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d);
 
+/* Sets node's reserve (pages of its NORMAL zone; see "Reserve" above); 0 removes it.
+ * Errors: ST_RANGE (node >= 64). */
+status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages);
+
+/* Linux's rule for the size of the reserve (mm/page_alloc.c min_free_kbytes): for a total of
+ * all_pages pages of NORMAL memory, min_free = sqrt(16 * total KiB) KiB, clamped to
+ * [128 KiB, 256 MiB], shared among nodes in proportion to their NORMAL pages. Returns the
+ * reserve in pages for a node of node_pages (0 when node_pages is 0 or exceeds all_pages). */
+uint64_t buddy_reserve_pages(uint64_t node_pages, uint64_t all_pages);
+
 /* Hot-add [base_pfn, base_pfn+npages) to node/zone with all pages free. meta: meta_bytes >=
  * buddy_meta_bytes(npages), 8-byte aligned, owned by the caller until the range is removed
  * (one buffer may back several later-split pieces; the allocator never frees it). A range that
@@ -191,7 +213,8 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t
 status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages);
 
 /* Allocate 2^order pages; node -1 = no preference (nodes in id order). flags: BUDDY_MOVABLE,
- * BUDDY_ZERO, BUDDY_THISNODE, BUDDY_OWNER(tag). Errors: ST_RANGE (order > max, node >= 64),
+ * BUDDY_ZERO, BUDDY_THISNODE, BUDDY_RESERVE, BUDDY_OWNER(tag). Without BUDDY_RESERVE a zone
+ * serves only while its free pages stay at or above its reserve. Errors: ST_RANGE (order > max, node >= 64),
  * ST_INVALID (THISNODE without node, owner MOVABLE without BUDDY_MOVABLE, bad owner),
  * ST_UNSUPPORTED (zeroing needed, no ops->zero), ST_NOMEM (no free block in an eligible zone). */
 status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out);

@@ -73,7 +73,7 @@ static status_t meta_get(struct hotplug *h, uint64_t pages, uint64_t *pfn)
 		order++;
 	if (fault_hit(FAULT_META))
 		return ST_NOMEM;
-	status_t st = buddy_alloc(h->b, order, -1, BUDDY_OWNER(BUDDY_OWNER_META), pfn);
+	status_t st = buddy_alloc(h->b, order, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_META), pfn);
 	if (st != ST_OK)
 		return st;
 	CHECK_OK(buddy_free(h->b, *pfn, order)); /* the block just allocated */

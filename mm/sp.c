@@ -150,6 +150,16 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 	return st;
 }
 
+bool sp_map_overlaps(const struct memmap *m, uint64_t base, uint64_t end)
+{
+	for (uint32_t i = 0; i < m->count; i++) {
+		const struct mem_range *r = &m->r[i];
+		if ((r->kind == MEM_SP || (r->attr & EFI_MEMORY_SP)) && r->base < end && base < r->end)
+			return true;
+	}
+	return false;
+}
+
 uint64_t sp_set_bytes(const struct sp_set *s)
 {
 	uint64_t sum = 0;

@@ -96,6 +96,12 @@ struct sp_discover_in {
  * error is logged with the address where it stopped). */
 status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct out *log);
 
+/* True when [base, end) overlaps SP memory of the normalised map m: a MEM_SP range, or a range
+ * of another kind whose descriptor carried EFI_MEMORY_SP (UEFI 2.10 §7.2.3; e.g. a loader
+ * block placed in SP memory). Under efi=nosoftreserve the normaliser cleared the attribute, so
+ * that memory is not SP. The kernel checks every range it gives the page allocator at boot. */
+bool sp_map_overlaps(const struct memmap *m, uint64_t base, uint64_t end);
+
 /* Total bytes of all pieces. */
 uint64_t sp_set_bytes(const struct sp_set *s);
 

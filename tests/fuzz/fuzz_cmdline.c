@@ -1,4 +1,5 @@
-/* fuzz_cmdline.c - libFuzzer target: the command-line parser and the shell splitters. */
+/* fuzz_cmdline.c - libFuzzer target: the command-line parser (every occurrence of a key, the
+ * comma items of a value) and the shell splitters. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -22,6 +23,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	static const char *const known[] = { "a", "spmk.", 0 };
 	cmdline_report_unknown(&c, known, &o);
+	/* every occurrence of every key is found, in order, and each value's list items tile it */
+	for (unsigned i = 0; i < c.count; i++) {
+		unsigned pos = 0, seen = 0;
+		const char *v;
+		while ((v = cmdline_next(&c, c.args[i].key, &pos))) {
+			if (pos == 0 || pos > c.count || strcmp(c.args[pos - 1].key, c.args[i].key))
+				__builtin_trap();
+			seen += pos - 1 == i;
+			const char *cur = v, *item = 0;
+			size_t len = 0, total = 0, items = 0;
+			while (cmdline_list_next(&cur, &item, &len)) {
+				if (item != v + total || !cmdline_item_is(item, len, "") != (len > 0))
+					__builtin_trap();
+				total += len + 1;
+				items++;
+			}
+			if (total != strlen(v) + 1 || items == 0)
+				__builtin_trap();
+		}
+		if (seen != 1)
+			__builtin_trap();
+	}
 
 	const char *script = text;
 	char cmd[64];

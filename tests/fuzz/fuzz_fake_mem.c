@@ -2,7 +2,8 @@
  *
  * The input is the option value (cut at 4 KiB, NUL-terminated). Every stored range must keep
  * the parser's invariant; the options are then applied to a small fixed map, whose result
- * must pass memmap_check() and whose SP pages can only come from conventional memory. */
+ * must pass memmap_check() and whose SP pages can only come from conventional memory. The
+ * same text also goes through the efi= list parser. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +38,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (f->attr & ~FAKE_MEM_ATTR_ALLOWED) || !IS_ALIGNED(f->base | f->size, PAGE_SIZE))
 			abort();
 	}
+
+	/* the same text as an efi= value: flags only ever get set, and ST_OK only for a list of
+	 * known items */
+	struct memmap_opts eo;
+	memmap_opts_init(&eo);
+	st = memmap_opts_parse_efi(value, &eo, &o);
+	if ((st != ST_OK && st != ST_INVALID) || eo.nfake)
+		abort();
+	if (st == ST_OK && !eo.debug && !eo.nosoftreserve)
+		abort();
 
 	struct fake_mem_seg seg[FAKE_MEM_SEG_MAX];
 	unsigned ns = fake_mem_split(&opts, 0x1000, 0x10000000, seg);

@@ -1,6 +1,8 @@
 /* fuzz_memmap_append.c - libFuzzer target for boot/memmap_append.c: any text is either
  * rejected with exactly one error line naming a line number, or accepted as at most
- * MEMMAP_APPEND_MAX descriptors that the writer lays out and a reader gets back unchanged. */
+ * MEMMAP_APPEND_MAX descriptors that the writer lays out and a reader gets back unchanged.
+ * The laid-out map then goes through boot/sp_claim.c: every free SP range it would claim is
+ * inside the ranges it avoids, and the counts add up. */
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "boot/memmap_append.h"
+#include "boot/sp_claim.h"
 
 static int lines;
 static int named_line;
@@ -53,5 +56,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    get_u64(p + 16) != 0 || get_u64(p + 40) != 0)
 			abort();
 	}
+	struct sp_claims c;
+	sp_claim_scan(buf, w, 48, &c);
+	if (c.nfree > a.count || c.nall + c.bogus > a.count)
+		abort();
+	for (unsigned i = 0; i < c.nfree; i++)
+		if (c.free[i].end <= c.free[i].base ||
+		    !sp_claim_overlap(&c, c.free[i].base, c.free[i].end - c.free[i].base))
+			abort();
 	return 0;
 }

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from spmk_qemu import boot, run_script
+from spmk_qemu import TWO_NODES, boot, run_script
 from test_memory import accounting
 
 
@@ -43,3 +43,50 @@ def test_descriptor_size_unwritten_on_buffer_too_small(poison):
     assert m and m.group(1) == "48", r.output[-2000:]
     assert accounting(r)[-1] == "exact"
     assert "selftest: ok" in r.output
+
+
+# Two 1 GiB nodes below 4 GiB, the upper half of node 1 marked SP by the firmware stage: the
+# firmware has free pages in that SP range, where it used to place the loader's blocks.
+SP_BELOW_4G_ARGS = [a.replace("q35,hmat=on,max-ram-below-4g=1G", "q35,hmat=on") for a in TWO_NODES]
+SP_BELOW_4G = (0x60000000, 0x80000000)
+
+
+def _in_sp(addr):
+    return SP_BELOW_4G[0] <= addr < SP_BELOW_4G[1]
+
+
+def test_loader_never_allocates_in_sp_memory():
+    r = run_script("memmap; mem; iomem; selftest", args=SP_BELOW_4G_ARGS,
+                   sp_ranges="512M@0x60000000", timeout=180)
+    assert "spmk-loader: holding" in r.output
+    kphys = int(re.search(r"spmk: kernel at phys (0x[0-9a-f]+)", r.output).group(1), 16)
+    pt = int(re.search(r"spmk-loader: page tables: \d+ pages at (0x[0-9a-f]+)", r.output).group(1), 16)
+    bi = int(re.search(r"spmk-loader: boot_info at (0x[0-9a-f]+)", r.output).group(1), 16)
+    assert not _in_sp(kphys) and not _in_sp(pt) and not _in_sp(bi), (hex(kphys), hex(pt), hex(bi))
+    # no loader block carries the SP attribute in the final map
+    for line in r.command_output("memmap").splitlines():
+        if "spmk-" in line:
+            assert not line.rstrip().endswith(" SP"), line
+    # inside the SP range only the firmware's own blocks cut it: no System RAM there
+    for line in r.command_output("iomem").splitlines():
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) : (.*)", line)
+        if m and _in_sp(int(m.group(1), 16)):
+            assert m.group(3) != "System RAM", r.command_output("iomem")
+    mem = r.command_output("mem")
+    assert re.search(r"accounting: .*: exact", mem) and re.search(r"SP accounting: .*: exact", mem)
+    assert "selftest: ok" in r.output
+
+
+def _pagetable_pages(r):
+    return int(re.search(r"^all .* pagetable (\d+)", r.command_output("mem"), re.M).group(1))
+
+
+def test_loader_block_in_sp_never_reaches_the_page_allocator():
+    # a loader that put 4 page-table pages in SP memory (as spmk's did): the kernel keeps them
+    # owned instead of freeing them with the rest of the loader's tables
+    r = run_script("mem; selftest", memmap_append="0x80000002 0x200000000 4 0x4000f\n")
+    assert ("mm: loader block pagetable [0x200000000-0x200004000) lies in SP memory (attr 0x4000f)"
+            in r.output), r.output[-3000:]
+    kernel_tables = int(re.search(r"mm: .* page tables: (\d+) pages", r.output).group(1))
+    assert _pagetable_pages(r) == kernel_tables + 4
+    assert accounting(r)[-1] == "exact" and "selftest: ok" in r.output

@@ -114,3 +114,31 @@ def test_every_value_not_understood_is_reported():
 def test_every_boot_script_runs_in_order():
     r = run_script("echo second", cmdline_extra='spmk.run="echo first"')
     assert r.output.index("spmk> echo first") < r.output.index("spmk> echo second")
+
+
+def _mem_lines(text):
+    """{label: (total, free, isolated, reserve, page-table pages)} from `mem`."""
+    return {m.group(1): tuple(int(x or 0) for x in m.groups()[1:]) for m in re.finditer(
+        r"^(node \d+ \w+|all)\s+total\s+(\d+) free\s+(\d+) isolated\s+(\d+) reserve\s+(\d+)"
+        r"(?:.* pagetable (\d+))?", text, re.M)}
+
+
+def test_fill_spills_to_node_1_before_draining_node_0():
+    # two RAM nodes (no SP): a fill bigger than node 0 leaves node 0's reserve free
+    r = run_script("mem; mem fill A 1200M; mem; mem fill B 1G; mem; mem free B; selftest",
+                   args=TWO_NODES, timeout=240)
+    before, after, full = (_mem_lines(r.output.split("spmk> mem\n")[i]) for i in (1, 2, 3))
+    n0, n1 = "node 0 Normal", "node 1 Normal"
+    # Linux's rule: sqrt(16 * 2 GiB in KiB) = 5792 KiB, shared by the two 1 GiB nodes
+    assert 700 <= before[n0][3] <= 730 and 700 <= before[n1][3] <= 730, before
+    assert before["all"][3] == before[n0][3] + before[n1][3]
+    # the fill took node 0 only down to its reserve (which the kernel's own page tables for
+    # the fill's mappings may then use) ...
+    tables = after[n0][4] - before[n0][4]
+    assert after[n0][1] > 0 and after[n0][1] + tables >= after[n0][3], (before, after)
+    assert after[n1][1] < before[n1][1] - 40000, after   # ... and went on to node 1
+    # a fill that does not fit fails, reported, with node 1's reserve still free too
+    assert "mem fill: " in r.command_output("mem fill B 1G")
+    tables = full[n1][4] - before[n1][4]
+    assert full[n1][1] + tables >= full[n1][3] and full[n1][1] > 0, full
+    assert accounting(r)[-1] == "exact" and "selftest: ok" in r.output

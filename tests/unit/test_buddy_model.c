@@ -54,6 +54,7 @@ struct model {
 	unsigned nallocs;
 	uint64_t rng;
 	uint64_t counts[8];
+	uint64_t reserve[MAX_NODES]; /* each node's NORMAL reserve (buddy_set_reserve) */
 };
 
 static struct model *M;
@@ -156,10 +157,27 @@ static bool model_has_block(unsigned n, unsigned z, unsigned k)
 	return false;
 }
 
-static bool eligible(unsigned n, unsigned z, int node, unsigned flags)
+/* Free pages of node n, zone z in the model. */
+static uint64_t model_free(unsigned n, unsigned z)
+{
+	uint64_t f = 0;
+	for (uint64_t p = n * NODE_SPAN; p < (n + 1) * NODE_SPAN; p++) {
+		const struct slot *s = slot_at(p);
+		f += s && s->zone == z && M->st[p] == M_FREE;
+	}
+	return f;
+}
+
+/* May node n, zone z serve a request of 2^k pages with these flags (before it is made)? */
+static bool eligible(unsigned n, unsigned z, int node, unsigned flags, unsigned k)
 {
 	if ((flags & BUDDY_THISNODE) && (int)n != node)
 		return false;
+	if (z == BUDDY_ZONE_NORMAL && !(flags & BUDDY_RESERVE) && M->reserve[n]) {
+		uint64_t f = model_free(n, z);
+		if (f < ((uint64_t)1 << k) || f - ((uint64_t)1 << k) < M->reserve[n])
+			return false;
+	}
 	return z == BUDDY_ZONE_NORMAL || (flags & BUDDY_MOVABLE);
 }
 
@@ -176,7 +194,7 @@ static void check_alloc_choice(unsigned k, int node, unsigned flags, status_t st
 	unsigned best = UINT32_MAX;
 	for (unsigned n = 0; n < M->nnodes; n++)
 		for (unsigned z = 0; z < BUDDY_NZONES; z++)
-			if (eligible(n, z, node, flags) && model_has_block(n, z, k))
+			if (eligible(n, z, node, flags, k) && model_has_block(n, z, k))
 				best = MIN(best, pref_rank(n, z, node, flags));
 	if (st == ST_NOMEM) {
 		if (best != UINT32_MAX) {
@@ -206,6 +224,8 @@ static void op_alloc(void)
 		flags |= BUDDY_THISNODE;
 	if (!rndn(8))
 		flags |= BUDDY_ZERO;
+	if (!(flags & BUDDY_MOVABLE) && !rndn(3))
+		flags |= BUDDY_RESERVE;
 	uint64_t pfn = 0;
 	status_t st = buddy_alloc(&M->b, k, node, flags, &pfn);
 	bool full = rndn(16) == 0;
@@ -218,7 +238,7 @@ static void op_alloc(void)
 		return;
 	const struct slot *s = slot_at(pfn);
 	assert_non_null(s);
-	assert_true(eligible(s->node, s->zone, node, flags));
+	assert_true(eligible(s->node, s->zone, node, flags, k));
 	assert_int_equal(pfn & ((1u << k) - 1), 0);
 	for (uint64_t i = 0; i < (1u << k); i++) {
 		assert_int_equal(M->st[pfn + i], M_FREE);
@@ -518,6 +538,18 @@ static void op_pin(void)
 }
 
 /* Compare every page and the statistics with the model. */
+/* A node's reserve changes: none, or up to most of a node's NORMAL memory. */
+static void op_reserve(void)
+{
+	unsigned n = (unsigned)rndn(M->nnodes);
+	uint64_t r = rndn(3) ? rndn(3000) : 0;
+	assert_int_equal(buddy_set_reserve(&M->b, n, r), ST_OK);
+	M->reserve[n] = r;
+	struct buddy_stats s;
+	assert_int_equal(buddy_stats(&M->b, (int)n, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.reserve, r);
+}
+
 static void model_compare(void)
 {
 	static const unsigned map[] = { [PAGE_FREE] = M_FREE, [PAGE_ALLOC] = M_ALLOC,
@@ -581,8 +613,10 @@ static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops)
 			op_remove();
 		else if (r < 91)
 			op_bad_free();
-		else
+		else if (r < 99)
 			op_pin();
+		else
+			op_reserve();
 		if (i % 10000 == 9999)
 			model_compare();
 	}

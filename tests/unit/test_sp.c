@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "boot/boot_info.h"
 #include "lib/types.h"
 #include "mm/memmap.h"
 #include "mm/sp.h"
@@ -425,6 +426,32 @@ static void test_random(void **state)
 	}
 }
 
+/* SP memory of the map, whatever kind it became: loader and boot-services types with the SP
+ * attribute are SP (as in Linux), a loader block carrying it is SP memory too; nosoftreserve
+ * makes it ordinary RAM. */
+static void test_map_overlaps_sp(void **state)
+{
+	(void)state;
+	put(EFI_CONVENTIONAL_MEMORY, 0x0, 0x100000, WB);
+	put(EFI_BOOT_SERVICES_DATA, 0x100000, 0x10000, SPA);
+	put(EFI_LOADER_CODE, 0x110000, 0x10000, SPA);
+	put(EFI_CONVENTIONAL_MEMORY, 0x120000, 0xe0000, SPA);
+	put(SPMK_MEM_PAGETABLE, 0x200000, 0x4000, SPA);
+	put(SPMK_MEM_KERNEL, 0x300000, 0x4000, WB);
+	assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out), ST_OK);
+	assert_int_equal(memmap_pages_of(&map, MEM_SP), 0x100);
+	assert_false(sp_map_overlaps(&map, 0x0, 0x100000));
+	assert_true(sp_map_overlaps(&map, 0xff000, 0x101000));  /* boot-services data + SP */
+	assert_true(sp_map_overlaps(&map, 0x118000, 0x119000)); /* loader code + SP */
+	assert_true(sp_map_overlaps(&map, 0x1ff000, 0x200000));
+	assert_true(sp_map_overlaps(&map, 0x203000, 0x204000)); /* a loader block in SP */
+	assert_false(sp_map_overlaps(&map, 0x204000, 0x300000));
+	assert_false(sp_map_overlaps(&map, 0x300000, 0x304000));
+	opts.nosoftreserve = true;
+	assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out), ST_OK);
+	assert_false(sp_map_overlaps(&map, 0x0, 0x200000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +468,7 @@ int main(void)
 		cmocka_unit_test_setup(test_too_many_pieces_and_bad_args, reset),
 		cmocka_unit_test_setup(test_print, reset),
 		cmocka_unit_test_setup(test_random, reset),
+		cmocka_unit_test_setup(test_map_overlaps_sp, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,45 @@
+/* sp_claim.h - which parts of the UEFI memory map the loader must keep its allocations out of.
+ *
+ * The loader never allocates from EFI_MEMORY_SP memory (UEFI 2.10 §7.2.3: SP memory is
+ * "reserved for a specific purpose"; Linux's EFI stub avoids it likewise). Firmware does not
+ * keep its allocator out of SP ranges, so before its first allocation the loader claims every
+ * free SP descriptor (EfiConventionalMemory with EFI_MEMORY_SP) with AllocatePages at its
+ * address, loads the kernel, builds its page tables and boot_info, checks that none of its
+ * blocks overlaps any SP descriptor (a block that does is held aside and the allocation is
+ * retried), and gives everything held back before the final map.
+ *
+ * sp_claim_scan reads a raw map (descriptors every desc_size bytes, as GetMemoryMap returns
+ * it) into the ranges to claim and the ranges to avoid. Descriptors of zero pages or whose end
+ * would pass 2^64 are not memory and are skipped (counted). Pure: host-tested. */
+#ifndef SPMK_BOOT_SP_CLAIM_H
+#define SPMK_BOOT_SP_CLAIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/types.h"
+
+#define SP_CLAIM_MAX 64
+#define SP_CLAIM_TYPE_CONVENTIONAL 7u /* EfiConventionalMemory */
+#define SP_CLAIM_ATTR_SP 0x40000ull   /* EFI_MEMORY_SP */
+
+struct sp_claims {
+	unsigned nfree;                 /* free SP descriptors to claim, in map order */
+	struct range free[SP_CLAIM_MAX];
+	unsigned nall;                  /* every SP descriptor, whatever its type; touching or
+					 * overlapping ones merged */
+	struct range all[SP_CLAIM_MAX];
+	unsigned dropped;  /* SP descriptors beyond SP_CLAIM_MAX (then the scan is incomplete) */
+	unsigned bogus;    /* SP descriptors skipped: zero pages or an end past 2^64 */
+	uint64_t free_pages; /* 4 KiB pages in free[] */
+};
+
+/* Scans raw_size bytes of descriptors, desc_size bytes apart (desc_size >= 40; a trailing
+ * partial descriptor is ignored). Fills *out completely. */
+void sp_claim_scan(const void *raw, size_t raw_size, size_t desc_size, struct sp_claims *out);
+
+/* The first SP descriptor range in c->all that [base, base + bytes) overlaps, or NULL. */
+const struct range *sp_claim_overlap(const struct sp_claims *c, uint64_t base, uint64_t bytes);
+
+#endif
