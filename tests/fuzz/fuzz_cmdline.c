@@ -1,4 +1,5 @@
-/* fuzz_cmdline.c - libFuzzer target: the command-line parser and the shell splitters. */
+/* fuzz_cmdline.c - libFuzzer target: the command-line parser and the shell splitters.
+ * Coverage: kernel/cmdline.c kernel/shell_parse.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* fuzz_memmap_append.c - libFuzzer target for boot/memmap_append.c: any text is either
  * rejected with exactly one error line naming a line number, or accepted as at most
- * MEMMAP_APPEND_MAX descriptors that the writer lays out and a reader gets back unchanged. */
+ * MEMMAP_APPEND_MAX descriptors that the writer lays out and a reader gets back unchanged.
+ * Coverage: boot/memmap_append.c */
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
