@@ -31,12 +31,13 @@ KERNEL_LIBS := $(shell $(CC) -print-libgcc-file-name)
 
 # Pure modules: compiled for the kernel and for the host.
 PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) \
-	kernel/cmdline.c kernel/boot_info.c kernel/shell_parse.c
+	kernel/cmdline.c kernel/boot_info.c kernel/shell_parse.c kernel/boot_options.c
 PURE_SRCS := $(filter-out lib/string.c,$(sort $(wildcard $(PURE_SRCS))))
 # The loader's pure parts are tested on the host too.
 HOST_SRCS := $(PURE_SRCS) $(sort $(wildcard boot/elf_check.c boot/sp_ranges.c boot/memmap_append.c \
 	boot/memmap_buf.c boot/sp_claim.c))
-KERNEL_C  := $(sort $(filter-out kernel/cmdline.c kernel/boot_info.c kernel/shell_parse.c,$(wildcard kernel/*.c)))
+KERNEL_C  := $(sort $(filter-out kernel/cmdline.c kernel/boot_info.c kernel/shell_parse.c \
+	kernel/boot_options.c,$(wildcard kernel/*.c)))
 KERNEL_ASM := $(wildcard kernel/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C) $(PURE_SRCS) lib/string.c) \
 	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM))
@@ -68,7 +69,16 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_FLAGS := -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DSPMK_HOST -DSPMK_FUZZ $(DEBUG_DEFS)
+# Fuzz targets link one set of objects built with the sanitizers and libFuzzer's coverage hooks;
+# the coverage builds (build/fuzzcov/) replay a corpus to measure source-based coverage.
+FUZZ_COMMON := -std=gnu11 -I. -g -O1 -DSPMK_HOST -DSPMK_FUZZ $(DEBUG_DEFS)
+FUZZ_FLAGS := $(FUZZ_COMMON) -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LINK  := -fsanitize=fuzzer,address,undefined
+FUZZ_OBJS  := $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(HOST_SRCS))
+COV_FLAGS  := $(FUZZ_COMMON) -fsanitize=fuzzer-no-link -fprofile-instr-generate -fcoverage-mapping
+COV_LINK   := -fsanitize=fuzzer -fprofile-instr-generate
+COV_OBJS   := $(patsubst %.c,$(BUILD)/fuzzcovobj/%.o,$(HOST_SRCS))
+COV_BINS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzzcov/%,$(FUZZ_SRCS))
 ASL_SRCS   := $(wildcard tests/data/*.asl)
 AML_FILES  := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(ASL_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
@@ -78,8 +88,9 @@ BENCH_CFLAGS := $(BASE) -O2 -DSPMK_HOST -DNDEBUG
 IMG := $(BUILD)/spmk.img
 
 .DELETE_ON_ERROR:
+.SECONDARY: $(FUZZ_OBJS) $(COV_OBJS)
 
-.PHONY: all kernel loader image run debug test unit fuzz bench bench-release deps clean host-tests fixtures
+.PHONY: all kernel loader image run debug test unit fuzz fuzz-merge fuzz-replay fuzz-bins cov-bins bench bench-release deps clean host-tests fixtures
 all: image $(BUILD)/spfw.efi $(MACHINE_AML)
 
 deps:
@@ -177,11 +188,24 @@ $(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS) $(FLAGS_STAMP)
 	@echo "  TEST    $@"
 	@mkdir -p $(BUILD)/dep
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(HOST_SRCS) $(FLAGS_STAMP)
+$(BUILD)/fuzzobj/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC.FUZZ $<"
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -MMD -c $< -o $@
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@mkdir -p $(BUILD)/dep
-	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -o $@ $< $(HOST_SRCS)
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) $(FUZZ_LINK) -MMD -MF $(BUILD)/dep/$(notdir $@).d -o $@ $< $(FUZZ_OBJS)
+$(BUILD)/fuzzcovobj/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC.COV  $<"
+	$(Q)$(FUZZCC) $(COV_FLAGS) -MMD -c $< -o $@
+$(BUILD)/fuzzcov/%: tests/fuzz/%.c $(COV_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  COV     $@"
+	@mkdir -p $(BUILD)/dep
+	$(Q)$(FUZZCC) $(COV_FLAGS) $(COV_LINK) -MMD -MF $(BUILD)/dep/cov-$(notdir $@).d -o $@ $< $(COV_OBJS)
 BENCH_EXTRA := $(filter-out $(BENCH_SRCS),$(wildcard tests/bench/*.c))
 $(BUILD)/bench/%: tests/bench/%.c $(HOST_SRCS) $(BENCH_EXTRA)
 	@mkdir -p $(dir $@)
@@ -193,8 +217,10 @@ $(BUILD)/data/%.aml: tests/data/%.asl
 fixtures: $(AML_FILES)
 host-tests: $(UNIT_BINS) $(AML_FILES)
 fuzz-bins: $(FUZZ_BINS)
+cov-bins: $(COV_BINS)
 
-# `make test`: host unit tests, short fuzz runs, QEMU scenarios; one summary line at the end.
+# `make test`: host unit tests, stored fuzz inputs replayed and short fuzz runs, QEMU scenarios;
+# one summary line at the end.
 test: deps
 	$(MAKE) all host-tests fuzz-bins
 	bash tools/run-tests.sh
@@ -202,10 +228,19 @@ test: deps
 unit: host-tests
 	bash tools/run-tests.sh --unit-only
 
-# `make fuzz`: each target for FUZZ_SECONDS (default 60).
+# `make fuzz`: each target (or FUZZ_TARGETS="fuzz_x ...") for FUZZ_SECONDS (default 60) on a
+# scratch copy of its corpus in build/fuzz-work/, then source-based coverage per parser.
+# `make fuzz-merge` folds the new inputs (minimised) and any crash files into tests/fuzz/.
 FUZZ_SECONDS ?= 60
-fuzz: fuzz-bins
-	bash tools/fuzz.sh $(FUZZ_SECONDS)
+fuzz: deps fuzz-bins cov-bins
+	bash tools/fuzz.sh fuzz $(FUZZ_SECONDS) cov
+
+fuzz-merge: fuzz-bins
+	bash tools/fuzz.sh merge
+
+# Replays every stored corpus and crash input once (part of `make test`).
+fuzz-replay: fuzz-bins
+	bash tools/fuzz.sh replay
 
 # `make bench`: a release build (DEBUG=0: no ASSERTs, no junk fill) of its own in $(BUILD)/release.
 bench: deps

@@ -9,13 +9,10 @@
 #include "kernel/kvm.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 
-static struct srat_info srat;
-static struct slit_info slit;
-static struct hmat_info hmat;
-static struct madt_info madt;
-static struct range present[MEMMAP_MAX_RANGES];
+static struct discover_acpi acpi;
 
 /* Tables are read through the direct map, mapping pages of firmware memory on demand. Before
  * the kernel's own tables exist, only the loader's direct map is there: a firmware pointer
@@ -53,37 +50,17 @@ static void init_power(void)
 	power_set_acpi(&p);
 }
 
-/* Parses one optional table; returns the parsed info or NULL when absent or rejected. */
-#define PARSE_OPTIONAL(sig, fn, info)                                                   \
-	({                                                                              \
-		const struct acpi_table *t_ = acpi_find(&K.acpi, sig);                  \
-		bool ok_ = t_ && fn(t_->data, t_->length, &(info), &kout) == ST_OK;     \
-		if (t_ && !ok_)                                                         \
-			printk(LOG_ERR, "acpi: %s rejected; continuing without it", sig); \
-		ok_ ? &(info) : 0;                                                      \
-	})
-
-/* Whether the firmware gave a table with this signature (even one its checksum or parser
- * rejected). */
-static bool table_listed(const char *sig)
+/* The table with signature sig as the discovery pipeline takes it: data only when its
+ * checksum verified (acpi_find), listed whenever the RSDT/XSDT names it. */
+static struct discover_table table(const char *sig)
 {
-	for (uint32_t i = 0; i < K.acpi.count; i++)
-		if (!strcmp(K.acpi.t[i].sig, sig))
-			return true;
-	return false;
-}
-
-/* Memory the map holds (any kind but MMIO, reserved and unusable), for the NUMA view. */
-static size_t collect_present(void)
-{
-	size_t n = 0;
-	for (uint32_t i = 0; i < K.memmap.count; i++) {
-		const struct mem_range *r = &K.memmap.r[i];
-		if (r->kind == MEM_MMIO || r->kind == MEM_RESERVED || r->kind == MEM_UNUSABLE)
-			continue;
-		present[n++] = (struct range){ r->base, r->end };
-	}
-	return n;
+	struct discover_table d = { 0, 0, false };
+	const struct acpi_table *t = acpi_find(&K.acpi, sig);
+	if (t)
+		d = (struct discover_table){ t->data, t->length, true };
+	for (uint32_t i = 0; i < K.acpi.count && !d.listed; i++)
+		d.listed = strcmp(K.acpi.t[i].sig, sig) == 0;
+	return d;
 }
 
 void init_acpi(void)
@@ -95,18 +72,10 @@ void init_acpi(void)
 		printk(LOG_INFO, "acpi: %u tables via %s at 0x%lx", K.acpi.count,
 		       K.acpi.via_xsdt ? "XSDT" : "RSDT", (unsigned long)K.acpi.root_phys);
 	}
-	const struct srat_info *s = PARSE_OPTIONAL("SRAT", srat_parse, srat);
-	const struct slit_info *l = PARSE_OPTIONAL("SLIT", slit_parse, slit);
-	const struct hmat_info *h = PARSE_OPTIONAL("HMAT", hmat_parse, hmat);
-	const struct madt_info *m = PARSE_OPTIONAL("APIC", madt_parse, madt);
-	K.hmat = h;
-	K.srat = s;
-	numa_build(&K.numa, s, l, h, &kout);
-	K.numa.srat_rejected = !s && table_listed("SRAT");
-	numa_fallback_cpus(&K.numa, m);
-	numa_set_present(&K.numa, present, collect_present(), &kout);
-	printk(LOG_INFO, "numa: %u node(s)%s%s%s", K.numa.n_nodes,
-	       s ? ", SRAT" : K.numa.srat_rejected ? ", SRAT rejected: one fallback node" : "",
-	       l ? ", SLIT" : "", h ? ", HMAT" : "");
+	struct discover_tables in = { table("SRAT"), table("SLIT"), table("HMAT"), table("APIC") };
+	CHECK_OK(discover_numa(&in, &K.memmap, &acpi, &K.numa, &kout));
+	K.srat = acpi.has_srat ? &acpi.srat : 0;
+	K.hmat = acpi.has_hmat ? &acpi.hmat : 0;
+	K.numa_acpi = &acpi;
 	init_power();
 }

@@ -16,6 +16,7 @@
 #include "kernel/cmdline.h"
 #include "mm/buddy.h"
 #include "mm/dax.h"
+#include "mm/discover.h"
 #include "mm/sp.h"
 #include "mm/fake_mem.h"
 #include "mm/kheap.h"
@@ -39,6 +40,8 @@ struct kernel {
 	struct acpi_tables acpi;
 	const struct srat_info *srat; /* NULL when absent or rejected */
 	const struct hmat_info *hmat; /* NULL when absent or rejected */
+	const struct discover_acpi *numa_acpi; /* SRAT, SLIT, HMAT, MADT as parsed (mm/discover.h) */
+	struct discover_options boot_opts;     /* the discovery pipeline's boot options */
 	struct numa_topology numa;
 	struct buddy buddy;
 	struct kheap heap; /* kmalloc/kfree */

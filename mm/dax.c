@@ -88,9 +88,12 @@ static status_t dax_region_check(struct dax *d, uint64_t base, uint64_t size, ui
 			DAX_MAX_REGIONS, DAX_MAX_DEVICES);
 		return ST_NOMEM;
 	}
-	/* window slot: same offset mod 1 GiB as base, then a 1 GiB guard gap */
-	*slot_size = ALIGN_UP((base % SIZE_1G) + size, SIZE_1G) + SIZE_1G;
-	if (*slot_size > DAX_WINDOW_SIZE || d->window_next > DAX_WINDOW_SIZE - *slot_size) {
+	/* window slot: same offset mod 1 GiB as base, then a 1 GiB guard gap; computed only when
+	 * it cannot wrap (a size near 2^64 has no window) */
+	uint64_t span = (base % SIZE_1G) + MIN(size, DAX_WINDOW_SIZE);
+	*slot_size = ALIGN_UP(span, SIZE_1G) + SIZE_1G;
+	if (size > DAX_WINDOW_SIZE || *slot_size > DAX_WINDOW_SIZE ||
+	    d->window_next > DAX_WINDOW_SIZE - *slot_size) {
 		out_log(d->log, LOG_ERR, "dax: no window space for 0x%llx bytes (0x%llx of 0x%llx used)",
 			(unsigned long long)size, (unsigned long long)d->window_next,
 			(unsigned long long)DAX_WINDOW_SIZE);

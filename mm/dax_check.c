@@ -1,9 +1,10 @@
 /* dax_check.c - the invariant walker of the dax allocator (see dax_check in mm/dax.h).
  *
- * Regions: disjoint, windows disjoint. Per region: free extents sorted, non-empty, inside the
- * region, never adjacent; devices inside the region, aligned, with the window the layout
- * rule gives; no two devices or a device and a free extent overlap; free + device bytes ==
- * region size (with no overlap, every page is in exactly one place). Per device: a unique
+ * Regions: disjoint, windows disjoint and inside the window area. Per region: free extents
+ * sorted, non-empty, inside the region, never adjacent; devices inside the region, aligned,
+ * with the window the layout rule gives; no two devices or a device and a free extent
+ * overlap; free + device bytes == region size (with no overlap, every page is in exactly one
+ * place). Per device: a unique
  * name, and owner/live/gen consistent with its state and the active owner. Deferred-scrub
  * extents: see dax_check_dirty. */
 #include "mm/dax_internal.h"
@@ -116,6 +117,10 @@ static void dax_check_regions(struct dax_checker *c)
 			   IS_ALIGNED(a->base | a->size, a->align) && a->window >= DAX_WINDOW_BASE &&
 			   a->window % SIZE_1G == a->base % SIZE_1G,
 			   "region %u malformed", r);
+		CHECK_THAT(c, a->window - DAX_WINDOW_BASE < DAX_WINDOW_SIZE &&
+			   a->size <= DAX_WINDOW_BASE + DAX_WINDOW_SIZE - a->window,
+			   "region %u window [0x%llx, +0x%llx) outside the window area", r,
+			   (unsigned long long)a->window, (unsigned long long)a->size);
 		for (uint32_t s = r + 1; s < d->nregions && s < DAX_MAX_REGIONS; s++) {
 			const struct dax_region *b = &d->regions[s];
 			CHECK_THAT(c, !range_overlaps((struct range){ a->base, a->base + a->size },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test and ends with one summary line `N passed, N failed`:
 #   1. host unit tests (build/tests/test_*, cmocka, ASan+UBSan): one count per test case;
-#   2. short libFuzzer runs (build/fuzz/fuzz_*, FUZZ_TEST_SECONDS each, default 5): one each;
+#   2. fuzz targets (build/fuzz/fuzz_*): every stored corpus and crash input replayed once, then
+#      a short libFuzzer run (FUZZ_TEST_SECONDS each, default 5): one count each per target;
 #   3. QEMU scenarios (tests/qemu, pytest): one count per scenario.
 # --unit-only stops after 1. Exits non-zero when anything failed.
 set -uo pipefail
@@ -37,14 +38,14 @@ run_fuzz() {
 	while IFS= read -r line; do
 		echo "fuzz: $line"
 		case "$line" in
-		fuzz_*": Done "*) passed=$((passed + 1)) ;;
+		fuzz_*": Done "* | fuzz_*": replayed "*) passed=$((passed + 1)) ;;
 		fuzz_*": CRASH"*)
 			name=${line%%:*}
 			failed=$((failed + 1))
 			failures+=("$name")
 			;;
 		esac
-	done < <(bash tools/fuzz.sh "${FUZZ_TEST_SECONDS:-5}")
+	done < <(bash tools/fuzz.sh replay; bash tools/fuzz.sh fuzz "${FUZZ_TEST_SECONDS:-5}")
 }
 
 run_qemu() {

@@ -1,5 +1,6 @@
 /* fuzz_cmdline.c - libFuzzer target: the command-line parser (every occurrence of a key, the
- * comma items of a value) and the shell splitters. */
+ * comma items of a value) and the shell splitters.
+ * Coverage: kernel/cmdline.c kernel/shell_parse.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

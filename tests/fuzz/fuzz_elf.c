@@ -1,6 +1,7 @@
 /* fuzz_elf.c - libFuzzer target for boot/elf_check.c: any byte string is either rejected with
  * exactly one error line or accepted with a result whose every segment lies in the input and
- * inside [vmin, vmax), with the entry in an executable segment. */
+ * inside [vmin, vmax), with the entry in an executable segment.
+ * Coverage: boot/elf_check.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* fuzz_fadt.c - libFuzzer target: fadt_parse and dsdt_find_s5 over arbitrary bytes (the
- * first byte picks which; the FADT signature is forced). Must never crash. */
+ * first byte picks which; the FADT signature is forced). Must never crash.
+ * Coverage: acpi/sdt.c acpi/fadt.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

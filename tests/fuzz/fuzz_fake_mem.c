@@ -3,7 +3,8 @@
  * The input is the option value (cut at 4 KiB, NUL-terminated). Every stored range must keep
  * the parser's invariant; the options are then applied to a small fixed map, whose result
  * must pass memmap_check() and whose SP pages can only come from conventional memory. The
- * same text also goes through the efi= list parser. */
+ * same text also goes through the efi= list parser.
+ * Coverage: mm/fake_mem.c mm/memmap.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

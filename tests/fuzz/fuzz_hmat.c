@@ -1,5 +1,6 @@
 /* fuzz_hmat.c - libFuzzer target: hmat_parse over arbitrary bytes (signature forced to "HMAT" so the
- * fuzzer reaches the body). Must never crash or read out of bounds. */
+ * fuzzer reaches the body). Must never crash or read out of bounds.
+ * Coverage: acpi/sdt.c acpi/hmat.c */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -1,6 +1,7 @@
 /* fuzz_madt.c - libFuzzer target: madt_parse over arbitrary bytes (signature forced to "APIC" so
  * the fuzzer reaches the body). Must never crash or read out of bounds; an accepted table has
- * unique APIC IDs. */
+ * unique APIC IDs.
+ * Coverage: acpi/sdt.c acpi/madt.c */
 #include <stdint.h>
 #include <stdlib.h>
 

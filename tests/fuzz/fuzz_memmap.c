@@ -5,7 +5,8 @@
  * bit 2 spmk.nohmat=device, bit 3 MAXPHYADDR 32 + bits 7:4 instead of 52), the rest is the
  * raw UEFI map. Whenever the normaliser accepts a map, its invariants must hold, no range may
  * end above 2^MAXPHYADDR, SP discovery must not lose a page, and the printers must not crash.
- * Any violation aborts. */
+ * Any violation aborts.
+ * Coverage: mm/memmap.c mm/sp.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,7 +2,8 @@
  * rejected with exactly one error line naming a line number, or accepted as at most
  * MEMMAP_APPEND_MAX descriptors that the writer lays out and a reader gets back unchanged.
  * The laid-out map then goes through boot/sp_claim.c: every free SP range it would claim is
- * inside the ranges it avoids, and the counts add up. */
+ * inside the ranges it avoids, and the counts add up.
+ * Coverage: boot/memmap_append.c boot/sp_claim.c */
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>

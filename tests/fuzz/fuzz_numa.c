@@ -1,6 +1,7 @@
 /* fuzz_numa.c - libFuzzer target: SRAT + SLIT + HMAT parsed from one fuzz input (two
  * little-endian u16 lengths, then the three tables), numa_build over whatever parsed, then
- * both printers and the query helpers. Must never crash. */
+ * both printers and the query helpers. Must never crash.
+ * Coverage: acpi/srat.c acpi/slit.c acpi/hmat.c acpi/numa.c acpi/numa_present.c acpi/numa_print.c acpi/numa_hwloc.c acpi/memtier.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

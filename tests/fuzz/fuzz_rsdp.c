@@ -1,6 +1,7 @@
 /* fuzz_rsdp.c - libFuzzer target: acpi_discover over a fuzz buffer used as fake physical
  * memory at address 0 (RSDP at 0; every pointer inside the tables is fuzzed), then listing
- * and dumping every table found. Must never crash or read outside the buffer. */
+ * and dumping every table found. Must never crash or read outside the buffer.
+ * Coverage: acpi/tables.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

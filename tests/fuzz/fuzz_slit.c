@@ -1,5 +1,6 @@
 /* fuzz_slit.c - libFuzzer target: slit_parse over arbitrary bytes (signature forced to "SLIT" so the
- * fuzzer reaches the body). Must never crash or read out of bounds. */
+ * fuzzer reaches the body). Must never crash or read out of bounds.
+ * Coverage: acpi/sdt.c acpi/slit.c */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -1,6 +1,7 @@
 /* fuzz_srat.c - libFuzzer target: srat_parse over arbitrary bytes (signature forced to "SRAT" so the
  * fuzzer reaches the body). Must never crash or read out of bounds; an accepted table has
- * disjoint memory ranges and unique APIC IDs (same-domain overlaps merged, repeats dropped). */
+ * disjoint memory ranges and unique APIC IDs (same-domain overlaps merged, repeats dropped).
+ * Coverage: acpi/sdt.c acpi/srat.c */
 #include <stdint.h>
 #include <stdlib.h>
 

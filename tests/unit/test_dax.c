@@ -210,6 +210,26 @@ static void test_region_add_refusals(void **state)
 	same_as_snap(x);
 }
 
+/* A piece so large that its window slot size wraps 2^64 gets no window; it used to get a
+ * 1 GiB window overlapping the next region's. A firmware map with one SP descriptor of
+ * 2^52 - 2 pages at 4 KiB reached it (tests/fuzz/crashes/fuzz_discover/dax-window-wrap) until
+ * the normaliser dropped descriptors above MAXPHYADDR; dax_region_add refuses it on its own. */
+static void test_region_add_window_wrap(void **state)
+{
+	struct fx *x = *state;
+	struct dax d;
+	dax_init(&d, &x->ops, &x->log.out, 1);
+	assert_int_equal(dax_region_add(&d, 0x1000, UINT64_MAX - 0x1fff, 0, 0, NULL), ST_NOMEM);
+	/* here the 1 GiB guard gap is what wraps */
+	assert_int_equal(dax_region_add(&d, SIZE_1G - 0x1000, 0xffffffff50000000ull, 0, 0, NULL), ST_NOMEM);
+	assert_int_equal(d.nregions, 0);
+	assert_true(capture_has(&x->log, "no window space"));
+	/* the largest region the window area holds still fits, once */
+	assert_int_equal(dax_region_add(&d, 0, DAX_WINDOW_SIZE - SIZE_1G, 0, 0, NULL), ST_OK);
+	assert_int_equal(dax_region_add(&d, 32ull << 40, SIZE_1G, 0, 0, NULL), ST_NOMEM);
+	assert_int_equal(dax_check(&d, &x->log.out), ST_OK);
+}
+
 static void test_create_destroy_first_fit(void **state)
 {
 	struct fx *x = *state;
@@ -870,6 +890,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_add_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_region_add_window_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_destroy_first_fit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_slots_run_out, setup, teardown),
