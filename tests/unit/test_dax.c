@@ -628,20 +628,20 @@ static void test_list_json_and_text(void **state)
 	assert_string_equal(c.text,
 		"{\"regions\":["
 		"{\"id\":0,\"base\":\"0x100000000\",\"size\":67108864,\"align\":2097152,\"target_node\":1,"
-		"\"devices\":["
-		"{\"name\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"align\":2097152,"
-		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null},"
-		"{\"name\":\"dax0.1\",\"base\":\"0x100800000\",\"size\":4096,\"align\":4096,"
-		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]},"
+		"\"available_size\":58716160,\"devices\":["
+		"{\"chardev\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"target_node\":1,"
+		"\"align\":2097152,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null},"
+		"{\"chardev\":\"dax0.1\",\"base\":\"0x100800000\",\"size\":4096,\"target_node\":1,"
+		"\"align\":4096,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]},"
 		"{\"id\":1,\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
-		"\"target_node\":2,\"devices\":["
-		"{\"name\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
-		"\"mode\":\"devdax\",\"state\":\"claimed\",\"mapped\":true,\"owner\":\"alice\"}]},"
+		"\"target_node\":2,\"available_size\":0,\"devices\":["
+		"{\"chardev\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"target_node\":2,"
+		"\"align\":1073741824,\"mode\":\"devdax\",\"state\":\"claimed\",\"mapped\":true,\"owner\":\"alice\"}]},"
 		"{\"id\":2,\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,\"target_node\":-1,"
-		"\"devices\":["
-		"{\"name\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,"
-		"\"mode\":\"system-ram\",\"movable\":true,\"online_blocks\":0,\"total_blocks\":1,"
-		"\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]}"
+		"\"available_size\":0,\"devices\":["
+		"{\"chardev\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"target_node\":-1,"
+		"\"align\":4096,\"mode\":\"system-ram\",\"online_memblocks\":0,\"total_memblocks\":1,"
+		"\"movable\":true,\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]}"
 		"]}\n");
 	assert_ptr_equal(strchr(c.text, '\n'), c.text + c.len - 1); /* one line */
 	capture_init(&c);
@@ -653,7 +653,10 @@ static void test_list_json_and_text(void **state)
 	assert_true(capture_has(&c, "\"size\":\"2.00 GiB (2.15 GB)\""));
 	assert_true(capture_has(&c, "\"size\":\"20.00 KiB (20.48 kB)\""));
 	assert_true(capture_has(&c, "\"owner\":\"alice\""));
-	assert_true(capture_has(&c, "\"mode\":\"system-ram\",\n        \"movable\":true"));
+	assert_true(capture_has(&c, "\"mode\":\"system-ram\",\n        \"online_memblocks\":0,\n"
+				"        \"total_memblocks\":1,\n        \"movable\":true"));
+	assert_true(capture_has(&c, "\"chardev\":\"dax0.1\",\n        \"base\":\"0x100800000\",\n"
+				"        \"size\":\"4.00 KiB (4.10 kB)\",\n        \"target_node\":1,\n"));
 	assert_int_equal(c.text[0], '[');
 	assert_int_equal(c.text[c.len - 2], ']');
 	/* no regions */
