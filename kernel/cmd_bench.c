@@ -183,6 +183,7 @@ static uint64_t bench_fit(uint64_t size, unsigned node)
 
 static int bench_hotplug(void)
 {
+	shell_cancel_inner(false); /* each case runs whole; Ctrl-C stops between them */
 	uint32_t dev;
 	if (!bench_device(&dev))
 		return shell_error("no unclaimed devdax device with a node");
@@ -202,7 +203,7 @@ static int bench_hotplug(void)
 	kprintf("hotplug.memset_1g_us %lu us\n", (unsigned long)set_us);
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t want = size * pct[i] / 100, used = MIN(want, bench_fit(size, node));
-		if (shell_interrupted()) /* between cases: the device is devdax again */
+		if (i && shell_progress(i, 3)) /* between cases: the device is devdax again */
 			return shell_error("stopped by Ctrl-C before the %lu%% case", (unsigned long)pct[i]);
 		uint64_t h_us, r_us, c_us, moved, deferred;
 		if (used < want)
@@ -253,9 +254,10 @@ static int bench_cycles(int argc, char **argv)
 	if (dax_find(&K.dax, argv[2], &dev) != ST_OK)
 		return shell_error("no device '%s' (see 'dax list')", argv[2]);
 	uint64_t t0 = rdtsc(), moved = 0;
+	shell_cancel_inner(false); /* each cycle runs whole; Ctrl-C stops between them */
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t h_us, r_us, m, deferred;
-		if (shell_interrupted()) /* between cycles: the device is devdax again */
+		if (i && shell_progress(i, n)) /* between cycles: the device is devdax again */
 			return shell_error("stopped by Ctrl-C after %lu of %lu cycles; %s is devdax",
 					   (unsigned long)i, (unsigned long)n, argv[2]);
 		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred))

@@ -202,6 +202,16 @@ static bool cancel_poll(void *ctx, uint64_t done, uint64_t total)
 	return shell_interrupted();
 }
 
+bool shell_progress(uint64_t done, uint64_t total)
+{
+	return cancel_poll(0, done, total);
+}
+
+void shell_cancel_inner(bool on)
+{
+	cancel_set(on ? cancel_poll : 0, 0);
+}
+
 /* Picks the subcommand for argv: a named one by argv[1], else the command's own form (which
  * takes only options, words starting with '-'). NULL when none fits (reported). */
 static __attribute__((noinline)) const struct shell_sub *find_sub(const struct shell_cmd *c, int argc, char **argv)

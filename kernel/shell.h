@@ -15,6 +15,7 @@
 #define SPMK_KERNEL_SHELL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/status.h"
 
@@ -58,5 +59,11 @@ int shell_fail(status_t st);
 /* Long operations: true once the user has typed Ctrl-C on the console since the command
  * began (polls the serial port; other input is discarded). Prints nothing. */
 bool shell_interrupted(void);
+/* A command's own step boundary: shows progress (done of total steps) like the cancel points
+ * of lib/cancel.h and returns shell_interrupted(). */
+bool shell_progress(uint64_t done, uint64_t total);
+/* Whether the cancel points inside the operations a command calls may stop them (on by
+ * default). A command that stops only between its own steps (bench) turns them off. */
+void shell_cancel_inner(bool on);
 
 #endif

@@ -188,6 +188,8 @@ def test_ctrl_c_stops_long_operations_cleanly():
         (prompt, b"dax reconfigure dax0.0 system-ram\r"), (prompt, b"mem fill B 600M node=1\r"),
         (prompt, b"dax reconfigure dax0.0 devdax\r"), (stop, b"\x03"),
         (prompt, b"mem check B\r"), (prompt, b"dax list -j\r"), (prompt, b"selftest\r"),
+        (prompt, b"mem free B\r"), (prompt, b"dax reconfigure dax0.0 devdax\r"),
+        (prompt, b"bench cycles dax0.0 1000\r"), (stop, b"\x03"), (prompt, b"dax list\r"),
     ]
     r = interact(steps, args=TWO_NODES, sp_ranges=SP_NODE1, timeout=300)
     assert not r.timed_out, r.output[-4000:]
@@ -205,3 +207,6 @@ def test_ctrl_c_stops_long_operations_cleanly():
     assert "B: 153600 pages checked, 0 mismatches" in out
     assert '"mode":"system-ram"' in out.split("spmk> dax list -j\n")[1]
     assert "selftest: ok" in out
+    assert re.search(r"bench cycles: error: stopped by Ctrl-C after \d+ of 1000 cycles; dax0.0 is devdax\n",
+                     out), out[-3000:]
+    assert '"mode":"devdax"' in out.split("spmk> dax list\n")[1]
