@@ -62,6 +62,7 @@ int cmd_stress(int argc, char **argv)
 		return shell_usage("selftest");
 	if (steps == 0 || steps > 100000000)
 		return shell_arg_error("N '%s' must be 1..100000000 steps", argv[2]);
+	shell_log_explanations(); /* thousands of refusals, each its own log line */
 	const struct stress_world w = { &K.buddy, &K.dax, &K.objs, &K.hotplug, &kernel_stress_ops,
 					NULL, &kout };
 	uint64_t t0 = rdtsc(), faults0 = trap_recovered_count();

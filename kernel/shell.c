@@ -90,6 +90,7 @@ static int run_guarded(const struct shell_cmd *c, int argc, char **argv)
 	}
 	R.sub = s;
 	R.progress = false;
+	R.log_only = false;
 	R.t0 = rdtsc();
 	cancel_set(shell_cancel_poll, 0);
 	printk_capture_begin(R.reason, sizeof R.reason);

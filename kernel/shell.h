@@ -56,6 +56,10 @@ int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "CMD SUB: error: REASON", or the status word when no module explained; returns 1. */
 int shell_fail(status_t st);
 
+/* For a command that runs many operations (selftest stress): from now on the explanations of
+ * their refusals print as log lines as they come, instead of becoming the error line. */
+void shell_log_explanations(void);
+
 /* Long operations: true once the user has typed Ctrl-C on the console since the command
  * began (polls the serial port; other input is discarded). Prints nothing. */
 bool shell_interrupted(void);

@@ -115,7 +115,8 @@ int shell_error(const char *fmt, ...)
 	kprintf("%s%s\n", R.reason[0] ? ": " : "", R.reason[0] ? reason_text() : "");
 	R.reason[0] = '\0';
 	R.reported = true;
-	printk_capture_begin(R.reason, sizeof R.reason);
+	if (!R.log_only)
+		printk_capture_begin(R.reason, sizeof R.reason);
 	return 1;
 }
 
@@ -126,8 +127,15 @@ int shell_fail(status_t st)
 	kprintf(": error: %s\n", R.reason[0] ? reason_text() : status_str(st));
 	R.reason[0] = '\0';
 	R.reported = true;
-	printk_capture_begin(R.reason, sizeof R.reason);
+	if (!R.log_only)
+		printk_capture_begin(R.reason, sizeof R.reason);
 	return 1;
+}
+
+void shell_log_explanations(void)
+{
+	printk_capture_end();
+	R.log_only = true;
 }
 
 bool shell_interrupted(void)

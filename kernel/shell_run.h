@@ -23,6 +23,7 @@ struct shell_running {
 	bool interrupted;   /* Ctrl-C seen */
 	bool interactive;   /* typed at the prompt (not spmk.run): progress is shown */
 	bool progress;      /* a progress line is on the screen */
+	bool log_only;      /* module explanations print as log lines (shell_log_explanations) */
 	uint64_t t0, shown; /* TSC at the command's start and at the last progress line */
 };
 
