@@ -166,7 +166,7 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 		CHECK_OK(memobj_free(&K.objs, slot)); /* nothing pinned it */
 	}
 	if (bad)
-		kprintf("bench: %lu pages of the object were damaged\n", (unsigned long)bad);
+		printk(LOG_ERR, "bench: %lu pages of the object were damaged", (unsigned long)bad);
 	return st == ST_OK && bad == 0;
 }
 
@@ -183,19 +183,16 @@ static uint64_t bench_fit(uint64_t size, unsigned node)
 
 static int bench_hotplug(void)
 {
+	shell_cancel_inner(false); /* each case runs whole; Ctrl-C stops between them */
 	uint32_t dev;
-	if (!bench_device(&dev)) {
-		kprintf("bench hotplug: no unclaimed devdax device with a node\n");
-		return 1;
-	}
+	if (!bench_device(&dev))
+		return shell_error("no unclaimed devdax device with a node");
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
 	uint64_t size = x->size, set_bps = 1, cpy_bps = 1;
 	unsigned node = (unsigned)K.dax.regions[x->region].target_node;
 	if (!bench_bandwidth(dev, &set_bps, &cpy_bps) || hotplug_handoff(&K.hotplug, dev, true) != ST_OK ||
-	    hotplug_reclaim(&K.hotplug, dev, 0, 0) != ST_OK) {
-		kprintf("bench hotplug: cannot measure bandwidth\n");
-		return 1;
-	}
+	    hotplug_reclaim(&K.hotplug, dev, 0, 0) != ST_OK)
+		return shell_error("cannot measure bandwidth");
 	uint64_t warm_t0 = rdtsc();
 	bench_warm();
 	kprintf("hotplug.warm_free_ram_us %lu us\n", (unsigned long)tsc_to_us(rdtsc() - warm_t0));
@@ -206,14 +203,14 @@ static int bench_hotplug(void)
 	kprintf("hotplug.memset_1g_us %lu us\n", (unsigned long)set_us);
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t want = size * pct[i] / 100, used = MIN(want, bench_fit(size, node));
+		if (i && shell_progress(i, 3)) /* between cases: the device is devdax again */
+			return shell_error("stopped by Ctrl-C before the %lu%% case", (unsigned long)pct[i]);
 		uint64_t h_us, r_us, c_us, moved, deferred;
 		if (used < want)
 			kprintf("hotplug.note %lu%% case: only %lu MiB fit elsewhere; using %lu MiB in use\n",
 				(unsigned long)pct[i], (unsigned long)(used >> 20), (unsigned long)(used >> 20));
-		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred) || !bench_claim(dev, &c_us)) {
-			kprintf("bench hotplug: the %lu%% cycle failed\n", (unsigned long)pct[i]);
-			return 1;
-		}
+		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred) || !bench_claim(dev, &c_us))
+			return shell_error("the %lu%% cycle failed", (unsigned long)pct[i]);
 		uint64_t cpy_us = used * 1000000 / cpy_bps;
 		kprintf("hotplug.handoff_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)h_us);
 		kprintf("hotplug.reclaim_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)r_us);
@@ -246,25 +243,25 @@ static int bench_cycles(int argc, char **argv)
 	uint32_t dev;
 	uint64_t n, size = 0;
 	char err[128];
-	if (argc < 4 || argc > 5)
-		return shell_usage("bench");
-	if (arg_u64("bench cycles: N", argv[3], 1, 1000000, &n, err, sizeof err) != ST_OK ||
-	    (argc == 5 && arg_size("bench cycles: size", argv[4], 0, MEMOBJ_MAX_PAGES << PAGE_SHIFT,
-				   &size, err, sizeof err) != ST_OK)) {
-		kprintf("%s\n", err);
-		return 1;
-	}
-	if (dax_find(&K.dax, argv[2], &dev) != ST_OK) {
-		kprintf("bench: no device '%s'\n", argv[2]);
-		return 1;
-	}
+	if (argc < 4)
+		return shell_arg_missing(argc);
+	if (argc > 5)
+		return shell_arg_error("unexpected '%s'", argv[5]);
+	if (arg_u64("N", argv[3], 1, 1000000, &n, err, sizeof err) != ST_OK ||
+	    (argc == 5 && arg_size("size", argv[4], 0, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err,
+				   sizeof err) != ST_OK))
+		return shell_arg_error("%s", err);
+	if (dax_find(&K.dax, argv[2], &dev) != ST_OK)
+		return shell_error("no device '%s' (see 'dax list')", argv[2]);
 	uint64_t t0 = rdtsc(), moved = 0;
+	shell_cancel_inner(false); /* each cycle runs whole; Ctrl-C stops between them */
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t h_us, r_us, m, deferred;
-		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred)) {
-			kprintf("bench cycles: cycle %lu failed\n", (unsigned long)i);
-			return 1;
-		}
+		if (i && shell_progress(i, n)) /* between cycles: the device is devdax again */
+			return shell_error("stopped by Ctrl-C after %lu of %lu cycles; %s is devdax",
+					   (unsigned long)i, (unsigned long)n, argv[2]);
+		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred))
+			return shell_error("cycle %lu failed", (unsigned long)i);
 		moved += m;
 	}
 	kprintf("cycles: %lu hand-off/reclaim cycles ok, %lu pages migrated (%lu us)\n", (unsigned long)n,
@@ -272,11 +269,20 @@ static int bench_cycles(int argc, char **argv)
 	return 0;
 }
 
-int cmd_bench(int argc, char **argv)
+static int bench_hotplug_cmd(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "hotplug") == 0)
-		return bench_hotplug();
-	if (argc >= 2 && strcmp(argv[1], "cycles") == 0)
-		return bench_cycles(argc, argv);
-	return shell_usage("bench");
+	if (argc != 2)
+		return shell_arg_error("unexpected '%s'", argv[2]);
+	return bench_hotplug();
 }
+
+const struct shell_sub bench_subs[] = {
+	{ "hotplug", "", "times hand-off and reclaim of the first dax device with 0%, 50% and 100% "
+	  "in use, against memset and memcpy; lines NAME VALUE UNIT", 0, "bench hotplug",
+	  bench_hotplug_cmd },
+	{ "cycles", "DEV N [SIZE]", "N hand-off/reclaim cycles of DEV, each with SIZE bytes in use",
+	  "DEV   an unclaimed devdax device\nN     how many cycles\n"
+	  "SIZE  bytes of a movable object on the device's node (default 0)",
+	  "bench cycles dax0.0 3 64M", bench_cycles },
+	{ 0, 0, 0, 0, 0, 0 },
+};

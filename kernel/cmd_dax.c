@@ -8,6 +8,7 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/shell_parse.h"
 #include "lib/args.h"
 #include "lib/fmt.h"
 #include "lib/hexdump.h"
@@ -20,30 +21,50 @@ static bool lookup(const char *name, uint32_t *dev)
 {
 	if (dax_find(&K.dax, name, dev) == ST_OK)
 		return true;
-	kprintf("dax: no device '%s' (see 'dax list')\n", name);
+	shell_error("no device '%s' (see 'dax list')", name);
 	return false;
 }
 
 /* Checks that the command has `want` words and resolves DEV (argv[2]); says why not. */
 static bool device_arg(int argc, int want, char **argv, uint32_t *dev)
 {
-	if (argc != want) {
-		shell_usage("dax");
+	if (argc < want) {
+		shell_arg_missing(argc);
+		return false;
+	}
+	if (argc > want) {
+		shell_arg_error("unexpected '%s'", argv[want]);
 		return false;
 	}
 	return lookup(argv[2], dev);
+}
+
+/* The facts that stop the owner's operations (map, read, write, release) on a device, in the
+ * user's words; true when there is none. `need_map`: the bytes must be mapped too. */
+static bool owner_may_use(uint32_t dev, const char *name, bool need_map)
+{
+	const struct dax_device *d = dax_device_get(&K.dax, dev);
+	if (d->mode == DAX_MODE_SYSTEM_RAM) {
+		shell_error("%s is in system-ram mode (the page allocator has it; "
+			    "'dax reconfigure %s devdax' takes it back)", name, name);
+		return false;
+	}
+	if (d->state == DAX_UNCLAIMED) {
+		shell_error("%s is unclaimed ('dax claim %s OWNER' first)", name, name);
+		return false;
+	}
+	if (need_map && d->state != DAX_MAPPED) {
+		shell_error("%s is claimed by '%s' but not mapped ('dax map %s' first)", name, d->owner,
+			    name);
+		return false;
+	}
+	return true;
 }
 
 /* The handle of the device's current owner (the shell acting as that owner). */
 static status_t owner_handle(uint32_t dev, struct dax_handle *h)
 {
 	return dax_handle_for(&K.dax, dev, dax_device_get(&K.dax, dev)->owner, h);
-}
-
-static int fail(const char *what, status_t st)
-{
-	kprintf("dax %s: failed: %s\n", what, status_str(st));
-	return 1;
 }
 
 static bool parse_region(const char *s, uint32_t *region)
@@ -57,33 +78,74 @@ static bool parse_region(const char *s, uint32_t *region)
 	return true;
 }
 
+/* Reads create-device's arguments in either spelling: REGION SIZE [ALIGN] (positional) or
+ * daxctl's [-r REGION] -s SIZE [-a ALIGN]. Reports what is wrong. */
+static bool create_args(int argc, char **argv, const char **region, const char **size,
+			const char **align)
+{
+	const char *pos[3] = { 0, 0, 0 };
+	int npos = 0;
+	*region = *size = *align = 0;
+	for (int i = 2; i < argc;) {
+		const char *v;
+		const char **slot = 0;
+		if (shell_opt_value(argc, argv, &i, "region", 'r', &v))
+			slot = region;
+		else if (shell_opt_value(argc, argv, &i, "size", 's', &v))
+			slot = size;
+		else if (shell_opt_value(argc, argv, &i, "align", 'a', &v))
+			slot = align;
+		if (slot) {
+			if (!v)
+				return shell_arg_error("%s needs a value", argv[i - 1]) == 0;
+			*slot = v;
+			continue;
+		}
+		if (argv[i][0] == '-' || npos == 3)
+			return shell_arg_error("unexpected '%s'", argv[i]) == 0;
+		pos[npos++] = argv[i++];
+	}
+	if (npos && (*region || *size || *align))
+		return shell_arg_error("give REGION SIZE [ALIGN] or -r/-s/-a, not both") == 0;
+	if (npos) {
+		*region = pos[0];
+		*size = pos[1];
+		*align = pos[2];
+	}
+	if (!*region && !npos)
+		*region = "0";
+	if (!*size)
+		return shell_arg_error("missing SIZE") == 0;
+	return true;
+}
+
 static int dax_create(int argc, char **argv)
 {
 	uint32_t region, dev;
 	uint64_t size, align = 0;
+	const char *rs, *ss, *as;
 	char err[128];
-	if (argc < 4 || argc > 5)
-		return shell_usage("dax");
-	if (!parse_region(argv[2], &region)) {
-		kprintf("dax create-device: region '%s' must be a number below %u\n", argv[2],
-			DAX_MAX_REGIONS);
+	if (!create_args(argc, argv, &rs, &ss, &as))
 		return 1;
-	}
-	if (arg_size("dax create-device: size", argv[3], 1, UINT64_MAX, &size, err, sizeof err) != ST_OK ||
-	    (argc == 5 && arg_size("dax create-device: align", argv[4], 1, SIZE_1G, &align, err,
-				   sizeof err) != ST_OK)) {
-		kprintf("%s\n", err);
-		return 1;
-	}
-	if (argc == 4 && region < K.dax.nregions) /* like daxctl: 2 MiB unless the region is finer */
+	if (!parse_region(rs, &region))
+		return shell_arg_error("region '%s' must be a number (or regionN) below %u", rs,
+				       DAX_MAX_REGIONS);
+	if (arg_size("size", ss, 1, UINT64_MAX, &size, err, sizeof err) != ST_OK ||
+	    (as && arg_size("align", as, 1, SIZE_1G, &align, err, sizeof err) != ST_OK))
+		return shell_arg_error("%s", err);
+	if (!as && region < K.dax.nregions) /* like daxctl: 2 MiB unless the region is finer */
 		align = MIN(SIZE_2M, K.dax.regions[region].align);
+	char echo[64];
+	shell_size_echo(ss, size, echo, sizeof echo);
 	status_t st = dax_create_device(&K.dax, region, size, align, &dev);
+	if (st == ST_NOMEM)
+		return shell_error("no room for %s in region%u", echo, region);
 	if (st != ST_OK)
-		return fail("create-device", st);
+		return shell_fail(st);
 	char name[DAX_NAME_MAX];
 	dax_device_name(&K.dax, dev, name, sizeof name);
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
-	kprintf("created %s [0x%lx-0x%lx) align 0x%lx\n", name, (unsigned long)d->base,
+	kprintf("created %s: %s at [0x%lx-0x%lx) align 0x%lx\n", name, echo, (unsigned long)d->base,
 		(unsigned long)(d->base + d->size), (unsigned long)d->align);
 	return 0;
 }
@@ -95,7 +157,7 @@ static int dax_destroy(int argc, char **argv)
 		return 1;
 	status_t st = dax_destroy_device(&K.dax, dev);
 	if (st != ST_OK)
-		return fail("destroy-device", st);
+		return shell_fail(st);
 	kprintf("destroyed %s\n", argv[2]);
 	return 0;
 }
@@ -108,7 +170,7 @@ static int dax_claim_cmd(int argc, char **argv)
 		return 1;
 	status_t st = dax_claim(&K.dax, dev, argv[3], &h);
 	if (st != ST_OK)
-		return fail("claim", st);
+		return shell_fail(st);
 	kprintf("%s claimed by '%s' (handle %u:%08x)\n", argv[2], argv[3], h.index, h.gen);
 	return 0;
 }
@@ -129,6 +191,8 @@ static int dax_map_cmd(int argc, char **argv)
 	struct dax_handle h;
 	if (!device_arg(argc, 3, argv, &dev))
 		return 1;
+	if (!owner_may_use(dev, argv[2], false))
+		return 1;
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
 	status_t st = owner_handle(dev, &h);
 	if (st == ST_OK)
@@ -136,45 +200,43 @@ static int dax_map_cmd(int argc, char **argv)
 	if (st == ST_OK)
 		st = dax_map(&K.dax, h);
 	if (st != ST_OK)
-		return fail("map", st);
+		return shell_fail(st);
 	kprintf("%s mapped for '%s' at 0x%lx (%lu bytes)\n", argv[2], d->owner, (unsigned long)d->window,
 		(unsigned long)d->size);
 	return 0;
 }
 
-/* Resolves DEV OFFSET ... LEN into a window address, acting as `as`. A different owner gets
- * the raw window address: the MMU decides (and faults). */
 /* OFF and LEN of dax write/read as typed: any 64-bit size; LEN 1..DAX_IO_MAX. The device's
  * bounds are checked by io_target (without wrapping). */
-static bool io_args(const char *cmd, const char *off_text, const char *len_text, uint64_t *off,
-		    uint64_t *len)
+static bool io_args(const char *off_text, const char *len_text, uint64_t *off, uint64_t *len)
 {
-	char what[32], err[128];
-	fmt_snprintf(what, sizeof what, "%s: offset", cmd);
-	if (arg_size(what, off_text, 0, UINT64_MAX, off, err, sizeof err) == ST_OK) {
-		fmt_snprintf(what, sizeof what, "%s: length", cmd);
-		if (arg_size(what, len_text, 1, DAX_IO_MAX, len, err, sizeof err) == ST_OK)
-			return true;
-	}
-	kprintf("%s\n", err);
+	char err[128];
+	if (arg_size("offset", off_text, 0, UINT64_MAX, off, err, sizeof err) == ST_OK &&
+	    arg_size("length", len_text, 1, DAX_IO_MAX, len, err, sizeof err) == ST_OK)
+		return true;
+	shell_arg_error("%s", err);
 	return false;
 }
 
+/* [off, off+len) lies inside the device (checked without wrapping); says why not. */
+static bool io_in_bounds(uint32_t dev, uint64_t off, uint64_t len)
+{
+	const struct dax_device *d = dax_device_get(&K.dax, dev);
+	if (off < d->size && len <= d->size - off)
+		return true;
+	shell_error("[0x%lx, +0x%lx) is outside the device (size 0x%lx)", (unsigned long)off,
+		    (unsigned long)len, (unsigned long)d->size);
+	return false;
+}
+
+/* Resolves DEV OFFSET ... LEN (in bounds) into a window address, acting as `as`. A different
+ * owner gets the raw window address: the MMU decides (and faults). */
 static bool io_target(uint32_t dev, const char *as, uint64_t off, uint64_t len, uint64_t *va)
 {
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
-	if (len == 0 || len > DAX_IO_MAX) {
-		kprintf("dax: length must be 1..%u bytes\n", DAX_IO_MAX);
-		return false;
-	}
-	if (off >= d->size || len > d->size - off) {
-		kprintf("dax: [0x%lx, +0x%lx) is outside the device (size 0x%lx)\n", (unsigned long)off,
-			(unsigned long)len, (unsigned long)d->size);
-		return false;
-	}
 	status_t st = dax_activate(&K.dax, as);
 	if (st != ST_OK) {
-		fail("activate", st);
+		shell_fail(st);
 		return false;
 	}
 	if (strcmp(as, d->owner) != 0) {
@@ -186,8 +248,7 @@ static bool io_target(uint32_t dev, const char *as, uint64_t off, uint64_t len, 
 	if (st == ST_OK)
 		st = dax_access_ptr(&K.dax, h, off, len, va);
 	if (st != ST_OK) {
-		kprintf("dax: the device cannot be accessed by '%s': %s (claim and map it first)\n", as,
-			status_str(st));
+		shell_error("the device cannot be accessed by '%s': %s", as, status_str(st));
 		return false;
 	}
 	return true;
@@ -197,12 +258,22 @@ static int dax_write_cmd(int argc, char **argv)
 {
 	uint32_t dev;
 	uint64_t off, len, va;
-	if (argc < 3 || !lookup(argv[2], &dev))
-		return argc < 3 ? shell_usage("dax") : 1;
+	if (argc < 3)
+		return shell_arg_error("missing DEV");
+	if (!lookup(argv[2], &dev))
+		return 1;
 	const char *as = acting_owner(dax_device_get(&K.dax, dev), &argc, argv);
-	if (argc != 6 || !argv[4][0])
-		return shell_usage("dax");
-	if (!io_args("dax write", argv[3], argv[5], &off, &len))
+	if (argc < 6)
+		return shell_arg_missing(argc);
+	if (argc > 6)
+		return shell_arg_error("unexpected '%s'", argv[6]);
+	if (!argv[4][0])
+		return shell_arg_error("PATTERN is empty");
+	if (!io_args(argv[3], argv[5], &off, &len))
+		return 1;
+	if (!io_in_bounds(dev, off, len))
+		return 1;
+	if (strcmp(as, dax_device_get(&K.dax, dev)->owner) == 0 && !owner_may_use(dev, argv[2], true))
 		return 1;
 	if (!io_target(dev, as, off, len, &va))
 		return 1;
@@ -220,12 +291,20 @@ static int dax_read_cmd(int argc, char **argv)
 {
 	uint32_t dev;
 	uint64_t off, len, va;
-	if (argc < 3 || !lookup(argv[2], &dev))
-		return argc < 3 ? shell_usage("dax") : 1;
+	if (argc < 3)
+		return shell_arg_error("missing DEV");
+	if (!lookup(argv[2], &dev))
+		return 1;
 	const char *as = acting_owner(dax_device_get(&K.dax, dev), &argc, argv);
-	if (argc != 5)
-		return shell_usage("dax");
-	if (!io_args("dax read", argv[3], argv[4], &off, &len))
+	if (argc < 5)
+		return shell_arg_missing(argc);
+	if (argc > 5)
+		return shell_arg_error("unexpected '%s'", argv[5]);
+	if (!io_args(argv[3], argv[4], &off, &len))
+		return 1;
+	if (!io_in_bounds(dev, off, len))
+		return 1;
+	if (strcmp(as, dax_device_get(&K.dax, dev)->owner) == 0 && !owner_may_use(dev, argv[2], true))
 		return 1;
 	if (!io_target(dev, as, off, len, &va))
 		return 1;
@@ -241,12 +320,20 @@ static int dax_release_cmd(int argc, char **argv)
 	struct dax_handle h;
 	if (!device_arg(argc, 3, argv, &dev))
 		return 1;
+	if (!owner_may_use(dev, argv[2], false))
+		return 1;
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
 	status_t st = owner_handle(dev, &h);
 	if (st == ST_OK)
 		st = dax_release(&K.dax, h);
 	if (st != ST_OK)
-		return fail("release", st);
+		return shell_fail(st);
+	if (shell_interrupted()) {
+		kprintf("%s released; the scrub was stopped by Ctrl-C: %lu bytes are left to the "
+			"deferred scrub (zeroed at the next claim)\n", argv[2],
+			(unsigned long)dax_dirty_bytes(&K.dax, d->base, d->size));
+		return 0;
+	}
 	kprintf("%s released, scrubbed (%lu bytes zeroed)\n", argv[2], (unsigned long)d->size);
 	return 0;
 }
@@ -255,33 +342,49 @@ static int dax_list_cmd(int argc, char **argv)
 {
 	bool json = argc == 3 && strcmp(argv[2], "-j") == 0;
 	if (argc > 3 || (argc == 3 && !json))
-		return shell_usage("dax");
+		return shell_arg_error("unexpected '%s'", argv[argc - 1]);
 	dax_list_print(&K.dax, &kout, json);
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-} dax_subcommands[] = {
-	{ "list", dax_list_cmd },
-	{ "create-device", dax_create },
-	{ "destroy-device", dax_destroy },
-	{ "claim", dax_claim_cmd },
-	{ "map", dax_map_cmd },
-	{ "write", dax_write_cmd },
-	{ "read", dax_read_cmd },
-	{ "release", dax_release_cmd },
-	{ "reconfigure", cmd_dax_reconfigure },
+const struct shell_sub dax_subs[] = {
+	{ "list", "[-j]", "regions and devices like 'daxctl list -RDu' (-j: one line of JSON)",
+	  "-j  JSON with daxctl's field names (docs/dax.md)", "dax list -j", dax_list_cmd },
+	{ "create-device", "REGION SIZE [ALIGN] | [-r REGION] -s SIZE [-a ALIGN]",
+	  "a new unclaimed device from the region's free space (daxctl create-device)",
+	  "REGION  region number: 0 or region0 (default 0)\n"
+	  "SIZE    bytes, with K, M, G or T; a multiple of ALIGN\n"
+	  "ALIGN   4K, 2M or 1G (default 2M, or the region's when finer)",
+	  "dax create-device -s 512M", dax_create },
+	{ "destroy-device", "DEV", "gives an unclaimed device's space back to its region",
+	  "DEV  a device name from 'dax list', e.g. dax0.1", "dax destroy-device dax0.1", dax_destroy },
+	{ "claim", "DEV OWNER", "makes OWNER the device's only owner; prints the handle",
+	  "DEV    an unclaimed devdax device, e.g. dax0.0\n"
+	  "OWNER  1..31 characters of [A-Za-z0-9_.:@+-]", "dax claim dax0.0 alice", dax_claim_cmd },
+	{ "map", "DEV", "maps the device into its owner's window (largest pages its alignment allows)",
+	  "DEV  a claimed device", "dax map dax0.0", dax_map_cmd },
+	{ "write", "DEV OFF PATTERN LEN [--as NAME]",
+	  "writes PATTERN repeated over LEN bytes at OFF, as the owner (or as NAME: the MMU refuses)",
+	  "DEV      a claimed, mapped device\nOFF      byte offset in the device\n"
+	  "PATTERN  the bytes to repeat\nLEN      bytes to write, 1..1M\n"
+	  "--as NAME  act as another owner (an ownership violation)",
+	  "dax write dax0.0 0 hello 16", dax_write_cmd },
+	{ "read", "DEV OFF LEN [--as NAME]", "hex dump of LEN bytes at OFF, as the owner (or as NAME)",
+	  "DEV  a claimed, mapped device\nOFF  byte offset in the device\nLEN  bytes, 1..1M\n"
+	  "--as NAME  act as another owner (an ownership violation)",
+	  "dax read dax0.0 0 16", dax_read_cmd },
+	{ "release", "DEV", "unmaps, flushes the TLB, scrubs the device; it is unclaimed again",
+	  "DEV  a claimed device", "dax release dax0.0", dax_release_cmd },
+	{ "reconfigure", "DEV system-ram [--unmovable] | DEV devdax [--size BYTES]",
+	  "hands the device to the page allocator as its node's memory, or takes it back",
+	  "DEV         an unclaimed device\n"
+	  "system-ram  online it (movable-only unless --unmovable)\n"
+	  "devdax      reclaim it: all of it, or --size BYTES from its end (whole 2 MiB blocks)",
+	  "dax reconfigure dax0.0 system-ram", cmd_dax_reconfigure },
+	{ "reconfigure-device", "DEV --mode=system-ram|devdax [--no-movable] [--size BYTES]",
+	  "daxctl's spelling of reconfigure (-m MODE works too)",
+	  "DEV          an unclaimed device\n--mode MODE  system-ram or devdax\n"
+	  "--no-movable  online as unmovable memory (no reclaim guarantee)",
+	  "dax reconfigure-device dax0.0 --mode=system-ram", cmd_dax_reconfigure },
+	{ 0, 0, 0, 0, 0, 0 },
 };
-
-int cmd_dax(int argc, char **argv)
-{
-	if (argc < 2)
-		return shell_usage("dax");
-	for (size_t i = 0; i < ARRAY_SIZE(dax_subcommands); i++)
-		if (strcmp(argv[1], dax_subcommands[i].name) == 0)
-			return dax_subcommands[i].fn(argc, argv);
-	kprintf("dax: unknown subcommand '%s'\n", argv[1]);
-	return shell_usage("dax");
-}

@@ -17,21 +17,15 @@ int cmd_fault_corrupt(int argc, char **argv)
 	if (argc != 4)
 		return shell_usage("fault");
 	unsigned slot;
-	if (memobj_find(&K.objs, argv[2], &slot) != ST_OK) {
-		kprintf("fault corrupt: no memory object '%s'\n", argv[2]);
-		return 1;
-	}
+	if (memobj_find(&K.objs, argv[2], &slot) != ST_OK)
+		return shell_error("no memory object '%s'", argv[2]);
 	uint64_t page, pfn;
 	const struct memobj *o = memobj_get(&K.objs, slot);
 	char err[128];
-	if (arg_u64("fault corrupt: page", argv[3], 0, o->npages - 1, &page, err, sizeof err) != ST_OK) {
-		kprintf("%s\n", err);
-		return 1;
-	}
-	if (memobj_page_pfn(&K.objs, slot, page, &pfn) != ST_OK) {
-		kprintf("fault corrupt: page %lu of '%s' is not mapped\n", (unsigned long)page, argv[2]);
-		return 1;
-	}
+	if (arg_u64("page", argv[3], 0, o->npages - 1, &page, err, sizeof err) != ST_OK)
+		return shell_arg_error("%s", err);
+	if (memobj_page_pfn(&K.objs, slot, page, &pfn) != ST_OK)
+		return shell_error("page %lu of '%s' is not mapped", (unsigned long)page, argv[2]);
 	volatile uint8_t *b = (volatile uint8_t *)phys_to_virt((pfn << PAGE_SHIFT) + 100);
 	*b ^= 0x40;
 	kprintf("fault corrupt: flipped a bit at physical 0x%lx (page %lu of '%s')\n",

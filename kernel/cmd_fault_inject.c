@@ -36,13 +36,13 @@ static void fault_list(void)
 	}
 }
 
-/* A count of uses from text; prints the error (with the text as typed) itself. */
+/* A count of uses from text; reports the error (with the text as typed) itself. */
 static bool count_arg(const char *what, const char *text, uint64_t *out)
 {
 	char err[128];
 	if (arg_u64(what, text, 0, UINT32_MAX, out, err, sizeof err) == ST_OK)
 		return true;
-	kprintf("%s\n", err);
+	shell_arg_error("%s", err);
 	return false;
 }
 
@@ -60,13 +60,10 @@ int cmd_fault_inject(int argc, char **argv)
 	if (argc != 4 && !(argc == 6 && strcmp(argv[4], "after") == 0))
 		return shell_usage("fault");
 	enum fault_point p;
-	if (fault_lookup(argv[2], &p) != ST_OK) {
-		kprintf("fault inject: no failure point '%s' (pt, kheap, meta, migrate, page, slot)\n", argv[2]);
-		return 1;
-	}
+	if (fault_lookup(argv[2], &p) != ST_OK)
+		return shell_error("no failure point '%s' (pt, kheap, meta, migrate, page, slot)", argv[2]);
 	uint64_t n, skip = 0;
-	if (!count_arg("fault inject: count", argv[3], &n) ||
-	    (argc == 6 && !count_arg("fault inject: after", argv[5], &skip)))
+	if (!count_arg("count", argv[3], &n) || (argc == 6 && !count_arg("after", argv[5], &skip)))
 		return 1;
 	CHECK_OK(fault_arm_after(p, (uint32_t)skip, (uint32_t)n)); /* p came from fault_lookup */
 	if (skip)

@@ -9,6 +9,7 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/shell_parse.h"
 #include "lib/args.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
@@ -18,11 +19,8 @@ static int to_system_ram(uint32_t dev, const char *name, bool movable)
 	uint64_t t0 = rdtsc();
 	status_t st = hotplug_handoff(&K.hotplug, dev, movable);
 	uint64_t us = tsc_to_us(rdtsc() - t0);
-	if (st != ST_OK) {
-		kprintf("dax reconfigure: %s stays %s: %s\n", name,
-			dax_mode_str(dax_device_get(&K.dax, dev)->mode), status_str(st));
-		return 1;
-	}
+	if (st != ST_OK)
+		return shell_error("%s stays %s", name, dax_mode_str(dax_device_get(&K.dax, dev)->mode));
 	const struct hotplug_dev *d = hotplug_dev_of(&K.hotplug, dev);
 	kprintf("%s: system-ram, node %u, %s, %lu blocks of 2 MiB online, %lu KiB metadata (%lu us)\n",
 		name, d->node, movable ? "movable" : "unmovable (no reclaim guarantee)",
@@ -37,11 +35,8 @@ static int to_devdax(uint32_t dev, const char *name, uint64_t bytes)
 	uint64_t t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, bytes, &info);
 	uint64_t us = tsc_to_us(rdtsc() - t0);
-	if (st != ST_OK) {
-		kprintf("dax reconfigure: %s stays %s: %s\n", name,
-			dax_mode_str(dax_device_get(&K.dax, dev)->mode), status_str(st));
-		return 1;
-	}
+	if (st != ST_OK)
+		return shell_error("%s stays %s", name, dax_mode_str(dax_device_get(&K.dax, dev)->mode));
 	kprintf("%s: %lu pages reclaimed to devdax, %lu migrated, %lu KiB scrubbed, %lu KiB to scrub "
 		"at the next claim (%lu us)\n", name, (unsigned long)info.pages, (unsigned long)info.moved,
 		(unsigned long)(info.scrubbed >> 10), (unsigned long)(info.deferred >> 10), (unsigned long)us);
@@ -56,35 +51,68 @@ static int to_devdax(uint32_t dev, const char *name, uint64_t bytes)
 	return 0;
 }
 
+/* The arguments of reconfigure in both spellings: DEV MODE [--unmovable] [--size BYTES]
+ * (spmk) and DEV --mode=MODE|-m MODE [--no-movable] [--size=BYTES] (daxctl). */
+struct reconf_args {
+	const char *dev, *mode, *size;
+	bool unmovable;
+};
+
+static bool reconf_parse(int argc, char **argv, struct reconf_args *a)
+{
+	*a = (struct reconf_args){ 0 };
+	for (int i = 2; i < argc;) {
+		const char *v;
+		const char **slot = shell_opt_value(argc, argv, &i, "mode", 'm', &v) ? &a->mode
+				    : shell_opt_value(argc, argv, &i, "size", 0, &v) ? &a->size : 0;
+		if (slot) {
+			if (!v)
+				return shell_arg_error("%s needs a value", argv[i - 1]) == 0;
+			*slot = v;
+			continue;
+		}
+		const char *w = argv[i++];
+		if (strcmp(w, "--unmovable") == 0 || strcmp(w, "--no-movable") == 0)
+			a->unmovable = true;
+		else if (w[0] == '-')
+			return shell_arg_error("unknown option '%s'", w) == 0;
+		else if (!a->dev)
+			a->dev = w;
+		else if (!a->mode)
+			a->mode = w;
+		else
+			return shell_arg_error("unexpected '%s'", w) == 0;
+	}
+	if (!a->dev)
+		return shell_arg_error("missing DEV") == 0;
+	if (!a->mode)
+		return shell_arg_error("missing mode (system-ram or devdax)") == 0;
+	return true;
+}
+
 int cmd_dax_reconfigure(int argc, char **argv)
 {
+	struct reconf_args a;
 	uint32_t dev;
-	if (argc < 4)
-		return shell_usage("dax");
-	if (dax_find(&K.dax, argv[2], &dev) != ST_OK) {
-		kprintf("dax: no device '%s' (see 'dax list')\n", argv[2]);
+	if (!reconf_parse(argc, argv, &a))
 		return 1;
+	if (dax_find(&K.dax, a.dev, &dev) != ST_OK)
+		return shell_error("no device '%s' (see 'dax list')", a.dev);
+	if (strcmp(a.mode, "system-ram") == 0) {
+		if (a.size)
+			return shell_arg_error("--size applies to devdax only");
+		return to_system_ram(dev, a.dev, !a.unmovable);
 	}
-	if (strcmp(argv[3], "system-ram") == 0) {
-		bool unmovable = argc == 5 && strcmp(argv[4], "--unmovable") == 0;
-		if (argc > 5 || (argc == 5 && !unmovable))
-			return shell_usage("dax");
-		return to_system_ram(dev, argv[2], !unmovable);
-	}
-	if (strcmp(argv[3], "devdax") == 0) {
+	if (strcmp(a.mode, "devdax") == 0) {
 		uint64_t bytes = 0;
-		if (argc == 6 && strcmp(argv[4], "--size") == 0) {
+		if (a.unmovable)
+			return shell_arg_error("--unmovable applies to system-ram only");
+		if (a.size) {
 			char err[128];
-			if (arg_size("dax reconfigure: --size", argv[5], 1, UINT64_MAX, &bytes, err,
-				     sizeof err) != ST_OK) {
-				kprintf("%s\n", err);
-				return 1;
-			}
-		} else if (argc != 4) {
-			return shell_usage("dax");
+			if (arg_size("--size", a.size, 1, UINT64_MAX, &bytes, err, sizeof err) != ST_OK)
+				return shell_arg_error("%s", err);
 		}
-		return to_devdax(dev, argv[2], bytes);
+		return to_devdax(dev, a.dev, bytes);
 	}
-	kprintf("dax reconfigure: unknown mode '%s' (system-ram or devdax)\n", argv[3]);
-	return 1;
+	return shell_arg_error("unknown mode '%s' (system-ram or devdax)", a.mode);
 }

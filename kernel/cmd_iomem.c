@@ -52,9 +52,8 @@ static void print_children(uint64_t base, uint64_t end, enum mem_kind kind)
 
 int cmd_iomem(int argc, char **argv)
 {
-	(void)argv;
 	if (argc != 1)
-		return shell_usage("iomem");
+		return shell_arg_error("unexpected '%s'", argv[1]);
 	const struct memmap *m = &K.memmap;
 	for (uint32_t i = 0; i < m->count;) {
 		const char *name = iomem_name(m->r[i].kind);

@@ -22,7 +22,7 @@ int cmd_memmap(int argc, char **argv)
 		memmap_print(&K.memmap, &kout);
 		return 0;
 	}
-	return shell_usage("memmap");
+	return shell_arg_error("unexpected '%s'", argv[argc - 1]);
 }
 
 static void print_stats_line(const char *label, const struct buddy_stats *s)
@@ -87,9 +87,8 @@ static bool print_sp_accounting(void)
 
 int cmd_mem_totals(int argc, char **argv)
 {
-	(void)argv;
 	if (argc != 1)
-		return shell_usage("mem");
+		return shell_arg_error("unexpected '%s'", argv[1]);
 	kprintf("pages of 4 KiB per node and zone; reserve: free pages kept for the kernel's own "
 		"allocations; owners: allocated or reserved pages\n");
 	for (unsigned node = 0; node < BUDDY_MAX_NODES; node++) {
@@ -117,8 +116,3 @@ int cmd_mem_totals(int argc, char **argv)
 	return exact && sp_exact ? 0 : 1;
 }
 
-/* Until the movable-object commands exist, `mem` is just the totals. */
-__attribute__((weak)) int cmd_mem(int argc, char **argv)
-{
-	return cmd_mem_totals(argc, argv);
-}

@@ -1,5 +1,5 @@
 /* cmd_memobj.c - the movable-memory workload: `mem fill|check|pin|unpin|free|objects`, and
- * `mem` itself, which dispatches to these or to the page-allocator totals (cmd_mem.c).
+ * the `mem` subcommand table (the totals are in cmd_mem.c, the blocks in cmd_memblocks.c).
  *
  *   mem fill NAME SIZE [node=N] [unmovable]  an object of SIZE bytes (whole pages) filled with
  *                                            its pattern; unmovable: kernel pages that never move
@@ -12,6 +12,7 @@
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/shell_parse.h"
 #include "lib/args.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
@@ -21,8 +22,38 @@ static bool find(const char *name, unsigned *slot)
 {
 	if (memobj_find(&K.objs, name, slot) == ST_OK)
 		return true;
-	kprintf("mem: no object '%s' (see 'mem objects')\n", name);
+	shell_error("no object '%s' (see 'mem objects')", name);
 	return false;
+}
+
+/* Node of a page-allocator pfn, or -1. */
+static int node_of_pfn(uint64_t pfn)
+{
+	for (unsigned i = 0; i < K.buddy.nranges; i++)
+		if (pfn >= K.buddy.r[i].base && pfn < K.buddy.r[i].end)
+			return K.buddy.r[i].node;
+	return -1;
+}
+
+/* "node 0: 1024 pages, node 1: 3072 pages": where the object's pages are now. */
+static void print_object_nodes(unsigned slot)
+{
+	static uint64_t per_node[BUDDY_MAX_NODES];
+	memset(per_node, 0, sizeof per_node);
+	const struct memobj *o = memobj_get(&K.objs, slot);
+	for (uint64_t i = 0; i < o->npages; i++) {
+		uint64_t pfn;
+		int node;
+		if (memobj_page_pfn(&K.objs, slot, i, &pfn) == ST_OK && (node = node_of_pfn(pfn)) >= 0)
+			per_node[node]++;
+	}
+	const char *sep = "";
+	for (unsigned n = 0; n < BUDDY_MAX_NODES; n++) {
+		if (!per_node[n])
+			continue;
+		kprintf("%snode %u: %lu pages", sep, n, (unsigned long)per_node[n]);
+		sep = ", ";
+	}
 }
 
 static int mem_fill(int argc, char **argv)
@@ -30,35 +61,38 @@ static int mem_fill(int argc, char **argv)
 	uint64_t size, node = UINT64_MAX;
 	bool movable = true;
 	char err[128];
+	if (argc < 3)
+		return shell_arg_error("missing NAME");
 	if (argc < 4)
-		return shell_usage("mem");
-	if (arg_size("mem fill: size", argv[3], 1, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err,
-		     sizeof err) != ST_OK) {
-		kprintf("%s (at most %lu pages)\n", err, (unsigned long)MEMOBJ_MAX_PAGES);
-		return 1;
-	}
+		return shell_arg_error("missing SIZE");
+	if (arg_size("size", argv[3], 1, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err, sizeof err) != ST_OK)
+		return shell_arg_error("%s (at most %lu pages)", err, (unsigned long)MEMOBJ_MAX_PAGES);
 	for (int i = 4; i < argc; i++) {
 		if (strncmp(argv[i], "node=", 5) == 0) {
-			if (arg_u64("mem fill: node", argv[i] + 5, 0, BUDDY_MAX_NODES - 1, &node, err,
-				    sizeof err) != ST_OK) {
-				kprintf("%s\n", err);
-				return 1;
-			}
+			if (arg_u64("node", argv[i] + 5, 0, BUDDY_MAX_NODES - 1, &node, err, sizeof err) != ST_OK)
+				return shell_arg_error("%s", err);
+			if (node >= K.numa.n_nodes)
+				return shell_error("no node %s on this machine (nodes 0-%u; see 'numa -H')",
+						   argv[i] + 5, K.numa.n_nodes - 1);
 			continue;
 		}
 		if (strcmp(argv[i], "unmovable") == 0) {
 			movable = false;
 			continue;
 		}
-		return shell_usage("mem");
+		return shell_arg_error("unexpected '%s'", argv[i]);
 	}
 	uint64_t pages = bytes_to_pages(size);
-	status_t st = memobj_fill(&K.objs, argv[2], pages, node == UINT64_MAX ? -1 : (int)node, movable, 0);
-	if (st != ST_OK) {
-		kprintf("mem fill: failed: %s\n", status_str(st));
-		return 1;
-	}
-	kprintf("%s: %lu pages filled (%s)\n", argv[2], (unsigned long)pages, movable ? "movable" : "unmovable");
+	unsigned slot;
+	status_t st = memobj_fill(&K.objs, argv[2], pages, node == UINT64_MAX ? -1 : (int)node, movable, &slot);
+	if (st != ST_OK)
+		return shell_fail(st);
+	char echo[64];
+	shell_size_echo(argv[3], size, echo, sizeof echo);
+	kprintf("%s: %s filled, %lu pages (%s): ", argv[2], echo, (unsigned long)pages,
+		movable ? "movable" : "unmovable");
+	print_object_nodes(slot);
+	kprintf("\n");
 	return 0;
 }
 
@@ -67,7 +101,7 @@ static int mem_check(int argc, char **argv)
 	unsigned slot;
 	uint64_t bad;
 	if (argc != 3)
-		return shell_usage("mem");
+		return shell_arg_error(argc < 3 ? "missing NAME" : "too many arguments");
 	if (!find(argv[2], &slot))
 		return 1;
 	memobj_check(&K.objs, slot, &bad);
@@ -82,21 +116,18 @@ static int mem_pin(int argc, char **argv)
 	uint64_t page;
 	bool pin = strcmp(argv[1], "pin") == 0;
 	char err[128];
-	if (argc != 4)
-		return shell_usage("mem");
+	if (argc < 4)
+		return shell_arg_missing(argc);
+	if (argc > 4)
+		return shell_arg_error("unexpected '%s'", argv[4]);
 	if (!find(argv[2], &slot))
 		return 1;
 	uint64_t npages = memobj_get(&K.objs, slot)->npages;
-	if (arg_u64(pin ? "mem pin: page" : "mem unpin: page", argv[3], 0, npages - 1, &page, err,
-		    sizeof err) != ST_OK) {
-		kprintf("%s ('%s' has %lu pages)\n", err, argv[2], (unsigned long)npages);
-		return 1;
-	}
+	if (arg_u64("page", argv[3], 0, npages - 1, &page, err, sizeof err) != ST_OK)
+		return shell_arg_error("%s ('%s' has %lu pages)", err, argv[2], (unsigned long)npages);
 	status_t st = pin ? memobj_pin(&K.objs, slot, page) : memobj_unpin(&K.objs, slot, page);
-	if (st != ST_OK) {
-		kprintf("mem %s: failed: %s\n", argv[1], status_str(st));
-		return 1;
-	}
+	if (st != ST_OK)
+		return shell_fail(st);
 	uint64_t pfn = 0;
 	CHECK_OK(memobj_page_pfn(&K.objs, slot, page, &pfn)); /* the page just (un)pinned */
 	kprintf("%s page %lu (pfn 0x%lx) %s\n", argv[2], (unsigned long)page, (unsigned long)pfn,
@@ -108,15 +139,13 @@ static int mem_free(int argc, char **argv)
 {
 	unsigned slot;
 	if (argc != 3)
-		return shell_usage("mem");
+		return shell_arg_error(argc < 3 ? "missing NAME" : "too many arguments");
 	if (!find(argv[2], &slot))
 		return 1;
 	uint64_t pages = memobj_get(&K.objs, slot)->npages;
 	status_t st = memobj_free(&K.objs, slot);
-	if (st != ST_OK) {
-		kprintf("mem free: failed: %s\n", status_str(st));
-		return 1;
-	}
+	if (st != ST_OK)
+		return shell_fail(st);
 	kprintf("%s: %lu pages freed\n", argv[2], (unsigned long)pages);
 	return 0;
 }
@@ -125,32 +154,30 @@ static int mem_objects(int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 2)
-		return shell_usage("mem");
+		return shell_arg_error("unexpected '%s'", argv[2]);
 	memobj_print(&K.objs, &kout);
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-} mem_subcommands[] = {
-	{ "fill", mem_fill }, { "check", mem_check }, { "pin", mem_pin },
-	{ "unpin", mem_pin }, { "free", mem_free },   { "objects", mem_objects },
+const struct shell_sub mem_subs[] = {
+	{ 0, "", "page-allocator pages per node and zone, by owner, with the exact accounting", 0,
+	  "mem", cmd_mem_totals },
+	{ "blocks", "", "memory blocks of 2 MiB like lsmem: range, size, state, removable, node, zone", 0,
+	  "mem blocks", cmd_mem_blocks },
+	{ "fill", "NAME SIZE [node=N] [unmovable]",
+	  "an object of SIZE bytes filled with its pattern; says which nodes got the pages",
+	  "NAME       1..15 characters of [A-Za-z0-9_.-]\nSIZE       bytes, with K, M or G\n"
+	  "node=N     prefer node N (an existing node; see 'numa -H')\n"
+	  "unmovable  kernel pages that never move (block reclaim)",
+	  "mem fill A 64M node=0", mem_fill },
+	{ "check", "NAME", "verifies every page's pattern: NAME: N pages checked, M mismatches",
+	  "NAME  an object from 'mem objects'", "mem check A", mem_check },
+	{ "pin", "NAME PAGE", "pins page PAGE of the object (a pinned page cannot move)",
+	  "NAME  a movable object\nPAGE  page index, from 0", "mem pin A 0", mem_pin },
+	{ "unpin", "NAME PAGE", "drops one pin of the page", "NAME  a movable object\nPAGE  page index",
+	  "mem unpin A 0", mem_pin },
+	{ "free", "NAME", "unmaps and frees every page (refused while pinned)",
+	  "NAME  an object from 'mem objects'", "mem free A", mem_free },
+	{ "objects", "", "one line per object", 0, "mem objects", mem_objects },
+	{ 0, 0, 0, 0, 0, 0 },
 };
-
-int cmd_memobj(int argc, char **argv)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(mem_subcommands); i++)
-		if (strcmp(argv[1], mem_subcommands[i].name) == 0)
-			return mem_subcommands[i].fn(argc, argv);
-	return shell_usage("mem");
-}
-
-int cmd_mem(int argc, char **argv)
-{
-	if (argc >= 2)
-		for (size_t i = 0; i < ARRAY_SIZE(mem_subcommands); i++)
-			if (strcmp(argv[1], mem_subcommands[i].name) == 0)
-				return cmd_memobj(argc, argv);
-	return cmd_mem_totals(argc, argv);
-}

@@ -60,10 +60,9 @@ int cmd_stress(int argc, char **argv)
 	uint64_t steps, seed;
 	if (argc != 4 || parse_u64(argv[2], &steps) != ST_OK || parse_u64(argv[3], &seed) != ST_OK)
 		return shell_usage("selftest");
-	if (steps == 0 || steps > 100000000) {
-		kprintf("selftest stress: N '%s' must be 1..100000000 steps\n", argv[2]);
-		return 1;
-	}
+	if (steps == 0 || steps > 100000000)
+		return shell_arg_error("N '%s' must be 1..100000000 steps", argv[2]);
+	shell_log_explanations(); /* thousands of refusals, each its own log line */
 	const struct stress_world w = { &K.buddy, &K.dax, &K.objs, &K.hotplug, &kernel_stress_ops,
 					NULL, &kout };
 	uint64_t t0 = rdtsc(), faults0 = trap_recovered_count();

@@ -121,31 +121,3 @@ bool cmdline_has(const struct cmdline *c, const char *key)
 			return true;
 	return false;
 }
-
-static bool key_known(const char *key, const char *const *known)
-{
-	for (; *known; known++) {
-		size_t n = strlen(*known);
-		if (n && (*known)[n - 1] == '.' ? strncmp(key, *known, n) == 0 : strcmp(key, *known) == 0)
-			return true;
-	}
-	return false;
-}
-
-unsigned cmdline_report_unknown(const struct cmdline *c, const char *const *known, struct out *log)
-{
-	unsigned unknown = 0;
-	for (unsigned i = 0; i < c->count; i++) {
-		const char *key = c->args[i].key;
-		if (key_known(key, known))
-			continue;
-		bool seen = false;
-		for (unsigned j = 0; j < i && !seen; j++)
-			seen = strcmp(c->args[j].key, key) == 0;
-		if (seen)
-			continue;
-		out_log(log, LOG_NOTICE, "cmdline: unknown option '%s' ignored", key);
-		unknown++;
-	}
-	return unknown;
-}

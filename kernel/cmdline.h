@@ -4,7 +4,7 @@
  * blanks into one argument and are removed: `spmk.run="mem; numa"` and `"key=a b"` both give a
  * value with a blank in it. A quote left open runs to the end of the line (reported).
  * The parsed form copies the text into its own buffer, so the input may go away.
- * Keys not in the caller's list of known keys are reported once each (cmdline_report_unknown).
+ * Keys spmk does not know are reported by cmdline_check_names (kernel/cmdline_names.h).
  *
  * Repeated keys and lists: as in Linux, where an option's handler runs once per occurrence,
  * every occurrence of a key is kept in order and a consumer walks them all (cmdline_next);
@@ -50,8 +50,5 @@ bool cmdline_list_next(const char **cursor, const char **item, size_t *len);
 /* True when [item, item + len) equals the NUL-terminated word. */
 bool cmdline_item_is(const char *item, size_t len, const char *word);
 bool cmdline_has(const struct cmdline *c, const char *key);
-/* Reports each key not in `known` (NULL-terminated; an entry ending in '.' matches a prefix)
- * once; returns how many distinct unknown keys there were. */
-unsigned cmdline_report_unknown(const struct cmdline *c, const char *const *known, struct out *log);
 
 #endif

@@ -9,17 +9,69 @@
 #include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
+#include "lib/suggest.h"
+#include "lib/types.h"
+
+static void help_sub(const struct shell_cmd *c, const struct shell_sub *s)
+{
+	kprintf("%s%s%s%s%s\n    %s\n", c->name, s->name ? " " : "", s->name ? s->name : "",
+		s->args[0] ? " " : "", s->args, s->help);
+	for (const char *p = s->params; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		kprintf("      %.*s\n", (int)n, p);
+		p += n + (e ? 1 : 0);
+	}
+	kprintf("    example: %s\n", s->example);
+}
 
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	for (const struct shell_cmd *c = shell_commands; c->name; c++) {
-		if (strlen(c->usage) <= 32)
-			kprintf("  %-32s %s\n", c->usage, c->help);
-		else
-			kprintf("  %-32s %s\n    %s\n", c->name, c->help, c->usage);
+	if (argc == 1) {
+		for (const struct shell_cmd *c = shell_commands; c->name; c++)
+			kprintf("  %-10s %s\n", c->name, c->help);
+		kprintf("'help CMD' shows a command's usage, each argument and an example.\n");
+		return 0;
 	}
+	if (argc > 3)
+		return shell_arg_error("unexpected '%s'", argv[3]);
+	const struct shell_cmd *c = shell_commands;
+	while (c->name && strcmp(c->name, argv[1]) != 0)
+		c++;
+	if (!c->name) {
+		const char *names[64];
+		size_t n = 0;
+		for (const struct shell_cmd *k = shell_commands; k->name && n < ARRAY_SIZE(names); k++)
+			names[n++] = k->name;
+		const char *near = suggest_word(argv[1], names, n);
+		if (near)
+			return shell_error("no command '%s' (did you mean '%s'?)", argv[1], near);
+		return shell_error("no command '%s' (try 'help')", argv[1]);
+	}
+	bool shown = false;
+	for (const struct shell_sub *s = c->subs; s->fn; s++) {
+		if (argc == 3 && (!s->name || strcmp(s->name, argv[2]) != 0))
+			continue;
+		help_sub(c, s);
+		shown = true;
+	}
+	if (!shown)
+		return shell_error("'%s' has no subcommand '%s' (try 'help %s')", c->name, argv[2], c->name);
+	return 0;
+}
+
+/* The kernel log ring: every log line since boot, or the newest that fit (log_buf_len=). */
+static int cmd_dmesg(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_arg_error("unexpected '%s'", argv[1]);
+	const struct logring *r = printk_ring();
+	if (!r)
+		return 0;
+	if (r->dropped)
+		kprintf("(%lu older lines dropped: the log ring holds %lu bytes; log_buf_len= sets it)\n",
+			(unsigned long)r->dropped, (unsigned long)r->cap);
+	logring_print(r, &kout);
 	return 0;
 }
 
@@ -33,25 +85,22 @@ static int cmd_echo(int argc, char **argv)
 
 static int cmd_poweroff(int argc, char **argv)
 {
-	(void)argv;
 	if (argc != 1)
-		return shell_usage("poweroff");
+		return shell_arg_error("unexpected '%s'", argv[1]);
 	power_off();
 }
 
 static int cmd_reboot(int argc, char **argv)
 {
-	(void)argv;
 	if (argc != 1)
-		return shell_usage("reboot");
+		return shell_arg_error("unexpected '%s'", argv[1]);
 	power_reboot();
 }
 
 static int cmd_taint(int argc, char **argv)
 {
-	(void)argv;
 	if (argc != 1)
-		return shell_usage("taint");
+		return shell_arg_error("unexpected '%s'", argv[1]);
 	kprintf("taint: 0x%x%s%s\n", K.taint, K.taint & TAINT_FIRMWARE_BUG ? " firmware-bug" : "",
 		K.taint & TAINT_FAULT ? " fault" : "");
 	return 0;
@@ -59,9 +108,8 @@ static int cmd_taint(int argc, char **argv)
 
 static int cmd_stats(int argc, char **argv)
 {
-	(void)argv;
 	if (argc != 1)
-		return shell_usage("stats");
+		return shell_arg_error("unexpected '%s'", argv[1]);
 	uint64_t us = tsc_to_us(rdtsc() - K.tsc_entry);
 	kprintf("uptime: %lu.%03lu s since kernel entry\n", (unsigned long)(us / 1000000),
 		(unsigned long)(us / 1000 % 1000));
@@ -127,10 +175,8 @@ static bool heap_selftest(void)
 /* Walks every allocator's invariants and the page accounting. */
 static int cmd_selftest(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "stress") == 0)
-		return cmd_stress(argc, argv);
 	if (argc != 1)
-		return shell_usage("selftest");
+		return shell_arg_error("unexpected '%s'", argv[1]);
 	int bad = 0;
 	bad += memmap_check(&K.memmap, &kout) != ST_OK;
 	bad += buddy_check(&K.buddy, &kout) != ST_OK;
@@ -147,37 +193,66 @@ static int cmd_selftest(int argc, char **argv)
 static int cmd_fault(int argc, char **argv)
 {
 	uint64_t addr;
-	if (argc >= 2 && strcmp(argv[1], "inject") == 0)
-		return cmd_fault_inject(argc, argv);
-	if (argc >= 2 && strcmp(argv[1], "corrupt") == 0)
-		return cmd_fault_corrupt(argc, argv);
-	if (argc != 3 || strcmp(argv[1], "read") != 0 || parse_u64(argv[2], &addr) != ST_OK)
-		return shell_usage("fault");
+	if (argc != 3)
+		return argc < 3 ? shell_arg_error("missing ADDR") : shell_arg_error("unexpected '%s'", argv[3]);
+	if (parse_u64(argv[2], &addr) != ST_OK)
+		return shell_arg_error("bad ADDR '%s' (a number, e.g. 0x1000)", argv[2]);
 	kprintf("fault: reading 0x%lx\n", (unsigned long)addr);
 	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)addr;
 	kprintf("fault: read 0x%02x (no fault)\n", *p);
 	return 0;
 }
 
+#define END { 0, 0, 0, 0, 0, 0 }
+#define ONE(args, help, params, example, fn) \
+	(const struct shell_sub[]){ { 0, args, help, params, example, fn }, END }
+
 const struct shell_cmd shell_commands[] = {
-	{ "help", "help", "list commands", cmd_help },
-	{ "echo", "echo [WORD...]", "print the words", cmd_echo },
-	{ "taint", "taint", "show the kernel taint flags", cmd_taint },
-	{ "poweroff", "poweroff", "power the machine off (ACPI S5)", cmd_poweroff },
-	{ "reboot", "reboot", "reset the machine", cmd_reboot },
-	{ "memmap", "memmap [-n]", "the UEFI memory map as received (-n: normalised)", cmd_memmap },
-	{ "mem", "mem | mem fill NAME SIZE [node=N] | check NAME | pin NAME PAGE | unpin NAME PAGE | free NAME | objects",
-	  "page allocator totals per node/zone/owner; movable memory objects", cmd_mem },
-	{ "iomem", "iomem", "the physical address map, like /proc/iomem", cmd_iomem },
-	{ "acpi", "acpi tables | acpi dump SIG", "list the ACPI tables, or hex-dump one", cmd_acpi },
-	{ "numa", "numa [-j | --hwloc]", "NUMA nodes, HMAT figures, caches, matrix, memory tiers (-j: JSON; --hwloc: hwloc XML)", cmd_numa },
-	{ "dax", "dax list [-j] | create-device REGION SIZE [ALIGN] | destroy-device DEV | claim DEV OWNER | map DEV | write DEV OFF PATTERN LEN [--as OWNER] | read DEV OFF LEN [--as OWNER] | release DEV | reconfigure DEV system-ram [--unmovable] | reconfigure DEV devdax [--size BYTES]",
-	  "the exclusive-ownership allocator for SP memory", cmd_dax },
-	{ "stats", "stats", "uptime, recovered faults, allocator, heap and dax counts", cmd_stats },
-	{ "selftest", "selftest | selftest stress N SEED", "check memory map, page allocator, dax invariants and accounting; N random checked operations", cmd_selftest },
-	{ "bench", "bench hotplug | bench cycles DEV N [SIZE]", "time hand-off and reclaim vs memset/memcpy; N hand-off/reclaim cycles", cmd_bench },
-	{ "fault", "fault read ADDR | fault inject [POINT N [after K] | reset] | fault corrupt NAME PAGE",
-	  "read an address (shows exception reports); make the next N uses of a failure point fail; "
-	  "flip a byte of an object's page by physical address", cmd_fault },
-	{ 0, 0, 0, 0 },
+	{ "help", "list commands; 'help CMD' for one command's usage, arguments and examples",
+	  ONE("[CMD [SUB]]", "every command, or one command's usage, arguments and examples",
+	      "CMD  a command name\nSUB  one of its subcommands", "help dax", cmd_help) },
+	{ "echo", "print the words", ONE("[WORD...]", "prints the words", 0, "echo hello", cmd_echo) },
+	{ "dmesg", "the kernel log since boot (a ring buffer; log_buf_len= sizes it)",
+	  ONE("", "every kernel log line kept in the ring, oldest first", 0, "dmesg", cmd_dmesg) },
+	{ "taint", "the kernel taint flags", ONE("", "the taint flags", 0, "taint", cmd_taint) },
+	{ "poweroff", "power the machine off (ACPI S5)",
+	  ONE("", "ACPI S5: QEMU exits with status 0", 0, "poweroff", cmd_poweroff) },
+	{ "reboot", "reset the machine", ONE("", "resets the machine", 0, "reboot", cmd_reboot) },
+	{ "memmap", "the UEFI memory map as received (-n: normalised)",
+	  ONE("[-n]", "the UEFI memory map as the loader received it",
+	      "-n  the normalised map (typed, sorted, merged ranges)", "memmap -n", cmd_memmap) },
+	{ "mem", "page-allocator totals, memory blocks, and movable memory objects", mem_subs },
+	{ "iomem", "the physical address map, like /proc/iomem",
+	  ONE("", "the physical address map like /proc/iomem", 0, "iomem", cmd_iomem) },
+	{ "acpi", "the ACPI tables: list, acpidump format, decoded SRAT/SLIT/HMAT", acpi_subs },
+	{ "numa", "NUMA nodes, HMAT figures, caches, memory tiers, distances; numactl, sysfs and hwloc shapes",
+	  numa_subs },
+	{ "dax", "the exclusive-ownership allocator for SP memory, like daxctl", dax_subs },
+	{ "stats", "uptime, recovered faults, allocator, heap and dax counts",
+	  ONE("", "uptime, recovered faults, allocator, heap and dax counts", 0, "stats", cmd_stats) },
+	{ "selftest", "check every allocator's invariants and the accounting; a random stress run",
+	  (const struct shell_sub[]){
+		{ 0, "", "memory map, page allocator, dax, hand-off and object invariant walkers, the "
+		  "accounting checks and a kernel-heap exercise", 0, "selftest", cmd_selftest },
+		{ "stress", "N SEED", "N random operations across the memory API, every one checked; "
+		  "failures injected on the way (docs/testing.md)",
+		  "N     steps, 1..100000000\nSEED  the random seed (a run is repeatable)",
+		  "selftest stress 1000 1", cmd_stress },
+		END } },
+	{ "bench", "time hand-off and reclaim vs memset/memcpy; hand-off/reclaim cycles", bench_subs },
+	{ "fault", "read an address (exception reports); inject failures; corrupt a page on purpose",
+	  (const struct shell_sub[]){
+		{ "read", "ADDR", "reads a byte at ADDR: a fault is reported and survived",
+		  "ADDR  a virtual address, e.g. 0x1000", "fault read 0xdead0000", cmd_fault },
+		{ "inject", "[POINT N [after K] | reset]",
+		  "every failure point with its counters; or make the next N uses of POINT fail",
+		  "POINT    pt, kheap, meta, migrate or page (docs/testing.md)\n"
+		  "N        uses that fail (0 disarms)\nafter K  let K uses through first\n"
+		  "reset    disarm every point, zero the counters", "fault inject pt 1", cmd_fault_inject },
+		{ "corrupt", "NAME PAGE", "flips a byte of an object's page by physical address "
+		  "(selftest must catch it; the same command flips it back)",
+		  "NAME  a memory object\nPAGE  page index in the object", "fault corrupt A 0",
+		  cmd_fault_corrupt },
+		END } },
+	{ 0, 0, 0 },
 };

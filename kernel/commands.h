@@ -1,19 +1,19 @@
-/* commands.h - shell command functions, one group per file (kernel/cmd_*.c). */
+/* commands.h - shell commands, one group per file (kernel/cmd_*.c); each group exports its
+ * subcommand table for the command table in kernel/commands.c. */
 #ifndef SPMK_KERNEL_COMMANDS_H
 #define SPMK_KERNEL_COMMANDS_H
 
+#include "kernel/shell.h"
+
+extern const struct shell_sub acpi_subs[], numa_subs[], dax_subs[], mem_subs[], bench_subs[];
+
 int cmd_memmap(int argc, char **argv);
-int cmd_mem(int argc, char **argv);
 int cmd_mem_totals(int argc, char **argv);
+int cmd_mem_blocks(int argc, char **argv);
 int cmd_iomem(int argc, char **argv);
-int cmd_acpi(int argc, char **argv);
-int cmd_numa(int argc, char **argv);
-int cmd_dax(int argc, char **argv);
 int cmd_dax_reconfigure(int argc, char **argv);
-int cmd_memobj(int argc, char **argv);
 int cmd_fault_inject(int argc, char **argv);
 int cmd_fault_corrupt(int argc, char **argv);
-int cmd_bench(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include "kernel/kernel.h"
 
 #include "kernel/boot_info_check.h"
+#include "kernel/cmdline_names.h"
 #include "kernel/cpu.h"
 #include "kernel/init.h"
 #include "kernel/power.h"
@@ -12,13 +13,9 @@
 #include "kernel/serial.h"
 #include "kernel/shell.h"
 #include "kernel/trap.h"
+#include "lib/parse.h"
 
 struct kernel K;
-
-/* Every option spmk acts on; any other key is reported (docs/kernel.md lists them). */
-static const char *const known_options[] = {
-	"spmk.run", "efi", "efi_fake_mem", "spmk.nohmat", "console", "quiet", 0,
-};
 
 /* console= (Linux: repeatable, one console each): spmk's only console is ttyS0 (COM1, 115200
  * 8N1), so ttyS0 with any settings is what it already does; every other value is reported.
@@ -63,6 +60,18 @@ static void report_boot(const struct boot_info *bi)
 		       bi->exit_retries);
 }
 
+/* log_buf_len=SIZE (Linux's name): the size of the log ring dmesg prints. */
+static void set_log_buf_len(void)
+{
+	const char *v = cmdline_get(&K.cmdline, "log_buf_len");
+	uint64_t bytes;
+	if (!v)
+		return;
+	if (parse_size(v, &bytes) != ST_OK || printk_ring_resize(bytes) != ST_OK)
+		printk(LOG_WARN, "cmdline: log_buf_len=%s ignored: a size from %uK to %uK", v,
+		       PRINTK_RING_MIN >> 10, PRINTK_RING_MAX >> 10);
+}
+
 void kmain(const struct boot_info *bi)
 {
 	K.tsc_entry = rdtsc();
@@ -77,7 +86,8 @@ void kmain(const struct boot_info *bi)
 	K.bi = bi;
 	report_boot(bi);
 	cmdline_parse(bi->cmdline, &K.cmdline, &kout);
-	cmdline_report_unknown(&K.cmdline, known_options, &kout);
+	cmdline_check_names(&K.cmdline, spmk_options, spmk_options_count, &kout);
+	set_log_buf_len();
 	check_console_options();
 
 	init_subsystems();

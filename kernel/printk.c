@@ -1,4 +1,7 @@
-/* printk.c - kernel log lines and the console struct out (see printk.h). */
+/* printk.c - kernel log lines and the console struct out (see printk.h).
+ *
+ * Every log line (not plain shell output) also goes into the log ring that `dmesg` prints
+ * (lib/logring.h): PRINTK_RING_MAX bytes, or fewer with log_buf_len=. */
 #include "kernel/printk.h"
 
 #include <stdarg.h>
@@ -6,8 +9,51 @@
 #include "kernel/cpu.h"
 #include "kernel/serial.h"
 #include "lib/fmt.h"
+#include "lib/kstring.h"
+#include "lib/logring.h"
 
 static uint64_t g_tsc_hz;
+static char g_ring_buf[PRINTK_RING_MAX];
+static struct logring g_ring;
+static bool g_ring_ready;
+
+/* Error lines kept for the running shell command (printk_capture_begin). */
+static struct {
+	char *buf;
+	size_t size, len;
+	bool armed;
+} g_capture;
+
+static void ring_store(const char *head, size_t hn, const char *s, size_t n)
+{
+	char line[600];
+	if (!g_ring_ready)
+		g_ring_ready = logring_init(&g_ring, g_ring_buf, sizeof g_ring_buf) == ST_OK;
+	size_t k = hn < sizeof line ? hn : sizeof line;
+	memcpy(line, head, k);
+	size_t m = n < sizeof line - k ? n : sizeof line - k;
+	memcpy(line + k, s, m);
+	logring_append(&g_ring, line, k + m);
+}
+
+/* Keeps an error line for the shell: "; "-joined, cut at the buffer's end. */
+static bool capture_store(int level, const char *s, size_t n)
+{
+	if (!g_capture.armed || level == LOG_EMERG || level > LOG_ERR)
+		return false;
+	while (n && s[n - 1] == '\n')
+		n--;
+	if (g_capture.len && g_capture.len + 2 < g_capture.size) {
+		memcpy(g_capture.buf + g_capture.len, "; ", 2);
+		g_capture.len += 2;
+	}
+	size_t room = g_capture.size - 1 - g_capture.len;
+	size_t k = n < room ? n : room;
+	memcpy(g_capture.buf + g_capture.len, s, k);
+	g_capture.len += k;
+	g_capture.buf[g_capture.len] = '\0';
+	return true;
+}
 
 static const char *level_prefix(int level)
 {
@@ -19,9 +65,22 @@ static const char *level_prefix(int level)
 	}
 }
 
+static bool g_transient; /* a progress line is on the console: erase it before any output */
+
+void printk_transient(const char *s)
+{
+	serial_write("\r\x1b[K", 4);
+	serial_write(s, strlen(s));
+	g_transient = true;
+}
+
 static void console_write(void *ctx, int level, const char *s, size_t n)
 {
 	(void)ctx;
+	if (g_transient && n) {
+		serial_write("\r\x1b[K", 4);
+		g_transient = false;
+	}
 	if (level == LOG_PLAIN) {
 		serial_write(s, n);
 		return;
@@ -30,6 +89,9 @@ static void console_write(void *ctx, int level, const char *s, size_t n)
 	uint64_t us = tsc_to_us(rdtsc());
 	int h = fmt_snprintf(head, sizeof head, "[%5lu.%06lu] %s", (unsigned long)(us / 1000000),
 			     (unsigned long)(us % 1000000), level_prefix(level));
+	ring_store(head, (size_t)h, s, n);
+	if (capture_store(level, s, n))
+		return;
 	serial_write(head, (size_t)h);
 	serial_write(s, n);
 	serial_write("\n", 1);
@@ -39,6 +101,36 @@ struct out kout = { console_write, 0 };
 
 void printk_init(uint64_t hz) { g_tsc_hz = hz; }
 uint64_t tsc_hz(void) { return g_tsc_hz; }
+
+void printk_capture_begin(char *buf, size_t size)
+{
+	g_capture.buf = buf;
+	g_capture.size = size;
+	g_capture.len = 0;
+	g_capture.armed = buf && size > 1;
+	if (g_capture.armed)
+		buf[0] = '\0';
+}
+
+size_t printk_capture_end(void)
+{
+	g_capture.armed = false;
+	return g_capture.len;
+}
+
+status_t printk_ring_resize(uint64_t bytes)
+{
+	if (bytes < PRINTK_RING_MIN || bytes > PRINTK_RING_MAX)
+		return ST_RANGE;
+	if (!g_ring_ready)
+		ring_store("", 0, "", 0);
+	return logring_resize(&g_ring, (size_t)bytes, sizeof g_ring_buf);
+}
+
+const struct logring *printk_ring(void)
+{
+	return g_ring_ready ? &g_ring : 0;
+}
 
 uint64_t tsc_to_us(uint64_t tsc)
 {

@@ -1,17 +1,23 @@
-/* shell.c - command dispatch with fault recovery, scripts, and the interactive line editor. */
+/* shell.c - command dispatch: a line into words, the command and subcommand (with "did you
+ * mean"), run with fault recovery, the cancel hook and module explanations held for the error
+ * line; scripts; the interactive loop. Output shapes: kernel/shell_report.c. */
 #include "kernel/shell.h"
 
+#include "kernel/cpu.h"
 #include "kernel/printk.h"
-#include "kernel/serial.h"
 #include "kernel/shell_parse.h"
+#include "kernel/shell_run.h"
 #include "kernel/trap.h"
+#include "lib/cancel.h"
 #include "lib/kstring.h"
+#include "lib/suggest.h"
+#include "lib/types.h"
 
-#define LINE_MAX 256
-#define HISTORY 16
-#define PROMPT "spmk> "
+#define R shell_run_state
 
-static const struct shell_cmd *find_command(const char *name)
+struct shell_running shell_run_state;
+
+const struct shell_cmd *shell_find_command(const char *name)
 {
 	for (const struct shell_cmd *c = shell_commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
@@ -19,32 +25,105 @@ static const struct shell_cmd *find_command(const char *name)
 	return 0;
 }
 
-int shell_usage(const char *name)
+static const char *suggest_command(const char *typed)
 {
-	const struct shell_cmd *c = find_command(name);
-	kprintf("%s: usage: %s\n", name, c ? c->usage : name);
-	return 1;
+	const char *names[64];
+	size_t n = 0;
+	for (const struct shell_cmd *c = shell_commands; c->name && n < ARRAY_SIZE(names); c++)
+		names[n++] = c->name;
+	return suggest_word(typed, names, n);
 }
 
-/* Runs fn with recovery armed: a fault inside it makes the command fail, not the kernel. */
+static const char *suggest_sub(const struct shell_cmd *c, const char *typed)
+{
+	const char *names[32];
+	size_t n = 0;
+	for (const struct shell_sub *s = c->subs; s->fn && n < ARRAY_SIZE(names); s++)
+		names[n++] = s->name;
+	return suggest_word(typed, names, n);
+}
+
+/* Picks the subcommand for argv: a named one by argv[1], else the command's own form (which
+ * takes only options, words starting with '-'). NULL when none fits (reported). */
+static __attribute__((noinline)) const struct shell_sub *find_sub(const struct shell_cmd *c, int argc, char **argv)
+{
+	const struct shell_sub *own = 0;
+	bool named = false;
+	for (const struct shell_sub *s = c->subs; s->fn; s++) {
+		if (!s->name)
+			own = s;
+		else if (argc >= 2 && strcmp(s->name, argv[1]) == 0)
+			return s;
+		else
+			named = true;
+	}
+	if (own && (argc < 2 || argv[1][0] == '-' || !named))
+		return own;
+	R.reported = true;
+	if (argc < 2) {
+		kprintf("%s: missing subcommand\n", c->name);
+	} else {
+		const char *near = suggest_sub(c, argv[1]);
+		kprintf("%s: unknown subcommand '%s'", c->name, argv[1]);
+		if (near)
+			kprintf(" (did you mean '%s'?)", near);
+		kprintf("\n");
+	}
+	shell_usage(c->name);
+	return 0;
+}
+
+/* Runs the subcommand with recovery armed: a fault inside it makes the command fail, not the
+ * kernel. Module error lines logged meanwhile become the error line's reason. */
 static int run_guarded(const struct shell_cmd *c, int argc, char **argv)
 {
 	struct kjmp j;
-	if (trap_catch_begin(&j)) {
-		kprintf("%s: failed: the command faulted (see above)\n", c->name);
+	R.cmd = c;
+	R.sub = 0;
+	R.reported = false;
+	R.interrupted = false;
+	R.reason[0] = '\0';
+	const struct shell_sub *s = find_sub(c, argc, argv);
+	if (!s) {
+		R.cmd = 0;
 		return 1;
 	}
-	int r = c->fn(argc, argv);
-	trap_catch_end();
+	R.sub = s;
+	R.progress = false;
+	R.log_only = false;
+	R.t0 = rdtsc();
+	cancel_set(shell_cancel_poll, 0);
+	printk_capture_begin(R.reason, sizeof R.reason);
+	int r;
+	if (trap_catch_begin(&j)) {
+		printk_capture_end();
+		if (R.reason[0]) /* a recovered fault explained itself: an ownership violation */
+			shell_fail(ST_FAULT);
+		else
+			shell_error("the command faulted (see the report above)");
+		r = 1;
+	} else {
+		r = s->fn(argc, argv);
+		trap_catch_end();
+	}
+	cancel_set(0, 0);
+	printk_capture_end();
+	if (R.reason[0]) /* explained but not reported: never lose an explanation */
+		shell_fail(ST_INVALID);
+	else if (r != 0 && !R.reported)
+		shell_error("failed");
+	printk_capture_end();
+	R.cmd = 0;
+	R.sub = 0;
 	return r;
 }
 
 int shell_run_line(const char *line)
 {
-	char buf[LINE_MAX];
+	char buf[SHELL_LINE_MAX];
 	size_t n = strnlen(line, sizeof buf);
 	if (n == sizeof buf) {
-		kprintf("shell: line longer than %d bytes\n", LINE_MAX - 1);
+		kprintf("shell: line longer than %d bytes\n", SHELL_LINE_MAX - 1);
 		return 1;
 	}
 	memcpy(buf, line, n + 1);
@@ -61,9 +140,13 @@ int shell_run_line(const char *line)
 	}
 	if (argc == 0)
 		return 0;
-	const struct shell_cmd *c = find_command(argv[0]);
+	const struct shell_cmd *c = shell_find_command(argv[0]);
 	if (!c) {
-		kprintf("%s: unknown command (try 'help')\n", argv[0]);
+		const char *near = suggest_command(argv[0]);
+		if (near)
+			kprintf("%s: unknown command (did you mean '%s'? try 'help')\n", argv[0], near);
+		else
+			kprintf("%s: unknown command (try 'help')\n", argv[0]);
 		return 1;
 	}
 	return run_guarded(c, argc, argv);
@@ -71,133 +154,31 @@ int shell_run_line(const char *line)
 
 int shell_run_script(const char *script)
 {
-	char cmd[LINE_MAX];
+	char cmd[SHELL_LINE_MAX];
 	int failed = 0;
 	for (;;) {
 		status_t st = shell_next_command(&script, cmd, sizeof cmd);
 		if (st == ST_NOTFOUND)
 			return failed;
 		if (st == ST_RANGE) {
-			kprintf("shell: command longer than %d bytes skipped\n", LINE_MAX - 1);
+			kprintf("shell: command longer than %d bytes skipped\n", SHELL_LINE_MAX - 1);
 			failed++;
 			continue;
 		}
-		kprintf("%s%s\n", PROMPT, cmd);
+		kprintf("%s%s\n", SHELL_PROMPT, cmd);
 		if (shell_run_line(cmd) != 0)
 			failed++;
 	}
 }
 
-/* ---- line editor: insert at cursor, backspace, ^A ^E ^U ^C, arrows, history ---- */
-
-struct editor {
-	char line[LINE_MAX];
-	size_t len, cur;
-	char hist[HISTORY][LINE_MAX];
-	unsigned hist_count, hist_pos;
-};
-
-static void redraw(struct editor *e)
-{
-	kprintf("\r\x1b[K%s%.*s", PROMPT, (int)e->len, e->line);
-	if (e->len > e->cur)
-		kprintf("\x1b[%dD", (int)(e->len - e->cur));
-}
-
-static void set_line(struct editor *e, const char *s)
-{
-	e->len = e->cur = strnlen(s, LINE_MAX - 1);
-	memcpy(e->line, s, e->len);
-	redraw(e);
-}
-
-static void history_step(struct editor *e, int dir)
-{
-	if (!e->hist_count)
-		return;
-	if (dir < 0 && e->hist_pos > 0)
-		e->hist_pos--;
-	else if (dir > 0 && e->hist_pos < e->hist_count)
-		e->hist_pos++;
-	set_line(e, e->hist_pos == e->hist_count ? "" : e->hist[e->hist_pos % HISTORY]);
-}
-
-static void insert_char(struct editor *e, char c)
-{
-	if (e->len + 1 >= LINE_MAX)
-		return;
-	bool at_end = e->cur == e->len;
-	memmove(e->line + e->cur + 1, e->line + e->cur, e->len - e->cur);
-	e->line[e->cur++] = c;
-	e->len++;
-	if (at_end)
-		kprintf("%c", c); /* the common case: just echo */
-	else
-		redraw(e);
-}
-
-static void erase_char(struct editor *e)
-{
-	if (!e->cur)
-		return;
-	bool at_end = e->cur == e->len;
-	memmove(e->line + e->cur - 1, e->line + e->cur, e->len - e->cur);
-	e->cur--;
-	e->len--;
-	if (at_end)
-		kprintf("\b \b");
-	else
-		redraw(e);
-}
-
-static void handle_escape(struct editor *e)
-{
-	if (serial_getc() != '[')
-		return;
-	switch (serial_getc()) {
-	case 'A': history_step(e, -1); break;
-	case 'B': history_step(e, +1); break;
-	case 'C': if (e->cur < e->len) { e->cur++; redraw(e); } break;
-	case 'D': if (e->cur) { e->cur--; redraw(e); } break;
-	default: break;
-	}
-}
-
-/* Reads one line; returns false when it was cancelled with ^C. */
-static bool read_line(struct editor *e)
-{
-	e->len = e->cur = 0;
-	e->hist_pos = e->hist_count;
-	kprintf("%s", PROMPT);
-	for (;;) {
-		char c = serial_getc();
-		switch (c) {
-		case '\r': case '\n':
-			kprintf("\n");
-			e->line[e->len] = '\0';
-			return true;
-		case 3: kprintf("^C\n"); return false;
-		case 1: e->cur = 0; redraw(e); break;
-		case 5: e->cur = e->len; redraw(e); break;
-		case 21: e->len = e->cur = 0; redraw(e); break;
-		case 8: case 127: erase_char(e); break;
-		case 27: handle_escape(e); break;
-		default:
-			if (c >= ' ' && c < 127)
-				insert_char(e, c);
-			break;
-		}
-	}
-}
-
 void shell_loop(void)
 {
-	static struct editor e;
 	for (;;) {
-		if (!read_line(&e) || e.len == 0)
+		const char *line = shell_edit_line();
+		if (!line)
 			continue;
-		memcpy(e.hist[e.hist_count % HISTORY], e.line, e.len + 1);
-		e.hist_count++;
-		shell_run_line(e.line);
+		shell_run_state.interactive = true;
+		shell_run_line(line);
+		shell_run_state.interactive = false;
 	}
 }

@@ -5,7 +5,9 @@
 #ifndef SPMK_KERNEL_SHELL_PARSE_H
 #define SPMK_KERNEL_SHELL_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/status.h"
 
@@ -19,5 +21,15 @@ status_t shell_next_command(const char **script, char *buf, size_t size);
 /* Splits line (modified in place) into argv. ST_RANGE with more than SHELL_MAX_ARGS words,
  * ST_INVALID with an unterminated quote. */
 status_t shell_split(char *line, int *argc, char *argv[SHELL_MAX_ARGS]);
+
+/* Matches the option at argv[*i] in the spellings daxctl and most tools accept: "--NAME=V",
+ * "--NAME V", "-S V" (S the short letter; 0: none). On a match sets *value (NULL when the
+ * value is missing), moves *i past the words used and returns true; else changes nothing. */
+bool shell_opt_value(int argc, char **argv, int *i, const char *name, char short_name,
+		     const char **value);
+
+/* A size as the user typed it, for messages: "16 bytes" for a plain decimal number, else
+ * "TYPED (N bytes)", e.g. "4K (4096 bytes)". Writes at most size bytes (NUL-terminated). */
+void shell_size_echo(const char *typed, uint64_t bytes, char *buf, size_t size);
 
 #endif

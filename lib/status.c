@@ -16,6 +16,7 @@ const char *status_str(status_t s)
 		[ST_TRUNCATED] = "truncated",
 		[ST_UNSUPPORTED] = "unsupported",
 		[ST_FAULT] = "fault",
+		[ST_INTERRUPTED] = "stopped by Ctrl-C",
 	};
 	if ((unsigned)s >= ST_COUNT || !names[s])
 		return "unknown status";

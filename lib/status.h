@@ -18,6 +18,7 @@ typedef enum {
 	ST_TRUNCATED,   /* input ends before the structure it claims to hold */
 	ST_UNSUPPORTED, /* a valid request this build or machine cannot perform */
 	ST_FAULT,       /* an access faulted (reported by the fault handler) */
+	ST_INTERRUPTED, /* the user stopped a long operation (lib/cancel.h) */
 	ST_COUNT
 } status_t;
 

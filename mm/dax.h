@@ -148,7 +148,12 @@ status_t dax_destroy_device(struct dax *d, uint32_t dev);
 status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h);
 /* Errors: ST_PERM (stale/foreign handle), ST_BUSY (already mapped), or the map op's error. */
 status_t dax_map(struct dax *d, struct dax_handle h);
-/* Errors: ST_PERM (stale/foreign handle). */
+#define DAX_SCRUB_CHUNK (64ull << 20) /* bytes scrubbed between cancel points */
+/* Unmaps (TLB flushed), scrubs and unclaims the device. The scrub runs in DAX_SCRUB_CHUNK
+ * pieces with a cancel_point(bytes done, size) between them (lib/cancel.h): a stop still
+ * releases the device and leaves the unscrubbed rest to the deferred scrub, so the next claim
+ * zeroes it (dax_dirty_bytes tells how much; with no deferred-scrub extent left it is scrubbed
+ * at once). Errors: ST_PERM (stale/foreign handle). */
 status_t dax_release(struct dax *d, struct dax_handle h);
 /* owner NULL or "": no active owner. Errors: ST_INVALID (name), or the map op's error
  * (then nothing changed). */

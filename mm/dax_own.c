@@ -5,6 +5,7 @@
  * a device's window is mapped in the page tables exactly when dev->live. */
 #include "lib/check.h"
 #include "lib/fmt.h"
+#include "lib/cancel.h"
 #include "mm/dax_internal.h"
 
 bool dax_owner_valid(const char *owner)
@@ -118,11 +119,19 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 	ASSERT(x->live == (x->state == DAX_MAPPED && dax_is_active(d, x)));
 	if (x->live)
 		d->ops->unmap(d->ops->ctx, x->window, x->size);
-	d->ops->scrub(d->ops->ctx, x->base, x->size); /* the releasing owner's own memory */
+	/* Scrub the releasing owner's own memory in pieces; a stop between pieces defers the rest to the next claim. */
+	uint64_t done = 0;
+	while (done < x->size && !(done && cancel_point(done, x->size))) {
+		uint64_t n = MIN(DAX_SCRUB_CHUNK, x->size - done);
+		d->ops->scrub(d->ops->ctx, x->base + done, n);
+		done += n;
+	}
 	x->live = false;
 	x->state = DAX_UNCLAIMED;
 	memset(x->owner, 0, sizeof x->owner);
 	x->gen = dax_gen_fresh(d);
+	if (done < x->size && dax_defer_scrub(d, x->base + done, x->size - done) != ST_OK)
+		d->ops->scrub(d->ops->ctx, x->base + done, x->size - done); /* no extent left: now */
 	return ST_OK;
 }
 

@@ -1,5 +1,7 @@
 /* dax_print.c - `dax list`: regions and devices as indented text in the layout of
  * `daxctl list -RDu` (human-readable sizes), or as one line of JSON (shape in docs/dax.md).
+ * Both use daxctl's field names (chardev, size, target_node, align, mode, available_size,
+ * online_memblocks, total_memblocks, movable) plus spmk's own (base, state, mapped, owner).
  * Output goes out in pieces shorter than out_printf's 512-byte line limit. */
 #include "lib/fmt.h"
 #include "mm/dax_internal.h"
@@ -71,13 +73,14 @@ static void dax_print_device_text(const struct dax *d, uint32_t i, struct out *o
 	out_printf(o, "%s      {\n", first ? "" : ",\n");
 	out_printf(o, "        \"chardev\":\"%s\",\n        \"base\":\"0x%llx\",\n", name,
 		   (unsigned long long)x->base);
-	out_printf(o, "        \"size\":\"%s\",\n        \"align\":%llu,\n", hs,
-		   (unsigned long long)x->align);
-	out_printf(o, "        \"mode\":\"%s\",\n", dax_mode_str(x->mode));
+	out_printf(o, "        \"size\":\"%s\",\n        \"target_node\":%d,\n", hs,
+		   d->regions[x->region].target_node);
+	out_printf(o, "        \"align\":%llu,\n        \"mode\":\"%s\",\n",
+		   (unsigned long long)x->align, dax_mode_str(x->mode));
 	if (x->mode == DAX_MODE_SYSTEM_RAM)
-		out_printf(o, "        \"movable\":%s,\n        \"online_blocks\":%u,\n"
-			   "        \"total_blocks\":%u,\n", x->movable ? "true" : "false",
-			   x->online_blocks, x->total_blocks);
+		out_printf(o, "        \"online_memblocks\":%u,\n        \"total_memblocks\":%u,\n"
+			   "        \"movable\":%s,\n", x->online_blocks, x->total_blocks,
+			   x->movable ? "true" : "false");
 	out_printf(o, "        \"state\":\"%s\",\n        \"mapped\":%s", dax_list_state(x),
 		   x->state == DAX_MAPPED ? "true" : "false");
 	if (x->state != DAX_UNCLAIMED)
@@ -108,12 +111,14 @@ static void dax_print_device_json(const struct dax *d, uint32_t i, struct out *o
 	const struct dax_device *x = &d->devices[i];
 	char name[DAX_NAME_MAX];
 	dax_device_name(d, i, name, sizeof name);
-	out_printf(o, "%s{\"name\":\"%s\",\"base\":\"0x%llx\",\"size\":%llu,\"align\":%llu,"
-		   "\"mode\":\"%s\",", first ? "" : ",", name, (unsigned long long)x->base,
-		   (unsigned long long)x->size, (unsigned long long)x->align, dax_mode_str(x->mode));
+	out_printf(o, "%s{\"chardev\":\"%s\",\"base\":\"0x%llx\",\"size\":%llu,\"target_node\":%d,"
+		   "\"align\":%llu,\"mode\":\"%s\",", first ? "" : ",", name,
+		   (unsigned long long)x->base, (unsigned long long)x->size,
+		   d->regions[x->region].target_node, (unsigned long long)x->align,
+		   dax_mode_str(x->mode));
 	if (x->mode == DAX_MODE_SYSTEM_RAM)
-		out_printf(o, "\"movable\":%s,\"online_blocks\":%u,\"total_blocks\":%u,",
-			   x->movable ? "true" : "false", x->online_blocks, x->total_blocks);
+		out_printf(o, "\"online_memblocks\":%u,\"total_memblocks\":%u,\"movable\":%s,",
+			   x->online_blocks, x->total_blocks, x->movable ? "true" : "false");
 	out_printf(o, "\"state\":\"%s\",\"mapped\":%s,", dax_list_state(x),
 		   x->state == DAX_MAPPED ? "true" : "false");
 	if (x->state == DAX_UNCLAIMED)
@@ -126,8 +131,10 @@ static void dax_print_region_json(const struct dax *d, uint32_t r, struct out *o
 {
 	const struct dax_region *reg = &d->regions[r];
 	out_printf(o, "%s{\"id\":%u,\"base\":\"0x%llx\",\"size\":%llu,\"align\":%llu,"
-		   "\"target_node\":%d,\"devices\":[", r ? "," : "", r, (unsigned long long)reg->base,
-		   (unsigned long long)reg->size, (unsigned long long)reg->align, reg->target_node);
+		   "\"target_node\":%d,\"available_size\":%llu,\"devices\":[", r ? "," : "", r,
+		   (unsigned long long)reg->base, (unsigned long long)reg->size,
+		   (unsigned long long)reg->align, reg->target_node,
+		   (unsigned long long)dax_region_available(reg));
 	uint32_t idx[DAX_MAX_DEVICES];
 	uint32_t n = dax_region_devices(d, r, idx);
 	for (uint32_t k = 0; k < n; k++)

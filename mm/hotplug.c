@@ -34,23 +34,23 @@ static status_t handoff_check(struct hotplug *h, uint32_t dev, unsigned *slot, u
 		return ST_NOTFOUND;
 	dax_device_name(h->dax, dev, name, sizeof name);
 	if (x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: must be an unclaimed devdax device (it is %s, %s%s%s)",
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: must be an unclaimed devdax device (it is %s, %s%s%s)",
 			name, dax_mode_str(x->mode), dax_state_str(x->state), x->owner[0] ? " by " : "",
 			x->owner);
 		return ST_BUSY;
 	}
 	if (!IS_ALIGNED(x->base, HOTPLUG_BLOCK) || !IS_ALIGNED(x->size, HOTPLUG_BLOCK)) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: [0x%llx, +0x%llx) is not whole 2 MiB blocks",
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: [0x%llx, +0x%llx) is not whole 2 MiB blocks",
 			name, (unsigned long long)x->base, (unsigned long long)x->size);
 		return ST_INVALID;
 	}
 	int tn = h->dax->regions[x->region].target_node;
 	if (tn < 0 || tn >= BUDDY_MAX_NODES) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: the region has no NUMA node (%d)", name, tn);
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: the region has no NUMA node (%d)", name, tn);
 		return ST_INVALID;
 	}
 	if ((x->size >> PAGE_SHIFT) / HOTPLUG_BLOCK_PAGES > ((uint64_t)1 << BUDDY_MAX_ORDER)) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: 0x%llx bytes is too large to hand off", name,
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: 0x%llx bytes is too large to hand off", name,
 			(unsigned long long)x->size);
 		return ST_RANGE;
 	}
@@ -61,7 +61,7 @@ static status_t handoff_check(struct hotplug *h, uint32_t dev, unsigned *slot, u
 			*slot = i;
 			return ST_OK;
 		}
-	out_log(h->log, LOG_ERR, "reconfigure %s: all %u hand-off slots in use", name, HOTPLUG_MAX);
+	out_log(h->log, LOG_ERR, "dax reconfigure %s: all %u hand-off slots in use", name, HOTPLUG_MAX);
 	return ST_NOMEM;
 }
 
@@ -113,7 +113,7 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES, meta;
 	st = meta_get(h, meta_pages, &meta);
 	if (st != ST_OK) {
-		out_log(h->log, LOG_ERR, "reconfigure: no %llu metadata pages in NORMAL memory",
+		out_log(h->log, LOG_ERR, "dax reconfigure: no %llu metadata pages in NORMAL memory",
 			(unsigned long long)meta_pages);
 		return ST_NOMEM;
 	}
@@ -127,7 +127,7 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 	}
 	if (st != ST_OK) {
 		CHECK_OK(buddy_uncarve(h->b, meta, meta_pages)); /* carved by meta_get above */
-		out_log(h->log, LOG_ERR, "reconfigure: cannot add [0x%llx, +0x%llx): %s",
+		out_log(h->log, LOG_ERR, "dax reconfigure: cannot add [0x%llx, +0x%llx): %s",
 			(unsigned long long)x->base, (unsigned long long)x->size, status_str(st));
 		return st;
 	}

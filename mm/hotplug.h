@@ -33,8 +33,9 @@
  *   3. reserve a destination for every movable page (migrate_reserve: nearest node first);
  *      when that fails, unisolate and fail with nothing changed; then migrate every movable
  *      page (mm/migrate.h) into the reservation. A failure while moving (cannot happen: the
- *      destinations are held and the kernel's remap rewrites a present PTE, but handled)
- *      unisolates: moved pages stay moved and intact, nothing else changed;
+ *      destinations are held and the kernel's remap rewrites a present PTE, but handled) or
+ *      a stop asked at a cancel point (Ctrl-C: lib/cancel.h) unisolates: moved pages stay
+ *      moved and intact, nothing else changed;
  *   4. COMMIT (cannot fail; every step CHECKed): remove the range from the buddy, give back
  *      the metadata pages of the reclaimed blocks, switch the device (or split it: the tail
  *      becomes a new devdax device) to devdax, hand its dirty blocks to the dax allocator's
@@ -118,8 +119,10 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable);
 /* Takes back the last `bytes` of system-ram device `dev` (0: all). info may be NULL.
  * Errors: ST_NOTFOUND, ST_BUSY (not system-ram; pinned, unmovable or carved pages there),
  * ST_INVALID (bytes not whole blocks or larger than the device), ST_NOMEM (not enough free
- * memory elsewhere; no device slot for the split), or a migration error. On every error the
- * device, the allocator and every object are as before (migrated pages stay moved, intact). */
+ * memory elsewhere; no device slot for the split), ST_INTERRUPTED (cancel_point said stop
+ * during migration: lib/cancel.h), or a migration error. Reclaim is atomic: on every error,
+ * a stop included, it rolls back, and the device, the allocator and every object are as
+ * before (migrated pages stay moved, intact). */
 status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 			 struct hotplug_reclaim_info *info);
 

@@ -26,14 +26,14 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 		if (h->d[i].used && h->d[i].dev == dev)
 			c->d = &h->d[i];
 	if (!c->d || x->mode != DAX_MODE_SYSTEM_RAM) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: not in system-ram mode", c->name);
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: not in system-ram mode", c->name);
 		return ST_BUSY;
 	}
 	uint64_t size = c->d->npages << PAGE_SHIFT;
 	if (bytes == 0)
 		bytes = size;
 	if (!IS_ALIGNED(bytes, HOTPLUG_BLOCK) || bytes > size) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: --size 0x%llx must be whole 2 MiB blocks, at most 0x%llx",
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: --size 0x%llx must be whole 2 MiB blocks, at most 0x%llx",
 			c->name, (unsigned long long)bytes, (unsigned long long)size);
 		return ST_INVALID;
 	}
@@ -45,7 +45,7 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 		for (uint32_t i = 0; i < DAX_MAX_DEVICES && !none; i++)
 			if (!dax_device_get(h->dax, i))
 				return ST_OK;
-		out_log(h->log, LOG_ERR, "reconfigure %s: no free device slot for the split", c->name);
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: no free device slot for the split", c->name);
 		return ST_NOMEM;
 	}
 	return ST_OK;
@@ -92,7 +92,7 @@ static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
 	char who[400];
 	if (rep->pinned || rep->unmovable || rep->carved) {
 		reclaim_offenders(h, c, who, sizeof who);
-		out_log(h->log, LOG_ERR, "reconfigure %s: cannot reclaim %llu pages: %llu pinned, %llu unmovable, "
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot reclaim %llu pages: %llu pinned, %llu unmovable, "
 			"%llu carved page(s) cannot move; first:%s; nothing changed", c->name,
 			(unsigned long long)c->n, (unsigned long long)rep->pinned,
 			(unsigned long long)rep->unmovable, (unsigned long long)rep->carved, who);
@@ -101,7 +101,7 @@ static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
 	struct buddy_stats s;
 	CHECK_OK(buddy_stats(h->b, -1, -1, &s)); /* all nodes and zones: valid */
 	if (s.free < rep->movable) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: %llu pages in use must move but only %llu pages are "
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: %llu pages in use must move but only %llu pages are "
 			"free elsewhere (%llu MiB short); nothing changed", c->name,
 			(unsigned long long)rep->movable, (unsigned long long)s.free,
 			(unsigned long long)((rep->movable - s.free + 255) >> 8));
@@ -199,7 +199,7 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 	struct buddy_isolate_report rep;
 	st = buddy_isolate(h->b, c.base, c.n, &rep);
 	if (st != ST_OK) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: cannot isolate pfns [0x%llx, +%llu): %s", c.name,
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot isolate pfns [0x%llx, +%llu): %s", c.name,
 			(unsigned long long)c.base, (unsigned long long)c.n, status_str(st));
 		return st;
 	}
@@ -207,13 +207,17 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 	struct migrate_result mr = { .failed_pfn = UINT64_MAX, .failed_st = ST_OK };
 	struct migrate_reserve rv = { .link = h->ops->meta_ptr, .ctx = h->ops->ctx };
 	if (st == ST_OK && (st = migrate_reserve(h->objs, c.d->node, rep.movable, &rv)) != ST_OK)
-		out_log(h->log, LOG_ERR, "reconfigure %s: cannot reserve %llu destination pages for the pages "
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot reserve %llu destination pages for the pages "
 			"to move; nothing changed", c.name, (unsigned long long)rep.movable);
 	if (st == ST_OK) {
 		st = migrate_range_reserved(h->objs, c.base, c.n, &rv, &mr);
 		h->st.pages_migrated += mr.moved;
-		if (st != ST_OK)
-			out_log(h->log, LOG_ERR, "reconfigure %s: pfn 0x%llx could not move (%s) after %llu moved; "
+		if (st == ST_INTERRUPTED)
+			out_log(h->log, LOG_ERR, "dax reconfigure %s: stopped by Ctrl-C after %llu pages moved; "
+				"reclaim rolled back: the device stays system-ram, nothing lost", c.name,
+				(unsigned long long)mr.moved);
+		else if (st != ST_OK)
+			out_log(h->log, LOG_ERR, "dax reconfigure %s: pfn 0x%llx could not move (%s) after %llu moved; "
 				"reclaim abandoned, the device stays system-ram, nothing lost", c.name,
 				(unsigned long long)mr.failed_pfn, status_str(st), (unsigned long long)mr.moved);
 	}

@@ -1,6 +1,7 @@
 /* memobj.c - movable memory objects (see memobj.h): fill, check, pin, free, listing and the
  * invariant walker. Pages are allocated one at a time so any free page anywhere can serve. */
 #include "mm/memobj.h"
+#include "lib/cancel.h"
 
 #include "lib/check.h"
 #include "lib/fault.h"
@@ -157,6 +158,12 @@ status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, in
 		return st;
 	uint64_t seed = memobj_seed(name);
 	for (uint64_t i = 0; i < npages; i++) {
+		if (i && i % MEMOBJ_CANCEL_PAGES == 0 && cancel_point(i, npages)) {
+			fill_undo(s, slot, i, movable);
+			out_log(s->log, LOG_ERR, "mem fill: '%s' stopped after %llu of %llu pages; none kept",
+				name, (unsigned long long)i, (unsigned long long)npages);
+			return ST_INTERRUPTED;
+		}
 		st = fill_one(s, slot, i, node, movable, seed);
 		if (st != ST_OK) {
 			fill_undo(s, slot, i, movable);

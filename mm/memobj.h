@@ -83,6 +83,9 @@ void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops 
  * left allocated or mapped. Errors: ST_INVALID (name empty/too long/bad chars, npages 0),
  * ST_RANGE (npages > MEMOBJ_MAX_PAGES, node >= 64), ST_EXISTS (name in use), ST_NOMEM (no
  * slot, no free page, or the mapping needed a table that was not available). */
+#define MEMOBJ_CANCEL_PAGES 1024 /* pages filled between cancel points (4 MiB) */
+/* Between batches of MEMOBJ_CANCEL_PAGES it asks cancel_point(pages done, npages): a stop
+ * frees what was filled and returns ST_INTERRUPTED (nothing kept). */
 status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, int node,
 		     bool movable, unsigned *slot_out);
 /* Verifies every byte of every page; *mismatched = pages with at least one wrong byte.

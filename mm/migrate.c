@@ -9,6 +9,7 @@
  * direct-mapped TLB (QEMU's software TLB) would otherwise evict one page for the other on
  * every access of the copy when they are a large power of two apart. */
 #include "mm/migrate.h"
+#include "lib/cancel.h"
 
 #include "lib/check.h"
 #include "lib/fault.h"
@@ -227,6 +228,12 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 	struct memobj_set *s = m->s;
 	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end; p++) {
 		struct buddy_page_info pi;
+		if (p != base_pfn && (p - base_pfn) % MIGRATE_CANCEL_PAGES == 0 &&
+		    cancel_point(p - base_pfn, npages)) {
+			m->r.failed_pfn = p;
+			m->r.failed_st = ST_INTERRUPTED;
+			break;
+		}
 		/* the page word alone says "not movable" (most of an isolated range is free) */
 		if (buddy_page_object(s->b, p, 0, 0, 0) != ST_OK || buddy_page_state(s->b, p, &pi) != ST_OK)
 			continue;

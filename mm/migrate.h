@@ -79,13 +79,17 @@ void migrate_unreserve(struct memobj_set *s, struct migrate_reserve *rv);
  * error of memobj_ops.remap. */
 status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn);
 
+#define MIGRATE_CANCEL_PAGES 1024 /* pages walked between cancel points (4 MiB) */
 /* Moves every movable page of [base_pfn, +npages). Stops at the first failure (pages moved
- * before it stay moved, intact). res may be NULL. Errors: those of migrate_page. */
+ * before it stay moved, intact). Every MIGRATE_CANCEL_PAGES pages it asks cancel_point(pages
+ * walked, npages); a stop is a failure with ST_INTERRUPTED. res may be NULL. Errors: those of
+ * migrate_page, ST_INTERRUPTED. */
 status_t migrate_range(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
 		       struct migrate_result *res);
 /* migrate_range with destinations from rv only (movable pages of the range <= rv->pages
  * guarantees that no destination runs out); rv is empty afterwards (unused pages freed).
- * Errors: those of migrate_page except ST_NOMEM, which now means rv was too small. */
+ * Cancel points as in migrate_range. Errors: those of migrate_page except ST_NOMEM, which now
+ * means rv was too small; ST_INTERRUPTED. */
 status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
 				struct migrate_reserve *rv, struct migrate_result *res);
 

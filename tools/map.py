@@ -161,9 +161,10 @@ def draw(top, children, dax, numa, out_base, title):
             base = int(d["base"], 16)
             end = base + d["size"]
             owner = d.get("owner") or "-"
-            label = f"{d['name']} {d['mode']}\n{d['state']}, owner {owner}"
+            name = d.get("chardev") or d["name"]  # daxctl's key; logs from before it say "name"
+            label = f"{name} {d['mode']}\n{d['state']}, owner {owner}"
             box("dax", axis.x(base), axis.x(end), MODE_COLOUR.get(d["mode"], "#eeeeee"),
-                f"dax-{d['name']}", label)
+                f"dax-{name}", label)
 
     tier_of = {}
     for t in (numa or {}).get("memory_tiers", []):

@@ -1,11 +1,13 @@
 /* fuzz_cmdline.c - libFuzzer target: the command-line parser (every occurrence of a key, the
- * comma items of a value) and the shell splitters.
- * Coverage: kernel/cmdline.c kernel/shell_parse.c */
+ * comma items of a value), option-name suggestions, the shell splitters, option parsing and
+ * size echo.
+ * Coverage: kernel/cmdline.c kernel/cmdline_names.c kernel/shell_parse.c lib/suggest.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/cmdline_names.h"
 #include "kernel/shell_parse.h"
 #include "tests/fuzz/fuzz_util.h"
 
@@ -22,8 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < c.count; i++)
 		if (!c.args[i].key || strlen(c.args[i].key) >= CMDLINE_BUF)
 			__builtin_trap();
-	static const char *const known[] = { "a", "spmk.", 0 };
-	cmdline_report_unknown(&c, known, &o);
+	cmdline_check_names(&c, spmk_options, spmk_options_count, &o);
 	/* every occurrence of every key is found, in order, and each value's list items tile it */
 	for (unsigned i = 0; i < c.count; i++) {
 		unsigned pos = 0, seen = 0;
@@ -55,8 +56,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		int argc;
 		char *argv[SHELL_MAX_ARGS];
-		if (shell_split(cmd, &argc, argv) == ST_OK && argc > SHELL_MAX_ARGS)
+		if (shell_split(cmd, &argc, argv) != ST_OK)
+			continue;
+		if (argc > SHELL_MAX_ARGS)
 			__builtin_trap();
+		for (int i = 0; i < argc;) {
+			const char *v;
+			int before = i;
+			if (!shell_opt_value(argc, argv, &i, "size", 's', &v))
+				i++;
+			if (i <= before || i > argc)
+				__builtin_trap();
+			char echo[48];
+			shell_size_echo(argv[before], 4096, echo, sizeof echo);
+			if (strlen(echo) >= sizeof echo)
+				__builtin_trap();
+		}
 	}
 	return 0;
 }

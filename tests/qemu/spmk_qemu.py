@@ -136,3 +136,74 @@ def run_script(script, cmdline_extra="", **kw):
     assert not r.timed_out, "QEMU timed out; output:\n" + r.output[-4000:]
     assert r.status == 0, f"QEMU exit status {r.status}; output:\n" + r.output[-4000:]
     return r
+
+
+def interact(steps, cmdline="", args=(), sp_ranges=None, timeout=240, memory=None):
+    """Boots like boot(), then types into the serial console: steps is a list of
+    (wait_for, data): wait until the output (after the previous step's point) contains wait_for,
+    then send data (bytes, e.g. b"mem fill A 1G\\r" or b"\\x03"). Ends by typing poweroff.
+    Returns a Run; a step that never comes fails the run with timed_out set."""
+    import threading
+    import time
+    tmp = tempfile.mkdtemp(prefix="spmk-qemu-")
+    try:
+        disk = os.path.join(tmp, "spmk.img")
+        shutil.copyfile(os.path.join(BUILD, "spmk.img"), disk)
+        cmdfile = os.path.join(tmp, "cmdline")
+        with open(cmdfile, "w") as f:
+            f.write(cmdline)
+        argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
+                "-bios", OVMF, "-drive", f"if=virtio,format=raw,file={disk}",
+                "-serial", "stdio", "-monitor", "none",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-fw_cfg", f"name=opt/spmk/cmdline,file={cmdfile}",
+                "-fw_cfg", "name=opt/spmk/poweroff-on-error,string=1"]
+        if sp_ranges is not None:
+            spfile = os.path.join(tmp, "sp-ranges")
+            with open(spfile, "w") as f:
+                f.write(sp_ranges)
+            argv += ["-kernel", os.path.join(BUILD, "spfw.efi"),
+                     "-fw_cfg", f"name=opt/spmk/sp-ranges,file={spfile}"]
+        args = list(args)
+        if "-machine" not in args:
+            argv += ["-machine", "q35"]
+        if "-m" not in args:
+            argv += ["-m", memory or "512M"]
+        argv += args
+        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        chunks = []
+
+        def reader():
+            for b in iter(lambda: p.stdout.read1(4096), b""):
+                chunks.append(b)
+
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        deadline = time.monotonic() + timeout
+        pos, timed_out = 0, False
+        for wait_for, data in list(steps) + [("spmk> ", b"poweroff\r")]:
+            while True:
+                text = b"".join(chunks).decode("utf-8", "replace")
+                i = text.find(wait_for, pos)
+                if i >= 0:
+                    pos = i + len(wait_for)
+                    break
+                if p.poll() is not None or time.monotonic() > deadline:
+                    timed_out = True
+                    break
+                time.sleep(0.05)
+            if timed_out:
+                break
+            p.stdin.write(data)
+            p.stdin.flush()
+        try:
+            status = p.wait(timeout=max(1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            status, timed_out = None, True
+        t.join(timeout=5)
+        raw = b"".join(chunks).decode("utf-8", "replace")
+        return Run(status, raw, timed_out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

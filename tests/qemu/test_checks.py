@@ -89,7 +89,7 @@ def test_claim_never_zeroes_page_allocator_memory():
     cmds += ["dax reconfigure dax0.62 system-ram", "mem fill B 2M node=1", "mem check B",
              "dax claim dax0.63 x", "mem check B", "selftest"]
     out = typed(cmds)
-    assert "A: 261120 pages filled" in out and "1044480 KiB to scrub at the next claim" in out, out[-3000:]
+    assert "A: 1020M (1069547520 bytes) filled, 261120 pages" in out and "1044480 KiB to scrub at the next claim" in out, out[-3000:]
     assert out.count("B: 512 pages checked, 0 mismatches") == 2, out[-3000:]
     assert "dax0.63 claimed by 'x'" in out and "selftest: ok" in out, out[-3000:]
 

@@ -18,7 +18,7 @@ def parse_list(text, last=False):
     lines = [l for l in text.splitlines() if l.startswith('{"regions"')]
     assert lines, text[-3000:]
     doc = json.loads(lines[-1] if last else lines[0])
-    return {d["name"]: d for reg in doc["regions"] for d in reg["devices"]}
+    return {d["chardev"]: d for reg in doc["regions"] for d in reg["devices"]}
 
 
 def devices(r, cmd="dax list -j"):
@@ -44,7 +44,7 @@ def test_handoff_fill_pin_reclaim():
              "dax reconfigure dax0.0 devdax; mem check A; mem objects; dax list -j; mem")
     d = devices(r)["dax0.0"]
     assert d["mode"] == "system-ram" and d["movable"] is True
-    assert d["online_blocks"] == 512 and d["total_blocks"] == 512
+    assert d["online_memblocks"] == 512 and d["total_memblocks"] == 512
     t = totals(r.command_output("mem"))
     assert t["node 1 Movable"] == (262144, 262144, 0), t
     assert "node1=196608" in r.command_output("mem objects")
@@ -89,7 +89,7 @@ def test_partial_reclaim_splits_device():
              "dax reconfigure dax0.1 system-ram; dax reconfigure dax0.1 devdax; "
              "dax reconfigure dax0.0 devdax; mem check A; dax list -j")
     devs = devices(r)
-    assert devs["dax0.0"]["mode"] == "system-ram" and devs["dax0.0"]["total_blocks"] == 256
+    assert devs["dax0.0"]["mode"] == "system-ram" and devs["dax0.0"]["total_memblocks"] == 256
     assert devs["dax0.1"]["mode"] == "devdax" and devs["dax0.1"]["base"] == "0x120000000"
     assert "split: dax0.1 [0x120000000-0x140000000) is devdax" in r.output
     assert "--size 0x300000 must be whole 2 MiB blocks" in r.output
@@ -154,11 +154,15 @@ def test_refused_reconfigurations_change_nothing():
              "dax reconfigure dax0.0 system-ram; dax claim dax0.0 b; dax destroy-device dax0.0; "
              "dax reconfigure dax0.0 devdax --size 3M; dax list -j; selftest")
     out = r.output
-    assert "must be an unclaimed devdax device (it is devdax, claimed by a)" in out
-    assert out.count("dax reconfigure: dax0.0 stays devdax: busy") == 2
-    assert "dax reconfigure: dax0.0 stays system-ram: busy" in out
-    assert "dax0.0 is in system-ram mode" in out
-    assert "dax reconfigure: dax0.0 stays system-ram: invalid argument" in out
+    assert "dax reconfigure: error: dax0.0 stays devdax: must be an unclaimed devdax device " \
+        "(it is devdax, claimed by a)" in out
+    assert out.count("(it is devdax, claimed by a)") == 1  # printed once
+    assert "dax reconfigure: error: dax0.0 stays devdax: not in system-ram mode" in out
+    assert "dax reconfigure: error: dax0.0 stays system-ram: must be an unclaimed devdax device" in out
+    assert "dax claim: error: dax0.0 is in system-ram mode" in out
+    assert "dax destroy-device: error: dax0.0 is in system-ram mode" in out
+    assert "dax reconfigure: error: dax0.0 stays system-ram: --size 0x300000 must be whole 2 MiB" in out
+    assert ": busy" not in out and "invalid argument" not in out
     lists = [l for l in out.splitlines() if l.startswith('{"regions"')]
     assert lists[0] == lists[1] and '"mode":"system-ram"' in lists[1]
     assert "selftest: ok" in out

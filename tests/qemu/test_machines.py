@@ -118,7 +118,7 @@ def check_hbm(r, numa, dax):
     assert "   0:  10  11" in r.command_output("numa")
     # 576 * 30 / 20 * 20480 / 81920 = 216: a tier above DRAM that demotes to node 0
     assert tiers(numa) == {0: (4, 576, "cpu", []), 1: (1, 216, "hmat", [0])}
-    assert dax["regions"][0]["devices"][0]["name"] == "dax0.0"
+    assert dax["regions"][0]["devices"][0]["chardev"] == "dax0.0"
 
 
 def check_cxl(r, numa, dax):

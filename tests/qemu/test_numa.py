@@ -126,14 +126,14 @@ def test_malformed_hmat_rejected_and_boot_continues(kind, tmp_path):
 
 
 def test_acpi_tables_and_dump():
-    r = run_script("acpi tables; acpi dump hmat; acpi dump NOPE; acpi dump", args=TWO_NODES)
+    r = run_script("acpi tables; acpi hexdump hmat; acpi dump NOPE; acpi", args=TWO_NODES)
     tables = r.command_output("acpi tables")
     for sig in ("FACP", "APIC", "SRAT", "SLIT", "HMAT", "DSDT"):
         assert re.search(rf"^{sig} 0x[0-9a-f]{{16}}\s+\d+\s+\d+ .* ok$", tables, re.M), sig
-    dump = r.command_output("acpi dump hmat")
+    dump = r.command_output("acpi hexdump hmat")
     assert re.search(r"^00000000  48 4d 41 54 ", dump, re.M)
     assert "|HMAT" in dump
-    assert "acpi dump: no table NOPE" in r.output
+    assert "acpi dump: error: no table NOPE" in r.output
     assert "acpi: usage:" in r.output
 
 

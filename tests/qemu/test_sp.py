@@ -30,7 +30,7 @@ def test_sp_with_hmat_becomes_one_devdax_device():
     (region,) = doc["regions"]
     assert region["base"] == "0x100000000" and region["size"] == GiB and region["target_node"] == 1
     (dev,) = region["devices"]
-    assert dev["name"] == "dax0.0" and dev["size"] == GiB and dev["align"] == GiB
+    assert dev["chardev"] == "dax0.0" and dev["size"] == GiB and dev["align"] == GiB
     assert dev["mode"] == "devdax" and dev["state"] == "unclaimed" and dev["owner"] is None
     iomem = r.command_output("iomem")
     assert "100000000-13fffffff : Soft Reserved" in iomem
@@ -58,7 +58,7 @@ def test_nohmat_device_option_gives_a_device_anyway():
                    cmdline_extra="spmk.nohmat=device")
     assert "FIRMWARE BUG" in r.output
     (region,) = dax_json(r)["regions"]
-    assert region["target_node"] == 1 and region["devices"][0]["name"] == "dax0.0"
+    assert region["target_node"] == 1 and region["devices"][0]["chardev"] == "dax0.0"
     assert "firmware-bug" in r.command_output("taint")
 
 
@@ -143,12 +143,17 @@ def test_refused_transitions_change_nothing():
         "dax create-device 0 1G; dax list -j",
         args=TWO_NODES, sp_ranges=SP_NODE1)
     out = r.output
-    assert "dax claim: failed" in out            # claim of a claimed device
-    assert "dax destroy-device: failed" in out   # destroy of a claimed device
-    assert out.count("dax create-device: failed") >= 3
-    assert "dax: no device 'dax9.9'" in out
+    # each refusal: one error line naming the real reason, never a status word twice
+    assert "dax claim: error: dax0.0 is already claimed by 'alice'" in out
+    assert "dax destroy-device: error: dax0.0 is claimed by 'alice'" in out
+    assert "dax create-device: error: no room for 2G (2147483648 bytes) in region0" in out
+    assert "dax create-device: error: no region 7 (1 regions)" in out
+    assert "dax claim: error: no device 'dax9.9' (see 'dax list')" in out
     assert "dax: unknown subcommand 'frobnicate'" in out
-    assert "dax map: failed" in out              # map after release: unclaimed
+    assert "dax map: error: dax0.0 is unclaimed ('dax claim dax0.0 OWNER' first)" in out
+    assert "dax release: error: dax0.0 is unclaimed" in out
+    assert "out of memory" not in out and "not the owner" not in out
+    assert "error: dax " not in out  # module explanations are not printed a second time
     lists = [json.loads(l) for l in out.splitlines() if l.startswith('{"regions"')]
     assert lists[0] == lists[-1]
 
@@ -157,13 +162,16 @@ def test_carving_devices_and_sp_accounting():
     r = run_script("dax destroy-device dax0.0; dax create-device 0 2M; dax create-device region0 1G 1G; dax create-device 0 3M; "
                    "dax create-device 0 4K 4K; dax list -j; mem; dax destroy-device dax0.1; "
                    "dax create-device 0 6M; dax list -j; mem; selftest", args=TWO_NODES, sp_ranges=SP_NODE1)
-    devs = {d["name"]: d for d in dax_json(r)["regions"][0]["devices"]}
+    devs = {d["chardev"]: d for d in dax_json(r)["regions"][0]["devices"]}
     # 2 MiB default alignment, first fit from the bottom
     assert (devs["dax0.0"]["base"], devs["dax0.0"]["size"], devs["dax0.0"]["align"]) == \
         ("0x100000000", 2 << 20, 2 << 20)
     # no 1 GiB-aligned gigabyte left once 2 MiB are used (out of memory); 3M is not a multiple of 2M
-    assert "dax create-device: failed: out of memory" in r.output
-    assert "dax create-device: failed: invalid argument" in r.output
+    assert "dax create-device: error: no room for 1G (1073741824 bytes) in region0: region 0 has no " \
+        "free range of 0x40000000 bytes aligned to 0x40000000" in r.output
+    assert "dax create-device: error: size 0x300000 is not a non-zero multiple of align 0x200000" \
+        in r.output
+    assert "created dax0.1: 4K (4096 bytes) at [0x100200000-0x100201000) align 0x1000" in r.output
     assert (devs["dax0.1"]["base"], devs["dax0.1"]["size"], devs["dax0.1"]["align"]) == \
         ("0x100200000", 4096, 4096)
     acc = re.findall(r"SP accounting: memory map 262144 = in devices (\d+) \(system-ram 0\) "
@@ -171,7 +179,7 @@ def test_carving_devices_and_sp_accounting():
     # mem, mem, then selftest's own check
     assert acc == [("513", str(262144 - 513))] + [("2048", str(262144 - 2048))] * 2
     last = json.loads([l for l in r.output.splitlines() if l.startswith('{"regions"')][-1])
-    devs = {d["name"]: d for d in last["regions"][0]["devices"]}
+    devs = {d["chardev"]: d for d in last["regions"][0]["devices"]}
     assert sorted(devs) == ["dax0.0", "dax0.1"]
     assert devs["dax0.1"]["base"] == "0x100200000" and devs["dax0.1"]["size"] == 6 << 20
     assert "selftest: ok" in r.output

@@ -162,17 +162,6 @@ static void test_empty_arguments_take_no_room(void **state)
 	assert_int_equal(strlen(c.args[0].key), CMDLINE_BUF - 2);
 }
 
-static void test_unknown_reported_once(void **state)
-{
-	(void)state;
-	static const char *const known[] = { "efi", "spmk.", 0 };
-	cmdline_parse("efi=x foo spmk.run=y foo bar=1 spmk.anything", &c, &log.out);
-	assert_int_equal(cmdline_report_unknown(&c, known, &log.out), 2);
-	assert_true(capture_has(&log, "unknown option 'foo'"));
-	assert_true(capture_has(&log, "unknown option 'bar'"));
-	assert_int_equal(log.lines, 2);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,7 +176,6 @@ int main(void)
 		cmocka_unit_test_setup(test_too_many_arguments, setup),
 		cmocka_unit_test_setup(test_too_long, setup),
 		cmocka_unit_test_setup(test_empty_arguments_take_no_room, setup),
-		cmocka_unit_test_setup(test_unknown_reported_once, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "lib/cancel.h"
 #include "mm/dax.h"
 #include "mm/vm.h"
 
@@ -326,6 +327,58 @@ static void test_device_slots_run_out(void **state)
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 }
 
+static unsigned stop_points, stop_at;
+static bool stop_hook(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	assert_true(done > 0 && done < total);
+	return ++stop_points >= stop_at;
+}
+
+/* A release stopped during its scrub still releases the device; the unscrubbed rest is left
+ * to the deferred scrub, which the next claim does before the owner can read a byte. With no
+ * deferred-scrub extent free, the rest is scrubbed at once. */
+static void test_release_stopped_defers_the_rest(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d1 = find(x, "dax1.0");
+	uint64_t first = (R1_BASE - MEM_BASE) / PAGE_SIZE, n = R1_SIZE / PAGE_SIZE;
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&x->d, d1, "alice", &h), ST_OK);
+	memset(x->fake.tag + first, 0xab, n);
+	stop_points = 0;
+	stop_at = 3;
+	cancel_set(stop_hook, 0);
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	cancel_set(0, 0);
+	assert_int_equal(stop_points, 3);
+	assert_int_equal(dax_device_get(&x->d, d1)->state, DAX_UNCLAIMED);
+	uint64_t scrubbed = 3 * DAX_SCRUB_CHUNK;
+	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, R1_SIZE), R1_SIZE - scrubbed);
+	assert_int_equal(x->fake.tag[first + scrubbed / PAGE_SIZE - 1], 0);
+	assert_int_equal(x->fake.tag[first + scrubbed / PAGE_SIZE], 0xab); /* not yet */
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d1, "bob", &h), ST_OK);
+	for (uint64_t p = 0; p < n; p++)
+		assert_int_equal(x->fake.tag[first + p], 0);
+	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, R1_SIZE), 0);
+	/* the deferred-scrub table full: a stopped release scrubs the rest at once */
+	uint32_t d0 = find(x, "dax0.0");
+	const struct dax_device *x0 = dax_device_get(&x->d, d0);
+	for (uint32_t i = 0; x->d.ndirty < DAX_MAX_DIRTY; i++)
+		assert_int_equal(dax_defer_scrub(&x->d, x0->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	memset(x->fake.tag + first, 0xcd, n);
+	stop_points = 0;
+	stop_at = 1;
+	cancel_set(stop_hook, 0);
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	cancel_set(0, 0);
+	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, R1_SIZE), 0);
+	for (uint64_t p = 0; p < n; p++)
+		assert_int_equal(x->fake.tag[first + p], 0);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
 static void test_claim_map_release_cycle(void **state)
 {
 	struct fx *x = *state;
@@ -355,7 +408,7 @@ static void test_claim_map_release_cycle(void **state)
 	/* release: unmapped, scrubbed, unclaimed, handle dead */
 	assert_int_equal(dax_release(&x->d, h), ST_OK);
 	assert_int_equal(x->fake.nmaps, 0);
-	assert_int_equal(x->fake.scrub_calls, 1);
+	assert_int_equal(x->fake.scrub_calls, R1_SIZE / DAX_SCRUB_CHUNK); /* in pieces */
 	for (uint64_t p = 0; p < R1_SIZE / PAGE_SIZE; p++)
 		assert_int_equal(x->fake.tag[(R1_BASE - MEM_BASE) / PAGE_SIZE + p], 0);
 	const struct dax_device *dev = dax_device_get(&x->d, d1);
@@ -374,7 +427,7 @@ static void test_claim_map_release_cycle(void **state)
 	/* release of a claimed but unmapped device scrubs without unmapping */
 	assert_int_equal(dax_release(&x->d, h2), ST_OK);
 	assert_int_equal(x->fake.unmap_calls, 1);
-	assert_int_equal(x->fake.scrub_calls, 2);
+	assert_int_equal(x->fake.scrub_calls, 2 * R1_SIZE / DAX_SCRUB_CHUNK);
 }
 
 static void test_refused_transitions(void **state)
@@ -575,20 +628,20 @@ static void test_list_json_and_text(void **state)
 	assert_string_equal(c.text,
 		"{\"regions\":["
 		"{\"id\":0,\"base\":\"0x100000000\",\"size\":67108864,\"align\":2097152,\"target_node\":1,"
-		"\"devices\":["
-		"{\"name\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"align\":2097152,"
-		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null},"
-		"{\"name\":\"dax0.1\",\"base\":\"0x100800000\",\"size\":4096,\"align\":4096,"
-		"\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]},"
+		"\"available_size\":58716160,\"devices\":["
+		"{\"chardev\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"target_node\":1,"
+		"\"align\":2097152,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null},"
+		"{\"chardev\":\"dax0.1\",\"base\":\"0x100800000\",\"size\":4096,\"target_node\":1,"
+		"\"align\":4096,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]},"
 		"{\"id\":1,\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
-		"\"target_node\":2,\"devices\":["
-		"{\"name\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
-		"\"mode\":\"devdax\",\"state\":\"claimed\",\"mapped\":true,\"owner\":\"alice\"}]},"
+		"\"target_node\":2,\"available_size\":0,\"devices\":["
+		"{\"chardev\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"target_node\":2,"
+		"\"align\":1073741824,\"mode\":\"devdax\",\"state\":\"claimed\",\"mapped\":true,\"owner\":\"alice\"}]},"
 		"{\"id\":2,\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,\"target_node\":-1,"
-		"\"devices\":["
-		"{\"name\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,"
-		"\"mode\":\"system-ram\",\"movable\":true,\"online_blocks\":0,\"total_blocks\":1,"
-		"\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]}"
+		"\"available_size\":0,\"devices\":["
+		"{\"chardev\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"target_node\":-1,"
+		"\"align\":4096,\"mode\":\"system-ram\",\"online_memblocks\":0,\"total_memblocks\":1,"
+		"\"movable\":true,\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]}"
 		"]}\n");
 	assert_ptr_equal(strchr(c.text, '\n'), c.text + c.len - 1); /* one line */
 	capture_init(&c);
@@ -600,7 +653,10 @@ static void test_list_json_and_text(void **state)
 	assert_true(capture_has(&c, "\"size\":\"2.00 GiB (2.15 GB)\""));
 	assert_true(capture_has(&c, "\"size\":\"20.00 KiB (20.48 kB)\""));
 	assert_true(capture_has(&c, "\"owner\":\"alice\""));
-	assert_true(capture_has(&c, "\"mode\":\"system-ram\",\n        \"movable\":true"));
+	assert_true(capture_has(&c, "\"mode\":\"system-ram\",\n        \"online_memblocks\":0,\n"
+				"        \"total_memblocks\":1,\n        \"movable\":true"));
+	assert_true(capture_has(&c, "\"chardev\":\"dax0.1\",\n        \"base\":\"0x100800000\",\n"
+				"        \"size\":\"4.00 KiB (4.10 kB)\",\n        \"target_node\":1,\n"));
 	assert_int_equal(c.text[0], '[');
 	assert_int_equal(c.text[c.len - 2], ']');
 	/* no regions */
@@ -877,7 +933,7 @@ static void test_with_real_page_tables(void **state)
 	/* release both: every window table freed again, both scrubbed */
 	assert_int_equal(dax_release(d, hb), ST_OK);
 	assert_int_equal(dax_release(d, ha), ST_OK);
-	assert_int_equal(w->scrubs, 2);
+	assert_int_equal(w->scrubs, R1_SIZE / DAX_SCRUB_CHUNK + 1); /* dax1.0 in 64 MiB pieces, dax0.0 in one */
 	assert_int_equal(vm_count_tables(&w->space), 1);
 	assert_int_equal(w->next_free - w->freed, 1);
 	free(d);
@@ -900,6 +956,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_active_owner_enforcement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
 		cmocka_unit_test(test_with_real_page_tables),

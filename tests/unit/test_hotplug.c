@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "hotplug_sim.h"
+#include "lib/cancel.h"
 
 static uint32_t dev0(struct sim *s)
 {
@@ -36,6 +37,58 @@ static void snap_take(struct sim *s, unsigned slot, struct snap *x)
 	for (uint64_t i = 0; o && i < o->npages && i < 64; i++)
 		x->pfn[i] = s->pt[slot][i];
 	x->mode = dax_device_get(&s->dax, dev0(s))->mode;
+}
+
+static unsigned stop_points, stop_at;
+static bool stop_hook(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	assert_true(done > 0 && done < total);
+	return ++stop_points >= stop_at;
+}
+
+/* Stopped long operations leave a consistent state: a stopped fill keeps nothing; a stopped
+ * reclaim rolls back (the device stays system-ram, every object intact, pages already moved
+ * stay moved), and a later reclaim completes. */
+static void test_stopped_fill_and_reclaim(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	unsigned slot, big;
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	uint64_t free0 = sim_free_pages(s, -1);
+	stop_points = 0;
+	stop_at = 2;
+	cancel_set(stop_hook, 0);
+	assert_int_equal(memobj_fill(&s->objs, "big", 3000, 1, true, &big), ST_INTERRUPTED);
+	cancel_set(0, 0);
+	assert_int_equal(stop_points, 2);
+	assert_true(capture_has(&s->log, "mem fill: 'big' stopped after 2048 of 3000 pages; none kept"));
+	assert_int_equal(memobj_find(&s->objs, "big", &big), ST_NOTFOUND);
+	assert_int_equal(sim_free_pages(s, -1), free0);
+	sim_check(s, false);
+	assert_int_equal(memobj_fill(&s->objs, "o", 3000, 1, true, &slot), ST_OK);
+	stop_points = 0;
+	stop_at = 2; /* after 2048 of the 4096 pfns: some pages moved, the rest not */
+	cancel_set(stop_hook, 0);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_INTERRUPTED);
+	cancel_set(0, 0);
+	assert_true(capture_has(&s->log, "stopped by Ctrl-C after 2048 pages moved; reclaim rolled back"));
+	assert_int_equal(dax_device_get(&s->dax, d)->mode, DAX_MODE_SYSTEM_RAM);
+	uint64_t bad;
+	assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
+	assert_int_equal(bad, 0);
+	uint64_t on_sp = 0;
+	for (uint64_t i = 0; i < 3000; i++)
+		on_sp += s->pt[slot][i] >= SIM_SP;
+	assert_int_equal(on_sp, 3000 - 2048); /* the first 2048 moved off, the rest stayed */
+	sim_check(s, false);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_OK);
+	assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
+	assert_int_equal(bad, 0);
+	sim_check(s, true);
+	sim_free(s);
 }
 
 static void test_handoff_reclaim(void **state)
@@ -500,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),
 		cmocka_unit_test(test_deferred_scrub),
 		cmocka_unit_test(test_claim_never_zeroes_page_allocator_memory),
+		cmocka_unit_test(test_stopped_fill_and_reclaim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,6 +74,45 @@ static void test_unterminated_quote_and_too_many_words(void **state)
 	assert_int_equal(argc, 0);
 }
 
+static void test_options_in_daxctl_spellings(void **state)
+{
+	(void)state;
+	char *argv[] = { "dax", "create-device", "--size=1G", "-a", "2M", "--region", "0", "-s",
+			 "--sizes=3", "--align" };
+	int argc = 10, i = 2;
+	const char *v;
+	assert_true(shell_opt_value(argc, argv, &i, "size", 's', &v));
+	assert_string_equal(v, "1G");
+	assert_int_equal(i, 3);
+	assert_false(shell_opt_value(argc, argv, &i, "size", 's', &v));
+	assert_true(shell_opt_value(argc, argv, &i, "align", 'a', &v));
+	assert_string_equal(v, "2M");
+	assert_int_equal(i, 5);
+	assert_true(shell_opt_value(argc, argv, &i, "region", 'r', &v));
+	assert_string_equal(v, "0");
+	assert_int_equal(i, 7);
+	assert_true(shell_opt_value(argc, argv, &i, "size", 's', &v)); /* -s takes the next word */
+	assert_string_equal(v, "--sizes=3");
+	i = 8;
+	assert_false(shell_opt_value(argc, argv, &i, "size", 's', &v)); /* --sizes is not --size */
+	i = 9;
+	assert_true(shell_opt_value(argc, argv, &i, "align", 'a', &v)); /* missing value */
+	assert_null(v);
+	assert_int_equal(i, 10);
+}
+
+static void test_sizes_echo_as_typed(void **state)
+{
+	(void)state;
+	char buf[64];
+	shell_size_echo("4G", 4ull << 30, buf, sizeof buf);
+	assert_string_equal(buf, "4G (4294967296 bytes)");
+	shell_size_echo("16", 16, buf, sizeof buf);
+	assert_string_equal(buf, "16 bytes");
+	shell_size_echo("0x10", 16, buf, sizeof buf);
+	assert_string_equal(buf, "0x10 (16 bytes)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +121,8 @@ int main(void)
 		cmocka_unit_test(test_command_too_long_is_skipped),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_unterminated_quote_and_too_many_words),
+		cmocka_unit_test(test_options_in_daxctl_spellings),
+		cmocka_unit_test(test_sizes_echo_as_typed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
