@@ -111,8 +111,11 @@ coverage_of() {
 	fi
 	prof="$BUILD/fuzzcov/$name"
 	rm -f "$prof".*.profraw
-	LLVM_PROFILE_FILE="$prof.%p.profraw" "$cov" -runs=0 "${LIBFUZZER_OPTS[@]}" "$dir" \
-		>"$prof.log" 2>&1
+	if ! LLVM_PROFILE_FILE="$prof.%p.profraw" "$cov" -runs=0 "${LIBFUZZER_OPTS[@]}" "$dir" \
+		>"$prof.log" 2>&1; then
+		echo "coverage: $name: an input of $dir crashes the coverage build (see $prof.log)"
+		return
+	fi
 	"$PROFDATA" merge -sparse "$prof".*.profraw -o "$prof.profdata"
 	"$LLVMCOV" export -summary-only -instr-profile="$prof.profdata" "$cov" "${files[@]}" |
 		/usr/bin/python3 tools/fuzz-coverage.py "$name" "${files[@]}"
