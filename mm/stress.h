@@ -29,10 +29,13 @@
  *     movable objects at every step), every object's contents are intact, every write record
  *     of a mapped device reads back, and a device just claimed and mapped reads zero (whole
  *     device up to STRESS_ZERO_FULL bytes, otherwise every byte a released record covered
- *     plus one page per 2 MiB block), so no owner's byte is readable by another.
+ *     plus one page per 2 MiB block), and right after a release a checking owner
+ *     ("stress-check") claims and maps the device and reads every byte the old owner wrote
+ *     as zero, so no owner's byte is readable by another.
  * Fault injection is paused while checking. At the end the stress disarms every point,
  * unpins, frees its objects, releases its claims, reclaims its hand-offs and puts the
- * unclaimed devdax devices back as they were before (same size and alignment, first fit). */
+ * unclaimed devdax devices back as they were before (same size and alignment, first fit).
+ * After a failure nothing is given back: the state stays as the failing step left it. */
 #ifndef SPMK_MM_STRESS_H
 #define SPMK_MM_STRESS_H
 
