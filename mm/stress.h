@@ -32,6 +32,10 @@
  *     plus one page per 2 MiB block), and right after a release a checking owner
  *     ("stress-check") claims and maps the device and reads every byte the old owner wrote
  *     as zero, so no owner's byte is readable by another.
+ * SP memory starts with whatever the firmware left (OVMF fills pages it frees with 0xaf): the
+ * stress first claims and releases every idle devdax device once, so its zero checks judge only
+ * what the operations left (free region space is not laundered: a start layout with free space
+ * whose firmware bytes were never scrubbed fails the first claim there).
  * Fault injection is paused while checking. At the end the stress disarms every point,
  * unpins, frees its objects, releases its claims, reclaims its hand-offs and puts the
  * unclaimed devdax devices back as they were before (same size and alignment, first fit).
