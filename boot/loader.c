@@ -55,8 +55,10 @@ struct loader {
 	unsigned stale_keys_wanted; /* test knob: fw_cfg opt/spmk/test-stale-map-key */
 	struct memmap_append append; /* test knob: fw_cfg opt/spmk/test-memmap-append */
 	struct sp_claims sp;          /* SP memory of the last map read: always avoided */
-	struct range held[LOADER_HELD_MAX]; /* SP pages held while loading, given back at the end */
+	struct range held[LOADER_HELD_MAX]; /* free SP ranges held as LoaderData through the exit */
 	unsigned nheld;
+	struct range aside[3 * LOADER_ALLOC_TRIES]; /* loader blocks that landed in SP, freed at the end */
+	unsigned naside;
 	bool poison_desc_size;        /* test knob: fw_cfg opt/spmk/test-memmap-poison */
 	uint64_t poison;              /* ... and the value the out-parameters get */
 	uint8_t *memmap;
@@ -271,10 +273,21 @@ static EFI_STATUS loader_claim_sp(struct loader *L)
 	return EFI_SUCCESS;
 }
 
-/* Gives back what loader_claim_sp and loader_alloc held, so the final map shows SP memory as
- * the firmware described it. */
+/* Gives back the blocks loader_alloc set aside. The SP ranges loader_claim_sp holds stay held
+ * through ExitBootServices (the final map shows them as LoaderData with EFI_MEMORY_SP, which is
+ * SP memory to the kernel, as to Linux): firmware may fill pages it frees (OVMF writes 0xAF),
+ * and SP memory must reach its first owner as the firmware left it. */
+static void loader_release_aside(struct loader *L)
+{
+	for (unsigned i = 0; i < L->naside; i++)
+		L->st->BootServices->FreePages(L->aside[i].base, range_size(L->aside[i]) / PAGE_SIZE);
+	L->naside = 0;
+}
+
+/* On a loader error: gives everything back. */
 static void loader_release_held(struct loader *L)
 {
+	loader_release_aside(L);
 	for (unsigned i = 0; i < L->nheld; i++)
 		L->st->BootServices->FreePages(L->held[i].base, range_size(L->held[i]) / PAGE_SIZE);
 	L->nheld = 0;
@@ -299,11 +312,11 @@ static EFI_STATUS loader_alloc(struct loader *L, UINT32 type, UINTN pages, uint6
 			"trying elsewhere", what, (unsigned long long)a,
 			(unsigned long long)(a + (uint64_t)pages * PAGE_SIZE),
 			(unsigned long long)r->base, (unsigned long long)r->end);
-		if (L->nheld == LOADER_HELD_MAX) {
+		if (L->naside == sizeof L->aside / sizeof L->aside[0]) {
 			L->st->BootServices->FreePages(a, pages);
 			break;
 		}
-		L->held[L->nheld++] = (struct range){ a, a + (uint64_t)pages * PAGE_SIZE };
+		L->aside[L->naside++] = (struct range){ a, a + (uint64_t)pages * PAGE_SIZE };
 	}
 	return loader_error(L, EFI_OUT_OF_RESOURCES, "%s: no %llu pages outside SP memory", what,
 			    (unsigned long long)pages);
@@ -635,7 +648,7 @@ static EFI_STATUS loader_prepare(struct loader *L)
 	s = loader_alloc_bootinfo(L, map_size, desc_size);
 	if (EFI_ERROR(s))
 		return s;
-	loader_release_held(L);
+	loader_release_aside(L);
 	loader_fill_bootinfo(L);
 	out_log(L->log, LOG_INFO, "boot_info at 0x%llx, memory map buffer %llu bytes; "
 		"exiting boot services", (unsigned long long)(uintptr_t)L->bi,

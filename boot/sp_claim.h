@@ -6,7 +6,8 @@
  * free SP descriptor (EfiConventionalMemory with EFI_MEMORY_SP) with AllocatePages at its
  * address, loads the kernel, builds its page tables and boot_info, checks that none of its
  * blocks overlaps any SP descriptor (a block that does is held aside and the allocation is
- * retried), and gives everything held back before the final map.
+ * retried), and keeps the SP ranges held through ExitBootServices (firmware may write into
+ * pages it frees: OVMF fills them with 0xAF).
  *
  * sp_claim_scan reads a raw map (descriptors every desc_size bytes, as GetMemoryMap returns
  * it) into the ranges to claim and the ranges to avoid. Descriptors of zero pages or whose end

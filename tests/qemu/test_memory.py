@@ -92,7 +92,8 @@ def test_efi_option_is_a_comma_list():
                    cmdline_extra="efi=debug,nosoftreserve")
     assert "not understood" not in r.output
     boot_map = r.after("efi=debug: the memory map as received:")
-    assert re.search(r"Conventional\s+\[0x0*100000000-0x0*140000000\)\s+262144 pages attr "
+    # the loader holds free SP memory as LoaderData while it loads (docs/boot-protocol.md)
+    assert re.search(r"LoaderData\s+\[0x0*100000000-0x0*140000000\)\s+262144 pages attr "
                      r"0x0*4000f SP", boot_map), boot_map[:3000]
     assert "node 1 Normal" in r.command_output("mem")
     assert "Soft Reserved" not in r.command_output("iomem")
