@@ -51,7 +51,7 @@ static bool parse_region(const char *s, uint32_t *region)
 	uint64_t v;
 	if (strncmp(s, "region", 6) == 0)
 		s += 6;
-	if (parse_u64(s, &v) != ST_OK || v >= DAX_MAX_REGIONS)
+	if (parse_u64(s, &v) != ST_OK || v >= K.dax.nregions)
 		return false;
 	*region = (uint32_t)v;
 	return true;
@@ -66,7 +66,7 @@ static int dax_create(int argc, char **argv)
 		return shell_usage("dax");
 	if (!parse_region(argv[2], &region)) {
 		kprintf("dax create-device: region '%s' must be a number below %u\n", argv[2],
-			DAX_MAX_REGIONS);
+			K.dax.nregions);
 		return 1;
 	}
 	if (arg_size("dax create-device: size", argv[3], 1, UINT64_MAX, &size, err, sizeof err) != ST_OK ||

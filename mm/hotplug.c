@@ -192,7 +192,7 @@ status_t hotplug_check(const struct hotplug *h, struct out *out)
 	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
 		if (h->d[i].used && check_dev(h, &h->d[i], out) != ST_OK)
 			res = ST_INVALID;
-	for (uint32_t dev = 0; dev < DAX_MAX_DEVICES; dev++) {
+	for (uint32_t dev = 0; dev < h->dax->cap_devices; dev++) {
 		const struct dax_device *x = dax_device_get(h->dax, dev);
 		if (x && x->mode == DAX_MODE_SYSTEM_RAM && !hotplug_dev_of(h, dev)) {
 			out_printf(out, "hotplug: device %u is system-ram without a record\n", dev);
