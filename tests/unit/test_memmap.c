@@ -512,6 +512,59 @@ static void test_huge_count_merges(void **state)
 	assert_int_equal(map.stats.descs, n);
 }
 
+/* A 10,000-descriptor map (a big machine's firmware: distinct ranges of five kinds with
+ * gaps, given in a scrambled order, plus 100 reserved pages inside usable ranges) normalised
+ * into storage sized by memmap_ranges_bound(): every range exact, the invariants hold; the
+ * 512 ranges inside struct memmap are refused with ST_NOMEM. */
+static void test_ten_thousand_descriptors(void **state)
+{
+	(void)state;
+	const size_t n = 10000, nover = 100;
+	static const struct { uint32_t type; uint64_t attr; enum mem_kind kind; } kinds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, WB, MEM_USABLE }, { EFI_CONVENTIONAL_MEMORY, SPA, MEM_SP },
+		{ EFI_RESERVED_MEMORY, 0, MEM_RESERVED }, { EFI_ACPI_RECLAIM_MEMORY, WB, MEM_ACPI_RECLAIM },
+		{ EFI_BOOT_SERVICES_DATA, WB, MEM_USABLE },
+	};
+	uint64_t want[MEM_KIND_COUNT] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		size_t slot = (i * 7919) % n; /* 7919 is prime to 10000: a permutation */
+		const size_t k = slot % ARRAY_SIZE(kinds);
+		put_desc(48, i, kinds[k].type, 0x100000 + slot * 0x4000, 3, kinds[k].attr);
+		want[kinds[k].kind] += 3;
+	}
+	for (size_t j = 0; j < nover; j++) { /* the middle page of usable range slot 5j */
+		put_desc(48, n + j, EFI_RESERVED_MEMORY, 0x100000 + 5 * j * 0x4000 + 0x1000, 1, 0);
+		want[MEM_USABLE]--;
+		want[MEM_RESERVED]++;
+	}
+	uint64_t cap_bound = memmap_ranges_bound(n + nover, 0);
+	struct mem_range *store = calloc(cap_bound, sizeof *store);
+	struct memmap *m = calloc(1, sizeof *m);
+	assert_int_equal(memmap_normalize_into(raw, (n + nover) * 48, 48, NULL, m, store,
+					       (uint32_t)cap_bound, &cap.out), ST_OK);
+	assert_int_equal(memmap_check(m, &cap.out), ST_OK);
+	assert_int_equal(m->count, n + 2 * nover);
+	assert_int_equal(m->stats.overlaps, nover);
+	for (int k = 0; k < MEM_KIND_COUNT; k++)
+		assert_int_equal(memmap_pages_of(m, (enum mem_kind)k), want[k]);
+	for (uint32_t i = 0, slot = 0; i < m->count; slot++) { /* range by range, in address order */
+		uint64_t b = 0x100000 + slot * 0x4000;
+		if (slot % 5 == 0 && slot / 5 < nover) {
+			memmap_expect_range(m, i, b, b + 0x1000, MEM_USABLE);
+			memmap_expect_range(m, i + 1, b + 0x1000, b + 0x2000, MEM_RESERVED);
+			memmap_expect_range(m, i + 2, b + 0x2000, b + 0x3000, MEM_USABLE);
+			i += 3;
+		} else {
+			memmap_expect_range(m, i, b, b + 0x3000, kinds[slot % ARRAY_SIZE(kinds)].kind);
+			i++;
+		}
+	}
+	assert_int_equal(memmap_normalize(raw, (n + nover) * 48, 48, NULL, &map, &cap.out), ST_NOMEM);
+	log_must_have("more than 512 distinct ranges");
+	free(store);
+	free(m);
+}
+
 static void test_huge_count_overflow(void **state)
 {
 	(void)state;
@@ -697,6 +750,7 @@ int main(void)
 		cmocka_unit_test_setup(test_print_raw, reset),
 		cmocka_unit_test_setup(test_print_normalised, reset),
 		cmocka_unit_test_setup(test_random_vs_model, reset),
+		cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
