@@ -8,6 +8,7 @@
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
+#include "mm/memmap_order.h"
 
 #define U(x) ((unsigned long long)(x))
 
@@ -453,14 +454,21 @@ status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_s
 			opts->maxphyaddr, MEMMAP_MAXPHYADDR_MIN, MEMMAP_MAXPHYADDR_MAX,
 			MEMMAP_MAXPHYADDR_MAX);
 	size_t n = raw_size / desc_size;
-	uint32_t fake_used = 0;
+	uint32_t fake_used = 0, cap_left = cap;
+	const uint32_t *order = memmap_order(raw, n, desc_size, storage, cap,
+					     opts ? opts->nfake : 0, &cap_left);
+	out->cap = cap_left; /* ranges stay below the order's indices */
 	for (size_t i = 0; i < n; i++) {
 		struct efi_mem_desc d;
-		memmap_read_desc(raw, i, desc_size, &d);
-		status_t st = memmap_add_desc(out, (uint32_t)i, &d, opts, &fake_used, log);
-		if (st != ST_OK)
+		uint32_t idx = order ? order[i] : (uint32_t)i;
+		memmap_read_desc(raw, idx, desc_size, &d);
+		status_t st = memmap_add_desc(out, idx, &d, opts, &fake_used, log);
+		if (st != ST_OK) {
+			out->cap = cap;
 			return st;
+		}
 	}
+	out->cap = cap;
 	memmap_log_unused_fakes(opts, fake_used, log);
 	const struct memmap_stats *st = &out->stats;
 	out_log(log, LOG_INFO, "memmap: %llu descriptors -> %u ranges (dropped: %u zero-length, "

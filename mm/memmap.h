@@ -53,9 +53,11 @@
  * memmap_normalize() fails with ST_NOMEM (the map is not truncated silently). A capacity of
  * memmap_ranges_bound() never overflows.
  * Cost: each descriptor costs a binary search plus the ranges it overlaps; inserting it in the
- * middle of the sorted array also moves the ranges above it, so a map in address order (as
- * firmware gives it) costs O(n log n) in all, one in random order O(n^2) memory moves of
- * 32-byte ranges (make bench prints both). */
+ * middle of the sorted array also moves the ranges above it. So a map out of address order
+ * whose descriptors do not overlap is read in address order (mm/memmap_order.c, when the
+ * storage holds memmap_ranges_bound() ranges; the result is the same, log lines come in
+ * address order): O(n log n) in all. Only a scrambled map with overlapping descriptors, whose
+ * result depends on input order, keeps it and may cost O(n^2) moves (make bench). */
 #ifndef SPMK_MM_MEMMAP_H
 #define SPMK_MM_MEMMAP_H
 

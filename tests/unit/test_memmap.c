@@ -565,6 +565,54 @@ static void test_ten_thousand_descriptors(void **state)
 	free(m);
 }
 
+/* Scrambled maps whose descriptors do not overlap are read in address order (mm/memmap_order.c):
+ * the result must be exactly the one of the same descriptors given in address order, for
+ * random maps with touching, mergeable, unaligned non-RAM and zero-length descriptors. */
+static void test_scrambled_equals_sorted(void **state)
+{
+	(void)state;
+	static const uint32_t types[] = { EFI_CONVENTIONAL_MEMORY, EFI_BOOT_SERVICES_DATA,
+					  EFI_RESERVED_MEMORY, EFI_ACPI_RECLAIM_MEMORY,
+					  EFI_MEMORY_MAPPED_IO, EFI_LOADER_DATA };
+	uint64_t seed = 12345;
+	struct mem_range *s1 = calloc(50000, sizeof *s1), *s2 = calloc(50000, sizeof *s2);
+	struct memmap *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+	static struct d ds[8000];
+	for (int round = 0; round < 40; round++) {
+		size_t n = 2 + (size_t)(round * 197) % 8000;
+		uint64_t addr = 0;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			uint32_t t = types[(seed >> 33) % ARRAY_SIZE(types)];
+			uint64_t gap = (seed >> 40) % 3 == 0 ? 0x1000 : 0; /* else touching */
+			uint64_t pages = (seed >> 20) % 7 == 0 ? 0 : 1 + (seed >> 45) % 4;
+			uint64_t attr = t == EFI_CONVENTIONAL_MEMORY && (seed >> 50) % 4 == 0 ? SPA : WB;
+			addr += gap;
+			ds[i] = (struct d){ t, addr, pages, attr };
+			addr += pages * 0x1000;
+		}
+		for (size_t i = 0; i < n; i++)
+			put_desc(48, i, ds[i].type, ds[i].start, ds[i].pages, ds[i].attr);
+		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, a, s1, 50000, NULL), ST_OK);
+		for (size_t i = 0; i < n; i++) { /* a permutation: i -> (i * p) % n, p prime to n */
+			size_t p = 7919;
+			while (n % p == 0 || (n % 2 == 0 && p % 2 == 0))
+				p += 2;
+			const struct d *x = &ds[(i * p) % n];
+			put_desc(48, i, x->type, x->start, x->pages, x->attr);
+		}
+		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, b, s2, 50000, NULL), ST_OK);
+		assert_int_equal(memmap_check(b, &cap.out), ST_OK);
+		assert_int_equal(a->count, b->count);
+		assert_memory_equal(a->r, b->r, a->count * sizeof a->r[0]);
+		assert_memory_equal(&a->stats, &b->stats, sizeof a->stats);
+	}
+	free(s1);
+	free(s2);
+	free(a);
+	free(b);
+}
+
 static void test_huge_count_overflow(void **state)
 {
 	(void)state;
@@ -751,6 +799,7 @@ int main(void)
 		cmocka_unit_test_setup(test_print_normalised, reset),
 		cmocka_unit_test_setup(test_random_vs_model, reset),
 		cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
+		cmocka_unit_test_setup(test_scrambled_equals_sorted, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
