@@ -22,7 +22,7 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 	if (!x)
 		return ST_NOTFOUND;
 	c->d = NULL;
-	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+	for (unsigned i = 0; i < h->cap; i++)
 		if (h->d[i].used && h->d[i].dev == dev)
 			c->d = &h->d[i];
 	if (!c->d || x->mode != DAX_MODE_SYSTEM_RAM) {

@@ -65,3 +65,26 @@ def test_64_nodes_63_devices_exact_accounting():
     assert [d["name"] for d in last["devices"]] == ["dax62.0", "dax62.1", "dax62.2"]
     assert acc[2] == (pages, pages - 42 * mib, 0, 42 * mib, 0, "exact"), acc
     assert "selftest: ok" in r.output, r.output[-4000:]
+
+
+def test_64_nodes_hand_off_and_reclaim_twenty():
+    """Twenty SP nodes handed to the page allocator (the hand-off records start at 16 and grow
+    from the kernel heap; the first growth is refused by an injected heap failure and changes
+    nothing), memory used on the last one, then everything reclaimed: exact accounting. (The
+    command line holds 2047 bytes: twenty round trips fit, 63 do not.)"""
+    args, sp = many_nodes(64)
+    up = "; ".join(f"dax reconfigure dax{i}.0 system-ram" for i in range(16))
+    up2 = "; ".join(f"dax reconfigure dax{i}.0 system-ram" for i in range(16, 20))
+    down = "; ".join(f"dax reconfigure dax{i}.0 devdax" for i in range(20))
+    r = run_script(f"{up}; fault inject kheap 1; dax reconfigure dax16.0 system-ram; mem; "
+                   f"{up2}; mem; mem fill A 20M node=20; mem check A; mem free A; {down}; mem; "
+                   "selftest", args=args, sp_ranges=sp, timeout=600)
+    assert "MISMATCH" not in r.output, r.output[-4000:]
+    assert "all 16 hand-off records in use and the table cannot grow" in r.output, r.output[-4000:]
+    pages, mib = 63 * 48 * MIB // 4096, 256
+    acc = sp_accounting(r.output)
+    assert acc[0] == (pages, pages, 16 * 48 * mib, 0, 0, "exact"), acc
+    assert acc[1] == (pages, pages, 20 * 48 * mib, 0, 0, "exact"), acc
+    assert acc[2] == (pages, pages, 0, 0, 0, "exact"), acc
+    assert "A: 5120 pages checked, 0 mismatches" in r.command_output("mem check A"), r.output[-4000:]
+    assert "selftest: ok" in r.output, r.output[-4000:]

@@ -178,7 +178,7 @@ static uint64_t *sim_meta(void *ctx, uint64_t pfn)
 	return (uint64_t *)sim_page(sim_of(ctx), pfn);
 }
 static const struct hotplug_ops sim_hp_ops = { sim_map_direct, sim_unmap_direct, sim_scrub,
-					       sim_meta, 0 };
+					       sim_meta, 0, NULL, NULL };
 
 static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
 {
