@@ -404,8 +404,9 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 		return loader_error(L, EFI_LOAD_ERROR, "page table build failed: %s",
 				    status_str(st));
 	out_log(L->log, LOG_INFO, "page tables: %llu pages at 0x%llx, identity + direct map of "
-		"[0, 0x%llx) with 2 MiB pages", (unsigned long long)pages,
-		(unsigned long long)L->pt_phys, (unsigned long long)L->dm_size);
+		"[0, 0x%llx) with %s pages", (unsigned long long)pages,
+		(unsigned long long)L->pt_phys, (unsigned long long)L->dm_size,
+		plan.page_1g ? "1 GiB" : "2 MiB");
 	return EFI_SUCCESS;
 }
 

@@ -88,3 +88,13 @@ def test_64_nodes_hand_off_and_reclaim_twenty():
     assert acc[2] == (pages, pages, 0, 0, 0, "exact"), acc
     assert "A: 5120 pages checked, 0 mismatches" in r.command_output("mem check A"), r.output[-4000:]
     assert "selftest: ok" in r.output, r.output[-4000:]
+
+
+def test_direct_map_page_size_follows_the_cpu():
+    """1 GiB direct-map pages where the CPU has pdpe1gb (loader and kernel), 2 MiB otherwise;
+    either way the machine works (selftest)."""
+    for cpu, page in (("max", "1 GiB"), ("qemu64,-pdpe1gb", "2 MiB")):
+        r = run_script("selftest", args=["-cpu", cpu], timeout=180)
+        assert f"direct map of [0, 0x100000000) with {page} pages" in r.output, r.output[-3000:]
+        assert ("(1 GiB pages)" in r.output) == (page == "1 GiB"), r.output[-3000:]
+        assert "selftest: ok" in r.output, r.output[-3000:]
