@@ -24,4 +24,6 @@ fi
 printf '%s\n' "$figures"
 echo "== boot time with 1, 8 and 64 nodes (QEMU, TCG)"
 BUILD="$BUILD" /usr/bin/python3 tools/bench_boot.py || rc=1
+echo "== hand-off and unused reclaim of 1, 64 and 512 GiB (QEMU, TCG)"
+BUILD="$BUILD" /usr/bin/python3 tools/bench_handoff.py || rc=1
 exit $rc
