@@ -88,7 +88,7 @@ static status_t dax_region_check(struct dax *d, uint64_t base, uint64_t size, ui
 	}
 	/* last: growth cannot be undone, so nothing may refuse after it */
 	status_t st = dax_region_slot(d, base, size);
-	return st == ST_OK ? dax_device_slot(d, "dax: region", slot) : st;
+	return st == ST_OK ? dax_device_slot(d, "dax: region", false, slot) : st;
 }
 
 status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_node,
@@ -189,7 +189,7 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 			region, ndev, DAX_REGION_DEVICES);
 		return ST_NOMEM;
 	}
-	st = dax_device_slot(d, "dax create-device", &slot); /* last check: it may grow */
+	st = dax_device_slot(d, "dax create-device", true, &slot); /* last check: it may grow */
 	if (st != ST_OK)
 		return st;
 	/* COMMIT: carve [base, base+size) out of extent ext (0, 1 or 2 pieces remain). */

@@ -28,9 +28,9 @@ static status_t dax_table_grow(struct dax *d, void **tab, uint32_t *cap, size_t 
 	return ST_OK;
 }
 
-status_t dax_device_slot(struct dax *d, const char *op, uint32_t *slot)
+status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *slot)
 {
-	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use and growth refused */
+	bool none = inject && fault_hit(FAULT_SLOT); /* as if every slot were in use, no growth */
 	for (uint32_t i = 0; i < d->cap_devices && !none; i++)
 		if (!d->devices[i].used) {
 			*slot = i;
@@ -74,7 +74,7 @@ status_t dax_device_reserve(struct dax *d, uint32_t region, const char *op)
 			ndev, DAX_REGION_DEVICES);
 		return ST_NOMEM;
 	}
-	return dax_device_slot(d, op, &slot);
+	return dax_device_slot(d, op, true, &slot);
 }
 
 uint32_t dax_region_ndevices(const struct dax *d, uint32_t r)

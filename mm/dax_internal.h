@@ -20,8 +20,10 @@ static inline struct dax_device *dax_dev(struct dax *d, uint32_t dev)
 }
 
 /* A free device slot in *slot, growing the table if none is left (mm/dax_grow.c). A grown
- * slot stays free until the caller fills it. Errors: ST_NOMEM (logged, naming op). */
-status_t dax_device_slot(struct dax *d, const char *op, uint32_t *slot);
+ * slot stays free until the caller fills it. With inject, failure point FAULT_SLOT (lib/fault.h)
+ * acts as a full table that cannot grow; callers in a commit step pass false (their check
+ * step reserved the slot). Errors: ST_NOMEM (logged, naming op). */
+status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *slot);
 /* Room for region number d->nregions, growing the table if needed. Errors: ST_NOMEM (logged,
  * naming the range). */
 status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size);

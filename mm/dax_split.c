@@ -37,7 +37,9 @@ static status_t split_check(struct dax *d, uint32_t dev, uint64_t offset, uint32
 			x->region, ndev, DAX_REGION_DEVICES);
 		return ST_NOMEM;
 	}
-	return dax_device_slot(d, "dax split", slot); /* last check: it may grow */
+	/* last check: it may grow; reclaim reserved the slot (dax_device_reserve) before its
+	 * commit step calls this, so no injected failure here */
+	return dax_device_slot(d, "dax split", false, slot);
 }
 
 status_t dax_split_device(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev)
