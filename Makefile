@@ -36,7 +36,7 @@ PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) $(KERNE
 PURE_SRCS := $(filter-out lib/string.c,$(sort $(wildcard $(PURE_SRCS))))
 # The loader's pure parts are tested on the host too.
 HOST_SRCS := $(PURE_SRCS) $(sort $(wildcard boot/elf_check.c boot/sp_ranges.c boot/memmap_append.c \
-	boot/memmap_buf.c boot/sp_claim.c))
+	boot/memmap_buf.c boot/sp_claim.c boot/paging.c))
 KERNEL_C  := $(sort $(filter-out $(KERNEL_PURE),$(wildcard kernel/*.c)))
 KERNEL_ASM := $(wildcard kernel/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C) $(PURE_SRCS) lib/string.c) \

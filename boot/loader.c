@@ -384,6 +384,17 @@ static void loader_find_rsdp(struct loader *L)
 		out_log(L->log, LOG_WARN, "no ACPI RSDP in the configuration table");
 }
 
+/* CPUID 0x80000001 EDX bit 26 (pdpe1gb): the CPU maps 1 GiB pages. */
+static bool loader_has_1g_pages(void)
+{
+	uint32_t a, b, c, d;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0));
+	if (a < 0x80000001u)
+		return false;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u), "c"(0));
+	return (d >> 26) & 1;
+}
+
 static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 {
 	uint64_t want = highest > 4 * GiB ? highest : 4 * GiB;
@@ -393,7 +404,8 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 		want = PAGING_DM_MAX;
 	}
 	L->dm_size = ALIGN_UP(want, SIZE_1G);
-	struct paging_plan plan = { L->dm_size, L->elf.vmin, L->kphys, L->elf.vmax - L->elf.vmin };
+	struct paging_plan plan = { L->dm_size, L->elf.vmin, L->kphys, L->elf.vmax - L->elf.vmin,
+				    loader_has_1g_pages() };
 	UINTN pages = paging_pages_needed(&plan);
 	EFI_STATUS s = loader_alloc(L, SPMK_MEM_PAGETABLE, pages, &L->pt_phys, "page tables");
 	if (EFI_ERROR(s))
@@ -405,8 +417,9 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 		return loader_error(L, EFI_LOAD_ERROR, "page table build failed: %s",
 				    status_str(st));
 	out_log(L->log, LOG_INFO, "page tables: %llu pages at 0x%llx, identity + direct map of "
-		"[0, 0x%llx) with 2 MiB pages", (unsigned long long)pages,
-		(unsigned long long)L->pt_phys, (unsigned long long)L->dm_size);
+		"[0, 0x%llx) with %s pages", (unsigned long long)pages,
+		(unsigned long long)L->pt_phys, (unsigned long long)L->dm_size,
+		plan.page_1g ? "1 GiB" : "2 MiB");
 	return EFI_SUCCESS;
 }
 

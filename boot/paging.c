@@ -37,7 +37,7 @@ size_t paging_pages_needed(const struct paging_plan *p)
 	uint64_t gib = p->dm_size / SIZE_1G;
 	size_t n = 1;                     /* PML4 */
 	n += (gib + 511) / 512;           /* shared PDPTs */
-	n += gib;                         /* shared PDs */
+	n += p->page_1g ? 0 : gib;        /* shared PDs (none with 1 GiB pages) */
 	n += 1 + 2;                       /* kernel PDPT, up to 2 PDs (span < 1 GiB) */
 	n += p->ksize / SIZE_2M + 2;      /* kernel PTs */
 	return n;
@@ -54,6 +54,10 @@ static status_t paging_map_direct(uint64_t *pml4, const struct paging_plan *p,
 				return ST_NOMEM;
 			pml4[g / 512] = (uint64_t)(uintptr_t)pdpt | PTE_P | PTE_RW;
 			pml4[DM_PML4_INDEX + g / 512] = pml4[g / 512];
+		}
+		if (p->page_1g) {
+			pdpt[g % 512] = (g * SIZE_1G) | PTE_P | PTE_RW | PTE_PS;
+			continue;
 		}
 		uint64_t *pd = pt_alloc(pool);
 		if (!pd)

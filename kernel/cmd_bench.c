@@ -27,7 +27,7 @@ static void ratio(const char *name, uint64_t num, uint64_t den)
 
 static bool bench_device(uint32_t *dev)
 {
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
 		const struct dax_device *x = dax_device_get(&K.dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED &&
 		    K.dax.regions[x->region].target_node >= 0) {

@@ -63,7 +63,7 @@ static uint64_t handed_off_pages(void)
 static bool print_sp_accounting(void)
 {
 	uint64_t in_devices = 0, system_ram = 0, region_pages = 0, reserved = 0;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d || !d->used)
 			continue;

@@ -88,7 +88,7 @@ int cmd_mem_blocks(int argc, char **argv)
 	}
 	if (have)
 		print_run(&cur, &online, &offline);
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d || !d->used || d->mode != DAX_MODE_SYSTEM_RAM || d->online_blocks >= d->total_blocks)
 			continue;

@@ -126,7 +126,7 @@ static int cmd_stats(int argc, char **argv)
 		objs += h.objects[c];
 	kprintf("heap: %lu objects in %lu pages\n", (unsigned long)objs, (unsigned long)h.pages);
 	unsigned devices = 0, claimed = 0, ram = 0;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d || !d->used)
 			continue;

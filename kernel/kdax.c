@@ -54,7 +54,21 @@ static void op_scrub(void *ctx, uint64_t pa, uint64_t size)
 	kdax_scrub(pa, size);
 }
 
-static const struct dax_ops ops = { op_map, op_unmap, op_scrub, 0 };
+/* The region and device tables grow from the kernel heap (mm/dax.h). */
+static void *op_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	void *p;
+	return kmalloc(&K.heap, bytes, &p) == ST_OK ? p : 0;
+}
+
+static void op_free(void *ctx, void *p)
+{
+	(void)ctx;
+	CHECK_OK(kfree(&K.heap, p)); /* only tables op_alloc gave */
+}
+
+static const struct dax_ops ops = { op_map, op_unmap, op_scrub, 0, op_alloc, op_free };
 
 /* The SP piece holding physical address pa, or NULL. */
 static const struct sp_piece *sp_piece_at(uint64_t pa)

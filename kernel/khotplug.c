@@ -103,7 +103,22 @@ static uint64_t *meta_ptr(void *ctx, uint64_t pfn)
 	return phys_to_virt(pfn << PAGE_SHIFT);
 }
 
-static const struct hotplug_ops hp_ops = { direct_map, direct_unmap, direct_scrub, meta_ptr, 0 };
+/* The hand-off record table grows from the kernel heap (mm/hotplug.h). */
+static void *hp_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	void *p;
+	return kmalloc(&K.heap, bytes, &p) == ST_OK ? p : 0;
+}
+
+static void hp_free(void *ctx, void *p)
+{
+	(void)ctx;
+	CHECK_OK(kfree(&K.heap, p)); /* only tables hp_alloc gave */
+}
+
+static const struct hotplug_ops hp_ops = { direct_map, direct_unmap, direct_scrub, meta_ptr, 0,
+					   hp_alloc, hp_free };
 
 /* The page allocator's zero op, chained: zero, then tell hand-off which blocks got dirty. */
 static const struct buddy_ops *buddy_ops_orig;

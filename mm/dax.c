@@ -15,6 +15,10 @@ void dax_init(struct dax *d, const struct dax_ops *ops, struct out *log, uint32_
 	d->ops = ops;
 	d->log = log;
 	d->next_gen = seed;
+	d->regions = d->regions0;
+	d->cap_regions = DAX_INIT_REGIONS;
+	d->devices = d->devices0;
+	d->cap_devices = DAX_INIT_DEVICES;
 }
 
 uint64_t dax_align_best(uint64_t base, uint64_t size)
@@ -26,23 +30,12 @@ uint64_t dax_align_best(uint64_t base, uint64_t size)
 	return 0;
 }
 
-static bool dax_slot_free(const struct dax *d, uint32_t *slot)
-{
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
-		if (!d->devices[i].used) {
-			*slot = i;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Lowest <n> not used by a device of region r. */
 static uint32_t dax_next_id(const struct dax *d, uint32_t r)
 {
 	for (uint32_t id = 0;; id++) {
 		bool taken = false;
-		for (uint32_t i = 0; i < DAX_MAX_DEVICES && !taken; i++)
+		for (uint32_t i = 0; i < d->cap_devices && !taken; i++)
 			taken = d->devices[i].used && d->devices[i].region == r && d->devices[i].id == id;
 		if (!taken)
 			return id;
@@ -64,7 +57,7 @@ static void dax_device_install(struct dax *d, uint32_t slot, uint32_t r, uint64_
 }
 
 static status_t dax_region_check(struct dax *d, uint64_t base, uint64_t size, uint64_t align,
-				 uint64_t *slot_size)
+				 uint64_t *slot_size, uint32_t *slot)
 {
 	uint64_t end;
 	if (size == 0 || !dax_align_valid(align) || !IS_ALIGNED(base | size, align)) {
@@ -82,12 +75,6 @@ static status_t dax_region_check(struct dax *d, uint64_t base, uint64_t size, ui
 			return ST_EXISTS;
 		}
 	}
-	uint32_t slot;
-	if (d->nregions >= DAX_MAX_REGIONS || !dax_slot_free(d, &slot)) {
-		out_log(d->log, LOG_ERR, "dax: no region or device slot left (max %u, %u)",
-			DAX_MAX_REGIONS, DAX_MAX_DEVICES);
-		return ST_NOMEM;
-	}
 	/* window slot: same offset mod 1 GiB as base, then a 1 GiB guard gap; computed only when
 	 * it cannot wrap (a size near 2^64 has no window) */
 	uint64_t span = (base % SIZE_1G) + MIN(size, DAX_WINDOW_SIZE);
@@ -99,7 +86,9 @@ static status_t dax_region_check(struct dax *d, uint64_t base, uint64_t size, ui
 			(unsigned long long)DAX_WINDOW_SIZE);
 		return ST_NOMEM;
 	}
-	return ST_OK;
+	/* last: growth cannot be undone, so nothing may refuse after it */
+	status_t st = dax_region_slot(d, base, size);
+	return st == ST_OK ? dax_device_slot(d, "dax: region", false, slot) : st;
 }
 
 status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_node,
@@ -108,11 +97,13 @@ status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_
 	if (align == 0)
 		align = dax_align_best(base, size);
 	uint64_t slot_size;
-	status_t st = dax_region_check(d, base, size, align, &slot_size);
+	uint32_t slot;
+	status_t st = dax_region_check(d, base, size, align, &slot_size, &slot);
 	if (st != ST_OK)
 		return st;
-	uint32_t r = d->nregions++, slot = 0;
-	CHECK(dax_slot_free(d, &slot)); /* dax_region_check found one */
+	CHECK_OP(d->nregions, <, d->cap_regions); /* dax_region_check made room */
+	CHECK(!d->devices[slot].used);
+	uint32_t r = d->nregions++;
 	struct dax_region *reg = &d->regions[r];
 	*reg = (struct dax_region){ .used = true, .target_node = target_node, .base = base,
 				    .size = size, .align = align, .nfree = 0 };
@@ -192,11 +183,15 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 		dax_explain_no_space(d, region, size, align);
 		return ST_NOMEM;
 	}
-	if (fault_hit(FAULT_SLOT) || !dax_slot_free(d, &slot)) {
-		out_log(d->log, LOG_ERR, "dax create-device: all %u device slots in use",
-			DAX_MAX_DEVICES);
+	uint32_t ndev = dax_region_ndevices(d, region);
+	if (ndev >= DAX_REGION_DEVICES) {
+		out_log(d->log, LOG_ERR, "dax create-device: region %u already has %u devices (max %u)",
+			region, ndev, DAX_REGION_DEVICES);
 		return ST_NOMEM;
 	}
+	st = dax_device_slot(d, "dax create-device", true, &slot); /* last check: it may grow */
+	if (st != ST_OK)
+		return st;
 	/* COMMIT: carve [base, base+size) out of extent ext (0, 1 or 2 pieces remain). */
 	struct range e = reg->free[ext];
 	struct range left = { e.base, base }, right = { base + size, e.end };
@@ -204,7 +199,7 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 	reg->nfree--;
 	struct range keep[2];
 	uint32_t nkeep = 0;
-	ASSERT_OP(reg->nfree, <=, DAX_MAX_DEVICES); /* k devices leave at most k + 1 extents */
+	ASSERT_OP(reg->nfree, <=, DAX_REGION_DEVICES); /* k devices leave at most k + 1 extents */
 	if (range_size(left))
 		keep[nkeep++] = left;
 	if (range_size(right))
@@ -237,7 +232,7 @@ static void dax_free_insert(struct dax_region *reg, uint64_t base, uint64_t end)
 	} else if (merge_next) {
 		reg->free[i].base = base;
 	} else {
-		CHECK_OP(reg->nfree, <=, DAX_MAX_DEVICES);
+		CHECK_OP(reg->nfree, <=, DAX_REGION_DEVICES);
 		memmove(&reg->free[i + 1], &reg->free[i], (reg->nfree - i) * sizeof reg->free[0]);
 		reg->free[i] = (struct range){ base, end };
 		reg->nfree++;
@@ -325,7 +320,7 @@ void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len)
 status_t dax_find(const struct dax *d, const char *name, uint32_t *dev_out)
 {
 	char buf[DAX_NAME_MAX];
-	for (uint32_t i = 0; name && i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; name && i < d->cap_devices; i++) {
 		if (!d->devices[i].used)
 			continue;
 		dax_device_name(d, i, buf, sizeof buf);

@@ -1,7 +1,11 @@
 /* dax.h - the exclusive-ownership allocator for specific-purpose memory (device-dax model).
  *
- * Data: a struct dax (owned by the caller, no globals) holds up to DAX_MAX_REGIONS regions and
- * DAX_MAX_DEVICES devices in fixed arrays. A region is one SP piece [base, base+size) with a
+ * Data: a struct dax (owned by the caller, no globals) holds its regions and devices in two
+ * arrays that start inside the struct (DAX_INIT_REGIONS, DAX_INIT_DEVICES) and double from the
+ * caller's allocator (ops->alloc, the kernel heap) whenever a new region or device finds no free
+ * slot; without ops->alloc the first sizes are the limit. Growth is the last step of a check,
+ * so a refused growth changes nothing. A region holds at most DAX_REGION_DEVICES devices (its
+ * free-extent list is sized by that: k devices leave at most k + 1 extents). A region is one SP piece [base, base+size) with a
  * target node and an alignment (1 GiB, 2 MiB or 4 KiB). Its space is either free (a sorted,
  * merged list of extents) or in exactly one device. A device `dax<region>.<n>` is a sub-range
  * with its own alignment (<= the region's), a mode, a state and at most one owner.
@@ -52,8 +56,9 @@
 #include "lib/status.h"
 #include "lib/types.h"
 
-#define DAX_MAX_REGIONS 16
-#define DAX_MAX_DEVICES 64
+#define DAX_INIT_REGIONS 16   /* region slots inside struct dax before any growth */
+#define DAX_INIT_DEVICES 64   /* device slots inside struct dax before any growth */
+#define DAX_REGION_DEVICES 64 /* devices one region may hold at once */
 #define DAX_OWNER_MAX 31 /* characters of an owner name, [A-Za-z0-9_.:@+-] */
 #define DAX_NAME_MAX 24  /* "dax<region>.<n>" plus NUL */
 #define DAX_MAX_DIRTY 32 /* deferred-scrub extents (mm/dax_dirty.c) */
@@ -74,6 +79,10 @@ struct dax_ops {
 	 * releasing owner's device, or memory the allocator holds for nobody (CHECKed). */
 	void (*scrub)(void *ctx, uint64_t pa, uint64_t size);
 	void *ctx;
+	/* Optional (NULL: the tables never grow): `bytes` of memory for a grown region or device
+	 * table, NULL when there is none; and giving such memory back. */
+	void *(*alloc)(void *ctx, size_t bytes);
+	void (*free)(void *ctx, void *p);
 };
 
 struct dax_region {
@@ -82,7 +91,7 @@ struct dax_region {
 	uint64_t base, size, align;
 	uint64_t window; /* virtual address of `base` */
 	uint32_t nfree;  /* free extents, sorted, disjoint, never adjacent */
-	struct range free[DAX_MAX_DEVICES + 1];
+	struct range free[DAX_REGION_DEVICES + 1];
 };
 
 struct dax_device {
@@ -117,12 +126,18 @@ struct dax {
 	 * sorted, disjoint, page-aligned, zeroed by dax_claim (mm/dax_dirty.c). */
 	uint32_t ndirty;
 	struct range dirty[DAX_MAX_DIRTY];
-	struct dax_region regions[DAX_MAX_REGIONS];
-	struct dax_device devices[DAX_MAX_DEVICES];
+	uint32_t cap_regions, cap_devices; /* slots in regions[] and devices[] */
+	struct dax_region *regions;        /* regions0 or a grown array from ops->alloc */
+	struct dax_device *devices;        /* devices0 or a grown array from ops->alloc */
+	struct dax_region regions0[DAX_INIT_REGIONS];
+	struct dax_device devices0[DAX_INIT_DEVICES];
 };
 
-/* Empties d. seed starts the generation counter (the kernel passes the TSC). */
+/* Empties d. seed starts the generation counter (the kernel passes the TSC). d must not be
+ * copied by value afterwards (regions and devices may point into it). */
 void dax_init(struct dax *d, const struct dax_ops *ops, struct out *log, uint32_t seed);
+/* Gives grown tables back to ops->free; d is empty afterwards (dax_init again to reuse it). */
+void dax_fini(struct dax *d);
 
 /* The largest of 1 GiB, 2 MiB, 4 KiB that divides both base and size; 0 if none does. */
 uint64_t dax_align_best(uint64_t base, uint64_t size);
@@ -130,15 +145,16 @@ uint64_t dax_align_best(uint64_t base, uint64_t size);
 /* Adds region number d->nregions for SP piece [base, base+size) with one UNCLAIMED devdax
  * device spanning it. align 0 means dax_align_best(base, size).
  * Errors: ST_INVALID (size 0, align not 4K/2M/1G, base or size not aligned to it),
- * ST_RANGE (wraps), ST_EXISTS (overlaps another region), ST_NOMEM (no region or device slot,
- * or no window space left). */
+ * ST_RANGE (wraps), ST_EXISTS (overlaps another region), ST_NOMEM (no region or device slot
+ * and the tables cannot grow, or no window space left); nothing changes on error. */
 status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_node,
 			uint64_t align, uint32_t *region_out);
 
 /* Creates an UNCLAIMED devdax device of `size` bytes aligned to `align` (0: the region's)
  * at the lowest suitable address of the region's free space; *dev_out is its index.
  * Errors: ST_NOTFOUND (no such region), ST_INVALID (align not 4K/2M/1G or above the region's,
- * size 0 or not a multiple of align), ST_NOMEM (no free range fits; no device slot). */
+ * size 0 or not a multiple of align), ST_NOMEM (no free range fits; the region already has
+ * DAX_REGION_DEVICES devices; no device slot and the table cannot grow). */
 status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
 			   uint32_t *dev_out);
 /* Errors: ST_NOTFOUND, ST_BUSY (claimed, mapped or system-ram). */
@@ -214,10 +230,17 @@ status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed);
 /* Bytes of [base, +size) still waiting for their deferred scrub. */
 uint64_t dax_dirty_bytes(const struct dax *d, uint64_t base, uint64_t size);
 
+/* Makes sure a later dax_split_device of a device of `region` cannot fail for want of a slot:
+ * the region holds fewer than DAX_REGION_DEVICES devices and a device slot is free (the table
+ * grows from ops->alloc if needed; a grown table stays grown). op names the caller in the log.
+ * Errors: ST_NOTFOUND (no such region), ST_NOMEM (logged); nothing changes on error. */
+status_t dax_device_reserve(struct dax *d, uint32_t region, const char *op);
+
 /* Splits UNCLAIMED device dev at `offset` (mm/dax_split.c): dev keeps [base, base+offset), a
  * new device *new_dev (same region and mode, next <n>) gets the rest. Used by partial reclaim.
  * Errors: ST_NOTFOUND, ST_BUSY (claimed or mapped), ST_INVALID (offset not a page multiple in
- * (0, size)), ST_NOMEM (no device slot); nothing changes on error. */
+ * (0, size)), ST_NOMEM (region full, or no device slot and the table cannot grow); nothing
+ * changes on error. */
 status_t dax_split_device(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev);
 
 #endif

@@ -27,8 +27,8 @@ static void dax_check_free(struct dax_checker *c, uint32_t r, uint64_t *free_byt
 {
 	const struct dax_region *reg = &c->d->regions[r];
 	*free_bytes = 0;
-	CHECK_THAT(c, reg->nfree <= DAX_MAX_DEVICES + 1, "region %u has %u free extents", r, reg->nfree);
-	for (uint32_t i = 0; i < reg->nfree && i <= DAX_MAX_DEVICES; i++) {
+	CHECK_THAT(c, reg->nfree <= DAX_REGION_DEVICES + 1, "region %u has %u free extents", r, reg->nfree);
+	for (uint32_t i = 0; i < reg->nfree && i <= DAX_REGION_DEVICES; i++) {
 		struct range e = reg->free[i];
 		CHECK_THAT(c, e.base < e.end && e.base >= reg->base && e.end <= reg->base + reg->size,
 			   "region %u free extent [0x%llx, 0x%llx) is empty or outside the region", r,
@@ -55,7 +55,7 @@ static void dax_check_device_place(struct dax_checker *c, uint32_t i)
 	CHECK_THAT(c, x->window == reg->window + (x->base - reg->base),
 		   "device %u window 0x%llx does not follow its region's", i,
 		   (unsigned long long)x->window);
-	for (uint32_t f = 0; f < reg->nfree && f <= DAX_MAX_DEVICES; f++)
+	for (uint32_t f = 0; f < reg->nfree && f <= DAX_REGION_DEVICES; f++)
 		CHECK_THAT(c, !range_overlaps(reg->free[f], (struct range){ x->base, x->base + x->size }),
 			   "device %u overlaps free extent %u of region %u", i, f, x->region);
 }
@@ -89,11 +89,10 @@ static void dax_check_device_state(struct dax_checker *c, uint32_t i)
 }
 
 /* Pairwise: no overlap, unique names, unique generations among claimed devices. */
-static void dax_check_pairs(struct dax_checker *c, uint32_t i, uint64_t *dev_bytes)
+static void dax_check_pairs(struct dax_checker *c, uint32_t i)
 {
 	const struct dax_device *x = &c->d->devices[i];
-	dev_bytes[x->region] += x->size;
-	for (uint32_t j = i + 1; j < DAX_MAX_DEVICES; j++) {
+	for (uint32_t j = i + 1; j < c->d->cap_devices; j++) {
 		const struct dax_device *y = &c->d->devices[j];
 		if (!y->used)
 			continue;
@@ -110,8 +109,9 @@ static void dax_check_pairs(struct dax_checker *c, uint32_t i, uint64_t *dev_byt
 static void dax_check_regions(struct dax_checker *c)
 {
 	const struct dax *d = c->d;
-	CHECK_THAT(c, d->nregions <= DAX_MAX_REGIONS, "%u regions", d->nregions);
-	for (uint32_t r = 0; r < d->nregions && r < DAX_MAX_REGIONS; r++) {
+	CHECK_THAT(c, d->nregions <= d->cap_regions, "%u regions in %u slots", d->nregions,
+		   d->cap_regions);
+	for (uint32_t r = 0; r < d->nregions && r < d->cap_regions; r++) {
 		const struct dax_region *a = &d->regions[r];
 		CHECK_THAT(c, a->used && a->size && dax_align_valid(a->align) &&
 			   IS_ALIGNED(a->base | a->size, a->align) && a->window >= DAX_WINDOW_BASE &&
@@ -121,7 +121,7 @@ static void dax_check_regions(struct dax_checker *c)
 			   a->size <= DAX_WINDOW_BASE + DAX_WINDOW_SIZE - a->window,
 			   "region %u window [0x%llx, +0x%llx) outside the window area", r,
 			   (unsigned long long)a->window, (unsigned long long)a->size);
-		for (uint32_t s = r + 1; s < d->nregions && s < DAX_MAX_REGIONS; s++) {
+		for (uint32_t s = r + 1; s < d->nregions && s < d->cap_regions; s++) {
 			const struct dax_region *b = &d->regions[s];
 			CHECK_THAT(c, !range_overlaps((struct range){ a->base, a->base + a->size },
 						      (struct range){ b->base, b->base + b->size }) &&
@@ -141,7 +141,7 @@ static void dax_check_dirty(struct dax_checker *c)
 	for (uint32_t i = 0; i < d->ndirty && i < DAX_MAX_DIRTY; i++) {
 		struct range e = d->dirty[i];
 		int in = -1;
-		for (uint32_t r = 0; r < d->nregions && r < DAX_MAX_REGIONS; r++)
+		for (uint32_t r = 0; r < d->nregions && r < d->cap_regions; r++)
 			if (e.base >= d->regions[r].base && e.end <= d->regions[r].base + d->regions[r].size)
 				in = (int)r;
 		CHECK_THAT(c, e.base < e.end && IS_ALIGNED(e.base | e.end, PAGE_SIZE) && in >= 0,
@@ -150,7 +150,7 @@ static void dax_check_dirty(struct dax_checker *c)
 		CHECK_THAT(c, i == 0 || d->dirty[i - 1].end < e.base ||
 			   (d->dirty[i - 1].end == e.base && in >= 0 && d->regions[in].base == e.base),
 			   "deferred-scrub extents %u and %u unsorted or not merged", i - 1, i);
-		for (uint32_t j = 0; j < DAX_MAX_DEVICES; j++) {
+		for (uint32_t j = 0; j < d->cap_devices; j++) {
 			const struct dax_device *x = &d->devices[j];
 			CHECK_THAT(c, !x->used || (x->state == DAX_UNCLAIMED && x->mode == DAX_MODE_DEVDAX) ||
 				   !range_overlaps(e, (struct range){ x->base, x->base + x->size }),
@@ -164,27 +164,31 @@ static void dax_check_dirty(struct dax_checker *c)
 status_t dax_check(const struct dax *d, struct out *out)
 {
 	struct dax_checker c = { d, out, 0 };
-	uint64_t dev_bytes[DAX_MAX_REGIONS] = { 0 };
 	dax_check_regions(&c);
 	dax_check_dirty(&c);
 	CHECK_THAT(&c, !d->active[0] || dax_owner_valid(d->active), "bad active owner");
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		if (!d->devices[i].used)
 			continue;
-		if (d->devices[i].region >= d->nregions || d->devices[i].region >= DAX_MAX_REGIONS) {
+		if (d->devices[i].region >= d->nregions || d->devices[i].region >= d->cap_regions) {
 			CHECK_THAT(&c, false, "device %u in unknown region %u", i, d->devices[i].region);
 			continue;
 		}
 		dax_check_device_place(&c, i);
 		dax_check_device_state(&c, i);
-		dax_check_pairs(&c, i, dev_bytes);
+		dax_check_pairs(&c, i);
 	}
-	for (uint32_t r = 0; r < d->nregions && r < DAX_MAX_REGIONS; r++) {
-		uint64_t free_bytes;
+	for (uint32_t r = 0; r < d->nregions && r < d->cap_regions; r++) {
+		uint64_t free_bytes, dev_bytes = 0;
 		dax_check_free(&c, r, &free_bytes);
-		CHECK_THAT(&c, free_bytes + dev_bytes[r] == d->regions[r].size,
+		for (uint32_t i = 0; i < d->cap_devices; i++)
+			if (d->devices[i].used && d->devices[i].region == r)
+				dev_bytes += d->devices[i].size;
+		CHECK_THAT(&c, dax_region_ndevices(d, r) <= DAX_REGION_DEVICES,
+			   "region %u has %u devices", r, dax_region_ndevices(d, r));
+		CHECK_THAT(&c, free_bytes + dev_bytes == d->regions[r].size,
 			   "region %u: free 0x%llx + devices 0x%llx != size 0x%llx", r,
-			   (unsigned long long)free_bytes, (unsigned long long)dev_bytes[r],
+			   (unsigned long long)free_bytes, (unsigned long long)dev_bytes,
 			   (unsigned long long)d->regions[r].size);
 	}
 	return c.errors ? ST_INVALID : ST_OK;

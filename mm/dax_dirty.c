@@ -40,7 +40,7 @@ status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
 	int r = dax_region_holding(d, e);
 	if (r < 0)
 		return ST_NOTFOUND;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		const struct dax_device *x = &d->devices[i];
 		if (x->used && (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX) &&
 		    range_overlaps(e, (struct range){ x->base, x->base + x->size }))
@@ -104,7 +104,7 @@ bool dax_range_unowned(const struct dax *d, struct range q)
 	for (uint32_t i = 0; i < g->nfree; i++)
 		if (range_overlaps(g->free[i], q))
 			covered += MIN(g->free[i].end, q.end) - MAX(g->free[i].base, q.base);
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		const struct dax_device *x = &d->devices[i];
 		struct range xr = { x->base, x->base + x->size };
 		if (x->used && x->region == (uint32_t)r && x->mode == DAX_MODE_DEVDAX &&

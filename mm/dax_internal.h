@@ -14,10 +14,21 @@ static inline bool dax_align_valid(uint64_t a)
 /* The used device at index dev, or NULL. */
 static inline struct dax_device *dax_dev(struct dax *d, uint32_t dev)
 {
-	if (dev >= DAX_MAX_DEVICES || !d->devices[dev].used)
+	if (dev >= d->cap_devices || !d->devices[dev].used)
 		return NULL;
 	return &d->devices[dev];
 }
+
+/* A free device slot in *slot, growing the table if none is left (mm/dax_grow.c). A grown
+ * slot stays free until the caller fills it. With inject, failure point FAULT_SLOT (lib/fault.h)
+ * acts as a full table that cannot grow; callers in a commit step pass false (their check
+ * step reserved the slot). Errors: ST_NOMEM (logged, naming op). */
+status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *slot);
+/* Room for region number d->nregions, growing the table if needed. Errors: ST_NOMEM (logged,
+ * naming the range). */
+status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size);
+/* Devices (any state) of region r. */
+uint32_t dax_region_ndevices(const struct dax *d, uint32_t r);
 
 /* A generation never handed out before by this struct dax (0 is never used). */
 static inline uint32_t dax_gen_fresh(struct dax *d)

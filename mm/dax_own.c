@@ -149,7 +149,7 @@ status_t dax_activate(struct dax *d, const char *owner)
 		return ST_INVALID;
 	}
 	/* Map the new owner's devices first; on failure undo exactly those. */
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		struct dax_device *x = &d->devices[i];
 		if (!x->used || x->state != DAX_MAPPED || x->live || !dax_owner_is(x, owner))
 			continue;
@@ -165,7 +165,7 @@ status_t dax_activate(struct dax *d, const char *owner)
 		}
 		return st;
 	}
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		struct dax_device *x = &d->devices[i];
 		if (!x->used || x->state != DAX_MAPPED)
 			continue;
@@ -209,7 +209,7 @@ status_t dax_access_ptr(const struct dax *d, struct dax_handle h, uint64_t offse
 
 status_t dax_fault_lookup(const struct dax *d, uint64_t va, uint32_t *dev_out)
 {
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		const struct dax_device *x = &d->devices[i];
 		if (x->used && va >= x->window && va - x->window < x->size) {
 			*dev_out = i;

@@ -40,11 +40,12 @@ static uint64_t dax_region_available(const struct dax_region *reg)
 	return n;
 }
 
-/* Indices of region r's devices, ordered by their <n>. */
-static uint32_t dax_region_devices(const struct dax *d, uint32_t r, uint32_t idx[DAX_MAX_DEVICES])
+/* Indices of region r's devices (at most DAX_REGION_DEVICES, which dax_check verifies),
+ * ordered by their <n>. */
+static uint32_t dax_region_devices(const struct dax *d, uint32_t r, uint32_t idx[DAX_REGION_DEVICES])
 {
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < d->cap_devices && n < DAX_REGION_DEVICES; i++) {
 		if (!d->devices[i].used || d->devices[i].region != r)
 			continue;
 		uint32_t j = n++;
@@ -99,7 +100,7 @@ static void dax_print_region_text(const struct dax *d, uint32_t r, struct out *o
 	out_printf(o, "    \"size\":\"%s\",\n    \"align\":%llu,\n", hs, (unsigned long long)reg->align);
 	out_printf(o, "    \"target_node\":%d,\n    \"available_size\":\"%s\",\n", reg->target_node, av);
 	out_printf(o, "    \"devices\":[\n");
-	uint32_t idx[DAX_MAX_DEVICES];
+	uint32_t idx[DAX_REGION_DEVICES];
 	uint32_t n = dax_region_devices(d, r, idx);
 	for (uint32_t k = 0; k < n; k++)
 		dax_print_device_text(d, idx[k], o, k == 0);
@@ -135,7 +136,7 @@ static void dax_print_region_json(const struct dax *d, uint32_t r, struct out *o
 		   (unsigned long long)reg->base, (unsigned long long)reg->size,
 		   (unsigned long long)reg->align, reg->target_node,
 		   (unsigned long long)dax_region_available(reg));
-	uint32_t idx[DAX_MAX_DEVICES];
+	uint32_t idx[DAX_REGION_DEVICES];
 	uint32_t n = dax_region_devices(d, r, idx);
 	for (uint32_t k = 0; k < n; k++)
 		dax_print_device_json(d, idx[k], o, k == 0);

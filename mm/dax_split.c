@@ -11,7 +11,7 @@
 static uint32_t split_next_id(const struct dax *d, uint32_t region)
 {
 	uint32_t id = 0;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
+	for (uint32_t i = 0; i < d->cap_devices; i++)
 		if (d->devices[i].used && d->devices[i].region == region && d->devices[i].id >= id)
 			id = d->devices[i].id + 1;
 	return id;
@@ -31,13 +31,15 @@ static status_t split_check(struct dax *d, uint32_t dev, uint64_t offset, uint32
 			"(0, 0x%llx)", (unsigned long long)offset, (unsigned long long)x->size);
 		return ST_INVALID;
 	}
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
-		if (!d->devices[i].used) {
-			*slot = i;
-			return ST_OK;
-		}
-	out_log(d->log, LOG_ERR, "dax split: all %u device slots in use", DAX_MAX_DEVICES);
-	return ST_NOMEM;
+	uint32_t ndev = dax_region_ndevices(d, x->region);
+	if (ndev >= DAX_REGION_DEVICES) {
+		out_log(d->log, LOG_ERR, "dax split: region %u already has %u devices (max %u)",
+			x->region, ndev, DAX_REGION_DEVICES);
+		return ST_NOMEM;
+	}
+	/* last check: it may grow; reclaim reserved the slot (dax_device_reserve) before its
+	 * commit step calls this, so no injected failure here */
+	return dax_device_slot(d, "dax split", false, slot);
 }
 
 status_t dax_split_device(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev)

@@ -16,11 +16,49 @@ void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct me
 	h->objs = objs;
 	h->ops = ops;
 	h->log = log;
+	h->d = h->d0;
+	h->cap = HOTPLUG_INIT;
+}
+
+void hotplug_fini(struct hotplug *h)
+{
+	for (unsigned i = 0; i < h->cap; i++)
+		CHECK(!h->d[i].used);
+	if (h->d != h->d0)
+		h->ops->free(h->ops->ctx, h->d);
+	h->d = h->d0;
+	h->cap = HOTPLUG_INIT;
+}
+
+/* A free record in *slot, doubling the table from ops->alloc when all are used. */
+static status_t hotplug_slot(struct hotplug *h, const char *name, unsigned *slot)
+{
+	bool none = fault_hit(FAULT_SLOT); /* as if every record were in use and growth refused */
+	for (unsigned i = 0; i < h->cap && !none; i++)
+		if (!h->d[i].used) {
+			*slot = i;
+			return ST_OK;
+		}
+	struct hotplug_dev *n = !none && h->ops->alloc && h->cap < (1u << 20) ?
+		h->ops->alloc(h->ops->ctx, 2 * (size_t)h->cap * sizeof *n) : NULL;
+	if (!n) {
+		out_log(h->log, LOG_ERR, "reconfigure %s: all %u hand-off records in use and the table "
+			"cannot grow (no kernel heap memory for %u)", name, h->cap, 2 * h->cap);
+		return ST_NOMEM;
+	}
+	memcpy(n, h->d, h->cap * sizeof *n);
+	memset(n + h->cap, 0, h->cap * sizeof *n);
+	if (h->d != h->d0)
+		h->ops->free(h->ops->ctx, h->d);
+	h->d = n;
+	*slot = h->cap;
+	h->cap *= 2;
+	return ST_OK;
 }
 
 const struct hotplug_dev *hotplug_dev_of(const struct hotplug *h, uint32_t dev)
 {
-	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+	for (unsigned i = 0; i < h->cap; i++)
 		if (h->d[i].used && h->d[i].dev == dev)
 			return &h->d[i];
 	return NULL;
@@ -55,14 +93,7 @@ static status_t handoff_check(struct hotplug *h, uint32_t dev, unsigned *slot, u
 		return ST_RANGE;
 	}
 	*node = (unsigned)tn;
-	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use */
-	for (unsigned i = 0; i < HOTPLUG_MAX && !none; i++)
-		if (!h->d[i].used) {
-			*slot = i;
-			return ST_OK;
-		}
-	out_log(h->log, LOG_ERR, "dax reconfigure %s: all %u hand-off slots in use", name, HOTPLUG_MAX);
-	return ST_NOMEM;
+	return hotplug_slot(h, name, slot); /* last check: it may grow the table */
 }
 
 /* Exactly `pages` pages of unmovable NORMAL memory for metadata, carved with owner META. */
@@ -147,7 +178,7 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 
 void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n)
 {
-	for (unsigned i = 0; i < HOTPLUG_MAX; i++) {
+	for (unsigned i = 0; i < h->cap; i++) {
 		struct hotplug_dev *d = &h->d[i];
 		if (!d->used || d->all_dirty || pfn + n <= d->base_pfn || pfn >= d->base_pfn + d->npages)
 			continue;
@@ -189,10 +220,10 @@ static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, 
 status_t hotplug_check(const struct hotplug *h, struct out *out)
 {
 	status_t res = ST_OK;
-	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+	for (unsigned i = 0; i < h->cap; i++)
 		if (h->d[i].used && check_dev(h, &h->d[i], out) != ST_OK)
 			res = ST_INVALID;
-	for (uint32_t dev = 0; dev < DAX_MAX_DEVICES; dev++) {
+	for (uint32_t dev = 0; dev < h->dax->cap_devices; dev++) {
 		const struct dax_device *x = dax_device_get(h->dax, dev);
 		if (x && x->mode == DAX_MODE_SYSTEM_RAM && !hotplug_dev_of(h, dev)) {
 			out_printf(out, "hotplug: device %u is system-ram without a record\n", dev);

@@ -55,7 +55,7 @@
 
 #define HOTPLUG_BLOCK SIZE_2M
 #define HOTPLUG_BLOCK_PAGES 512u
-#define HOTPLUG_MAX 16
+#define HOTPLUG_INIT 16 /* hand-off records inside struct hotplug before any growth */
 #define HOTPLUG_DIRTY_BLOCKS 8192u /* tracked per device (16 GiB); larger: all dirty */
 #define HOTPLUG_OFFENDERS 4       /* first offending pages named in a refusal */
 
@@ -69,6 +69,10 @@ struct hotplug_ops {
 	/* Where the metadata page at pfn can be written (in the direct map). */
 	uint64_t *(*meta_ptr)(void *ctx, uint64_t pfn);
 	void *ctx;
+	/* Optional (NULL: at most HOTPLUG_INIT hand-offs at once): `bytes` for a grown record
+	 * table, NULL when there is none; and giving it back. */
+	void *(*alloc)(void *ctx, size_t bytes);
+	void (*free)(void *ctx, void *p);
 };
 
 struct hotplug_dev {
@@ -94,7 +98,9 @@ struct hotplug {
 	const struct hotplug_ops *ops;
 	struct out *log; /* refusals (LOG_ERR) */
 	struct hotplug_stats st;
-	struct hotplug_dev d[HOTPLUG_MAX];
+	unsigned cap;          /* records in d */
+	struct hotplug_dev *d; /* d0, or a table doubled from ops->alloc when all are used */
+	struct hotplug_dev d0[HOTPLUG_INIT];
 };
 
 /* What one reclaim did. */
@@ -109,10 +115,13 @@ struct hotplug_reclaim_info {
 
 void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct memobj_set *objs,
 		  const struct hotplug_ops *ops, struct out *log);
+/* Gives a grown record table back to ops->free (h must hold no hand-off any more). */
+void hotplug_fini(struct hotplug *h);
 
 /* Hands devdax device `dev` (UNCLAIMED) to the page allocator. Errors: ST_NOTFOUND, ST_BUSY
  * (claimed, mapped, or already system-ram), ST_INVALID (base/size not whole 2 MiB blocks,
- * no target node), ST_RANGE (device too large), ST_NOMEM (no metadata memory, no slot, no
+ * no target node), ST_RANGE (device too large), ST_NOMEM (no metadata memory, no record slot
+ * and the table cannot grow (a grown table stays grown), no
  * page table for the direct map, no buddy descriptor); nothing changes on error. */
 status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable);
 

@@ -22,7 +22,7 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 	if (!x)
 		return ST_NOTFOUND;
 	c->d = NULL;
-	for (unsigned i = 0; i < HOTPLUG_MAX; i++)
+	for (unsigned i = 0; i < h->cap; i++)
 		if (h->d[i].used && h->d[i].dev == dev)
 			c->d = &h->d[i];
 	if (!c->d || x->mode != DAX_MODE_SYSTEM_RAM) {
@@ -40,14 +40,8 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 	c->partial = bytes < size;
 	c->n = bytes >> PAGE_SHIFT;
 	c->base = c->d->base_pfn + c->d->npages - c->n;
-	if (c->partial) {
-		bool none = fault_hit(FAULT_SLOT); /* as if every device slot were in use */
-		for (uint32_t i = 0; i < DAX_MAX_DEVICES && !none; i++)
-			if (!dax_device_get(h->dax, i))
-				return ST_OK;
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: no free device slot for the split", c->name);
-		return ST_NOMEM;
-	}
+	if (c->partial) /* the split in reclaim_to_devdax then cannot fail */
+		return dax_device_reserve(h->dax, dax_device_get(h->dax, dev)->region, "reconfigure");
 	return ST_OK;
 }
 

@@ -8,6 +8,7 @@
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
+#include "mm/memmap_order.h"
 
 #define U(x) ((unsigned long long)(x))
 
@@ -142,7 +143,7 @@ static uint32_t memmap_lower(const struct memmap *m, uint64_t addr)
 
 static status_t memmap_insert_slot(struct memmap *m, uint32_t at, const struct mem_range *r)
 {
-	if (m->count >= MEMMAP_MAX_RANGES)
+	if (m->count >= m->cap)
 		return ST_NOMEM;
 	memmove(&m->r[at + 1], &m->r[at], (m->count - at) * sizeof m->r[0]);
 	m->r[at] = *r;
@@ -304,7 +305,7 @@ static status_t memmap_add_piece(struct memmap *m, uint32_t idx, uint32_t type, 
 	status_t st = memmap_insert(m, &r, idx, log);
 	if (st != ST_OK)
 		out_log(log, LOG_ERR, "memmap: more than %u distinct ranges at desc %u "
-			"[0x%llx-0x%llx): map rejected", MEMMAP_MAX_RANGES, idx, U(r.base), U(r.end));
+			"[0x%llx-0x%llx): map rejected", m->cap, idx, U(r.base), U(r.end));
 	return st;
 }
 
@@ -413,12 +414,33 @@ static void memmap_log_unused_fakes(const struct memmap_opts *opts, uint32_t use
 				U(opts->fake[i].base), U(opts->fake[i].attr));
 }
 
+uint64_t memmap_ranges_bound(uint64_t ndesc, uint32_t nfake)
+{
+	return 2 * ndesc + 4 * (uint64_t)nfake + 1;
+}
+
 status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
 			  const struct memmap_opts *opts, struct memmap *out, struct out *log)
 {
 	if (!out)
 		return ST_INVALID;
+	return memmap_normalize_into(raw, raw_size, desc_size, opts, out, out->r0, MEMMAP_MAX_RANGES,
+				     log);
+}
+
+status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_size,
+			       const struct memmap_opts *opts, struct memmap *out,
+			       struct mem_range *storage, uint32_t cap, struct out *log)
+{
+	if (!out)
+		return ST_INVALID;
 	out->count = 0;
+	out->r = storage;
+	out->cap = storage ? cap : 0;
+	if (!out->cap) {
+		out_log(log, LOG_ERR, "memmap: rejected: no storage for ranges");
+		return ST_INVALID;
+	}
 	memset(&out->stats, 0, sizeof out->stats);
 	if (!raw) {
 		out_log(log, LOG_ERR, "memmap: rejected: no map");
@@ -432,14 +454,21 @@ status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
 			opts->maxphyaddr, MEMMAP_MAXPHYADDR_MIN, MEMMAP_MAXPHYADDR_MAX,
 			MEMMAP_MAXPHYADDR_MAX);
 	size_t n = raw_size / desc_size;
-	uint32_t fake_used = 0;
+	uint32_t fake_used = 0, cap_left = cap;
+	const uint32_t *order = memmap_order(raw, n, desc_size, storage, cap,
+					     opts ? opts->nfake : 0, &cap_left);
+	out->cap = cap_left; /* ranges stay below the order's indices */
 	for (size_t i = 0; i < n; i++) {
 		struct efi_mem_desc d;
-		memmap_read_desc(raw, i, desc_size, &d);
-		status_t st = memmap_add_desc(out, (uint32_t)i, &d, opts, &fake_used, log);
-		if (st != ST_OK)
+		uint32_t idx = order ? order[i] : (uint32_t)i;
+		memmap_read_desc(raw, idx, desc_size, &d);
+		status_t st = memmap_add_desc(out, idx, &d, opts, &fake_used, log);
+		if (st != ST_OK) {
+			out->cap = cap;
 			return st;
+		}
 	}
+	out->cap = cap;
 	memmap_log_unused_fakes(opts, fake_used, log);
 	const struct memmap_stats *st = &out->stats;
 	out_log(log, LOG_INFO, "memmap: %llu descriptors -> %u ranges (dropped: %u zero-length, "
@@ -451,8 +480,8 @@ status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
 
 status_t memmap_check(const struct memmap *m, struct out *log)
 {
-	if (m->count > MEMMAP_MAX_RANGES) {
-		out_log(log, LOG_ERR, "memmap: count %u above %u", m->count, MEMMAP_MAX_RANGES);
+	if (m->count > m->cap) {
+		out_log(log, LOG_ERR, "memmap: count %u above %u", m->count, m->cap);
 		return ST_INVALID;
 	}
 	for (uint32_t i = 0; i < m->count; i++) {

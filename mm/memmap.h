@@ -4,8 +4,9 @@
  * raw_size bytes holding raw_size / desc_size descriptors. desc_size may be larger than the
  * 40-byte struct efi_mem_desc (48 on OVMF): descriptors are always stepped by desc_size.
  *
- * Output: struct memmap, owned by the caller, holding at most MEMMAP_MAX_RANGES ranges with
- * these invariants (memmap_check() verifies them):
+ * Output: struct memmap, owned by the caller, holding at most its capacity of ranges (the
+ * MEMMAP_MAX_RANGES inside the struct, or a caller's array given to memmap_normalize_into,
+ * sized with memmap_ranges_bound()) with these invariants (memmap_check() verifies them):
  *   - half-open [base, end), base < end, both multiples of 4 KiB;
  *   - sorted by base, pairwise disjoint;
  *   - two neighbours that touch never have the same kind and the same merge attributes
@@ -48,8 +49,15 @@
  *   UNUSABLE > RESERVED > MMIO > ACPI_NVS > ACPI_RECLAIM > PERSISTENT
  *   > KERNEL > PAGETABLE > BOOTINFO > SP > USABLE
  *
- * The intermediate set after each descriptor must fit in MEMMAP_MAX_RANGES; otherwise
- * memmap_normalize() fails with ST_NOMEM (the map is not truncated silently). */
+ * The intermediate set after each descriptor must fit in the capacity; otherwise
+ * memmap_normalize() fails with ST_NOMEM (the map is not truncated silently). A capacity of
+ * memmap_ranges_bound() never overflows.
+ * Cost: each descriptor costs a binary search plus the ranges it overlaps; inserting it in the
+ * middle of the sorted array also moves the ranges above it. So a map out of address order
+ * whose descriptors do not overlap is read in address order (mm/memmap_order.c, when the
+ * storage holds memmap_ranges_bound() ranges; the result is the same, log lines come in
+ * address order): O(n log n) in all. Only a scrambled map with overlapping descriptors, whose
+ * result depends on input order, keeps it and may cost O(n^2) moves (make bench). */
 #ifndef SPMK_MM_MEMMAP_H
 #define SPMK_MM_MEMMAP_H
 
@@ -158,8 +166,10 @@ struct memmap_stats {
 
 struct memmap {
 	uint32_t count;
+	uint32_t cap;        /* ranges r can hold */
 	struct memmap_stats stats;
-	struct mem_range r[MEMMAP_MAX_RANGES];
+	struct mem_range *r; /* r0, or the caller's array (memmap_normalize_into) */
+	struct mem_range r0[MEMMAP_MAX_RANGES];
 };
 
 /* Normalises the raw map (see the top of this file; UEFI 2.10 §7.2.3). opts may be NULL (no
@@ -172,6 +182,19 @@ struct memmap {
  * Each error is logged at LOG_ERR with its numbers. */
 status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
 			  const struct memmap_opts *opts, struct memmap *out, struct out *log);
+
+/* memmap_normalize with the ranges kept in the caller's storage[0..cap) instead of the array
+ * inside *out (out->r = storage; out must not be copied by value while in use). Same errors,
+ * ST_NOMEM meaning more than cap ranges; ST_INVALID also for storage NULL or cap 0. */
+status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_size,
+			       const struct memmap_opts *opts, struct memmap *out,
+			       struct mem_range *storage, uint32_t cap, struct out *log);
+
+/* Ranges a normalised map of ndesc descriptors with nfake efi_fake_mem ranges can need at
+ * most, at every step: the ranges are disjoint with ends among the descriptors' two ends
+ * each and the fake ranges' ends (each rounded at most two ways), so there are fewer ranges
+ * than such points: 2 * ndesc + 4 * nfake + 1. */
+uint64_t memmap_ranges_bound(uint64_t ndesc, uint32_t nfake);
 
 /* Checks desc_size and raw_size as memmap_normalize() does; logs the reason. */
 status_t memmap_check_raw(size_t raw_size, uint32_t desc_size, struct out *log);

@@ -133,7 +133,7 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 	out->count = 0;
 	const struct memmap *m = in->map;
 	status_t st = ST_OK;
-	for (uint32_t i = 0; i < m->count && i < MEMMAP_MAX_RANGES && st == ST_OK; i++) {
+	for (uint32_t i = 0; i < m->count && i < m->cap && st == ST_OK; i++) {
 		if (m->r[i].kind != MEM_SP)
 			continue;
 		uint64_t base = m->r[i].base, end = m->r[i].end;

@@ -62,8 +62,8 @@ status_t stress_attempt_end(struct stress *s, struct stress_attempt *a, status_t
 
 bool stress_pick_dev(struct stress *s, bool (*pred)(const struct stress *, uint32_t), uint32_t *out)
 {
-	uint32_t cand[DAX_MAX_DEVICES], n = 0;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
+	uint32_t cand[STRESS_MAX_DEVICES], n = 0;
+	for (uint32_t i = 0; i < STRESS_MAX_DEVICES && i < s->w.dax->cap_devices; i++)
 		if (dax_device_get(s->w.dax, i) && pred(s, i))
 			cand[n++] = i;
 	if (!n)
@@ -232,7 +232,7 @@ static status_t check_model(struct stress *s, enum stress_op op)
  * once (release zeroes all of it), so the zero checks see only what operations left. */
 static void scrub_idle(struct stress *s)
 {
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < s->w.dax->cap_devices; i++) {
 		const struct dax_device *x = dax_device_get(s->w.dax, i);
 		struct dax_handle h;
 		if (!x || x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED)
@@ -251,7 +251,7 @@ void stress_init(struct stress *s, const struct stress_world *w, uint64_t steps,
 	s->seed = seed;
 	s->steps = steps;
 	prng_seed(&s->rng, seed);
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < w->dax->cap_devices && s->ninitial < STRESS_MAX_DEVICES; i++) {
 		const struct dax_device *x = dax_device_get(w->dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED)
 			s->initial[s->ninitial++] = (typeof(s->initial[0])){ x->region, x->base, x->size, x->align };

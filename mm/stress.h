@@ -56,6 +56,7 @@
 #define STRESS_MAX_OBJ_PAGES 32
 #define STRESS_MAX_DEV_BLOCKS 4 /* devices it creates: 1..4 blocks of 2 MiB */
 #define STRESS_ZERO_FULL (8 * MiB)
+#define STRESS_MAX_DEVICES DAX_INIT_DEVICES /* device slots stress operates on (the first ones) */
 #define STRESS_CLAIM_MAX (64 * MiB) /* larger devices are not claimed: release zeroes it all */
 #define STRESS_RECENT 32       /* released records that must read zero after the next claim */
 #define STRESS_ENV_WORDS 4
@@ -116,10 +117,10 @@ struct stress {
 	struct stress_claim claim[STRESS_MAX_CLAIMS];
 	struct { unsigned slot; uint64_t index; } pin[STRESS_MAX_PINS];
 	unsigned npins;
-	bool handed[DAX_MAX_DEVICES]; /* system-ram devices this stress handed off */
+	bool handed[STRESS_MAX_DEVICES]; /* system-ram devices this stress handed off */
 	struct { uint64_t pa, len; } recent[STRESS_RECENT]; /* released bytes, must read zero */
 	unsigned nrecent, recent_next;
-	struct { uint32_t region; uint64_t base, size, align; } initial[DAX_MAX_DEVICES];
+	struct { uint32_t region; uint64_t base, size, align; } initial[STRESS_MAX_DEVICES];
 	unsigned ninitial;
 	uint64_t next_obj;
 	uint64_t done[STRESS_NOPS], refused[STRESS_NOPS];

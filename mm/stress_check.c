@@ -39,8 +39,10 @@ void stress_snap_take(const struct stress_world *w, struct stress_snap *s)
 	s->zones = hash_bytes(FNV_BASIS, w->b->zone, sizeof w->b->zone);
 	s->zones = hash_u64(hash_u64(s->zones, w->b->nranges), w->b->niso);
 	s->dax = hash_bytes(FNV_BASIS, w->dax, sizeof *w->dax);
+	s->dax = hash_bytes(s->dax, w->dax->regions, w->dax->cap_regions * sizeof w->dax->regions[0]);
+	s->dax = hash_bytes(s->dax, w->dax->devices, w->dax->cap_devices * sizeof w->dax->devices[0]);
 	s->hotplug = FNV_BASIS;
-	for (unsigned i = 0; i < HOTPLUG_MAX; i++) {
+	for (unsigned i = 0; i < w->hp->cap; i++) {
 		const struct hotplug_dev *d = &w->hp->d[i];
 		s->hotplug = hash_bytes(s->hotplug, d, offsetof(struct hotplug_dev, dirty));
 	}

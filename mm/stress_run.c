@@ -25,11 +25,11 @@ static status_t finish_devices(struct stress *s)
 			return stress_fail(s, STRESS_NOPS, "release of %s", s->claim[k].owner);
 	memset(s->claim, 0, sizeof s->claim);
 	dax_activate(s->w.dax, NULL); /* unmapping needs no memory */
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
+	for (uint32_t i = 0; i < STRESS_MAX_DEVICES; i++)
 		if (s->handed[i] && hotplug_reclaim(s->w.hp, i, 0, 0) != ST_OK)
 			out_printf(s->w.out, "stress: note: device index %u stays system-ram (an unmovable "
 				   "hand-off now holds kernel pages)\n", i);
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < s->w.dax->cap_devices; i++) {
 		const struct dax_device *x = dax_device_get(s->w.dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED)
 			CHECK_OK(dax_destroy_device(s->w.dax, i)); /* idle devdax: cannot be refused */

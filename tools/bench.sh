@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: runs every host benchmark (build/bench/bench_*), then boots QEMU once on the
 # default topology with spmk.run="bench hotplug; poweroff" and prints the hand-off/reclaim
-# figures. Every figure is a line `NAME VALUE UNIT`.
+# figures, then times kernel entry to prompt with 1, 8 and 64 NUMA nodes (tools/bench_boot.py).
+# Every figure is a line `NAME VALUE UNIT`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -21,4 +22,8 @@ if [ -z "$figures" ]; then
 	exit 1
 fi
 printf '%s\n' "$figures"
+echo "== boot time with 1, 8 and 64 nodes (QEMU, TCG)"
+BUILD="$BUILD" /usr/bin/python3 tools/bench_boot.py || rc=1
+echo "== hand-off and unused reclaim of 1, 64 and 512 GiB (QEMU, TCG)"
+BUILD="$BUILD" /usr/bin/python3 tools/bench_handoff.py || rc=1
 exit $rc

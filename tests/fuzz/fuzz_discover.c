@@ -38,7 +38,7 @@ static status_t no_map(void *c, uint64_t va, uint64_t pa, uint64_t size, uint64_
 }
 static void no_unmap(void *c, uint64_t va, uint64_t size) { (void)c, (void)va, (void)size; abort(); }
 static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; abort(); }
-static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL };
+static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL, NULL, NULL };
 
 /* Takes n bytes at *p into an exact-size heap copy (NULL when n is 0: the table is absent). */
 static uint8_t *take(const uint8_t **p, size_t n, const char *sig)
@@ -54,7 +54,7 @@ static uint8_t *take(const uint8_t **p, size_t n, const char *sig)
 static bool dax_full_for(uint64_t base, uint64_t size)
 {
 	uint64_t slot = ALIGN_UP((base % SIZE_1G) + size, SIZE_1G);
-	return dax.nregions == DAX_MAX_REGIONS || slot < size || slot >= DAX_WINDOW_SIZE ||
+	return dax.nregions == dax.cap_regions || slot < size || slot >= DAX_WINDOW_SIZE ||
 	       dax.window_next > DAX_WINDOW_SIZE - slot - SIZE_1G;
 }
 

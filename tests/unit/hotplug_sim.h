@@ -47,7 +47,7 @@ struct sim {
 	unsigned flushes, unflushed;  /* TLB flushes; remaps since the last one */
 	uint64_t stale[MIGRATE_BATCH]; /* old pfns of those remaps (a TLB may still reach them) */
 	int fail_remap;               /* > 0: the nth remap from now fails */
-	struct { uint64_t va, pa, size; } win[DAX_MAX_DEVICES]; /* mapped dax windows */
+	struct { uint64_t va, pa, size; } win[DAX_INIT_DEVICES]; /* mapped dax windows */
 	uint64_t obj_mapped, direct_mapped; /* object pages and direct-map pages mapped */
 };
 
@@ -178,7 +178,7 @@ static uint64_t *sim_meta(void *ctx, uint64_t pfn)
 	return (uint64_t *)sim_page(sim_of(ctx), pfn);
 }
 static const struct hotplug_ops sim_hp_ops = { sim_map_direct, sim_unmap_direct, sim_scrub,
-					       sim_meta, 0 };
+					       sim_meta, 0, NULL, NULL };
 
 static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
 {
@@ -186,20 +186,20 @@ static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, 
 	(void)mp;
 	if (fault_hit(FAULT_PT_ALLOC))
 		return ST_NOMEM;
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		assert_false(s->win[i].size && va < s->win[i].va + s->win[i].size && s->win[i].va < va + size);
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		if (!s->win[i].size) {
 			s->win[i].va = va, s->win[i].pa = pa, s->win[i].size = size;
 			return ST_OK;
 		}
-	fail_msg("more than %u dax windows mapped", DAX_MAX_DEVICES);
+	fail_msg("more than %u dax windows mapped", DAX_INIT_DEVICES);
 	return ST_NOMEM;
 }
 static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size)
 {
 	struct sim *s = sim_of(ctx);
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		if (s->win[i].va == va && s->win[i].size == size) {
 			s->win[i].size = 0;
 			return;
@@ -210,7 +210,7 @@ static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size)
 /* The arena bytes behind window address va (len bytes inside one mapped window). */
 static __attribute__((unused)) uint8_t *sim_win(struct sim *s, uint64_t va, uint64_t len)
 {
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		if (s->win[i].size && va >= s->win[i].va && va + len <= s->win[i].va + s->win[i].size)
 			return s->mem + s->win[i].pa + (va - s->win[i].va);
 	fail_msg("access to 0x%llx +%llu outside every mapped dax window (a page fault)",
@@ -223,7 +223,7 @@ static __attribute__((unused)) void sim_env(void *ctx, uint64_t out[4])
 {
 	struct sim *s = ctx;
 	memset(out, 0, 4 * sizeof out[0]);
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		out[0] += s->win[i].size != 0;
 	out[1] = s->direct_mapped;
 	out[2] = s->obj_mapped;
@@ -236,7 +236,7 @@ static void sim_dax_scrub(void *ctx, uint64_t pa, uint64_t size)
 static struct sim *sim_new(void)
 {
 	struct sim *s = calloc(1, sizeof *s);
-	static struct dax_ops dops = { sim_dax_map, sim_dax_unmap, sim_dax_scrub, 0 };
+	static struct dax_ops dops = { sim_dax_map, sim_dax_unmap, sim_dax_scrub, 0, NULL, NULL };
 	static struct memobj_ops oops;
 	static struct hotplug_ops hops;
 	oops = sim_obj_ops;
@@ -335,7 +335,7 @@ static void sim_check(struct sim *s, bool check_zero)
 		bool managed = places == 1;
 		uint64_t pa = p << PAGE_SHIFT;
 		bool in_dev = false, sysram = false, claimed = false;
-		for (uint32_t d = 0; d < DAX_MAX_DEVICES; d++) {
+		for (uint32_t d = 0; d < DAX_INIT_DEVICES; d++) {
 			const struct dax_device *x = dax_device_get(&s->dax, d);
 			if (x && pa >= x->base && pa < x->base + x->size) {
 				in_dev = true;

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +108,7 @@ static int setup(void **state)
 	struct fx *x = calloc(1, sizeof *x);
 	x->fake.tag = calloc(MEM_PAGES, 1);
 	x->fake.map_budget = -1;
-	x->ops = (struct dax_ops){ fake_map, fake_unmap, fake_scrub, &x->fake };
+	x->ops = (struct dax_ops){ fake_map, fake_unmap, fake_scrub, &x->fake, NULL, NULL };
 	capture_init(&x->log);
 	dax_init(&x->d, &x->ops, &x->log.out, 1000);
 	uint32_t r;
@@ -204,7 +205,7 @@ static void test_region_add_refusals(void **state)
 	assert_int_equal(dax_region_add(&x->d, 20 * GiB, 17ull << 40, 0, SIZE_1G, NULL), ST_NOMEM);
 	same_as_snap(x);
 	/* fill every region slot */
-	for (uint32_t i = 3; i < DAX_MAX_REGIONS; i++)
+	for (uint32_t i = 3; i < DAX_INIT_REGIONS; i++) /* no ops->alloc: the first size is the limit */
 		assert_int_equal(dax_region_add(&x->d, (20 + i) * GiB, SIZE_2M, 0, 0, NULL), ST_OK);
 	snap(x);
 	assert_int_equal(dax_region_add(&x->d, 100 * GiB, SIZE_2M, 0, 0, NULL), ST_NOMEM);
@@ -314,14 +315,14 @@ static void test_device_slots_run_out(void **state)
 	struct fx *x = *state;
 	uint32_t dev;
 	assert_int_equal(dax_destroy_device(&x->d, find(x, "dax0.0")), ST_OK);
-	for (int i = 0; i < DAX_MAX_DEVICES - 2; i++)
+	for (int i = 0; i < DAX_INIT_DEVICES - 2; i++)
 		assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, PAGE_SIZE, &dev), ST_OK);
 	snap(x);
 	assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, PAGE_SIZE, &dev), ST_NOMEM);
 	same_as_snap(x);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	/* alternate destroys: the free list grows to its bound and stays consistent */
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i += 2)
+	for (uint32_t i = 0; i < x->d.cap_devices; i += 2)
 		if (dax_device_get(&x->d, i) && dax_device_get(&x->d, i)->region == 0)
 			assert_int_equal(dax_destroy_device(&x->d, i), ST_OK);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
@@ -377,6 +378,137 @@ static void test_release_stopped_defers_the_rest(void **state)
 	for (uint64_t p = 0; p < n; p++)
 		assert_int_equal(x->fake.tag[first + p], 0);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
+/* ---- tables that grow from ops->alloc ---- */
+static int alloc_budget = -1; /* allocations left before a refusal; -1 = no limit */
+static int alloc_live;        /* blocks handed out and not yet freed */
+
+static void *grow_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	void *p = malloc(bytes);
+	memset(p, 0xa5, bytes); /* the allocator must not rely on zeroed memory */
+	alloc_live++;
+	return p;
+}
+
+static void grow_free(void *ctx, void *p)
+{
+	(void)ctx;
+	alloc_live--;
+	free(p);
+}
+
+/* The whole observable state: counters and every region and device slot. */
+struct dax_image {
+	uint32_t nregions, cap_regions, cap_devices, ndirty;
+	struct dax_region r[512];
+	struct dax_device dv[1024];
+};
+
+static void dax_image_take(const struct dax *d, struct dax_image *im)
+{
+	memset(im, 0, sizeof *im);
+	im->nregions = d->nregions;
+	im->cap_regions = d->cap_regions;
+	im->cap_devices = d->cap_devices;
+	im->ndirty = d->ndirty;
+	assert_true(d->cap_regions <= 512 && d->cap_devices <= 1024);
+	memcpy(im->r, d->regions, d->cap_regions * sizeof im->r[0]);
+	memcpy(im->dv, d->devices, d->cap_devices * sizeof im->dv[0]);
+}
+
+/* 100 regions (the issue's machine had 63) and 300 devices: more than the first tables hold;
+ * every name, window and byte of accounting stays right while the tables move. A refused
+ * growth (allocator out of memory) changes nothing and says why. */
+static void test_tables_grow_from_heap(void **state)
+{
+	struct fx *x = *state;
+	x->ops.alloc = grow_alloc;
+	x->ops.free = grow_free;
+	alloc_budget = -1;
+	alloc_live = 0;
+	for (uint32_t i = 3; i < 100; i++) {
+		uint32_t r;
+		assert_int_equal(dax_region_add(&x->d, (20 + 2 * i) * GiB, 3 * SIZE_2M, (int)i % 64, 0, &r),
+				 ST_OK);
+		assert_int_equal(r, i);
+	}
+	assert_true(x->d.cap_regions >= 100 && x->d.regions != x->d.regions0);
+	for (uint32_t i = 3; i < 100; i++) { /* three 2 MiB devices each: 3 + 97 * 3 = 294 */
+		char name[DAX_NAME_MAX];
+		snprintf(name, sizeof name, "dax%u.0", i);
+		assert_int_equal(dax_destroy_device(&x->d, find(x, name)), ST_OK);
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(dax_create_device(&x->d, i, SIZE_2M, 0, NULL), ST_OK);
+	}
+	assert_true(x->d.cap_devices >= 294 && x->d.devices != x->d.devices0);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	uint32_t dev = find(x, "dax99.2");
+	const struct dax_device *last = dax_device_get(&x->d, dev);
+	assert_int_equal(last->base, (20 + 2 * 99) * GiB + 2 * SIZE_2M);
+	assert_int_equal(last->window, x->d.regions[99].window + 2 * SIZE_2M);
+	assert_int_equal(dax_find(&x->d, "dax99.2", &dev), ST_OK);
+
+	dax_fini(&x->d);
+	assert_int_equal(alloc_live, 0);
+	dax_init(&x->d, &x->ops, &x->log.out, 1000); /* teardown frees the fixture only */
+}
+
+/* Refused growth changes nothing (every slot compared) and names the table; the per-region
+ * device limit refuses with its numbers; dax_fini gives every grown table back. */
+static void test_tables_growth_refused(void **state)
+{
+	struct fx *x = *state;
+	static struct dax_image before, after;
+	x->ops.alloc = grow_alloc;
+	x->ops.free = grow_free;
+	alloc_live = 0;
+	dax_fini(&x->d);
+	dax_init(&x->d, &x->ops, &x->log.out, 7);
+	assert_int_equal(dax_region_add(&x->d, R0_BASE, DAX_REGION_DEVICES * PAGE_SIZE, 0, PAGE_SIZE,
+					NULL), ST_OK);
+	assert_int_equal(dax_destroy_device(&x->d, 0), ST_OK);
+	for (int i = 0; i < DAX_REGION_DEVICES; i++) /* fills the 64 first device slots too */
+		assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, 0, NULL), ST_OK);
+	assert_int_equal(x->d.cap_devices, DAX_INIT_DEVICES);
+	alloc_budget = 0;
+	dax_image_take(&x->d, &before);
+	capture_init(&x->log);
+	assert_int_equal(dax_region_add(&x->d, R1_BASE, SIZE_2M, 1, 0, NULL), ST_NOMEM);
+	assert_non_null(strstr(x->log.text, "all 64 device slots in use and the table cannot grow"));
+	dax_image_take(&x->d, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_int_equal(alloc_live, 0);
+	/* with memory the same call succeeds and the table doubles */
+	alloc_budget = -1;
+	assert_int_equal(dax_region_add(&x->d, R1_BASE, SIZE_2M, 1, 0, NULL), ST_OK);
+	assert_int_equal(x->d.cap_devices, 2 * DAX_INIT_DEVICES);
+	assert_int_equal(alloc_live, 1);
+	/* region 0 is at its own limit: refused with numbers, nothing changes */
+	assert_int_equal(dax_destroy_device(&x->d, 5), ST_OK);
+	assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, 0, NULL), ST_OK);
+	dax_image_take(&x->d, &before);
+	capture_init(&x->log);
+	uint32_t nd;
+	assert_int_equal(dax_split_device(&x->d, 64, SIZE_2M / 2, &nd), ST_OK); /* region 1: room */
+	assert_int_equal(dax_destroy_device(&x->d, nd), ST_OK);
+	assert_int_equal(x->d.devices[64].size, SIZE_2M / 2);
+	dax_image_take(&x->d, &before);
+	assert_int_equal(dax_device_reserve(&x->d, 0, "test"), ST_NOMEM);
+	assert_non_null(strstr(x->log.text, "region 0 already has 64 devices (max 64)"));
+	assert_int_equal(dax_split_device(&x->d, 0, 0, &nd), ST_INVALID);
+	dax_image_take(&x->d, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	dax_fini(&x->d);
+	assert_int_equal(alloc_live, 0);
+	dax_init(&x->d, &x->ops, &x->log.out, 1000);
 }
 
 static void test_claim_map_release_cycle(void **state)
@@ -722,7 +854,7 @@ static void check_world(struct fx *x)
 			for (uint64_t pa = reg->free[i].base; pa < reg->free[i].end; pa += PAGE_SIZE)
 				places[(pa - MEM_BASE) / PAGE_SIZE]++;
 	}
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < x->d.cap_devices; i++) {
 		const struct dax_device *dev = dax_device_get(&x->d, i);
 		for (uint64_t o = 0; dev && o < dev->size; o += PAGE_SIZE)
 			places[(dev->base + o - MEM_BASE) / PAGE_SIZE]++;
@@ -733,7 +865,7 @@ static void check_world(struct fx *x)
 			assert_int_equal(places[(pa - MEM_BASE) / PAGE_SIZE], 1);
 	}
 	int want = 0;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++) {
+	for (uint32_t i = 0; i < x->d.cap_devices; i++) {
 		const struct dax_device *dev = dax_device_get(&x->d, i);
 		bool should = dev && dev->state == DAX_MAPPED && x->d.active[0] &&
 			      strcmp(dev->owner, x->d.active) == 0;
@@ -757,7 +889,7 @@ struct issued {
 /* One random operation, checked against what the model expects; returns its status. */
 static status_t random_step(struct fx *x, struct issued *hs, int *nh)
 {
-	uint32_t dev = rng() % DAX_MAX_DEVICES;
+	uint32_t dev = rng() % x->d.cap_devices;
 	const struct dax_device *dv = dax_device_get(&x->d, dev);
 	enum dax_state dv_state = dv ? dv->state : DAX_UNCLAIMED;
 	struct dax_handle h;
@@ -899,7 +1031,7 @@ static void test_with_real_page_tables(void **state)
 	w->mem = aligned_alloc(PAGE_SIZE, VM_ARENA_PAGES * PAGE_SIZE);
 	w->ops = (struct vm_ops){ vw_alloc, vw_free, vw_virt, vw_flush, vw_flush_all, w };
 	assert_int_equal(vm_space_init(&w->space, &w->ops), ST_OK);
-	struct dax_ops ops = { vw_map, vw_unmap, vw_scrub, w };
+	struct dax_ops ops = { vw_map, vw_unmap, vw_scrub, w, NULL, NULL };
 	struct dax *d = calloc(1, sizeof *d);
 	dax_init(d, &ops, NULL, 5);
 	assert_int_equal(dax_region_add(d, R1_BASE, R1_SIZE, 2, 0, NULL), ST_OK);
@@ -950,6 +1082,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_destroy_first_fit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_slots_run_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tables_grow_from_heap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tables_growth_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_map_release_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access_bounds, setup, teardown),

@@ -95,7 +95,7 @@ static struct machine *machine_new(void)
 	m->vops = (struct vm_ops){ m_alloc, m_free, m_virt, m_flush_page, m_flush_all, m };
 	assert_int_equal(vm_space_init(&m->vm, &m->vops), ST_OK);
 	assert_int_equal(vm_window_init(&m->win, &m->vm, SCRUB_VA), ST_OK);
-	m->dops = (struct dax_ops){ d_map, d_unmap, d_scrub, m };
+	m->dops = (struct dax_ops){ d_map, d_unmap, d_scrub, m, NULL, NULL };
 	dax_init(&m->d, &m->dops, NULL, 1);
 	assert_int_equal(dax_region_add(&m->d, SP_BASE, SP_SIZE, 1, 0, 0), ST_OK);
 	fault_reset();

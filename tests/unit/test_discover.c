@@ -39,7 +39,7 @@ static status_t no_map(void *c, uint64_t va, uint64_t pa, uint64_t size, uint64_
 }
 static void no_unmap(void *c, uint64_t va, uint64_t size) { (void)c, (void)va, (void)size; fail(); }
 static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; fail(); }
-static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL };
+static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL, NULL, NULL };
 
 static size_t load(const char *name, uint8_t *buf, size_t cap_bytes)
 {

@@ -430,8 +430,8 @@ static status_t predict(struct sim *s, uint64_t base, uint64_t n)
 
 static void random_reclaim(struct sim *s)
 {
-	uint32_t devs[DAX_MAX_DEVICES], n = 0;
-	for (uint32_t d = 0; d < DAX_MAX_DEVICES; d++) {
+	uint32_t devs[DAX_INIT_DEVICES], n = 0;
+	for (uint32_t d = 0; d < DAX_INIT_DEVICES; d++) {
 		const struct dax_device *x = dax_device_get(&s->dax, d);
 		if (x && x->mode == DAX_MODE_SYSTEM_RAM)
 			devs[n++] = d;
@@ -459,8 +459,8 @@ static void random_reclaim(struct sim *s)
 static void random_step(struct sim *s, struct rstate *r)
 {
 	unsigned op = (unsigned)rnd(11);
-	uint32_t devs[DAX_MAX_DEVICES], nd = 0;
-	for (uint32_t i = 0; i < DAX_MAX_DEVICES; i++)
+	uint32_t devs[DAX_INIT_DEVICES], nd = 0;
+	for (uint32_t i = 0; i < DAX_INIT_DEVICES; i++)
 		if (dax_device_get(&s->dax, i))
 			devs[nd++] = i;
 	uint32_t d = devs[rnd(nd)];

@@ -512,6 +512,107 @@ static void test_huge_count_merges(void **state)
 	assert_int_equal(map.stats.descs, n);
 }
 
+/* A 10,000-descriptor map (a big machine's firmware: distinct ranges of five kinds with
+ * gaps, given in a scrambled order, plus 100 reserved pages inside usable ranges) normalised
+ * into storage sized by memmap_ranges_bound(): every range exact, the invariants hold; the
+ * 512 ranges inside struct memmap are refused with ST_NOMEM. */
+static void test_ten_thousand_descriptors(void **state)
+{
+	(void)state;
+	const size_t n = 10000, nover = 100;
+	static const struct { uint32_t type; uint64_t attr; enum mem_kind kind; } kinds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, WB, MEM_USABLE }, { EFI_CONVENTIONAL_MEMORY, SPA, MEM_SP },
+		{ EFI_RESERVED_MEMORY, 0, MEM_RESERVED }, { EFI_ACPI_RECLAIM_MEMORY, WB, MEM_ACPI_RECLAIM },
+		{ EFI_BOOT_SERVICES_DATA, WB, MEM_USABLE },
+	};
+	uint64_t want[MEM_KIND_COUNT] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		size_t slot = (i * 7919) % n; /* 7919 is prime to 10000: a permutation */
+		const size_t k = slot % ARRAY_SIZE(kinds);
+		put_desc(48, i, kinds[k].type, 0x100000 + slot * 0x4000, 3, kinds[k].attr);
+		want[kinds[k].kind] += 3;
+	}
+	for (size_t j = 0; j < nover; j++) { /* the middle page of usable range slot 5j */
+		put_desc(48, n + j, EFI_RESERVED_MEMORY, 0x100000 + 5 * j * 0x4000 + 0x1000, 1, 0);
+		want[MEM_USABLE]--;
+		want[MEM_RESERVED]++;
+	}
+	uint64_t cap_bound = memmap_ranges_bound(n + nover, 0);
+	struct mem_range *store = calloc(cap_bound, sizeof *store);
+	struct memmap *m = calloc(1, sizeof *m);
+	assert_int_equal(memmap_normalize_into(raw, (n + nover) * 48, 48, NULL, m, store,
+					       (uint32_t)cap_bound, &cap.out), ST_OK);
+	assert_int_equal(memmap_check(m, &cap.out), ST_OK);
+	assert_int_equal(m->count, n + 2 * nover);
+	assert_int_equal(m->stats.overlaps, nover);
+	for (int k = 0; k < MEM_KIND_COUNT; k++)
+		assert_int_equal(memmap_pages_of(m, (enum mem_kind)k), want[k]);
+	for (uint32_t i = 0, slot = 0; i < m->count; slot++) { /* range by range, in address order */
+		uint64_t b = 0x100000 + slot * 0x4000;
+		if (slot % 5 == 0 && slot / 5 < nover) {
+			memmap_expect_range(m, i, b, b + 0x1000, MEM_USABLE);
+			memmap_expect_range(m, i + 1, b + 0x1000, b + 0x2000, MEM_RESERVED);
+			memmap_expect_range(m, i + 2, b + 0x2000, b + 0x3000, MEM_USABLE);
+			i += 3;
+		} else {
+			memmap_expect_range(m, i, b, b + 0x3000, kinds[slot % ARRAY_SIZE(kinds)].kind);
+			i++;
+		}
+	}
+	assert_int_equal(memmap_normalize(raw, (n + nover) * 48, 48, NULL, &map, &cap.out), ST_NOMEM);
+	log_must_have("more than 512 distinct ranges");
+	free(store);
+	free(m);
+}
+
+/* Scrambled maps whose descriptors do not overlap are read in address order (mm/memmap_order.c):
+ * the result must be exactly the one of the same descriptors given in address order, for
+ * random maps with touching, mergeable, unaligned non-RAM and zero-length descriptors. */
+static void test_scrambled_equals_sorted(void **state)
+{
+	(void)state;
+	static const uint32_t types[] = { EFI_CONVENTIONAL_MEMORY, EFI_BOOT_SERVICES_DATA,
+					  EFI_RESERVED_MEMORY, EFI_ACPI_RECLAIM_MEMORY,
+					  EFI_MEMORY_MAPPED_IO, EFI_LOADER_DATA };
+	uint64_t seed = 12345;
+	struct mem_range *s1 = calloc(50000, sizeof *s1), *s2 = calloc(50000, sizeof *s2);
+	struct memmap *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+	static struct d ds[8000];
+	for (int round = 0; round < 40; round++) {
+		size_t n = 2 + (size_t)(round * 197) % 8000;
+		uint64_t addr = 0;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			uint32_t t = types[(seed >> 33) % ARRAY_SIZE(types)];
+			uint64_t gap = (seed >> 40) % 3 == 0 ? 0x1000 : 0; /* else touching */
+			uint64_t pages = (seed >> 20) % 7 == 0 ? 0 : 1 + (seed >> 45) % 4;
+			uint64_t attr = t == EFI_CONVENTIONAL_MEMORY && (seed >> 50) % 4 == 0 ? SPA : WB;
+			addr += gap;
+			ds[i] = (struct d){ t, addr, pages, attr };
+			addr += pages * 0x1000;
+		}
+		for (size_t i = 0; i < n; i++)
+			put_desc(48, i, ds[i].type, ds[i].start, ds[i].pages, ds[i].attr);
+		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, a, s1, 50000, NULL), ST_OK);
+		for (size_t i = 0; i < n; i++) { /* a permutation: i -> (i * p) % n, p prime to n */
+			size_t p = 7919;
+			while (n % p == 0 || (n % 2 == 0 && p % 2 == 0))
+				p += 2;
+			const struct d *x = &ds[(i * p) % n];
+			put_desc(48, i, x->type, x->start, x->pages, x->attr);
+		}
+		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, b, s2, 50000, NULL), ST_OK);
+		assert_int_equal(memmap_check(b, &cap.out), ST_OK);
+		assert_int_equal(a->count, b->count);
+		assert_memory_equal(a->r, b->r, a->count * sizeof a->r[0]);
+		assert_memory_equal(&a->stats, &b->stats, sizeof a->stats);
+	}
+	free(s1);
+	free(s2);
+	free(a);
+	free(b);
+}
+
 static void test_huge_count_overflow(void **state)
 {
 	(void)state;
@@ -697,6 +798,8 @@ int main(void)
 		cmocka_unit_test_setup(test_print_raw, reset),
 		cmocka_unit_test_setup(test_print_normalised, reset),
 		cmocka_unit_test_setup(test_random_vs_model, reset),
+		cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
+		cmocka_unit_test_setup(test_scrambled_equals_sorted, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,20 +41,20 @@ static status_t st_check(void *ctx, struct out *out)
 {
 	struct sim *s = ctx;
 	unsigned live = 0, mapped = 0;
-	for (uint32_t d = 0; d < DAX_MAX_DEVICES; d++) {
+	for (uint32_t d = 0; d < DAX_INIT_DEVICES; d++) {
 		const struct dax_device *x = dax_device_get(&s->dax, d);
 		if (!x || !x->live)
 			continue;
 		live++;
 		bool found = false;
-		for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+		for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 			found |= s->win[i].size == x->size && s->win[i].va == x->window && s->win[i].pa == x->base;
 		if (!found) {
 			out_printf(out, "sim: live device %u has no window mapped\n", d);
 			return ST_INVALID;
 		}
 	}
-	for (unsigned i = 0; i < DAX_MAX_DEVICES; i++)
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		mapped += s->win[i].size != 0;
 	if (mapped != live) {
 		out_printf(out, "sim: %u windows mapped for %u live devices\n", mapped, live);

@@ -1,0 +1,97 @@
+/* dax_grow.c - the region and device tables of struct dax: finding a free slot, and doubling a
+ * table from ops->alloc when none is left (see mm/dax.h).
+ *
+ * A grown table is a copy of the old one followed by zeroed slots (a zero slot is unused); the
+ * old one goes back to ops->free unless it is the array inside struct dax. Growth either
+ * completes or changes nothing, and callers grow only after every other check passed, so a
+ * refused growth leaves the allocator exactly as it was. */
+#include "lib/check.h"
+#include "lib/fault.h"
+#include "mm/dax_internal.h"
+
+/* Doubles *tab (cap elements of elem bytes); ST_NOMEM when ops->alloc is absent or refuses. */
+static status_t dax_table_grow(struct dax *d, void **tab, uint32_t *cap, size_t elem,
+			       const void *inline_tab)
+{
+	uint32_t ncap = *cap * 2;
+	if (!d->ops || !d->ops->alloc || ncap <= *cap)
+		return ST_NOMEM;
+	uint8_t *n = d->ops->alloc(d->ops->ctx, (size_t)ncap * elem);
+	if (!n)
+		return ST_NOMEM;
+	memcpy(n, *tab, (size_t)*cap * elem);
+	memset(n + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
+	if (*tab != inline_tab)
+		d->ops->free(d->ops->ctx, *tab);
+	*tab = n;
+	*cap = ncap;
+	return ST_OK;
+}
+
+status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *slot)
+{
+	bool none = inject && fault_hit(FAULT_SLOT); /* as if every slot were in use, no growth */
+	for (uint32_t i = 0; i < d->cap_devices && !none; i++)
+		if (!d->devices[i].used) {
+			*slot = i;
+			return ST_OK;
+		}
+	uint32_t old = d->cap_devices;
+	void *tab = d->devices;
+	if (none || dax_table_grow(d, &tab, &d->cap_devices, sizeof d->devices[0], d->devices0) != ST_OK) {
+		out_log(d->log, LOG_ERR, "%s: all %u device slots in use and the table cannot grow "
+			"(no kernel heap memory for %u)", op, old, old * 2);
+		return ST_NOMEM;
+	}
+	d->devices = tab;
+	*slot = old; /* the first of the new, zeroed slots */
+	return ST_OK;
+}
+
+status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size)
+{
+	if (d->nregions < d->cap_regions)
+		return ST_OK;
+	uint32_t old = d->cap_regions;
+	void *tab = d->regions;
+	if (dax_table_grow(d, &tab, &d->cap_regions, sizeof d->regions[0], d->regions0) != ST_OK) {
+		out_log(d->log, LOG_ERR, "dax: no region slot for [0x%llx, +0x%llx): all %u in use and "
+			"the table cannot grow (no kernel heap memory for %u)", (unsigned long long)base,
+			(unsigned long long)size, old, old * 2);
+		return ST_NOMEM;
+	}
+	d->regions = tab;
+	return ST_OK;
+}
+
+status_t dax_device_reserve(struct dax *d, uint32_t region, const char *op)
+{
+	if (region >= d->nregions)
+		return ST_NOTFOUND;
+	uint32_t ndev = dax_region_ndevices(d, region), slot;
+	if (ndev >= DAX_REGION_DEVICES) {
+		out_log(d->log, LOG_ERR, "%s: region %u already has %u devices (max %u)", op, region,
+			ndev, DAX_REGION_DEVICES);
+		return ST_NOMEM;
+	}
+	return dax_device_slot(d, op, true, &slot);
+}
+
+uint32_t dax_region_ndevices(const struct dax *d, uint32_t r)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < d->cap_devices; i++)
+		n += d->devices[i].used && d->devices[i].region == r;
+	return n;
+}
+
+void dax_fini(struct dax *d)
+{
+	if (d->ops && d->ops->free) {
+		if (d->regions && d->regions != d->regions0)
+			d->ops->free(d->ops->ctx, d->regions);
+		if (d->devices && d->devices != d->devices0)
+			d->ops->free(d->ops->ctx, d->devices);
+	}
+	memset(d, 0, sizeof *d);
+}

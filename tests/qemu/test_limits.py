@@ -1,0 +1,100 @@
+"""No fixed limits (docs/choices.md, "Tables sized by what boot finds"): a machine with 64 NUMA
+nodes, 63 of them memory-only SP nodes, gets one dax region and device per SP node, with exact
+accounting; a refused table growth (heap failure injected) changes nothing."""
+import json
+import re
+
+from spmk_qemu import run_script
+
+MIB = 1 << 20
+
+
+def many_nodes(n, node_mib=48):
+    """QEMU arguments and SP ranges for node 0 (CPU, 1 GiB below 4 GiB) plus n - 1 memory-only
+    nodes of node_mib MiB each from 4 GiB up, each with HMAT latency/bandwidth from initiator 0.
+    reserve=off backends: untouched guest memory costs the host nothing (shared/QEMU.md)."""
+    total = 1024 + (n - 1) * node_mib
+    args = ["-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", f"{total}M", "-smp", "1",
+            "-object", "memory-backend-ram,id=m0,size=1G,reserve=off",
+            "-numa", "node,nodeid=0,memdev=m0,cpus=0,initiator=0"]
+    for i in range(1, n):
+        args += ["-object", f"memory-backend-ram,id=m{i},size={node_mib}M,reserve=off",
+                 "-numa", f"node,nodeid={i},memdev=m{i},initiator=0"]
+    for i in range(n):
+        lat, bw = (10, "10G") if i == 0 else (30 + i, "4G")
+        args += ["-numa", f"hmat-lb,initiator=0,target={i},hierarchy=memory,"
+                 f"data-type=access-latency,latency={lat}",
+                 "-numa", f"hmat-lb,initiator=0,target={i},hierarchy=memory,"
+                 f"data-type=access-bandwidth,bandwidth={bw}"]
+    sp = f"{(n - 1) * node_mib}M@4G" if n > 1 else None
+    return args, sp
+
+
+def sp_accounting(text):
+    m = re.findall(r"SP accounting: memory map (\d+) = in devices (\d+) \(system-ram (\d+)\) "
+                   r"\+ free in regions (\d+) \+ reserved (\d+): (\w+)", text)
+    assert m, text[-3000:]
+    return [tuple(int(x) for x in a[:5]) + (a[5],) for a in m]
+
+
+def test_64_nodes_63_devices_exact_accounting():
+    """63 regions and devices (the first tables hold 16 and 64), then a 65th device: its table
+    growth refused once by an injected heap failure (nothing changes), then granted."""
+    args, sp = many_nodes(64)
+    grow = "dax create-device 62 2M"
+    r = run_script(f"dax list -j; mem; dax destroy-device dax62.0; {grow}; {grow}; "
+                   f"fault inject kheap 1; {grow}; mem; {grow}; dax list -j; mem; selftest",
+                   args=args, sp_ranges=sp, timeout=300)
+    assert "no region" not in r.output and "MISMATCH" not in r.output, r.output[-4000:]
+    regions = json.loads(r.command_output("dax list -j"))["regions"]
+    assert len(regions) == 63
+    for i, reg in enumerate(regions):
+        assert reg["target_node"] == i + 1
+        assert reg["base"] == hex((4 << 30) + i * 48 * MIB)
+        assert reg["size"] == 48 * MIB
+        assert [d["name"] for d in reg["devices"]] == [f"dax{i}.0"]
+        assert reg["devices"][0]["size"] == 48 * MIB
+    pages, mib = 63 * 48 * MIB // 4096, 256
+    acc = sp_accounting(r.output)
+    assert acc[0] == (pages, pages, 0, 0, 0, "exact"), acc
+    # 64 devices fill the first table; growing it is refused once: 2 x 2 MiB in region 62
+    assert "all 64 device slots in use and the table cannot grow" in r.output, r.output[-4000:]
+    assert acc[1] == (pages, pages - 44 * mib, 0, 44 * mib, 0, "exact"), acc
+    # then it grows: the 65th device exists
+    last = json.loads(r.output.split("spmk> dax list -j\n")[2].split("\n")[0])["regions"][62]
+    assert [d["name"] for d in last["devices"]] == ["dax62.0", "dax62.1", "dax62.2"]
+    assert acc[2] == (pages, pages - 42 * mib, 0, 42 * mib, 0, "exact"), acc
+    assert "selftest: ok" in r.output, r.output[-4000:]
+
+
+def test_64_nodes_hand_off_and_reclaim_twenty():
+    """Twenty SP nodes handed to the page allocator (the hand-off records start at 16 and grow
+    from the kernel heap; the first growth is refused by an injected heap failure and changes
+    nothing), memory used on the last one, then everything reclaimed: exact accounting. (The
+    command line holds 2047 bytes: twenty round trips fit, 63 do not.)"""
+    args, sp = many_nodes(64)
+    up = "; ".join(f"dax reconfigure dax{i}.0 system-ram" for i in range(16))
+    up2 = "; ".join(f"dax reconfigure dax{i}.0 system-ram" for i in range(16, 20))
+    down = "; ".join(f"dax reconfigure dax{i}.0 devdax" for i in range(20))
+    r = run_script(f"{up}; fault inject kheap 1; dax reconfigure dax16.0 system-ram; mem; "
+                   f"{up2}; mem; mem fill A 20M node=20; mem check A; mem free A; {down}; mem; "
+                   "selftest", args=args, sp_ranges=sp, timeout=600)
+    assert "MISMATCH" not in r.output, r.output[-4000:]
+    assert "all 16 hand-off records in use and the table cannot grow" in r.output, r.output[-4000:]
+    pages, mib = 63 * 48 * MIB // 4096, 256
+    acc = sp_accounting(r.output)
+    assert acc[0] == (pages, pages, 16 * 48 * mib, 0, 0, "exact"), acc
+    assert acc[1] == (pages, pages, 20 * 48 * mib, 0, 0, "exact"), acc
+    assert acc[2] == (pages, pages, 0, 0, 0, "exact"), acc
+    assert "A: 5120 pages checked, 0 mismatches" in r.command_output("mem check A"), r.output[-4000:]
+    assert "selftest: ok" in r.output, r.output[-4000:]
+
+
+def test_direct_map_page_size_follows_the_cpu():
+    """1 GiB direct-map pages where the CPU has pdpe1gb (loader and kernel), 2 MiB otherwise;
+    either way the machine works (selftest)."""
+    for cpu, page in (("max", "1 GiB"), ("qemu64,-pdpe1gb", "2 MiB")):
+        r = run_script("selftest", args=["-cpu", cpu], timeout=180)
+        assert f"direct map of [0, 0x100000000) with {page} pages" in r.output, r.output[-3000:]
+        assert ("(1 GiB pages)" in r.output) == (page == "1 GiB"), r.output[-3000:]
+        assert "selftest: ok" in r.output, r.output[-3000:]
