@@ -69,9 +69,9 @@ static void erase_char(struct editor *e)
 
 static void handle_escape(struct editor *e)
 {
-	if (serial_getc() != '[')
+	if (shell_getc() != '[')
 		return;
-	switch (serial_getc()) {
+	switch (shell_getc()) {
 	case 'A': history_step(e, -1); break;
 	case 'B': history_step(e, +1); break;
 	case 'C': if (e->cur < e->len) { e->cur++; redraw(e); } break;
@@ -87,7 +87,7 @@ static bool read_line(struct editor *e)
 	e->hist_pos = e->hist_count;
 	kprintf("%s", SHELL_PROMPT);
 	for (;;) {
-		char c = serial_getc();
+		char c = shell_getc();
 		switch (c) {
 		case '\r': case '\n':
 			kprintf("\n");

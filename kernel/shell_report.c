@@ -141,8 +141,11 @@ void shell_log_explanations(void)
 bool shell_interrupted(void)
 {
 	char c;
-	while (!R.interrupted && serial_try_getc(&c))
+	while (!R.interrupted && serial_try_getc(&c)) {
 		R.interrupted = c == 3;
+		if (!R.interrupted && R.ahead_len < sizeof R.ahead) /* typed ahead: kept for the prompt */
+			R.ahead[(R.ahead_head + R.ahead_len++) % sizeof R.ahead] = c;
+	}
 	return R.interrupted;
 }
 
@@ -163,6 +166,17 @@ bool shell_cancel_poll(void *ctx, uint64_t done, uint64_t total)
 		R.shown = now;
 	}
 	return shell_interrupted();
+}
+
+char shell_getc(void)
+{
+	if (R.ahead_len) {
+		char c = R.ahead[R.ahead_head];
+		R.ahead_head = (R.ahead_head + 1) % sizeof R.ahead;
+		R.ahead_len--;
+		return c;
+	}
+	return serial_getc();
 }
 
 bool shell_progress(uint64_t done, uint64_t total)

@@ -23,6 +23,8 @@ struct shell_running {
 	bool interrupted;   /* Ctrl-C seen */
 	bool interactive;   /* typed at the prompt (not spmk.run): progress is shown */
 	bool progress;      /* a progress line is on the screen */
+	char ahead[1024];   /* input typed while a command ran (not Ctrl-C), for the prompt */
+	unsigned ahead_head, ahead_len;
 	bool log_only;      /* module explanations print as log lines (shell_log_explanations) */
 	uint64_t t0, shown; /* TSC at the command's start and at the last progress line */
 };
@@ -33,6 +35,9 @@ extern struct shell_running shell_run_state;
 const struct shell_cmd *shell_find_command(const char *name);
 /* The cancel hook (lib/cancel.h) a command runs with: progress and Ctrl-C. */
 bool shell_cancel_poll(void *ctx, uint64_t done, uint64_t total);
+/* The next input byte: what was typed ahead while a command polled for Ctrl-C, then the
+ * serial port (waits). */
+char shell_getc(void);
 /* The line editor: reads one line at the prompt into a static buffer; NULL when it was
  * cancelled with Ctrl-C or is empty. The line goes into the history. */
 const char *shell_edit_line(void);
