@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # spmk build: the UEFI loader, the SP firmware stage, the kernel, the ESP image, host tests,
 # fuzz targets and benchmarks. `make` builds build/spmk.img and build/spfw.efi.
 # `make run` boots in QEMU, `make test` runs every test, `make bench` prints figures.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* acpidump.c - tables in acpidump's text format (see acpidump.h). */
 #include "acpi/acpidump.h"
 

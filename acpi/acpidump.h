@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* acpidump.h - ACPI tables in the text format of ACPICA's `acpidump`, so that the host tools
  * decode what the kernel saw: capture the output, then `acpixtract -a FILE` writes one
  * SIG.dat per table and `iasl -d SIG.dat` disassembles it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bytes.h - unaligned-safe little-endian reads and the ACPI byte checksum.
  *
  * ACPI tables are byte streams with no alignment guarantee, so every field is read one byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* decode.c - SRAT, SLIT, HMAT field by field (see decode.h). */
 #include "acpi/decode.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* decode.h - `acpi decode SIG`: SRAT, SLIT and HMAT printed field by field, with offsets,
  * in the spirit of `iasl -d` (which the host can run on `acpi dump` output).
  *

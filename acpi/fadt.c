@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fadt.c - FADT fields for power-off/reset, and the \_S5 package scan (see fadt.h). */
 #include "acpi/fadt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fadt.h - Fixed ACPI Description Table (ACPI 6.5 §5.2.9) and the \_S5 sleep package.
  *
  * fadt_parse() extracts what the kernel needs to power off and reset: the PM1a/PM1b control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hmat.c - HMAT parser (see hmat.h). One function per structure type; each checks its own
  * lengths before reading a field. */
 #include "acpi/hmat.h"

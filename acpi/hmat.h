@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hmat.h - Heterogeneous Memory Attribute Table parser, revisions 1 and 2 (ACPI 6.5 §5.2.28).
  *
  * Structures (each: type u16, reserved u16, length u32):

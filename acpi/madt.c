@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* madt.c - MADT processor parser (see madt.h). */
 #include "acpi/madt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* madt.h - Multiple APIC Description Table parser, processors only (ACPI 6.5 §5.2.12).
  *
  * Records every processor local APIC (type 0, §5.2.12.2) and processor local x2APIC (type 9,

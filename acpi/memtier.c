@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memtier.c - abstract distance, memory tiers and demotion targets (rules in memtier.h). */
 #include "acpi/memtier.h"
 

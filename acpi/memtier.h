@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memtier.h - memory tiers: each memory node's abstract distance from HMAT figures, nodes
  * grouped into tiers, and each node's demotion targets, computed the way Linux 6.x does it
  * (mm/memory-tiers.c, drivers/acpi/numa/hmat.c, drivers/dax/kmem.c; restated in docs/acpi.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* numa.c - topology construction and queries (see numa.h). */
 #include "acpi/numa.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* numa.h - NUMA topology built from SRAT, SLIT and HMAT: nodes, CPUs, memory ranges,
  * distances, per-node best initiators (access classes 0 and 1), memory-side caches and the
  * full initiator x target performance matrix.

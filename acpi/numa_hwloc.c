@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* numa_hwloc.c - `numa --hwloc`: hwloc v2 XML of the NUMA topology (shape in numa_hwloc.h).
  *
  * gp_index (hwloc's object id inside the file): 1 is the Machine, 2 + n is node n's NUMANode,

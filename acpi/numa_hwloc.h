@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* numa_hwloc.h - `numa --hwloc`: the NUMA topology as hwloc v2 XML, so that hwloc's tools
  * (Debian 12: hwloc 2.9) show and draw the machine spmk sees:
  *   lstopo --input FILE --memattrs     every memory attribute, from the HMAT

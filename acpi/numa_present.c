@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* numa_present.c - what the machine really holds (see numa.h): the fallback node's CPUs and
  * memory, and hot-pluggable SRAT ranges split into present and possible parts. */
 #include "acpi/numa.h"

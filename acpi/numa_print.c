@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* numa_print.c - `numa` text tables and `numa -j` one-line JSON (see numa.h, docs/acpi.md).
  *
  * Output is written in pieces (each well under the 512-byte line limit of out_printf), so the

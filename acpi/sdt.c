@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sdt.c - header check shared by every table parser (see sdt.h). */
 #include "acpi/sdt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sdt.h - the common 36-byte ACPI system description table header (ACPI 6.5 §5.2.6).
  *
  * Every table parser starts with acpi_sdt_check(): the buffer must hold a header, the

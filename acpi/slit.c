@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* slit.c - SLIT parser (see slit.h). */
 #include "acpi/slit.h"
 

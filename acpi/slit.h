@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* slit.h - System Locality Information Table parser (ACPI 6.5 §5.2.17).
  *
  * The SLIT is an N x N byte matrix indexed by proximity domain number: dist[i][j] is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* srat.c - SRAT parser (see srat.h). One small function per structure type. */
 #include "acpi/srat.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* srat.h - System Resource Affinity Table parser (ACPI 6.5 §5.2.16).
  *
  * Records, in table order, every *enabled* processor local APIC (type 0), local x2APIC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tables.c - RSDP/XSDT/RSDT discovery, lookup, listing and hex dump (see tables.h). */
 #include "acpi/tables.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tables.h - ACPI table discovery: RSDP -> XSDT (or RSDT) -> every table, checksummed.
  *
  * ACPI 6.5 §5.2.5 (RSDP), §5.2.7 (RSDT), §5.2.8 (XSDT), §5.2.6 (headers). Discovery is pure:

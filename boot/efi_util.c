@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* efi_util.c - console sink, allocation, file and configuration-table helpers for the UEFI
  * stages (see efi_util.h). */
 #include "boot/efi_util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* efi_util.h - small helpers shared by the UEFI loader and the SP firmware stage.
  *
  * struct efi_con is a console sink for struct out: text goes to ConOut (which OVMF mirrors to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* elf_check.c - ELF64 kernel image validation (see elf_check.h).
  *
  * Headers are copied out of the buffer with memcpy before use, so the buffer may be unaligned.

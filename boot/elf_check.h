@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* elf_check.h - validation of the kernel ELF file before the loader trusts any of its numbers.
  *
  * elf_check() accepts only an ELF64 little-endian x86_64 ET_EXEC whose PT_LOAD segments lie in

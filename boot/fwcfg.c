@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwcfg.c - QEMU fw_cfg port I/O access (see fwcfg.h).
  *
  * Directory (selector 0x19): big-endian u32 count, then count 64-byte entries of big-endian

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwcfg.h - QEMU fw_cfg access by port I/O (selector port 0x510, 16-bit; data port 0x511).
  *
  * The interface is stateless: every call selects what it reads. Names are fw_cfg file names

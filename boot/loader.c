@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* loader.c - the spmk UEFI loader (\EFI\BOOT\BOOTX64.EFI): command line, kernel ELF, RSDP,
  * page tables, boot_info, final memory map, ExitBootServices, jump (docs/boot-protocol.md).
  *

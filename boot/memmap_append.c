@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_append.c - parser and writer for the opt/spmk/test-memmap-append knob
  * (see memmap_append.h).
  *

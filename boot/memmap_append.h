@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_append.h - the test knob that appends descriptors to the final UEFI memory map.
  *
  * fw_cfg file opt/spmk/test-memmap-append (docs/testing.md) holds text lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_buf.c - GetMemoryMap buffer sizing and result checks (see memmap_buf.h). */
 #include "boot/memmap_buf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_buf.h - sizing the loader's buffer for GetMemoryMap and checking what it returned.
  *
  * UEFI 2.10 §7.2.3 GetMemoryMap(): on EFI_BUFFER_TOO_SMALL the firmware only promises

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* paging.c - builds the loader's initial page tables (see paging.h).
  *
  * Tables are handed out sequentially from the pool; a table page is never freed. Physical

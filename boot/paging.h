@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* paging.h - the initial 4-level page tables the loader hands to the kernel.
  *
  * Layout built by paging_build():

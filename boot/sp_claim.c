@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sp_claim.c - finding the SP ranges the loader claims and avoids (see sp_claim.h). */
 #include "boot/sp_claim.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sp_claim.h - which parts of the UEFI memory map the loader must keep its allocations out of.
  *
  * The loader never allocates from EFI_MEMORY_SP memory (UEFI 2.10 §7.2.3: SP memory is

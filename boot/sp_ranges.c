@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sp_ranges.c - "SIZE@START,..." parser (see sp_ranges.h).
  *
  * The string is consumed left to right, one item at a time; each item is fully checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sp_ranges.h - parser for the list of physical ranges the SP firmware stage marks as
  * specific-purpose memory: "SIZE@START[,SIZE@START...]".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* spfw.c - the SP firmware stage (build/spfw.efi), started by QEMU with -kernel.
  *
  * It plays the part of a BIOS that reports specific-purpose memory: it reads fw_cfg

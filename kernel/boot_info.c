@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* boot_info.c - validation of the structure the loader hands over (docs/boot-protocol.md). */
 #include "kernel/boot_info_check.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* boot_info_check.h - checks the kernel makes on struct boot_info before trusting it. */
 #ifndef SPMK_KERNEL_BOOT_INFO_CHECK_H
 #define SPMK_KERNEL_BOOT_INFO_CHECK_H

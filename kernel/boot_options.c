@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* boot_options.c - the discovery pipeline's boot options from the command line (see
  * boot_options.h). */
 #include "kernel/boot_options.h"

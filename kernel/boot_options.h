@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* boot_options.h - the boot options of the discovery pipeline (mm/discover.h), read from the
  * kernel command line. Pure: compiled for the kernel and the host (fuzz_discover uses it, so
  * the host reads options exactly as the kernel does). Options and their repeat rules:

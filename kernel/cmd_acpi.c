@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_acpi.c - shell commands over the ACPI tables and the NUMA topology:
  *   acpi tables | dump [SIG] | hexdump SIG
  *   numa [-j | -H | --hwloc]  the topology; -H shaped like `numactl --hardware`, --hwloc

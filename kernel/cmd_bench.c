@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_bench.c - `bench hotplug`: hand-off and reclaim of the first devdax device with 0%, 50%
  * and 100% of it in use by a movable object, against memset (scrub) and memcpy (migration)
  * bandwidth measured in the same boot on the same memory. Reclaim leaves the zeroing of used

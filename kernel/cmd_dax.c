@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_dax.c - the daxctl-like shell commands over the exclusive-ownership allocator.
  *
  * The shell acts as an owner: `dax map/write/read DEV` act as DEV's current owner (its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_fault_corrupt.c - `fault corrupt NAME PAGE`: a deliberate stray write, to test that
  * `selftest` catches a page written by someone who does not own it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_fault_inject.c - `fault inject`: the shell's side of fault injection (lib/fault.h).
  *
  *   fault inject              every failure point: uses, injected failures, failures armed,

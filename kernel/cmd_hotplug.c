@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_hotplug.c - `dax reconfigure`: hand-off of a dax device to the page allocator and back.
  *
  *   dax reconfigure DEV system-ram [--unmovable]   devdax -> system-ram (movable-only default)

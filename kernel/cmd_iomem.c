@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_iomem.c - `iomem`: the physical address map in the layout of Linux's /proc/iomem.
  *
  * Top level: the normalised memory map, with touching RAM kinds merged into "System RAM".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_mem.c - shell commands about physical memory: memmap (raw and normalised), the page
  * allocator totals with the accounting check (mem), and the physical map (iomem). */
 #include "kernel/commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_memblocks.c - `mem blocks`: the page allocator's memory as 2 MiB memory blocks, merged
  * into runs, in the layout of Linux `lsmem -o RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_memobj.c - the movable-memory workload: `mem fill|check|pin|unpin|free|objects`, and
  * the `mem` subcommand table (the totals are in cmd_mem.c, the blocks in cmd_memblocks.c).
  *

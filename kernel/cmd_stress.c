@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_stress.c - `selftest stress N SEED`: N random operations across the whole memory API in
  * the running kernel, checked after every step (engine and rules in mm/stress.h).
  *

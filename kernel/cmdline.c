@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmdline.c - the command-line parser (see cmdline.h). */
 #include "kernel/cmdline.h"
 

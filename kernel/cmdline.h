@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmdline.h - Linux-style kernel command-line parsing.
  *
  * Grammar: arguments separated by blanks; each is `key` or `key=value`. Double quotes group

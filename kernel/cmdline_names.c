@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmdline_names.c - unknown option names, with suggestions (see cmdline_names.h). */
 #include "kernel/cmdline_names.h"
 

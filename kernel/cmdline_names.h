@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmdline_names.h - checking option names against the known ones, with "did you mean".
  *
  * Every option spmk reads is listed by exact name (no `spmk.*` wildcard), so a misspelled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* commands.c - the shell's command table and the small general commands. */
 #include "kernel/commands.h"
 #include "kernel/cpu.h"

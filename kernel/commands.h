@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* commands.h - shell commands, one group per file (kernel/cmd_*.c); each group exports its
  * subcommand table for the command table in kernel/commands.c. */
 #ifndef SPMK_KERNEL_COMMANDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpu.h - the few x86_64 instructions the kernel needs, as inline functions. */
 #ifndef SPMK_KERNEL_CPU_H
 #define SPMK_KERNEL_CPU_H

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: BSD-2-Clause
 ; entry.asm - kernel entry point, exception stubs and the fault-recovery jump buffer.
 ;
 ; kernel_entry: the loader jumps here with %rdi = boot_info (direct-map address), interrupts

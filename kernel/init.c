@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* init.c - subsystem bring-up, in dependency order:
  *   1. memory map: options (efi_fake_mem=, efi=debug,nosoftreserve), then normalisation;
  *   2. ACPI tables, NUMA topology, poweroff (init_acpi.c);

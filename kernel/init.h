@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* init.h - bringing up the subsystems in order, after the console and CPU tables. */
 #ifndef SPMK_KERNEL_INIT_H
 #define SPMK_KERNEL_INIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* init_acpi.c - ACPI bring-up: discover the tables, parse SRAT/SLIT/HMAT into the NUMA
  * topology (with the MADT's CPUs on the fallback node when there is no usable SRAT, and the
  * memory map's memory as present memory), and FADT + DSDT \_S5 for poweroff. A table a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* init_mm.c - physical memory bring-up: from the normalised memory map to the page allocator
  * and the kernel's own page tables.
  *

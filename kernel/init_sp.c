@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* init_sp.c - specific-purpose memory at boot: discovery, the policy of docs/design.md §6, and the
  * dax regions (one devdax device each) for the pieces HMAT describes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kdax.c - the kernel side of the dax allocator: its page-table and scrub operations, and the
  * page-fault hook that turns a touch of someone else's SP memory into an ownership-violation
  * report (the command that touched it fails; the kernel goes on). */

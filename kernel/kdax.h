@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kdax.h - kernel glue of the dax allocator (page tables, scrubbing, fault reports). */
 #ifndef SPMK_KERNEL_KDAX_H
 #define SPMK_KERNEL_KDAX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kernel.h - the kernel's state after boot: one structure, filled in by kmain in order.
  *
  * Each subsystem keeps its own state in a struct the kernel owns here, so there is exactly one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* khotplug.c - kernel side of mm/hotplug and mm/memobj (see khotplug.h).
  *
  * Object pages are mapped 4 KiB at a time in their window, never global; migration rewrites

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* khotplug.h - kernel glue of hand-off/reclaim and movable memory objects: the page-table,
  * direct-map, copy and scrub operations, each object's virtual window, and the hook that tells
  * the hand-off code which hot-added blocks the page allocator zeroed (dirty blocks). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ksyms.c - binary search over the generated symbol table (see ksyms.h). */
 #include "kernel/ksyms.h"
 

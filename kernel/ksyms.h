@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ksyms.h - kernel symbol lookup for backtraces.
  *
  * The table is generated from the first link of kernel.elf (tools/gensyms.sh) and linked into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kvm.c - the kernel's page tables (see kvm.h). */
 #include "kernel/kvm.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kvm.h - the kernel's address space: its page tables, built from the memory map at boot.
  *
  * Layout (docs/boot-protocol.md): the direct map at DIRECT_MAP_BASE holds usable RAM and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - kmain: the boot sequence from the loader's hand-off to the shell.
  *
  * Order: console and timestamps, CPU tables, boot_info checks, command line, then the memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* panic.c - the kernel's end when it cannot go on: panic() and the kernel's answer to a failed
  * CHECK (lib/check.h). Both print why, with the numbers, and a backtrace from the caller, then
  * halt. The test harness sees "PANIC" on the console and fails the scenario. */

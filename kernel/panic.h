@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* panic.h - stop the kernel with a message and a backtrace (see kernel/panic.c). */
 #ifndef SPMK_KERNEL_PANIC_H
 #define SPMK_KERNEL_PANIC_H

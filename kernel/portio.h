@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* portio.h - x86 I/O port access, shared by the kernel and the UEFI loader (which talks to
  * COM1 and QEMU's fw_cfg ports directly). */
 #ifndef SPMK_KERNEL_PORTIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* power.c - ACPI S5 poweroff and reboot (see power.h). */
 #include "kernel/power.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* power.h - poweroff and reboot.
  *
  * Poweroff enters ACPI S5: SLP_TYPa/b from the DSDT's \_S5 package written with SLP_EN into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* printk.c - kernel log lines and the console struct out (see printk.h).
  *
  * Every log line (not plain shell output) also goes into the log ring that `dmesg` prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* printk.h - the kernel log: leveled lines with TSC-based timestamps on the serial console.
  *
  * printk(LOG_WARN, "...") prints "[   1.234567] warning: ..." followed by a newline.

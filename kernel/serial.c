@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* serial.c - polled driver for the 16550 UART on COM1, 115200 8N1. */
 #include "kernel/serial.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* serial.h - the 16550 UART on COM1 (0x3F8): polled output and input. */
 #ifndef SPMK_KERNEL_SERIAL_H
 #define SPMK_KERNEL_SERIAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell.c - command dispatch: a line into words, the command and subcommand (with "did you
  * mean"), run with fault recovery, the cancel hook and module explanations held for the error
  * line; scripts; the interactive loop. Output shapes: kernel/shell_report.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell.h - the serial-console shell: line editing, command table, scripts, error lines.
  *
  * A command is a name with subcommands (struct shell_sub); a subcommand with name NULL is the

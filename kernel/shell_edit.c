@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_edit.c - the interactive line editor on the serial console: insert at the cursor,
  * backspace, Ctrl-A, Ctrl-E, Ctrl-U, Ctrl-C, left/right arrows, up/down history. */
 #include "kernel/printk.h"

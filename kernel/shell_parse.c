@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_parse.c - script and word splitting for the shell (see shell_parse.h). */
 #include "kernel/shell_parse.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_parse.h - splitting shell input: a script into commands, a command into words.
  *
  * Commands are separated by ';' or newlines; words by blanks. Single or double quotes group

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_report.c - what the shell prints about a command: usage lines, the one error line
  * (with the module's explanation as its reason), "missing WORD" from the usage, and the
  * progress and Ctrl-C of long operations (see shell.h for the shapes). */

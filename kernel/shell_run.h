@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_run.h - the shell's state while a command runs, shared by its files (not public).
  *
  * kernel/shell.c dispatches and fills it; kernel/shell_report.c prints usage, error lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* trap.c - GDT, TSS, IDT and the exception dispatcher (see trap.h). */
 #include "kernel/trap.h"
 

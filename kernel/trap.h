@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* trap.h - CPU exceptions: the IDT, the saved register frame, fault hooks and recovery.
  *
  * Every exception lands in trap_dispatch() with a struct trap_frame. A page fault is first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* args.c - user-typed numbers, checked and explained (see args.h). */
 #include "lib/args.h"
 

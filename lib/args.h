@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* args.h - validation of numbers a user types (shell arguments, boot options): parse, range
  * check, and on any error one message that names the argument and the text exactly as typed,
  * e.g. "size '0xffffffffffffffff' does not fit in 64 bits" or "node '64' is out of range

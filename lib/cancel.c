@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cancel.c - the stop hook for long operations (see cancel.h). */
 #include "lib/cancel.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cancel.h - stopping long operations: the points where one may stop, and who decides.
  *
  * A long operation (filling an object, migrating a range, scrubbing a device) calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* check.c - the host's answer to a failed CHECK: print what failed, with its values, and abort
  * (so a sanitizer or debugger shows the stack). The kernel's answer is in kernel/panic.c. */
 #ifdef SPMK_HOST

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* check.h - promises the code checks: CHECK (always on) and ASSERT (debug builds only).
  *
  * CHECK(cond) states something that cannot be false unless spmk itself is wrong: a commit step

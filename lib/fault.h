@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fault.h - fault injection: make the next N uses of a named failure point fail.
  *
  * A failure point is a place where a resource can legitimately run out: a page-table page, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fmt.c - the freestanding formatter declared in fmt.h. */
 #include "lib/fmt.h"
 

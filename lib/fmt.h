@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fmt.h - a small, freestanding printf-style formatter.
  *
  * Supports %d %i %u %x %X %o %c %s %p %% with flags '-', '0', ' ', '+', '#', a width and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hexdump.c - see hexdump.h. */
 #include "lib/hexdump.h"
 

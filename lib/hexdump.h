@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hexdump.h - a buffer in the layout of `hexdump -C -v`: offset, 16 bytes in two groups of
  * eight, the printable characters between bars, and the total length on the last line. */
 #ifndef SPMK_LIB_HEXDUMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kstring.h - the C string and memory functions spmk modules may use.
  *
  * In the kernel they come from lib/string.c; on the host, from the C library. The

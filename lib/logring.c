@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* logring.c - the kernel log ring (see logring.h). */
 #include "lib/logring.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* logring.h - the kernel log kept in a ring buffer of text lines (what `dmesg` prints).
  *
  * Data: the caller's byte array buf[cap]; the text held is the `len` bytes starting at `head`,

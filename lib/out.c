@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* out.c - formatting front end of struct out (see out.h). */
 #include "lib/out.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* out.h - where text goes: a write callback plus its context.
  *
  * Every module that reports something (a parser's reason for rejecting a table, a shell

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* parse.c - number and size parsers (see parse.h). */
 #include "lib/parse.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* parse.h - small parsers for numbers and sizes in command lines and shell arguments.
  *
  * Sizes use the suffixes K, M, G, T (powers of 1024, either case); numbers are decimal or

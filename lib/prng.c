@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* prng.c - splitmix64 (see prng.h). */
 #include "lib/prng.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* prng.h - a small deterministic pseudo-random generator (splitmix64) for randomized tests and
  * `selftest stress`: the same seed gives the same sequence on the host and in the kernel, so
  * every randomized failure reproduces from its seed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* status.c - names of the status codes, for messages. */
 #include "lib/status.h"
 

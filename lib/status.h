@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* status.h - the status codes every spmk function returns by value.
  *
  * Results travel through out-parameters; a status says only whether and why it failed.

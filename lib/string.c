@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* string.c - freestanding memory and string functions for the kernel (the host uses libc). */
 #include "lib/kstring.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* suggest.c - edit distance and "did you mean" (see suggest.h). */
 #include "lib/suggest.h"
 

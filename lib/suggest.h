@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* suggest.h - "did you mean": the closest known word to a mistyped one.
  *
  * Distance is the optimal string alignment distance (Damerau-Levenshtein restricted: insert,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* types.h - basic fixed-width types and typed addresses shared by every spmk module.
  *
  * paddr_t, vaddr_t and pfn_t are one-field structs so that a physical address, a virtual

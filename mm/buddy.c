@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy.c - buddy allocator core: init, distances, alloc, free (with the merge), statistics.
  * The algorithm and the invariants are described in mm/buddy.h; range operations are in
  * mm/buddy_range.c, the invariant walker in mm/buddy_check.c, page accessors in mm/page.c. */

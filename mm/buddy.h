@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy.h - the NUMA binary buddy page allocator (mechanism only; policy lives elsewhere).
  *
  * Data structure. Memory is added as physical ranges, each belonging to one node (0..63) and

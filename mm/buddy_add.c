@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy_add.c - adding (hot-add) and removing memory ranges of the buddy allocator.
  *
  * A range becomes one or more descriptors (split at absolute multiples of PW_MAX_SPAN pages so

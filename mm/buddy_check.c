@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy_check.c - the buddy allocator's invariant walker.
  *
  * Checks, and logs the first violation with its numbers:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy_range.c - range operations of the buddy allocator: add, remove, carve, uncarve,
  * isolate, unisolate (semantics and state table in mm/buddy.h).
  *

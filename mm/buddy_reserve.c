@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy_reserve.c - the per-node reserve of the page allocator and Linux's rule for its size
  * (see "Reserve" in buddy.h). */
 #include "mm/buddy.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax.c - regions and devices of the exclusive-ownership allocator: region setup, device
  * creation (first fit with alignment over the region's free extents) and destruction
  * (space returned and merged), lookup by name, and the issue-6 mode hooks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax.h - the exclusive-ownership allocator for specific-purpose memory (device-dax model).
  *
  * Data: a struct dax (owned by the caller, no globals) holds its regions and devices in two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_check.c - the invariant walker of the dax allocator (see dax_check in mm/dax.h).
  *
  * Regions: disjoint, windows disjoint and inside the window area. Per region: free extents

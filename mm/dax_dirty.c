@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_dirty.c - deferred scrub: devdax memory that may still hold bytes of an earlier user
  * (memory that reclaim took back from the page allocator without zeroing it).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_grow.c - the region and device tables of struct dax: finding a free slot, and doubling a
  * table from ops->alloc when none is left (see mm/dax.h).
  *

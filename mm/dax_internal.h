@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_internal.h - helpers shared by the mm/dax*.c files: device lookup, alignments, owner
  * names, fresh generations. Not for users of the allocator (they use mm/dax.h). */
 #ifndef SPMK_MM_DAX_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_own.c - ownership of dax devices: claim, map, release, the active owner (which window
  * mappings are present), owner access and fault attribution. State table in mm/dax.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_print.c - `dax list`: regions and devices as indented text in the layout of
  * `daxctl list -RDu` (human-readable sizes), or as one line of JSON (shape in docs/dax.md).
  * Both use daxctl's field names (chardev, size, target_node, align, mode, available_size,

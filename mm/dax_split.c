@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_split.c - splitting one device in two at an offset (partial reclaim of a system-ram
  * device returns the tail as a new devdax device).
  *

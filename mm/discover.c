@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* discover.c - the boot discovery pipeline (see discover.h): options and memory map, ACPI
  * NUMA tables, SP pieces and their dax regions. */
 #include "mm/discover.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* discover.h - the boot discovery pipeline: from the firmware's memory map and ACPI tables to
  * the SP pieces and their dax regions. This is the pure part of what the kernel does at boot
  * (kernel/init.c, init_acpi.c and init_sp.c call these three steps in this order, with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* early.c - the early allocator (see mm/early.h for the data structure and invariants). */
 #include "mm/early.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* early.h - the early (boot) allocator: page-aligned chunks from a list of free ranges, before
  * the buddy allocator and its metadata exist.
  *

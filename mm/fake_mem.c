@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fake_mem.c - efi_fake_mem= parser and the descriptor splitter (see fake_mem.h).
  *
  * The parser checks each comma-separated element completely before storing it, so a stored

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fake_mem.h - memory-map overrides: `efi_fake_mem=` and `efi=nosoftreserve` (Linux syntax).
  *
  * struct memmap_opts is owned by the caller (the kernel fills it from its command line, tests

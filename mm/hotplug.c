@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hotplug.c - hand-off of a devdax device to the page allocator, dirty-block tracking and the
  * consistency walker (reclaim is in hotplug_reclaim.c; the model is in hotplug.h). */
 #include "mm/hotplug.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hotplug.h - hand-off of dax devices to the page allocator, and guaranteed, atomic reclaim.
  *
  * Device states (mm/dax.h) and the transitions this module makes. Each one CHECKs everything

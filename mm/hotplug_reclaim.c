@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hotplug_reclaim.c - taking hot-added memory back: isolate, check, migrate, commit
  * (algorithm, atomicity and the guarantee in hotplug.h). */
 #include "mm/hotplug.h"

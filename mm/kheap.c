@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kheap.c - size-class slabs with out-of-band descriptors (see mm/kheap.h). */
 #include "mm/kheap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kheap.h - the kernel heap: kmalloc/kfree of small objects on top of the page allocator.
  *
  * Size classes 16, 32, ..., 2048 bytes; each slab is one page of equal objects with no header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap.c - UEFI memory map normaliser and printers (see memmap.h for the contract).
  *
  * The result set is kept sorted, disjoint and merged after every descriptor, so a map with

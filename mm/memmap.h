@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap.h - the UEFI memory map, validated and normalised into typed physical ranges.
  *
  * Input: the raw map exactly as GetMemoryMap() returned it (UEFI 2.10 §7.2), a byte buffer of

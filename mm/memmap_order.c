@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_order.c - the order in which memmap_normalize_into() reads descriptors.
  *
  * Inserting into the sorted range array moves every range above the insertion point, so a

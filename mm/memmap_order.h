@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_order.h - address order for reading a scrambled memory map (mm/memmap_order.c). */
 #ifndef SPMK_MM_MEMMAP_ORDER_H
 #define SPMK_MM_MEMMAP_ORDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memobj.c - movable memory objects (see memobj.h): fill, check, pin, free, listing and the
  * invariant walker. Pages are allocated one at a time so any free page anywhere can serve. */
 #include "mm/memobj.h"

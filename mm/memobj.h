@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memobj.h - movable memory objects: memory the kernel owns only through page tables.
  *
  * An object is a named array of 4 KiB pages. Page i is reached only through the object's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memobj_check.c - listing of memory objects and the walker of their invariants (memobj.h):
  * forward map (the mapping) and reverse map (the buddy page word) agree, pins add up, every
  * page holds its pattern. */

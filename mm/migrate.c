@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* migrate.c - moving the pages of movable memory objects in batches (algorithm in migrate.h).
  *
  * A batch: the destination pool [pool, pool + pool_n) of which the last pool_used pages are

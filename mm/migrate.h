@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* migrate.h - page migration for movable memory objects.
  *
  * Moving one page, in an order where every step either cannot fail or leaves the old page in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* page.c - per-page state queries and the movable reverse map (object id, page index, pins).
  * The word layout is in mm/page.h; these accessors change only MOVABLE words, in place. */
 #include "mm/page.h"

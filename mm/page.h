@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* page.h - the per-page state of the page allocator: one 64-bit word per 4 KiB page.
  *
  * Every page the buddy allocator manages has exactly one word in an out-of-band array (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sp.c - SP memory discovery: merge SP runs, split by SRAT domain, decide policy (see sp.h). */
 #include "mm/sp.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sp.h - specific-purpose (SP) memory discovery and the boot policy for each piece.
  *
  * Input: a normalised memory map (mm/memmap.h), the SRAT memory-affinity ranges and the list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stress.c - the stress engine's core (model in stress.h): judging attempts, choosing
  * targets, reading device memory back, and the step loop with its start and cleanup. The
  * operations themselves are in stress_ops.c, the digest and walkers in stress_check.c. */

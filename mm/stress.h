@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stress.h - random operations across the whole memory API, checked after every step: the
  * engine behind `selftest stress N SEED` (kernel) and the host's long randomized tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stress_check.c - what `selftest stress` compares and walks (see stress.h): the state digest
  * a refused operation must leave unchanged, and the per-step check of the whole world.
  *

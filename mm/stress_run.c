@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stress_run.c - a whole stress run (stress.h): quiet the modules' refusal logs, run the
  * steps, then give back everything the stress holds and put the unclaimed devdax layout back.
  * Cleanup order: disarm, unpin, free objects, release claims, reclaim hand-offs, destroy the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vm.c - page-table spaces, vm_map (plan, preallocate, commit), vm_translate, table counting.
  *
  * See vm.h for the contract. vm_map never leaves partial work: the plan walk finds overlaps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vm.h - x86_64 4-level page tables (PML4 -> PDPT -> PD -> PT), as pure code.
  *
  * A vm_space is one tree of page tables rooted at pml4_phys. All hardware access goes through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vm_internal.h - helpers shared by mm/vm.c (map, translate) and mm/vm_unmap.c (unmap,
  * protect): entry decoding, the table walk, the table pool and the TLB flush accumulator.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vm_unmap.c - vm_unmap and vm_protect: edge splits of large pages, then a recursive pass.
  *
  * Only the two edges of a range can fall strictly inside a large page, so at most four splits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vm_window.c - the preallocated mapping window (see vm_window.h). */
 #include "mm/vm_window.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vm_window.h - a fixed window of 4 KiB pages whose page tables exist from init, so mapping
  * physical memory into it never allocates and cannot fail.
  *

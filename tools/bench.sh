@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `make bench`: runs every host benchmark (build/bench/bench_*), then boots QEMU once on the
 # default topology with spmk.run="bench hotplug; poweroff" and prints the hand-off/reclaim
 # figures, then times kernel entry to prompt with 1, 8 and 64 NUMA nodes (tools/bench_boot.py).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """`make bench` part: time from kernel entry to the shell prompt on machines with 1, 8 and 64
 NUMA nodes (node 0 with the CPU and 1 GiB, the others memory-only 48 MiB SP nodes above 4 GiB,
 tests/qemu/test_limits.py). The first command of spmk.run is `stats`, whose uptime counts from

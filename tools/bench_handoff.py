@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """`make bench` part: hand-off and unused reclaim of one SP node of 1 GiB, 64 GiB and 512 GiB
 (node 0 with the CPU and 1 GiB, node 1 the SP node at 4 GiB, reserve=off backends). The
 kernel times each `dax reconfigure` itself (TSC). Prints `hotplug.handoff_<N>g_us VALUE us`

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs the Debian packages spmk needs to build, boot and test, only when some are missing.
 # Safe to run again: a no-op when everything is present.
 set -euo pipefail

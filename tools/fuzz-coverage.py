@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Reads `llvm-cov export -summary-only` JSON on stdin and prints one line per wanted source
 file: `coverage: TARGET FILE lines P% (C/N) regions P% (C/N)` (tools/fuzz.sh coverage).
 Usage: fuzz-coverage.py TARGET FILE..."""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Seed inputs for the fuzz targets, from good data: the ACPI fixtures (build/data/*.aml, made
 by iasl from tests/data/*.asl) and what QEMU really gives spmk (tests/fuzz/seeds/qemu-default/:
 the UEFI memory map and the SRAT, SLIT, HMAT, MADT, FACP and DSDT of `make run`'s topology).

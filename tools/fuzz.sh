@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The one fuzz runner. Every libFuzzer target build/fuzz/fuzz_* has a minimised corpus in
 # tests/fuzz/corpus/TARGET/ and the inputs that ever crashed it in tests/fuzz/crashes/TARGET/.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Generates the kernel symbol table (C source) from a linked kernel ELF: text symbols sorted by
 # address, emitted into the .ksyms section (see kernel/ksyms.h).
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Draws the physical address space of a captured spmk boot log as SVG and PNG.
 
     tools/map.py LOG OUT_BASE [--title TEXT]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `make map TOPO=NAME`: boots machine NAME once, captures its console in build/map-NAME.log,
 # and draws from it:
 #   build/map-NAME.svg, .png        the physical address space (tools/map.py)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # mkimage.sh OUT LOADER KERNEL - builds a raw FAT32 ESP image (64 MiB, no partition table)
 # holding \EFI\BOOT\BOOTX64.EFI, \spmk\kernel.elf and an empty \spmk\cmdline.txt.
 # Uses mtools only: no root, no loop devices. OVMF boots the image as

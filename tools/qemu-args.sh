@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The named machines: QEMU arguments for each, one per line. `make run TOPO=NAME` boots one
 # (tools/run.sh) and the test harness (tests/qemu/spmk_qemu.py) reads the same lines, so what
 # `make run` boots is what is tested. docs/machines.md says what each firmware claims and what

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs every test and ends with one summary line `N passed, N failed`:
 #   1. host unit tests (build/tests/test_*, cmocka, ASan+UBSan): one count per test case;
 #   2. fuzz targets (build/fuzz/fuzz_*): every stored corpus and crash input replayed once, then

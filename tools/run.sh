@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Boots build/spmk.img in QEMU (q35, OVMF, serial on this terminal, no display) on a named
 # machine (tools/qemu-args.sh, docs/machines.md). Environment:
 #   CMDLINE="..."     kernel command line, passed through fw_cfg opt/spmk/cmdline (after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_buddy.c - page allocator benchmark: mm/buddy.c against a classic bitmap buddy with
  * in-band headers (tests/bench/bitmap_buddy.c), same workloads, same run, over 1 GiB.
  *

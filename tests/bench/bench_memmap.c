@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_memmap.c - cost of normalising the UEFI memory map (mm/memmap.c) per descriptor, for
  * maps of 100, 1,000 and 10,000 descriptors: distinct 12 KiB ranges of five kinds with 4 KiB
  * gaps (nothing merges), 48-byte descriptors as OVMF gives them. Two orders: ascending

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bitmap_buddy.c - a classic comparison allocator for bench_buddy: a binary buddy with one
  * allocation bit per page and in-band free-chunk headers (the Xen / Unikraft design).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* DSDT whose _S5 package uses BytePrefix and OneOp elements after a decoy string "_S5_" */
 DefinitionBlock ("", "DSDT", 2, "SPMK", "S5BYTE", 1)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* DSDT whose \_S5 package uses ZeroOp elements, like QEMU q35: Package (4) { Zero, Zero, Zero, Zero } */
 DefinitionBlock ("", "DSDT", 2, "SPMK", "S5ZERO", 1)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* FADT rev 6 from the iasl template: X_DSDT 0xBFFE0000 (DSDT 0x7FFE0000), PM1a control 0x604 (legacy field 0xB004), reset register 0xCF9 value 6 */
 [0004]                          Signature : "FACP"    [Fixed ACPI Description Table (FADT)]
 [0004]                       Table Length : 00000114

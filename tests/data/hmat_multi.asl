@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HMAT rev 2 for srat_all: 3 initiators (pxm 0,1 CPUs; 3 generic), 4 targets, missing data, caches, a cache-hierarchy SLLBI */
 [0004]                          Signature : "HMAT"
 [0004]                       Table Length : 00000000

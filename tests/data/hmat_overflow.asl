@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HMAT rev 2 whose base unit makes some entries overflow */
 [0004]                          Signature : "HMAT"
 [0004]                       Table Length : 00000000

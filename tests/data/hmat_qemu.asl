@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HMAT rev 2 like QEMU 7.2 for the 2-node topology in QEMU.md */
 [0004]                          Signature : "HMAT"
 [0004]                       Table Length : 00000000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HMAT rev 1 (ACPI 6.2 layout) for srat_all: address-range structures, ties, separate read/write types */
 [0004]                          Signature : "HMAT"
 [0004]                       Table Length : 00000000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Machine gi: HMAT rev 2. Initiators pxm 0 (CPU) and 2 (generic initiator), targets pxm 0
  * and 1. The accelerator reaches the SP memory (pxm 1) in 15 ns at 32768 MB/s, the CPU in
  * 40 ns at 4096 MB/s: access0 of node 1 is the generic initiator, access1 (CPUs only) is node 0.

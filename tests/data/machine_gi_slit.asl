@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Machine gi: SLIT for pxm 0 (CPU + DDR), 1 (SP memory), 2 (generic initiator) */
 [0004]                          Signature : "SLIT"
 [0004]                       Table Length : 00000000

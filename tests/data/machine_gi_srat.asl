@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Machine gi (tools/qemu-args.sh): SRAT rev 3. pxm 0 = CPU (APIC 0) + [0, 1 GiB);
  * pxm 1 = memory-only [4 GiB, 5 GiB) (marked SP by spfw); pxm 2 = a generic initiator,
  * the PCI device 00:02.0 (an accelerator), with no memory and no CPU. */

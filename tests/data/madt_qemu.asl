@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* MADT (APIC) like QEMU q35 -smp 4 with an x2APIC-only CPU: local APIC IDs 0-3 (3 disabled but
  * online capable), an I/O APIC, an override, x2APIC 0x100, and x2APIC 1 again (a duplicate). */
 [0004]                          Signature : "APIC"

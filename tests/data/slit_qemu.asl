@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SLIT like QEMU's for -numa dist,src=0,dst=1,val=20 */
 [0004]                          Signature : "SLIT"
 [0004]                       Table Length : 00000000

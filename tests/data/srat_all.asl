@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SRAT rev 3 with every structure type; node order pxm 1,0,2,3,4 */
 [0004]                          Signature : "SRAT"
 [0004]                       Table Length : 00000000

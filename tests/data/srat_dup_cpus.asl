@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SRAT revision 3 listing APIC IDs 0-3 in local APIC affinity structures and again in
  * x2APIC affinity structures, plus x2APIC-only 0x100 and 0x101: six CPUs, pxm 0 and 1. */
 [0004]                          Signature : "SRAT"

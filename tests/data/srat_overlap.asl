@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SRAT with a same-domain overlap, as firmware and QEMU have shipped: [0, 1G) pxm 0, again
  * [512M, 1G) pxm 0, then [4G, 5G) pxm 1 (memory-only). One CPU in pxm 0. */
 [0004]                          Signature : "SRAT"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SRAT like QEMU 7.2 q35,hmat=on,max-ram-below-4g=1G -m 2G: rev 1, disabled zero padding entry */
 [0004]                          Signature : "SRAT"
 [0004]                       Table Length : 00000000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_acpi_decode.c - libFuzzer target: `acpi decode` and `acpi dump` over arbitrary bytes. The
  * first byte picks the signature (SRAT, SLIT, HMAT) so the fuzzer reaches each body. Must never
  * crash or read out of bounds.

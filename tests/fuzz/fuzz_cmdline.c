@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_cmdline.c - libFuzzer target: the command-line parser (every occurrence of a key, the
  * comma items of a value), option-name suggestions, the shell splitters, option parsing and
  * size echo.

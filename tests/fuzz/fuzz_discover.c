@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_discover.c - libFuzzer target for the whole boot discovery pipeline (mm/discover.h), run
  * exactly as the kernel runs it: command line -> options (kernel/boot_options.c), memory map
  * normalised with efi_fake_mem/efi=/MAXPHYADDR, SRAT + SLIT + HMAT + MADT parsed, NUMA built,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_elf.c - libFuzzer target for boot/elf_check.c: any byte string is either rejected with
  * exactly one error line or accepted with a result whose every segment lies in the input and
  * inside [vmin, vmax), with the entry in an executable segment.

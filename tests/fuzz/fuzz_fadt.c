@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_fadt.c - libFuzzer target: fadt_parse and dsdt_find_s5 over arbitrary bytes (the
  * first byte picks which; the FADT signature is forced). Must never crash.
  * Coverage: acpi/sdt.c acpi/fadt.c */

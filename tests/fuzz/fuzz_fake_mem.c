@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_fake_mem.c - libFuzzer target for the efi_fake_mem= parser and the descriptor splitter.
  *
  * The input is the option value (cut at 4 KiB, NUL-terminated). Every stored range must keep

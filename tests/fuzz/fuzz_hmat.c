@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_hmat.c - libFuzzer target: hmat_parse over arbitrary bytes (signature forced to "HMAT" so the
  * fuzzer reaches the body). Must never crash or read out of bounds.
  * Coverage: acpi/sdt.c acpi/hmat.c */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_madt.c - libFuzzer target: madt_parse over arbitrary bytes (signature forced to "APIC" so
  * the fuzzer reaches the body). Must never crash or read out of bounds; an accepted table has
  * unique APIC IDs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_memmap.c - libFuzzer target for the memory-map normaliser and SP discovery.
  *
  * Input layout: byte 0 picks desc_size (40, 48, 56, 64, or a raw, usually bogus, value),

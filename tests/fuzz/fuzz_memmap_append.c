@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_memmap_append.c - libFuzzer target for boot/memmap_append.c: any text is either
  * rejected with exactly one error line naming a line number, or accepted as at most
  * MEMMAP_APPEND_MAX descriptors that the writer lays out and a reader gets back unchanged.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_numa.c - libFuzzer target: SRAT + SLIT + HMAT parsed from one fuzz input (two
  * little-endian u16 lengths, then the three tables), numa_build over whatever parsed, then
  * both printers and the query helpers. Must never crash.

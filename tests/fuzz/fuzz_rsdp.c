@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_rsdp.c - libFuzzer target: acpi_discover over a fuzz buffer used as fake physical
  * memory at address 0 (RSDP at 0; every pointer inside the tables is fuzzed), then listing
  * and dumping every table found. Must never crash or read outside the buffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_shell.c - libFuzzer target for the shell's command parser and the host-compilable
  * validators its commands feed words to: shell_next_command and shell_split
  * (kernel/shell_parse.c), number and size arguments (lib/parse.c), device names (dax_find)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_sp_ranges.c - libFuzzer target for boot/sp_ranges.c: any string is either rejected with
  * one error line or accepted as 1..16 non-empty, 4 KiB aligned, pairwise disjoint ranges.
  * Coverage: boot/sp_ranges.c */

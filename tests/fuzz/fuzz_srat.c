@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_srat.c - libFuzzer target: srat_parse over arbitrary bytes (signature forced to "SRAT" so the
  * fuzzer reaches the body). Must never crash or read out of bounds; an accepted table has
  * disjoint memory ranges and unique APIC IDs (same-domain overlaps merged, repeats dropped).

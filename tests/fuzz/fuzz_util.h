@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_util.h - shared pieces of the libFuzzer targets: a struct out that formats every
  * message (so the reporting paths are fuzzed too) and throws it away, and an exact-size heap
  * copy of the input so ASan catches any read past its end. */

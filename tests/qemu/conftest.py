@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """pytest configuration for the QEMU scenarios: the harness lives in spmk_qemu.py."""
 import os
 import sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boots spmk in QEMU for the scenario tests and returns what the serial console printed.
 
 Every run has its own copy of the disk image and its own fw_cfg files, a hard timeout, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Firmware ACPI tables as they really ship: SRAT slips that Linux repairs (same-domain overlap,
 CPUs listed twice), an SRAT that must be rejected (the fallback node then holds every CPU and
 all memory), hot-pluggable ranges, and tied best initiators. Tables are injected with

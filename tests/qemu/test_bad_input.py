@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Wrong commands and arguments: each gets a clear error, none crashes, hangs or changes state."""
 import pytest
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot chain scenarios: loader -> kernel -> shell -> poweroff, scripts, errors."""
 import os
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Promises the kernel checks (docs/dax.md "Scrub", docs/hotplug.md "Deferred scrub",
 docs/testing.md "Debug build"): a release scrubs even with no page-table memory left, a claim
 never zeroes memory it does not hold, and selftest catches a page written by a non-owner.

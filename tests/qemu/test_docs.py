@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The docs cannot drift: every example session in docs/ is run in QEMU and compared.
 
 Convention (docs/testing.md, "Examples in the docs"): a fenced block whose info string is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Exception handling: a faulting command is abandoned with a full report; the shell goes on."""
 from spmk_qemu import run_script
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """No fixed limits (docs/choices.md, "Tables sized by what boot finds"): a machine with 64 NUMA
 nodes, 63 of them memory-only SP nodes, gets one dax region and device per SP node, with exact
 accounting; a refused table growth (heap failure injected) changes nothing."""

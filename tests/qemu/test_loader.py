@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The loader against firmware as it really is: the memory-map test knob, firmware that does not
 write DescriptorSize on EFI_BUFFER_TOO_SMALL, and SP memory that also has free pages."""
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Named machines (tools/qemu-args.sh, docs/machines.md): each boots with `make run TOPO=NAME`'s
 arguments and shows what its page promises. One short boot per machine."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """tools/map.py on captured boot logs (tests/data/boot-logs/, written by `make map`): the SVG is
 valid XML and has one element for every iomem range, dax device and NUMA memory range; a log
 without the needed commands is refused with a message. No QEMU boot."""

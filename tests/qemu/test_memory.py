@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Physical memory: the page allocator accounts for every usable page of the memory map."""
 import re
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """NUMA topology from QEMU's SRAT/SLIT/HMAT: `numa -j` shows exactly the figures QEMU was given."""
 import json
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The shell: help, usage and typo suggestions, one error line per failure with true words,
 Linux-shaped views (numactl, sysfs access classes, lsmem, acpidump, dmesg), daxctl spellings."""
 import json

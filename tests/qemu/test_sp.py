@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Specific-purpose memory: every boot-policy row of docs/design.md §6 on firmware-marked SP memory,
 and the exclusive-ownership allocator (claims, MMU-enforced ownership, scrubbing)."""
 import json

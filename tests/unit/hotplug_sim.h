@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hotplug_sim.h - a simulated machine for the host tests of mm/memobj, mm/migrate and
  * mm/hotplug: the real buddy and dax allocators over a malloc'd "physical memory" arena.
  *

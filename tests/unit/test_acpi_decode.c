@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_decode.c - `acpi decode` (SRAT, SLIT, HMAT field by field) and `acpi dump`'s
  * acpidump text format, on the iasl-compiled fixtures and on truncated copies of them. */
 #include <stdlib.h>

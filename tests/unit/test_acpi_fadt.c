@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_fadt.c - FADT fields for power-off/reset and the \_S5 package scan. */
 #include "test_acpi_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_hmat.c - HMAT parser: revisions 1 and 2, every structure type, units, no-data
  * entries, overflow, and malformed variants. */
 #include "test_acpi_util.h"

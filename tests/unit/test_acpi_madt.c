@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_madt.c - MADT processor parser over an iasl fixture and edited copies of it:
  * enabled and online-capable CPUs counted, disabled ones skipped, a repeated APIC ID counted
  * once, malformed structures reject the table whole. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_numa.c - topology from SRAT/SLIT/HMAT fixtures: node order, CPUs, ranges,
  * distances, best initiators per access class (attached, filtered, ties, missing data),
  * caches, exact JSON, and the no-SRAT fallback. */

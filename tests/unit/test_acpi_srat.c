@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_srat.c - SRAT and SLIT parsers over iasl fixtures and edited copies of them. */
 #include "test_acpi_util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_tables.c - discovery over a fake physical memory: RSDP v1/v2, XSDT and RSDT
  * fallback, bad checksums, lying lengths, unmappable pointers, listing and hex dump. */
 #include "test_acpi_util.h"

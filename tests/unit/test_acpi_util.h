@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_util.h - helpers shared by the test_acpi_*.c host tests: a struct out that
  * captures text (log lines end in '\n'), fixture loading from build/data/NAME.aml, and
  * checksum repair after a test edits table bytes. Header-only: each test binary is one file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_atomic.c - every operation under fault injection either succeeds or refuses with
  * nothing changed, on the simulated machine (hotplug_sim.h).
  *

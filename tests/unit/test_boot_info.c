@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_boot_info.c - the kernel's checks of struct boot_info. */
 #include <setjmp.h>
 #include <stdarg.h>

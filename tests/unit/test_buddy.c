@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_buddy.c - unit tests of the buddy allocator: every operation and its error paths. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_buddy_model.c - randomized model test of the buddy allocator.
  *
  * Millions of mixed operations (alloc/free of mixed orders, movable and unmovable, on 2-4

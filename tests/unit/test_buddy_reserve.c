@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_buddy_reserve.c - the page allocator's per-node reserve (watermark): Linux's sizing rule,
  * ordinary and movable allocations spill to the next node and then fail while the reserve is
  * still free, the kernel's own unmovable allocations (BUDDY_RESERVE) use it, frees refill it,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_cmdline.c - the kernel command-line parser. */
 #include <setjmp.h>
 #include <stdarg.h>

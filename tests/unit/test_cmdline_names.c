@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_cmdline_names.c - unknown option names are reported once, with a suggestion. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_dax.c - host tests of mm/dax: the device state machine, every refused transition
  * (each leaves the allocator and the fake hardware bit-for-bit unchanged), the active-owner
  * mapping rule, scrubbing, listing, the invariant walker, and a randomized page-ownership test.

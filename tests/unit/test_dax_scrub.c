@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_dax_scrub.c - the dax scrub cannot fail: host tests of mm/vm_window and of release and
  * claim through dax ops that work like the kernel's (kernel/kdax.c): device windows and the
  * scrub window are real page tables (mm/vm) over a simulated physical arena, and the scrub

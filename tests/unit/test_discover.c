@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_discover.c - host tests of mm/discover.c: the boot discovery pipeline run as the kernel
  * runs it, on what QEMU really gives spmk for `make run` (tests/fuzz/seeds/qemu-default/: the
  * UEFI memory map and the SRAT, SLIT, HMAT and MADT), and on variants of it: options, missing or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_early.c - unit tests of the early allocator (mm/early.c): alignment, windows, gaps
  * kept free, grants recorded and merged, reserve, exact accounting and every error path. */
 #include <setjmp.h>

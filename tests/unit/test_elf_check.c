@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_elf_check.c - host tests of boot/elf_check.c: a valid kernel-like ELF built in memory,
  * then one mutation per rejection path, each checked for its status and its error line. */
 #include <setjmp.h>

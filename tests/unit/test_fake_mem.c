@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_fake_mem.c - host tests of mm/fake_mem.c and its use by memmap_normalize():
  * efi_fake_mem= syntax (valid single and multiple, every kind of bad element, limits),
  * the descriptor splitter, and the effect on a map (conventional only, ranges that span two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_hotplug.c - host tests of mm/hotplug on the simulated machine (hotplug_sim.h):
  * hand-off, reclaim with migration, every refusal (pinned, unmovable, not enough memory
  * elsewhere) leaving everything as it was, partial reclaim with a device split, lazy and

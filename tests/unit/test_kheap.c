@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_kheap.c - unit tests of mm/kheap.c over a fake page allocator (a malloc'd arena). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_lib.c - the freestanding formatter and the number/size parsers. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_logring.c - the kernel log ring: order, wrapping, dropping whole lines, resizing. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_memmap.c - host tests of mm/memmap.c: descriptor sizes (40, 48, bogus), zero-length,
  * unaligned and wrapping descriptors, every overlap precedence pair, unsorted input, merging,
  * unknown types, huge maps, efi=nosoftreserve, the printers, and a randomized comparison with

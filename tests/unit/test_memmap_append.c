@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_memmap_append.c - host tests of boot/memmap_append.c: the accepted text forms (hex,
  * decimal, comments, blank lines, tabs), every rejection with its line number, and the
  * descriptor layout written at a firmware's descriptor size. */

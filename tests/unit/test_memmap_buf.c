@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_memmap_buf.c - host tests of boot/memmap_buf.c: the GetMemoryMap buffer is sized from
  * the map size alone (never from a DescriptorSize the firmware may not have written), with
  * slack, bounded; a successful result is checked before its DescriptorSize is used. */

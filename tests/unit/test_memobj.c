@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_memobj.c - host tests of mm/memobj: fill/check/pin/free on the real buddy over a
  * simulated arena; every refusal leaves the allocator as it was; damage is detected. */
 #include <setjmp.h>

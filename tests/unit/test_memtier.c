@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_memtier.c - abstract distance, tiers and demotion targets (acpi/memtier.h) on
  * hand-built topologies. Every expected number is derived in the comment beside it from
  * Linux's rule: adist = 576 * (rl + wl) / (ref_rl + ref_wl) * (ref_rb + ref_wb) / (rb + wb),

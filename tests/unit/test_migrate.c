@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_migrate.c - host tests of mm/migrate: a page moves to the nearest node with free
  * memory, contents and both maps follow it; pinned pages, foreign pages and failures leave
  * everything as it was (rollback). */

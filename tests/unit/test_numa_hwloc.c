@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_numa_hwloc.c - `numa --hwloc` (acpi/numa_hwloc.h) from SRAT/SLIT/HMAT fixtures: the
  * object tree, cpusets, local memory, the SLIT distances with hwloc's text lengths, and one
  * memattr value per CPU initiator and target. (tests/qemu/test_machines.py feeds the XML of

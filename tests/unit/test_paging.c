@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_paging.c - host tests of boot/paging.c: the loader's initial page tables with 1 GiB
  * and with 2 MiB direct-map pages, walked like the MMU would (Intel SDM vol. 3A §4.5). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_shell_parse.c - splitting scripts into commands and commands into words. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_sp.c - host tests of mm/sp.c: SP discovery from a normalised map, SRAT splitting and
  * the boot policy (docs/design.md §6). Every test checks that the pieces are sorted, disjoint, inside
  * SP memory, and add up to exactly the SP pages of the map. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_sp_claim.c - host tests of boot/sp_claim.c: which free SP descriptors the loader claims,
  * which ranges it avoids (every SP descriptor, touching ones merged), descriptors that cannot
  * be memory, the table limit, and the overlap query. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_sp_ranges.c - host tests of boot/sp_ranges.c: accepted forms (suffixes, hex, lists) and
  * every rejection (empty, garbage, zero size, misalignment, wrap, overlap, too many ranges). */
 #include <setjmp.h>

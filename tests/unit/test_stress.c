@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_stress.c - the stress engine (mm/stress.h) on the simulated machine (hotplug_sim.h):
  * the same generator and checks as `selftest stress` in the kernel, with dax windows read and
  * written through the simulated mappings (an access outside a mapped window fails the test,

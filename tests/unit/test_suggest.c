@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_suggest.c - edit distance and "did you mean". */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_vm.c - host tests of mm/vm: the real page-table code over a malloc'd arena.
  *
  * Physical address = offset in the arena; tables come from a free list over the arena with an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* capture.c - the collecting struct out used by host tests (see capture.h). */
 #include "capture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* capture.h - a struct out for host tests that collects everything written to it. */
 #ifndef SPMK_TESTS_CAPTURE_H
 #define SPMK_TESTS_CAPTURE_H

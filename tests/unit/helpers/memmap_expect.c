@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_expect.c - see memmap_expect.h. */
 #include "memmap_expect.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* memmap_expect.h - test assertion on one range of a normalised memory map. */
 #ifndef SPMK_TESTS_MEMMAP_EXPECT_H
 #define SPMK_TESTS_MEMMAP_EXPECT_H
