@@ -37,10 +37,10 @@ def test_release_scrubs_with_no_page_table_memory():
     assert "selftest: ok" in r.output
 
 
-def typed(commands, timeout=300):
+def typed(commands, timeout=600):
     """Boots to the prompt and types the commands on the serial console, as a user would
     (the sequence is longer than a command line may be), then poweroff."""
-    text = "".join(c + "\r" for c in commands + ["poweroff"]).encode()
+    lines = [(c + "\r").encode() for c in commands + ["poweroff"]]
     tmp = tempfile.mkdtemp(prefix="spmk-typed-")
     try:
         disk = os.path.join(tmp, "spmk.img")
@@ -59,22 +59,21 @@ def typed(commands, timeout=300):
         out = b""
         deadline = time.time() + timeout
         os.set_blocking(p.stdout.fileno(), False)
-        sent = False
+        sent = 0
         while p.poll() is None and time.time() < deadline:
             chunk = p.stdout.read() or b""
             out += chunk
-            if not sent and b"spmk> " in out:
-                for i in range(0, len(text), 64):  # a line at a time is what a user does
-                    p.stdin.write(text[i:i + 64])
-                    p.stdin.flush()
-                    time.sleep(0.05)
-                sent = True
-            time.sleep(0.1)
+            # a user types the next command when the prompt for it appears
+            if sent < len(lines) and out.count(b"spmk> ") > sent:
+                p.stdin.write(lines[sent])
+                p.stdin.flush()
+                sent += 1
+            time.sleep(0.05)
         if p.poll() is None:
             p.kill()
         p.wait()
         out += p.stdout.read() or b""
-        assert time.time() < deadline, "QEMU timed out"
+        assert time.time() < deadline, "QEMU timed out:\n" + out[-3000:].decode("utf-8", "replace")
         return ANSI.sub("", out.decode("utf-8", "replace")).replace("\r", "")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -53,7 +53,7 @@ def test_64_nodes_63_devices_exact_accounting():
         assert reg["target_node"] == i + 1
         assert reg["base"] == hex((4 << 30) + i * 48 * MIB)
         assert reg["size"] == 48 * MIB
-        assert [d["name"] for d in reg["devices"]] == [f"dax{i}.0"]
+        assert [d["chardev"] for d in reg["devices"]] == [f"dax{i}.0"]
         assert reg["devices"][0]["size"] == 48 * MIB
     pages, mib = 63 * 48 * MIB // 4096, 256
     acc = sp_accounting(r.output)
@@ -63,7 +63,7 @@ def test_64_nodes_63_devices_exact_accounting():
     assert acc[1] == (pages, pages - 44 * mib, 0, 44 * mib, 0, "exact"), acc
     # then it grows: the 65th device exists
     last = json.loads(r.output.split("spmk> dax list -j\n")[2].split("\n")[0])["regions"][62]
-    assert [d["name"] for d in last["devices"]] == ["dax62.0", "dax62.1", "dax62.2"]
+    assert [d["chardev"] for d in last["devices"]] == ["dax62.0", "dax62.1", "dax62.2"]
     assert acc[2] == (pages, pages - 42 * mib, 0, 42 * mib, 0, "exact"), acc
     assert "selftest: ok" in r.output, r.output[-4000:]
 
