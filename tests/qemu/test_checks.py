@@ -4,14 +4,9 @@ docs/testing.md "Debug build"): a release scrubs even with no page-table memory 
 never zeroes memory it does not hold, and selftest catches a page written by a non-owner.
 
 Default topology: node 0 = CPU + 1 GiB RAM, node 1 = 1 GiB SP at 4 GiB (device dax0.0)."""
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
 
-from spmk_qemu import ANSI, BUILD, OVMF, SP_NODE1, TWO_NODES, run_script
+from spmk_qemu import ANSI, SP_NODE1, TWO_NODES, interact, run_script
 
 
 def boot(script, timeout=180):
@@ -38,45 +33,12 @@ def test_release_scrubs_with_no_page_table_memory():
 
 
 def typed(commands, timeout=600):
-    """Boots to the prompt and types the commands on the serial console, as a user would
-    (the sequence is longer than a command line may be), then poweroff."""
-    lines = [(c + "\r").encode() for c in commands + ["poweroff"]]
-    tmp = tempfile.mkdtemp(prefix="spmk-typed-")
-    try:
-        disk = os.path.join(tmp, "spmk.img")
-        shutil.copyfile(os.path.join(BUILD, "spmk.img"), disk)
-        spfile = os.path.join(tmp, "sp-ranges")
-        with open(spfile, "w") as f:
-            f.write(SP_NODE1)
-        argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
-                "-bios", OVMF, "-drive", f"if=virtio,format=raw,file={disk}",
-                "-serial", "stdio", "-monitor", "none",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-                "-kernel", os.path.join(BUILD, "spfw.efi"),
-                "-fw_cfg", f"name=opt/spmk/sp-ranges,file={spfile}", *TWO_NODES]
-        p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)
-        out = b""
-        deadline = time.time() + timeout
-        os.set_blocking(p.stdout.fileno(), False)
-        sent = 0
-        while p.poll() is None and time.time() < deadline:
-            chunk = p.stdout.read() or b""
-            out += chunk
-            # a user types the next command when the prompt for it appears
-            if sent < len(lines) and out.count(b"spmk> ") > sent:
-                p.stdin.write(lines[sent])
-                p.stdin.flush()
-                sent += 1
-            time.sleep(0.05)
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-        out += p.stdout.read() or b""
-        assert time.time() < deadline, "QEMU timed out:\n" + out[-3000:].decode("utf-8", "replace")
-        return ANSI.sub("", out.decode("utf-8", "replace")).replace("\r", "")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Boots to the prompt and types each command at its prompt, as a user would (the sequence
+    is longer than a command line may be), then poweroff."""
+    r = interact([("spmk> ", (c + "\r").encode()) for c in commands], args=TWO_NODES,
+                 sp_ranges=SP_NODE1, timeout=timeout)
+    assert not r.timed_out, "QEMU timed out:\n" + r.output[-3000:]
+    return ANSI.sub("", r.output).replace("\r", "")
 
 
 def test_claim_never_zeroes_page_allocator_memory():
