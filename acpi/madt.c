@@ -50,14 +50,9 @@ status_t madt_parse(const uint8_t *tbl, size_t len, struct madt_info *out, struc
 	if (!out)
 		return ST_INVALID;
 	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_check(tbl, len, "APIC", log, &tlen, &rev);
+	status_t st = acpi_sdt_fixed(tbl, len, "APIC", "MADT", MADT_FIRST, log, &tlen, &rev);
 	if (st != ST_OK)
 		return st;
-	if (tlen < MADT_FIRST) {
-		out_log(log, LOG_ERR, "MADT: length %u is shorter than the %u-byte fixed part", tlen,
-			MADT_FIRST);
-		return ST_TRUNCATED;
-	}
 	out->revision = rev;
 	for (uint32_t off = MADT_FIRST; off < tlen;) {
 		const uint8_t *p = tbl + off;

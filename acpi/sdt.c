@@ -32,3 +32,17 @@ status_t acpi_sdt_check(const uint8_t *tbl, size_t len, const char *sig, struct 
 	*rev = tbl[ACPI_SDT_REVISION];
 	return ST_OK;
 }
+
+status_t acpi_sdt_fixed(const uint8_t *tbl, size_t len, const char *sig, const char *name,
+			uint32_t fixed, struct out *log, uint32_t *tlen, uint8_t *rev)
+{
+	status_t st = acpi_sdt_check(tbl, len, sig, log, tlen, rev);
+	if (st != ST_OK)
+		return st;
+	if (*tlen < fixed) {
+		out_log(log, LOG_ERR, "%s: length %u is shorter than the %u-byte fixed part", name,
+			*tlen, fixed);
+		return ST_TRUNCATED;
+	}
+	return ST_OK;
+}

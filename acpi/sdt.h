@@ -28,4 +28,11 @@
 status_t acpi_sdt_check(const uint8_t *tbl, size_t len, const char *sig, struct out *log,
 			uint32_t *tlen, uint8_t *rev);
 
+/* acpi_sdt_check(), then the table's fixed part: *tlen must be at least `fixed` bytes (the
+ * offset of its first subtable). `name` is the table's name in messages (MADT for "APIC").
+ * Errors: those of acpi_sdt_check; ST_TRUNCATED with "NAME: length N is shorter than the
+ * F-byte fixed part" (LOG_ERR). */
+status_t acpi_sdt_fixed(const uint8_t *tbl, size_t len, const char *sig, const char *name,
+			uint32_t fixed, struct out *log, uint32_t *tlen, uint8_t *rev);
+
 #endif

@@ -203,14 +203,9 @@ status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struc
 	if (!out)
 		return ST_INVALID;
 	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_check(tbl, len, "SRAT", log, &tlen, &rev);
+	status_t st = acpi_sdt_fixed(tbl, len, "SRAT", "SRAT", SRAT_FIRST, log, &tlen, &rev);
 	if (st != ST_OK)
 		return st;
-	if (tlen < SRAT_FIRST) {
-		out_log(log, LOG_ERR, "SRAT: length %u is shorter than the %u-byte fixed part", tlen,
-			SRAT_FIRST);
-		return ST_TRUNCATED;
-	}
 	out->revision = rev;
 	for (uint32_t off = SRAT_FIRST; off < tlen;) {
 		if (tlen - off < 2) {
