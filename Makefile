@@ -31,15 +31,15 @@ KERNEL_LDFLAGS := -static -no-pie -z max-page-size=0x1000 -T linker.ld
 KERNEL_LIBS := $(shell $(CC) -print-libgcc-file-name)
 
 # Pure modules: compiled for the kernel and for the host.
-KERNEL_PURE := kernel/cmdline.c kernel/cmdline_names.c kernel/boot_info.c kernel/shell_parse.c \
+KERNEL_PURE := kernel/cmdline.c kernel/cmdline_names.c kernel/boot_info.c kernel/shell/shell_parse.c \
 	kernel/boot_options.c
 PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) $(KERNEL_PURE)
 PURE_SRCS := $(filter-out lib/string.c,$(sort $(wildcard $(PURE_SRCS))))
 # The loader's pure parts are tested on the host too.
 HOST_SRCS := $(PURE_SRCS) $(sort $(wildcard boot/elf_check.c boot/sp_ranges.c boot/memmap_append.c \
 	boot/memmap_buf.c boot/sp_claim.c boot/paging.c))
-KERNEL_C  := $(sort $(filter-out $(KERNEL_PURE),$(wildcard kernel/*.c)))
-KERNEL_ASM := $(wildcard kernel/*.asm)
+KERNEL_C  := $(sort $(filter-out $(KERNEL_PURE),$(wildcard kernel/*.c kernel/shell/*.c arch/x86_64/*.c)))
+KERNEL_ASM := $(wildcard arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C) $(PURE_SRCS) lib/string.c) \
 	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM))
 

@@ -12,6 +12,8 @@
 #ifndef SPMK_BOOT_INFO_H
 #define SPMK_BOOT_INFO_H
 
+#include "lib/efi_memory.h"
+
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC 0x4f464e494b4d5053ull /* "SPMKINFO" little-endian */
@@ -22,10 +24,6 @@
 #define DIRECT_MAP_BASE 0xffff800000000000ull  /* phys p is at DIRECT_MAP_BASE + p */
 #define KERNEL_VIRT_BASE 0xffffffff80000000ull /* kernel image is linked at or above this */
 
-/* OS-defined UEFI memory types (UEFI 2.10 §7.2: 0x80000000..0xFFFFFFFF are for OS loaders). */
-#define SPMK_MEM_KERNEL 0x80000001u    /* kernel image (all PT_LOAD segments, bss included) */
-#define SPMK_MEM_PAGETABLE 0x80000002u /* page tables built by the loader */
-#define SPMK_MEM_BOOTINFO 0x80000003u  /* this structure and the memory-map buffer */
 
 enum boot_cmdline_source {
 	BOOT_CMDLINE_NONE = 0,

@@ -4,7 +4,7 @@
 #include "boot/efi_util.h"
 
 #include "boot/fwcfg.h"
-#include "kernel/portio.h"
+#include "arch/x86_64/portio.h"
 
 #define COM1 0x3f8
 #define COM1_LSR (COM1 + 5)

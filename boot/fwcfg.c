@@ -5,7 +5,7 @@
  * u32 size, big-endian u16 select, u16 reserved, char name[56] (NUL-terminated). */
 #include "boot/fwcfg.h"
 
-#include "kernel/portio.h"
+#include "arch/x86_64/portio.h"
 
 #define FWCFG_PORT_SEL 0x510
 #define FWCFG_PORT_DATA 0x511

@@ -36,7 +36,7 @@ void sp_claim_scan(const void *raw, size_t raw_size, size_t desc_size, struct sp
 		uint32_t type = (uint32_t)get_u64(p + off) & 0xffffffffu;
 		uint64_t base = get_u64(p + off + 8), pages = get_u64(p + off + 24);
 		uint64_t attr = get_u64(p + off + 32), end;
-		if (!(attr & SP_CLAIM_ATTR_SP))
+		if (!(attr & EFI_MEMORY_SP))
 			continue;
 		if (pages == 0 || pages > (UINT64_MAX >> PAGE_SHIFT) ||
 		    add_overflows(base, pages << PAGE_SHIFT, &end)) {
@@ -45,7 +45,7 @@ void sp_claim_scan(const void *raw, size_t raw_size, size_t desc_size, struct sp
 		}
 		struct range r = { base, end };
 		sp_claim_add(out->all, &out->nall, r, true, &out->dropped);
-		if (type == SP_CLAIM_TYPE_CONVENTIONAL) {
+		if (type == EFI_CONVENTIONAL_MEMORY) {
 			unsigned before = out->nfree;
 			sp_claim_add(out->free, &out->nfree, r, false, &out->dropped);
 			if (out->nfree > before)

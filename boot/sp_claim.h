@@ -20,11 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/efi_memory.h"
 #include "lib/types.h"
 
 #define SP_CLAIM_MAX 64
-#define SP_CLAIM_TYPE_CONVENTIONAL 7u /* EfiConventionalMemory */
-#define SP_CLAIM_ATTR_SP 0x40000ull   /* EFI_MEMORY_SP */
 
 struct sp_claims {
 	unsigned nfree;                 /* free SP descriptors to claim, in map order */

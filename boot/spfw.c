@@ -14,10 +14,10 @@
 #include "boot/efi_util.h"
 #include "boot/fwcfg.h"
 #include "boot/sp_ranges.h"
+#include "lib/efi_memory.h"
 
 #define SPFW_PREFIX "spfw"
 #define SPFW_RANGES_MAX_LEN 1024
-#define EFI_MEMORY_SP_BIT 0x40000ull
 #define LOADER_PATH L"\\EFI\\BOOT\\BOOTX64.EFI"
 
 /* PI 1.0+ DXE Services table (PI spec vol. 2); gnu-efi does not define it. Only the members
@@ -105,7 +105,7 @@ static EFI_STATUS spfw_mark_range(struct spfw *F, struct range r)
 				d.gcd_type);
 		} else {
 			s = F->ds->set_memory_space_capabilities(a, end - a,
-								 d.capabilities | EFI_MEMORY_SP_BIT);
+								 d.capabilities | EFI_MEMORY_SP);
 			if (EFI_ERROR(s)) {
 				out_log(F->log, LOG_ERR, "SetMemorySpaceCapabilities [0x%llx-0x%llx) "
 					"failed (0x%llx)", (unsigned long long)a,

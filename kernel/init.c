@@ -9,7 +9,7 @@
 #include "kernel/init.h"
 
 #include "kernel/boot_options.h"
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/kdax.h"
 #include "kernel/khotplug.h"
 #include "kernel/kernel.h"

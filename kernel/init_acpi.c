@@ -8,7 +8,7 @@
 #include "acpi/fadt.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
-#include "kernel/power.h"
+#include "arch/x86_64/power.h"
 #include "kernel/printk.h"
 #include "lib/check.h"
 #include "lib/kstring.h"

@@ -4,11 +4,11 @@
  * report (the command that touched it fails; the kernel goes on). */
 #include "kernel/kdax.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
-#include "kernel/trap.h"
+#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 #include "mm/vm_window.h"

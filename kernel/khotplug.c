@@ -8,7 +8,7 @@
  * bit, so removing whole 2 MiB blocks never needs a new table and a CR3 reload flushes it. */
 #include "kernel/khotplug.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"

@@ -3,7 +3,7 @@
 #include "kernel/kvm.h"
 
 #include "boot/boot_info.h"
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/printk.h"
 #include "lib/kstring.h"
 

@@ -7,13 +7,13 @@
 
 #include "kernel/boot_info_check.h"
 #include "kernel/cmdline_names.h"
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/init.h"
-#include "kernel/power.h"
+#include "arch/x86_64/power.h"
 #include "kernel/printk.h"
-#include "kernel/serial.h"
-#include "kernel/shell.h"
-#include "kernel/trap.h"
+#include "arch/x86_64/serial.h"
+#include "kernel/shell/shell.h"
+#include "arch/x86_64/trap.h"
 #include "lib/parse.h"
 
 struct kernel K;

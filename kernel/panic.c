@@ -4,10 +4,10 @@
  * halt. The test harness sees "PANIC" on the console and fails the scenario. */
 #include <stdarg.h>
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/trap.h"
+#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/fmt.h"
 

@@ -7,8 +7,8 @@
 
 #include <stdarg.h>
 
-#include "kernel/cpu.h"
-#include "kernel/serial.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/serial.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "lib/logring.h"

@@ -31,7 +31,7 @@ uint64_t tsc_to_us(uint64_t tsc);
 void printk_transient(const char *s);
 /* While armed, error lines (levels 1..LOG_ERR: a module explaining a refusal) are kept in
  * buf (joined by "; ") instead of printed, so the shell can print the command's one error
- * line with them (kernel/shell.c). They still go into the log ring. LOG_EMERG is never held. */
+ * line with them (kernel/shell/shell.c). They still go into the log ring. LOG_EMERG is never held. */
 void printk_capture_begin(char *buf, size_t size);
 /* Disarms; returns the bytes held in buf. */
 size_t printk_capture_end(void);

@@ -6,7 +6,7 @@
  * consistent, and stops when it returns true: each caller documents what a stop means
  * (undone, rolled back, or the rest deferred). The decision comes from one hook the
  * environment installs: the kernel's polls the serial console for Ctrl-C and shows progress
- * (kernel/shell.c); host tests install one that stops after N points. With no hook nothing
+ * (kernel/shell/shell.c); host tests install one that stops after N points. With no hook nothing
  * ever stops. Single-threaded, like every mm/ structure. */
 #ifndef SPMK_LIB_CANCEL_H
 #define SPMK_LIB_CANCEL_H

@@ -5,7 +5,7 @@
  * thousands of touching descriptors needs only as many slots as it has distinct ranges. */
 #include "mm/memmap.h"
 
-#include "boot/boot_info.h"
+#include "lib/efi_memory.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "lib/types.h"

@@ -66,60 +66,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/efi_memory.h"
 #include "lib/out.h"
 #include "lib/status.h"
 #include "mm/fake_mem.h"
 
-/* UEFI memory types (EFI_MEMORY_TYPE, UEFI 2.10 §7.2.1). */
-enum efi_mem_type {
-	EFI_RESERVED_MEMORY = 0,
-	EFI_LOADER_CODE = 1,
-	EFI_LOADER_DATA = 2,
-	EFI_BOOT_SERVICES_CODE = 3,
-	EFI_BOOT_SERVICES_DATA = 4,
-	EFI_RUNTIME_SERVICES_CODE = 5,
-	EFI_RUNTIME_SERVICES_DATA = 6,
-	EFI_CONVENTIONAL_MEMORY = 7,
-	EFI_UNUSABLE_MEMORY = 8,
-	EFI_ACPI_RECLAIM_MEMORY = 9,
-	EFI_ACPI_MEMORY_NVS = 10,
-	EFI_MEMORY_MAPPED_IO = 11,
-	EFI_MEMORY_MAPPED_IO_PORT_SPACE = 12,
-	EFI_PAL_CODE = 13,
-	EFI_PERSISTENT_MEMORY = 14,
-	EFI_UNACCEPTED_MEMORY = 15,
-};
-
-/* UEFI memory attributes (UEFI 2.10 §7.2.3, GetMemoryMap()). */
-#define EFI_MEMORY_UC 0x1ull
-#define EFI_MEMORY_WC 0x2ull
-#define EFI_MEMORY_WT 0x4ull
-#define EFI_MEMORY_WB 0x8ull
-#define EFI_MEMORY_UCE 0x10ull
-#define EFI_MEMORY_WP 0x1000ull
-#define EFI_MEMORY_RP 0x2000ull
-#define EFI_MEMORY_XP 0x4000ull
-#define EFI_MEMORY_NV 0x8000ull
-#define EFI_MEMORY_MORE_RELIABLE 0x10000ull
-#define EFI_MEMORY_RO 0x20000ull
-#define EFI_MEMORY_SP 0x40000ull
-#define EFI_MEMORY_CPU_CRYPTO 0x80000ull
-#define EFI_MEMORY_RUNTIME 0x8000000000000000ull
-
 /* Attributes that keep two touching ranges of the same kind apart. */
 #define MEMMAP_ATTR_MERGE_MASK \
 	(EFI_MEMORY_SP | EFI_MEMORY_MORE_RELIABLE | EFI_MEMORY_NV | EFI_MEMORY_RUNTIME)
-
-/* EFI_MEMORY_DESCRIPTOR (UEFI 2.10 §7.2.3), the 40 bytes every version has. */
-struct efi_mem_desc {
-	uint32_t type;
-	uint32_t pad;
-	uint64_t phys_start;
-	uint64_t virt_start;
-	uint64_t num_pages; /* 4 KiB pages */
-	uint64_t attribute;
-};
-_Static_assert(sizeof(struct efi_mem_desc) == 40, "EFI_MEMORY_DESCRIPTOR is 40 bytes");
 
 #define EFI_PAGE_SHIFT 12
 #define MEMMAP_DESC_MIN 40u

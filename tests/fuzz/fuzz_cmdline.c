@@ -2,14 +2,14 @@
 /* fuzz_cmdline.c - libFuzzer target: the command-line parser (every occurrence of a key, the
  * comma items of a value), option-name suggestions, the shell splitters, option parsing and
  * size echo.
- * Coverage: kernel/cmdline.c kernel/cmdline_names.c kernel/shell_parse.c lib/suggest.c */
+ * Coverage: kernel/cmdline.c kernel/cmdline_names.c kernel/shell/shell_parse.c lib/suggest.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "kernel/cmdline.h"
 #include "kernel/cmdline_names.h"
-#include "kernel/shell_parse.h"
+#include "kernel/shell/shell_parse.h"
 #include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_shell.c - libFuzzer target for the shell's command parser and the host-compilable
  * validators its commands feed words to: shell_next_command and shell_split
- * (kernel/shell_parse.c), number and size arguments (lib/parse.c), device names (dax_find)
+ * (kernel/shell/shell_parse.c), number and size arguments (lib/parse.c), device names (dax_find)
  * and owner names (dax_claim). Each is compared with a small reference written here from the
  * documented rules, so a wrong answer aborts, not only a crash.
- * Coverage: kernel/shell_parse.c lib/parse.c
+ * Coverage: kernel/shell/shell_parse.c lib/parse.c
  *
  * Input: a script, as `spmk.run=` gives it (cut at 4 KiB). The script is split into commands
  * with the kernel's 256-byte line buffer, and every command into words. */
@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/shell_parse.h"
+#include "kernel/shell/shell_parse.h"
 #include "lib/parse.h"
 #include "mm/dax.h"
 #include "tests/fuzz/fuzz_util.h"
 
-#define LINE_MAX 256 /* kernel/shell.c */
+#define LINE_MAX 256 /* kernel/shell/shell.c */
 
 static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 

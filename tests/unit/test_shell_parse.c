@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "kernel/shell_parse.h"
+#include "kernel/shell/shell_parse.h"
 
 static void test_script_split_on_semicolons_and_newlines(void **state)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* serial.c - polled driver for the 16550 UART on COM1, 115200 8N1. */
-#include "kernel/serial.h"
+#include "arch/x86_64/serial.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 
 #define COM1 0x3F8
 #define REG_DATA 0

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_parse.c - script and word splitting for the shell (see shell_parse.h). */
-#include "kernel/shell_parse.h"
+#include "kernel/shell/shell_parse.h"
 
 #include <stdbool.h>
 

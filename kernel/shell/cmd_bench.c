@@ -5,12 +5,12 @@
  * blocks to the next claim (deferred scrub), so each cycle also times the first claim + map
  * after the reclaim, which pays it. Summary lines: `NAME VALUE UNIT`. Ratios are printed with
  * three decimals (fixed point: the kernel has no floating point). */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "lib/args.h"
 #include "lib/check.h"
 #include "lib/fmt.h"

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_run.h - the shell's state while a command runs, shared by its files (not public).
  *
- * kernel/shell.c dispatches and fills it; kernel/shell_report.c prints usage, error lines
- * and progress from it; kernel/shell_edit.c is the line editor. */
+ * kernel/shell/shell.c dispatches and fills it; kernel/shell/shell_report.c prints usage, error lines
+ * and progress from it; kernel/shell/shell_edit.c is the line editor. */
 #ifndef SPMK_KERNEL_SHELL_RUN_H
 #define SPMK_KERNEL_SHELL_RUN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 
 #define SHELL_LINE_MAX 256
 #define SHELL_PROMPT "spmk> "

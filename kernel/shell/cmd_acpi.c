@@ -4,14 +4,14 @@
  *   numa [-j | -H | --hwloc]  the topology; -H shaped like `numactl --hardware`, --hwloc
  *                             hwloc v2 XML
  *   numa access NODE    the node's access0/access1 initiators and figures, like sysfs */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "acpi/acpidump.h"
 #include "acpi/decode.h"
 #include "acpi/numa_hwloc.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
 

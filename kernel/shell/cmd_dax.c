@@ -4,12 +4,12 @@
  * The shell acts as an owner: `dax map/write/read DEV` act as DEV's current owner (its
  * mappings are made present: dax_activate), and `--as NAME` acts as someone else, whose
  * touch of the device then faults and is reported as an ownership violation. */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
-#include "kernel/shell_parse.h"
+#include "kernel/shell/shell.h"
+#include "kernel/shell/shell_parse.h"
 #include "lib/args.h"
 #include "lib/fmt.h"
 #include "lib/hexdump.h"

@@ -6,11 +6,11 @@
  * physical address, never through the object's own mapping: exactly what a scrub, junk fill
  * or copy that reached the wrong page would do. The object's contents are then wrong until
  * the same command flips the byte back. Errors name the values as typed. */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "lib/args.h"
 
 int cmd_fault_corrupt(int argc, char **argv)

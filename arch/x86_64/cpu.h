@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "kernel/portio.h"
+#include "arch/x86_64/portio.h"
 
 static inline uint64_t rdtsc(void)
 {

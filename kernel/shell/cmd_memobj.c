@@ -8,12 +8,12 @@
  *   mem pin|unpin NAME PAGE                  count a pin on page PAGE (a pinned page cannot move)
  *   mem free NAME                            unmap and free every page (refused while pinned)
  *   mem objects                              one line per object */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
-#include "kernel/shell_parse.h"
+#include "kernel/shell/shell.h"
+#include "kernel/shell/shell_parse.h"
 #include "lib/args.h"
 #include "lib/check.h"
 #include "lib/kstring.h"

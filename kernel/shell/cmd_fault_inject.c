@@ -10,10 +10,10 @@
  *                             page, slot (docs/testing.md says where each is used)
  *   fault inject reset        disarm every point and zero the counters
  * Errors name the value as typed: an unknown point, N or K not a count of 0..2^32-1. */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "kernel/printk.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "lib/args.h"
 #include "lib/check.h"
 #include "lib/fault.h"

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* commands.c - the shell's command table and the small general commands. */
-#include "kernel/commands.h"
-#include "kernel/cpu.h"
+#include "kernel/shell/commands.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
-#include "kernel/power.h"
+#include "arch/x86_64/power.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
-#include "kernel/trap.h"
+#include "kernel/shell/shell.h"
+#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"

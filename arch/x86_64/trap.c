@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* trap.c - GDT, TSS, IDT and the exception dispatcher (see trap.h). */
-#include "kernel/trap.h"
+#include "arch/x86_64/trap.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
 #include "lib/kstring.h"

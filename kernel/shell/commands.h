@@ -4,7 +4,7 @@
 #ifndef SPMK_KERNEL_COMMANDS_H
 #define SPMK_KERNEL_COMMANDS_H
 
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 
 extern const struct shell_sub acpi_subs[], numa_subs[], dax_subs[], mem_subs[], bench_subs[];
 

@@ -7,11 +7,11 @@
  * spmk can take the block back: yes for movable-only memory (a device handed off without
  * --unmovable), no otherwise. A devdax device has no memory blocks, as on Linux, and a block of
  * a system-ram device that is not in the page allocator is listed offline. */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "lib/fmt.h"
 
 #define BLOCK_PAGES 512u /* 2 MiB of 4 KiB pages */

@@ -35,7 +35,7 @@ struct shell_cmd {
 	const struct shell_sub *subs; /* ended by an entry with fn NULL */
 };
 
-/* The command table (kernel/commands.c), ended by an entry with name NULL. */
+/* The command table (kernel/shell/commands.c), ended by an entry with name NULL. */
 extern const struct shell_cmd shell_commands[];
 
 /* Runs one command line; returns the command's result (or 1 for parse errors/unknown). */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* power.c - ACPI S5 poweroff and reboot (see power.h). */
-#include "kernel/power.h"
+#include "arch/x86_64/power.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/printk.h"
 
 #define SLP_EN (1u << 13)

@@ -4,13 +4,13 @@
  *   dax reconfigure DEV system-ram [--unmovable]   devdax -> system-ram (movable-only default)
  *   dax reconfigure DEV devdax [--size BYTES]      system-ram -> devdax (all, or the last BYTES
  *                                                  as whole 2 MiB blocks: the device splits) */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
-#include "kernel/shell_parse.h"
+#include "kernel/shell/shell.h"
+#include "kernel/shell/shell_parse.h"
 #include "lib/args.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"

@@ -2,13 +2,13 @@
 /* shell.c - command dispatch: a line into words, the command and subcommand (with "did you
  * mean"), run with fault recovery, the cancel hook and module explanations held for the error
  * line; scripts; the interactive loop. Output shapes: kernel/shell_report.c. */
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/printk.h"
-#include "kernel/shell_parse.h"
-#include "kernel/shell_run.h"
-#include "kernel/trap.h"
+#include "kernel/shell/shell_parse.h"
+#include "kernel/shell/shell_run.h"
+#include "arch/x86_64/trap.h"
 #include "lib/cancel.h"
 #include "lib/kstring.h"
 #include "lib/suggest.h"

@@ -5,11 +5,11 @@
  * SP ranges are "Soft Reserved"; under them each dax device appears by name, and a device
  * handed to the page allocator shows "System RAM (kmem)" under its name. The kernel image is a
  * child of System RAM. End addresses are inclusive, as in Linux. */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 
 static const char *iomem_name(enum mem_kind k)
 {

@@ -9,13 +9,13 @@
  * violations, which no operation may change. The full page walk (buddy_check) runs every
  * STRESS_KERNEL_FULL_EVERY steps and at the end: it visits every managed page, too slow under
  * emulation for every step. */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
-#include "kernel/trap.h"
+#include "kernel/shell/shell.h"
+#include "arch/x86_64/trap.h"
 #include "lib/fault.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"

@@ -2,10 +2,10 @@
 /* shell_report.c - what the shell prints about a command: usage lines, the one error line
  * (with the module's explanation as its reason), "missing WORD" from the usage, and the
  * progress and Ctrl-C of long operations (see shell.h for the shapes). */
-#include "kernel/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "kernel/printk.h"
-#include "kernel/serial.h"
-#include "kernel/shell_run.h"
+#include "arch/x86_64/serial.h"
+#include "kernel/shell/shell_run.h"
 #include "lib/cancel.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_mem.c - shell commands about physical memory: memmap (raw and normalised), the page
  * allocator totals with the accounting check (mem), and the physical map (iomem). */
-#include "kernel/commands.h"
+#include "kernel/shell/commands.h"
 
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
+#include "kernel/shell/shell.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/fmt.h"

@@ -2,8 +2,8 @@
 /* shell_edit.c - the interactive line editor on the serial console: insert at the cursor,
  * backspace, Ctrl-A, Ctrl-E, Ctrl-U, Ctrl-C, left/right arrows, up/down history. */
 #include "kernel/printk.h"
-#include "kernel/serial.h"
-#include "kernel/shell_run.h"
+#include "arch/x86_64/serial.h"
+#include "kernel/shell/shell_run.h"
 #include "lib/kstring.h"
 
 #define HISTORY 16
