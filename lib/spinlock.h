@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* spinlock.h - spinlocks for shared kernel state, with a lock order.
+ *
+ * A spinlock is a ticket lock: CPUs get the lock in the order they asked for it. Every lock has
+ * a rank (enum lock_rank, docs/locking.md): a CPU may only take a lock whose rank is higher
+ * than every lock it already holds. Debug builds (SPMK_DEBUG) check this on every acquisition
+ * and CHECK-fail naming both locks when the order is broken; release builds only take the lock.
+ *
+ * The _irqsave forms also disable interrupts on this CPU (for locks an interrupt handler takes)
+ * and give back the previous interrupt state to restore.
+ *
+ * The platform provides the four spin_arch_* functions below: arch/x86_64/ in the kernel, a
+ * thread-based version on the host (lib/spinlock_host.c) so that host tests run the same locks
+ * under threads and ThreadSanitizer. Freestanding. */
+#ifndef SPMK_LIB_SPINLOCK_H
+#define SPMK_LIB_SPINLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Lock ranks, lowest taken first (docs/locking.md). */
+enum lock_rank {
+	LOCK_RANK_NONE = 0, /* not ordered against other locks (leaf, never nests) */
+	LOCK_RANK_HOTPLUG,  /* hand-off / reclaim of a node */
+	LOCK_RANK_DAX,      /* dax regions, devices and claims */
+	LOCK_RANK_MEMOBJ,   /* memory objects */
+	LOCK_RANK_VM,       /* page tables of the kernel address space */
+	LOCK_RANK_BUDDY,    /* buddy free lists and page words */
+	LOCK_RANK_KHEAP,    /* kernel heap */
+	LOCK_RANK_CONSOLE,  /* serial output */
+	LOCK_RANK_MAX,
+};
+
+struct spinlock {
+	uint32_t next;      /* next ticket to hand out */
+	uint32_t owner;     /* ticket being served */
+	uint32_t holder;    /* CPU holding the lock + 1, 0 when free (debug and reports) */
+	uint32_t rank;      /* enum lock_rank */
+	const char *name;
+};
+
+#define SPINLOCK_INIT(nm, rk) { 0, 0, 0, (rk), (nm) }
+
+/* Initialise an unlocked lock named `name` (kept for reports) of rank `rank`. */
+void spin_init(struct spinlock *l, const char *name, enum lock_rank rank);
+/* Take l, spinning until it is free. Debug builds CHECK the lock order and that this CPU does
+ * not already hold l. */
+void spin_lock(struct spinlock *l);
+/* Take l only if it is free now: true when taken. */
+bool spin_trylock(struct spinlock *l);
+/* Release l, which this CPU holds (CHECKed in debug builds). */
+void spin_unlock(struct spinlock *l);
+/* spin_lock with interrupts disabled on this CPU; returns the previous interrupt state. */
+uint64_t spin_lock_irqsave(struct spinlock *l);
+/* spin_unlock, then restore the interrupt state spin_lock_irqsave returned. */
+void spin_unlock_irqrestore(struct spinlock *l, uint64_t flags);
+/* True when this CPU holds l. */
+bool spin_held(const struct spinlock *l);
+
+/* Platform: this CPU's index (0 .. SPIN_MAX_CPUS-1); wait a little while spinning (PAUSE on a
+ * CPU, a yield for host threads, which may outnumber cores); disable interrupts and return the
+ * previous state; restore a state spin_arch_irq_save returned. */
+#define SPIN_MAX_CPUS 256
+unsigned spin_arch_cpu(void);
+void spin_arch_relax(void);
+uint64_t spin_arch_irq_save(void);
+void spin_arch_irq_restore(uint64_t flags);
+
+#endif
