@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* commands.h - shell commands, one group per file (kernel/cmd_*.c); each group exports its
+/* commands.h - shell commands, one group per file (kernel/shell/cmd_*.c); each group exports its
  * subcommand table for the command table in kernel/commands.c. */
 #ifndef SPMK_KERNEL_COMMANDS_H
 #define SPMK_KERNEL_COMMANDS_H
