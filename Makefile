@@ -148,21 +148,23 @@ image: $(IMG)
 
 # `make run TOPO=NAME` boots a named machine (tools/qemu-args.sh, docs/machines.md);
 # TOPO=list lists them, an unknown name is an error that lists them, before anything is built.
+# SMP=N gives the machine N CPUs (default 2; docs/smp.md).
 TOPO ?= default
+SMP ?=
 MACHINE_AML := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(wildcard tests/data/machine_*.asl))
 .PHONY: machine-check map
 machine-check:
 	@if [ -n '$(TOPOLOGY)' ]; then echo "TOPOLOGY=$(TOPOLOGY): the variable is TOPO (make run TOPO=list lists the machines)" >&2; exit 2; fi
-	@bash tools/qemu-args.sh '$(TOPO)' >/dev/null
+	@SMP='$(SMP)' bash tools/qemu-args.sh '$(TOPO)' >/dev/null
 ifeq ($(TOPO),list)
 run debug:
 	@bash tools/qemu-args.sh --list
 else
 run: machine-check deps all $(MACHINE_AML)
-	TOPO='$(TOPO)' bash tools/run.sh
+	SMP='$(SMP)' TOPO='$(TOPO)' bash tools/run.sh
 
 debug: machine-check deps all $(MACHINE_AML)
-	TOPO='$(TOPO)' bash tools/run.sh --debug
+	SMP='$(SMP)' TOPO='$(TOPO)' bash tools/run.sh --debug
 endif
 
 # `make diagrams`: render the Graphviz sources of docs/diagrams/ beside them.

@@ -22,6 +22,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 #include "mm/early.h"
@@ -124,6 +125,23 @@ static void collect_managed(void)
 	}
 }
 
+/* The other CPUs start in real mode at a page below 1 MiB (kernel/smp.h): the first free,
+ * page-aligned SMP_TRAMP_PAGES pages of usable RAM there become the kernel's (owner kernel,
+ * carved with the rest) before anything else can take them. None: one CPU, said once. */
+static void reserve_trampoline(void)
+{
+	const uint64_t need = SMP_TRAMP_PAGES * PAGE_SIZE, below = 1ull << 20;
+	uint64_t pa;
+	if (early_alloc_in(&early, PAGE_SIZE, below, need, PAGE_SIZE, BUDDY_OWNER_KERNEL, &pa) == ST_OK) {
+		smp_set_trampoline(pa);
+		printk(LOG_INFO, "mm: CPU start-up trampoline at 0x%lx (%lu KiB below 1 MiB)",
+		       (unsigned long)pa, (unsigned long)(need >> 10));
+	} else {
+		printk(LOG_WARN, "mm: no %lu KiB of free RAM below 1 MiB for the CPU start-up trampoline; "
+		       "one CPU", (unsigned long)(need >> 10));
+	}
+}
+
 static status_t early_setup(void)
 {
 	static struct range freer[MEMMAP_MAX_RANGES];
@@ -140,6 +158,8 @@ static status_t early_setup(void)
 		       (unsigned long)K.bi->direct_map_size);
 	if (st == ST_OK)
 		st = early_reserve(&early, 0, PAGE_SIZE, BUDDY_OWNER_FIRMWARE); /* page 0: never handed out */
+	if (st == ST_OK)
+		reserve_trampoline();
 	return st;
 }
 

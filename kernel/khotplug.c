@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* khotplug.c - kernel side of mm/hotplug and mm/memobj (see khotplug.h).
  *
- * Object pages are mapped 4 KiB at a time in their window, never global; migration rewrites
- * the one PTE in place (remap cannot fail: the table already exists) and, after a batch of
- * remaps, flushes the TLB once by reloading CR3 (obj_flush).
+ * Object pages are mapped 4 KiB at a time in their window, never global. Migration (other
+ * CPUs may be writing: kernel/work.h) first turns each PTE of a batch into a migration entry
+ * in place (obj_freeze), flushes once on every CPU (obj_flush: CR3 reload here, one shootdown
+ * round elsewhere), copies, then points each entry at its new page (obj_remap cannot fail:
+ * the table already exists). A CPU that touches a frozen page waits in obj_fault_hook.
  * Hot-added memory enters the direct map with pages of at most 2 MiB and without the global
  * bit, so removing whole 2 MiB blocks never needs a new table and a CR3 reload flushes it. */
 #include "kernel/khotplug.h"
@@ -12,6 +14,9 @@
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
+#include "kernel/tlb.h"
+#include "kernel/work.h"
+#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 
@@ -27,8 +32,16 @@ static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
 		      kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
 }
 
-static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
-			  uint64_t new_pfn)
+/* A migration entry (memobj_ops.freeze): not present, bit 9 (ignored by the MMU in a
+ * non-present entry, Intel SDM Vol. 3A §4.5 table 4-19) set, the address still the old page. */
+#define PTE_MIGRATION (1ull << 9)
+
+static bool pte_names(uint64_t e, uint64_t pfn)
+{
+	return (e & (VM_PTE_P | PTE_MIGRATION)) && (e & VM_PTE_ADDR) == pfn << PAGE_SHIFT;
+}
+
+static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn)
 {
 	(void)ctx;
 	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
@@ -36,15 +49,56 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 		return ST_NOTFOUND;
 	if ((*pte & VM_PTE_ADDR) != old_pfn << PAGE_SHIFT)
 		return ST_INVALID;
-	*pte = (*pte & ~VM_PTE_ADDR) | (new_pfn << PAGE_SHIFT);
+	__atomic_store_n(pte, (*pte & ~VM_PTE_P) | PTE_MIGRATION, __ATOMIC_RELEASE);
 	return ST_OK;
 }
 
-/* Object windows are not global: a CR3 reload drops every stale entry. */
+/* From the old page (present or frozen) to the new one, present. */
+static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
+			  uint64_t new_pfn)
+{
+	(void)ctx;
+	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
+	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
+		return ST_NOTFOUND;
+	if (!pte_names(*pte, old_pfn))
+		return ST_INVALID;
+	uint64_t e = (*pte & ~(VM_PTE_ADDR | PTE_MIGRATION)) | VM_PTE_P | (new_pfn << PAGE_SHIFT);
+	__atomic_store_n(pte, e, __ATOMIC_RELEASE);
+	return ST_OK;
+}
+
+/* Object windows are not global: a CR3 reload drops every stale entry here, and one
+ * shootdown round on every other CPU (kernel/tlb.h). */
 static void obj_flush(void *ctx)
 {
 	(void)ctx;
 	write_cr3(read_cr3());
+	tlb_shootdown(0, 0);
+}
+
+/* A worker touched a page in migration (kernel/work.h): wait, serving shootdowns, until the
+ * entry is no longer a migration entry, then run the instruction again. */
+static enum pf_result obj_fault_hook(uint64_t addr, uint64_t error, uint64_t rip)
+{
+	(void)error;
+	(void)rip;
+	if (addr < MEMOBJ_WINDOW_BASE || addr - MEMOBJ_WINDOW_BASE >= (uint64_t)MEMOBJ_MAX * MEMOBJ_WINDOW_SLOT)
+		return PF_UNHANDLED;
+	uint64_t *pte = vm_pte_4k(&kvm_space, ALIGN_DOWN(addr, PAGE_SIZE));
+	if (!pte)
+		return PF_UNHANDLED;
+	uint64_t e = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
+	if (e & VM_PTE_P)
+		return PF_RETRY; /* remapped between the fault and this look */
+	if (!(e & PTE_MIGRATION))
+		return PF_UNHANDLED;
+	work_note_wait();
+	while (__atomic_load_n(pte, __ATOMIC_ACQUIRE) & PTE_MIGRATION) {
+		tlb_serve();
+		cpu_relax();
+	}
+	return PF_RETRY;
 }
 
 static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
@@ -58,7 +112,7 @@ static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *p
 {
 	(void)ctx;
 	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
-	if (!pte || !(*pte & VM_PTE_P))
+	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
 	*pfn = (*pte & VM_PTE_ADDR) >> PAGE_SHIFT;
 	return ST_OK;
@@ -77,7 +131,7 @@ static void page_copy(void *ctx, uint64_t dst, uint64_t src)
 }
 
 static const struct memobj_ops obj_ops = { obj_map, obj_remap, obj_flush, obj_unmap, obj_lookup,
-					   obj_page, page_copy, 0 };
+					   obj_page, page_copy, 0, obj_freeze };
 
 static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
 {
@@ -135,6 +189,7 @@ static struct buddy_ops buddy_ops_hooked = { zero_and_note, 0 };
 void khotplug_init(void)
 {
 	memobj_init(&K.objs, &K.buddy, &obj_ops, &kout);
+	trap_set_pf_hook(obj_fault_hook);
 	hotplug_init(&K.hotplug, &K.buddy, &K.dax, &K.objs, &hp_ops, &kout);
 	if (K.buddy.ops && K.buddy.ops->zero) {
 		buddy_ops_orig = K.buddy.ops;

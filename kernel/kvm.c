@@ -5,6 +5,7 @@
 #include "boot/boot_info.h"
 #include "arch/x86_64/cpu.h"
 #include "kernel/printk.h"
+#include "kernel/tlb.h"
 #include "lib/kstring.h"
 
 #define MSR_EFER 0xC0000080u
@@ -30,19 +31,38 @@ static void *table_virt(void *ctx, uint64_t phys)
 	(void)ctx;
 	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
 }
+/* The batch since the last flush_sync: the span of pages flushed one by one, or everything. */
+static struct { uint64_t lo, hi; bool all; } batch = { UINT64_MAX, 0, false };
+
 static void flush_one(void *ctx, uint64_t va)
 {
 	(void)ctx;
 	invlpg(va);
+	batch.lo = MIN(batch.lo, va);
+	batch.hi = MAX(batch.hi, va);
 }
 static void flush_everything(void *ctx)
 {
 	(void)ctx;
-	write_cr3(read_cr3());
+	tlb_flush_local_all();
+	batch.all = true;
+}
+/* One shootdown round per batch (kernel/tlb.h): the span when it is short, else everything. */
+static void flush_sync(void *ctx)
+{
+	(void)ctx;
+	uint64_t n = batch.lo <= batch.hi ? ((batch.hi - batch.lo) >> PAGE_SHIFT) + 1 : 0;
+	if (batch.all || n > TLB_RANGE_MAX)
+		tlb_shootdown(0, 0);
+	else if (n)
+		tlb_shootdown(batch.lo, n);
+	batch.lo = UINT64_MAX;
+	batch.hi = 0;
+	batch.all = false;
 }
 
 static const struct vm_ops kvm_ops = { table_alloc, table_free, table_virt, flush_one,
-				       flush_everything, 0 };
+				       flush_everything, 0, flush_sync };
 
 void kvm_probe_cpu(void)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c - kmain: the boot sequence from the loader's hand-off to the shell.
  *
- * Order: console and timestamps, CPU tables, boot_info checks, command line, then the memory
- * and ACPI subsystems (kernel/init_*.c), then the boot script (spmk.run=) and the shell. */
+ * Order: the boot CPU's per-CPU area, console and timestamps, CPU tables, boot_info checks,
+ * command line, then the memory and ACPI subsystems (kernel/init_*.c), the other CPUs
+ * (kernel/smp.c), then the boot script (spmk.run=) and the shell. */
 #include "kernel/kernel.h"
 
 #include "kernel/boot_info_check.h"
@@ -11,6 +12,8 @@
 #include "kernel/init.h"
 #include "arch/x86_64/power.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/serial.h"
 #include "kernel/shell/shell.h"
 #include "arch/x86_64/trap.h"
@@ -76,6 +79,7 @@ static void set_log_buf_len(void)
 void kmain(const struct boot_info *bi)
 {
 	K.tsc_entry = rdtsc();
+	percpu_set_base(0); /* spin_arch_cpu() reads it: before any lock */
 	serial_init();
 	trap_init();
 	printk_init(tsc_calibrate());
@@ -92,6 +96,7 @@ void kmain(const struct boot_info *bi)
 	check_console_options();
 
 	init_subsystems();
+	smp_init();
 
 	run_boot_scripts();
 	shell_loop();

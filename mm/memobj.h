@@ -57,6 +57,13 @@ struct memobj_ops {
 	/* Copy physical page src to dst (migration). */
 	void (*copy)(void *ctx, uint64_t dst_pfn, uint64_t src_pfn);
 	void *ctx;
+	/* Optional (NULL when nothing else can touch an object during a migration): make page
+	 * `index` of `slot`, mapped at old_pfn, unreachable without losing where it is - a
+	 * migration entry: not present, still naming old_pfn, so that an access waits until
+	 * remap installs the new page - WITHOUT flushing the TLB. Errors as remap's (nothing
+	 * changes then). When set, migration freezes a batch, flushes once, then copies and
+	 * remaps (mm/migrate.h), and remap and lookup accept a frozen entry. */
+	status_t (*freeze)(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn);
 };
 
 struct memobj {

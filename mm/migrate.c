@@ -22,8 +22,10 @@ struct migrate_batch {
 	int node;             /* node the pool was chosen for, -1 before the first refill */
 	uint64_t pool, pool_n, pool_used;
 	struct migrate_reserve *rv; /* pools come only from here when set */
+	int target;           /* >= 0: every pool from this node only (migrate_object) */
 	unsigned nold;
 	uint64_t old[MIGRATE_BATCH];
+	uint64_t dst[MIGRATE_BATCH]; /* with freeze: old[i] is frozen, to be copied to dst[i] */
 	struct migrate_result r;
 };
 
@@ -34,17 +36,35 @@ static void batch_init(struct migrate_batch *m, struct memobj_set *s, unsigned m
 	m->node = -1;
 	m->pool = m->pool_n = m->pool_used = 0;
 	m->rv = NULL;
+	m->target = -1;
 	m->nold = 0;
 	m->r = (struct migrate_result){ 0, UINT64_MAX, ST_OK, 0, 0 };
 }
 
-/* One TLB flush for every switch since the last one, then the old pages can go. */
+/* With freeze: every old page of the batch is frozen and flushed out of every TLB; copy each
+ * to its destination and switch the migration entry to it. */
+static void batch_copy_remap(struct migrate_batch *m)
+{
+	const struct memobj_ops *ops = m->s->ops;
+	for (unsigned i = 0; i < m->nold; i++) {
+		uint32_t obj = 0, index = 0;
+		CHECK_OK(buddy_page_object(m->s->b, m->dst[i], &obj, &index, 0)); /* tagged by us */
+		CHECK_OP(obj, >, 0);
+		ops->copy(ops->ctx, m->dst[i], m->old[i]);
+		CHECK_OK(ops->remap(ops->ctx, obj - 1, index, m->old[i], m->dst[i])); /* frozen by us */
+	}
+}
+
+/* One TLB flush for the whole batch, then the old pages can go (with freeze: flush, then
+ * copy and remap; without: the remaps were done, flush). */
 static void batch_flush(struct migrate_batch *m)
 {
 	if (!m->nold)
 		return;
 	m->s->ops->flush(m->s->ops->ctx);
 	m->r.flushes++;
+	if (m->s->ops->freeze)
+		batch_copy_remap(m);
 	for (unsigned i = 0; i < m->nold; i++)
 		CHECK_OK(buddy_free(m->s->b, m->old[i], 0)); /* movable, unpinned, switched */
 	m->nold = 0;
@@ -85,6 +105,18 @@ static status_t block_nearest(struct buddy *b, unsigned node, unsigned max_order
 	return ST_NOMEM;
 }
 
+/* The largest free movable block (order <= max_order) of node `node` itself. */
+static status_t block_on(struct buddy *b, unsigned node, unsigned max_order, uint64_t *pfn,
+			 unsigned *order)
+{
+	for (int k = (int)max_order; k >= 0; k--)
+		if (buddy_alloc(b, (unsigned)k, (int)node, BUDDY_MOVABLE | BUDDY_THISNODE, pfn) == ST_OK) {
+			*order = (unsigned)k;
+			return ST_OK;
+		}
+	return ST_NOMEM;
+}
+
 /* Pops the first block of a reservation (its link is read before the block is used). */
 static bool reserve_pop(struct migrate_reserve *rv, uint64_t *pfn, unsigned *order)
 {
@@ -109,7 +141,8 @@ static status_t batch_refill(struct migrate_batch *m, unsigned node)
 		if (!reserve_pop(m->rv, &m->pool, &order))
 			return ST_NOMEM;
 	} else if (fault_hit(FAULT_MIGRATE_DEST) ||
-		   block_nearest(m->s->b, node, m->max_order, &m->pool, &order) != ST_OK) {
+		   (m->target >= 0 ? block_on(m->s->b, node, m->max_order, &m->pool, &order)
+				   : block_nearest(m->s->b, node, m->max_order, &m->pool, &order)) != ST_OK) {
 		return ST_NOMEM;
 	}
 	m->pool_n = (uint64_t)1 << order;
@@ -184,8 +217,9 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 	status_t st = batch_source(m, pi, &slot);
 	if (st != ST_OK)
 		return st;
-	if ((!m->rv && m->node != (int)pi->node) || m->pool_used == m->pool_n) {
-		st = batch_refill(m, pi->node);
+	unsigned want = m->target >= 0 ? (unsigned)m->target : pi->node;
+	if ((!m->rv && m->node != (int)want) || m->pool_used == m->pool_n) {
+		st = batch_refill(m, want);
 		if (st != ST_OK)
 			return st;
 	}
@@ -193,13 +227,18 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 	CHECK(np >= m->pool && pfn != np); /* the copy writes only a page of our own pool */
 	CHECK_OP(m->pool_used, <=, m->pool_n);
 	CHECK_OK(buddy_page_set_object(s->b, np, pi->obj, pi->index)); /* a pool page is movable */
-	s->ops->copy(s->ops->ctx, np, pfn);
-	st = s->ops->remap(s->ops->ctx, slot, pi->index, pfn, np);
+	if (s->ops->freeze) {
+		st = s->ops->freeze(s->ops->ctx, slot, pi->index, pfn); /* copied at the flush */
+	} else {
+		s->ops->copy(s->ops->ctx, np, pfn);
+		st = s->ops->remap(s->ops->ctx, slot, pi->index, pfn, np);
+	}
 	if (st != ST_OK) {
 		CHECK_OK(buddy_page_set_object(s->b, np, 0, 0));
 		m->pool_used--;
 		return st;
 	}
+	m->dst[m->nold] = np;
 	m->old[m->nold++] = pfn;
 	m->r.moved++;
 	if (m->nold == MIGRATE_BATCH)
@@ -268,4 +307,36 @@ status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_
 	status_t st = range_run(&m, base_pfn, npages, res);
 	migrate_unreserve(s, rv);
 	return st;
+}
+
+status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, struct migrate_result *res)
+{
+	const struct memobj *o = memobj_get(s, slot);
+	if (!o)
+		return ST_NOTFOUND;
+	if (!o->movable)
+		return ST_INVALID;
+	if (node >= BUDDY_MAX_NODES)
+		return ST_RANGE;
+	struct migrate_batch m;
+	batch_init(&m, s, MIGRATE_BATCH_ORDER);
+	m.target = (int)node;
+	for (uint64_t i = 0; i < o->npages; i++) {
+		uint64_t pfn;
+		struct buddy_page_info pi;
+		CHECK_OK(s->ops->lookup(s->ops->ctx, slot, i, &pfn)); /* a used object maps every page */
+		CHECK_OK(buddy_page_state(s->b, pfn, &pi));
+		if (pi.node == node)
+			continue;
+		status_t st = batch_move(&m, pfn, &pi, 0);
+		if (st != ST_OK) {
+			m.r.failed_pfn = pfn;
+			m.r.failed_st = st;
+			break;
+		}
+	}
+	batch_finish(&m);
+	if (res)
+		*res = m.r;
+	return m.r.failed_st;
 }

@@ -17,7 +17,18 @@
  *      page is untagged and goes back to the pool; the object still maps the old one, intact.
  * Batches: the old pages of up to MIGRATE_BATCH moves are remembered; then the TLB is flushed
  * once (memobj_ops.flush) and only after that are they freed (inside an isolated range they
- * become ISOLATED, not allocatable). Nothing reads or writes an object window during a batch.
+ * become ISOLATED, not allocatable). Without memobj_ops.freeze nothing may read or write an
+ * object window during a batch.
+ *
+ * With memobj_ops.freeze (other CPUs write objects while pages move, docs/smp.md), steps 3-4
+ * become: tag the new page, freeze the old mapping (a migration entry; a failure untags the
+ * new page, returns it to the pool and leaves the old mapping as it was), and remember the
+ * pair. A batch then ends with: one flush (memobj_ops.flush: every CPU has dropped the old
+ * translation, so no write can reach the old page any more), the copy of every pair, the
+ * switch of every migration entry to its new page (remap, which cannot fail then: CHECKed),
+ * and the old pages freed. A write made before the freeze is in the old page when it is
+ * copied; a write attempted after it waits for the new page. So no write is lost, and each
+ * batch costs one flush round however many pages it moves.
  * At the end (success or failure) the last batch is flushed and freed and the pool's unused
  * pages are freed, so every page is in exactly one place and each object page is mapped once.
  *
@@ -93,5 +104,12 @@ status_t migrate_range(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
  * means rv was too small; ST_INTERRUPTED. */
 status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_t npages,
 				struct migrate_reserve *rv, struct migrate_result *res);
+
+/* Moves every page of movable object `slot` that is not on node `node` there (destinations
+ * from that node only, in batches as above). Stops at the first failure; pages moved before
+ * it stay moved, intact. res may be NULL. Errors: ST_NOTFOUND (no object), ST_INVALID (not
+ * movable), ST_RANGE (node >= 64), ST_NOMEM (the node has no free movable page left, or an
+ * injected FAULT_MIGRATE_DEST failure), ST_BUSY (a pinned page). */
+status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, struct migrate_result *res);
 
 #endif

@@ -22,7 +22,8 @@
  *   2 MiB, 2 MiB -> 512 x 4 KiB; at most 4 new tables, preallocated the same way), then clear or
  *   rewrite the leaves. vm_unmap frees every table that becomes empty (never the PML4).
  * - TLB: every changed or removed leaf is flushed with flush_page; beyond VM_FLUSH_PAGES_MAX
- *   leaves in one call a single flush_all is issued instead. New mappings need no flush.
+ *   leaves in one call a single flush_all is issued instead; then flush_sync, once per call
+ *   (the other CPUs' round). New mappings need no flush.
  * - Addresses: va must be canonical (48-bit) and the range may not cross the canonical hole;
  *   pa + size must stay below 2^52. Ranges are half-open [va, va + size). */
 #ifndef SPMK_MM_VM_H
@@ -70,6 +71,11 @@ struct vm_ops {
 	void (*flush_page)(void *ctx, uint64_t va); /* invlpg */
 	void (*flush_all)(void *ctx);               /* reload CR3 (non-global entries) */
 	void *ctx;
+	/* Optional (NULL: none): called once at the end of every vm_unmap / vm_protect /
+	 * vm_window_unmap that changed at least one translation, after its flush_page/flush_all
+	 * calls, so that a multi-CPU kernel invalidates the batch on the other CPUs in one
+	 * round (kernel/tlb.h). */
+	void (*flush_sync)(void *ctx);
 };
 
 struct vm_space {

@@ -87,11 +87,14 @@ static inline void vm_flush_add(struct vm_flush *f, uint64_t va)
 	f->pages++;
 }
 
-/* Ends a batch: one flush_all when the per-page limit was passed. */
+/* Ends a batch: one flush_all when the per-page limit was passed, then one flush_sync
+ * (the other CPUs) when anything changed. */
 static inline void vm_flush_finish(struct vm_flush *f)
 {
 	if (f->pages > VM_FLUSH_PAGES_MAX)
 		f->s->ops->flush_all(f->s->ops->ctx);
+	if (f->pages && f->s->ops->flush_sync)
+		f->s->ops->flush_sync(f->s->ops->ctx);
 }
 
 /* Checks a 4 KiB-aligned, non-empty, canonical range that does not cross the hole. */

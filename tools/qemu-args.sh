@@ -9,6 +9,9 @@
 #   qemu-args.sh --cmdline NAME  the kernel command line the machine boots with (may be empty)
 #   qemu-args.sh --list          every machine with a one-line summary
 #
+# SMP=N (1..64, default 2) gives the machine N CPUs, all on the CPU node (two-socket: half on
+# each socket, N even); with more than one, QEMU runs one host thread per CPU
+# (-accel tcg,thread=multi).
 # An unknown name is an error (status 2) that lists the machines. SP memory is marked by the
 # firmware stage build/spfw.efi from the fw_cfg file opt/spmk/sp-ranges given here. Injected ACPI
 # tables (machine gi) are compiled from tests/data/machine_*.asl into $BUILD/data/ by make.
@@ -37,6 +40,20 @@ usage_list() {
 	done
 }
 
+SMP=${SMP:-2}
+if ! [[ "$SMP" =~ ^[0-9]+$ ]] || [ "$SMP" -lt 1 ] || [ "$SMP" -gt 64 ]; then
+	echo "qemu-args: SMP=$SMP: the number of CPUs, 1 to 64" >&2
+	exit 2
+fi
+LAST_CPU=$((SMP - 1))
+
+# -smp and, for more than one CPU, one host thread per CPU.
+cpus_args() {
+	printf -- '-smp\n%s\n' "$SMP"
+	[ "$SMP" -gt 1 ] && printf -- '-accel\ntcg,thread=multi\n'
+	return 0
+}
+
 # One memory backend per node: nodeid, size.
 backend() { printf -- '-object\nmemory-backend-ram,id=m%s,size=%s\n' "$1" "$2"; }
 lb() { # initiator target latency-ns bandwidth
@@ -47,7 +64,8 @@ sp() { printf -- '-fw_cfg\nname=opt/spmk/sp-ranges,string=%s\n' "$1"; }
 
 # Node 0 = CPU + 1 GiB below 4 GiB; node 1 = memory-only 1 GiB at 4 GiB (max-ram-below-4g=1G).
 two_nodes() { # machine-options
-	printf -- '-machine\nq35,%s\n-m\n2G\n-smp\n1\n' "$1"
+	printf -- '-machine\nq35,%s\n-m\n2G\n' "$1"
+	cpus_args
 	backend 0 1G
 	backend 1 1G
 }
@@ -56,7 +74,7 @@ machine_args() {
 	case "$1" in
 	default | nosoftreserve)
 		two_nodes hmat=on,max-ram-below-4g=1G
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0,initiator=0 \
+		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
 			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=20
 		lb 0 0 10 10G
 		lb 0 1 30 4G
@@ -65,7 +83,7 @@ machine_args() {
 		;;
 	hbm)
 		two_nodes hmat=on,max-ram-below-4g=1G
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0,initiator=0 \
+		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
 			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=11
 		lb 0 0 10 10G
 		lb 0 1 15 40G
@@ -74,20 +92,25 @@ machine_args() {
 		;;
 	cxl)
 		two_nodes hmat=on,max-ram-below-4g=1G
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0,initiator=0 \
+		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
 			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=40
 		lb 0 0 10 10G
 		lb 0 1 250 5G
 		sp 1G@0x100000000
 		;;
 	two-socket)
-		printf -- '-machine\nq35,hmat=on,max-ram-below-4g=1G\n-m\n3G\n-smp\n2\n'
+		if [ $((SMP % 2)) -ne 0 ]; then
+			echo "qemu-args: two-socket: SMP=$SMP must be even (half the CPUs on each socket)" >&2
+			return 2
+		fi
+		printf -- '-machine\nq35,hmat=on,max-ram-below-4g=1G\n-m\n3G\n'
+		cpus_args
 		backend 0 1G
 		backend 1 1G
 		backend 2 512M
 		backend 3 512M
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0,initiator=0 \
-			node,nodeid=1,memdev=m1,cpus=1,initiator=1 \
+		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$((SMP / 2 - 1)),initiator=0 \
+			node,nodeid=1,memdev=m1,cpus=$((SMP / 2))-$LAST_CPU,initiator=1 \
 			node,nodeid=2,memdev=m2,initiator=0 node,nodeid=3,memdev=m3,initiator=1 \
 			dist,src=0,dst=1,val=21 dist,src=0,dst=2,val=17 dist,src=0,dst=3,val=28 \
 			dist,src=1,dst=2,val=28 dist,src=1,dst=3,val=17 dist,src=2,dst=3,val=28
@@ -104,7 +127,8 @@ machine_args() {
 	gi)
 		# QEMU 7.2 cannot describe a generic initiator: no -numa at all, and the SRAT, SLIT
 		# and HMAT are ours (tests/data/machine_gi_*.asl).
-		printf -- '-machine\nq35,max-ram-below-4g=1G\n-m\n2G\n-smp\n1\n'
+		printf -- '-machine\nq35,max-ram-below-4g=1G\n-m\n2G\n'
+		cpus_args
 		local t
 		for t in srat slit hmat; do
 			printf -- '-acpitable\nfile=%s/data/machine_gi_%s.aml\n' "$BUILD" "$t"
@@ -114,7 +138,7 @@ machine_args() {
 	fragmented)
 		# Both nodes below 4 GiB: OVMF keeps its own data near the top of node 1, inside SP.
 		two_nodes hmat=on
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0,initiator=0 \
+		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
 			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=20
 		lb 0 0 10 10G
 		lb 0 1 30 4G
@@ -122,12 +146,13 @@ machine_args() {
 		;;
 	no-hmat)
 		two_nodes max-ram-below-4g=1G
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0 node,nodeid=1,memdev=m1 \
+		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU node,nodeid=1,memdev=m1 \
 			dist,src=0,dst=1,val=20
 		sp 1G@0x100000000
 		;;
 	no-srat)
-		printf -- '-machine\nq35,max-ram-below-4g=1G\n-m\n2G\n-smp\n1\n'
+		printf -- '-machine\nq35,max-ram-below-4g=1G\n-m\n2G\n'
+		cpus_args
 		sp 1G@0x100000000
 		;;
 	*)

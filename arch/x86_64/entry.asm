@@ -124,6 +124,9 @@ ISR_ERR   29
 ISR_ERR   30
 ISR_NOERR 31
 ISR_NOERR 32
+ISR_NOERR 0x40
+ISR_NOERR 0x41
+ISR_NOERR 0xff
 
 isr_common:
 	push rax
@@ -170,3 +173,6 @@ isr_stub_table:
 	dq isr_stub %+ i
 %assign i i+1
 %endrep
+global isr_irq_table
+isr_irq_table:
+	dq isr_stub0x40, isr_stub0x41, isr_stub0xff

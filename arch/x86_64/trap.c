@@ -3,25 +3,15 @@
 #include "arch/x86_64/trap.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/percpu.h"
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
+#include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/types.h"
 
-#define KERNEL_CS 0x08
-#define KERNEL_DS 0x10
-#define TSS_SEL 0x18
 #define IDT_VECTORS 33
-
-struct __attribute__((packed)) tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-};
 
 struct __attribute__((packed)) idt_entry {
 	uint16_t off_lo, sel;
@@ -35,55 +25,72 @@ struct __attribute__((packed)) desc_ptr {
 	uint64_t base;
 };
 
-extern void gdt_load(void *gdtr, uint16_t code_sel, uint16_t data_sel);
-extern void tss_load(uint16_t sel);
 extern uint64_t isr_stub_table[IDT_VECTORS];
+extern uint64_t isr_irq_table[TRAP_IRQ_COUNT];
+static const uint8_t irq_vectors[TRAP_IRQ_COUNT] = { VEC_TIMER, VEC_IPI, VEC_SPURIOUS };
+static irq_handler_fn irq_handlers[256];
 
-static uint64_t gdt[5];
-static struct tss tss;
 static struct idt_entry idt[256];
-static uint8_t fault_stack[16384] __attribute__((aligned(16)));
-static pf_hook_fn pf_hook;
+static uint8_t fault_stack[16384] __attribute__((aligned(16))); /* the boot CPU's IST1 */
+#define PF_HOOKS_MAX 4
+static pf_hook_fn pf_hooks[PF_HOOKS_MAX];
 static struct kjmp *catch_point;
 static uint64_t recovered;
 
-static void gdt_setup(void)
+static void idt_set(unsigned v, uint64_t h)
 {
-	gdt[0] = 0;
-	gdt[1] = 0x00209A0000000000ull; /* 64-bit code, present, ring 0 */
-	gdt[2] = 0x0000920000000000ull; /* data, present, writable */
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof tss - 1;
-	gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
-		 (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
-	gdt[4] = base >> 32;
-	tss.ist[0] = (uint64_t)(fault_stack + sizeof fault_stack); /* IST1: double fault */
-	tss.iomap_base = sizeof tss;
-	struct desc_ptr p = { sizeof gdt - 1, (uint64_t)gdt };
-	gdt_load(&p, KERNEL_CS, KERNEL_DS);
-	tss_load(TSS_SEL);
+	idt[v] = (struct idt_entry){
+		.off_lo = h & 0xFFFF, .sel = KERNEL_CS, .ist = v == 8 ? 1 : 0,
+		.type = 0x8E, .off_mid = (h >> 16) & 0xFFFF, .off_hi = h >> 32,
+	};
 }
 
-static void idt_setup(void)
+static void idt_load(void)
 {
-	for (int v = 0; v < IDT_VECTORS; v++) {
-		uint64_t h = isr_stub_table[v];
-		idt[v] = (struct idt_entry){
-			.off_lo = h & 0xFFFF, .sel = KERNEL_CS, .ist = v == 8 ? 1 : 0,
-			.type = 0x8E, .off_mid = (h >> 16) & 0xFFFF, .off_hi = h >> 32,
-		};
-	}
 	struct desc_ptr p = { sizeof idt - 1, (uint64_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
 
 void trap_init(void)
 {
-	gdt_setup();
-	idt_setup();
+	percpu_set_base(0);
+	gdt_init_cpu(0, (uint64_t)(fault_stack + sizeof fault_stack));
+	for (unsigned v = 0; v < IDT_VECTORS; v++)
+		idt_set(v, isr_stub_table[v]);
+	for (unsigned i = 0; i < TRAP_IRQ_COUNT; i++)
+		idt_set(irq_vectors[i], isr_irq_table[i]);
+	idt_load();
 }
 
-void trap_set_pf_hook(pf_hook_fn hook) { pf_hook = hook; }
+void trap_init_ap(unsigned index, uint64_t ist_top)
+{
+	gdt_init_cpu(index, ist_top);
+	idt_load();
+}
+
+void trap_set_irq(unsigned vector, irq_handler_fn fn) { irq_handlers[vector & 255] = fn; }
+
+void trap_set_pf_hook(pf_hook_fn hook)
+{
+	for (unsigned i = 0; i < PF_HOOKS_MAX; i++)
+		if (!pf_hooks[i]) {
+			pf_hooks[i] = hook;
+			return;
+		}
+	CHECK(!"more page-fault hooks than PF_HOOKS_MAX");
+}
+
+/* The first hook's decision other than PF_UNHANDLED, in the order they were added. */
+static enum pf_result pf_offer(const struct trap_frame *f)
+{
+	uint64_t addr = read_cr2();
+	for (unsigned i = 0; i < PF_HOOKS_MAX && pf_hooks[i]; i++) {
+		enum pf_result r = pf_hooks[i](addr, f->error, f->rip);
+		if (r != PF_UNHANDLED)
+			return r;
+	}
+	return PF_UNHANDLED;
+}
 void trap_catch_arm(struct kjmp *j) { catch_point = j; }
 void trap_catch_end(void) { catch_point = 0; }
 uint64_t trap_recovered_count(void) { return recovered; }
@@ -159,16 +166,36 @@ static void resume_at_catch(struct trap_frame *f)
 	f->rax = 1;
 }
 
+/* An exception on a CPU other than the boot CPU (whose shell owns the recovery point): that
+ * CPU reports it and stops; the others go on. */
+static void halt_this_cpu(void)
+{
+	struct percpu *c = this_cpu();
+	printk(LOG_EMERG, "cpu %u (APIC id %u) halted after the exception above", c->index, c->apic_id);
+	c->state = CPU_HALTED;
+	cpu_halt_forever();
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
-	if (f->vector == 14 && pf_hook) {
-		enum pf_result r = pf_hook(read_cr2(), f->error, f->rip);
-		if (r == PF_RECOVER && catch_point) {
+	if (f->vector >= 32) {
+		irq_handler_fn fn = irq_handlers[f->vector & 255];
+		if (fn)
+			fn();
+		return;
+	}
+	if (f->vector == 14) {
+		enum pf_result r = pf_offer(f);
+		if (r == PF_RETRY)
+			return;
+		if (r == PF_RECOVER && catch_point && this_cpu_index() == 0) {
 			resume_at_catch(f);
 			return;
 		}
 	}
 	dump_frame(f);
+	if (this_cpu_index() != 0)
+		halt_this_cpu();
 	if (catch_point && f->vector != 8) {
 		printk(LOG_ERR, "command abandoned after an unexpected exception");
 		resume_at_catch(f);

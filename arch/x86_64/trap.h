@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* trap.h - CPU exceptions: the IDT, the saved register frame, fault hooks and recovery.
  *
- * Every exception lands in trap_dispatch() with a struct trap_frame. A page fault is first
- * offered to the hook mm registered (trap_set_pf_hook); if the hook does not resolve it and
+ * Every exception lands in trap_dispatch() with a struct trap_frame; vectors 32 and up are
+ * interrupts, passed to their handler (trap_set_irq). A page fault is first offered to the
+ * hooks registered (trap_set_pf_hook); PF_RETRY resumes the faulting instruction. If no hook
+ * resolves it and
  * a recovery point is armed (KCATCH), the faulting command is abandoned: execution resumes
  * where kjmp_set() was called, which then returns 1. Otherwise the kernel prints the vector,
- * error code, RIP, CR2, all registers and a backtrace, and halts. */
+ * error code, RIP, CR2, all registers and a backtrace, and halts. Recovery belongs to the boot
+ * CPU (the shell's): an exception on another CPU is reported and halts only that CPU. */
 #ifndef SPMK_KERNEL_TRAP_H
 #define SPMK_KERNEL_TRAP_H
 
@@ -30,11 +33,26 @@ int kjmp_set(struct kjmp *j) __attribute__((returns_twice));
 enum pf_result {
 	PF_UNHANDLED, /* not ours: treat as a kernel bug (or recover if armed) */
 	PF_RECOVER,   /* a reported violation: abandon the command via the armed recovery point */
+	PF_RETRY,     /* resolved (a page in migration is back): run the instruction again */
 };
 
 typedef enum pf_result (*pf_hook_fn)(uint64_t addr, uint64_t error, uint64_t rip);
 
+/* Interrupt vectors (above the 32 exceptions). */
+#define VEC_TIMER 0x40    /* LAPIC timer */
+#define VEC_IPI 0x41      /* TLB shootdown and wake-up */
+#define VEC_SPURIOUS 0xFF /* LAPIC spurious interrupt */
+#define TRAP_IRQ_COUNT 3
+
+typedef void (*irq_handler_fn)(void);
+
+/* The boot CPU: GS base, its GDT/TSS, the shared IDT. */
 void trap_init(void);
+/* Another CPU: its own GDT/TSS (IST1 at ist_top) and GS base, then the shared IDT. */
+void trap_init_ap(unsigned index, uint64_t ist_top);
+/* The handler of interrupt `vector` (called with interrupts off; it sends the EOI). */
+void trap_set_irq(unsigned vector, irq_handler_fn fn);
+/* Adds a page-fault hook (at most 4; each is asked in the order added until one decides). */
 void trap_set_pf_hook(pf_hook_fn hook);
 
 /* Arms recovery: returns 0 when armed, 1 when a fault brought us back. Use as

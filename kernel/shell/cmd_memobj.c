@@ -6,7 +6,9 @@
  *                                            its pattern; unmovable: kernel pages that never move
  *   mem check NAME                           "NAME: N pages checked, M mismatches"
  *   mem pin|unpin NAME PAGE                  count a pin on page PAGE (a pinned page cannot move)
- *   mem free NAME                            unmap and free every page (refused while pinned)
+ *   mem free NAME                            unmap and free every page (refused while pinned
+ *                                            or while workers run on it)
+ *   mem move, mem work                       kernel/shell/cmd_work.c
  *   mem objects                              one line per object */
 #include "kernel/shell/commands.h"
 
@@ -14,6 +16,7 @@
 #include "kernel/printk.h"
 #include "kernel/shell/shell.h"
 #include "kernel/shell/shell_parse.h"
+#include "kernel/work.h"
 #include "lib/args.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
@@ -144,6 +147,8 @@ static int mem_free(int argc, char **argv)
 	if (!find(argv[2], &slot))
 		return 1;
 	uint64_t pages = memobj_get(&K.objs, slot)->npages;
+	if (work_busy(slot))
+		return shell_error("workers run on '%s'; 'mem work stop' first", argv[2]);
 	status_t st = memobj_free(&K.objs, slot);
 	if (st != ST_OK)
 		return shell_fail(st);
@@ -180,5 +185,11 @@ const struct shell_sub mem_subs[] = {
 	{ "free", "NAME", "unmaps and frees every page (refused while pinned)",
 	  "NAME  an object from 'mem objects'", "mem free A", mem_free },
 	{ "objects", "", "one line per object", 0, "mem objects", mem_objects },
+	{ "move", "NAME node=N", "migrates every page of a movable object that is elsewhere onto node N",
+	  "NAME    a movable object\nnode=N  the node to move to", "mem move A node=1", mem_move },
+	{ "work", "NAME CPUS | stop",
+	  "workers on other CPUs keep writing and checking the object; stop reports ops and lost writes",
+	  "NAME  a movable object\nCPUS  all (every online CPU but the shell's), 1-3, 1,3\n"
+	  "stop  stop every worker and report", "mem work A all", mem_work },
 	{ 0, 0, 0, 0, 0, 0 },
 };

@@ -223,6 +223,8 @@ const struct shell_cmd shell_commands[] = {
 	  ONE("[-n]", "the UEFI memory map as the loader received it",
 	      "-n  the normalised map (typed, sorted, merged ranges)", "memmap -n", cmd_memmap) },
 	{ "mem", "page-allocator totals, memory blocks, and movable memory objects", mem_subs },
+	{ "cpus", "the CPUs: APIC id, node, state, timer ticks, shootdowns, what runs there",
+	  ONE("", "one line per CPU the MADT lists, then the totals", 0, "cpus", cmd_cpus) },
 	{ "iomem", "the physical address map, like /proc/iomem",
 	  ONE("", "the physical address map like /proc/iomem", 0, "iomem", cmd_iomem) },
 	{ "acpi", "the ACPI tables: list, acpidump format, decoded SRAT/SLIT/HMAT", acpi_subs },

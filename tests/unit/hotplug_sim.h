@@ -145,7 +145,7 @@ static void sim_copy(void *ctx, uint64_t dst, uint64_t src)
 	memcpy(sim_page(s, dst), sim_page(s, src), PAGE_SIZE);
 }
 static const struct memobj_ops sim_obj_ops = { sim_map, sim_remap, sim_flush, sim_unmap,
-					       sim_lookup, sim_objpage, sim_copy, 0 };
+					       sim_lookup, sim_objpage, sim_copy, 0, 0 };
 
 static status_t sim_map_direct(void *ctx, uint64_t pa, uint64_t size)
 {

@@ -1030,7 +1030,7 @@ static void test_with_real_page_tables(void **state)
 	(void)state;
 	struct vm_world *w = calloc(1, sizeof *w);
 	w->mem = aligned_alloc(PAGE_SIZE, VM_ARENA_PAGES * PAGE_SIZE);
-	w->ops = (struct vm_ops){ vw_alloc, vw_free, vw_virt, vw_flush, vw_flush_all, w };
+	w->ops = (struct vm_ops){ vw_alloc, vw_free, vw_virt, vw_flush, vw_flush_all, w, 0 };
 	assert_int_equal(vm_space_init(&w->space, &w->ops), ST_OK);
 	struct dax_ops ops = { vw_map, vw_unmap, vw_scrub, w, NULL, NULL };
 	struct dax *d = calloc(1, sizeof *d);

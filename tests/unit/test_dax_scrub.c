@@ -93,7 +93,7 @@ static struct machine *machine_new(void)
 {
 	struct machine *m = calloc(1, sizeof *m);
 	m->mem = calloc(PAGES, PAGE_SIZE);
-	m->vops = (struct vm_ops){ m_alloc, m_free, m_virt, m_flush_page, m_flush_all, m };
+	m->vops = (struct vm_ops){ m_alloc, m_free, m_virt, m_flush_page, m_flush_all, m, 0 };
 	assert_int_equal(vm_space_init(&m->vm, &m->vops), ST_OK);
 	assert_int_equal(vm_window_init(&m->win, &m->vm, SCRUB_VA), ST_OK);
 	m->dops = (struct dax_ops){ d_map, d_unmap, d_scrub, m, NULL, NULL };

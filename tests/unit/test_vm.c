@@ -25,6 +25,7 @@ struct arena {
 	size_t allocated;
 	long budget; /* allocations still allowed; < 0: unlimited */
 	size_t flush_pages, flush_alls;
+	size_t syncs, pages_at_sync, alls_at_sync; /* flush_sync calls; the counts at the last one */
 	uint64_t last_flush;
 };
 
@@ -70,6 +71,15 @@ static void arena_flush_all(void *ctx)
 	((struct arena *)ctx)->flush_alls++;
 }
 
+/* The other CPUs' round: must come after this batch's local flushes. */
+static void arena_flush_sync(void *ctx)
+{
+	struct arena *a = ctx;
+	a->syncs++;
+	a->pages_at_sync = a->flush_pages;
+	a->alls_at_sync = a->flush_alls;
+}
+
 struct fixture {
 	struct arena a;
 	struct vm_ops ops;
@@ -84,7 +94,7 @@ static int setup(void **state)
 		f->a.free_list[f->a.nfree++] = ARENA_PAGES - 1 - i;
 	f->a.budget = -1;
 	f->ops = (struct vm_ops){ arena_alloc, arena_free, arena_virt, arena_flush_page,
-				  arena_flush_all, &f->a };
+				  arena_flush_all, &f->a, arena_flush_sync };
 	assert_int_equal(vm_space_init(&f->s, &f->ops), ST_OK);
 	*state = f;
 	return 0;
@@ -462,6 +472,25 @@ static void test_unmap_flush(void **state)
 	assert_int_equal(f->a.flush_alls, 0);
 }
 
+/* One other-CPU round per call that changed something, after its local flushes; none for a
+ * call that changed nothing. */
+static void test_flush_sync_once_per_batch(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(vm_map(&f->s, VA0, PA0, 100 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(f->a.syncs, 0); /* new mappings need no flush */
+	assert_int_equal(vm_unmap(&f->s, VA0, 3 * PAGE_SIZE), ST_OK);
+	assert_int_equal(f->a.syncs, 1);
+	assert_int_equal(f->a.pages_at_sync, f->a.flush_pages);
+	assert_int_equal(vm_unmap(&f->s, VA0 + 10 * PAGE_SIZE, 80 * PAGE_SIZE), ST_OK);
+	assert_int_equal(f->a.syncs, 2);
+	assert_int_equal(f->a.alls_at_sync, f->a.flush_alls);
+	assert_int_equal(vm_protect(&f->s, VA0 + 95 * PAGE_SIZE, 2 * PAGE_SIZE, 0), ST_OK);
+	assert_int_equal(f->a.syncs, 3);
+	assert_int_equal(vm_unmap(&f->s, VA0 + SIZE_1G, PAGE_SIZE), ST_OK); /* a hole */
+	assert_int_equal(f->a.syncs, 3);
+}
+
 static void test_protect(void **state)
 {
 	struct fixture *f = *state;
@@ -640,6 +669,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unmap_middle_of_1g_two_2m, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_oom_on_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_sync_once_per_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pte_4k_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),

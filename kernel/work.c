@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* work.c - worker loops on other CPUs (see work.h). */
+#include "kernel/work.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "kernel/kernel.h"
+#include "kernel/printk.h"
+#include "kernel/smp.h"
+#include "lib/fmt.h"
+#include "lib/kstring.h"
+
+struct worker {
+	volatile bool run;     /* set by the shell, cleared to stop */
+	volatile bool active;  /* set by the CPU while its loop runs */
+	unsigned slot, k, w;   /* object, this worker's share k of w */
+	uint64_t seed, npages;
+	volatile uint64_t ops, errors, waits, passes;
+	uint64_t first_page, first_word, first_got, first_want;
+	char role[40];
+};
+
+static struct worker workers[SMP_MAX_CPUS];
+static unsigned nworkers;
+
+static uint64_t pattern(const struct worker *wk, uint64_t page, unsigned word)
+{
+	return memobj_pattern_base(wk->seed, page) + word * MEMOBJ_PATTERN_STEP;
+}
+
+static unsigned word_of(uint64_t pass, uint64_t page) { return (unsigned)((pass * 67 + page) & 511); }
+
+static uint64_t tag(unsigned cpu, uint64_t pass) { return ((uint64_t)(cpu + 1) << 48) | (pass << 1) | 1; }
+
+/* Checks the word written in pass `prev` of page i and restores its pattern. */
+static void check_restore(struct worker *wk, unsigned cpu, volatile uint64_t *p, uint64_t i, uint64_t prev)
+{
+	unsigned w = word_of(prev, i);
+	uint64_t want = pattern(wk, i, w) ^ tag(cpu, prev), got = p[w];
+	if (got != want) {
+		if (!wk->errors) {
+			wk->first_page = i;
+			wk->first_word = w;
+			wk->first_got = got;
+			wk->first_want = want;
+		}
+		wk->errors++;
+	}
+	p[w] = pattern(wk, i, w);
+	wk->ops++;
+}
+
+void work_run(unsigned cpu)
+{
+	struct worker *wk = &workers[cpu];
+	wk->active = true;
+	uint64_t pass = 0;
+	while (__atomic_load_n(&wk->run, __ATOMIC_ACQUIRE)) {
+		for (uint64_t i = wk->k; i < wk->npages; i += wk->w) {
+			volatile uint64_t *p = (volatile uint64_t *)K.objs.ops->page(K.objs.ops->ctx, wk->slot, i);
+			if (pass)
+				check_restore(wk, cpu, p, i, pass - 1);
+			unsigned w = word_of(pass, i);
+			p[w] = pattern(wk, i, w) ^ tag(cpu, pass);
+			wk->ops++;
+		}
+		wk->passes = ++pass;
+	}
+	for (uint64_t i = wk->k; pass && i < wk->npages; i += wk->w)
+		check_restore(wk, cpu, (volatile uint64_t *)K.objs.ops->page(K.objs.ops->ctx, wk->slot, i), i,
+			      pass - 1);
+	__atomic_store_n(&wk->active, false, __ATOMIC_RELEASE);
+}
+
+bool work_pending(unsigned cpu) { return cpu < SMP_MAX_CPUS && workers[cpu].run; }
+
+const char *work_role(unsigned cpu) { return workers[cpu].run ? workers[cpu].role : "idle"; }
+
+void work_note_wait(void) { workers[this_cpu_index()].waits++; }
+
+bool work_busy(unsigned slot)
+{
+	for (unsigned i = 0; i < SMP_MAX_CPUS; i++)
+		if ((workers[i].run || workers[i].active) && workers[i].slot == slot)
+			return true;
+	return false;
+}
+
+uint64_t work_ops_total(void)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < SMP_MAX_CPUS; i++)
+		n += workers[i].ops;
+	return n;
+}
+
+status_t work_start(unsigned slot, uint64_t mask)
+{
+	const struct memobj *o = memobj_get(&K.objs, slot);
+	if (nworkers)
+		return ST_BUSY;
+	if (!o || !o->movable || !mask)
+		return ST_INVALID;
+	unsigned w = 0;
+	for (unsigned i = 1; i < smp.ncpus && i < 64; i++)
+		if (mask & (1ull << i)) {
+			if (percpu[i].state != CPU_ONLINE)
+				return ST_INVALID;
+			w++;
+		}
+	if (mask & ~((smp.ncpus >= 64 ? ~0ull : (1ull << smp.ncpus) - 1) & ~1ull))
+		return ST_INVALID;
+	unsigned k = 0;
+	for (unsigned i = 1; i < smp.ncpus && i < 64; i++) {
+		if (!(mask & (1ull << i)))
+			continue;
+		struct worker *wk = &workers[i];
+		memset(wk, 0, sizeof *wk);
+		*wk = (struct worker){ .slot = slot, .k = k++, .w = w, .seed = o->seed, .npages = o->npages };
+		fmt_snprintf(wk->role, sizeof wk->role, "worker %s %u/%u", o->name, wk->k, w);
+		__atomic_store_n(&wk->run, true, __ATOMIC_RELEASE);
+		smp_wake(i);
+	}
+	nworkers = w;
+	return ST_OK;
+}
+
+uint64_t work_stop(status_t *st)
+{
+	uint64_t ops = 0, errors = 0, waits = 0;
+	*st = ST_OK;
+	if (!nworkers) {
+		*st = ST_NOTFOUND;
+		return 0;
+	}
+	for (unsigned i = 1; i < SMP_MAX_CPUS; i++)
+		__atomic_store_n(&workers[i].run, false, __ATOMIC_RELEASE);
+	for (unsigned i = 1; i < SMP_MAX_CPUS; i++) {
+		struct worker *wk = &workers[i];
+		uint64_t t0 = rdtsc();
+		while (__atomic_load_n(&wk->active, __ATOMIC_ACQUIRE) && percpu[i].state == CPU_ONLINE &&
+		       rdtsc() - t0 < tsc_hz() / 1000 * WORK_STOP_TIMEOUT_MS)
+			cpu_relax();
+		if (!wk->w)
+			continue;
+		if (wk->active) {
+			printk(LOG_ERR, "work: cpu %u did not finish its last pass within %u ms", i,
+			       WORK_STOP_TIMEOUT_MS);
+			*st = ST_BUSY;
+		}
+		kprintf("worker cpu %u: %s, %lu passes, %lu ops, %lu errors, %lu migration waits\n", i,
+			wk->role, (unsigned long)wk->passes, (unsigned long)wk->ops, (unsigned long)wk->errors,
+			(unsigned long)wk->waits);
+		if (wk->errors)
+			kprintf("worker cpu %u: first lost write: page %lu word %lu holds 0x%016lx, wrote 0x%016lx\n",
+				i, (unsigned long)wk->first_page, (unsigned long)wk->first_word,
+				(unsigned long)wk->first_got, (unsigned long)wk->first_want);
+		ops += wk->ops;
+		errors += wk->errors;
+		waits += wk->waits;
+		wk->w = 0;
+	}
+	kprintf("workers: %u stopped, %lu ops, %lu errors (lost writes), %lu migration waits\n", nworkers,
+		(unsigned long)ops, (unsigned long)errors, (unsigned long)waits);
+	nworkers = 0;
+	return errors;
+}

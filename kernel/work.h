@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* work.h - workers: other CPUs reading and writing a movable memory object while the shell
+ * CPU hands memory off and reclaims it (`mem work NAME CPUS`, `mem work stop`; docs/smp.md).
+ *
+ * Worker k of W (one per CPU) owns the pages i with i % W == k, so no two workers write one
+ * page. Pass p over its pages: for each page, check that the word it wrote in pass p-1 still
+ * holds what it wrote (a mismatch is a lost write, counted as an error with the page and word
+ * of the first), put the pattern back there, then write a new value (the pattern XOR a tag of
+ * CPU and pass) into another word. So at any time each page differs from its pattern in at most
+ * one word, and `mem work stop` ends with a last checking pass that restores the pattern: after
+ * it, `mem check` / `selftest` see the object exactly as filled, so a write lost by a migration
+ * (the restore included) shows there as well. Each write and check is one op.
+ *
+ * Workers only touch their object's window; a page in migration makes them fault and wait in
+ * the page-fault handler until it is mapped again (kernel/khotplug.c). While workers run, the
+ * object cannot be freed, and `mem check` on it counts the words in flight. */
+#ifndef SPMK_KERNEL_WORK_H
+#define SPMK_KERNEL_WORK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/status.h"
+
+#define WORK_STOP_TIMEOUT_MS 10000
+
+/* Starts a worker on every CPU of the mask (bit i = CPU i; CPU 0 excluded by the caller) on
+ * object slot. Errors: ST_BUSY (workers already run: stop them first), ST_INVALID (the object
+ * is not movable, a CPU not online, empty mask). */
+status_t work_start(unsigned slot, uint64_t cpu_mask);
+/* Stops every worker, waits for its last pass and prints one line per worker (ops, errors,
+ * migration waits) and the totals. Returns the number of errors (lost writes); ST_NOTFOUND
+ * through *st when no worker ran. */
+uint64_t work_stop(status_t *st);
+/* True while a worker runs on object slot. */
+bool work_busy(unsigned slot);
+/* Ops done by every worker so far (throughput figures). */
+uint64_t work_ops_total(void);
+/* Called by a CPU's idle loop: whether a worker waits to run there, and running it. */
+bool work_pending(unsigned cpu);
+void work_run(unsigned cpu);
+/* "worker A" or "idle" for `cpus`. */
+const char *work_role(unsigned cpu);
+/* Counts a wait for a page in migration on this CPU. */
+void work_note_wait(void);
+
+#endif
