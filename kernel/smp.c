@@ -23,6 +23,7 @@
 #include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
+#include "lib/parse.h"
 
 #define AP_STACK_ORDER 3 /* 32 KiB: 8 KiB IST1 (double fault) below 24 KiB of stack */
 #define AP_IST_BYTES 8192
@@ -118,8 +119,9 @@ __attribute__((noreturn)) void ap_entry(struct percpu *c)
 	ap_idle(c);
 }
 
-/* Starts the CPU in slot i; true when it came online before the deadline. */
-static bool start_one(unsigned i)
+/* Starts the CPU in slot i (sipi false: INIT only, for testing); true when it came online
+ * before the deadline. */
+static bool start_one(unsigned i, bool sipi)
 {
 	struct percpu *c = &percpu[i];
 	uint64_t stack;
@@ -139,7 +141,7 @@ static bool start_one(unsigned i)
 	apic_send_init(c->apic_id);
 	delay_us(10000);
 	uint8_t page = (uint8_t)(smp.tramp_phys >> PAGE_SHIFT);
-	for (int k = 0; k < 2 && __atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != CPU_ONLINE; k++) {
+	for (int k = 0; sipi && k < 2 && __atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != CPU_ONLINE; k++) {
 		apic_send_sipi(c->apic_id, page);
 		delay_us(200);
 	}
@@ -225,6 +227,24 @@ static void slots_from_madt(const struct madt_info *m)
 	}
 }
 
+/* maxcpus=N (Linux's name): start at most N CPUs, the boot CPU included; the others are
+ * listed as disabled. spmk.smp_nostart=ID (testing): send no STARTUP IPI to APIC id ID, as
+ * if that CPU never answered. A bad value is reported and ignored. */
+static void smp_options(uint64_t *maxcpus, uint64_t *nostart)
+{
+	const char *v;
+	*maxcpus = SMP_MAX_CPUS;
+	*nostart = UINT64_MAX;
+	if ((v = cmdline_get(&K.cmdline, "maxcpus")) && (parse_u64(v, maxcpus) != ST_OK || *maxcpus < 1)) {
+		printk(LOG_WARN, "cmdline: maxcpus=%s ignored: a number of CPUs, at least 1", v);
+		*maxcpus = SMP_MAX_CPUS;
+	}
+	if ((v = cmdline_get(&K.cmdline, "spmk.smp_nostart")) && parse_u64(v, nostart) != ST_OK) {
+		printk(LOG_WARN, "cmdline: spmk.smp_nostart=%s ignored: an APIC id", v);
+		*nostart = UINT64_MAX;
+	}
+}
+
 void smp_init(void)
 {
 	tlb_init();
@@ -242,12 +262,19 @@ void smp_init(void)
 	}
 	if (smp.ncpus > 1)
 		tramp_build();
+	uint64_t maxcpus, nostart;
+	smp_options(&maxcpus, &nostart);
 	for (unsigned i = 1; i < smp.ncpus; i++) {
+		if (percpu[i].state != CPU_DISABLED && smp.online >= maxcpus) {
+			printk(LOG_INFO, "smp: cpu %u (APIC id %u) not started (maxcpus=%lu)", i,
+			       percpu[i].apic_id, (unsigned long)maxcpus);
+			percpu[i].state = CPU_DISABLED;
+		}
 		if (percpu[i].state == CPU_DISABLED) {
 			smp.left_out++;
 			continue;
 		}
-		if (start_one(i))
+		if (start_one(i, percpu[i].apic_id != nostart))
 			smp.online++;
 		else
 			smp.left_out++;

@@ -285,5 +285,13 @@ const struct shell_sub bench_subs[] = {
 	  "DEV   an unclaimed devdax device\nN     how many cycles\n"
 	  "SIZE  bytes of a movable object on the device's node (default 0)",
 	  "bench cycles dax0.0 3 64M", bench_cycles },
+	{ "rounds", "DEV N NAME", "N rounds of hand-off, mem move NAME onto DEV's node, reclaim; "
+	  "with whatever workers run (mem work)",
+	  "DEV   an unclaimed devdax device with a node\nN     how many rounds\n"
+	  "NAME  a movable object", "bench rounds dax0.0 10 A", bench_rounds },
+	{ "smp", "DEV SIZE N", "reclaim of DEV with SIZE in use while workers write on every other CPU: "
+	  "time vs memcpy, worker ops/s before and during, shootdown rounds; then N rounds",
+	  "DEV   an unclaimed devdax device with a node\nSIZE  bytes of the object on DEV's node\n"
+	  "N     rounds after the measured reclaim", "bench smp dax0.0 64M 10", bench_smp },
 	{ 0, 0, 0, 0, 0, 0 },
 };

@@ -71,7 +71,9 @@ int mem_work(int argc, char **argv)
 		uint64_t errors = work_stop(&st);
 		if (st == ST_NOTFOUND)
 			return shell_error("no worker runs");
-		return errors || st != ST_OK ? 1 : 0;
+		if (errors)
+			return shell_error("%lu lost writes", (unsigned long)errors);
+		return st != ST_OK ? shell_error("a worker did not stop in time (see above)") : 0;
 	}
 	if (argc < 4)
 		return shell_arg_missing(argc);

@@ -19,5 +19,7 @@ int cmd_stress(int argc, char **argv);
 int cmd_cpus(int argc, char **argv);
 int mem_work(int argc, char **argv);
 int mem_move(int argc, char **argv);
+int bench_rounds(int argc, char **argv);
+int bench_smp(int argc, char **argv);
 
 #endif

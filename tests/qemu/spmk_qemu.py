@@ -18,12 +18,18 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB0-9]|\x1bc")
 
 
 
-def machine(name="default"):
+def machine(name="default", smp=None):
     """A named machine of tools/qemu-args.sh (docs/machines.md), as `make run TOPO=NAME` boots
-    it: (QEMU arguments, SP ranges its firmware stage marks or None, kernel command line)."""
+    it: (QEMU arguments, SP ranges its firmware stage marks or None, kernel command line).
+    smp: its number of CPUs (SMP=N; None: the script's default)."""
+    env = dict(os.environ)
+    env.pop("SMP", None)
+    if smp is not None:
+        env["SMP"] = str(smp)
+
     def qa(*argv):
         return subprocess.run(["bash", os.path.join(ROOT, "tools", "qemu-args.sh"), *argv],
-                              check=True, capture_output=True, text=True).stdout
+                              check=True, capture_output=True, text=True, env=env).stdout
     words = [w for w in qa(name).split("\n") if w]
     args, sp = [], None
     for flag, value in zip(words[::2], words[1::2]):
@@ -67,7 +73,7 @@ class Run:
 
 
 def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=None,
-         poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None, topo=None):
+         poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None, topo=None, smp=None):
     """Boots the image with cmdline (via fw_cfg) and extra QEMU args; returns a Run.
 
     sp_ranges: when given, boots through build/spfw.efi, which marks those ranges SP.
@@ -77,9 +83,10 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
     fw_cfg: {name: text} of further fw_cfg files, e.g. {"opt/spmk/test-stale-map-key": "3"}.
     topo: a named machine (tools/qemu-args.sh): its QEMU arguments come first, its SP ranges
     are used unless sp_ranges is given, and its command line comes before cmdline.
+    smp: the named machine's number of CPUs (SMP=N of tools/qemu-args.sh).
     """
     if topo is not None:
-        targs, tsp, tcmd = machine(topo)
+        targs, tsp, tcmd = machine(topo, smp)
         args = targs + list(args)
         sp_ranges = tsp if sp_ranges is None else sp_ranges
         if cmdline is not None:
