@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* test_migrate_race.c - host tests of migration while another CPU writes (mm/migrate.h with
+ * memobj_ops.freeze, docs/smp.md), and of migrate_object.
+ *
+ * The other CPU is simulated: between every step migration takes (freeze, flush, copy, remap)
+ * it writes one word of the next page of the object, as a CPU would, through its own TLB: a
+ * cached translation (which only a flush - the shootdown - removes) or, when it has none, the
+ * page table; a migration entry there makes it wait, and its write happens once the entry is
+ * a mapping again. At the end, each page must hold the last value written to it. With freeze
+ * no write may be lost; the same writer without freeze (copy, then remap) does lose writes,
+ * which shows the check can fail. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "hotplug_sim.h"
+
+#define FROZEN (1ull << 62) /* a migration entry in the simulated page table */
+#define NPAGES 300u
+
+struct racer {
+	struct sim *s;
+	unsigned slot;
+	uint64_t tlb[NPAGES];   /* the writer CPU's cached pfn per page, UINT64_MAX: none */
+	uint64_t want[NPAGES];  /* last value written to word 7 of each page, 0: none */
+	uint64_t next, seq;
+	bool waiting;           /* a write waits for page wait_page */
+	uint64_t wait_page, waits, writes;
+};
+
+static struct racer R;
+
+static void write_word(uint64_t pfn, uint64_t page, uint64_t v)
+{
+	((uint64_t *)sim_page(R.s, pfn))[7] = v;
+	R.want[page] = v;
+	R.writes++;
+}
+
+/* One access by the writer CPU (see the top comment). */
+static void writer_step(void)
+{
+	uint64_t p = R.waiting ? R.wait_page : R.next++ % NPAGES;
+	if (R.tlb[p] == UINT64_MAX) {
+		uint64_t e = R.s->pt[R.slot][p];
+		if (e & FROZEN) { /* page fault on a migration entry: wait */
+			R.waits += !R.waiting;
+			R.waiting = true;
+			R.wait_page = p;
+			return;
+		}
+		R.tlb[p] = e;
+	}
+	R.waiting = false;
+	write_word(R.tlb[p], p, ++R.seq);
+}
+
+static status_t race_freeze(void *ctx, unsigned slot, uint64_t i, uint64_t old)
+{
+	struct sim *s = ctx;
+	if (!s->pt[slot] || s->pt[slot][i] == UINT64_MAX)
+		return ST_NOTFOUND;
+	if (s->pt[slot][i] != old)
+		return ST_INVALID;
+	s->pt[slot][i] = old | FROZEN;
+	writer_step();
+	return ST_OK;
+}
+
+static status_t race_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
+{
+	struct sim *s = ctx;
+	status_t st;
+	if (s->pt[slot] && s->pt[slot][i] == (old | FROZEN)) {
+		s->pt[slot][i] = pfn;
+		st = ST_OK;
+	} else {
+		st = sim_remap(ctx, slot, i, old, pfn);
+	}
+	writer_step();
+	return st;
+}
+
+/* The shootdown: the writer CPU's TLB is emptied. */
+static void race_flush(void *ctx)
+{
+	memset(R.tlb, 0xff, sizeof R.tlb);
+	sim_flush(ctx);
+	writer_step();
+}
+
+static void race_copy(void *ctx, uint64_t dst, uint64_t src)
+{
+	sim_copy(ctx, dst, src);
+	writer_step();
+}
+
+static status_t race_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn)
+{
+	status_t st = sim_lookup(ctx, slot, i, pfn);
+	*pfn &= ~FROZEN;
+	return st;
+}
+
+static struct memobj_ops race_ops;
+
+/* Word 7 of every page of the writer's object back to its pattern (for sim_check). */
+static void restore_pattern(struct sim *s)
+{
+	for (unsigned p = 0; p < NPAGES; p++)
+		((uint64_t *)sim_page(s, s->pt[R.slot][p]))[7] =
+			memobj_pattern_base(s->objs.obj[R.slot].seed, p) + 7 * MEMOBJ_PATTERN_STEP;
+}
+
+/* An object of NPAGES on node 0 whose pages the writer has all cached, then moved to node 2. */
+static uint64_t race_run(bool freeze, struct migrate_result *res)
+{
+	struct sim *s = sim_new();
+	race_ops = *s->objs.ops;
+	race_ops.remap = race_remap;
+	race_ops.flush = race_flush;
+	race_ops.copy = race_copy;
+	race_ops.lookup = race_lookup;
+	race_ops.freeze = freeze ? race_freeze : NULL;
+	s->objs.ops = &race_ops;
+	memset(&R, 0, sizeof R);
+	R.s = s;
+	assert_int_equal(memobj_fill(&s->objs, "w", NPAGES, 0, true, &R.slot), ST_OK);
+	for (unsigned p = 0; p < NPAGES; p++) {
+		R.tlb[p] = s->pt[R.slot][p];
+		write_word(R.tlb[p], p, ++R.seq); /* the writer has touched every page */
+	}
+	assert_int_equal(migrate_object(&s->objs, R.slot, 2, res), ST_OK);
+	if (R.waiting)
+		writer_step(); /* the page it waited for is mapped again */
+	assert_false(R.waiting);
+	uint64_t lost = 0;
+	for (unsigned p = 0; p < NPAGES; p++) {
+		uint64_t pfn = s->pt[R.slot][p];
+		assert_int_equal(pfn & FROZEN, 0); /* every migration entry became a mapping */
+		lost += ((uint64_t *)sim_page(s, pfn))[7] != R.want[p];
+	}
+	restore_pattern(s);
+	sim_check(s, true);
+	sim_free(s);
+	return lost;
+}
+
+static void test_no_write_lost_with_freeze(void **state)
+{
+	(void)state;
+	struct migrate_result r;
+	uint64_t lost = race_run(true, &r);
+	assert_int_equal(lost, 0);
+	assert_int_equal(r.moved, NPAGES);
+	assert_int_equal(r.flushes, 1); /* one round for the whole batch */
+	assert_true(R.waits > 0);       /* the writer did hit pages in flight */
+	assert_true(R.writes > NPAGES);
+}
+
+static void test_writes_lost_without_freeze(void **state)
+{
+	(void)state;
+	struct migrate_result r;
+	assert_true(race_run(false, &r) > 0); /* copy-then-remap under a writer loses writes */
+	assert_int_equal(R.waits, 0);
+}
+
+/* A batch of MIGRATE_BATCH frozen pages is copied and remapped at its flush: more pages than
+ * one batch need one flush per batch. */
+static void test_freeze_batches(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	race_ops = *s->objs.ops;
+	race_ops.remap = race_remap;
+	race_ops.flush = race_flush;
+	race_ops.copy = race_copy;
+	race_ops.lookup = race_lookup;
+	race_ops.freeze = race_freeze;
+	s->objs.ops = &race_ops;
+	memset(&R, 0, sizeof R);
+	R.s = s;
+	memset(R.tlb, 0xff, sizeof R.tlb);
+	unsigned slot;
+	assert_int_equal(memobj_fill(&s->objs, "big", MIGRATE_BATCH + 100, 0, true, &slot), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "w", NPAGES, 0, true, &R.slot), ST_OK);
+	struct migrate_result r;
+	assert_int_equal(migrate_object(&s->objs, slot, 2, &r), ST_OK);
+	assert_int_equal(r.moved, MIGRATE_BATCH + 100);
+	assert_int_equal(r.flushes, 2);
+	restore_pattern(s);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+static void test_migrate_object_refusals(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	unsigned a, u, big;
+	struct migrate_result r;
+	assert_int_equal(memobj_fill(&s->objs, "a", 8, 2, true, &a), ST_OK);
+	assert_int_equal(memobj_fill(&s->objs, "u", 1, 0, false, &u), ST_OK);
+	assert_int_equal(migrate_object(&s->objs, a, 2, &r), ST_OK); /* already there */
+	assert_int_equal(r.moved, 0);
+	assert_int_equal(migrate_object(&s->objs, u, 2, 0), ST_INVALID);
+	assert_int_equal(migrate_object(&s->objs, 40, 2, 0), ST_NOTFOUND);
+	assert_int_equal(migrate_object(&s->objs, a, BUDDY_MAX_NODES, 0), ST_RANGE);
+	assert_int_equal(memobj_pin(&s->objs, a, 3), ST_OK);
+	assert_int_equal(migrate_object(&s->objs, a, 0, &r), ST_BUSY);
+	assert_int_equal(r.moved, 3); /* pages before the pinned one moved, intact */
+	assert_int_equal(r.failed_pfn, s->pt[a][3]);
+	assert_int_equal(memobj_unpin(&s->objs, a, 3), ST_OK);
+	/* node 2 cannot take it all: what fits moves, then ST_NOMEM; all intact */
+	assert_int_equal(memobj_fill(&s->objs, "big", SIM_RAM2_N, 0, true, &big), ST_OK);
+	assert_int_equal(migrate_object(&s->objs, big, 2, &r), ST_NOMEM);
+	assert_true(r.moved > 0 && r.moved < SIM_RAM2_N);
+	assert_int_equal(sim_free_pages(s, 2), 0);
+	sim_check(s, true);
+	sim_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_write_lost_with_freeze),
+		cmocka_unit_test(test_writes_lost_without_freeze),
+		cmocka_unit_test(test_freeze_batches),
+		cmocka_unit_test(test_migrate_object_refusals),
+	};
+	return cmocka_run_group_tests(tests, 0, 0);
+}
