@@ -154,6 +154,9 @@ status_t discover_sp(const struct memmap *map, const struct discover_acpi *a,
 	};
 	status_t st = sp_discover(&in, sp, log);
 	*firmware_bug = false;
+	if (sp->count == 0) /* most machines: normal, not an error (docs/disk.md) */
+		out_log(log, LOG_INFO, "dax: no specific-purpose memory (EFI_MEMORY_SP): no dax "
+				       "devices; all memory is in the page allocator");
 	for (uint32_t i = 0; i < sp->count; i++) {
 		const struct sp_piece *p = &sp->p[i];
 		if (sp_warn_firmware_bug(p, log))

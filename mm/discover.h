@@ -91,7 +91,9 @@ status_t discover_numa(const struct discover_tables *in, const struct memmap *ma
  * one dax region (one devdax device) for each piece whose policy gives a device, on the node
  * of its proximity domain (-1: none). A region dax refuses (no slot or window space left) is
  * logged with its range and the reason; the piece stays reserved. *firmware_bug is set when a
- * piece lacked SRAT or HMAT data (a FIRMWARE BUG line was logged; the kernel taints).
+ * piece lacked SRAT or HMAT data (a FIRMWARE BUG line was logged; the kernel taints). No SP
+ * memory at all (none in the map, or efi=nosoftreserve) is the normal case of most machines:
+ * one info line says so, nothing else happens.
  * Errors: ST_INVALID when a pointer is NULL (nothing is done); ST_NOMEM from sp_discover (more
  * than SP_PIECES_MAX pieces: the first ones are kept and get regions). */
 status_t discover_sp(const struct memmap *map, const struct discover_acpi *a,

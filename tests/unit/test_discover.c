@@ -15,6 +15,7 @@
 
 #include "capture.h"
 #include "kernel/boot_options.h"
+#include "lib/efi_memory.h"
 #include "lib/types.h"
 #include "mm/discover.h"
 
@@ -147,6 +148,30 @@ static void test_no_hmat(void **state)
 	assert_true(fw_bug);
 }
 
+/* A machine whose firmware marks nothing SP (the memory map of make run's machine with every
+ * EFI_MEMORY_SP attribute cleared): no pieces, no regions, no firmware bug, and one line that
+ * says so; the normal case of most machines, not an error. */
+static void test_no_sp_memory(void **state)
+{
+	(void)state;
+	for (size_t off = 0; off + 48 <= nmap; off += 48) {
+		uint64_t attr;
+		memcpy(&attr, mapbuf + off + 32, sizeof attr); /* UEFI 2.10 §7.2.3 Attribute */
+		attr &= ~(uint64_t)EFI_MEMORY_SP;
+		memcpy(mapbuf + off + 32, &attr, sizeof attr);
+	}
+	run();
+	capture_expect(&cap, "SP 0 MiB");
+	assert_int_equal(sp.count, 0);
+	assert_int_equal(dax.nregions, 0);
+	assert_int_equal(topo.n_nodes, 2);
+	assert_int_equal(topo.sp_nodes, 0);
+	assert_false(fw_bug);
+	capture_expect(&cap, "dax: no specific-purpose memory (EFI_MEMORY_SP): no dax devices; "
+			     "all memory is in the page allocator\n");
+	assert_false(capture_has(&cap, "FIRMWARE BUG"));
+}
+
 /* A table its parser rejects is left out with one line naming it; boot goes on. */
 static void test_rejected_tables(void **state)
 {
@@ -183,6 +208,7 @@ static void test_options(void **state)
 	assert_int_equal(dax.nregions, 0);
 	capture_expect(&cap, "efi=debug: the memory map as received:");
 	capture_expect(&cap, "SP 0 MiB");
+	capture_expect(&cap, "dax: no specific-purpose memory (EFI_MEMORY_SP): no dax devices");
 
 	dax_init(&dax, &ops, &cap.out, 1);
 	opt = (struct discover_options){ .efi = { "softreserve" }, .n_efi = 1, .maxphyaddr = 39 };
@@ -265,6 +291,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_qemu_default, setup),
 		cmocka_unit_test_setup(test_no_hmat, setup),
+		cmocka_unit_test_setup(test_no_sp_memory, setup),
 		cmocka_unit_test_setup(test_rejected_tables, setup),
 		cmocka_unit_test_setup(test_options, setup),
 		cmocka_unit_test_setup(test_fake_mem, setup),
