@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 
-MACHINES=(default hbm cxl two-socket gi fragmented no-hmat no-srat nosoftreserve)
+MACHINES=(default hbm cxl two-socket gi fragmented no-hmat no-srat nosoftreserve no-sp)
 declare -A SUMMARY=(
 	[default]="CPU node 0 (1 GiB DDR) + memory-only SP node 1 (1 GiB at 4 GiB), HMAT, a memory-side cache"
 	[hbm]="CPU node 0 (DDR) + memory-only HBM-like SP node 1: 4x the bandwidth, a 64 MiB memory-side cache"
@@ -31,6 +31,7 @@ declare -A SUMMARY=(
 	[no-hmat]="the default machine without an HMAT: SP memory without performance data"
 	[no-srat]="no SRAT, SLIT or HMAT at all: one node, SP memory with no domain"
 	[nosoftreserve]="the default machine booted with efi=nosoftreserve: SP memory is plain RAM"
+	[no-sp]="the default machine whose firmware marks nothing SP, like most machines: no dax devices"
 )
 
 usage_list() {
@@ -72,14 +73,15 @@ two_nodes() { # machine-options
 
 machine_args() {
 	case "$1" in
-	default | nosoftreserve)
+	default | nosoftreserve | no-sp)
 		two_nodes hmat=on,max-ram-below-4g=1G
 		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
 			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=20
 		lb 0 0 10 10G
 		lb 0 1 30 4G
 		printf -- '-numa\nhmat-cache,node-id=1,size=16M,level=1,associativity=direct,policy=write-back,line=64\n'
-		sp 1G@0x100000000
+		# no-sp: no sp-ranges file, so the firmware stage marks nothing and only chains
+		[ "$1" = no-sp ] || sp 1G@0x100000000
 		;;
 	hbm)
 		two_nodes hmat=on,max-ram-below-4g=1G

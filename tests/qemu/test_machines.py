@@ -200,6 +200,17 @@ def check_nosoftreserve(r, numa, dax):
     assert tiers(numa)[1] == (33, 4320, "hmat", [])
 
 
+def check_no_sp(r, numa, dax):
+    assert "spfw: marked SP" not in r.output
+    assert "dax: no specific-purpose memory (EFI_MEMORY_SP): no dax devices" in r.output
+    assert dax["regions"] == []
+    assert "100000000-13fffffff : System RAM" in r.command_output("iomem")
+    assert "Soft Reserved" not in r.command_output("iomem")
+    assert "FIRMWARE BUG" not in r.output and "taint: 0x0" in r.output
+    assert node(numa, 1)["memory"] == [{"base": "0x100000000", "size": GiB}]
+    assert tiers(numa)[1] == (33, 4320, "hmat", [])
+
+
 CHECKS = {
     "default": (check_default, check_default_hwloc),
     "hbm": (check_hbm, None),
@@ -210,6 +221,7 @@ CHECKS = {
     "no-hmat": (check_no_hmat, None),
     "no-srat": (check_no_srat, None),
     "nosoftreserve": (check_nosoftreserve, None),
+    "no-sp": (check_no_sp, None),
 }
 
 
