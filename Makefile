@@ -146,6 +146,14 @@ $(IMG): $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf tools/mkimage.sh
 	bash tools/mkimage.sh $@ $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf
 image: $(IMG)
 
+# ---- bootable GPT disk: the ESP image as its EFI system partition (tools/mkdisk.sh,
+# docs/disk.md). `make disk CMDLINE='...'` writes \spmk\cmdline.txt on it. Always rewritten
+# (about a second), so the disk holds the current ESP and CMDLINE.
+DISK_IMG := $(BUILD)/spmk-disk.img
+.PHONY: disk
+disk: deps $(IMG)
+	bash tools/mkdisk.sh $(DISK_IMG) $(IMG)
+
 # `make run TOPO=NAME` boots a named machine (tools/qemu-args.sh, docs/machines.md);
 # TOPO=list lists them, an unknown name is an error that lists them, before anything is built.
 # SMP=N gives the machine N CPUs (default 2; docs/smp.md).
@@ -156,14 +164,18 @@ MACHINE_AML := $(patsubst tests/data/%.asl,$(BUILD)/data/%.aml,$(wildcard tests/
 machine-check:
 	@if [ -n '$(TOPOLOGY)' ]; then echo "TOPOLOGY=$(TOPOLOGY): the variable is TOPO (make run TOPO=list lists the machines)" >&2; exit 2; fi
 	@SMP='$(SMP)' bash tools/qemu-args.sh '$(TOPO)' >/dev/null
+	@case '$(DISK)' in '' | 1 | ahci | virtio | usb) ;; \
+	*) echo "DISK=$(DISK): the buses are ahci (DISK=1), virtio, usb" >&2; exit 2 ;; esac
 ifeq ($(TOPO),list)
 run debug:
 	@bash tools/qemu-args.sh --list
 else
-run: machine-check deps all $(MACHINE_AML)
+# DISK=ahci|virtio|usb (DISK=1: ahci) boots build/spmk-disk.img instead (`make disk` first,
+# with the same CMDLINE) on that bus, with its \spmk\cmdline.txt and no fw_cfg command line.
+run: machine-check deps all $(MACHINE_AML) $(if $(DISK),disk)
 	SMP='$(SMP)' TOPO='$(TOPO)' bash tools/run.sh
 
-debug: machine-check deps all $(MACHINE_AML)
+debug: machine-check deps all $(MACHINE_AML) $(if $(DISK),disk)
 	SMP='$(SMP)' TOPO='$(TOPO)' bash tools/run.sh --debug
 endif
 
@@ -223,9 +235,9 @@ fuzz-bins: $(FUZZ_BINS)
 cov-bins: $(COV_BINS)
 
 # `make test`: host unit tests, stored fuzz inputs replayed and short fuzz runs, QEMU scenarios;
-# one summary line at the end.
+# one summary line at the end. It makes the disk too (a second), so `make disk` is checked.
 test: deps
-	$(MAKE) all host-tests fuzz-bins
+	$(MAKE) all host-tests fuzz-bins disk
 	bash tools/run-tests.sh
 
 unit: host-tests

@@ -172,18 +172,52 @@ static bool spfw_volume_has_loader(struct spfw *F, EFI_HANDLE h)
 	return !EFI_ERROR(s);
 }
 
-static EFI_STATUS spfw_chain(struct spfw *F)
+/* The first file system holding the loader, or NULL; *n is the number of file systems. */
+static EFI_HANDLE spfw_find_loader(struct spfw *F, UINTN *n)
 {
 	EFI_BOOT_SERVICES *bs = F->st->BootServices;
 	EFI_GUID fs_guid = SIMPLE_FILE_SYSTEM_PROTOCOL;
 	EFI_HANDLE *handles = NULL, dev = NULL;
-	UINTN n = 0;
-	EFI_STATUS s = bs->LocateHandleBuffer(ByProtocol, &fs_guid, NULL, &n, &handles);
-	for (UINTN i = 0; !EFI_ERROR(s) && i < n && !dev; i++)
+	*n = 0;
+	EFI_STATUS s = bs->LocateHandleBuffer(ByProtocol, &fs_guid, NULL, n, &handles);
+	for (UINTN i = 0; !EFI_ERROR(s) && i < *n && !dev; i++)
 		if (spfw_volume_has_loader(F, handles[i]))
 			dev = handles[i];
 	if (handles)
 		bs->FreePool(handles);
+	return dev;
+}
+
+/* Connects every driver to every handle, recursively (UEFI 2.10 §7.3.12 ConnectController),
+ * as the boot manager does before it gives up on a boot option: OVMF starts this stage (the
+ * -kernel option) before it has connected USB mass storage, whose file system appears only
+ * then. Returns the number of handles after the pass. */
+static UINTN spfw_connect_all(struct spfw *F)
+{
+	EFI_BOOT_SERVICES *bs = F->st->BootServices;
+	EFI_HANDLE *all = NULL;
+	UINTN n = 0;
+	if (EFI_ERROR(bs->LocateHandleBuffer(AllHandles, NULL, NULL, &n, &all)))
+		return 0;
+	for (UINTN i = 0; i < n; i++)
+		bs->ConnectController(all[i], NULL, NULL, TRUE);
+	bs->FreePool(all);
+	return n;
+}
+
+static EFI_STATUS spfw_chain(struct spfw *F)
+{
+	EFI_BOOT_SERVICES *bs = F->st->BootServices;
+	UINTN n;
+	EFI_HANDLE dev = spfw_find_loader(F, &n);
+	/* Connecting can create handles (a bus's children); repeat until the count settles. */
+	for (UINTN pass = 0, handles = 0, now; !dev && pass < 4; pass++, handles = now) {
+		now = spfw_connect_all(F);
+		dev = spfw_find_loader(F, &n);
+		if (now == handles)
+			break;
+	}
+	EFI_STATUS s;
 	if (!dev) {
 		out_log(F->log, LOG_ERR, "no volume holds \\EFI\\BOOT\\BOOTX64.EFI (%llu file systems)",
 			(unsigned long long)n);

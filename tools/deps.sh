@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential gnu-efi nasm binutils
-  qemu-system-x86 ovmf mtools dosfstools acpica-tools
+  qemu-system-x86 ovmf mtools dosfstools acpica-tools gdisk
   clang lld libclang-rt-14-dev llvm-14 libcmocka-dev
   python3 python3-pytest python3-pytest-xdist gdb
   python3-matplotlib hwloc-nox graphviz

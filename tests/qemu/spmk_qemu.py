@@ -72,8 +72,20 @@ class Run:
         return rest[:min(ends)] if ends else rest
 
 
+# How boot() attaches the image: QEMU arguments for a raw image file, per bus.
+BUSES = {
+    "virtio": lambda f: ["-drive", f"if=virtio,format=raw,file={f}"],
+    # q35's integrated AHCI controller (ICH9), a SATA disk on port 0.
+    "ahci": lambda f: ["-drive", f"if=none,id=disk,format=raw,file={f}",
+                       "-device", "ide-hd,drive=disk"],
+    "usb": lambda f: ["-drive", f"if=none,id=disk,format=raw,file={f}",
+                      "-device", "qemu-xhci", "-device", "usb-storage,drive=disk"],
+}
+
+
 def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=None,
-         poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None, topo=None, smp=None):
+         poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None, topo=None, smp=None,
+         bus="virtio"):
     """Boots the image with cmdline (via fw_cfg) and extra QEMU args; returns a Run.
 
     sp_ranges: when given, boots through build/spfw.efi, which marks those ranges SP.
@@ -84,6 +96,8 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
     topo: a named machine (tools/qemu-args.sh): its QEMU arguments come first, its SP ranges
     are used unless sp_ranges is given, and its command line comes before cmdline.
     smp: the named machine's number of CPUs (SMP=N of tools/qemu-args.sh).
+    image: the raw image to boot (a copy of it; default build/spmk.img), attached on bus
+    (a key of BUSES: virtio, ahci or usb).
     """
     if topo is not None:
         targs, tsp, tcmd = machine(topo, smp)
@@ -96,7 +110,7 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
         disk = os.path.join(tmp, "spmk.img")
         shutil.copyfile(image or os.path.join(BUILD, "spmk.img"), disk)
         argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
-                "-bios", OVMF, "-drive", f"if=virtio,format=raw,file={disk}",
+                "-bios", OVMF, *BUSES[bus](disk),
                 "-serial", "stdio", "-monitor", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if cmdline is not None:  # None: no fw_cfg file, the loader falls back to cmdline.txt
