@@ -5,7 +5,8 @@
  * opt/spmk/sp-ranges ("SIZE@START,...", see sp_ranges.h), and for every system-memory part
  * of each range adds EFI_MEMORY_SP to the GCD capabilities through the DXE Services table,
  * so GetMemoryMap reports those pages with attribute SP. Then it finds a volume holding
- * \EFI\BOOT\BOOTX64.EFI and starts it, exactly like the boot manager would.
+ * \EFI\BOOT\BOOTX64.EFI (connecting every controller first when none holds it yet, e.g. a USB
+ * disk) and starts it, exactly like the boot manager would.
  * Without the fw_cfg file it only chains. Errors are printed as "spfw: error: ..."; with
  * fw_cfg opt/spmk/poweroff-on-error the machine then powers off instead of returning. */
 #include <efi.h>
@@ -19,6 +20,7 @@
 #define SPFW_PREFIX "spfw"
 #define SPFW_RANGES_MAX_LEN 1024
 #define LOADER_PATH L"\\EFI\\BOOT\\BOOTX64.EFI"
+#define SPFW_CONNECT_PASSES 4 /* connect-all passes while the loader's volume is missing */
 
 /* PI 1.0+ DXE Services table (PI spec vol. 2); gnu-efi does not define it. Only the members
  * this stage calls have precise types; the table layout is what matters. */
@@ -211,11 +213,13 @@ static EFI_STATUS spfw_chain(struct spfw *F)
 	UINTN n;
 	EFI_HANDLE dev = spfw_find_loader(F, &n);
 	/* Connecting can create handles (a bus's children); repeat until the count settles. */
-	for (UINTN pass = 0, handles = 0, now; !dev && pass < 4; pass++, handles = now) {
-		now = spfw_connect_all(F);
+	UINTN handles = 0;
+	for (int pass = 0; !dev && pass < SPFW_CONNECT_PASSES; pass++) {
+		UINTN now = spfw_connect_all(F);
 		dev = spfw_find_loader(F, &n);
 		if (now == handles)
 			break;
+		handles = now;
 	}
 	EFI_STATUS s;
 	if (!dev) {

@@ -55,7 +55,7 @@ fi
 
 # Hidden sectors (BPB offset 28, little-endian u32) = the partition's first LBA, in the boot
 # sector and, on FAT32 (16-bit FAT size 0), in the backup boot sector it names (offset 50).
-le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 24 & 255)))"; }
+le32() { local i; for i in 0 8 16 24; do printf "\\x$(printf %02x $(($1 >> i & 255)))"; done; }
 u16() { od -A n -t u2 -j "$2" -N 2 "$1" | tr -d ' '; }
 le32 $PART_START | dd of="$part" bs=1 seek=28 conv=notrunc status=none
 if [ "$(u16 "$part" 22)" -eq 0 ]; then
