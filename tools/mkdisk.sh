@@ -30,6 +30,7 @@ fi
 out=$1 esp=$2
 command -v sgdisk >/dev/null || die "sgdisk not found (Debian package gdisk; make deps installs it)"
 [ -f "$esp" ] || die "$esp: no such file"
+[ -d "$(dirname "$out")" ] || die "$(dirname "$out"): no such directory for $out"
 esp_bytes=$(stat -c %s "$esp")
 [ "$esp_bytes" -gt 0 ] && [ $((esp_bytes % SECTOR)) -eq 0 ] ||
 	die "$esp: $esp_bytes bytes is not a positive multiple of the $SECTOR-byte sector"
@@ -50,7 +51,8 @@ if [ -n "${CMDLINE+set}" ]; then
 	len=$(printf '%s' "$CMDLINE" | wc -c)
 	[ "$len" -le $CMDLINE_MAX ] || die "CMDLINE is $len bytes, max $CMDLINE_MAX"
 	printf '%s\n' "$CMDLINE" >"$tmpdir/cmdline.txt"
-	mcopy -o -i "$part" "$tmpdir/cmdline.txt" ::/spmk/cmdline.txt
+	mcopy -o -i "$part" "$tmpdir/cmdline.txt" ::/spmk/cmdline.txt 2>"$tmpdir/mcopy.log" ||
+		die "cannot write \\spmk\\cmdline.txt on a copy of $esp: $(cat "$tmpdir/mcopy.log")"
 fi
 
 # Hidden sectors (BPB offset 28, little-endian u32) = the partition's first LBA, in the boot

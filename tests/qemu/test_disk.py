@@ -159,6 +159,13 @@ def test_bad_input_is_refused_with_its_numbers(tmp):
     assert p.returncode == 1 and "no FAT boot sector (bytes 510-511 are not 55 aa)" in p.stderr
     p = mkdisk(out, esp=os.path.join(tmp, "absent.img"))
     assert p.returncode == 1 and "absent.img: no such file" in p.stderr
+    p = mkdisk(os.path.join(tmp, "nodir", "x.img"))
+    assert p.returncode == 1 and f"{tmp}/nodir: no such directory for" in p.stderr, p.stderr
+    fat = os.path.join(tmp, "nospmk.img")  # a FAT image without the \spmk directory
+    subprocess.run(["truncate", "-s", "8M", fat], check=True)
+    mtools("mformat", "-i", fat, "::")
+    p = mkdisk(out, cmdline="x", esp=fat)
+    assert p.returncode == 1 and "cannot write \\spmk\\cmdline.txt on a copy of" in p.stderr, p.stderr
     p = subprocess.run(["bash", MKDISK, out], capture_output=True, text=True)
     assert p.returncode == 2 and "usage:" in p.stderr
     assert not os.path.exists(out)
