@@ -6,7 +6,7 @@
 #include "lib/suggest.h"
 
 const char *const spmk_options[] = {
-	"spmk.run", "spmk.nohmat", "efi", "efi_fake_mem", "log_buf_len", "console", "quiet",
+	"spmk.run", "spmk.nohmat", "spmk.dax_page", "efi", "efi_fake_mem", "log_buf_len", "console", "quiet",
 	"maxcpus", "spmk.smp_nostart",
 };
 const size_t spmk_options_count = sizeof spmk_options / sizeof spmk_options[0];

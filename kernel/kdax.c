@@ -11,6 +11,7 @@
 #include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
+#include "lib/parse.h"
 #include "mm/vm_window.h"
 
 /* A private window for scrubbing: SP memory is mapped here only while it is being zeroed.
@@ -27,11 +28,12 @@ static status_t op_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint6
 	return vm_map(&kvm_space, va, pa, size, VM_WRITE, page);
 }
 
-static void op_unmap(void *ctx, uint64_t va, uint64_t size)
+/* The window's leaves are removed and the TLB flushed before the dirty ones are reported. */
+static void op_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	(void)ctx;
 	/* a whole window mapped by op_map: no large page is split, so no table is needed */
-	CHECK_OK(vm_unmap(&kvm_space, va, size));
+	CHECK_OK(vm_unmap_dirty(&kvm_space, va, size, written, arg));
 }
 
 /* Zeroes [pa, pa+size) through the scrub window, VM_WINDOW_SIZE at a time. */
@@ -103,10 +105,32 @@ static enum pf_result page_fault_hook(uint64_t addr, uint64_t error, uint64_t ri
 	return PF_UNHANDLED;
 }
 
+/* spmk.dax_page=4K|2M|1G: the largest page of a dax window (default 2 MiB), which is also
+ * the grain at which release knows what an owner wrote (mm/dax.h). 1 GiB needs a CPU with
+ * 1 GiB pages (smaller pages are used otherwise). */
+static void kdax_window_page_option(void)
+{
+	const char *v;
+	for (unsigned pos = 0; (v = cmdline_next(&K.cmdline, "spmk.dax_page", &pos));) {
+		uint64_t page;
+		if (parse_size(v, &page) != ST_OK ||
+		    (page != VM_PAGE_4K && page != VM_PAGE_2M && page != VM_PAGE_1G)) {
+			printk(LOG_WARN, "cmdline: spmk.dax_page=%s not understood (known: 4K, 2M, 1G); "
+			       "using %lu KiB", v, (unsigned long)(K.dax.window_page >> 10));
+			continue;
+		}
+		K.dax.window_page = page;
+		if (page > kvm_max_page())
+			printk(LOG_WARN, "cmdline: spmk.dax_page=%s: this CPU has no 1 GiB pages; "
+			       "windows use 2 MiB", v);
+	}
+}
+
 void kdax_init(void)
 {
 	/* at boot, before any device exists: without it no release could ever scrub */
 	CHECK_OK(vm_window_init(&scrub_window, &kvm_space, SCRUB_WINDOW));
 	dax_init(&K.dax, &ops, &kout, (uint32_t)rdtsc());
+	kdax_window_page_option();
 	trap_set_pf_hook(page_fault_hook);
 }

@@ -20,6 +20,7 @@ void dax_init(struct dax *d, const struct dax_ops *ops, struct out *log, uint32_
 	d->cap_regions = DAX_INIT_REGIONS;
 	d->devices = d->devices0;
 	d->cap_devices = DAX_INIT_DEVICES;
+	d->window_page = DAX_WINDOW_PAGE;
 }
 
 uint64_t dax_align_best(uint64_t base, uint64_t size)

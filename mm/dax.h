@@ -11,7 +11,16 @@
  * merged list of extents) or in exactly one device. A device `dax<region>.<n>` is a sub-range
  * with its own alignment (<= the region's), a mode, a state and at most one owner.
  * Hardware work goes through the caller's dax_ops: map (page tables), unmap (page tables + TLB
- * flush), scrub (zero physical memory through a temporary mapping).
+ * flush, reporting which parts of the window were written), scrub (zero physical memory
+ * through a temporary mapping).
+ *
+ * Written memory: an owner can write a device only through its window (SP memory is in no
+ * other writable mapping; docs/dax.md gives the whole argument). Each unmap of a live window
+ * reports the parts its page-table leaves saw written (their dirty bits), and the device
+ * keeps them in `written` (at most DAX_MAX_WRITTEN extents; when more are needed the two
+ * closest merge, so the set only ever grows to a superset). release zeroes exactly those
+ * extents. Windows are mapped with pages of at most d->window_page (default 2 MiB), the grain
+ * of that record: a 1 GiB leaf would make one written byte cost a 1 GiB scrub.
  *
  * Windows: region r gets a fixed virtual slot in [DAX_WINDOW_BASE, +DAX_WINDOW_SIZE) with the
  * same offset modulo 1 GiB as its physical base, and a 1 GiB guard gap after it; a device's
@@ -43,8 +52,8 @@
  *                                            owner set, fresh gen -> handle
  *   map              CLAIMED     MAPPED      window mapped if owner is active   ST_PERM ST_BUSY, map error
  *   release          CLAIMED     UNCLAIMED   unmap + TLB flush if mapped,       ST_PERM
- *                    MAPPED                  scrub whole device, owner cleared,
- *                                            gen bumped
+ *                    MAPPED                  scrub the written extents, owner
+ *                                            cleared, gen bumped
  *   activate(o)      MAPPED      MAPPED      mapping present iff owner == o     ST_INVALID, map error
  *   mode_set         UNCLAIMED devdax <-> system-ram (hand-off/reclaim     ST_BUSY
  *                                            call it after doing their work)
@@ -63,21 +72,28 @@
 #define DAX_OWNER_MAX 31 /* characters of an owner name, [A-Za-z0-9_.:@+-] */
 #define DAX_NAME_MAX 24  /* "dax<region>.<n>" plus NUL */
 #define DAX_MAX_DIRTY 32 /* deferred-scrub extents (mm/dax_dirty.c) */
+#define DAX_MAX_WRITTEN 8 /* written extents per device (mm/dax_written.c) */
+#define DAX_WINDOW_PAGE SIZE_2M /* default largest window page: the dirty-tracking grain */
 #define DAX_WINDOW_BASE 0xffffc00000000000ull
 #define DAX_WINDOW_SIZE (16ull << 40) /* 16 TiB of windows: PML4 slots 384..415 */
 
 enum dax_mode { DAX_MODE_DEVDAX = 0, DAX_MODE_SYSTEM_RAM = 1 };
 enum dax_state { DAX_UNCLAIMED = 0, DAX_CLAIMED = 1, DAX_MAPPED = 2 };
 
+/* Receives one part [va, va+size) of a window that may have been written while mapped. */
+typedef void (*dax_written_fn)(void *arg, uint64_t va, uint64_t size);
+
 struct dax_ops {
 	/* Map [va, va+size) to [pa, pa+size) writable, no-exec, pages up to max_page. */
 	status_t (*map)(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page);
-	/* Remove that mapping and flush the TLB. */
-	void (*unmap)(void *ctx, uint64_t va, uint64_t size);
+	/* Remove that mapping and flush the TLB, then call written(arg, ...) for every part of
+	 * [va, va+size) that may have been written since it was mapped (the dirty leaves; an
+	 * implementation that cannot tell reports the whole range). */
+	void (*unmap)(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg);
 	/* Zero physical [pa, pa+size) (through a temporary mapping). Cannot fail: release and
 	 * claim commit right after it (the kernel maps through a window whose page tables exist
 	 * from boot, kernel/kdax.c, mm/vm_window.h). Called only for memory the caller holds: the
-	 * releasing owner's device, or memory the allocator holds for nobody (CHECKed). */
+	 * releasing owner's written extents, or memory the allocator holds for nobody (CHECKed). */
 	void (*scrub)(void *ctx, uint64_t pa, uint64_t size);
 	void *ctx;
 	/* Optional (NULL: the tables never grow): `bytes` of memory for a grown region or device
@@ -109,6 +125,10 @@ struct dax_device {
 	/* system-ram mode (hand-off, mm/hotplug.h); zero in devdax mode */
 	bool movable;
 	uint32_t online_blocks, total_blocks;
+	/* Physical extents the owner may have written through unmapped windows of this claim:
+	 * sorted, disjoint, non-adjacent, page-aligned, inside the device; none when unclaimed. */
+	uint32_t nwritten;
+	struct range written[DAX_MAX_WRITTEN];
 };
 
 struct dax_handle {
@@ -122,6 +142,8 @@ struct dax {
 	uint32_t nregions;
 	uint32_t next_gen;
 	uint64_t window_next; /* offset of the next region slot in the window area */
+	uint64_t window_page; /* largest window page (4 KiB, 2 MiB, 1 GiB); dax_init: 2 MiB */
+	uint64_t release_scrubbed; /* bytes the last successful release zeroed */
 	char active[DAX_OWNER_MAX + 1]; /* "" when no owner is active */
 	/* Deferred scrub: memory of unclaimed devices that may hold an earlier user's bytes;
 	 * sorted, disjoint, page-aligned, zeroed by dax_claim (mm/dax_dirty.c). */
@@ -166,11 +188,13 @@ status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_ha
 /* Errors: ST_PERM (stale/foreign handle), ST_BUSY (already mapped), or the map op's error. */
 status_t dax_map(struct dax *d, struct dax_handle h);
 #define DAX_SCRUB_CHUNK (64ull << 20) /* bytes scrubbed between cancel points */
-/* Unmaps (TLB flushed), scrubs and unclaims the device. The scrub runs in DAX_SCRUB_CHUNK
- * pieces with a cancel_point(bytes done, size) between them (lib/cancel.h): a stop still
- * releases the device and leaves the unscrubbed rest to the deferred scrub, so the next claim
- * zeroes it (dax_dirty_bytes tells how much; with no deferred-scrub extent left it is scrubbed
- * at once). Errors: ST_PERM (stale/foreign handle). */
+/* Unmaps the window if live (TLB flushed), zeroes every extent the owner may have written
+ * (x->written, mm/dax_written.c; d->release_scrubbed says how many bytes) and unclaims the
+ * device. The scrub runs in DAX_SCRUB_CHUNK pieces with a cancel_point(bytes done, bytes to
+ * zero) between them (lib/cancel.h): a stop still releases the device and leaves the written
+ * rest to the deferred scrub, so the next claim zeroes it (dax_dirty_bytes tells how much; with
+ * no deferred-scrub extent left it is scrubbed at once). Errors: ST_PERM (stale/foreign
+ * handle). */
 status_t dax_release(struct dax *d, struct dax_handle h);
 /* owner NULL or "": no active owner. Errors: ST_INVALID (name), or the map op's error
  * (then nothing changed). */

@@ -5,8 +5,9 @@
  * sorted, non-empty, inside the region, never adjacent; devices inside the region, aligned,
  * with the window the layout rule gives; no two devices or a device and a free extent
  * overlap; free + device bytes == region size (with no overlap, every page is in exactly one
- * place). Per device: a unique
- * name, and owner/live/gen consistent with its state and the active owner. Deferred-scrub
+ * place). Per device: a unique name, owner/live/gen consistent with its state and the active
+ * owner, written extents sorted, merged and inside the device (none when unclaimed).
+ * Deferred-scrub
  * extents: see dax_check_dirty. */
 #include "mm/dax_internal.h"
 
@@ -83,6 +84,16 @@ static void dax_check_device_state(struct dax_checker *c, uint32_t i)
 		break;
 	default:
 		CHECK_THAT(c, false, "device %u in unknown state %d", i, (int)x->state);
+	}
+	CHECK_THAT(c, x->nwritten <= DAX_MAX_WRITTEN && (x->state != DAX_UNCLAIMED || !x->nwritten),
+		   "device %u %s with %u written extents", i, dax_state_str(x->state), x->nwritten);
+	for (uint32_t k = 0; k < x->nwritten && k < DAX_MAX_WRITTEN; k++) {
+		struct range e = x->written[k];
+		CHECK_THAT(c, e.base < e.end && IS_ALIGNED(e.base | e.end, PAGE_SIZE) &&
+			   e.base >= x->base && e.end <= x->base + x->size &&
+			   (k == 0 || x->written[k - 1].end < e.base),
+			   "device %u written extent %u [0x%llx, 0x%llx) empty, outside, unsorted or "
+			   "not merged", i, k, (unsigned long long)e.base, (unsigned long long)e.end);
 	}
 	CHECK_THAT(c, x->mode == DAX_MODE_DEVDAX || (x->mode == DAX_MODE_SYSTEM_RAM &&
 						       x->state == DAX_UNCLAIMED),
@@ -168,6 +179,8 @@ status_t dax_check(const struct dax *d, struct out *out)
 	dax_check_regions(&c);
 	dax_check_dirty(&c);
 	CHECK_THAT(&c, !d->active[0] || dax_owner_valid(d->active), "bad active owner");
+	CHECK_THAT(&c, dax_align_valid(d->window_page), "window page 0x%llx",
+		   (unsigned long long)d->window_page);
 	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		if (!d->devices[i].used)
 			continue;

@@ -55,4 +55,11 @@ uint64_t dax_dirty_scrub(struct dax *d, struct range dev);
  * devices: memory the allocator holds for nobody, which a scrub may write. */
 bool dax_range_unowned(const struct dax *d, struct range q);
 
+/* Adds physical extent e (page-aligned, clipped to device x) to x's written set, merging;
+ * when the set is full the two closest extents merge (a superset, never a loss). */
+void dax_written_add(struct dax_device *x, struct range e);
+
+/* dax_written_fn for ops->unmap of device x's window (arg is x). */
+void dax_written_note(void *arg, uint64_t va, uint64_t size);
+
 #endif

@@ -83,7 +83,13 @@ static bool dax_is_active(const struct dax *d, const struct dax_device *x)
 
 static status_t dax_window_map(struct dax *d, struct dax_device *x)
 {
-	return d->ops->map(d->ops->ctx, x->window, x->base, x->size, x->align);
+	return d->ops->map(d->ops->ctx, x->window, x->base, x->size, MIN(x->align, d->window_page));
+}
+
+/* Removes x's window mapping; what the owner wrote through it joins x->written. */
+static void dax_window_unmap(struct dax *d, struct dax_device *x)
+{
+	d->ops->unmap(d->ops->ctx, x->window, x->size, dax_written_note, x);
 }
 
 status_t dax_map(struct dax *d, struct dax_handle h)
@@ -111,6 +117,26 @@ status_t dax_map(struct dax *d, struct dax_handle h)
 	return ST_OK;
 }
 
+/* Zeroes the extents in w[0..n) in DAX_SCRUB_CHUNK pieces with a cancel point between them;
+ * on a stop, w is left holding what was not zeroed. Returns the bytes zeroed. */
+static uint64_t dax_scrub_written(struct dax *d, struct range *w, uint32_t n)
+{
+	uint64_t total = 0, done = 0;
+	for (uint32_t i = 0; i < n; i++)
+		total += range_size(w[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		while (w[i].base < w[i].end && !(done && cancel_point(done, total))) {
+			uint64_t len = MIN(DAX_SCRUB_CHUNK, range_size(w[i]));
+			d->ops->scrub(d->ops->ctx, w[i].base, len); /* the releasing owner's writes */
+			w[i].base += len;
+			done += len;
+		}
+		if (w[i].base < w[i].end)
+			break;
+	}
+	return done;
+}
+
 status_t dax_release(struct dax *d, struct dax_handle h)
 {
 	struct dax_device *x;
@@ -119,20 +145,21 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 		return st;
 	ASSERT(x->live == (x->state == DAX_MAPPED && dax_is_active(d, x)));
 	if (x->live)
-		d->ops->unmap(d->ops->ctx, x->window, x->size);
-	/* Scrub the releasing owner's own memory in pieces; a stop between pieces defers the rest to the next claim. */
-	uint64_t done = 0;
-	while (done < x->size && !(done && cancel_point(done, x->size))) {
-		uint64_t n = MIN(DAX_SCRUB_CHUNK, x->size - done);
-		d->ops->scrub(d->ops->ctx, x->base + done, n);
-		done += n;
-	}
+		dax_window_unmap(d, x);
+	struct range left[DAX_MAX_WRITTEN];
+	uint32_t nleft = x->nwritten;
+	memcpy(left, x->written, nleft * sizeof left[0]);
+	d->release_scrubbed = dax_scrub_written(d, left, nleft);
+	x->nwritten = 0;
 	x->live = false;
 	x->state = DAX_UNCLAIMED;
 	memset(x->owner, 0, sizeof x->owner);
 	x->gen = dax_gen_fresh(d);
-	if (done < x->size && dax_defer_scrub(d, x->base + done, x->size - done) != ST_OK)
-		d->ops->scrub(d->ops->ctx, x->base + done, x->size - done); /* no extent left: now */
+	/* a stop left the rest of the writes to the deferred scrub (or zeroes them now) */
+	for (uint32_t i = 0; i < nleft; i++)
+		if (left[i].base < left[i].end &&
+		    dax_defer_scrub(d, left[i].base, range_size(left[i])) != ST_OK)
+			d->ops->scrub(d->ops->ctx, left[i].base, range_size(left[i]));
 	return ST_OK;
 }
 
@@ -162,7 +189,7 @@ status_t dax_activate(struct dax *d, const char *owner)
 		for (uint32_t j = 0; j < i; j++) {
 			struct dax_device *y = &d->devices[j];
 			if (y->used && y->state == DAX_MAPPED && !y->live && dax_owner_is(y, owner))
-				d->ops->unmap(d->ops->ctx, y->window, y->size);
+				dax_window_unmap(d, y);
 		}
 		return st;
 	}
@@ -172,7 +199,7 @@ status_t dax_activate(struct dax *d, const char *owner)
 			continue;
 		bool want = dax_owner_is(x, owner);
 		if (x->live && !want)
-			d->ops->unmap(d->ops->ctx, x->window, x->size);
+			dax_window_unmap(d, x);
 		x->live = want;
 	}
 	memset(d->active, 0, sizeof d->active);

@@ -106,6 +106,17 @@ status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, uns
  * a table and none was left; nothing changed). */
 status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size);
 
+/* Receives one run [va, va+size) of leaves whose dirty bit (D) was set when they were removed. */
+typedef void (*vm_dirty_fn)(void *arg, uint64_t va, uint64_t size);
+
+/* vm_unmap that also reports, through dirty(arg, va, size), every maximal run of removed leaves
+ * whose D bit was set (Intel SDM Vol. 3A §4.8: the processor sets D in the leaf before the
+ * first write through it), in increasing address order, after the TLB flush. The grain is the
+ * leaf: a dirty 2 MiB leaf reports 2 MiB; a large page split at an edge passes D to its pieces.
+ * Only pages inside [va, va+size) are reported. dirty may be NULL. Errors: as vm_unmap. */
+status_t vm_unmap_dirty(struct vm_space *s, uint64_t va, uint64_t size, vm_dirty_fn dirty,
+			void *arg);
+
 /* Sets the flags of every page in [va, va+size), splitting partly covered large pages.
  * Errors: as vm_unmap, plus ST_NOTFOUND (some page in the range is not mapped; nothing
  * changed) and ST_INVALID for unknown flag bits. */

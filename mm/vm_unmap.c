@@ -99,13 +99,32 @@ struct vm_pass {
 	struct vm_flush *f;
 	bool unmap;     /* true: clear leaves and free emptied tables; false: protect */
 	unsigned flags; /* protect: the new VM_* flags */
+	vm_dirty_fn dirty; /* unmap: told of every run of cleared dirty leaves (may be NULL) */
+	void *arg;
+	uint64_t run_va, run_size; /* the run of dirty leaves not reported yet */
 };
+
+/* Adds the dirty leaf [va, va+size) to the pending run; reports the run when not adjacent.
+ * Leaves are visited in increasing address order, so runs come out sorted and merged. */
+static void vm_pass_dirty(struct vm_pass *p, uint64_t va, uint64_t size)
+{
+	if (p->run_size && p->run_va + p->run_size == va) {
+		p->run_size += size;
+		return;
+	}
+	if (p->run_size)
+		p->dirty(p->arg, p->run_va, p->run_size);
+	p->run_va = va;
+	p->run_size = size;
+}
 
 static void vm_pass_leaf(struct vm_pass *p, uint64_t *e, int level, uint64_t ev)
 {
 	uint64_t next = 0;
 	if (!p->unmap)
 		next = (*e & (VM_PTE_ADDR | VM_PTE_A | VM_PTE_D)) | vm_leaf_bits(p->flags, level);
+	else if (p->dirty && (*e & VM_PTE_D))
+		vm_pass_dirty(p, ev, vm_level_size(level));
 	if (next != *e) {
 		*e = next;
 		vm_flush_add(p->f, ev);
@@ -149,38 +168,48 @@ static status_t vm_prepare(const struct vm_space *s, uint64_t va, uint64_t size,
 	return vm_pool_fill(s, pool, plan->n);
 }
 
-static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, bool unmap, unsigned flags,
+/* The dirty runs are reported after the TLB flush: by then no stale translation can write. */
+static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, struct vm_pass *p,
 		   struct vm_split_plan *plan, struct vm_pool *pool)
 {
 	struct vm_flush f = { s, 0 };
 	vm_split_all(s, plan, pool, &f);
-	struct vm_pass p = { s, &f, unmap, flags };
-	vm_pass_level(&p, vm_table(s, s->pml4_phys), 4, va, va + (size - 1));
+	p->s = s;
+	p->f = &f;
+	vm_pass_level(p, vm_table(s, s->pml4_phys), 4, va, va + (size - 1));
 	vm_flush_finish(&f);
 	CHECK_OP(pool->count, ==, 0); /* every preallocated table became a split */
+	if (p->run_size)
+		p->dirty(p->arg, p->run_va, p->run_size);
 }
 
 /* Prepares the splits the range needs (all tables allocated up front), then unmaps its pages
- * (unmap) or gives them `flags`; nothing changes when the preparation fails. */
-static status_t vm_change(struct vm_space *s, uint64_t va, uint64_t size, bool unmap,
-			 unsigned flags)
+ * or gives them new flags (as p says); nothing changes when the preparation fails. */
+static status_t vm_change(struct vm_space *s, uint64_t va, uint64_t size, struct vm_pass *p)
 {
 	struct vm_split_plan plan;
 	struct vm_pool pool;
 	status_t st = vm_prepare(s, va, size, &plan, &pool);
 	if (st == ST_OK)
-		vm_run(s, va, size, unmap, flags, &plan, &pool);
+		vm_run(s, va, size, p, &plan, &pool);
 	return st;
 }
 
-status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size)
+status_t vm_unmap_dirty(struct vm_space *s, uint64_t va, uint64_t size, vm_dirty_fn dirty,
+			void *arg)
 {
 	if (!s || !s->ops)
 		return ST_INVALID;
 	status_t st = vm_check_range(va, size);
 	if (st != ST_OK)
 		return st;
-	return vm_change(s, va, size, true, 0);
+	struct vm_pass p = { .unmap = true, .dirty = dirty, .arg = arg };
+	return vm_change(s, va, size, &p);
+}
+
+status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size)
+{
+	return vm_unmap_dirty(s, va, size, NULL, NULL);
 }
 
 /* ST_NOTFOUND unless every page of [va, va+size) is mapped. */
@@ -207,5 +236,6 @@ status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned fla
 	st = vm_check_mapped(s, va, size);
 	if (st != ST_OK)
 		return st;
-	return vm_change(s, va, size, false, flags);
+	struct vm_pass p = { .unmap = false, .flags = flags };
+	return vm_change(s, va, size, &p);
 }

@@ -334,7 +334,8 @@ static int dax_release_cmd(int argc, char **argv)
 			(unsigned long)dax_dirty_bytes(&K.dax, d->base, d->size));
 		return 0;
 	}
-	kprintf("%s released, scrubbed (%lu bytes zeroed)\n", argv[2], (unsigned long)d->size);
+	kprintf("%s released, scrubbed (%lu of %lu bytes written and zeroed)\n", argv[2],
+		(unsigned long)K.dax.release_scrubbed, (unsigned long)d->size);
 	return 0;
 }
 

@@ -37,7 +37,11 @@ static status_t no_map(void *c, uint64_t va, uint64_t pa, uint64_t size, uint64_
 	(void)c, (void)va, (void)pa, (void)size, (void)max_page;
 	abort();
 }
-static void no_unmap(void *c, uint64_t va, uint64_t size) { (void)c, (void)va, (void)size; abort(); }
+static void no_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn w, void *a)
+{
+	(void)c, (void)va, (void)size, (void)w, (void)a;
+	abort();
+}
 static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; abort(); }
 static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL, NULL, NULL };
 

@@ -4,9 +4,12 @@ and the exclusive-ownership allocator (claims, MMU-enforced ownership, scrubbing
 import json
 import re
 
+import pytest
+
 from spmk_qemu import TWO_NODES, SP_NODE1, run_script
 
 GiB = 1 << 30
+MiB = 1 << 20
 NO_HMAT = [a for a in TWO_NODES]
 NO_HMAT[NO_HMAT.index("q35,hmat=on,max-ram-below-4g=1G")] = "q35,max-ram-below-4g=1G"
 i = 0
@@ -119,6 +122,35 @@ def test_scrub_between_owners():
     dump = [l for l in second.splitlines() if re.match(r"^000000[0-3]0 ", l)]
     assert len(dump) == 4 and all("00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00" in l for l in dump)
     assert "secret" not in second
+
+
+WRITES = (4096, 3 * 2 * MiB + 8192, 40 * MiB + 12288)
+
+
+@pytest.mark.parametrize("page,device,scrubbed", [
+    ("4K", "dax destroy-device dax0.0; dax create-device 0 64M 4K; ", 3 * 4096),
+    ("2M", "dax destroy-device dax0.0; dax create-device 0 64M 2M; ", 3 * 2 * MiB),
+    ("1G", "", GiB),
+])
+def test_release_zeroes_every_written_page_at_every_page_size(page, device, scrubbed):
+    """alice writes through 4 KiB, 2 MiB or 1 GiB leaves, her window is unmapped in between
+    (bob active), release zeroes exactly the written leaves, and bob reads zeros there."""
+    w = [f"dax write dax0.0 {o} secret 64" for o in WRITES]
+    reads = [f"dax read dax0.0 {o} 64" for o in WRITES]
+    r = run_script(f"{device}dax claim dax0.0 alice; dax map dax0.0; {w[0]}; {w[1]}; "
+                   f"dax read dax0.0 0 8 --as bob; {w[2]}; dax release dax0.0; dax claim dax0.0 bob; "
+                   f"dax map dax0.0; " + "; ".join(reads),
+                   args=TWO_NODES + ["-cpu", "qemu64,+pdpe1gb"], sp_ranges=SP_NODE1,
+                   cmdline_extra=f"spmk.dax_page={page}")
+    assert "not understood" not in r.output and "no 1 GiB pages" not in r.output
+    size = 64 * MiB if device else GiB
+    assert f"dax0.0 released, scrubbed ({scrubbed} of {size} bytes written and zeroed)" in r.output
+    after = r.output.split("spmk> dax release dax0.0")[1]
+    assert "secret" not in after
+    for cmd in reads:
+        dump = [l for l in r.command_output(cmd).splitlines() if re.match(r"^000000[0-3]0 ", l)]
+        assert len(dump) == 4 and all("00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00" in l
+                                      for l in dump), r.command_output(cmd)
 
 
 def test_ownership_violation_is_reported_and_survived():

@@ -197,12 +197,14 @@ static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, 
 	fail_msg("more than %u dax windows mapped", DAX_INIT_DEVICES);
 	return ST_NOMEM;
 }
-static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size)
+/* No dirty bits here: the whole window counts as written. */
+static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	struct sim *s = sim_of(ctx);
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		if (s->win[i].va == va && s->win[i].size == size) {
 			s->win[i].size = 0;
+			written(arg, va, size);
 			return;
 		}
 	fail_msg("unmap of dax window 0x%llx +0x%llx that is not mapped", (unsigned long long)va,

@@ -5,7 +5,9 @@
  *
  * Fake hardware: map/unmap record window mappings in a small table (a map that overlaps an
  * existing one, or an unmap of something not mapped, fails the test); physical memory is one
- * tag byte per 4 KiB page ("written by an owner"), which scrub zeroes. */
+ * tag byte per 4 KiB page ("written by an owner"), which scrub zeroes, and a dirty byte per
+ * page that a write through a window sets; unmap reports, like page-table leaves with their
+ * dirty bits, every leaf-sized part of the mapping (its max_page) holding a dirty page. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +22,7 @@
 #include "lib/cancel.h"
 #include "mm/dax.h"
 #include "mm/vm.h"
+#include "mm/vm_internal.h"
 
 #define MEM_BASE 0x100000000ull /* 4 GiB */
 #define MEM_SIZE (9 * SIZE_1G)
@@ -35,7 +38,8 @@ struct fake {
 	int nmaps;
 	long map_budget; /* successful maps left; < 0 unlimited */
 	unsigned map_calls, unmap_calls, scrub_calls;
-	uint8_t *tag; /* per page of [MEM_BASE, MEM_BASE + MEM_SIZE) */
+	uint8_t *tag;   /* per page of [MEM_BASE, MEM_BASE + MEM_SIZE) */
+	uint8_t *dirty; /* per page: written through a window since it was mapped */
 };
 
 static status_t fake_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
@@ -55,15 +59,23 @@ static status_t fake_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uin
 	return ST_OK;
 }
 
-static void fake_unmap(void *ctx, uint64_t va, uint64_t size)
+static void fake_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	struct fake *f = ctx;
 	f->unmap_calls++;
 	for (int i = 0; i < f->nmaps; i++) {
-		if (f->maps[i].va == va && f->maps[i].size == size) {
-			f->maps[i] = f->maps[--f->nmaps];
-			return;
+		struct fake_map m = f->maps[i];
+		if (m.va != va || m.size != size)
+			continue;
+		f->maps[i] = f->maps[--f->nmaps];
+		for (uint64_t off = 0; off < size; off += m.max_page) {
+			uint8_t *dp = f->dirty + (m.pa + off - MEM_BASE) / PAGE_SIZE;
+			if (memchr(dp, 1, m.max_page / PAGE_SIZE)) {
+				memset(dp, 0, m.max_page / PAGE_SIZE);
+				written(arg, va + off, m.max_page);
+			}
 		}
+		return;
 	}
 	fail_msg("unmap of 0x%llx +0x%llx that is not mapped", (unsigned long long)va,
 		 (unsigned long long)size);
@@ -84,6 +96,15 @@ static uint64_t fake_translate(struct fake *f, uint64_t va)
 		if (va >= f->maps[i].va && va - f->maps[i].va < f->maps[i].size)
 			return f->maps[i].pa + (va - f->maps[i].va);
 	return 0;
+}
+
+/* The CPU writes `tag` to the page at window address va: the page and its dirty byte. */
+static void fake_write(struct fake *f, uint64_t va, uint8_t tag)
+{
+	uint64_t pa = fake_translate(f, va);
+	assert_true(pa != 0);
+	f->tag[(pa - MEM_BASE) / PAGE_SIZE] = tag;
+	f->dirty[(pa - MEM_BASE) / PAGE_SIZE] = 1;
 }
 
 struct fx {
@@ -108,6 +129,7 @@ static int setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof *x);
 	x->fake.tag = calloc(MEM_PAGES, 1);
+	x->fake.dirty = calloc(MEM_PAGES, 1);
 	x->fake.map_budget = -1;
 	x->ops = (struct dax_ops){ fake_map, fake_unmap, fake_scrub, &x->fake, NULL, NULL };
 	capture_init(&x->log);
@@ -128,6 +150,7 @@ static int teardown(void **state)
 {
 	struct fx *x = *state;
 	free(x->fake.tag);
+	free(x->fake.dirty);
 	free(x);
 	return 0;
 }
@@ -337,6 +360,17 @@ static bool stop_hook(void *ctx, uint64_t done, uint64_t total)
 	return ++stop_points >= stop_at;
 }
 
+/* The owner of h maps its device and writes `tag` over every page of it through the window. */
+static void write_all(struct fx *x, struct dax_handle h, uint64_t size, uint8_t tag)
+{
+	uint64_t va;
+	if (dax_device_get(&x->d, h.index)->state != DAX_MAPPED)
+		assert_int_equal(dax_map(&x->d, h), ST_OK);
+	assert_int_equal(dax_access_ptr(&x->d, h, 0, size, &va), ST_OK);
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		fake_write(&x->fake, va + off, tag);
+}
+
 /* A release stopped during its scrub still releases the device; the unscrubbed rest is left
  * to the deferred scrub, which the next claim does before the owner can read a byte. With no
  * deferred-scrub extent free, the rest is scrubbed at once. */
@@ -347,7 +381,8 @@ static void test_release_stopped_defers_the_rest(void **state)
 	uint64_t first = (R1_BASE - MEM_BASE) / PAGE_SIZE, n = R1_SIZE / PAGE_SIZE;
 	struct dax_handle h;
 	assert_int_equal(dax_claim(&x->d, d1, "alice", &h), ST_OK);
-	memset(x->fake.tag + first, 0xab, n);
+	assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+	write_all(x, h, R1_SIZE, 0xab);
 	stop_points = 0;
 	stop_at = 3;
 	cancel_set(stop_hook, 0);
@@ -369,7 +404,8 @@ static void test_release_stopped_defers_the_rest(void **state)
 	const struct dax_device *x0 = dax_device_get(&x->d, d0);
 	for (uint32_t i = 0; x->d.ndirty < DAX_MAX_DIRTY; i++)
 		assert_int_equal(dax_defer_scrub(&x->d, x0->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
-	memset(x->fake.tag + first, 0xcd, n);
+	assert_int_equal(dax_activate(&x->d, "bob"), ST_OK);
+	write_all(x, h, R1_SIZE, 0xcd);
 	stop_points = 0;
 	stop_at = 1;
 	cancel_set(stop_hook, 0);
@@ -525,23 +561,25 @@ static void test_claim_map_release_cycle(void **state)
 	assert_int_equal(x->fake.nmaps, 0);
 	assert_int_equal(dax_map(&x->d, h), ST_OK);
 	assert_int_equal(dax_device_get(&x->d, d1)->state, DAX_MAPPED);
-	/* one mapping, largest pages (1 GiB), window aligned */
+	/* one mapping, window aligned, pages of at most the 2 MiB tracking grain */
 	assert_int_equal(x->fake.nmaps, 1);
 	assert_int_equal(x->fake.maps[0].pa, R1_BASE);
 	assert_int_equal(x->fake.maps[0].size, R1_SIZE);
-	assert_int_equal(x->fake.maps[0].max_page, SIZE_1G);
+	assert_int_equal(x->fake.maps[0].max_page, SIZE_2M);
 	assert_int_equal(x->fake.maps[0].va, dax_device_get(&x->d, d1)->window);
 	/* the owner writes through its window */
 	uint64_t va;
 	assert_int_equal(dax_access_ptr(&x->d, h, SIZE_1G + 5 * PAGE_SIZE, 3 * PAGE_SIZE, &va), ST_OK);
 	uint64_t pa = fake_translate(&x->fake, va);
 	assert_int_equal(pa, R1_BASE + SIZE_1G + 5 * PAGE_SIZE);
-	memset(x->fake.tag + (pa - MEM_BASE) / PAGE_SIZE, 0xab, 3);
+	for (int i = 0; i < 3; i++)
+		fake_write(&x->fake, va + i * PAGE_SIZE, 0xab);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
-	/* release: unmapped, scrubbed, unclaimed, handle dead */
+	/* release: unmapped, the written 2 MiB leaf scrubbed, unclaimed, handle dead */
 	assert_int_equal(dax_release(&x->d, h), ST_OK);
 	assert_int_equal(x->fake.nmaps, 0);
-	assert_int_equal(x->fake.scrub_calls, R1_SIZE / DAX_SCRUB_CHUNK); /* in pieces */
+	assert_int_equal(x->fake.scrub_calls, 1);
+	assert_int_equal(x->d.release_scrubbed, SIZE_2M);
 	for (uint64_t p = 0; p < R1_SIZE / PAGE_SIZE; p++)
 		assert_int_equal(x->fake.tag[(R1_BASE - MEM_BASE) / PAGE_SIZE + p], 0);
 	const struct dax_device *dev = dax_device_get(&x->d, d1);
@@ -557,10 +595,11 @@ static void test_claim_map_release_cycle(void **state)
 	assert_int_equal(dax_map(&x->d, h), ST_PERM);
 	assert_int_equal(dax_release(&x->d, h), ST_PERM);
 	same_as_snap(x);
-	/* release of a claimed but unmapped device scrubs without unmapping */
+	/* release of a claimed but never mapped device: nothing to unmap, nothing written */
 	assert_int_equal(dax_release(&x->d, h2), ST_OK);
 	assert_int_equal(x->fake.unmap_calls, 1);
-	assert_int_equal(x->fake.scrub_calls, 2 * R1_SIZE / DAX_SCRUB_CHUNK);
+	assert_int_equal(x->fake.scrub_calls, 1);
+	assert_int_equal(x->d.release_scrubbed, 0);
 }
 
 static void test_refused_transitions(void **state)
@@ -702,7 +741,7 @@ static void test_active_owner_enforcement(void **state)
 	assert_int_equal(x->fake.nmaps, 0);
 	assert_int_equal(dax_fault_describe(&x->d, wb, msg, sizeof msg), ST_OK);
 	assert_string_equal(msg, "ownership violation: dax1.0 owned by 'bob', accessed as no owner");
-	/* release while inactive: nothing to unmap, still scrubbed */
+	/* release while inactive: nothing to unmap */
 	unsigned unmaps = x->fake.unmap_calls;
 	assert_int_equal(dax_release(&x->d, hb), ST_OK);
 	assert_int_equal(x->fake.unmap_calls, unmaps);
@@ -876,7 +915,8 @@ static void check_world(struct fx *x)
 		bool found = false;
 		for (int m = 0; m < x->fake.nmaps; m++)
 			found |= x->fake.maps[m].va == dev->window && x->fake.maps[m].pa == dev->base &&
-				 x->fake.maps[m].size == dev->size && x->fake.maps[m].max_page == dev->align;
+				 x->fake.maps[m].size == dev->size &&
+				 x->fake.maps[m].max_page == MIN(dev->align, x->d.window_page);
 		assert_true(found);
 	}
 	assert_int_equal(x->fake.nmaps, want);
@@ -928,13 +968,14 @@ static status_t random_step(struct fx *x, struct issued *hs, int *nh)
 					assert_int_equal(x->fake.tag[(t->base - MEM_BASE) / PAGE_SIZE + p], 0);
 			}
 		} else {
-			/* the owner writes through its window; only when mapped and active */
-			uint64_t va;
-			st = dax_access_ptr(&x->d, is->h, 0, PAGE_SIZE, &va);
+			/* the owner writes a random page through its window; only when mapped and
+			 * active */
+			uint64_t va, off = t ? rng() % (t->size / PAGE_SIZE) * PAGE_SIZE : 0;
+			st = dax_access_ptr(&x->d, is->h, off, PAGE_SIZE, &va);
 			bool ok = is->live && before == DAX_MAPPED && strcmp(t->owner, x->d.active) == 0;
 			assert_int_equal(st == ST_OK, ok);
 			if (ok)
-				x->fake.tag[(fake_translate(&x->fake, va) - MEM_BASE) / PAGE_SIZE] = 0x5a;
+				fake_write(&x->fake, va, 0x5a);
 		}
 	} else if (kind == 6) {
 		st = dax_activate(&x->d, rng() % 4 == 0 ? NULL : owners[rng() % 3]);
@@ -984,26 +1025,42 @@ static void test_random_ownership_invariant(void **state)
 	free(hs);
 }
 
-/* ---- dax over the real page-table code (tables from a small arena) ---- */
+/* ---- dax over the real page-table code (tables from a small arena) ----
+ * The CPU is simulated: a write walks the real tables (vm_walk), sets the leaf's dirty bit as
+ * the processor does, and tags the physical page; the real vm_unmap_dirty reports the dirty
+ * leaves and scrub zeroes the tags. */
 #define VM_ARENA_PAGES 64
 
 struct vm_world {
 	uint8_t *mem;
 	uint64_t next_free, freed;
+	uint64_t reuse[VM_ARENA_PAGES]; /* freed table pages, taken again first */
+	unsigned nreuse;
 	struct vm_ops ops;
 	struct vm_space space;
 	unsigned scrubs;
+	uint8_t *tag; /* per page of [MEM_BASE, MEM_BASE + MEM_SIZE) */
 };
 
 static status_t vw_alloc(void *ctx, uint64_t *phys)
 {
 	struct vm_world *w = ctx;
+	if (w->nreuse) {
+		*phys = w->reuse[--w->nreuse];
+		w->freed--;
+		return ST_OK;
+	}
 	if (w->next_free >= VM_ARENA_PAGES)
 		return ST_NOMEM;
 	*phys = w->next_free++ * PAGE_SIZE;
 	return ST_OK;
 }
-static void vw_free(void *ctx, uint64_t phys) { (void)phys; ((struct vm_world *)ctx)->freed++; }
+static void vw_free(void *ctx, uint64_t phys)
+{
+	struct vm_world *w = ctx;
+	w->reuse[w->nreuse++] = phys;
+	w->freed++;
+}
 static void *vw_virt(void *ctx, uint64_t phys) { return ((struct vm_world *)ctx)->mem + phys; }
 static void vw_flush(void *ctx, uint64_t va) { (void)ctx; (void)va; }
 static void vw_flush_all(void *ctx) { (void)ctx; }
@@ -1013,28 +1070,55 @@ static status_t vw_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint6
 	struct vm_world *w = ctx;
 	return vm_map(&w->space, va, pa, size, VM_WRITE, max_page);
 }
-static void vw_unmap(void *ctx, uint64_t va, uint64_t size)
+static void vw_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	struct vm_world *w = ctx;
-	assert_int_equal(vm_unmap(&w->space, va, size), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&w->space, va, size, written, arg), ST_OK);
 }
 static void vw_scrub(void *ctx, uint64_t pa, uint64_t size)
 {
-	(void)pa;
-	(void)size;
-	((struct vm_world *)ctx)->scrubs++;
+	struct vm_world *w = ctx;
+	assert_true(pa >= MEM_BASE && pa + size <= MEM_BASE + MEM_SIZE);
+	memset(w->tag + (pa - MEM_BASE) / PAGE_SIZE, 0, size / PAGE_SIZE);
+	w->scrubs++;
+}
+
+/* A CPU write of `tag` at window address va: the leaf must be present and writable. */
+static void vw_cpu_write(struct vm_world *w, uint64_t va, uint8_t tag)
+{
+	int level;
+	uint64_t *e = vm_walk(&w->space, va, 1, &level);
+	assert_true((*e & VM_PTE_P) && (*e & VM_PTE_RW) && vm_is_leaf(*e, level));
+	*e |= VM_PTE_A | VM_PTE_D;
+	uint64_t pa = vm_leaf_pa(*e, level) + (va & (vm_level_size(level) - 1));
+	w->tag[(pa - MEM_BASE) / PAGE_SIZE] = tag;
+}
+
+static struct vm_world *vw_new(void)
+{
+	struct vm_world *w = calloc(1, sizeof *w);
+	w->mem = aligned_alloc(PAGE_SIZE, VM_ARENA_PAGES * PAGE_SIZE);
+	w->tag = calloc(MEM_PAGES, 1);
+	w->ops = (struct vm_ops){ vw_alloc, vw_free, vw_virt, vw_flush, vw_flush_all, w, 0 };
+	assert_int_equal(vm_space_init(&w->space, &w->ops), ST_OK);
+	return w;
+}
+
+static void vw_free_world(struct vm_world *w)
+{
+	free(w->tag);
+	free(w->mem);
+	free(w);
 }
 
 static void test_with_real_page_tables(void **state)
 {
 	(void)state;
-	struct vm_world *w = calloc(1, sizeof *w);
-	w->mem = aligned_alloc(PAGE_SIZE, VM_ARENA_PAGES * PAGE_SIZE);
-	w->ops = (struct vm_ops){ vw_alloc, vw_free, vw_virt, vw_flush, vw_flush_all, w, 0 };
-	assert_int_equal(vm_space_init(&w->space, &w->ops), ST_OK);
+	struct vm_world *w = vw_new();
 	struct dax_ops ops = { vw_map, vw_unmap, vw_scrub, w, NULL, NULL };
 	struct dax *d = calloc(1, sizeof *d);
 	dax_init(d, &ops, NULL, 5);
+	d->window_page = SIZE_1G;
 	assert_int_equal(dax_region_add(d, R1_BASE, R1_SIZE, 2, 0, NULL), ST_OK);
 	assert_int_equal(dax_region_add(d, R0_BASE + SIZE_2M, 4 * SIZE_2M, 1, 0, NULL), ST_OK);
 	uint32_t a, b;
@@ -1063,15 +1147,121 @@ static void test_with_real_page_tables(void **state)
 	char msg[128];
 	assert_int_equal(dax_fault_describe(d, wa + 64, msg, sizeof msg), ST_OK);
 	assert_string_equal(msg, "ownership violation: dax0.0 owned by 'alice', accessed as 'bob'");
-	/* release both: every window table freed again, both scrubbed */
+	/* release both: every window table freed again; nothing was written, nothing scrubbed */
 	assert_int_equal(dax_release(d, hb), ST_OK);
 	assert_int_equal(dax_release(d, ha), ST_OK);
-	assert_int_equal(w->scrubs, R1_SIZE / DAX_SCRUB_CHUNK + 1); /* dax1.0 in 64 MiB pieces, dax0.0 in one */
+	assert_int_equal(w->scrubs, 0);
 	assert_int_equal(vm_count_tables(&w->space), 1);
 	assert_int_equal(w->next_free - w->freed, 1);
 	free(d);
-	free(w->mem);
-	free(w);
+	vw_free_world(w);
+}
+
+/* Every page of [pa, pa+size) has tag 0. */
+static void vw_all_zero(const struct vm_world *w, uint64_t pa, uint64_t size)
+{
+	for (uint64_t p = 0; p < size / PAGE_SIZE; p++)
+		if (w->tag[(pa - MEM_BASE) / PAGE_SIZE + p])
+			fail_msg("page 0x%llx written by the previous owner is not zero",
+				 (unsigned long long)(pa + p * PAGE_SIZE));
+}
+
+/* For each page size a window can use (4 KiB: a 4 KiB-aligned device; 2 MiB; 1 GiB), the
+ * owner writes pages through the real page tables, is deactivated and activated again (its
+ * window unmapped and remapped: the dirty bits of the first mapping must survive in the
+ * device's written set) and writes more; release must zero every written page, and only
+ * the leaves that were written. */
+static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t base, size, window_page, leaf;
+	} cases[] = {
+		{ R2_BASE, R2_SIZE, SIZE_1G, PAGE_SIZE },     /* 4 KiB-aligned device: 4 KiB leaves */
+		{ R1_BASE, R1_SIZE, SIZE_2M, SIZE_2M },       /* the default grain */
+		{ R1_BASE, R1_SIZE, SIZE_1G, SIZE_1G },       /* 1 GiB leaves allowed */
+		{ R0_BASE, R0_SIZE, PAGE_SIZE, PAGE_SIZE },   /* 2 MiB device mapped with 4 KiB */
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		struct vm_world *w = vw_new();
+		struct dax_ops ops = { vw_map, vw_unmap, vw_scrub, w, NULL, NULL };
+		struct dax *d = calloc(1, sizeof *d);
+		dax_init(d, &ops, NULL, 9);
+		d->window_page = cases[k].window_page;
+		uint32_t dev;
+		assert_int_equal(dax_region_add(d, cases[k].base, cases[k].size, 1, 0, NULL), ST_OK);
+		assert_int_equal(dax_find(d, "dax0.0", &dev), ST_OK);
+		/* the memory is full of someone else's earlier (already scrubbed) pattern: 0 */
+		struct dax_handle h;
+		assert_int_equal(dax_activate(d, "alice"), ST_OK);
+		assert_int_equal(dax_claim(d, dev, "alice", &h), ST_OK);
+		assert_int_equal(dax_map(d, h), ST_OK);
+		uint64_t win = dax_device_get(d, dev)->window, size = cases[k].size, ps;
+		assert_int_equal(vm_translate(&w->space, win, NULL, NULL, &ps), ST_OK);
+		assert_int_equal(ps, cases[k].leaf);
+		uint64_t offs[] = { 0, size - PAGE_SIZE, size / 2, PAGE_SIZE };
+		vw_cpu_write(w, win + offs[0], 0x11);
+		vw_cpu_write(w, win + offs[1], 0x22);
+		assert_int_equal(dax_activate(d, "bob"), ST_OK); /* unmapped: D bits harvested */
+		assert_int_equal(vm_translate(&w->space, win, NULL, NULL, NULL), ST_NOTFOUND);
+		assert_int_equal(dax_activate(d, "alice"), ST_OK); /* fresh leaves, D clear */
+		vw_cpu_write(w, win + offs[2], 0x33);
+		vw_cpu_write(w, win + offs[3], 0x44);
+		assert_int_equal(dax_check(d, NULL), ST_OK);
+		assert_int_equal(dax_release(d, h), ST_OK);
+		vw_all_zero(w, cases[k].base, size);
+		/* exactly the written leaves: the distinct leaves holding the four offsets */
+		uint64_t leaves = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
+			bool seen = false;
+			for (size_t j = 0; j < i; j++)
+				seen |= offs[j] / cases[k].leaf == offs[i] / cases[k].leaf;
+			leaves += !seen;
+		}
+		assert_int_equal(d->release_scrubbed, leaves * cases[k].leaf);
+		/* bob claims next and reads zeros everywhere alice wrote */
+		assert_int_equal(dax_claim(d, dev, "bob", &h), ST_OK);
+		assert_int_equal(dax_activate(d, "bob"), ST_OK);
+		assert_int_equal(dax_map(d, h), ST_OK);
+		for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
+			uint64_t pa;
+			assert_int_equal(vm_translate(&w->space, win + offs[i], &pa, NULL, NULL), ST_OK);
+			assert_int_equal(w->tag[(pa - MEM_BASE) / PAGE_SIZE], 0);
+		}
+		assert_int_equal(dax_release(d, h), ST_OK);
+		assert_int_equal(d->release_scrubbed, 0);
+		assert_int_equal(vm_count_tables(&w->space), 1);
+		free(d);
+		vw_free_world(w);
+	}
+}
+
+/* More written extents than a device keeps: the closest merge, every written page is still
+ * zeroed at release, and the set stays sorted and merged (dax_check). */
+static void test_written_set_overflow_merges(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d0 = find(x, "dax0.0");
+	struct dax_handle h;
+	x->d.window_page = PAGE_SIZE;
+	assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d0, "alice", &h), ST_OK);
+	assert_int_equal(dax_map(&x->d, h), ST_OK);
+	uint64_t win = dax_device_get(&x->d, d0)->window;
+	for (int i = 0; i < 3 * DAX_MAX_WRITTEN; i++) {
+		uint64_t off = (uint64_t)(i * 37 % 97) * 5 * PAGE_SIZE; /* scattered, unsorted */
+		fake_write(&x->fake, win + off, 0x77);
+		assert_int_equal(dax_activate(&x->d, i % 2 ? "alice" : "bob"), ST_OK);
+		assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+		assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+		assert_true(dax_device_get(&x->d, d0)->nwritten <= DAX_MAX_WRITTEN);
+	}
+	assert_int_equal(dax_device_get(&x->d, d0)->nwritten, DAX_MAX_WRITTEN);
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	for (uint64_t p = 0; p < R0_SIZE / PAGE_SIZE; p++)
+		assert_int_equal(x->fake.tag[(R0_BASE - MEM_BASE) / PAGE_SIZE + p], 0);
+	assert_true(x->d.release_scrubbed < R0_SIZE);
+	assert_int_equal(dax_device_get(&x->d, d0)->nwritten, 0);
 }
 
 int main(void)
@@ -1095,6 +1285,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
 		cmocka_unit_test(test_with_real_page_tables),
+		cmocka_unit_test(test_release_scrubs_written_leaves_at_every_page_size),
+		cmocka_unit_test_setup_teardown(test_written_set_overflow_merges, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include "lib/fault.h"
 #include "mm/dax.h"
+#include "mm/vm_internal.h"
 #include "mm/vm_window.h"
 
 #define PAGES 4096u             /* 16 MiB of "physical memory" */
@@ -54,11 +55,14 @@ static void *m_virt(void *ctx, uint64_t phys)
 static void m_flush_page(void *ctx, uint64_t va) { (void)ctx, (void)va; }
 static void m_flush_all(void *ctx) { (void)ctx; }
 
-/* The "CPU": bytes at virtual va, through the page tables. */
+/* The "CPU": bytes at virtual va, through the page tables, for writing: like the processor,
+ * it sets the leaf's dirty bit (release zeroes what the dirty bits say was written). */
 static uint8_t *m_at(struct machine *m, uint64_t va)
 {
 	uint64_t pa;
+	int level;
 	assert_int_equal(vm_translate(&m->vm, va, &pa, 0, 0), ST_OK);
+	*vm_walk(&m->vm, va, 1, &level) |= VM_PTE_A | VM_PTE_D;
 	assert_true(pa < (uint64_t)PAGES * PAGE_SIZE);
 	return m->mem + pa;
 }
@@ -68,10 +72,10 @@ static status_t d_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64
 	struct machine *m = ctx;
 	return vm_map(&m->vm, va, pa, size, VM_WRITE, max_page);
 }
-static void d_unmap(void *ctx, uint64_t va, uint64_t size)
+static void d_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	struct machine *m = ctx;
-	assert_int_equal(vm_unmap(&m->vm, va, size), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&m->vm, va, size, written, arg), ST_OK);
 }
 /* As kdax_scrub: through the scrub window, a window at a time. */
 static void d_scrub(void *ctx, uint64_t pa, uint64_t size)

@@ -39,7 +39,11 @@ static status_t no_map(void *c, uint64_t va, uint64_t pa, uint64_t size, uint64_
 	fail_msg("dax map during discovery");
 	return ST_INVALID;
 }
-static void no_unmap(void *c, uint64_t va, uint64_t size) { (void)c, (void)va, (void)size; fail(); }
+static void no_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn w, void *a)
+{
+	(void)c, (void)va, (void)size, (void)w, (void)a;
+	fail();
+}
 static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; fail(); }
 static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL, NULL, NULL };
 

@@ -655,6 +655,95 @@ static void test_random_against_model(void **state)
 	free(m);
 }
 
+/* ---- vm_unmap_dirty: the dirty leaves of the removed range, as sorted merged runs ---- */
+struct dirty_log {
+	int n;
+	uint64_t va[16], size[16];
+	int flushes_at_report; /* flush_all + flush_page count when the first run was reported */
+	struct fixture *f;
+};
+
+static void dirty_note(void *arg, uint64_t va, uint64_t size)
+{
+	struct dirty_log *l = arg;
+	assert_true(l->n < 16);
+	if (l->n == 0)
+		l->flushes_at_report = (int)(l->f->a.flush_pages + l->f->a.flush_alls);
+	l->va[l->n] = va;
+	l->size[l->n++] = size;
+}
+
+/* Sets D on the leaf holding va, as the processor does on a write (SDM Vol. 3A §4.8). */
+static void set_dirty(struct fixture *f, uint64_t va)
+{
+	for (int level = 1; level <= 3; level++) {
+		uint64_t e = entry_at(f, va, level);
+		if ((e & VM_PTE_P) && (level == 1 || (e & VM_PTE_PS))) {
+			uint64_t phys = f->s.pml4_phys;
+			for (int l = 4; l > level; l--)
+				phys = ((uint64_t *)(f->a.mem + phys))[(va >> (12 + 9 * (l - 1))) & 511] & VM_PTE_ADDR;
+			((uint64_t *)(f->a.mem + phys))[(va >> (12 + 9 * (level - 1))) & 511] |= VM_PTE_D | VM_PTE_A;
+			return;
+		}
+	}
+	fail_msg("va 0x%llx not mapped", (unsigned long long)va);
+}
+
+static void test_unmap_dirty_reports_dirty_leaves(void **state)
+{
+	struct fixture *f = *state;
+	struct dirty_log l = { .f = f };
+	/* 1 GiB leaf, then 2 MiB leaves, then 4 KiB leaves */
+	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, VA0 + SIZE_1G, PA0 + SIZE_1G, 8 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	uint64_t v4 = VA0 + SIZE_1G + 8 * SIZE_2M;
+	assert_int_equal(vm_map(&f->s, v4, PA0 + SIZE_1G + 8 * SIZE_2M, 16 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	set_dirty(f, VA0 + 12345);                  /* the 1 GiB leaf */
+	set_dirty(f, VA0 + SIZE_1G + 7);            /* 2 MiB leaf 0, adjacent: merges with it */
+	set_dirty(f, VA0 + SIZE_1G + 3 * SIZE_2M);  /* 2 MiB leaf 3 */
+	set_dirty(f, VA0 + SIZE_1G + 4 * SIZE_2M);  /* 2 MiB leaf 4: merges with 3 */
+	set_dirty(f, v4 + 5 * PAGE_SIZE);           /* one 4 KiB leaf */
+	uint64_t total = SIZE_1G + 8 * SIZE_2M + 16 * PAGE_SIZE;
+	f->a.flush_pages = f->a.flush_alls = 0;
+	assert_int_equal(vm_unmap_dirty(&f->s, VA0, total, dirty_note, &l), ST_OK);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.va[0], VA0);
+	assert_int_equal(l.size[0], SIZE_1G + SIZE_2M);
+	assert_int_equal(l.va[1], VA0 + SIZE_1G + 3 * SIZE_2M);
+	assert_int_equal(l.size[1], 2 * SIZE_2M);
+	assert_int_equal(l.va[2], v4 + 5 * PAGE_SIZE);
+	assert_int_equal(l.size[2], PAGE_SIZE);
+	assert_true(l.flushes_at_report > 0); /* reported only after the TLB flush */
+	assert_int_equal(vm_count_tables(&f->s), 1);
+}
+
+static void test_unmap_dirty_split_edges(void **state)
+{
+	struct fixture *f = *state;
+	struct dirty_log l = { .f = f };
+	/* a dirty 1 GiB leaf unmapped in part: only the removed part is reported; the rest stays
+	 * mapped and dirty (a later unmap reports it) */
+	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
+	set_dirty(f, VA0);
+	uint64_t cut = VA0 + 5 * SIZE_2M + 3 * PAGE_SIZE;
+	assert_int_equal(vm_unmap_dirty(&f->s, cut, 2 * PAGE_SIZE, dirty_note, &l), ST_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.va[0], cut);
+	assert_int_equal(l.size[0], 2 * PAGE_SIZE);
+	l.n = 0;
+	assert_int_equal(vm_unmap_dirty(&f->s, VA0, SIZE_1G, dirty_note, &l), ST_OK);
+	assert_int_equal(l.n, 2); /* around the hole */
+	assert_int_equal(l.va[0], VA0);
+	assert_int_equal(l.size[0], cut - VA0);
+	assert_int_equal(l.va[1], cut + 2 * PAGE_SIZE);
+	assert_int_equal(l.va[1] + l.size[1], VA0 + SIZE_1G);
+	/* clean leaves report nothing; plain vm_unmap never calls back */
+	l.n = 0;
+	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_2M, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&f->s, VA0, SIZE_2M, dirty_note, &l), ST_OK);
+	assert_int_equal(l.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +764,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_top_of_address_space, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmap_dirty_reports_dirty_leaves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmap_dirty_split_edges, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
