@@ -126,6 +126,17 @@ void buddy_free_span(struct buddy_range *r, uint64_t p, uint64_t q)
 	}
 }
 
+void buddy_iso_fill(struct buddy_range *r, uint64_t p, uint64_t q, bool clear)
+{
+	if (clear && p < q)
+		memset(bw(r, p), 0, sizeof(uint64_t) * (q - p));
+	while (p < q) {
+		unsigned o = buddy_fit_order(p, q);
+		*bw(r, p) = pw_make_isolated(o);
+		p += (uint64_t)1 << o;
+	}
+}
+
 bool buddy_iso_overlaps(const struct buddy *b, uint64_t base, uint64_t end)
 {
 	for (unsigned i = 0; i < b->niso; i++)
@@ -164,8 +175,7 @@ void buddy_release_span(struct buddy *b, struct buddy_range *r, uint64_t p, uint
 		if (!in) {
 			buddy_free_span(r, p, e);
 		} else {
-			for (uint64_t i = p; i < e; i++)
-				*bw(r, i) = pw_make_isolated();
+			buddy_iso_fill(r, p, e, true);
 			r->z->st.isolated += e - p;
 		}
 		p = e;
@@ -185,12 +195,14 @@ void buddy_relink_zones(struct buddy *b)
 	}
 }
 
-/* Take a block of order k from zone z (which has one of order >= k). */
-static uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k)
+/* Take a block of order k from zone z (which has one of order >= k); *rp is its range. */
+static uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k,
+			   struct buddy_range **rp)
 {
 	struct buddy_range *r = &b->r[z->first];
 	while (!(r->mask >> k))
 		r = &b->r[r->next];
+	*rp = r;
 	unsigned j = k + (unsigned)__builtin_ctz(r->mask >> k);
 	uint64_t pfn = bl_pop(r, j);
 	while (j > k) {
@@ -200,10 +212,9 @@ static uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned
 	return pfn;
 }
 
-static void buddy_mark_alloc(struct buddy *b, uint64_t pfn, unsigned k, unsigned flags,
-			     unsigned owner)
+static void buddy_mark_alloc(struct buddy *b, struct buddy_range *r, uint64_t pfn, unsigned k,
+			     unsigned flags, unsigned owner)
 {
-	struct buddy_range *r = buddy_range_of(b, pfn);
 	uint64_t n = (uint64_t)1 << k;
 	if (flags & BUDDY_MOVABLE) {
 		for (uint64_t i = 0; i < n; i++)
@@ -254,8 +265,9 @@ status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
 			    (z->st.free < ((uint64_t)1 << order) ||
 			     z->st.free - ((uint64_t)1 << order) < z->st.reserve))
 				continue;
-			uint64_t pfn = buddy_take(b, z, order);
-			buddy_mark_alloc(b, pfn, order, flags, owner);
+			struct buddy_range *r;
+			uint64_t pfn = buddy_take(b, z, order, &r);
+			buddy_mark_alloc(b, r, pfn, order, flags, owner);
 			*pfn_out = pfn;
 			return ST_OK;
 		}

@@ -140,7 +140,7 @@ struct buddy_isolate_report {
 struct buddy_page_info {
 	unsigned state; /* enum page_state; never PAGE_TAIL (the block's state is reported) */
 	unsigned owner; /* ALLOC, MOVABLE, CARVED */
-	unsigned order; /* FREE, ALLOC: the block's order; others 0 */
+	unsigned order; /* FREE, ALLOC, ISOLATED: the block's order; others 0 (one page) */
 	uint64_t head;  /* pfn of the block's first page */
 	uint32_t obj, index; /* MOVABLE */
 	unsigned pins;       /* MOVABLE */

@@ -118,7 +118,11 @@ static void remove_pages(struct buddy_range *r, uint64_t p, uint64_t q)
 			buddy_free_span(r, h, p);
 			buddy_free_span(r, hi, h + ((uint64_t)1 << o));
 		} else if (pw_state(w) == PAGE_ISOLATED) {
-			r->z->st.isolated--;
+			hi = MIN(q, h + pw_span(w));
+			*bw(r, h) = 0;
+			buddy_iso_fill(r, h, p, false); /* parts outside [p, q) stay isolated */
+			buddy_iso_fill(r, hi, h + pw_span(w), false);
+			r->z->st.isolated -= hi - p;
 		} else {
 			r->z->st.owner[pw_owner(w)]--;
 		}

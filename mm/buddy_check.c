@@ -3,10 +3,10 @@
  *
  * Checks, and logs the first violation with its numbers:
  *  - descriptors sorted, disjoint, within PW_MAX_SPAN of their origin, linked in their zone;
- *  - every page is covered by exactly one unit: a free block, an allocated block, or a single
- *    movable/carved/isolated page; non-head words are zero;
+ *  - every page is covered by exactly one unit: a free, allocated or isolated block, or a
+ *    single movable/carved page; non-head words are zero;
  *  - free blocks are aligned, inside their range, outside isolated ranges, and never have a
- *    free buddy of the same order; isolated pages lie in isolated ranges;
+ *    free buddy of the same order; isolated blocks are aligned and lie in one isolated range;
  *  - the free lists hold exactly the free heads (links consistent both ways, masks right);
  *  - recomputed statistics equal the kept ones and total = free + isolated + sum(owner). */
 #include "mm/buddy.h"
@@ -62,10 +62,17 @@ static status_t check_unit(const struct buddy *b, const struct buddy_range *r, u
 		s->owner[pw_owner(w)]++;
 		return ST_OK;
 	case PAGE_ISOLATED:
-		if (!buddy_iso_contains(b, p))
-			FAIL("isolated page %#llx outside isolated ranges", (unsigned long long)p);
-		s->isolated++;
-		return ST_OK;
+		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) || (w & ~pw_make_isolated(pw_order(w))))
+			FAIL("isolated block %#llx order %u (word %#llx) bad", (unsigned long long)p,
+			     pw_order(w), (unsigned long long)w);
+		for (unsigned i = 0; i < BUDDY_MAX_ISOLATED && i < b->niso; i++) {
+			if (b->iso[i].base <= p && p + n <= b->iso[i].end) {
+				s->isolated += n;
+				return ST_OK;
+			}
+		}
+		FAIL("isolated block %#llx +%llu outside isolated ranges", (unsigned long long)p,
+		     (unsigned long long)n);
 	default:
 		FAIL("page %#llx: word %#llx is no block head", (unsigned long long)p,
 		     (unsigned long long)w);

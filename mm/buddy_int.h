@@ -76,6 +76,10 @@ void buddy_free_block(struct buddy_range *r, uint64_t pfn, unsigned order);
 /* Zero the words of [p, q) and free it as maximal aligned blocks; not isolation-aware. */
 void buddy_free_span(struct buddy_range *r, uint64_t p, uint64_t q);
 
+/* Write [p, q) as isolated blocks (maximal aligned ones); clear: zero the words first (else
+ * they must be zero already). Accounting is the caller's. */
+void buddy_iso_fill(struct buddy_range *r, uint64_t p, uint64_t q, bool clear);
+
 /* Like buddy_free_span, but pages inside isolated ranges become ISOLATED instead. */
 void buddy_release_span(struct buddy *b, struct buddy_range *r, uint64_t p, uint64_t q);
 

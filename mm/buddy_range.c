@@ -65,17 +65,33 @@ static status_t range_states(const struct buddy *b, uint64_t base, uint64_t end,
 	return ST_OK;
 }
 
-/* Unlink free unit u; its pages inside [lo, hi) get word nw, the rest is freed again. */
-static void take_free(const struct unit *u, uint64_t nw)
+/* Unlink free unit u; its pages inside [lo, hi) become carved for `owner` (owner < 0: an
+ * isolated block, written per block, not per page), the rest is freed again. */
+static void take_free(const struct unit *u, int owner)
 {
 	struct buddy_range *r = u->r;
 	unsigned o = pw_order(u->w);
 	bl_remove(r, o, u->head);
 	*bw(r, u->head) = 0;
-	for (uint64_t i = u->lo; i < u->hi; i++)
-		*bw(r, i) = nw;
+	if (owner < 0) {
+		buddy_iso_fill(r, u->lo, u->hi, false); /* the block's words are all zero now */
+	} else {
+		for (uint64_t i = u->lo; i < u->hi; i++)
+			*bw(r, i) = pw_make_carved((unsigned)owner);
+	}
 	buddy_free_span(r, u->head, u->lo);
 	buddy_free_span(r, u->hi, u->head + ((uint64_t)1 << o));
+}
+
+/* Take the pages [lo, hi) of isolated unit u out of its block: they get word 0 (the caller
+ * writes them), the block's pages outside [lo, hi) stay isolated (as smaller blocks). */
+static void take_isolated(const struct unit *u)
+{
+	struct buddy_range *r = u->r;
+	uint64_t end = u->head + pw_span(u->w);
+	*bw(r, u->head) = 0;
+	buddy_iso_fill(r, u->head, u->lo, false);
+	buddy_iso_fill(r, u->hi, end, false);
 }
 
 status_t buddy_carve(struct buddy *b, uint64_t base, uint64_t npages, unsigned owner)
@@ -92,10 +108,12 @@ status_t buddy_carve(struct buddy *b, uint64_t base, uint64_t npages, unsigned o
 	for (uint64_t p = base; p < end; p = u.hi) {
 		unit_at(b, p, end, &u);
 		if (pw_state(u.w) == PAGE_FREE) {
-			take_free(&u, pw_make_carved(owner));
+			take_free(&u, (int)owner);
 		} else {
-			*bw(u.r, p) = pw_make_carved(owner);
-			u.r->z->st.isolated--;
+			take_isolated(&u);
+			for (uint64_t i = u.lo; i < u.hi; i++)
+				*bw(u.r, i) = pw_make_carved(owner);
+			u.r->z->st.isolated -= u.hi - u.lo;
 		}
 		u.r->z->st.owner[owner] += u.hi - u.lo;
 	}
@@ -198,7 +216,7 @@ status_t buddy_isolate(struct buddy *b, uint64_t base, uint64_t npages,
 	for (uint64_t p = base; p < end; p = u.hi) {
 		unit_at(b, p, end, &u);
 		if (pw_state(u.w) == PAGE_FREE) {
-			take_free(&u, pw_make_isolated());
+			take_free(&u, -1);
 			u.r->z->st.isolated += u.hi - u.lo;
 			rep->free += u.hi - u.lo;
 		} else {
@@ -262,13 +280,10 @@ status_t buddy_unisolate(struct buddy *b, uint64_t base, uint64_t npages, uint64
 		unit_at(b, p, end, &u);
 		if (pw_state(u.w) != PAGE_ISOLATED)
 			continue;
-		uint64_t q = p + 1; /* a run of isolated pages in one descriptor */
-		while (q < end && q < u.r->end && pw_state(*bw(u.r, q)) == PAGE_ISOLATED)
-			q++;
-		u.r->z->st.isolated -= q - p;
-		buddy_release_span(b, u.r, p, q);
-		n += q - p;
-		u.hi = q;
+		take_isolated(&u); /* parts outside [base, end) stay isolated */
+		u.r->z->st.isolated -= u.hi - u.lo;
+		buddy_release_span(b, u.r, u.lo, u.hi);
+		n += u.hi - u.lo;
 	}
 	if (freed)
 		*freed = n;

@@ -108,6 +108,7 @@ struct hotplug {
 struct hotplug_reclaim_info {
 	uint64_t pages;          /* pages reclaimed */
 	uint64_t moved;          /* pages migrated */
+	uint64_t refills, flushes; /* migration's destination blocks and TLB flushes */
 	uint64_t scrubbed;       /* bytes of dirty blocks zeroed now */
 	uint64_t deferred;       /* bytes of dirty blocks left to the next dax claim */
 	bool split;              /* partial: the tail is the new device new_dev */

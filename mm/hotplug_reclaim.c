@@ -223,6 +223,8 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 	}
 	info->pages = c.n;
 	info->moved = mr.moved;
+	info->refills = mr.refills;
+	info->flushes = mr.flushes;
 	reclaim_commit(h, &c, info);
 	return ST_OK;
 }

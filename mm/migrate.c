@@ -266,17 +266,25 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 			  struct migrate_result *res)
 {
 	struct memobj_set *s = m->s;
+	uint64_t next_cancel = base_pfn;
 	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end; p++) {
 		struct buddy_page_info pi;
-		if (p != base_pfn && (p - base_pfn) % MIGRATE_CANCEL_PAGES == 0 &&
-		    cancel_point(p - base_pfn, npages)) {
-			m->r.failed_pfn = p;
-			m->r.failed_st = ST_INTERRUPTED;
-			break;
+		if (p >= next_cancel) {
+			if (p != base_pfn && cancel_point(p - base_pfn, npages)) {
+				m->r.failed_pfn = p;
+				m->r.failed_st = ST_INTERRUPTED;
+				break;
+			}
+			next_cancel = p + MIGRATE_CANCEL_PAGES;
 		}
-		/* the page word alone says "not movable" (most of an isolated range is free) */
-		if (buddy_page_object(s->b, p, 0, 0, 0) != ST_OK || buddy_page_state(s->b, p, &pi) != ST_OK)
+		if (buddy_page_state(s->b, p, &pi) != ST_OK)
 			continue;
+		if (pi.state != PAGE_MOVABLE) {
+			/* skip the whole block: free and isolated memory is in blocks, so an unused
+			 * range costs a step per block, not per page */
+			p = MAX(p, pi.head + ((uint64_t)1 << pi.order) - 1);
+			continue;
+		}
 		status_t st = batch_move(m, p, &pi, 0);
 		if (st != ST_OK) {
 			m->r.failed_pfn = p;

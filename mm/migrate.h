@@ -4,7 +4,8 @@
  * Moving one page, in an order where every step either cannot fail or leaves the old page in
  * place:
  *   1. read the reverse map of the old page (buddy_page_state: state, node, object id, index,
- *      pins; migrate_range first skips pages whose word is not movable, the cheapest test);
+ *      pins; migrate_range skips every block that is not movable as a whole - free and
+ *      isolated memory is kept in blocks, so an unused range costs a step per block);
  *      a pinned page is refused (ST_BUSY), one of no live movable object page (ST_INVALID);
  *   2. take a destination page from the batch pool: a block of up to MIGRATE_BATCH movable
  *      pages (one BUDDY_MOVABLE allocation) from the nearest node, by distance from the old

@@ -26,7 +26,7 @@ status_t buddy_page_state(const struct buddy *b, uint64_t pfn, struct buddy_page
 	out->node = r->node;
 	out->zone = r->zone;
 	out->isolated_range = buddy_iso_contains(b, pfn);
-	if (out->state == PAGE_FREE || out->state == PAGE_ALLOC)
+	if (out->state == PAGE_FREE || out->state == PAGE_ALLOC || out->state == PAGE_ISOLATED)
 		out->order = pw_order(w);
 	if (out->state == PAGE_ALLOC || out->state == PAGE_CARVED)
 		out->owner = pw_owner(w);

@@ -11,11 +11,13 @@
  *   ALLOC (2)  order 60..56 | owner 55..52                       head of an allocated (unmovable) block
  *   MOV   (3)  pins 60..55 | object 54..32 | index 31..0         one allocated movable page
  *   CARVED(4)  owner 55..52                                      one page carved out (or reserved)
- *   ISOL  (5)  zero                                               one free page held back by isolation
+ *   ISOL  (5)  order 60..56                                      head of a block of free pages held
+ *                                                                back by isolation (in no list)
  *
- * Invariant: a word is non-zero exactly when it is the head of a block. FREE and ALLOC heads
- * cover 2^order pages whose other words are TAIL (0); MOV, CARVED and ISOL words cover one
- * page each. So the block containing any page is found by looking at the page's word and then
+ * Invariant: a word is non-zero exactly when it is the head of a block. FREE, ALLOC and ISOL
+ * heads cover 2^order pages (naturally aligned) whose other words are TAIL (0); MOV and CARVED
+ * words cover one page each. Isolated blocks let isolation, the scan of an isolated range and
+ * its removal work per block, not per page. So the block containing any page is found by looking at the page's word and then
  * at the aligned candidates below it (at most BUDDY_MAX_ORDER steps).
  * next/prev are page offsets from the range's origin (28 bits, PW_LINK_NONE = end of list),
  * which bounds a range descriptor to PW_MAX_SPAN pages (512 GiB); larger ranges are split. */
@@ -73,13 +75,16 @@ static inline uint64_t pw_make_carved(unsigned owner)
 {
 	return (uint64_t)PAGE_CARVED << 61 | (uint64_t)(owner & 15) << 52;
 }
-static inline uint64_t pw_make_isolated(void) { return (uint64_t)PAGE_ISOLATED << 61; }
+static inline uint64_t pw_make_isolated(unsigned order)
+{
+	return (uint64_t)PAGE_ISOLATED << 61 | (uint64_t)order << 56;
+}
 
 /* Pages covered by the block whose head word is w (1 for single-page states). */
 static inline uint64_t pw_span(uint64_t w)
 {
 	unsigned s = pw_state(w);
-	return (s == PAGE_FREE || s == PAGE_ALLOC) ? (uint64_t)1 << pw_order(w) : 1;
+	return (s == PAGE_FREE || s == PAGE_ALLOC || s == PAGE_ISOLATED) ? (uint64_t)1 << pw_order(w) : 1;
 }
 
 /* Name of a state for messages ("free", "alloc", ...). */

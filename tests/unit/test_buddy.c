@@ -368,6 +368,68 @@ static void test_remove_isolated_and_readd(void **state)
 	check();
 }
 
+/* Non-zero page words (block heads) among the first n words of metadata m. */
+static uint64_t heads(int m, uint64_t n)
+{
+	uint64_t k = 0;
+	for (uint64_t i = 0; i < n; i++)
+		k += meta[m][i] != 0;
+	return k;
+}
+
+/* Isolated free memory is kept as blocks: isolating, carving in, unisolating part of and
+ * removing an unused 1 GiB range touch a few words per block edge, never one per page. */
+static void test_isolated_blocks(void **state)
+{
+	(void)state;
+	const uint64_t base = 0x40000, n = 1ull << 18; /* 1 GiB, 1 GiB aligned */
+	add(1, BUDDY_ZONE_MOVABLE, base, n, 0);
+	struct buddy_isolate_report rep;
+	assert_int_equal(buddy_isolate(&B, base, n, &rep), ST_OK);
+	assert_int_equal(rep.free, n);
+	assert_int_equal(heads(0, n), 1);
+	struct buddy_page_info pi;
+	assert_int_equal(buddy_page_state(&B, base + 12345, &pi), ST_OK);
+	assert_int_equal(pi.state, PAGE_ISOLATED);
+	assert_int_equal(pi.head, base);
+	assert_int_equal(pi.order, 18);
+	check();
+	/* carve three pages in the middle: the block splits around them */
+	assert_int_equal(buddy_carve(&B, base + 1000, 3, BUDDY_OWNER_DAX), ST_OK);
+	assert_int_equal(stats(1, 1).isolated, n - 3);
+	assert_true(heads(0, n) <= 2 * 18 + 3);
+	check();
+	/* unisolate an unaligned part: it becomes free, the rest stays isolated */
+	uint64_t freed;
+	assert_int_equal(buddy_unisolate(&B, base + 5000, 100, &freed), ST_OK);
+	assert_int_equal(freed, 100);
+	assert_int_equal(stats(1, 1).free, 100);
+	assert_int_equal(stats(1, 1).isolated, n - 103);
+	assert_true(heads(0, n) <= 6 * 18 + 3);
+	check();
+	/* a page freed inside the isolated part becomes a one-page isolated block */
+	uint64_t pfn;
+	assert_int_equal(buddy_alloc(&B, 0, 1, BUDDY_MOVABLE | BUDDY_THISNODE, &pfn), ST_OK);
+	assert_true(pfn >= base + 5000 && pfn < base + 5100);
+	assert_int_equal(buddy_carve(&B, base + 2000, 1, BUDDY_OWNER_DAX), ST_OK);
+	assert_int_equal(buddy_uncarve(&B, base + 2000, 1), ST_OK);
+	assert_int_equal(buddy_page_state(&B, base + 2000, &pi), ST_OK);
+	assert_int_equal(pi.state, PAGE_ISOLATED);
+	check();
+	/* the whole range goes, from the middle of isolated blocks out */
+	assert_int_equal(buddy_free(&B, pfn, 0), ST_OK);
+	assert_int_equal(buddy_uncarve(&B, base + 1000, 3), ST_OK);
+	assert_int_equal(buddy_remove_range(&B, base + 7, n / 2), ST_OK);
+	check();
+	assert_int_equal(buddy_remove_range(&B, base + 7 + n / 2, n / 2 - 7), ST_OK);
+	assert_int_equal(buddy_remove_range(&B, base, 7), ST_OK);
+	assert_int_equal(B.nranges, 0);
+	assert_int_equal(B.niso, 0);
+	assert_int_equal(stats(1, 1).total, 0);
+	assert_int_equal(stats(1, 1).isolated, 0);
+	check();
+}
+
 static void test_page_state(void **state)
 {
 	(void)state;
@@ -450,6 +512,7 @@ int main(void)
 		T(test_isolate),
 		T(test_hotadd_join_and_remove),
 		T(test_remove_isolated_and_readd),
+	T(test_isolated_blocks),
 		T(test_page_state),
 		T(test_stats_errors_and_check_corruption),
 	};
