@@ -281,6 +281,9 @@ const struct shell_sub bench_subs[] = {
 	{ "hotplug", "", "times hand-off and reclaim of the first dax device with 0%, 50% and 100% "
 	  "in use, against memset and memcpy; lines NAME VALUE UNIT", 0, "bench hotplug",
 	  bench_hotplug_cmd },
+	{ "release", "", "release of the first unclaimed devdax device after its owner wrote 1 page, "
+	  "1%, 50% and 100% of it, and the next claim + map, against one whole scrub; lines NAME "
+	  "VALUE UNIT", 0, "bench release", cmd_bench_release },
 	{ "cycles", "DEV N [SIZE]", "N hand-off/reclaim cycles of DEV, each with SIZE bytes in use",
 	  "DEV   an unclaimed devdax device\nN     how many cycles\n"
 	  "SIZE  bytes of a movable object on the device's node (default 0)",

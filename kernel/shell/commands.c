@@ -242,7 +242,7 @@ const struct shell_cmd shell_commands[] = {
 		  "N     steps, 1..100000000\nSEED  the random seed (a run is repeatable)",
 		  "selftest stress 1000 1", cmd_stress },
 		END } },
-	{ "bench", "time hand-off and reclaim vs memset/memcpy; hand-off/reclaim cycles", bench_subs },
+	{ "bench", "time hand-off and reclaim vs memset/memcpy; release after writes; hand-off/reclaim cycles", bench_subs },
 	{ "fault", "read an address (exception reports); inject failures; corrupt a page on purpose",
 	  (const struct shell_sub[]){
 		{ "read", "ADDR", "reads a byte at ADDR: a fault is reported and survived",

@@ -21,5 +21,6 @@ int mem_work(int argc, char **argv);
 int mem_move(int argc, char **argv);
 int bench_rounds(int argc, char **argv);
 int bench_smp(int argc, char **argv);
+int cmd_bench_release(int argc, char **argv); /* bench release (cmd_bench_release.c) */
 
 #endif

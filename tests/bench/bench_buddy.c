@@ -17,8 +17,12 @@
 #include "tests/bench/bitmap_buddy.h"
 
 #define NPAGES 262144ull /* 1 GiB */
+#ifndef RUNS /* -DRUNS=1 -DSTEADY_OPS=200000 for a short run under valgrind --tool=callgrind */
 #define RUNS 5
+#endif
+#ifndef STEADY_OPS
 #define STEADY_OPS 2000000ull
+#endif
 
 struct live {
 	uint64_t pfn;
