@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # `make bench`: runs every host benchmark (build/bench/bench_*), then boots QEMU once on the
-# default topology with spmk.run="bench hotplug; poweroff" and prints the hand-off/reclaim
-# figures, then times kernel entry to prompt with 1, 8 and 64 NUMA nodes (tools/bench_boot.py).
-# Every figure is a line `NAME VALUE UNIT`.
+# default topology with spmk.run="bench hotplug; bench release; poweroff" and prints the
+# hand-off/reclaim and release figures, then times kernel entry to prompt with 1, 8 and 64 NUMA
+# nodes (tools/bench_boot.py). Every figure is a line `NAME VALUE UNIT`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -13,13 +13,13 @@ for b in "$BUILD"/bench/bench_*; do
 	echo "== $(basename "$b")"
 	"$b" || rc=1
 done
-echo "== bench hotplug (QEMU, TCG)"
+echo "== bench hotplug, bench release (QEMU, TCG)"
 [ -f "$BUILD/spmk.img" ] || { echo "bench: $BUILD/spmk.img missing; run make first" >&2; exit 1; }
-out=$(CMDLINE='spmk.run="bench hotplug; poweroff"' timeout 300 bash tools/run.sh 2>&1 | tr -d '\r')
-figures=$(printf '%s\n' "$out" | grep -E '^hotplug\.[a-z0-9_]+ ')
+out=$(CMDLINE='spmk.run="bench hotplug; bench release; poweroff"' timeout 600 bash tools/run.sh </dev/null 2>&1 | tr -d '\r')
+figures=$(printf '%s\n' "$out" | grep -E '^(hotplug|release)\.[a-z0-9_]+ ')
 if [ -z "$figures" ]; then
 	printf '%s\n' "$out" | tail -30
-	echo "bench: no hotplug figures" >&2
+	echo "bench: no hotplug/release figures" >&2
 	exit 1
 fi
 printf '%s\n' "$figures"
