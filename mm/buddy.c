@@ -232,6 +232,8 @@ static status_t buddy_alloc_check(const struct buddy *b, unsigned order, int nod
 {
 	if (order > BUDDY_MAX_ORDER || node >= BUDDY_MAX_NODES || node < -1)
 		return ST_RANGE;
+	if (!(flags & ~BUDDY_OWNER(15))) /* the common case: an owner tag and nothing else */
+		return owner < BUDDY_OWNER_COUNT && owner != BUDDY_OWNER_MOVABLE ? ST_OK : ST_INVALID;
 	if ((flags & BUDDY_THISNODE) && node < 0)
 		return ST_INVALID;
 	if (owner >= BUDDY_OWNER_COUNT || (flags & ~BUDDY_FLAGS_VALID))
@@ -301,15 +303,15 @@ status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
 	if (pfn & (((uint64_t)1 << order) - 1))
 		return ST_INVALID;
 	uint64_t w = *bw(r, pfn), n = (uint64_t)1 << order;
-	if (pw_state(w) == PAGE_MOVABLE) {
+	if (pw_state(w) == PAGE_ALLOC && pw_order(w) == order) {
+		*bw(r, pfn) = 0;
+		r->z->st.owner[pw_owner(w)] -= n;
+	} else if (pw_state(w) == PAGE_MOVABLE) {
 		status_t st = buddy_movable_run_ok(r, pfn, order);
 		if (st != ST_OK)
 			return st;
 		memset(bw(r, pfn), 0, sizeof(uint64_t) * n);
 		r->z->st.owner[BUDDY_OWNER_MOVABLE] -= n;
-	} else if (pw_state(w) == PAGE_ALLOC && pw_order(w) == order) {
-		*bw(r, pfn) = 0;
-		r->z->st.owner[pw_owner(w)] -= n;
 	} else {
 		return ST_INVALID;
 	}
