@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_bench.c - `bench hotplug`: hand-off and reclaim of the first devdax device with 0%, 50%
  * and 100% of it in use by a movable object, against memset (scrub) and memcpy (migration)
- * bandwidth measured in the same boot on the same memory. Reclaim leaves the zeroing of used
+ * measured in the same boot on the same memory: each reclaim against a copy of its used bytes
+ * made just before it (kernel/bench_copy.c), and against bandwidths measured at the start. Reclaim leaves the zeroing of used
  * blocks to the next claim (deferred scrub), so each cycle also times the first claim + map
  * after the reclaim, which pays it. Summary lines: `NAME VALUE UNIT`. Ratios are printed with
  * three decimals (fixed point: the kernel has no floating point). */
 #include "kernel/shell/commands.h"
 
 #include "arch/x86_64/cpu.h"
+#include "kernel/shell/bench_copy.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell/shell.h"
@@ -17,7 +19,8 @@
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
-#define BENCH_CHUNK_ORDER 14 /* 64 MiB copy buffer on another node */
+#define BENCH_CHUNK_ORDER 14 /* 64 MiB chunks of the copy destination on another node */
+#define BENCH_CHUNKS 8       /* 512 MiB: a distinct destination for every page copied */
 #define BENCH_MARGIN_PAGES 4096 /* 16 MiB left free elsewhere when sizing the 100% case */
 
 static void ratio(const char *name, uint64_t num, uint64_t den)
@@ -56,49 +59,65 @@ static uint64_t bench_memset_us(const struct dax_device *x, uint64_t va, uint64_
 	return best;
 }
 
-/* The fastest of BENCH_BASELINE_RUNS page-by-page copies of half the device into the buffer
- * on another node (as migration copies), in microseconds. The destination is one page off the
+/* The fastest of BENCH_BASELINE_RUNS page-by-page copies of half the device to another node
+ * (as migration copies), in microseconds. Page p goes to chunk p / n of buf, one page off the
  * source's alignment: pages a large power of two apart collide in QEMU's direct-mapped
  * software TLB on every access, which would time that collision instead of the copy
- * (migration's page pairs are unrelated). */
-static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t va, uint64_t buf_pa,
-				uint64_t n)
+ * (migration's page pairs are unrelated). cold: every page has its own destination (nbuf
+ * chunks cover half the device) and each run starts with an empty TLB, as a copy of that
+ * many bytes does; otherwise the destination is one reused chunk and the TLB keeps what the
+ * previous run loaded (the earlier baseline, kinder under QEMU, whose software TLB then hits
+ * on every page; still printed for comparison). The source is the device mapped at va. */
+static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t va, const uint64_t *buf,
+				unsigned nbuf, uint64_t n, bool cold)
 {
 	uint64_t best = UINT64_MAX;
 	for (int run = 0; run < BENCH_BASELINE_RUNS; run++) {
+		if (cold)
+			write_cr3(read_cr3());
 		uint64_t t0 = rdtsc();
 		for (uint64_t p = 0; p < x->size / 2; p += PAGE_SIZE)
-			memcpy(phys_to_virt(buf_pa + (p + PAGE_SIZE) % n), (const void *)(uintptr_t)(va + p),
-			       PAGE_SIZE);
+			memcpy(phys_to_virt((buf[p / n % nbuf] << PAGE_SHIFT) + (p + PAGE_SIZE) % n),
+			       (const void *)(uintptr_t)(va + p), PAGE_SIZE);
 		best = MIN(best, tsc_to_us(rdtsc() - t0));
 	}
 	return best;
 }
 
-/* Bandwidths (bytes per second) of memset on device dev and memcpy device -> other node; each
- * the best of several runs, since this shared machine's speed varies from second to second.
- * The bench writes only memory it owns: it claims the device as 'bench', writes it through its
- * own window, and releases it (scrubbed) afterwards; the copy buffer is its own allocation.
- * The active owner is restored. */
-static bool bench_bandwidth(uint32_t dev, uint64_t *set_bps, uint64_t *cpy_bps)
+/* Bandwidths (bytes per second) of memset on device dev and memcpy device -> other node (a
+ * distinct destination per page, cold TLB; *reuse_bps: the earlier baseline, one reused 64 MiB
+ * buffer, warm TLB); each the best of several runs, since this shared machine's speed varies
+ * from second to second. The bench writes only memory it owns: it claims the device as
+ * 'bench', writes it through its own window, and releases it (scrubbed) afterwards; the copy
+ * buffers are its own allocations. The active owner is restored. */
+static bool bench_bandwidth(uint32_t dev, uint64_t *set_bps, uint64_t *cpy_bps, uint64_t *reuse_bps)
 {
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
-	uint64_t buf, va, n = (uint64_t)1 << (BENCH_CHUNK_ORDER + PAGE_SHIFT);
+	uint64_t buf[BENCH_CHUNKS], va, n = (uint64_t)1 << (BENCH_CHUNK_ORDER + PAGE_SHIFT);
+	unsigned nbuf = 0;
 	char was[DAX_OWNER_MAX + 1];
 	struct dax_handle h;
 	memcpy(was, K.dax.active, sizeof was);
 	if (dax_claim(&K.dax, dev, "bench", &h) != ST_OK)
 		return false;
 	bool ok = dax_activate(&K.dax, "bench") == ST_OK && dax_map(&K.dax, h) == ST_OK &&
-		  dax_access_ptr(&K.dax, h, 0, x->size, &va) == ST_OK &&
-		  buddy_alloc(&K.buddy, BENCH_CHUNK_ORDER, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER), &buf) == ST_OK;
+		  dax_access_ptr(&K.dax, h, 0, x->size, &va) == ST_OK;
+	while (ok && nbuf < BENCH_CHUNKS && nbuf * n < x->size / 2 &&
+	       buddy_alloc(&K.buddy, BENCH_CHUNK_ORDER, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER), &buf[nbuf]) == ST_OK)
+		nbuf++;
+	ok = ok && nbuf > 0;
 	if (ok) {
 		uint64_t set_us = bench_memset_us(x, va, n);
-		uint64_t cpy_us = bench_memcpy_us(x, va, buf << PAGE_SHIFT, n);
-		CHECK_OK(buddy_free(&K.buddy, buf, BENCH_CHUNK_ORDER));
+		uint64_t cpy_us = bench_memcpy_us(x, va, buf, nbuf, n, true);
+		uint64_t reuse_us = bench_memcpy_us(x, va, buf, 1, n, false);
 		*set_bps = x->size / n * n * 1000000 / (set_us + 1);
 		*cpy_bps = x->size / 2 * 1000000 / (cpy_us + 1);
+		*reuse_bps = x->size / 2 * 1000000 / (reuse_us + 1);
+		if (nbuf * n < x->size / 2)
+			kprintf("hotplug.note memcpy baseline: only %u x 64 MiB of destination\n", nbuf);
 	}
+	while (nbuf)
+		CHECK_OK(buddy_free(&K.buddy, buf[--nbuf], BENCH_CHUNK_ORDER)); /* ours */
 	CHECK_OK(dax_release(&K.dax, h)); /* our own claim */
 	CHECK_OK(dax_activate(&K.dax, was)); /* was active before: its mappings were present */
 	return ok;
@@ -141,9 +160,10 @@ static bool bench_claim(uint32_t dev, uint64_t *claim_us)
 	return st == ST_OK;
 }
 
-/* Hand off, fill `used` bytes on the device's node, reclaim; times in us. */
+/* Hand off, fill `used` bytes on the device's node, copy them once elsewhere (*copy_us, may
+ * be NULL: not measured), reclaim; times in us. */
 static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint64_t *reclaim_us,
-			uint64_t *moved, uint64_t *deferred)
+			uint64_t *moved, uint64_t *deferred, uint64_t *copy_us)
 {
 	struct hotplug_reclaim_info info;
 	int node = K.dax.regions[dax_device_get(&K.dax, dev)->region].target_node;
@@ -155,6 +175,13 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	if (used && memobj_fill(&K.objs, "bench", used >> PAGE_SHIFT, node, true, &slot) != ST_OK) {
 		hotplug_reclaim(&K.hotplug, dev, 0, 0);
 		return false;
+	}
+	if (copy_us && used) {
+		const struct dax_device *x = dax_device_get(&K.dax, dev);
+		uint64_t in_use;
+		*copy_us = bench_copy_us(x->base >> PAGE_SHIFT, x->size >> PAGE_SHIFT, &in_use);
+	} else if (copy_us) {
+		*copy_us = 0;
 	}
 	t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
@@ -189,9 +216,9 @@ static int bench_hotplug(void)
 	if (!bench_device(&dev))
 		return shell_error("no unclaimed devdax device with a node");
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
-	uint64_t size = x->size, set_bps = 1, cpy_bps = 1;
+	uint64_t size = x->size, set_bps = 1, cpy_bps = 1, reuse_bps = 1;
 	unsigned node = (unsigned)K.dax.regions[x->region].target_node;
-	if (!bench_bandwidth(dev, &set_bps, &cpy_bps) || hotplug_handoff(&K.hotplug, dev, true) != ST_OK ||
+	if (!bench_bandwidth(dev, &set_bps, &cpy_bps, &reuse_bps) || hotplug_handoff(&K.hotplug, dev, true) != ST_OK ||
 	    hotplug_reclaim(&K.hotplug, dev, 0, 0) != ST_OK)
 		return shell_error("cannot measure bandwidth");
 	uint64_t warm_t0 = rdtsc();
@@ -201,18 +228,20 @@ static int bench_hotplug(void)
 	kprintf("hotplug.device_mib %lu MiB\n", (unsigned long)(size >> 20));
 	kprintf("hotplug.memset_mbps %lu MB/s\n", (unsigned long)(set_bps / 1000000));
 	kprintf("hotplug.memcpy_mbps %lu MB/s\n", (unsigned long)(cpy_bps / 1000000));
+	kprintf("hotplug.memcpy_warm_reused_64m_mbps %lu MB/s\n", (unsigned long)(reuse_bps / 1000000));
 	kprintf("hotplug.memset_1g_us %lu us\n", (unsigned long)set_us);
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t want = size * pct[i] / 100, used = MIN(want, bench_fit(size, node));
 		if (i && shell_progress(i, 3)) /* between cases: the device is devdax again */
 			return shell_error("stopped by Ctrl-C before the %lu%% case", (unsigned long)pct[i]);
-		uint64_t h_us, r_us, c_us, moved, deferred;
+		uint64_t h_us, r_us, c_us, a_us, moved, deferred;
 		if (used < want)
 			kprintf("hotplug.note %lu%% case: only %lu MiB fit elsewhere; using %lu MiB in use\n",
 				(unsigned long)pct[i], (unsigned long)(used >> 20), (unsigned long)(used >> 20));
-		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred) || !bench_claim(dev, &c_us))
+		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred, &a_us) ||
+		    !bench_claim(dev, &c_us))
 			return shell_error("the %lu%% cycle failed", (unsigned long)pct[i]);
-		uint64_t cpy_us = used * 1000000 / cpy_bps;
+		uint64_t cpy_us = a_us, boot_us = used * 1000000 / cpy_bps, reuse_us = used * 1000000 / reuse_bps;
 		kprintf("hotplug.handoff_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)h_us);
 		kprintf("hotplug.reclaim_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)r_us);
 		kprintf("hotplug.reclaim_%lupct_used_mib %lu MiB\n", (unsigned long)pct[i], (unsigned long)(used >> 20));
@@ -222,8 +251,14 @@ static int bench_hotplug(void)
 		kprintf("hotplug.first_claim_map_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)c_us);
 		char name[64];
 		if (used) {
+			kprintf("hotplug.memcpy_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)cpy_us);
 			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy", (unsigned long)pct[i]);
 			ratio(name, r_us, cpy_us);
+			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_boot_mbps", (unsigned long)pct[i]);
+			ratio(name, r_us, boot_us);
+			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_warm_reused_64m",
+				     (unsigned long)pct[i]);
+			ratio(name, r_us, reuse_us);
 			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_plus_scrub", (unsigned long)pct[i]);
 			ratio(name, r_us, cpy_us + used * 1000000 / set_bps);
 			fmt_snprintf(name, sizeof name, "hotplug.reclaim_plus_claim_%lupct_vs_memcpy_plus_scrub",
@@ -261,7 +296,7 @@ static int bench_cycles(int argc, char **argv)
 		if (i && shell_progress(i, n)) /* between cycles: the device is devdax again */
 			return shell_error("stopped by Ctrl-C after %lu of %lu cycles; %s is devdax",
 					   (unsigned long)i, (unsigned long)n, argv[2]);
-		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred))
+		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred, 0))
 			return shell_error("cycle %lu failed", (unsigned long)i);
 		moved += m;
 	}
