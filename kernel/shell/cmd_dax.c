@@ -323,6 +323,8 @@ static int dax_release_cmd(int argc, char **argv)
 	if (!owner_may_use(dev, argv[2], false))
 		return 1;
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
+	char owner[DAX_OWNER_MAX + 1];
+	memcpy(owner, d->owner, sizeof owner);
 	status_t st = owner_handle(dev, &h);
 	if (st == ST_OK)
 		st = dax_release(&K.dax, h);
@@ -334,7 +336,7 @@ static int dax_release_cmd(int argc, char **argv)
 			(unsigned long)dax_dirty_bytes(&K.dax, d->base, d->size));
 		return 0;
 	}
-	kprintf("%s released, scrubbed (%lu of %lu bytes written and zeroed)\n", argv[2],
+	kprintf("%s released, scrubbed what '%s' wrote (%lu of %lu bytes)\n", argv[2], owner,
 		(unsigned long)K.dax.release_scrubbed, (unsigned long)d->size);
 	return 0;
 }
