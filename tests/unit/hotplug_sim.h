@@ -48,7 +48,13 @@ struct sim {
 	unsigned flushes, unflushed;  /* TLB flushes; remaps since the last one */
 	uint64_t stale[MIGRATE_BATCH]; /* old pfns of those remaps (a TLB may still reach them) */
 	int fail_remap;               /* > 0: the nth remap from now fails */
-	struct { uint64_t va, pa, size; } win[DAX_INIT_DEVICES]; /* mapped dax windows */
+	/* mapped dax windows: leaves chosen as the kernel's vm_map does (the largest page that
+	 * max_page, alignment and the remaining size allow), with a dirty bit per leaf, set only
+	 * by a write through the window (sim_win_write) and reported by unmap, as the MMU's D bit */
+	struct sim_win {
+		uint64_t va, pa, size, max_page;
+		uint8_t *dirty; /* per 4 KiB page of the window; every page of a leaf alike */
+	} win[DAX_INIT_DEVICES];
 	uint64_t obj_mapped, direct_mapped; /* object pages and direct-map pages mapped */
 };
 
@@ -184,41 +190,96 @@ static const struct hotplug_ops sim_hp_ops = { sim_map_direct, sim_unmap_direct,
 static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
 {
 	struct sim *s = sim_of(ctx);
-	(void)mp;
 	if (fault_hit(FAULT_PT_ALLOC))
 		return ST_NOMEM;
+	assert_true(IS_ALIGNED(va | pa | size, PAGE_SIZE) && (mp == PAGE_SIZE || mp == SIZE_2M ||
+							      mp == SIZE_1G));
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		assert_false(s->win[i].size && va < s->win[i].va + s->win[i].size && s->win[i].va < va + size);
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		if (!s->win[i].size) {
-			s->win[i].va = va, s->win[i].pa = pa, s->win[i].size = size;
+			s->win[i] = (struct sim_win){ va, pa, size, mp, calloc(size / PAGE_SIZE, 1) };
 			return ST_OK;
 		}
 	fail_msg("more than %u dax windows mapped", DAX_INIT_DEVICES);
 	return ST_NOMEM;
 }
-/* No dirty bits here: the whole window counts as written. */
+/* The size of the leaf vm_map puts at offset off of window w (leaves are chosen from the
+ * window's start: the largest page max_page, the alignment and the size left allow). */
+static uint64_t sim_leaf_at(const struct sim_win *w, uint64_t off, uint64_t *leaf_off)
+{
+	uint64_t p = 0, ps = PAGE_SIZE;
+	for (; p < w->size; p += ps) {
+		ps = PAGE_SIZE;
+		for (uint64_t big = SIZE_1G; big > PAGE_SIZE; big /= 512)
+			if (big <= w->max_page && w->size - p >= big && IS_ALIGNED((w->va + p) | (w->pa + p), big)) {
+				ps = big;
+				break;
+			}
+		if (off < p + ps)
+			break;
+	}
+	*leaf_off = p;
+	return ps;
+}
+/* Removes a whole window; reports each run of dirty leaves, in address order, after the
+ * (simulated) TLB flush: only what was written through it since it was mapped. */
 static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	struct sim *s = sim_of(ctx);
-	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
-		if (s->win[i].va == va && s->win[i].size == size) {
-			s->win[i].size = 0;
-			written(arg, va, size);
-			return;
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++) {
+		struct sim_win *w = &s->win[i];
+		if (w->va != va || w->size != size)
+			continue;
+		uint64_t run = 0, run_len = 0, lo;
+		for (uint64_t off = 0; off < size;) {
+			uint64_t ps = sim_leaf_at(w, off, &lo);
+			if (w->dirty[off / PAGE_SIZE]) {
+				if (run_len && run + run_len == va + off) {
+					run_len += ps;
+				} else {
+					if (run_len)
+						written(arg, run, run_len);
+					run = va + off, run_len = ps;
+				}
+			}
+			off += ps;
 		}
+		free(w->dirty);
+		*w = (struct sim_win){ 0 };
+		if (run_len)
+			written(arg, run, run_len);
+		return;
+	}
 	fail_msg("unmap of dax window 0x%llx +0x%llx that is not mapped", (unsigned long long)va,
 		 (unsigned long long)size);
 }
-/* The arena bytes behind window address va (len bytes inside one mapped window). */
-static __attribute__((unused)) uint8_t *sim_win(struct sim *s, uint64_t va, uint64_t len)
+/* The mapped window holding [va, va+len), or a failed test (a page fault). */
+static struct sim_win *sim_win_find(struct sim *s, uint64_t va, uint64_t len)
 {
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		if (s->win[i].size && va >= s->win[i].va && va + len <= s->win[i].va + s->win[i].size)
-			return s->mem + s->win[i].pa + (va - s->win[i].va);
+			return &s->win[i];
 	fail_msg("access to 0x%llx +%llu outside every mapped dax window (a page fault)",
 		 (unsigned long long)va, (unsigned long long)len);
 	return NULL;
+}
+/* The arena bytes behind window address va, for reading len bytes inside one mapped window. */
+static __attribute__((unused)) uint8_t *sim_win(struct sim *s, uint64_t va, uint64_t len)
+{
+	struct sim_win *w = sim_win_find(s, va, len);
+	return s->mem + w->pa + (va - w->va);
+}
+/* The same for writing: the MMU sets the dirty bit of every leaf the write touches. */
+static __attribute__((unused)) uint8_t *sim_win_write(struct sim *s, uint64_t va, uint64_t len)
+{
+	struct sim_win *w = sim_win_find(s, va, len);
+	for (uint64_t off = ALIGN_DOWN(va - w->va, PAGE_SIZE); len && off < va - w->va + len;) {
+		uint64_t lo, ps = sim_leaf_at(w, off, &lo);
+		memset(w->dirty + lo / PAGE_SIZE, 1, ps / PAGE_SIZE);
+		off = lo + ps;
+	}
+	return s->mem + w->pa + (va - w->va);
 }
 /* Mapped dax windows, direct-mapped pages and mapped object pages (the stress digest's
  * environment counters: a refused operation leaves them as they were). */
@@ -276,6 +337,8 @@ static void sim_free(struct sim *s)
 {
 	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
 		free(s->pt[i]);
+	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
+		free(s->win[i].dirty);
 	free(s->meta0);
 	free(s->meta2);
 	free(s->mem);

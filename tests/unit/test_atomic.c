@@ -140,7 +140,7 @@ static void setup(struct fixture *f, enum op op)
 		if (op != OP_MAP)
 			assert_int_equal(dax_map(&s->dax, f->h), ST_OK);
 		if (op == OP_RELEASE)
-			memset(sim_win(s, s->dax.devices[f->dev].window, 64), 0xa5, 64);
+			memset(sim_win_write(s, s->dax.devices[f->dev].window, 64), 0xa5, 64);
 		break;
 	case OP_RECLAIM: case OP_RECLAIM_PARTIAL:
 		with_objects_on_handoff(f);

@@ -24,7 +24,7 @@
 
 static void sim_write_bytes(void *ctx, uint64_t va, const void *src, size_t len)
 {
-	memcpy(sim_win(ctx, va, len), src, len);
+	memcpy(sim_win_write(ctx, va, len), src, len);
 }
 
 static void st_write(void *ctx, uint64_t va, const void *src, size_t len)

@@ -744,6 +744,24 @@ static void test_unmap_dirty_split_edges(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* A protection change keeps D in every leaf it rewrites, including the pieces of a large page
+ * it splits at an edge: a later unmap still reports what was written before it. */
+static void test_protect_keeps_dirty(void **state)
+{
+	struct fixture *f = *state;
+	struct dirty_log l = { .f = f };
+	assert_int_equal(vm_map(&f->s, VA0, PA0, 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	set_dirty(f, VA0 + SIZE_2M + 5 * PAGE_SIZE);
+	/* read-only from the middle of the dirty 2 MiB leaf (split) to the end */
+	assert_int_equal(vm_protect(&f->s, VA0 + SIZE_2M + 8 * PAGE_SIZE,
+				    3 * SIZE_2M - 8 * PAGE_SIZE, 0), ST_OK);
+	assert_int_equal(vm_protect(&f->s, VA0, 4 * SIZE_2M, VM_WRITE), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&f->s, VA0, 4 * SIZE_2M, dirty_note, &l), ST_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.va[0], VA0 + SIZE_2M); /* the whole old leaf: its pieces inherited D */
+	assert_int_equal(l.size[0], SIZE_2M);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -766,6 +784,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_dirty_reports_dirty_leaves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_dirty_split_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protect_keeps_dirty, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
