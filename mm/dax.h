@@ -246,6 +246,12 @@ status_t dax_check(const struct dax *d, struct out *out);
  * caller switches a reclaimed device to devdax first), ST_NOMEM (the table
  * is full: the caller must zero it itself); nothing changes on error. */
 status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size);
+/* UNCLAIMED devdax device dev may hold bytes nobody wrote through a window (what the firmware
+ * or an earlier boot left): its whole memory is owed a scrub, which the next claim does
+ * (dax_defer_scrub), or it is zeroed now when the deferred-scrub table is full. A release
+ * zeroes only what its owner wrote, so a claim and a release do not launder a device; this
+ * does. Errors: ST_NOTFOUND (no such device), ST_BUSY (claimed, mapped or system-ram). */
+status_t dax_defer_scrub_device(struct dax *d, uint32_t dev);
 /* Hand-off hook: takes UNCLAIMED devdax device dev's memory out of the deferred-scrub table
  * without zeroing it (the page allocator zeroes every page it hands out; the caller keeps
  * track of what was dirty). When an extent must be split and the table is full, the shorter

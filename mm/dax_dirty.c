@@ -191,3 +191,15 @@ status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed)
 		*zeroed = z;
 	return ST_OK;
 }
+
+status_t dax_defer_scrub_device(struct dax *d, uint32_t dev)
+{
+	const struct dax_device *x = dax_device_get(d, dev);
+	if (!x)
+		return ST_NOTFOUND;
+	if (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX)
+		return ST_BUSY;
+	if (dax_defer_scrub(d, x->base, x->size) != ST_OK) /* only ST_NOMEM: the table is full */
+		d->ops->scrub(d->ops->ctx, x->base, x->size); /* held for nobody: ours to zero */
+	return ST_OK;
+}

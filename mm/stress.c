@@ -229,17 +229,15 @@ static status_t check_model(struct stress *s, enum stress_op op)
 }
 
 /* SP memory holds whatever the firmware left there at boot (OVMF fills pages it frees with
- * 0xaf), which is nobody's data but not zero: every idle devdax device is claimed and released
- * once (release zeroes all of it), so the zero checks see only what operations left. */
+ * 0xaf), which is nobody's data but not zero, and a release zeroes only what its owner wrote:
+ * every idle devdax device is marked as owed a scrub (dax_defer_scrub_device), so the zero
+ * checks see only what the operations left. */
 static void scrub_idle(struct stress *s)
 {
 	for (uint32_t i = 0; i < s->w.dax->cap_devices; i++) {
 		const struct dax_device *x = dax_device_get(s->w.dax, i);
-		struct dax_handle h;
-		if (!x || x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED)
-			continue;
-		CHECK_OK(dax_claim(s->w.dax, i, "stress-check", &h)); /* idle devdax: cannot be refused */
-		CHECK_OK(dax_release(s->w.dax, h));
+		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED)
+			CHECK_OK(dax_defer_scrub_device(s->w.dax, i)); /* idle devdax: cannot be refused */
 	}
 }
 

@@ -13,7 +13,7 @@
  *   mem fill  check  pin  unpin  free                                      (mm/memobj.h)
  *   fault: arm a failure point (lib/fault.h) for the next uses, whoever makes them.
  * The stress touches only what nobody else holds: unclaimed devdax devices (it claims those
- * of up to STRESS_CLAIM_MAX bytes: a release zeroes the whole device), free region space, the devices it claimed (owners "stress-K"), hand-offs it made and objects it made
+ * of up to STRESS_CLAIM_MAX bytes: a claim may owe a scrub of the whole device), free region space, the devices it claimed (owners "stress-K"), hand-offs it made and objects it made
  * ("stress.N"). `write` activates the owner (dax_activate) and writes seeded bytes it keeps
  * a record of; `read` reads one record back.
  *
@@ -33,8 +33,9 @@
  *     plus one page per 2 MiB block), and right after a release a checking owner
  *     ("stress-check") claims and maps the device and reads every byte the old owner wrote
  *     as zero, so no owner's byte is readable by another.
- * SP memory starts with whatever the firmware left (OVMF fills pages it frees with 0xaf): the
- * stress first claims and releases every idle devdax device once, so its zero checks judge only
+ * SP memory starts with whatever the firmware left (OVMF fills pages it frees with 0xaf), and a
+ * release zeroes only what its owner wrote: the stress first marks every idle devdax device as
+ * owed a scrub (dax_defer_scrub_device; the next claim zeroes it), so its zero checks judge only
  * what the operations left (free region space is not laundered: a start layout with free space
  * whose firmware bytes were never scrubbed fails the first claim there).
  * Fault injection is paused while checking. At the end the stress disarms every point,
@@ -58,7 +59,7 @@
 #define STRESS_MAX_DEV_BLOCKS 4 /* devices it creates: 1..4 blocks of 2 MiB */
 #define STRESS_ZERO_FULL (8 * MiB)
 #define STRESS_MAX_DEVICES DAX_INIT_DEVICES /* device slots stress operates on (the first ones) */
-#define STRESS_CLAIM_MAX (64 * MiB) /* larger devices are not claimed: release zeroes it all */
+#define STRESS_CLAIM_MAX (64 * MiB) /* larger devices are not claimed: a claim may zero it all */
 #define STRESS_RECENT 32       /* released records that must read zero after the next claim */
 #define STRESS_ENV_WORDS 4
 

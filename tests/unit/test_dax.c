@@ -417,6 +417,41 @@ static void test_release_stopped_defers_the_rest(void **state)
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 }
 
+/* Bytes nobody wrote through a window (what firmware left): a claim and a release do not zero
+ * them (nothing was written); dax_defer_scrub_device makes the next claim zero them, or zeroes
+ * them at once when the deferred-scrub table is full. */
+static void test_defer_scrub_device(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d0 = find(x, "dax0.0"), d1 = find(x, "dax1.0");
+	const struct dax_device *dev = dax_device_get(&x->d, d0);
+	uint64_t first = (dev->base - MEM_BASE) / PAGE_SIZE, n = dev->size / PAGE_SIZE;
+	memset(x->fake.tag + first, 0xaf, n);
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&x->d, d0, "alice", &h), ST_OK);
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	assert_int_equal(x->fake.tag[first], 0xaf);
+	assert_int_equal(dax_defer_scrub_device(&x->d, d0), ST_OK);
+	assert_int_equal(dax_dirty_bytes(&x->d, dev->base, dev->size), dev->size);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	assert_int_equal(dax_claim(&x->d, d0, "bob", &h), ST_OK);
+	for (uint64_t p = 0; p < n; p++)
+		assert_int_equal(x->fake.tag[first + p], 0);
+	assert_int_equal(dax_defer_scrub_device(&x->d, d0), ST_BUSY); /* claimed */
+	assert_int_equal(dax_defer_scrub_device(&x->d, 999), ST_NOTFOUND);
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	/* the table full: zeroed at once */
+	memset(x->fake.tag + first, 0xaf, n);
+	const struct dax_device *x1 = dax_device_get(&x->d, d1);
+	for (uint32_t i = 0; x->d.ndirty < DAX_MAX_DIRTY; i++)
+		assert_int_equal(dax_defer_scrub(&x->d, x1->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub_device(&x->d, d0), ST_OK);
+	assert_int_equal(dax_dirty_bytes(&x->d, dev->base, dev->size), 0);
+	for (uint64_t p = 0; p < n; p++)
+		assert_int_equal(x->fake.tag[first + p], 0);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+}
+
 /* ---- tables that grow from ops->alloc ---- */
 static int alloc_budget = -1; /* allocations left before a refusal; -1 = no limit */
 static int alloc_live;        /* blocks handed out and not yet freed */
@@ -1282,6 +1317,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
 		cmocka_unit_test(test_with_real_page_tables),
