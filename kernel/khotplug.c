@@ -20,6 +20,8 @@
 #include "lib/check.h"
 #include "lib/kstring.h"
 
+struct khotplug_prof khotplug_prof;
+
 static uint64_t obj_va(unsigned slot, uint64_t index)
 {
 	return MEMOBJ_WINDOW_BASE + slot * MEMOBJ_WINDOW_SLOT + (index << PAGE_SHIFT);
@@ -44,12 +46,14 @@ static bool pte_names(uint64_t e, uint64_t pfn)
 static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn)
 {
 	(void)ctx;
+	uint64_t t0 = rdtsc();
 	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
 	if ((*pte & VM_PTE_ADDR) != old_pfn << PAGE_SHIFT)
 		return ST_INVALID;
 	__atomic_store_n(pte, (*pte & ~VM_PTE_P) | PTE_MIGRATION, __ATOMIC_RELEASE);
+	khotplug_prof.remap_tsc += rdtsc() - t0;
 	return ST_OK;
 }
 
@@ -58,6 +62,7 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 			  uint64_t new_pfn)
 {
 	(void)ctx;
+	uint64_t t0 = rdtsc();
 	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
 	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
@@ -65,6 +70,8 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 		return ST_INVALID;
 	uint64_t e = (*pte & ~(VM_PTE_ADDR | PTE_MIGRATION)) | VM_PTE_P | (new_pfn << PAGE_SHIFT);
 	__atomic_store_n(pte, e, __ATOMIC_RELEASE);
+	khotplug_prof.remap_tsc += rdtsc() - t0;
+	khotplug_prof.remaps++;
 	return ST_OK;
 }
 
@@ -75,6 +82,7 @@ static void obj_flush(void *ctx)
 	(void)ctx;
 	write_cr3(read_cr3());
 	tlb_shootdown(0, 0);
+	khotplug_prof.flushes++;
 }
 
 /* A worker touched a page in migration (kernel/work.h): wait, serving shootdowns, until the
@@ -127,7 +135,10 @@ static uint8_t *obj_page(void *ctx, unsigned slot, uint64_t index)
 static void page_copy(void *ctx, uint64_t dst, uint64_t src)
 {
 	(void)ctx;
+	uint64_t t0 = rdtsc();
 	memcpy(phys_to_virt(dst << PAGE_SHIFT), phys_to_virt(src << PAGE_SHIFT), PAGE_SIZE);
+	khotplug_prof.copy_tsc += rdtsc() - t0;
+	khotplug_prof.copies++;
 }
 
 static const struct memobj_ops obj_ops = { obj_map, obj_remap, obj_flush, obj_unmap, obj_lookup,

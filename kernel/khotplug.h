@@ -12,6 +12,14 @@
 #define MEMOBJ_WINDOW_BASE 0xffffe00000000000ull
 #define MEMOBJ_WINDOW_SLOT (64ull << 30)
 
+/* Where migration's time goes (bench hotplug): TSC ticks spent in the page copies and in the
+ * PTE switches (freeze and remap) of the memory-object operations, and how many; reset by the
+ * caller. Plain counters: exact when one CPU migrates at a time, as in bench hotplug. */
+struct khotplug_prof {
+	uint64_t copy_tsc, copies, remap_tsc, remaps, flushes;
+};
+extern struct khotplug_prof khotplug_prof;
+
 /* Sets up K.objs and K.hotplug; call after init_sp. */
 void khotplug_init(void);
 

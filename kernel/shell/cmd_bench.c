@@ -11,6 +11,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/shell/bench_copy.h"
 #include "kernel/kernel.h"
+#include "kernel/khotplug.h"
 #include "kernel/printk.h"
 #include "kernel/shell/shell.h"
 #include "lib/args.h"
@@ -183,6 +184,7 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	} else if (copy_us) {
 		*copy_us = 0;
 	}
+	memset(&khotplug_prof, 0, sizeof khotplug_prof);
 	t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
 	*reclaim_us = tsc_to_us(rdtsc() - t0);
@@ -207,6 +209,22 @@ static uint64_t bench_fit(uint64_t size, unsigned node)
 	uint64_t elsewhere = all.free - here.free;
 	uint64_t pages = elsewhere > BENCH_MARGIN_PAGES ? elsewhere - BENCH_MARGIN_PAGES : 0;
 	return MIN(size, ALIGN_DOWN(pages << PAGE_SHIFT, HOTPLUG_BLOCK));
+}
+
+/* Where the last reclaim's time went: the page copies, the PTE switches and the rest
+ * (reverse map, tagging, pool refills, frees, isolation), from khotplug_prof. */
+static void bench_reclaim_profile(unsigned long pct, uint64_t r_us)
+{
+	const struct khotplug_prof *p = &khotplug_prof;
+	uint64_t copy_us = tsc_to_us(p->copy_tsc), pte_us = tsc_to_us(p->remap_tsc);
+	kprintf("hotplug.reclaim_%lupct_in_copies_us %lu us\n", pct, (unsigned long)copy_us);
+	kprintf("hotplug.reclaim_%lupct_in_pte_switches_us %lu us\n", pct, (unsigned long)pte_us);
+	kprintf("hotplug.reclaim_%lupct_in_rest_us %lu us\n", pct,
+		(unsigned long)(r_us > copy_us + pte_us ? r_us - copy_us - pte_us : 0));
+	kprintf("hotplug.reclaim_%lupct_tlb_flushes %lu flushes\n", pct, (unsigned long)p->flushes);
+	if (p->copies)
+		kprintf("hotplug.reclaim_%lupct_ns_per_page_outside_copies %lu ns\n", pct,
+			(unsigned long)((r_us - MIN(r_us, copy_us)) * 1000 / p->copies));
 }
 
 static int bench_hotplug(void)
@@ -246,6 +264,7 @@ static int bench_hotplug(void)
 		kprintf("hotplug.reclaim_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)r_us);
 		kprintf("hotplug.reclaim_%lupct_used_mib %lu MiB\n", (unsigned long)pct[i], (unsigned long)(used >> 20));
 		kprintf("hotplug.reclaim_%lupct_moved_pages %lu pages\n", (unsigned long)pct[i], (unsigned long)moved);
+		bench_reclaim_profile(pct[i], r_us);
 		kprintf("hotplug.reclaim_%lupct_deferred_scrub_mib %lu MiB\n", (unsigned long)pct[i],
 			(unsigned long)(deferred >> 20));
 		kprintf("hotplug.first_claim_map_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)c_us);
