@@ -111,7 +111,9 @@ typedef void (*vm_dirty_fn)(void *arg, uint64_t va, uint64_t size);
 
 /* vm_unmap that also reports, through dirty(arg, va, size), every maximal run of removed leaves
  * whose D bit was set (Intel SDM Vol. 3A §4.8: the processor sets D in the leaf before the
- * first write through it), in increasing address order, after the TLB flush. The grain is the
+ * first write through it), in increasing address order; each leaf is read and cleared in one
+ * atomic step, so a D bit another CPU sets is never lost, and a write after the clear faults.
+ * Act on the runs only after the call returns (the TLB is flushed by then). The grain is the
  * leaf: a dirty 2 MiB leaf reports 2 MiB; a large page split at an edge passes D to its pieces.
  * Only pages inside [va, va+size) are reported. dirty may be NULL. Errors: as vm_unmap. */
 status_t vm_unmap_dirty(struct vm_space *s, uint64_t va, uint64_t size, vm_dirty_fn dirty,

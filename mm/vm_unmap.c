@@ -118,17 +118,22 @@ static void vm_pass_dirty(struct vm_pass *p, uint64_t va, uint64_t size)
 	p->run_size = size;
 }
 
+/* The leaf is replaced in one atomic step (compare-exchange): another CPU setting A or D in it
+ * meanwhile (SDM Vol. 3A §4.8, a locked update) makes the step retry, so a D bit set before the
+ * change is never lost: unmap reports it, protect keeps it. */
 static void vm_pass_leaf(struct vm_pass *p, uint64_t *e, int level, uint64_t ev)
 {
-	uint64_t next = 0;
-	if (!p->unmap)
-		next = (*e & (VM_PTE_ADDR | VM_PTE_A | VM_PTE_D)) | vm_leaf_bits(p->flags, level);
-	else if (p->dirty && (*e & VM_PTE_D))
+	uint64_t old = __atomic_load_n(e, __ATOMIC_RELAXED), next;
+	do {
+		next = p->unmap ? 0 : (old & (VM_PTE_ADDR | VM_PTE_A | VM_PTE_D)) |
+				      vm_leaf_bits(p->flags, level);
+		if (next == old)
+			return;
+	} while (!__atomic_compare_exchange_n(e, &old, next, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	if (p->unmap && p->dirty && (old & VM_PTE_D))
 		vm_pass_dirty(p, ev, vm_level_size(level));
-	if (next != *e) {
-		*e = next;
-		vm_flush_add(p->f, ev);
-	}
+	vm_flush_add(p->f, ev);
 }
 
 /* Visits the entries of table t (level `level`) for the inclusive range [lo, hi], which lies
@@ -168,7 +173,8 @@ static status_t vm_prepare(const struct vm_space *s, uint64_t va, uint64_t size,
 	return vm_pool_fill(s, pool, plan->n);
 }
 
-/* The dirty runs are reported after the TLB flush: by then no stale translation can write. */
+/* Dirty runs are reported as the pass finds them, the last one after the flush; the caller acts
+ * on them (zeroes memory) only after vm_unmap_dirty returns, when every TLB is flushed. */
 static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, struct vm_pass *p,
 		   struct vm_split_plan *plan, struct vm_pool *pool)
 {
