@@ -2,6 +2,7 @@
 /* uspace.c - checked copies between the kernel and an app's address space (see uspace.h). */
 #include "mm/uspace.h"
 
+#include "include/spmk/errors.h"
 #include "lib/kstring.h"
 
 status_t uspace_check(const struct uspace *u, uint64_t va, uint64_t len, bool write)
@@ -97,4 +98,21 @@ status_t uspace_copy_str(const struct uspace *u, char *dst, size_t max, uint64_t
 	}
 	dst[0] = '\0';
 	return ST_RANGE;
+}
+
+long uspace_errno(status_t st)
+{
+	switch (st) {
+	case ST_OK: return 0;
+	case ST_INVALID: return SPMK_EINVAL;
+	case ST_RANGE: return SPMK_ERANGE;
+	case ST_NOMEM: return SPMK_ENOMEM;
+	case ST_NOTFOUND: return SPMK_ENOENT;
+	case ST_BUSY: return SPMK_EBUSY;
+	case ST_PERM: return SPMK_EPERM;
+	case ST_EXISTS: return SPMK_EEXIST;
+	case ST_FAULT: return SPMK_EFAULT;
+	case ST_INTERRUPTED: return SPMK_EINTR;
+	default: return SPMK_EIO;
+	}
 }

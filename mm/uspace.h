@@ -58,4 +58,10 @@ status_t uspace_copy_out(const struct uspace *u, uint64_t va, const void *src, u
  * the bytes it reads; dst is "" on error. */
 status_t uspace_copy_str(const struct uspace *u, char *dst, size_t max, uint64_t va);
 
+/* The system-call error value (include/spmk/errors.h, positive) of a status: ST_INVALID ->
+ * SPMK_EINVAL, ST_RANGE -> SPMK_ERANGE, ST_NOMEM -> SPMK_ENOMEM, ST_NOTFOUND -> SPMK_ENOENT,
+ * ST_BUSY -> SPMK_EBUSY, ST_PERM -> SPMK_EPERM, ST_EXISTS -> SPMK_EEXIST, ST_FAULT ->
+ * SPMK_EFAULT, ST_INTERRUPTED -> SPMK_EINTR, ST_OK -> 0, anything else SPMK_EIO. */
+long uspace_errno(status_t st);
+
 #endif

@@ -28,6 +28,8 @@ struct kjmp {
 };
 
 int kjmp_set(struct kjmp *j) __attribute__((returns_twice));
+/* Returns from the kjmp_set(j) that filled j, making it return val (arch/x86_64/user.asm). */
+__attribute__((noreturn)) void kjmp_resume(struct kjmp *j, long val);
 
 /* What a page-fault hook decided. */
 enum pf_result {
@@ -54,6 +56,12 @@ void trap_init_ap(unsigned index, uint64_t ist_top);
 void trap_set_irq(unsigned vector, irq_handler_fn fn);
 /* Adds a page-fault hook (at most 4; each is asked in the order added until one decides). */
 void trap_set_pf_hook(pf_hook_fn hook);
+/* An exception from ring 3 (an app) goes to this hook, which must not return (it ends the
+ * app: kernel/app.c). Without a hook such an exception is treated like a kernel one. */
+typedef void (*user_trap_fn)(struct trap_frame *f);
+void trap_set_user_hook(user_trap_fn hook);
+/* "page fault", "general protection", ... for an exception vector. */
+const char *trap_vector_name(uint64_t vector);
 
 /* Arms recovery: returns 0 when armed, 1 when a fault brought us back. Use as
  *   if (trap_catch_begin(&j)) { ...faulted... } ... trap_catch_end(); */
