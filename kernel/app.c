@@ -261,9 +261,10 @@ static void app_teardown(struct app *a)
 			continue;
 		if (c->va)
 			CHECK_OK(vm_unmap(&a->vm, c->va, c->size));
-		CHECK_OK(dax_release(&K.dax, c->h));
-		printk(LOG_INFO, "app %s: claim of %s released at exit (scrubbed)", a->img->name,
-		       dax_device_get(&K.dax, c->dev) ? a->owner : "?");
+		char name[DAX_NAME_MAX];
+		dax_device_name(&K.dax, c->dev, name, sizeof name);
+		CHECK_OK(dax_release(&K.dax, c->h)); /* the app's own valid claim */
+		printk(LOG_INFO, "app %s: %s released at exit (unmapped, scrubbed)", a->img->name, name);
 		c->used = false;
 	}
 	for (unsigned i = 0; i < APP_ALLOCS; i++)
