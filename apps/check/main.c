@@ -152,6 +152,7 @@ int main(int argc, char **argv)
 		return 10 / z;
 	}
 	if (!spmk_strcmp(what, "spin")) {
+		spmk_printf("check: spinning until Ctrl-C\n");
 		for (;;)
 			spmk_clock_ns();
 	}
