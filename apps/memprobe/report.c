@@ -35,9 +35,13 @@ static bool better(uint64_t a, uint64_t b, int m, unsigned pct)
 	return a * 100 > b * (100 + pct);
 }
 
-/* "12.34" for v / div with two decimals. */
+/* "12.34" for v / div with two decimals ("12" when div is 1). */
 static const char *fixed(char *buf, uint64_t v, uint64_t div)
 {
+	if (div == 1) {
+		spmk_snprintf(buf, 16, "%lu", (unsigned long)v);
+		return buf;
+	}
 	uint64_t h = div ? (v * 100 + div / 2) / div : 0;
 	spmk_snprintf(buf, 16, "%lu.%02lu", (unsigned long)(h / 100), (unsigned long)(h % 100));
 	return buf;
