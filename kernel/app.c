@@ -341,11 +341,24 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 	}
 	trap_set_user_hook(app_trap);
 	current = a;
-	if (kjmp_set(&a->resume) == 0) {
+	/* A kernel fault during one of the app's system calls (a kernel bug, reported by the
+	 * trap handler) comes back here too and ends the app: its resources are still given back. */
+	static struct kjmp kfault;
+	struct kjmp *outer = trap_catch_current();
+	if (trap_catch_begin(&kfault)) {
+		write_cr3(kvm_space.pml4_phys);
+		a->end = APP_KILLED;
+		fmt_snprintf(a->reason, sizeof a->reason, "kernel fault during a system call "
+			     "(report above)");
+	} else if (kjmp_set(&a->resume) == 0) {
 		write_cr3(a->vm.pml4_phys);
 		user_enter(img->elf.entry, rsp, (uint64_t)argc, uargv);
 	}
-	/* back from app_end_now, on the kernel's page tables */
+	/* back from app_end_now or the fault, on the kernel's page tables */
+	if (outer)
+		trap_catch_arm(outer);
+	else
+		trap_catch_end();
 	current = 0;
 	trap_set_user_hook(0);
 	*end = a->end;

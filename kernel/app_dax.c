@@ -15,13 +15,13 @@
 #include "kernel/kvm.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
-
-#define HANDLE_GEN_MASK 0x7fffffu /* handles stay positive: slot (8 bits) | gen (23 bits) << 8 */
+#include "mm/uargs.h"
 
 static struct app_claim *claim_of(struct app *a, uint64_t handle)
 {
-	uint64_t slot = handle & 0xff, gen = handle >> 8;
-	if (handle > 0x7fffffffull || slot >= APP_CLAIMS)
+	unsigned slot;
+	uint32_t gen;
+	if (uargs_handle_decode(handle, APP_CLAIMS, &slot, &gen) != 0)
 		return 0;
 	struct app_claim *c = &a->claims[slot];
 	return c->used && c->gen == gen ? c : 0;
@@ -72,9 +72,9 @@ long sys_dax_claim(struct app *a, const struct syscall_frame *f)
 	st = dax_claim(&K.dax, dev, a->owner, &h);
 	if (st != ST_OK)
 		return -uspace_errno(st);
-	uint32_t gen = a->next_gen++ & HANDLE_GEN_MASK;
+	uint32_t gen = a->next_gen++ & UARGS_HANDLE_GEN_MASK;
 	a->claims[slot] = (struct app_claim){ .used = true, .gen = gen, .dev = dev, .h = h };
-	return (long)(slot | (uint64_t)gen << 8);
+	return uargs_handle(slot, gen);
 }
 
 long sys_dax_map(struct app *a, const struct syscall_frame *f)

@@ -16,8 +16,7 @@
 #include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
-
-#define MEM_MAX_BYTES (64ull << 30) /* one allocation: what an object window holds */
+#include "mm/uargs.h"
 
 static struct app_alloc *alloc_at(struct app *a, uint64_t va, unsigned *slot)
 {
@@ -61,17 +60,11 @@ static status_t map_object(struct app *a, unsigned obj, uint64_t va, uint64_t pa
 
 long sys_mem_alloc(struct app *a, const struct syscall_frame *f)
 {
-	uint64_t bytes = f->a0, flags = f->a2;
+	uint64_t flags = f->a2, pages;
 	int64_t node = (int64_t)f->a1;
-	if (bytes == 0 || (flags & ~(uint64_t)(SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE)))
-		return -SPMK_EINVAL;
-	if (node != SPMK_NODE_ANY && (node < 0 || node >= (int64_t)K.numa.n_nodes))
-		return -SPMK_ERANGE;
-	if ((flags & SPMK_MEM_THISNODE) && node == SPMK_NODE_ANY)
-		return -SPMK_EINVAL;
-	if (bytes > MEM_MAX_BYTES)
-		return -SPMK_ENOMEM;
-	uint64_t pages = ALIGN_UP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
+	long bad = uargs_mem_alloc(f->a0, node, flags, K.numa.n_nodes, &pages);
+	if (bad)
+		return bad;
 	uint64_t va = ALIGN_UP(a->next_mem, SIZE_2M);
 	if (va + pages * PAGE_SIZE + SIZE_2M > USPACE_DAX_BASE)
 		return -SPMK_ENOMEM;

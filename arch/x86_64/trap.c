@@ -95,6 +95,7 @@ static enum pf_result pf_offer(const struct trap_frame *f)
 }
 void trap_catch_arm(struct kjmp *j) { catch_point = j; }
 void trap_catch_end(void) { catch_point = 0; }
+struct kjmp *trap_catch_current(void) { return catch_point; }
 uint64_t trap_recovered_count(void) { return recovered; }
 
 static const char *const vector_names[] = {

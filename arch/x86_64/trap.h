@@ -68,6 +68,8 @@ const char *trap_vector_name(uint64_t vector);
 #define trap_catch_begin(j) (trap_catch_arm(j), kjmp_set(j))
 void trap_catch_arm(struct kjmp *j);
 void trap_catch_end(void);
+/* The armed recovery point (NULL when none), to re-arm it after a nested one. */
+struct kjmp *trap_catch_current(void);
 /* Number of faults recovered since boot. */
 uint64_t trap_recovered_count(void);
 

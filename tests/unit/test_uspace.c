@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_uspace.c - host tests of mm/uspace.c (the checked copies of every system call) and of
- * VM_USER in mm/vm.c: the real page-table code over a malloc'd arena, an app's pages mapped
- * in its lower half, and every kind of bad pointer a system call can be given. */
+/* test_uspace.c - host tests of system-call argument checking: mm/uspace.c (the checked
+ * copies) and VM_USER in mm/vm.c over the real page-table code in a malloc'd arena, with an
+ * app's pages mapped in its lower half and every kind of bad pointer a system call can be
+ * given; mm/uargs.c (handles, memory requests); the status -> error value mapping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,9 @@
 
 #include <cmocka.h>
 
+#include "include/spmk/errors.h"
+#include "include/spmk/memory.h"
+#include "mm/uargs.h"
 #include "mm/uspace.h"
 
 #define ARENA_PAGES 256
@@ -163,6 +167,58 @@ static void test_copy_str(void **state)
 	assert_int_equal(uspace_copy_str(&f->u, s, sizeof s, 0xffffffff80000000ull), ST_RANGE);
 }
 
+/* Handles: only slot | gen << 8 with a slot in range decodes; everything else is EBADF. */
+static void test_handles(void **state)
+{
+	(void)state;
+	unsigned slot;
+	uint32_t gen;
+	long h = uargs_handle(5, 0x123456);
+	assert_true(h > 0);
+	assert_int_equal(uargs_handle_decode((uint64_t)h, 16, &slot, &gen), 0);
+	assert_int_equal(slot, 5);
+	assert_int_equal(gen, 0x123456);
+	/* the top generation bit is dropped so handles stay positive */
+	assert_true(uargs_handle(15, 0xffffffffu) > 0);
+	assert_int_equal(uargs_handle_decode(16, 16, &slot, &gen), -SPMK_EBADF);
+	assert_int_equal(uargs_handle_decode((uint64_t)-1, 16, &slot, &gen), -SPMK_EBADF);
+	assert_int_equal(uargs_handle_decode(1ull << 40, 16, &slot, &gen), -SPMK_EBADF);
+	assert_int_equal(uargs_handle_decode(0x80000000ull, 16, &slot, &gen), -SPMK_EBADF);
+}
+
+static void test_mem_requests(void **state)
+{
+	(void)state;
+	uint64_t pages = 99;
+	assert_int_equal(uargs_mem_alloc(1, SPMK_NODE_ANY, 0, 2, &pages), 0);
+	assert_int_equal(pages, 1);
+	assert_int_equal(uargs_mem_alloc(8193, 1, SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE, 2, &pages), 0);
+	assert_int_equal(pages, 3);
+	pages = 99;
+	assert_int_equal(uargs_mem_alloc(0, 0, 0, 2, &pages), -SPMK_EINVAL);
+	assert_int_equal(uargs_mem_alloc(4096, 0, 0x80, 2, &pages), -SPMK_EINVAL);
+	assert_int_equal(uargs_mem_alloc(4096, 2, 0, 2, &pages), -SPMK_ERANGE);
+	assert_int_equal(uargs_mem_alloc(4096, -2, 0, 2, &pages), -SPMK_ERANGE);
+	assert_int_equal(uargs_mem_alloc(4096, INT64_MIN, 0, 2, &pages), -SPMK_ERANGE);
+	assert_int_equal(uargs_mem_alloc(4096, SPMK_NODE_ANY, SPMK_MEM_THISNODE, 2, &pages), -SPMK_EINVAL);
+	assert_int_equal(uargs_mem_alloc(UARGS_MEM_MAX + 1, 0, 0, 2, &pages), -SPMK_ENOMEM);
+	assert_int_equal(uargs_mem_alloc(UINT64_MAX, 0, 0, 2, &pages), -SPMK_ENOMEM);
+	assert_int_equal(pages, 99); /* untouched by every refusal */
+}
+
+static void test_errno(void **state)
+{
+	(void)state;
+	assert_int_equal(uspace_errno(ST_OK), 0);
+	assert_int_equal(uspace_errno(ST_FAULT), SPMK_EFAULT);
+	assert_int_equal(uspace_errno(ST_RANGE), SPMK_ERANGE);
+	assert_int_equal(uspace_errno(ST_BUSY), SPMK_EBUSY);
+	assert_int_equal(uspace_errno(ST_PERM), SPMK_EPERM);
+	assert_int_equal(uspace_errno(ST_NOTFOUND), SPMK_ENOENT);
+	assert_int_equal(uspace_errno(ST_INTERRUPTED), SPMK_EINTR);
+	assert_int_equal(uspace_errno(ST_CHECKSUM), SPMK_EIO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +226,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copy_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_str, setup, teardown),
+		cmocka_unit_test(test_handles),
+		cmocka_unit_test(test_mem_requests),
+		cmocka_unit_test(test_errno),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }
