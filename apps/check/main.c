@@ -10,6 +10,10 @@
  *   check claim DEV        claims DEV, writes it, exits without releasing (exit releases)
  *   check steal DEV        claims DEV (someone else's) and guesses handles: refused
  *   check movable DEV      movable memory on DEV's node after a hand-off, reclaim, contents
+ *   check topo             one JSON line of what the topology calls return (nodes, both
+ *                          access classes, caches, the full matrix with distances)
+ *   check pin DEV          movable memory on DEV's node after a hand-off, one page pinned:
+ *                          reclaim refused; unpinned: reclaim moves it
  *   check exit N           exits with status N
  *   check spin             loops calling the clock until Ctrl-C */
 #include "include/spmk/console.h"
@@ -121,16 +125,91 @@ static int movable(const char *dev)
 	return bad || failures ? 1 : 0;
 }
 
+static void perf_json(const char *key, const struct spmk_perf *p)
+{
+	spmk_printf("\"%s\":{\"read_latency\":%u,\"write_latency\":%u,\"read_bandwidth\":%u,"
+		    "\"write_bandwidth\":%u}", key, p->read_latency, p->write_latency,
+		    p->read_bandwidth, p->write_bandwidth);
+}
+
+static int topo(void)
+{
+	struct spmk_topo t;
+	long r = spmk_topo(&t);
+	if (r < 0)
+		return 1;
+	spmk_printf("{\"n_nodes\":%u,\"n_cpus\":%u,\"hmat\":%u,\"slit\":%u,\"nodes\":[", t.n_nodes,
+		    t.n_cpus, t.has_hmat, t.has_slit);
+	for (unsigned n = 0; n < t.n_nodes; n++) {
+		struct spmk_node nd;
+		if (spmk_node(n, &nd) < 0)
+			return 1;
+		spmk_printf("%s{\"node\":%u,\"pxm\":%u,\"flags\":%u,\"n_cpus\":%u,\"mem_bytes\":%lu,",
+			    n ? "," : "", nd.node, nd.pxm, nd.flags, nd.n_cpus,
+			    (unsigned long)nd.mem_bytes);
+		for (int c = 0; c < 2; c++) {
+			spmk_printf("\"access%d_valid\":%u,\"access%d_initiator\":%u,", c,
+				    nd.access[c].valid, c, nd.access[c].initiator);
+			perf_json(c ? "access1" : "access0", &nd.access[c].perf);
+			spmk_printf(",");
+		}
+		spmk_printf("\"caches\":[");
+		for (unsigned i = 0; i < nd.n_caches && i < SPMK_NODE_CACHES; i++)
+			spmk_printf("%s{\"level\":%u,\"size\":%lu,\"line_size\":%u}", i ? "," : "",
+				    nd.caches[i].level, (unsigned long)nd.caches[i].size,
+				    nd.caches[i].line_size);
+		spmk_printf("]}");
+	}
+	spmk_printf("],\"pairs\":[");
+	for (unsigned i = 0; i < t.n_nodes; i++)
+		for (unsigned j = 0; j < t.n_nodes; j++) {
+			struct spmk_pair p;
+			if (spmk_pair(i, j, &p) < 0)
+				return 1;
+			spmk_printf("%s{\"initiator\":%u,\"target\":%u,\"distance\":%u,", i + j ? "," : "",
+				    i, j, p.distance);
+			perf_json("perf", &p.perf);
+			spmk_printf("}");
+		}
+	spmk_printf("]}\n");
+	return 0;
+}
+
+static int pin(const char *dev)
+{
+	long node = spmk_handoff(dev, SPMK_HANDOFF_MOVABLE);
+	uint64_t *p;
+	if (node < 0 || spmk_mem_alloc(1u << 20, (int)node, SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE,
+					(void **)&p) < 0) {
+		spmk_printf("check: hand-off or movable memory on %s failed\n", dev);
+		return 1;
+	}
+	p[1000] = 42;
+	expect("pin", spmk_mem_pin(&p[1000]), 0);
+	expect("reclaim with a pinned page", spmk_reclaim(dev), -SPMK_EBUSY);
+	expect("free with a pinned page", spmk_mem_free(p), -SPMK_EBUSY);
+	expect("node of the pinned page", spmk_mem_node(&p[1000]), node);
+	expect("unpin", spmk_mem_unpin(&p[1000]), 0);
+	expect("unpin again", spmk_mem_unpin(&p[1000]), -SPMK_EINVAL);
+	expect("reclaim", spmk_reclaim(dev), 0);
+	expect("the page's word after the move", (long)p[1000], 42);
+	spmk_printf("check pin: %d failures; the page is on node %ld now\n", failures,
+		    spmk_mem_node(&p[1000]));
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		spmk_printf("usage: check args|kernel|unmapped|guard|daxwin|write-text|ud|div|gp|"
-			    "claim DEV|steal DEV|movable DEV|exit N|spin\n");
+			    "topo|claim DEV|steal DEV|movable DEV|pin DEV|exit N|spin\n");
 		return 2;
 	}
 	const char *what = argv[1];
 	if (!spmk_strcmp(what, "args"))
 		return check_args();
+	if (!spmk_strcmp(what, "topo"))
+		return topo();
 	if (!spmk_strcmp(what, "kernel"))
 		return *(volatile char *)0xffffffff80100000ull;
 	if (!spmk_strcmp(what, "unmapped"))
@@ -162,6 +241,8 @@ int main(int argc, char **argv)
 		return steal(argv[2]);
 	if (argc >= 3 && !spmk_strcmp(what, "movable"))
 		return movable(argv[2]);
+	if (argc >= 3 && !spmk_strcmp(what, "pin"))
+		return pin(argv[2]);
 	if (argc >= 3 && !spmk_strcmp(what, "exit")) {
 		uint64_t n = 0;
 		spmk_parse_size(argv[2], &n);

@@ -91,7 +91,8 @@ def test_exit_with_claim_releases_and_scrubs():
 
 
 def test_reclaim_moves_an_apps_movable_memory_intact():
-    r = boot("mem; app run check movable dax0.0; dax list -j; mem objects; mem; selftest")
+    r = boot("mem; app run check movable dax0.0; dax list -j; mem objects; mem; selftest; "
+             "app run check pin dax0.0; dax list -j; selftest")
     out = r.command_output("app run check movable dax0.0")
     assert re.search(r"4 MiB at 0x[0-9a-f]+ on node 1; reclaiming dax0.0", out), out
     assert "after reclaim the memory is on node 0, 0 words differ" in out, out
@@ -101,6 +102,50 @@ def test_reclaim_moves_an_apps_movable_memory_intact():
     outs = r.output.split("spmk> mem\n")
     assert mem_lines(outs[1].split("spmk>")[0]) == mem_lines(outs[2].split("spmk>")[0])
     assert "selftest: ok" in r.command_output("selftest")
+    # a pinned page stops the reclaim (and the free); unpinned, the reclaim moves it
+    pin = r.command_output("app run check pin dax0.0")
+    assert "check pin: 0 failures; the page is on node 0 now" in pin and "exit status 0" in pin, pin
+    assert r.output.rstrip().count("selftest: ok") == 2
+
+
+def numa_json(r):
+    return json.loads([l for l in r.command_output("numa -j").splitlines() if l.startswith("{")][0])
+
+
+@pytest.mark.parametrize("topo", ["gi", "two-socket"])
+def test_topology_calls_match_numa(topo):
+    """What the topology system calls return is what `numa -j` and `numa -H` show: nodes, CPUs,
+    memory, both access classes (gi: access0 != access1), caches, the full matrix, distances."""
+    r = boot("numa -j; numa -H; app run check topo", topo=topo)
+    doc = numa_json(r)
+    mine = json.loads([l for l in r.command_output("app run check topo").splitlines()
+                       if l.startswith("{")][0])
+    assert mine["n_nodes"] == len(doc["nodes"]) and mine["hmat"] == 1
+    perf_keys = ("read_latency", "write_latency", "read_bandwidth", "write_bandwidth")
+    for n in doc["nodes"]:
+        m = mine["nodes"][n["node"]]
+        assert m["pxm"] == n["pxm"] and m["n_cpus"] == len(n.get("cpus", [])), (m, n)
+        assert m["mem_bytes"] == sum(x["size"] for x in n.get("memory", [])), (m, n)
+        for c in (0, 1):
+            acc = n.get(f"access{c}")
+            assert m[f"access{c}_valid"] == (acc is not None), (c, m, n)
+            if acc:
+                assert m[f"access{c}_initiator"] == acc["initiator"], (c, m, n)
+                assert m[f"access{c}"] == {k: acc[k] for k in perf_keys}, (c, m, n)
+        assert [(x["level"], x["size"], x["line_size"]) for x in m["caches"]] == \
+            [(x["level"], x["size"], x["line_size"]) for x in n.get("caches", [])][:4], (m, n)
+    cells = {(c["initiator"], c["target"]): c for c in doc["matrix"]}
+    hw = r.command_output("numa -H")
+    dist = {int(a): [int(x) for x in rest.split()]
+            for a, rest in re.findall(r"^\s*(\d+):((?:\s+\d+)+)\s*$", hw, re.M)}
+    assert len(dist) == len(doc["nodes"]), hw
+    for p in mine["pairs"]:
+        cell = cells.get((p["initiator"], p["target"]), {})
+        assert p["perf"] == {k: cell.get(k, 0) for k in perf_keys}, (p, cell)
+        assert p["distance"] == dist[p["initiator"]][p["target"]], (p, hw)
+    if topo == "gi":
+        assert any(m["access0_initiator"] != m["access1_initiator"] for m in mine["nodes"]
+                   if m["access0_valid"]), mine
 
 
 def test_ctrl_c_ends_an_app():
