@@ -10,6 +10,7 @@
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
+#include "kernel/shell/shell.h"
 #include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
@@ -17,7 +18,7 @@
 #define PML4_KERNEL_IMAGE 511 /* the PML4 slot of KERNEL_VIRT_BASE: shared, supervisor-only */
 
 extern char app_kstack_top[];
-extern void user_enter(uint64_t rip, uint64_t rsp, uint64_t argc, uint64_t argv)
+extern void user_enter(uint64_t rip, uint64_t rsp, uint64_t argc, uint64_t argv, uint64_t rflags)
 	__attribute__((noreturn));
 
 static struct app_image images[BOOT_MODULES_MAX];
@@ -105,11 +106,12 @@ static void *pt_virt(void *ctx, uint64_t phys)
 	return phys_to_virt(phys);
 }
 /* The app's space is never the current CR3 while the kernel changes it (system calls run on
- * the kernel's tables) and returning to the app reloads CR3: nothing to flush here. */
+ * the kernel's tables), no other CPU ever loads it, and returning to the app reloads CR3:
+ * nothing to flush here, and no shootdown round (flush_sync NULL). */
 static void pt_flush_page(void *ctx, uint64_t va) { (void)ctx, (void)va; }
 static void pt_flush_all(void *ctx) { (void)ctx; }
 static const struct vm_ops app_vm_ops = { pt_alloc, pt_free, pt_virt, pt_flush_page,
-					  pt_flush_all, 0 };
+					  pt_flush_all, 0, 0 };
 
 /* uspace accessor: app pages are ordinary RAM in the direct map; anything else (a dax
  * device's SP memory) is not read on the app's behalf. */
@@ -281,11 +283,26 @@ static void app_teardown(struct app *a)
 	memset(a, 0, sizeof *a);
 }
 
+/* Any entry from ring 3: the app may have loaded GS (which clears its base), and the kernel
+ * runs on its own page tables. Apps run on the boot CPU only. */
+static void app_kernel_enter(void)
+{
+	percpu_set_base(0);
+	write_cr3(kvm_space.pml4_phys);
+}
+
+/* After an interrupt that came from ring 3 (the timer tick): Ctrl-C ends the app, else back
+ * to its page tables. */
+static void app_irq_return(void)
+{
+	if (shell_interrupted())
+		app_end_now(APP_INTERRUPTED, 0, "stopped by Ctrl-C");
+	write_cr3(current->vm.pml4_phys);
+}
+
 /* An exception in ring 3: the app ends with a report. */
 static void app_trap(struct trap_frame *f)
 {
-	percpu_set_base(0); /* the app may have loaded GS, which clears its base */
-	write_cr3(kvm_space.pml4_phys);
 	char why[192];
 	if (f->vector == 14)
 		fmt_snprintf(why, sizeof why, "page fault at 0x%lx (%s %s, %s), RIP 0x%lx",
@@ -339,7 +356,10 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 		app_teardown(a);
 		return st;
 	}
-	trap_set_user_hook(app_trap);
+	static const struct user_hooks hooks = { app_kernel_enter, app_trap, app_irq_return };
+	bool irqs_on = interrupts_enabled();
+	a->irqs_on = irqs_on;
+	trap_set_user_hooks(&hooks);
 	current = a;
 	/* A kernel fault during one of the app's system calls (a kernel bug, reported by the
 	 * trap handler) comes back here too and ends the app: its resources are still given back. */
@@ -352,7 +372,7 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 			     "(report above)");
 	} else if (kjmp_set(&a->resume) == 0) {
 		write_cr3(a->vm.pml4_phys);
-		user_enter(img->elf.entry, rsp, (uint64_t)argc, uargv);
+		user_enter(img->elf.entry, rsp, (uint64_t)argc, uargv, irqs_on ? 0x202 : 0x2);
 	}
 	/* back from app_end_now or the fault, on the kernel's page tables */
 	if (outer)
@@ -360,7 +380,9 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 	else
 		trap_catch_end();
 	current = 0;
-	trap_set_user_hook(0);
+	trap_set_user_hooks(0);
+	if (irqs_on) /* an app ends from a system call or an interrupt, both with IF clear */
+		__asm__ volatile("sti" ::: "memory");
 	*end = a->end;
 	*status = a->status;
 	fmt_snprintf(reason, reason_len, "%s", a->reason);

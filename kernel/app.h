@@ -8,7 +8,7 @@
  * supervisor-only, nothing else of the kernel), copies the segments into fresh zeroed pages,
  * puts the arguments on a 256 KiB stack with an unmapped guard page below it, and enters
  * ring 3. The shell waits: app_run returns when the app exits, faults or is stopped by Ctrl-C
- * (checked at every system call), after app_teardown released every dax claim (unmapped and
+ * (checked at every system call and timer tick), after app_teardown released every dax claim (unmapped and
  * scrubbed) and freed every page: image, stack, memory, page tables.
  *
  * System calls (kernel/app_syscall.c) run on the kernel's own page tables and reach the app's
@@ -70,6 +70,7 @@ struct app {
 	struct uspace u;
 	char owner[DAX_OWNER_MAX + 1]; /* "app.NAME.N": the dax owner name of its claims */
 	struct kjmp resume;            /* where app_run continues when the app ends */
+	bool irqs_on;                  /* the kernel ran with interrupts on: so do the app and its calls */
 	enum app_end end;
 	int status;                    /* exit status (APP_EXITED) */
 	char reason[192];              /* fault or kill report */

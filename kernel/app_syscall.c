@@ -5,7 +5,7 @@
  *
  * Every call runs on the kernel's page tables (CR3 switched here, back on return); an app
  * pointer is only ever used through uspace_copy_* (mm/uspace.h). Ctrl-C typed on the console
- * is checked at every call and ends the app. */
+ * is checked at every call (and at every timer tick in ring 3: kernel/app.c) and ends the app. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/serial.h"
@@ -146,12 +146,15 @@ uint64_t syscall_dispatch(struct syscall_frame *f)
 	write_cr3(kvm_space.pml4_phys);
 	struct app *a = app_current();
 	CHECK(a != 0);
+	if (a->irqs_on) /* the call runs like the rest of the kernel */
+		__asm__ volatile("sti" ::: "memory");
 	if (shell_interrupted())
 		app_end_now(APP_INTERRUPTED, 0, "stopped by Ctrl-C");
 	/* SYSRET to a non-canonical RIP would fault in ring 0 (SDM Vol. 2B SYSRET): never let it */
 	if (f->rip >= USPACE_END)
 		app_end_now(APP_KILLED, 0, "system call from outside the user half");
 	long r = f->nr < SPMK_SYS_COUNT && calls[f->nr] ? calls[f->nr](a, f) : -SPMK_ENOSYS;
+	__asm__ volatile("cli" ::: "memory"); /* SYSRET restores the app's RFLAGS */
 	write_cr3(a->vm.pml4_phys);
 	return (uint64_t)r;
 }

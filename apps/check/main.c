@@ -15,7 +15,8 @@
  *   check pin DEV          movable memory on DEV's node after a hand-off, one page pinned:
  *                          reclaim refused; unpinned: reclaim moves it
  *   check exit N           exits with status N
- *   check spin             loops calling the clock until Ctrl-C */
+ *   check spin             loops calling the clock until Ctrl-C
+ *   check loop             loops without any system call until Ctrl-C (seen at a timer tick) */
 #include "include/spmk/console.h"
 #include "include/spmk/dax.h"
 #include "include/spmk/errors.h"
@@ -229,6 +230,11 @@ int main(int argc, char **argv)
 	if (!spmk_strcmp(what, "div")) {
 		volatile int z = 0;
 		return 10 / z;
+	}
+	if (!spmk_strcmp(what, "loop")) {
+		spmk_printf("check: looping without system calls until Ctrl-C\n");
+		for (volatile unsigned long n = 0;; n++)
+			;
 	}
 	if (!spmk_strcmp(what, "spin")) {
 		spmk_printf("check: spinning until Ctrl-C\n");

@@ -34,7 +34,7 @@ static struct idt_entry idt[256];
 static uint8_t fault_stack[16384] __attribute__((aligned(16))); /* the boot CPU's IST1 */
 #define PF_HOOKS_MAX 4
 static pf_hook_fn pf_hooks[PF_HOOKS_MAX];
-static user_trap_fn user_hook;
+static const struct user_hooks *user_hooks;
 static struct kjmp *catch_point;
 static uint64_t recovered;
 
@@ -70,7 +70,7 @@ void trap_init_ap(unsigned index, uint64_t ist_top)
 }
 
 void trap_set_irq(unsigned vector, irq_handler_fn fn) { irq_handlers[vector & 255] = fn; }
-void trap_set_user_hook(user_trap_fn hook) { user_hook = hook; }
+void trap_set_user_hooks(const struct user_hooks *hooks) { user_hooks = hooks; }
 
 void trap_set_pf_hook(pf_hook_fn hook)
 {
@@ -186,14 +186,19 @@ static void halt_this_cpu(void)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	const struct user_hooks *u = (f->cs & 3) == 3 ? user_hooks : 0;
+	if (u)
+		u->enter();
 	if (f->vector >= 32) {
 		irq_handler_fn fn = irq_handlers[f->vector & 255];
 		if (fn)
 			fn();
+		if (u)
+			u->irq_return();
 		return;
 	}
-	if ((f->cs & 3) == 3 && user_hook)
-		user_hook(f); /* an app's exception: ends the app, does not return */
+	if (u)
+		u->exception(f); /* an app's exception: ends the app, does not return */
 	if (f->vector == 14) {
 		enum pf_result r = pf_offer(f);
 		if (r == PF_RETRY)

@@ -56,10 +56,16 @@ void trap_init_ap(unsigned index, uint64_t ist_top);
 void trap_set_irq(unsigned vector, irq_handler_fn fn);
 /* Adds a page-fault hook (at most 4; each is asked in the order added until one decides). */
 void trap_set_pf_hook(pf_hook_fn hook);
-/* An exception from ring 3 (an app) goes to this hook, which must not return (it ends the
- * app: kernel/app.c). Without a hook such an exception is treated like a kernel one. */
-typedef void (*user_trap_fn)(struct trap_frame *f);
-void trap_set_user_hook(user_trap_fn hook);
+/* Entries from ring 3 (an app, kernel/app.c). enter runs first on every interrupt or
+ * exception from ring 3 (it makes the kernel's state current: GS base, page tables);
+ * exception must not return (it ends the app); irq_return runs after an interrupt's handler,
+ * just before the return to ring 3 (it may end the app instead: Ctrl-C). NULL: no app. */
+struct user_hooks {
+	void (*enter)(void);
+	void (*exception)(struct trap_frame *f);
+	void (*irq_return)(void);
+};
+void trap_set_user_hooks(const struct user_hooks *hooks);
 /* "page fault", "general protection", ... for an exception vector. */
 const char *trap_vector_name(uint64_t vector);
 

@@ -1,9 +1,10 @@
 ; SPDX-License-Identifier: BSD-2-Clause
 ; user.asm - ring 3: the first entry into an app, the SYSCALL entry, and kjmp_resume.
 ;
-; user_enter(rip, rsp, argc, argv): iretq to ring 3 at rip with the stack rsp, %rdi = argc,
-; %rsi = argv, RFLAGS 0x2 (interrupts stay off: the kernel runs no interrupt sources yet) and
-; every other general register zero, so no kernel value reaches the app.
+; user_enter(rip, rsp, argc, argv, rflags): iretq to ring 3 at rip with the stack rsp, %rdi =
+; argc, %rsi = argv, the given RFLAGS (0x202 when the kernel runs with interrupts on: then the
+; timer tick checks Ctrl-C) and every other general register zero, so no kernel value reaches
+; the app.
 ; syscall_entry: the CPU comes here from SYSCALL (LSTAR) with %rcx = user RIP, %r11 = user
 ; RFLAGS, interrupts masked (SFMASK), still on the user stack. It switches to app_kstack,
 ; saves a struct syscall_frame (kernel/app_syscall.h) and calls syscall_dispatch, which
@@ -31,7 +32,7 @@ global user_enter
 user_enter:
 	push 0x1b           ; USER_DS
 	push rsi            ; user stack
-	push 0x2            ; RFLAGS
+	push r8             ; RFLAGS
 	push 0x23           ; USER_CS
 	push rdi            ; entry
 	mov rdi, rdx

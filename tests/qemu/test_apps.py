@@ -149,10 +149,12 @@ def test_topology_calls_match_numa(topo):
 
 
 def test_ctrl_c_ends_an_app():
+    """Ctrl-C is seen at a system call (spin) and at the timer tick in ring 3 (loop)."""
     r = interact([("spmk> ", b"app run check spin\r"), ("spinning until Ctrl-C", b"\x03"),
+                  ("spmk> ", b"app run check loop\r"), ("without system calls until Ctrl-C", b"\x03"),
                   ("spmk> ", b"selftest\r")], args=TWO_NODES, sp_ranges=SP_NODE1)
     assert not r.timed_out, r.output[-3000:]
-    assert "app run: error: check stopped by Ctrl-C" in r.output, r.output[-3000:]
+    assert r.output.count("app run: error: check stopped by Ctrl-C") == 2, r.output[-3000:]
     assert "selftest: ok" in r.output
 
 
