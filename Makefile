@@ -32,11 +32,12 @@ KERNEL_LIBS := $(shell $(CC) -print-libgcc-file-name)
 
 # Pure modules: compiled for the kernel and for the host.
 KERNEL_PURE := kernel/cmdline.c kernel/cmdline_names.c kernel/boot_info.c kernel/shell/shell_parse.c \
+	boot/elf_check.c \
 	kernel/boot_options.c
 PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) $(KERNEL_PURE)
 PURE_SRCS := $(filter-out lib/string.c,$(sort $(wildcard $(PURE_SRCS))))
 # The loader's pure parts are tested on the host too.
-HOST_SRCS := $(PURE_SRCS) $(sort $(wildcard boot/elf_check.c boot/sp_ranges.c boot/memmap_append.c \
+HOST_SRCS := $(PURE_SRCS) $(sort $(wildcard boot/sp_ranges.c boot/memmap_append.c \
 	boot/memmap_buf.c boot/sp_claim.c boot/paging.c))
 KERNEL_C  := $(sort $(filter-out $(KERNEL_PURE),$(wildcard kernel/*.c kernel/shell/*.c arch/x86_64/*.c)))
 KERNEL_ASM := $(wildcard arch/x86_64/*.asm)
@@ -52,7 +53,7 @@ EFI_LDFLAGS := -nostdlib --no-undefined -znocombreloc -T /usr/lib/elf_x86_64_efi
 EFI_LIBS := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
-LOADER_SRCS := boot/loader.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c boot/memmap_append.c \
+LOADER_SRCS := boot/loader.c boot/loader_modules.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c boot/memmap_append.c \
 	boot/memmap_buf.c boot/sp_claim.c \
 	lib/fmt.c lib/out.c lib/parse.c lib/status.c
 SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c \
@@ -88,10 +89,25 @@ BENCH_CFLAGS := $(BASE) -O2 -DSPMK_HOST -DNDEBUG
 
 IMG := $(BUILD)/spmk.img
 
+# ---------------------------------------------------------------- apps (ring 3, docs/apps.md)
+# Every directory apps/NAME/ (but apps/lib/, the user library) is an app; `make APPS="a b"`
+# builds and puts only those in the image. Freestanding, no SSE, linked at 0x400000.
+APPS_ALL := $(sort $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard apps/*/)))))
+APPS ?= $(APPS_ALL)
+APP_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fno-builtin -DSPMK_APP
+APP_LDFLAGS := -static -no-pie -nostdlib -z max-page-size=0x1000 -T apps/lib/app.ld
+APP_LIB_SRCS := $(wildcard apps/lib/*.c)
+APP_ELFS := $(patsubst %,$(BUILD)/apps/%.elf,$(APPS))
+
 .DELETE_ON_ERROR:
 .SECONDARY: $(FUZZ_OBJS) $(COV_OBJS)
 
-.PHONY: all kernel loader image run debug test unit fuzz fuzz-merge fuzz-replay fuzz-bins cov-bins bench bench-release deps clean host-tests fixtures
+ifneq ($(filter-out $(APPS_ALL),$(APPS)),)
+$(error APPS: no app $(filter-out $(APPS_ALL),$(APPS)) in apps/ (there are: $(APPS_ALL)))
+endif
+
+.PHONY: apps FORCE all kernel loader image run debug test unit fuzz fuzz-merge fuzz-replay fuzz-bins cov-bins bench bench-release deps clean host-tests fixtures
 all: image $(BUILD)/spfw.efi $(MACHINE_AML)
 
 deps:
@@ -141,9 +157,28 @@ $(BUILD)/spfw.efi: $(BUILD)/spfw.so
 	$(OBJCOPY) $(EFI_SECTIONS) $< $@
 loader: $(BUILD)/BOOTX64.EFI
 
-# ---- ESP image: loader, kernel, empty command line
-$(IMG): $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf tools/mkimage.sh
-	bash tools/mkimage.sh $@ $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf
+# ---- apps
+$(BUILD)/a/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC.APP  $<"
+	$(Q)$(CC) $(APP_CFLAGS) -MMD -c $< -o $@
+define app_rule
+$(BUILD)/apps/$(1).elf: $(patsubst %.c,$(BUILD)/a/%.o,$(wildcard apps/$(1)/*.c) $(APP_LIB_SRCS)) apps/lib/app.ld
+	@mkdir -p $$(dir $$@)
+	@echo "  LD.APP  $$@"
+	$$(Q)$$(LD) $$(APP_LDFLAGS) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach a,$(APPS_ALL),$(eval $(call app_rule,$(a))))
+apps: $(APP_ELFS)
+
+# ---- ESP image: loader, kernel, empty command line, the apps; rebuilt when APPS changes
+APPS_STAMP := $(BUILD)/apps.list
+$(APPS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(APPS)' | cmp -s - $@ || echo '$(APPS)' > $@
+FORCE:
+$(IMG): $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf tools/mkimage.sh $(APP_ELFS) $(APPS_STAMP)
+	bash tools/mkimage.sh $@ $(BUILD)/BOOTX64.EFI $(BUILD)/kernel.elf $(APP_ELFS)
 image: $(IMG)
 
 # ---- bootable GPT disk: the ESP image as its EFI system partition (tools/mkdisk.sh,

@@ -17,8 +17,10 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC 0x4f464e494b4d5053ull /* "SPMKINFO" little-endian */
-#define BOOT_INFO_VERSION 1
+#define BOOT_INFO_VERSION 2
 #define BOOT_CMDLINE_MAX 2048
+#define BOOT_MODULE_NAME 32 /* bytes of a module name, NUL included */
+#define BOOT_MODULES_MAX 32
 
 /* Virtual layout set up by the loader (and kept by the kernel). */
 #define DIRECT_MAP_BASE 0xffff800000000000ull  /* phys p is at DIRECT_MAP_BASE + p */
@@ -61,9 +63,22 @@ struct boot_info {
 	uint64_t boot_info_phys;   /* physical address of this structure */
 
 	char cmdline[BOOT_CMDLINE_MAX]; /* NUL-terminated */
+
+	/* Version 2: boot modules, the files \spmk\apps\NAME.elf (the apps). Each file sits in
+	 * its own page-aligned block of type SPMK_MEM_MODULE; the table is in this structure. The
+	 * loader checks nothing about a module's contents: the kernel validates each one. */
+	uint32_t module_count;   /* entries used in modules[] */
+	uint32_t modules_skipped; /* files the loader found but could not load (too many, too big) */
+	struct boot_module {
+		char name[BOOT_MODULE_NAME]; /* file name without ".elf", NUL-terminated */
+		uint64_t phys;               /* physical base, page-aligned */
+		uint64_t size;               /* bytes of the file */
+	} modules[BOOT_MODULES_MAX];
 };
 
-_Static_assert(sizeof(struct boot_info) == 144 + BOOT_CMDLINE_MAX, "boot_info layout changed");
+_Static_assert(sizeof(struct boot_module) == 48, "boot_module layout changed");
+_Static_assert(sizeof(struct boot_info) == 144 + BOOT_CMDLINE_MAX + 8 + 48 * BOOT_MODULES_MAX,
+	       "boot_info layout changed");
 _Static_assert(__builtin_offsetof(struct boot_info, cmdline) == 144, "cmdline offset");
 
 #endif

@@ -103,7 +103,7 @@ static status_t elf_check_phdr_table(const struct elf64_ehdr *eh, size_t len, st
 }
 
 static status_t elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t len,
-			       struct out *log)
+			       const struct elf_bounds *b, struct out *log)
 {
 	uint64_t fend, vend;
 	if (ph->filesz > ph->memsz) {
@@ -117,14 +117,20 @@ static status_t elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t l
 			(unsigned long long)ph->offset, (unsigned long long)ph->filesz, len);
 		return ST_TRUNCATED;
 	}
-	if (ph->vaddr < KERNEL_VIRT_BASE) {
-		out_log(log, LOG_ERR, "elf: segment %u: vaddr 0x%llx is below the kernel base 0x%llx",
-			i, (unsigned long long)ph->vaddr, (unsigned long long)KERNEL_VIRT_BASE);
+	if (ph->vaddr < b->lo) {
+		out_log(log, LOG_ERR, "elf: segment %u: vaddr 0x%llx is below the %s base 0x%llx",
+			i, (unsigned long long)ph->vaddr, b->what, (unsigned long long)b->lo);
 		return ST_RANGE;
 	}
 	if (add_overflows(ph->vaddr, ph->memsz, &vend)) {
 		out_log(log, LOG_ERR, "elf: segment %u: vaddr 0x%llx + memsz 0x%llx wraps", i,
 			(unsigned long long)ph->vaddr, (unsigned long long)ph->memsz);
+		return ST_RANGE;
+	}
+	if (vend > b->hi) {
+		out_log(log, LOG_ERR, "elf: segment %u: [0x%llx, 0x%llx) ends above the %s limit 0x%llx",
+			i, (unsigned long long)ph->vaddr, (unsigned long long)vend, b->what,
+			(unsigned long long)b->hi);
 		return ST_RANGE;
 	}
 	if (ph->align > 1) {
@@ -145,7 +151,7 @@ static status_t elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t l
 }
 
 static status_t elf_collect(const uint8_t *p, size_t len, const struct elf64_ehdr *eh,
-			    struct elf_image *out, struct out *log)
+			    const struct elf_bounds *b, struct elf_image *out, struct out *log)
 {
 	out->nseg = 0;
 	for (unsigned i = 0; i < eh->phnum; i++) {
@@ -153,7 +159,7 @@ static status_t elf_collect(const uint8_t *p, size_t len, const struct elf64_ehd
 		memcpy(&ph, p + eh->phoff + (uint64_t)i * eh->phentsize, sizeof ph);
 		if (ph.type != PT_LOAD)
 			continue;
-		status_t st = elf_check_load(&ph, i, len, log);
+		status_t st = elf_check_load(&ph, i, len, b, log);
 		if (st != ST_OK)
 			return st;
 		if (ph.memsz == 0)
@@ -214,7 +220,8 @@ static status_t elf_check_layout(struct elf_image *img, struct out *log)
 	return ST_OK;
 }
 
-status_t elf_check(const void *buf, size_t len, struct elf_image *out, struct out *log)
+status_t elf_check_bounds(const void *buf, size_t len, const struct elf_bounds *b,
+			  struct elf_image *out, struct out *log)
 {
 	struct elf64_ehdr eh;
 	if (!buf || len < sizeof eh) {
@@ -227,9 +234,15 @@ status_t elf_check(const void *buf, size_t len, struct elf_image *out, struct ou
 	if (st == ST_OK)
 		st = elf_check_phdr_table(&eh, len, log);
 	if (st == ST_OK)
-		st = elf_collect(buf, len, &eh, out, log);
+		st = elf_collect(buf, len, &eh, b, out, log);
 	if (st != ST_OK)
 		return st;
 	out->entry = eh.entry;
 	return elf_check_layout(out, log);
+}
+
+status_t elf_check(const void *buf, size_t len, struct elf_image *out, struct out *log)
+{
+	static const struct elf_bounds kernel = { KERNEL_VIRT_BASE, UINT64_MAX, "kernel" };
+	return elf_check_bounds(buf, len, &kernel, out, log);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* elf_check.h - validation of the kernel ELF file before the loader trusts any of its numbers.
+/* elf_check.h - validation of an ELF file (the kernel, an app) before anyone trusts its numbers.
  *
  * elf_check() accepts only an ELF64 little-endian x86_64 ET_EXEC whose PT_LOAD segments lie in
  * the file, sit at or above KERNEL_VIRT_BASE, do not overlap, span less than 1 GiB together, and
@@ -39,7 +39,18 @@ struct elf_image {
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
 
-/* Validates buf[0..len) as the kernel image. ST_OK and *out filled, or an error status and
+/* Where the segments of an image may lie: [lo, hi); `what` names the image in errors. */
+struct elf_bounds {
+	uint64_t lo, hi;
+	const char *what; /* "kernel", "app" */
+};
+
+/* Validates buf[0..len) as an image whose PT_LOAD segments lie inside [b->lo, b->hi) (errors
+ * as elf_check; a segment outside: ST_RANGE). Used for the kernel and for apps. */
+status_t elf_check_bounds(const void *buf, size_t len, const struct elf_bounds *b,
+			  struct elf_image *out, struct out *log);
+
+/* Validates buf[0..len) as the kernel image (segments at or above KERNEL_VIRT_BASE). ST_OK and *out filled, or an error status and
  * one LOG_ERR line on log explaining the first problem found (*out is then unspecified). */
 status_t elf_check(const void *buf, size_t len, struct elf_image *out, struct out *log);
 

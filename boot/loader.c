@@ -12,6 +12,7 @@
 #include "boot/efi_util.h"
 #include "boot/elf_check.h"
 #include "boot/fwcfg.h"
+#include "boot/loader_modules.h"
 #include "boot/memmap_append.h"
 #include "boot/memmap_buf.h"
 #include "boot/paging.h"
@@ -62,6 +63,7 @@ struct loader {
 	unsigned naside;
 	bool poison_desc_size;        /* test knob: fw_cfg opt/spmk/test-memmap-poison */
 	uint64_t poison;              /* ... and the value the out-parameters get */
+	struct loader_modules modules; /* \spmk\apps\*.elf */
 	uint8_t *memmap;
 	UINTN memmap_cap;
 	uint32_t exit_retries;
@@ -323,6 +325,12 @@ static EFI_STATUS loader_alloc(struct loader *L, UINT32 type, UINTN pages, uint6
 			    (unsigned long long)pages);
 }
 
+/* module_alloc_fn for loader_modules_load. */
+static EFI_STATUS loader_alloc_module(void *ctx, UINTN pages, uint64_t *phys, const char *what)
+{
+	return loader_alloc(ctx, SPMK_MEM_MODULE, pages, phys, what);
+}
+
 static void loader_copy_segments(struct loader *L, const uint8_t *file)
 {
 	uint8_t *dst = (uint8_t *)(uintptr_t)L->kphys;
@@ -466,6 +474,10 @@ static void loader_fill_bootinfo(struct loader *L)
 	bi->boot_info_phys = (uint64_t)(uintptr_t)bi;
 	for (size_t i = 0; i <= L->cmdline_len; i++)
 		bi->cmdline[i] = L->cmdline[i];
+	bi->module_count = L->modules.count;
+	bi->modules_skipped = L->modules.skipped;
+	for (uint32_t i = 0; i < L->modules.count; i++)
+		bi->modules[i] = L->modules.mod[i];
 }
 
 /* How many stale map keys to provoke before ExitBootServices may succeed (0 normally). Tests
@@ -619,6 +631,7 @@ static void loader_free(struct loader *L)
 {
 	EFI_BOOT_SERVICES *bs = L->st->BootServices;
 	loader_release_held(L);
+	loader_modules_free(L->st, &L->modules);
 	if (L->bi_pages)
 		bs->FreePages((EFI_PHYSICAL_ADDRESS)(uintptr_t)L->bi, L->bi_pages);
 	if (L->pt_pages)
@@ -650,6 +663,10 @@ static EFI_STATUS loader_prepare(struct loader *L)
 	s = loader_load_kernel(L);
 	if (EFI_ERROR(s))
 		return s;
+	s = loader_modules_load(L->st, L->root, &L->modules, loader_alloc_module, L, L->log);
+	if (EFI_ERROR(s))
+		return loader_error(L, s, "cannot read \\spmk\\apps (EFI status 0x%llx)",
+				    (unsigned long long)s);
 	loader_find_rsdp(L);
 	UINTN map_size = 0, desc_size = 0;
 	uint64_t highest = 0;

@@ -42,6 +42,16 @@ status_t boot_info_check(const struct boot_info *bi, struct out *log)
 			(unsigned long)bi->kernel_size);
 		return ST_INVALID;
 	}
+	if (bi->module_count > BOOT_MODULES_MAX) {
+		out_log(log, LOG_ERR, "boot_info: %u modules, at most %u", bi->module_count,
+			BOOT_MODULES_MAX);
+		return ST_INVALID;
+	}
+	for (uint32_t i = 0; i < bi->module_count; i++)
+		if (strnlen(bi->modules[i].name, BOOT_MODULE_NAME) == BOOT_MODULE_NAME) {
+			out_log(log, LOG_ERR, "boot_info: module %u has no NUL-terminated name", i);
+			return ST_INVALID;
+		}
 	return ST_OK;
 }
 

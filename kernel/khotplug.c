@@ -11,6 +11,7 @@
 #include "kernel/khotplug.h"
 
 #include "arch/x86_64/cpu.h"
+#include "kernel/app_calls.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
@@ -72,6 +73,7 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 	__atomic_store_n(pte, e, __ATOMIC_RELEASE);
 	khotplug_prof.remap_tsc += rdtsc() - t0;
 	khotplug_prof.remaps++;
+	app_obj_moved(slot, index, new_pfn); /* an app's movable memory: its mapping follows */
 	return ST_OK;
 }
 

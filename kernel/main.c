@@ -4,6 +4,7 @@
  * Order: the boot CPU's per-CPU area, console and timestamps, CPU tables, boot_info checks,
  * command line, then the memory and ACPI subsystems (kernel/init_*.c), the other CPUs
  * (kernel/smp.c), then the boot script (spmk.run=) and the shell. */
+#include "kernel/app.h"
 #include "kernel/kernel.h"
 
 #include "kernel/boot_info_check.h"
@@ -96,6 +97,7 @@ void kmain(const struct boot_info *bi)
 	check_console_options();
 
 	init_subsystems();
+	app_init(bi);
 	smp_init();
 
 	run_boot_scripts();

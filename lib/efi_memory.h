@@ -87,5 +87,6 @@ _Static_assert(sizeof(struct efi_mem_desc) == 40, "EFI_MEMORY_DESCRIPTOR is 40 b
 #define SPMK_MEM_KERNEL 0x80000001u    /* kernel image (all PT_LOAD segments, bss included) */
 #define SPMK_MEM_PAGETABLE 0x80000002u /* page tables built by the loader */
 #define SPMK_MEM_BOOTINFO 0x80000003u  /* this structure and the memory-map buffer */
+#define SPMK_MEM_MODULE 0x80000004u    /* boot modules (the apps' files) and their table */
 
 #endif

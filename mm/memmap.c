@@ -56,6 +56,7 @@ const char *efi_mem_type_name(uint32_t type)
 	case SPMK_MEM_KERNEL: return "spmk-kernel";
 	case SPMK_MEM_PAGETABLE: return "spmk-pagetable";
 	case SPMK_MEM_BOOTINFO: return "spmk-bootinfo";
+	case SPMK_MEM_MODULE: return "spmk-module";
 	default: return "Unknown";
 	}
 }
@@ -87,7 +88,8 @@ static enum mem_kind memmap_classify(uint32_t type, uint64_t attr, bool *known)
 	case EFI_PERSISTENT_MEMORY: return MEM_PERSISTENT;
 	case SPMK_MEM_KERNEL: return MEM_KERNEL;
 	case SPMK_MEM_PAGETABLE: return MEM_PAGETABLE;
-	case SPMK_MEM_BOOTINFO: return MEM_BOOTINFO;
+	case SPMK_MEM_BOOTINFO:
+	case SPMK_MEM_MODULE: return MEM_BOOTINFO;
 	default: *known = false; return MEM_RESERVED;
 	}
 }
@@ -314,7 +316,7 @@ static status_t memmap_add_piece(struct memmap *m, uint32_t idx, uint32_t type, 
 static bool efi_type_is_any_ram(uint32_t type)
 {
 	return efi_type_is_ram(type) || type == SPMK_MEM_KERNEL || type == SPMK_MEM_PAGETABLE ||
-	       type == SPMK_MEM_BOOTINFO;
+	       type == SPMK_MEM_BOOTINFO || type == SPMK_MEM_MODULE;
 }
 
 /* The address limit 2^MAXPHYADDR from the options (52 bits without them). */

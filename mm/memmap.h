@@ -43,7 +43,8 @@
  *   MemoryMappedIO, MemoryMappedIOPortSpace -> MEM_MMIO
  *   PersistentMemory -> MEM_PERSISTENT   UnusableMemory -> MEM_UNUSABLE
  *   SPMK_MEM_KERNEL / PAGETABLE / BOOTINFO (boot/boot_info.h) -> MEM_KERNEL / MEM_PAGETABLE /
- *       MEM_BOOTINFO (RAM the loader gave the kernel; the SP attribute is ignored on them)
+ *       MEM_BOOTINFO (RAM the loader gave the kernel; the SP attribute is ignored on them);
+ *       SPMK_MEM_MODULE (boot modules) -> MEM_BOOTINFO as well
  *   any other type -> MEM_RESERVED, with a notice.
  *
  * Overlap precedence, highest first (mem_kind_precedence()):

@@ -125,7 +125,7 @@ static status_t fill_check(struct memobj_set *s, const char *name, uint64_t npag
 
 /* Allocate, tag, map and fill page i of the object in `slot`. */
 static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int node, bool movable,
-			 uint64_t seed)
+			 bool user, uint64_t seed)
 {
 	uint64_t pfn;
 	unsigned flags = movable ? BUDDY_MOVABLE : BUDDY_OWNER(BUDDY_OWNER_OTHER);
@@ -146,12 +146,15 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 	uint64_t mapped;
 	ASSERT(s->ops->lookup(s->ops->ctx, slot, i, &mapped) == ST_OK && mapped == pfn);
 #endif
-	fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i); /* the page just allocated */
+	if (user) /* the page just allocated */
+		memset(s->ops->page(s->ops->ctx, slot, i), 0, PAGE_SIZE);
+	else
+		fill_page(s->ops->page(s->ops->ctx, slot, i), seed, i);
 	return ST_OK;
 }
 
-status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, int node,
-		     bool movable, unsigned *slot_out)
+static status_t memobj_make(struct memobj_set *s, const char *name, uint64_t npages, int node,
+			    bool movable, bool user, unsigned *slot_out)
 {
 	unsigned slot;
 	status_t st = fill_check(s, name, npages, node, &slot);
@@ -165,7 +168,7 @@ status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, in
 				name, (unsigned long long)i, (unsigned long long)npages);
 			return ST_INTERRUPTED;
 		}
-		st = fill_one(s, slot, i, node, movable, seed);
+		st = fill_one(s, slot, i, node, movable, user, seed);
 		if (st != ST_OK) {
 			fill_undo(s, slot, i, movable);
 			out_log(s->log, LOG_ERR, "mem fill: '%s' got %llu of %llu pages: %s", name,
@@ -174,12 +177,24 @@ status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, in
 		}
 	}
 	struct memobj *o = &s->obj[slot];
-	*o = (struct memobj){ .used = true, .movable = movable, .npages = npages, .seed = seed,
-			      .node = node };
+	*o = (struct memobj){ .used = true, .movable = movable, .user = user, .npages = npages,
+			      .seed = seed, .node = node };
 	memcpy(o->name, name, strlen(name) + 1);
 	if (slot_out)
 		*slot_out = slot;
 	return ST_OK;
+}
+
+status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, int node,
+		     bool movable, unsigned *slot_out)
+{
+	return memobj_make(s, name, npages, node, movable, false, slot_out);
+}
+
+status_t memobj_alloc_user(struct memobj_set *s, const char *name, uint64_t npages, int node,
+			   unsigned *slot_out)
+{
+	return memobj_make(s, name, npages, node, true, true, slot_out);
 }
 
 status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *mismatched)
@@ -195,7 +210,7 @@ status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *misma
 		if (st != ST_OK) {
 			worst = st;
 			++*mismatched;
-		} else if (!memobj_page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
+		} else if (!o->user && !memobj_page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
 			++*mismatched;
 		}
 	}

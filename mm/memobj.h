@@ -12,7 +12,8 @@
  * them forever: reclaim refuses a range that holds one. The object table itself is kernel
  * metadata owned by the caller and never in a MOVABLE zone.
  *
- * Contents: every 8-byte word of every page holds a value derived from the object's seed (a
+ * Contents: every 8-byte word of every page of an object (but an app's, memobj_alloc_user)
+ * holds a value derived from the object's seed (a
  * hash of its name), the page index and the word index (memobj_pattern_word), so memobj_check
  * verifies every byte. Pins are counted per page in the buddy (PW_PIN_MAX at most); a pinned
  * page cannot move and an object with pinned pages cannot be freed.
@@ -69,6 +70,7 @@ struct memobj_ops {
 struct memobj {
 	bool used;
 	bool movable;
+	bool user;       /* an app's memory (memobj_alloc_user): zeroed, contents not checked */
 	char name[MEMOBJ_NAME_MAX + 1];
 	uint64_t npages;
 	uint64_t seed;
@@ -96,6 +98,11 @@ void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops 
  * frees what was filled and returns ST_INTERRUPTED (nothing kept). */
 status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, int node,
 		     bool movable, unsigned *slot_out);
+/* An app's movable memory (kernel/app_mem.c): like memobj_fill with movable, but the pages
+ * start zeroed and hold whatever the app writes, so memobj_check and memobj_verify check
+ * only their mapping and reverse map, never their contents. Errors as memobj_fill. */
+status_t memobj_alloc_user(struct memobj_set *s, const char *name, uint64_t npages, int node,
+			   unsigned *slot_out);
 /* Verifies every byte of every page; *mismatched = pages with at least one wrong byte.
  * Errors: ST_NOTFOUND (slot not used), or a lookup error (page unmapped: counted too). */
 status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *mismatched);

@@ -64,6 +64,8 @@ uint64_t vm_leaf_bits(unsigned flags, int level)
 		e |= VM_PTE_G;
 	if (flags & VM_UNCACHED)
 		e |= VM_PTE_PCD | VM_PTE_PWT;
+	if (flags & VM_USER)
+		e |= VM_PTE_US;
 	if (level > 1)
 		e |= VM_PTE_PS;
 	return e;
@@ -80,6 +82,8 @@ static unsigned vm_leaf_flags(uint64_t e)
 		f |= VM_GLOBAL;
 	if (e & VM_PTE_PCD)
 		f |= VM_UNCACHED;
+	if (e & VM_PTE_US)
+		f |= VM_USER;
 	return f;
 }
 
@@ -177,7 +181,7 @@ static void vm_map_commit(const struct vm_space *s, uint64_t va, uint64_t pa, ui
 		for (int l = 4; l > target; l--) {
 			uint64_t *e = &t[vm_index(v, l)];
 			if (!vm_present(*e))
-				*e = vm_pool_take(s, pool) | VM_PTE_P | VM_PTE_RW;
+				*e = vm_pool_take(s, pool) | vm_table_bits(v);
 			t = vm_table(s, *e & VM_PTE_ADDR);
 		}
 		t[vm_index(v, target)] = (pa + off) | vm_leaf_bits(flags, target);
@@ -195,6 +199,8 @@ status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, uns
 	status_t st = vm_check_range(va, size);
 	if (st != ST_OK)
 		return st;
+	if ((flags & VM_USER) && (va >> 63))
+		return ST_RANGE;
 	uint64_t pend;
 	if (add_overflows(pa, size, &pend) || pend > VM_PHYS_LIMIT)
 		return ST_RANGE;

@@ -9,7 +9,8 @@
  *
  * Entry format (Intel SDM Vol. 3A §4.5, tables 4-15..4-20): bit 0 P, 1 RW, 2 US, 3 PWT, 4 PCD,
  * 5 A, 6 D, 7 PS (large page in a PDPT or PD entry), 8 G, 12..51 address, 63 NX. Intermediate
- * entries are P|RW (permissions are decided by the leaf); US is never set (no user mode).
+ * entries are P|RW, plus US in the lower (user) half, so the leaf alone decides permissions;
+ * a leaf gets US only with VM_USER, which the upper (kernel) half never accepts.
  *
  * Algorithms and guarantees:
  * - vm_map picks, at each step, the largest page (1 GiB, 2 MiB, 4 KiB) that the alignment of va
@@ -37,7 +38,8 @@
 #define VM_EXEC (1u << 1)
 #define VM_GLOBAL (1u << 2)
 #define VM_UNCACHED (1u << 3) /* PCD|PWT: uncacheable with the default PAT */
-#define VM_FLAGS_ALL (VM_WRITE | VM_EXEC | VM_GLOBAL | VM_UNCACHED)
+#define VM_USER (1u << 4)     /* US: reachable from ring 3 (lower half only, ST_RANGE above) */
+#define VM_FLAGS_ALL (VM_WRITE | VM_EXEC | VM_GLOBAL | VM_UNCACHED | VM_USER)
 
 /* Page sizes, also the values of max_page and of vm_translate's page_size. */
 #define VM_PAGE_4K PAGE_SIZE

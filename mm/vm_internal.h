@@ -99,6 +99,11 @@ static inline void vm_flush_finish(struct vm_flush *f)
 
 /* Checks a 4 KiB-aligned, non-empty, canonical range that does not cross the hole. */
 status_t vm_check_range(uint64_t va, uint64_t size);
+/* Bits of an intermediate entry covering va: P|RW, and US in the lower (user) half. */
+static inline uint64_t vm_table_bits(uint64_t va)
+{
+	return VM_PTE_P | VM_PTE_RW | ((va >> 63) ? 0 : VM_PTE_US);
+}
 /* Hardware bits of a leaf at `level` for VM_* flags. */
 uint64_t vm_leaf_bits(unsigned flags, int level);
 

@@ -72,7 +72,7 @@ static void vm_split_one(const struct vm_space *s, const struct vm_split *sp, st
 	uint64_t *t = vm_table(s, phys);
 	for (unsigned i = 0; i < VM_ENTRIES; i++)
 		t[i] = (base_pa + i * child_size) | attrs;
-	*e = phys | VM_PTE_P | VM_PTE_RW;
+	*e = phys | vm_table_bits(sp->base);
 	vm_flush_add(f, sp->base);
 }
 
@@ -239,6 +239,8 @@ status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned fla
 	status_t st = vm_check_range(va, size);
 	if (st != ST_OK)
 		return st;
+	if ((flags & VM_USER) && (va >> 63))
+		return ST_RANGE;
 	st = vm_check_mapped(s, va, size);
 	if (st != ST_OK)
 		return st;

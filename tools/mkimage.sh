@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# mkimage.sh OUT LOADER KERNEL - builds a raw FAT32 ESP image (64 MiB, no partition table)
-# holding \EFI\BOOT\BOOTX64.EFI, \spmk\kernel.elf and an empty \spmk\cmdline.txt.
+# mkimage.sh OUT LOADER KERNEL [APP.elf...] - builds a raw FAT32 ESP image (64 MiB, no
+# partition table) holding \EFI\BOOT\BOOTX64.EFI, \spmk\kernel.elf, an empty
+# \spmk\cmdline.txt and each app as \spmk\apps\NAME.elf (the loader loads them as modules).
 # Uses mtools only: no root, no loop devices. OVMF boots the image as
 # -drive if=virtio,format=raw,file=OUT.
 set -euo pipefail
 
-if [ $# -ne 3 ]; then
-  echo "usage: $0 OUT LOADER KERNEL" >&2
+if [ $# -lt 3 ]; then
+  echo "usage: $0 OUT LOADER KERNEL [APP.elf...]" >&2
   exit 2
 fi
 out=$1 loader=$2 kernel=$3
-for f in "$loader" "$kernel"; do
+shift 3
+apps=("$@")
+for f in "$loader" "$kernel" "${apps[@]}"; do
   [ -f "$f" ] || { echo "mkimage: $f: no such file" >&2; exit 1; }
 done
 
@@ -26,6 +29,10 @@ mmd -i "$tmp" ::/EFI ::/EFI/BOOT ::/spmk
 mcopy -i "$tmp" "$loader" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -i "$tmp" "$kernel" ::/spmk/kernel.elf
 mcopy -i "$tmp" "$empty" ::/spmk/cmdline.txt
+mmd -i "$tmp" ::/spmk/apps
+for a in "${apps[@]}"; do
+  mcopy -i "$tmp" "$a" "::/spmk/apps/$(basename "$a")"
+done
 chmod 644 "$tmp"
 mv "$tmp" "$out"
 trap 'rm -f "$empty"' EXIT

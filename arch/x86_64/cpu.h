@@ -3,6 +3,7 @@
 #ifndef SPMK_KERNEL_CPU_H
 #define SPMK_KERNEL_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/portio.h"
@@ -27,6 +28,13 @@ static inline uint64_t read_cr3(void)
 }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+/* RFLAGS.IF: whether maskable interrupts are on. */
+static inline bool interrupts_enabled(void)
+{
+	uint64_t f;
+	__asm__ volatile("pushfq; pop %0" : "=r"(f));
+	return f & (1u << 9);
+}
 static inline void cpu_relax(void) { __asm__ volatile("pause"); }
 static inline void cli(void) { __asm__ volatile("cli"); }
 static inline void hlt(void) { __asm__ volatile("hlt"); }

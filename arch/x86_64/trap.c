@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* trap.c - GDT, TSS, IDT and the exception dispatcher (see trap.h). */
+/* trap.c - the IDT and the exception dispatcher (see trap.h); the GDT and TSS are gdt.c. */
 #include "arch/x86_64/trap.h"
 
 #include "arch/x86_64/cpu.h"
@@ -34,6 +34,7 @@ static struct idt_entry idt[256];
 static uint8_t fault_stack[16384] __attribute__((aligned(16))); /* the boot CPU's IST1 */
 #define PF_HOOKS_MAX 4
 static pf_hook_fn pf_hooks[PF_HOOKS_MAX];
+static const struct user_hooks *user_hooks;
 static struct kjmp *catch_point;
 static uint64_t recovered;
 
@@ -69,6 +70,7 @@ void trap_init_ap(unsigned index, uint64_t ist_top)
 }
 
 void trap_set_irq(unsigned vector, irq_handler_fn fn) { irq_handlers[vector & 255] = fn; }
+void trap_set_user_hooks(const struct user_hooks *hooks) { user_hooks = hooks; }
 
 void trap_set_pf_hook(pf_hook_fn hook)
 {
@@ -93,6 +95,7 @@ static enum pf_result pf_offer(const struct trap_frame *f)
 }
 void trap_catch_arm(struct kjmp *j) { catch_point = j; }
 void trap_catch_end(void) { catch_point = 0; }
+struct kjmp *trap_catch_current(void) { return catch_point; }
 uint64_t trap_recovered_count(void) { return recovered; }
 
 static const char *const vector_names[] = {
@@ -102,6 +105,11 @@ static const char *const vector_names[] = {
 	"page fault", "reserved", "x87 FP", "alignment check", "machine check", "SIMD FP",
 	"virtualization", "control protection",
 };
+
+const char *trap_vector_name(uint64_t v)
+{
+	return v < ARRAY_SIZE(vector_names) ? vector_names[v] : "exception";
+}
 
 static void print_symbol_line(int depth, uint64_t addr)
 {
@@ -178,12 +186,19 @@ static void halt_this_cpu(void)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	const struct user_hooks *u = (f->cs & 3) == 3 ? user_hooks : 0;
+	if (u)
+		u->enter();
 	if (f->vector >= 32) {
 		irq_handler_fn fn = irq_handlers[f->vector & 255];
 		if (fn)
 			fn();
+		if (u)
+			u->irq_return();
 		return;
 	}
+	if (u)
+		u->exception(f); /* an app's exception: ends the app, does not return */
 	if (f->vector == 14) {
 		enum pf_result r = pf_offer(f);
 		if (r == PF_RETRY)

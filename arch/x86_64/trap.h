@@ -28,6 +28,8 @@ struct kjmp {
 };
 
 int kjmp_set(struct kjmp *j) __attribute__((returns_twice));
+/* Returns from the kjmp_set(j) that filled j, making it return val (arch/x86_64/user.asm). */
+__attribute__((noreturn)) void kjmp_resume(struct kjmp *j, long val);
 
 /* What a page-fault hook decided. */
 enum pf_result {
@@ -54,12 +56,26 @@ void trap_init_ap(unsigned index, uint64_t ist_top);
 void trap_set_irq(unsigned vector, irq_handler_fn fn);
 /* Adds a page-fault hook (at most 4; each is asked in the order added until one decides). */
 void trap_set_pf_hook(pf_hook_fn hook);
+/* Entries from ring 3 (an app, kernel/app.c). enter runs first on every interrupt or
+ * exception from ring 3 (it makes the kernel's state current: GS base, page tables);
+ * exception must not return (it ends the app); irq_return runs after an interrupt's handler,
+ * just before the return to ring 3 (it may end the app instead: Ctrl-C). NULL: no app. */
+struct user_hooks {
+	void (*enter)(void);
+	void (*exception)(struct trap_frame *f);
+	void (*irq_return)(void);
+};
+void trap_set_user_hooks(const struct user_hooks *hooks);
+/* "page fault", "general protection", ... for an exception vector. */
+const char *trap_vector_name(uint64_t vector);
 
 /* Arms recovery: returns 0 when armed, 1 when a fault brought us back. Use as
  *   if (trap_catch_begin(&j)) { ...faulted... } ... trap_catch_end(); */
 #define trap_catch_begin(j) (trap_catch_arm(j), kjmp_set(j))
 void trap_catch_arm(struct kjmp *j);
 void trap_catch_end(void);
+/* The armed recovery point (NULL when none), to re-arm it after a nested one. */
+struct kjmp *trap_catch_current(void);
 /* Number of faults recovered since boot. */
 uint64_t trap_recovered_count(void);
 

@@ -231,6 +231,8 @@ const struct shell_cmd shell_commands[] = {
 	{ "numa", "NUMA nodes, HMAT figures, caches, memory tiers, distances; numactl, sysfs and hwloc shapes",
 	  numa_subs },
 	{ "dax", "the exclusive-ownership allocator for SP memory, like daxctl", dax_subs },
+	{ "app", "apps in ring 3: list them, run one (memprobe: HMAT claims beside measurements)",
+	  app_subs },
 	{ "stats", "uptime, recovered faults, allocator, heap and dax counts",
 	  ONE("", "uptime, recovered faults, allocator, heap and dax counts", 0, "stats", cmd_stats) },
 	{ "selftest", "check every allocator's invariants and the accounting; a random stress run",

@@ -6,7 +6,8 @@
 
 #include "kernel/shell/shell.h"
 
-extern const struct shell_sub acpi_subs[], numa_subs[], dax_subs[], mem_subs[], bench_subs[];
+extern const struct shell_sub acpi_subs[], numa_subs[], dax_subs[], mem_subs[], bench_subs[],
+	app_subs[];
 
 int cmd_memmap(int argc, char **argv);
 int cmd_mem_totals(int argc, char **argv);

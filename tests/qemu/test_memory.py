@@ -7,7 +7,7 @@ import pytest
 from spmk_qemu import TWO_NODES, SP_NODE1, run_script
 
 RAM_TYPES = {"Conventional", "LoaderCode", "LoaderData", "BootServicesCode",
-             "BootServicesData", "spmk-kernel", "spmk-pagetable", "spmk-bootinfo"}
+             "BootServicesData", "spmk-kernel", "spmk-pagetable", "spmk-bootinfo", "spmk-module"}
 
 
 def usable_pages_from_raw_map(text, sp_is_ram=False):

@@ -53,9 +53,25 @@ static void test_bad_magic(void **state)
 static void test_other_version(void **state)
 {
 	(void)state;
-	bi.version = 2;
+	bi.version = BOOT_INFO_VERSION + 1;
 	assert_int_equal(boot_info_check(&bi, &log.out), ST_UNSUPPORTED);
-	assert_true(capture_has(&log, "version 2"));
+	assert_true(capture_has(&log, "version 3"));
+}
+
+/* Version 2's module table: a count beyond the table and a name without its NUL are refused. */
+static void test_modules(void **state)
+{
+	(void)state;
+	bi.module_count = 1;
+	memcpy(bi.modules[0].name, "memprobe", 9);
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_OK);
+	bi.module_count = BOOT_MODULES_MAX + 1;
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_true(capture_has(&log, "33 modules, at most 32"));
+	bi.module_count = 1;
+	memset(bi.modules[0].name, 'x', BOOT_MODULE_NAME);
+	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_true(capture_has(&log, "module 0 has no NUL-terminated name"));
 }
 
 static void test_short_size(void **state)
@@ -118,6 +134,7 @@ int main(void)
 		cmocka_unit_test_setup(test_good, setup),
 		cmocka_unit_test_setup(test_bad_magic, setup),
 		cmocka_unit_test_setup(test_other_version, setup),
+		cmocka_unit_test_setup(test_modules, setup),
 		cmocka_unit_test_setup(test_short_size, setup),
 		cmocka_unit_test_setup(test_descriptor_sizes, setup),
 		cmocka_unit_test_setup(test_map_larger_than_buffer, setup),

@@ -285,6 +285,20 @@ static void test_vaddr_below_base(void **state)
 	expect_reject(f, ST_RANGE, "vaddr 0x100000 is below the kernel base 0xffffffff80000000");
 }
 
+/* elf_check_bounds (apps): the same file checked against a window it does not fit. */
+static void test_bounds(void **state)
+{
+	struct fixture *f = *state;
+	const struct elf_bounds fits = { TEXT_VA, DATA_VA + 0x3000, "app" };
+	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
+	const struct elf_bounds low = { TEXT_VA, DATA_VA + 0x2000, "app" };
+	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &low, &f->img, &f->out), ST_RANGE);
+	assert_non_null(strstr(f->log, "ends above the app limit"));
+	const struct elf_bounds high = { TEXT_VA + 0x1000, UINT64_MAX, "app" };
+	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &high, &f->img, &f->out), ST_RANGE);
+	assert_non_null(strstr(f->log, "is below the app base"));
+}
+
 static void test_no_load(void **state)
 {
 	struct fixture *f = *state;
@@ -318,7 +332,7 @@ int main(void)
 		T(test_segment_beyond_file), T(test_segment_offset_wraps), T(test_filesz_gt_memsz),
 		T(test_align_not_power_of_two), T(test_align_mismatch), T(test_overlap),
 		T(test_span_too_large), T(test_vaddr_wraps), T(test_entry_outside),
-		T(test_entry_in_data), T(test_vaddr_below_base), T(test_no_load),
+		T(test_entry_in_data), T(test_vaddr_below_base), T(test_bounds), T(test_no_load),
 		T(test_too_many_segments),
 #undef T
 	};

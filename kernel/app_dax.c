@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* app_dax.c - the dax system calls: list, claim, map, release (include/spmk/dax.h).
+ *
+ * An app claims under its own owner name ("app.NAME.RUN", mm/dax.h owners) and keeps the
+ * dax handle in its claim table; the app sees only slot | gen << 8, so a handle it makes up,
+ * keeps after release, or got in another run is refused (-SPMK_EBADF): the handle is the only
+ * way to act on a claim. Map puts the device into the app's own page tables (user, writable,
+ * no-execute) at an address with the same offset modulo 1 GiB as the device, with pages up to
+ * the device alignment; the kernel's dax window is not used (the app's owner is never the
+ * active shell owner). Release unmaps it from the app, then dax_release scrubs it. */
+#include "include/spmk/dax.h"
+#include "include/spmk/errors.h"
+#include "kernel/app_calls.h"
+#include "kernel/kernel.h"
+#include "kernel/kvm.h"
+#include "lib/check.h"
+#include "lib/kstring.h"
+#include "mm/uargs.h"
+
+static struct app_claim *claim_of(struct app *a, uint64_t handle)
+{
+	unsigned slot;
+	uint32_t gen;
+	if (uargs_handle_decode(handle, APP_CLAIMS, &slot, &gen) != 0)
+		return 0;
+	struct app_claim *c = &a->claims[slot];
+	return c->used && c->gen == gen ? c : 0;
+}
+
+long sys_dax_list(struct app *a, const struct syscall_frame *f)
+{
+	uint64_t out = f->a0, max = f->a1;
+	long n = 0;
+	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+		const struct dax_device *d = dax_device_get(&K.dax, i);
+		if (!d)
+			continue;
+		if ((uint64_t)n < max) {
+			struct spmk_dax_dev e;
+			memset(&e, 0, sizeof e);
+			dax_device_name(&K.dax, i, e.name, sizeof e.name);
+			e.size = d->size;
+			e.align = d->align;
+			e.node = K.dax.regions[d->region].target_node;
+			e.flags = (d->state != DAX_UNCLAIMED ? SPMK_DAX_CLAIMED : 0) |
+				  (d->mode == DAX_MODE_SYSTEM_RAM ? SPMK_DAX_SYSTEM_RAM : 0) |
+				  (d->state != DAX_UNCLAIMED && !strcmp(d->owner, a->owner) ? SPMK_DAX_MINE : 0);
+			status_t st = uspace_copy_out(&a->u, out + (uint64_t)n * sizeof e, &e, sizeof e);
+			if (st != ST_OK)
+				return -uspace_errno(st);
+		}
+		n++;
+	}
+	return n;
+}
+
+long sys_dax_claim(struct app *a, const struct syscall_frame *f)
+{
+	char name[DAX_NAME_MAX];
+	status_t st = uspace_copy_str(&a->u, name, sizeof name, f->a0);
+	if (st != ST_OK)
+		return st == ST_RANGE && f->a0 < USPACE_END ? -SPMK_ENOENT : -uspace_errno(st);
+	uint32_t dev;
+	if (dax_find(&K.dax, name, &dev) != ST_OK)
+		return -SPMK_ENOENT;
+	unsigned slot = 0;
+	while (slot < APP_CLAIMS && a->claims[slot].used)
+		slot++;
+	if (slot == APP_CLAIMS)
+		return -SPMK_ENOMEM;
+	struct dax_handle h;
+	st = dax_claim(&K.dax, dev, a->owner, &h);
+	if (st != ST_OK)
+		return -uspace_errno(st);
+	uint32_t gen = a->next_gen++ & UARGS_HANDLE_GEN_MASK;
+	a->claims[slot] = (struct app_claim){ .used = true, .gen = gen, .dev = dev, .h = h };
+	return uargs_handle(slot, gen);
+}
+
+long sys_dax_map(struct app *a, const struct syscall_frame *f)
+{
+	struct app_claim *c = claim_of(a, f->a0);
+	if (!c)
+		return -SPMK_EBADF;
+	if (c->va)
+		return -SPMK_EEXIST;
+	const struct dax_device *d = dax_device_get(&K.dax, c->dev);
+	CHECK(d != 0); /* claimed by us: it exists */
+	uint64_t va = ALIGN_UP(a->next_dax, SIZE_1G) + (d->base & (SIZE_1G - 1)), end;
+	if (add_overflows(va, d->size, &end) || end > USPACE_DAX_END)
+		return -SPMK_ENOMEM;
+	uint64_t max_page = d->align < kvm_max_page() ? d->align : kvm_max_page();
+	status_t st = vm_map(&a->vm, va, d->base, d->size, kvm_nx_fixup(VM_USER | VM_WRITE), max_page);
+	if (st != ST_OK)
+		return -uspace_errno(st);
+	st = dax_map(&K.dax, c->h);
+	if (st != ST_OK) {
+		CHECK_OK(vm_unmap(&a->vm, va, d->size)); /* the whole mapping just made */
+		return -uspace_errno(st);
+	}
+	c->va = va;
+	c->size = d->size;
+	a->next_dax = end + SIZE_1G; /* a 1 GiB unmapped gap after every device */
+	return (long)va;
+}
+
+long sys_dax_release(struct app *a, const struct syscall_frame *f)
+{
+	struct app_claim *c = claim_of(a, f->a0);
+	if (!c)
+		return -SPMK_EBADF;
+	if (c->va)
+		CHECK_OK(vm_unmap(&a->vm, c->va, c->size)); /* exactly the mapping sys_dax_map made */
+	CHECK_OK(dax_release(&K.dax, c->h)); /* our own valid claim */
+	memset(c, 0, sizeof *c);
+	return 0;
+}
