@@ -86,6 +86,8 @@ bool work_busy(unsigned slot)
 	return false;
 }
 
+unsigned work_count(void) { return nworkers; }
+
 uint64_t work_ops_total(void)
 {
 	uint64_t n = 0;

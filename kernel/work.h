@@ -34,6 +34,8 @@ status_t work_start(unsigned slot, uint64_t cpu_mask);
 uint64_t work_stop(status_t *st);
 /* True while a worker runs on object slot. */
 bool work_busy(unsigned slot);
+/* Workers started and not yet stopped. */
+unsigned work_count(void);
 /* Ops done by every worker so far (throughput figures). */
 uint64_t work_ops_total(void);
 /* Called by a CPU's idle loop: whether a worker waits to run there, and running it. */

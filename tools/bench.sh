@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # `make bench`: runs every host benchmark (build/bench/bench_*), then boots QEMU once on the
 # default topology with spmk.run="bench hotplug; bench release; poweroff" and prints the
-# hand-off/reclaim and release figures, then times kernel entry to prompt with 1, 8 and 64 NUMA
-# nodes (tools/bench_boot.py). Every figure is a line `NAME VALUE UNIT`.
+# hand-off/reclaim and release figures, then reclaim of a device in use while a worker writes on
+# the other CPU and 1000 hand-off/move/reclaim rounds (bench smp, docs/smp.md), then times
+# kernel entry to prompt with 1, 8 and 64 NUMA nodes (tools/bench_boot.py).
+# Every figure is a line `NAME VALUE UNIT`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -21,6 +23,16 @@ if [ -z "$figures" ]; then
 	printf '%s\n' "$out" | tail -30
 	echo "bench: no hotplug/release figures" >&2
 	exit 1
+fi
+printf '%s\n' "$figures"
+echo "== reclaim while a worker writes on the other CPU, then 1000 rounds (QEMU, TCG, 2 CPUs)"
+out=$(SMP=2 CMDLINE='spmk.run="dax destroy-device dax0.0; dax create-device 0 8M; bench smp dax0.0 4M 1000; poweroff"' \
+	timeout 900 bash tools/run.sh 2>&1 | tr -d '\r')
+figures=$(printf '%s\n' "$out" | grep -E '^smp\.[a-z0-9_]+ ')
+if [ -z "$figures" ] || printf '%s\n' "$out" | grep -q 'bench smp: error'; then
+	printf '%s\n' "$out" | tail -30
+	echo "bench: bench smp failed" >&2
+	rc=1
 fi
 printf '%s\n' "$figures"
 echo "== boot time with 1, 8 and 64 nodes (QEMU, TCG)"

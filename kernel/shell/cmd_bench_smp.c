@@ -124,35 +124,45 @@ static void figure(const char *name, uint64_t v, const char *unit)
 
 static uint64_t per_s(uint64_t n, uint64_t us) { return us ? n * 1000000 / us : 0; }
 
-/* Workers on every other CPU; ops/s over BEFORE_MS, then during one reclaim. */
+/* Hands DEV off, moves the object onto its node and times a memcpy of its bytes; then workers
+ * on every other CPU, their ops/s over BEFORE_MS, then one reclaim (timed) and their ops/s
+ * during it. False (reported) when a step fails. */
 static bool smp_measure(uint32_t dev, unsigned slot, unsigned node, uint64_t npages)
 {
+	struct migrate_result mr;
+	struct hotplug_reclaim_info info;
+	status_t st = hotplug_handoff(&K.hotplug, dev, true);
+	if (st != ST_OK)
+		return shell_error("hand-off: %s", status_str(st)), false;
+	st = migrate_object(&K.objs, slot, node, &mr);
 	uint64_t cpy_us = object_memcpy_us(slot, npages), mask = 0;
 	for (unsigned i = 1; i < smp.ncpus; i++)
 		if (percpu[i].state == CPU_ONLINE)
 			mask |= 1ull << i;
-	if (mask)
-		CHECK_OK(work_start(slot, mask)); /* no worker ran: bench smp refuses otherwise */
+	if (st == ST_OK && mask)
+		CHECK_OK(work_start(slot, mask)); /* movable, CPUs online, no worker ran (checked) */
 	uint64_t ops0 = work_ops_total(), t0 = rdtsc();
-	while (tsc_to_us(rdtsc() - t0) < BEFORE_MS * 1000ull)
+	while (st == ST_OK && tsc_to_us(rdtsc() - t0) < BEFORE_MS * 1000ull)
 		cpu_relax();
 	uint64_t before = per_s(work_ops_total() - ops0, tsc_to_us(rdtsc() - t0));
-	struct round_totals t = { 0, 0, 0, 0, 0 };
-	ops0 = work_ops_total();
-	bool ok = one_round(dev, slot, node, &t);
-	uint64_t during = per_s(work_ops_total() - ops0, t.reclaim_us);
+	uint64_t s0 = tlb_rounds(), w0 = work_ops_total();
+	t0 = rdtsc();
+	status_t rst = hotplug_reclaim(&K.hotplug, dev, 0, &info);
+	uint64_t r_us = tsc_to_us(rdtsc() - t0), during = per_s(work_ops_total() - w0, r_us);
+	if (st != ST_OK || rst != ST_OK)
+		return shell_error("move: %s, reclaim: %s", status_str(st), status_str(rst)), false;
 	figure("cpus_online", smp.online, "cpus");
 	figure("workers", (uint64_t)__builtin_popcountll(mask), "cpus");
 	figure("reclaim_used_mib", (npages << PAGE_SHIFT) >> 20, "MiB");
-	figure("reclaim_moved_pages", t.moved_out, "pages");
-	figure("reclaim_us", t.reclaim_us, "us");
+	figure("reclaim_moved_pages", info.moved, "pages");
+	figure("reclaim_us", r_us, "us");
 	figure("memcpy_used_us", cpy_us, "us");
-	uint64_t r = cpy_us ? t.reclaim_us * 1000 / cpy_us : 0;
+	uint64_t r = cpy_us ? r_us * 1000 / cpy_us : 0;
 	kprintf("smp.reclaim_vs_memcpy %lu.%03lu x\n", (unsigned long)(r / 1000), (unsigned long)(r % 1000));
-	figure("reclaim_shootdown_rounds", t.shootdowns, "rounds");
+	figure("reclaim_shootdown_rounds", tlb_rounds() - s0, "rounds");
 	figure("worker_ops_per_s_before", before, "ops/s");
 	figure("worker_ops_per_s_during_reclaim", during, "ops/s");
-	return ok;
+	return true;
 }
 
 int bench_smp(int argc, char **argv)
@@ -170,15 +180,10 @@ int bench_smp(int argc, char **argv)
 		return shell_arg_error("%s", err);
 	if (!round_args(argv[2], &dev, &node))
 		return 1;
-	status_t st;
-	work_stop(&st);
-	if (st != ST_NOTFOUND)
-		return shell_error("workers were running; stopped them: run bench smp again");
+	if (work_count())
+		return shell_error("workers run; 'mem work stop' first (bench smp starts its own)");
 	uint64_t npages = size >> PAGE_SHIFT;
-	if (hotplug_handoff(&K.hotplug, dev, true) != ST_OK)
-		return shell_error("cannot hand %s off", argv[2]);
-	st = memobj_fill(&K.objs, "smpbench", npages, (int)node, true, &slot);
-	CHECK_OK(hotplug_reclaim(&K.hotplug, dev, 0, 0)); /* nothing of ours pinned there */
+	status_t st = memobj_fill(&K.objs, "smpbench", npages, -1, true, &slot);
 	if (st != ST_OK)
 		return shell_fail(st);
 	shell_cancel_inner(false);
@@ -187,9 +192,11 @@ int bench_smp(int argc, char **argv)
 	uint64_t t0 = rdtsc();
 	for (uint64_t i = 0; ok && i < n; i++)
 		ok = one_round(dev, slot, node, &t);
-	uint64_t us = tsc_to_us(rdtsc() - t0), lost = work_stop(&st), bad = 0;
+	uint64_t us = tsc_to_us(rdtsc() - t0), lost = work_count() ? work_stop(&st) : 0, bad = 0;
 	CHECK_OK(memobj_check(&K.objs, slot, &bad)); /* the object we filled */
 	CHECK_OK(memobj_free(&K.objs, slot));         /* nothing pinned it, no worker left */
+	if (!ok)
+		return 1; /* the failed step was reported */
 	figure("rounds", t.rounds, "rounds");
 	figure("round_avg_us", t.rounds ? us / t.rounds : 0, "us");
 	figure("rounds_shootdown_rounds", t.shootdowns, "rounds");

@@ -104,9 +104,9 @@ def check_default(r, numa, dax):
 def check_default_hwloc(r):
     xml = hwloc_xml(r)
     attrs = lstopo(xml, "--memattrs")
-    assert re.search(r"name `Bandwidth'.*\n(  .*\n)*  NUMANode L#1 = 4096 from cpuset 0x00000001", attrs), attrs
-    assert re.search(r"name `Latency'.*\n(  .*\n)*  NUMANode L#1 = 30 from cpuset 0x00000001", attrs), attrs
-    assert re.search(r"NUMANode L#0 = 10240 from cpuset 0x00000001", attrs), attrs
+    assert re.search(r"name `Bandwidth'.*\n(  .*\n)*  NUMANode L#1 = 4096 from cpuset 0x00000003", attrs), attrs
+    assert re.search(r"name `Latency'.*\n(  .*\n)*  NUMANode L#1 = 30 from cpuset 0x00000003", attrs), attrs
+    assert re.search(r"NUMANode L#0 = 10240 from cpuset 0x00000003", attrs), attrs
     assert "NUMANode L#1 (P#1 1024MB)" in lstopo(xml)
 
 

@@ -23,9 +23,10 @@ def test_help_usage_and_did_you_mean():
     assert "OWNER  1..31 characters" in claim and "example: dax claim dax0.0 alice" in claim
     assert "dax create-device" not in claim            # only the asked subcommand
     mem = r.command_output("help mem")
-    for sub in ("mem blocks", "mem fill NAME SIZE [node=N] [unmovable]", "mem check NAME"):
+    for sub in ("mem blocks", "mem fill NAME SIZE [node=N] [unmovable]", "mem check NAME",
+                "mem move NAME node=N", "mem work NAME CPUS | stop"):
         assert sub in mem, sub
-    assert mem.count("example: ") == 8                  # every form has an example
+    assert mem.count("example: ") == 10                 # every form has an example
     assert "help: error: 'dax' has no subcommand 'frob'" in r.output
     assert "help: error: no command 'daxx' (did you mean 'dax'?)" in r.output
     assert "hlep: unknown command (did you mean 'help'?" in r.output
@@ -80,7 +81,7 @@ def test_numactl_sysfs_and_lsmem_shapes():
                   "dax reconfigure-device dax0.0 -m devdax; dax destroy-device dax0.0; dax create-device -s 512M -a 2M; "
                   "dax create-device --region=0 --size=256M; dax list -j; dax list")
     hw = r.command_output("numa -H")
-    assert re.match(r"available: 2 nodes \(0-1\)\nnode 0 cpus: 0\nnode 0 size: 101\d MB\n"
+    assert re.match(r"available: 2 nodes \(0-1\)\nnode 0 cpus: 0 1\nnode 0 size: 101\d MB\n"
                     r"node 0 free: \d+ MB\nnode 1 cpus:\nnode 1 size: 0 MB\nnode 1 free: 0 MB\n"
                     r"node distances:\nnode    0   1\n  0:   10  20\n  1:   20  10\n", hw), hw
     after = r.after("spmk> dax reconfigure-device dax0.0 --mode=system-ram\n")

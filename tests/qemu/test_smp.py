@@ -124,9 +124,27 @@ def test_freeing_or_restarting_refused_while_workers_run():
     ("bench rounds dax0.9 1 A", "no device 'dax0.9'"),
     ("bench rounds dax0.0 1 B", "no movable object 'B'"),
     ("cpus x", "unexpected 'x'"),
+    ("bench smp dax0.0 x 1", "size"),
+    ("bench smp dax0.9 4M 1", "no device 'dax0.9'"),
+    ("bench smp dax0.0 0 1", "size"),
 ])
 def test_bad_input(cmd, msg):
     r = boot(f"mem fill A 1M; {cmd}; mem check A", 2)
     out = r.command_output(cmd)
     assert msg in out, out
     assert "A: 256 pages checked, 0 mismatches" in r.output
+
+
+def test_bench_smp_figures_and_refusal():
+    """bench smp prints its figures with 0 lost writes; an object larger than the device is
+    refused at the move, the device taken back, nothing left behind."""
+    r = boot("dax destroy-device dax0.0; dax create-device 0 4M; bench smp dax0.0 2M 2; "
+             "bench smp dax0.0 8M 1; mem objects; dax list", 2)
+    out = r.command_output("bench smp dax0.0 2M 2")
+    figs = dict(re.findall(r"^smp\.(\w+) (\d+)", out, re.M))
+    assert figs["workers"] == "1" and figs["reclaim_moved_pages"] == "512", out
+    assert figs["rounds"] == "2" and figs["lost_writes"] == "0" and figs["damaged_pages_after"] == "0", out
+    assert int(figs["reclaim_shootdown_rounds"]) >= 1, out
+    assert "bench smp: error: move: out of memory, reclaim: ok" in r.command_output("bench smp dax0.0 8M 1")
+    assert "no memory objects" in r.command_output("mem objects")
+    assert '"mode":"devdax"' in r.command_output("dax list")
