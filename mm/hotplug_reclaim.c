@@ -231,10 +231,11 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 	st = reclaim_check(h, &c, &rep);
 	struct migrate_result mr = { .failed_pfn = UINT64_MAX, .failed_st = ST_OK };
 	struct migrate_reserve rv = { .link = h->ops->meta_ptr, .ctx = h->ops->ctx };
-	if (st == ST_OK && (st = migrate_reserve(h->objs, c.d->node, rep.movable, &rv)) != ST_OK)
+	bool move = rep.movable > 0; /* nothing in use: no reservation, no scan of the range */
+	if (st == ST_OK && move && (st = migrate_reserve(h->objs, c.d->node, rep.movable, &rv)) != ST_OK)
 		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot reserve %llu destination pages for the pages "
 			"to move; nothing changed", c.name, (unsigned long long)rep.movable);
-	if (st == ST_OK) {
+	if (st == ST_OK && move) {
 		st = migrate_range_reserved(h->objs, c.base, c.n, &rv, &mr);
 		h->st.pages_migrated += mr.moved;
 		if (st == ST_INTERRUPTED)
