@@ -28,7 +28,10 @@
 #include "mm/early.h"
 #include "mm/kheap.h"
 
-#define MANAGED_MAX 128
+/* RAM pieces: each usable range of the map (at most MEMMAP_MAX_RANGES, the kernel's map) is
+ * cut at most once per SRAT range boundary (two per range, at most NUMA_MAX_RANGES ranges):
+ * the table cannot overflow, whatever the machine. */
+#define MANAGED_MAX (MEMMAP_MAX_RANGES + 2 * NUMA_MAX_RANGES)
 
 static struct early early;
 static struct managed { uint64_t base, end; unsigned node; } managed[MANAGED_MAX];
@@ -83,11 +86,8 @@ static void add_managed(uint64_t base, uint64_t end)
 		unsigned node = node_at(base);
 		if (nmanaged && managed[nmanaged - 1].end == base && managed[nmanaged - 1].node == node) {
 			managed[nmanaged - 1].end = cut;
-		} else if (nmanaged == MANAGED_MAX) {
-			printk(LOG_ERR, "mm: more than %d RAM pieces; [0x%lx-0x%lx) left unused", MANAGED_MAX,
-			       (unsigned long)base, (unsigned long)end);
-			return;
 		} else {
+			CHECK_OP(nmanaged, <, MANAGED_MAX); /* see MANAGED_MAX */
 			managed[nmanaged++] = (struct managed){ base, cut, node };
 		}
 		base = cut;

@@ -97,26 +97,51 @@ static status_t handoff_check(struct hotplug *h, uint32_t dev, unsigned *slot, u
 	return hotplug_slot(h, name, slot); /* last check: it may grow the table */
 }
 
-/* Exactly `pages` pages of unmovable NORMAL memory for metadata, carved with owner META. */
-static status_t meta_get(struct hotplug *h, uint64_t pages, uint64_t *pfn)
+/* Exactly `pages` pages of unmovable NORMAL memory for metadata, carved with owner META.
+ * `easy`: only when they are at most a quarter of the free NORMAL pages and a block of them
+ * can be had without the reserve (HOTPLUG_MEMMAP_AUTO; otherwise they go on the device). */
+static status_t meta_get(struct hotplug *h, uint64_t pages, bool easy, uint64_t *pfn)
 {
 	unsigned order = 0;
 	while (((uint64_t)1 << order) < pages)
 		order++;
-	if (fault_hit(FAULT_META))
+	if (fault_hit(FAULT_META) || order > BUDDY_MAX_ORDER)
 		return ST_NOMEM;
-	status_t st = buddy_alloc(h->b, order, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_META), pfn);
+	struct buddy_stats s;
+	CHECK_OK(buddy_stats(h->b, -1, BUDDY_ZONE_NORMAL, &s)); /* all nodes, a valid zone */
+	if (easy && pages > s.free / 4)
+		return ST_NOMEM;
+	unsigned flags = (easy ? 0 : BUDDY_RESERVE) | BUDDY_OWNER(BUDDY_OWNER_META);
+	status_t st = buddy_alloc(h->b, order, -1, flags, pfn);
 	if (st != ST_OK)
 		return st;
 	CHECK_OK(buddy_free(h->b, *pfn, order)); /* the block just allocated */
 	return buddy_carve(h->b, *pfn, pages, BUDDY_OWNER_META); /* the pages just freed */
 }
 
+uint64_t *hotplug_dirty_bits(struct hotplug_dev *d)
+{
+	return d->dirty_big ? d->dirty_big : d->dirty;
+}
+
 static void block_mark_dirty(struct hotplug_dev *d, uint64_t blk)
 {
 	CHECK_OP(blk, <, d->npages / HOTPLUG_BLOCK_PAGES);
 	if (!d->all_dirty)
-		d->dirty[blk / 64] |= 1ull << (blk % 64);
+		hotplug_dirty_bits(d)[blk / 64] |= 1ull << (blk % 64);
+}
+
+/* A dirty bitmap for a device of `blocks` blocks beyond the record's own bits, or NULL (all
+ * blocks then count as dirty: correct, only slower to scrub). */
+static uint64_t *dirty_bitmap_get(struct hotplug *h, uint64_t blocks)
+{
+	if (blocks <= HOTPLUG_DIRTY_BLOCKS || !h->ops->alloc)
+		return NULL;
+	size_t bytes = (size_t)((blocks + 63) / 64) * sizeof(uint64_t);
+	uint64_t *p = h->ops->alloc(h->ops->ctx, bytes);
+	if (p)
+		memset(p, 0, bytes);
+	return p;
 }
 
 /* Memory of the device still waiting for the dax allocator's deferred scrub becomes the page
@@ -134,22 +159,33 @@ static void handoff_take_dirty(struct hotplug *h, struct hotplug_dev *d)
 	h->st.bytes_scrubbed += zeroed;
 }
 
-status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
+/* The page words on the device itself: its first meta_pages pages, carved META once the
+ * range is in the buddy (which needs the words there already, so the device is mapped first). */
+static status_t handoff_on_memory(struct hotplug *h, const struct dax_device *x, unsigned node,
+				  bool movable, uint64_t meta_pages)
 {
-	unsigned slot, node;
-	status_t st = handoff_check(h, dev, &slot, &node);
+	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
+	status_t st = h->ops->map_direct(h->ops->ctx, x->base, x->size);
 	if (st != ST_OK)
 		return st;
-	const struct dax_device *x = dax_device_get(h->dax, dev);
-	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
-	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES, meta;
-	st = meta_get(h, meta_pages, &meta);
+	st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base, npages,
+			     h->ops->meta_ptr(h->ops->ctx, base), meta_pages * PAGE_SIZE,
+			     BUDDY_RANGE_ZERO_ON_ALLOC);
 	if (st != ST_OK) {
-		out_log(h->log, LOG_ERR, "dax reconfigure: no %llu metadata pages in NORMAL memory",
-			(unsigned long long)meta_pages);
-		return ST_NOMEM;
+		h->ops->unmap_direct(h->ops->ctx, x->base, x->size);
+		return st;
 	}
-	st = h->ops->map_direct(h->ops->ctx, x->base, x->size);
+	CHECK_OK(buddy_carve(h->b, base, meta_pages, BUDDY_OWNER_META)); /* all free: just added */
+	return ST_OK;
+}
+
+/* The page words in NORMAL memory elsewhere (meta_get), then the device mapped and added. */
+static status_t handoff_normal(struct hotplug *h, const struct dax_device *x, unsigned node,
+			       bool movable, uint64_t meta)
+{
+	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
+	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES;
+	status_t st = h->ops->map_direct(h->ops->ctx, x->base, x->size);
 	if (st == ST_OK) {
 		st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base,
 				     npages, h->ops->meta_ptr(h->ops->ctx, meta), meta_pages * PAGE_SIZE,
@@ -157,20 +193,57 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 		if (st != ST_OK)
 			h->ops->unmap_direct(h->ops->ctx, x->base, x->size);
 	}
+	if (st != ST_OK)
+		CHECK_OK(buddy_uncarve(h->b, meta, meta_pages)); /* carved by meta_get */
+	return st;
+}
+
+status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
+{
+	return hotplug_handoff_memmap(h, dev, movable, HOTPLUG_MEMMAP_AUTO);
+}
+
+status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
+				enum hotplug_memmap where)
+{
+	if (where > HOTPLUG_MEMMAP_ON_MEMORY)
+		return ST_INVALID;
+	unsigned slot, node;
+	status_t st = handoff_check(h, dev, &slot, &node);
+	if (st != ST_OK)
+		return st;
+	const struct dax_device *x = dax_device_get(h->dax, dev);
+	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
+	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES, meta = base;
+	bool on_memory = where == HOTPLUG_MEMMAP_ON_MEMORY;
+	if (!on_memory) {
+		st = meta_get(h, meta_pages, where == HOTPLUG_MEMMAP_AUTO, &meta);
+		if (st != ST_OK && where == HOTPLUG_MEMMAP_NORMAL) {
+			out_log(h->log, LOG_ERR, "dax reconfigure: no %llu metadata pages in NORMAL memory",
+				(unsigned long long)meta_pages);
+			return ST_NOMEM;
+		}
+		on_memory = st != ST_OK;
+	}
+	st = on_memory ? handoff_on_memory(h, x, node, movable, meta_pages)
+		       : handoff_normal(h, x, node, movable, meta);
 	if (st != ST_OK) {
-		CHECK_OK(buddy_uncarve(h->b, meta, meta_pages)); /* carved by meta_get above */
 		out_log(h->log, LOG_ERR, "dax reconfigure: cannot add [0x%llx, +0x%llx): %s",
 			(unsigned long long)x->base, (unsigned long long)x->size, status_str(st));
 		return st;
 	}
 	/* COMMIT: cannot fail from here (the device was checked UNCLAIMED devdax). */
 	struct hotplug_dev *d = &h->d[slot];
-	memset(d, 0, sizeof *d);
+	uint64_t *big = dirty_bitmap_get(h, meta_pages); /* none: all dirty, still correct */
 	*d = (struct hotplug_dev){ .used = true, .movable = movable, .dev = dev, .node = node,
 				   .base_pfn = base, .npages = npages, .meta_pfn = meta,
-				   .meta_pages = meta_pages,
-				   .all_dirty = meta_pages > HOTPLUG_DIRTY_BLOCKS };
+				   .meta_pages = meta_pages, .meta_on_memory = on_memory,
+				   .all_dirty = meta_pages > HOTPLUG_DIRTY_BLOCKS && !big,
+				   .dirty_big = big };
 	handoff_take_dirty(h, d);
+	/* the page words are kernel data: their blocks are scrubbed like used ones on reclaim */
+	for (uint64_t blk = 0; on_memory && blk * HOTPLUG_BLOCK_PAGES < meta_pages; blk++)
+		block_mark_dirty(d, blk);
 	CHECK_OK(dax_mode_set(h->dax, dev, DAX_MODE_SYSTEM_RAM, movable));
 	CHECK_OK(dax_ram_blocks_set(h->dax, dev, (uint32_t)meta_pages, (uint32_t)meta_pages));
 	h->st.handoffs++;
@@ -186,7 +259,7 @@ void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n)
 		uint64_t a = MAX(pfn, d->base_pfn) - d->base_pfn;
 		uint64_t b = MIN(pfn + n, d->base_pfn + d->npages) - d->base_pfn;
 		for (uint64_t blk = a / HOTPLUG_BLOCK_PAGES; blk <= (b - 1) / HOTPLUG_BLOCK_PAGES; blk++)
-			d->dirty[blk / 64] |= 1ull << (blk % 64);
+			hotplug_dirty_bits(d)[blk / 64] |= 1ull << (blk % 64);
 	}
 }
 
@@ -194,6 +267,7 @@ static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, 
 {
 	const struct dax_device *x = dax_device_get(h->dax, d->dev);
 	if (!x || x->mode != DAX_MODE_SYSTEM_RAM || x->base != d->base_pfn << PAGE_SHIFT ||
+	    (d->meta_on_memory && d->meta_pfn != d->base_pfn) ||
 	    x->size != d->npages << PAGE_SHIFT || x->movable != d->movable ||
 	    x->total_blocks != d->npages / HOTPLUG_BLOCK_PAGES || d->meta_pages * HOTPLUG_BLOCK_PAGES != d->npages) {
 		out_printf(out, "hotplug: record of device %u [pfn 0x%llx, +%llu) disagrees with dax\n", d->dev,
@@ -210,7 +284,8 @@ static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, 
 		}
 	for (uint64_t p = d->meta_pfn; p < d->meta_pfn + d->meta_pages; p++)
 		if (buddy_page_state(h->b, p, &pi) != ST_OK || pi.state != PAGE_CARVED ||
-		    pi.owner != BUDDY_OWNER_META || pi.zone != BUDDY_ZONE_NORMAL) {
+		    pi.owner != BUDDY_OWNER_META ||
+		    (d->meta_on_memory ? pi.node != d->node : pi.zone != BUDDY_ZONE_NORMAL)) {
 			out_printf(out, "hotplug: metadata pfn 0x%llx of device %u is not carved META\n",
 				   (unsigned long long)p, d->dev);
 			return ST_INVALID;

@@ -15,9 +15,18 @@
  * Hand-off: the device's memory joins the buddy as node = the region's target node, zone
  * MOVABLE (movable-only) or NORMAL (--unmovable, which gives up the reclaim guarantee), with
  * BUDDY_RANGE_ZERO_ON_ALLOC: every allocation there is zeroed first (lazy scrub), so hand-off
- * costs metadata setup only. Per-page metadata (8 B/page, one 4 KiB page per 2 MiB block) is
- * carved from NORMAL memory, owner META, exactly as many pages as needed; the range is mapped
- * into the kernel direct map (ops->map_direct).
+ * costs metadata setup only. Per-page metadata (8 B/page, one 4 KiB page per 2 MiB block:
+ * meta_pages = blocks) is carved with owner META, exactly as many pages as needed, in one of
+ * two places (enum hotplug_memmap; Linux's memmap_on_memory):
+ *   - NORMAL memory elsewhere: the whole device serves allocations;
+ *   - the device's own first meta_pages pages ("memmap on memory"): carved META in the
+ *     device's zone, unmovable, never migrated; they leave with the device. The page words of
+ *     block i lie in block i / 512 <= i, so a partial reclaim (a tail of whole blocks) never
+ *     takes a page word of a block that stays: page words inside the tail go with it (removed
+ *     carved), those of tail blocks that lie in the head are uncarved and serve allocations.
+ * HOTPLUG_MEMMAP_AUTO (hotplug_handoff) takes NORMAL memory when the page words are at most a
+ * quarter of the free NORMAL pages and a block can be had without the reserve, else the
+ * device itself. The range is mapped into the kernel direct map (ops->map_direct) first.
  *
  * Dirty blocks: the buddy's zero op reports every zeroing (hotplug_note_zero); a 2 MiB block
  * that was ever zeroed for an allocation may hold data of a system-ram user. Hand-off also
@@ -57,7 +66,8 @@
 #define HOTPLUG_BLOCK SIZE_2M
 #define HOTPLUG_BLOCK_PAGES 512u
 #define HOTPLUG_INIT 16 /* hand-off records inside struct hotplug before any growth */
-#define HOTPLUG_DIRTY_BLOCKS 8192u /* tracked per device (16 GiB); larger: all dirty */
+#define HOTPLUG_DIRTY_BLOCKS 8192u /* dirty bits inside a record (16 GiB); larger devices:
+				    * a bitmap from ops->alloc, all dirty when there is none */
 #define HOTPLUG_OFFENDERS 4       /* first offending pages named in a refusal */
 
 struct hotplug_ops {
@@ -70,21 +80,31 @@ struct hotplug_ops {
 	/* Where the metadata page at pfn can be written (in the direct map). */
 	uint64_t *(*meta_ptr)(void *ctx, uint64_t pfn);
 	void *ctx;
-	/* Optional (NULL: at most HOTPLUG_INIT hand-offs at once): `bytes` for a grown record
-	 * table, NULL when there is none; and giving it back. */
+	/* Optional (NULL: at most HOTPLUG_INIT hand-offs at once, devices above 16 GiB all
+	 * dirty): `bytes` for a grown record table or a dirty bitmap, NULL when there is none;
+	 * and giving it back. */
 	void *(*alloc)(void *ctx, size_t bytes);
 	void (*free)(void *ctx, void *p);
+};
+
+/* Where hand-off puts the page words of a device (see the top comment). */
+enum hotplug_memmap {
+	HOTPLUG_MEMMAP_AUTO = 0,  /* NORMAL memory if it holds them easily, else on the device */
+	HOTPLUG_MEMMAP_NORMAL,    /* NORMAL memory elsewhere, or refuse */
+	HOTPLUG_MEMMAP_ON_MEMORY, /* the device's first pages */
 };
 
 struct hotplug_dev {
 	bool used;
 	bool movable;
-	bool all_dirty; /* too large for the bitmap: scrub everything */
-	uint32_t dev;   /* dax device index */
+	bool all_dirty;      /* no bitmap for this size: scrub everything */
+	bool meta_on_memory; /* meta_pfn == base_pfn: page words on the device itself */
+	uint32_t dev;        /* dax device index */
 	unsigned node;
 	uint64_t base_pfn, npages;
 	uint64_t meta_pfn, meta_pages;
 	uint64_t dirty[HOTPLUG_DIRTY_BLOCKS / 64];
+	uint64_t *dirty_big; /* from ops->alloc for devices of more than HOTPLUG_DIRTY_BLOCKS */
 };
 
 struct hotplug_stats {
@@ -120,11 +140,14 @@ void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct me
 /* Gives a grown record table back to ops->free (h must hold no hand-off any more). */
 void hotplug_fini(struct hotplug *h);
 
-/* Hands devdax device `dev` (UNCLAIMED) to the page allocator. Errors: ST_NOTFOUND, ST_BUSY
- * (claimed, mapped, or already system-ram), ST_INVALID (base/size not whole 2 MiB blocks,
- * no target node), ST_RANGE (device too large), ST_NOMEM (no metadata memory, no record slot
- * and the table cannot grow (a grown table stays grown), no
- * page table for the direct map, no buddy descriptor); nothing changes on error. */
+/* Hands devdax device `dev` (UNCLAIMED) to the page allocator, its page words where `where`
+ * says (hotplug_handoff: HOTPLUG_MEMMAP_AUTO). Errors: ST_NOTFOUND, ST_BUSY (claimed, mapped,
+ * or already system-ram), ST_INVALID (base/size not whole 2 MiB blocks, no target node, bad
+ * `where`), ST_RANGE (device too large), ST_NOMEM (no metadata memory in NORMAL memory for
+ * HOTPLUG_MEMMAP_NORMAL, no record slot and the table cannot grow (a grown table stays
+ * grown), no page table for the direct map, no buddy descriptor); nothing changes on error. */
+status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
+				enum hotplug_memmap where);
 status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable);
 
 /* Takes back the last `bytes` of system-ram device `dev` (0: all). info may be NULL.
@@ -139,6 +162,9 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 
 /* The buddy zeroed [pfn, +n) for an allocation: marks the blocks of hot-added devices dirty. */
 void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n);
+
+/* The dirty-block bits of a record (bit i: block i may hold data of a system-ram user). */
+uint64_t *hotplug_dirty_bits(struct hotplug_dev *d);
 
 /* The hot-added record of dax device dev, or NULL. */
 const struct hotplug_dev *hotplug_dev_of(const struct hotplug *h, uint32_t dev);

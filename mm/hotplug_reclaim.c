@@ -57,6 +57,8 @@ static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, ch
 		if (buddy_page_state(h->b, p, &pi) != ST_OK)
 			continue;
 		const char *what = 0;
+		if (c->d->meta_on_memory && p < c->d->meta_pfn + c->d->meta_pages)
+			continue; /* the device's own page words: they leave with the range */
 		if (pi.state == PAGE_MOVABLE && pi.pins)
 			what = "pinned";
 		else if (pi.state == PAGE_ALLOC || pi.state == PAGE_CARVED)
@@ -80,11 +82,26 @@ static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, ch
 	}
 }
 
+/* Pages of the device's own page words inside the reclaimed range (memmap on memory): they
+ * describe only blocks of that range (block i's words lie in block i / 512 <= i) and leave
+ * with it. */
+static uint64_t reclaim_own_meta(const struct reclaim_ctx *c)
+{
+	const struct hotplug_dev *d = c->d;
+	uint64_t meta_end = d->meta_pfn + d->meta_pages;
+	if (!d->meta_on_memory || meta_end <= c->base)
+		return 0;
+	return meta_end - c->base;
+}
+
 /* Step 2: CHECK the isolated range. */
 static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
-			      const struct buddy_isolate_report *rep)
+			      struct buddy_isolate_report *rep)
 {
 	char who[400];
+	uint64_t own = reclaim_own_meta(c);
+	CHECK_OP(own, <=, rep->carved); /* carved META at hand-off, never uncarved while inside */
+	rep->carved -= own;
 	if (rep->pinned || rep->unmovable || rep->carved) {
 		reclaim_offenders(h, c, who, sizeof who);
 		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot reclaim %llu pages: %llu pinned, %llu unmovable, "
@@ -108,7 +125,7 @@ static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
 static bool reclaim_block_dirty(const struct hotplug_dev *d, uint64_t p)
 {
 	uint64_t blk = (p - d->base_pfn) / HOTPLUG_BLOCK_PAGES;
-	return d->all_dirty || (d->dirty[blk / 64] & (1ull << (blk % 64)));
+	return d->all_dirty || (hotplug_dirty_bits((struct hotplug_dev *)d)[blk / 64] & (1ull << (blk % 64)));
 }
 
 /* The dirty blocks of the range, as runs: each run is left to the dax allocator to zero at
@@ -137,7 +154,7 @@ static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct
 	}
 	for (p = c->base; p < end; p += HOTPLUG_BLOCK_PAGES) {
 		uint64_t blk = (p - c->d->base_pfn) / HOTPLUG_BLOCK_PAGES;
-		c->d->dirty[blk / 64] &= ~(1ull << (blk % 64));
+		hotplug_dirty_bits(c->d)[blk / 64] &= ~(1ull << (blk % 64));
 	}
 }
 
@@ -165,17 +182,30 @@ static void reclaim_to_devdax(struct hotplug *h, struct reclaim_ctx *c, struct h
 static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
 {
 	struct hotplug_dev *d = c->d;
-	CHECK_OK(buddy_remove_range(h->b, c->base, c->n)); /* only isolated free pages */
+	/* only isolated free pages and the device's own page words of the range's blocks */
+	CHECK_OK(buddy_remove_range(h->b, c->base, c->n));
 	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
 	CHECK_OP(blocks, <=, d->meta_pages);
-	CHECK_OK(buddy_uncarve(h->b, d->meta_pfn + d->meta_pages - blocks, blocks));
+	/* The page words of the reclaimed blocks: [lo, hi). On the device, the part inside the
+	 * range left with it; the part before the range serves allocations again. No page word
+	 * of a block that stays can lie inside the range (block i's words are in block i / 512). */
+	uint64_t lo = d->meta_pfn + d->meta_pages - blocks, hi = d->meta_pfn + d->meta_pages;
+	if (d->meta_on_memory && hi > c->base) {
+		CHECK_OP(lo, <=, c->base);
+		hi = c->base;
+	}
+	if (lo < hi)
+		CHECK_OK(buddy_uncarve(h->b, lo, hi - lo));
 	/* The dax allocator holds the range again (devdax, unclaimed) before its dirty blocks go
 	 * to the deferred scrub, which takes only memory the allocator holds for nobody. */
 	reclaim_to_devdax(h, c, info);
 	reclaim_scrub(h, c, info);
 	h->ops->unmap_direct(h->ops->ctx, c->base << PAGE_SHIFT, c->n << PAGE_SHIFT);
-	if (!c->partial)
+	if (!c->partial) {
+		if (d->dirty_big)
+			h->ops->free(h->ops->ctx, d->dirty_big);
 		memset(d, 0, sizeof *d);
+	}
 	h->st.reclaims++;
 	h->st.bytes_scrubbed += info->scrubbed;
 	h->st.bytes_deferred += info->deferred;
@@ -201,10 +231,11 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 	st = reclaim_check(h, &c, &rep);
 	struct migrate_result mr = { .failed_pfn = UINT64_MAX, .failed_st = ST_OK };
 	struct migrate_reserve rv = { .link = h->ops->meta_ptr, .ctx = h->ops->ctx };
-	if (st == ST_OK && (st = migrate_reserve(h->objs, c.d->node, rep.movable, &rv)) != ST_OK)
+	bool move = rep.movable > 0; /* nothing in use: no reservation, no scan of the range */
+	if (st == ST_OK && move && (st = migrate_reserve(h->objs, c.d->node, rep.movable, &rv)) != ST_OK)
 		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot reserve %llu destination pages for the pages "
 			"to move; nothing changed", c.name, (unsigned long long)rep.movable);
-	if (st == ST_OK) {
+	if (st == ST_OK && move) {
 		st = migrate_range_reserved(h->objs, c.base, c.n, &rv, &mr);
 		h->st.pages_migrated += mr.moved;
 		if (st == ST_INTERRUPTED)

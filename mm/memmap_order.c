@@ -6,9 +6,11 @@
  * descriptors overlap (compared on whole pages, as the normaliser rounds them), the result
  * does not depend on the order (no overlap decides a winner, and a merged range keeps the
  * type of its lowest descriptor either way), so the descriptors are read in address order:
- * a sort of (address, index) pairs, O(n log n), kept in the unused top of the caller's
- * range storage (one pair per range slot). The storage must then hold memmap_ranges_bound() ranges, of which at most
- * n + 2 * nfake are filled when no descriptors overlap. Otherwise input order is used. */
+ * a radix sort of (address, index) pairs, O(n) (one pass per byte in which addresses differ),
+ * kept in the unused top of the caller's range storage (the pairs and the sort's second
+ * buffer, 16 bytes each, fit in one 32-byte range slot per descriptor). The storage must then
+ * hold memmap_ranges_bound() ranges, of which at most n + 2 * nfake are filled when no
+ * descriptors overlap. Otherwise input order is used. */
 #include "mm/memmap_order.h"
 
 #include "lib/kstring.h"
@@ -42,50 +44,31 @@ struct keyed {
 	uint64_t idx;
 };
 
-static void keyed_swap(struct keyed *a, size_t i, size_t j)
+/* Stable LSD radix sort by key, one byte per pass, a pass skipped when every key has the same
+ * byte there (real maps differ in 3..5 bytes of their addresses): O(n) per pass, no recursion,
+ * a 1 KiB count table. a and tmp hold n pairs each; returns whichever holds the result. */
+static struct keyed *keyed_sort(struct keyed *a, struct keyed *tmp, size_t n)
 {
-	struct keyed t = a[i];
-	a[i] = a[j];
-	a[j] = t;
-}
-
-/* Quicksort by key, median-of-three pivot, the smaller side first by recursion and the larger
- * by looping (stack depth <= log2 n), insertion sort below 16 elements: O(n log n) expected,
- * and keys here are distinct addresses laid out like a real map (no adversary). */
-static void keyed_sort(struct keyed *a, size_t n)
-{
-	while (n > 16) {
-		size_t m = n / 2;
-		if (a[m].key < a[0].key)
-			keyed_swap(a, m, 0);
-		if (a[n - 1].key < a[0].key)
-			keyed_swap(a, n - 1, 0);
-		if (a[n - 1].key < a[m].key)
-			keyed_swap(a, n - 1, m);
-		uint64_t pivot = a[m].key;
-		size_t i = 0, j = n - 1;
-		for (;;) {
-			while (a[i].key < pivot)
-				i++;
-			while (a[j].key > pivot)
-				j--;
-			if (i >= j)
-				break;
-			keyed_swap(a, i++, j--);
+	uint32_t count[256];
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		memset(count, 0, sizeof count);
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].key >> shift) & 0xff]++;
+		if (n == 0 || count[(a[0].key >> shift) & 0xff] == n)
+			continue; /* every key has this byte: the order stays */
+		uint32_t sum = 0;
+		for (unsigned d = 0; d < 256; d++) {
+			uint32_t c = count[d];
+			count[d] = sum;
+			sum += c;
 		}
-		size_t left = j + 1; /* [0, j] <= pivot <= [j + 1, n) */
-		if (left < n - left) {
-			keyed_sort(a, left);
-			a += left;
-			n -= left;
-		} else {
-			keyed_sort(a + left, n - left);
-			n = left;
-		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(a[i].key >> shift) & 0xff]++] = a[i];
+		struct keyed *t = a;
+		a = tmp;
+		tmp = t;
 	}
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && a[j].key < a[j - 1].key; j--)
-			keyed_swap(a, j, j - 1);
+	return a;
 }
 
 const uint32_t *memmap_order(const void *raw, size_t n, uint32_t desc_size,
@@ -99,7 +82,8 @@ const uint32_t *memmap_order(const void *raw, size_t n, uint32_t desc_size,
 		sorted = k == 0 || k >= prev;
 		prev = k ? k : prev;
 	}
-	_Static_assert(sizeof(struct keyed) <= sizeof(struct mem_range), "a key fits a range slot");
+	_Static_assert(2 * sizeof(struct keyed) <= sizeof(struct mem_range),
+		       "a pair and its sort buffer fit a range slot");
 	uint64_t idx_slots = n; /* one (key, index) pair per range slot, then indices packed */
 	if (sorted || n > UINT32_MAX || cap < idx_slots ||
 	    cap - idx_slots < (uint64_t)n + 2 * (uint64_t)nfake + 1)
@@ -107,7 +91,7 @@ const uint32_t *memmap_order(const void *raw, size_t n, uint32_t desc_size,
 	struct keyed *a = (struct keyed *)(void *)(storage + (cap - idx_slots));
 	for (size_t i = 0; i < n; i++)
 		a[i] = (struct keyed){ desc_key(raw, i, desc_size), i };
-	keyed_sort(a, n);
+	a = keyed_sort(a, a + n, n);
 	uint32_t *order = (uint32_t *)(void *)a; /* packed in place: order[i] never passes a[i] */
 	struct range last = { 0, 0 }, e;
 	for (size_t i = 0; i < n; i++) {

@@ -53,16 +53,17 @@ static void sp_log_aff_conflict(const struct sp_discover_in *in, long k, uint64_
 }
 
 /* Appends [b, e) with pxm, extending the previous piece when it touches with the same pxm. */
-static status_t sp_emit(struct sp_set *s, uint64_t b, uint64_t e, int pxm, struct out *log)
+static status_t sp_emit(struct sp_set *s, uint64_t b, uint64_t e, int pxm)
 {
 	if (s->count && s->p[s->count - 1].end == b && s->p[s->count - 1].pxm == pxm) {
 		s->p[s->count - 1].end = e;
 		return ST_OK;
 	}
-	if (s->count >= SP_PIECES_MAX) {
-		out_log(log, LOG_ERR, "sp: more than %u SP pieces; stopped at 0x%llx",
-			SP_PIECES_MAX, U(b));
-		return ST_NOMEM;
+	if (s->count >= SP_PIECES_MAX) { /* counted; sp_discover reports it once */
+		if (!s->overflow_bytes)
+			s->overflow_base = b;
+		s->overflow_bytes += e - b;
+		return ST_OK;
 	}
 	s->p[s->count++] = (struct sp_piece){ .base = b, .end = e, .pxm = pxm };
 	return ST_OK;
@@ -80,7 +81,7 @@ static status_t sp_split_run(const struct sp_discover_in *in, uint64_t base, uin
 		int pxm = k >= 0 ? (int)in->aff[k].pxm : -1;
 		if (pxm < -1)
 			pxm = -1; /* domains above INT_MAX cannot be nodes */
-		status_t st = sp_emit(s, cur, stop, pxm, log);
+		status_t st = sp_emit(s, cur, stop, pxm);
 		if (st != ST_OK)
 			return st;
 		cur = stop;
@@ -132,6 +133,7 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 	if (!in || !in->map || !out || (!in->aff && in->naff))
 		return ST_INVALID;
 	out->count = 0;
+	out->overflow_bytes = out->overflow_base = 0;
 	const struct memmap *m = in->map;
 	status_t st = ST_OK;
 	for (uint32_t i = 0; i < m->count && i < m->cap && st == ST_OK; i++) {
@@ -141,6 +143,12 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 		while (i + 1 < m->count && m->r[i + 1].kind == MEM_SP && m->r[i + 1].base == end)
 			end = m->r[++i].end;
 		st = sp_split_run(in, base, end, out, log);
+	}
+	if (out->overflow_bytes) {
+		out_log(log, LOG_ERR, "sp: more than %u SP pieces (SP_PIECES_MAX); stopped at 0x%llx: "
+			"%llu KiB of SP memory from there on is reserved, not a device", SP_PIECES_MAX,
+			U(out->overflow_base), U(out->overflow_bytes >> 10));
+		st = ST_NOMEM;
 	}
 	for (uint32_t i = 0; i < out->count; i++) {
 		sp_decide(in, &out->p[i]);

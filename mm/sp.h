@@ -76,6 +76,9 @@ struct sp_piece {
 
 struct sp_set {
 	uint32_t count;
+	/* SP memory beyond the SP_PIECES_MAX-th piece: no piece, no device; the kernel counts it
+	 * as reserved, so SP accounting stays exact. overflow_base: where it starts. */
+	uint64_t overflow_bytes, overflow_base;
 	struct sp_piece p[SP_PIECES_MAX];
 };
 
@@ -93,8 +96,9 @@ struct sp_discover_in {
 /* Runs the pipeline above into out (caller-owned). Every piece is logged at LOG_INFO with its
  * pxm (the caller maps pxm to node).
  * Errors: ST_INVALID when in, in->map or out is NULL, or aff is NULL with naff > 0;
- * ST_NOMEM when more than SP_PIECES_MAX pieces are needed (out holds the first ones, and the
- * error is logged with the address where it stopped). */
+ * ST_NOMEM when more than SP_PIECES_MAX pieces are needed (out holds the first ones; the rest
+ * of the SP memory is out->overflow_bytes from out->overflow_base on, and one error names the
+ * limit, where it starts and how much is left reserved). */
 status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct out *log);
 
 /* True when [base, end) overlaps SP memory of the normalised map m: a MEM_SP range, or a range

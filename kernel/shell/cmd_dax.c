@@ -378,10 +378,11 @@ const struct shell_sub dax_subs[] = {
 	  "dax read dax0.0 0 16", dax_read_cmd },
 	{ "release", "DEV", "unmaps, flushes the TLB, scrubs the device; it is unclaimed again",
 	  "DEV  a claimed device", "dax release dax0.0", dax_release_cmd },
-	{ "reconfigure", "DEV system-ram [--unmovable] | DEV devdax [--size BYTES]",
+	{ "reconfigure", "DEV system-ram [--unmovable] [--memmap WHERE] | DEV devdax [--size BYTES]",
 	  "hands the device to the page allocator as its node's memory, or takes it back",
 	  "DEV         an unclaimed device\n"
 	  "system-ram  online it (movable-only unless --unmovable)\n"
+	  "--memmap    where its page words go: auto (default), normal, on-memory (the device)\n"
 	  "devdax      reclaim it: all of it, or --size BYTES from its end (whole 2 MiB blocks)",
 	  "dax reconfigure dax0.0 system-ram", cmd_dax_reconfigure },
 	{ "reconfigure-device", "DEV --mode=system-ram|devdax [--no-movable] [--size BYTES]",

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_hotplug.c - `dax reconfigure`: hand-off of a dax device to the page allocator and back.
  *
- *   dax reconfigure DEV system-ram [--unmovable]   devdax -> system-ram (movable-only default)
+ *   dax reconfigure DEV system-ram [--unmovable] [--memmap auto|normal|on-memory]
+ *                                                  devdax -> system-ram (movable-only default;
+ *                                                  page words where --memmap says: mm/hotplug.h)
  *   dax reconfigure DEV devdax [--size BYTES]      system-ram -> devdax (all, or the last BYTES
  *                                                  as whole 2 MiB blocks: the device splits) */
 #include "kernel/shell/commands.h"
@@ -15,18 +17,18 @@
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
-static int to_system_ram(uint32_t dev, const char *name, bool movable)
+static int to_system_ram(uint32_t dev, const char *name, bool movable, enum hotplug_memmap where)
 {
 	uint64_t t0 = rdtsc();
-	status_t st = hotplug_handoff(&K.hotplug, dev, movable);
+	status_t st = hotplug_handoff_memmap(&K.hotplug, dev, movable, where);
 	uint64_t us = tsc_to_us(rdtsc() - t0);
 	if (st != ST_OK)
 		return shell_error("%s stays %s", name, dax_mode_str(dax_device_get(&K.dax, dev)->mode));
 	const struct hotplug_dev *d = hotplug_dev_of(&K.hotplug, dev);
-	kprintf("%s: system-ram, node %u, %s, %lu blocks of 2 MiB online, %lu KiB metadata (%lu us)\n",
+	kprintf("%s: system-ram, node %u, %s, %lu blocks of 2 MiB online, %lu KiB metadata%s (%lu us)\n",
 		name, d->node, movable ? "movable" : "unmovable (no reclaim guarantee)",
 		(unsigned long)(d->npages / HOTPLUG_BLOCK_PAGES), (unsigned long)(d->meta_pages * 4),
-		(unsigned long)us);
+		d->meta_on_memory ? " on the device" : "", (unsigned long)us);
 	return 0;
 }
 
@@ -55,7 +57,7 @@ static int to_devdax(uint32_t dev, const char *name, uint64_t bytes)
 /* The arguments of reconfigure in both spellings: DEV MODE [--unmovable] [--size BYTES]
  * (spmk) and DEV --mode=MODE|-m MODE [--no-movable] [--size=BYTES] (daxctl). */
 struct reconf_args {
-	const char *dev, *mode, *size;
+	const char *dev, *mode, *size, *memmap;
 	bool unmovable;
 };
 
@@ -65,7 +67,8 @@ static bool reconf_parse(int argc, char **argv, struct reconf_args *a)
 	for (int i = 2; i < argc;) {
 		const char *v;
 		const char **slot = shell_opt_value(argc, argv, &i, "mode", 'm', &v) ? &a->mode
-				    : shell_opt_value(argc, argv, &i, "size", 0, &v) ? &a->size : 0;
+				    : shell_opt_value(argc, argv, &i, "size", 0, &v) ? &a->size
+			    : shell_opt_value(argc, argv, &i, "memmap", 0, &v) ? &a->memmap : 0;
 		if (slot) {
 			if (!v)
 				return shell_arg_error("%s needs a value", argv[i - 1]) == 0;
@@ -102,12 +105,20 @@ int cmd_dax_reconfigure(int argc, char **argv)
 	if (strcmp(a.mode, "system-ram") == 0) {
 		if (a.size)
 			return shell_arg_error("--size applies to devdax only");
-		return to_system_ram(dev, a.dev, !a.unmovable);
+		enum hotplug_memmap where = HOTPLUG_MEMMAP_AUTO;
+		if (a.memmap && strcmp(a.memmap, "normal") == 0)
+			where = HOTPLUG_MEMMAP_NORMAL;
+		else if (a.memmap && strcmp(a.memmap, "on-memory") == 0)
+			where = HOTPLUG_MEMMAP_ON_MEMORY;
+		else if (a.memmap && strcmp(a.memmap, "auto") != 0)
+			return shell_arg_error("--memmap '%s': auto, normal or on-memory", a.memmap);
+		return to_system_ram(dev, a.dev, !a.unmovable, where);
 	}
 	if (strcmp(a.mode, "devdax") == 0) {
 		uint64_t bytes = 0;
-		if (a.unmovable)
-			return shell_arg_error("--unmovable applies to system-ram only");
+		if (a.unmovable || a.memmap)
+			return shell_arg_error("%s applies to system-ram only",
+					       a.unmovable ? "--unmovable" : "--memmap");
 		if (a.size) {
 			char err[128];
 			if (arg_size("--size", a.size, 1, UINT64_MAX, &bytes, err, sizeof err) != ST_OK)

@@ -77,6 +77,7 @@ static bool print_sp_accounting(void)
 	for (uint32_t i = 0; i < K.sp.count; i++)
 		if (K.sp.p[i].policy == SP_RESERVED_NO_HMAT)
 			reserved += (K.sp.p[i].end - K.sp.p[i].base) >> PAGE_SHIFT;
+	reserved += K.sp.overflow_bytes >> PAGE_SHIFT; /* beyond SP_PIECES_MAX pieces (mm/sp.h) */
 	uint64_t sp = memmap_pages_of(&K.memmap, MEM_SP);
 	uint64_t region_free = region_pages - in_devices;
 	bool exact = sp == in_devices + region_free + reserved;

@@ -99,3 +99,45 @@ def test_direct_map_page_size_follows_the_cpu():
         assert f"direct map of [0, 0x100000000) with {page} pages" in r.output, r.output[-3000:]
         assert ("(1 GiB pages)" in r.output) == (page == "1 GiB"), r.output[-3000:]
         assert "selftest: ok" in r.output, r.output[-3000:]
+
+
+def big_sp_node(gib):
+    """QEMU arguments and the SP range for node 0 (CPU, 1 GiB) plus one memory-only node of
+    gib GiB at 4 GiB (reserve=off: untouched guest memory costs the host nothing)."""
+    args = ["-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", f"{gib + 1}G", "-smp", "1",
+            "-object", "memory-backend-ram,id=m0,size=1G,reserve=off",
+            "-object", f"memory-backend-ram,id=m1,size={gib}G,reserve=off",
+            "-numa", "node,nodeid=0,memdev=m0,cpus=0,initiator=0",
+            "-numa", "node,nodeid=1,memdev=m1,initiator=0"]
+    for i, lat in ((0, 10), (1, 30)):
+        args += ["-numa", f"hmat-lb,initiator=0,target={i},hierarchy=memory,"
+                 f"data-type=access-latency,latency={lat}"]
+    return args, f"{gib}G@4G"
+
+
+def test_512_gib_node_hand_off_and_reclaim():
+    """A 512 GiB SP node: its 1 GiB of page words cannot come from the 1 GiB of ordinary RAM,
+    so they go on the device (memmap on memory); memory is used there, a partial reclaim
+    leaves 1 GiB (the page words of the other 511 GiB in it serve allocations again), the rest
+    is reclaimed, and the accounting is exact at every step."""
+    args, sp = big_sp_node(512)
+    r = run_script("dax reconfigure dax0.0 system-ram; mem; mem fill A 64M node=1; mem check A; "
+                   "dax reconfigure dax0.0 devdax --size 511G; mem; mem check A; "
+                   "dax reconfigure dax0.0 devdax; mem; mem check A; selftest",
+                   args=args, sp_ranges=sp, timeout=900)
+    assert "MISMATCH" not in r.output, r.output[-4000:]
+    up = r.command_output("dax reconfigure dax0.0 system-ram")
+    assert "262144 blocks of 2 MiB online, 1048576 KiB metadata on the device" in up, up
+    pages = 512 << 18
+    acc = sp_accounting(r.output)
+    assert acc[0] == (pages, pages, pages, 0, 0, "exact"), acc
+    mem = r.output.split("spmk> mem\n")
+    assert re.search(r"node 1 Movable\s+total 134217728 free 133955584 .* meta 262144\n", mem[1]), mem[1]
+    # after the partial reclaim: 1 GiB system-ram keeps the 512 page words of its blocks
+    assert re.search(r"node 1 Movable\s+total\s+262144 free\s+\d+ .* meta 512\n", mem[2]), mem[2]
+    assert acc[1] == (pages, pages, 1 << 18, 0, 0, "exact"), acc
+    assert acc[2] == (pages, pages, 0, 0, 0, "exact"), acc
+    assert "node 1" not in mem[3].split("accounting")[0], mem[3]
+    for c in r.output.split("spmk> mem check A\n")[1:]:
+        assert "A: 16384 pages checked, 0 mismatches" in c, c
+    assert "selftest: ok" in r.output, r.output[-4000:]

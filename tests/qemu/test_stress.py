@@ -57,7 +57,9 @@ def test_fault_inject_command():
 # exactly as before and every object intact, then the same operation succeeds; then what
 # leads to the next case's starting state. Two boots (a command line holds 2047 bytes).
 RECLAIM_CASES = [
-    ("handoff-meta", "meta", "dax reconfigure dax0.0 system-ram", "dax reconfigure: error: dax0.0 stays devdax",
+    # (--memmap normal: by default a hand-off whose NORMAL metadata fails puts it on the device)
+    ("handoff-meta", "meta", "dax reconfigure dax0.0 system-ram --memmap normal",
+     "dax reconfigure: error: dax0.0 stays devdax",
      ["dax reconfigure dax0.0 devdax"]),
     ("handoff-pt", "pt", "dax reconfigure dax0.0 system-ram", "dax reconfigure: error: dax0.0 stays devdax", []),
     ("fill-page", "page", "mem fill A 700M node=1", "mem fill: error:", []),

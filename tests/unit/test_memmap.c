@@ -566,6 +566,27 @@ static void test_ten_thousand_descriptors(void **state)
 	free(m);
 }
 
+/* The address sort works on every byte of an address: a scrambled map whose descriptors
+ * differ only in their top bytes (one every 2^44 + 2^36 + 2^28 bytes, up to 2^52), with
+ * zero-length descriptors among them, normalises to the ranges in address order. */
+static void test_scrambled_high_addresses(void **state)
+{
+	(void)state;
+	const size_t n = 251; /* prime: i -> (i * 97) % n is a permutation */
+	const uint64_t step = (1ull << 44) + (1ull << 36) + (1ull << 28);
+	for (size_t i = 0; i < n; i++) {
+		size_t slot = (i * 97) % n;
+		put_desc(48, i, EFI_CONVENTIONAL_MEMORY, 0x100000 + slot * step, slot % 10 == 3 ? 0 : 2, WB);
+	}
+	assert_int_equal(memmap_normalize(raw, n * 48, 48, NULL, &map, &cap.out), ST_OK);
+	assert_int_equal(memmap_check(&map, &cap.out), ST_OK);
+	for (uint32_t i = 0, slot = 0; slot < n; slot++) {
+		if (slot % 10 == 3)
+			continue;
+		expect_range(i++, 0x100000 + slot * step, 0x100000 + slot * step + 0x2000, MEM_USABLE);
+	}
+}
+
 /* Scrambled maps whose descriptors do not overlap are read in address order (mm/memmap_order.c):
  * the result must be exactly the one of the same descriptors given in address order, for
  * random maps with touching, mergeable, unaligned non-RAM and zero-length descriptors. */
@@ -801,6 +822,7 @@ int main(void)
 		cmocka_unit_test_setup(test_random_vs_model, reset),
 		cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
 		cmocka_unit_test_setup(test_scrambled_equals_sorted, reset),
+		cmocka_unit_test_setup(test_scrambled_high_addresses, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -361,7 +361,12 @@ static void test_too_many_pieces_and_bad_args(void **state)
 	in.naff = ARRAY_SIZE(many);
 	assert_int_equal(sp_discover(&in, &set, &cap.out), ST_NOMEM);
 	assert_int_equal(set.count, SP_PIECES_MAX);
-	log_must_have("sp: more than 128 SP pieces; stopped at 0x110000000");
+	/* the rest is counted, to be reserved: every SP page is a piece or overflow */
+	assert_int_equal(set.overflow_base, 4 * GiB + SP_PIECES_MAX * SIZE_2M);
+	assert_int_equal(set.overflow_bytes, 1 * GiB - SP_PIECES_MAX * SIZE_2M);
+	assert_int_equal(sp_set_bytes(&set) + set.overflow_bytes, memmap_pages_of(&map, MEM_SP) * 4096);
+	log_must_have("sp: more than 128 SP pieces (SP_PIECES_MAX); stopped at 0x110000000: "
+		      "786432 KiB of SP memory from there on is reserved, not a device");
 	assert_int_equal(sp_discover(NULL, &set, &cap.out), ST_INVALID);
 	assert_int_equal(sp_discover(&in, NULL, &cap.out), ST_INVALID);
 	in.aff = NULL;
