@@ -195,7 +195,12 @@ static status_t big_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, 
 	(void)ctx, (void)va, (void)pa, (void)size, (void)mp;
 	return ST_OK;
 }
-static void big_dax_unmap(void *ctx, uint64_t va, uint64_t size) { (void)ctx, (void)va, (void)size; }
+/* The simulated machine cannot tell which pages were written: the whole range is reported. */
+static void big_dax_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+{
+	(void)ctx;
+	written(arg, va, size);
+}
 static void big_dax_scrub(void *ctx, uint64_t pa, uint64_t size) { (void)ctx, (void)pa, (void)size; }
 
 /* A machine with one devdax device of `blocks` 2 MiB blocks at BIG_SP; with_alloc: the
