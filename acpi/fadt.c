@@ -6,7 +6,7 @@
 #include "acpi/sdt.h"
 #include "lib/kstring.h"
 
-#define FADT_V1_LEN 116u
+#define FADT_V1_LEN 116u /* the ACPI 1.0 layout: the fixed part every FADT has */
 #define OFF_DSDT 40u
 #define OFF_SCI_INT 46u
 #define OFF_PM1A_CNT 64u
@@ -52,14 +52,9 @@ status_t fadt_parse(const uint8_t *tbl, size_t len, struct fadt_info *out, struc
 	if (!out)
 		return ST_INVALID;
 	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_check(tbl, len, "FACP", log, &tlen, &rev);
+	status_t st = acpi_sdt_fixed(tbl, len, "FACP", "FACP", FADT_V1_LEN, log, &tlen, &rev);
 	if (st != ST_OK)
 		return st;
-	if (tlen < FADT_V1_LEN) {
-		out_log(log, LOG_ERR, "FACP: length %u is shorter than the ACPI 1.0 layout (%u)", tlen,
-			FADT_V1_LEN);
-		return ST_TRUNCATED;
-	}
 	out->revision = rev;
 	out->flags = le32(tbl + OFF_FLAGS);
 	out->sci_int = le16(tbl + OFF_SCI_INT);

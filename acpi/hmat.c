@@ -8,10 +8,8 @@
 #include "lib/kstring.h"
 
 #define HMAT_FIRST 40u /* header + reserved u32 */
-#define HMAT_HDR 8u
 
 enum { HMAT_MPDA = 0, HMAT_SLLBI = 1, HMAT_CACHE = 2 };
-static const uint32_t hmat_min_len[3] = { 40, 32, 32 };
 
 int hmat_domain_index(const struct hmat_info *h, uint32_t pxm)
 {
@@ -72,8 +70,11 @@ uint32_t hmat_entry_value(uint16_t entry, uint64_t base, uint8_t data_type, uint
 	return (uint32_t)v;
 }
 
-static status_t parse_mpda(struct hmat_info *h, const uint8_t *p, uint32_t off, struct out *log)
+static status_t parse_mpda(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+			  struct out *log)
 {
+	struct hmat_info *h = ctx;
+	(void)len;
 	if (h->n_mpda >= HMAT_MAX_MPDA) {
 		out_log(log, LOG_ERR, "HMAT: structure at offset 0x%x: more than %u proximity domain "
 			"attribute structures; table rejected", off, HMAT_MAX_MPDA);
@@ -169,9 +170,10 @@ static status_t sllbi_merge(struct hmat_info *h, const uint8_t *p, uint32_t ni, 
 	return ST_OK;
 }
 
-static status_t parse_sllbi(struct hmat_info *h, const uint8_t *p, uint32_t slen, uint32_t off,
-			    struct out *log)
+static status_t parse_sllbi(void *ctx, const uint8_t *p, uint32_t slen, uint32_t off,
+			   struct out *log)
 {
+	struct hmat_info *h = ctx;
 	uint8_t hier = p[8] & 0xf, type = p[9];
 	uint32_t ni = le32(p + 12), nt = le32(p + 16);
 	status_t st = sllbi_fits(ni, nt, slen, off, log);
@@ -189,9 +191,10 @@ static status_t parse_sllbi(struct hmat_info *h, const uint8_t *p, uint32_t slen
 	return sllbi_merge(h, p, ni, nt, off, log);
 }
 
-static status_t parse_cache(struct hmat_info *h, const uint8_t *p, uint32_t slen, uint32_t off,
-			    struct out *log)
+static status_t parse_cache(void *ctx, const uint8_t *p, uint32_t slen, uint32_t off,
+			   struct out *log)
 {
+	struct hmat_info *h = ctx;
 	uint16_t n_smbios = le16(p + 30);
 	if (32u + 2u * n_smbios > slen) {
 		out_log(log, LOG_ERR, "HMAT: cache structure at offset 0x%x: %u SMBIOS handles need "
@@ -219,50 +222,20 @@ static status_t parse_cache(struct hmat_info *h, const uint8_t *p, uint32_t slen
 	return ST_OK;
 }
 
-static status_t parse_one(struct hmat_info *h, const uint8_t *p, uint32_t slen, uint32_t off,
-			  struct out *log)
-{
-	uint16_t type = le16(p);
-	if (type > HMAT_CACHE) {
-		out_log(log, LOG_NOTICE, "HMAT: structure type %u at offset 0x%x unknown, skipped",
-			type, off);
-		return ST_OK;
-	}
-	if (slen < hmat_min_len[type]) {
-		out_log(log, LOG_ERR, "HMAT: structure type %u at offset 0x%x: length %u < %u; table "
-			"rejected", type, off, slen, hmat_min_len[type]);
-		return ST_INVALID;
-	}
-	if (type == HMAT_MPDA)
-		return parse_mpda(h, p, off, log);
-	if (type == HMAT_SLLBI)
-		return parse_sllbi(h, p, slen, off, log);
-	return parse_cache(h, p, slen, off, log);
-}
+static const struct acpi_sub_type hmat_types[] = {
+	[HMAT_MPDA] = { .min_len = 40, .parse = parse_mpda },
+	[HMAT_SLLBI] = { .min_len = 32, .parse = parse_sllbi },
+	[HMAT_CACHE] = { .min_len = 32, .parse = parse_cache },
+};
 
-static status_t hmat_walk(struct hmat_info *h, const uint8_t *tbl, uint32_t tlen,
-			  struct out *log)
-{
-	for (uint32_t off = HMAT_FIRST; off < tlen;) {
-		if (tlen - off < HMAT_HDR) {
-			out_log(log, LOG_ERR, "HMAT: %u stray byte(s) at offset 0x%x; table rejected",
-				tlen - off, off);
-			return ST_TRUNCATED;
-		}
-		uint32_t slen = le32(tbl + off + 4);
-		if (slen < HMAT_HDR || slen > tlen - off) {
-			out_log(log, LOG_ERR, "HMAT: structure type %u at offset 0x%x: length %u outside "
-				"[%u, %u]; table rejected", le16(tbl + off), off, slen, HMAT_HDR,
-				tlen - off);
-			return slen < HMAT_HDR ? ST_INVALID : ST_TRUNCATED;
-		}
-		status_t st = parse_one(h, tbl + off, slen, off, log);
-		if (st != ST_OK)
-			return st;
-		off += slen;
-	}
-	return ST_OK;
-}
+static const struct acpi_sub_walk hmat_walk = {
+	.name = "HMAT",
+	.first = HMAT_FIRST,
+	.hdr = ACPI_SUB_HDR32,
+	.types = hmat_types,
+	.n_types = sizeof hmat_types / sizeof hmat_types[0],
+	.skip_note = "unknown",
+};
 
 status_t hmat_parse(const uint8_t *tbl, size_t len, struct hmat_info *out, struct out *log)
 {
@@ -271,7 +244,7 @@ status_t hmat_parse(const uint8_t *tbl, size_t len, struct hmat_info *out, struc
 	if (!out)
 		return ST_INVALID;
 	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_check(tbl, len, "HMAT", log, &tlen, &rev);
+	status_t st = acpi_sdt_fixed(tbl, len, "HMAT", "HMAT", HMAT_FIRST, log, &tlen, &rev);
 	if (st != ST_OK)
 		return st;
 	if (rev != 1 && rev != 2) {
@@ -279,13 +252,8 @@ status_t hmat_parse(const uint8_t *tbl, size_t len, struct hmat_info *out, struc
 			"ignored", rev);
 		return ST_UNSUPPORTED;
 	}
-	if (tlen < HMAT_FIRST) {
-		out_log(log, LOG_ERR, "HMAT: length %u is shorter than the %u-byte fixed part", tlen,
-			HMAT_FIRST);
-		return ST_TRUNCATED;
-	}
 	out->revision = rev;
-	st = hmat_walk(out, tbl, tlen, log);
+	st = acpi_subtables_walk(&hmat_walk, tbl, tlen, out, log);
 	if (st != ST_OK)
 		memset(out, 0, sizeof *out);
 	return st;

@@ -34,14 +34,34 @@ static status_t madt_cpu_add(struct madt_info *m, uint32_t apic, bool x2, uint32
 	return ST_OK;
 }
 
-static status_t madt_one(struct madt_info *m, const uint8_t *p, uint32_t off, struct out *log)
+static status_t parse_lapic(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+			   struct out *log)
 {
-	if (p[0] == MADT_LAPIC)
-		return madt_cpu_add(m, p[3], false, le32(p + 4), off, log);
-	if (p[0] == MADT_X2APIC)
-		return madt_cpu_add(m, le32(p + 4), true, le32(p + 8), off, log);
-	return ST_OK;
+	(void)len;
+	return madt_cpu_add(ctx, p[3], false, le32(p + 4), off, log);
 }
+
+static status_t parse_x2apic(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+			    struct out *log)
+{
+	(void)len;
+	return madt_cpu_add(ctx, le32(p + 4), true, le32(p + 8), off, log);
+}
+
+/* Only processors are used; every other structure type is skipped silently. */
+static const struct acpi_sub_type madt_types[] = {
+	[MADT_LAPIC] = { .min_len = 8, .parse = parse_lapic },
+	[MADT_X2APIC] = { .min_len = 16, .parse = parse_x2apic },
+};
+
+static const struct acpi_sub_walk madt_walk = {
+	.name = "MADT",
+	.first = MADT_FIRST,
+	.hdr = ACPI_SUB_HDR8,
+	.types = madt_types,
+	.n_types = sizeof madt_types / sizeof madt_types[0],
+	.skip_note = NULL,
+};
 
 status_t madt_parse(const uint8_t *tbl, size_t len, struct madt_info *out, struct out *log)
 {
@@ -54,22 +74,7 @@ status_t madt_parse(const uint8_t *tbl, size_t len, struct madt_info *out, struc
 	if (st != ST_OK)
 		return st;
 	out->revision = rev;
-	for (uint32_t off = MADT_FIRST; off < tlen;) {
-		const uint8_t *p = tbl + off;
-		uint32_t left = tlen - off;
-		uint8_t type = p[0], slen = left >= 2 ? p[1] : 0;
-		uint8_t need = type == MADT_LAPIC ? 8 : type == MADT_X2APIC ? 16 : 2;
-		if (left < 2 || slen < need || slen > left) {
-			st = left < 2 || slen > left ? ST_TRUNCATED : ST_INVALID;
-			out_log(log, LOG_ERR, "MADT: structure type %u at offset 0x%x: length %u (need %u, "
-				"%u bytes left); table rejected", type, off, slen, need, left);
-			break;
-		}
-		st = madt_one(out, p, off, log);
-		if (st != ST_OK)
-			break;
-		off += slen;
-	}
+	st = acpi_subtables_walk(&madt_walk, tbl, tlen, out, log);
 	if (st != ST_OK)
 		memset(out, 0, sizeof *out);
 	return st;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* sdt.c - header check shared by every table parser (see sdt.h). */
+/* sdt.c - header check and subtable walker shared by every table parser (see sdt.h). */
 #include "acpi/sdt.h"
 
 #include "acpi/bytes.h"
 #include "lib/kstring.h"
 
-status_t acpi_sdt_check(const uint8_t *tbl, size_t len, const char *sig, struct out *log,
-			uint32_t *tlen, uint8_t *rev)
+/* The 36-byte header: signature, and a length within [header, buffer]. */
+static status_t sdt_header_check(const uint8_t *tbl, size_t len, const char *sig,
+				 struct out *log, uint32_t *tlen, uint8_t *rev)
 {
 	if (!tbl) {
 		out_log(log, LOG_ERR, "%s: no table", sig);
@@ -36,13 +37,58 @@ status_t acpi_sdt_check(const uint8_t *tbl, size_t len, const char *sig, struct 
 status_t acpi_sdt_fixed(const uint8_t *tbl, size_t len, const char *sig, const char *name,
 			uint32_t fixed, struct out *log, uint32_t *tlen, uint8_t *rev)
 {
-	status_t st = acpi_sdt_check(tbl, len, sig, log, tlen, rev);
+	status_t st = sdt_header_check(tbl, len, sig, log, tlen, rev);
 	if (st != ST_OK)
 		return st;
 	if (*tlen < fixed) {
 		out_log(log, LOG_ERR, "%s: length %u is shorter than the %u-byte fixed part", name,
 			*tlen, fixed);
 		return ST_TRUNCATED;
+	}
+	return ST_OK;
+}
+
+/* Reads the type and length of the subtable header at p (at least w->hdr bytes). */
+static void sub_header(const struct acpi_sub_walk *w, const uint8_t *p, uint32_t *type,
+		       uint32_t *len)
+{
+	if (w->hdr == ACPI_SUB_HDR8) {
+		*type = p[0];
+		*len = p[1];
+	} else {
+		*type = le16(p);
+		*len = le32(p + 4);
+	}
+}
+
+status_t acpi_subtables_walk(const struct acpi_sub_walk *w, const uint8_t *tbl, uint32_t tlen,
+			     void *ctx, struct out *log)
+{
+	for (uint32_t off = w->first; off < tlen;) {
+		uint32_t left = tlen - off, type, slen;
+		if (left < (uint32_t)w->hdr) {
+			out_log(log, LOG_ERR, "%s: %u stray byte(s) at offset 0x%x; table rejected",
+				w->name, left, off);
+			return ST_TRUNCATED;
+		}
+		sub_header(w, tbl + off, &type, &slen);
+		const struct acpi_sub_type *t = type < w->n_types ? &w->types[type] : NULL;
+		uint32_t need = t && t->min_len > (uint32_t)w->hdr ? t->min_len : (uint32_t)w->hdr;
+		if (slen < need || slen > left) {
+			out_log(log, LOG_ERR, "%s: structure type %u at offset 0x%x: length %u (need "
+				"%u, %u bytes left); table rejected", w->name, type, off, slen, need,
+				left);
+			return slen > left ? ST_TRUNCATED : ST_INVALID;
+		}
+		if (t && t->parse) {
+			status_t st = t->parse(ctx, tbl + off, slen, off, log);
+			if (st != ST_OK)
+				return st;
+		} else if (w->skip_note) {
+			out_log(log, LOG_NOTICE, "%s: structure type %u at offset 0x%x %s, skipped",
+				w->name, type, off, w->skip_note);
+		}
+		off += slen;
 	}
 	return ST_OK;
 }

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* sdt.h - the common 36-byte ACPI system description table header (ACPI 6.5 §5.2.6).
  *
- * Every table parser starts with acpi_sdt_check(): the buffer must hold a header, the
- * signature must match, and the header's length must be at least the header and no more
- * than the buffer. The parser then works on [tbl, tbl + *tlen) only. The checksum is not
- * checked here: discovery (tables.c) has already done that for tables it hands out. */
+ * Every table parser starts with acpi_sdt_fixed(): the buffer must hold a header, the
+ * signature must match, and the header's length must be at least the table's fixed part and
+ * no more than the buffer. The parser then works on [tbl, tbl + *tlen) only. The checksum is not
+ * checked here: discovery (tables.c) has already done that for tables it hands out.
+ *
+ * Tables made of a fixed part and then a list of (type, length) subtables (MADT §5.2.12,
+ * SRAT §5.2.16, HMAT §5.2.28) are walked by acpi_subtables_walk(): it checks each entry's
+ * length against the bytes left and its type's minimum before calling that type's parser, so
+ * a parser reads only inside [p, p + len) with len at least its minimum. */
 #ifndef SPMK_ACPI_SDT_H
 #define SPMK_ACPI_SDT_H
 
@@ -21,18 +26,51 @@
 #define ACPI_SDT_OEM_ID 10
 #define ACPI_SDT_OEM_TABLE_ID 16
 
-/* Checks the header of a table claimed to be `sig` in a buffer of len bytes.
- * On success stores the table length (<= len) in *tlen and the revision in *rev.
- * Errors (logged at LOG_ERR as "SIG: ..."): ST_INVALID (NULL, wrong signature),
- * ST_TRUNCATED (buffer shorter than the header or than the header's length). */
-status_t acpi_sdt_check(const uint8_t *tbl, size_t len, const char *sig, struct out *log,
-			uint32_t *tlen, uint8_t *rev);
-
-/* acpi_sdt_check(), then the table's fixed part: *tlen must be at least `fixed` bytes (the
- * offset of its first subtable). `name` is the table's name in messages (MADT for "APIC").
- * Errors: those of acpi_sdt_check; ST_TRUNCATED with "NAME: length N is shorter than the
- * F-byte fixed part" (LOG_ERR). */
+/* Checks the header of a table claimed to be `sig` in a buffer of len bytes, then its fixed
+ * part: the header's length must be at least `fixed` bytes (the offset of its first subtable,
+ * or the smallest layout the parser reads). `name` is the table's name in messages (MADT for
+ * "APIC"). On success stores the table length (<= len) in *tlen and the revision in *rev.
+ * Errors (one LOG_ERR line): ST_INVALID (NULL, wrong signature: "SIG: ..."), ST_TRUNCATED
+ * (buffer shorter than the header or than the header's length: "SIG: ..."; "NAME: length N
+ * is shorter than the F-byte fixed part"). */
 status_t acpi_sdt_fixed(const uint8_t *tbl, size_t len, const char *sig, const char *name,
 			uint32_t fixed, struct out *log, uint32_t *tlen, uint8_t *rev);
+
+/* How a table lays out its subtable headers. */
+enum acpi_sub_hdr {
+	ACPI_SUB_HDR8 = 2,  /* u8 type, u8 length (MADT, SRAT) */
+	ACPI_SUB_HDR32 = 8, /* u16 type, u16 reserved, u32 length (HMAT) */
+};
+
+/* One parser per subtable type: p points at the entry, len (bytes) is its length, at least
+ * the type's min_len; off is its offset in the table, for messages. */
+typedef status_t (*acpi_sub_parse_fn)(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+				       struct out *log);
+
+struct acpi_sub_type {
+	uint32_t min_len;         /* bytes; 0: the header's size */
+	acpi_sub_parse_fn parse;  /* NULL: known but not used, skipped */
+};
+
+struct acpi_sub_walk {
+	const char *name;                 /* table name in messages ("MADT") */
+	uint32_t first;                   /* offset of the first subtable (bytes) */
+	enum acpi_sub_hdr hdr;
+	const struct acpi_sub_type *types; /* indexed by type */
+	uint32_t n_types;
+	/* Types without a parser (NULL parse, or at or above n_types) are skipped; when
+	 * skip_note is non-NULL each one is logged at LOG_NOTICE as "NAME: structure type T at
+	 * offset 0xO SKIP_NOTE, skipped". */
+	const char *skip_note;
+};
+
+/* Walks the subtables of a table of tlen bytes (tlen already checked by acpi_sdt_fixed),
+ * calling each type's parser in table order and stopping at the first error it returns.
+ * Errors (one LOG_ERR line "NAME: ...; table rejected"): ST_TRUNCATED (fewer bytes left than
+ * a subtable header: "N stray byte(s) at offset 0xO"; a length past the table's end),
+ * ST_INVALID (a length below the type's minimum, which includes a zero length), and whatever
+ * a parser returns. */
+status_t acpi_subtables_walk(const struct acpi_sub_walk *w, const uint8_t *tbl, uint32_t tlen,
+			     void *ctx, struct out *log);
 
 #endif

@@ -31,13 +31,9 @@ status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struc
 	if (!out)
 		return ST_INVALID;
 	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_check(tbl, len, "SLIT", log, &tlen, &rev);
+	status_t st = acpi_sdt_fixed(tbl, len, "SLIT", "SLIT", SLIT_MATRIX, log, &tlen, &rev);
 	if (st != ST_OK)
 		return st;
-	if (tlen < SLIT_MATRIX) {
-		out_log(log, LOG_ERR, "SLIT: length %u has no room for the locality count", tlen);
-		return ST_TRUNCATED;
-	}
 	uint64_t n = le64(tbl + 36), cells;
 	if (__builtin_mul_overflow(n, n, &cells)) {
 		out_log(log, LOG_ERR, "SLIT: locality count %llu squared overflows; table rejected",

@@ -8,8 +8,7 @@
 
 #define SRAT_FIRST 48u /* header, reserved u32 (= 1), reserved u64 */
 
-enum { SRAT_LAPIC = 0, SRAT_MEM = 1, SRAT_X2APIC = 2, SRAT_GI = 5 };
-static const uint8_t srat_min_len[6] = { 16, 40, 24, 18, 12, 32 };
+enum { SRAT_LAPIC = 0, SRAT_MEM = 1, SRAT_X2APIC = 2, SRAT_GICC = 3, SRAT_GIC_ITS = 4, SRAT_GI = 5 };
 
 static status_t pxm_note(struct srat_info *s, uint32_t pxm, uint32_t off, struct out *log)
 {
@@ -63,8 +62,11 @@ static status_t cpu_add(struct srat_info *s, uint32_t pxm, uint32_t apic, bool x
 	return pxm_note(s, pxm, off, log);
 }
 
-static status_t parse_lapic(struct srat_info *s, const uint8_t *p, uint32_t off, struct out *log)
+static status_t parse_lapic(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+			    struct out *log)
 {
+	struct srat_info *s = ctx;
+	(void)len;
 	if (!(le32(p + 4) & 1))
 		return ST_OK;
 	uint32_t pxm = p[2];
@@ -73,8 +75,11 @@ static status_t parse_lapic(struct srat_info *s, const uint8_t *p, uint32_t off,
 	return cpu_add(s, pxm, p[3], false, off, log);
 }
 
-static status_t parse_x2apic(struct srat_info *s, const uint8_t *p, uint32_t off, struct out *log)
+static status_t parse_x2apic(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+			     struct out *log)
 {
+	struct srat_info *s = ctx;
+	(void)len;
 	if (!(le32(p + 12) & 1))
 		return ST_OK;
 	return cpu_add(s, le32(p + 4), le32(p + 8), true, off, log);
@@ -129,8 +134,11 @@ static bool mem_merge_same_domain(struct srat_info *s, struct range r, uint32_t 
 	return true;
 }
 
-static status_t parse_mem(struct srat_info *s, const uint8_t *p, uint32_t off, struct out *log)
+static status_t parse_mem(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+			  struct out *log)
 {
+	struct srat_info *s = ctx;
+	(void)len;
 	uint32_t flags = le32(p + 28);
 	if (!(flags & 1))
 		return ST_OK;
@@ -165,8 +173,11 @@ static status_t parse_mem(struct srat_info *s, const uint8_t *p, uint32_t off, s
 	return pxm_note(s, pxm, off, log);
 }
 
-static status_t parse_gi(struct srat_info *s, const uint8_t *p, uint32_t off, struct out *log)
+static status_t parse_gi(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
+			 struct out *log)
 {
+	struct srat_info *s = ctx;
+	(void)len;
 	if (!(le32(p + 24) & 1))
 		return ST_OK;
 	if (s->n_gi >= SRAT_MAX_GI) {
@@ -182,19 +193,24 @@ static status_t parse_gi(struct srat_info *s, const uint8_t *p, uint32_t off, st
 	return pxm_note(s, g->pxm, off, log);
 }
 
-static status_t parse_one(struct srat_info *s, const uint8_t *p, uint32_t off, struct out *log)
-{
-	switch (p[0]) {
-	case SRAT_LAPIC: return parse_lapic(s, p, off, log);
-	case SRAT_MEM: return parse_mem(s, p, off, log);
-	case SRAT_X2APIC: return parse_x2apic(s, p, off, log);
-	case SRAT_GI: return parse_gi(s, p, off, log);
-	default:
-		out_log(log, LOG_NOTICE, "SRAT: structure type %u at offset 0x%x not used, skipped",
-			p[0], off);
-		return ST_OK;
-	}
-}
+/* ACPI 6.5 §5.2.16: types 3 (GICC) and 4 (GIC ITS) are known and not used. */
+static const struct acpi_sub_type srat_types[] = {
+	[SRAT_LAPIC] = { .min_len = 16, .parse = parse_lapic },
+	[SRAT_MEM] = { .min_len = 40, .parse = parse_mem },
+	[SRAT_X2APIC] = { .min_len = 24, .parse = parse_x2apic },
+	[SRAT_GICC] = { .min_len = 18, .parse = NULL },
+	[SRAT_GIC_ITS] = { .min_len = 12, .parse = NULL },
+	[SRAT_GI] = { .min_len = 32, .parse = parse_gi },
+};
+
+static const struct acpi_sub_walk srat_walk = {
+	.name = "SRAT",
+	.first = SRAT_FIRST,
+	.hdr = ACPI_SUB_HDR8,
+	.types = srat_types,
+	.n_types = sizeof srat_types / sizeof srat_types[0],
+	.skip_note = "not used",
+};
 
 status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struct out *log)
 {
@@ -207,28 +223,7 @@ status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struc
 	if (st != ST_OK)
 		return st;
 	out->revision = rev;
-	for (uint32_t off = SRAT_FIRST; off < tlen;) {
-		if (tlen - off < 2) {
-			st = ST_TRUNCATED;
-			out_log(log, LOG_ERR, "SRAT: %u stray byte(s) at offset 0x%x; table rejected",
-				tlen - off, off);
-			break;
-		}
-		const uint8_t *p = tbl + off;
-		uint8_t type = p[0], slen = p[1];
-		uint8_t need = type < sizeof srat_min_len ? srat_min_len[type] : 2;
-		if (slen < need || slen > tlen - off) {
-			st = slen > tlen - off ? ST_TRUNCATED : ST_INVALID;
-			out_log(log, LOG_ERR, "SRAT: structure type %u at offset 0x%x: length %u "
-				"(need %u, %u bytes left); table rejected", type, off, slen, need,
-				tlen - off);
-			break;
-		}
-		st = parse_one(out, p, off, log);
-		if (st != ST_OK)
-			break;
-		off += slen;
-	}
+	st = acpi_subtables_walk(&srat_walk, tbl, tlen, out, log);
 	if (st != ST_OK)
 		memset(out, 0, sizeof *out);
 	return st;

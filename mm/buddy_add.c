@@ -9,6 +9,7 @@
 
 #include "lib/fault.h"
 #include "lib/kstring.h"
+#include "lib/rangeset.h"
 #include "mm/buddy_int.h"
 
 static bool overlaps_managed(const struct buddy *b, uint64_t base, uint64_t end)
@@ -64,7 +65,7 @@ static struct buddy_range *add_descriptor(struct buddy *b, unsigned node, unsign
 	unsigned i = 0;
 	while (i < b->nranges && b->r[i].base < base)
 		i++;
-	memmove(&b->r[i + 1], &b->r[i], (b->nranges - i) * sizeof b->r[0]);
+	rangeset_slot_open(b->r, b->nranges, i, sizeof b->r[0]);
 	b->nranges++;
 	struct buddy_range *r = &b->r[i];
 	memset(r, 0, sizeof *r);
@@ -149,15 +150,16 @@ static void remove_from_descriptor(struct buddy *b, unsigned i, uint64_t base, u
 {
 	struct buddy_range *r = &b->r[i];
 	if (base <= r->base && end >= r->end) {
-		memmove(r, r + 1, (b->nranges - i - 1) * sizeof *r);
+		rangeset_slot_close(b->r, b->nranges, i, sizeof *r);
 		b->nranges--;
 	} else if (base <= r->base) {
 		r->base = end;
 	} else if (end >= r->end) {
 		r->end = base;
 	} else {
-		memmove(r + 1, r, (b->nranges - i) * sizeof *r);
+		rangeset_slot_open(b->r, b->nranges, i + 1, sizeof *r);
 		b->nranges++;
+		r[1] = r[0]; /* the second piece starts as a copy of the first */
 		struct buddy_range *r2 = r + 1;
 		r->end = base;
 		r2->base = end;

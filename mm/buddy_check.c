@@ -12,6 +12,7 @@
 #include "mm/buddy.h"
 
 #include "lib/kstring.h"
+#include "lib/rangeset.h"
 #include "mm/buddy_int.h"
 
 #define FAIL(...)                                      \
@@ -178,11 +179,16 @@ static status_t check_descriptors(const struct buddy *b, struct out *log)
 		FAIL("%u ranges, %u isolated entries", b->nranges, b->niso);
 	for (unsigned i = 0; i < b->nranges; i++) {
 		const struct buddy_range *r = &b->r[i];
-		if (r->base >= r->end || r->base < r->origin || r->end - r->origin > PW_MAX_SPAN ||
-		    (i && b->r[i - 1].end > r->base))
-			FAIL("range %u [%#llx, %#llx) origin %#llx bad", i,
+		struct range prev = i ? (struct range){ b->r[i - 1].base, b->r[i - 1].end }
+				      : (struct range){ 0, 0 };
+		const char *why = range_order_fault(prev, (struct range){ r->base, r->end }, i == 0,
+						    false);
+		if (!why && (r->base < r->origin || r->end - r->origin > PW_MAX_SPAN))
+			why = "outside its origin's span";
+		if (why)
+			FAIL("range %u [%#llx, %#llx) origin %#llx: %s", i,
 			     (unsigned long long)r->base, (unsigned long long)r->end,
-			     (unsigned long long)r->origin);
+			     (unsigned long long)r->origin, why);
 	}
 	for (unsigned i = 0; i < b->niso; i++) {
 		if (b->iso[i].base >= b->iso[i].end)

@@ -194,22 +194,11 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 	st = dax_device_slot(d, "dax create-device", true, &slot); /* last check: it may grow */
 	if (st != ST_OK)
 		return st;
-	/* COMMIT: carve [base, base+size) out of extent ext (0, 1 or 2 pieces remain). */
-	struct range e = reg->free[ext];
-	struct range left = { e.base, base }, right = { base + size, e.end };
-	memmove(&reg->free[ext], &reg->free[ext + 1], (reg->nfree - ext - 1) * sizeof e);
-	reg->nfree--;
-	struct range keep[2];
-	uint32_t nkeep = 0;
-	ASSERT_OP(reg->nfree, <=, DAX_REGION_DEVICES); /* k devices leave at most k + 1 extents */
-	if (range_size(left))
-		keep[nkeep++] = left;
-	if (range_size(right))
-		keep[nkeep++] = right;
-	memmove(&reg->free[ext + nkeep], &reg->free[ext], (reg->nfree - ext) * sizeof e);
-	for (uint32_t i = 0; i < nkeep; i++)
-		reg->free[ext + i] = keep[i];
-	reg->nfree += nkeep;
+	/* COMMIT: carve [base, base+size) out of extent ext (0, 1 or 2 pieces remain): k
+	 * devices leave at most k + 1 extents, so the table has room for a split. */
+	ASSERT_OP(reg->nfree, <=, DAX_REGION_DEVICES);
+	CHECK_OK(rangeset_cut(reg->free, &reg->nfree, DAX_REGION_DEVICES + 1,
+			      (struct range){ base, base + size }));
 	dax_device_install(d, slot, region, base, size, align);
 	if (dev_out)
 		*dev_out = slot;
@@ -219,26 +208,8 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 /* Puts [base, end) back into the region's free list, merging with neighbours. */
 static void dax_free_insert(struct dax_region *reg, uint64_t base, uint64_t end)
 {
-	uint32_t i = 0;
-	while (i < reg->nfree && reg->free[i].base < base)
-		i++;
-	ASSERT(base < end && (i == reg->nfree || reg->free[i].base >= end)); /* not free already */
-	bool merge_prev = i > 0 && reg->free[i - 1].end == base;
-	bool merge_next = i < reg->nfree && reg->free[i].base == end;
-	if (merge_prev && merge_next) {
-		reg->free[i - 1].end = reg->free[i].end;
-		memmove(&reg->free[i], &reg->free[i + 1], (reg->nfree - i - 1) * sizeof reg->free[0]);
-		reg->nfree--;
-	} else if (merge_prev) {
-		reg->free[i - 1].end = end;
-	} else if (merge_next) {
-		reg->free[i].base = base;
-	} else {
-		CHECK_OP(reg->nfree, <=, DAX_REGION_DEVICES);
-		memmove(&reg->free[i + 1], &reg->free[i], (reg->nfree - i) * sizeof reg->free[0]);
-		reg->free[i] = (struct range){ base, end };
-		reg->nfree++;
-	}
+	CHECK_OK(rangeset_insert(reg->free, &reg->nfree, DAX_REGION_DEVICES + 1,
+				 (struct range){ base, end }, true));
 }
 
 static status_t dax_need_idle(struct dax *d, uint32_t dev, const char *op, struct dax_device **out)

@@ -30,15 +30,19 @@ static void dax_check_free(struct dax_checker *c, uint32_t r, uint64_t *free_byt
 	const struct dax_region *reg = &c->d->regions[r];
 	*free_bytes = 0;
 	CHECK_THAT(c, reg->nfree <= DAX_REGION_DEVICES + 1, "region %u has %u free extents", r, reg->nfree);
-	for (uint32_t i = 0; i < reg->nfree && i <= DAX_REGION_DEVICES; i++) {
+	uint32_t n = MIN(reg->nfree, DAX_REGION_DEVICES + 1);
+	struct rangeset_fault f;
+	CHECK_THAT(c, rangeset_check(reg->free, n, true, &f) == ST_OK,
+		   "region %u free extent %u [0x%llx, 0x%llx) after [0x%llx, 0x%llx): %s", r,
+		   f.index, (unsigned long long)f.cur.base, (unsigned long long)f.cur.end,
+		   (unsigned long long)f.prev.base, (unsigned long long)f.prev.end, f.why);
+	for (uint32_t i = 0; i < n; i++) {
 		struct range e = reg->free[i];
-		CHECK_THAT(c, e.base < e.end && e.base >= reg->base && e.end <= reg->base + reg->size,
-			   "region %u free extent [0x%llx, 0x%llx) is empty or outside the region", r,
+		CHECK_THAT(c, e.base >= reg->base && e.end <= reg->base + reg->size,
+			   "region %u free extent [0x%llx, 0x%llx) is outside the region", r,
 			   (unsigned long long)e.base, (unsigned long long)e.end);
-		CHECK_THAT(c, i == 0 || reg->free[i - 1].end < e.base,
-			   "region %u free extents %u and %u unsorted or not merged", r, i - 1, i);
-		*free_bytes += range_size(e);
 	}
+	*free_bytes = rangeset_bytes(reg->free, n);
 }
 
 static void dax_check_device_place(struct dax_checker *c, uint32_t i)

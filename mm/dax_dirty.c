@@ -79,20 +79,7 @@ status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
 
 uint64_t dax_dirty_bytes(const struct dax *d, uint64_t base, uint64_t size)
 {
-	struct range q = { base, base + size };
-	uint64_t sum = 0;
-	for (uint32_t i = 0; i < d->ndirty; i++) {
-		struct range a = d->dirty[i];
-		if (range_overlaps(a, q))
-			sum += MIN(a.end, q.end) - MAX(a.base, q.base);
-	}
-	return sum;
-}
-
-static void dax_dirty_drop(struct dax *d, uint32_t i)
-{
-	memmove(&d->dirty[i], &d->dirty[i + 1], (d->ndirty - i - 1) * sizeof d->dirty[0]);
-	d->ndirty--;
+	return rangeset_bytes_in(d->dirty, d->ndirty, (struct range){ base, base + size });
 }
 
 bool dax_range_unowned(const struct dax *d, struct range q)
@@ -101,16 +88,14 @@ bool dax_range_unowned(const struct dax *d, struct range q)
 	if (r < 0 || q.base >= q.end)
 		return false;
 	const struct dax_region *g = &d->regions[r];
-	uint64_t covered = 0; /* free extents and devices are disjoint: bytes add up */
-	for (uint32_t i = 0; i < g->nfree; i++)
-		if (range_overlaps(g->free[i], q))
-			covered += MIN(g->free[i].end, q.end) - MAX(g->free[i].base, q.base);
+	/* free extents and devices are disjoint: bytes add up */
+	uint64_t covered = rangeset_bytes_in(g->free, g->nfree, q);
 	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		const struct dax_device *x = &d->devices[i];
 		struct range xr = { x->base, x->base + x->size };
 		if (x->used && x->region == (uint32_t)r && x->mode == DAX_MODE_DEVDAX &&
 		    x->state == DAX_UNCLAIMED && range_overlaps(xr, q))
-			covered += MIN(xr.end, q.end) - MAX(xr.base, q.base);
+			covered += range_overlap_bytes(xr, q);
 	}
 	return covered == range_size(q);
 }
@@ -148,28 +133,14 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 			}
 			dax_zero_unowned(d, side);
 			done += range_size(side);
-			middle = false;
 		}
 		if (zero) {
 			dax_zero_unowned(d, (struct range){ MAX(cut.base, q.base), MIN(cut.end, q.end) });
 			done += MIN(cut.end, q.end) - MAX(cut.base, q.base);
 		}
-		if (cut.base == a->base && cut.end == a->end) {
-			dax_dirty_drop(d, i);
-		} else if (middle) {
-			CHECK_OP(d->ndirty, <, DAX_MAX_DIRTY); /* the fallback above took the full case */
-			memmove(&d->dirty[i + 2], &d->dirty[i + 1], (d->ndirty - i - 1) * sizeof d->dirty[0]);
-			d->dirty[i + 1] = (struct range){ cut.end, a->end };
-			a->end = cut.base;
-			d->ndirty++;
-			i += 2;
-		} else {
-			if (cut.base == a->base)
-				a->base = cut.end;
-			else
-				a->end = cut.base;
-			i++;
-		}
+		/* the fallback above left no split when the table is full */
+		CHECK_OK(rangeset_cut(d->dirty, &d->ndirty, DAX_MAX_DIRTY, cut));
+		i = rangeset_lower(d->dirty, d->ndirty, cut.end);
 	}
 	return done;
 }

@@ -5,6 +5,7 @@
 #define SPMK_MM_DAX_INTERNAL_H
 
 #include "lib/kstring.h"
+#include "lib/rangeset.h"
 #include "mm/dax.h"
 
 static inline bool dax_align_valid(uint64_t a)

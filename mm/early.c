@@ -2,23 +2,16 @@
 /* early.c - the early allocator (see mm/early.h for the data structure and invariants). */
 #include "mm/early.h"
 
+#include "lib/check.h"
 #include "lib/kstring.h"
+#include "lib/rangeset.h"
 
 static status_t early_insert_free(struct early *e, uint64_t base, uint64_t end)
 {
-	size_t i = 0;
 	if (base >= end)
 		return ST_OK;
-	if (e->nfree == EARLY_MAX_RANGES)
-		return ST_NOMEM;
-	while (i < e->nfree && e->free[i].base < base)
-		i++;
-	if ((i > 0 && e->free[i - 1].end > base) || (i < e->nfree && e->free[i].base < end))
-		return ST_INVALID;
-	memmove(&e->free[i + 1], &e->free[i], (e->nfree - i) * sizeof e->free[0]);
-	e->free[i] = (struct range){ base, end };
-	e->nfree++;
-	return ST_OK;
+	return rangeset_insert(e->free, &e->nfree, EARLY_MAX_RANGES, (struct range){ base, end },
+			       false);
 }
 
 status_t early_init(struct early *e, const struct range *ranges, size_t n)
@@ -63,11 +56,8 @@ static bool early_cut_splits(const struct early *e, size_t i, uint64_t base, uin
 /* Cut [base, end), which lies inside free range i, out of it. A slot must exist if it splits. */
 static void early_cut(struct early *e, size_t i, uint64_t base, uint64_t end)
 {
-	struct range r = e->free[i];
-	memmove(&e->free[i], &e->free[i + 1], (e->nfree - i - 1) * sizeof r);
-	e->nfree--;
-	early_insert_free(e, r.base, base);
-	early_insert_free(e, end, r.end);
+	CHECK(e->free[i].base <= base && end <= e->free[i].end);
+	CHECK_OK(rangeset_cut(e->free, &e->nfree, EARLY_MAX_RANGES, (struct range){ base, end }));
 }
 
 static bool early_slots_ok(const struct early *e, size_t i, uint64_t base, uint64_t end,
@@ -151,10 +141,7 @@ status_t early_reserve(struct early *e, uint64_t base, uint64_t end, unsigned ta
 
 uint64_t early_free_bytes(const struct early *e)
 {
-	uint64_t n = 0;
-	for (size_t i = 0; i < e->nfree; i++)
-		n += e->free[i].end - e->free[i].base;
-	return n;
+	return rangeset_bytes(e->free, e->nfree);
 }
 
 uint64_t early_granted_bytes(const struct early *e, unsigned tag)
@@ -168,10 +155,11 @@ uint64_t early_granted_bytes(const struct early *e, unsigned tag)
 
 status_t early_check(const struct early *e)
 {
+	if (e->nfree > EARLY_MAX_RANGES || rangeset_check(e->free, e->nfree, false, NULL) != ST_OK)
+		return ST_INVALID;
 	for (size_t i = 0; i < e->nfree; i++) {
 		const struct range *r = &e->free[i];
-		if (r->base >= r->end || !IS_ALIGNED(r->base | r->end, PAGE_SIZE) ||
-		    (i && e->free[i - 1].end > r->base))
+		if (!IS_ALIGNED(r->base | r->end, PAGE_SIZE))
 			return ST_INVALID;
 		for (size_t g = 0; g < e->ngrants; g++)
 			if (e->grant[g].base < r->end && r->base < e->grant[g].end)

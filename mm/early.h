@@ -28,7 +28,8 @@ struct early_grant {
 };
 
 struct early {
-	size_t nfree, ngrants;
+	uint32_t nfree; /* free[0..nfree): a lib/rangeset.h set, not merged */
+	size_t ngrants;
 	struct range free[EARLY_MAX_RANGES];
 	struct early_grant grant[EARLY_MAX_GRANTS];
 };

@@ -8,6 +8,7 @@
 #include "lib/efi_memory.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
+#include "lib/rangeset.h"
 #include "lib/types.h"
 #include "mm/memmap_order.h"
 
@@ -151,7 +152,7 @@ static status_t memmap_insert_slot(struct memmap *m, uint32_t at, const struct m
 {
 	if (m->count >= m->cap)
 		return ST_NOMEM;
-	memmove(&m->r[at + 1], &m->r[at], (m->count - at) * sizeof m->r[0]);
+	rangeset_slot_open(m->r, m->count, at, sizeof m->r[0]);
 	m->r[at] = *r;
 	m->count++;
 	return ST_OK;
@@ -159,7 +160,7 @@ static status_t memmap_insert_slot(struct memmap *m, uint32_t at, const struct m
 
 static void memmap_remove_slot(struct memmap *m, uint32_t at)
 {
-	memmove(&m->r[at], &m->r[at + 1], (m->count - at - 1) * sizeof m->r[0]);
+	rangeset_slot_close(m->r, m->count, at, sizeof m->r[0]);
 	m->count--;
 }
 
@@ -492,6 +493,8 @@ status_t memmap_check(const struct memmap *m, struct out *log)
 	}
 	for (uint32_t i = 0; i < m->count; i++) {
 		const struct mem_range *r = &m->r[i];
+		struct range prev = i ? (struct range){ m->r[i - 1].base, m->r[i - 1].end }
+				      : (struct range){ 0, 0 };
 		const char *why = NULL;
 		if ((unsigned)r->kind >= MEM_KIND_COUNT)
 			why = "bad kind";
@@ -499,9 +502,9 @@ status_t memmap_check(const struct memmap *m, struct out *log)
 			why = "empty";
 		else if (!IS_ALIGNED(r->base, PAGE_SIZE) || !IS_ALIGNED(r->end, PAGE_SIZE))
 			why = "not page aligned";
-		else if (i > 0 && m->r[i - 1].end > r->base)
-			why = "overlaps or is out of order with the previous range";
-		else if (i > 0 && m->r[i - 1].end == r->base && memmap_mergeable(&m->r[i - 1], r))
+		else
+			why = range_order_fault(prev, (struct range){ r->base, r->end }, i == 0, false);
+		if (!why && i > 0 && m->r[i - 1].end == r->base && memmap_mergeable(&m->r[i - 1], r))
 			why = "not merged with the previous range";
 		if (why) {
 			out_log(log, LOG_ERR, "memmap: range %u [0x%llx-0x%llx): %s", i, U(r->base),

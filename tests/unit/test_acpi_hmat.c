@@ -146,16 +146,16 @@ static void test_malformed(void **state)
 	size_t n = fixture_load("hmat_qemu", b, sizeof b);
 	reject(b, n - 1, ST_TRUNCATED, "header length 248 outside [36, 247]");
 	put32(b + 4, n - 4);
-	reject(b, n, ST_TRUNCATED, "structure type 2 at offset 0xd8: length 32 outside [8, 28]");
+	reject(b, n, ST_TRUNCATED, "structure type 2 at offset 0xd8: length 32 (need 32, 28 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x50 + 4, 4);
-	reject(b, n, ST_INVALID, "structure type 0 at offset 0x50: length 4 outside [8, 168]");
+	reject(b, n, ST_INVALID, "structure type 0 at offset 0x50: length 4 (need 40, 168 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x50 + 4, 0x1000);
-	reject(b, n, ST_TRUNCATED, "length 4096 outside [8, 168]");
+	reject(b, n, ST_TRUNCATED, "length 4096 (need 40, 168 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x50 + 4, 20); /* lies: shorter than a type-0 structure */
-	reject(b, n, ST_INVALID, "structure type 0 at offset 0x50: length 20 < 40");
+	reject(b, n, ST_INVALID, "structure type 0 at offset 0x50: length 20 (need 40, 168 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x78 + 12, 0xffffffff);
 	put32(b + 0x78 + 16, 0xffffffff);
