@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_acpi_srat.c - SRAT and SLIT parsers over iasl fixtures and edited copies of them. */
+/* test_acpi_srat.c - the SRAT parser over iasl fixtures and edited copies of them. */
 #include "test_acpi_util.h"
 
-#include "acpi/slit.h"
 #include "acpi/srat.h"
 
 static struct tcap cap;
@@ -226,54 +225,6 @@ static void test_srat_too_many(void **state)
 			    "the rest are not listed (their domains still count)\n");
 }
 
-static struct slit_info sl;
-
-static void test_slit(void **state)
-{
-	(void)state;
-	size_t n = fixture_load("slit_qemu", b, sizeof b);
-	assert_int_equal(slit_parse(b, n, &sl, NULL), ST_OK);
-	assert_int_equal(sl.count, 2);
-	assert_int_equal(sl.dist[0][0], 10);
-	assert_int_equal(sl.dist[0][1], 20);
-	assert_int_equal(sl.dist[1][0], 20);
-	struct out o = tcap_out(&cap);
-	put64(b + 36, 0x100000000ull); /* squared: 2^64 */
-	assert_int_equal(slit_parse(b, n, &sl, &o), ST_RANGE);
-	assert_non_null(strstr(cap.buf, "locality count 4294967296 squared overflows"));
-	put64(b + 36, 3);
-	o = tcap_out(&cap);
-	assert_int_equal(slit_parse(b, n, &sl, &o), ST_TRUNCATED);
-	assert_non_null(strstr(cap.buf, "3 localities need 9 matrix bytes at offset 0x2c, table has 4"));
-	assert_int_equal(sl.count, 0);
-	put64(b + 36, 2);
-	b[44 + 3] = 11;
-	o = tcap_out(&cap);
-	assert_int_equal(slit_parse(b, n, &sl, &o), ST_INVALID);
-	assert_non_null(strstr(cap.buf, "entry [1][1] at offset 0x2f is 11 (local distance must be 10)"));
-	b[44 + 3] = 10;
-	b[44 + 1] = 9;
-	assert_int_equal(slit_parse(b, n, &sl, NULL), ST_INVALID);
-	/* 65 valid localities: checked whole, the first 64 kept */
-	static uint8_t big[44 + 65 * 65];
-	memcpy(big, b, 44);
-	put32(big + 4, sizeof big);
-	put64(big + 36, 65);
-	for (int i = 0; i < 65; i++)
-		for (int j = 0; j < 65; j++)
-			big[44 + i * 65 + j] = i == j ? 10 : (uint8_t)(20 + (i + j) % 50);
-	o = tcap_out(&cap);
-	assert_int_equal(slit_parse(big, sizeof big, &sl, &o), ST_OK);
-	assert_int_equal(sl.count, 64);
-	assert_int_equal(sl.dist[63][62], 20 + 125 % 50);
-	assert_int_equal(sl.dist[1][0], 21);
-	assert_non_null(strstr(cap.buf, "SLIT: 65 localities; the first 64 are used, pxm 64 and "
-				  "above get default distances"));
-	big[44 + 64 * 65 + 64] = 11; /* a bad entry beyond the kept part still rejects it */
-	assert_int_equal(slit_parse(big, sizeof big, &sl, NULL), ST_INVALID);
-	assert_int_equal(slit_parse(b, 40, &sl, NULL), ST_TRUNCATED);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,7 +234,6 @@ int main(void)
 		cmocka_unit_test(test_srat_same_domain_overlap_merged),
 		cmocka_unit_test(test_srat_duplicate_cpus_counted_once),
 		cmocka_unit_test(test_srat_too_many),
-		cmocka_unit_test(test_slit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
