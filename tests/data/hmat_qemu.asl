@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* HMAT rev 2 like QEMU 7.2 for the 2-node topology in QEMU.md */
+/* HMAT rev 2 like QEMU 7.2 for a 2-node topology like the `default` machine (docs/machines.md) */
 [0004]                          Signature : "HMAT"
 [0004]                       Table Length : 00000000
 [0001]                           Revision : 02

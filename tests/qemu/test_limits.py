@@ -13,7 +13,7 @@ MIB = 1 << 20
 def many_nodes(n, node_mib=48):
     """QEMU arguments and SP ranges for node 0 (CPU, 1 GiB below 4 GiB) plus n - 1 memory-only
     nodes of node_mib MiB each from 4 GiB up, each with HMAT latency/bandwidth from initiator 0.
-    reserve=off backends: untouched guest memory costs the host nothing (shared/QEMU.md)."""
+    reserve=off backends: guest memory the kernel never touches costs the host nothing."""
     total = 1024 + (n - 1) * node_mib
     args = ["-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", f"{total}M", "-smp", "1",
             "-object", "memory-backend-ram,id=m0,size=1G,reserve=off",
