@@ -97,7 +97,7 @@ APPS ?= $(APPS_ALL)
 APP_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -fno-builtin -DSPMK_APP
 APP_LDFLAGS := -static -no-pie -nostdlib -z max-page-size=0x1000 -T apps/lib/app.ld
-APP_LIB_SRCS := $(wildcard apps/lib/*.c)
+APP_LIB_SRCS := $(wildcard apps/lib/*.c) lib/fmt.c
 APP_ELFS := $(patsubst %,$(BUILD)/apps/%.elf,$(APPS))
 
 .DELETE_ON_ERROR:

@@ -262,7 +262,7 @@ static void app_teardown(struct app *a)
 		if (!c->used)
 			continue;
 		if (c->va)
-			CHECK_OK(vm_unmap(&a->vm, c->va, c->size));
+			app_dax_unmap(a, c); /* what the app wrote joins the claim's written set */
 		char name[DAX_NAME_MAX];
 		dax_device_name(&K.dax, c->dev, name, sizeof name);
 		CHECK_OK(dax_release(&K.dax, c->h)); /* the app's own valid claim */

@@ -11,6 +11,10 @@ long sys_dax_list(struct app *a, const struct syscall_frame *f);
 long sys_dax_claim(struct app *a, const struct syscall_frame *f);
 long sys_dax_map(struct app *a, const struct syscall_frame *f);
 long sys_dax_release(struct app *a, const struct syscall_frame *f);
+/* Unmaps claim c's device from app a (c->va becomes 0), adding every leaf the app dirtied to
+ * the claim's written set (dax_note_written), so that dax_release zeroes what the app wrote
+ * through its own page tables. Cannot fail: c is a's mapped claim. */
+void app_dax_unmap(struct app *a, struct app_claim *c);
 long sys_mem_alloc(struct app *a, const struct syscall_frame *f);
 long sys_mem_free(struct app *a, const struct syscall_frame *f);
 long sys_mem_node(struct app *a, const struct syscall_frame *f);

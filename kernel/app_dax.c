@@ -77,6 +77,27 @@ long sys_dax_claim(struct app *a, const struct syscall_frame *f)
 	return uargs_handle(slot, gen);
 }
 
+struct app_written {
+	const struct app_claim *c;
+	uint64_t base; /* the device's physical base */
+};
+
+/* vm_dirty_fn: a dirty leaf of the app's mapping joins its claim's written set. */
+static void app_dax_written(void *arg, uint64_t va, uint64_t size)
+{
+	const struct app_written *w = arg;
+	CHECK_OK(dax_note_written(&K.dax, w->c->h, w->base + (va - w->c->va), size));
+}
+
+void app_dax_unmap(struct app *a, struct app_claim *c)
+{
+	const struct dax_device *d = dax_device_get(&K.dax, c->dev);
+	CHECK(d != 0); /* claimed by this app: it exists */
+	struct app_written w = { c, d->base };
+	CHECK_OK(vm_unmap_dirty(&a->vm, c->va, c->size, app_dax_written, &w));
+	c->va = 0;
+}
+
 long sys_dax_map(struct app *a, const struct syscall_frame *f)
 {
 	struct app_claim *c = claim_of(a, f->a0);
@@ -110,7 +131,7 @@ long sys_dax_release(struct app *a, const struct syscall_frame *f)
 	if (!c)
 		return -SPMK_EBADF;
 	if (c->va)
-		CHECK_OK(vm_unmap(&a->vm, c->va, c->size)); /* exactly the mapping sys_dax_map made */
+		app_dax_unmap(a, c); /* exactly the mapping sys_dax_map made */
 	CHECK_OK(dax_release(&K.dax, c->h)); /* our own valid claim */
 	memset(c, 0, sizeof *c);
 	return 0;

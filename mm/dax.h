@@ -196,6 +196,11 @@ status_t dax_map(struct dax *d, struct dax_handle h);
  * no deferred-scrub extent left it is scrubbed at once). Errors: ST_PERM (stale/foreign
  * handle). */
 status_t dax_release(struct dax *d, struct dax_handle h);
+/* Records that the owner of claim h may have written physical [pa, pa+size) through a mapping
+ * of its own other than the device's window (an app's page tables, kernel/app_dax.c), so that
+ * release zeroes it too (page-aligned outward). Errors: ST_PERM (stale/foreign handle),
+ * ST_RANGE when [pa, pa+size) is not inside the device. */
+status_t dax_note_written(struct dax *d, struct dax_handle h, uint64_t pa, uint64_t size);
 /* owner NULL or "": no active owner. Errors: ST_INVALID (name), or the map op's error
  * (then nothing changed). */
 status_t dax_activate(struct dax *d, const char *owner);

@@ -137,6 +137,19 @@ static uint64_t dax_scrub_written(struct dax *d, struct range *w, uint32_t n)
 	return done;
 }
 
+status_t dax_note_written(struct dax *d, struct dax_handle h, uint64_t pa, uint64_t size)
+{
+	struct dax_device *x;
+	status_t st = dax_handle_check(d, h, "note written", &x);
+	if (st != ST_OK)
+		return st;
+	uint64_t end;
+	if (add_overflows(pa, size, &end) || pa < x->base || end > x->base + x->size)
+		return ST_RANGE;
+	dax_written_add(x, (struct range){ pa, end });
+	return ST_OK;
+}
+
 status_t dax_release(struct dax *d, struct dax_handle h)
 {
 	struct dax_device *x;

@@ -86,6 +86,25 @@ static int claim_and_leave(const char *dev)
 	return 0;
 }
 
+/* Claims and maps dev, writes 64 bytes at 0 and at 64 MiB, gives it back with
+ * spmk_dax_release and exits: release zeroes what the app wrote through its own mapping. */
+static int write_and_release(const char *dev)
+{
+	long h = spmk_dax_claim(dev);
+	void *va;
+	if (h < 0 || spmk_dax_map(h, &va) < 0) {
+		spmk_printf("check: cannot claim and map %s: %s\n", dev, spmk_strerror(h));
+		return 1;
+	}
+	for (int i = 0; i < 64; i++) {
+		((volatile char *)va)[i] = 'A' + (i % 26);
+		((volatile char *)va)[(64 << 20) + i] = 'a' + (i % 26);
+	}
+	long st = spmk_dax_release(h);
+	spmk_printf("check: %s written and released: %s\n", dev, st < 0 ? spmk_strerror(st) : "ok");
+	return st < 0 ? 1 : 0;
+}
+
 static int steal(const char *dev)
 {
 	expect("claim of another owner's device", spmk_dax_claim(dev), -SPMK_EBUSY);
@@ -203,7 +222,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		spmk_printf("usage: check args|kernel|unmapped|guard|daxwin|write-text|ud|div|gp|"
-			    "topo|claim DEV|steal DEV|movable DEV|pin DEV|exit N|spin\n");
+			    "topo|claim DEV|release DEV|steal DEV|movable DEV|pin DEV|exit N|loop|spin\n");
 		return 2;
 	}
 	const char *what = argv[1];
@@ -243,6 +262,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && !spmk_strcmp(what, "claim"))
 		return claim_and_leave(argv[2]);
+	if (argc >= 3 && !spmk_strcmp(what, "release"))
+		return write_and_release(argv[2]);
 	if (argc >= 3 && !spmk_strcmp(what, "steal"))
 		return steal(argv[2]);
 	if (argc >= 3 && !spmk_strcmp(what, "movable"))
@@ -251,7 +272,10 @@ int main(int argc, char **argv)
 		return pin(argv[2]);
 	if (argc >= 3 && !spmk_strcmp(what, "exit")) {
 		uint64_t n = 0;
-		spmk_parse_size(argv[2], &n);
+		if (spmk_parse_size(argv[2], &n) < 0 || n > 255) {
+			spmk_printf("check: exit status '%s' is not 0..255\n", argv[2]);
+			return 2;
+		}
 		return (int)n;
 	}
 	spmk_printf("check: unknown scenario '%s'\n", what);

@@ -1273,6 +1273,29 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 
 /* More written extents than a device keeps: the closest merge, every written page is still
  * zeroed at release, and the set stays sorted and merged (dax_check). */
+/* Writes through a mapping of the owner's own (an app's page tables) are noted by physical
+ * address; release zeroes exactly them; bad ranges and stale handles are refused. */
+static void test_note_written(void **state)
+{
+	struct fx *x = *state;
+	uint32_t d0 = find(x, "dax0.0");
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&x->d, d0, "app", &h), ST_OK);
+	const struct dax_device *dev = dax_device_get(&x->d, d0);
+	uint64_t base = dev->base, size = dev->size;
+	assert_int_equal(dax_note_written(&x->d, h, base + 2 * PAGE_SIZE + 8, 16), ST_OK);
+	assert_int_equal(dev->nwritten, 1);
+	assert_int_equal(dev->written[0].base, base + 2 * PAGE_SIZE);
+	assert_int_equal(dev->written[0].end, base + 3 * PAGE_SIZE);
+	assert_int_equal(dax_note_written(&x->d, h, base - PAGE_SIZE, PAGE_SIZE), ST_RANGE);
+	assert_int_equal(dax_note_written(&x->d, h, base + size - 8, 16), ST_RANGE);
+	assert_int_equal(dax_note_written(&x->d, h, base, UINT64_MAX), ST_RANGE);
+	assert_int_equal(dev->nwritten, 1);
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	assert_int_equal(x->d.release_scrubbed, PAGE_SIZE);
+	assert_int_equal(dax_note_written(&x->d, h, base, PAGE_SIZE), ST_PERM);
+}
+
 static void test_written_set_overflow_merges(void **state)
 {
 	struct fx *x = *state;
@@ -1323,6 +1346,7 @@ int main(void)
 		cmocka_unit_test(test_with_real_page_tables),
 		cmocka_unit_test(test_release_scrubs_written_leaves_at_every_page_size),
 		cmocka_unit_test_setup_teardown(test_written_set_overflow_merges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_note_written, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
