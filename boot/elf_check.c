@@ -159,11 +159,11 @@ static status_t elf_collect(const uint8_t *p, size_t len, const struct elf64_ehd
 		memcpy(&ph, p + eh->phoff + (uint64_t)i * eh->phentsize, sizeof ph);
 		if (ph.type != PT_LOAD)
 			continue;
+		if (ph.memsz == 0 && ph.filesz == 0)
+			continue; /* an empty segment (ld's for an app without data): no address used */
 		status_t st = elf_check_load(&ph, i, len, b, log);
 		if (st != ST_OK)
 			return st;
-		if (ph.memsz == 0)
-			continue;
 		if (out->nseg == ELF_MAX_SEGMENTS) {
 			out_log(log, LOG_ERR, "elf: more than %u non-empty PT_LOAD segments",
 				ELF_MAX_SEGMENTS);

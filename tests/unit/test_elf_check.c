@@ -299,6 +299,22 @@ static void test_bounds(void **state)
 	assert_non_null(strstr(f->log, "is below the app base"));
 }
 
+/* An empty PT_LOAD (ld emits one at vaddr 0 for an app without data) is skipped, wherever it
+ * points, so an app with only text and read-only data is valid. */
+static void test_empty_segment_anywhere(void **state)
+{
+	struct fixture *f = *state;
+	const struct elf_bounds fits = { TEXT_VA, DATA_VA + 0x3000, "app" };
+	ph(f, 1)->vaddr = 0;
+	ph(f, 1)->offset = 0xe8;
+	ph(f, 1)->filesz = 0;
+	ph(f, 1)->memsz = 0;
+	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
+	assert_int_equal(f->img.nseg, 1);
+	ph(f, 1)->filesz = 0x10; /* bytes in the file but no memory: still refused */
+	assert_int_not_equal(elf_check_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
+}
+
 static void test_no_load(void **state)
 {
 	struct fixture *f = *state;
@@ -332,7 +348,7 @@ int main(void)
 		T(test_segment_beyond_file), T(test_segment_offset_wraps), T(test_filesz_gt_memsz),
 		T(test_align_not_power_of_two), T(test_align_mismatch), T(test_overlap),
 		T(test_span_too_large), T(test_vaddr_wraps), T(test_entry_outside),
-		T(test_entry_in_data), T(test_vaddr_below_base), T(test_bounds), T(test_no_load),
+		T(test_entry_in_data), T(test_vaddr_below_base), T(test_bounds), T(test_empty_segment_anywhere), T(test_no_load),
 		T(test_too_many_segments),
 #undef T
 	};
