@@ -341,7 +341,12 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 	CHECK_OP(this_cpu_index(), ==, 0); /* the boot CPU has the SYSCALL MSRs and the app stack */
 	memset(a, 0, sizeof *a);
 	a->img = img;
-	fmt_snprintf(a->owner, sizeof a->owner, "app.%s.%u", img->name, ++runs);
+	/* "app.NAME.RUN", NAME cut so that the run number and a movable allocation's ".SLOT"
+	 * (app_mem.c) still fit a memory-object name: every name stays distinct */
+	char run[12];
+	int nrun = fmt_snprintf(run, sizeof run, "%u", ++runs);
+	int keep = MEMOBJ_NAME_MAX - APP_SLOT_SUFFIX_MAX - (int)sizeof "app.." + 1 - nrun;
+	fmt_snprintf(a->owner, sizeof a->owner, "app.%.*s.%s", keep, img->name, run);
 	a->next_mem = USPACE_MEM_BASE;
 	a->next_dax = USPACE_DAX_BASE;
 	a->next_gen = (uint32_t)rdtsc();

@@ -30,6 +30,8 @@
 #define APP_ARGS_BYTES 1024   /* bytes of argument strings */
 #define APP_CLAIMS 16         /* dax claims an app may hold at once */
 #define APP_ALLOCS 64         /* memory allocations an app may hold at once */
+#define APP_SLOT_SUFFIX_MAX 3 /* ".SLOT" of a movable allocation's name: "." and up to 2 digits */
+_Static_assert(APP_ALLOCS <= 100, "APP_SLOT_SUFFIX_MAX holds the slot numbers");
 #define APP_BLOCKS 16384      /* physical blocks behind image, stack and allocations */
 
 struct app_image {

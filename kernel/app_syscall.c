@@ -44,6 +44,8 @@ static long sys_write(struct app *a, const struct syscall_frame *f)
 			return -uspace_errno(st);
 		serial_write(buf, n);
 		done += n;
+		if (shell_interrupted()) /* a long write stops at Ctrl-C like the app itself */
+			app_end_now(APP_INTERRUPTED, 0, "stopped by Ctrl-C");
 	}
 	return (long)len;
 }
