@@ -254,63 +254,70 @@ static bool io_target(uint32_t dev, const char *as, uint64_t off, uint64_t len, 
 	return true;
 }
 
+/* What `dax read` and `dax write` act on, once their words are checked. */
+struct io_req {
+	uint32_t dev;
+	const char *as; /* the acting owner (--as NAME, else the device's owner) */
+	uint64_t off, len;
+	uint64_t va; /* where the bytes are, for `as` */
+};
+
+/* The words of `dax read DEV OFF LEN` or (write) `dax write DEV OFF PATTERN LEN`, each with an
+ * optional --as NAME: device, count, PATTERN not empty, numbers, bounds, the owner's mapping,
+ * then the address for the acting owner. False after the error is reported. */
+static bool io_prepare(int argc, char **argv, bool write, struct io_req *r)
+{
+	int nwords = write ? 6 : 5, len_at = nwords - 1;
+	if (argc < 3) {
+		shell_arg_error("missing DEV");
+		return false;
+	}
+	if (!lookup(argv[2], &r->dev))
+		return false;
+	r->as = acting_owner(dax_device_get(&K.dax, r->dev), &argc, argv);
+	if (argc < nwords) {
+		shell_arg_missing(argc);
+		return false;
+	}
+	if (argc > nwords) {
+		shell_arg_error("unexpected '%s'", argv[nwords]);
+		return false;
+	}
+	if (write && !argv[4][0]) {
+		shell_arg_error("PATTERN is empty");
+		return false;
+	}
+	if (!io_args(argv[3], argv[len_at], &r->off, &r->len) || !io_in_bounds(r->dev, r->off, r->len))
+		return false;
+	if (strcmp(r->as, dax_device_get(&K.dax, r->dev)->owner) == 0 &&
+	    !owner_may_use(r->dev, argv[2], true))
+		return false;
+	return io_target(r->dev, r->as, r->off, r->len, &r->va);
+}
+
 static int dax_write_cmd(int argc, char **argv)
 {
-	uint32_t dev;
-	uint64_t off, len, va;
-	if (argc < 3)
-		return shell_arg_error("missing DEV");
-	if (!lookup(argv[2], &dev))
-		return 1;
-	const char *as = acting_owner(dax_device_get(&K.dax, dev), &argc, argv);
-	if (argc < 6)
-		return shell_arg_missing(argc);
-	if (argc > 6)
-		return shell_arg_error("unexpected '%s'", argv[6]);
-	if (!argv[4][0])
-		return shell_arg_error("PATTERN is empty");
-	if (!io_args(argv[3], argv[5], &off, &len))
-		return 1;
-	if (!io_in_bounds(dev, off, len))
-		return 1;
-	if (strcmp(as, dax_device_get(&K.dax, dev)->owner) == 0 && !owner_may_use(dev, argv[2], true))
-		return 1;
-	if (!io_target(dev, as, off, len, &va))
+	struct io_req r;
+	if (!io_prepare(argc, argv, true, &r))
 		return 1;
 	const char *pat = argv[4];
 	size_t plen = strlen(pat);
-	volatile char *p = (volatile char *)(uintptr_t)va;
-	for (uint64_t i = 0; i < len; i++)
+	volatile char *p = (volatile char *)(uintptr_t)r.va;
+	for (uint64_t i = 0; i < r.len; i++)
 		p[i] = pat[i % plen];
-	kprintf("wrote %lu bytes at offset 0x%lx of %s as '%s'\n", (unsigned long)len, (unsigned long)off,
-		argv[2], as);
+	kprintf("wrote %lu bytes at offset 0x%lx of %s as '%s'\n", (unsigned long)r.len,
+		(unsigned long)r.off, argv[2], r.as);
 	return 0;
 }
 
 static int dax_read_cmd(int argc, char **argv)
 {
-	uint32_t dev;
-	uint64_t off, len, va;
-	if (argc < 3)
-		return shell_arg_error("missing DEV");
-	if (!lookup(argv[2], &dev))
+	struct io_req r;
+	if (!io_prepare(argc, argv, false, &r))
 		return 1;
-	const char *as = acting_owner(dax_device_get(&K.dax, dev), &argc, argv);
-	if (argc < 5)
-		return shell_arg_missing(argc);
-	if (argc > 5)
-		return shell_arg_error("unexpected '%s'", argv[5]);
-	if (!io_args(argv[3], argv[4], &off, &len))
-		return 1;
-	if (!io_in_bounds(dev, off, len))
-		return 1;
-	if (strcmp(as, dax_device_get(&K.dax, dev)->owner) == 0 && !owner_may_use(dev, argv[2], true))
-		return 1;
-	if (!io_target(dev, as, off, len, &va))
-		return 1;
-	volatile const uint8_t *probe = (volatile const uint8_t *)(uintptr_t)va;
+	volatile const uint8_t *probe = (volatile const uint8_t *)(uintptr_t)r.va;
 	(void)*probe; /* a non-owner faults here, before anything is printed */
-	hexdump((const uint8_t *)(uintptr_t)va, len, &kout);
+	hexdump((const uint8_t *)(uintptr_t)r.va, r.len, &kout);
 	return 0;
 }
 
