@@ -74,6 +74,13 @@ long sys_mem_alloc(struct app *a, const struct syscall_frame *f)
 	if (slot == APP_ALLOCS)
 		return -SPMK_ENOMEM;
 	struct app_alloc *m = &a->allocs[slot];
+	if ((flags & SPMK_MEM_MOVABLE) && (flags & SPMK_MEM_THISNODE) && node >= 0) {
+		/* a node whose free pages cannot hold it is refused at once, before a fill that
+		 * would take (and zero) pages of other nodes only to give them back */
+		struct buddy_stats bs;
+		if (buddy_stats(&K.buddy, (int)node, -1, &bs) != ST_OK || bs.free < pages)
+			return -SPMK_ENOMEM;
+	}
 	status_t st;
 	if (flags & SPMK_MEM_MOVABLE) {
 		char name[MEMOBJ_NAME_MAX + 1];

@@ -104,6 +104,18 @@ def test_release_scrubs_what_the_app_wrote_through_its_own_mapping():
     assert "selftest: ok" in r.command_output("selftest")
 
 
+def test_memory_a_node_cannot_hold_is_refused_without_filling_others():
+    """memprobe asks each node for 2 GiB of movable memory there only (THISNODE): node 0 has
+    1 GiB, node 1 none. Both are refused at once, not after filling other nodes' pages."""
+    r = boot("mem; app run memprobe --size 2G; mem; selftest")
+    out = r.command_output("app run memprobe --size 2G")
+    assert "mem fill" not in out, out
+    assert "app memprobe: exit status 0" in out, out
+    outs = r.output.split("spmk> mem\n")
+    assert mem_lines(outs[1].split("spmk>")[0]) == mem_lines(outs[2].split("spmk>")[0])
+    assert "selftest: ok" in r.command_output("selftest")
+
+
 def test_reclaim_moves_an_apps_movable_memory_intact():
     r = boot("mem; app run check movable dax0.0; dax list -j; mem objects; mem; selftest; "
              "app run check pin dax0.0; dax list -j; selftest")
