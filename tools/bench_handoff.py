@@ -14,23 +14,11 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import spmk_qemu  # noqa: E402
 
 
-def machine(gib):
-    args = ["-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", f"{gib + 1}G", "-smp", "1",
-            "-object", "memory-backend-ram,id=m0,size=1G,reserve=off",
-            "-object", f"memory-backend-ram,id=m1,size={gib}G,reserve=off",
-            "-numa", "node,nodeid=0,memdev=m0,cpus=0,initiator=0",
-            "-numa", "node,nodeid=1,memdev=m1,initiator=0"]
-    for t, lat in ((0, 10), (1, 30)):
-        args += ["-numa", f"hmat-lb,initiator=0,target={t},hierarchy=memory,"
-                 f"data-type=access-latency,latency={lat}"]
-    return args, f"{gib}G@4G"
-
-
 def main():
     build = os.environ.get("BUILD", "build")
     spmk_qemu.BUILD = build if os.path.isabs(build) else os.path.join(ROOT, build)
     for gib in (1, 64, 512):
-        args, sp = machine(gib)
+        args, sp = spmk_qemu.big_sp_node(gib)
         r = spmk_qemu.boot(cmdline='spmk.run="dax reconfigure dax0.0 system-ram; '
                            'dax reconfigure dax0.0 devdax; poweroff"', args=args, sp_ranges=sp,
                            image=os.path.join(spmk_qemu.BUILD, "spmk.img"), timeout=240)

@@ -83,6 +83,20 @@ BUSES = {
 }
 
 
+def big_sp_node(gib):
+    """QEMU arguments and the SP range for node 0 (CPU, 1 GiB) plus one memory-only node of
+    gib GiB at 4 GiB (reserve=off: untouched guest memory costs the host nothing)."""
+    args = ["-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", f"{gib + 1}G", "-smp", "1",
+            "-object", "memory-backend-ram,id=m0,size=1G,reserve=off",
+            "-object", f"memory-backend-ram,id=m1,size={gib}G,reserve=off",
+            "-numa", "node,nodeid=0,memdev=m0,cpus=0,initiator=0",
+            "-numa", "node,nodeid=1,memdev=m1,initiator=0"]
+    for i, lat in ((0, 10), (1, 30)):
+        args += ["-numa", f"hmat-lb,initiator=0,target={i},hierarchy=memory,"
+                 f"data-type=access-latency,latency={lat}"]
+    return args, f"{gib}G@4G"
+
+
 def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=None,
          poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None, topo=None, smp=None,
          bus="virtio"):

@@ -5,7 +5,7 @@ accounting; a refused table growth (heap failure injected) changes nothing."""
 import json
 import re
 
-from spmk_qemu import run_script
+from spmk_qemu import big_sp_node, run_script
 
 MIB = 1 << 20
 
@@ -99,20 +99,6 @@ def test_direct_map_page_size_follows_the_cpu():
         assert f"direct map of [0, 0x100000000) with {page} pages" in r.output, r.output[-3000:]
         assert ("(1 GiB pages)" in r.output) == (page == "1 GiB"), r.output[-3000:]
         assert "selftest: ok" in r.output, r.output[-3000:]
-
-
-def big_sp_node(gib):
-    """QEMU arguments and the SP range for node 0 (CPU, 1 GiB) plus one memory-only node of
-    gib GiB at 4 GiB (reserve=off: untouched guest memory costs the host nothing)."""
-    args = ["-machine", "q35,hmat=on,max-ram-below-4g=1G", "-m", f"{gib + 1}G", "-smp", "1",
-            "-object", "memory-backend-ram,id=m0,size=1G,reserve=off",
-            "-object", f"memory-backend-ram,id=m1,size={gib}G,reserve=off",
-            "-numa", "node,nodeid=0,memdev=m0,cpus=0,initiator=0",
-            "-numa", "node,nodeid=1,memdev=m1,initiator=0"]
-    for i, lat in ((0, 10), (1, 30)):
-        args += ["-numa", f"hmat-lb,initiator=0,target={i},hierarchy=memory,"
-                 f"data-type=access-latency,latency={lat}"]
-    return args, f"{gib}G@4G"
 
 
 def test_512_gib_node_hand_off_and_reclaim():
