@@ -68,7 +68,10 @@ HOST_OBJS  := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS))
 HOST_LIB   := $(BUILD)/host/libspmk.a
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+# Test helpers (tests/unit/helpers/: capture sink, memory-map expectations, the simulated
+# machine) are compiled once into an archive every test links.
 UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
+UNIT_HELPER_LIB := $(BUILD)/host/libtesthelpers.a
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 # Fuzz targets link one set of objects built with the sanitizers and libFuzzer's coverage hooks;
@@ -233,11 +236,14 @@ $(BUILD)/host/%.o: %.c $(FLAGS_STAMP)
 $(HOST_LIB): $(HOST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-$(BUILD)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_HELPERS) $(FLAGS_STAMP)
+$(UNIT_HELPER_LIB): $(patsubst %.c,$(BUILD)/host/%.o,$(UNIT_HELPERS))
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPER_LIB) $(HOST_LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@mkdir -p $(BUILD)/dep
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPERS) $(HOST_LIB) -lcmocka
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPER_LIB) $(HOST_LIB) -lcmocka
 $(BUILD)/fuzzobj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.FUZZ $<"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* test_atomic.c - every operation under fault injection either succeeds or refuses with
- * nothing changed, on the simulated machine (hotplug_sim.h).
+ * nothing changed, on the simulated machine (tests/unit/helpers/hotplug_sim.h).
  *
  * For each failure point of lib/fault.h and each operation (dax create/destroy/claim/map/
  * activate/release, hand-off movable and unmovable, whole and partial reclaim, mem fill
@@ -14,6 +14,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 

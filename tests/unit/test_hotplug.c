@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_hotplug.c - host tests of mm/hotplug on the simulated machine (hotplug_sim.h):
+/* test_hotplug.c - host tests of mm/hotplug on the simulated machine (tests/unit/helpers/hotplug_sim.h):
  * hand-off, reclaim with migration, every refusal (pinned, unmovable, not enough memory
  * elsewhere) leaving everything as it was, partial reclaim with a device split, lazy and
  * dirty-block scrubbing deferred to the next claim, cycles without leaks, and a randomized test that interleaves all of
@@ -9,6 +9,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 

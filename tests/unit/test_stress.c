@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_stress.c - the stress engine (mm/stress.h) on the simulated machine (hotplug_sim.h):
+/* test_stress.c - the stress engine (mm/stress.h) on the simulated machine (tests/unit/helpers/hotplug_sim.h):
  * the same generator and checks as `selftest stress` in the kernel, with dax windows read and
  * written through the simulated mappings (an access outside a mapped window fails the test,
  * as a page fault would), and the simulator's own page-by-page walk (sim_check: each page in
@@ -15,6 +15,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 

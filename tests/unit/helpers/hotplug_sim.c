@@ -1,68 +1,22 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* hotplug_sim.h - a simulated machine for the host tests of mm/memobj, mm/migrate and
- * mm/hotplug: the real buddy and dax allocators over a malloc'd "physical memory" arena.
- *
- * Layout (pfns): node 0 RAM [256, 2304), node 2 RAM [2304, 3328), an SP region of node 1 at
- * [4096, 8192) (16 MiB = 8 blocks of 2 MiB) with one devdax device. Distances: 1-0 20,
- * 1-2 30, 0-2 25. Object mappings are per-slot pfn arrays (the "page tables"); the direct map
- * is one flag per pfn; copy, scrub, zero and junk fill (debug builds) work on the arena. Fake
- * hardware checks its own preconditions (mapping twice, remapping nothing, scrubbing unmapped
- * memory fail the test).
- * Every map (object page, direct map, dax window) may need a page-table page in the kernel,
- * so each one is a use of FAULT_PT_ALLOC (lib/fault.h) and fails with ST_NOMEM, having
- * changed nothing, when that point is armed. */
-#ifndef SPMK_TESTS_HOTPLUG_SIM_H
-#define SPMK_TESTS_HOTPLUG_SIM_H
-
+/* hotplug_sim.c - the simulated machine of the mm/memobj, mm/migrate, mm/hotplug, atomicity
+ * and stress host tests (see hotplug_sim.h for the layout and what the fake hardware checks). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "lib/fault.h"
-#include "mm/dax.h"
-#include "mm/hotplug.h"
-#include "mm/memobj.h"
-#include "mm/migrate.h"
+#include <cmocka.h>
 
-#define SIM_PAGES 8192u
-#define SIM_RAM0 256u
-#define SIM_RAM0_N 2048u
-#define SIM_RAM2 2304u
-#define SIM_RAM2_N 1024u
-#define SIM_SP 4096u
-#define SIM_SP_N 4096u
-#define SIM_MAXP 8192u /* pages per object the simulated page tables hold */
+#include "hotplug_sim.h"
 
-struct sim {
-	struct buddy b;
-	struct dax dax;
-	struct memobj_set objs;
-	struct hotplug hp;
-	struct capture log;
-	uint8_t *mem;                 /* SIM_PAGES * 4 KiB */
-	uint8_t direct[SIM_PAGES];    /* in the direct map */
-	uint64_t *pt[MEMOBJ_MAX];     /* pt[slot][index] = pfn or UINT64_MAX */
-	uint64_t *meta0, *meta2;
-	unsigned remaps, zeroes;
-	unsigned flushes, unflushed;  /* TLB flushes; remaps since the last one */
-	uint64_t stale[MIGRATE_BATCH]; /* old pfns of those remaps (a TLB may still reach them) */
-	int fail_remap;               /* > 0: the nth remap from now fails */
-	/* mapped dax windows: leaves chosen as the kernel's vm_map does (the largest page that
-	 * max_page, alignment and the remaining size allow), with a dirty bit per leaf, set only
-	 * by a write through the window (sim_win_write) and reported by unmap, as the MMU's D bit */
-	struct sim_win {
-		uint64_t va, pa, size, max_page;
-		uint8_t *dirty; /* per 4 KiB page of the window; every page of a leaf alike */
-	} win[DAX_INIT_DEVICES];
-	uint64_t obj_mapped, direct_mapped; /* object pages and direct-map pages mapped */
-};
-
-/* Where a randomized test is (seed, step), printed in front of sim_check's failures. */
-static char sim_where[64];
+char sim_where[64];
 
 static struct sim *sim_of(void *ctx) { return ctx; }
-static uint8_t *sim_page(struct sim *s, uint64_t pfn)
+uint8_t *sim_page(struct sim *s, uint64_t pfn)
 {
 	assert_true(pfn < SIM_PAGES);
 	return s->mem + pfn * PAGE_SIZE;
@@ -97,7 +51,7 @@ static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
 	s->obj_mapped++;
 	return ST_OK;
 }
-static status_t sim_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
+status_t sim_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
 {
 	struct sim *s = sim_of(ctx);
 	if (s->fail_remap > 0 && --s->fail_remap == 0)
@@ -113,7 +67,7 @@ static status_t sim_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, ui
 	return ST_OK;
 }
 /* A page a stale TLB entry may still reach must not have been freed yet. */
-static void sim_flush(void *ctx)
+void sim_flush(void *ctx)
 {
 	struct sim *s = sim_of(ctx);
 	struct buddy_page_info pi;
@@ -132,7 +86,7 @@ static void sim_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 		s->obj_mapped--;
 	}
 }
-static status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn)
+status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn)
 {
 	struct sim *s = sim_of(ctx);
 	if (!s->pt[slot] || i >= SIM_MAXP || s->pt[slot][i] == UINT64_MAX)
@@ -145,7 +99,7 @@ static uint8_t *sim_objpage(void *ctx, unsigned slot, uint64_t i)
 	struct sim *s = sim_of(ctx);
 	return sim_page(s, s->pt[slot][i]);
 }
-static void sim_copy(void *ctx, uint64_t dst, uint64_t src)
+void sim_copy(void *ctx, uint64_t dst, uint64_t src)
 {
 	struct sim *s = sim_of(ctx);
 	memcpy(sim_page(s, dst), sim_page(s, src), PAGE_SIZE);
@@ -264,14 +218,12 @@ static struct sim_win *sim_win_find(struct sim *s, uint64_t va, uint64_t len)
 		 (unsigned long long)va, (unsigned long long)len);
 	return NULL;
 }
-/* The arena bytes behind window address va, for reading len bytes inside one mapped window. */
-static __attribute__((unused)) uint8_t *sim_win(struct sim *s, uint64_t va, uint64_t len)
+uint8_t *sim_win(struct sim *s, uint64_t va, uint64_t len)
 {
 	struct sim_win *w = sim_win_find(s, va, len);
 	return s->mem + w->pa + (va - w->va);
 }
-/* The same for writing: the MMU sets the dirty bit of every leaf the write touches. */
-static __attribute__((unused)) uint8_t *sim_win_write(struct sim *s, uint64_t va, uint64_t len)
+uint8_t *sim_win_write(struct sim *s, uint64_t va, uint64_t len)
 {
 	struct sim_win *w = sim_win_find(s, va, len);
 	for (uint64_t off = ALIGN_DOWN(va - w->va, PAGE_SIZE); len && off < va - w->va + len;) {
@@ -281,9 +233,7 @@ static __attribute__((unused)) uint8_t *sim_win_write(struct sim *s, uint64_t va
 	}
 	return s->mem + w->pa + (va - w->va);
 }
-/* Mapped dax windows, direct-mapped pages and mapped object pages (the stress digest's
- * environment counters: a refused operation leaves them as they were). */
-static __attribute__((unused)) void sim_env(void *ctx, uint64_t out[4])
+void sim_env(void *ctx, uint64_t out[4])
 {
 	struct sim *s = ctx;
 	memset(out, 0, 4 * sizeof out[0]);
@@ -297,7 +247,7 @@ static void sim_dax_scrub(void *ctx, uint64_t pa, uint64_t size)
 	memset(sim_page(sim_of(ctx), pa >> PAGE_SHIFT), 0, size);
 }
 
-static struct sim *sim_new(void)
+struct sim *sim_new(void)
 {
 	struct sim *s = calloc(1, sizeof *s);
 	static struct dax_ops dops = { sim_dax_map, sim_dax_unmap, sim_dax_scrub, 0, NULL, NULL };
@@ -333,7 +283,7 @@ static struct sim *sim_new(void)
 	return s;
 }
 
-static void sim_free(struct sim *s)
+void sim_free(struct sim *s)
 {
 	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
 		free(s->pt[i]);
@@ -345,18 +295,14 @@ static void sim_free(struct sim *s)
 	free(s);
 }
 
-static __attribute__((unused)) uint64_t sim_free_pages(struct sim *s, int node)
+uint64_t sim_free_pages(struct sim *s, int node)
 {
 	struct buddy_stats st;
 	assert_int_equal(buddy_stats(&s->b, node, -1, &st), ST_OK);
 	return st.free;
 }
 
-/* Every invariant: allocators, records, objects intact, each page in exactly one place,
- * direct map = managed memory, unclaimed devdax memory holds no data (when check_zero; claimed
- * devices hold their owner's) except
- * where the dax allocator still owes a deferred scrub (zeroed by the next claim). */
-static void sim_check(struct sim *s, bool check_zero)
+void sim_check(struct sim *s, bool check_zero)
 {
 	struct capture c;
 	capture_init(&c);
@@ -434,5 +380,3 @@ static void sim_check(struct sim *s, bool check_zero)
 		}
 	}
 }
-
-#endif
