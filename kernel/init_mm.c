@@ -27,15 +27,10 @@
 #include "lib/kstring.h"
 #include "mm/early.h"
 #include "mm/kheap.h"
-
-/* RAM pieces: each usable range of the map (at most MEMMAP_MAX_RANGES, the kernel's map) is
- * cut at most once per SRAT range boundary (two per range, at most NUMA_MAX_RANGES ranges):
- * the table cannot overflow, whatever the machine. */
-#define MANAGED_MAX (MEMMAP_MAX_RANGES + 2 * NUMA_MAX_RANGES)
+#include "mm/managed.h"
 
 static struct early early;
-static struct managed { uint64_t base, end; unsigned node; } managed[MANAGED_MAX];
-static unsigned nmanaged;
+static struct managed_set managed;
 
 static bool is_managed_kind(enum mem_kind k)
 {
@@ -52,46 +47,11 @@ static unsigned owner_of_kind(enum mem_kind k)
 	}
 }
 
-/* The node holding addr; memory outside every SRAT range goes to node 0 (reported once). */
-static unsigned node_at(uint64_t addr)
-{
-	static bool reported;
-	int n = numa_node_of_addr(&K.numa, addr);
-	if (n >= 0)
-		return (unsigned)n;
-	if (!reported)
-		printk(LOG_NOTICE, "mm: RAM at 0x%lx is in no SRAT range; using node 0", (unsigned long)addr);
-	reported = true;
-	return 0;
-}
-
-/* The lowest SRAT range boundary in (base, end), or end. */
-static uint64_t next_node_boundary(uint64_t base, uint64_t end)
-{
-	uint64_t b = end;
-	for (uint32_t i = 0; i < K.numa.n_ranges; i++) {
-		const struct range *r = &K.numa.ranges[i].r;
-		if (r->base > base && r->base < b)
-			b = r->base;
-		if (r->end > base && r->end < b)
-			b = r->end;
-	}
-	return b;
-}
-
+/* Managed memory split at node boundaries (mm/managed.h): the map is sorted and MANAGED_MAX
+ * bounds the pieces of any map the kernel holds, so this cannot fail. */
 static void add_managed(uint64_t base, uint64_t end)
 {
-	while (base < end) {
-		uint64_t cut = next_node_boundary(base, end);
-		unsigned node = node_at(base);
-		if (nmanaged && managed[nmanaged - 1].end == base && managed[nmanaged - 1].node == node) {
-			managed[nmanaged - 1].end = cut;
-		} else {
-			CHECK_OP(nmanaged, <, MANAGED_MAX); /* see MANAGED_MAX */
-			managed[nmanaged++] = (struct managed){ base, cut, node };
-		}
-		base = cut;
-	}
+	CHECK_OK(managed_add(&managed, &K.numa, base, end, &kout));
 }
 
 /* No SP page reaches the page allocator except by hand-off (khotplug.c): every range that
@@ -104,7 +64,7 @@ static void check_not_sp(const struct mem_range *r)
 /* Managed RAM is what the kernel's direct map can reach; RAM above it is reported, unused. */
 static void collect_managed(void)
 {
-	nmanaged = 0;
+	managed_init(&managed);
 	for (uint32_t i = 0; i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
 		if (!is_managed_kind(r->kind))
@@ -184,8 +144,8 @@ static status_t buddy_setup(void)
 	for (uint32_t a = 0; a < K.numa.n_nodes; a++)
 		for (uint32_t b = 0; b < K.numa.n_nodes; b++)
 			buddy_set_distance(&K.buddy, a, b, numa_distance(&K.numa, a, b));
-	for (unsigned i = 0; i < nmanaged; i++) {
-		struct managed *m = &managed[i];
+	for (uint32_t i = 0; i < managed.n; i++) {
+		const struct managed_piece *m = &managed.p[i];
 		uint64_t npages = (m->end - m->base) >> PAGE_SHIFT;
 		size_t bytes = buddy_meta_bytes(npages);
 		uint64_t meta;
@@ -260,8 +220,8 @@ static status_t page_tables_setup(void)
 	const struct boot_info *bi = K.bi;
 	kvm_set_page_source(&src);
 	status_t st = kvm_build(bi->kernel_phys, bi->kernel_virt, bi->kernel_size);
-	for (unsigned i = 0; st == ST_OK && i < nmanaged; i++)
-		st = kvm_direct_map(managed[i].base, managed[i].end);
+	for (uint32_t i = 0; st == ST_OK && i < managed.n; i++)
+		st = kvm_direct_map(managed.p[i].base, managed.p[i].end);
 	for (uint32_t i = 0; st == ST_OK && i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
 		if (r->kind == MEM_ACPI_RECLAIM || r->kind == MEM_ACPI_NVS)
@@ -327,7 +287,7 @@ void init_mm(void)
 	struct buddy_stats s;
 	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &s));
 	printk(LOG_INFO, "mm: %u RAM pieces, %lu MiB managed, %lu MiB free, %lu KiB metadata; page tables: %zu pages%s",
-	       nmanaged, (unsigned long)(s.total >> 8), (unsigned long)(s.free >> 8),
+	       managed.n, (unsigned long)(s.total >> 8), (unsigned long)(s.free >> 8),
 	       (unsigned long)(s.owner[BUDDY_OWNER_META] * 4), vm_count_tables(&kvm_space),
 	       kvm_has_1g_pages() ? " (1 GiB pages)" : "");
 	printk(LOG_INFO, "mm: reserve %lu KiB in all, kept for the kernel's own allocations (per node in `mem`)",

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* managed.h - the RAM the page allocator manages at boot, cut at NUMA node boundaries.
+ *
+ * Boot (kernel/init_mm.c) hands every managed range of the memory map (usable RAM and the
+ * kernel-owned kinds the loader allocated) to managed_add in address order. Each is cut at
+ * every SRAT range boundary of the topology (acpi/numa.h) into pieces of one node; a piece
+ * that touches the previous one on the same node extends it. Memory in no SRAT range goes to
+ * node 0, as Linux does for memory outside every memory affinity structure. The pieces then
+ * become buddy ranges (mm/buddy.h), one node each. Pure: no allocation. */
+#ifndef SPMK_MM_MANAGED_H
+#define SPMK_MM_MANAGED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "acpi/numa.h"
+#include "lib/out.h"
+#include "lib/status.h"
+#include "mm/memmap.h"
+
+/* Each managed range of the map (at most MEMMAP_MAX_RANGES, the kernel's map) is cut at most
+ * once per SRAT range boundary (two per range, at most NUMA_MAX_RANGES ranges): a map the
+ * kernel holds never fills the table, whatever the machine. */
+#define MANAGED_MAX (MEMMAP_MAX_RANGES + 2 * NUMA_MAX_RANGES)
+
+struct managed_piece {
+	uint64_t base, end; /* bytes, half-open */
+	uint32_t node;
+};
+
+struct managed_set {
+	struct managed_piece p[MANAGED_MAX];
+	uint32_t n;
+	bool outside_noted; /* the LOG_NOTICE for memory in no SRAT range was given */
+};
+
+void managed_init(struct managed_set *m);
+
+/* Adds [base, end) (bytes; base >= the end of every piece added before) cut at t's range
+ * boundaries. Memory in no SRAT range of a topology built from an SRAT is put on node 0 with
+ * one LOG_NOTICE for the first such address ("mm: RAM at 0x... is in no SRAT range; using
+ * node 0"). Errors: ST_INVALID (end < base, or base below the last piece's end: nothing
+ * added), ST_NOMEM (more than MANAGED_MAX pieces, which the kernel's map cannot reach: what
+ * did not fit is left out and named in one LOG_ERR line; the pieces before it stay). */
+status_t managed_add(struct managed_set *m, const struct numa_topology *t, uint64_t base,
+		     uint64_t end, struct out *log);
+
+/* Bytes in all pieces. */
+uint64_t managed_bytes(const struct managed_set *m);
+
+#endif
