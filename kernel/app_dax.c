@@ -31,7 +31,7 @@ long sys_dax_list(struct app *a, const struct syscall_frame *f)
 {
 	uint64_t out = f->a0, max = f->a1;
 	long n = 0;
-	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+	for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d)
 			continue;
@@ -41,7 +41,7 @@ long sys_dax_list(struct app *a, const struct syscall_frame *f)
 			dax_device_name(&K.dax, i, e.name, sizeof e.name);
 			e.size = d->size;
 			e.align = d->align;
-			e.node = K.dax.regions[d->region].target_node;
+			e.node = dax_device_node(&K.dax, i);
 			e.flags = (d->state != DAX_UNCLAIMED ? SPMK_DAX_CLAIMED : 0) |
 				  (d->mode == DAX_MODE_SYSTEM_RAM ? SPMK_DAX_SYSTEM_RAM : 0) |
 				  (d->state != DAX_UNCLAIMED && !strcmp(d->owner, a->owner) ? SPMK_DAX_MINE : 0);

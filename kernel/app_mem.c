@@ -195,8 +195,7 @@ long sys_handoff(struct app *a, const struct syscall_frame *f)
 	status_t st = hotplug_handoff(&K.hotplug, dev, f->a1 & SPMK_HANDOFF_MOVABLE);
 	if (st != ST_OK)
 		return -uspace_errno(st);
-	const struct dax_device *d = dax_device_get(&K.dax, dev);
-	return K.dax.regions[d->region].target_node;
+	return dax_device_node(&K.dax, dev);
 }
 
 long sys_reclaim(struct app *a, const struct syscall_frame *f)

@@ -242,6 +242,17 @@ status_t buddy_isolate(struct buddy *b, uint64_t base_pfn, uint64_t npages,
  * ST_NOTFOUND (not isolated), ST_NOMEM (a middle split needs a slot). */
 status_t buddy_unisolate(struct buddy *b, uint64_t base_pfn, uint64_t npages, uint64_t *freed);
 
+/* A managed range as reports see it: pfns [base, end) of one node and zone. */
+struct buddy_range_info {
+	uint64_t base, end; /* pfns */
+	unsigned node, zone;
+};
+
+/* Managed ranges in address order: buddy_range_get(b, i) for i < buddy_range_count(b).
+ * Errors: ST_NOTFOUND (i out of range). */
+uint32_t buddy_range_count(const struct buddy *b);
+status_t buddy_range_get(const struct buddy *b, uint32_t i, struct buddy_range_info *out);
+
 /* Statistics of one node/zone; node -1 and/or zone -1 sum over all. Errors: ST_RANGE. */
 status_t buddy_stats(const struct buddy *b, int node, int zone, struct buddy_stats *out);
 

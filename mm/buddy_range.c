@@ -289,3 +289,18 @@ status_t buddy_unisolate(struct buddy *b, uint64_t base, uint64_t npages, uint64
 		*freed = n;
 	return ST_OK;
 }
+
+uint32_t buddy_range_count(const struct buddy *b)
+{
+	return b->nranges;
+}
+
+status_t buddy_range_get(const struct buddy *b, uint32_t i, struct buddy_range_info *out)
+{
+	if (i >= b->nranges)
+		return ST_NOTFOUND;
+	const struct buddy_range *r = &b->r[i];
+	*out = (struct buddy_range_info){ .base = r->base, .end = r->end, .node = r->node,
+					  .zone = r->zone };
+	return ST_OK;
+}

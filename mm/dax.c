@@ -281,6 +281,33 @@ const struct dax_device *dax_device_get(const struct dax *d, uint32_t dev)
 	return dax_dev((struct dax *)d, dev);
 }
 
+uint32_t dax_device_slots(const struct dax *d)
+{
+	return d->cap_devices;
+}
+
+uint32_t dax_region_count(const struct dax *d)
+{
+	return d->nregions;
+}
+
+const struct dax_region *dax_region_get(const struct dax *d, uint32_t region)
+{
+	return region < d->nregions ? &d->regions[region] : NULL;
+}
+
+int dax_device_node(const struct dax *d, uint32_t dev)
+{
+	const struct dax_device *x = dax_device_get(d, dev);
+	const struct dax_region *g = x ? dax_region_get(d, x->region) : NULL;
+	return g ? g->target_node : -1;
+}
+
+const char *dax_active_owner(const struct dax *d)
+{
+	return d->active;
+}
+
 void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len)
 {
 	const struct dax_device *x = dax_device_get(d, dev);

@@ -222,8 +222,17 @@ status_t dax_fault_describe(const struct dax *d, uint64_t va, char *buf, size_t 
 
 /* Errors: ST_NOTFOUND (no device of that name). */
 status_t dax_find(const struct dax *d, const char *name, uint32_t *dev_out);
-/* The device at index dev, or NULL. */
+/* The device at index dev, or NULL; indices run below dax_device_slots(d) (unused slots
+ * too: check ->used). */
 const struct dax_device *dax_device_get(const struct dax *d, uint32_t dev);
+uint32_t dax_device_slots(const struct dax *d);
+/* Regions 0 .. dax_region_count(d) - 1; dax_region_get is NULL past the last. */
+uint32_t dax_region_count(const struct dax *d);
+const struct dax_region *dax_region_get(const struct dax *d, uint32_t region);
+/* The target node of the device's region; -1 for none or no such device. */
+int dax_device_node(const struct dax *d, uint32_t dev);
+/* The active owner's name ("" when none: see "MMU enforcement" above). */
+const char *dax_active_owner(const struct dax *d);
 /* Writes "dax<region>.<n>" into buf. */
 void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len);
 const char *dax_state_str(enum dax_state s);

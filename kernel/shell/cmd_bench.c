@@ -32,10 +32,10 @@ static void ratio(const char *name, uint64_t num, uint64_t den)
 
 static bool bench_device(uint32_t *dev)
 {
-	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+	for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 		const struct dax_device *x = dax_device_get(&K.dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED &&
-		    K.dax.regions[x->region].target_node >= 0) {
+		    dax_device_node(&K.dax, i) >= 0) {
 			*dev = i;
 			return true;
 		}
@@ -98,7 +98,7 @@ static bool bench_bandwidth(uint32_t dev, uint64_t *set_bps, uint64_t *cpy_bps, 
 	unsigned nbuf = 0;
 	char was[DAX_OWNER_MAX + 1];
 	struct dax_handle h;
-	memcpy(was, K.dax.active, sizeof was);
+	memcpy(was, dax_active_owner(&K.dax), sizeof was);
 	if (dax_claim(&K.dax, dev, "bench", &h) != ST_OK)
 		return false;
 	bool ok = dax_activate(&K.dax, "bench") == ST_OK && dax_map(&K.dax, h) == ST_OK &&
@@ -167,7 +167,7 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 			uint64_t *moved, uint64_t *deferred, uint64_t *copy_us)
 {
 	struct hotplug_reclaim_info info;
-	int node = K.dax.regions[dax_device_get(&K.dax, dev)->region].target_node;
+	int node = dax_device_node(&K.dax, dev);
 	uint64_t t0 = rdtsc();
 	if (hotplug_handoff(&K.hotplug, dev, true) != ST_OK)
 		return false;
@@ -235,7 +235,7 @@ static int bench_hotplug(void)
 		return shell_error("no unclaimed devdax device with a node");
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
 	uint64_t size = x->size, set_bps = 1, cpy_bps = 1, reuse_bps = 1;
-	unsigned node = (unsigned)K.dax.regions[x->region].target_node;
+	unsigned node = (unsigned)dax_device_node(&K.dax, dev);
 	if (!bench_bandwidth(dev, &set_bps, &cpy_bps, &reuse_bps) || hotplug_handoff(&K.hotplug, dev, true) != ST_OK ||
 	    hotplug_reclaim(&K.hotplug, dev, 0, 0) != ST_OK)
 		return shell_error("cannot measure bandwidth");

@@ -17,7 +17,7 @@
 
 static bool release_device(uint32_t *dev)
 {
-	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+	for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 		const struct dax_device *x = dax_device_get(&K.dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED) {
 			*dev = i;
@@ -85,7 +85,7 @@ int cmd_bench_release(int argc, char **argv)
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
 	uint64_t size = x->size;
 	char active[DAX_OWNER_MAX + 1];
-	memcpy(active, K.dax.active, sizeof active);
+	memcpy(active, dax_active_owner(&K.dax), sizeof active);
 	if (dax_activate(&K.dax, BENCH_OWNER) != ST_OK)
 		return 1;
 	/* the old release: one scrub of the whole device (it also backs the memory in QEMU) */

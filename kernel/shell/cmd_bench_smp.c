@@ -59,7 +59,7 @@ static bool round_args(const char *devname, uint32_t *dev, unsigned *node)
 	if (dax_find(&K.dax, devname, dev) != ST_OK)
 		return shell_error("no device '%s' (see 'dax list')", devname), false;
 	const struct dax_device *x = dax_device_get(&K.dax, *dev);
-	int n = K.dax.regions[x->region].target_node;
+	int n = dax_device_node(&K.dax, *dev);
 	if (x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED || n < 0)
 		return shell_error("%s must be an unclaimed devdax device with a node", devname), false;
 	*node = (unsigned)n;

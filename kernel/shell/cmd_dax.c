@@ -133,8 +133,9 @@ static int dax_create(int argc, char **argv)
 	if (arg_size("size", ss, 1, UINT64_MAX, &size, err, sizeof err) != ST_OK ||
 	    (as && arg_size("align", as, 1, SIZE_1G, &align, err, sizeof err) != ST_OK))
 		return shell_arg_error("%s", err);
-	if (!as && region < K.dax.nregions) /* like daxctl: 2 MiB unless the region is finer */
-		align = MIN(SIZE_2M, K.dax.regions[region].align);
+	const struct dax_region *g = dax_region_get(&K.dax, region);
+	if (!as && g) /* like daxctl: 2 MiB unless the region is finer */
+		align = MIN(SIZE_2M, g->align);
 	char echo[64];
 	shell_size_echo(ss, size, echo, sizeof echo);
 	status_t st = dax_create_device(&K.dax, region, size, align, &dev);

@@ -32,7 +32,7 @@ static void line(int depth, uint64_t base, uint64_t end, const char *name)
 static void print_children(uint64_t base, uint64_t end, enum mem_kind kind)
 {
 	if (kind == MEM_SP) {
-		for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+		for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 			const struct dax_device *d = dax_device_get(&K.dax, i);
 			if (!d || !d->used || d->base < base || d->base >= end)
 				continue;

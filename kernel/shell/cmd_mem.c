@@ -48,11 +48,11 @@ static uint64_t memmap_managed_pages(void)
 static uint64_t handed_off_pages(void)
 {
 	uint64_t n = 0;
-	for (unsigned i = 0; i < K.buddy.nranges; i++) {
-		const struct buddy_range *r = &K.buddy.r[i];
+	struct buddy_range_info r;
+	for (uint32_t i = 0; buddy_range_get(&K.buddy, i, &r) == ST_OK; i++) {
 		for (uint32_t p = 0; p < K.sp.count; p++) {
-			uint64_t lo = MAX(r->base, K.sp.p[p].base >> PAGE_SHIFT);
-			uint64_t hi = MIN(r->end, K.sp.p[p].end >> PAGE_SHIFT);
+			uint64_t lo = MAX(r.base, K.sp.p[p].base >> PAGE_SHIFT);
+			uint64_t hi = MIN(r.end, K.sp.p[p].end >> PAGE_SHIFT);
 			if (lo < hi)
 				n += hi - lo;
 		}
@@ -64,7 +64,7 @@ static uint64_t handed_off_pages(void)
 static bool print_sp_accounting(void)
 {
 	uint64_t in_devices = 0, system_ram = 0, region_pages = 0, reserved = 0;
-	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+	for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d || !d->used)
 			continue;
@@ -72,8 +72,8 @@ static bool print_sp_accounting(void)
 		if (d->mode == DAX_MODE_SYSTEM_RAM)
 			system_ram += d->size >> PAGE_SHIFT;
 	}
-	for (uint32_t r = 0; r < K.dax.nregions; r++)
-		region_pages += K.dax.regions[r].size >> PAGE_SHIFT;
+	for (uint32_t r = 0; r < dax_region_count(&K.dax); r++)
+		region_pages += dax_region_get(&K.dax, r)->size >> PAGE_SHIFT;
 	for (uint32_t i = 0; i < K.sp.count; i++)
 		if (K.sp.p[i].policy == SP_RESERVED_NO_HMAT)
 			reserved += (K.sp.p[i].end - K.sp.p[i].base) >> PAGE_SHIFT;

@@ -79,23 +79,23 @@ int cmd_mem_blocks(int argc, char **argv)
 	bool have = false;
 	kprintf("%-37s %5s %7s %9s %11s %4s %s\n", "RANGE", "SIZE", "STATE", "REMOVABLE", "BLOCK",
 		"NODE", "ZONES");
-	for (unsigned i = 0; i < K.buddy.nranges; i++) {
-		const struct buddy_range *r = &K.buddy.r[i];
-		struct block_run b = { r->base / BLOCK_PAGES, (r->end - 1) / BLOCK_PAGES, true, r->node,
-				       r->zone };
+	struct buddy_range_info r;
+	for (uint32_t i = 0; buddy_range_get(&K.buddy, i, &r) == ST_OK; i++) {
+		struct block_run b = { r.base / BLOCK_PAGES, (r.end - 1) / BLOCK_PAGES, true, r.node,
+				       r.zone };
 		if (have && b.first == cur.last && b.first < b.last)
 			b.first++; /* the shared block stays with the run that listed it */
 		add_blocks(&cur, &have, &b, &online, &offline);
 	}
 	if (have)
 		print_run(&cur, &online, &offline);
-	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+	for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d || !d->used || d->mode != DAX_MODE_SYSTEM_RAM || d->online_blocks >= d->total_blocks)
 			continue;
 		struct block_run b = { (d->base >> PAGE_SHIFT) / BLOCK_PAGES + d->online_blocks,
 				       (d->base >> PAGE_SHIFT) / BLOCK_PAGES + d->total_blocks - 1, false,
-				       (unsigned)K.dax.regions[d->region].target_node, 0 };
+				       (unsigned)dax_device_node(&K.dax, i), 0 };
 		print_run(&b, &online, &offline);
 	}
 	char hs[16];

@@ -33,10 +33,8 @@ static bool find(const char *name, unsigned *slot)
 /* Node of a page-allocator pfn, or -1. */
 static int node_of_pfn(uint64_t pfn)
 {
-	for (unsigned i = 0; i < K.buddy.nranges; i++)
-		if (pfn >= K.buddy.r[i].base && pfn < K.buddy.r[i].end)
-			return K.buddy.r[i].node;
-	return -1;
+	struct buddy_page_info pi;
+	return buddy_page_state(&K.buddy, pfn, &pi) == ST_OK ? (int)pi.node : -1;
 }
 
 /* "node 0: 1024 pages, node 1: 3072 pages": where the object's pages are now. */

@@ -127,7 +127,7 @@ static int cmd_stats(int argc, char **argv)
 		objs += h.objects[c];
 	kprintf("heap: %lu objects in %lu pages\n", (unsigned long)objs, (unsigned long)h.pages);
 	unsigned devices = 0, claimed = 0, ram = 0;
-	for (uint32_t i = 0; i < K.dax.cap_devices; i++) {
+	for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d || !d->used)
 			continue;
@@ -135,7 +135,7 @@ static int cmd_stats(int argc, char **argv)
 		claimed += d->state != DAX_UNCLAIMED;
 		ram += d->mode == DAX_MODE_SYSTEM_RAM;
 	}
-	kprintf("dax: %u regions, %u devices (%u claimed, %u system-ram)\n", K.dax.nregions, devices,
+	kprintf("dax: %u regions, %u devices (%u claimed, %u system-ram)\n", dax_region_count(&K.dax), devices,
 		claimed, ram);
 	return 0;
 }
