@@ -110,8 +110,13 @@ static void *pt_virt(void *ctx, uint64_t phys)
  * nothing to flush here, and no shootdown round (flush_sync NULL). */
 static void pt_flush_page(void *ctx, uint64_t va) { (void)ctx, (void)va; }
 static void pt_flush_all(void *ctx) { (void)ctx; }
-static const struct vm_ops app_vm_ops = { pt_alloc, pt_free, pt_virt, pt_flush_page,
-					  pt_flush_all, 0, 0 };
+static const struct vm_ops app_vm_ops = {
+	.alloc_table = pt_alloc,
+	.free_table = pt_free,
+	.phys_to_virt = pt_virt,
+	.flush_page = pt_flush_page,
+	.flush_all = pt_flush_all,
+};
 
 /* uspace accessor: app pages are ordinary RAM in the direct map; anything else (a dax
  * device's SP memory) is not read on the app's behalf. */
@@ -361,7 +366,11 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 		app_teardown(a);
 		return st;
 	}
-	static const struct user_hooks hooks = { app_kernel_enter, app_trap, app_irq_return };
+	static const struct user_hooks hooks = {
+		.enter = app_kernel_enter,
+		.exception = app_trap,
+		.irq_return = app_irq_return,
+	};
 	bool irqs_on = interrupts_enabled();
 	a->irqs_on = irqs_on;
 	trap_set_user_hooks(&hooks);

@@ -123,10 +123,13 @@ static status_t early_setup(void)
 	return st;
 }
 
+/* Zeroes pages for an allocation, and tells hand-off which of its blocks got dirty
+ * (mm/hotplug.h "Dirty blocks"; nothing before khotplug_init has handed anything off). */
 static void buddy_zero(void *ctx, uint64_t pfn, uint64_t npages)
 {
 	(void)ctx;
 	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, npages << PAGE_SHIFT);
+	hotplug_note_zero(&K.hotplug, pfn, npages);
 }
 
 /* Debug builds: freed pages are filled with BUDDY_JUNK_BYTE (mm/buddy.h). */
@@ -136,7 +139,7 @@ static void buddy_junk(void *ctx, uint64_t pfn, uint64_t npages)
 	memset(phys_to_virt(pfn << PAGE_SHIFT), BUDDY_JUNK_BYTE, npages << PAGE_SHIFT);
 }
 
-static const struct buddy_ops buddy_ops = { buddy_zero, buddy_junk };
+static const struct buddy_ops buddy_ops = { .zero = buddy_zero, .junk = buddy_junk };
 
 static status_t buddy_setup(void)
 {
@@ -216,7 +219,10 @@ static void table_page_free(void *ctx, uint64_t phys)
 
 static status_t page_tables_setup(void)
 {
-	static const struct kvm_page_source src = { table_page_alloc, table_page_free, 0 };
+	static const struct kvm_page_source src = {
+		.alloc = table_page_alloc,
+		.free = table_page_free,
+	};
 	const struct boot_info *bi = K.bi;
 	kvm_set_page_source(&src);
 	status_t st = kvm_build(bi->kernel_phys, bi->kernel_virt, bi->kernel_size);
@@ -267,7 +273,11 @@ static void *heap_page_virt(void *ctx, uint64_t pfn)
 
 void init_mm(void)
 {
-	static const struct kheap_ops heap_ops = { heap_pages_alloc, heap_pages_free, heap_page_virt };
+	static const struct kheap_ops heap_ops = {
+		.alloc_pages = heap_pages_alloc,
+		.free_pages = heap_pages_free,
+		.phys_to_virt = heap_page_virt,
+	};
 	kvm_probe_cpu();
 	collect_managed();
 	status_t st = early_setup();

@@ -71,7 +71,13 @@ static void op_free(void *ctx, void *p)
 	CHECK_OK(kfree(&K.heap, p)); /* only tables op_alloc gave */
 }
 
-static const struct dax_ops ops = { op_map, op_unmap, op_scrub, 0, op_alloc, op_free };
+static const struct dax_ops ops = {
+	.map = op_map,
+	.unmap = op_unmap,
+	.scrub = op_scrub,
+	.alloc = op_alloc,
+	.free = op_free,
+};
 
 /* The SP piece holding physical address pa, or NULL. */
 static const struct sp_piece *sp_piece_at(uint64_t pa)

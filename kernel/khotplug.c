@@ -143,8 +143,16 @@ static void page_copy(void *ctx, uint64_t dst, uint64_t src)
 	khotplug_prof.copies++;
 }
 
-static const struct memobj_ops obj_ops = { obj_map, obj_remap, obj_flush, obj_unmap, obj_lookup,
-					   obj_page, page_copy, 0, obj_freeze };
+static const struct memobj_ops obj_ops = {
+	.map = obj_map,
+	.remap = obj_remap,
+	.flush = obj_flush,
+	.unmap = obj_unmap,
+	.lookup = obj_lookup,
+	.page = obj_page,
+	.copy = page_copy,
+	.freeze = obj_freeze,
+};
 
 static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
 {
@@ -185,28 +193,18 @@ static void hp_free(void *ctx, void *p)
 	CHECK_OK(kfree(&K.heap, p)); /* only tables hp_alloc gave */
 }
 
-static const struct hotplug_ops hp_ops = { direct_map, direct_unmap, direct_scrub, meta_ptr, 0,
-					   hp_alloc, hp_free };
-
-/* The page allocator's zero op, chained: zero, then tell hand-off which blocks got dirty. */
-static const struct buddy_ops *buddy_ops_orig;
-
-static void zero_and_note(void *ctx, uint64_t pfn, uint64_t npages)
-{
-	buddy_ops_orig->zero(ctx, pfn, npages);
-	hotplug_note_zero(&K.hotplug, pfn, npages);
-}
-
-static struct buddy_ops buddy_ops_hooked = { zero_and_note, 0 };
+static const struct hotplug_ops hp_ops = {
+	.map_direct = direct_map,
+	.unmap_direct = direct_unmap,
+	.scrub = direct_scrub,
+	.meta_ptr = meta_ptr,
+	.alloc = hp_alloc,
+	.free = hp_free,
+};
 
 void khotplug_init(void)
 {
 	memobj_init(&K.objs, &K.buddy, &obj_ops, &kout);
 	trap_set_pf_hook(obj_fault_hook);
 	hotplug_init(&K.hotplug, &K.buddy, &K.dax, &K.objs, &hp_ops, &kout);
-	if (K.buddy.ops && K.buddy.ops->zero) {
-		buddy_ops_orig = K.buddy.ops;
-		buddy_ops_hooked.junk = buddy_ops_orig->junk;
-		K.buddy.ops = &buddy_ops_hooked;
-	}
 }

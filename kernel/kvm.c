@@ -61,8 +61,14 @@ static void flush_sync(void *ctx)
 	batch.all = false;
 }
 
-static const struct vm_ops kvm_ops = { table_alloc, table_free, table_virt, flush_one,
-				       flush_everything, 0, flush_sync };
+static const struct vm_ops kvm_ops = {
+	.alloc_table = table_alloc,
+	.free_table = table_free,
+	.phys_to_virt = table_virt,
+	.flush_page = flush_one,
+	.flush_all = flush_everything,
+	.flush_sync = flush_sync,
+};
 
 void kvm_probe_cpu(void)
 {

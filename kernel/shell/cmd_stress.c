@@ -53,7 +53,12 @@ static status_t env_check(void *ctx, struct out *out)
 	return ST_OK;
 }
 
-static const struct stress_ops kernel_stress_ops = { win_write, win_read, env_counts, env_check, 0 };
+static const struct stress_ops kernel_stress_ops = {
+	.write = win_write,
+	.read = win_read,
+	.env = env_counts,
+	.check = env_check,
+};
 
 int cmd_stress(int argc, char **argv)
 {

@@ -43,7 +43,7 @@ static void no_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn w, void
 	abort();
 }
 static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; abort(); }
-static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL, NULL, NULL };
+static const struct dax_ops ops = { .map = no_map, .unmap = no_unmap, .scrub = no_scrub };
 
 /* Takes n bytes at *p into an exact-size heap copy (NULL when n is 0: the table is absent). */
 static uint8_t *take(const uint8_t **p, size_t n, const char *sig)

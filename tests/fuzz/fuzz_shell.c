@@ -129,7 +129,7 @@ static void nop_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn writte
 	written(arg, va, size);
 }
 static void nop_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; }
-static const struct dax_ops ops = { nop_map, nop_unmap, nop_scrub, NULL, NULL, NULL };
+static const struct dax_ops ops = { .map = nop_map, .unmap = nop_unmap, .scrub = nop_scrub };
 static struct dax dax;
 
 /* dax0.0 (64 MiB), dax1.0 (1 GiB), dax1.1 and dax1.2 carved from it: the names a session has. */

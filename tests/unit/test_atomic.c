@@ -78,7 +78,11 @@ static void *heap_virt(void *ctx, uint64_t pfn)
 	(void)ctx;
 	return (void *)(uintptr_t)(pfn << PAGE_SHIFT);
 }
-static const struct kheap_ops heap_ops = { heap_alloc, heap_free, heap_virt };
+static const struct kheap_ops heap_ops = {
+	.alloc_pages = heap_alloc,
+	.free_pages = heap_free,
+	.phys_to_virt = heap_virt,
+};
 
 struct fixture {
 	struct sim *s;

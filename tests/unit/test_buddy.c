@@ -30,7 +30,7 @@ static void junk_cb(void *ctx, uint64_t pfn, uint64_t n)
 	junk_n = n;
 	junk_calls++;
 }
-static const struct buddy_ops ops = { zero_cb, junk_cb };
+static const struct buddy_ops ops = { .zero = zero_cb, .junk = junk_cb };
 
 static char logbuf[4096];
 static void log_write(void *ctx, int level, const char *s, size_t n)

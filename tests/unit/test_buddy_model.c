@@ -85,7 +85,7 @@ static void junk_cb(void *ctx, uint64_t pfn, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		assert_true(M->st[pfn + i] == M_ALLOC || M->st[pfn + i] == M_MOV);
 }
-static const struct buddy_ops ops = { zero_cb, junk_cb };
+static const struct buddy_ops ops = { .zero = zero_cb, .junk = junk_cb };
 
 static void log_write(void *ctx, int level, const char *s, size_t n)
 {

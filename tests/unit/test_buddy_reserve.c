@@ -19,7 +19,7 @@ static struct buddy B;
 static uint64_t *meta[3];
 
 static void zero_cb(void *ctx, uint64_t pfn, uint64_t n) { (void)ctx, (void)pfn, (void)n; }
-static const struct buddy_ops ops = { zero_cb, NULL };
+static const struct buddy_ops ops = { .zero = zero_cb };
 
 static void log_write(void *ctx, int level, const char *s, size_t n)
 {

@@ -131,7 +131,12 @@ static int setup(void **state)
 	x->fake.tag = calloc(MEM_PAGES, 1);
 	x->fake.dirty = calloc(MEM_PAGES, 1);
 	x->fake.map_budget = -1;
-	x->ops = (struct dax_ops){ fake_map, fake_unmap, fake_scrub, &x->fake, NULL, NULL };
+	x->ops = (struct dax_ops){
+		.map = fake_map,
+		.unmap = fake_unmap,
+		.scrub = fake_scrub,
+		.ctx = &x->fake,
+	};
 	capture_init(&x->log);
 	dax_init(&x->d, &x->ops, &x->log.out, 1000);
 	uint32_t r;
@@ -1134,7 +1139,14 @@ static struct vm_world *vw_new(void)
 	struct vm_world *w = calloc(1, sizeof *w);
 	w->mem = aligned_alloc(PAGE_SIZE, VM_ARENA_PAGES * PAGE_SIZE);
 	w->tag = calloc(MEM_PAGES, 1);
-	w->ops = (struct vm_ops){ vw_alloc, vw_free, vw_virt, vw_flush, vw_flush_all, w, 0 };
+	w->ops = (struct vm_ops){
+		.alloc_table = vw_alloc,
+		.free_table = vw_free,
+		.phys_to_virt = vw_virt,
+		.flush_page = vw_flush,
+		.flush_all = vw_flush_all,
+		.ctx = w,
+	};
 	assert_int_equal(vm_space_init(&w->space, &w->ops), ST_OK);
 	return w;
 }
@@ -1150,7 +1162,7 @@ static void test_with_real_page_tables(void **state)
 {
 	(void)state;
 	struct vm_world *w = vw_new();
-	struct dax_ops ops = { vw_map, vw_unmap, vw_scrub, w, NULL, NULL };
+	struct dax_ops ops = { .map = vw_map, .unmap = vw_unmap, .scrub = vw_scrub, .ctx = w };
 	struct dax *d = calloc(1, sizeof *d);
 	dax_init(d, &ops, NULL, 5);
 	d->window_page = SIZE_1G;
@@ -1219,7 +1231,7 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
 		struct vm_world *w = vw_new();
-		struct dax_ops ops = { vw_map, vw_unmap, vw_scrub, w, NULL, NULL };
+		struct dax_ops ops = { .map = vw_map, .unmap = vw_unmap, .scrub = vw_scrub, .ctx = w };
 		struct dax *d = calloc(1, sizeof *d);
 		dax_init(d, &ops, NULL, 9);
 		d->window_page = cases[k].window_page;

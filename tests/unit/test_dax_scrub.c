@@ -97,10 +97,17 @@ static struct machine *machine_new(void)
 {
 	struct machine *m = calloc(1, sizeof *m);
 	m->mem = calloc(PAGES, PAGE_SIZE);
-	m->vops = (struct vm_ops){ m_alloc, m_free, m_virt, m_flush_page, m_flush_all, m, 0 };
+	m->vops = (struct vm_ops){
+		.alloc_table = m_alloc,
+		.free_table = m_free,
+		.phys_to_virt = m_virt,
+		.flush_page = m_flush_page,
+		.flush_all = m_flush_all,
+		.ctx = m,
+	};
 	assert_int_equal(vm_space_init(&m->vm, &m->vops), ST_OK);
 	assert_int_equal(vm_window_init(&m->win, &m->vm, SCRUB_VA), ST_OK);
-	m->dops = (struct dax_ops){ d_map, d_unmap, d_scrub, m, NULL, NULL };
+	m->dops = (struct dax_ops){ .map = d_map, .unmap = d_unmap, .scrub = d_scrub, .ctx = m };
 	dax_init(&m->d, &m->dops, NULL, 1);
 	assert_int_equal(dax_region_add(&m->d, SP_BASE, SP_SIZE, 1, 0, 0), ST_OK);
 	fault_reset();

@@ -45,7 +45,7 @@ static void no_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn w, void
 	fail();
 }
 static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; fail(); }
-static const struct dax_ops ops = { no_map, no_unmap, no_scrub, NULL, NULL, NULL };
+static const struct dax_ops ops = { .map = no_map, .unmap = no_unmap, .scrub = no_scrub };
 
 static size_t load(const char *name, uint8_t *buf, size_t cap_bytes)
 {

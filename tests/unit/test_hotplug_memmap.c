@@ -163,7 +163,7 @@ static void big_junk(void *ctx, uint64_t pfn, uint64_t n)
 {
 	memset(big_at(ctx, pfn), BUDDY_JUNK_BYTE, n * PAGE_SIZE);
 }
-static const struct buddy_ops big_buddy_ops = { big_zero, big_junk };
+static const struct buddy_ops big_buddy_ops = { .zero = big_zero, .junk = big_junk };
 static status_t big_map_direct(void *ctx, uint64_t pa, uint64_t size)
 {
 	(void)pa;
@@ -211,11 +211,22 @@ static void big_dax_scrub(void *ctx, uint64_t pa, uint64_t size) { (void)ctx, (v
 static struct big *big_new(uint64_t blocks, bool with_alloc)
 {
 	struct big *g = calloc(1, sizeof *g);
-	static struct dax_ops dops = { big_dax_map, big_dax_unmap, big_dax_scrub, 0, NULL, NULL };
+	static struct dax_ops dops = {
+		.map = big_dax_map,
+		.unmap = big_dax_unmap,
+		.scrub = big_dax_scrub,
+	};
 	static struct memobj_ops oops;
 	static struct hotplug_ops hops;
-	hops = (struct hotplug_ops){ big_map_direct, big_unmap_direct, big_scrub, big_meta, g,
-				     with_alloc ? big_alloc : NULL, with_alloc ? big_free : NULL };
+	hops = (struct hotplug_ops){
+		.map_direct = big_map_direct,
+		.unmap_direct = big_unmap_direct,
+		.scrub = big_scrub,
+		.meta_ptr = big_meta,
+		.ctx = g,
+		.alloc = with_alloc ? big_alloc : NULL,
+		.free = with_alloc ? big_free : NULL,
+	};
 	g->bytes = (BIG_SP + blocks * HOTPLUG_BLOCK_PAGES) * PAGE_SIZE;
 	g->mem = mmap(NULL, g->bytes, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -51,7 +51,11 @@ static void *fake_p2v(void *ctx, uint64_t pfn)
 {
 	return ((struct fake *)ctx)->arena + ((pfn - 1000) << 12);
 }
-static const struct kheap_ops ops = { fake_alloc, fake_free, fake_p2v };
+static const struct kheap_ops ops = {
+	.alloc_pages = fake_alloc,
+	.free_pages = fake_free,
+	.phys_to_virt = fake_p2v,
+};
 
 static struct fake F;
 static struct kheap H;

@@ -81,7 +81,13 @@ static void run_seed_on(uint64_t seed, uint64_t steps, bool firmware)
 		memset(sim_page(s, SIM_SP), 0xaf, (size_t)SIM_SP_N * PAGE_SIZE);
 	struct capture out;
 	capture_init(&out);
-	struct stress_ops ops = { st_write, st_read, sim_env, st_check, s };
+	struct stress_ops ops = {
+		.write = st_write,
+		.read = st_read,
+		.env = sim_env,
+		.check = st_check,
+		.ctx = s,
+	};
 	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
 	static struct stress st;
 	fault_reset();
@@ -160,7 +166,13 @@ static void test_reproducible(void **state)
 	uint64_t done[2][STRESS_NOPS];
 	for (int r = 0; r < 2; r++) {
 		struct sim *s = sim_new();
-		struct stress_ops ops = { st_write, st_read, sim_env, st_check, s };
+		struct stress_ops ops = {
+			.write = st_write,
+			.read = st_read,
+			.env = sim_env,
+			.check = st_check,
+			.ctx = s,
+		};
 		struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, NULL };
 		static struct stress st;
 		fault_reset();
@@ -203,7 +215,13 @@ static void expect_failure(bool broken_scrub, const char *what)
 		s->dax.ops = &broken;
 	}
 	stray_sim = s;
-	struct stress_ops ops = { broken_scrub ? st_write : stray_write, st_read, sim_env, st_check, s };
+	struct stress_ops ops = {
+		.write = broken_scrub ? st_write : stray_write,
+		.read = st_read,
+		.env = sim_env,
+		.check = st_check,
+		.ctx = s,
+	};
 	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
 	static struct stress st;
 	fault_reset();

@@ -56,7 +56,14 @@ static int setup(void **state)
 	f->mem = aligned_alloc(PAGE_SIZE, (size_t)ARENA_PAGES * PAGE_SIZE);
 	memset(f->mem, 0, (size_t)ARENA_PAGES * PAGE_SIZE);
 	f->next_table = 1;
-	f->ops = (struct vm_ops){ t_alloc, t_free, t_virt, t_flush_page, t_flush_all, f, 0 };
+	f->ops = (struct vm_ops){
+		.alloc_table = t_alloc,
+		.free_table = t_free,
+		.phys_to_virt = t_virt,
+		.flush_page = t_flush_page,
+		.flush_all = t_flush_all,
+		.ctx = f,
+	};
 	assert_int_equal(vm_space_init(&f->vm, &f->ops), ST_OK);
 	/* page 0 user rw, page 1 user read-only, page 2 supervisor-only, page 3 unmapped,
 	 * page 4 user rw but unreachable by the kernel */

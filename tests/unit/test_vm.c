@@ -93,8 +93,15 @@ static int setup(void **state)
 	for (uint32_t i = 0; i < ARENA_PAGES; i++)
 		f->a.free_list[f->a.nfree++] = ARENA_PAGES - 1 - i;
 	f->a.budget = -1;
-	f->ops = (struct vm_ops){ arena_alloc, arena_free, arena_virt, arena_flush_page,
-				  arena_flush_all, &f->a, arena_flush_sync };
+	f->ops = (struct vm_ops){
+		.alloc_table = arena_alloc,
+		.free_table = arena_free,
+		.phys_to_virt = arena_virt,
+		.flush_page = arena_flush_page,
+		.flush_all = arena_flush_all,
+		.ctx = &f->a,
+		.flush_sync = arena_flush_sync,
+	};
 	assert_int_equal(vm_space_init(&f->s, &f->ops), ST_OK);
 	*state = f;
 	return 0;

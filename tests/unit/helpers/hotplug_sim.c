@@ -34,7 +34,7 @@ static void sim_junk(void *ctx, uint64_t pfn, uint64_t n)
 {
 	memset(sim_page(sim_of(ctx), pfn), BUDDY_JUNK_BYTE, n * PAGE_SIZE);
 }
-static const struct buddy_ops sim_buddy_ops = { sim_zero, sim_junk };
+static const struct buddy_ops sim_buddy_ops = { .zero = sim_zero, .junk = sim_junk };
 
 static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
 {
@@ -104,8 +104,15 @@ void sim_copy(void *ctx, uint64_t dst, uint64_t src)
 	struct sim *s = sim_of(ctx);
 	memcpy(sim_page(s, dst), sim_page(s, src), PAGE_SIZE);
 }
-static const struct memobj_ops sim_obj_ops = { sim_map, sim_remap, sim_flush, sim_unmap,
-					       sim_lookup, sim_objpage, sim_copy, 0, 0 };
+static const struct memobj_ops sim_obj_ops = {
+	.map = sim_map,
+	.remap = sim_remap,
+	.flush = sim_flush,
+	.unmap = sim_unmap,
+	.lookup = sim_lookup,
+	.page = sim_objpage,
+	.copy = sim_copy,
+};
 
 static status_t sim_map_direct(void *ctx, uint64_t pa, uint64_t size)
 {
@@ -138,8 +145,12 @@ static uint64_t *sim_meta(void *ctx, uint64_t pfn)
 {
 	return (uint64_t *)sim_page(sim_of(ctx), pfn);
 }
-static const struct hotplug_ops sim_hp_ops = { sim_map_direct, sim_unmap_direct, sim_scrub,
-					       sim_meta, 0, NULL, NULL };
+static const struct hotplug_ops sim_hp_ops = {
+	.map_direct = sim_map_direct,
+	.unmap_direct = sim_unmap_direct,
+	.scrub = sim_scrub,
+	.meta_ptr = sim_meta,
+};
 
 static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
 {
@@ -250,7 +261,11 @@ static void sim_dax_scrub(void *ctx, uint64_t pa, uint64_t size)
 struct sim *sim_new(void)
 {
 	struct sim *s = calloc(1, sizeof *s);
-	static struct dax_ops dops = { sim_dax_map, sim_dax_unmap, sim_dax_scrub, 0, NULL, NULL };
+	static struct dax_ops dops = {
+		.map = sim_dax_map,
+		.unmap = sim_dax_unmap,
+		.scrub = sim_dax_scrub,
+	};
 	static struct memobj_ops oops;
 	static struct hotplug_ops hops;
 	oops = sim_obj_ops;
