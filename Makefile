@@ -32,7 +32,7 @@ KERNEL_LIBS := $(shell $(CC) -print-libgcc-file-name)
 
 # Pure modules: compiled for the kernel and for the host.
 KERNEL_PURE := kernel/cmdline.c kernel/cmdline_names.c kernel/boot_info.c kernel/shell/shell_parse.c \
-	boot/elf_check.c \
+	boot/elf_validate.c \
 	kernel/boot_options.c
 PURE_SRCS := $(wildcard lib/*.c) $(wildcard mm/*.c) $(wildcard acpi/*.c) $(KERNEL_PURE)
 PURE_SRCS := $(filter-out lib/string.c,$(sort $(wildcard $(PURE_SRCS))))
@@ -53,7 +53,7 @@ EFI_LDFLAGS := -nostdlib --no-undefined -znocombreloc -T /usr/lib/elf_x86_64_efi
 EFI_LIBS := -lefi -lgnuefi $(shell $(CC) -print-libgcc-file-name)
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j .rel.* \
 	-j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10
-LOADER_SRCS := boot/loader.c boot/loader_modules.c boot/efi_util.c boot/fwcfg.c boot/elf_check.c boot/paging.c boot/memmap_append.c \
+LOADER_SRCS := boot/loader.c boot/loader_modules.c boot/efi_util.c boot/fwcfg.c boot/elf_validate.c boot/paging.c boot/memmap_append.c \
 	boot/memmap_buf.c boot/sp_claim.c \
 	lib/fmt.c lib/out.c lib/parse.c lib/status.c
 SPFW_SRCS   := boot/spfw.c boot/efi_util.c boot/fwcfg.c boot/sp_ranges.c \

@@ -6,7 +6,7 @@
 #include "lib/kstring.h"
 
 /* The 36-byte header: signature, and a length within [header, buffer]. */
-static status_t sdt_header_check(const uint8_t *tbl, size_t len, const char *sig,
+static status_t sdt_header_validate(const uint8_t *tbl, size_t len, const char *sig,
 				 struct out *log, uint32_t *tlen, uint8_t *rev)
 {
 	if (!tbl) {
@@ -37,7 +37,7 @@ static status_t sdt_header_check(const uint8_t *tbl, size_t len, const char *sig
 status_t acpi_sdt_fixed(const uint8_t *tbl, size_t len, const char *sig, const char *name,
 			uint32_t fixed, struct out *log, uint32_t *tlen, uint8_t *rev)
 {
-	status_t st = sdt_header_check(tbl, len, sig, log, tlen, rev);
+	status_t st = sdt_header_validate(tbl, len, sig, log, tlen, rev);
 	if (st != ST_OK)
 		return st;
 	if (*tlen < fixed) {

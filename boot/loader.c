@@ -10,7 +10,7 @@
 
 #include "boot/boot_info.h"
 #include "boot/efi_util.h"
-#include "boot/elf_check.h"
+#include "boot/elf_validate.h"
 #include "boot/fwcfg.h"
 #include "boot/loader_modules.h"
 #include "boot/memmap_append.h"
@@ -183,7 +183,7 @@ static EFI_STATUS loader_read_memmap(struct loader *L, void **buf, UINTN *map_si
 		size = cap;
 		s = loader_get_memory_map(L, &size, *buf, &key, &dsz, &dver);
 		if (!EFI_ERROR(s)) {
-			const char *why = memmap_buf_check(size, cap, dsz);
+			const char *why = memmap_buf_validate(size, cap, dsz);
 			if (!why) {
 				*map_size = size;
 				*desc_size = dsz;
@@ -352,7 +352,7 @@ static EFI_STATUS loader_load_kernel(struct loader *L)
 	if (EFI_ERROR(s))
 		return loader_error(L, s, "cannot read \\spmk\\kernel.elf (EFI status 0x%llx)",
 				    (unsigned long long)s);
-	if (elf_check(file, size, &L->elf, L->log) != ST_OK) {
+	if (elf_validate(file, size, &L->elf, L->log) != ST_OK) {
 		L->st->BootServices->FreePool(file);
 		return loader_error(L, EFI_LOAD_ERROR, "\\spmk\\kernel.elf (%llu bytes) is not a "
 				    "valid kernel image", (unsigned long long)size);
@@ -567,7 +567,7 @@ static EFI_STATUS loader_exit_boot_services(struct loader *L)
 			return loader_error(L, s, "final GetMemoryMap failed (0x%llx, need %llu bytes, "
 					    "have %llu)", (unsigned long long)s,
 					    (unsigned long long)size, (unsigned long long)L->memmap_cap);
-		const char *why = memmap_buf_check(size, L->memmap_cap, dsz);
+		const char *why = memmap_buf_validate(size, L->memmap_cap, dsz);
 		if (why)
 			return loader_error(L, EFI_DEVICE_ERROR, "final GetMemoryMap returned %llu "
 					    "bytes, DescriptorSize %llu: %s", (unsigned long long)size,

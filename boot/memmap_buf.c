@@ -35,7 +35,7 @@ uint64_t memmap_buf_highest_end(const void *map, uint64_t size, uint64_t desc_si
 	return highest;
 }
 
-const char *memmap_buf_check(uint64_t size, uint64_t cap, uint64_t desc_size)
+const char *memmap_buf_validate(uint64_t size, uint64_t cap, uint64_t desc_size)
 {
 	if (desc_size < MEMMAP_BUF_DESC_MIN)
 		return "DescriptorSize is below 40 bytes";

@@ -5,7 +5,7 @@
  * MemoryMapSize (the bytes needed); some firmware leaves DescriptorSize unwritten then. So the
  * buffer is sized from the map size alone, with slack for the descriptors the allocation of the
  * buffer itself (and any firmware event) may add, and DescriptorSize is taken only from a call
- * that succeeded, after memmap_buf_check() accepts it. Pure: host-tested. */
+ * that succeeded, after memmap_buf_validate() accepts it. Pure: host-tested. */
 #ifndef SPMK_BOOT_MEMMAP_BUF_H
 #define SPMK_BOOT_MEMMAP_BUF_H
 
@@ -27,7 +27,7 @@ status_t memmap_buf_bytes(uint64_t need, uint64_t *bytes);
 /* Why a successful GetMemoryMap result is unusable, or NULL when it is fine: desc_size below
  * 40, above MEMMAP_BUF_DESC_MAX or not a multiple of 8; size 0, larger than the buffer (cap
  * bytes) or not a multiple of desc_size. */
-const char *memmap_buf_check(uint64_t size, uint64_t cap, uint64_t desc_size);
+const char *memmap_buf_validate(uint64_t size, uint64_t cap, uint64_t desc_size);
 
 /* The highest end (bytes) of the descriptors in a checked map that can describe memory, for
  * the extent of the loader's direct map: descriptors with 0 pages, a byte size or end past

@@ -58,7 +58,7 @@ void app_init(const struct boot_info *bi)
 			       "it cannot run", img->name, m->size, m->phys);
 			continue;
 		}
-		img->valid = elf_check_bounds(phys_to_virt(m->phys), m->size, &bounds, &img->elf,
+		img->valid = elf_validate_bounds(phys_to_virt(m->phys), m->size, &bounds, &img->elf,
 					      &kout) == ST_OK;
 		if (!img->valid)
 			printk(LOG_ERR, "app %s: not a valid app ELF (%lu bytes); it cannot run",
@@ -212,7 +212,7 @@ static status_t app_load_image(struct app *a)
 	for (unsigned i = 0; i < e->nseg; i++) {
 		const struct elf_segment *sg = &e->seg[i];
 		uint64_t lo = ALIGN_DOWN(sg->vaddr, PAGE_SIZE), hi = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
-		/* segments may share a page (elf_check allows it): map what is still missing */
+		/* segments may share a page (elf_validate allows it): map what is still missing */
 		for (uint64_t p = lo; p < hi; p += PAGE_SIZE) {
 			if (vm_translate(&a->vm, p, 0, 0, 0) == ST_OK)
 				continue;

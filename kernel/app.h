@@ -2,7 +2,7 @@
 /* app.h - apps: ring-3 programs loaded as boot modules, one at a time (docs/apps.md).
  *
  * At boot app_init validates each module the loader listed (boot_info modules: the files
- * \spmk\apps\NAME.elf) with elf_check_bounds inside the user image range (mm/uspace.h); a bad
+ * \spmk\apps\NAME.elf) with elf_validate_bounds inside the user image range (mm/uspace.h); a bad
  * one is reported with its reason and cannot be run. app_run builds the app's own address
  * space (a fresh PML4: the user half private, the kernel image's PML4 slot shared and
  * supervisor-only, nothing else of the kernel), copies the segments into fresh zeroed pages,
@@ -21,7 +21,7 @@
 
 #include "arch/x86_64/trap.h"
 #include "boot/boot_info.h"
-#include "boot/elf_check.h"
+#include "boot/elf_validate.h"
 #include "mm/dax.h"
 #include "mm/uspace.h"
 #include "mm/vm.h"
@@ -37,7 +37,7 @@ _Static_assert(APP_ALLOCS <= 100, "APP_SLOT_SUFFIX_MAX holds the slot numbers");
 struct app_image {
 	char name[BOOT_MODULE_NAME];
 	uint64_t phys, size; /* the module's bytes */
-	bool valid;          /* elf_check_bounds accepted it */
+	bool valid;          /* elf_validate_bounds accepted it */
 	struct elf_image elf;
 };
 

@@ -152,7 +152,7 @@ long sys_mem_free(struct app *a, const struct syscall_frame *f)
 long sys_mem_node(struct app *a, const struct syscall_frame *f)
 {
 	uint64_t pa;
-	status_t st = uspace_check(&a->u, f->a0, 1, false);
+	status_t st = uspace_validate(&a->u, f->a0, 1, false);
 	if (st != ST_OK)
 		return -uspace_errno(st);
 	CHECK_OK(vm_translate(&a->vm, f->a0, &pa, 0, 0)); /* checked just above */

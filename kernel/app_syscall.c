@@ -34,7 +34,7 @@ static long sys_write(struct app *a, const struct syscall_frame *f)
 {
 	char buf[WRITE_CHUNK];
 	uint64_t va = f->a0, len = f->a1;
-	status_t st = uspace_check(&a->u, va, len, false);
+	status_t st = uspace_validate(&a->u, va, len, false);
 	if (st != ST_OK)
 		return -uspace_errno(st);
 	for (uint64_t done = 0; done < len;) {

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* boot_info.c - validation of the structure the loader hands over (docs/boot-protocol.md). */
-#include "kernel/boot_info_check.h"
+#include "kernel/boot_info_validate.h"
 
 #include "lib/kstring.h"
 
-status_t boot_info_check(const struct boot_info *bi, struct out *log)
+status_t boot_info_validate(const struct boot_info *bi, struct out *log)
 {
 	if (bi->magic != BOOT_INFO_MAGIC) {
 		out_log(log, LOG_ERR, "boot_info: bad magic 0x%lx (want 0x%llx)", (unsigned long)bi->magic,

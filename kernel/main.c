@@ -7,7 +7,7 @@
 #include "kernel/app.h"
 #include "kernel/kernel.h"
 
-#include "kernel/boot_info_check.h"
+#include "kernel/boot_info_validate.h"
 #include "kernel/cmdline_names.h"
 #include "arch/x86_64/cpu.h"
 #include "kernel/init.h"
@@ -85,7 +85,7 @@ void kmain(const struct boot_info *bi)
 	trap_init();
 	printk_init(tsc_calibrate());
 	kprintf("\nspmk: specific-purpose memory kernel\n");
-	if (boot_info_check(bi, &kout) != ST_OK) {
+	if (boot_info_validate(bi, &kout) != ST_OK) {
 		printk(LOG_EMERG, "spmk: cannot trust boot_info; powering off");
 		power_off();
 	}

@@ -7,7 +7,7 @@
 #include "lib/fmt.h"
 #include "lib/parse.h"
 
-static status_t arg_check(const char *what, const char *text, status_t st, uint64_t v,
+static status_t arg_validate(const char *what, const char *text, status_t st, uint64_t v,
 			  uint64_t min, uint64_t max, bool size, char *err, size_t len)
 {
 	if (st == ST_INVALID) {
@@ -35,7 +35,7 @@ status_t arg_size(const char *what, const char *text, uint64_t min, uint64_t max
 {
 	uint64_t v = 0;
 	status_t st = parse_size(text, &v);
-	st = arg_check(what, text, st, v, min, max, true, err, len);
+	st = arg_validate(what, text, st, v, min, max, true, err, len);
 	if (st == ST_OK)
 		*out = v;
 	return st;
@@ -46,7 +46,7 @@ status_t arg_u64(const char *what, const char *text, uint64_t min, uint64_t max,
 {
 	uint64_t v = 0;
 	status_t st = parse_u64(text, &v);
-	st = arg_check(what, text, st, v, min, max, false, err, len);
+	st = arg_validate(what, text, st, v, min, max, false, err, len);
 	if (st == ST_OK)
 		*out = v;
 	return st;

@@ -5,7 +5,7 @@
 #include "mm/buddy.h"
 
 #include "lib/kstring.h"
-#include "mm/buddy_int.h"
+#include "mm/buddy_internal.h"
 
 #define BUDDY_FLAGS_VALID \
 	(BUDDY_MOVABLE | BUDDY_ZERO | BUDDY_THISNODE | BUDDY_RESERVE | BUDDY_OWNER(15))
@@ -227,7 +227,7 @@ static void buddy_mark_alloc(struct buddy *b, struct buddy_range *r, uint64_t pf
 		b->ops->zero(b->ctx, pfn, n);
 }
 
-static status_t buddy_alloc_check(const struct buddy *b, unsigned order, int node,
+static status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node,
 				  unsigned flags, unsigned owner)
 {
 	if (order > BUDDY_MAX_ORDER || node >= BUDDY_MAX_NODES || node < -1)
@@ -250,7 +250,7 @@ static status_t buddy_alloc_check(const struct buddy *b, unsigned order, int nod
 status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out)
 {
 	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
-	status_t st = buddy_alloc_check(b, order, node, flags, owner);
+	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
 	if (st != ST_OK)
 		return st;
 	if (flags & BUDDY_MOVABLE)

@@ -10,7 +10,7 @@
 #include "lib/fault.h"
 #include "lib/kstring.h"
 #include "lib/rangeset.h"
-#include "mm/buddy_int.h"
+#include "mm/buddy_internal.h"
 
 static bool overlaps_managed(const struct buddy *b, uint64_t base, uint64_t end)
 {
@@ -25,7 +25,7 @@ static unsigned pieces_of(uint64_t base, uint64_t end)
 	return (unsigned)((end - 1) / PW_MAX_SPAN - base / PW_MAX_SPAN + 1);
 }
 
-static status_t add_check(const struct buddy *b, unsigned node, unsigned zone, uint64_t base,
+static status_t add_validate(const struct buddy *b, unsigned node, unsigned zone, uint64_t base,
 			  uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
 	uint64_t end;
@@ -84,7 +84,7 @@ static struct buddy_range *add_descriptor(struct buddy *b, unsigned node, unsign
 status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base,
 			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
-	status_t st = add_check(b, node, zone, base, npages, meta, meta_bytes, flags);
+	status_t st = add_validate(b, node, zone, base, npages, meta, meta_bytes, flags);
 	if (st != ST_OK)
 		return st;
 	memset(meta, 0, buddy_meta_bytes(npages));
@@ -171,7 +171,7 @@ static void remove_from_descriptor(struct buddy *b, unsigned i, uint64_t base, u
 	buddy_relink_zones(b);
 }
 
-static status_t remove_check(struct buddy *b, uint64_t base, uint64_t end)
+static status_t remove_validate(struct buddy *b, uint64_t base, uint64_t end)
 {
 	for (uint64_t p = base; p < end;) {
 		struct buddy_range *r = buddy_range_of(b, p);
@@ -202,7 +202,7 @@ status_t buddy_remove_range(struct buddy *b, uint64_t base, uint64_t npages)
 	uint64_t end;
 	if (npages == 0 || add_overflows(base, npages, &end))
 		return ST_INVALID;
-	status_t st = remove_check(b, base, end);
+	status_t st = remove_validate(b, base, end);
 	if (st != ST_OK)
 		return st;
 	if (!buddy_iso_cut(b, base, end, true))

@@ -13,7 +13,7 @@
 
 #include "lib/kstring.h"
 #include "lib/rangeset.h"
-#include "mm/buddy_int.h"
+#include "mm/buddy_internal.h"
 
 #define FAIL(...)                                      \
 	do {                                           \

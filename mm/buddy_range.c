@@ -10,7 +10,7 @@
 
 #include "lib/fault.h"
 #include "lib/kstring.h"
-#include "mm/buddy_int.h"
+#include "mm/buddy_internal.h"
 
 struct unit {
 	struct buddy_range *r;

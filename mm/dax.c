@@ -58,7 +58,7 @@ static void dax_device_install(struct dax *d, uint32_t slot, uint32_t r, uint64_
 	};
 }
 
-static status_t dax_region_check(struct dax *d, uint64_t base, uint64_t size, uint64_t align,
+static status_t dax_region_validate(struct dax *d, uint64_t base, uint64_t size, uint64_t align,
 				 uint64_t *slot_size, uint32_t *slot)
 {
 	uint64_t end;
@@ -100,10 +100,10 @@ status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_
 		align = dax_align_best(base, size);
 	uint64_t slot_size;
 	uint32_t slot;
-	status_t st = dax_region_check(d, base, size, align, &slot_size, &slot);
+	status_t st = dax_region_validate(d, base, size, align, &slot_size, &slot);
 	if (st != ST_OK)
 		return st;
-	CHECK_OP(d->nregions, <, d->cap_regions); /* dax_region_check made room */
+	CHECK_OP(d->nregions, <, d->cap_regions); /* dax_region_validate made room */
 	CHECK(!d->devices[slot].used);
 	uint32_t r = d->nregions++;
 	struct dax_region *reg = &d->regions[r];
@@ -147,7 +147,7 @@ static void dax_explain_no_space(struct dax *d, uint32_t r, uint64_t size, uint6
 		reg->nfree, (unsigned long long)largest);
 }
 
-static status_t dax_create_check(struct dax *d, uint32_t region, uint64_t size, uint64_t align)
+static status_t dax_create_validate(struct dax *d, uint32_t region, uint64_t size, uint64_t align)
 {
 	if (region >= d->nregions) {
 		out_log(d->log, LOG_ERR, "dax create-device: no region %u (%u regions)", region,
@@ -175,7 +175,7 @@ status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64
 {
 	if (align == 0 && region < d->nregions)
 		align = d->regions[region].align;
-	status_t st = dax_create_check(d, region, size, align);
+	status_t st = dax_create_validate(d, region, size, align);
 	if (st != ST_OK)
 		return st;
 	struct dax_region *reg = &d->regions[region];

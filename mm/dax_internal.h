@@ -44,7 +44,7 @@ static inline uint32_t dax_gen_fresh(struct dax *d)
 bool dax_owner_valid(const char *owner);
 
 /* Validates a handle: ST_PERM (logged, naming `op`) unless it is the current claim. */
-status_t dax_handle_check(struct dax *d, struct dax_handle h, const char *op,
+status_t dax_handle_validate(struct dax *d, struct dax_handle h, const char *op,
 			  struct dax_device **out);
 
 /* Zeroes (ops->scrub) the deferred-scrub parts of dev and drops them from the table; never

@@ -32,7 +32,7 @@ static void dax_log_bad_owner(struct dax *d, const char *op)
 		DAX_OWNER_MAX);
 }
 
-status_t dax_handle_check(struct dax *d, struct dax_handle h, const char *op,
+status_t dax_handle_validate(struct dax *d, struct dax_handle h, const char *op,
 			  struct dax_device **out)
 {
 	struct dax_device *x = dax_dev(d, h.index);
@@ -96,7 +96,7 @@ status_t dax_map(struct dax *d, struct dax_handle h)
 {
 	struct dax_device *x;
 	char name[DAX_NAME_MAX];
-	status_t st = dax_handle_check(d, h, "map", &x);
+	status_t st = dax_handle_validate(d, h, "map", &x);
 	if (st != ST_OK)
 		return st;
 	dax_device_name(d, h.index, name, sizeof name);
@@ -140,7 +140,7 @@ static uint64_t dax_scrub_written(struct dax *d, struct range *w, uint32_t n)
 status_t dax_note_written(struct dax *d, struct dax_handle h, uint64_t pa, uint64_t size)
 {
 	struct dax_device *x;
-	status_t st = dax_handle_check(d, h, "note written", &x);
+	status_t st = dax_handle_validate(d, h, "note written", &x);
 	if (st != ST_OK)
 		return st;
 	uint64_t end;
@@ -153,7 +153,7 @@ status_t dax_note_written(struct dax *d, struct dax_handle h, uint64_t pa, uint6
 status_t dax_release(struct dax *d, struct dax_handle h)
 {
 	struct dax_device *x;
-	status_t st = dax_handle_check(d, h, "release", &x);
+	status_t st = dax_handle_validate(d, h, "release", &x);
 	if (st != ST_OK)
 		return st;
 	ASSERT(x->live == (x->state == DAX_MAPPED && dax_is_active(d, x)));

@@ -18,7 +18,7 @@ static uint32_t split_next_id(const struct dax *d, uint32_t region)
 	return id;
 }
 
-static status_t split_check(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *slot)
+static status_t split_validate(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *slot)
 {
 	struct dax_device *x = dax_dev(d, dev);
 	if (!x)
@@ -46,7 +46,7 @@ static status_t split_check(struct dax *d, uint32_t dev, uint64_t offset, uint32
 status_t dax_split_device(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev)
 {
 	uint32_t slot;
-	status_t st = split_check(d, dev, offset, &slot);
+	status_t st = split_validate(d, dev, offset, &slot);
 	if (st != ST_OK)
 		return st;
 	struct dax_device *x = &d->devices[dev], *y = &d->devices[slot];

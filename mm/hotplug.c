@@ -65,7 +65,7 @@ const struct hotplug_dev *hotplug_dev_of(const struct hotplug *h, uint32_t dev)
 	return NULL;
 }
 
-static status_t handoff_check(struct hotplug *h, uint32_t dev, unsigned *slot, unsigned *node)
+static status_t handoff_validate(struct hotplug *h, uint32_t dev, unsigned *slot, unsigned *node)
 {
 	char name[DAX_NAME_MAX];
 	const struct dax_device *x = dax_device_get(h->dax, dev);
@@ -209,7 +209,7 @@ status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
 	if (where > HOTPLUG_MEMMAP_ON_MEMORY)
 		return ST_INVALID;
 	unsigned slot, node;
-	status_t st = handoff_check(h, dev, &slot, &node);
+	status_t st = handoff_validate(h, dev, &slot, &node);
 	if (st != ST_OK)
 		return st;
 	const struct dax_device *x = dax_device_get(h->dax, dev);

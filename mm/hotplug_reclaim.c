@@ -95,7 +95,7 @@ static uint64_t reclaim_own_meta(const struct reclaim_ctx *c)
 }
 
 /* Step 2: CHECK the isolated range. */
-static status_t reclaim_check(struct hotplug *h, const struct reclaim_ctx *c,
+static status_t reclaim_validate(struct hotplug *h, const struct reclaim_ctx *c,
 			      struct buddy_isolate_report *rep)
 {
 	char who[400];
@@ -228,7 +228,7 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 			(unsigned long long)c.base, (unsigned long long)c.n, status_str(st));
 		return st;
 	}
-	st = reclaim_check(h, &c, &rep);
+	st = reclaim_validate(h, &c, &rep);
 	struct migrate_result mr = { .failed_pfn = UINT64_MAX, .failed_st = ST_OK };
 	struct migrate_reserve rv = { .link = h->ops->meta_ptr, .ctx = h->ops->ctx };
 	bool move = rep.movable > 0; /* nothing in use: no reservation, no scan of the range */

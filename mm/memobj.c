@@ -94,7 +94,7 @@ static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool mova
 		s->ops->unmap(s->ops->ctx, slot, 0, n);
 }
 
-static status_t fill_check(struct memobj_set *s, const char *name, uint64_t npages, int node,
+static status_t fill_validate(struct memobj_set *s, const char *name, uint64_t npages, int node,
 			   unsigned *slot)
 {
 	if (!name_valid(name)) {
@@ -157,7 +157,7 @@ static status_t memobj_make(struct memobj_set *s, const char *name, uint64_t npa
 			    bool movable, bool user, unsigned *slot_out)
 {
 	unsigned slot;
-	status_t st = fill_check(s, name, npages, node, &slot);
+	status_t st = fill_validate(s, name, npages, node, &slot);
 	if (st != ST_OK)
 		return st;
 	uint64_t seed = memobj_seed(name);

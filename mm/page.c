@@ -5,7 +5,7 @@
 
 #include "lib/kstring.h"
 #include "mm/buddy.h"
-#include "mm/buddy_int.h"
+#include "mm/buddy_internal.h"
 
 const char *page_state_name(unsigned state)
 {

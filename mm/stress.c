@@ -2,7 +2,7 @@
 /* stress.c - the stress engine's core (model in stress.h): judging attempts, choosing
  * targets, reading device memory back, and the step loop with its start and cleanup. The
  * operations themselves are in stress_ops.c, the digest and walkers in stress_check.c. */
-#include "mm/stress_int.h"
+#include "mm/stress_internal.h"
 
 static const char *const op_names[STRESS_NOPS] = {
 	[STRESS_CREATE] = "create-device", [STRESS_DESTROY] = "destroy-device",

@@ -2,7 +2,7 @@
 /* stress_ops.c - the operations of the stress engine (stress.h): each draws its target from
  * the PRNG, runs one API call between stress_attempt_begin/end and updates the engine's model
  * (claims and their write records, pins, hand-offs) when the call succeeded. */
-#include "mm/stress_int.h"
+#include "mm/stress_internal.h"
 
 /* ---- predicates for stress_pick_dev */
 

@@ -4,7 +4,7 @@
  * Cleanup order: disarm, unpin, free objects, release claims, reclaim hand-offs, destroy the
  * idle devdax devices and re-create the ones that existed at the start (first fit, in
  * address order: the same places when the start layout had no holes, as after boot). */
-#include "mm/stress_int.h"
+#include "mm/stress_internal.h"
 
 static status_t finish_objects(struct stress *s)
 {

@@ -5,7 +5,7 @@
 #include "include/spmk/errors.h"
 #include "lib/kstring.h"
 
-status_t uspace_check(const struct uspace *u, uint64_t va, uint64_t len, bool write)
+status_t uspace_validate(const struct uspace *u, uint64_t va, uint64_t len, bool write)
 {
 	uint64_t end;
 	if (len == 0)
@@ -22,7 +22,7 @@ status_t uspace_check(const struct uspace *u, uint64_t va, uint64_t len, bool wr
 	return ST_OK;
 }
 
-/* The kernel pointer for app address va (checked by uspace_check), or NULL. */
+/* The kernel pointer for app address va (checked by uspace_validate), or NULL. */
 static uint8_t *uspace_ptr(const struct uspace *u, uint64_t va)
 {
 	uint64_t pa;
@@ -60,7 +60,7 @@ static void uspace_copy(const struct uspace *u, uint64_t va, uint8_t *kbuf, uint
 
 status_t uspace_copy_in(const struct uspace *u, void *dst, uint64_t va, uint64_t len)
 {
-	status_t st = uspace_check(u, va, len, false);
+	status_t st = uspace_validate(u, va, len, false);
 	if (st == ST_OK && len)
 		st = uspace_reachable(u, va, len);
 	if (st != ST_OK)
@@ -71,7 +71,7 @@ status_t uspace_copy_in(const struct uspace *u, void *dst, uint64_t va, uint64_t
 
 status_t uspace_copy_out(const struct uspace *u, uint64_t va, const void *src, uint64_t len)
 {
-	status_t st = uspace_check(u, va, len, true);
+	status_t st = uspace_validate(u, va, len, true);
 	if (st == ST_OK && len)
 		st = uspace_reachable(u, va, len);
 	if (st != ST_OK)

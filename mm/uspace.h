@@ -45,9 +45,9 @@ struct uspace {
  * app (VM_USER; and VM_WRITE when write). len 0 is always accepted.
  * Errors: ST_RANGE (wraps, or reaches USPACE_END or the kernel half), ST_FAULT (some page is
  * unmapped, supervisor-only or, with write, read-only). */
-status_t uspace_check(const struct uspace *u, uint64_t va, uint64_t len, bool write);
+status_t uspace_validate(const struct uspace *u, uint64_t va, uint64_t len, bool write);
 
-/* Copies len bytes from app address va into dst. Errors: as uspace_check (read), and
+/* Copies len bytes from app address va into dst. Errors: as uspace_validate (read), and
  * ST_FAULT when a page is not reachable by the kernel. Nothing is copied on error. */
 status_t uspace_copy_in(const struct uspace *u, void *dst, uint64_t va, uint64_t len);
 /* Copies len bytes from src to app address va (pages must be writable). Errors as

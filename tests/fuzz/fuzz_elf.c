@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* fuzz_elf.c - libFuzzer target for boot/elf_check.c: any byte string is either rejected with
+/* fuzz_elf.c - libFuzzer target for boot/elf_validate.c: any byte string is either rejected with
  * exactly one error line or accepted with a result whose every segment lies in the input and
  * inside [vmin, vmax), with the entry in an executable segment.
- * Coverage: boot/elf_check.c */
+ * Coverage: boot/elf_validate.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "boot/boot_info.h"
-#include "boot/elf_check.h"
+#include "boot/elf_validate.h"
 
 static int lines;
 
@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *buf = malloc(size ? size : 1);
 	memcpy(buf, data, size);
 	lines = 0;
-	status_t st = elf_check(buf, size, &img, &out);
+	status_t st = elf_validate(buf, size, &img, &out);
 	if (st != ST_OK) {
 		if (lines != 1)
 			abort();

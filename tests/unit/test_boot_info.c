@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "kernel/boot_info_check.h"
+#include "kernel/boot_info_validate.h"
 
 static struct boot_info bi;
 static struct capture log;
@@ -37,7 +37,7 @@ static int setup(void **state)
 static void test_good(void **state)
 {
 	(void)state;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_OK);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_OK);
 	assert_int_equal(boot_info_desc_count(&bi), 120);
 	assert_int_equal(log.len, 0);
 }
@@ -46,7 +46,7 @@ static void test_bad_magic(void **state)
 {
 	(void)state;
 	bi.magic ^= 1;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	assert_true(capture_has(&log, "bad magic"));
 }
 
@@ -54,7 +54,7 @@ static void test_other_version(void **state)
 {
 	(void)state;
 	bi.version = BOOT_INFO_VERSION + 1;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_UNSUPPORTED);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_UNSUPPORTED);
 	assert_true(capture_has(&log, "version 3"));
 }
 
@@ -64,13 +64,13 @@ static void test_modules(void **state)
 	(void)state;
 	bi.module_count = 1;
 	memcpy(bi.modules[0].name, "memprobe", 9);
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_OK);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_OK);
 	bi.module_count = BOOT_MODULES_MAX + 1;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	assert_true(capture_has(&log, "33 modules, at most 32"));
 	bi.module_count = 1;
 	memset(bi.modules[0].name, 'x', BOOT_MODULE_NAME);
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	assert_true(capture_has(&log, "module 0 has no NUL-terminated name"));
 }
 
@@ -78,30 +78,30 @@ static void test_short_size(void **state)
 {
 	(void)state;
 	bi.size = 100;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_TRUNCATED);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_TRUNCATED);
 }
 
 static void test_descriptor_sizes(void **state)
 {
 	(void)state;
 	bi.desc_size = 32;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	bi.desc_size = 44;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	bi.desc_size = 40;
 	bi.memmap_size = 48 * 120; /* 5760 = 40 * 144: fine */
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_OK);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_OK);
 	bi.memmap_size = 41 * 40 + 8;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	bi.memmap_size = 0;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 }
 
 static void test_map_larger_than_buffer(void **state)
 {
 	(void)state;
 	bi.memmap_capacity = bi.memmap_size - 48;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	assert_true(capture_has(&log, "capacity"));
 }
 
@@ -109,23 +109,23 @@ static void test_cmdline_length_mismatch(void **state)
 {
 	(void)state;
 	bi.cmdline_len = 3;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	memset(bi.cmdline, 'x', sizeof bi.cmdline); /* no NUL at all */
 	bi.cmdline_len = BOOT_CMDLINE_MAX;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 }
 
 static void test_kernel_placement(void **state)
 {
 	(void)state;
 	bi.kernel_phys = 0x1001;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	setup(NULL);
 	bi.kernel_virt = 0x100000;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 	setup(NULL);
 	bi.kernel_size = 0;
-	assert_int_equal(boot_info_check(&bi, &log.out), ST_INVALID);
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 }
 
 int main(void)

@@ -45,16 +45,16 @@ static void test_bytes_refuse_nonsense(void **state)
 static void test_check_result(void **state)
 {
 	(void)state;
-	assert_null(memmap_buf_check(120 * 48, 8192, 48));
-	assert_null(memmap_buf_check(40, 40, 40));
-	assert_string_equal(memmap_buf_check(480, 8192, 0), "DescriptorSize is below 40 bytes");
-	assert_string_equal(memmap_buf_check(480, 8192, 32), "DescriptorSize is below 40 bytes");
-	assert_string_equal(memmap_buf_check(480, 8192, 0xdeadbeef),
+	assert_null(memmap_buf_validate(120 * 48, 8192, 48));
+	assert_null(memmap_buf_validate(40, 40, 40));
+	assert_string_equal(memmap_buf_validate(480, 8192, 0), "DescriptorSize is below 40 bytes");
+	assert_string_equal(memmap_buf_validate(480, 8192, 32), "DescriptorSize is below 40 bytes");
+	assert_string_equal(memmap_buf_validate(480, 8192, 0xdeadbeef),
 			    "DescriptorSize is above 4096 bytes");
-	assert_string_equal(memmap_buf_check(480, 8192, 44), "DescriptorSize is not a multiple of 8");
-	assert_string_equal(memmap_buf_check(0, 8192, 48), "the map is empty");
-	assert_string_equal(memmap_buf_check(8240, 8192, 48), "the map is larger than the buffer");
-	assert_string_equal(memmap_buf_check(500, 8192, 48),
+	assert_string_equal(memmap_buf_validate(480, 8192, 44), "DescriptorSize is not a multiple of 8");
+	assert_string_equal(memmap_buf_validate(0, 8192, 48), "the map is empty");
+	assert_string_equal(memmap_buf_validate(8240, 8192, 48), "the map is larger than the buffer");
+	assert_string_equal(memmap_buf_validate(500, 8192, 48),
 			    "the map size is not a multiple of DescriptorSize");
 }
 

@@ -150,7 +150,7 @@ static void test_bad_pointers(void **state)
 		assert_int_equal(f->mem[DATA_PA + PAGE_SIZE - 8 + i], 0);
 	/* mapped for the app but not reachable by the kernel */
 	assert_int_equal(uspace_copy_in(&f->u, buf, UVA + 4 * PAGE_SIZE, 8), ST_FAULT);
-	assert_int_equal(uspace_check(&f->u, UVA + 4 * PAGE_SIZE, 8, true), ST_OK);
+	assert_int_equal(uspace_validate(&f->u, UVA + 4 * PAGE_SIZE, 8, true), ST_OK);
 	/* dst untouched by every refusal */
 	for (int i = 0; i < 16; i++)
 		assert_int_equal((uint8_t)buf[i], 0x5a);

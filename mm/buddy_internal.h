@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* buddy_int.h - internals shared by buddy.c, buddy_range.c, buddy_check.c and page.c.
+/* buddy_internal.h - internals shared by buddy.c, buddy_range.c, buddy_check.c and page.c.
  *
  * Free-list primitives over a range's page words (links are offsets from r->origin), block
  * lookup, and span freeing. Callers outside mm/buddy*.c and mm/page.c use mm/buddy.h only. */

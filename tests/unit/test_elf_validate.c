@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* test_elf_check.c - host tests of boot/elf_check.c: a valid kernel-like ELF built in memory,
+/* test_elf_validate.c - host tests of boot/elf_validate.c: a valid kernel-like ELF built in memory,
  * then one mutation per rejection path, each checked for its status and its error line. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "boot/boot_info.h"
-#include "boot/elf_check.h"
+#include "boot/elf_validate.h"
 
 #define FILE_LEN 0x3000
 #define TEXT_VA (KERNEL_VIRT_BASE + 0x100000)
@@ -86,7 +86,7 @@ static int teardown(void **state)
 
 static void expect_reject(struct fixture *f, status_t want, const char *needle)
 {
-	status_t st = elf_check(f->buf, FILE_LEN, &f->img, &f->out);
+	status_t st = elf_validate(f->buf, FILE_LEN, &f->img, &f->out);
 	assert_int_equal(st, want);
 	assert_int_equal(f->lines, 1);
 	if (!strstr(f->log, needle))
@@ -96,7 +96,7 @@ static void expect_reject(struct fixture *f, status_t want, const char *needle)
 static void test_valid(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(elf_check(f->buf, FILE_LEN, &f->img, &f->out), ST_OK);
+	assert_int_equal(elf_validate(f->buf, FILE_LEN, &f->img, &f->out), ST_OK);
 	assert_int_equal(f->lines, 0);
 	assert_int_equal(f->img.nseg, 2);
 	assert_true(f->img.entry == TEXT_VA + 0x10);
@@ -111,16 +111,16 @@ static void test_unaligned_buffer(void **state)
 	struct fixture *f = *state;
 	uint8_t *copy = malloc(FILE_LEN + 1);
 	memcpy(copy + 1, f->buf, FILE_LEN);
-	assert_int_equal(elf_check(copy + 1, FILE_LEN, &f->img, &f->out), ST_OK);
+	assert_int_equal(elf_validate(copy + 1, FILE_LEN, &f->img, &f->out), ST_OK);
 	free(copy);
 }
 
 static void test_short_file(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(elf_check(f->buf, 63, &f->img, &f->out), ST_TRUNCATED);
+	assert_int_equal(elf_validate(f->buf, 63, &f->img, &f->out), ST_TRUNCATED);
 	assert_non_null(strstr(f->log, "63 bytes"));
-	assert_int_equal(elf_check(NULL, 0, &f->img, &f->out), ST_TRUNCATED);
+	assert_int_equal(elf_validate(NULL, 0, &f->img, &f->out), ST_TRUNCATED);
 }
 
 static void test_bad_magic(void **state)
@@ -285,17 +285,17 @@ static void test_vaddr_below_base(void **state)
 	expect_reject(f, ST_RANGE, "vaddr 0x100000 is below the kernel base 0xffffffff80000000");
 }
 
-/* elf_check_bounds (apps): the same file checked against a window it does not fit. */
+/* elf_validate_bounds (apps): the same file checked against a window it does not fit. */
 static void test_bounds(void **state)
 {
 	struct fixture *f = *state;
 	const struct elf_bounds fits = { TEXT_VA, DATA_VA + 0x3000, "app" };
-	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
+	assert_int_equal(elf_validate_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
 	const struct elf_bounds low = { TEXT_VA, DATA_VA + 0x2000, "app" };
-	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &low, &f->img, &f->out), ST_RANGE);
+	assert_int_equal(elf_validate_bounds(f->buf, FILE_LEN, &low, &f->img, &f->out), ST_RANGE);
 	assert_non_null(strstr(f->log, "ends above the app limit"));
 	const struct elf_bounds high = { TEXT_VA + 0x1000, UINT64_MAX, "app" };
-	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &high, &f->img, &f->out), ST_RANGE);
+	assert_int_equal(elf_validate_bounds(f->buf, FILE_LEN, &high, &f->img, &f->out), ST_RANGE);
 	assert_non_null(strstr(f->log, "is below the app base"));
 }
 
@@ -309,10 +309,10 @@ static void test_empty_segment_anywhere(void **state)
 	ph(f, 1)->offset = 0xe8;
 	ph(f, 1)->filesz = 0;
 	ph(f, 1)->memsz = 0;
-	assert_int_equal(elf_check_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
+	assert_int_equal(elf_validate_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
 	assert_int_equal(f->img.nseg, 1);
 	ph(f, 1)->filesz = 0x10; /* bytes in the file but no memory: still refused */
-	assert_int_not_equal(elf_check_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
+	assert_int_not_equal(elf_validate_bounds(f->buf, FILE_LEN, &fits, &f->img, &f->out), ST_OK);
 }
 
 static void test_no_load(void **state)
@@ -333,7 +333,7 @@ static void test_too_many_segments(void **state)
 	struct phdr *p = (struct phdr *)(big + 64);
 	for (int i = 0; i <= ELF_MAX_SEGMENTS; i++)
 		p[i] = (struct phdr){ 1, 5, 0x1000, TEXT_VA + 0x1000 * i, 0, 0x10, 0x10, 0x1000 };
-	assert_int_equal(elf_check(big, sizeof big, &f->img, &f->out), ST_RANGE);
+	assert_int_equal(elf_validate(big, sizeof big, &f->img, &f->out), ST_RANGE);
 	assert_non_null(strstr(f->log, "more than 16"));
 }
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* elf_check.h - validation of an ELF file (the kernel, an app) before anyone trusts its numbers.
+/* elf_validate.h - validation of an ELF file (the kernel, an app) before anyone trusts its numbers.
  *
- * elf_check() accepts only an ELF64 little-endian x86_64 ET_EXEC whose PT_LOAD segments lie in
+ * elf_validate() accepts only an ELF64 little-endian x86_64 ET_EXEC whose PT_LOAD segments lie in
  * the file, sit at or above KERNEL_VIRT_BASE, do not overlap, span less than 1 GiB together, and
  * whose entry point lies in the file-backed part of an executable segment. On success the
  * caller gets the segment list and the page-aligned virtual span [vmin, vmax); every field of
  * the result was bounds-checked, so the loader can copy without further checks.
  * Pure: no EFI headers, no allocation; host-tested. */
-#ifndef SPMK_BOOT_ELF_CHECK_H
-#define SPMK_BOOT_ELF_CHECK_H
+#ifndef SPMK_BOOT_ELF_VALIDATE_H
+#define SPMK_BOOT_ELF_VALIDATE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,12 +46,12 @@ struct elf_bounds {
 };
 
 /* Validates buf[0..len) as an image whose PT_LOAD segments lie inside [b->lo, b->hi) (errors
- * as elf_check; a segment outside: ST_RANGE). Used for the kernel and for apps. */
-status_t elf_check_bounds(const void *buf, size_t len, const struct elf_bounds *b,
+ * as elf_validate; a segment outside: ST_RANGE). Used for the kernel and for apps. */
+status_t elf_validate_bounds(const void *buf, size_t len, const struct elf_bounds *b,
 			  struct elf_image *out, struct out *log);
 
 /* Validates buf[0..len) as the kernel image (segments at or above KERNEL_VIRT_BASE). ST_OK and *out filled, or an error status and
  * one LOG_ERR line on log explaining the first problem found (*out is then unspecified). */
-status_t elf_check(const void *buf, size_t len, struct elf_image *out, struct out *log);
+status_t elf_validate(const void *buf, size_t len, struct elf_image *out, struct out *log);
 
 #endif

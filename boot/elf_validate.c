@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* elf_check.c - ELF64 kernel image validation (see elf_check.h).
+/* elf_validate.c - ELF64 kernel image validation (see elf_validate.h).
  *
  * Headers are copied out of the buffer with memcpy before use, so the buffer may be unaligned.
  * Checks run in file order: identification, header fields, program header table bounds, then
  * every PT_LOAD on its own, then the relations between segments (overlap, span, entry). */
-#include "boot/elf_check.h"
+#include "boot/elf_validate.h"
 
 #include "boot/boot_info.h"
 #include "lib/kstring.h"
@@ -50,7 +50,7 @@ struct elf64_phdr {
 _Static_assert(sizeof(struct elf64_ehdr) == 64, "ehdr size");
 _Static_assert(sizeof(struct elf64_phdr) == 56, "phdr size");
 
-static status_t elf_check_ident(const struct elf64_ehdr *eh, struct out *log)
+static status_t elf_validate_ident(const struct elf64_ehdr *eh, struct out *log)
 {
 	if (eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' || eh->ident[3] != 'F') {
 		out_log(log, LOG_ERR, "elf: bad magic %02x %02x %02x %02x (want 7f 45 4c 46)",
@@ -80,7 +80,7 @@ static status_t elf_check_ident(const struct elf64_ehdr *eh, struct out *log)
 	return ST_OK;
 }
 
-static status_t elf_check_phdr_table(const struct elf64_ehdr *eh, size_t len, struct out *log)
+static status_t elf_validate_phdr_table(const struct elf64_ehdr *eh, size_t len, struct out *log)
 {
 	uint64_t tab, end;
 	if (eh->phnum == 0 || eh->phnum == PN_XNUM) {
@@ -102,7 +102,7 @@ static status_t elf_check_phdr_table(const struct elf64_ehdr *eh, size_t len, st
 	return ST_OK;
 }
 
-static status_t elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t len,
+static status_t elf_validate_load(const struct elf64_phdr *ph, unsigned i, size_t len,
 			       const struct elf_bounds *b, struct out *log)
 {
 	uint64_t fend, vend;
@@ -161,7 +161,7 @@ static status_t elf_collect(const uint8_t *p, size_t len, const struct elf64_ehd
 			continue;
 		if (ph.memsz == 0 && ph.filesz == 0)
 			continue; /* an empty segment (ld's for an app without data): no address used */
-		status_t st = elf_check_load(&ph, i, len, b, log);
+		status_t st = elf_validate_load(&ph, i, len, b, log);
 		if (st != ST_OK)
 			return st;
 		if (out->nseg == ELF_MAX_SEGMENTS) {
@@ -179,7 +179,7 @@ static status_t elf_collect(const uint8_t *p, size_t len, const struct elf64_ehd
 	return ST_OK;
 }
 
-static status_t elf_check_layout(struct elf_image *img, struct out *log)
+static status_t elf_validate_layout(struct elf_image *img, struct out *log)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 	bool entry_ok = false;
@@ -220,7 +220,7 @@ static status_t elf_check_layout(struct elf_image *img, struct out *log)
 	return ST_OK;
 }
 
-status_t elf_check_bounds(const void *buf, size_t len, const struct elf_bounds *b,
+status_t elf_validate_bounds(const void *buf, size_t len, const struct elf_bounds *b,
 			  struct elf_image *out, struct out *log)
 {
 	struct elf64_ehdr eh;
@@ -230,19 +230,19 @@ status_t elf_check_bounds(const void *buf, size_t len, const struct elf_bounds *
 		return ST_TRUNCATED;
 	}
 	memcpy(&eh, buf, sizeof eh);
-	status_t st = elf_check_ident(&eh, log);
+	status_t st = elf_validate_ident(&eh, log);
 	if (st == ST_OK)
-		st = elf_check_phdr_table(&eh, len, log);
+		st = elf_validate_phdr_table(&eh, len, log);
 	if (st == ST_OK)
 		st = elf_collect(buf, len, &eh, b, out, log);
 	if (st != ST_OK)
 		return st;
 	out->entry = eh.entry;
-	return elf_check_layout(out, log);
+	return elf_validate_layout(out, log);
 }
 
-status_t elf_check(const void *buf, size_t len, struct elf_image *out, struct out *log)
+status_t elf_validate(const void *buf, size_t len, struct elf_image *out, struct out *log)
 {
 	static const struct elf_bounds kernel = { KERNEL_VIRT_BASE, UINT64_MAX, "kernel" };
-	return elf_check_bounds(buf, len, &kernel, out, log);
+	return elf_validate_bounds(buf, len, &kernel, out, log);
 }

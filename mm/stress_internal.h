@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* stress_int.h - helpers shared by mm/stress*.c: the attempt (snapshot before an API call,
+/* stress_internal.h - helpers shared by mm/stress*.c: the attempt (snapshot before an API call,
  * judgement after it), failure reports, device and object choice. Not for users of the
  * engine (they use mm/stress.h). */
 #ifndef SPMK_MM_STRESS_INT_H
