@@ -100,15 +100,6 @@ status_t vm_space_init(struct vm_space *s, const struct vm_ops *ops)
 	return ST_OK;
 }
 
-status_t vm_space_attach(struct vm_space *s, const struct vm_ops *ops, uint64_t pml4_phys)
-{
-	if (!s || !ops || !IS_ALIGNED(pml4_phys, PAGE_SIZE) || pml4_phys >= VM_PHYS_LIMIT)
-		return ST_INVALID;
-	s->ops = ops;
-	s->pml4_phys = pml4_phys;
-	return ST_OK;
-}
-
 static void vm_free_tree(const struct vm_space *s, uint64_t phys, int level)
 {
 	uint64_t *t = vm_table(s, phys);

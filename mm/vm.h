@@ -87,8 +87,6 @@ struct vm_space {
 
 /* Allocates and zeroes a PML4. Errors: ST_INVALID (NULL args), ST_NOMEM. */
 status_t vm_space_init(struct vm_space *s, const struct vm_ops *ops);
-/* Uses an existing PML4 (e.g. the loader's) as is. Errors: ST_INVALID (unaligned, NULL). */
-status_t vm_space_attach(struct vm_space *s, const struct vm_ops *ops, uint64_t pml4_phys);
 /* Frees every table of the tree, the PML4 included (not the mapped pages). Only for spaces
  * whose tables are not shared with another space. */
 void vm_space_destroy(struct vm_space *s);
