@@ -12,7 +12,7 @@ NASM       := nasm
 OBJCOPY    := objcopy
 PYTEST     := pytest-3
 
-WARN       := -Wall -Wextra -Werror
+WARN       := -Wall -Wextra -Wmissing-prototypes -Werror
 Q          := $(if $(V),,@)
 # DEBUG=1 (the default, and what `make test` runs): ASSERTs on (lib/check.h) and freed pages
 # junk-filled (mm/buddy.h). `make bench` builds with DEBUG=0 in $(BUILD)/release.

@@ -56,4 +56,8 @@ static inline uint64_t efi_rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* The image entry point the firmware calls (UEFI 2.10 §4.1); the loader and the SP firmware
+ * stage each define one. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
 #endif

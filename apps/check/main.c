@@ -24,8 +24,6 @@
 #include "include/spmk/syscall.h"
 #include "include/spmk/topology.h"
 
-long spmk_syscall(long n, long a, long b, long c);
-
 static int failures;
 
 static void expect(const char *what, long got, long want)

@@ -4,6 +4,7 @@
 #include "include/spmk/console.h"
 
 int main(int argc, char **argv);
+__attribute__((noreturn)) void _start(int argc, char **argv);
 
 __attribute__((section(".text.start"), noreturn)) void _start(int argc, char **argv)
 {

@@ -3,6 +3,7 @@
  * memset/memcpy itself), error texts and size parsing. */
 #include "include/spmk/console.h"
 #include "include/spmk/errors.h"
+#include "lib/kstring.h"
 
 void *memset(void *d, int c, size_t n)
 {

@@ -83,4 +83,7 @@ uint64_t trap_recovered_count(void);
  * frame-pointer chain from rbp (at most 16 frames, kernel addresses only). */
 void trap_backtrace(uint64_t rip, uint64_t rbp);
 
+/* The C entry of every exception, called by entry.asm's common stub with the saved frame. */
+void trap_dispatch(struct trap_frame *f);
+
 #endif

@@ -36,4 +36,8 @@ enum spmk_sys {
 	SPMK_SYS_COUNT
 };
 
+/* System call n with raw arguments, no checking by the user library: for apps that test the
+ * kernel's own argument checking (apps/check). Returns what the kernel returns. */
+long spmk_syscall(long n, long a, long b, long c);
+
 #endif
