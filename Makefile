@@ -125,7 +125,7 @@ $(FLAGS_STAMP):
 $(BUILD)/k/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/k/%.o: %.asm $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
@@ -149,7 +149,7 @@ kernel: $(BUILD)/kernel.elf
 $(BUILD)/efi/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.EFI  $<"
-	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/loader.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_SRCS))
 	$(LD) $(EFI_LDFLAGS) $^ -o $@ $(EFI_LIBS)
 $(BUILD)/spfw.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(SPFW_SRCS))
@@ -164,7 +164,7 @@ loader: $(BUILD)/BOOTX64.EFI
 $(BUILD)/a/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.APP  $<"
-	$(Q)$(CC) $(APP_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(APP_CFLAGS) -MMD -MP -c $< -o $@
 define app_rule
 $(BUILD)/apps/$(1).elf: $(patsubst %.c,$(BUILD)/a/%.o,$(wildcard apps/$(1)/*.c) $(APP_LIB_SRCS)) apps/lib/app.ld
 	@mkdir -p $$(dir $$@)
@@ -232,7 +232,7 @@ map: machine-check deps all $(MACHINE_AML)
 $(BUILD)/host/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.HOST $<"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(HOST_LIB): $(HOST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
@@ -243,25 +243,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPER_LIB) $(HOST_LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@mkdir -p $(BUILD)/dep
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPER_LIB) $(HOST_LIB) -lcmocka
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPER_LIB) $(HOST_LIB) -lcmocka
 $(BUILD)/fuzzobj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.FUZZ $<"
-	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -MMD -c $< -o $@
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@mkdir -p $(BUILD)/dep
-	$(Q)$(FUZZCC) $(FUZZ_FLAGS) $(FUZZ_LINK) -MMD -MF $(BUILD)/dep/$(notdir $@).d -o $@ $< $(FUZZ_OBJS)
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) $(FUZZ_LINK) -MMD -MP -MF $(BUILD)/dep/$(notdir $@).d -o $@ $< $(FUZZ_OBJS)
 $(BUILD)/fuzzcovobj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.COV  $<"
-	$(Q)$(FUZZCC) $(COV_FLAGS) -MMD -c $< -o $@
+	$(Q)$(FUZZCC) $(COV_FLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/fuzzcov/%: tests/fuzz/%.c $(COV_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  COV     $@"
 	@mkdir -p $(BUILD)/dep
-	$(Q)$(FUZZCC) $(COV_FLAGS) $(COV_LINK) -MMD -MF $(BUILD)/dep/cov-$(notdir $@).d -o $@ $< $(COV_OBJS)
+	$(Q)$(FUZZCC) $(COV_FLAGS) $(COV_LINK) -MMD -MP -MF $(BUILD)/dep/cov-$(notdir $@).d -o $@ $< $(COV_OBJS)
 BENCH_EXTRA := $(filter-out $(BENCH_SRCS),$(wildcard tests/bench/*.c))
 $(BUILD)/bench/%: tests/bench/%.c $(HOST_SRCS) $(BENCH_EXTRA)
 	@mkdir -p $(dir $@)

@@ -9,8 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 #include <setjmp.h>
+#include <string.h>
+
 #include <cmocka.h>
 
 #include "lib/out.h"
