@@ -110,7 +110,7 @@ ifneq ($(filter-out $(APPS_ALL),$(APPS)),)
 $(error APPS: no app $(filter-out $(APPS_ALL),$(APPS)) in apps/ (there are: $(APPS_ALL)))
 endif
 
-.PHONY: apps FORCE all kernel loader image run debug test unit fuzz fuzz-merge fuzz-replay fuzz-bins cov-bins bench bench-release deps clean host-tests fixtures
+.PHONY: apps FORCE all kernel loader image run debug test unit fuzz fuzz-merge fuzz-replay fuzz-bins cov-bins bench bench-release deps clean host-tests fixtures format check-format
 all: image $(BUILD)/spfw.efi $(MACHINE_AML)
 
 deps:
@@ -283,6 +283,15 @@ test: deps
 
 unit: host-tests
 	bash tools/run-tests.sh --unit-only
+
+# `make format` lays out every C file as .clang-format says (clang-format 14, Debian 12);
+# `make check-format` (part of `make test`) fails on any file it would change and on an
+# include of kernel/, boot/ or arch/ from mm/, acpi/ or lib/ (tools/check-format.sh).
+CLANG_FORMAT ?= clang-format
+format:
+	bash tools/format-files.sh | xargs -d '\n' $(CLANG_FORMAT) -i
+check-format:
+	CLANG_FORMAT=$(CLANG_FORMAT) bash tools/check-format.sh
 
 # `make fuzz`: each target (or FUZZ_TARGETS="fuzz_x ...") for FUZZ_SECONDS (default 60) on a
 # scratch copy of its corpus in build/fuzz-work/, then source-based coverage per parser.

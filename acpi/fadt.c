@@ -78,6 +78,7 @@ static size_t aml_int(const uint8_t *p, size_t n, uint64_t *v)
 {
 	if (n < 1)
 		return 0;
+	/* clang-format off: one line per AML integer prefix */
 	switch (p[0]) {
 	case 0x00: *v = 0; return 1;
 	case 0x01: *v = 1; return 1;
@@ -88,6 +89,7 @@ static size_t aml_int(const uint8_t *p, size_t n, uint64_t *v)
 	case 0x0e: if (n < 9) return 0; *v = le64(p + 1); return 9;
 	default: return 0;
 	}
+	/* clang-format on */
 }
 
 /* Parses the package that follows "_S5_" at p (n bytes left). */
