@@ -78,7 +78,8 @@ static size_t aml_int(const uint8_t *p, size_t n, uint64_t *v)
 {
 	if (n < 1)
 		return 0;
-	/* clang-format off: one line per AML integer prefix */
+	/* One line per AML integer prefix (ACPI 6.5 §20.2.3): */
+	/* clang-format off */
 	switch (p[0]) {
 	case 0x00: *v = 0; return 1;
 	case 0x01: *v = 1; return 1;

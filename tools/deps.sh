@@ -9,7 +9,7 @@ PACKAGES=(
   qemu-system-x86 ovmf mtools dosfstools acpica-tools gdisk
   clang lld libclang-rt-14-dev llvm-14 libcmocka-dev
   python3 python3-pytest python3-pytest-xdist gdb
-  python3-matplotlib hwloc-nox graphviz clang-format
+  python3-matplotlib hwloc-nox graphviz clang-format-14
 )
 
 missing=()
