@@ -49,10 +49,8 @@ status_t fadt_parse(const uint8_t *tbl, size_t len, struct fadt_info *out, struc
 {
 	uint32_t tlen;
 	uint8_t rev;
-	if (!out)
-		return ST_INVALID;
-	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_fixed(tbl, len, "FACP", "FACP", FADT_V1_LEN, log, &tlen, &rev);
+	status_t st = acpi_table_open(tbl, len, "FACP", "FACP", FADT_V1_LEN, out, sizeof *out, log,
+				      &tlen, &rev);
 	if (st != ST_OK)
 		return st;
 	out->revision = rev;

@@ -6,6 +6,7 @@
 #include "acpi/bytes.h"
 #include "acpi/sdt.h"
 #include "lib/kstring.h"
+#include "lib/types.h"
 
 #define HMAT_FIRST 40u /* header + reserved u32 */
 
@@ -229,32 +230,20 @@ static const struct acpi_sub_type hmat_types[] = {
 };
 
 static const struct acpi_sub_walk hmat_walk = {
+	.sig = "HMAT",
 	.name = "HMAT",
 	.first = HMAT_FIRST,
+	.min_rev = 1,
+	.max_rev = 2,
 	.hdr = ACPI_SUB_HDR32,
 	.types = hmat_types,
-	.n_types = sizeof hmat_types / sizeof hmat_types[0],
+	.n_types = ARRAY_SIZE(hmat_types),
 	.skip_note = "unknown",
 };
 
 status_t hmat_parse(const uint8_t *tbl, size_t len, struct hmat_info *out, struct out *log)
 {
-	uint32_t tlen;
-	uint8_t rev;
 	if (!out)
 		return ST_INVALID;
-	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_fixed(tbl, len, "HMAT", "HMAT", HMAT_FIRST, log, &tlen, &rev);
-	if (st != ST_OK)
-		return st;
-	if (rev != 1 && rev != 2) {
-		out_log(log, LOG_NOTICE, "HMAT: revision %u unknown (1 and 2 supported); table "
-			"ignored", rev);
-		return ST_UNSUPPORTED;
-	}
-	out->revision = rev;
-	st = acpi_subtables_walk(&hmat_walk, tbl, tlen, out, log);
-	if (st != ST_OK)
-		memset(out, 0, sizeof *out);
-	return st;
+	return acpi_table_parse(&hmat_walk, tbl, len, out, sizeof *out, &out->revision, log);
 }

@@ -5,6 +5,7 @@
 #include "acpi/bytes.h"
 #include "acpi/sdt.h"
 #include "lib/kstring.h"
+#include "lib/types.h"
 
 #define MADT_FIRST 44u /* header, local APIC address u32, flags u32 */
 
@@ -55,27 +56,18 @@ static const struct acpi_sub_type madt_types[] = {
 };
 
 static const struct acpi_sub_walk madt_walk = {
+	.sig = "APIC",
 	.name = "MADT",
 	.first = MADT_FIRST,
 	.hdr = ACPI_SUB_HDR8,
 	.types = madt_types,
-	.n_types = sizeof madt_types / sizeof madt_types[0],
+	.n_types = ARRAY_SIZE(madt_types),
 	.skip_note = NULL,
 };
 
 status_t madt_parse(const uint8_t *tbl, size_t len, struct madt_info *out, struct out *log)
 {
-	uint32_t tlen;
-	uint8_t rev;
 	if (!out)
 		return ST_INVALID;
-	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_fixed(tbl, len, "APIC", "MADT", MADT_FIRST, log, &tlen, &rev);
-	if (st != ST_OK)
-		return st;
-	out->revision = rev;
-	st = acpi_subtables_walk(&madt_walk, tbl, tlen, out, log);
-	if (st != ST_OK)
-		memset(out, 0, sizeof *out);
-	return st;
+	return acpi_table_parse(&madt_walk, tbl, len, out, sizeof *out, &out->revision, log);
 }

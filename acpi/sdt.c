@@ -48,6 +48,16 @@ status_t acpi_sdt_fixed(const uint8_t *tbl, size_t len, const char *sig, const c
 	return ST_OK;
 }
 
+status_t acpi_table_open(const uint8_t *tbl, size_t len, const char *sig, const char *name,
+			 uint32_t fixed, void *out, size_t size, struct out *log, uint32_t *tlen,
+			 uint8_t *rev)
+{
+	if (!out)
+		return ST_INVALID;
+	memset(out, 0, size);
+	return acpi_sdt_fixed(tbl, len, sig, name, fixed, log, tlen, rev);
+}
+
 /* Reads the type and length of the subtable header at p (at least w->hdr bytes). */
 static void sub_header(const struct acpi_sub_walk *w, const uint8_t *p, uint32_t *type,
 		       uint32_t *len)
@@ -91,4 +101,24 @@ status_t acpi_subtables_walk(const struct acpi_sub_walk *w, const uint8_t *tbl, 
 		off += slen;
 	}
 	return ST_OK;
+}
+
+status_t acpi_table_parse(const struct acpi_sub_walk *w, const uint8_t *tbl, size_t len,
+			  void *out, size_t size, uint8_t *rev, struct out *log)
+{
+	uint32_t tlen;
+	uint8_t r;
+	status_t st = acpi_table_open(tbl, len, w->sig, w->name, w->first, out, size, log, &tlen, &r);
+	if (st != ST_OK)
+		return st;
+	if (w->max_rev && (r < w->min_rev || r > w->max_rev)) {
+		out_log(log, LOG_NOTICE, "%s: revision %u unknown (%u to %u supported); table ignored",
+			w->name, r, w->min_rev, w->max_rev);
+		return ST_UNSUPPORTED;
+	}
+	*rev = r;
+	st = acpi_subtables_walk(w, tbl, tlen, out, log);
+	if (st != ST_OK)
+		memset(out, 0, size);
+	return st;
 }

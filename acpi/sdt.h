@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* sdt.h - the common 36-byte ACPI system description table header (ACPI 6.5 §5.2.6).
  *
- * Every table parser starts with acpi_sdt_fixed(): the buffer must hold a header, the
- * signature must match, and the header's length must be at least the table's fixed part and
- * no more than the buffer. The parser then works on [tbl, tbl + *tlen) only. The checksum is not
- * checked here: discovery (tables.c) has already done that for tables it hands out.
+ * Every table parser starts with acpi_table_open(): its result is zeroed, then
+ * acpi_sdt_fixed() checks that the buffer holds a header, the signature matches, and the
+ * header's length is at least the table's fixed part and no more than the buffer. The parser
+ * then works on [tbl, tbl + *tlen) only. The checksum is not checked here: discovery
+ * (tables.c) has already done that for tables it hands out.
  *
  * Tables made of a fixed part and then a list of (type, length) subtables (MADT §5.2.12,
  * SRAT §5.2.16, HMAT §5.2.28) are walked by acpi_subtables_walk(): it checks each entry's
  * length against the bytes left and its type's minimum before calling that type's parser, so
- * a parser reads only inside [p, p + len) with len at least its minimum. */
+ * a parser reads only inside [p, p + len) with len at least its minimum; acpi_table_parse()
+ * does the whole parse of such a table from its description. */
 #ifndef SPMK_ACPI_SDT_H
 #define SPMK_ACPI_SDT_H
 
@@ -36,6 +38,13 @@
 status_t acpi_sdt_fixed(const uint8_t *tbl, size_t len, const char *sig, const char *name,
 			uint32_t fixed, struct out *log, uint32_t *tlen, uint8_t *rev);
 
+/* The opening every table parser shares: the result `out` (size bytes) must not be NULL and
+ * is zeroed, then the header and fixed part are checked as acpi_sdt_fixed does, with the same
+ * *tlen and *rev on success. Errors: ST_INVALID (out NULL), and those of acpi_sdt_fixed. */
+status_t acpi_table_open(const uint8_t *tbl, size_t len, const char *sig, const char *name,
+			 uint32_t fixed, void *out, size_t size, struct out *log, uint32_t *tlen,
+			 uint8_t *rev);
+
 /* How a table lays out its subtable headers. */
 enum acpi_sub_hdr {
 	ACPI_SUB_HDR8 = 2,  /* u8 type, u8 length (MADT, SRAT) */
@@ -53,8 +62,10 @@ struct acpi_sub_type {
 };
 
 struct acpi_sub_walk {
+	const char *sig;                  /* signature ("APIC") */
 	const char *name;                 /* table name in messages ("MADT") */
 	uint32_t first;                   /* offset of the first subtable (bytes) */
+	uint8_t min_rev, max_rev;         /* revisions understood; max_rev 0: any */
 	enum acpi_sub_hdr hdr;
 	const struct acpi_sub_type *types; /* indexed by type */
 	uint32_t n_types;
@@ -72,5 +83,15 @@ struct acpi_sub_walk {
  * a parser returns. */
 status_t acpi_subtables_walk(const struct acpi_sub_walk *w, const uint8_t *tbl, uint32_t tlen,
 			     void *ctx, struct out *log);
+
+/* The whole parse of a table made of a header, a fixed part of w->first bytes and subtables
+ * (MADT, SRAT, HMAT), into out (size bytes, the parsers' ctx): acpi_table_open with w->sig,
+ * then the revision, stored in *rev (inside out: stored before the walk, parsers may read
+ * it), then acpi_subtables_walk. On any error out is all zeroes: a rejected table leaves no
+ * half-filled result. Errors: those of acpi_table_open and acpi_subtables_walk;
+ * ST_UNSUPPORTED (a revision outside [w->min_rev, w->max_rev] when max_rev is set: one
+ * LOG_NOTICE "NAME: revision R unknown (MIN to MAX supported); table ignored"). */
+status_t acpi_table_parse(const struct acpi_sub_walk *w, const uint8_t *tbl, size_t len,
+			  void *out, size_t size, uint8_t *rev, struct out *log);
 
 #endif

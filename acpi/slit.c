@@ -28,10 +28,8 @@ status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struc
 {
 	uint32_t tlen;
 	uint8_t rev;
-	if (!out)
-		return ST_INVALID;
-	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_fixed(tbl, len, "SLIT", "SLIT", SLIT_MATRIX, log, &tlen, &rev);
+	status_t st = acpi_table_open(tbl, len, "SLIT", "SLIT", SLIT_MATRIX, out, sizeof *out, log,
+				      &tlen, &rev);
 	if (st != ST_OK)
 		return st;
 	uint64_t n = le64(tbl + 36), cells;

@@ -5,6 +5,7 @@
 #include "acpi/bytes.h"
 #include "acpi/sdt.h"
 #include "lib/kstring.h"
+#include "lib/types.h"
 
 #define SRAT_FIRST 48u /* header, reserved u32 (= 1), reserved u64 */
 
@@ -204,27 +205,18 @@ static const struct acpi_sub_type srat_types[] = {
 };
 
 static const struct acpi_sub_walk srat_walk = {
+	.sig = "SRAT",
 	.name = "SRAT",
 	.first = SRAT_FIRST,
 	.hdr = ACPI_SUB_HDR8,
 	.types = srat_types,
-	.n_types = sizeof srat_types / sizeof srat_types[0],
+	.n_types = ARRAY_SIZE(srat_types),
 	.skip_note = "not used",
 };
 
 status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struct out *log)
 {
-	uint32_t tlen;
-	uint8_t rev;
 	if (!out)
 		return ST_INVALID;
-	memset(out, 0, sizeof *out);
-	status_t st = acpi_sdt_fixed(tbl, len, "SRAT", "SRAT", SRAT_FIRST, log, &tlen, &rev);
-	if (st != ST_OK)
-		return st;
-	out->revision = rev;
-	st = acpi_subtables_walk(&srat_walk, tbl, tlen, out, log);
-	if (st != ST_OK)
-		memset(out, 0, sizeof *out);
-	return st;
+	return acpi_table_parse(&srat_walk, tbl, len, out, sizeof *out, &out->revision, log);
 }
