@@ -8,7 +8,7 @@
 
 #define SLIT_MATRIX 44u
 
-static status_t slit_check_entries(const uint8_t *m, uint32_t n, struct out *log)
+static status_t slit_validate_entries(const uint8_t *m, uint32_t n, struct out *log)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		for (uint32_t j = 0; j < n; j++) {
@@ -44,7 +44,7 @@ status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struc
 			(unsigned long long)cells, SLIT_MATRIX, tlen - SLIT_MATRIX);
 		return ST_TRUNCATED;
 	}
-	st = slit_check_entries(tbl + SLIT_MATRIX, (uint32_t)n, log);
+	st = slit_validate_entries(tbl + SLIT_MATRIX, (uint32_t)n, log);
 	if (st != ST_OK)
 		return st;
 	uint32_t keep = n > SLIT_MAX ? SLIT_MAX : (uint32_t)n;
