@@ -4,13 +4,16 @@
 
 #include "lib/kstring.h"
 
-static const char *const fault_names[FAULT_NPOINTS] = {
-	[FAULT_PT_ALLOC] = "pt",
-	[FAULT_KHEAP] = "kheap",
-	[FAULT_META] = "meta",
-	[FAULT_MIGRATE_DEST] = "migrate",
-	[FAULT_OBJ_PAGE] = "page",
-	[FAULT_SLOT] = "slot",
+/* Each point's short name and the resource it stands for. */
+static const struct {
+	const char *name, *what;
+} fault_points[FAULT_NPOINTS] = {
+	[FAULT_PT_ALLOC] = { "pt", "page-table page" },
+	[FAULT_KHEAP] = { "kheap", "kernel-heap allocation" },
+	[FAULT_META] = { "meta", "hand-off metadata pages" },
+	[FAULT_MIGRATE_DEST] = { "migrate", "migration destination block" },
+	[FAULT_OBJ_PAGE] = { "page", "memory-object page" },
+	[FAULT_SLOT] = { "slot", "fixed-table entry" },
 };
 
 static struct fault_counters fault_table[FAULT_NPOINTS];
@@ -91,13 +94,18 @@ struct fault_counters fault_counters(enum fault_point p)
 
 const char *fault_name(enum fault_point p)
 {
-	return (unsigned)p < FAULT_NPOINTS ? fault_names[p] : "?";
+	return (unsigned)p < FAULT_NPOINTS ? fault_points[p].name : "?";
+}
+
+const char *fault_what(enum fault_point p)
+{
+	return (unsigned)p < FAULT_NPOINTS ? fault_points[p].what : "?";
 }
 
 status_t fault_lookup(const char *name, enum fault_point *out)
 {
 	for (unsigned i = 0; i < FAULT_NPOINTS; i++) {
-		if (strcmp(name, fault_names[i]) == 0) {
+		if (strcmp(name, fault_points[i].name) == 0) {
 			*out = (enum fault_point)i;
 			return ST_OK;
 		}

@@ -62,6 +62,8 @@ void fault_reset(void);
 struct fault_counters fault_counters(enum fault_point p);
 /* The short name of p ("pt", "kheap", "meta", "migrate", "page", "slot"), or "?" when unknown. */
 const char *fault_name(enum fault_point p);
+/* The resource p stands for ("page-table page", ...), or "?" when unknown. */
+const char *fault_what(enum fault_point p);
 /* The point called name: ST_OK and *out, or ST_NOTFOUND. */
 status_t fault_lookup(const char *name, enum fault_point *out);
 

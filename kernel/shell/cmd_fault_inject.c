@@ -19,21 +19,13 @@
 #include "lib/fault.h"
 #include "lib/kstring.h"
 
-static const char *const point_what[FAULT_NPOINTS] = {
-	[FAULT_PT_ALLOC] = "page-table page",
-	[FAULT_KHEAP] = "kernel-heap allocation",
-	[FAULT_META] = "hand-off metadata pages",
-	[FAULT_MIGRATE_DEST] = "migration destination block",
-	[FAULT_OBJ_PAGE] = "memory-object page",
-	[FAULT_SLOT] = "fixed-table entry",
-};
-
 static void fault_list(void)
 {
 	for (unsigned p = 0; p < FAULT_NPOINTS; p++) {
-		struct fault_counters c = fault_counters((enum fault_point)p);
-		kprintf("%-8s uses %lu injected %lu armed %u (%s)\n", fault_name((enum fault_point)p),
-			(unsigned long)c.uses, (unsigned long)c.injected, c.armed, point_what[p]);
+		enum fault_point fp = (enum fault_point)p;
+		struct fault_counters c = fault_counters(fp);
+		kprintf("%-8s uses %lu injected %lu armed %u (%s)\n", fault_name(fp),
+			(unsigned long)c.uses, (unsigned long)c.injected, c.armed, fault_what(fp));
 	}
 }
 

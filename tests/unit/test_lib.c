@@ -144,6 +144,8 @@ static void test_fault_points(void **state)
 	assert_int_equal(c.armed, 0);
 	assert_int_equal(fault_arm(FAULT_NPOINTS, 1), ST_INVALID);
 	assert_string_equal(fault_name(FAULT_NPOINTS), "?");
+	assert_string_equal(fault_what(FAULT_PT_ALLOC), "page-table page");
+	assert_string_equal(fault_what(FAULT_NPOINTS), "?");
 	fault_reset();
 	assert_int_equal(fault_counters(FAULT_KHEAP).uses, 0);
 }
