@@ -10,45 +10,31 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "boot/sp_ranges.h"
 
-static char logbuf[1024];
-static int loglines;
-
-static void capture(void *ctx, int level, const char *s, size_t n)
-{
-	(void)ctx;
-	assert_int_equal(level, LOG_ERR);
-	snprintf(logbuf, sizeof logbuf, "%.*s", (int)n, s);
-	loglines++;
-}
-
-static struct out out = { capture, NULL };
+static struct capture cap;
 
 static int reset(void **state)
 {
 	(void)state;
-	logbuf[0] = 0;
-	loglines = 0;
+	capture_init(&cap);
 	return 0;
 }
 
 static void parse_ok(const char *s, struct sp_ranges *r)
 {
-	status_t st = sp_ranges_parse(s, r, &out);
+	status_t st = sp_ranges_parse(s, r, &cap.out);
 	if (st != ST_OK)
-		fail_msg("'%s' rejected: %s", s, logbuf);
-	assert_int_equal(loglines, 0);
+		fail_msg("'%s' rejected: %s", s, cap.text);
+	assert_int_equal(cap.lines, 0);
 }
 
 static void parse_bad(const char *s, status_t want, const char *needle)
 {
 	struct sp_ranges r;
-	assert_int_equal(sp_ranges_parse(s, &r, &out), want);
-	assert_int_equal(loglines, 1);
-	if (!strstr(logbuf, needle))
-		fail_msg("'%s': log '%s' lacks '%s'", s, logbuf, needle);
-	loglines = 0;
+	assert_int_equal(sp_ranges_parse(s, &r, &cap.out), want);
+	capture_expect_one_error(&cap, s, needle);
 }
 
 static void test_single(void **state)

@@ -55,3 +55,11 @@ void capture_expect(const struct capture *c, const char *s)
 	if (!capture_has(c, s))
 		fail_msg("output lacks '%s'; output:\n%s", s, c->text);
 }
+
+void capture_expect_one_error(struct capture *c, const char *input, const char *s)
+{
+	if (c->lines != 1 || c->worst_level != LOG_ERR || !capture_has(c, s))
+		fail_msg("'%s': want one error line with '%s'; %u line(s), worst level %d:\n%s",
+			 input, s, c->lines, c->worst_level, c->text);
+	capture_reset(c);
+}

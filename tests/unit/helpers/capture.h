@@ -23,5 +23,8 @@ void capture_reset(struct capture *c);
 int capture_has(const struct capture *c, const char *s);
 /* Fails the running cmocka test, showing the text, when it does not contain s. */
 void capture_expect(const struct capture *c, const char *s);
+/* Fails the running cmocka test unless exactly one line was logged since the last reset, at
+ * LOG_ERR, containing s (input: what was given, named in the failure); then forgets it. */
+void capture_expect_one_error(struct capture *c, const char *input, const char *s);
 
 #endif
