@@ -15,12 +15,7 @@ static uint8_t b[8192];
 
 static void load(const char *srat, const char *slit, const char *hmat)
 {
-	assert_int_equal(srat_parse(b, fixture_load(srat, b, sizeof b), &s, NULL), ST_OK);
-	if (slit)
-		assert_int_equal(slit_parse(b, fixture_load(slit, b, sizeof b), &sl, NULL), ST_OK);
-	if (hmat)
-		assert_int_equal(hmat_parse(b, fixture_load(hmat, b, sizeof b), &h, NULL), ST_OK);
-	assert_int_equal(numa_build(&t, &s, slit ? &sl : NULL, hmat ? &h : NULL, NULL), ST_OK);
+	fixture_topology(&t, &s, &sl, &h, srat, slit, hmat, b, sizeof b);
 }
 
 static void assert_access(uint32_t node, int cls, uint32_t init, uint64_t mask, uint32_t rl,

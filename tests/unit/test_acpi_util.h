@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* test_acpi_util.h - helpers shared by the test_acpi_*.c host tests: a struct out that
- * captures text (log lines end in '\n'), fixture loading from build/data/NAME.aml, and
- * checksum repair after a test edits table bytes. Header-only: each test binary is one file. */
+ * captures text (log lines end in '\n'), fixture loading from build/data/NAME.aml, checksum
+ * repair after a test edits table bytes, and the topology of a set of fixtures. Header-only:
+ * each test binary is one file. */
 #ifndef SPMK_TEST_ACPI_UTIL_H
 #define SPMK_TEST_ACPI_UTIL_H
 
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "acpi/numa.h"
 #include "lib/out.h"
 
 struct tcap {
@@ -52,6 +54,21 @@ static inline size_t fixture_load(const char *name, uint8_t *buf, size_t cap)
 	fclose(f);
 	assert_true(n > 0 && n < cap);
 	return n;
+}
+
+/* The topology of SRAT, SLIT and HMAT fixtures (slit and hmat may be NULL: no such table),
+ * each table read into b (cap bytes) and parsed without a log into the caller's s, sl, h;
+ * every step must succeed. */
+static inline void fixture_topology(struct numa_topology *t, struct srat_info *s,
+				    struct slit_info *sl, struct hmat_info *h, const char *srat,
+				    const char *slit, const char *hmat, uint8_t *b, size_t cap)
+{
+	assert_int_equal(srat_parse(b, fixture_load(srat, b, cap), s, NULL), ST_OK);
+	if (slit)
+		assert_int_equal(slit_parse(b, fixture_load(slit, b, cap), sl, NULL), ST_OK);
+	if (hmat)
+		assert_int_equal(hmat_parse(b, fixture_load(hmat, b, cap), h, NULL), ST_OK);
+	assert_int_equal(numa_build(t, s, slit ? sl : NULL, hmat ? h : NULL, NULL), ST_OK);
 }
 
 static inline void put32(uint8_t *p, uint32_t v)

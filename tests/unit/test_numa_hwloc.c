@@ -16,10 +16,7 @@ static uint8_t b[8192];
 
 static void load(const char *srat, const char *slit, const char *hmat)
 {
-	assert_int_equal(srat_parse(b, fixture_load(srat, b, sizeof b), &s, NULL), ST_OK);
-	assert_int_equal(slit_parse(b, fixture_load(slit, b, sizeof b), &sl, NULL), ST_OK);
-	assert_int_equal(hmat_parse(b, fixture_load(hmat, b, sizeof b), &h, NULL), ST_OK);
-	assert_int_equal(numa_build(&t, &s, &sl, &h, NULL), ST_OK);
+	fixture_topology(&t, &s, &sl, &h, srat, slit, hmat, b, sizeof b);
 }
 
 static void expect(const char *needle)
