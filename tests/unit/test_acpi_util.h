@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "acpi/numa.h"
+#include "file_load.h"
 #include "lib/out.h"
 
 struct tcap {
@@ -47,13 +48,7 @@ static inline size_t fixture_load(const char *name, uint8_t *buf, size_t cap)
 {
 	char path[256];
 	snprintf(path, sizeof path, "build/data/%s.aml", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("missing fixture %s (run `make fixtures` from the repo root)", path);
-	size_t n = fread(buf, 1, cap, f);
-	fclose(f);
-	assert_true(n > 0 && n < cap);
-	return n;
+	return file_load(path, buf, cap, "run `make fixtures` from the repo root");
 }
 
 /* The topology of SRAT, SLIT and HMAT fixtures (slit and hmat may be NULL: no such table),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "file_load.h"
 #include "kernel/boot_options.h"
 #include "lib/efi_memory.h"
 #include "lib/types.h"
@@ -51,13 +52,7 @@ static size_t load(const char *name, uint8_t *buf, size_t cap_bytes)
 {
 	char path[256];
 	snprintf(path, sizeof path, "tests/fuzz/seeds/qemu-default/%s.bin", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("missing %s (run the tests from the repository root)", path);
-	size_t n = fread(buf, 1, cap_bytes, f);
-	fclose(f);
-	assert_true(n > 0 && n < cap_bytes);
-	return n;
+	return file_load(path, buf, cap_bytes, "run the tests from the repository root");
 }
 
 static int setup(void **state)
