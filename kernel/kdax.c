@@ -5,6 +5,7 @@
 #include "kernel/kdax.h"
 
 #include "arch/x86_64/cpu.h"
+#include "kernel/heap_tables.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
@@ -57,26 +58,12 @@ static void op_scrub(void *ctx, uint64_t pa, uint64_t size)
 	kdax_scrub(pa, size);
 }
 
-/* The region and device tables grow from the kernel heap (mm/dax.h). */
-static void *op_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	void *p;
-	return kmalloc(&K.heap, bytes, &p) == ST_OK ? p : 0;
-}
-
-static void op_free(void *ctx, void *p)
-{
-	(void)ctx;
-	CHECK_OK(kfree(&K.heap, p)); /* only tables op_alloc gave */
-}
-
 static const struct dax_ops ops = {
 	.map = op_map,
 	.unmap = op_unmap,
 	.scrub = op_scrub,
-	.alloc = op_alloc,
-	.free = op_free,
+	.alloc = heap_table_alloc, /* region and device tables grow from the kernel heap */
+	.free = heap_table_free,
 };
 
 /* The SP piece holding physical address pa, or NULL. */

@@ -12,6 +12,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "kernel/app_calls.h"
+#include "kernel/heap_tables.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
@@ -179,27 +180,13 @@ static uint64_t *meta_ptr(void *ctx, uint64_t pfn)
 	return phys_to_virt(pfn << PAGE_SHIFT);
 }
 
-/* The hand-off record table grows from the kernel heap (mm/hotplug.h). */
-static void *hp_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	void *p;
-	return kmalloc(&K.heap, bytes, &p) == ST_OK ? p : 0;
-}
-
-static void hp_free(void *ctx, void *p)
-{
-	(void)ctx;
-	CHECK_OK(kfree(&K.heap, p)); /* only tables hp_alloc gave */
-}
-
 static const struct hotplug_ops hp_ops = {
 	.map_direct = direct_map,
 	.unmap_direct = direct_unmap,
 	.scrub = direct_scrub,
 	.meta_ptr = meta_ptr,
-	.alloc = hp_alloc,
-	.free = hp_free,
+	.alloc = heap_table_alloc, /* the record table grows from the kernel heap */
+	.free = heap_table_free,
 };
 
 void khotplug_init(void)
