@@ -89,7 +89,7 @@ static status_t parse_x2apic(void *ctx, const uint8_t *p, uint32_t len, uint32_t
 #define U(x) ((unsigned long long)(x))
 
 /* A range that overlaps one of another domain: the table cannot say which node owns it. */
-static status_t mem_check_other_domains(const struct srat_info *s, struct range r, uint32_t pxm,
+static status_t mem_validate_other_domains(const struct srat_info *s, struct range r, uint32_t pxm,
 					uint32_t off, struct out *log)
 {
 	for (uint32_t i = 0; i < s->n_mem; i++) {
@@ -159,7 +159,7 @@ static status_t parse_mem(void *ctx, const uint8_t *p, uint32_t len, uint32_t of
 		return ST_OK;
 	}
 	struct range r = { base, end };
-	status_t st = mem_check_other_domains(s, r, pxm, off, log);
+	status_t st = mem_validate_other_domains(s, r, pxm, off, log);
 	if (st != ST_OK)
 		return st;
 	if (mem_merge_same_domain(s, r, pxm, off, log))

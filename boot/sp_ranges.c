@@ -33,7 +33,7 @@ static status_t sp_number(const char **p, const char *what, unsigned item, uint6
 	return st;
 }
 
-static status_t sp_check_item(const struct sp_ranges *out, unsigned item, uint64_t size,
+static status_t sp_validate_item(const struct sp_ranges *out, unsigned item, uint64_t size,
 			      uint64_t base, struct range *r, struct out *log)
 {
 	if (size == 0) {
@@ -90,7 +90,7 @@ status_t sp_ranges_parse(const char *s, struct sp_ranges *out, struct out *log)
 		p++;
 		st = sp_number(&p, "start", item, &base, log);
 		if (st == ST_OK)
-			st = sp_check_item(out, item, size, base, &r, log);
+			st = sp_validate_item(out, item, size, base, &r, log);
 		if (st != ST_OK)
 			return st;
 		out->r[out->count++] = r;

@@ -115,7 +115,7 @@ static const char *memmap_raw_problem(size_t raw_size, uint32_t desc_size)
 	return NULL;
 }
 
-status_t memmap_check_raw(size_t raw_size, uint32_t desc_size, struct out *log)
+status_t memmap_validate_raw(size_t raw_size, uint32_t desc_size, struct out *log)
 {
 	const char *why = memmap_raw_problem(raw_size, desc_size);
 	if (!why)
@@ -453,7 +453,7 @@ status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_s
 		out_log(log, LOG_ERR, "memmap: rejected: no map");
 		return ST_INVALID;
 	}
-	if (memmap_check_raw(raw_size, desc_size, log) != ST_OK)
+	if (memmap_validate_raw(raw_size, desc_size, log) != ST_OK)
 		return ST_INVALID;
 	if (opts && opts->maxphyaddr && (opts->maxphyaddr < MEMMAP_MAXPHYADDR_MIN ||
 					 opts->maxphyaddr > MEMMAP_MAXPHYADDR_MAX))

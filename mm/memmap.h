@@ -153,7 +153,7 @@ status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_s
 uint64_t memmap_ranges_bound(uint64_t ndesc, uint32_t nfake);
 
 /* Checks desc_size and raw_size as memmap_normalize() does; logs the reason. */
-status_t memmap_check_raw(size_t raw_size, uint32_t desc_size, struct out *log);
+status_t memmap_validate_raw(size_t raw_size, uint32_t desc_size, struct out *log);
 
 /* Verifies the invariants of a normalised map; ST_INVALID with a logged reason if broken. */
 status_t memmap_check(const struct memmap *m, struct out *log);

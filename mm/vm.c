@@ -41,7 +41,7 @@ void vm_pool_drain(const struct vm_space *s, struct vm_pool *p)
 		s->ops->free_table(s->ops->ctx, vm_pool_take(s, p));
 }
 
-status_t vm_check_range(uint64_t va, uint64_t size)
+status_t vm_validate_range(uint64_t va, uint64_t size)
 {
 	if (size == 0 || !IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE))
 		return ST_INVALID;
@@ -187,7 +187,7 @@ status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, uns
 		return ST_INVALID;
 	if (max_page != VM_PAGE_4K && max_page != VM_PAGE_2M && max_page != VM_PAGE_1G)
 		return ST_INVALID;
-	status_t st = vm_check_range(va, size);
+	status_t st = vm_validate_range(va, size);
 	if (st != ST_OK)
 		return st;
 	if ((flags & VM_USER) && (va >> 63))

@@ -98,7 +98,7 @@ static inline void vm_flush_finish(struct vm_flush *f)
 }
 
 /* Checks a 4 KiB-aligned, non-empty, canonical range that does not cross the hole. */
-status_t vm_check_range(uint64_t va, uint64_t size);
+status_t vm_validate_range(uint64_t va, uint64_t size);
 /* Bits of an intermediate entry covering va: P|RW, and US in the lower (user) half. */
 static inline uint64_t vm_table_bits(uint64_t va)
 {

@@ -206,7 +206,7 @@ status_t vm_unmap_dirty(struct vm_space *s, uint64_t va, uint64_t size, vm_dirty
 {
 	if (!s || !s->ops)
 		return ST_INVALID;
-	status_t st = vm_check_range(va, size);
+	status_t st = vm_validate_range(va, size);
 	if (st != ST_OK)
 		return st;
 	struct vm_pass p = { .unmap = true, .dirty = dirty, .arg = arg };
@@ -219,7 +219,7 @@ status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size)
 }
 
 /* ST_NOTFOUND unless every page of [va, va+size) is mapped. */
-static status_t vm_check_mapped(const struct vm_space *s, uint64_t va, uint64_t size)
+static status_t vm_validate_mapped(const struct vm_space *s, uint64_t va, uint64_t size)
 {
 	for (uint64_t off = 0; off < size;) {
 		int level;
@@ -236,12 +236,12 @@ status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned fla
 {
 	if (!s || !s->ops || (flags & ~VM_FLAGS_ALL))
 		return ST_INVALID;
-	status_t st = vm_check_range(va, size);
+	status_t st = vm_validate_range(va, size);
 	if (st != ST_OK)
 		return st;
 	if ((flags & VM_USER) && (va >> 63))
 		return ST_RANGE;
-	st = vm_check_mapped(s, va, size);
+	st = vm_validate_mapped(s, va, size);
 	if (st != ST_OK)
 		return st;
 	struct vm_pass p = { .unmap = false, .flags = flags };

@@ -9,7 +9,7 @@ status_t vm_window_init(struct vm_window *w, struct vm_space *s, uint64_t va)
 {
 	if (!w || !s || !s->ops || !IS_ALIGNED(va, VM_WINDOW_SIZE))
 		return ST_INVALID;
-	if (vm_check_range(va, VM_WINDOW_SIZE) != ST_OK)
+	if (vm_validate_range(va, VM_WINDOW_SIZE) != ST_OK)
 		return ST_INVALID;
 	for (uint64_t off = 0; off < VM_WINDOW_SIZE; off += PAGE_SIZE)
 		if (vm_translate(s, va + off, 0, 0, 0) == ST_OK)
