@@ -235,26 +235,29 @@ static status_t pin_target(struct memobj_set *s, unsigned slot, uint64_t index, 
 	return s->ops->lookup(s->ops->ctx, slot, index, pfn);
 }
 
-status_t memobj_pin(struct memobj_set *s, unsigned slot, uint64_t index)
+/* Pins (pin) or unpins page index of the object in slot: the page's own count and the
+ * object's. Errors: those of pin_target and buddy_page_pin/unpin; nothing changes then. */
+static status_t pin_change(struct memobj_set *s, unsigned slot, uint64_t index, bool pin)
 {
 	uint64_t pfn;
-	status_t st = pin_target(s, slot, index, &pfn, "pin");
+	status_t st = pin_target(s, slot, index, &pfn, pin ? "pin" : "unpin");
 	if (st == ST_OK)
-		st = buddy_page_pin(s->b, pfn);
-	if (st == ST_OK)
+		st = pin ? buddy_page_pin(s->b, pfn) : buddy_page_unpin(s->b, pfn);
+	if (st == ST_OK && pin)
 		s->obj[slot].pinned++;
+	else if (st == ST_OK)
+		s->obj[slot].pinned--;
 	return st;
+}
+
+status_t memobj_pin(struct memobj_set *s, unsigned slot, uint64_t index)
+{
+	return pin_change(s, slot, index, true);
 }
 
 status_t memobj_unpin(struct memobj_set *s, unsigned slot, uint64_t index)
 {
-	uint64_t pfn;
-	status_t st = pin_target(s, slot, index, &pfn, "unpin");
-	if (st == ST_OK)
-		st = buddy_page_unpin(s->b, pfn);
-	if (st == ST_OK)
-		s->obj[slot].pinned--;
-	return st;
+	return pin_change(s, slot, index, false);
 }
 
 status_t memobj_free(struct memobj_set *s, unsigned slot)

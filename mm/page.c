@@ -77,26 +77,24 @@ status_t buddy_page_object(const struct buddy *b, uint64_t pfn, uint32_t *obj, u
 	return ST_OK;
 }
 
-status_t buddy_page_pin(struct buddy *b, uint64_t pfn)
+/* Adds delta (+1 or -1) to the pin count of movable page pfn. Errors: those of
+ * page_movable_word, ST_RANGE (already PW_PIN_MAX pins), ST_INVALID (unpin of an unpinned
+ * page); nothing changes then. */
+static status_t page_pins_add(struct buddy *b, uint64_t pfn, int delta)
 {
 	uint64_t *w;
 	status_t st = page_movable_word(b, pfn, &w);
 	if (st != ST_OK)
 		return st;
-	if (pw_pins(*w) == PW_PIN_MAX)
+	unsigned pins = pw_pins(*w);
+	if (delta > 0 && pins == PW_PIN_MAX)
 		return ST_RANGE;
-	*w = pw_make_movable(pw_pins(*w) + 1, pw_obj(*w), pw_index(*w));
+	if (delta < 0 && pins == 0)
+		return ST_INVALID;
+	*w = pw_make_movable(delta > 0 ? pins + 1 : pins - 1, pw_obj(*w), pw_index(*w));
 	return ST_OK;
 }
 
-status_t buddy_page_unpin(struct buddy *b, uint64_t pfn)
-{
-	uint64_t *w;
-	status_t st = page_movable_word(b, pfn, &w);
-	if (st != ST_OK)
-		return st;
-	if (pw_pins(*w) == 0)
-		return ST_INVALID;
-	*w = pw_make_movable(pw_pins(*w) - 1, pw_obj(*w), pw_index(*w));
-	return ST_OK;
-}
+status_t buddy_page_pin(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, 1); }
+
+status_t buddy_page_unpin(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, -1); }

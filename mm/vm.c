@@ -53,6 +53,19 @@ status_t vm_validate_range(uint64_t va, uint64_t size)
 	return ST_OK;
 }
 
+status_t vm_validate_request(const struct vm_space *s, uint64_t va, uint64_t size,
+			     unsigned flags)
+{
+	if (!s || !s->ops || (flags & ~VM_FLAGS_ALL))
+		return ST_INVALID;
+	status_t st = vm_validate_range(va, size);
+	if (st != ST_OK)
+		return st;
+	if ((flags & VM_USER) && (va >> 63))
+		return ST_RANGE;
+	return ST_OK;
+}
+
 uint64_t vm_leaf_bits(unsigned flags, int level)
 {
 	uint64_t e = VM_PTE_P;
@@ -183,15 +196,12 @@ static void vm_map_commit(const struct vm_space *s, uint64_t va, uint64_t pa, ui
 status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, unsigned flags,
 		uint64_t max_page)
 {
-	if (!s || !s->ops || (flags & ~VM_FLAGS_ALL) || !IS_ALIGNED(pa, PAGE_SIZE))
+	if (!IS_ALIGNED(pa, PAGE_SIZE) ||
+	    (max_page != VM_PAGE_4K && max_page != VM_PAGE_2M && max_page != VM_PAGE_1G))
 		return ST_INVALID;
-	if (max_page != VM_PAGE_4K && max_page != VM_PAGE_2M && max_page != VM_PAGE_1G)
-		return ST_INVALID;
-	status_t st = vm_validate_range(va, size);
+	status_t st = vm_validate_request(s, va, size, flags);
 	if (st != ST_OK)
 		return st;
-	if ((flags & VM_USER) && (va >> 63))
-		return ST_RANGE;
 	uint64_t pend;
 	if (add_overflows(pa, size, &pend) || pend > VM_PHYS_LIMIT)
 		return ST_RANGE;

@@ -99,6 +99,11 @@ static inline void vm_flush_finish(struct vm_flush *f)
 
 /* Checks a 4 KiB-aligned, non-empty, canonical range that does not cross the hole. */
 status_t vm_validate_range(uint64_t va, uint64_t size);
+/* The checks every request that sets leaf flags shares (vm_map, vm_protect): a space with
+ * ops and known flags (else ST_INVALID), the range as vm_validate_range, and VM_USER only in
+ * the lower (user) half (else ST_RANGE). */
+status_t vm_validate_request(const struct vm_space *s, uint64_t va, uint64_t size,
+			     unsigned flags);
 /* Bits of an intermediate entry covering va: P|RW, and US in the lower (user) half. */
 static inline uint64_t vm_table_bits(uint64_t va)
 {

@@ -234,13 +234,9 @@ static status_t vm_validate_mapped(const struct vm_space *s, uint64_t va, uint64
 
 status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned flags)
 {
-	if (!s || !s->ops || (flags & ~VM_FLAGS_ALL))
-		return ST_INVALID;
-	status_t st = vm_validate_range(va, size);
+	status_t st = vm_validate_request(s, va, size, flags);
 	if (st != ST_OK)
 		return st;
-	if ((flags & VM_USER) && (va >> 63))
-		return ST_RANGE;
 	st = vm_validate_mapped(s, va, size);
 	if (st != ST_OK)
 		return st;
