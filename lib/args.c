@@ -30,24 +30,26 @@ static status_t arg_validate(const char *what, const char *text, status_t st, ui
 	return ST_OK;
 }
 
-status_t arg_size(const char *what, const char *text, uint64_t min, uint64_t max, uint64_t *out,
-		  char *err, size_t len)
+/* A number (size: with a K/M/G/T suffix) from text into *out when valid. */
+static status_t arg_read(const char *what, const char *text, uint64_t min, uint64_t max,
+			 bool size, uint64_t *out, char *err, size_t len)
 {
 	uint64_t v = 0;
-	status_t st = parse_size(text, &v);
-	st = arg_validate(what, text, st, v, min, max, true, err, len);
+	status_t st = size ? parse_size(text, &v) : parse_u64(text, &v);
+	st = arg_validate(what, text, st, v, min, max, size, err, len);
 	if (st == ST_OK)
 		*out = v;
 	return st;
 }
 
+status_t arg_size(const char *what, const char *text, uint64_t min, uint64_t max, uint64_t *out,
+		  char *err, size_t len)
+{
+	return arg_read(what, text, min, max, true, out, err, len);
+}
+
 status_t arg_u64(const char *what, const char *text, uint64_t min, uint64_t max, uint64_t *out,
 		 char *err, size_t len)
 {
-	uint64_t v = 0;
-	status_t st = parse_u64(text, &v);
-	st = arg_validate(what, text, st, v, min, max, false, err, len);
-	if (st == ST_OK)
-		*out = v;
-	return st;
+	return arg_read(what, text, min, max, false, out, err, len);
 }
