@@ -73,6 +73,23 @@ static uint64_t env_u64(const char *name, uint64_t def)
 	return e && *e ? strtoull(e, 0, 0) : def;
 }
 
+/* The stress world of machine s: its allocators, the simulated windows for reads and writes
+ * (write: st_write, or a faulty one), its checks; ops is filled in and must outlive the world;
+ * log may be NULL. */
+static struct stress_world sim_world(struct sim *s, struct stress_ops *ops,
+				     void (*write)(void *, uint64_t, const void *, size_t),
+				     struct out *log)
+{
+	*ops = (struct stress_ops){
+		.write = write,
+		.read = st_read,
+		.env = sim_env,
+		.check = st_check,
+		.ctx = s,
+	};
+	return (struct stress_world){ &s->b, &s->dax, &s->objs, &s->hp, ops, NULL, log };
+}
+
 /* firmware: SP memory at start holds what the firmware left (OVMF's 0xaf fill), not zeros */
 static void run_seed_on(uint64_t seed, uint64_t steps, bool firmware)
 {
@@ -81,14 +98,8 @@ static void run_seed_on(uint64_t seed, uint64_t steps, bool firmware)
 		memset(sim_page(s, SIM_SP), 0xaf, (size_t)SIM_SP_N * PAGE_SIZE);
 	struct capture out;
 	capture_init(&out);
-	struct stress_ops ops = {
-		.write = st_write,
-		.read = st_read,
-		.env = sim_env,
-		.check = st_check,
-		.ctx = s,
-	};
-	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
+	struct stress_ops ops;
+	struct stress_world w = sim_world(s, &ops, st_write, &out.out);
 	static struct stress st;
 	fault_reset();
 	st.full_every = 1;
@@ -166,14 +177,8 @@ static void test_reproducible(void **state)
 	uint64_t done[2][STRESS_NOPS];
 	for (int r = 0; r < 2; r++) {
 		struct sim *s = sim_new();
-		struct stress_ops ops = {
-			.write = st_write,
-			.read = st_read,
-			.env = sim_env,
-			.check = st_check,
-			.ctx = s,
-		};
-		struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, NULL };
+		struct stress_ops ops;
+		struct stress_world w = sim_world(s, &ops, st_write, NULL);
 		static struct stress st;
 		fault_reset();
 		st.full_every = 16;
@@ -215,14 +220,8 @@ static void expect_failure(bool broken_scrub, const char *what)
 		s->dax.ops = &broken;
 	}
 	stray_sim = s;
-	struct stress_ops ops = {
-		.write = broken_scrub ? st_write : stray_write,
-		.read = st_read,
-		.env = sim_env,
-		.check = st_check,
-		.ctx = s,
-	};
-	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &ops, NULL, &out.out };
+	struct stress_ops ops;
+	struct stress_world w = sim_world(s, &ops, broken_scrub ? st_write : stray_write, &out.out);
 	static struct stress st;
 	fault_reset();
 	st.full_every = 1;
