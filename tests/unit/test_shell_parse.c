@@ -10,17 +10,22 @@
 
 #include "kernel/shell/shell_parse.h"
 
+/* The next command of script *s must be want. */
+static void next_is(const char **s, const char *want)
+{
+	char buf[64];
+	assert_int_equal(shell_next_command(s, buf, sizeof buf), ST_OK);
+	assert_string_equal(buf, want);
+}
+
 static void test_script_split_on_semicolons_and_newlines(void **state)
 {
 	(void)state;
 	const char *s = " echo a ;;  mem\nnuma -j; ";
 	char buf[64];
-	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
-	assert_string_equal(buf, "echo a ");
-	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
-	assert_string_equal(buf, "mem");
-	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
-	assert_string_equal(buf, "numa -j");
+	next_is(&s, "echo a ");
+	next_is(&s, "mem");
+	next_is(&s, "numa -j");
 	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_NOTFOUND);
 }
 
@@ -28,11 +33,8 @@ static void test_quotes_protect_separators(void **state)
 {
 	(void)state;
 	const char *s = "echo 'a;b' \"c;d\"; x";
-	char buf[64];
-	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
-	assert_string_equal(buf, "echo 'a;b' \"c;d\"");
-	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
-	assert_string_equal(buf, "x");
+	next_is(&s, "echo 'a;b' \"c;d\"");
+	next_is(&s, "x");
 }
 
 static void test_command_too_long_is_skipped(void **state)
@@ -41,8 +43,7 @@ static void test_command_too_long_is_skipped(void **state)
 	const char *s = "0123456789abcdef; ok";
 	char buf[8];
 	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_RANGE);
-	assert_int_equal(shell_next_command(&s, buf, sizeof buf), ST_OK);
-	assert_string_equal(buf, "ok");
+	next_is(&s, "ok");
 }
 
 static void test_words(void **state)
