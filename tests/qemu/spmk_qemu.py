@@ -97,6 +97,43 @@ def big_sp_node(gib):
     return args, f"{gib}G@4G"
 
 
+def _write(tmp, name, text):
+    """Writes text to the file name in the directory tmp; returns its path."""
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def _qemu_argv(tmp, image, bus, cmdline, poweroff_on_loader_error, sp_ranges, files, args,
+               memory):
+    """The QEMU command line boot() and interact() share, its files written into tmp: a copy
+    of image (None: build/spmk.img) on bus, the command line (None: no fw_cfg file, the loader
+    falls back to cmdline.txt), the SP firmware stage when sp_ranges is given, every
+    {name: text} of files as a fw_cfg file, q35 and 512 MiB unless args say otherwise."""
+    disk = os.path.join(tmp, "spmk.img")
+    shutil.copyfile(image or os.path.join(BUILD, "spmk.img"), disk)
+    argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
+            "-bios", OVMF, *BUSES[bus](disk),
+            "-serial", "stdio", "-monitor", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if cmdline is not None:
+        argv += ["-fw_cfg", f"name=opt/spmk/cmdline,file={_write(tmp, 'cmdline', cmdline)}"]
+    if poweroff_on_loader_error:
+        argv += ["-fw_cfg", "name=opt/spmk/poweroff-on-error,string=1"]
+    if sp_ranges is not None:
+        argv += ["-kernel", os.path.join(BUILD, "spfw.efi"),
+                 "-fw_cfg", f"name=opt/spmk/sp-ranges,file={_write(tmp, 'sp-ranges', sp_ranges)}"]
+    for i, (name, text) in enumerate(sorted(files.items())):
+        argv += ["-fw_cfg", f"name={name},file={_write(tmp, f'fwcfg-{i}', text)}"]
+    args = list(args)
+    if "-machine" not in args:
+        argv += ["-machine", "q35"]
+    if "-m" not in args:
+        argv += ["-m", memory or "512M"]
+    return argv + args
+
+
 def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=None,
          poweroff_on_loader_error=True, memmap_append=None, fw_cfg=None, topo=None, smp=None,
          bus="virtio"):
@@ -121,39 +158,11 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
             cmdline = f"{tcmd} {cmdline}".strip()
     tmp = tempfile.mkdtemp(prefix="spmk-qemu-")
     try:
-        disk = os.path.join(tmp, "spmk.img")
-        shutil.copyfile(image or os.path.join(BUILD, "spmk.img"), disk)
-        argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
-                "-bios", OVMF, *BUSES[bus](disk),
-                "-serial", "stdio", "-monitor", "none",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-        if cmdline is not None:  # None: no fw_cfg file, the loader falls back to cmdline.txt
-            cmdfile = os.path.join(tmp, "cmdline")
-            with open(cmdfile, "w") as f:
-                f.write(cmdline)
-            argv += ["-fw_cfg", f"name=opt/spmk/cmdline,file={cmdfile}"]
-        if poweroff_on_loader_error:
-            argv += ["-fw_cfg", "name=opt/spmk/poweroff-on-error,string=1"]
-        if sp_ranges is not None:
-            spfile = os.path.join(tmp, "sp-ranges")
-            with open(spfile, "w") as f:
-                f.write(sp_ranges)
-            argv += ["-kernel", os.path.join(BUILD, "spfw.efi"),
-                     "-fw_cfg", f"name=opt/spmk/sp-ranges,file={spfile}"]
         files = dict(fw_cfg or {})
         if memmap_append is not None:
             files["opt/spmk/test-memmap-append"] = memmap_append
-        for i, (name, text) in enumerate(sorted(files.items())):
-            path = os.path.join(tmp, f"fwcfg-{i}")
-            with open(path, "w") as f:
-                f.write(text)
-            argv += ["-fw_cfg", f"name={name},file={path}"]
-        args = list(args)
-        if "-machine" not in args:
-            argv += ["-machine", "q35"]
-        if "-m" not in args:
-            argv += ["-m", memory or "512M"]
-        argv += args
+        argv = _qemu_argv(tmp, image, bus, cmdline, poweroff_on_loader_error, sp_ranges, files,
+                          args, memory)
         try:
             p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=timeout)
@@ -183,29 +192,7 @@ def interact(steps, cmdline="", args=(), sp_ranges=None, timeout=240, memory=Non
     import time
     tmp = tempfile.mkdtemp(prefix="spmk-qemu-")
     try:
-        disk = os.path.join(tmp, "spmk.img")
-        shutil.copyfile(os.path.join(BUILD, "spmk.img"), disk)
-        cmdfile = os.path.join(tmp, "cmdline")
-        with open(cmdfile, "w") as f:
-            f.write(cmdline)
-        argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot",
-                "-bios", OVMF, "-drive", f"if=virtio,format=raw,file={disk}",
-                "-serial", "stdio", "-monitor", "none",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-                "-fw_cfg", f"name=opt/spmk/cmdline,file={cmdfile}",
-                "-fw_cfg", "name=opt/spmk/poweroff-on-error,string=1"]
-        if sp_ranges is not None:
-            spfile = os.path.join(tmp, "sp-ranges")
-            with open(spfile, "w") as f:
-                f.write(sp_ranges)
-            argv += ["-kernel", os.path.join(BUILD, "spfw.efi"),
-                     "-fw_cfg", f"name=opt/spmk/sp-ranges,file={spfile}"]
-        args = list(args)
-        if "-machine" not in args:
-            argv += ["-machine", "q35"]
-        if "-m" not in args:
-            argv += ["-m", memory or "512M"]
-        argv += args
+        argv = _qemu_argv(tmp, None, "virtio", cmdline, True, sp_ranges, {}, args, memory)
         p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)
         chunks = []
