@@ -48,14 +48,12 @@ static bool pte_names(uint64_t e, uint64_t pfn)
 static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn)
 {
 	(void)ctx;
-	uint64_t t0 = rdtsc();
 	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
 	if ((*pte & VM_PTE_ADDR) != old_pfn << PAGE_SHIFT)
 		return ST_INVALID;
 	__atomic_store_n(pte, (*pte & ~VM_PTE_P) | PTE_MIGRATION, __ATOMIC_RELEASE);
-	khotplug_prof.remap_tsc += rdtsc() - t0;
 	return ST_OK;
 }
 
@@ -64,7 +62,6 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 			  uint64_t new_pfn)
 {
 	(void)ctx;
-	uint64_t t0 = rdtsc();
 	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
 	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
@@ -72,7 +69,6 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 		return ST_INVALID;
 	uint64_t e = (*pte & ~(VM_PTE_ADDR | PTE_MIGRATION)) | VM_PTE_P | (new_pfn << PAGE_SHIFT);
 	__atomic_store_n(pte, e, __ATOMIC_RELEASE);
-	khotplug_prof.remap_tsc += rdtsc() - t0;
 	khotplug_prof.remaps++;
 	app_obj_moved(slot, index, new_pfn); /* an app's movable memory: its mapping follows */
 	return ST_OK;
@@ -84,7 +80,10 @@ static void obj_flush(void *ctx)
 {
 	(void)ctx;
 	write_cr3(read_cr3());
+	uint64_t t0 = rdtsc(), rounds = tlb_rounds();
 	tlb_shootdown(0, 0);
+	khotplug_prof.shootdown_tsc += rdtsc() - t0;
+	khotplug_prof.shootdown_rounds += tlb_rounds() - rounds;
 	khotplug_prof.flushes++;
 }
 
@@ -138,10 +137,19 @@ static uint8_t *obj_page(void *ctx, unsigned slot, uint64_t index)
 static void page_copy(void *ctx, uint64_t dst, uint64_t src)
 {
 	(void)ctx;
-	uint64_t t0 = rdtsc();
 	memcpy(phys_to_virt(dst << PAGE_SHIFT), phys_to_virt(src << PAGE_SHIFT), PAGE_SIZE);
-	khotplug_prof.copy_tsc += rdtsc() - t0;
 	khotplug_prof.copies++;
+}
+
+/* memobj_ops.phase: the time since the last call goes to the phase that ran. */
+static void obj_phase(void *ctx, unsigned phase)
+{
+	(void)ctx;
+	uint64_t now = rdtsc();
+	if (khotplug_prof.phase_t0 && khotplug_prof.phase < MIGRATE_PHASES)
+		khotplug_prof.phase_tsc[khotplug_prof.phase] += now - khotplug_prof.phase_t0;
+	khotplug_prof.phase = phase;
+	khotplug_prof.phase_t0 = now;
 }
 
 static const struct memobj_ops obj_ops = {
@@ -153,6 +161,7 @@ static const struct memobj_ops obj_ops = {
 	.page = obj_page,
 	.copy = page_copy,
 	.freeze = obj_freeze,
+	.phase = obj_phase,
 };
 
 static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)

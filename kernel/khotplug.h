@@ -7,16 +7,23 @@
 
 #include <stdint.h>
 
+#include "mm/migrate.h"
+
 /* Object windows: object slot s, page i lives at MEMOBJ_WINDOW_BASE + s * MEMOBJ_WINDOW_SLOT
  * + i * 4 KiB (64 slots of 64 GiB: PML4 slots 448..455). */
 #define MEMOBJ_WINDOW_BASE 0xffffe00000000000ull
 #define MEMOBJ_WINDOW_SLOT (64ull << 30)
 
-/* Where migration's time goes (bench hotplug): TSC ticks spent in the page copies and in the
- * PTE switches (freeze and remap) of the memory-object operations, and how many; reset by the
- * caller. Plain counters: exact when one CPU migrates at a time, as in bench hotplug. */
+/* Where migration's time goes (bench hotplug): TSC ticks per phase of the protocol
+ * (memobj_ops.phase, enum migrate_phase), the part of the flushes spent in shootdown rounds
+ * and how many rounds were sent, copies, remaps and flushes made; reset by the caller (all
+ * zero). Plain counters: exact when one CPU migrates at a time, as in bench hotplug. */
 struct khotplug_prof {
-	uint64_t copy_tsc, copies, remap_tsc, remaps, flushes;
+	uint64_t phase_tsc[MIGRATE_PHASES];
+	unsigned phase;     /* the phase running since phase_t0 */
+	uint64_t phase_t0;
+	uint64_t shootdown_tsc, shootdown_rounds;
+	uint64_t copies, remaps, flushes;
 };
 extern struct khotplug_prof khotplug_prof;
 

@@ -65,6 +65,10 @@ struct memobj_ops {
 	 * changes then). When set, migration freezes a batch, flushes once, then copies and
 	 * remaps (mm/migrate.h), and remap and lookup accept a frozen entry. */
 	status_t (*freeze)(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn);
+	/* Optional (NULL: not profiled): migration enters phase `phase` (enum migrate_phase,
+	 * mm/migrate.h) now; the time since the previous call belongs to the previous phase.
+	 * For figures only (bench hotplug): must not change any state migration sees. */
+	void (*phase)(void *ctx, unsigned phase);
 };
 
 struct memobj {

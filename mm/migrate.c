@@ -41,16 +41,28 @@ static void batch_init(struct migrate_batch *m, struct memobj_set *s, unsigned m
 	m->r = (struct migrate_result){ 0, UINT64_MAX, ST_OK, 0, 0 };
 }
 
+/* Tells the caller's profiler (memobj_ops.phase) that phase ph starts now. */
+static void mark_set(const struct memobj_set *s, enum migrate_phase ph)
+{
+	if (s->ops->phase)
+		s->ops->phase(s->ops->ctx, ph);
+}
+
+static void mark(const struct migrate_batch *m, enum migrate_phase ph) { mark_set(m->s, ph); }
+
 /* With freeze: every old page of the batch is frozen and flushed out of every TLB; copy each
- * to its destination and switch the migration entry to it. */
+ * to its destination, then switch each migration entry to it. */
 static void batch_copy_remap(struct migrate_batch *m)
 {
 	const struct memobj_ops *ops = m->s->ops;
+	mark(m, MIGRATE_PHASE_COPY);
+	for (unsigned i = 0; i < m->nold; i++)
+		ops->copy(ops->ctx, m->dst[i], m->old[i]);
+	mark(m, MIGRATE_PHASE_REMAP);
 	for (unsigned i = 0; i < m->nold; i++) {
 		uint32_t obj = 0, index = 0;
 		CHECK_OK(buddy_page_object(m->s->b, m->dst[i], &obj, &index, 0)); /* tagged by us */
 		CHECK_OP(obj, >, 0);
-		ops->copy(ops->ctx, m->dst[i], m->old[i]);
 		CHECK_OK(ops->remap(ops->ctx, obj - 1, index, m->old[i], m->dst[i])); /* frozen by us */
 	}
 }
@@ -61,13 +73,16 @@ static void batch_flush(struct migrate_batch *m)
 {
 	if (!m->nold)
 		return;
+	mark(m, MIGRATE_PHASE_FLUSH);
 	m->s->ops->flush(m->s->ops->ctx);
 	m->r.flushes++;
 	if (m->s->ops->freeze)
 		batch_copy_remap(m);
+	mark(m, MIGRATE_PHASE_FREE);
 	for (unsigned i = 0; i < m->nold; i++)
 		CHECK_OK(buddy_free(m->s->b, m->old[i], 0)); /* movable, unpinned, switched */
 	m->nold = 0;
+	mark(m, MIGRATE_PHASE_RMAP);
 }
 
 /* Gives the pool's unused pages back as aligned runs of movable pages. */
@@ -87,7 +102,9 @@ static void batch_release_pool(struct migrate_batch *m)
 static void batch_finish(struct migrate_batch *m)
 {
 	batch_flush(m);
+	mark(m, MIGRATE_PHASE_REFILL);
 	batch_release_pool(m);
+	mark(m, MIGRATE_PHASE_NONE);
 }
 
 /* The largest free movable block (order <= max_order) of the nearest node to `node`, by
@@ -159,6 +176,7 @@ status_t migrate_reserve(struct memobj_set *s, unsigned node, uint64_t pages,
 	rv->blocks = rv->pages = 0;
 	if (node >= BUDDY_MAX_NODES)
 		return ST_RANGE;
+	mark_set(s, MIGRATE_PHASE_REFILL);
 	while (rv->pages < pages) {
 		unsigned want = 0, order;
 		while (want < MIGRATE_BATCH_ORDER && ((uint64_t)1 << want) < pages - rv->pages)
@@ -166,6 +184,7 @@ status_t migrate_reserve(struct memobj_set *s, unsigned node, uint64_t pages,
 		uint64_t pfn;
 		if (fault_hit(FAULT_MIGRATE_DEST) || block_nearest(s->b, node, want, &pfn, &order) != ST_OK) {
 			migrate_unreserve(s, rv);
+			mark_set(s, MIGRATE_PHASE_NONE);
 			return ST_NOMEM;
 		}
 		uint64_t *w = rv->link(rv->ctx, pfn);
@@ -182,6 +201,7 @@ status_t migrate_reserve(struct memobj_set *s, unsigned node, uint64_t pages,
 		rv->blocks++;
 		rv->pages += (uint64_t)1 << order;
 	}
+	mark_set(s, MIGRATE_PHASE_NONE);
 	return ST_OK;
 }
 
@@ -219,20 +239,26 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 		return st;
 	unsigned want = m->target >= 0 ? (unsigned)m->target : pi->node;
 	if ((!m->rv && m->node != (int)want) || m->pool_used == m->pool_n) {
+		mark(m, MIGRATE_PHASE_REFILL);
 		st = batch_refill(m, want);
 		if (st != ST_OK)
 			return st;
 	}
+	mark(m, MIGRATE_PHASE_TAG);
 	uint64_t np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
 	CHECK(np >= m->pool && pfn != np); /* the copy writes only a page of our own pool */
 	CHECK_OP(m->pool_used, <=, m->pool_n);
 	CHECK_OK(buddy_page_set_object(s->b, np, pi->obj, pi->index)); /* a pool page is movable */
 	if (s->ops->freeze) {
+		mark(m, MIGRATE_PHASE_FREEZE);
 		st = s->ops->freeze(s->ops->ctx, slot, pi->index, pfn); /* copied at the flush */
 	} else {
+		mark(m, MIGRATE_PHASE_COPY);
 		s->ops->copy(s->ops->ctx, np, pfn);
+		mark(m, MIGRATE_PHASE_REMAP);
 		st = s->ops->remap(s->ops->ctx, slot, pi->index, pfn, np);
 	}
+	mark(m, MIGRATE_PHASE_RMAP);
 	if (st != ST_OK) {
 		CHECK_OK(buddy_page_set_object(s->b, np, 0, 0));
 		m->pool_used--;
@@ -256,6 +282,7 @@ status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn)
 	if (st != ST_OK)
 		return st;
 	batch_init(&m, s, 0);
+	mark(&m, MIGRATE_PHASE_RMAP);
 	st = batch_move(&m, pfn, &pi, new_pfn);
 	batch_finish(&m);
 	return st;
@@ -267,6 +294,7 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 {
 	struct memobj_set *s = m->s;
 	uint64_t next_cancel = base_pfn;
+	mark(m, MIGRATE_PHASE_RMAP);
 	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end; p++) {
 		struct buddy_page_info pi;
 		if (p >= next_cancel) {
@@ -313,7 +341,9 @@ status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_
 	batch_init(&m, s, MIGRATE_BATCH_ORDER);
 	m.rv = rv;
 	status_t st = range_run(&m, base_pfn, npages, res);
+	mark(&m, MIGRATE_PHASE_REFILL);
 	migrate_unreserve(s, rv);
+	mark(&m, MIGRATE_PHASE_NONE);
 	return st;
 }
 
@@ -329,6 +359,7 @@ status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, stru
 	struct migrate_batch m;
 	batch_init(&m, s, MIGRATE_BATCH_ORDER);
 	m.target = (int)node;
+	mark(&m, MIGRATE_PHASE_RMAP);
 	for (uint64_t i = 0; i < o->npages; i++) {
 		uint64_t pfn;
 		struct buddy_page_info pi;

@@ -55,6 +55,20 @@
 
 #include "mm/memobj.h"
 
+/* Where a migration's time goes (memobj_ops.phase): each step of the protocol above. */
+enum migrate_phase {
+	MIGRATE_PHASE_NONE,   /* outside migration */
+	MIGRATE_PHASE_RMAP,   /* step 1: walking the range, reading reverse maps */
+	MIGRATE_PHASE_REFILL, /* step 2: a new destination pool (the old one's rest freed) */
+	MIGRATE_PHASE_TAG,    /* tagging the destination page with (object, index) */
+	MIGRATE_PHASE_FREEZE, /* memobj_ops.freeze */
+	MIGRATE_PHASE_FLUSH,  /* memobj_ops.flush, once per batch */
+	MIGRATE_PHASE_COPY,   /* memobj_ops.copy */
+	MIGRATE_PHASE_REMAP,  /* memobj_ops.remap */
+	MIGRATE_PHASE_FREE,   /* the old pages back to the buddy */
+	MIGRATE_PHASES
+};
+
 #define MIGRATE_BATCH_ORDER 9
 #define MIGRATE_BATCH (1u << MIGRATE_BATCH_ORDER) /* pages per pool block and per TLB flush */
 

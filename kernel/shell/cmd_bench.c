@@ -211,12 +211,24 @@ static uint64_t bench_fit(uint64_t size, unsigned node)
 	return MIN(size, ALIGN_DOWN(pages << PAGE_SHIFT, HOTPLUG_BLOCK));
 }
 
-/* Where the last reclaim's time went: the page copies, the PTE switches and the rest
- * (reverse map, tagging, pool refills, frees, isolation), from khotplug_prof. */
+/* Where the last reclaim's time went, from khotplug_prof: the copies, the PTE switches
+ * (freeze and remap) and the rest (stable lines), then each phase of migration (mm/migrate.h)
+ * and what lies outside it (isolation, checks, the direct-map removal, the commit). */
 static void bench_reclaim_profile(unsigned long pct, uint64_t r_us)
 {
+	static const char *const names[MIGRATE_PHASES] = {
+		[MIGRATE_PHASE_RMAP] = "rmap", [MIGRATE_PHASE_REFILL] = "refill",
+		[MIGRATE_PHASE_TAG] = "tag", [MIGRATE_PHASE_FREEZE] = "freeze",
+		[MIGRATE_PHASE_FLUSH] = "flush", [MIGRATE_PHASE_COPY] = "copy",
+		[MIGRATE_PHASE_REMAP] = "remap", [MIGRATE_PHASE_FREE] = "free",
+	};
 	const struct khotplug_prof *p = &khotplug_prof;
-	uint64_t copy_us = tsc_to_us(p->copy_tsc), pte_us = tsc_to_us(p->remap_tsc);
+	uint64_t us[MIGRATE_PHASES], in_migration = 0;
+	for (unsigned i = 0; i < MIGRATE_PHASES; i++) {
+		us[i] = i == MIGRATE_PHASE_NONE ? 0 : tsc_to_us(p->phase_tsc[i]);
+		in_migration += us[i];
+	}
+	uint64_t copy_us = us[MIGRATE_PHASE_COPY], pte_us = us[MIGRATE_PHASE_FREEZE] + us[MIGRATE_PHASE_REMAP];
 	kprintf("hotplug.reclaim_%lupct_in_copies_us %lu us\n", pct, (unsigned long)copy_us);
 	kprintf("hotplug.reclaim_%lupct_in_pte_switches_us %lu us\n", pct, (unsigned long)pte_us);
 	kprintf("hotplug.reclaim_%lupct_in_rest_us %lu us\n", pct,
@@ -225,6 +237,14 @@ static void bench_reclaim_profile(unsigned long pct, uint64_t r_us)
 	if (p->copies)
 		kprintf("hotplug.reclaim_%lupct_ns_per_page_outside_copies %lu ns\n", pct,
 			(unsigned long)((r_us - MIN(r_us, copy_us)) * 1000 / p->copies));
+	for (unsigned i = 0; i < MIGRATE_PHASES; i++)
+		if (names[i])
+			kprintf("hotplug.reclaim_%lupct_phase_%s_us %lu us\n", pct, names[i], (unsigned long)us[i]);
+	kprintf("hotplug.reclaim_%lupct_phase_flush_shootdown_us %lu us\n", pct,
+		(unsigned long)tsc_to_us(p->shootdown_tsc));
+	kprintf("hotplug.reclaim_%lupct_shootdown_rounds %lu rounds\n", pct, (unsigned long)p->shootdown_rounds);
+	kprintf("hotplug.reclaim_%lupct_outside_migration_us %lu us\n", pct,
+		(unsigned long)(r_us > in_migration ? r_us - in_migration : 0));
 }
 
 static int bench_hotplug(void)

@@ -31,9 +31,20 @@ struct racer {
 	uint64_t next, seq;
 	bool waiting;           /* a write waits for page wait_page */
 	uint64_t wait_page, waits, writes;
+	unsigned phase;         /* the phase migration said it is in (memobj_ops.phase) */
+	uint64_t entered[MIGRATE_PHASES];
 };
 
 static struct racer R;
+
+/* memobj_ops.phase: every operation below checks it runs in its own phase. */
+static void race_phase(void *ctx, unsigned phase)
+{
+	(void)ctx;
+	assert_true(phase < MIGRATE_PHASES);
+	R.phase = phase;
+	R.entered[phase]++;
+}
 
 static void write_word(uint64_t pfn, uint64_t page, uint64_t v)
 {
@@ -63,6 +74,7 @@ static void writer_step(void)
 static status_t race_freeze(void *ctx, unsigned slot, uint64_t i, uint64_t old)
 {
 	struct sim *s = ctx;
+	assert_int_equal(R.phase, MIGRATE_PHASE_FREEZE);
 	if (!s->pt[slot] || s->pt[slot][i] == UINT64_MAX)
 		return ST_NOTFOUND;
 	if (s->pt[slot][i] != old)
@@ -76,6 +88,7 @@ static status_t race_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, u
 {
 	struct sim *s = ctx;
 	status_t st;
+	assert_int_equal(R.phase, MIGRATE_PHASE_REMAP);
 	if (s->pt[slot] && s->pt[slot][i] == (old | FROZEN)) {
 		s->pt[slot][i] = pfn;
 		st = ST_OK;
@@ -89,6 +102,7 @@ static status_t race_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, u
 /* The shootdown: the writer CPU's TLB is emptied. */
 static void race_flush(void *ctx)
 {
+	assert_int_equal(R.phase, MIGRATE_PHASE_FLUSH);
 	memset(R.tlb, 0xff, sizeof R.tlb);
 	sim_flush(ctx);
 	writer_step();
@@ -96,6 +110,7 @@ static void race_flush(void *ctx)
 
 static void race_copy(void *ctx, uint64_t dst, uint64_t src)
 {
+	assert_int_equal(R.phase, MIGRATE_PHASE_COPY);
 	sim_copy(ctx, dst, src);
 	writer_step();
 }
@@ -127,6 +142,7 @@ static uint64_t race_run(bool freeze, struct migrate_result *res)
 	race_ops.copy = race_copy;
 	race_ops.lookup = race_lookup;
 	race_ops.freeze = freeze ? race_freeze : NULL;
+	race_ops.phase = race_phase;
 	s->objs.ops = &race_ops;
 	memset(&R, 0, sizeof R);
 	R.s = s;
@@ -161,6 +177,11 @@ static void test_no_write_lost_with_freeze(void **state)
 	assert_int_equal(r.flushes, 1); /* one round for the whole batch */
 	assert_true(R.waits > 0);       /* the writer did hit pages in flight */
 	assert_true(R.writes > NPAGES);
+	/* every phase was entered, and migration ended outside them all */
+	for (unsigned ph = MIGRATE_PHASE_RMAP; ph < MIGRATE_PHASES; ph++)
+		assert_true(R.entered[ph] > 0);
+	assert_int_equal(R.phase, MIGRATE_PHASE_NONE);
+	assert_int_equal(R.entered[MIGRATE_PHASE_FLUSH], 1);
 }
 
 static void test_writes_lost_without_freeze(void **state)
@@ -183,6 +204,7 @@ static void test_freeze_batches(void **state)
 	race_ops.copy = race_copy;
 	race_ops.lookup = race_lookup;
 	race_ops.freeze = race_freeze;
+	race_ops.phase = race_phase;
 	s->objs.ops = &race_ops;
 	memset(&R, 0, sizeof R);
 	R.s = s;
