@@ -11,6 +11,7 @@
 #include "kernel/khotplug.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "kernel/app_calls.h"
 #include "kernel/heap_tables.h"
 #include "kernel/kernel.h"
@@ -74,14 +75,31 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 	return ST_OK;
 }
 
-/* Object windows are not global: a CR3 reload drops every stale entry here, and one
- * shootdown round on every other CPU (kernel/tlb.h). */
+static uint64_t window_cpus = 1; /* the window set (khotplug.h); CPU 0 always */
+
+void khotplug_window_enter(void)
+{
+	__atomic_fetch_or(&window_cpus, 1ull << this_cpu_index(), __ATOMIC_SEQ_CST);
+	write_cr3(read_cr3()); /* serialising: no window translation predates the membership */
+}
+
+void khotplug_window_leave(void)
+{
+	unsigned self = this_cpu_index();
+	write_cr3(read_cr3()); /* window entries are not global: all gone from this CPU */
+	if (self)
+		__atomic_fetch_and(&window_cpus, ~(1ull << self), __ATOMIC_SEQ_CST);
+}
+
+/* Object windows are not global: a CR3 reload drops every stale entry here (and, being
+ * serialising, makes the batch's freezes visible before the set is read), and one shootdown
+ * round on the other CPUs of the window set (kernel/tlb.h). */
 static void obj_flush(void *ctx)
 {
 	(void)ctx;
 	write_cr3(read_cr3());
 	uint64_t t0 = rdtsc(), rounds = tlb_rounds();
-	tlb_shootdown(0, 0);
+	tlb_shootdown_cpus(__atomic_load_n(&window_cpus, __ATOMIC_SEQ_CST), 0, 0);
 	khotplug_prof.shootdown_tsc += rdtsc() - t0;
 	khotplug_prof.shootdown_rounds += tlb_rounds() - rounds;
 	khotplug_prof.flushes++;

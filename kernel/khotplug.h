@@ -27,6 +27,19 @@ struct khotplug_prof {
 };
 extern struct khotplug_prof khotplug_prof;
 
+/* Which CPUs may hold TLB entries of object windows (the window set, bit i = CPU i). The
+ * shell's CPU 0 (fill, check, apps) is always in it. Any other CPU may touch an object window
+ * only between khotplug_window_enter, called before its first access (it joins the set, then
+ * reloads CR3, which is serialising: every translation it caches afterwards is walked after
+ * its membership is visible), and khotplug_window_leave, called after its last (a CR3 reload
+ * drops its window entries, which are never global; then it leaves the set). Migration's
+ * flush reloads CR3 on its own CPU (serialising: its freezes are visible before it reads the
+ * set) and sends one shootdown round to the other CPUs of the set only: a CPU outside it
+ * holds no translation of a window and walks the page table, where it finds the migration
+ * entry. So a migration with no worker running (kernel/work.h) sends no IPI at all. */
+void khotplug_window_enter(void);
+void khotplug_window_leave(void);
+
 /* Sets up K.objs and K.hotplug; call after init_sp. */
 void khotplug_init(void);
 

@@ -70,11 +70,24 @@ static bool wait_target(struct percpu *c, uint64_t t0)
 	return true;
 }
 
-void tlb_shootdown(uint64_t va, uint64_t npages)
+/* Whether CPU i (not this one) takes part in a round for `cpus`. */
+static bool is_target(unsigned i, unsigned self, uint64_t cpus)
+{
+	return i != self && i < 64 && (cpus >> i & 1) && percpu[i].state == CPU_ONLINE;
+}
+
+void tlb_shootdown(uint64_t va, uint64_t npages) { tlb_shootdown_cpus(~0ull, va, npages); }
+
+void tlb_shootdown_cpus(uint64_t cpus, uint64_t va, uint64_t npages)
 {
 	if (smp.online <= 1)
 		return;
 	unsigned self = this_cpu_index();
+	bool any = false;
+	for (unsigned i = 0; i < smp.ncpus && !any; i++)
+		any = is_target(i, self, cpus);
+	if (!any)
+		return; /* no other CPU of the set is online: nothing to send */
 	while (!spin_trylock(&tlb_lock)) {
 		tlb_serve();
 		cpu_relax();
@@ -83,7 +96,7 @@ void tlb_shootdown(uint64_t va, uint64_t npages)
 	req.npages = npages;
 	for (unsigned i = 0; i < smp.ncpus; i++) {
 		struct percpu *c = &percpu[i];
-		if (i == self || c->state != CPU_ONLINE)
+		if (!is_target(i, self, cpus))
 			continue;
 		__atomic_store_n(&c->tlb_pending, 1, __ATOMIC_RELEASE);
 		apic_send_ipi(c->apic_id, VEC_IPI);
@@ -91,7 +104,7 @@ void tlb_shootdown(uint64_t va, uint64_t npages)
 	uint64_t t0 = rdtsc();
 	int lost = -1;
 	for (unsigned i = 0; i < smp.ncpus; i++)
-		if (i != self && percpu[i].state == CPU_ONLINE && !wait_target(&percpu[i], t0))
+		if (is_target(i, self, cpus) && !wait_target(&percpu[i], t0))
 			lost = (int)i;
 	rounds++;
 	round_pages += npages;

@@ -25,6 +25,10 @@ void tlb_init(void);
 /* One round for [va, va + npages * 4 KiB) on every other online CPU; npages 0 = everything.
  * The caller has already flushed its own TLB. */
 void tlb_shootdown(uint64_t va, uint64_t npages);
+/* The same round on the other online CPUs of the set `cpus` only (bit i = CPU i): for a range
+ * the caller knows no other CPU can have translated (kernel/khotplug.h: object windows).
+ * Costs nothing, and counts no round, when no such CPU is online. */
+void tlb_shootdown_cpus(uint64_t cpus, uint64_t va, uint64_t npages);
 /* Serves a request pending for this CPU, if any (for loops that wait with interrupts off). */
 void tlb_serve(void);
 /* The VEC_IPI handler: serve, then EOI. */

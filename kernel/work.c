@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/kernel.h"
+#include "kernel/khotplug.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
 #include "lib/fmt.h"
@@ -54,6 +55,7 @@ void work_run(unsigned cpu)
 {
 	struct worker *wk = &workers[cpu];
 	wk->active = true;
+	khotplug_window_enter(); /* migration's shootdowns reach this CPU from here on */
 	uint64_t pass = 0;
 	while (__atomic_load_n(&wk->run, __ATOMIC_ACQUIRE)) {
 		for (uint64_t i = wk->k; i < wk->npages; i += wk->w) {
@@ -69,6 +71,7 @@ void work_run(unsigned cpu)
 	for (uint64_t i = wk->k; pass && i < wk->npages; i += wk->w)
 		check_restore(wk, cpu, (volatile uint64_t *)K.objs.ops->page(K.objs.ops->ctx, wk->slot, i), i,
 			      pass - 1);
+	khotplug_window_leave(); /* after the last access to the window */
 	__atomic_store_n(&wk->active, false, __ATOMIC_RELEASE);
 }
 
