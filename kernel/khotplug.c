@@ -30,6 +30,29 @@ static uint64_t obj_va(unsigned slot, uint64_t index)
 	return MEMOBJ_WINDOW_BASE + slot * MEMOBJ_WINDOW_SLOT + (index << PAGE_SHIFT);
 }
 
+/* The page table last walked to in an object window (the shell's CPU only: migration and
+ * lookups run there): consecutive pages of an object share one table per 2 MiB, so freeze,
+ * remap and lookup walk the four levels once per 512 pages. Tables of a window are freed
+ * only by obj_unmap, which forgets the cached one. */
+static struct {
+	uint64_t va;  /* 2 MiB aligned, 0: none */
+	uint64_t *pt; /* its page table */
+} pt_cache;
+
+static uint64_t *obj_pte(unsigned slot, uint64_t index)
+{
+	uint64_t va = obj_va(slot, index), base = ALIGN_DOWN(va, SIZE_2M);
+	unsigned i = (unsigned)((va - base) >> PAGE_SHIFT);
+	if (pt_cache.va == base)
+		return pt_cache.pt + i;
+	uint64_t *pte = vm_pte_4k(&kvm_space, va);
+	if (pte) {
+		pt_cache.va = base;
+		pt_cache.pt = pte - i;
+	}
+	return pte;
+}
+
 static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
 {
 	(void)ctx;
@@ -49,7 +72,7 @@ static bool pte_names(uint64_t e, uint64_t pfn)
 static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn)
 {
 	(void)ctx;
-	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
+	uint64_t *pte = obj_pte(slot, index);
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
 	if ((*pte & VM_PTE_ADDR) != old_pfn << PAGE_SHIFT)
@@ -63,7 +86,7 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 			  uint64_t new_pfn)
 {
 	(void)ctx;
-	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
+	uint64_t *pte = obj_pte(slot, index);
 	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
 	if (!pte_names(*pte, old_pfn))
@@ -134,12 +157,13 @@ static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 	(void)ctx;
 	/* 4 KiB leaves only: no split, so no table is needed and unmapping cannot fail */
 	CHECK_OK(vm_unmap(&kvm_space, obj_va(slot, first), n << PAGE_SHIFT));
+	pt_cache.va = 0; /* the unmap may have freed that table */
 }
 
 static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn)
 {
 	(void)ctx;
-	uint64_t *pte = vm_pte_4k(&kvm_space, obj_va(slot, index));
+	uint64_t *pte = obj_pte(slot, index);
 	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
 	*pfn = (*pte & VM_PTE_ADDR) >> PAGE_SHIFT;

@@ -67,6 +67,20 @@ static void batch_copy_remap(struct migrate_batch *m)
 	}
 }
 
+/* Frees pages [p, end) (movable, unpinned, switched) as aligned runs: one buddy_free per run
+ * instead of one per page (an object's pages mostly are consecutive). */
+static void free_run(struct buddy *b, uint64_t p, uint64_t end)
+{
+	while (p < end) {
+		unsigned o = p ? MIN((unsigned)__builtin_ctzll(p), (unsigned)MIGRATE_BATCH_ORDER)
+			       : MIGRATE_BATCH_ORDER;
+		while (o > 0 && p + ((uint64_t)1 << o) > end)
+			o--;
+		CHECK_OK(buddy_free(b, p, o)); /* movable, unpinned, switched */
+		p += (uint64_t)1 << o;
+	}
+}
+
 /* One TLB flush for the whole batch, then the old pages can go (with freeze: flush, then
  * copy and remap; without: the remaps were done, flush). */
 static void batch_flush(struct migrate_batch *m)
@@ -79,8 +93,11 @@ static void batch_flush(struct migrate_batch *m)
 	if (m->s->ops->freeze)
 		batch_copy_remap(m);
 	mark(m, MIGRATE_PHASE_FREE);
-	for (unsigned i = 0; i < m->nold; i++)
-		CHECK_OK(buddy_free(m->s->b, m->old[i], 0)); /* movable, unpinned, switched */
+	for (unsigned i = 0, j; i < m->nold; i = j) {
+		for (j = i + 1; j < m->nold && m->old[j] == m->old[j - 1] + 1; j++)
+			;
+		free_run(m->s->b, m->old[i], m->old[j - 1] + 1);
+	}
 	m->nold = 0;
 	mark(m, MIGRATE_PHASE_RMAP);
 }
