@@ -192,6 +192,7 @@ static void obj_phase(void *ctx, unsigned phase)
 		khotplug_prof.phase_tsc[khotplug_prof.phase] += now - khotplug_prof.phase_t0;
 	khotplug_prof.phase = phase;
 	khotplug_prof.phase_t0 = now;
+	khotplug_prof.marks++;
 }
 
 static const struct memobj_ops obj_ops = {

@@ -24,6 +24,7 @@ struct khotplug_prof {
 	uint64_t phase_t0;
 	uint64_t shootdown_tsc, shootdown_rounds;
 	uint64_t copies, remaps, flushes;
+	uint64_t marks;     /* phase calls: each costs a TSC read (bench hotplug reports it) */
 };
 extern struct khotplug_prof khotplug_prof;
 

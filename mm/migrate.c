@@ -26,6 +26,7 @@ struct migrate_batch {
 	unsigned nold;
 	uint64_t old[MIGRATE_BATCH];
 	uint64_t dst[MIGRATE_BATCH]; /* with freeze: old[i] is frozen, to be copied to dst[i] */
+	uint64_t key[MIGRATE_BATCH]; /* its (object slot << 32 | index), as tagged */
 	struct migrate_result r;
 };
 
@@ -60,10 +61,14 @@ static void batch_copy_remap(struct migrate_batch *m)
 		ops->copy(ops->ctx, m->dst[i], m->old[i]);
 	mark(m, MIGRATE_PHASE_REMAP);
 	for (unsigned i = 0; i < m->nold; i++) {
-		uint32_t obj = 0, index = 0;
-		CHECK_OK(buddy_page_object(m->s->b, m->dst[i], &obj, &index, 0)); /* tagged by us */
-		CHECK_OP(obj, >, 0);
-		CHECK_OK(ops->remap(ops->ctx, obj - 1, index, m->old[i], m->dst[i])); /* frozen by us */
+		unsigned slot = (unsigned)(m->key[i] >> 32);
+		uint32_t index = (uint32_t)m->key[i];
+#ifdef SPMK_DEBUG
+		uint32_t obj = 0, tagged = 0;
+		CHECK_OK(buddy_page_object(m->s->b, m->dst[i], &obj, &tagged, 0)); /* tagged by us */
+		CHECK(obj == slot + 1 && tagged == index);
+#endif
+		CHECK_OK(ops->remap(ops->ctx, slot, index, m->old[i], m->dst[i])); /* frozen by us */
 	}
 }
 
@@ -282,6 +287,7 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 		return st;
 	}
 	m->dst[m->nold] = np;
+	m->key[m->nold] = (uint64_t)slot << 32 | pi->index;
 	m->old[m->nold++] = pfn;
 	m->r.moved++;
 	if (m->nold == MIGRATE_BATCH)
