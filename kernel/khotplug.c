@@ -3,9 +3,10 @@
  *
  * Object pages are mapped 4 KiB at a time in their window, never global. Migration (other
  * CPUs may be writing: kernel/work.h) first turns each PTE of a batch into a migration entry
- * in place (obj_freeze), flushes once on every CPU (obj_flush: CR3 reload here, one shootdown
- * round elsewhere), copies, then points each entry at its new page (obj_remap cannot fail:
- * the table already exists). A CPU that touches a frozen page waits in obj_fault_hook.
+ * in place (obj_freeze), flushes once on every CPU that may hold a window translation
+ * (obj_flush: CR3 reload here, one shootdown round to the other CPUs of the window set,
+ * khotplug.h), copies, then points each entry at its new page (obj_remap cannot fail: the
+ * table already exists). A CPU that touches a frozen page waits in obj_fault_hook.
  * Hot-added memory enters the direct map with pages of at most 2 MiB and without the global
  * bit, so removing whole 2 MiB blocks never needs a new table and a CR3 reload flushes it. */
 #include "kernel/khotplug.h"

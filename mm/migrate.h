@@ -27,7 +27,7 @@
  * pair. A batch then ends with: one flush (memobj_ops.flush: every CPU has dropped the old
  * translation, so no write can reach the old page any more), the copy of every pair, the
  * switch of every migration entry to its new page (remap, which cannot fail then: CHECKed),
- * and the old pages freed. A write made before the freeze is in the old page when it is
+ * and the old pages freed (consecutive ones as aligned runs, one buddy_free each). A write made before the freeze is in the old page when it is
  * copied; a write attempted after it waits for the new page. So no write is lost, and each
  * batch costs one flush round however many pages it moves.
  * At the end (success or failure) the last batch is flushed and freed and the pool's unused
@@ -49,7 +49,10 @@
  * back (ST_NOMEM, nothing changed). migrate_range_reserved then draws its pools from the
  * reservation only, so no destination can run out while pages move; what is left over goes
  * back to the allocator at the end. Without a reservation (migrate_page, migrate_range) each
- * pool refill is one use of the point. */
+ * pool refill is one use of the point.
+ *
+ * Profile: with memobj_ops.phase set, migration says when each step below begins (the
+ * reservation and refills count as MIGRATE_PHASE_REFILL), so the caller can time them. */
 #ifndef SPMK_MM_MIGRATE_H
 #define SPMK_MM_MIGRATE_H
 
