@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_copy.c - the memcpy baseline of `bench hotplug`: the pages in use on a device copied
- * once into free RAM elsewhere right before the reclaim that migrates the same pages, so both
- * run under the same load on this shared machine and touch the same source pages and as
- * many distinct destination pages (a copy into one reused buffer, or a repeated copy, finds
- * QEMU's software TLB already filled).
+ * once, right before the reclaim that migrates the same pages, into the very destination pages
+ * that reclaim will use, in the same order, through the same direct map: so both run under the
+ * same load on this shared machine, with the same page sizes and the same source and
+ * destination pages, and differ only in what reclaim does besides copying.
  *
  * The pages in use are found first and kept as runs of consecutive pfns (an object's pages
- * mostly are); only the copies are timed. */
+ * mostly are). The destinations are taken with migrate_reserve, as reclaim takes them (blocks
+ * of up to 512 pages, nearest node first; the allocator is deterministic, so the reclaim that
+ * follows gets the same blocks back), and each block is filled top down as migration fills
+ * its pools, with a TLB flush every MIGRATE_BATCH pages as migration flushes once per batch.
+ * Only the copies are timed. */
 #include "kernel/shell/bench_copy.h"
 
 #include "arch/x86_64/cpu.h"
@@ -14,10 +18,10 @@
 #include "kernel/printk.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
+#include "mm/migrate.h"
 
-#define COPY_MAX_BLOCKS 2048
+#define COPY_MAX_BLOCKS 4096
 #define COPY_MAX_RUNS 4096
-#define COPY_MAX_ORDER 14
 
 static struct { uint64_t pfn; unsigned order; } blocks[COPY_MAX_BLOCKS];
 static struct range runs[COPY_MAX_RUNS];
@@ -47,44 +51,62 @@ static uint64_t copy_runs(uint64_t base, uint64_t npages, unsigned *n)
 	return found;
 }
 
-/* Takes free blocks, largest first, until `pages` pages are held; returns how many. */
-static uint64_t copy_take(uint64_t pages, unsigned *n)
+static uint64_t *copy_link(void *ctx, uint64_t pfn)
 {
-	uint64_t got = 0;
+	(void)ctx;
+	return phys_to_virt(pfn << PAGE_SHIFT);
+}
+
+/* Reserves `pages` destinations for pages leaving `node` as reclaim does and lists the blocks
+ * in the order migration draws them; returns the pages listed (0: none reserved). */
+static uint64_t copy_take(unsigned node, uint64_t pages, unsigned *n)
+{
+	struct migrate_reserve rv = { .link = copy_link };
 	*n = 0;
-	for (int k = COPY_MAX_ORDER; k >= 0 && got < pages; k--)
-		while (got + ((uint64_t)1 << k) <= pages && *n < COPY_MAX_BLOCKS &&
-		       buddy_alloc(&K.buddy, (unsigned)k, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER),
-				   &blocks[*n].pfn) == ST_OK) {
-			blocks[(*n)++].order = (unsigned)k;
-			got += (uint64_t)1 << k;
+	if (migrate_reserve(&K.objs, node, pages, &rv) != ST_OK)
+		return 0;
+	uint64_t got = 0, pfn = rv.head;
+	unsigned order = rv.head_order;
+	for (uint64_t i = 0; i < rv.blocks; i++) {
+		const uint64_t *w = copy_link(0, pfn); /* read before the block is written */
+		if (*n < COPY_MAX_BLOCKS) {
+			blocks[*n].pfn = pfn;
+			blocks[(*n)++].order = order;
+			got += (uint64_t)1 << order;
+		} else {
+			CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* reserved above, unused */
 		}
+		pfn = w[0];
+		order = (unsigned)w[1];
+	}
 	return got;
 }
 
-uint64_t bench_copy_us(uint64_t base, uint64_t npages, uint64_t *pages_out)
+uint64_t bench_copy_us(uint64_t base, uint64_t npages, unsigned node, uint64_t *pages_out)
 {
 	unsigned nruns, nblocks;
 	uint64_t used = copy_runs(base, npages, &nruns);
-	uint64_t room = copy_take(used, &nblocks), done = 0;
+	uint64_t room = copy_take(node, used, &nblocks), done = 0;
 	*pages_out = used;
-	if (!room)
+	if (!room || !used)
 		return 0;
 	unsigned r = 0;
 	uint64_t src = runs[0].base;
 	write_cr3(read_cr3());
 	uint64_t t0 = rdtsc();
-	for (unsigned i = 0; i < nblocks; i++) {
+	for (unsigned i = 0; i < nblocks && done < used; i++) {
 		uint64_t len = (uint64_t)1 << blocks[i].order;
-		for (uint64_t p = 0; p < len; p++, done++) {
+		for (uint64_t k = 0; k < len && done < used; k++, done++) {
 			if (src == runs[r].end)
 				src = runs[++r].base;
-			memcpy(phys_to_virt((blocks[i].pfn + (p + 1) % len) << PAGE_SHIFT),
+			if (done && done % MIGRATE_BATCH == 0)
+				write_cr3(read_cr3()); /* as migration's flush per batch */
+			memcpy(phys_to_virt((blocks[i].pfn + len - 1 - k) << PAGE_SHIFT),
 			       phys_to_virt(src++ << PAGE_SHIFT), PAGE_SIZE);
 		}
 	}
 	uint64_t us = tsc_to_us(rdtsc() - t0);
 	for (unsigned i = 0; i < nblocks; i++)
-		CHECK_OK(buddy_free(&K.buddy, blocks[i].pfn, blocks[i].order)); /* ours */
+		CHECK_OK(buddy_free(&K.buddy, blocks[i].pfn, blocks[i].order)); /* reserved above */
 	return us * used / done;
 }

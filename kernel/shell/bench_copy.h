@@ -6,11 +6,12 @@
 #include <stdint.h>
 
 /* Copies every page in use (movable) in pfns [base, +npages) - the pages a reclaim of that
- * range migrates - page by page into free RAM elsewhere (blocks of the NORMAL zones, largest
- * first: the memory a migration would use), each page one page off its source's alignment,
- * after a TLB flush; frees the blocks again. Returns the time of the copies in microseconds
- * (scaled up when free RAM held fewer pages than are in use); *pages_out the pages in use.
- * 0 when nothing could be copied. */
-uint64_t bench_copy_us(uint64_t base, uint64_t npages, uint64_t *pages_out);
+ * range migrates - page by page into the destinations that reclaim takes for pages leaving
+ * node `node` (migrate_reserve: the same blocks, filled in the same order), through the direct
+ * map, after a TLB flush and with one more per MIGRATE_BATCH pages; frees the blocks again.
+ * Returns the time of the copies in microseconds (scaled up when fewer destinations could be
+ * listed than pages are in use); *pages_out the pages in use. 0 when nothing could be copied
+ * (nothing in use, or no destination free). */
+uint64_t bench_copy_us(uint64_t base, uint64_t npages, unsigned node, uint64_t *pages_out);
 
 #endif

@@ -2,10 +2,10 @@
 /* cmd_bench.c - `bench hotplug`: hand-off and reclaim of the first devdax device with 0%, 50%
  * and 100% of it in use by a movable object, against memset (scrub) and memcpy (migration)
  * measured in the same boot on the same memory: each reclaim against a copy of its used bytes
- * made just before it and one made just after it from where reclaim put them
- * (kernel/shell/bench_copy.c: page by page through the direct map, as migration copies),
- * against the copies inside the reclaim itself (their share is exact whatever the machine's
- * speed does), and against bandwidths measured at the start. Reclaim leaves the zeroing of used
+ * made just before it into the destinations the reclaim then uses (kernel/shell/bench_copy.c:
+ * page by page through the direct map, as migration copies), against the copies inside the
+ * reclaim itself (their share is exact whatever the machine's speed does), and against
+ * bandwidths measured at the start. Reclaim leaves the zeroing of used
  * blocks to the next claim (deferred scrub), so each cycle also times the first claim + map
  * after the reclaim, which pays it. Summary lines: `NAME VALUE UNIT`. Ratios are printed with
  * three decimals (fixed point: the kernel has no floating point). */
@@ -164,10 +164,9 @@ static bool bench_claim(uint32_t dev, uint64_t *claim_us)
 	return st == ST_OK;
 }
 
-/* Hand off, fill `used` bytes on the device's node, copy them once elsewhere (copy_us[0]),
- * reclaim, copy them once more from where reclaim put them (copy_us[1]; 0 when free RAM
- * cannot hold them all: a small sample scaled up says little); copy_us may be NULL (not
- * measured); times in us. */
+/* Hand off, fill `used` bytes on the device's node, copy them once into the destinations the
+ * reclaim will use (*copy_us, may be NULL: not measured; kernel/shell/bench_copy.h), reclaim;
+ * times in us. */
 static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint64_t *reclaim_us,
 			uint64_t *moved, uint64_t *deferred, uint64_t *copy_us)
 {
@@ -185,19 +184,14 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
 	uint64_t in_use;
 	if (copy_us)
-		copy_us[0] = copy_us[1] = 0;
-	if (copy_us && used)
-		copy_us[0] = bench_copy_us(x->base >> PAGE_SHIFT, x->size >> PAGE_SHIFT, &in_use);
+		*copy_us = used ? bench_copy_us(x->base >> PAGE_SHIFT, x->size >> PAGE_SHIFT, (unsigned)node,
+						&in_use) : 0;
 	memset(&khotplug_prof, 0, sizeof khotplug_prof);
 	t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
 	*reclaim_us = tsc_to_us(rdtsc() - t0);
 	*moved = info.moved;
 	*deferred = info.deferred;
-	struct buddy_stats all;
-	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &all)); /* all nodes and zones: valid */
-	if (copy_us && used && st == ST_OK && all.free >= used >> PAGE_SHIFT)
-		copy_us[1] = bench_copy_us(0, x->base >> PAGE_SHIFT, &in_use); /* now below the device */
 	uint64_t bad = 0;
 	if (used) {
 		memobj_check(&K.objs, slot, &bad);
@@ -268,6 +262,8 @@ static void bench_reclaim_profile(unsigned long pct, uint64_t r_us)
 	kprintf("hotplug.reclaim_%lupct_shootdown_rounds %lu rounds\n", pct, (unsigned long)p->shootdown_rounds);
 	kprintf("hotplug.reclaim_%lupct_outside_migration_us %lu us\n", pct,
 		(unsigned long)(r_us > in_migration ? r_us - in_migration : 0));
+	if (!p->copies)
+		return;
 	char name[64];
 	fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_own_copies", pct);
 	ratio(name, r_us, copy_us);
@@ -303,14 +299,14 @@ static int bench_hotplug(void)
 		uint64_t want = size * pct[i] / 100, used = MIN(want, bench_fit(size, node));
 		if (i && shell_progress(i, 3)) /* between cases: the device is devdax again */
 			return shell_error("stopped by Ctrl-C before the %lu%% case", (unsigned long)pct[i]);
-		uint64_t h_us, r_us, c_us, a_us[2], moved, deferred;
+		uint64_t h_us, r_us, c_us, a_us, moved, deferred;
 		if (used < want)
 			kprintf("hotplug.note %lu%% case: only %lu MiB fit elsewhere; using %lu MiB in use\n",
 				(unsigned long)pct[i], (unsigned long)(used >> 20), (unsigned long)(used >> 20));
-		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred, a_us) ||
+		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred, &a_us) ||
 		    !bench_claim(dev, &c_us))
 			return shell_error("the %lu%% cycle failed", (unsigned long)pct[i]);
-		uint64_t cpy_us = a_us[0], boot_us = used * 1000000 / cpy_bps, reuse_us = used * 1000000 / reuse_bps;
+		uint64_t cpy_us = a_us, boot_us = used * 1000000 / cpy_bps, reuse_us = used * 1000000 / reuse_bps;
 		kprintf("hotplug.handoff_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)h_us);
 		kprintf("hotplug.reclaim_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)r_us);
 		kprintf("hotplug.reclaim_%lupct_used_mib %lu MiB\n", (unsigned long)pct[i], (unsigned long)(used >> 20));
@@ -322,17 +318,8 @@ static int bench_hotplug(void)
 		char name[64];
 		if (used) {
 			kprintf("hotplug.memcpy_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)cpy_us);
-			if (a_us[1])
-				kprintf("hotplug.memcpy_%lupct_after_us %lu us\n", (unsigned long)pct[i],
-					(unsigned long)a_us[1]);
-			else
-				kprintf("hotplug.note %lu%% case: no memcpy after the reclaim (free RAM cannot "
-					"hold the %lu MiB)\n", (unsigned long)pct[i], (unsigned long)(used >> 20));
 			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy", (unsigned long)pct[i]);
 			ratio(name, r_us, cpy_us);
-			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_after", (unsigned long)pct[i]);
-			if (a_us[1])
-				ratio(name, r_us, a_us[1]);
 			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_boot_mbps", (unsigned long)pct[i]);
 			ratio(name, r_us, boot_us);
 			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_warm_reused_64m",
