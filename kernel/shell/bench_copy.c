@@ -58,12 +58,17 @@ static uint64_t *copy_link(void *ctx, uint64_t pfn)
 }
 
 /* Reserves `pages` destinations for pages leaving `node` as reclaim does and lists the blocks
- * in the order migration draws them; returns the pages listed (0: none reserved). */
+ * in the order migration draws them; returns the pages listed (0: none reserved). Reclaim has
+ * isolated the node's range by then, so its reservation starts on the nearest other node:
+ * so does this one (the device's own free pages would be other, faster memory under QEMU). */
 static uint64_t copy_take(unsigned node, uint64_t pages, unsigned *n)
 {
 	struct migrate_reserve rv = { .link = copy_link };
+	unsigned from = node;
+	for (unsigned i = 0; i < BUDDY_MAX_NODES && from == node; i++)
+		from = K.buddy.fallback[node][i];
 	*n = 0;
-	if (migrate_reserve(&K.objs, node, pages, &rv) != ST_OK)
+	if (migrate_reserve(&K.objs, from, pages, &rv) != ST_OK)
 		return 0;
 	uint64_t got = 0, pfn = rv.head;
 	unsigned order = rv.head_order;
