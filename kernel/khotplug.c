@@ -13,6 +13,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/app_calls.h"
 #include "kernel/heap_tables.h"
 #include "kernel/kernel.h"
@@ -20,7 +21,6 @@
 #include "kernel/printk.h"
 #include "kernel/tlb.h"
 #include "kernel/work.h"
-#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 

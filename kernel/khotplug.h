@@ -20,11 +20,11 @@
  * zero). Plain counters: exact when one CPU migrates at a time, as in bench hotplug. */
 struct khotplug_prof {
 	uint64_t phase_tsc[MIGRATE_PHASES];
-	unsigned phase;     /* the phase running since phase_t0 */
+	unsigned phase; /* the phase running since phase_t0 */
 	uint64_t phase_t0;
 	uint64_t shootdown_tsc, shootdown_rounds;
 	uint64_t copies, remaps, flushes;
-	uint64_t marks;     /* phase calls: each costs a TSC read (bench hotplug reports it) */
+	uint64_t marks; /* phase calls: each costs a TSC read (bench hotplug reports it) */
 };
 extern struct khotplug_prof khotplug_prof;
 

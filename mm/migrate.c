@@ -65,10 +65,12 @@ static void batch_copy_remap(struct migrate_batch *m)
 		uint32_t index = (uint32_t)m->key[i];
 #ifdef SPMK_DEBUG
 		uint32_t obj = 0, tagged = 0;
-		CHECK_OK(buddy_page_object(m->s->b, m->dst[i], &obj, &tagged, 0)); /* tagged by us */
+		CHECK_OK(
+			buddy_page_object(m->s->b, m->dst[i], &obj, &tagged, 0)); /* tagged by us */
 		CHECK(obj == slot + 1 && tagged == index);
 #endif
-		CHECK_OK(ops->remap(ops->ctx, slot, index, m->old[i], m->dst[i])); /* frozen by us */
+		CHECK_OK(
+			ops->remap(ops->ctx, slot, index, m->old[i], m->dst[i])); /* frozen by us */
 	}
 }
 

@@ -184,8 +184,9 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
 	uint64_t in_use;
 	if (copy_us)
-		*copy_us = used ? bench_copy_us(x->base >> PAGE_SHIFT, x->size >> PAGE_SHIFT, (unsigned)node,
-						&in_use) : 0;
+		*copy_us = used ? bench_copy_us(x->base >> PAGE_SHIFT, x->size >> PAGE_SHIFT,
+						(unsigned)node, &in_use)
+				: 0;
 	memset(&khotplug_prof, 0, sizeof khotplug_prof);
 	t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
@@ -234,8 +235,8 @@ static uint64_t bench_mark_ns(void)
 static void bench_reclaim_profile(unsigned long pct, uint64_t r_us)
 {
 	static const char *const names[MIGRATE_PHASES] = {
-		[MIGRATE_PHASE_RMAP] = "rmap", [MIGRATE_PHASE_REFILL] = "refill",
-		[MIGRATE_PHASE_TAG] = "tag", [MIGRATE_PHASE_FREEZE] = "freeze",
+		[MIGRATE_PHASE_RMAP] = "rmap",   [MIGRATE_PHASE_REFILL] = "refill",
+		[MIGRATE_PHASE_TAG] = "tag",     [MIGRATE_PHASE_FREEZE] = "freeze",
 		[MIGRATE_PHASE_FLUSH] = "flush", [MIGRATE_PHASE_COPY] = "copy",
 		[MIGRATE_PHASE_REMAP] = "remap", [MIGRATE_PHASE_FREE] = "free",
 	};
@@ -245,7 +246,8 @@ static void bench_reclaim_profile(unsigned long pct, uint64_t r_us)
 		us[i] = i == MIGRATE_PHASE_NONE ? 0 : tsc_to_us(p->phase_tsc[i]);
 		in_migration += us[i];
 	}
-	uint64_t copy_us = us[MIGRATE_PHASE_COPY], pte_us = us[MIGRATE_PHASE_FREEZE] + us[MIGRATE_PHASE_REMAP];
+	uint64_t copy_us = us[MIGRATE_PHASE_COPY],
+		 pte_us = us[MIGRATE_PHASE_FREEZE] + us[MIGRATE_PHASE_REMAP];
 	kprintf("hotplug.reclaim_%lupct_in_copies_us %lu us\n", pct, (unsigned long)copy_us);
 	kprintf("hotplug.reclaim_%lupct_in_pte_switches_us %lu us\n", pct, (unsigned long)pte_us);
 	kprintf("hotplug.reclaim_%lupct_in_rest_us %lu us\n", pct,
@@ -256,10 +258,12 @@ static void bench_reclaim_profile(unsigned long pct, uint64_t r_us)
 			(unsigned long)((r_us - MIN(r_us, copy_us)) * 1000 / p->copies));
 	for (unsigned i = 0; i < MIGRATE_PHASES; i++)
 		if (names[i])
-			kprintf("hotplug.reclaim_%lupct_phase_%s_us %lu us\n", pct, names[i], (unsigned long)us[i]);
+			kprintf("hotplug.reclaim_%lupct_phase_%s_us %lu us\n", pct, names[i],
+				(unsigned long)us[i]);
 	kprintf("hotplug.reclaim_%lupct_phase_flush_shootdown_us %lu us\n", pct,
 		(unsigned long)tsc_to_us(p->shootdown_tsc));
-	kprintf("hotplug.reclaim_%lupct_shootdown_rounds %lu rounds\n", pct, (unsigned long)p->shootdown_rounds);
+	kprintf("hotplug.reclaim_%lupct_shootdown_rounds %lu rounds\n", pct,
+		(unsigned long)p->shootdown_rounds);
 	kprintf("hotplug.reclaim_%lupct_outside_migration_us %lu us\n", pct,
 		(unsigned long)(r_us > in_migration ? r_us - in_migration : 0));
 	if (!p->copies)

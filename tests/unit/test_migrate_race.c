@@ -31,7 +31,7 @@ struct racer {
 	uint64_t next, seq;
 	bool waiting;           /* a write waits for page wait_page */
 	uint64_t wait_page, waits, writes;
-	unsigned phase;         /* the phase migration said it is in (memobj_ops.phase) */
+	unsigned phase; /* the phase migration said it is in (memobj_ops.phase) */
 	uint64_t entered[MIGRATE_PHASES];
 };
 
