@@ -271,7 +271,23 @@ $(BUILD)/data/%.aml: tests/data/%.asl
 	iasl -p $(basename $@) $< >/dev/null
 
 fixtures: $(AML_FILES)
-host-tests: $(UNIT_BINS) $(AML_FILES)
+host-tests: $(UNIT_BINS) $(AML_FILES) $(BUILD)/tests/build-fail.ok
+
+# Files that must NOT compile (tests/build_fail/*.c): each compiles cleanly as is, and fails
+# with every -DMIX_n it lists, so the compiler is shown to catch one kind of address passed as
+# another (lib/types.h).
+BUILD_FAIL_SRCS := $(wildcard tests/build_fail/*.c)
+$(BUILD)/tests/build-fail.ok: $(BUILD_FAIL_SRCS) lib/types.h $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  BUILDFAIL $(BUILD_FAIL_SRCS)"
+	$(Q)for f in $(BUILD_FAIL_SRCS); do \
+		$(HOSTCC) $(HOST_CFLAGS) -fsyntax-only $$f || { echo "$$f: does not compile as is"; exit 1; }; \
+		for m in $$(sed -n 's/^#.*defined(\(MIX_[0-9]*\)).*/\1/p' $$f); do \
+			if $(HOSTCC) $(HOST_CFLAGS) -fsyntax-only -D$$m $$f 2>/dev/null; then \
+				echo "$$f: compiles with -D$$m, but must not"; exit 1; fi; \
+		done; \
+	done
+	$(Q)touch $@
 fuzz-bins: $(FUZZ_BINS)
 cov-bins: $(COV_BINS)
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/status.h"
+#include "lib/types.h"
 
 /* A size in bytes (decimal or 0x hex, optional K/M/G/T suffix, lib/parse.h) in [min, max].
  * Errors (message in err, len bytes, always NUL-terminated): ST_INVALID (not a size),
@@ -19,11 +20,5 @@ status_t arg_size(const char *what, const char *text, uint64_t min, uint64_t max
 /* The same for a plain number (no suffix). */
 status_t arg_u64(const char *what, const char *text, uint64_t min, uint64_t max, uint64_t *out,
 		 char *err, size_t len);
-
-/* Whole 4 KiB pages holding `bytes` bytes, rounded up; never wraps (at most 2^52). */
-static inline uint64_t bytes_to_pages(uint64_t bytes)
-{
-	return (bytes >> 12) + ((bytes & 0xfff) != 0);
-}
 
 #endif
