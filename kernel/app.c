@@ -37,7 +37,7 @@ static bool module_reachable(const struct boot_module *m)
 	    end > KVM_DIRECT_MAP_MAX)
 		return false;
 	for (uint64_t p = m->phys; p < end; p += PAGE_SIZE)
-		if (vm_translate(&kvm_space, DIRECT_MAP_BASE + p, 0, 0, 0) != ST_OK)
+		if (vm_translate(&kvm_space, va_of(DIRECT_MAP_BASE + p), 0, 0, 0) != ST_OK)
 			return false;
 	return true;
 }
@@ -124,7 +124,7 @@ static void *user_phys(void *ctx, uint64_t pa)
 {
 	(void)ctx;
 	if (pa >= KVM_DIRECT_MAP_MAX ||
-	    vm_translate(&kvm_space, DIRECT_MAP_BASE + ALIGN_DOWN(pa, PAGE_SIZE), 0, 0, 0) != ST_OK)
+	    vm_translate(&kvm_space, va_of(DIRECT_MAP_BASE + ALIGN_DOWN(pa, PAGE_SIZE)), 0, 0, 0) != ST_OK)
 		return 0;
 	return phys_to_virt(pa);
 }
@@ -155,7 +155,7 @@ status_t app_map_pages(struct app *a, uint64_t va, uint64_t pages, int node, uns
 		if (st != ST_OK)
 			break;
 		uint64_t bva = va + done * PAGE_SIZE, bytes = PAGE_SIZE << o;
-		st = vm_map(&a->vm, bva, pfn << PAGE_SHIFT, bytes, kvm_nx_fixup(vm_flags | VM_USER),
+		st = vm_map(&a->vm, va_of(bva), pfn_to_pa(pfn_of(pfn)), bytes, kvm_nx_fixup(vm_flags | VM_USER),
 			    VM_PAGE_2M);
 		if (st != ST_OK) {
 			CHECK_OK(buddy_free(&K.buddy, pfn, o));
@@ -167,7 +167,7 @@ status_t app_map_pages(struct app *a, uint64_t va, uint64_t pages, int node, uns
 	if (st != ST_OK) { /* undo this call's blocks: they are the last ones */
 		while (a->nblocks > first) {
 			struct app_block *b = &a->blocks[--a->nblocks];
-			CHECK_OK(vm_unmap(&a->vm, b->va, PAGE_SIZE << b->order));
+			CHECK_OK(vm_unmap(&a->vm, va_of(b->va), PAGE_SIZE << b->order));
 			CHECK_OK(buddy_free(&K.buddy, b->pfn, b->order));
 		}
 	}
@@ -184,7 +184,7 @@ void app_unmap_alloc(struct app *a, uint16_t alloc)
 			continue;
 		}
 		/* whole blocks mapped as they were allocated: no split, no table needed */
-		CHECK_OK(vm_unmap(&a->vm, b->va, PAGE_SIZE << b->order));
+		CHECK_OK(vm_unmap(&a->vm, va_of(b->va), PAGE_SIZE << b->order));
 		CHECK_OK(buddy_free(&K.buddy, b->pfn, b->order));
 	}
 	a->nblocks = keep;
@@ -214,7 +214,7 @@ static status_t app_load_image(struct app *a)
 		uint64_t lo = ALIGN_DOWN(sg->vaddr, PAGE_SIZE), hi = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
 		/* segments may share a page (elf_validate allows it): map what is still missing */
 		for (uint64_t p = lo; p < hi; p += PAGE_SIZE) {
-			if (vm_translate(&a->vm, p, 0, 0, 0) == ST_OK)
+			if (vm_translate(&a->vm, va_of(p), 0, 0, 0) == ST_OK)
 				continue;
 			status_t st = app_map_pages(a, p, 1, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER),
 						    VM_WRITE, 0);
@@ -228,7 +228,7 @@ static status_t app_load_image(struct app *a)
 		uint64_t lo = ALIGN_DOWN(sg->vaddr, PAGE_SIZE), hi = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
 		unsigned f = VM_USER | (sg->flags & ELF_PF_W ? VM_WRITE : 0) |
 			     (sg->flags & ELF_PF_X ? VM_EXEC : 0);
-		status_t st = vm_protect(&a->vm, lo, hi - lo, kvm_nx_fixup(f));
+		status_t st = vm_protect(&a->vm, va_of(lo), hi - lo, kvm_nx_fixup(f));
 		if (st != ST_OK)
 			return st;
 	}

@@ -94,7 +94,7 @@ void app_dax_unmap(struct app *a, struct app_claim *c)
 	const struct dax_device *d = dax_device_get(&K.dax, c->dev);
 	CHECK(d != 0); /* claimed by this app: it exists */
 	struct app_written w = { c, d->base };
-	CHECK_OK(vm_unmap_dirty(&a->vm, c->va, c->size, app_dax_written, &w));
+	CHECK_OK(vm_unmap_dirty(&a->vm, va_of(c->va), c->size, app_dax_written, &w));
 	c->va = 0;
 }
 
@@ -111,12 +111,12 @@ long sys_dax_map(struct app *a, const struct syscall_frame *f)
 	if (add_overflows(va, d->size, &end) || end > USPACE_DAX_END)
 		return -SPMK_ENOMEM;
 	uint64_t max_page = d->align < kvm_max_page() ? d->align : kvm_max_page();
-	status_t st = vm_map(&a->vm, va, d->base, d->size, kvm_nx_fixup(VM_USER | VM_WRITE), max_page);
+	status_t st = vm_map(&a->vm, va_of(va), pa_of(d->base), d->size, kvm_nx_fixup(VM_USER | VM_WRITE), max_page);
 	if (st != ST_OK)
 		return -uspace_errno(st);
 	st = dax_map(&K.dax, c->h);
 	if (st != ST_OK) {
-		CHECK_OK(vm_unmap(&a->vm, va, d->size)); /* the whole mapping just made */
+		CHECK_OK(vm_unmap(&a->vm, va_of(va), d->size)); /* the whole mapping just made */
 		return -uspace_errno(st);
 	}
 	c->va = va;

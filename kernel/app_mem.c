@@ -47,11 +47,11 @@ static status_t map_object(struct app *a, unsigned obj, uint64_t va, uint64_t pa
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t pfn;
 		CHECK_OK(memobj_page_pfn(&K.objs, obj, i, &pfn)); /* the object was just made */
-		status_t st = vm_map(&a->vm, va + i * PAGE_SIZE, pfn << PAGE_SHIFT, PAGE_SIZE,
+		status_t st = vm_map(&a->vm, va_of(va + i * PAGE_SIZE), pfn_to_pa(pfn_of(pfn)), PAGE_SIZE,
 				     kvm_nx_fixup(VM_USER | VM_WRITE), VM_PAGE_4K);
 		if (st != ST_OK) {
 			if (i)
-				CHECK_OK(vm_unmap(&a->vm, va, i * PAGE_SIZE)); /* 4 KiB leaves */
+				CHECK_OK(vm_unmap(&a->vm, va_of(va), i * PAGE_SIZE)); /* 4 KiB leaves */
 			return st;
 		}
 	}
@@ -127,7 +127,7 @@ void app_free_movable(struct app *a, unsigned i)
 	for (uint64_t p = 0; p < m->pages; p++)
 		while (memobj_unpin(&K.objs, m->obj, p) == ST_OK)
 			;
-	CHECK_OK(vm_unmap(&a->vm, m->va, m->pages * PAGE_SIZE)); /* 4 KiB leaves */
+	CHECK_OK(vm_unmap(&a->vm, va_of(m->va), m->pages * PAGE_SIZE)); /* 4 KiB leaves */
 	CHECK_OK(memobj_free(&K.objs, m->obj)); /* nothing pinned any more */
 	memset(m, 0, sizeof *m);
 }
@@ -151,12 +151,12 @@ long sys_mem_free(struct app *a, const struct syscall_frame *f)
 
 long sys_mem_node(struct app *a, const struct syscall_frame *f)
 {
-	uint64_t pa;
+	paddr_t pa;
 	status_t st = uspace_validate(&a->u, f->a0, 1, false);
 	if (st != ST_OK)
 		return -uspace_errno(st);
-	CHECK_OK(vm_translate(&a->vm, f->a0, &pa, 0, 0)); /* checked just above */
-	int node = numa_node_of_addr(&K.numa, pa);
+	CHECK_OK(vm_translate(&a->vm, va_of(f->a0), &pa, 0, 0)); /* checked just above */
+	int node = numa_node_of_addr(&K.numa, pa.v);
 	return node < 0 ? -SPMK_ENOENT : node;
 }
 
@@ -217,7 +217,7 @@ void app_obj_moved(unsigned obj, uint64_t index, uint64_t new_pfn)
 		struct app_alloc *m = &a->allocs[i];
 		if (!m->used || !m->movable || m->obj != obj)
 			continue;
-		uint64_t *pte = vm_pte_4k(&a->vm, m->va + index * PAGE_SIZE);
+		uint64_t *pte = vm_pte_4k(&a->vm, va_of(m->va + index * PAGE_SIZE));
 		CHECK(pte && (*pte & VM_PTE_P)); /* every page of the object is mapped in the app */
 		*pte = (*pte & ~VM_PTE_ADDR) | (new_pfn << PAGE_SHIFT);
 	}

@@ -26,7 +26,7 @@ static status_t op_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint6
 {
 	(void)ctx;
 	uint64_t page = MIN(max_page, kvm_max_page());
-	return vm_map(&kvm_space, va, pa, size, VM_WRITE, page);
+	return vm_map(&kvm_space, va_of(va), pa_of(pa), size, VM_WRITE, page);
 }
 
 /* The window's leaves are removed and the TLB flushed before the dirty ones are reported. */
@@ -34,7 +34,7 @@ static void op_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn writt
 {
 	(void)ctx;
 	/* a whole window mapped by op_map: no large page is split, so no table is needed */
-	CHECK_OK(vm_unmap_dirty(&kvm_space, va, size, written, arg));
+	CHECK_OK(vm_unmap_dirty(&kvm_space, va_of(va), size, written, arg));
 }
 
 /* Zeroes [pa, pa+size) through the scrub window, VM_WINDOW_SIZE at a time. */
@@ -43,9 +43,9 @@ void kdax_scrub(uint64_t pa, uint64_t size)
 	CHECK(IS_ALIGNED(pa | size, PAGE_SIZE));
 	while (size) {
 		uint64_t n = MIN(size, VM_WINDOW_SIZE);
-		uint64_t va = vm_window_map(&scrub_window, pa, (uint32_t)(n >> PAGE_SHIFT),
-					    kvm_nx_fixup(VM_WRITE));
-		memset((void *)(uintptr_t)va, 0, n);
+		vaddr_t va = vm_window_map(&scrub_window, pa_of(pa), (uint32_t)bytes_to_pages(n),
+					   kvm_nx_fixup(VM_WRITE));
+		memset((void *)(uintptr_t)va.v, 0, n);
 		vm_window_unmap(&scrub_window);
 		pa += n;
 		size -= n;
@@ -122,7 +122,7 @@ static void kdax_window_page_option(void)
 void kdax_init(void)
 {
 	/* at boot, before any device exists: without it no release could ever scrub */
-	CHECK_OK(vm_window_init(&scrub_window, &kvm_space, SCRUB_WINDOW));
+	CHECK_OK(vm_window_init(&scrub_window, &kvm_space, va_of(SCRUB_WINDOW)));
 	dax_init(&K.dax, &ops, &kout, (uint32_t)rdtsc());
 	kdax_window_page_option();
 	trap_set_pf_hook(page_fault_hook);

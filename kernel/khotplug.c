@@ -46,7 +46,7 @@ static uint64_t *obj_pte(unsigned slot, uint64_t index)
 	unsigned i = (unsigned)((va - base) >> PAGE_SHIFT);
 	if (pt_cache.va == base)
 		return pt_cache.pt + i;
-	uint64_t *pte = vm_pte_4k(&kvm_space, va);
+	uint64_t *pte = vm_pte_4k(&kvm_space, va_of(va));
 	if (pte) {
 		pt_cache.va = base;
 		pt_cache.pt = pte - i;
@@ -57,7 +57,7 @@ static uint64_t *obj_pte(unsigned slot, uint64_t index)
 static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
 {
 	(void)ctx;
-	return vm_map(&kvm_space, obj_va(slot, index), pfn << PAGE_SHIFT, PAGE_SIZE,
+	return vm_map(&kvm_space, va_of(obj_va(slot, index)), pfn_to_pa(pfn_of(pfn)), PAGE_SIZE,
 		      kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
 }
 
@@ -137,7 +137,7 @@ static enum pf_result obj_fault_hook(uint64_t addr, uint64_t error, uint64_t rip
 	(void)rip;
 	if (addr < MEMOBJ_WINDOW_BASE || addr - MEMOBJ_WINDOW_BASE >= (uint64_t)MEMOBJ_MAX * MEMOBJ_WINDOW_SLOT)
 		return PF_UNHANDLED;
-	uint64_t *pte = vm_pte_4k(&kvm_space, ALIGN_DOWN(addr, PAGE_SIZE));
+	uint64_t *pte = vm_pte_4k(&kvm_space, va_of(ALIGN_DOWN(addr, PAGE_SIZE)));
 	if (!pte)
 		return PF_UNHANDLED;
 	uint64_t e = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
@@ -157,7 +157,7 @@ static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 {
 	(void)ctx;
 	/* 4 KiB leaves only: no split, so no table is needed and unmapping cannot fail */
-	CHECK_OK(vm_unmap(&kvm_space, obj_va(slot, first), n << PAGE_SHIFT));
+	CHECK_OK(vm_unmap(&kvm_space, va_of(obj_va(slot, first)), n << PAGE_SHIFT));
 	pt_cache.va = 0; /* the unmap may have freed that table */
 }
 
@@ -211,14 +211,14 @@ static const struct memobj_ops obj_ops = {
 static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
 {
 	(void)ctx;
-	return vm_map(&kvm_space, DIRECT_MAP_BASE + pa, pa, size, kvm_nx_fixup(VM_WRITE), VM_PAGE_2M);
+	return vm_map(&kvm_space, va_of(DIRECT_MAP_BASE + pa), pa_of(pa), size, kvm_nx_fixup(VM_WRITE), VM_PAGE_2M);
 }
 
 static void direct_unmap(void *ctx, uint64_t pa, uint64_t size)
 {
 	(void)ctx;
 	/* whole 2 MiB blocks mapped with pages of at most 2 MiB: no split, cannot fail */
-	CHECK_OK(vm_unmap(&kvm_space, DIRECT_MAP_BASE + pa, size));
+	CHECK_OK(vm_unmap(&kvm_space, va_of(DIRECT_MAP_BASE + pa), size));
 }
 
 static void direct_scrub(void *ctx, uint64_t pa, uint64_t size)

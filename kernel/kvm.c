@@ -92,7 +92,7 @@ unsigned kvm_nx_fixup(unsigned flags) { return have_nx ? flags : flags | VM_EXEC
 
 status_t kvm_direct_map(uint64_t base, uint64_t end)
 {
-	return vm_map(&kvm_space, DIRECT_MAP_BASE + base, base, end - base,
+	return vm_map(&kvm_space, va_of(DIRECT_MAP_BASE + base), pa_of(base), end - base,
 		      kvm_nx_fixup(VM_WRITE | VM_GLOBAL), kvm_max_page());
 }
 
@@ -107,9 +107,9 @@ status_t kvm_build(uint64_t kernel_phys, uint64_t kernel_virt, uint64_t kernel_s
 	uint64_t image_size = ALIGN_UP((uint64_t)__kernel_end - kernel_virt, PAGE_SIZE);
 	if (image_size > kernel_size)
 		return ST_RANGE;
-	st = vm_map(&kvm_space, kernel_virt, kernel_phys, text_size, VM_EXEC | VM_GLOBAL, VM_PAGE_4K);
+	st = vm_map(&kvm_space, va_of(kernel_virt), pa_of(kernel_phys), text_size, VM_EXEC | VM_GLOBAL, VM_PAGE_4K);
 	if (st == ST_OK)
-		st = vm_map(&kvm_space, kernel_virt + text_size, kernel_phys + text_size,
+		st = vm_map(&kvm_space, va_of(kernel_virt + text_size), pa_of(kernel_phys + text_size),
 			    kernel_size - text_size, kvm_nx_fixup(VM_WRITE | VM_GLOBAL), VM_PAGE_4K);
 	return st;
 }
@@ -125,9 +125,9 @@ status_t kvm_map_firmware(uint64_t pa, uint64_t len)
 	if (__builtin_add_overflow(pa, len, &end) || end > KVM_DIRECT_MAP_MAX)
 		return ST_RANGE;
 	for (uint64_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < end; p += PAGE_SIZE) {
-		if (vm_translate(&kvm_space, DIRECT_MAP_BASE + p, 0, 0, 0) == ST_OK)
+		if (vm_translate(&kvm_space, va_of(DIRECT_MAP_BASE + p), 0, 0, 0) == ST_OK)
 			continue;
-		status_t st = vm_map(&kvm_space, DIRECT_MAP_BASE + p, p, PAGE_SIZE,
+		status_t st = vm_map(&kvm_space, va_of(DIRECT_MAP_BASE + p), pa_of(p), PAGE_SIZE,
 				     kvm_nx_fixup(VM_GLOBAL), VM_PAGE_4K);
 		if (st != ST_OK)
 			return st;

@@ -163,9 +163,9 @@ static status_t map_xapic(uint64_t *virt)
 {
 	uint64_t pa = apic_mmio_phys();
 	*virt = DIRECT_MAP_BASE + pa;
-	if (vm_translate(&kvm_space, *virt, 0, 0, 0) == ST_OK)
+	if (vm_translate(&kvm_space, va_of(*virt), 0, 0, 0) == ST_OK)
 		return ST_OK;
-	return vm_map(&kvm_space, *virt, pa, PAGE_SIZE, kvm_nx_fixup(VM_WRITE | VM_UNCACHED | VM_GLOBAL),
+	return vm_map(&kvm_space, va_of(*virt), pa_of(pa), PAGE_SIZE, kvm_nx_fixup(VM_WRITE | VM_UNCACHED | VM_GLOBAL),
 		      VM_PAGE_4K);
 }
 

@@ -14,7 +14,7 @@ status_t uspace_validate(const struct uspace *u, uint64_t va, uint64_t len, bool
 		return ST_RANGE;
 	for (uint64_t p = ALIGN_DOWN(va, PAGE_SIZE); p < end; p += PAGE_SIZE) {
 		unsigned flags;
-		if (vm_translate(u->vm, p, 0, &flags, 0) != ST_OK)
+		if (vm_translate(u->vm, va_of(p), 0, &flags, 0) != ST_OK)
 			return ST_FAULT;
 		if (!(flags & VM_USER) || (write && !(flags & VM_WRITE)))
 			return ST_FAULT;
@@ -25,10 +25,10 @@ status_t uspace_validate(const struct uspace *u, uint64_t va, uint64_t len, bool
 /* The kernel pointer for app address va (checked by uspace_validate), or NULL. */
 static uint8_t *uspace_ptr(const struct uspace *u, uint64_t va)
 {
-	uint64_t pa;
-	if (vm_translate(u->vm, va, &pa, 0, 0) != ST_OK)
+	paddr_t pa;
+	if (vm_translate(u->vm, va_of(va), &pa, 0, 0) != ST_OK)
 		return 0;
-	return u->phys(u->ctx, pa);
+	return u->phys(u->ctx, pa.v);
 }
 
 /* Checks that every page of [va, va+len) is reachable by the kernel too. */

@@ -193,9 +193,10 @@ static void vm_map_commit(const struct vm_space *s, uint64_t va, uint64_t pa, ui
 	}
 }
 
-status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, unsigned flags,
+status_t vm_map(struct vm_space *s, vaddr_t virt, paddr_t phys, uint64_t size, unsigned flags,
 		uint64_t max_page)
 {
+	uint64_t va = virt.v, pa = phys.v;
 	if (!IS_ALIGNED(pa, PAGE_SIZE) ||
 	    (max_page != VM_PAGE_4K && max_page != VM_PAGE_2M && max_page != VM_PAGE_1G))
 		return ST_INVALID;
@@ -218,9 +219,10 @@ status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, uns
 	return ST_OK;
 }
 
-status_t vm_translate(const struct vm_space *s, uint64_t va, uint64_t *pa_out, unsigned *flags_out,
+status_t vm_translate(const struct vm_space *s, vaddr_t virt, paddr_t *pa_out, unsigned *flags_out,
 		      uint64_t *page_size_out)
 {
+	uint64_t va = virt.v;
 	if (!s || !s->ops)
 		return ST_INVALID;
 	if (!vm_is_canonical(va))
@@ -231,7 +233,7 @@ status_t vm_translate(const struct vm_space *s, uint64_t va, uint64_t *pa_out, u
 		return ST_NOTFOUND;
 	uint64_t ps = vm_level_size(level);
 	if (pa_out)
-		*pa_out = vm_leaf_pa(e, level) | (va & (ps - 1));
+		*pa_out = pa_of(vm_leaf_pa(e, level) | (va & (ps - 1)));
 	if (flags_out)
 		*flags_out = vm_leaf_flags(e);
 	if (page_size_out)
@@ -256,8 +258,9 @@ size_t vm_count_tables(const struct vm_space *s)
 	return vm_count_level(s, s->pml4_phys, 4);
 }
 
-uint64_t *vm_pte_4k(const struct vm_space *s, uint64_t va)
+uint64_t *vm_pte_4k(const struct vm_space *s, vaddr_t virt)
 {
+	uint64_t va = virt.v;
 	if (!s || !s->ops || !vm_is_canonical(va))
 		return NULL;
 	int level;

@@ -26,7 +26,9 @@
  *   leaves in one call a single flush_all is issued instead; then flush_sync, once per call
  *   (the other CPUs' round). New mappings need no flush.
  * - Addresses: va must be canonical (48-bit) and the range may not cross the canonical hole;
- *   pa + size must stay below 2^52. Ranges are half-open [va, va + size). */
+ *   pa + size must stay below 2^52. Ranges are half-open [va, va + size). The interface takes
+ *   typed addresses (vaddr_t, paddr_t: lib/types.h), so a physical address given as a virtual
+ *   one does not compile; vm_ops and the entries themselves deal in raw 64-bit values. */
 #ifndef SPMK_MM_VM_H
 #define SPMK_MM_VM_H
 
@@ -97,14 +99,14 @@ void vm_space_destroy(struct vm_space *s);
  * max_page), ST_RANGE (non-canonical va range, pa range beyond 2^52 or wrapping),
  * ST_EXISTS (some page of the range is already mapped), ST_NOMEM (no table page).
  * On any error the page tables are unchanged. */
-status_t vm_map(struct vm_space *s, uint64_t va, uint64_t pa, uint64_t size, unsigned flags,
+status_t vm_map(struct vm_space *s, vaddr_t va, paddr_t pa, uint64_t size, unsigned flags,
 		uint64_t max_page);
 
 /* Removes every mapping inside [va, va+size); holes are allowed. Large pages covered only
  * partly are split first. Empty tables are freed; the TLB is flushed.
  * Errors: ST_INVALID (unaligned, size 0), ST_RANGE (non-canonical), ST_NOMEM (a split needed
  * a table and none was left; nothing changed). */
-status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size);
+status_t vm_unmap(struct vm_space *s, vaddr_t va, uint64_t size);
 
 /* Receives one run [va, va+size) of leaves whose dirty bit (D) was set when they were removed. */
 typedef void (*vm_dirty_fn)(void *arg, uint64_t va, uint64_t size);
@@ -116,22 +118,22 @@ typedef void (*vm_dirty_fn)(void *arg, uint64_t va, uint64_t size);
  * Act on the runs only after the call returns (the TLB is flushed by then). The grain is the
  * leaf: a dirty 2 MiB leaf reports 2 MiB; a large page split at an edge passes D to its pieces.
  * Only pages inside [va, va+size) are reported. dirty may be NULL. Errors: as vm_unmap. */
-status_t vm_unmap_dirty(struct vm_space *s, uint64_t va, uint64_t size, vm_dirty_fn dirty,
+status_t vm_unmap_dirty(struct vm_space *s, vaddr_t va, uint64_t size, vm_dirty_fn dirty,
 			void *arg);
 
 /* Sets the flags of every page in [va, va+size), splitting partly covered large pages.
  * Errors: as vm_unmap, plus ST_NOTFOUND (some page in the range is not mapped; nothing
  * changed) and ST_INVALID for unknown flag bits. */
-status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned flags);
+status_t vm_protect(struct vm_space *s, vaddr_t va, uint64_t size, unsigned flags);
 
 /* Looks va up. Any out-parameter may be NULL. pa_out is the full physical address of va
  * (page base + offset). Errors: ST_RANGE (non-canonical), ST_NOTFOUND (not mapped). */
-status_t vm_translate(const struct vm_space *s, uint64_t va, uint64_t *pa_out, unsigned *flags_out,
+status_t vm_translate(const struct vm_space *s, vaddr_t va, paddr_t *pa_out, unsigned *flags_out,
 		      uint64_t *page_size_out);
 
 /* The 4 KiB-level entry for va (present or not), for callers that switch one mapping in place
  * (migration); NULL when no page table covers va at that level (a hole or a large page). */
-uint64_t *vm_pte_4k(const struct vm_space *s, uint64_t va);
+uint64_t *vm_pte_4k(const struct vm_space *s, vaddr_t va);
 
 /* Number of table pages in the tree, the PML4 included. */
 size_t vm_count_tables(const struct vm_space *s);

@@ -201,9 +201,10 @@ static status_t vm_change(struct vm_space *s, uint64_t va, uint64_t size, struct
 	return st;
 }
 
-status_t vm_unmap_dirty(struct vm_space *s, uint64_t va, uint64_t size, vm_dirty_fn dirty,
+status_t vm_unmap_dirty(struct vm_space *s, vaddr_t virt, uint64_t size, vm_dirty_fn dirty,
 			void *arg)
 {
+	uint64_t va = virt.v;
 	if (!s || !s->ops)
 		return ST_INVALID;
 	status_t st = vm_validate_range(va, size);
@@ -213,7 +214,7 @@ status_t vm_unmap_dirty(struct vm_space *s, uint64_t va, uint64_t size, vm_dirty
 	return vm_change(s, va, size, &p);
 }
 
-status_t vm_unmap(struct vm_space *s, uint64_t va, uint64_t size)
+status_t vm_unmap(struct vm_space *s, vaddr_t va, uint64_t size)
 {
 	return vm_unmap_dirty(s, va, size, NULL, NULL);
 }
@@ -232,8 +233,9 @@ static status_t vm_validate_mapped(const struct vm_space *s, uint64_t va, uint64
 	return ST_OK;
 }
 
-status_t vm_protect(struct vm_space *s, uint64_t va, uint64_t size, unsigned flags)
+status_t vm_protect(struct vm_space *s, vaddr_t virt, uint64_t size, unsigned flags)
 {
+	uint64_t va = virt.v;
 	status_t st = vm_validate_request(s, va, size, flags);
 	if (st != ST_OK)
 		return st;

@@ -28,12 +28,12 @@ struct vm_window {
 /* Creates the tables of [va, va + VM_WINDOW_SIZE) in s. Errors: ST_INVALID (va not 2 MiB
  * aligned or not canonical), ST_EXISTS (something is mapped there), ST_NOMEM (no table
  * page); nothing changes on error. */
-status_t vm_window_init(struct vm_window *w, struct vm_space *s, uint64_t va);
+status_t vm_window_init(struct vm_window *w, struct vm_space *s, vaddr_t va);
 
 /* Maps physical [pa, pa + npages * 4 KiB) at the window's start with `flags` (VM_*; no
  * VM_GLOBAL) and returns that virtual address. Cannot fail: pa page-aligned, 1 <= npages
  * <= VM_WINDOW_PAGES, pa + size below 2^52 and an empty window are CHECKed (caller bugs). */
-uint64_t vm_window_map(struct vm_window *w, uint64_t pa, uint32_t npages, unsigned flags);
+vaddr_t vm_window_map(struct vm_window *w, paddr_t pa, uint32_t npages, unsigned flags);
 
 /* Removes the window's mapping and flushes it from the TLB (per page up to
  * VM_FLUSH_PAGES_MAX pages, else one flush_all). */

@@ -1108,12 +1108,12 @@ static void vw_flush_all(void *ctx) { (void)ctx; }
 static status_t vw_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
 {
 	struct vm_world *w = ctx;
-	return vm_map(&w->space, va, pa, size, VM_WRITE, max_page);
+	return vm_map(&w->space, va_of(va), pa_of(pa), size, VM_WRITE, max_page);
 }
 static void vw_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	struct vm_world *w = ctx;
-	assert_int_equal(vm_unmap_dirty(&w->space, va, size, written, arg), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&w->space, va_of(va), size, written, arg), ST_OK);
 }
 static void vw_scrub(void *ctx, uint64_t pa, uint64_t size)
 {
@@ -1178,18 +1178,19 @@ static void test_with_real_page_tables(void **state)
 	assert_int_equal(dax_map(d, ha), ST_OK);
 	assert_int_equal(dax_map(d, hb), ST_OK);
 	uint64_t wa = dax_device_get(d, a)->window, wb = dax_device_get(d, b)->window;
-	uint64_t pa, ps;
+	paddr_t pa;
+	uint64_t ps;
 	/* alice's 2 GiB device: two 1 GiB pages; bob's window: not present -> would fault */
-	assert_int_equal(vm_translate(&w->space, wa + SIZE_1G + 7, &pa, NULL, &ps), ST_OK);
-	assert_int_equal(pa, R1_BASE + SIZE_1G + 7);
+	assert_int_equal(vm_translate(&w->space, va_of(wa + SIZE_1G + 7), &pa, NULL, &ps), ST_OK);
+	assert_int_equal(pa.v, R1_BASE + SIZE_1G + 7);
 	assert_int_equal(ps, VM_PAGE_1G);
-	assert_int_equal(vm_translate(&w->space, wb, NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&w->space, va_of(wb), NULL, NULL, NULL), ST_NOTFOUND);
 	assert_int_equal(vm_count_tables(&w->space), 2);
 	/* switch to bob: 2 MiB pages for his device, alice's window gone */
 	assert_int_equal(dax_activate(d, "bob"), ST_OK);
-	assert_int_equal(vm_translate(&w->space, wa, NULL, NULL, NULL), ST_NOTFOUND);
-	assert_int_equal(vm_translate(&w->space, wb + 3 * SIZE_2M, &pa, NULL, &ps), ST_OK);
-	assert_int_equal(pa, R0_BASE + 4 * SIZE_2M);
+	assert_int_equal(vm_translate(&w->space, va_of(wa), NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&w->space, va_of(wb + 3 * SIZE_2M), &pa, NULL, &ps), ST_OK);
+	assert_int_equal(pa.v, R0_BASE + 4 * SIZE_2M);
 	assert_int_equal(ps, VM_PAGE_2M);
 	char msg[128];
 	assert_int_equal(dax_fault_describe(d, wa + 64, msg, sizeof msg), ST_OK);
@@ -1244,13 +1245,13 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 		assert_int_equal(dax_claim(d, dev, "alice", &h), ST_OK);
 		assert_int_equal(dax_map(d, h), ST_OK);
 		uint64_t win = dax_device_get(d, dev)->window, size = cases[k].size, ps;
-		assert_int_equal(vm_translate(&w->space, win, NULL, NULL, &ps), ST_OK);
+		assert_int_equal(vm_translate(&w->space, va_of(win), NULL, NULL, &ps), ST_OK);
 		assert_int_equal(ps, cases[k].leaf);
 		uint64_t offs[] = { 0, size - PAGE_SIZE, size / 2, PAGE_SIZE };
 		vw_cpu_write(w, win + offs[0], 0x11);
 		vw_cpu_write(w, win + offs[1], 0x22);
 		assert_int_equal(dax_activate(d, "bob"), ST_OK); /* unmapped: D bits harvested */
-		assert_int_equal(vm_translate(&w->space, win, NULL, NULL, NULL), ST_NOTFOUND);
+		assert_int_equal(vm_translate(&w->space, va_of(win), NULL, NULL, NULL), ST_NOTFOUND);
 		assert_int_equal(dax_activate(d, "alice"), ST_OK); /* fresh leaves, D clear */
 		vw_cpu_write(w, win + offs[2], 0x33);
 		vw_cpu_write(w, win + offs[3], 0x44);
@@ -1271,9 +1272,9 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 		assert_int_equal(dax_activate(d, "bob"), ST_OK);
 		assert_int_equal(dax_map(d, h), ST_OK);
 		for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
-			uint64_t pa;
-			assert_int_equal(vm_translate(&w->space, win + offs[i], &pa, NULL, NULL), ST_OK);
-			assert_int_equal(w->tag[(pa - MEM_BASE) / PAGE_SIZE], 0);
+			paddr_t pa;
+			assert_int_equal(vm_translate(&w->space, va_of(win + offs[i]), &pa, NULL, NULL), ST_OK);
+			assert_int_equal(w->tag[(pa.v - MEM_BASE) / PAGE_SIZE], 0);
 		}
 		assert_int_equal(dax_release(d, h), ST_OK);
 		assert_int_equal(d->release_scrubbed, 0);

@@ -59,23 +59,23 @@ static void m_flush_all(void *ctx) { (void)ctx; }
  * it sets the leaf's dirty bit (release zeroes what the dirty bits say was written). */
 static uint8_t *m_at(struct machine *m, uint64_t va)
 {
-	uint64_t pa;
+	paddr_t pa;
 	int level;
-	assert_int_equal(vm_translate(&m->vm, va, &pa, 0, 0), ST_OK);
+	assert_int_equal(vm_translate(&m->vm, va_of(va), &pa, 0, 0), ST_OK);
 	*vm_walk(&m->vm, va, 1, &level) |= VM_PTE_A | VM_PTE_D;
-	assert_true(pa < (uint64_t)PAGES * PAGE_SIZE);
-	return m->mem + pa;
+	assert_true(pa.v < (uint64_t)PAGES * PAGE_SIZE);
+	return m->mem + pa.v;
 }
 
 static status_t d_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
 {
 	struct machine *m = ctx;
-	return vm_map(&m->vm, va, pa, size, VM_WRITE, max_page);
+	return vm_map(&m->vm, va_of(va), pa_of(pa), size, VM_WRITE, max_page);
 }
 static void d_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
 {
 	struct machine *m = ctx;
-	assert_int_equal(vm_unmap_dirty(&m->vm, va, size, written, arg), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&m->vm, va_of(va), size, written, arg), ST_OK);
 }
 /* As kdax_scrub: through the scrub window, a window at a time. */
 static void d_scrub(void *ctx, uint64_t pa, uint64_t size)
@@ -83,7 +83,7 @@ static void d_scrub(void *ctx, uint64_t pa, uint64_t size)
 	struct machine *m = ctx;
 	while (size) {
 		uint64_t n = size < VM_WINDOW_SIZE ? size : VM_WINDOW_SIZE;
-		uint64_t va = vm_window_map(&m->win, pa, (uint32_t)(n / PAGE_SIZE), VM_WRITE);
+		uint64_t va = vm_window_map(&m->win, pa_of(pa), (uint32_t)bytes_to_pages(n), VM_WRITE).v;
 		for (uint64_t off = 0; off < n; off += PAGE_SIZE)
 			memset(m_at(m, va + off), 0, PAGE_SIZE);
 		vm_window_unmap(&m->win);
@@ -106,7 +106,7 @@ static struct machine *machine_new(void)
 		.ctx = m,
 	};
 	assert_int_equal(vm_space_init(&m->vm, &m->vops), ST_OK);
-	assert_int_equal(vm_window_init(&m->win, &m->vm, SCRUB_VA), ST_OK);
+	assert_int_equal(vm_window_init(&m->win, &m->vm, va_of(SCRUB_VA)), ST_OK);
 	m->dops = (struct dax_ops){ .map = d_map, .unmap = d_unmap, .scrub = d_scrub, .ctx = m };
 	dax_init(&m->d, &m->dops, NULL, 1);
 	assert_int_equal(dax_region_add(&m->d, SP_BASE, SP_SIZE, 1, 0, 0), ST_OK);
@@ -137,25 +137,25 @@ static void test_window(void **state)
 	struct machine *m = machine_new();
 	uint32_t tables = m->next_table;
 	fault_arm(FAULT_PT_ALLOC, 1000);
-	uint64_t va = vm_window_map(&m->win, SP_BASE + 5 * PAGE_SIZE, VM_WINDOW_PAGES, VM_WRITE);
+	uint64_t va = vm_window_map(&m->win, pa_of(SP_BASE + 5 * PAGE_SIZE), VM_WINDOW_PAGES, VM_WRITE).v;
 	assert_int_equal(va, SCRUB_VA);
 	for (uint32_t i = 0; i < VM_WINDOW_PAGES; i += 97) {
-		uint64_t pa;
-		assert_int_equal(vm_translate(&m->vm, va + i * PAGE_SIZE, &pa, 0, 0), ST_OK);
-		assert_int_equal(pa, SP_BASE + (5 + i) * PAGE_SIZE);
+		paddr_t pa;
+		assert_int_equal(vm_translate(&m->vm, va_of(va + i * PAGE_SIZE), &pa, 0, 0), ST_OK);
+		assert_int_equal(pa.v, SP_BASE + (5 + i) * PAGE_SIZE);
 	}
 	vm_window_unmap(&m->win);
-	assert_int_equal(vm_translate(&m->vm, va, 0, 0, 0), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&m->vm, va_of(va), 0, 0, 0), ST_NOTFOUND);
 	assert_int_equal(fault_counters(FAULT_PT_ALLOC).uses, 0);
 	assert_int_equal(m->next_table, tables);
 	struct vm_window w2;
-	assert_int_equal(vm_window_init(&w2, &m->vm, SCRUB_VA + PAGE_SIZE), ST_INVALID);
-	vm_window_map(&m->win, 0, 1, 0);
-	assert_int_equal(vm_window_init(&w2, &m->vm, SCRUB_VA), ST_EXISTS);
+	assert_int_equal(vm_window_init(&w2, &m->vm, va_of(SCRUB_VA + PAGE_SIZE)), ST_INVALID);
+	vm_window_map(&m->win, pa_of(0), 1, 0);
+	assert_int_equal(vm_window_init(&w2, &m->vm, va_of(SCRUB_VA)), ST_EXISTS);
 	vm_window_unmap(&m->win);
-	assert_int_equal(vm_window_init(&w2, &m->vm, SCRUB_VA + VM_WINDOW_SIZE), ST_NOMEM);
+	assert_int_equal(vm_window_init(&w2, &m->vm, va_of(SCRUB_VA + VM_WINDOW_SIZE)), ST_NOMEM);
 	fault_reset();
-	assert_int_equal(vm_window_init(&w2, &m->vm, SCRUB_VA + VM_WINDOW_SIZE), ST_OK);
+	assert_int_equal(vm_window_init(&w2, &m->vm, va_of(SCRUB_VA + VM_WINDOW_SIZE)), ST_OK);
 	machine_free(m);
 }
 

@@ -148,7 +148,7 @@ static void test_map_4k_bits(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t va = VA0 + 0x5000, pa = 0x123456000ull;
-	assert_int_equal(vm_map(&f->s, va, pa, PAGE_SIZE, VM_WRITE, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(pa), PAGE_SIZE, VM_WRITE, VM_PAGE_1G), ST_OK);
 	for (int l = 4; l >= 2; l--) {
 		uint64_t e = entry_at(f, va, l);
 		assert_true(e & VM_PTE_P);
@@ -166,39 +166,40 @@ static void test_map_4k_bits(void **state)
 	assert_int_equal(vm_count_tables(&f->s), 4);
 	assert_int_equal(f->a.allocated, 4);
 
-	uint64_t got_pa, ps;
+	paddr_t got_pa;
+	uint64_t ps;
 	unsigned flags;
-	assert_int_equal(vm_translate(&f->s, va + 0x123, &got_pa, &flags, &ps), ST_OK);
-	assert_int_equal(got_pa, pa + 0x123);
+	assert_int_equal(vm_translate(&f->s, va_of(va + 0x123), &got_pa, &flags, &ps), ST_OK);
+	assert_int_equal(got_pa.v, pa + 0x123);
 	assert_int_equal(flags, VM_WRITE);
 	assert_int_equal(ps, VM_PAGE_4K);
-	assert_int_equal(vm_translate(&f->s, va + PAGE_SIZE, NULL, NULL, NULL), ST_NOTFOUND);
-	assert_int_equal(vm_translate(&f->s, va - 1, NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&f->s, va_of(va + PAGE_SIZE), NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&f->s, va_of(va - 1), NULL, NULL, NULL), ST_NOTFOUND);
 }
 
 static void test_pte_4k_lookup(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t va = VA0 + 0x7000, pa = 0x200000000ull;
-	assert_null(vm_pte_4k(&f->s, va)); /* no table yet */
-	assert_int_equal(vm_map(&f->s, va, pa, PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
-	uint64_t *pte = vm_pte_4k(&f->s, va);
+	assert_null(vm_pte_4k(&f->s, va_of(va))); /* no table yet */
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(pa), PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	uint64_t *pte = vm_pte_4k(&f->s, va_of(va));
 	assert_non_null(pte);
 	assert_int_equal(*pte, entry_at(f, va, 1));
 	assert_int_equal(*pte & VM_PTE_ADDR, pa);
-	uint64_t *hole = vm_pte_4k(&f->s, va + PAGE_SIZE); /* same table, not present */
+	uint64_t *hole = vm_pte_4k(&f->s, va_of(va + PAGE_SIZE)); /* same table, not present */
 	assert_ptr_equal(hole, pte + 1);
 	assert_false(*hole & VM_PTE_P);
 	uint64_t big = VA0 + VM_PAGE_1G;
-	assert_int_equal(vm_map(&f->s, big, 0x40000000ull, VM_PAGE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
-	assert_null(vm_pte_4k(&f->s, big + PAGE_SIZE)); /* inside a 2 MiB page */
-	assert_null(vm_pte_4k(&f->s, 0x0000800000000000ull)); /* not canonical */
+	assert_int_equal(vm_map(&f->s, va_of(big), pa_of(0x40000000ull), VM_PAGE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_null(vm_pte_4k(&f->s, va_of(big + PAGE_SIZE))); /* inside a 2 MiB page */
+	assert_null(vm_pte_4k(&f->s, va_of(0x0000800000000000ull))); /* not canonical */
 }
 
 static void test_map_flags_bits(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, PAGE_SIZE, VM_EXEC | VM_GLOBAL | VM_UNCACHED,
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), PAGE_SIZE, VM_EXEC | VM_GLOBAL | VM_UNCACHED,
 				VM_PAGE_4K), ST_OK);
 	uint64_t pte = entry_at(f, VA0, 1);
 	assert_false(pte & VM_PTE_NX);
@@ -207,7 +208,7 @@ static void test_map_flags_bits(void **state)
 	assert_true(pte & VM_PTE_PCD);
 	assert_true(pte & VM_PTE_PWT);
 	unsigned flags;
-	assert_int_equal(vm_translate(&f->s, VA0, NULL, &flags, NULL), ST_OK);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0), NULL, &flags, NULL), ST_OK);
 	assert_int_equal(flags, VM_EXEC | VM_GLOBAL | VM_UNCACHED);
 }
 
@@ -216,7 +217,7 @@ static void test_map_large_pages(void **state)
 	struct fixture *f = *state;
 	/* 1 GiB + 2 MiB + 4 KiB at 1 GiB aligned va and pa: one leaf of each size. */
 	uint64_t size = SIZE_1G + SIZE_2M + PAGE_SIZE;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, size, VM_WRITE, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), size, VM_WRITE, VM_PAGE_1G), ST_OK);
 	uint64_t e1g = entry_at(f, VA0, 3);
 	assert_true(e1g & VM_PTE_PS);
 	assert_true(e1g & VM_PTE_P);
@@ -232,38 +233,38 @@ static void test_map_large_pages(void **state)
 	assert_int_equal(pte & VM_PTE_ADDR, PA0 + SIZE_1G + SIZE_2M);
 	assert_int_equal(vm_count_tables(&f->s), 4); /* PML4, PDPT, PD, PT */
 	uint64_t ps;
-	assert_int_equal(vm_translate(&f->s, VA0 + 12345, NULL, NULL, &ps), ST_OK);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + 12345), NULL, NULL, &ps), ST_OK);
 	assert_int_equal(ps, VM_PAGE_1G);
-	assert_int_equal(vm_translate(&f->s, VA0 + SIZE_1G + 5, NULL, NULL, &ps), ST_OK);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + SIZE_1G + 5), NULL, NULL, &ps), ST_OK);
 	assert_int_equal(ps, VM_PAGE_2M);
-	assert_int_equal(vm_translate(&f->s, VA0 + size, NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + size), NULL, NULL, NULL), ST_NOTFOUND);
 }
 
 static void test_map_max_page_and_alignment(void **state)
 {
 	struct fixture *f = *state;
 	/* max_page 2 MiB over 1 GiB: a full PD of 2 MiB leaves. */
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, 0, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, 0, VM_PAGE_2M), ST_OK);
 	uint64_t pdpte = entry_at(f, VA0, 3);
 	assert_false(pdpte & VM_PTE_PS);
 	assert_int_equal(count_present(f, pdpte & VM_PTE_ADDR), 512);
 	assert_true(entry_at(f, VA0 + 7 * SIZE_2M, 2) & VM_PTE_PS);
 	/* va 2 MiB aligned but pa only 4 KiB aligned: 4 KiB pages only. */
 	uint64_t va = VA0 + 4 * SIZE_1G;
-	assert_int_equal(vm_map(&f->s, va, PA0 + PAGE_SIZE, SIZE_2M, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), SIZE_2M, 0, VM_PAGE_1G), ST_OK);
 	uint64_t pde = entry_at(f, va, 2);
 	assert_false(pde & VM_PTE_PS);
 	assert_int_equal(count_present(f, pde & VM_PTE_ADDR), 512);
 	/* pa 2 MiB aligned, va offset by 4 KiB: 4 KiB pages as well. */
 	uint64_t ps;
 	va = VA0 + 8 * SIZE_1G + PAGE_SIZE;
-	assert_int_equal(vm_map(&f->s, va, PA0, SIZE_2M, 0, VM_PAGE_1G), ST_OK);
-	assert_int_equal(vm_translate(&f->s, va, NULL, NULL, &ps), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0), SIZE_2M, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_translate(&f->s, va_of(va), NULL, NULL, &ps), ST_OK);
 	assert_int_equal(ps, VM_PAGE_4K);
 	/* max_page 4 KiB over 2 MiB aligned memory. */
 	va = VA0 + 12 * SIZE_1G;
-	assert_int_equal(vm_map(&f->s, va, PA0, SIZE_2M, 0, VM_PAGE_4K), ST_OK);
-	assert_int_equal(vm_translate(&f->s, va + SIZE_2M - 1, NULL, NULL, &ps), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0), SIZE_2M, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_translate(&f->s, va_of(va + SIZE_2M - 1), NULL, NULL, &ps), ST_OK);
 	assert_int_equal(ps, VM_PAGE_4K);
 }
 
@@ -299,38 +300,38 @@ static void snap_same(struct fixture *f, struct snap *s)
 static void test_map_errors(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
-	assert_int_equal(vm_map(&f->s, VA0 + SIZE_1G, PA0, PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
 	struct snap s;
 	snap_take(f, &s);
 	uint64_t v = VA0 + 3 * SIZE_1G;
-	assert_int_equal(vm_map(&f->s, v + 1, PA0, PAGE_SIZE, 0, VM_PAGE_4K), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, v, PA0 + 8, PAGE_SIZE, 0, VM_PAGE_4K), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, v, PA0, 100, 0, VM_PAGE_4K), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, v, PA0, 0, 0, VM_PAGE_4K), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, v, PA0, PAGE_SIZE, 1u << 9, VM_PAGE_4K), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, v, PA0, PAGE_SIZE, 0, 8192), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, v, PA0, PAGE_SIZE, 0, 0), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v + 1), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0 + 8), PAGE_SIZE, 0, VM_PAGE_4K), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), 100, 0, VM_PAGE_4K), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), 0, 0, VM_PAGE_4K), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), PAGE_SIZE, 1u << 9, VM_PAGE_4K), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), PAGE_SIZE, 0, 8192), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), PAGE_SIZE, 0, 0), ST_INVALID);
 	/* non-canonical, crossing the hole, wrapping, physical limit */
-	assert_int_equal(vm_map(&f->s, 0x0000800000000000ull, PA0, PAGE_SIZE, 0, VM_PAGE_4K), ST_RANGE);
-	assert_int_equal(vm_map(&f->s, 0x00007ffffffff000ull, PA0, 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(0x0000800000000000ull), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_RANGE);
+	assert_int_equal(vm_map(&f->s, va_of(0x00007ffffffff000ull), pa_of(PA0), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
 			 ST_RANGE);
-	assert_int_equal(vm_map(&f->s, 0xfffffffffffff000ull, PA0, 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(0xfffffffffffff000ull), pa_of(PA0), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
 			 ST_RANGE);
-	assert_int_equal(vm_map(&f->s, v, VM_PHYS_LIMIT - PAGE_SIZE, 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(VM_PHYS_LIMIT - PAGE_SIZE), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
 			 ST_RANGE);
-	assert_int_equal(vm_map(&f->s, v, 0xfffffffffffff000ull, 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(0xfffffffffffff000ull), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
 			 ST_RANGE);
 	/* overlaps: exact, partial at either end, inside a 2 MiB leaf, over a 4 KiB leaf */
-	assert_int_equal(vm_map(&f->s, VA0, PA0, 4 * SIZE_2M, 0, VM_PAGE_2M), ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, VA0 - PAGE_SIZE, PA0, 2 * PAGE_SIZE, 0, VM_PAGE_4K), ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, VA0 + 4 * SIZE_2M - PAGE_SIZE, PA0, 2 * PAGE_SIZE, 0,
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, 0, VM_PAGE_2M), ST_EXISTS);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 - PAGE_SIZE), pa_of(PA0), 2 * PAGE_SIZE, 0, VM_PAGE_4K), ST_EXISTS);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + 4 * SIZE_2M - PAGE_SIZE), pa_of(PA0), 2 * PAGE_SIZE, 0,
 				VM_PAGE_4K), ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, VA0 + SIZE_2M + 0x3000, PA0, PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_2M + 0x3000), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K),
 			 ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, VA0 + SIZE_1G, PA0, SIZE_1G, 0, VM_PAGE_1G), ST_EXISTS);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_EXISTS);
 	/* a large map whose last page overlaps: nothing of the first part stays */
-	assert_int_equal(vm_map(&f->s, VA0 - SIZE_1G, PA0, SIZE_1G + PAGE_SIZE, 0, VM_PAGE_1G),
+	assert_int_equal(vm_map(&f->s, va_of(VA0 - SIZE_1G), pa_of(PA0), SIZE_1G + PAGE_SIZE, 0, VM_PAGE_1G),
 			 ST_EXISTS);
 	snap_same(f, &s);
 }
@@ -342,46 +343,47 @@ static void test_map_oom_rolls_back(void **state)
 	uint64_t va = 0xffffc07fffe00000ull + PAGE_SIZE; /* ends past a 512 GiB boundary */
 	uint64_t size = 4 * SIZE_1G;
 	/* an unrelated mapping sharing the first PDPT must survive every failure */
-	assert_int_equal(vm_map(&f->s, VA0, PA0, PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
 	size_t base = f->a.allocated;
-	assert_int_equal(vm_map(&f->s, va, PA0 + PAGE_SIZE, size, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G), ST_OK);
 	size_t need_total = f->a.allocated - base;
-	assert_int_equal(vm_unmap(&f->s, va, size), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(va), size), ST_OK);
 	assert_int_equal(f->a.allocated, base);
 	assert_true(need_total >= 8);
 	for (long budget = 0; budget < (long)need_total; budget++) {
 		struct snap s;
 		snap_take(f, &s);
 		f->a.budget = budget;
-		assert_int_equal(vm_map(&f->s, va, PA0 + PAGE_SIZE, size, 0, VM_PAGE_1G), ST_NOMEM);
+		assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G), ST_NOMEM);
 		f->a.budget = -1;
 		snap_same(f, &s);
 	}
 	f->a.budget = (long)need_total;
-	assert_int_equal(vm_map(&f->s, va, PA0 + PAGE_SIZE, size, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G), ST_OK);
 	assert_int_equal(f->a.budget, 0);
 	f->a.budget = -1;
 }
 
 static void expect_map(struct fixture *f, uint64_t va, uint64_t pa, uint64_t ps)
 {
-	uint64_t got_pa, got_ps;
-	assert_int_equal(vm_translate(&f->s, va, &got_pa, NULL, &got_ps), ST_OK);
-	assert_int_equal(got_pa, pa);
+	paddr_t got_pa;
+	uint64_t got_ps;
+	assert_int_equal(vm_translate(&f->s, va_of(va), &got_pa, NULL, &got_ps), ST_OK);
+	assert_int_equal(got_pa.v, pa);
 	assert_int_equal(got_ps, ps);
 }
 
 static void test_unmap_splits_1g(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, VM_WRITE | VM_GLOBAL, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE | VM_GLOBAL, VM_PAGE_1G), ST_OK);
 	assert_int_equal(vm_count_tables(&f->s), 2);
 	uint64_t hole = VA0 + 5 * SIZE_2M + 3 * PAGE_SIZE;
 	f->a.flush_pages = 0;
-	assert_int_equal(vm_unmap(&f->s, hole, PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(hole), PAGE_SIZE), ST_OK);
 	assert_true(f->a.flush_pages >= 1);
 	assert_int_equal(vm_count_tables(&f->s), 4); /* PD and one PT added */
-	assert_int_equal(vm_translate(&f->s, hole, NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&f->s, va_of(hole), NULL, NULL, NULL), ST_NOTFOUND);
 	expect_map(f, hole - PAGE_SIZE, PA0 + 5 * SIZE_2M + 2 * PAGE_SIZE, VM_PAGE_4K);
 	expect_map(f, hole + PAGE_SIZE, PA0 + 5 * SIZE_2M + 4 * PAGE_SIZE, VM_PAGE_4K);
 	expect_map(f, VA0, PA0, VM_PAGE_2M);
@@ -398,7 +400,7 @@ static void test_unmap_splits_1g(void **state)
 	assert_int_equal(count_present(f, entry_at(f, VA0, 3) & VM_PTE_ADDR), 512);
 	assert_int_equal(count_present(f, entry_at(f, hole, 2) & VM_PTE_ADDR), 511);
 	/* unmapping the rest frees every table but the PML4 */
-	assert_int_equal(vm_unmap(&f->s, VA0, SIZE_1G), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0), SIZE_1G), ST_OK);
 	assert_int_equal(vm_count_tables(&f->s), 1);
 	assert_int_equal(f->a.allocated, 1);
 	assert_int_equal(count_present(f, f->s.pml4_phys), 0);
@@ -407,49 +409,49 @@ static void test_unmap_splits_1g(void **state)
 static void test_unmap_splits_2m_both_edges(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, 2 * SIZE_2M, 0, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 2 * SIZE_2M, 0, VM_PAGE_2M), ST_OK);
 	/* unmap [1 MiB, 3 MiB): each 2 MiB page loses half */
-	assert_int_equal(vm_unmap(&f->s, VA0 + MiB, SIZE_2M), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + MiB), SIZE_2M), ST_OK);
 	expect_map(f, VA0, PA0, VM_PAGE_4K);
 	expect_map(f, VA0 + MiB - PAGE_SIZE, PA0 + MiB - PAGE_SIZE, VM_PAGE_4K);
-	assert_int_equal(vm_translate(&f->s, VA0 + MiB, NULL, NULL, NULL), ST_NOTFOUND);
-	assert_int_equal(vm_translate(&f->s, VA0 + 3 * MiB - PAGE_SIZE, NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + MiB), NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + 3 * MiB - PAGE_SIZE), NULL, NULL, NULL), ST_NOTFOUND);
 	expect_map(f, VA0 + 3 * MiB, PA0 + 3 * MiB, VM_PAGE_4K);
 	assert_int_equal(vm_count_tables(&f->s), 5);
 	/* a range with holes is fine; unmapping nothing is fine */
-	assert_int_equal(vm_unmap(&f->s, VA0 - SIZE_1G, 4 * SIZE_1G), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 - SIZE_1G), 4 * SIZE_1G), ST_OK);
 	assert_int_equal(vm_count_tables(&f->s), 1);
-	assert_int_equal(vm_unmap(&f->s, VA0, PAGE_SIZE), ST_OK);
-	assert_int_equal(vm_unmap(&f->s, VA0 + 1, PAGE_SIZE), ST_INVALID);
-	assert_int_equal(vm_unmap(&f->s, VA0, 0), ST_INVALID);
-	assert_int_equal(vm_unmap(&f->s, 0x0000800000000000ull, PAGE_SIZE), ST_RANGE);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0), PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 1), PAGE_SIZE), ST_INVALID);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0), 0), ST_INVALID);
+	assert_int_equal(vm_unmap(&f->s, va_of(0x0000800000000000ull), PAGE_SIZE), ST_RANGE);
 }
 
 static void test_unmap_middle_of_1g_two_2m(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_OK);
 	/* both edges inside the same 1 GiB page, in different 2 MiB pages: 1 PD + 2 PTs */
 	uint64_t lo = VA0 + SIZE_2M + PAGE_SIZE, size = 3 * SIZE_2M;
-	assert_int_equal(vm_unmap(&f->s, lo, size), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(lo), size), ST_OK);
 	assert_int_equal(vm_count_tables(&f->s), 5);
 	expect_map(f, lo - PAGE_SIZE, PA0 + SIZE_2M, VM_PAGE_4K);
 	expect_map(f, lo + size, PA0 + SIZE_2M + PAGE_SIZE + size, VM_PAGE_4K);
 	expect_map(f, VA0 + 10 * SIZE_2M, PA0 + 10 * SIZE_2M, VM_PAGE_2M);
 	for (uint64_t o = 0; o < size; o += PAGE_SIZE)
-		assert_int_equal(vm_translate(&f->s, lo + o, NULL, NULL, NULL), ST_NOTFOUND);
+		assert_int_equal(vm_translate(&f->s, va_of(lo + o), NULL, NULL, NULL), ST_NOTFOUND);
 }
 
 static void test_unmap_oom_on_split(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_OK);
 	for (long budget = 0; budget < 2; budget++) {
 		struct snap s;
 		snap_take(f, &s);
 		f->a.budget = budget;
-		assert_int_equal(vm_unmap(&f->s, VA0 + PAGE_SIZE, PAGE_SIZE), ST_NOMEM);
-		assert_int_equal(vm_protect(&f->s, VA0 + PAGE_SIZE, PAGE_SIZE, 0), ST_NOMEM);
+		assert_int_equal(vm_unmap(&f->s, va_of(VA0 + PAGE_SIZE), PAGE_SIZE), ST_NOMEM);
+		assert_int_equal(vm_protect(&f->s, va_of(VA0 + PAGE_SIZE), PAGE_SIZE, 0), ST_NOMEM);
 		f->a.budget = -1;
 		snap_same(f, &s);
 	}
@@ -459,22 +461,22 @@ static void test_unmap_oom_on_split(void **state)
 static void test_unmap_flush(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, 8 * PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 8 * PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
 	f->a.flush_pages = f->a.flush_alls = 0;
-	assert_int_equal(vm_unmap(&f->s, VA0 + 2 * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 2 * PAGE_SIZE), PAGE_SIZE), ST_OK);
 	assert_int_equal(f->a.flush_pages, 1);
 	assert_int_equal(f->a.last_flush, VA0 + 2 * PAGE_SIZE);
 	assert_int_equal(f->a.flush_alls, 0);
 	/* many pages: a full flush at the end */
-	assert_int_equal(vm_map(&f->s, VA0 + SIZE_1G, PA0, 100 * PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), 100 * PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
 	f->a.flush_pages = f->a.flush_alls = 0;
-	assert_int_equal(vm_unmap(&f->s, VA0 + SIZE_1G, 100 * PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + SIZE_1G), 100 * PAGE_SIZE), ST_OK);
 	assert_int_equal(f->a.flush_alls, 1);
 	assert_true(f->a.flush_pages <= VM_FLUSH_PAGES_MAX);
 	/* one 1 GiB leaf: one flush of its base */
-	assert_int_equal(vm_map(&f->s, VA0 + 4 * SIZE_1G, PA0, SIZE_1G, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + 4 * SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_OK);
 	f->a.flush_pages = f->a.flush_alls = 0;
-	assert_int_equal(vm_unmap(&f->s, VA0 + 4 * SIZE_1G, SIZE_1G), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 4 * SIZE_1G), SIZE_1G), ST_OK);
 	assert_true(f->a.flush_pages >= 1);
 	assert_int_equal(f->a.flush_alls, 0);
 }
@@ -484,26 +486,26 @@ static void test_unmap_flush(void **state)
 static void test_flush_sync_once_per_batch(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, 100 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 100 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
 	assert_int_equal(f->a.syncs, 0); /* new mappings need no flush */
-	assert_int_equal(vm_unmap(&f->s, VA0, 3 * PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0), 3 * PAGE_SIZE), ST_OK);
 	assert_int_equal(f->a.syncs, 1);
 	assert_int_equal(f->a.pages_at_sync, f->a.flush_pages);
-	assert_int_equal(vm_unmap(&f->s, VA0 + 10 * PAGE_SIZE, 80 * PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 10 * PAGE_SIZE), 80 * PAGE_SIZE), ST_OK);
 	assert_int_equal(f->a.syncs, 2);
 	assert_int_equal(f->a.alls_at_sync, f->a.flush_alls);
-	assert_int_equal(vm_protect(&f->s, VA0 + 95 * PAGE_SIZE, 2 * PAGE_SIZE, 0), ST_OK);
+	assert_int_equal(vm_protect(&f->s, va_of(VA0 + 95 * PAGE_SIZE), 2 * PAGE_SIZE, 0), ST_OK);
 	assert_int_equal(f->a.syncs, 3);
-	assert_int_equal(vm_unmap(&f->s, VA0 + SIZE_1G, PAGE_SIZE), ST_OK); /* a hole */
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + SIZE_1G), PAGE_SIZE), ST_OK); /* a hole */
 	assert_int_equal(f->a.syncs, 3);
 }
 
 static void test_protect(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
 	f->a.flush_pages = 0;
-	assert_int_equal(vm_protect(&f->s, VA0 + PAGE_SIZE, PAGE_SIZE, VM_EXEC), ST_OK);
+	assert_int_equal(vm_protect(&f->s, va_of(VA0 + PAGE_SIZE), PAGE_SIZE, VM_EXEC), ST_OK);
 	assert_true(f->a.flush_pages >= 1);
 	uint64_t pte = entry_at(f, VA0 + PAGE_SIZE, 1);
 	assert_false(pte & VM_PTE_RW);
@@ -513,17 +515,17 @@ static void test_protect(void **state)
 	assert_true(pte & VM_PTE_RW);
 	assert_true(pte & VM_PTE_NX);
 	unsigned flags;
-	assert_int_equal(vm_translate(&f->s, VA0 + 2 * PAGE_SIZE, NULL, &flags, NULL), ST_OK);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + 2 * PAGE_SIZE), NULL, &flags, NULL), ST_OK);
 	assert_int_equal(flags, VM_WRITE);
 	/* holes and bad flags refused with nothing changed */
 	struct snap s;
 	snap_take(f, &s);
-	assert_int_equal(vm_protect(&f->s, VA0, SIZE_2M + PAGE_SIZE, 0), ST_NOTFOUND);
-	assert_int_equal(vm_protect(&f->s, VA0, PAGE_SIZE, 0x100), ST_INVALID);
+	assert_int_equal(vm_protect(&f->s, va_of(VA0), SIZE_2M + PAGE_SIZE, 0), ST_NOTFOUND);
+	assert_int_equal(vm_protect(&f->s, va_of(VA0), PAGE_SIZE, 0x100), ST_INVALID);
 	snap_same(f, &s);
 	/* protecting a whole large page keeps it large */
-	assert_int_equal(vm_map(&f->s, VA0 + SIZE_1G, PA0, SIZE_1G, 0, VM_PAGE_1G), ST_OK);
-	assert_int_equal(vm_protect(&f->s, VA0 + SIZE_1G, SIZE_1G, VM_WRITE | VM_GLOBAL), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_protect(&f->s, va_of(VA0 + SIZE_1G), SIZE_1G, VM_WRITE | VM_GLOBAL), ST_OK);
 	uint64_t e = entry_at(f, VA0 + SIZE_1G, 3);
 	assert_true(e & VM_PTE_PS);
 	assert_true(e & VM_PTE_G);
@@ -547,7 +549,7 @@ static void test_existing_empty_table_is_used(void **state)
 	((uint64_t *)(f->a.mem + pdpt))[(VA0 >> 30) & 511] = pd | VM_PTE_P | VM_PTE_RW;
 	((uint64_t *)(f->a.mem + pd))[(VA0 >> 21) & 511] = pt | VM_PTE_P | VM_PTE_RW;
 	size_t before = f->a.allocated;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_2M, 0, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_2M, 0, VM_PAGE_2M), ST_OK);
 	assert_int_equal(f->a.allocated, before);
 	assert_int_equal(count_present(f, pt), 512);
 	expect_map(f, VA0 + SIZE_2M - PAGE_SIZE, PA0 + SIZE_2M - PAGE_SIZE, VM_PAGE_4K);
@@ -557,13 +559,13 @@ static void test_top_of_address_space(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t va = 0xffffffffffe00000ull;
-	assert_int_equal(vm_map(&f->s, va, PA0, SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
 	expect_map(f, 0xfffffffffffff000ull, PA0 + SIZE_2M - PAGE_SIZE, VM_PAGE_2M);
-	assert_int_equal(vm_unmap(&f->s, 0xfffffffffffff000ull, PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(0xfffffffffffff000ull), PAGE_SIZE), ST_OK);
 	expect_map(f, 0xffffffffffffe000ull, PA0 + SIZE_2M - 2 * PAGE_SIZE, VM_PAGE_4K);
-	assert_int_equal(vm_unmap(&f->s, va, SIZE_2M), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(va), SIZE_2M), ST_OK);
 	assert_int_equal(vm_count_tables(&f->s), 1);
-	assert_int_equal(vm_map(&f->s, 0, 0, PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(0), pa_of(0), PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
 	expect_map(f, 0, 0, VM_PAGE_4K);
 }
 
@@ -610,14 +612,14 @@ static void model_check_sample(struct fixture *f, struct model_page *m, int samp
 {
 	for (int i = 0; i < samples; i++) {
 		uint64_t p = samples == (int)MODEL_PAGES ? (uint64_t)i : rng() % MODEL_PAGES;
-		uint64_t got_pa;
+		paddr_t got_pa;
 		unsigned flags;
-		status_t st = vm_translate(&f->s, VA0 + p * PAGE_SIZE, &got_pa, &flags, NULL);
+		status_t st = vm_translate(&f->s, va_of(VA0 + p * PAGE_SIZE), &got_pa, &flags, NULL);
 		if (!m[p].pa) {
 			assert_int_equal(st, ST_NOTFOUND);
 		} else {
 			assert_int_equal(st, ST_OK);
-			assert_int_equal(got_pa, m[p].pa);
+			assert_int_equal(got_pa.v, m[p].pa);
 			assert_int_equal(flags, m[p].flags);
 		}
 	}
@@ -637,18 +639,18 @@ static void test_random_against_model(void **state)
 			bool overlap = false;
 			for (uint64_t i = 0; i < n; i++)
 				overlap |= m[p0 + i].pa != 0;
-			status_t st = vm_map(&f->s, VA0 + off, pa, size, flags, VM_PAGE_1G);
+			status_t st = vm_map(&f->s, va_of(VA0 + off), pa_of(pa), size, flags, VM_PAGE_1G);
 			assert_int_equal(st, overlap ? ST_EXISTS : ST_OK);
 			for (uint64_t i = 0; !overlap && i < n; i++)
 				m[p0 + i] = (struct model_page){ pa + i * PAGE_SIZE, flags };
 		} else if (kind == 1) {
-			assert_int_equal(vm_unmap(&f->s, VA0 + off, size), ST_OK);
+			assert_int_equal(vm_unmap(&f->s, va_of(VA0 + off), size), ST_OK);
 			memset(&m[p0], 0, n * sizeof *m);
 		} else {
 			bool hole = false;
 			for (uint64_t i = 0; i < n; i++)
 				hole |= m[p0 + i].pa == 0;
-			status_t st = vm_protect(&f->s, VA0 + off, size, flags);
+			status_t st = vm_protect(&f->s, va_of(VA0 + off), size, flags);
 			assert_int_equal(st, hole ? ST_NOTFOUND : ST_OK);
 			for (uint64_t i = 0; !hole && i < n; i++)
 				m[p0 + i].flags = flags;
@@ -657,7 +659,7 @@ static void test_random_against_model(void **state)
 		model_check_sample(f, m, 2000);
 	}
 	model_check_sample(f, m, (int)MODEL_PAGES);
-	assert_int_equal(vm_unmap(&f->s, VA0, 4 * SIZE_1G), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0), 4 * SIZE_1G), ST_OK);
 	assert_int_equal(f->a.allocated, 1);
 	free(m);
 }
@@ -701,10 +703,10 @@ static void test_unmap_dirty_reports_dirty_leaves(void **state)
 	struct fixture *f = *state;
 	struct dirty_log l = { .f = f };
 	/* 1 GiB leaf, then 2 MiB leaves, then 4 KiB leaves */
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
-	assert_int_equal(vm_map(&f->s, VA0 + SIZE_1G, PA0 + SIZE_1G, 8 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0 + SIZE_1G), 8 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
 	uint64_t v4 = VA0 + SIZE_1G + 8 * SIZE_2M;
-	assert_int_equal(vm_map(&f->s, v4, PA0 + SIZE_1G + 8 * SIZE_2M, 16 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(v4), pa_of(PA0 + SIZE_1G + 8 * SIZE_2M), 16 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
 	set_dirty(f, VA0 + 12345);                  /* the 1 GiB leaf */
 	set_dirty(f, VA0 + SIZE_1G + 7);            /* 2 MiB leaf 0, adjacent: merges with it */
 	set_dirty(f, VA0 + SIZE_1G + 3 * SIZE_2M);  /* 2 MiB leaf 3 */
@@ -712,7 +714,7 @@ static void test_unmap_dirty_reports_dirty_leaves(void **state)
 	set_dirty(f, v4 + 5 * PAGE_SIZE);           /* one 4 KiB leaf */
 	uint64_t total = SIZE_1G + 8 * SIZE_2M + 16 * PAGE_SIZE;
 	f->a.flush_pages = f->a.flush_alls = 0;
-	assert_int_equal(vm_unmap_dirty(&f->s, VA0, total, dirty_note, &l), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&f->s, va_of(VA0), total, dirty_note, &l), ST_OK);
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.va[0], VA0);
 	assert_int_equal(l.size[0], SIZE_1G + SIZE_2M);
@@ -730,15 +732,15 @@ static void test_unmap_dirty_split_edges(void **state)
 	struct dirty_log l = { .f = f };
 	/* a dirty 1 GiB leaf unmapped in part: only the removed part is reported; the rest stays
 	 * mapped and dirty (a later unmap reports it) */
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
 	set_dirty(f, VA0);
 	uint64_t cut = VA0 + 5 * SIZE_2M + 3 * PAGE_SIZE;
-	assert_int_equal(vm_unmap_dirty(&f->s, cut, 2 * PAGE_SIZE, dirty_note, &l), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&f->s, va_of(cut), 2 * PAGE_SIZE, dirty_note, &l), ST_OK);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.va[0], cut);
 	assert_int_equal(l.size[0], 2 * PAGE_SIZE);
 	l.n = 0;
-	assert_int_equal(vm_unmap_dirty(&f->s, VA0, SIZE_1G, dirty_note, &l), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&f->s, va_of(VA0), SIZE_1G, dirty_note, &l), ST_OK);
 	assert_int_equal(l.n, 2); /* around the hole */
 	assert_int_equal(l.va[0], VA0);
 	assert_int_equal(l.size[0], cut - VA0);
@@ -746,8 +748,8 @@ static void test_unmap_dirty_split_edges(void **state)
 	assert_int_equal(l.va[1] + l.size[1], VA0 + SIZE_1G);
 	/* clean leaves report nothing; plain vm_unmap never calls back */
 	l.n = 0;
-	assert_int_equal(vm_map(&f->s, VA0, PA0, SIZE_2M, VM_WRITE, VM_PAGE_4K), ST_OK);
-	assert_int_equal(vm_unmap_dirty(&f->s, VA0, SIZE_2M, dirty_note, &l), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&f->s, va_of(VA0), SIZE_2M, dirty_note, &l), ST_OK);
 	assert_int_equal(l.n, 0);
 }
 
@@ -757,13 +759,13 @@ static void test_protect_keeps_dirty(void **state)
 {
 	struct fixture *f = *state;
 	struct dirty_log l = { .f = f };
-	assert_int_equal(vm_map(&f->s, VA0, PA0, 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
 	set_dirty(f, VA0 + SIZE_2M + 5 * PAGE_SIZE);
 	/* read-only from the middle of the dirty 2 MiB leaf (split) to the end */
-	assert_int_equal(vm_protect(&f->s, VA0 + SIZE_2M + 8 * PAGE_SIZE,
+	assert_int_equal(vm_protect(&f->s, va_of(VA0 + SIZE_2M + 8 * PAGE_SIZE),
 				    3 * SIZE_2M - 8 * PAGE_SIZE, 0), ST_OK);
-	assert_int_equal(vm_protect(&f->s, VA0, 4 * SIZE_2M, VM_WRITE), ST_OK);
-	assert_int_equal(vm_unmap_dirty(&f->s, VA0, 4 * SIZE_2M, dirty_note, &l), ST_OK);
+	assert_int_equal(vm_protect(&f->s, va_of(VA0), 4 * SIZE_2M, VM_WRITE), ST_OK);
+	assert_int_equal(vm_unmap_dirty(&f->s, va_of(VA0), 4 * SIZE_2M, dirty_note, &l), ST_OK);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.va[0], VA0 + SIZE_2M); /* the whole old leaf: its pieces inherited D */
 	assert_int_equal(l.size[0], SIZE_2M);
