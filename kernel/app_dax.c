@@ -83,10 +83,11 @@ struct app_written {
 };
 
 /* vm_dirty_fn: a dirty leaf of the app's mapping joins its claim's written set. */
-static void app_dax_written(void *arg, uint64_t va, uint64_t size)
+static void app_dax_written(void *arg, vaddr_t va, uint64_t size)
 {
 	const struct app_written *w = arg;
-	CHECK_OK(dax_note_written(&K.dax, w->c->h, w->base + (va - w->c->va), size));
+	paddr_t pa = pa_of(w->base + (va.v - w->c->va));
+	CHECK_OK(dax_note_written(&K.dax, w->c->h, range_of(pa, size)));
 }
 
 void app_dax_unmap(struct app *a, struct app_claim *c)

@@ -22,19 +22,19 @@
 
 static struct vm_window scrub_window;
 
-static status_t op_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+static status_t op_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
 	(void)ctx;
 	uint64_t page = MIN(max_page, kvm_max_page());
-	return vm_map(&kvm_space, va_of(va), pa_of(pa), size, VM_WRITE, page);
+	return vm_map(&kvm_space, virt, phys, size, VM_WRITE, page);
 }
 
 /* The window's leaves are removed and the TLB flushed before the dirty ones are reported. */
-static void op_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+static void op_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn written, void *arg)
 {
 	(void)ctx;
 	/* a whole window mapped by op_map: no large page is split, so no table is needed */
-	CHECK_OK(vm_unmap_dirty(&kvm_space, va_of(va), size, written, arg));
+	CHECK_OK(vm_unmap_dirty(&kvm_space, virt, size, written, arg));
 }
 
 /* Zeroes [pa, pa+size) through the scrub window, VM_WINDOW_SIZE at a time. */
@@ -52,10 +52,10 @@ void kdax_scrub(uint64_t pa, uint64_t size)
 	}
 }
 
-static void op_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void op_scrub(void *ctx, struct range r)
 {
 	(void)ctx;
-	kdax_scrub(pa, size);
+	kdax_scrub(r.base, range_size(r));
 }
 
 static const struct dax_ops ops = {
@@ -78,7 +78,7 @@ static const struct sp_piece *sp_piece_at(uint64_t pa)
 static enum pf_result page_fault_hook(uint64_t addr, uint64_t error, uint64_t rip)
 {
 	char line[160];
-	if (dax_fault_describe(&K.dax, addr, line, sizeof line) == ST_OK) {
+	if (dax_fault_describe(&K.dax, va_of(addr), line, sizeof line) == ST_OK) {
 		printk(LOG_ERR, "%s (address 0x%lx, %s, rip 0x%lx)", line, (unsigned long)addr,
 		       error & 2 ? "write" : "read", (unsigned long)rip);
 		K.violations++;

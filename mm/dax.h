@@ -81,20 +81,21 @@ enum dax_mode { DAX_MODE_DEVDAX = 0, DAX_MODE_SYSTEM_RAM = 1 };
 enum dax_state { DAX_UNCLAIMED = 0, DAX_CLAIMED = 1, DAX_MAPPED = 2 };
 
 /* Receives one part [va, va+size) of a window that may have been written while mapped. */
-typedef void (*dax_written_fn)(void *arg, uint64_t va, uint64_t size);
+typedef void (*dax_written_fn)(void *arg, vaddr_t va, uint64_t size);
 
 struct dax_ops {
 	/* Map [va, va+size) to [pa, pa+size) writable, no-exec, pages up to max_page. */
-	status_t (*map)(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page);
+	status_t (*map)(void *ctx, vaddr_t va, paddr_t pa, uint64_t size, uint64_t max_page);
 	/* Remove that mapping and flush the TLB, then call written(arg, ...) for every part of
 	 * [va, va+size) that may have been written since it was mapped (the dirty leaves; an
 	 * implementation that cannot tell reports the whole range). */
-	void (*unmap)(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg);
-	/* Zero physical [pa, pa+size) (through a temporary mapping). Cannot fail: release and
-	 * claim commit right after it (the kernel maps through a window whose page tables exist
-	 * from boot, kernel/kdax.c, mm/vm_window.h). Called only for memory the caller holds: the
-	 * releasing owner's written extents, or memory the allocator holds for nobody (CHECKed). */
-	void (*scrub)(void *ctx, uint64_t pa, uint64_t size);
+	void (*unmap)(void *ctx, vaddr_t va, uint64_t size, dax_written_fn written, void *arg);
+	/* Zero physical range r, [r.base, r.end), page-aligned (through a temporary mapping).
+	 * Cannot fail: release and claim commit right after it (the kernel maps through a window
+	 * whose page tables exist from boot, kernel/kdax.c, mm/vm_window.h). Called only for memory
+	 * the caller holds: the releasing owner's written extents, or memory the allocator holds
+	 * for nobody (CHECKed). */
+	void (*scrub)(void *ctx, struct range r);
 	void *ctx;
 	/* Optional (NULL: the tables never grow): `bytes` of memory for a grown region or device
 	 * table, NULL when there is none; and giving such memory back. */
@@ -196,11 +197,11 @@ status_t dax_map(struct dax *d, struct dax_handle h);
  * no deferred-scrub extent left it is scrubbed at once). Errors: ST_PERM (stale/foreign
  * handle). */
 status_t dax_release(struct dax *d, struct dax_handle h);
-/* Records that the owner of claim h may have written physical [pa, pa+size) through a mapping
+/* Records that the owner of claim h may have written physical range w through a mapping
  * of its own other than the device's window (an app's page tables, kernel/app_dax.c), so that
  * release zeroes it too (page-aligned outward). Errors: ST_PERM (stale/foreign handle),
- * ST_RANGE when [pa, pa+size) is not inside the device. */
-status_t dax_note_written(struct dax *d, struct dax_handle h, uint64_t pa, uint64_t size);
+ * ST_RANGE when w is reversed (end below base) or not inside the device. */
+status_t dax_note_written(struct dax *d, struct dax_handle h, struct range w);
 /* owner NULL or "": no active owner. Errors: ST_INVALID (name), or the map op's error
  * (then nothing changed). */
 status_t dax_activate(struct dax *d, const char *owner);
@@ -215,10 +216,10 @@ status_t dax_access_ptr(const struct dax *d, struct dax_handle h, uint64_t offse
 			uint64_t *va_out);
 
 /* Which device's window holds va (any state). Errors: ST_NOTFOUND. */
-status_t dax_fault_lookup(const struct dax *d, uint64_t va, uint32_t *dev_out);
+status_t dax_fault_lookup(const struct dax *d, vaddr_t va, uint32_t *dev_out);
 /* One line for the page-fault handler, e.g. "ownership violation: dax0.0 owned by 'alice',
  * accessed as 'bob'". Errors: ST_NOTFOUND (va is in no window). */
-status_t dax_fault_describe(const struct dax *d, uint64_t va, char *buf, size_t len);
+status_t dax_fault_describe(const struct dax *d, vaddr_t va, char *buf, size_t len);
 
 /* Errors: ST_NOTFOUND (no device of that name). */
 status_t dax_find(const struct dax *d, const char *name, uint32_t *dev_out);
@@ -253,13 +254,13 @@ void dax_list_print(const struct dax *d, struct out *out, bool json);
  * owners, generations and live mappings. Prints each violation; ST_INVALID if any. */
 status_t dax_check(const struct dax *d, struct out *out);
 
-/* Reclaim hook (deferred scrub): [base, +size) of unclaimed devdax memory may hold bytes of
+/* Reclaim hook (deferred scrub): physical range e of unclaimed devdax memory may hold bytes of
  * an earlier user (reclaim did not zero it). dax_claim zeroes the part of a device it covers
- * before the owner gets it. Errors: ST_INVALID (empty, wraps, not page-aligned), ST_NOTFOUND
+ * before the owner gets it. Errors: ST_INVALID (empty or reversed, not page-aligned), ST_NOTFOUND
  * (not inside one region), ST_BUSY (overlaps a claimed, mapped or system-ram device: the
  * caller switches a reclaimed device to devdax first), ST_NOMEM (the table
  * is full: the caller must zero it itself); nothing changes on error. */
-status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size);
+status_t dax_defer_scrub(struct dax *d, struct range e);
 /* UNCLAIMED devdax device dev may hold bytes nobody wrote through a window (what the firmware
  * or an earlier boot left): its whole memory is owed a scrub, which the next claim does
  * (dax_defer_scrub), or it is zeroed now when the deferred-scrub table is full. A release
@@ -272,8 +273,8 @@ status_t dax_defer_scrub_device(struct dax *d, uint32_t dev);
  * piece outside the device is zeroed at once instead; *zeroed (may be NULL) is those bytes.
  * Errors: ST_NOTFOUND, ST_BUSY (claimed, mapped or system-ram); nothing changes on error. */
 status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed);
-/* Bytes of [base, +size) still waiting for their deferred scrub. */
-uint64_t dax_dirty_bytes(const struct dax *d, uint64_t base, uint64_t size);
+/* Bytes of physical range q still waiting for their deferred scrub. */
+uint64_t dax_dirty_bytes(const struct dax *d, struct range q);
 
 /* Makes sure a later dax_split_device of a device of `region` cannot fail for want of a slot:
  * the region holds fewer than DAX_REGION_DEVICES devices and a device slot is free (the table

@@ -32,12 +32,10 @@ static bool dax_dirty_joins(struct range a, struct range e, const struct dax_reg
 	return a.base <= e.end && e.base <= a.end && a.base >= g->base && a.end <= g->base + g->size;
 }
 
-status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
+status_t dax_defer_scrub(struct dax *d, struct range e)
 {
-	struct range e;
-	if (size == 0 || add_overflows(base, size, &e.end) || !IS_ALIGNED(base | size, PAGE_SIZE))
+	if (e.base >= e.end || !IS_ALIGNED(e.base | e.end, PAGE_SIZE))
 		return ST_INVALID;
-	e.base = base;
 	int r = dax_region_holding(d, e);
 	if (r < 0)
 		return ST_NOTFOUND;
@@ -77,9 +75,9 @@ status_t dax_defer_scrub(struct dax *d, uint64_t base, uint64_t size)
 	return ST_OK;
 }
 
-uint64_t dax_dirty_bytes(const struct dax *d, uint64_t base, uint64_t size)
+uint64_t dax_dirty_bytes(const struct dax *d, struct range q)
 {
-	return rangeset_bytes_in(d->dirty, d->ndirty, (struct range){ base, base + size });
+	return rangeset_bytes_in(d->dirty, d->ndirty, q);
 }
 
 bool dax_range_unowned(const struct dax *d, struct range q)
@@ -104,7 +102,7 @@ bool dax_range_unowned(const struct dax *d, struct range q)
 static void dax_zero_unowned(struct dax *d, struct range q)
 {
 	CHECK(dax_range_unowned(d, q));
-	d->ops->scrub(d->ops->ctx, q.base, range_size(q));
+	d->ops->scrub(d->ops->ctx, q);
 }
 
 /* Takes q out of the table; zeroes what it takes when `zero`. An extent that q cuts in the
@@ -170,7 +168,8 @@ status_t dax_defer_scrub_device(struct dax *d, uint32_t dev)
 		return ST_NOTFOUND;
 	if (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX)
 		return ST_BUSY;
-	if (dax_defer_scrub(d, x->base, x->size) != ST_OK) /* only ST_NOMEM: the table is full */
-		d->ops->scrub(d->ops->ctx, x->base, x->size); /* held for nobody: ours to zero */
+	struct range xr = range_of(pa_of(x->base), x->size);
+	if (dax_defer_scrub(d, xr) != ST_OK) /* only ST_NOMEM: the table is full */
+		d->ops->scrub(d->ops->ctx, xr); /* held for nobody: ours to zero */
 	return ST_OK;
 }

@@ -61,6 +61,6 @@ bool dax_range_unowned(const struct dax *d, struct range q);
 void dax_written_add(struct dax_device *x, struct range e);
 
 /* dax_written_fn for ops->unmap of device x's window (arg is x). */
-void dax_written_note(void *arg, uint64_t va, uint64_t size);
+void dax_written_note(void *arg, vaddr_t va, uint64_t size);
 
 #endif

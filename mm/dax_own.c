@@ -67,8 +67,8 @@ status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_ha
 			dax_state_str(x->state), x->owner);
 		return ST_BUSY;
 	}
-	dax_dirty_scrub(d, (struct range){ x->base, x->base + x->size });
-	ASSERT_OP(dax_dirty_bytes(d, x->base, x->size), ==, 0);
+	dax_dirty_scrub(d, range_of(pa_of(x->base), x->size));
+	ASSERT_OP(dax_dirty_bytes(d, range_of(pa_of(x->base), x->size)), ==, 0);
 	x->state = DAX_CLAIMED;
 	memcpy(x->owner, owner, strlen(owner) + 1);
 	x->gen = dax_gen_fresh(d);
@@ -83,13 +83,14 @@ static bool dax_is_active(const struct dax *d, const struct dax_device *x)
 
 static status_t dax_window_map(struct dax *d, struct dax_device *x)
 {
-	return d->ops->map(d->ops->ctx, x->window, x->base, x->size, MIN(x->align, d->window_page));
+	return d->ops->map(d->ops->ctx, va_of(x->window), pa_of(x->base), x->size,
+			   MIN(x->align, d->window_page));
 }
 
 /* Removes x's window mapping; what the owner wrote through it joins x->written. */
 static void dax_window_unmap(struct dax *d, struct dax_device *x)
 {
-	d->ops->unmap(d->ops->ctx, x->window, x->size, dax_written_note, x);
+	d->ops->unmap(d->ops->ctx, va_of(x->window), x->size, dax_written_note, x);
 }
 
 status_t dax_map(struct dax *d, struct dax_handle h)
@@ -127,7 +128,8 @@ static uint64_t dax_scrub_written(struct dax *d, struct range *w, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		while (w[i].base < w[i].end && !(done && cancel_point(done, total))) {
 			uint64_t len = MIN(DAX_SCRUB_CHUNK, range_size(w[i]));
-			d->ops->scrub(d->ops->ctx, w[i].base, len); /* the releasing owner's writes */
+			/* the releasing owner's writes */
+			d->ops->scrub(d->ops->ctx, range_of(pa_of(w[i].base), len));
 			w[i].base += len;
 			done += len;
 		}
@@ -137,16 +139,15 @@ static uint64_t dax_scrub_written(struct dax *d, struct range *w, uint32_t n)
 	return done;
 }
 
-status_t dax_note_written(struct dax *d, struct dax_handle h, uint64_t pa, uint64_t size)
+status_t dax_note_written(struct dax *d, struct dax_handle h, struct range w)
 {
 	struct dax_device *x;
 	status_t st = dax_handle_validate(d, h, "note written", &x);
 	if (st != ST_OK)
 		return st;
-	uint64_t end;
-	if (add_overflows(pa, size, &end) || pa < x->base || end > x->base + x->size)
+	if (w.end < w.base || !range_contains(range_of(pa_of(x->base), x->size), w))
 		return ST_RANGE;
-	dax_written_add(x, (struct range){ pa, end });
+	dax_written_add(x, w);
 	return ST_OK;
 }
 
@@ -170,9 +171,8 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 	x->gen = dax_gen_fresh(d);
 	/* a stop left the rest of the writes to the deferred scrub (or zeroes them now) */
 	for (uint32_t i = 0; i < nleft; i++)
-		if (left[i].base < left[i].end &&
-		    dax_defer_scrub(d, left[i].base, range_size(left[i])) != ST_OK)
-			d->ops->scrub(d->ops->ctx, left[i].base, range_size(left[i]));
+		if (left[i].base < left[i].end && dax_defer_scrub(d, left[i]) != ST_OK)
+			d->ops->scrub(d->ops->ctx, left[i]);
 	return ST_OK;
 }
 
@@ -248,8 +248,9 @@ status_t dax_access_ptr(const struct dax *d, struct dax_handle h, uint64_t offse
 	return ST_OK;
 }
 
-status_t dax_fault_lookup(const struct dax *d, uint64_t va, uint32_t *dev_out)
+status_t dax_fault_lookup(const struct dax *d, vaddr_t virt, uint32_t *dev_out)
 {
+	uint64_t va = virt.v;
 	for (uint32_t i = 0; i < d->cap_devices; i++) {
 		const struct dax_device *x = &d->devices[i];
 		if (x->used && va >= x->window && va - x->window < x->size) {
@@ -260,7 +261,7 @@ status_t dax_fault_lookup(const struct dax *d, uint64_t va, uint32_t *dev_out)
 	return ST_NOTFOUND;
 }
 
-status_t dax_fault_describe(const struct dax *d, uint64_t va, char *buf, size_t len)
+status_t dax_fault_describe(const struct dax *d, vaddr_t va, char *buf, size_t len)
 {
 	uint32_t dev;
 	if (dax_fault_lookup(d, va, &dev) != ST_OK)

@@ -51,9 +51,10 @@ void dax_written_add(struct dax_device *x, struct range e)
 	x->nwritten = n;
 }
 
-void dax_written_note(void *arg, uint64_t va, uint64_t size)
+void dax_written_note(void *arg, vaddr_t virt, uint64_t size)
 {
 	struct dax_device *x = arg;
+	uint64_t va = virt.v;
 	if (va < x->window || va - x->window >= x->size) {
 		/* not this window: cannot happen for a correct unmap op; keep the whole device */
 		dax_written_add(x, (struct range){ x->base, x->base + x->size });

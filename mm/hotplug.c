@@ -152,8 +152,9 @@ static void handoff_take_dirty(struct hotplug *h, struct hotplug_dev *d)
 {
 	uint64_t zeroed;
 	for (uint64_t blk = 0; blk < d->npages / HOTPLUG_BLOCK_PAGES; blk++)
-		if (dax_dirty_bytes(h->dax, (d->base_pfn + blk * HOTPLUG_BLOCK_PAGES) << PAGE_SHIFT,
-				    HOTPLUG_BLOCK))
+		if (dax_dirty_bytes(h->dax,
+				    range_of_pages(pfn_of(d->base_pfn + blk * HOTPLUG_BLOCK_PAGES),
+						   HOTPLUG_BLOCK_PAGES)))
 			block_mark_dirty(d, blk);
 	CHECK_OK(dax_dirty_take(h->dax, d->dev, &zeroed)); /* checked UNCLAIMED devdax */
 	h->st.bytes_scrubbed += zeroed;

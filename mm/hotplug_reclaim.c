@@ -142,7 +142,7 @@ static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct
 		while (q < end && reclaim_block_dirty(c->d, q))
 			q += HOTPLUG_BLOCK_PAGES;
 		uint64_t pa = p << PAGE_SHIFT, len = (q - p) << PAGE_SHIFT;
-		if (dax_defer_scrub(h->dax, pa, len) == ST_OK) {
+		if (dax_defer_scrub(h->dax, range_of(pa_of(pa), len)) == ST_OK) {
 			info->deferred += len;
 		} else {
 			/* the table is full: zero the run now, inside the range reclaim took back */

@@ -109,7 +109,7 @@ status_t vm_map(struct vm_space *s, vaddr_t va, paddr_t pa, uint64_t size, unsig
 status_t vm_unmap(struct vm_space *s, vaddr_t va, uint64_t size);
 
 /* Receives one run [va, va+size) of leaves whose dirty bit (D) was set when they were removed. */
-typedef void (*vm_dirty_fn)(void *arg, uint64_t va, uint64_t size);
+typedef void (*vm_dirty_fn)(void *arg, vaddr_t va, uint64_t size);
 
 /* vm_unmap that also reports, through dirty(arg, va, size), every maximal run of removed leaves
  * whose D bit was set (Intel SDM Vol. 3A §4.8: the processor sets D in the leaf before the

@@ -113,7 +113,7 @@ static void vm_pass_dirty(struct vm_pass *p, uint64_t va, uint64_t size)
 		return;
 	}
 	if (p->run_size)
-		p->dirty(p->arg, p->run_va, p->run_size);
+		p->dirty(p->arg, va_of(p->run_va), p->run_size);
 	p->run_va = va;
 	p->run_size = size;
 }
@@ -186,7 +186,7 @@ static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, struct vm_pas
 	vm_flush_finish(&f);
 	CHECK_OP(pool->count, ==, 0); /* every preallocated table became a split */
 	if (p->run_size)
-		p->dirty(p->arg, p->run_va, p->run_size);
+		p->dirty(p->arg, va_of(p->run_va), p->run_size);
 }
 
 /* Prepares the splits the range needs (all tables allocated up front), then unmaps its pages

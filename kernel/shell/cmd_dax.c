@@ -341,7 +341,7 @@ static int dax_release_cmd(int argc, char **argv)
 	if (shell_interrupted()) {
 		kprintf("%s released; the scrub was stopped by Ctrl-C: %lu bytes are left to the "
 			"deferred scrub (zeroed at the next claim)\n", argv[2],
-			(unsigned long)dax_dirty_bytes(&K.dax, d->base, d->size));
+			(unsigned long)dax_dirty_bytes(&K.dax, range_of(pa_of(d->base), d->size)));
 		return 0;
 	}
 	kprintf("%s released, scrubbed what '%s' wrote (%lu of %lu bytes)\n", argv[2], owner,

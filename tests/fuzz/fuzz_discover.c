@@ -32,17 +32,21 @@ static struct numa_topology topo;
 static struct sp_set sp;
 static struct dax dax;
 
-static status_t no_map(void *c, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+static status_t no_map(void *c, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
-	(void)c, (void)va, (void)pa, (void)size, (void)max_page;
+	(void)c, (void)virt, (void)phys, (void)size, (void)max_page;
 	abort();
 }
-static void no_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn w, void *a)
+static void no_unmap(void *c, vaddr_t virt, uint64_t size, dax_written_fn w, void *a)
 {
-	(void)c, (void)va, (void)size, (void)w, (void)a;
+	(void)c, (void)virt, (void)size, (void)w, (void)a;
 	abort();
 }
-static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; abort(); }
+static void no_scrub(void *c, struct range r)
+{
+	(void)c, (void)r;
+	abort();
+}
 static const struct dax_ops ops = { .map = no_map, .unmap = no_unmap, .scrub = no_scrub };
 
 /* Takes n bytes at *p into an exact-size heap copy (NULL when n is 0: the table is absent). */

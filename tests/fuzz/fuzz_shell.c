@@ -117,18 +117,21 @@ static bool ref_owner(const char *s)
 	return true;
 }
 
-static status_t nop_map(void *c, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+static status_t nop_map(void *c, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
-	(void)c, (void)va, (void)pa, (void)size, (void)max_page;
+	(void)c, (void)virt, (void)phys, (void)size, (void)max_page;
 	return ST_OK;
 }
 /* No dirty bits here: the whole window counts as written. */
-static void nop_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+static void nop_unmap(void *c, vaddr_t virt, uint64_t size, dax_written_fn written, void *arg)
 {
 	(void)c;
-	written(arg, va, size);
+	written(arg, virt, size);
 }
-static void nop_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; }
+static void nop_scrub(void *c, struct range r)
+{
+	(void)c, (void)r;
+}
 static const struct dax_ops ops = { .map = nop_map, .unmap = nop_unmap, .scrub = nop_scrub };
 static struct dax dax;
 

@@ -141,7 +141,7 @@ static void setup(struct fixture *f, enum op op)
 		with_objects_on_handoff(f);
 		assert_int_equal(memobj_free(&s->objs, f->slot), ST_OK);
 		assert_int_equal(hotplug_reclaim(&s->hp, f->dev, 0, 0), ST_OK);
-		assert_true(dax_dirty_bytes(&s->dax, 0, UINT64_MAX) > 0);
+		assert_true(dax_dirty_bytes(&s->dax, range_of(pa_of(0), UINT64_MAX)) > 0);
 		break;
 	case OP_MAP: case OP_ACTIVATE: case OP_RELEASE:
 		assert_int_equal(dax_claim(&s->dax, f->dev, "alice", &f->h), ST_OK);
@@ -220,7 +220,7 @@ static void expect_done(struct fixture *f, enum op op)
 	const struct dax_device *x = dax_device_get(&s->dax, f->dev);
 	switch (op) {
 	case OP_CLAIM:
-		assert_int_equal(dax_dirty_bytes(&s->dax, x->base, x->size), 0);
+		assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(x->base), x->size)), 0);
 		sim_check(s, true);
 		break;
 	case OP_RELEASE: {

@@ -42,8 +42,9 @@ struct fake {
 	uint8_t *dirty; /* per page: written through a window since it was mapped */
 };
 
-static status_t fake_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+static status_t fake_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
+	uint64_t va = virt.v, pa = phys.v;
 	struct fake *f = ctx;
 	f->map_calls++;
 	if (f->map_budget == 0)
@@ -59,8 +60,9 @@ static status_t fake_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uin
 	return ST_OK;
 }
 
-static void fake_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+static void fake_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn written, void *arg)
 {
+	uint64_t va = virt.v;
 	struct fake *f = ctx;
 	f->unmap_calls++;
 	for (int i = 0; i < f->nmaps; i++) {
@@ -72,7 +74,7 @@ static void fake_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn wri
 			uint8_t *dp = f->dirty + (m.pa + off - MEM_BASE) / PAGE_SIZE;
 			if (memchr(dp, 1, m.max_page / PAGE_SIZE)) {
 				memset(dp, 0, m.max_page / PAGE_SIZE);
-				written(arg, va + off, m.max_page);
+				written(arg, va_of(va + off), m.max_page);
 			}
 		}
 		return;
@@ -81,8 +83,9 @@ static void fake_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn wri
 		 (unsigned long long)size);
 }
 
-static void fake_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void fake_scrub(void *ctx, struct range r)
 {
+	uint64_t pa = r.base, size = range_size(r);
 	struct fake *f = ctx;
 	f->scrub_calls++;
 	assert_true(pa >= MEM_BASE && pa + size <= MEM_BASE + MEM_SIZE);
@@ -396,19 +399,23 @@ static void test_release_stopped_defers_the_rest(void **state)
 	assert_int_equal(stop_points, 3);
 	assert_int_equal(dax_device_get(&x->d, d1)->state, DAX_UNCLAIMED);
 	uint64_t scrubbed = 3 * DAX_SCRUB_CHUNK;
-	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, R1_SIZE), R1_SIZE - scrubbed);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE), R1_SIZE)),
+			 R1_SIZE - scrubbed);
 	assert_int_equal(x->fake.tag[first + scrubbed / PAGE_SIZE - 1], 0);
 	assert_int_equal(x->fake.tag[first + scrubbed / PAGE_SIZE], 0xab); /* not yet */
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	assert_int_equal(dax_claim(&x->d, d1, "bob", &h), ST_OK);
 	for (uint64_t p = 0; p < n; p++)
 		assert_int_equal(x->fake.tag[first + p], 0);
-	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, R1_SIZE), 0);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE), R1_SIZE)), 0);
 	/* the deferred-scrub table full: a stopped release scrubs the rest at once */
 	uint32_t d0 = find(x, "dax0.0");
 	const struct dax_device *x0 = dax_device_get(&x->d, d0);
 	for (uint32_t i = 0; x->d.ndirty < DAX_MAX_DIRTY; i++)
-		assert_int_equal(dax_defer_scrub(&x->d, x0->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+		assert_int_equal(
+			dax_defer_scrub(&x->d,
+					range_of(pa_of(x0->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
+			ST_OK);
 	assert_int_equal(dax_activate(&x->d, "bob"), ST_OK);
 	write_all(x, h, R1_SIZE, 0xcd);
 	stop_points = 0;
@@ -416,7 +423,7 @@ static void test_release_stopped_defers_the_rest(void **state)
 	cancel_set(stop_hook, 0);
 	assert_int_equal(dax_release(&x->d, h), ST_OK);
 	cancel_set(0, 0);
-	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, R1_SIZE), 0);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE), R1_SIZE)), 0);
 	for (uint64_t p = 0; p < n; p++)
 		assert_int_equal(x->fake.tag[first + p], 0);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
@@ -437,7 +444,7 @@ static void test_defer_scrub_device(void **state)
 	assert_int_equal(dax_release(&x->d, h), ST_OK);
 	assert_int_equal(x->fake.tag[first], 0xaf);
 	assert_int_equal(dax_defer_scrub_device(&x->d, d0), ST_OK);
-	assert_int_equal(dax_dirty_bytes(&x->d, dev->base, dev->size), dev->size);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(dev->base), dev->size)), dev->size);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	assert_int_equal(dax_claim(&x->d, d0, "bob", &h), ST_OK);
 	for (uint64_t p = 0; p < n; p++)
@@ -449,9 +456,12 @@ static void test_defer_scrub_device(void **state)
 	memset(x->fake.tag + first, 0xaf, n);
 	const struct dax_device *x1 = dax_device_get(&x->d, d1);
 	for (uint32_t i = 0; x->d.ndirty < DAX_MAX_DIRTY; i++)
-		assert_int_equal(dax_defer_scrub(&x->d, x1->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+		assert_int_equal(
+			dax_defer_scrub(&x->d,
+					range_of(pa_of(x1->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
+			ST_OK);
 	assert_int_equal(dax_defer_scrub_device(&x->d, d0), ST_OK);
-	assert_int_equal(dax_dirty_bytes(&x->d, dev->base, dev->size), 0);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(dev->base), dev->size)), 0);
 	for (uint64_t p = 0; p < n; p++)
 		assert_int_equal(x->fake.tag[first + p], 0);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
@@ -765,13 +775,14 @@ static void test_active_owner_enforcement(void **state)
 	/* bob touches alice's window: the fault is attributed */
 	char msg[128];
 	uint32_t dev;
-	assert_int_equal(dax_fault_lookup(&x->d, wa + 100, &dev), ST_OK);
+	assert_int_equal(dax_fault_lookup(&x->d, va_of(wa + 100), &dev), ST_OK);
 	assert_int_equal(dev, d0);
-	assert_int_equal(dax_fault_describe(&x->d, wa + 100, msg, sizeof msg), ST_OK);
+	assert_int_equal(dax_fault_describe(&x->d, va_of(wa + 100), msg, sizeof msg), ST_OK);
 	assert_string_equal(msg, "ownership violation: dax0.0 owned by 'alice', accessed as 'bob'");
-	assert_int_equal(dax_fault_lookup(&x->d, wa + R0_SIZE, &dev), ST_NOTFOUND); /* guard gap */
-	assert_int_equal(dax_fault_lookup(&x->d, DAX_WINDOW_BASE - 1, &dev), ST_NOTFOUND);
-	assert_int_equal(dax_fault_describe(&x->d, 0x1000, msg, sizeof msg), ST_NOTFOUND);
+	/* the guard gap */
+	assert_int_equal(dax_fault_lookup(&x->d, va_of(wa + R0_SIZE), &dev), ST_NOTFOUND);
+	assert_int_equal(dax_fault_lookup(&x->d, va_of(DAX_WINDOW_BASE - 1), &dev), ST_NOTFOUND);
+	assert_int_equal(dax_fault_describe(&x->d, va_of(0x1000), msg, sizeof msg), ST_NOTFOUND);
 	/* re-activating the same owner changes nothing */
 	unsigned maps_before = x->fake.map_calls;
 	assert_int_equal(dax_activate(&x->d, "bob"), ST_OK);
@@ -779,13 +790,13 @@ static void test_active_owner_enforcement(void **state)
 	/* no active owner: nothing mapped */
 	assert_int_equal(dax_activate(&x->d, NULL), ST_OK);
 	assert_int_equal(x->fake.nmaps, 0);
-	assert_int_equal(dax_fault_describe(&x->d, wb, msg, sizeof msg), ST_OK);
+	assert_int_equal(dax_fault_describe(&x->d, va_of(wb), msg, sizeof msg), ST_OK);
 	assert_string_equal(msg, "ownership violation: dax1.0 owned by 'bob', accessed as no owner");
 	/* release while inactive: nothing to unmap */
 	unsigned unmaps = x->fake.unmap_calls;
 	assert_int_equal(dax_release(&x->d, hb), ST_OK);
 	assert_int_equal(x->fake.unmap_calls, unmaps);
-	assert_int_equal(dax_fault_describe(&x->d, wb, msg, sizeof msg), ST_OK);
+	assert_int_equal(dax_fault_describe(&x->d, va_of(wb), msg, sizeof msg), ST_OK);
 	assert_string_equal(msg, "ownership violation: dax1.0 is unclaimed, accessed as no owner");
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 }
@@ -1105,18 +1116,21 @@ static void *vw_virt(void *ctx, uint64_t phys) { return ((struct vm_world *)ctx)
 static void vw_flush(void *ctx, uint64_t va) { (void)ctx; (void)va; }
 static void vw_flush_all(void *ctx) { (void)ctx; }
 
-static status_t vw_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+static status_t vw_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
+	uint64_t va = virt.v, pa = phys.v;
 	struct vm_world *w = ctx;
 	return vm_map(&w->space, va_of(va), pa_of(pa), size, VM_WRITE, max_page);
 }
-static void vw_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+static void vw_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn written, void *arg)
 {
+	uint64_t va = virt.v;
 	struct vm_world *w = ctx;
 	assert_int_equal(vm_unmap_dirty(&w->space, va_of(va), size, written, arg), ST_OK);
 }
-static void vw_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void vw_scrub(void *ctx, struct range r)
 {
+	uint64_t pa = r.base, size = range_size(r);
 	struct vm_world *w = ctx;
 	assert_true(pa >= MEM_BASE && pa + size <= MEM_BASE + MEM_SIZE);
 	memset(w->tag + (pa - MEM_BASE) / PAGE_SIZE, 0, size / PAGE_SIZE);
@@ -1193,7 +1207,7 @@ static void test_with_real_page_tables(void **state)
 	assert_int_equal(pa.v, R0_BASE + 4 * SIZE_2M);
 	assert_int_equal(ps, VM_PAGE_2M);
 	char msg[128];
-	assert_int_equal(dax_fault_describe(d, wa + 64, msg, sizeof msg), ST_OK);
+	assert_int_equal(dax_fault_describe(d, va_of(wa + 64), msg, sizeof msg), ST_OK);
 	assert_string_equal(msg, "ownership violation: dax0.0 owned by 'alice', accessed as 'bob'");
 	/* release both: every window table freed again; nothing was written, nothing scrubbed */
 	assert_int_equal(dax_release(d, hb), ST_OK);
@@ -1296,17 +1310,20 @@ static void test_note_written(void **state)
 	assert_int_equal(dax_claim(&x->d, d0, "app", &h), ST_OK);
 	const struct dax_device *dev = dax_device_get(&x->d, d0);
 	uint64_t base = dev->base, size = dev->size;
-	assert_int_equal(dax_note_written(&x->d, h, base + 2 * PAGE_SIZE + 8, 16), ST_OK);
+	assert_int_equal(dax_note_written(&x->d, h, range_of(pa_of(base + 2 * PAGE_SIZE + 8), 16)),
+			 ST_OK);
 	assert_int_equal(dev->nwritten, 1);
 	assert_int_equal(dev->written[0].base, base + 2 * PAGE_SIZE);
 	assert_int_equal(dev->written[0].end, base + 3 * PAGE_SIZE);
-	assert_int_equal(dax_note_written(&x->d, h, base - PAGE_SIZE, PAGE_SIZE), ST_RANGE);
-	assert_int_equal(dax_note_written(&x->d, h, base + size - 8, 16), ST_RANGE);
-	assert_int_equal(dax_note_written(&x->d, h, base, UINT64_MAX), ST_RANGE);
+	assert_int_equal(dax_note_written(&x->d, h, range_of(pa_of(base - PAGE_SIZE), PAGE_SIZE)),
+			 ST_RANGE);
+	assert_int_equal(dax_note_written(&x->d, h, range_of(pa_of(base + size - 8), 16)),
+			 ST_RANGE);
+	assert_int_equal(dax_note_written(&x->d, h, range_of(pa_of(base), UINT64_MAX)), ST_RANGE);
 	assert_int_equal(dev->nwritten, 1);
 	assert_int_equal(dax_release(&x->d, h), ST_OK);
 	assert_int_equal(x->d.release_scrubbed, PAGE_SIZE);
-	assert_int_equal(dax_note_written(&x->d, h, base, PAGE_SIZE), ST_PERM);
+	assert_int_equal(dax_note_written(&x->d, h, range_of(pa_of(base), PAGE_SIZE)), ST_PERM);
 }
 
 static void test_written_set_overflow_merges(void **state)

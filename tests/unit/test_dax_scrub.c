@@ -67,19 +67,22 @@ static uint8_t *m_at(struct machine *m, uint64_t va)
 	return m->mem + pa.v;
 }
 
-static status_t d_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+static status_t d_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
+	uint64_t va = virt.v, pa = phys.v;
 	struct machine *m = ctx;
 	return vm_map(&m->vm, va_of(va), pa_of(pa), size, VM_WRITE, max_page);
 }
-static void d_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+static void d_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn written, void *arg)
 {
+	uint64_t va = virt.v;
 	struct machine *m = ctx;
 	assert_int_equal(vm_unmap_dirty(&m->vm, va_of(va), size, written, arg), ST_OK);
 }
 /* As kdax_scrub: through the scrub window, a window at a time. */
-static void d_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void d_scrub(void *ctx, struct range r)
 {
+	uint64_t pa = r.base, size = range_size(r);
 	struct machine *m = ctx;
 	while (size) {
 		uint64_t n = size < VM_WINDOW_SIZE ? size : VM_WINDOW_SIZE;
@@ -203,11 +206,11 @@ static void test_claim_scrubs_without_table_memory(void **state)
 	assert_int_equal(dax_create_device(&m->d, 0, SIZE_2M + 4 * PAGE_SIZE, PAGE_SIZE, &dev), ST_OK);
 	const struct dax_device *x = dax_device_get(&m->d, dev);
 	memset(m->mem + x->base, 0x33, x->size); /* an earlier user's bytes, left for the claim */
-	assert_int_equal(dax_defer_scrub(&m->d, x->base, x->size), ST_OK);
+	assert_int_equal(dax_defer_scrub(&m->d, range_of(pa_of(x->base), x->size)), ST_OK);
 	fault_arm(FAULT_PT_ALLOC, 1000000);
 	assert_int_equal(dax_claim(&m->d, dev, "carol", &h), ST_OK);
 	assert_true(all_zero(m, x->base, x->size));
-	assert_int_equal(dax_dirty_bytes(&m->d, x->base, x->size), 0);
+	assert_int_equal(dax_dirty_bytes(&m->d, range_of(pa_of(x->base), x->size)), 0);
 	machine_free(m);
 }
 
@@ -227,8 +230,13 @@ static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
 	/* 31 one-page extents (pages 0, 2, .. 60), then one long extent over free space: pages
 	 * [100, 2048) */
 	for (uint32_t i = 0; i < 31; i++)
-		assert_int_equal(dax_defer_scrub(&m->d, SP_BASE + 2ull * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
-	assert_int_equal(dax_defer_scrub(&m->d, SP_BASE + 100 * PAGE_SIZE, 1948 * PAGE_SIZE), ST_OK);
+		assert_int_equal(
+			dax_defer_scrub(&m->d,
+					range_of(pa_of(SP_BASE + 2ull * i * PAGE_SIZE), PAGE_SIZE)),
+			ST_OK);
+	assert_int_equal(dax_defer_scrub(&m->d, range_of(pa_of(SP_BASE + 100 * PAGE_SIZE),
+							 1948 * PAGE_SIZE)),
+			 ST_OK);
 	assert_int_equal(m->d.ndirty, DAX_MAX_DIRTY);
 	uint32_t mid;
 	assert_int_equal(dax_create_device(&m->d, 0, 8 * PAGE_SIZE, PAGE_SIZE, &mid), ST_OK);
@@ -247,7 +255,8 @@ static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
 	assert_int_equal(m->scrubbed, 208 * PAGE_SIZE);
 	assert_int_equal(m->mem[SP_BASE + 99 * PAGE_SIZE + 4095], 0x44);   /* before the extent */
 	assert_int_equal(m->mem[SP_BASE + 308 * PAGE_SIZE], 0x44);         /* still owed, kept */
-	assert_int_equal(dax_dirty_bytes(&m->d, SP_BASE, SP_SIZE), 31 * PAGE_SIZE + 1740 * PAGE_SIZE);
+	assert_int_equal(dax_dirty_bytes(&m->d, range_of(pa_of(SP_BASE), SP_SIZE)),
+			 31 * PAGE_SIZE + 1740 * PAGE_SIZE);
 	assert_int_equal(m->d.ndirty, DAX_MAX_DIRTY);
 	assert_int_equal(dax_check(&m->d, NULL), ST_OK);
 	machine_free(m);

@@ -34,18 +34,22 @@ static struct dax dax;
 static bool fw_bug;
 
 /* Discovery never touches hardware: any dax op during it is a failure. */
-static status_t no_map(void *c, uint64_t va, uint64_t pa, uint64_t size, uint64_t max_page)
+static status_t no_map(void *c, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
-	(void)c, (void)va, (void)pa, (void)size, (void)max_page;
+	(void)c, (void)virt, (void)phys, (void)size, (void)max_page;
 	fail_msg("dax map during discovery");
 	return ST_INVALID;
 }
-static void no_unmap(void *c, uint64_t va, uint64_t size, dax_written_fn w, void *a)
+static void no_unmap(void *c, vaddr_t virt, uint64_t size, dax_written_fn w, void *a)
 {
-	(void)c, (void)va, (void)size, (void)w, (void)a;
+	(void)c, (void)virt, (void)size, (void)w, (void)a;
 	fail();
 }
-static void no_scrub(void *c, uint64_t pa, uint64_t size) { (void)c, (void)pa, (void)size; fail(); }
+static void no_scrub(void *c, struct range r)
+{
+	(void)c, (void)r;
+	fail();
+}
 static const struct dax_ops ops = { .map = no_map, .unmap = no_unmap, .scrub = no_scrub };
 
 static size_t load(const char *name, uint8_t *buf, size_t cap_bytes)

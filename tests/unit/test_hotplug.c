@@ -132,7 +132,8 @@ static void test_handoff_reclaim(void **state)
 	/* the 3000 pages' blocks are left to the next claim (deferred scrub), not zeroed yet */
 	assert_int_equal(info.scrubbed, 0);
 	assert_true(info.deferred >= 3000 * PAGE_SIZE);
-	assert_int_equal(dax_dirty_bytes(&s->dax, x->base, x->size), info.deferred);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(x->base), x->size)),
+			 info.deferred);
 	sim_check(s, true);
 	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
 	assert_int_equal(sim_free_pages(s, -1), free0);
@@ -250,7 +251,7 @@ static void claim_reads_zero(struct sim *s, uint32_t d)
 	struct dax_handle h;
 	const struct dax_device *x = dax_device_get(&s->dax, d);
 	assert_int_equal(dax_claim(&s->dax, d, "next", &h), ST_OK);
-	assert_int_equal(dax_dirty_bytes(&s->dax, x->base, x->size), 0);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(x->base), x->size)), 0);
 	assert_int_equal(dax_map(&s->dax, h), ST_OK);
 	if (!sim_zero_at(s, x->base, x->size))
 		fail_msg("the next owner of device %u can read data of the previous one", d);
@@ -280,34 +281,42 @@ static void test_deferred_scrub(void **state)
 	assert_int_equal(info.scrubbed, 0);
 	assert_false(sim_zero_at(s, base, PAGE_SIZE));            /* still there ... */
 	assert_false(sim_zero_at(s, base + 5 * SIZE_2M, PAGE_SIZE));
-	assert_int_equal(dax_defer_scrub(&s->dax, base, 0), ST_INVALID);
-	assert_int_equal(dax_defer_scrub(&s->dax, base + 1, PAGE_SIZE), ST_INVALID);
-	assert_int_equal(dax_defer_scrub(&s->dax, 0, PAGE_SIZE), ST_NOTFOUND);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base), 0)), ST_INVALID);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 1), PAGE_SIZE)),
+			 ST_INVALID);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(0), PAGE_SIZE)), ST_NOTFOUND);
 	claim_reads_zero(s, tail);                                /* ... not its business */
-	assert_int_equal(dax_dirty_bytes(&s->dax, base, 6 * SIZE_2M), 6 * SIZE_2M);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(base), 6 * SIZE_2M)), 6 * SIZE_2M);
 	claim_reads_zero(s, d);                                   /* ... zero for the next owner */
 	assert_int_equal(s->dax.ndirty, 0);
 	/* a claimed device cannot be marked; merging keeps the table sorted and small */
 	struct dax_handle h;
 	assert_int_equal(dax_claim(&s->dax, d, "a", &h), ST_OK);
-	assert_int_equal(dax_defer_scrub(&s->dax, base, PAGE_SIZE), ST_BUSY);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base), PAGE_SIZE)), ST_BUSY);
 	assert_int_equal(dax_release(&s->dax, h), ST_OK);
-	assert_int_equal(dax_defer_scrub(&s->dax, base + 2 * PAGE_SIZE, PAGE_SIZE), ST_OK);
-	assert_int_equal(dax_defer_scrub(&s->dax, base, PAGE_SIZE), ST_OK);
-	assert_int_equal(dax_defer_scrub(&s->dax, base + PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 2 * PAGE_SIZE), PAGE_SIZE)),
+			 ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base), PAGE_SIZE)), ST_OK);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + PAGE_SIZE), PAGE_SIZE)),
+			 ST_OK);
 	assert_int_equal(s->dax.ndirty, 1);
-	assert_int_equal(dax_dirty_bytes(&s->dax, base, SIZE_2M), 3 * PAGE_SIZE);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(base), SIZE_2M)), 3 * PAGE_SIZE);
 	/* fill the table with single pages in the tail device: reclaim must zero at once */
 	for (uint32_t i = 0; s->dax.ndirty < DAX_MAX_DIRTY; i++)
-		assert_int_equal(dax_defer_scrub(&s->dax, base + 6 * SIZE_2M + 2 * i * PAGE_SIZE, PAGE_SIZE),
+		assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 6 * SIZE_2M +
+									 2 * i * PAGE_SIZE),
+								   PAGE_SIZE)),
 				 ST_OK);
-	assert_int_equal(dax_defer_scrub(&s->dax, base + 4 * SIZE_2M, PAGE_SIZE), ST_NOMEM);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 4 * SIZE_2M), PAGE_SIZE)),
+			 ST_NOMEM);
 	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_OK);
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
 	/* hand-off took d's extent out of the table (its block now counts as dirty): refill */
 	assert_int_equal(s->dax.ndirty, DAX_MAX_DIRTY - 1);
-	assert_int_equal(dax_dirty_bytes(&s->dax, base, 6 * SIZE_2M), 0);
-	assert_int_equal(dax_defer_scrub(&s->dax, base + 8 * SIZE_2M - PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(base), 6 * SIZE_2M)), 0);
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 8 * SIZE_2M - PAGE_SIZE),
+							   PAGE_SIZE)),
+			 ST_OK);
 	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
 	assert_int_equal(memobj_fill(&s->objs, "p", 100, 1, true, &slot), ST_OK);
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
@@ -316,7 +325,7 @@ static void test_deferred_scrub(void **state)
 	sim_check(s, true);
 	claim_reads_zero(s, d);
 	claim_reads_zero(s, tail); /* its 31 single-page extents */
-	assert_int_equal(dax_dirty_bytes(&s->dax, base, 8 * SIZE_2M), 0);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(base), 8 * SIZE_2M)), 0);
 	assert_int_equal(s->dax.ndirty, 0);
 	sim_free(s);
 }
@@ -349,8 +358,9 @@ static void test_claim_never_zeroes_page_allocator_memory(void **state)
 	assert_int_equal(s->dax.ndirty, DAX_MAX_DIRTY);
 	assert_int_equal(hotplug_handoff(&s->hp, dev[62], true), ST_OK);
 	const struct dax_device *ram = dax_device_get(&s->dax, dev[62]);
-	assert_int_equal(dax_dirty_bytes(&s->dax, ram->base, ram->size), 0); /* taken out */
-	assert_int_equal(dax_defer_scrub(&s->dax, ram->base, PAGE_SIZE), ST_BUSY);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(ram->base), ram->size)),
+			 0); /* taken out */
+	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(ram->base), PAGE_SIZE)), ST_BUSY);
 	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_OK);
 	struct range saved = s->dax.dirty[s->dax.ndirty - 1]; /* what the old code left: */
 	s->dax.dirty[s->dax.ndirty - 1].base = ram->base;      /* an extent over system-ram */

@@ -83,7 +83,7 @@ static void test_on_memory_handoff_partial_and_whole_reclaim(void **state)
 	assert_int_equal(zone_stats(&s->b, 1, BUDDY_ZONE_MOVABLE).total, 0);
 	assert_int_equal(buddy_page_state(&s->b, SIM_SP, &pi), ST_NOTFOUND);
 	/* block 0 held page words: it is owed a scrub like a used block */
-	assert_int_equal(dax_dirty_bytes(&s->dax, (uint64_t)SIM_SP << PAGE_SHIFT, PAGE_SIZE), PAGE_SIZE);
+	assert_int_equal(dax_dirty_bytes(&s->dax, range_of_pages(pfn_of(SIM_SP), 1)), PAGE_SIZE);
 	sim_check(s, true);
 	assert_int_equal(memobj_check(&s->objs, slot, &(uint64_t){ 0 }), ST_OK);
 	assert_int_equal(memobj_free(&s->objs, slot), ST_OK);
@@ -193,18 +193,22 @@ static void big_free(void *ctx, void *p)
 	((struct big *)ctx)->allocs--;
 	free(p);
 }
-static status_t big_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
+static status_t big_dax_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t mp)
 {
+	uint64_t va = virt.v, pa = phys.v;
 	(void)ctx, (void)va, (void)pa, (void)size, (void)mp;
 	return ST_OK;
 }
 /* The simulated machine cannot tell which pages were written: the whole range is reported. */
-static void big_dax_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+static void big_dax_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn written, void *arg)
 {
 	(void)ctx;
-	written(arg, va, size);
+	written(arg, virt, size);
 }
-static void big_dax_scrub(void *ctx, uint64_t pa, uint64_t size) { (void)ctx, (void)pa, (void)size; }
+static void big_dax_scrub(void *ctx, struct range r)
+{
+	(void)ctx, (void)r;
+}
 
 /* A machine with one devdax device of `blocks` 2 MiB blocks at BIG_SP; with_alloc: the
  * hot-plug ops can allocate (dirty bitmaps of big devices). */
@@ -300,7 +304,8 @@ static void test_page_words_over_several_blocks(void **state)
 	assert_int_equal(g->mapped, HOTPLUG_BLOCK);
 	/* blocks 1 and 2 held page words: owed a scrub; no block after them was ever used */
 	const struct dax_device *t = dax_device_get(&g->dax, info.new_dev);
-	assert_int_equal(dax_dirty_bytes(&g->dax, t->base, t->size), 2 * HOTPLUG_BLOCK);
+	assert_int_equal(dax_dirty_bytes(&g->dax, range_of(pa_of(t->base), t->size)),
+			 2 * HOTPLUG_BLOCK);
 	assert_int_equal(info.deferred + info.scrubbed, 2 * HOTPLUG_BLOCK);
 	big_check(g);
 

@@ -192,9 +192,9 @@ static void test_reproducible(void **state)
 
 /* The checks bite: a machine whose release scrub does nothing, or whose writes also land in
  * an object's page, makes the stress fail with its seed, step and operation. */
-static void noop_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void noop_scrub(void *ctx, struct range r)
 {
-	(void)ctx, (void)pa, (void)size;
+	(void)ctx, (void)r;
 }
 
 static struct sim *stray_sim;

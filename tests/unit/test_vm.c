@@ -672,13 +672,13 @@ struct dirty_log {
 	struct fixture *f;
 };
 
-static void dirty_note(void *arg, uint64_t va, uint64_t size)
+static void dirty_note(void *arg, vaddr_t va, uint64_t size)
 {
 	struct dirty_log *l = arg;
 	assert_true(l->n < 16);
 	if (l->n == 0)
 		l->flushes_at_report = (int)(l->f->a.flush_pages + l->f->a.flush_alls);
-	l->va[l->n] = va;
+	l->va[l->n] = va.v;
 	l->size[l->n++] = size;
 }
 

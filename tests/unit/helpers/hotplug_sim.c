@@ -152,8 +152,9 @@ static const struct hotplug_ops sim_hp_ops = {
 	.meta_ptr = sim_meta,
 };
 
-static status_t sim_dax_map(void *ctx, uint64_t va, uint64_t pa, uint64_t size, uint64_t mp)
+static status_t sim_dax_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t mp)
 {
+	uint64_t va = virt.v, pa = phys.v;
 	struct sim *s = sim_of(ctx);
 	if (fault_hit(FAULT_PT_ALLOC))
 		return ST_NOMEM;
@@ -189,8 +190,9 @@ static uint64_t sim_leaf_at(const struct sim_win *w, uint64_t off, uint64_t *lea
 }
 /* Removes a whole window; reports each run of dirty leaves, in address order, after the
  * (simulated) TLB flush: only what was written through it since it was mapped. */
-static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn written, void *arg)
+static void sim_dax_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn written, void *arg)
 {
+	uint64_t va = virt.v;
 	struct sim *s = sim_of(ctx);
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++) {
 		struct sim_win *w = &s->win[i];
@@ -204,7 +206,7 @@ static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn 
 					run_len += ps;
 				} else {
 					if (run_len)
-						written(arg, run, run_len);
+						written(arg, va_of(run), run_len);
 					run = va + off, run_len = ps;
 				}
 			}
@@ -213,7 +215,7 @@ static void sim_dax_unmap(void *ctx, uint64_t va, uint64_t size, dax_written_fn 
 		free(w->dirty);
 		*w = (struct sim_win){ 0 };
 		if (run_len)
-			written(arg, run, run_len);
+			written(arg, va_of(run), run_len);
 		return;
 	}
 	fail_msg("unmap of dax window 0x%llx +0x%llx that is not mapped", (unsigned long long)va,
@@ -253,8 +255,9 @@ void sim_env(void *ctx, uint64_t out[4])
 	out[1] = s->direct_mapped;
 	out[2] = s->obj_mapped;
 }
-static void sim_dax_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void sim_dax_scrub(void *ctx, struct range r)
 {
+	uint64_t pa = r.base, size = range_size(r);
 	memset(sim_page(sim_of(ctx), pa >> PAGE_SHIFT), 0, size);
 }
 
@@ -385,7 +388,7 @@ void sim_check(struct sim *s, bool check_zero)
 			fail_msg("%spfn 0x%llx direct-mapped %d but managed %d", sim_where, (unsigned long long)p,
 				 s->direct[p], managed);
 		if (check_zero && p >= SIM_SP && !managed && !claimed &&
-		    !dax_dirty_bytes(&s->dax, pa, PAGE_SIZE)) {
+		    !dax_dirty_bytes(&s->dax, range_of(pa_of(pa), PAGE_SIZE))) {
 			const uint64_t *w = (const uint64_t *)sim_page(s, p);
 			uint64_t any = 0;
 			for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
