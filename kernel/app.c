@@ -123,8 +123,10 @@ static const struct vm_ops app_vm_ops = {
 static void *user_phys(void *ctx, uint64_t pa)
 {
 	(void)ctx;
-	if (pa >= KVM_DIRECT_MAP_MAX ||
-	    vm_translate(&kvm_space, va_of(DIRECT_MAP_BASE + ALIGN_DOWN(pa, PAGE_SIZE)), 0, 0, 0) != ST_OK)
+	if (pa >= KVM_DIRECT_MAP_MAX)
+		return 0;
+	vaddr_t dm = va_of(DIRECT_MAP_BASE + ALIGN_DOWN(pa, PAGE_SIZE));
+	if (vm_translate(&kvm_space, dm, 0, 0, 0) != ST_OK)
 		return 0;
 	return phys_to_virt(pa);
 }
@@ -155,8 +157,8 @@ status_t app_map_pages(struct app *a, uint64_t va, uint64_t pages, int node, uns
 		if (st != ST_OK)
 			break;
 		uint64_t bva = va + done * PAGE_SIZE, bytes = PAGE_SIZE << o;
-		st = vm_map(&a->vm, va_of(bva), pfn_to_pa(pfn_of(pfn)), bytes, kvm_nx_fixup(vm_flags | VM_USER),
-			    VM_PAGE_2M);
+		st = vm_map(&a->vm, va_of(bva), pfn_to_pa(pfn_of(pfn)), bytes,
+			    kvm_nx_fixup(vm_flags | VM_USER), VM_PAGE_2M);
 		if (st != ST_OK) {
 			CHECK_OK(buddy_free(&K.buddy, pfn, o));
 			break;

@@ -112,7 +112,8 @@ long sys_dax_map(struct app *a, const struct syscall_frame *f)
 	if (add_overflows(va, d->size, &end) || end > USPACE_DAX_END)
 		return -SPMK_ENOMEM;
 	uint64_t max_page = d->align < kvm_max_page() ? d->align : kvm_max_page();
-	status_t st = vm_map(&a->vm, va_of(va), pa_of(d->base), d->size, kvm_nx_fixup(VM_USER | VM_WRITE), max_page);
+	status_t st = vm_map(&a->vm, va_of(va), pa_of(d->base), d->size,
+			     kvm_nx_fixup(VM_USER | VM_WRITE), max_page);
 	if (st != ST_OK)
 		return -uspace_errno(st);
 	st = dax_map(&K.dax, c->h);

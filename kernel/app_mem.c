@@ -47,11 +47,12 @@ static status_t map_object(struct app *a, unsigned obj, uint64_t va, uint64_t pa
 	for (uint64_t i = 0; i < pages; i++) {
 		uint64_t pfn;
 		CHECK_OK(memobj_page_pfn(&K.objs, obj, i, &pfn)); /* the object was just made */
-		status_t st = vm_map(&a->vm, va_of(va + i * PAGE_SIZE), pfn_to_pa(pfn_of(pfn)), PAGE_SIZE,
-				     kvm_nx_fixup(VM_USER | VM_WRITE), VM_PAGE_4K);
+		status_t st = vm_map(&a->vm, va_of(va + i * PAGE_SIZE), pfn_to_pa(pfn_of(pfn)),
+				     PAGE_SIZE, kvm_nx_fixup(VM_USER | VM_WRITE), VM_PAGE_4K);
 		if (st != ST_OK) {
 			if (i)
-				CHECK_OK(vm_unmap(&a->vm, va_of(va), i * PAGE_SIZE)); /* 4 KiB leaves */
+				/* 4 KiB leaves */
+				CHECK_OK(vm_unmap(&a->vm, va_of(va), i * PAGE_SIZE));
 			return st;
 		}
 	}

@@ -211,7 +211,8 @@ static const struct memobj_ops obj_ops = {
 static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
 {
 	(void)ctx;
-	return vm_map(&kvm_space, va_of(DIRECT_MAP_BASE + pa), pa_of(pa), size, kvm_nx_fixup(VM_WRITE), VM_PAGE_2M);
+	return vm_map(&kvm_space, va_of(DIRECT_MAP_BASE + pa), pa_of(pa), size,
+		      kvm_nx_fixup(VM_WRITE), VM_PAGE_2M);
 }
 
 static void direct_unmap(void *ctx, uint64_t pa, uint64_t size)

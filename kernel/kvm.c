@@ -107,10 +107,12 @@ status_t kvm_build(uint64_t kernel_phys, uint64_t kernel_virt, uint64_t kernel_s
 	uint64_t image_size = ALIGN_UP((uint64_t)__kernel_end - kernel_virt, PAGE_SIZE);
 	if (image_size > kernel_size)
 		return ST_RANGE;
-	st = vm_map(&kvm_space, va_of(kernel_virt), pa_of(kernel_phys), text_size, VM_EXEC | VM_GLOBAL, VM_PAGE_4K);
+	st = vm_map(&kvm_space, va_of(kernel_virt), pa_of(kernel_phys), text_size,
+		    VM_EXEC | VM_GLOBAL, VM_PAGE_4K);
 	if (st == ST_OK)
-		st = vm_map(&kvm_space, va_of(kernel_virt + text_size), pa_of(kernel_phys + text_size),
-			    kernel_size - text_size, kvm_nx_fixup(VM_WRITE | VM_GLOBAL), VM_PAGE_4K);
+		st = vm_map(&kvm_space, va_of(kernel_virt + text_size),
+			    pa_of(kernel_phys + text_size), kernel_size - text_size,
+			    kvm_nx_fixup(VM_WRITE | VM_GLOBAL), VM_PAGE_4K);
 	return st;
 }
 

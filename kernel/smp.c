@@ -165,8 +165,8 @@ static status_t map_xapic(uint64_t *virt)
 	*virt = DIRECT_MAP_BASE + pa;
 	if (vm_translate(&kvm_space, va_of(*virt), 0, 0, 0) == ST_OK)
 		return ST_OK;
-	return vm_map(&kvm_space, va_of(*virt), pa_of(pa), PAGE_SIZE, kvm_nx_fixup(VM_WRITE | VM_UNCACHED | VM_GLOBAL),
-		      VM_PAGE_4K);
+	return vm_map(&kvm_space, va_of(*virt), pa_of(pa), PAGE_SIZE,
+		      kvm_nx_fixup(VM_WRITE | VM_UNCACHED | VM_GLOBAL), VM_PAGE_4K);
 }
 
 /* The boot CPU's own slot, APIC, timer; legacy PIC masked (Intel 8259A: OCW1). */

@@ -1265,7 +1265,8 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 		vw_cpu_write(w, win + offs[0], 0x11);
 		vw_cpu_write(w, win + offs[1], 0x22);
 		assert_int_equal(dax_activate(d, "bob"), ST_OK); /* unmapped: D bits harvested */
-		assert_int_equal(vm_translate(&w->space, va_of(win), NULL, NULL, NULL), ST_NOTFOUND);
+		assert_int_equal(vm_translate(&w->space, va_of(win), NULL, NULL, NULL),
+				 ST_NOTFOUND);
 		assert_int_equal(dax_activate(d, "alice"), ST_OK); /* fresh leaves, D clear */
 		vw_cpu_write(w, win + offs[2], 0x33);
 		vw_cpu_write(w, win + offs[3], 0x44);
@@ -1287,7 +1288,9 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 		assert_int_equal(dax_map(d, h), ST_OK);
 		for (size_t i = 0; i < ARRAY_SIZE(offs); i++) {
 			paddr_t pa;
-			assert_int_equal(vm_translate(&w->space, va_of(win + offs[i]), &pa, NULL, NULL), ST_OK);
+			assert_int_equal(
+				vm_translate(&w->space, va_of(win + offs[i]), &pa, NULL, NULL),
+				ST_OK);
 			assert_int_equal(w->tag[(pa.v - MEM_BASE) / PAGE_SIZE], 0);
 		}
 		assert_int_equal(dax_release(d, h), ST_OK);

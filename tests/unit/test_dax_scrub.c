@@ -86,7 +86,8 @@ static void d_scrub(void *ctx, struct range r)
 	struct machine *m = ctx;
 	while (size) {
 		uint64_t n = size < VM_WINDOW_SIZE ? size : VM_WINDOW_SIZE;
-		uint64_t va = vm_window_map(&m->win, pa_of(pa), (uint32_t)bytes_to_pages(n), VM_WRITE).v;
+		uint64_t va =
+			vm_window_map(&m->win, pa_of(pa), (uint32_t)bytes_to_pages(n), VM_WRITE).v;
 		for (uint64_t off = 0; off < n; off += PAGE_SIZE)
 			memset(m_at(m, va + off), 0, PAGE_SIZE);
 		vm_window_unmap(&m->win);
@@ -140,7 +141,8 @@ static void test_window(void **state)
 	struct machine *m = machine_new();
 	uint32_t tables = m->next_table;
 	fault_arm(FAULT_PT_ALLOC, 1000);
-	uint64_t va = vm_window_map(&m->win, pa_of(SP_BASE + 5 * PAGE_SIZE), VM_WINDOW_PAGES, VM_WRITE).v;
+	uint64_t va =
+		vm_window_map(&m->win, pa_of(SP_BASE + 5 * PAGE_SIZE), VM_WINDOW_PAGES, VM_WRITE).v;
 	assert_int_equal(va, SCRUB_VA);
 	for (uint32_t i = 0; i < VM_WINDOW_PAGES; i += 97) {
 		paddr_t pa;

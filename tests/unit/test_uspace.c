@@ -67,12 +67,16 @@ static int setup(void **state)
 	assert_int_equal(vm_space_init(&f->vm, &f->ops), ST_OK);
 	/* page 0 user rw, page 1 user read-only, page 2 supervisor-only, page 3 unmapped,
 	 * page 4 user rw but unreachable by the kernel */
-	assert_int_equal(vm_map(&f->vm, va_of(UVA), pa_of(DATA_PA), 2 * PAGE_SIZE, VM_USER | VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->vm, va_of(UVA), pa_of(DATA_PA), 2 * PAGE_SIZE,
+				VM_USER | VM_WRITE, VM_PAGE_4K),
+			 ST_OK);
 	assert_int_equal(vm_protect(&f->vm, va_of(UVA + PAGE_SIZE), PAGE_SIZE, VM_USER), ST_OK);
-	assert_int_equal(vm_map(&f->vm, va_of(UVA + 2 * PAGE_SIZE), pa_of(DATA_PA + 2 * PAGE_SIZE), PAGE_SIZE,
-				VM_WRITE, VM_PAGE_4K), ST_OK);
-	assert_int_equal(vm_map(&f->vm, va_of(UVA + 4 * PAGE_SIZE), pa_of(UNREACHABLE_PA), PAGE_SIZE,
-				VM_USER | VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->vm, va_of(UVA + 2 * PAGE_SIZE), pa_of(DATA_PA + 2 * PAGE_SIZE),
+				PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
+			 ST_OK);
+	assert_int_equal(vm_map(&f->vm, va_of(UVA + 4 * PAGE_SIZE), pa_of(UNREACHABLE_PA),
+				PAGE_SIZE, VM_USER | VM_WRITE, VM_PAGE_4K),
+			 ST_OK);
 	f->u = (struct uspace){ &f->vm, t_phys, f };
 	*state = f;
 	return 0;
@@ -102,9 +106,11 @@ static void test_user_bits(void **state)
 	assert_int_equal(flags & (VM_USER | VM_WRITE), VM_USER | VM_WRITE);
 	assert_int_equal(vm_translate(&f->vm, va_of(UVA + 2 * PAGE_SIZE), 0, &flags, 0), ST_OK);
 	assert_int_equal(flags & VM_USER, 0);
-	assert_int_equal(vm_map(&f->vm, va_of(0xffffc00000000000ull), pa_of(DATA_PA), PAGE_SIZE, VM_USER,
-				VM_PAGE_4K), ST_RANGE);
-	assert_int_equal(vm_protect(&f->vm, va_of(0xffffc00000000000ull), PAGE_SIZE, VM_USER), ST_RANGE);
+	assert_int_equal(vm_map(&f->vm, va_of(0xffffc00000000000ull), pa_of(DATA_PA), PAGE_SIZE,
+				VM_USER, VM_PAGE_4K),
+			 ST_RANGE);
+	assert_int_equal(vm_protect(&f->vm, va_of(0xffffc00000000000ull), PAGE_SIZE, VM_USER),
+			 ST_RANGE);
 }
 
 static void test_copy_round_trip(void **state)

@@ -148,7 +148,8 @@ static void test_map_4k_bits(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t va = VA0 + 0x5000, pa = 0x123456000ull;
-	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(pa), PAGE_SIZE, VM_WRITE, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(pa), PAGE_SIZE, VM_WRITE, VM_PAGE_1G),
+			 ST_OK);
 	for (int l = 4; l >= 2; l--) {
 		uint64_t e = entry_at(f, va, l);
 		assert_true(e & VM_PTE_P);
@@ -182,7 +183,8 @@ static void test_pte_4k_lookup(void **state)
 	struct fixture *f = *state;
 	uint64_t va = VA0 + 0x7000, pa = 0x200000000ull;
 	assert_null(vm_pte_4k(&f->s, va_of(va))); /* no table yet */
-	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(pa), PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(pa), PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
+			 ST_OK);
 	uint64_t *pte = vm_pte_4k(&f->s, va_of(va));
 	assert_non_null(pte);
 	assert_int_equal(*pte, entry_at(f, va, 1));
@@ -191,16 +193,19 @@ static void test_pte_4k_lookup(void **state)
 	assert_ptr_equal(hole, pte + 1);
 	assert_false(*hole & VM_PTE_P);
 	uint64_t big = VA0 + VM_PAGE_1G;
-	assert_int_equal(vm_map(&f->s, va_of(big), pa_of(0x40000000ull), VM_PAGE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
-	assert_null(vm_pte_4k(&f->s, va_of(big + PAGE_SIZE))); /* inside a 2 MiB page */
+	assert_int_equal(
+		vm_map(&f->s, va_of(big), pa_of(0x40000000ull), VM_PAGE_2M, VM_WRITE, VM_PAGE_2M),
+		ST_OK);
+	assert_null(vm_pte_4k(&f->s, va_of(big + PAGE_SIZE)));	     /* inside a 2 MiB page */
 	assert_null(vm_pte_4k(&f->s, va_of(0x0000800000000000ull))); /* not canonical */
 }
 
 static void test_map_flags_bits(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), PAGE_SIZE, VM_EXEC | VM_GLOBAL | VM_UNCACHED,
-				VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), PAGE_SIZE,
+				VM_EXEC | VM_GLOBAL | VM_UNCACHED, VM_PAGE_4K),
+			 ST_OK);
 	uint64_t pte = entry_at(f, VA0, 1);
 	assert_false(pte & VM_PTE_NX);
 	assert_false(pte & VM_PTE_RW);
@@ -251,7 +256,8 @@ static void test_map_max_page_and_alignment(void **state)
 	assert_true(entry_at(f, VA0 + 7 * SIZE_2M, 2) & VM_PTE_PS);
 	/* va 2 MiB aligned but pa only 4 KiB aligned: 4 KiB pages only. */
 	uint64_t va = VA0 + 4 * SIZE_1G;
-	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), SIZE_2M, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), SIZE_2M, 0, VM_PAGE_1G),
+			 ST_OK);
 	uint64_t pde = entry_at(f, va, 2);
 	assert_false(pde & VM_PTE_PS);
 	assert_int_equal(count_present(f, pde & VM_PTE_ADDR), 512);
@@ -300,39 +306,57 @@ static void snap_same(struct fixture *f, struct snap *s)
 static void test_map_errors(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M),
+			 ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K),
+			 ST_OK);
 	struct snap s;
 	snap_take(f, &s);
 	uint64_t v = VA0 + 3 * SIZE_1G;
-	assert_int_equal(vm_map(&f->s, va_of(v + 1), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0 + 8), PAGE_SIZE, 0, VM_PAGE_4K), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v + 1), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K),
+			 ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0 + 8), PAGE_SIZE, 0, VM_PAGE_4K),
+			 ST_INVALID);
 	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), 100, 0, VM_PAGE_4K), ST_INVALID);
 	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), 0, 0, VM_PAGE_4K), ST_INVALID);
-	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), PAGE_SIZE, 1u << 9, VM_PAGE_4K), ST_INVALID);
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), PAGE_SIZE, 1u << 9, VM_PAGE_4K),
+			 ST_INVALID);
 	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), PAGE_SIZE, 0, 8192), ST_INVALID);
 	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(PA0), PAGE_SIZE, 0, 0), ST_INVALID);
 	/* non-canonical, crossing the hole, wrapping, physical limit */
-	assert_int_equal(vm_map(&f->s, va_of(0x0000800000000000ull), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_RANGE);
-	assert_int_equal(vm_map(&f->s, va_of(0x00007ffffffff000ull), pa_of(PA0), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(
+		vm_map(&f->s, va_of(0x0000800000000000ull), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K),
+		ST_RANGE);
+	assert_int_equal(vm_map(&f->s, va_of(0x00007ffffffff000ull), pa_of(PA0), 2 * PAGE_SIZE, 0,
+				VM_PAGE_4K),
 			 ST_RANGE);
-	assert_int_equal(vm_map(&f->s, va_of(0xfffffffffffff000ull), pa_of(PA0), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(0xfffffffffffff000ull), pa_of(PA0), 2 * PAGE_SIZE, 0,
+				VM_PAGE_4K),
 			 ST_RANGE);
-	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(VM_PHYS_LIMIT - PAGE_SIZE), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(VM_PHYS_LIMIT - PAGE_SIZE), 2 * PAGE_SIZE, 0,
+				VM_PAGE_4K),
 			 ST_RANGE);
-	assert_int_equal(vm_map(&f->s, va_of(v), pa_of(0xfffffffffffff000ull), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
-			 ST_RANGE);
+	assert_int_equal(
+		vm_map(&f->s, va_of(v), pa_of(0xfffffffffffff000ull), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+		ST_RANGE);
 	/* overlaps: exact, partial at either end, inside a 2 MiB leaf, over a 4 KiB leaf */
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, 0, VM_PAGE_2M), ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, va_of(VA0 - PAGE_SIZE), pa_of(PA0), 2 * PAGE_SIZE, 0, VM_PAGE_4K), ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + 4 * SIZE_2M - PAGE_SIZE), pa_of(PA0), 2 * PAGE_SIZE, 0,
-				VM_PAGE_4K), ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_2M + 0x3000), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K),
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, 0, VM_PAGE_2M),
 			 ST_EXISTS);
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_EXISTS);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0 - PAGE_SIZE), pa_of(PA0), 2 * PAGE_SIZE, 0, VM_PAGE_4K),
+		ST_EXISTS);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + 4 * SIZE_2M - PAGE_SIZE), pa_of(PA0),
+				2 * PAGE_SIZE, 0, VM_PAGE_4K),
+			 ST_EXISTS);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0 + SIZE_2M + 0x3000), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K),
+		ST_EXISTS);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G),
+			 ST_EXISTS);
 	/* a large map whose last page overlaps: nothing of the first part stays */
-	assert_int_equal(vm_map(&f->s, va_of(VA0 - SIZE_1G), pa_of(PA0), SIZE_1G + PAGE_SIZE, 0, VM_PAGE_1G),
-			 ST_EXISTS);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0 - SIZE_1G), pa_of(PA0), SIZE_1G + PAGE_SIZE, 0, VM_PAGE_1G),
+		ST_EXISTS);
 	snap_same(f, &s);
 }
 
@@ -345,7 +369,8 @@ static void test_map_oom_rolls_back(void **state)
 	/* an unrelated mapping sharing the first PDPT must survive every failure */
 	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
 	size_t base = f->a.allocated;
-	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G),
+			 ST_OK);
 	size_t need_total = f->a.allocated - base;
 	assert_int_equal(vm_unmap(&f->s, va_of(va), size), ST_OK);
 	assert_int_equal(f->a.allocated, base);
@@ -354,12 +379,15 @@ static void test_map_oom_rolls_back(void **state)
 		struct snap s;
 		snap_take(f, &s);
 		f->a.budget = budget;
-		assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G), ST_NOMEM);
+		assert_int_equal(
+			vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G),
+			ST_NOMEM);
 		f->a.budget = -1;
 		snap_same(f, &s);
 	}
 	f->a.budget = (long)need_total;
-	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0 + PAGE_SIZE), size, 0, VM_PAGE_1G),
+			 ST_OK);
 	assert_int_equal(f->a.budget, 0);
 	f->a.budget = -1;
 }
@@ -376,7 +404,9 @@ static void expect_map(struct fixture *f, uint64_t va, uint64_t pa, uint64_t ps)
 static void test_unmap_splits_1g(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE | VM_GLOBAL, VM_PAGE_1G), ST_OK);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE | VM_GLOBAL, VM_PAGE_1G),
+		ST_OK);
 	assert_int_equal(vm_count_tables(&f->s), 2);
 	uint64_t hole = VA0 + 5 * SIZE_2M + 3 * PAGE_SIZE;
 	f->a.flush_pages = 0;
@@ -415,7 +445,8 @@ static void test_unmap_splits_2m_both_edges(void **state)
 	expect_map(f, VA0, PA0, VM_PAGE_4K);
 	expect_map(f, VA0 + MiB - PAGE_SIZE, PA0 + MiB - PAGE_SIZE, VM_PAGE_4K);
 	assert_int_equal(vm_translate(&f->s, va_of(VA0 + MiB), NULL, NULL, NULL), ST_NOTFOUND);
-	assert_int_equal(vm_translate(&f->s, va_of(VA0 + 3 * MiB - PAGE_SIZE), NULL, NULL, NULL), ST_NOTFOUND);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + 3 * MiB - PAGE_SIZE), NULL, NULL, NULL),
+			 ST_NOTFOUND);
 	expect_map(f, VA0 + 3 * MiB, PA0 + 3 * MiB, VM_PAGE_4K);
 	assert_int_equal(vm_count_tables(&f->s), 5);
 	/* a range with holes is fine; unmapping nothing is fine */
@@ -461,20 +492,24 @@ static void test_unmap_oom_on_split(void **state)
 static void test_unmap_flush(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 8 * PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 8 * PAGE_SIZE, 0, VM_PAGE_4K),
+			 ST_OK);
 	f->a.flush_pages = f->a.flush_alls = 0;
 	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 2 * PAGE_SIZE), PAGE_SIZE), ST_OK);
 	assert_int_equal(f->a.flush_pages, 1);
 	assert_int_equal(f->a.last_flush, VA0 + 2 * PAGE_SIZE);
 	assert_int_equal(f->a.flush_alls, 0);
 	/* many pages: a full flush at the end */
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), 100 * PAGE_SIZE, 0, VM_PAGE_4K), ST_OK);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), 100 * PAGE_SIZE, 0, VM_PAGE_4K),
+		ST_OK);
 	f->a.flush_pages = f->a.flush_alls = 0;
 	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + SIZE_1G), 100 * PAGE_SIZE), ST_OK);
 	assert_int_equal(f->a.flush_alls, 1);
 	assert_true(f->a.flush_pages <= VM_FLUSH_PAGES_MAX);
 	/* one 1 GiB leaf: one flush of its base */
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + 4 * SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_OK);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0 + 4 * SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_OK);
 	f->a.flush_pages = f->a.flush_alls = 0;
 	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 4 * SIZE_1G), SIZE_1G), ST_OK);
 	assert_true(f->a.flush_pages >= 1);
@@ -486,7 +521,9 @@ static void test_unmap_flush(void **state)
 static void test_flush_sync_once_per_batch(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 100 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0), pa_of(PA0), 100 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
+		ST_OK);
 	assert_int_equal(f->a.syncs, 0); /* new mappings need no flush */
 	assert_int_equal(vm_unmap(&f->s, va_of(VA0), 3 * PAGE_SIZE), ST_OK);
 	assert_int_equal(f->a.syncs, 1);
@@ -503,7 +540,8 @@ static void test_flush_sync_once_per_batch(void **state)
 static void test_protect(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_2M),
+			 ST_OK);
 	f->a.flush_pages = 0;
 	assert_int_equal(vm_protect(&f->s, va_of(VA0 + PAGE_SIZE), PAGE_SIZE, VM_EXEC), ST_OK);
 	assert_true(f->a.flush_pages >= 1);
@@ -515,7 +553,8 @@ static void test_protect(void **state)
 	assert_true(pte & VM_PTE_RW);
 	assert_true(pte & VM_PTE_NX);
 	unsigned flags;
-	assert_int_equal(vm_translate(&f->s, va_of(VA0 + 2 * PAGE_SIZE), NULL, &flags, NULL), ST_OK);
+	assert_int_equal(vm_translate(&f->s, va_of(VA0 + 2 * PAGE_SIZE), NULL, &flags, NULL),
+			 ST_OK);
 	assert_int_equal(flags, VM_WRITE);
 	/* holes and bad flags refused with nothing changed */
 	struct snap s;
@@ -524,8 +563,10 @@ static void test_protect(void **state)
 	assert_int_equal(vm_protect(&f->s, va_of(VA0), PAGE_SIZE, 0x100), ST_INVALID);
 	snap_same(f, &s);
 	/* protecting a whole large page keeps it large */
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G), ST_OK);
-	assert_int_equal(vm_protect(&f->s, va_of(VA0 + SIZE_1G), SIZE_1G, VM_WRITE | VM_GLOBAL), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0), SIZE_1G, 0, VM_PAGE_1G),
+			 ST_OK);
+	assert_int_equal(vm_protect(&f->s, va_of(VA0 + SIZE_1G), SIZE_1G, VM_WRITE | VM_GLOBAL),
+			 ST_OK);
 	uint64_t e = entry_at(f, VA0 + SIZE_1G, 3);
 	assert_true(e & VM_PTE_PS);
 	assert_true(e & VM_PTE_G);
@@ -559,7 +600,8 @@ static void test_top_of_address_space(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t va = 0xffffffffffe00000ull;
-	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(va), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_2M),
+			 ST_OK);
 	expect_map(f, 0xfffffffffffff000ull, PA0 + SIZE_2M - PAGE_SIZE, VM_PAGE_2M);
 	assert_int_equal(vm_unmap(&f->s, va_of(0xfffffffffffff000ull), PAGE_SIZE), ST_OK);
 	expect_map(f, 0xffffffffffffe000ull, PA0 + SIZE_2M - 2 * PAGE_SIZE, VM_PAGE_4K);
@@ -614,7 +656,8 @@ static void model_check_sample(struct fixture *f, struct model_page *m, int samp
 		uint64_t p = samples == (int)MODEL_PAGES ? (uint64_t)i : rng() % MODEL_PAGES;
 		paddr_t got_pa;
 		unsigned flags;
-		status_t st = vm_translate(&f->s, va_of(VA0 + p * PAGE_SIZE), &got_pa, &flags, NULL);
+		status_t st =
+			vm_translate(&f->s, va_of(VA0 + p * PAGE_SIZE), &got_pa, &flags, NULL);
 		if (!m[p].pa) {
 			assert_int_equal(st, ST_NOTFOUND);
 		} else {
@@ -639,7 +682,8 @@ static void test_random_against_model(void **state)
 			bool overlap = false;
 			for (uint64_t i = 0; i < n; i++)
 				overlap |= m[p0 + i].pa != 0;
-			status_t st = vm_map(&f->s, va_of(VA0 + off), pa_of(pa), size, flags, VM_PAGE_1G);
+			status_t st =
+				vm_map(&f->s, va_of(VA0 + off), pa_of(pa), size, flags, VM_PAGE_1G);
 			assert_int_equal(st, overlap ? ST_EXISTS : ST_OK);
 			for (uint64_t i = 0; !overlap && i < n; i++)
 				m[p0 + i] = (struct model_page){ pa + i * PAGE_SIZE, flags };
@@ -703,10 +747,15 @@ static void test_unmap_dirty_reports_dirty_leaves(void **state)
 	struct fixture *f = *state;
 	struct dirty_log l = { .f = f };
 	/* 1 GiB leaf, then 2 MiB leaves, then 4 KiB leaves */
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
-	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0 + SIZE_1G), 8 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE, VM_PAGE_1G),
+			 ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0 + SIZE_1G), pa_of(PA0 + SIZE_1G), 8 * SIZE_2M,
+				VM_WRITE, VM_PAGE_2M),
+			 ST_OK);
 	uint64_t v4 = VA0 + SIZE_1G + 8 * SIZE_2M;
-	assert_int_equal(vm_map(&f->s, va_of(v4), pa_of(PA0 + SIZE_1G + 8 * SIZE_2M), 16 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(v4), pa_of(PA0 + SIZE_1G + 8 * SIZE_2M),
+				16 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
+			 ST_OK);
 	set_dirty(f, VA0 + 12345);                  /* the 1 GiB leaf */
 	set_dirty(f, VA0 + SIZE_1G + 7);            /* 2 MiB leaf 0, adjacent: merges with it */
 	set_dirty(f, VA0 + SIZE_1G + 3 * SIZE_2M);  /* 2 MiB leaf 3 */
@@ -732,7 +781,8 @@ static void test_unmap_dirty_split_edges(void **state)
 	struct dirty_log l = { .f = f };
 	/* a dirty 1 GiB leaf unmapped in part: only the removed part is reported; the rest stays
 	 * mapped and dirty (a later unmap reports it) */
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE, VM_PAGE_1G), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_1G, VM_WRITE, VM_PAGE_1G),
+			 ST_OK);
 	set_dirty(f, VA0);
 	uint64_t cut = VA0 + 5 * SIZE_2M + 3 * PAGE_SIZE;
 	assert_int_equal(vm_unmap_dirty(&f->s, va_of(cut), 2 * PAGE_SIZE, dirty_note, &l), ST_OK);
@@ -748,7 +798,8 @@ static void test_unmap_dirty_split_edges(void **state)
 	assert_int_equal(l.va[1] + l.size[1], VA0 + SIZE_1G);
 	/* clean leaves report nothing; plain vm_unmap never calls back */
 	l.n = 0;
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), SIZE_2M, VM_WRITE, VM_PAGE_4K),
+			 ST_OK);
 	assert_int_equal(vm_unmap_dirty(&f->s, va_of(VA0), SIZE_2M, dirty_note, &l), ST_OK);
 	assert_int_equal(l.n, 0);
 }
@@ -759,11 +810,13 @@ static void test_protect_keeps_dirty(void **state)
 {
 	struct fixture *f = *state;
 	struct dirty_log l = { .f = f };
-	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 4 * SIZE_2M, VM_WRITE, VM_PAGE_2M),
+			 ST_OK);
 	set_dirty(f, VA0 + SIZE_2M + 5 * PAGE_SIZE);
 	/* read-only from the middle of the dirty 2 MiB leaf (split) to the end */
 	assert_int_equal(vm_protect(&f->s, va_of(VA0 + SIZE_2M + 8 * PAGE_SIZE),
-				    3 * SIZE_2M - 8 * PAGE_SIZE, 0), ST_OK);
+				    3 * SIZE_2M - 8 * PAGE_SIZE, 0),
+			 ST_OK);
 	assert_int_equal(vm_protect(&f->s, va_of(VA0), 4 * SIZE_2M, VM_WRITE), ST_OK);
 	assert_int_equal(vm_unmap_dirty(&f->s, va_of(VA0), 4 * SIZE_2M, dirty_note, &l), ST_OK);
 	assert_int_equal(l.n, 1);
