@@ -93,9 +93,11 @@ static status_t dax_region_validate(struct dax *d, uint64_t base, uint64_t size,
 	return st == ST_OK ? dax_device_slot(d, "dax: region", false, slot) : st;
 }
 
-status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_node,
-			uint64_t align, uint32_t *region_out)
+status_t dax_region_add(struct dax *d, struct range rg, int target_node, uint64_t align,
+			uint32_t *region_out)
 {
+	/* modulo 2^64, so a wrapped range keeps its size and dax_region_check sees the wrap */
+	uint64_t base = rg.base, size = rg.end - rg.base;
 	if (align == 0)
 		align = dax_align_best(base, size);
 	uint64_t slot_size;

@@ -166,13 +166,14 @@ void dax_fini(struct dax *d);
 /* The largest of 1 GiB, 2 MiB, 4 KiB that divides both base and size; 0 if none does. */
 uint64_t dax_align_best(uint64_t base, uint64_t size);
 
-/* Adds region number d->nregions for SP piece [base, base+size) with one UNCLAIMED devdax
+/* Adds region number d->nregions for SP piece r = [base, end) with one UNCLAIMED devdax
  * device spanning it. align 0 means dax_align_best(base, size).
- * Errors: ST_INVALID (size 0, align not 4K/2M/1G, base or size not aligned to it),
- * ST_RANGE (wraps), ST_EXISTS (overlaps another region), ST_NOMEM (no region or device slot
- * and the tables cannot grow, or no window space left); nothing changes on error. */
-status_t dax_region_add(struct dax *d, uint64_t base, uint64_t size, int target_node,
-			uint64_t align, uint32_t *region_out);
+ * Errors: ST_INVALID (empty, align not 4K/2M/1G, base or size not aligned to it),
+ * ST_RANGE (end below base: a range_of() that wrapped past 2^64), ST_EXISTS (overlaps another
+ * region), ST_NOMEM (no region or device slot and the tables cannot grow, or no window space
+ * left); nothing changes on error. */
+status_t dax_region_add(struct dax *d, struct range r, int target_node, uint64_t align,
+			uint32_t *region_out);
 
 /* Creates an UNCLAIMED devdax device of `size` bytes aligned to `align` (0: the region's)
  * at the lowest suitable address of the region's free space; *dev_out is its index.

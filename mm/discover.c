@@ -132,7 +132,7 @@ static size_t collect_hmat_domains(const struct numa_topology *t)
 static void add_region(const struct sp_piece *p, int node, struct dax *dax, struct out *log)
 {
 	uint32_t region;
-	status_t st = dax_region_add(dax, p->base, p->end - p->base, node, 0, &region);
+	status_t st = dax_region_add(dax, (struct range){ p->base, p->end }, node, 0, &region);
 	if (st != ST_OK)
 		out_log(log, LOG_ERR, "dax: no region for SP [0x%lx-0x%lx): %s", (unsigned long)p->base,
 			(unsigned long)p->end, status_str(st));

@@ -143,8 +143,8 @@ static void dax_setup(void)
 		return;
 	uint32_t dev;
 	dax_init(&dax, &ops, NULL, 1);
-	if (dax_region_add(&dax, 4ull << 30, 64ull << 20, 1, 0, NULL) != ST_OK ||
-	    dax_region_add(&dax, 8ull << 30, 1ull << 30, 2, 0, NULL) != ST_OK ||
+	if (dax_region_add(&dax, range_of(pa_of(4ull << 30), 64ull << 20), 1, 0, NULL) != ST_OK ||
+	    dax_region_add(&dax, range_of(pa_of(8ull << 30), 1ull << 30), 2, 0, NULL) != ST_OK ||
 	    dax_find(&dax, "dax1.0", &dev) != ST_OK || dax_destroy_device(&dax, dev) != ST_OK ||
 	    dax_create_device(&dax, 1, 2ull << 20, 2ull << 20, &dev) != ST_OK ||
 	    dax_create_device(&dax, 1, 2ull << 20, 2ull << 20, &dev) != ST_OK ||

@@ -143,11 +143,12 @@ static int setup(void **state)
 	capture_init(&x->log);
 	dax_init(&x->d, &x->ops, &x->log.out, 1000);
 	uint32_t r;
-	assert_int_equal(dax_region_add(&x->d, R0_BASE, R0_SIZE, 1, 0, &r), ST_OK);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R0_BASE), R0_SIZE), 1, 0, &r), ST_OK);
 	assert_int_equal(r, 0);
-	assert_int_equal(dax_region_add(&x->d, R1_BASE, R1_SIZE, 2, 0, &r), ST_OK);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R1_BASE), R1_SIZE), 2, 0, &r), ST_OK);
 	assert_int_equal(r, 1);
-	assert_int_equal(dax_region_add(&x->d, R2_BASE, R2_SIZE, -1, 0, &r), ST_OK);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R2_BASE), R2_SIZE), -1, 0, &r),
+			 ST_OK);
 	assert_int_equal(r, 2);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	*state = x;
@@ -227,20 +228,32 @@ static void test_region_add_refusals(void **state)
 {
 	struct fx *x = *state;
 	snap(x);
-	assert_int_equal(dax_region_add(&x->d, R0_BASE + SIZE_2M, SIZE_2M, 0, 0, NULL), ST_EXISTS);
-	assert_int_equal(dax_region_add(&x->d, 20 * GiB, 0, 0, 0, NULL), ST_INVALID);
-	assert_int_equal(dax_region_add(&x->d, 20 * GiB + 1, SIZE_2M, 0, 0, NULL), ST_INVALID);
-	assert_int_equal(dax_region_add(&x->d, 20 * GiB + SIZE_2M, SIZE_2M, 0, SIZE_1G, NULL),
+	assert_int_equal(
+		dax_region_add(&x->d, range_of(pa_of(R0_BASE + SIZE_2M), SIZE_2M), 0, 0, NULL),
+		ST_EXISTS);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(20 * GiB), 0), 0, 0, NULL),
 			 ST_INVALID);
-	assert_int_equal(dax_region_add(&x->d, UINT64_MAX - SIZE_2M + 1, 2 * SIZE_2M, 0, SIZE_2M, NULL),
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(20 * GiB + 1), SIZE_2M), 0, 0, NULL),
+			 ST_INVALID);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(20 * GiB + SIZE_2M), SIZE_2M), 0,
+					SIZE_1G, NULL),
+			 ST_INVALID);
+	assert_int_equal(dax_region_add(&x->d,
+					range_of(pa_of(UINT64_MAX - SIZE_2M + 1), 2 * SIZE_2M), 0,
+					SIZE_2M, NULL),
 			 ST_RANGE);
-	assert_int_equal(dax_region_add(&x->d, 20 * GiB, 17ull << 40, 0, SIZE_1G, NULL), ST_NOMEM);
+	assert_int_equal(
+		dax_region_add(&x->d, range_of(pa_of(20 * GiB), 17ull << 40), 0, SIZE_1G, NULL),
+		ST_NOMEM);
 	same_as_snap(x);
 	/* fill every region slot */
 	for (uint32_t i = 3; i < DAX_INIT_REGIONS; i++) /* no ops->alloc: the first size is the limit */
-		assert_int_equal(dax_region_add(&x->d, (20 + i) * GiB, SIZE_2M, 0, 0, NULL), ST_OK);
+		assert_int_equal(
+			dax_region_add(&x->d, range_of(pa_of((20 + i) * GiB), SIZE_2M), 0, 0, NULL),
+			ST_OK);
 	snap(x);
-	assert_int_equal(dax_region_add(&x->d, 100 * GiB, SIZE_2M, 0, 0, NULL), ST_NOMEM);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(100 * GiB), SIZE_2M), 0, 0, NULL),
+			 ST_NOMEM);
 	same_as_snap(x);
 }
 
@@ -253,14 +266,22 @@ static void test_region_add_window_wrap(void **state)
 	struct fx *x = *state;
 	struct dax d;
 	dax_init(&d, &x->ops, &x->log.out, 1);
-	assert_int_equal(dax_region_add(&d, 0x1000, UINT64_MAX - 0x1fff, 0, 0, NULL), ST_NOMEM);
+	assert_int_equal(
+		dax_region_add(&d, range_of(pa_of(0x1000), UINT64_MAX - 0x1fff), 0, 0, NULL),
+		ST_NOMEM);
 	/* here the 1 GiB guard gap is what wraps */
-	assert_int_equal(dax_region_add(&d, SIZE_1G - 0x1000, 0xffffffff50000000ull, 0, 0, NULL), ST_NOMEM);
+	assert_int_equal(dax_region_add(&d,
+					range_of(pa_of(SIZE_1G - 0x1000), 0xffffffff50000000ull), 0,
+					0, NULL),
+			 ST_NOMEM);
 	assert_int_equal(d.nregions, 0);
 	assert_true(capture_has(&x->log, "no window space"));
 	/* the largest region the window area holds still fits, once */
-	assert_int_equal(dax_region_add(&d, 0, DAX_WINDOW_SIZE - SIZE_1G, 0, 0, NULL), ST_OK);
-	assert_int_equal(dax_region_add(&d, 32ull << 40, SIZE_1G, 0, 0, NULL), ST_NOMEM);
+	assert_int_equal(
+		dax_region_add(&d, range_of(pa_of(0), DAX_WINDOW_SIZE - SIZE_1G), 0, 0, NULL),
+		ST_OK);
+	assert_int_equal(dax_region_add(&d, range_of(pa_of(32ull << 40), SIZE_1G), 0, 0, NULL),
+			 ST_NOMEM);
 	assert_int_equal(dax_check(&d, &x->log.out), ST_OK);
 }
 
@@ -522,7 +543,9 @@ static void test_tables_grow_from_heap(void **state)
 	alloc_live = 0;
 	for (uint32_t i = 3; i < 100; i++) {
 		uint32_t r;
-		assert_int_equal(dax_region_add(&x->d, (20 + 2 * i) * GiB, 3 * SIZE_2M, (int)i % 64, 0, &r),
+		assert_int_equal(dax_region_add(&x->d,
+						range_of(pa_of((20 + 2 * i) * GiB), 3 * SIZE_2M),
+						(int)i % 64, 0, &r),
 				 ST_OK);
 		assert_int_equal(r, i);
 	}
@@ -558,8 +581,10 @@ static void test_tables_growth_refused(void **state)
 	alloc_live = 0;
 	dax_fini(&x->d);
 	dax_init(&x->d, &x->ops, &x->log.out, 7);
-	assert_int_equal(dax_region_add(&x->d, R0_BASE, DAX_REGION_DEVICES * PAGE_SIZE, 0, PAGE_SIZE,
-					NULL), ST_OK);
+	assert_int_equal(dax_region_add(&x->d,
+					range_of(pa_of(R0_BASE), DAX_REGION_DEVICES * PAGE_SIZE), 0,
+					PAGE_SIZE, NULL),
+			 ST_OK);
 	assert_int_equal(dax_destroy_device(&x->d, 0), ST_OK);
 	for (int i = 0; i < DAX_REGION_DEVICES; i++) /* fills the 64 first device slots too */
 		assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, 0, NULL), ST_OK);
@@ -567,14 +592,16 @@ static void test_tables_growth_refused(void **state)
 	alloc_budget = 0;
 	dax_image_take(&x->d, &before);
 	capture_init(&x->log);
-	assert_int_equal(dax_region_add(&x->d, R1_BASE, SIZE_2M, 1, 0, NULL), ST_NOMEM);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R1_BASE), SIZE_2M), 1, 0, NULL),
+			 ST_NOMEM);
 	assert_non_null(strstr(x->log.text, "all 64 device slots in use and the table cannot grow"));
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(alloc_live, 0);
 	/* with memory the same call succeeds and the table doubles */
 	alloc_budget = -1;
-	assert_int_equal(dax_region_add(&x->d, R1_BASE, SIZE_2M, 1, 0, NULL), ST_OK);
+	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R1_BASE), SIZE_2M), 1, 0, NULL),
+			 ST_OK);
 	assert_int_equal(x->d.cap_devices, 2 * DAX_INIT_DEVICES);
 	assert_int_equal(alloc_live, 1);
 	/* region 0 is at its own limit: refused with numbers, nothing changes */
@@ -667,7 +694,8 @@ static void test_refused_transitions(void **state)
 	struct dax other;
 	dax_init(&other, &x->ops, NULL, 777);
 	uint32_t od;
-	assert_int_equal(dax_region_add(&other, R0_BASE, R0_SIZE, 0, 0, NULL), ST_OK);
+	assert_int_equal(dax_region_add(&other, range_of(pa_of(R0_BASE), R0_SIZE), 0, 0, NULL),
+			 ST_OK);
 	assert_int_equal(dax_find(&other, "dax0.0", &od), ST_OK);
 	struct dax_handle other_h;
 	assert_int_equal(dax_claim(&other, od, "alice", &other_h), ST_OK);
@@ -1180,8 +1208,10 @@ static void test_with_real_page_tables(void **state)
 	struct dax *d = calloc(1, sizeof *d);
 	dax_init(d, &ops, NULL, 5);
 	d->window_page = SIZE_1G;
-	assert_int_equal(dax_region_add(d, R1_BASE, R1_SIZE, 2, 0, NULL), ST_OK);
-	assert_int_equal(dax_region_add(d, R0_BASE + SIZE_2M, 4 * SIZE_2M, 1, 0, NULL), ST_OK);
+	assert_int_equal(dax_region_add(d, range_of(pa_of(R1_BASE), R1_SIZE), 2, 0, NULL), ST_OK);
+	assert_int_equal(
+		dax_region_add(d, range_of(pa_of(R0_BASE + SIZE_2M), 4 * SIZE_2M), 1, 0, NULL),
+		ST_OK);
 	uint32_t a, b;
 	assert_int_equal(dax_find(d, "dax0.0", &a), ST_OK);
 	assert_int_equal(dax_find(d, "dax1.0", &b), ST_OK);
@@ -1251,7 +1281,9 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 		dax_init(d, &ops, NULL, 9);
 		d->window_page = cases[k].window_page;
 		uint32_t dev;
-		assert_int_equal(dax_region_add(d, cases[k].base, cases[k].size, 1, 0, NULL), ST_OK);
+		assert_int_equal(dax_region_add(d, range_of(pa_of(cases[k].base), cases[k].size), 1,
+						0, NULL),
+				 ST_OK);
 		assert_int_equal(dax_find(d, "dax0.0", &dev), ST_OK);
 		/* the memory is full of someone else's earlier (already scrubbed) pattern: 0 */
 		struct dax_handle h;

@@ -113,7 +113,7 @@ static struct machine *machine_new(void)
 	assert_int_equal(vm_window_init(&m->win, &m->vm, va_of(SCRUB_VA)), ST_OK);
 	m->dops = (struct dax_ops){ .map = d_map, .unmap = d_unmap, .scrub = d_scrub, .ctx = m };
 	dax_init(&m->d, &m->dops, NULL, 1);
-	assert_int_equal(dax_region_add(&m->d, SP_BASE, SP_SIZE, 1, 0, 0), ST_OK);
+	assert_int_equal(dax_region_add(&m->d, range_of(pa_of(SP_BASE), SP_SIZE), 1, 0, 0), ST_OK);
 	fault_reset();
 	return m;
 }

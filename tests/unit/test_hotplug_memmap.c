@@ -242,7 +242,8 @@ static struct big *big_new(uint64_t blocks, bool with_alloc)
 					 buddy_meta_bytes(BIG_RAM_N), 0), ST_OK);
 	dax_init(&g->dax, &dops, &g->log.out, 1);
 	uint64_t size = blocks * HOTPLUG_BLOCK;
-	assert_int_equal(dax_region_add(&g->dax, (uint64_t)BIG_SP << PAGE_SHIFT, size, 1, 0, 0), ST_OK);
+	assert_int_equal(
+		dax_region_add(&g->dax, range_of(pfn_to_pa(pfn_of(BIG_SP)), size), 1, 0, 0), ST_OK);
 	memobj_init(&g->objs, &g->b, &oops, &g->log.out);
 	hotplug_init(&g->hp, &g->b, &g->dax, &g->objs, &hops, &g->log.out);
 	return g;

@@ -294,8 +294,8 @@ struct sim *sim_new(void)
 	for (uint64_t p = SIM_RAM0; p < SIM_RAM2 + SIM_RAM2_N; p++)
 		s->direct[p] = 1;
 	dax_init(&s->dax, &dops, &s->log.out, 1);
-	assert_int_equal(dax_region_add(&s->dax, (uint64_t)SIM_SP << PAGE_SHIFT,
-					(uint64_t)SIM_SP_N << PAGE_SHIFT, 1, 0, 0), ST_OK);
+	assert_int_equal(dax_region_add(&s->dax, range_of_pages(pfn_of(SIM_SP), SIM_SP_N), 1, 0, 0),
+			 ST_OK);
 	memobj_init(&s->objs, &s->b, &oops, &s->log.out);
 	hotplug_init(&s->hp, &s->b, &s->dax, &s->objs, &hops, &s->log.out);
 	return s;
