@@ -208,24 +208,24 @@ static const struct memobj_ops obj_ops = {
 	.phase = obj_phase,
 };
 
-static status_t direct_map(void *ctx, uint64_t pa, uint64_t size)
+static status_t direct_map(void *ctx, struct range r)
 {
 	(void)ctx;
-	return vm_map(&kvm_space, va_of(DIRECT_MAP_BASE + pa), pa_of(pa), size,
+	return vm_map(&kvm_space, va_of(DIRECT_MAP_BASE + r.base), range_base(r), range_size(r),
 		      kvm_nx_fixup(VM_WRITE), VM_PAGE_2M);
 }
 
-static void direct_unmap(void *ctx, uint64_t pa, uint64_t size)
+static void direct_unmap(void *ctx, struct range r)
 {
 	(void)ctx;
 	/* whole 2 MiB blocks mapped with pages of at most 2 MiB: no split, cannot fail */
-	CHECK_OK(vm_unmap(&kvm_space, va_of(DIRECT_MAP_BASE + pa), size));
+	CHECK_OK(vm_unmap(&kvm_space, va_of(DIRECT_MAP_BASE + r.base), range_size(r)));
 }
 
-static void direct_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void direct_scrub(void *ctx, struct range r)
 {
 	(void)ctx;
-	memset(phys_to_virt(pa), 0, size);
+	memset(phys_to_virt(r.base), 0, range_size(r));
 }
 
 static uint64_t *meta_ptr(void *ctx, uint64_t pfn)

@@ -166,14 +166,14 @@ static status_t handoff_on_memory(struct hotplug *h, const struct dax_device *x,
 				  bool movable, uint64_t meta_pages)
 {
 	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
-	status_t st = h->ops->map_direct(h->ops->ctx, x->base, x->size);
+	status_t st = h->ops->map_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	if (st != ST_OK)
 		return st;
 	st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base, npages,
 			     h->ops->meta_ptr(h->ops->ctx, base), meta_pages * PAGE_SIZE,
 			     BUDDY_RANGE_ZERO_ON_ALLOC);
 	if (st != ST_OK) {
-		h->ops->unmap_direct(h->ops->ctx, x->base, x->size);
+		h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 		return st;
 	}
 	CHECK_OK(buddy_carve(h->b, base, meta_pages, BUDDY_OWNER_META)); /* all free: just added */
@@ -186,13 +186,13 @@ static status_t handoff_normal(struct hotplug *h, const struct dax_device *x, un
 {
 	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
 	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES;
-	status_t st = h->ops->map_direct(h->ops->ctx, x->base, x->size);
+	status_t st = h->ops->map_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	if (st == ST_OK) {
 		st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base,
 				     npages, h->ops->meta_ptr(h->ops->ctx, meta), meta_pages * PAGE_SIZE,
 				     BUDDY_RANGE_ZERO_ON_ALLOC);
 		if (st != ST_OK)
-			h->ops->unmap_direct(h->ops->ctx, x->base, x->size);
+			h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	}
 	if (st != ST_OK)
 		CHECK_OK(buddy_uncarve(h->b, meta, meta_pages)); /* carved by meta_get */

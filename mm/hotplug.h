@@ -71,12 +71,12 @@
 #define HOTPLUG_OFFENDERS 4       /* first offending pages named in a refusal */
 
 struct hotplug_ops {
-	/* Map physical [pa, pa+size) into the direct map (writable, not global). */
-	status_t (*map_direct)(void *ctx, uint64_t pa, uint64_t size);
+	/* Map physical range r, [r.base, r.end), into the direct map (writable, not global). */
+	status_t (*map_direct)(void *ctx, struct range r);
 	/* Remove it again and flush the TLB (whole 2 MiB blocks: needs no table). */
-	void (*unmap_direct)(void *ctx, uint64_t pa, uint64_t size);
-	/* Zero physical [pa, pa+size) (still direct-mapped). */
-	void (*scrub)(void *ctx, uint64_t pa, uint64_t size);
+	void (*unmap_direct)(void *ctx, struct range r);
+	/* Zero physical range r (still direct-mapped). */
+	void (*scrub)(void *ctx, struct range r);
 	/* Where the metadata page at pfn can be written (in the direct map). */
 	uint64_t *(*meta_ptr)(void *ctx, uint64_t pfn);
 	void *ctx;

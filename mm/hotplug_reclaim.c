@@ -141,13 +141,14 @@ static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct
 		uint64_t q = p + HOTPLUG_BLOCK_PAGES;
 		while (q < end && reclaim_block_dirty(c->d, q))
 			q += HOTPLUG_BLOCK_PAGES;
-		uint64_t pa = p << PAGE_SHIFT, len = (q - p) << PAGE_SHIFT;
-		if (dax_defer_scrub(h->dax, range_of(pa_of(pa), len)) == ST_OK) {
+		struct range run = range_of_pages(pfn_of(p), q - p);
+		uint64_t len = range_size(run);
+		if (dax_defer_scrub(h->dax, run) == ST_OK) {
 			info->deferred += len;
 		} else {
 			/* the table is full: zero the run now, inside the range reclaim took back */
 			CHECK(p >= c->base && q <= end);
-			h->ops->scrub(h->ops->ctx, pa, len);
+			h->ops->scrub(h->ops->ctx, run);
 			info->scrubbed += len;
 		}
 		p = q;
@@ -200,7 +201,7 @@ static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotp
 	 * to the deferred scrub, which takes only memory the allocator holds for nobody. */
 	reclaim_to_devdax(h, c, info);
 	reclaim_scrub(h, c, info);
-	h->ops->unmap_direct(h->ops->ctx, c->base << PAGE_SHIFT, c->n << PAGE_SHIFT);
+	h->ops->unmap_direct(h->ops->ctx, range_of_pages(pfn_of(c->base), c->n));
 	if (!c->partial) {
 		if (d->dirty_big)
 			h->ops->free(h->ops->ctx, d->dirty_big);

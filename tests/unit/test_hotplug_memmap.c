@@ -164,23 +164,20 @@ static void big_junk(void *ctx, uint64_t pfn, uint64_t n)
 	memset(big_at(ctx, pfn), BUDDY_JUNK_BYTE, n * PAGE_SIZE);
 }
 static const struct buddy_ops big_buddy_ops = { .zero = big_zero, .junk = big_junk };
-static status_t big_map_direct(void *ctx, uint64_t pa, uint64_t size)
+static status_t big_map_direct(void *ctx, struct range r)
 {
-	(void)pa;
-	((struct big *)ctx)->mapped += size;
+	((struct big *)ctx)->mapped += range_size(r);
 	return ST_OK;
 }
-static void big_unmap_direct(void *ctx, uint64_t pa, uint64_t size)
+static void big_unmap_direct(void *ctx, struct range r)
 {
-	(void)pa;
 	struct big *g = ctx;
-	assert_true(g->mapped >= size);
-	g->mapped -= size;
+	assert_true(g->mapped >= range_size(r));
+	g->mapped -= range_size(r);
 }
-static void big_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void big_scrub(void *ctx, struct range r)
 {
-	(void)pa;
-	((struct big *)ctx)->scrubbed += size;
+	((struct big *)ctx)->scrubbed += range_size(r);
 }
 static uint64_t *big_meta(void *ctx, uint64_t pfn) { return (uint64_t *)big_at(ctx, pfn); }
 static void *big_alloc(void *ctx, size_t bytes)

@@ -114,32 +114,33 @@ static const struct memobj_ops sim_obj_ops = {
 	.copy = sim_copy,
 };
 
-static status_t sim_map_direct(void *ctx, uint64_t pa, uint64_t size)
+static status_t sim_map_direct(void *ctx, struct range r)
 {
 	struct sim *s = sim_of(ctx);
 	if (fault_hit(FAULT_PT_ALLOC))
 		return ST_NOMEM;
-	for (uint64_t p = pa >> PAGE_SHIFT; p < (pa + size) >> PAGE_SHIFT; p++) {
+	for (uint64_t p = pa_to_pfn(range_base(r)).v; p < pa_to_pfn(range_end(r)).v; p++) {
 		assert_false(s->direct[p]);
 		s->direct[p] = 1;
 		s->direct_mapped++;
 	}
 	return ST_OK;
 }
-static void sim_unmap_direct(void *ctx, uint64_t pa, uint64_t size)
+static void sim_unmap_direct(void *ctx, struct range r)
 {
 	struct sim *s = sim_of(ctx);
-	for (uint64_t p = pa >> PAGE_SHIFT; p < (pa + size) >> PAGE_SHIFT; p++) {
+	for (uint64_t p = pa_to_pfn(range_base(r)).v; p < pa_to_pfn(range_end(r)).v; p++) {
 		assert_true(s->direct[p]);
 		s->direct[p] = 0;
 		s->direct_mapped--;
 	}
 }
-static void sim_scrub(void *ctx, uint64_t pa, uint64_t size)
+static void sim_scrub(void *ctx, struct range r)
 {
 	struct sim *s = sim_of(ctx);
-	assert_true(s->direct[pa >> PAGE_SHIFT]);
-	memset(sim_page(s, pa >> PAGE_SHIFT), 0, size);
+	uint64_t first = pa_to_pfn(range_base(r)).v;
+	assert_true(s->direct[first]);
+	memset(sim_page(s, first), 0, range_size(r));
 }
 static uint64_t *sim_meta(void *ctx, uint64_t pfn)
 {
