@@ -169,7 +169,7 @@ status_t dax_defer_scrub_device(struct dax *d, uint32_t dev)
 	if (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX)
 		return ST_BUSY;
 	struct range xr = range_of(pa_of(x->base), x->size);
-	if (dax_defer_scrub(d, xr) != ST_OK)	/* only ST_NOMEM: the table is full */
+	if (dax_defer_scrub(d, xr) != ST_OK)    /* only ST_NOMEM: the table is full */
 		d->ops->scrub(d->ops->ctx, xr); /* held for nobody: ours to zero */
 	return ST_OK;
 }

@@ -23,7 +23,7 @@ status_t vm_window_init(struct vm_window *w, struct vm_space *s, vaddr_t virt)
 	CHECK(pte != NULL); /* vm_map just installed a 4 KiB leaf there */
 	*pte = 0;
 	s->ops->flush_page(s->ops->ctx, virt.v);
-	*w = (struct vm_window){.s = s, .va = virt.v, .pt = pte, .mapped = 0};
+	*w = (struct vm_window){ .s = s, .va = virt.v, .pt = pte, .mapped = 0 };
 	return ST_OK;
 }
 

@@ -340,7 +340,8 @@ static int dax_release_cmd(int argc, char **argv)
 		return shell_fail(st);
 	if (shell_interrupted()) {
 		kprintf("%s released; the scrub was stopped by Ctrl-C: %lu bytes are left to the "
-			"deferred scrub (zeroed at the next claim)\n", argv[2],
+			"deferred scrub (zeroed at the next claim)\n",
+			argv[2],
 			(unsigned long)dax_dirty_bytes(&K.dax, range_of(pa_of(d->base), d->size)));
 		return 0;
 	}

@@ -128,10 +128,7 @@ static void nop_unmap(void *c, vaddr_t virt, uint64_t size, dax_written_fn writt
 	(void)c;
 	written(arg, virt, size);
 }
-static void nop_scrub(void *c, struct range r)
-{
-	(void)c, (void)r;
-}
+static void nop_scrub(void *c, struct range r) { (void)c, (void)r; }
 static const struct dax_ops ops = { .map = nop_map, .unmap = nop_unmap, .scrub = nop_scrub };
 static struct dax dax;
 

@@ -175,10 +175,7 @@ static void big_unmap_direct(void *ctx, struct range r)
 	assert_true(g->mapped >= range_size(r));
 	g->mapped -= range_size(r);
 }
-static void big_scrub(void *ctx, struct range r)
-{
-	((struct big *)ctx)->scrubbed += range_size(r);
-}
+static void big_scrub(void *ctx, struct range r) { ((struct big *)ctx)->scrubbed += range_size(r); }
 static uint64_t *big_meta(void *ctx, uint64_t pfn) { return (uint64_t *)big_at(ctx, pfn); }
 static void *big_alloc(void *ctx, size_t bytes)
 {
@@ -202,10 +199,7 @@ static void big_dax_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn
 	(void)ctx;
 	written(arg, virt, size);
 }
-static void big_dax_scrub(void *ctx, struct range r)
-{
-	(void)ctx, (void)r;
-}
+static void big_dax_scrub(void *ctx, struct range r) { (void)ctx, (void)r; }
 
 /* A machine with one devdax device of `blocks` 2 MiB blocks at BIG_SP; with_alloc: the
  * hot-plug ops can allocate (dirty bitmaps of big devices). */

@@ -192,10 +192,7 @@ static void test_reproducible(void **state)
 
 /* The checks bite: a machine whose release scrub does nothing, or whose writes also land in
  * an object's page, makes the stress fail with its seed, step and operation. */
-static void noop_scrub(void *ctx, struct range r)
-{
-	(void)ctx, (void)r;
-}
+static void noop_scrub(void *ctx, struct range r) { (void)ctx, (void)r; }
 
 static struct sim *stray_sim;
 static void stray_write(void *ctx, uint64_t va, const void *src, size_t len)

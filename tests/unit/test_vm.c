@@ -196,7 +196,7 @@ static void test_pte_4k_lookup(void **state)
 	assert_int_equal(
 		vm_map(&f->s, va_of(big), pa_of(0x40000000ull), VM_PAGE_2M, VM_WRITE, VM_PAGE_2M),
 		ST_OK);
-	assert_null(vm_pte_4k(&f->s, va_of(big + PAGE_SIZE)));	     /* inside a 2 MiB page */
+	assert_null(vm_pte_4k(&f->s, va_of(big + PAGE_SIZE)));       /* inside a 2 MiB page */
 	assert_null(vm_pte_4k(&f->s, va_of(0x0000800000000000ull))); /* not canonical */
 }
 
