@@ -20,6 +20,8 @@ void dax_init(struct dax *d, const struct dax_ops *ops, struct out *log, uint32_
 	d->cap_regions = DAX_INIT_REGIONS;
 	d->devices = d->devices0;
 	d->cap_devices = DAX_INIT_DEVICES;
+	d->dirty = d->dirty0;
+	d->cap_dirty = DAX_INIT_DIRTY;
 	d->window_page = DAX_WINDOW_PAGE;
 }
 

@@ -71,7 +71,7 @@
 #define DAX_REGION_DEVICES 64 /* devices one region may hold at once */
 #define DAX_OWNER_MAX 31 /* characters of an owner name, [A-Za-z0-9_.:@+-] */
 #define DAX_NAME_MAX 24  /* "dax<region>.<n>" plus NUL */
-#define DAX_MAX_DIRTY 32 /* deferred-scrub extents (mm/dax_dirty.c) */
+#define DAX_INIT_DIRTY 32 /* deferred-scrub extents inside struct dax before any growth */
 #define DAX_MAX_WRITTEN 8 /* written extents per device (mm/dax_written.c) */
 #define DAX_WINDOW_PAGE SIZE_2M /* default largest window page: the dirty-tracking grain */
 #define DAX_WINDOW_BASE 0xffffc00000000000ull
@@ -97,8 +97,8 @@ struct dax_ops {
 	 * for nobody (CHECKed). */
 	void (*scrub)(void *ctx, struct range r);
 	void *ctx;
-	/* Optional (NULL: the tables never grow): `bytes` of memory for a grown region or device
-	 * table, NULL when there is none; and giving such memory back. */
+	/* Optional (NULL: the tables never grow): `bytes` of memory for a grown region, device or
+	 * deferred-scrub table, NULL when there is none; and giving such memory back. */
 	void *(*alloc)(void *ctx, size_t bytes);
 	void (*free)(void *ctx, void *p);
 };
@@ -147,14 +147,16 @@ struct dax {
 	uint64_t release_scrubbed; /* bytes the last successful release zeroed */
 	char active[DAX_OWNER_MAX + 1]; /* "" when no owner is active */
 	/* Deferred scrub: memory of unclaimed devices that may hold an earlier user's bytes;
-	 * sorted, disjoint, page-aligned, zeroed by dax_claim (mm/dax_dirty.c). */
-	uint32_t ndirty;
-	struct range dirty[DAX_MAX_DIRTY];
+	 * sorted, disjoint, page-aligned, zeroed by dax_claim (mm/dax_dirty.c). dirty is dirty0
+	 * or a grown array from ops->alloc (cap_dirty extents). */
+	uint32_t ndirty, cap_dirty;
+	struct range *dirty;
 	uint32_t cap_regions, cap_devices; /* slots in regions[] and devices[] */
 	struct dax_region *regions;        /* regions0 or a grown array from ops->alloc */
 	struct dax_device *devices;        /* devices0 or a grown array from ops->alloc */
 	struct dax_region regions0[DAX_INIT_REGIONS];
 	struct dax_device devices0[DAX_INIT_DEVICES];
+	struct range dirty0[DAX_INIT_DIRTY];
 };
 
 /* Empties d. seed starts the generation counter (the kernel passes the TSC). d must not be

@@ -153,8 +153,9 @@ static void dax_check_regions(struct dax_checker *c)
 static void dax_check_dirty(struct dax_checker *c)
 {
 	const struct dax *d = c->d;
-	CHECK_THAT(c, d->ndirty <= DAX_MAX_DIRTY, "%u deferred-scrub extents", d->ndirty);
-	for (uint32_t i = 0; i < d->ndirty && i < DAX_MAX_DIRTY; i++) {
+	CHECK_THAT(c, d->ndirty <= d->cap_dirty, "%u deferred-scrub extents in a table of %u",
+		   d->ndirty, d->cap_dirty);
+	for (uint32_t i = 0; i < d->ndirty && i < d->cap_dirty; i++) {
 		struct range e = d->dirty[i];
 		int in = -1;
 		for (uint32_t r = 0; r < d->nregions && r < d->cap_regions; r++)

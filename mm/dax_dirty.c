@@ -9,12 +9,28 @@
  * the device (dax_dirty_scrub), so no byte of an earlier user is ever readable by the next
  * owner; hand-off takes the device's part out of the table first (dax_dirty_take).
  *
+ * The table starts with DAX_INIT_DIRTY extents inside struct dax and doubles from ops->alloc
+ * (the kernel heap). When it cannot grow, nothing is lost: a new extent is refused (ST_NOMEM,
+ * its caller zeroes that memory at once) and a cut that would need a split zeroes the shorter
+ * piece instead (dax_dirty_cut).
+ *
  * Every write here goes through dax_zero_unowned, which CHECKs that the range lies wholly in
  * region free space or unclaimed devdax devices: a scrub can never reach memory an owner or
  * the page allocator holds, whatever the table's state. */
 #include "lib/check.h"
 #include "lib/fault.h"
 #include "mm/dax_internal.h"
+
+/* Room for n extents, growing the table from ops->alloc (the old extents stay as they are).
+ * Errors: ST_NOMEM (no ops->alloc, or it refused); nothing changes then. */
+static status_t dax_dirty_room(struct dax *d, uint64_t n)
+{
+	struct table_alloc a = dax_table_alloc(d);
+	void *t = d->dirty;
+	status_t st = table_reserve(&a, &t, &d->cap_dirty, sizeof d->dirty[0], d->dirty0, n);
+	d->dirty = t;
+	return st;
+}
 
 static int dax_region_holding(const struct dax *d, struct range e)
 {
@@ -46,32 +62,28 @@ status_t dax_defer_scrub(struct dax *d, struct range e)
 			return ST_BUSY;
 	}
 	const struct dax_region *g = &d->regions[r];
-	struct range out[DAX_MAX_DIRTY];
-	uint32_t n = 0, joined = 0;
+	/* the extents e joins are consecutive (sorted, disjoint, all within e's span in g) */
+	uint32_t first = d->ndirty, joined = 0;
 	for (uint32_t i = 0; i < d->ndirty; i++)
-		joined += dax_dirty_joins(d->dirty[i], e, g);
-	if (fault_hit(FAULT_SLOT) || d->ndirty - joined + 1 > DAX_MAX_DIRTY)
+		if (dax_dirty_joins(d->dirty[i], e, g)) {
+			first = MIN(first, i);
+			joined++;
+		}
+	if (fault_hit(FAULT_SLOT) || dax_dirty_room(d, d->ndirty - joined + 1) != ST_OK)
 		return ST_NOMEM;
 	struct range m = e;
-	bool placed = false;
-	for (uint32_t i = 0; i < d->ndirty; i++) {
-		struct range a = d->dirty[i];
-		if (dax_dirty_joins(a, e, g)) {
-			m.base = MIN(m.base, a.base);
-			m.end = MAX(m.end, a.end);
-			continue;
-		}
-		if (!placed && a.base > e.end) {
-			out[n++] = m; /* every extent joining e comes before a */
-			placed = true;
-		}
-		out[n++] = a;
+	if (joined) {
+		m.base = MIN(m.base, d->dirty[first].base);
+		m.end = MAX(m.end, d->dirty[first + joined - 1].end);
+		for (uint32_t k = 1; k < joined; k++) /* slot `first` stays, for m */
+			rangeset_slot_close(d->dirty, d->ndirty--, first + 1, sizeof m);
+	} else {
+		first = rangeset_lower(d->dirty, d->ndirty, e.base);
+		CHECK_OP(d->ndirty, <, d->cap_dirty); /* dax_dirty_room above */
+		rangeset_slot_open(d->dirty, d->ndirty, first, sizeof m);
+		d->ndirty++;
 	}
-	if (!placed)
-		out[n++] = m;
-	CHECK_OP(n, <=, DAX_MAX_DIRTY);
-	memcpy(d->dirty, out, n * sizeof out[0]);
-	d->ndirty = n;
+	d->dirty[first] = m;
 	return ST_OK;
 }
 
@@ -120,7 +132,7 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 		}
 		struct range cut = { MAX(a->base, q.base), MIN(a->end, q.end) };
 		bool middle = a->base < cut.base && a->end > cut.end;
-		if (middle && (d->ndirty == DAX_MAX_DIRTY || fault_hit(FAULT_SLOT))) {
+		if (middle && (fault_hit(FAULT_SLOT) || dax_dirty_room(d, d->ndirty + 1) != ST_OK)) {
 			struct range side;
 			if (cut.base - a->base <= a->end - cut.end) {
 				side = (struct range){ a->base, cut.base };
@@ -136,8 +148,8 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 			dax_zero_unowned(d, (struct range){ MAX(cut.base, q.base), MIN(cut.end, q.end) });
 			done += MIN(cut.end, q.end) - MAX(cut.base, q.base);
 		}
-		/* the fallback above left no split when the table is full */
-		CHECK_OK(rangeset_cut(d->dirty, &d->ndirty, DAX_MAX_DIRTY, cut));
+		/* there is room for a split, or the fallback above left none */
+		CHECK_OK(rangeset_cut(d->dirty, &d->ndirty, d->cap_dirty, cut));
 		i = rangeset_lower(d->dirty, d->ndirty, cut.end);
 	}
 	return done;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* dax_grow.c - the region and device tables of struct dax: finding a free slot, and doubling a
- * table from ops->alloc when none is left (see mm/dax.h).
+/* dax_grow.c - the region, device and deferred-scrub tables of struct dax: finding a free slot,
+ * and doubling a table from ops->alloc when none is left (lib/table.h, mm/dax.h).
  *
  * A grown table is a copy of the old one followed by zeroed slots (a zero slot is unused); the
  * old one goes back to ops->free unless it is the array inside struct dax. Growth either
@@ -10,23 +10,20 @@
 #include "lib/fault.h"
 #include "mm/dax_internal.h"
 
+/* Where grown tables come from: ops->alloc and ops->free (none when d has no ops). */
+struct table_alloc dax_table_alloc(const struct dax *d)
+{
+	if (!d->ops)
+		return (struct table_alloc){ 0, 0, 0 };
+	return (struct table_alloc){ d->ops->alloc, d->ops->free, d->ops->ctx };
+}
+
 /* Doubles *tab (cap elements of elem bytes); ST_NOMEM when ops->alloc is absent or refuses. */
 static status_t dax_table_grow(struct dax *d, void **tab, uint32_t *cap, size_t elem,
 			       const void *inline_tab)
 {
-	uint32_t ncap = *cap * 2;
-	if (!d->ops || !d->ops->alloc || ncap <= *cap)
-		return ST_NOMEM;
-	uint8_t *n = d->ops->alloc(d->ops->ctx, (size_t)ncap * elem);
-	if (!n)
-		return ST_NOMEM;
-	memcpy(n, *tab, (size_t)*cap * elem);
-	memset(n + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
-	if (*tab != inline_tab)
-		d->ops->free(d->ops->ctx, *tab);
-	*tab = n;
-	*cap = ncap;
-	return ST_OK;
+	struct table_alloc a = dax_table_alloc(d);
+	return table_reserve(&a, tab, cap, elem, inline_tab, (uint64_t)*cap + 1);
 }
 
 status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *slot)
@@ -88,11 +85,13 @@ uint32_t dax_region_ndevices(const struct dax *d, uint32_t r)
 
 void dax_fini(struct dax *d)
 {
-	if (d->ops && d->ops->free) {
-		if (d->regions && d->regions != d->regions0)
-			d->ops->free(d->ops->ctx, d->regions);
-		if (d->devices && d->devices != d->devices0)
-			d->ops->free(d->ops->ctx, d->devices);
-	}
+	struct table_alloc a = dax_table_alloc(d);
+	void *t = d->regions;
+	if (t)
+		table_release(&a, &t, d->regions0);
+	if ((t = d->devices))
+		table_release(&a, &t, d->devices0);
+	if ((t = d->dirty))
+		table_release(&a, &t, d->dirty0);
 	memset(d, 0, sizeof *d);
 }

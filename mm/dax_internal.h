@@ -6,6 +6,7 @@
 
 #include "lib/kstring.h"
 #include "lib/rangeset.h"
+#include "lib/table.h"
 #include "mm/dax.h"
 
 static inline bool dax_align_valid(uint64_t a)
@@ -29,6 +30,8 @@ status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *s
 /* Room for region number d->nregions, growing the table if needed. Errors: ST_NOMEM (logged,
  * naming the range). */
 status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size);
+/* ops->alloc/free as a lib/table.h allocator (alloc NULL when d has no ops). */
+struct table_alloc dax_table_alloc(const struct dax *d);
 /* Devices (any state) of region r. */
 uint32_t dax_region_ndevices(const struct dax *d, uint32_t r);
 

@@ -42,6 +42,7 @@ void stress_snap_take(const struct stress_world *w, struct stress_snap *s)
 	s->dax = hash_bytes(FNV_BASIS, w->dax, sizeof *w->dax);
 	s->dax = hash_bytes(s->dax, w->dax->regions, w->dax->cap_regions * sizeof w->dax->regions[0]);
 	s->dax = hash_bytes(s->dax, w->dax->devices, w->dax->cap_devices * sizeof w->dax->devices[0]);
+	s->dax = hash_bytes(s->dax, w->dax->dirty, w->dax->ndirty * sizeof w->dax->dirty[0]);
 	s->hotplug = FNV_BASIS;
 	for (unsigned i = 0; i < w->hp->cap; i++) {
 		const struct hotplug_dev *d = &w->hp->d[i];

@@ -432,7 +432,7 @@ static void test_release_stopped_defers_the_rest(void **state)
 	/* the deferred-scrub table full: a stopped release scrubs the rest at once */
 	uint32_t d0 = find(x, "dax0.0");
 	const struct dax_device *x0 = dax_device_get(&x->d, d0);
-	for (uint32_t i = 0; x->d.ndirty < DAX_MAX_DIRTY; i++)
+	for (uint32_t i = 0; x->d.ndirty < DAX_INIT_DIRTY; i++)
 		assert_int_equal(
 			dax_defer_scrub(&x->d,
 					range_of(pa_of(x0->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
@@ -476,7 +476,7 @@ static void test_defer_scrub_device(void **state)
 	/* the table full: zeroed at once */
 	memset(x->fake.tag + first, 0xaf, n);
 	const struct dax_device *x1 = dax_device_get(&x->d, d1);
-	for (uint32_t i = 0; x->d.ndirty < DAX_MAX_DIRTY; i++)
+	for (uint32_t i = 0; x->d.ndirty < DAX_INIT_DIRTY; i++)
 		assert_int_equal(
 			dax_defer_scrub(&x->d,
 					range_of(pa_of(x1->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
@@ -619,6 +619,82 @@ static void test_tables_growth_refused(void **state)
 	assert_int_equal(dax_split_device(&x->d, 0, 0, &nd), ST_INVALID);
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	dax_fini(&x->d);
+	assert_int_equal(alloc_live, 0);
+	dax_init(&x->d, &x->ops, &x->log.out, 1000);
+}
+
+/* The deferred-scrub table grows from ops->alloc: 300 separate extents (the first table holds
+ * 32) are kept and zeroed by the next claim; a claim cutting an extent in the middle splits it
+ * (the table grows again). With the allocator refusing, a new extent is refused with nothing
+ * changed (its caller zeroes at once) and a middle cut zeroes the shorter side instead, so no
+ * byte is lost either way; dax_fini gives the grown table back. */
+static void test_dirty_table_grows_from_heap(void **state)
+{
+	struct fx *x = *state;
+	static struct dax_image before, after;
+	x->ops.alloc = grow_alloc;
+	x->ops.free = grow_free;
+	alloc_budget = -1;
+	alloc_live = 0;
+	uint32_t d1 = find(x, "dax1.0");
+	const struct dax_device *dev = dax_device_get(&x->d, d1);
+	uint64_t first = (dev->base - MEM_BASE) / PAGE_SIZE;
+	for (uint32_t i = 0; i < 300; i++) {
+		memset(x->fake.tag + first + 2 * i, 0xaf, 1);
+		assert_int_equal(dax_defer_scrub(&x->d, dev->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	}
+	assert_int_equal(x->d.ndirty, 300);
+	assert_true(x->d.cap_dirty >= 300 && x->d.dirty != x->d.dirty0);
+	assert_int_equal(dax_dirty_bytes(&x->d, dev->base, dev->size), 300 * PAGE_SIZE);
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	/* merging keeps order: page 1 joins pages 0 and 2 into one extent */
+	assert_int_equal(dax_defer_scrub(&x->d, dev->base + PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(x->d.ndirty, 299);
+	assert_int_equal(x->d.dirty[0].end, dev->base + 3 * PAGE_SIZE);
+	/* the table full at its new size, the allocator out of memory */
+	for (uint32_t i = 300; x->d.ndirty < x->d.cap_dirty; i++)
+		assert_int_equal(dax_defer_scrub(&x->d, dev->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	alloc_budget = 0;
+	dax_image_take(&x->d, &before);
+	struct range saved[512];
+	assert_true(x->d.ndirty <= 512);
+	memcpy(saved, x->d.dirty, x->d.ndirty * sizeof saved[0]);
+	assert_int_equal(dax_defer_scrub(&x->d, dev->base + dev->size - PAGE_SIZE, PAGE_SIZE), ST_NOMEM);
+	dax_image_take(&x->d, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_memory_equal(saved, x->d.dirty, x->d.ndirty * sizeof saved[0]);
+	/* a device cut out of the middle of extent [0, 3 pages): no slot for the split, so the
+	 * shorter side (page 0) is zeroed and leaves the table with page 1; page 2 stays */
+	uint32_t n0 = x->d.ndirty;
+	assert_int_equal(dax_destroy_device(&x->d, d1), ST_OK);
+	uint32_t a, b;
+	assert_int_equal(dax_create_device(&x->d, 1, PAGE_SIZE, PAGE_SIZE, &a), ST_OK); /* page 0 */
+	assert_int_equal(dax_create_device(&x->d, 1, PAGE_SIZE, PAGE_SIZE, &b), ST_OK); /* page 1 */
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&x->d, b, "bob", &h), ST_OK);
+	assert_int_equal(x->d.ndirty, n0);
+	assert_int_equal(x->d.dirty[0].base, R1_BASE + 2 * PAGE_SIZE);
+	assert_int_equal(x->fake.tag[first + 0], 0); /* the shorter side, zeroed at once */
+	assert_int_equal(x->fake.tag[first + 1], 0);
+	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, 3 * PAGE_SIZE), PAGE_SIZE); /* page 2 */
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	/* with memory again, the same cut splits: page 4 of [4, 7) after a claim of page 5 */
+	alloc_budget = -1;
+	assert_int_equal(dax_defer_scrub(&x->d, R1_BASE + 5 * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(x->d.ndirty, x->d.cap_dirty - 1); /* [4, 7) is one extent now */
+	assert_int_equal(dax_defer_scrub(&x->d, R1_BASE + R1_SIZE - PAGE_SIZE, PAGE_SIZE), ST_OK);
+	uint32_t c[6];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(dax_create_device(&x->d, 1, PAGE_SIZE, PAGE_SIZE, &c[i]), ST_OK);
+	assert_int_equal(dax_device_get(&x->d, c[3])->base, R1_BASE + 5 * PAGE_SIZE);
+	uint32_t cap = x->d.cap_dirty, n1 = x->d.ndirty;
+	assert_int_equal(n1, cap); /* full: the split needs the table to grow */
+	assert_int_equal(dax_claim(&x->d, c[3], "carol", &h), ST_OK);
+	assert_int_equal(x->d.cap_dirty, 2 * cap);
+	assert_int_equal(x->d.ndirty, n1 + 1);
+	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE + 4 * PAGE_SIZE, 3 * PAGE_SIZE), 2 * PAGE_SIZE);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	dax_fini(&x->d);
 	assert_int_equal(alloc_live, 0);
@@ -1406,6 +1482,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dirty_table_grows_from_heap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
 		cmocka_unit_test(test_with_real_page_tables),

@@ -239,7 +239,7 @@ static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
 	assert_int_equal(dax_defer_scrub(&m->d, range_of(pa_of(SP_BASE + 100 * PAGE_SIZE),
 							 1948 * PAGE_SIZE)),
 			 ST_OK);
-	assert_int_equal(m->d.ndirty, DAX_MAX_DIRTY);
+	assert_int_equal(m->d.ndirty, DAX_INIT_DIRTY);
 	uint32_t mid;
 	assert_int_equal(dax_create_device(&m->d, 0, 8 * PAGE_SIZE, PAGE_SIZE, &mid), ST_OK);
 	const struct dax_device *x = dax_device_get(&m->d, mid);
@@ -259,7 +259,7 @@ static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
 	assert_int_equal(m->mem[SP_BASE + 308 * PAGE_SIZE], 0x44);         /* still owed, kept */
 	assert_int_equal(dax_dirty_bytes(&m->d, range_of(pa_of(SP_BASE), SP_SIZE)),
 			 31 * PAGE_SIZE + 1740 * PAGE_SIZE);
-	assert_int_equal(m->d.ndirty, DAX_MAX_DIRTY);
+	assert_int_equal(m->d.ndirty, DAX_INIT_DIRTY);
 	assert_int_equal(dax_check(&m->d, NULL), ST_OK);
 	machine_free(m);
 }

@@ -302,7 +302,7 @@ static void test_deferred_scrub(void **state)
 	assert_int_equal(s->dax.ndirty, 1);
 	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(base), SIZE_2M)), 3 * PAGE_SIZE);
 	/* fill the table with single pages in the tail device: reclaim must zero at once */
-	for (uint32_t i = 0; s->dax.ndirty < DAX_MAX_DIRTY; i++)
+	for (uint32_t i = 0; s->dax.ndirty < DAX_INIT_DIRTY; i++)
 		assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 6 * SIZE_2M +
 									 2 * i * PAGE_SIZE),
 								   PAGE_SIZE)),
@@ -312,7 +312,7 @@ static void test_deferred_scrub(void **state)
 	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_OK);
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
 	/* hand-off took d's extent out of the table (its block now counts as dirty): refill */
-	assert_int_equal(s->dax.ndirty, DAX_MAX_DIRTY - 1);
+	assert_int_equal(s->dax.ndirty, DAX_INIT_DIRTY - 1);
 	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(base), 6 * SIZE_2M)), 0);
 	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 8 * SIZE_2M - PAGE_SIZE),
 							   PAGE_SIZE)),
@@ -355,7 +355,7 @@ static void test_claim_never_zeroes_page_allocator_memory(void **state)
 	struct dax_handle h;
 	for (uint32_t i = 1; i <= 61; i += 2)
 		assert_int_equal(dax_claim(&s->dax, dev[i], "x", &h), ST_OK);
-	assert_int_equal(s->dax.ndirty, DAX_MAX_DIRTY);
+	assert_int_equal(s->dax.ndirty, DAX_INIT_DIRTY);
 	assert_int_equal(hotplug_handoff(&s->hp, dev[62], true), ST_OK);
 	const struct dax_device *ram = dax_device_get(&s->dax, dev[62]);
 	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(ram->base), ram->size)),
