@@ -139,7 +139,37 @@ static void buddy_junk(void *ctx, uint64_t pfn, uint64_t npages)
 	memset(phys_to_virt(pfn << PAGE_SHIFT), BUDDY_JUNK_BYTE, npages << PAGE_SHIFT);
 }
 
-static const struct buddy_ops buddy_ops = { .zero = buddy_zero, .junk = buddy_junk };
+/* Grown descriptor and isolation tables of the page allocator (mm/buddy.h): from the early
+ * allocator while boot adds its RAM pieces (granted as metadata, carved with the other early
+ * grants and kept for good), from the kernel heap once it exists. */
+static void *boot_tables[16];
+static unsigned nboot_tables;
+
+static void *buddy_table_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	void *p = 0;
+	uint64_t pa;
+	if (K.mm_ready)
+		return kmalloc(&K.heap, bytes, &p) == ST_OK ? p : 0;
+	if (nboot_tables == ARRAY_SIZE(boot_tables) ||
+	    early_alloc(&early, bytes, PAGE_SIZE, BUDDY_OWNER_META, &pa) != ST_OK)
+		return 0;
+	return boot_tables[nboot_tables++] = phys_to_virt(pa);
+}
+
+static void buddy_table_free(void *ctx, void *p)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < nboot_tables; i++)
+		if (boot_tables[i] == p)
+			return; /* boot metadata: stays carved */
+	CHECK_OK(kfree(&K.heap, p)); /* only tables buddy_table_alloc took from the heap */
+}
+
+static const struct buddy_ops buddy_ops = {
+	.zero = buddy_zero, .junk = buddy_junk, .alloc = buddy_table_alloc, .free = buddy_table_free
+};
 
 static status_t buddy_setup(void)
 {

@@ -38,6 +38,10 @@ void buddy_init(struct buddy *b, const struct buddy_ops *ops, void *ctx)
 	memset(b, 0, sizeof *b);
 	b->ops = ops;
 	b->ctx = ctx;
+	b->r = b->r0;
+	b->cap_ranges = BUDDY_INIT_RANGES;
+	b->iso = b->iso0;
+	b->cap_iso = BUDDY_INIT_ISOLATED;
 	for (unsigned i = 0; i < BUDDY_MAX_NODES; i++) {
 		for (unsigned j = 0; j < BUDDY_MAX_NODES; j++)
 			b->dist[i][j] = i == j ? 10 : 20;

@@ -65,13 +65,18 @@
 
 #include "lib/out.h"
 #include "lib/status.h"
+#include "lib/types.h"
 #include "mm/page.h"
 
 #define BUDDY_MAX_ORDER 18 /* 2^18 pages = 1 GiB */
 #define BUDDY_NORDERS (BUDDY_MAX_ORDER + 1)
 #define BUDDY_MAX_NODES 64
-#define BUDDY_MAX_RANGES 128  /* range descriptors (a hot-added range >512 GiB takes several) */
-#define BUDDY_MAX_ISOLATED 32 /* disjoint isolated ranges (adjacent ones merge) */
+/* Range descriptors (a hot-added range >512 GiB takes several) and disjoint isolated ranges
+ * (adjacent ones merge): tables inside struct buddy that double from ops->alloc when full
+ * (lib/table.h); zone lists link descriptors with int16_t, so at most BUDDY_RANGES_LIMIT. */
+#define BUDDY_INIT_RANGES 128
+#define BUDDY_INIT_ISOLATED 32
+#define BUDDY_RANGES_LIMIT 16384u
 #define BUDDY_RANGE_MAX_PAGES PW_MAX_SPAN
 
 enum buddy_zone_kind { BUDDY_ZONE_NORMAL = 0, BUDDY_ZONE_MOVABLE = 1, BUDDY_NZONES = 2 };
@@ -114,6 +119,13 @@ struct buddy_ops {
 	/* Fill npages pages starting at pfn with BUDDY_JUNK_BYTE (debug builds only; may be
 	 * NULL: nothing is filled). Called for pages nobody owns any more. */
 	void (*junk)(void *ctx, uint64_t pfn, uint64_t npages);
+	/* Optional (NULL: the descriptor and isolation tables never grow past BUDDY_INIT_RANGES
+	 * and BUDDY_INIT_ISOLATED): `bytes` of kernel memory for a grown table, NULL when there
+	 * is none, and giving it back. Called in the check step of buddy_add_range,
+	 * buddy_remove_range and buddy_isolate, before anything changes (the kernel's may
+	 * allocate from this same allocator: the heap). */
+	void *(*alloc)(void *ctx, size_t bytes);
+	void (*free)(void *ctx, void *p);
 };
 
 struct buddy_stats {
@@ -171,8 +183,11 @@ struct buddy {
 	void *ctx;
 	unsigned nranges;
 	unsigned niso;
-	struct buddy_range r[BUDDY_MAX_RANGES]; /* sorted by base */
-	struct { uint64_t base, end; } iso[BUDDY_MAX_ISOLATED];
+	uint32_t cap_ranges, cap_iso;
+	struct buddy_range *r; /* sorted by base; r0 or a grown table from ops->alloc */
+	struct range *iso;     /* iso0 or a grown table from ops->alloc */
+	struct buddy_range r0[BUDDY_INIT_RANGES];
+	struct range iso0[BUDDY_INIT_ISOLATED];
 	struct buddy_zone_state zone[BUDDY_MAX_NODES][BUDDY_NZONES];
 	uint8_t dist[BUDDY_MAX_NODES][BUDDY_MAX_NODES];
 	uint8_t fallback[BUDDY_MAX_NODES][BUDDY_MAX_NODES]; /* nodes by distance from each node */
@@ -181,8 +196,11 @@ struct buddy {
 /* Bytes of per-page metadata a range of npages needs (8 per page; 0 if npages is absurd). */
 size_t buddy_meta_bytes(uint64_t npages);
 
-/* Empty allocator; distances default to 10 (same node) / 20. ops may be NULL. */
+/* Empty allocator; distances default to 10 (same node) / 20. ops may be NULL. b must not be
+ * copied by value afterwards (its tables may point into it). */
 void buddy_init(struct buddy *b, const struct buddy_ops *ops, void *ctx);
+/* Gives grown descriptor and isolation tables back to ops->free; b is unusable afterwards. */
+void buddy_fini(struct buddy *b);
 
 /* Distance from node `from` to `to` (SLIT units, 1..255). Errors: ST_RANGE (node >= 64 or d 0). */
 status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d);

@@ -25,7 +25,7 @@ static unsigned pieces_of(uint64_t base, uint64_t end)
 	return (unsigned)((end - 1) / PW_MAX_SPAN - base / PW_MAX_SPAN + 1);
 }
 
-static status_t add_validate(const struct buddy *b, unsigned node, unsigned zone, uint64_t base,
+static status_t add_validate(struct buddy *b, unsigned node, unsigned zone, uint64_t base,
 			  uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
 	uint64_t end;
@@ -41,8 +41,8 @@ static status_t add_validate(const struct buddy *b, unsigned node, unsigned zone
 		return ST_UNSUPPORTED;
 	if (overlaps_managed(b, base, end))
 		return ST_EXISTS;
-	if (fault_hit(FAULT_SLOT) || b->nranges + pieces_of(base, end) > BUDDY_MAX_RANGES)
-		return ST_NOMEM;
+	if (fault_hit(FAULT_SLOT) || buddy_ranges_room(b, (uint64_t)b->nranges + pieces_of(base, end)) != ST_OK)
+		return ST_NOMEM; /* the table is full and cannot grow: nothing changed */
 	return ST_OK;
 }
 
@@ -181,8 +181,6 @@ static status_t remove_validate(struct buddy *b, uint64_t base, uint64_t end)
 	}
 	for (uint64_t p = base; p < end;) {
 		struct buddy_range *r = buddy_range_of(b, p);
-		if (r->base < base && end < r->end && b->nranges == BUDDY_MAX_RANGES)
-			return ST_NOMEM;
 		for (uint64_t q = MIN(end, r->end); p < q;) {
 			uint64_t h;
 			if (!buddy_block_of(r, p, &h))
@@ -194,6 +192,11 @@ static status_t remove_validate(struct buddy *b, uint64_t base, uint64_t end)
 			p = MIN(q, h + pw_span(w));
 		}
 	}
+	/* only a descriptor holding all of [base, end) can be cut in the middle; growing the table
+	 * moves the descriptors, so it comes after every use of r above */
+	const struct buddy_range *r = buddy_range_of(b, base);
+	if (r->base < base && end < r->end && buddy_ranges_room(b, b->nranges + 1) != ST_OK)
+		return ST_NOMEM;
 	return ST_OK;
 }
 

@@ -66,7 +66,7 @@ static status_t check_unit(const struct buddy *b, const struct buddy_range *r, u
 		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) || (w & ~pw_make_isolated(pw_order(w))))
 			FAIL("isolated block %#llx order %u (word %#llx) bad", (unsigned long long)p,
 			     pw_order(w), (unsigned long long)w);
-		for (unsigned i = 0; i < BUDDY_MAX_ISOLATED && i < b->niso; i++) {
+		for (unsigned i = 0; i < b->cap_iso && i < b->niso; i++) {
 			if (b->iso[i].base <= p && p + n <= b->iso[i].end) {
 				s->isolated += n;
 				return ST_OK;
@@ -175,8 +175,9 @@ static status_t check_zone(const struct buddy *b, unsigned n, unsigned z, unsign
 
 static status_t check_descriptors(const struct buddy *b, struct out *log)
 {
-	if (b->nranges > BUDDY_MAX_RANGES || b->niso > BUDDY_MAX_ISOLATED)
-		FAIL("%u ranges, %u isolated entries", b->nranges, b->niso);
+	if (b->nranges > b->cap_ranges || b->niso > b->cap_iso)
+		FAIL("%u ranges in a table of %u, %u isolated entries in a table of %u", b->nranges,
+		     b->cap_ranges, b->niso, b->cap_iso);
 	for (unsigned i = 0; i < b->nranges; i++) {
 		const struct buddy_range *r = &b->r[i];
 		struct range prev = i ? (struct range){ b->r[i - 1].base, b->r[i - 1].end }

@@ -9,6 +9,12 @@
 #include "lib/types.h"
 #include "mm/buddy.h"
 
+/* Room for n range descriptors, or n isolation entries, growing the table from ops->alloc
+ * (mm/buddy_grow.c). Errors: ST_NOMEM (no ops->alloc, it refused, or n above
+ * BUDDY_RANGES_LIMIT descriptors); nothing changes then. */
+status_t buddy_ranges_room(struct buddy *b, uint64_t n);
+status_t buddy_iso_room(struct buddy *b, uint64_t n);
+
 static inline uint64_t *bw(const struct buddy_range *r, uint64_t pfn)
 {
 	return &r->meta[pfn - r->origin];

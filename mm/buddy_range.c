@@ -161,7 +161,7 @@ static bool iso_add(struct buddy *b, uint64_t base, uint64_t end, bool dry)
 	}
 	if (hit >= 0)
 		return true;
-	if (b->niso == BUDDY_MAX_ISOLATED)
+	if (buddy_iso_room(b, b->niso + 1) != ST_OK) /* grows in the dry run, before any change */
 		return false;
 	if (!dry) {
 		b->iso[b->niso].base = base;
@@ -234,7 +234,7 @@ bool buddy_iso_cut(struct buddy *b, uint64_t base, uint64_t end, bool dry)
 		if (ee <= base || end <= eb)
 			continue;
 		if (eb < base && end < ee) { /* split in two */
-			if (b->niso == BUDDY_MAX_ISOLATED)
+			if (buddy_iso_room(b, b->niso + 1) != ST_OK)
 				return false;
 			if (!dry) {
 				b->iso[i].end = base;

@@ -494,6 +494,102 @@ static void test_free_junk_fills_in_debug_builds(void **state)
 	assert_int_equal(junk_calls, 0);
 }
 
+/* ---- descriptor and isolation tables that grow from ops->alloc ---- */
+static int grow_budget = -1; /* allocations left before a refusal; -1 = no limit */
+static int grow_live;
+
+static void *grow_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	if (grow_budget == 0)
+		return NULL;
+	if (grow_budget > 0)
+		grow_budget--;
+	grow_live++;
+	return memset(malloc(bytes), 0xa5, bytes); /* not zeroed: the buddy must not rely on it */
+}
+
+static void grow_free(void *ctx, void *p)
+{
+	(void)ctx;
+	grow_live--;
+	free(p);
+}
+
+static const struct buddy_ops grow_ops = { .zero = zero_cb, .junk = junk_cb, .alloc = grow_alloc,
+					   .free = grow_free };
+
+/* 300 separate ranges (the first table holds 128) on 4 nodes and 100 disjoint isolated
+ * ranges (the first table holds 32): every page is counted, allocations reach every range,
+ * the invariant walker passes. Then, with the allocator refusing, a range that needs a new
+ * descriptor, an isolation that needs a new entry and a removal cutting a descriptor in the
+ * middle are refused with ST_NOMEM and every statistic unchanged; buddy_fini gives the grown
+ * tables back. */
+static void test_tables_grow_from_heap(void **state)
+{
+	(void)state;
+	static struct buddy g;
+	grow_budget = -1;
+	grow_live = 0;
+	buddy_init(&g, &grow_ops, NULL);
+	enum { N = 300, SPAN = 1024, PAGES = 512 };
+	for (unsigned i = 0; i < N; i++) /* gaps between ranges: no descriptor joins another */
+		assert_int_equal(buddy_add_range(&g, i % 4, BUDDY_ZONE_NORMAL, 0x100000 + i * SPAN, PAGES,
+						 meta[0] + i * PAGES, buddy_meta_bytes(PAGES), 0), ST_OK);
+	assert_int_equal(g.nranges, N);
+	assert_true(g.cap_ranges >= N && g.r != g.r0);
+	struct buddy_stats st;
+	assert_int_equal(buddy_stats(&g, -1, -1, &st), ST_OK);
+	assert_int_equal(st.total, (uint64_t)N * PAGES);
+	assert_int_equal(st.free, (uint64_t)N * PAGES);
+	uint64_t pfn;
+	assert_int_equal(buddy_alloc(&g, 9, 3, BUDDY_THISNODE, &pfn), ST_OK); /* a whole range */
+	assert_int_equal((pfn - 0x100000) % SPAN, 0);
+	assert_int_equal(((pfn - 0x100000) / SPAN) % 4, 3);
+	assert_int_equal(buddy_free(&g, pfn, 9), ST_OK);
+	for (unsigned i = 0; i < 100; i++) /* one page in each of 100 ranges */
+		assert_int_equal(buddy_isolate(&g, 0x100000 + i * SPAN + 7, 1, NULL), ST_OK);
+	assert_int_equal(g.niso, 100);
+	assert_true(g.cap_iso >= 100 && g.iso != g.iso0);
+	assert_int_equal(buddy_stats(&g, -1, -1, &st), ST_OK);
+	assert_int_equal(st.isolated, 100);
+	assert_int_equal(buddy_check(&g, &LOG), ST_OK);
+
+	/* fill both tables to their current size, then refuse every growth */
+	for (unsigned i = N; g.nranges < g.cap_ranges; i++)
+		assert_int_equal(buddy_add_range(&g, 0, BUDDY_ZONE_NORMAL, 0x100000 + i * SPAN, PAGES,
+						 meta[1] + (i - N) * PAGES, buddy_meta_bytes(PAGES), 0), ST_OK);
+	for (unsigned i = 100; g.niso < g.cap_iso; i++)
+		assert_int_equal(buddy_isolate(&g, 0x100000 + i * SPAN + 7, 1, NULL), ST_OK);
+	unsigned nr = g.nranges, ni = g.niso, cr = g.cap_ranges, ci = g.cap_iso;
+	struct buddy_stats before, after;
+	assert_int_equal(buddy_stats(&g, -1, -1, &before), ST_OK);
+	grow_budget = 0;
+	assert_int_equal(buddy_add_range(&g, 0, BUDDY_ZONE_NORMAL, 0x10000, PAGES, meta[2],
+					 buddy_meta_bytes(PAGES), 0), ST_NOMEM);
+	assert_int_equal(buddy_isolate(&g, 0x100000 + 20, 1, NULL), ST_NOMEM);
+	assert_int_equal(buddy_remove_range(&g, 0x100000 + 100, 4), ST_NOMEM); /* a middle cut */
+	assert_int_equal(buddy_stats(&g, -1, -1, &after), ST_OK);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_int_equal(g.nranges, nr);
+	assert_int_equal(g.niso, ni);
+	assert_int_equal(g.cap_ranges, cr);
+	assert_int_equal(g.cap_iso, ci);
+	assert_int_equal(buddy_check(&g, &LOG), ST_OK);
+	/* with memory, the same calls succeed and the tables double */
+	grow_budget = -1;
+	assert_int_equal(buddy_remove_range(&g, 0x100000 + 100, 4), ST_OK);
+	assert_int_equal(g.cap_ranges, 2 * cr);
+	assert_int_equal(buddy_isolate(&g, 0x100000 + 20, 1, NULL), ST_OK);
+	assert_int_equal(g.cap_iso, 2 * ci);
+	assert_int_equal(buddy_stats(&g, -1, -1, &after), ST_OK);
+	assert_int_equal(after.total, before.total - 4);
+	assert_int_equal(after.isolated, before.isolated + 1);
+	assert_int_equal(buddy_check(&g, &LOG), ST_OK);
+	buddy_fini(&g);
+	assert_int_equal(grow_live, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -515,6 +611,7 @@ int main(void)
 	T(test_isolated_blocks),
 		T(test_page_state),
 		T(test_stats_errors_and_check_corruption),
+		T(test_tables_grow_from_heap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -388,7 +388,7 @@ static void op_isolate(void)
 		assert_int_equal(st, ST_BUSY);
 		return;
 	}
-	if (st == ST_NOMEM && M->b.niso == BUDDY_MAX_ISOLATED)
+	if (st == ST_NOMEM && M->b.niso == M->b.cap_iso)
 		return;
 	assert_int_equal(st, ST_OK);
 	uint64_t fr = 0, mov = 0, un = 0, pin = 0;
@@ -425,7 +425,7 @@ static void op_unisolate(void)
 		assert_int_equal(st, ST_NOTFOUND);
 		return;
 	}
-	if (st == ST_NOMEM && M->b.niso == BUDDY_MAX_ISOLATED)
+	if (st == ST_NOMEM && M->b.niso == M->b.cap_iso)
 		return;
 	assert_int_equal(st, ST_OK);
 	uint64_t fr = 0;
@@ -450,7 +450,7 @@ static void op_add(void)
 						 buddy_meta_bytes(s->n), 0), ST_EXISTS);
 		return;
 	}
-	if (M->b.nranges == BUDDY_MAX_RANGES) {
+	if (M->b.nranges == M->b.cap_ranges) {
 		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
 						 buddy_meta_bytes(s->n), 0), ST_NOMEM);
 		return;
@@ -498,7 +498,7 @@ static void op_remove(void)
 			memset(&M->owner[base], BUDDY_OWNER_DAX, n);
 		}
 	status_t st = buddy_remove_range(&M->b, base, n);
-	bool full = M->b.nranges == BUDDY_MAX_RANGES || M->b.niso == BUDDY_MAX_ISOLATED;
+	bool full = M->b.nranges == M->b.cap_ranges || M->b.niso == M->b.cap_iso;
 	if (any_absent(base, n)) {
 		assert_int_equal(st, ST_NOTFOUND);
 	} else if (st == ST_NOMEM && full) {
