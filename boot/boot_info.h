@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC 0x4f464e494b4d5053ull /* "SPMKINFO" little-endian */
-#define BOOT_INFO_VERSION 2
+#define BOOT_INFO_VERSION 3
 #define BOOT_CMDLINE_MAX 2048
 #define BOOT_MODULE_NAME 32 /* bytes of a module name, NUL included */
 #define BOOT_MODULES_MAX 32
@@ -74,10 +74,22 @@ struct boot_info {
 		uint64_t phys;               /* physical base, page-aligned */
 		uint64_t size;               /* bytes of the file */
 	} modules[BOOT_MODULES_MAX];
+
+	/* Version 3: scratch memory for the kernel's boot tables that grow with the memory map
+	 * (its normalised map, RAM pieces, early-allocator ranges and grants), before it has any
+	 * allocator: scratch_size bytes at scratch_phys, page-aligned, zeroed, in the same
+	 * SPMK_MEM_BOOTINFO block as this structure, at least BOOT_SCRATCH_PER_DESC bytes per
+	 * descriptor the memory-map buffer can hold (memmap_capacity / desc_size) plus
+	 * BOOT_SCRATCH_FIXED. The kernel keeps it (owner boot_info). */
+	uint64_t scratch_phys;
+	uint64_t scratch_size;
 };
 
+#define BOOT_SCRATCH_PER_DESC 256u
+#define BOOT_SCRATCH_FIXED (64u << 10)
+
 _Static_assert(sizeof(struct boot_module) == 48, "boot_module layout changed");
-_Static_assert(sizeof(struct boot_info) == 144 + BOOT_CMDLINE_MAX + 8 + 48 * BOOT_MODULES_MAX,
+_Static_assert(sizeof(struct boot_info) == 144 + BOOT_CMDLINE_MAX + 8 + 48 * BOOT_MODULES_MAX + 16,
 	       "boot_info layout changed");
 _Static_assert(__builtin_offsetof(struct boot_info, cmdline) == 144, "cmdline offset");
 

@@ -66,6 +66,7 @@ struct loader {
 	struct loader_modules modules; /* \spmk\apps\*.elf */
 	uint8_t *memmap;
 	UINTN memmap_cap;
+	uint64_t scratch_phys, scratch_size; /* boot_info version 3 */
 	uint32_t exit_retries;
 };
 
@@ -437,12 +438,18 @@ static EFI_STATUS loader_alloc_bootinfo(struct loader *L, UINTN map_size, UINTN 
 	uint64_t info_bytes = ALIGN_UP(sizeof(struct boot_info), PAGE_SIZE);
 	uint64_t cap = ALIGN_UP(map_size + (MEMMAP_SLACK_DESCS + L->append.count) * desc_size,
 			       PAGE_SIZE);
+	/* the kernel's scratch: enough for the most descriptors the buffer can hold (40 bytes each,
+	 * whatever DescriptorSize the final map has) */
+	uint64_t scratch = ALIGN_UP(cap / MEMMAP_BUF_DESC_MIN * BOOT_SCRATCH_PER_DESC +
+				    BOOT_SCRATCH_FIXED, PAGE_SIZE);
 	uint64_t phys;
-	UINTN pages = (info_bytes + cap) / PAGE_SIZE;
+	UINTN pages = (info_bytes + cap + scratch) / PAGE_SIZE;
 	EFI_STATUS s = loader_alloc(L, SPMK_MEM_BOOTINFO, pages, &phys, "boot_info");
 	if (EFI_ERROR(s))
-		return loader_error(L, s, "cannot allocate %llu pages for boot_info and the memory map",
-				    (unsigned long long)pages);
+		return loader_error(L, s, "cannot allocate %llu pages for boot_info, the memory map "
+				    "and the kernel's scratch", (unsigned long long)pages);
+	L->scratch_phys = phys + info_bytes + cap;
+	L->scratch_size = scratch;
 	L->bi_pages = pages;
 	L->bi = (struct boot_info *)(uintptr_t)phys;
 	L->memmap = (uint8_t *)(uintptr_t)(phys + info_bytes);
@@ -460,6 +467,8 @@ static void loader_fill_bootinfo(struct loader *L)
 	bi->size = sizeof *bi;
 	bi->memmap_phys = (uint64_t)(uintptr_t)L->memmap;
 	bi->memmap_capacity = L->memmap_cap;
+	bi->scratch_phys = L->scratch_phys;
+	bi->scratch_size = L->scratch_size;
 	bi->rsdp_phys = L->rsdp;
 	bi->rsdp_source = L->rsdp_src;
 	bi->cmdline_source = L->cmdline_src;

@@ -31,6 +31,14 @@ status_t boot_info_validate(const struct boot_info *bi, struct out *log)
 			(unsigned long)bi->memmap_size, (unsigned long)bi->memmap_capacity, bi->desc_size);
 		return ST_INVALID;
 	}
+	uint64_t want = bi->memmap_capacity / 40 * BOOT_SCRATCH_PER_DESC + BOOT_SCRATCH_FIXED;
+	if (bi->scratch_phys % 4096 || bi->scratch_size < want) {
+		out_log(log, LOG_ERR, "boot_info: scratch of %lu bytes at 0x%lx (need %lu, page-aligned, "
+			"for a memory-map buffer of %lu bytes)", (unsigned long)bi->scratch_size,
+			(unsigned long)bi->scratch_phys, (unsigned long)want,
+			(unsigned long)bi->memmap_capacity);
+		return ST_INVALID;
+	}
 	if (strnlen(bi->cmdline, BOOT_CMDLINE_MAX) != bi->cmdline_len || bi->cmdline_len >= BOOT_CMDLINE_MAX) {
 		out_log(log, LOG_ERR, "boot_info: command line length %u does not match its text",
 			bi->cmdline_len);

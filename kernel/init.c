@@ -9,6 +9,9 @@
 #include "kernel/init.h"
 
 #include "kernel/boot_options.h"
+#include "kernel/boot_info_validate.h"
+#include "kernel/boot_scratch.h"
+#include "lib/check.h"
 #include "arch/x86_64/cpu.h"
 #include "kernel/kdax.h"
 #include "kernel/khotplug.h"
@@ -19,8 +22,12 @@ static void init_memmap(void)
 {
 	const struct boot_info *bi = K.bi;
 	boot_options_discover(&K.cmdline, (uint8_t)cpu_phys_addr_bits(), &K.boot_opts, &kout);
-	discover_memmap(phys_to_virt(bi->memmap_phys), bi->memmap_size, bi->desc_size, &K.boot_opts,
-			&K.memmap_opts, &K.memmap, &kout);
+	/* every descriptor and efi_fake_mem= element fits: no map is too large */
+	uint64_t cap = memmap_ranges_bound(boot_info_desc_count(bi), MEMMAP_FAKE_MAX);
+	CHECK_OP(cap, <=, UINT32_MAX);
+	struct mem_range *storage = boot_scratch_take(cap, sizeof *storage);
+	discover_memmap_into(phys_to_virt(bi->memmap_phys), bi->memmap_size, bi->desc_size,
+			     &K.boot_opts, &K.memmap_opts, &K.memmap, storage, (uint32_t)cap, &kout);
 }
 
 void init_subsystems(void)

@@ -18,6 +18,7 @@
  *      tables, heap, allocator metadata: BUDDY_RESERVE) may use;
  *   6. the kernel heap (kmalloc) on top of the page allocator. */
 #include "kernel/init.h"
+#include "kernel/boot_scratch.h"
 
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
@@ -28,6 +29,11 @@
 #include "mm/early.h"
 #include "mm/kheap.h"
 #include "mm/managed.h"
+
+/* The early allocator's tables come from the boot scratch, sized from the map: a free range per
+ * usable range plus one per split (an allocation per RAM piece, and a few more), a grant per
+ * allocation (a metadata block per RAM piece, and a few more). */
+#define EARLY_EXTRA 64
 
 static struct early early;
 static struct managed_set managed;
@@ -47,7 +53,7 @@ static unsigned owner_of_kind(enum mem_kind k)
 	}
 }
 
-/* Managed memory split at node boundaries (mm/managed.h): the map is sorted and MANAGED_MAX
+/* Managed memory split at node boundaries (mm/managed.h): the map is sorted and the storage
  * bounds the pieces of any map the kernel holds, so this cannot fail. */
 static void add_managed(uint64_t base, uint64_t end)
 {
@@ -64,7 +70,10 @@ static void check_not_sp(const struct mem_range *r)
 /* Managed RAM is what the kernel's direct map can reach; RAM above it is reported, unused. */
 static void collect_managed(void)
 {
-	managed_init(&managed);
+	/* RAM pieces of any map: managed_pieces_bound of its ranges, from the boot scratch */
+	uint64_t cap = managed_pieces_bound(K.memmap.count);
+	CHECK_OP(cap, <=, UINT32_MAX);
+	managed_init_into(&managed, boot_scratch_take(cap, sizeof(struct managed_piece)), (uint32_t)cap);
 	for (uint32_t i = 0; i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
 		if (!is_managed_kind(r->kind))
@@ -104,12 +113,16 @@ static void reserve_trampoline(void)
 
 static status_t early_setup(void)
 {
-	static struct range freer[MEMMAP_MAX_RANGES];
+	struct range *freer = boot_scratch_take(K.memmap.count, sizeof *freer);
 	size_t n = 0;
 	for (uint32_t i = 0; i < K.memmap.count; i++)
 		if (K.memmap.r[i].kind == MEM_USABLE)
 			freer[n++] = (struct range){ K.memmap.r[i].base, K.memmap.r[i].end };
-	status_t st = early_init(&early, freer, n);
+	uint32_t cap_free = (uint32_t)n + managed.n + EARLY_EXTRA; /* a split per allocation */
+	size_t cap_grants = managed.n + EARLY_EXTRA;
+	status_t st = early_init_into(&early, freer, n, boot_scratch_take(cap_free, sizeof(struct range)),
+				      cap_free, boot_scratch_take(cap_grants, sizeof(struct early_grant)),
+				      cap_grants);
 	/* Metadata is written through the loader's direct map: nothing may land beyond it. */
 	uint64_t beyond = st == ST_OK ? early_limit(&early, K.bi->direct_map_size) : 0;
 	if (beyond)

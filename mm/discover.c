@@ -12,8 +12,20 @@ status_t discover_memmap(const void *raw, size_t raw_size, uint32_t desc_size,
 			 const struct discover_options *opt, struct memmap_opts *mopts,
 			 struct memmap *map, struct out *log)
 {
+	return discover_memmap_into(raw, raw_size, desc_size, opt, mopts, map, NULL, 0, log);
+}
+
+status_t discover_memmap_into(const void *raw, size_t raw_size, uint32_t desc_size,
+			      const struct discover_options *opt, struct memmap_opts *mopts,
+			      struct memmap *map, struct mem_range *storage, uint32_t cap,
+			      struct out *log)
+{
 	if (!opt || !mopts || !map)
 		return ST_INVALID;
+	if (!storage) {
+		storage = map->r0;
+		cap = MEMMAP_MAX_RANGES;
+	}
 	memmap_opts_init(mopts);
 	mopts->maxphyaddr = opt->maxphyaddr; /* checked by the normaliser */
 	/* Every occurrence applies, in order (Linux appends efi_fake_mem= ranges and sets each
@@ -26,7 +38,7 @@ status_t discover_memmap(const void *raw, size_t raw_size, uint32_t desc_size,
 		out_log(log, LOG_INFO, "efi=debug: the memory map as received:");
 		memmap_print_raw(raw, raw_size, desc_size, log);
 	}
-	status_t st = memmap_normalize(raw, raw_size, desc_size, mopts, map, log);
+	status_t st = memmap_normalize_into(raw, raw_size, desc_size, mopts, map, storage, cap, log);
 	if (st != ST_OK) {
 		out_log(log, LOG_ERR, "memmap: normalisation failed (%s)", status_str(st));
 		if (st != ST_NOMEM) /* desc_size may be 0: no summary */
@@ -69,14 +81,27 @@ static enum sp_table table_state(const struct discover_table *tbl, bool parsed)
 
 static struct range present[MEMMAP_MAX_RANGES];
 
-/* Memory the map holds (any kind but MMIO, reserved and unusable), for the NUMA view. */
-static size_t collect_present(const struct memmap *map)
+/* Memory the map holds (any kind but MMIO, reserved and unusable), for the NUMA view; touching
+ * ranges are one. A map with more than MEMMAP_MAX_RANGES separate runs of it (the view needs
+ * them only for a fallback node or a hot-pluggable SRAT range) keeps the first ones, said once. */
+static size_t collect_present(const struct memmap *map, struct out *log)
 {
 	size_t n = 0;
-	for (uint32_t i = 0; i < map->count && n < ARRAY_SIZE(present); i++) {
+	for (uint32_t i = 0; i < map->count; i++) {
 		const struct mem_range *r = &map->r[i];
 		if (r->kind == MEM_MMIO || r->kind == MEM_RESERVED || r->kind == MEM_UNUSABLE)
 			continue;
+		if (n && present[n - 1].end == r->base) {
+			present[n - 1].end = r->end;
+			continue;
+		}
+		if (n == ARRAY_SIZE(present)) {
+			out_log(log, LOG_WARN, "numa: more than %zu separate runs of present memory; "
+				"[0x%llx, 0x%llx) and above not in the NUMA view (still managed)",
+				ARRAY_SIZE(present), (unsigned long long)r->base,
+				(unsigned long long)r->end);
+			break;
+		}
 		present[n++] = (struct range){ r->base, r->end };
 	}
 	return n;
@@ -98,7 +123,7 @@ status_t discover_numa(const struct discover_tables *in, const struct memmap *ma
 			    a->has_hmat ? &a->hmat : NULL, log));
 	t->srat_rejected = a->srat_state == SP_TABLE_REJECTED;
 	numa_fallback_cpus(t, a->has_madt ? &a->madt : NULL);
-	numa_set_present(t, present, collect_present(map), log); /* its refusals are logged */
+	numa_set_present(t, present, collect_present(map, log), log); /* its refusals are logged */
 	out_log(log, LOG_INFO, "numa: %u node(s)%s%s%s", t->n_nodes,
 		a->has_srat ? ", SRAT" : t->srat_rejected ? ", SRAT rejected: one fallback node" : "",
 		a->has_slit ? ", SLIT" : "", a->has_hmat ? ", HMAT" : "");

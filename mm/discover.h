@@ -79,6 +79,13 @@ struct discover_acpi {
 status_t discover_memmap(const void *raw, size_t raw_size, uint32_t desc_size,
 			 const struct discover_options *opt, struct memmap_opts *mopts,
 			 struct memmap *map, struct out *log);
+/* The same with the ranges kept in the caller's storage[0..cap) (memmap_normalize_into): the
+ * kernel passes memmap_ranges_bound(descriptors, MEMMAP_FAKE_MAX) ranges of its boot scratch,
+ * so no map is too large. storage NULL means map->r0 (MEMMAP_MAX_RANGES). */
+status_t discover_memmap_into(const void *raw, size_t raw_size, uint32_t desc_size,
+			      const struct discover_options *opt, struct memmap_opts *mopts,
+			      struct memmap *map, struct mem_range *storage, uint32_t cap,
+			      struct out *log);
 
 /* Step 2. Parses the tables present in *in into *a, builds *t from those accepted (no SRAT:
  * one node 0 holding the MADT's CPUs and all of the map's memory) and logs one summary line.

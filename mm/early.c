@@ -10,13 +10,23 @@ static status_t early_insert_free(struct early *e, uint64_t base, uint64_t end)
 {
 	if (base >= end)
 		return ST_OK;
-	return rangeset_insert(e->free, &e->nfree, EARLY_MAX_RANGES, (struct range){ base, end },
-			       false);
+	return rangeset_insert(e->free, &e->nfree, e->cap_free, (struct range){ base, end }, false);
 }
 
 status_t early_init(struct early *e, const struct range *ranges, size_t n)
 {
+	return early_init_into(e, ranges, n, NULL, 0, NULL, 0);
+}
+
+status_t early_init_into(struct early *e, const struct range *ranges, size_t n,
+			 struct range *free, uint32_t cap_free, struct early_grant *grant,
+			 size_t cap_grants)
+{
 	memset(e, 0, sizeof *e);
+	e->free = free && cap_free ? free : e->free0;
+	e->cap_free = free && cap_free ? cap_free : EARLY_INIT_RANGES;
+	e->grant = grant && cap_grants ? grant : e->grant0;
+	e->cap_grants = grant && cap_grants ? cap_grants : EARLY_INIT_GRANTS;
 	for (size_t i = 0; i < n; i++) {
 		if (ranges[i].end < ranges[i].base)
 			return ST_INVALID;
@@ -41,7 +51,7 @@ static status_t early_record(struct early *e, uint64_t base, uint64_t end, unsig
 			return ST_OK;
 		}
 	}
-	if (e->ngrants == EARLY_MAX_GRANTS)
+	if (e->ngrants == e->cap_grants)
 		return ST_NOMEM;
 	e->grant[e->ngrants++] = (struct early_grant){ base, end, tag };
 	return ST_OK;
@@ -57,15 +67,15 @@ static bool early_cut_splits(const struct early *e, size_t i, uint64_t base, uin
 static void early_cut(struct early *e, size_t i, uint64_t base, uint64_t end)
 {
 	CHECK(e->free[i].base <= base && end <= e->free[i].end);
-	CHECK_OK(rangeset_cut(e->free, &e->nfree, EARLY_MAX_RANGES, (struct range){ base, end }));
+	CHECK_OK(rangeset_cut(e->free, &e->nfree, e->cap_free, (struct range){ base, end }));
 }
 
 static bool early_slots_ok(const struct early *e, size_t i, uint64_t base, uint64_t end,
 			   unsigned tag)
 {
-	if (early_cut_splits(e, i, base, end) && e->nfree == EARLY_MAX_RANGES)
+	if (early_cut_splits(e, i, base, end) && e->nfree == e->cap_free)
 		return false;
-	if (e->ngrants < EARLY_MAX_GRANTS)
+	if (e->ngrants < e->cap_grants)
 		return true;
 	for (size_t g = 0; g < e->ngrants; g++)
 		if (e->grant[g].tag == tag && (e->grant[g].end == base || e->grant[g].base == end))
@@ -155,7 +165,7 @@ uint64_t early_granted_bytes(const struct early *e, unsigned tag)
 
 status_t early_check(const struct early *e)
 {
-	if (e->nfree > EARLY_MAX_RANGES || rangeset_check(e->free, e->nfree, false, NULL) != ST_OK)
+	if (e->nfree > e->cap_free || rangeset_check(e->free, e->nfree, false, NULL) != ST_OK)
 		return ST_INVALID;
 	for (size_t i = 0; i < e->nfree; i++) {
 		const struct range *r = &e->free[i];

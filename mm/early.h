@@ -19,8 +19,8 @@
 #include "lib/status.h"
 #include "lib/types.h"
 
-#define EARLY_MAX_RANGES 128
-#define EARLY_MAX_GRANTS 64
+#define EARLY_INIT_RANGES 128 /* free ranges inside struct early (early_init) */
+#define EARLY_INIT_GRANTS 64  /* grants inside struct early (early_init) */
 
 struct early_grant {
 	uint64_t base, end; /* bytes, page-aligned */
@@ -28,16 +28,26 @@ struct early_grant {
 };
 
 struct early {
-	uint32_t nfree; /* free[0..nfree): a lib/rangeset.h set, not merged */
-	size_t ngrants;
-	struct range free[EARLY_MAX_RANGES];
-	struct early_grant grant[EARLY_MAX_GRANTS];
+	uint32_t nfree, cap_free; /* free[0..nfree): a lib/rangeset.h set, not merged */
+	size_t ngrants, cap_grants;
+	struct range *free;        /* free0 or the caller's array (early_init_into) */
+	struct early_grant *grant; /* grant0 or the caller's array */
+	struct range free0[EARLY_INIT_RANGES];
+	struct early_grant grant0[EARLY_INIT_GRANTS];
 };
 
 /* Start from n free ranges (any order); each is shrunk to whole pages, empty ones dropped.
  * Errors: ST_INVALID (a range with end < base, or ranges overlap), ST_NOMEM (more than
- * EARLY_MAX_RANGES non-empty ranges). */
+ * EARLY_INIT_RANGES non-empty ranges). */
 status_t early_init(struct early *e, const struct range *ranges, size_t n);
+/* The same with the free ranges and grants kept in the caller's arrays (cap_free and
+ * cap_grants entries; the kernel sizes them from the memory map: every usable range, plus a
+ * slot per split an allocation makes, plus a grant per allocation). NULL or 0 means the
+ * arrays inside struct early. Errors as early_init's, with cap_free for the limit. e must not
+ * be copied by value afterwards. */
+status_t early_init_into(struct early *e, const struct range *ranges, size_t n,
+			 struct range *free, uint32_t cap_free, struct early_grant *grant,
+			 size_t cap_grants);
 
 /* Drops every free byte at or above limit (bytes), so no later allocation can land there: the
  * caller passes the end of what it can reach (the loader's direct map). Returns the bytes

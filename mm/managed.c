@@ -8,7 +8,19 @@
 
 void managed_init(struct managed_set *m)
 {
+	managed_init_into(m, NULL, 0);
+}
+
+void managed_init_into(struct managed_set *m, struct managed_piece *storage, uint32_t cap)
+{
 	memset(m, 0, sizeof *m);
+	m->p = storage && cap ? storage : m->p0;
+	m->cap = storage && cap ? cap : MANAGED_MAX;
+}
+
+uint64_t managed_pieces_bound(uint32_t nranges)
+{
+	return (uint64_t)nranges + 2 * NUMA_MAX_RANGES;
 }
 
 /* The node holding addr; memory outside every SRAT range goes to node 0 (noted once). */
@@ -51,9 +63,9 @@ status_t managed_add(struct managed_set *m, const struct numa_topology *t, uint6
 		struct managed_piece *last = m->n ? &m->p[m->n - 1] : NULL;
 		if (last && last->end == base && last->node == node) {
 			last->end = cut;
-		} else if (m->n == MANAGED_MAX) {
-			out_log(log, LOG_ERR, "mm: more than %d RAM pieces; [0x%llx-0x%llx) left unused",
-				MANAGED_MAX, U(base), U(end));
+		} else if (m->n == m->cap) {
+			out_log(log, LOG_ERR, "mm: more than %u RAM pieces; [0x%llx-0x%llx) left unused",
+				m->cap, U(base), U(end));
 			return ST_NOMEM;
 		} else {
 			m->p[m->n++] = (struct managed_piece){ base, cut, node };

@@ -18,9 +18,10 @@
 #include "lib/status.h"
 #include "mm/memmap.h"
 
-/* Each managed range of the map (at most MEMMAP_MAX_RANGES, the kernel's map) is cut at most
- * once per SRAT range boundary (two per range, at most NUMA_MAX_RANGES ranges): a map the
- * kernel holds never fills the table, whatever the machine. */
+/* Pieces inside struct managed_set (managed_init): a map of MEMMAP_MAX_RANGES ranges cut at
+ * most once per SRAT range boundary (two per range, at most NUMA_MAX_RANGES ranges). The
+ * kernel's map can be larger: it passes storage of managed_pieces_bound() pieces
+ * (managed_init_into), which no map fills, whatever the machine. */
 #define MANAGED_MAX (MEMMAP_MAX_RANGES + 2 * NUMA_MAX_RANGES)
 
 struct managed_piece {
@@ -29,19 +30,25 @@ struct managed_piece {
 };
 
 struct managed_set {
-	struct managed_piece p[MANAGED_MAX];
-	uint32_t n;
+	struct managed_piece *p; /* p0, or the caller's storage (managed_init_into) */
+	uint32_t n, cap;
 	bool outside_noted; /* the LOG_NOTICE for memory in no SRAT range was given */
+	struct managed_piece p0[MANAGED_MAX];
 };
 
+/* An empty set in the MANAGED_MAX pieces inside m. */
 void managed_init(struct managed_set *m);
+/* An empty set in storage[0..cap) (NULL or 0: inside m). m must not be copied by value. */
+void managed_init_into(struct managed_set *m, struct managed_piece *storage, uint32_t cap);
+/* Pieces a map of nranges ranges can give (each cut at most once per SRAT range boundary). */
+uint64_t managed_pieces_bound(uint32_t nranges);
 
 /* Adds [base, end) (bytes; base >= the end of every piece added before) cut at t's range
  * boundaries. Memory in no SRAT range of a topology built from an SRAT is put on node 0 with
  * one LOG_NOTICE for the first such address ("mm: RAM at 0x... is in no SRAT range; using
  * node 0"). Errors: ST_INVALID (end < base, or base below the last piece's end: nothing
- * added), ST_NOMEM (more than MANAGED_MAX pieces, which the kernel's map cannot reach: what
- * did not fit is left out and named in one LOG_ERR line; the pieces before it stay). */
+ * added), ST_NOMEM (more than cap pieces, which the kernel's storage cannot reach: what did
+ * not fit is left out and named in one LOG_ERR line; the pieces before it stay). */
 status_t managed_add(struct managed_set *m, const struct numa_topology *t, uint64_t base,
 		     uint64_t end, struct out *log);
 

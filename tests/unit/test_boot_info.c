@@ -25,6 +25,8 @@ static int setup(void **state)
 	bi.desc_version = 1;
 	bi.memmap_size = 48 * 120;
 	bi.memmap_capacity = 48 * 200;
+	bi.scratch_phys = 0x3f000000;
+	bi.scratch_size = 48 * 200 / 40 * BOOT_SCRATCH_PER_DESC + BOOT_SCRATCH_FIXED;
 	bi.kernel_phys = 0x3e000000;
 	bi.kernel_virt = KERNEL_VIRT_BASE + 0x100000;
 	bi.kernel_size = 0x40000;
@@ -55,7 +57,7 @@ static void test_other_version(void **state)
 	(void)state;
 	bi.version = BOOT_INFO_VERSION + 1;
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_UNSUPPORTED);
-	assert_true(capture_has(&log, "version 3"));
+	assert_true(capture_has(&log, "version 4"));
 }
 
 /* Version 2's module table: a count beyond the table and a name without its NUL are refused. */
@@ -128,12 +130,30 @@ static void test_kernel_placement(void **state)
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 }
 
+/* Version 3's scratch block must hold BOOT_SCRATCH_PER_DESC bytes per descriptor the map
+ * buffer can hold (at 40 bytes each) plus BOOT_SCRATCH_FIXED, page-aligned. */
+static void test_scratch(void **state)
+{
+	(void)state;
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_OK);
+	bi.scratch_size -= 1;
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
+	assert_true(capture_has(&log, "boot_info: scratch of 126975 bytes at 0x3f000000 (need 126976"));
+	bi.scratch_size += 1;
+	bi.scratch_phys += 8;
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
+	bi.scratch_phys -= 8;
+	bi.memmap_capacity *= 2; /* a larger buffer needs more scratch */
+	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_good, setup),
 		cmocka_unit_test_setup(test_bad_magic, setup),
 		cmocka_unit_test_setup(test_other_version, setup),
+		cmocka_unit_test_setup(test_scratch, setup),
 		cmocka_unit_test_setup(test_modules, setup),
 		cmocka_unit_test_setup(test_short_size, setup),
 		cmocka_unit_test_setup(test_descriptor_sizes, setup),

@@ -289,6 +289,40 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(discover_sp(&map, NULL, &topo, &opt, &sp, &dax, &fw_bug, &cap.out), ST_INVALID);
 }
 
+/* A map of 2,000 more descriptors than QEMU's (RAM and reserved pages in turn above 1 TiB, so
+ * none merges): the 512 ranges inside struct memmap stop it (ST_NOMEM, the old kernel's
+ * limit); with storage of memmap_ranges_bound() ranges, as the kernel takes from the loader's
+ * scratch, every range is kept and the rest of the pipeline holds its invariants. */
+static void test_map_beyond_512_ranges(void **state)
+{
+	(void)state;
+	enum { EXTRA = 2000 };
+	assert_int_equal(discover_memmap(mapbuf, nmap, 48, &opt, &mopts, &map, &cap.out), ST_OK);
+	uint64_t usable = memmap_pages_of(&map, MEM_USABLE), count = map.count;
+	size_t n = nmap / 48 + EXTRA;
+	uint8_t *big = calloc(n, 48);
+	memcpy(big, mapbuf, nmap);
+	for (size_t i = 0; i < EXTRA; i++) {
+		struct efi_mem_desc d = { i % 2 ? EFI_RESERVED_MEMORY : EFI_CONVENTIONAL_MEMORY, 0,
+					  (1ull << 40) + i * PAGE_SIZE, 0, 1, EFI_MEMORY_WB };
+		memcpy(big + nmap + i * 48, &d, sizeof d);
+	}
+	assert_int_equal(discover_memmap(big, n * 48, 48, &opt, &mopts, &map, &cap.out), ST_NOMEM);
+	assert_true(capture_has(&cap, "memmap: normalisation failed"));
+	uint64_t bound = memmap_ranges_bound(n, MEMMAP_FAKE_MAX);
+	struct mem_range *storage = calloc(bound, sizeof *storage);
+	assert_int_equal(discover_memmap_into(big, n * 48, 48, &opt, &mopts, &map, storage,
+					      (uint32_t)bound, &cap.out), ST_OK);
+	assert_int_equal(map.count, count + EXTRA);
+	assert_int_equal(memmap_pages_of(&map, MEM_USABLE), usable + EXTRA / 2);
+	assert_int_equal(map.r[map.count - 1].base, (1ull << 40) + (EXTRA - 1) * PAGE_SIZE);
+	assert_int_equal(discover_numa(&tables, &map, &acpi, &topo, &cap.out), ST_OK);
+	assert_int_equal(discover_sp(&map, &acpi, &topo, &opt, &sp, &dax, &fw_bug, &cap.out), ST_OK);
+	check_invariants();
+	free(storage);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup(test_listed_bad_checksum, setup),
 		cmocka_unit_test_setup(test_boot_options, setup),
 		cmocka_unit_test_setup(test_bad_arguments, setup),
+		cmocka_unit_test_setup(test_map_beyond_512_ranges, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,8 +128,45 @@ static void test_grant_slots_exhausted(void **state)
 	unsigned n = 0;
 	while (early_alloc(&e, 0x1000, 0x2000, n, &pa) == ST_OK)
 		n++;
-	assert_true(n >= EARLY_MAX_GRANTS - 1);
+	assert_true(n >= EARLY_INIT_GRANTS - 1);
 	assert_accounting(&e, 0x10000000);
+}
+
+/* Caller storage sized from the map: 1,000 usable ranges (the inline table holds 128) and a
+ * metadata allocation inside each (1,000 grants; inline: 64), as the kernel's boot makes them;
+ * every byte is free or in exactly one grant. With the inline tables the same boot stops at
+ * their sizes with ST_NOMEM. */
+static void test_storage_sized_from_the_map(void **state)
+{
+	(void)state;
+	enum { N = 1000 };
+	static struct range r[N], free[N + 64];
+	static struct early_grant grant[N + 64];
+	static struct early e;
+	uint64_t pa;
+	for (unsigned i = 0; i < N; i++) /* in reverse order, with gaps */
+		r[i] = (struct range){ (uint64_t)(N - i) << 24, ((uint64_t)(N - i) << 24) + 0x100000 };
+	assert_int_equal(early_init(&e, r, N), ST_NOMEM);
+	assert_int_equal(early_init_into(&e, r, N, free, N + 64, grant, N + 64), ST_OK);
+	assert_int_equal(e.nfree, N);
+	for (unsigned i = 0; i < N; i++) {
+		uint64_t base = (uint64_t)(i + 1) << 24;
+		assert_int_equal(early_alloc_in(&e, base, base + 0x100000, 0x2000, 0, 1 + i % 7, &pa), ST_OK);
+		assert_int_equal(pa, base);
+	}
+	assert_int_equal(e.ngrants, N);
+	assert_int_equal(early_check(&e), ST_OK);
+	assert_accounting(&e, (uint64_t)N * 0x100000);
+	assert_int_equal(early_granted_bytes(&e, UINT32_MAX), (uint64_t)N * 0x2000);
+	/* the inline grants of a map that fits the inline ranges run out at 64 */
+	assert_int_equal(early_init(&e, r, EARLY_INIT_RANGES), ST_OK);
+	unsigned n = 0;
+	for (unsigned i = 0; i < EARLY_INIT_RANGES; i++) {
+		uint64_t base = (uint64_t)(N - i) << 24;
+		n += early_alloc_in(&e, base, base + 0x100000, 0x2000, 0, 1, &pa) == ST_OK;
+	}
+	assert_int_equal(n, EARLY_INIT_GRANTS);
+	assert_int_equal(early_check(&e), ST_OK);
 }
 
 int main(void)
@@ -142,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_grant_slots_exhausted),
+		cmocka_unit_test(test_storage_sized_from_the_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,6 +102,18 @@ static void test_limits_and_order(void **state)
 	/* an empty range adds nothing */
 	assert_int_equal(managed_add(&m, &t, last + MiB, last + MiB, &cap.out), ST_OK);
 	assert_int_equal(m.n, MANAGED_MAX);
+	/* with storage of managed_pieces_bound() pieces, as the kernel gives it, a map of 2,000
+	 * separate ranges all become pieces */
+	uint64_t bound = managed_pieces_bound(2000);
+	assert_int_equal(bound, 2000 + 2 * NUMA_MAX_RANGES);
+	struct managed_piece *storage = calloc(bound, sizeof *storage);
+	managed_init_into(&m, storage, (uint32_t)bound);
+	for (uint64_t i = 0; i < 2000; i++)
+		assert_int_equal(managed_add(&m, &t, i * 2 * MiB, i * 2 * MiB + MiB, &cap.out), ST_OK);
+	assert_int_equal(m.n, 2000);
+	assert_int_equal(managed_bytes(&m), 2000 * MiB);
+	free(storage);
+	managed_init(&m);
 }
 
 int main(void)
