@@ -135,7 +135,7 @@ static enum pf_result obj_fault_hook(uint64_t addr, uint64_t error, uint64_t rip
 {
 	(void)error;
 	(void)rip;
-	if (addr < MEMOBJ_WINDOW_BASE || addr - MEMOBJ_WINDOW_BASE >= (uint64_t)MEMOBJ_MAX * MEMOBJ_WINDOW_SLOT)
+	if (addr < MEMOBJ_WINDOW_BASE || addr - MEMOBJ_WINDOW_BASE >= (uint64_t)MEMOBJ_WINDOW_SLOTS * MEMOBJ_WINDOW_SLOT)
 		return PF_UNHANDLED;
 	uint64_t *pte = vm_pte_4k(&kvm_space, va_of(ALIGN_DOWN(addr, PAGE_SIZE)));
 	if (!pte)
@@ -243,9 +243,25 @@ static const struct hotplug_ops hp_ops = {
 	.free = heap_table_free,
 };
 
+/* The object table's growth (mm/memobj.h): from the kernel heap. */
+static void *heap_table_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	void *p = 0;
+	return kmalloc(&K.heap, bytes, &p) == ST_OK ? p : 0;
+}
+
+static void heap_table_free(void *ctx, void *p)
+{
+	(void)ctx;
+	CHECK_OK(kfree(&K.heap, p)); /* only tables heap_table_alloc gave */
+}
+
 void khotplug_init(void)
 {
+	static const struct table_alloc heap = { heap_table_alloc, heap_table_free, 0 };
 	memobj_init(&K.objs, &K.buddy, &obj_ops, &kout);
+	memobj_set_growth(&K.objs, &heap, MEMOBJ_WINDOW_SLOTS);
 	trap_set_pf_hook(obj_fault_hook);
 	hotplug_init(&K.hotplug, &K.buddy, &K.dax, &K.objs, &hp_ops, &kout);
 }

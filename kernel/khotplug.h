@@ -10,9 +10,11 @@
 #include "mm/migrate.h"
 
 /* Object windows: object slot s, page i lives at MEMOBJ_WINDOW_BASE + s * MEMOBJ_WINDOW_SLOT
- * + i * 4 KiB (64 slots of 64 GiB: PML4 slots 448..455). */
+ * + i * 4 KiB (256 slots of 64 GiB, 16 TiB: PML4 slots 448..479). The object table starts with
+ * MEMOBJ_INIT_SLOTS and doubles from the kernel heap up to MEMOBJ_WINDOW_SLOTS. */
 #define MEMOBJ_WINDOW_BASE 0xffffe00000000000ull
 #define MEMOBJ_WINDOW_SLOT (64ull << 30)
+#define MEMOBJ_WINDOW_SLOTS 256u
 
 /* Where migration's time goes (bench hotplug): TSC ticks per phase of the protocol
  * (memobj_ops.phase, enum migrate_phase), the part of the flushes spent in shootdown rounds

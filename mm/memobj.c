@@ -16,6 +16,45 @@ void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops 
 	s->b = b;
 	s->ops = ops;
 	s->log = log;
+	s->obj = s->obj0;
+	s->cap = s->max_slots = MEMOBJ_INIT_SLOTS;
+}
+
+void memobj_set_growth(struct memobj_set *s, const struct table_alloc *a, uint32_t max_slots)
+{
+	s->grow = *a;
+	s->max_slots = MAX(MIN(max_slots, PW_OBJ_MAX), s->cap);
+}
+
+void memobj_fini(struct memobj_set *s)
+{
+	void *t = s->obj;
+	table_release(&s->grow, &t, s->obj0);
+	memset(s, 0, sizeof *s);
+}
+
+/* A free slot in *slot, doubling the table (up to max_slots) when every slot is in use.
+ * Errors: ST_NOMEM (logged with the numbers); nothing changes then. */
+static status_t slot_get(struct memobj_set *s, unsigned *slot)
+{
+	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use and growth refused */
+	for (unsigned i = 0; i < s->cap && !none; i++)
+		if (!s->obj[i].used) {
+			*slot = i;
+			return ST_OK;
+		}
+	uint32_t old = s->cap;
+	void *t = s->obj;
+	if (!none && old < s->max_slots &&
+	    table_reserve(&s->grow, &t, &s->cap, sizeof s->obj[0], s->obj0, (uint64_t)old + 1) == ST_OK) {
+		s->obj = t;
+		s->cap = MIN(s->cap, s->max_slots); /* slots past the windows stay unused */
+		*slot = old;
+		return ST_OK;
+	}
+	out_log(s->log, LOG_ERR, "mem fill: all %u object slots in use and the table cannot grow "
+		"(%s)", old, old >= s->max_slots ? "no object window left" : "no kernel heap memory");
+	return ST_NOMEM;
 }
 
 uint64_t memobj_seed(const char *name)
@@ -42,12 +81,12 @@ static bool name_valid(const char *n)
 
 const struct memobj *memobj_get(const struct memobj_set *s, unsigned slot)
 {
-	return slot < MEMOBJ_MAX && s->obj[slot].used ? &s->obj[slot] : NULL;
+	return slot < s->cap && s->obj[slot].used ? &s->obj[slot] : NULL;
 }
 
 status_t memobj_find(const struct memobj_set *s, const char *name, unsigned *slot_out)
 {
-	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
+	for (unsigned i = 0; i < s->cap; i++)
 		if (s->obj[i].used && strcmp(s->obj[i].name, name) == 0) {
 			*slot_out = i;
 			return ST_OK;
@@ -113,14 +152,7 @@ static status_t fill_validate(struct memobj_set *s, const char *name, uint64_t n
 		out_log(s->log, LOG_ERR, "mem fill: object '%s' exists", name);
 		return ST_EXISTS;
 	}
-	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use */
-	for (unsigned i = 0; i < MEMOBJ_MAX && !none; i++)
-		if (!s->obj[i].used) {
-			*slot = i;
-			return ST_OK;
-		}
-	out_log(s->log, LOG_ERR, "mem fill: all %u object slots in use", MEMOBJ_MAX);
-	return ST_NOMEM;
+	return slot_get(s, slot);
 }
 
 /* Allocate, tag, map and fill page i of the object in `slot`. */

@@ -32,9 +32,10 @@
 
 #include "lib/out.h"
 #include "lib/status.h"
+#include "lib/table.h"
 #include "mm/buddy.h"
 
-#define MEMOBJ_MAX 64
+#define MEMOBJ_INIT_SLOTS 64 /* object slots inside struct memobj_set before any growth */
 #define MEMOBJ_NAME_MAX 31
 #define MEMOBJ_MAX_PAGES ((uint64_t)1 << 24) /* 64 GiB per object (its window slot) */
 
@@ -86,17 +87,29 @@ struct memobj_set {
 	struct buddy *b;
 	const struct memobj_ops *ops;
 	struct out *log; /* refusals are explained here (LOG_ERR) */
-	struct memobj obj[MEMOBJ_MAX];
+	uint32_t cap;       /* slots in obj[] */
+	uint32_t max_slots; /* the most slots the caller has windows for (memobj_set_growth) */
+	struct memobj *obj; /* obj0, or a grown table from grow.alloc */
+	struct table_alloc grow;
+	struct memobj obj0[MEMOBJ_INIT_SLOTS];
 };
 
+/* An empty set of MEMOBJ_INIT_SLOTS slots that never grows. s must not be copied by value
+ * afterwards (obj may point into it). */
 void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops *ops,
 		 struct out *log);
+/* Lets the slot table double from *a (the kernel heap) when every slot is in use, up to
+ * max_slots slots (the object windows the caller has; at most PW_OBJ_MAX, the object ids a
+ * page word holds). A refused growth refuses that fill, nothing changed. */
+void memobj_set_growth(struct memobj_set *s, const struct table_alloc *a, uint32_t max_slots);
+/* Gives a grown slot table back; s is empty afterwards. */
+void memobj_fini(struct memobj_set *s);
 
 /* Creates object `name` with npages pages (preferred node `node`, -1 none), maps them and
  * fills them with the pattern. *slot_out (may be NULL) is its slot. On any error nothing is
  * left allocated or mapped. Errors: ST_INVALID (name empty/too long/bad chars, npages 0),
  * ST_RANGE (npages > MEMOBJ_MAX_PAGES, node >= 64), ST_EXISTS (name in use), ST_NOMEM (no
- * slot, no free page, or the mapping needed a table that was not available). */
+ * slot and the table cannot grow, no free page, or the mapping needed a table that was not available). */
 #define MEMOBJ_CANCEL_PAGES 1024 /* pages filled between cancel points (4 MiB) */
 /* Between batches of MEMOBJ_CANCEL_PAGES it asks cancel_point(pages done, npages): a stop
  * frees what was filled and returns ST_INTERRUPTED (nothing kept). */

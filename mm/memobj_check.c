@@ -11,7 +11,7 @@
 void memobj_print(const struct memobj_set *s, struct out *out)
 {
 	unsigned n = 0;
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+	for (unsigned slot = 0; slot < s->cap; slot++) {
 		const struct memobj *o = memobj_get(s, slot);
 		if (!o)
 			continue;
@@ -90,7 +90,7 @@ static status_t verify_contents(const struct memobj_set *s, unsigned slot, struc
 status_t memobj_verify(const struct memobj_set *s, struct out *out)
 {
 	status_t res = ST_OK;
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+	for (unsigned slot = 0; slot < s->cap; slot++) {
 		const struct memobj *o = memobj_get(s, slot);
 		if (!o)
 			continue;

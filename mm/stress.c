@@ -80,16 +80,21 @@ bool stress_obj_ours(const struct memobj *o)
 
 bool stress_pick_obj(struct stress *s, bool movable_only, unsigned *slot)
 {
-	unsigned cand[MEMOBJ_MAX], n = 0;
-	for (unsigned i = 0; i < MEMOBJ_MAX; i++) {
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->w.objs->cap; i++) {
 		const struct memobj *o = memobj_get(s->w.objs, i);
-		if (stress_obj_ours(o) && (!movable_only || o->movable))
-			cand[n++] = i;
+		n += stress_obj_ours(o) && (!movable_only || o->movable);
 	}
 	if (!n)
 		return false;
-	*slot = cand[prng_below(&s->rng, n)];
-	return true;
+	unsigned k = (unsigned)prng_below(&s->rng, n); /* the k-th candidate, in slot order */
+	for (unsigned i = 0;; i++) {
+		const struct memobj *o = memobj_get(s->w.objs, i);
+		if (stress_obj_ours(o) && (!movable_only || o->movable) && k-- == 0) {
+			*slot = i;
+			return true;
+		}
+	}
 }
 
 status_t stress_activate(struct stress *s, enum stress_op op, unsigned k)

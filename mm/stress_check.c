@@ -49,7 +49,7 @@ void stress_snap_take(const struct stress_world *w, struct stress_snap *s)
 		s->hotplug = hash_bytes(s->hotplug, d, offsetof(struct hotplug_dev, dirty));
 	}
 	s->objects = FNV_BASIS;
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+	for (unsigned slot = 0; slot < w->objs->cap; slot++) {
 		const struct memobj *o = memobj_get(w->objs, slot);
 		if (!o)
 			continue;
@@ -105,7 +105,7 @@ static status_t check_accounting(const struct stress_world *w)
 			}
 		}
 	uint64_t mov = 0;
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+	for (unsigned slot = 0; slot < w->objs->cap; slot++) {
 		const struct memobj *o = memobj_get(w->objs, slot);
 		if (o && o->movable)
 			mov += o->npages;
@@ -122,7 +122,7 @@ static status_t check_accounting(const struct stress_world *w)
 
 static status_t check_contents(const struct stress_world *w)
 {
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+	for (unsigned slot = 0; slot < w->objs->cap; slot++) {
 		const struct memobj *o = memobj_get(w->objs, slot);
 		uint64_t bad = 0;
 		if (!o)

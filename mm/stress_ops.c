@@ -240,7 +240,7 @@ static status_t op_reclaim(struct stress *s, bool partial)
 static unsigned count_objs(const struct stress *s)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
+	for (unsigned i = 0; i < s->w.objs->cap; i++)
 		n += stress_obj_ours(memobj_get(s->w.objs, i));
 	return n;
 }

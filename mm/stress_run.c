@@ -13,7 +13,7 @@ static status_t finish_objects(struct stress *s)
 			return stress_fail(s, STRESS_NOPS, "unpin of slot %u page %llu", s->pin[i].slot,
 					   (unsigned long long)s->pin[i].index);
 	s->npins = 0;
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++)
+	for (unsigned slot = 0; slot < s->w.objs->cap; slot++)
 		if (stress_obj_ours(memobj_get(s->w.objs, slot)) && memobj_free(s->w.objs, slot) != ST_OK)
 			return stress_fail(s, STRESS_NOPS, "free of object slot %u", slot);
 	return ST_OK;

@@ -149,11 +149,97 @@ static void test_verify_catches_foreign_write(void **state)
 	sim_free(s);
 }
 
+/* ---- the object table grows from a heap ---- */
+static int heap_budget = -1, heap_live;
+
+static void *heap_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	if (heap_budget == 0)
+		return NULL;
+	if (heap_budget > 0)
+		heap_budget--;
+	heap_live++;
+	return memset(malloc(bytes), 0xa5, bytes);
+}
+
+static void heap_release(void *ctx, void *p)
+{
+	(void)ctx;
+	heap_live--;
+	free(p);
+}
+
+/* 200 objects (the first table holds 64) keep their names, pages and patterns while the table
+ * moves. With every window in use (max_slots) a fill is refused even though the heap has
+ * memory; with the first table full and the heap refusing, a fill is refused; both name their
+ * reason and numbers and leave the page allocator as it was. memobj_fini gives the table back. */
+static void test_slots_grow_from_heap(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	const struct table_alloc heap = { heap_alloc, heap_release, 0 };
+	heap_budget = -1;
+	heap_live = 0;
+	memobj_set_growth(&s->objs, &heap, SIM_OBJ_SLOTS);
+	char name[32];
+	unsigned slot;
+	for (unsigned i = 0; i < 200; i++) {
+		snprintf(name, sizeof name, "o%u", i);
+		assert_int_equal(memobj_fill(&s->objs, name, 1 + i % 5, -1, i % 2, &slot), ST_OK);
+		assert_int_equal(slot, i);
+	}
+	assert_int_equal(s->objs.cap, 256);
+	assert_int_equal(memobj_find(&s->objs, "o199", &slot), ST_OK);
+	assert_int_equal(slot, 199);
+	assert_int_equal(memobj_verify(&s->objs, &s->log.out), ST_OK);
+	sim_check(s, true);
+	for (unsigned i = 200; i < SIM_OBJ_SLOTS; i++) {
+		snprintf(name, sizeof name, "o%u", i);
+		assert_int_equal(memobj_fill(&s->objs, name, 1, -1, true, &slot), ST_OK);
+	}
+	/* every window in use: refused even though the heap has memory */
+	struct buddy_stats before, after;
+	buddy_stats(&s->b, -1, -1, &before);
+	capture_init(&s->log);
+	assert_int_equal(memobj_fill(&s->objs, "one-more", 1, -1, true, &slot), ST_NOMEM);
+	assert_true(capture_has(&s->log, "all 256 object slots in use and the table cannot grow "
+				"(no object window left)"));
+	buddy_stats(&s->b, -1, -1, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_int_equal(heap_live, 1);
+	memobj_fini(&s->objs);
+	assert_int_equal(heap_live, 0);
+	sim_free(s);
+
+	/* a full first table with the heap refusing */
+	s = sim_new();
+	memobj_set_growth(&s->objs, &heap, SIM_OBJ_SLOTS);
+	for (unsigned i = 0; i < MEMOBJ_INIT_SLOTS; i++) {
+		snprintf(name, sizeof name, "p%u", i);
+		assert_int_equal(memobj_fill(&s->objs, name, 1, -1, true, &slot), ST_OK);
+	}
+	heap_budget = 0;
+	buddy_stats(&s->b, -1, -1, &before);
+	capture_init(&s->log);
+	assert_int_equal(memobj_fill(&s->objs, "q", 1, -1, true, &slot), ST_NOMEM);
+	assert_true(capture_has(&s->log, "all 64 object slots in use and the table cannot grow "
+				"(no kernel heap memory)"));
+	buddy_stats(&s->b, -1, -1, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_int_equal(s->objs.cap, MEMOBJ_INIT_SLOTS);
+	assert_true(s->objs.obj == s->objs.obj0);
+	heap_budget = -1;
+	sim_check(s, true);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fill_check_free), cmocka_unit_test(test_patterns_differ),
 		cmocka_unit_test(test_refusals),        cmocka_unit_test(test_pins),
+		cmocka_unit_test(test_slots_grow_from_heap),
 		cmocka_unit_test(test_print), cmocka_unit_test(test_verify_catches_foreign_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,7 +198,7 @@ static struct sim *stray_sim;
 static void stray_write(void *ctx, uint64_t va, const void *src, size_t len)
 {
 	sim_write_bytes(ctx, va, src, len);
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++)
+	for (unsigned slot = 0; slot < stray_sim->objs.cap; slot++)
 		if (memobj_get(&stray_sim->objs, slot)) {
 			sim_page(stray_sim, stray_sim->pt[slot][0])[100] ^= 1;
 			return;

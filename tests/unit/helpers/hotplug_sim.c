@@ -304,7 +304,7 @@ struct sim *sim_new(void)
 
 void sim_free(struct sim *s)
 {
-	for (unsigned i = 0; i < MEMOBJ_MAX; i++)
+	for (unsigned i = 0; i < SIM_OBJ_SLOTS; i++)
 		free(s->pt[i]);
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		free(s->win[i].dirty);
@@ -339,7 +339,7 @@ void sim_check(struct sim *s, bool check_zero)
 	uint64_t mov = 0;
 	static uint8_t owner[SIM_PAGES];
 	memset(owner, 0, sizeof owner);
-	for (unsigned slot = 0; slot < MEMOBJ_MAX; slot++) {
+	for (unsigned slot = 0; slot < s->objs.cap; slot++) {
 		const struct memobj *o = memobj_get(&s->objs, slot);
 		if (!o)
 			continue;

@@ -29,6 +29,7 @@
 #define SIM_RAM0_N 2048u
 #define SIM_RAM2 2304u
 #define SIM_RAM2_N 1024u
+#define SIM_OBJ_SLOTS 256u /* object windows of the simulator (memobj_set_growth in tests) */
 #define SIM_SP 4096u
 #define SIM_SP_N 4096u
 #define SIM_MAXP 8192u /* pages per object the simulated page tables hold */
@@ -41,7 +42,7 @@ struct sim {
 	struct capture log;
 	uint8_t *mem;                 /* SIM_PAGES * 4 KiB */
 	uint8_t direct[SIM_PAGES];    /* in the direct map */
-	uint64_t *pt[MEMOBJ_MAX];     /* pt[slot][index] = pfn or UINT64_MAX */
+	uint64_t *pt[SIM_OBJ_SLOTS]; /* pt[slot][index] = pfn or UINT64_MAX */
 	uint64_t *meta0, *meta2;
 	unsigned remaps, zeroes;
 	unsigned flushes, unflushed;  /* TLB flushes; remaps since the last one */
