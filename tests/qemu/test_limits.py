@@ -127,3 +127,18 @@ def test_512_gib_node_hand_off_and_reclaim():
     for c in r.output.split("spmk> mem check A\n")[1:]:
         assert "A: 16384 pages checked, 0 mismatches" in c, c
     assert "selftest: ok" in r.output, r.output[-4000:]
+
+
+def test_memory_objects_beyond_the_first_table():
+    """70 memory objects (the first table holds 64): the 65th fill doubles the table from the
+    kernel heap, refused once by an injected heap failure (nothing kept), then granted; every
+    object checks and the accounting stays exact."""
+    fills = "; ".join(f"mem fill o{i} 8K" for i in range(64))
+    r = run_script(f"{fills}; fault inject kheap 1; mem fill o64 8K; mem; "
+                   + "; ".join(f"mem fill o{i} 8K" for i in range(64, 70))
+                   + "; mem check o69; mem check o0; mem; selftest", timeout=300)
+    assert ("all 64 object slots in use and the table cannot grow (no kernel heap memory)"
+            in r.output), r.output[-4000:]
+    assert "o69: 2 pages checked, 0 mismatches" in r.output, r.output[-4000:]
+    assert "o0: 2 pages checked, 0 mismatches" in r.output, r.output[-4000:]
+    assert "MISMATCH" not in r.output and "selftest: ok" in r.output, r.output[-4000:]
