@@ -86,7 +86,7 @@ struct boot_info {
 };
 
 #define BOOT_SCRATCH_PER_DESC 256u
-#define BOOT_SCRATCH_FIXED (64u << 10)
+#define BOOT_SCRATCH_FIXED (128u << 10)
 
 _Static_assert(sizeof(struct boot_module) == 48, "boot_module layout changed");
 _Static_assert(sizeof(struct boot_info) == 144 + BOOT_CMDLINE_MAX + 8 + 48 * BOOT_MODULES_MAX + 16,

@@ -11,8 +11,9 @@
 
 /* Budget, in bytes per memory-map descriptor and in all, of what the kernel takes (checked by
  * boot_info_validate against BOOT_SCRATCH_PER_DESC and BOOT_SCRATCH_FIXED): the normalised map
- * (two ranges per descriptor), its RAM pieces, the early allocator's free ranges and grants and
- * the list of usable ranges, each one entry per descriptor, plus fixed parts. */
+ * (two ranges per descriptor), its RAM pieces, the early allocator's free ranges and grants,
+ * the list of usable ranges and the SP pieces, each one entry per descriptor, plus fixed parts
+ * for the SRAT's ranges (about 160 + 40 bytes per descriptor and 70 KiB in all). */
 
 /* `n` elements of `elem` bytes, 8-byte aligned and zeroed. Cannot fail: boot_info_validate
  * accepted a scratch block of at least BOOT_SCRATCH_PER_DESC bytes per descriptor the map

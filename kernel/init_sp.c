@@ -9,13 +9,19 @@
  * The work is mm/discover.c's discover_sp; this file feeds it the kernel's state. */
 #include "kernel/init.h"
 
+#include "kernel/boot_scratch.h"
 #include "kernel/kernel.h"
 #include "kernel/printk.h"
+#include "lib/check.h"
 
 void init_sp(void)
 {
 	bool firmware_bug;
-	/* its errors (too many SP pieces) were logged; the pieces found still get regions */
+	/* a piece per SP range and two per SRAT memory affinity: the table cannot overflow */
+	uint64_t cap = sp_pieces_bound(&K.memmap, SRAT_MAX_MEM);
+	CHECK_OP(cap, <=, UINT32_MAX);
+	sp_set_storage(&K.sp, boot_scratch_take(cap, sizeof(struct sp_piece)), (uint32_t)cap);
+	/* its errors were logged; the pieces found still get regions */
 	discover_sp(&K.memmap, K.numa_acpi, &K.numa, &K.boot_opts, &K.sp, &K.dax, &firmware_bug,
 		    &kout);
 	if (firmware_bug)

@@ -59,7 +59,7 @@ static status_t sp_emit(struct sp_set *s, uint64_t b, uint64_t e, int pxm)
 		s->p[s->count - 1].end = e;
 		return ST_OK;
 	}
-	if (s->count >= SP_PIECES_MAX) { /* counted; sp_discover reports it once */
+	if (s->count >= s->cap) { /* counted; sp_discover reports it once */
 		if (!s->overflow_bytes)
 			s->overflow_base = b;
 		s->overflow_bytes += e - b;
@@ -128,10 +128,27 @@ static void sp_decide(const struct sp_discover_in *in, struct sp_piece *p)
 	p->align = sp_align_of(p->base, p->end);
 }
 
+void sp_set_storage(struct sp_set *s, struct sp_piece *storage, uint32_t cap)
+{
+	s->p = storage && cap ? storage : s->p0;
+	s->cap = storage && cap ? cap : SP_PIECES_MAX;
+	s->count = 0;
+}
+
+uint64_t sp_pieces_bound(const struct memmap *m, size_t naff)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < m->count; i++)
+		n += m->r[i].kind == MEM_SP;
+	return n + 2 * (uint64_t)naff;
+}
+
 status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct out *log)
 {
 	if (!in || !in->map || !out || (!in->aff && in->naff))
 		return ST_INVALID;
+	if (!out->p || !out->cap)
+		sp_set_storage(out, NULL, 0);
 	out->count = 0;
 	out->overflow_bytes = out->overflow_base = 0;
 	const struct memmap *m = in->map;
@@ -145,8 +162,8 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 		st = sp_split_run(in, base, end, out, log);
 	}
 	if (out->overflow_bytes) {
-		out_log(log, LOG_ERR, "sp: more than %u SP pieces (SP_PIECES_MAX); stopped at 0x%llx: "
-			"%llu KiB of SP memory from there on is reserved, not a device", SP_PIECES_MAX,
+		out_log(log, LOG_ERR, "sp: more than %u SP pieces (the size of the piece table); stopped "
+			"at 0x%llx: %llu KiB of SP memory from there on is reserved, not a device", out->cap,
 			U(out->overflow_base), U(out->overflow_bytes >> 10));
 		st = ST_NOMEM;
 	}

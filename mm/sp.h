@@ -32,7 +32,7 @@
 #include "lib/status.h"
 #include "mm/memmap.h"
 
-#define SP_PIECES_MAX 128
+#define SP_PIECES_MAX 128 /* pieces inside struct sp_set (without sp_set_storage) */
 
 /* One SRAT Memory Affinity structure (ACPI 6.5 §5.2.16.2), enabled entries only. */
 struct mem_affinity {
@@ -76,11 +76,21 @@ struct sp_piece {
 
 struct sp_set {
 	uint32_t count;
-	/* SP memory beyond the SP_PIECES_MAX-th piece: no piece, no device; the kernel counts it
-	 * as reserved, so SP accounting stays exact. overflow_base: where it starts. */
+	uint32_t cap; /* pieces p can hold; 0 until sp_set_storage or sp_discover sets it */
+	/* SP memory beyond the cap-th piece: no piece, no device; the kernel counts it as
+	 * reserved, so SP accounting stays exact. overflow_base: where it starts. */
 	uint64_t overflow_bytes, overflow_base;
-	struct sp_piece p[SP_PIECES_MAX];
+	struct sp_piece *p; /* p0, or the caller's array (sp_set_storage) */
+	struct sp_piece p0[SP_PIECES_MAX];
 };
+
+/* Makes s keep its pieces in storage[0..cap) (the kernel sizes it from the map: a piece per SP
+ * range plus two per SRAT memory affinity, so it cannot overflow). storage NULL: the
+ * SP_PIECES_MAX inside s. s must not be copied by value afterwards. */
+void sp_set_storage(struct sp_set *s, struct sp_piece *storage, uint32_t cap);
+/* The pieces SP memory of map m can make when cut at naff SRAT memory affinities: the size
+ * sp_set_storage needs so that sp_discover never overflows. */
+uint64_t sp_pieces_bound(const struct memmap *m, size_t naff);
 
 struct sp_discover_in {
 	const struct memmap *map;
@@ -96,7 +106,7 @@ struct sp_discover_in {
 /* Runs the pipeline above into out (caller-owned). Every piece is logged at LOG_INFO with its
  * pxm (the caller maps pxm to node).
  * Errors: ST_INVALID when in, in->map or out is NULL, or aff is NULL with naff > 0;
- * ST_NOMEM when more than SP_PIECES_MAX pieces are needed (out holds the first ones; the rest
+ * ST_NOMEM when more than out->cap pieces are needed (out holds the first ones; the rest
  * of the SP memory is out->overflow_bytes from out->overflow_base on, and one error names the
  * limit, where it starts and how much is left reserved). */
 status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct out *log);

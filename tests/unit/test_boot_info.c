@@ -138,7 +138,7 @@ static void test_scratch(void **state)
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_OK);
 	bi.scratch_size -= 1;
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
-	assert_true(capture_has(&log, "boot_info: scratch of 126975 bytes at 0x3f000000 (need 126976"));
+	assert_true(capture_has(&log, "boot_info: scratch of 192511 bytes at 0x3f000000 (need 192512"));
 	bi.scratch_size += 1;
 	bi.scratch_phys += 8;
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);

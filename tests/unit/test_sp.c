@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -365,8 +366,22 @@ static void test_too_many_pieces_and_bad_args(void **state)
 	assert_int_equal(set.overflow_base, 4 * GiB + SP_PIECES_MAX * SIZE_2M);
 	assert_int_equal(set.overflow_bytes, 1 * GiB - SP_PIECES_MAX * SIZE_2M);
 	assert_int_equal(sp_set_bytes(&set) + set.overflow_bytes, memmap_pages_of(&map, MEM_SP) * 4096);
-	log_must_have("sp: more than 128 SP pieces (SP_PIECES_MAX); stopped at 0x110000000: "
-		      "786432 KiB of SP memory from there on is reserved, not a device");
+	log_must_have("sp: more than 128 SP pieces (the size of the piece table); stopped at "
+		      "0x110000000: 786432 KiB of SP memory from there on is reserved, not a device");
+	/* with storage of sp_pieces_bound() pieces, as the kernel gives it, all 129 are pieces */
+	uint64_t bound = sp_pieces_bound(&map, in.naff);
+	assert_int_equal(bound, 1 + 2 * ARRAY_SIZE(many));
+	struct sp_piece *storage = calloc(bound, sizeof *storage);
+	sp_set_storage(&set, storage, (uint32_t)bound);
+	assert_int_equal(sp_discover(&in, &set, &cap.out), ST_OK);
+	assert_int_equal(set.count, SP_PIECES_MAX + 2); /* 129 domains and the rest without one */
+	assert_int_equal(set.overflow_bytes, 0);
+	assert_int_equal(set.p[SP_PIECES_MAX].pxm, SP_PIECES_MAX);
+	assert_int_equal(set.p[SP_PIECES_MAX + 1].pxm, -1);
+	assert_int_equal(sp_set_bytes(&set), memmap_pages_of(&map, MEM_SP) * 4096);
+	check_invariants();
+	sp_set_storage(&set, NULL, 0);
+	free(storage);
 	assert_int_equal(sp_discover(NULL, &set, &cap.out), ST_INVALID);
 	assert_int_equal(sp_discover(&in, NULL, &cap.out), ST_INVALID);
 	in.aff = NULL;
