@@ -24,7 +24,7 @@
 #define LOADER_PREFIX "spmk-loader"
 #define EXIT_ATTEMPTS 8
 #define MEMMAP_SLACK_DESCS 64 /* room for descriptors added after the size was measured */
-#define LOADER_HELD_MAX 128   /* SP ranges the loader may hold while loading */
+#define LOADER_HELD_MAX 128   /* held SP ranges inside struct loader; more grow from the pool */
 #define SP_CLAIM_PASSES 4     /* map reads looking for free SP memory to hold */
 #define LOADER_ALLOC_TRIES 8  /* allocations of one block that may land in SP memory */
 
@@ -57,8 +57,9 @@ struct loader {
 	unsigned stale_keys_wanted; /* test knob: fw_cfg opt/spmk/test-stale-map-key */
 	struct memmap_append append; /* test knob: fw_cfg opt/spmk/test-memmap-append */
 	struct sp_claims sp;          /* SP memory of the last map read: always avoided */
-	struct range held[LOADER_HELD_MAX]; /* free SP ranges held as LoaderData through the exit */
-	unsigned nheld;
+	struct range *held; /* free SP ranges held as LoaderData through the exit: held0 or pool */
+	unsigned nheld, cap_held;
+	struct range held0[LOADER_HELD_MAX];
 	struct range aside[3 * LOADER_ALLOC_TRIES]; /* loader blocks that landed in SP, freed at the end */
 	unsigned naside;
 	bool poison_desc_size;        /* test knob: fw_cfg opt/spmk/test-memmap-poison */
@@ -230,6 +231,51 @@ static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *d
 	return EFI_SUCCESS;
 }
 
+/* A pool block for n ranges holding the first `keep` of old (NULL when there is no memory; the
+ * caller keeps what it has, and its scan or holding stops at the old size, said in the log). */
+static struct range *loader_ranges(struct loader *L, size_t n, const struct range *old,
+				   size_t keep)
+{
+	void *p = NULL;
+	if (n > SIZE_MAX / sizeof(struct range) ||
+	    EFI_ERROR(L->st->BootServices->AllocatePool(EfiLoaderData, n * sizeof(struct range), &p)))
+		return NULL;
+	if (keep)
+		L->st->BootServices->CopyMem(p, (void *)old, keep * sizeof(struct range));
+	return p;
+}
+
+/* Room in L->sp for a map of n descriptors (sp_claim.h): both lists sized from the map. */
+static void loader_sp_room(struct loader *L, size_t n)
+{
+	if (n <= L->sp.cap && L->sp.free)
+		return;
+	struct range *r = loader_ranges(L, 2 * n, NULL, 0);
+	if (!r)
+		return;
+	if (L->sp.free && L->sp.free != L->sp.free0)
+		L->st->BootServices->FreePool(L->sp.free);
+	sp_claim_storage(&L->sp, r, (unsigned)n);
+}
+
+/* Room for n held ranges, keeping those held so far. */
+static void loader_held_room(struct loader *L, size_t n)
+{
+	if (!L->held) {
+		L->held = L->held0;
+		L->cap_held = LOADER_HELD_MAX;
+	}
+	if (n <= L->cap_held)
+		return;
+	struct range *r = loader_ranges(L, n, L->held, L->nheld);
+	if (!r)
+		return;
+	if (L->held != L->held0)
+		L->st->BootServices->FreePool(L->held);
+	L->held = r;
+	L->cap_held = (unsigned)n;
+}
+
 /* Before the loader's first allocation: every free SP descriptor is claimed at its address, so
  * neither the loader nor the firmware on its behalf allocates there (sp_claim.h). The map is
  * read again until a pass finds nothing new to claim (the pool buffer of one pass may itself
@@ -244,10 +290,12 @@ static EFI_STATUS loader_claim_sp(struct loader *L)
 		EFI_STATUS s = loader_read_memmap(L, &buf, &size, &dsz);
 		if (EFI_ERROR(s))
 			return s;
+		loader_sp_room(L, sp_claim_descs(size, dsz));
 		sp_claim_scan(buf, size, dsz, &L->sp);
 		L->st->BootServices->FreePool(buf);
+		loader_held_room(L, (size_t)L->nheld + L->sp.nfree);
 		fresh = 0;
-		for (unsigned i = 0; i < L->sp.nfree && L->nheld < LOADER_HELD_MAX; i++) {
+		for (unsigned i = 0; i < L->sp.nfree && L->nheld < L->cap_held; i++) {
 			EFI_PHYSICAL_ADDRESS a = L->sp.free[i].base;
 			UINTN pages = range_size(L->sp.free[i]) / PAGE_SIZE;
 			s = L->st->BootServices->AllocatePages(AllocateAddress, EfiLoaderData, pages, &a);
@@ -268,9 +316,9 @@ static EFI_STATUS loader_claim_sp(struct loader *L)
 		out_log(L->log, LOG_INFO, "SP memory [0x%llx-0x%llx)",
 			(unsigned long long)L->sp.all[i].base, (unsigned long long)L->sp.all[i].end);
 	if (L->sp.dropped || L->sp.bogus)
-		out_log(L->log, LOG_WARN, "SP memory: %u descriptors beyond %u not tracked, %u with "
-			"zero pages or an end past 2^64 skipped", L->sp.dropped, SP_CLAIM_MAX,
-			L->sp.bogus);
+		out_log(L->log, LOG_WARN, "SP memory: %u descriptors beyond %u not tracked (no pool "
+			"memory for more), %u with zero pages or an end past 2^64 skipped",
+			L->sp.dropped, L->sp.cap, L->sp.bogus);
 	if (L->nheld)
 		out_log(L->log, LOG_INFO, "holding %u free SP ranges (%llu pages) while loading",
 			L->nheld, (unsigned long long)pages);

@@ -11,8 +11,8 @@ static uint64_t get_u64(const uint8_t *p)
 }
 
 /* Adds r to set; with merge, a range that touches or overlaps an entry widens that entry. */
-static void sp_claim_add(struct range *set, unsigned *n, struct range r, bool merge,
-			 unsigned *dropped)
+static void sp_claim_add(struct range *set, unsigned *n, unsigned cap, struct range r,
+			 bool merge, unsigned *dropped)
 {
 	for (unsigned i = 0; merge && i < *n; i++) {
 		if (r.base <= set[i].end && set[i].base <= r.end) {
@@ -21,16 +21,32 @@ static void sp_claim_add(struct range *set, unsigned *n, struct range r, bool me
 			return;
 		}
 	}
-	if (*n == SP_CLAIM_MAX) {
+	if (*n == cap) {
 		(*dropped)++;
 		return;
 	}
 	set[(*n)++] = r;
 }
 
+void sp_claim_storage(struct sp_claims *c, struct range *storage, unsigned cap)
+{
+	c->free = storage && cap ? storage : c->free0;
+	c->all = storage && cap ? storage + cap : c->all0;
+	c->cap = storage && cap ? cap : SP_CLAIM_MAX;
+	c->nfree = c->nall = 0;
+}
+
+size_t sp_claim_descs(size_t raw_size, size_t desc_size)
+{
+	return desc_size >= 40 ? raw_size / desc_size : 0;
+}
+
 void sp_claim_scan(const void *raw, size_t raw_size, size_t desc_size, struct sp_claims *out)
 {
-	*out = (struct sp_claims){ 0 };
+	if (!out->free || !out->all || !out->cap)
+		sp_claim_storage(out, NULL, 0);
+	out->nfree = out->nall = out->dropped = out->bogus = 0;
+	out->free_pages = 0;
 	const uint8_t *p = raw;
 	for (size_t off = 0; desc_size >= 40 && raw_size - off >= desc_size; off += desc_size) {
 		uint32_t type = (uint32_t)get_u64(p + off) & 0xffffffffu;
@@ -44,10 +60,10 @@ void sp_claim_scan(const void *raw, size_t raw_size, size_t desc_size, struct sp
 			continue;
 		}
 		struct range r = { base, end };
-		sp_claim_add(out->all, &out->nall, r, true, &out->dropped);
+		sp_claim_add(out->all, &out->nall, out->cap, r, true, &out->dropped);
 		if (type == EFI_CONVENTIONAL_MEMORY) {
 			unsigned before = out->nfree;
-			sp_claim_add(out->free, &out->nfree, r, false, &out->dropped);
+			sp_claim_add(out->free, &out->nfree, out->cap, r, false, &out->dropped);
 			if (out->nfree > before)
 				out->free_pages += pages;
 		}

@@ -23,21 +23,32 @@
 #include "lib/efi_memory.h"
 #include "lib/types.h"
 
-#define SP_CLAIM_MAX 64
+#define SP_CLAIM_MAX 64 /* ranges of each list inside struct sp_claims (without storage) */
 
 struct sp_claims {
+	unsigned cap;                   /* ranges free and all can each hold */
 	unsigned nfree;                 /* free SP descriptors to claim, in map order */
-	struct range free[SP_CLAIM_MAX];
+	struct range *free;             /* free0, or the caller's storage (sp_claim_storage) */
 	unsigned nall;                  /* every SP descriptor, whatever its type; touching or
 					 * overlapping ones merged */
-	struct range all[SP_CLAIM_MAX];
-	unsigned dropped;  /* SP descriptors beyond SP_CLAIM_MAX (then the scan is incomplete) */
+	struct range *all;
+	unsigned dropped;  /* SP descriptors beyond cap (then the scan is incomplete) */
 	unsigned bogus;    /* SP descriptors skipped: zero pages or an end past 2^64 */
 	uint64_t free_pages; /* 4 KiB pages in free[] */
+	struct range free0[SP_CLAIM_MAX], all0[SP_CLAIM_MAX];
 };
 
+/* Makes the lists of c live in the caller's storage: free in storage[0..cap), all in
+ * storage[cap..2 cap). The loader gives cap = the map's descriptor count
+ * (sp_claim_descs), so no scan is incomplete. storage NULL: the SP_CLAIM_MAX inside c. c must
+ * not be copied by value afterwards. */
+void sp_claim_storage(struct sp_claims *c, struct range *storage, unsigned cap);
+/* Descriptors in a map of raw_size bytes at desc_size (0 when desc_size < 40). */
+size_t sp_claim_descs(size_t raw_size, size_t desc_size);
+
 /* Scans raw_size bytes of descriptors, desc_size bytes apart (desc_size >= 40; a trailing
- * partial descriptor is ignored). Fills *out completely. */
+ * partial descriptor is ignored). Fills *out completely, in the storage it has: *out must be
+ * zeroed (its own lists) or have been given storage by sp_claim_storage. */
 void sp_claim_scan(const void *raw, size_t raw_size, size_t desc_size, struct sp_claims *out);
 
 /* The first SP descriptor range in c->all that [base, base + bytes) overlaps, or NULL. */

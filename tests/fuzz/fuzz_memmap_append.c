@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    get_u64(p + 16) != 0 || get_u64(p + 40) != 0)
 			abort();
 	}
-	struct sp_claims c;
+	struct sp_claims c = { 0 }; /* zeroed: its own lists (sp_claim.h) */
 	sp_claim_scan(buf, w, 48, &c);
 	if (c.nfree > a.count || c.nall + c.bogus > a.count)
 		abort();

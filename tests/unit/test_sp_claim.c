@@ -91,6 +91,19 @@ static void test_limit_and_sizes(void **state)
 	assert_int_equal(c.nall, SP_CLAIM_MAX);
 	sp_claim_scan(raw, n, 39, &c);     /* no descriptor is that small */
 	assert_int_equal(c.nall + c.nfree + c.dropped, 0);
+	/* with storage for every descriptor of the map, as the loader gives it: none dropped */
+	static struct range storage[2 * (SP_CLAIM_MAX + 3)];
+	assert_int_equal(sp_claim_descs(n, 48), SP_CLAIM_MAX + 3);
+	assert_int_equal(sp_claim_descs(n, 39), 0);
+	sp_claim_storage(&c, storage, SP_CLAIM_MAX + 3);
+	sp_claim_scan(raw, n, 48, &c);
+	assert_int_equal(c.nfree, SP_CLAIM_MAX + 3);
+	assert_int_equal(c.nall, SP_CLAIM_MAX + 3);
+	assert_int_equal(c.dropped, 0);
+	assert_int_equal(c.free_pages, SP_CLAIM_MAX + 3);
+	assert_int_equal(c.all[SP_CLAIM_MAX + 2].base, 0x1000000 + (SP_CLAIM_MAX + 2) * 0x2000);
+	assert_non_null(sp_claim_overlap(&c, 0x1000000 + (SP_CLAIM_MAX + 2) * 0x2000, 1));
+	sp_claim_storage(&c, NULL, 0);
 }
 
 int main(void)
