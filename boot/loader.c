@@ -484,7 +484,7 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 static EFI_STATUS loader_alloc_bootinfo(struct loader *L, UINTN map_size, UINTN desc_size)
 {
 	uint64_t info_bytes = ALIGN_UP(sizeof(struct boot_info), PAGE_SIZE);
-	uint64_t cap = ALIGN_UP(map_size + (MEMMAP_SLACK_DESCS + L->append.count) * desc_size,
+	uint64_t cap = ALIGN_UP(map_size + (MEMMAP_SLACK_DESCS + L->append.total) * desc_size,
 			       PAGE_SIZE);
 	/* the kernel's scratch: enough for the most descriptors the buffer can hold (40 bytes each,
 	 * whatever DescriptorSize the final map has) */
@@ -565,9 +565,9 @@ static EFI_STATUS loader_read_memmap_append(struct loader *L)
 	if (st != ST_OK || memmap_append_parse(text, len, &L->append, L->log) != ST_OK)
 		return loader_error(L, EFI_INVALID_PARAMETER, "fw_cfg opt/spmk/test-memmap-append "
 				    "rejected");
-	if (L->append.count)
+	if (L->append.total)
 		out_log(L->log, LOG_INFO, "test knob: %u descriptors will be appended to the final "
-			"memory map", L->append.count);
+			"memory map", L->append.total);
 	return EFI_SUCCESS;
 }
 
@@ -582,14 +582,14 @@ static EFI_STATUS loader_append_test_descs(struct loader *L)
 	if (st != ST_OK)
 		return loader_error(L, EFI_BUFFER_TOO_SMALL, "no room for %u test descriptors of %u "
 				    "bytes behind a %llu-byte map in a %llu-byte buffer",
-				    L->append.count, bi->desc_size,
+				    L->append.total, bi->desc_size,
 				    (unsigned long long)bi->memmap_size,
 				    (unsigned long long)L->memmap_cap);
 	bi->memmap_size += written;
 	if (written) {
 		char line[96];
 		fmt_snprintf(line, sizeof line, LOADER_PREFIX ": test knob: appended %u descriptors\n",
-			     L->append.count);
+			     L->append.total);
 		com1_write(line);
 	}
 	return EFI_SUCCESS;

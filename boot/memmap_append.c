@@ -10,10 +10,11 @@
 
 #include "lib/parse.h"
 
-#define FIELDS 4
+#define FIELDS 6 /* TYPE BASE PAGES ATTR, then COUNT and STEP (optional) */
+#define FIELDS_NEEDED 4
 #define EFI_DESC_BYTES 40
 
-static const char *const field_name[FIELDS] = { "TYPE", "BASE", "PAGES", "ATTR" };
+static const char *const field_name[FIELDS] = { "TYPE", "BASE", "PAGES", "ATTR", "COUNT", "STEP" };
 
 static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -74,7 +75,7 @@ static status_t parse_line(const char *s, const char *end, unsigned line,
 			s++;
 		if (f == FIELDS) {
 			out_log(log, LOG_ERR, "test-memmap-append: line %u: unexpected '%.*s' after "
-				"TYPE BASE PAGES ATTR", line, token_len(tok, end), tok);
+				"TYPE BASE PAGES ATTR COUNT STEP", line, token_len(tok, end), tok);
 			return ST_INVALID;
 		}
 		status_t st = parse_field(tok, s, line, f, &v[f], log);
@@ -84,12 +85,18 @@ static status_t parse_line(const char *s, const char *end, unsigned line,
 	}
 	if (f == 0)
 		return ST_OK;
-	if (f < FIELDS) {
+	if (f < FIELDS_NEEDED) {
 		out_log(log, LOG_ERR, "test-memmap-append: line %u: %s missing (want TYPE BASE "
 			"PAGES ATTR)", line, field_name[f]);
 		return ST_INVALID;
 	}
-	*d = (struct memmap_append_desc){ (uint32_t)v[0], v[1], v[2], v[3] };
+	uint64_t count = f >= 5 ? v[4] : 1, step = f == 6 ? v[5] : 2 * (v[2] << 12);
+	if (count == 0 || count > MEMMAP_APPEND_TOTAL_MAX) {
+		out_log(log, LOG_ERR, "test-memmap-append: line %u: COUNT %llu outside 1..%u", line,
+			(unsigned long long)count, MEMMAP_APPEND_TOTAL_MAX);
+		return ST_RANGE;
+	}
+	*d = (struct memmap_append_desc){ (uint32_t)v[0], v[1], v[2], v[3], (uint32_t)count, step };
 	*have = true;
 	return ST_OK;
 }
@@ -97,7 +104,7 @@ static status_t parse_line(const char *s, const char *end, unsigned line,
 status_t memmap_append_parse(const char *text, size_t len, struct memmap_append *out,
 			     struct out *log)
 {
-	out->count = 0;
+	out->count = out->total = 0;
 	unsigned line = 1;
 	for (size_t i = 0; i < len; line++) {
 		size_t eol = i, cut = (size_t)-1;
@@ -115,12 +122,14 @@ status_t memmap_append_parse(const char *text, size_t len, struct memmap_append 
 		if (st != ST_OK)
 			return st;
 		if (have) {
-			if (out->count == MEMMAP_APPEND_MAX) {
-				out_log(log, LOG_ERR, "test-memmap-append: line %u: more than %d "
-					"descriptors", line, MEMMAP_APPEND_MAX);
+			if (out->count == MEMMAP_APPEND_MAX ||
+			    out->total + d.count > MEMMAP_APPEND_TOTAL_MAX) {
+				out_log(log, LOG_ERR, "test-memmap-append: line %u: more than %d lines or "
+					"%u descriptors", line, MEMMAP_APPEND_MAX, MEMMAP_APPEND_TOTAL_MAX);
 				return ST_RANGE;
 			}
 			out->d[out->count++] = d;
+			out->total += d.count;
 		}
 		i = eol + 1;
 	}
@@ -145,17 +154,19 @@ status_t memmap_append_write(const struct memmap_append *a, void *buf, size_t ca
 	*written = 0;
 	if (desc_size < EFI_DESC_BYTES)
 		return ST_INVALID;
-	if (a->count && (size_t)a->count > cap / desc_size)
+	if (a->total && (size_t)a->total > cap / desc_size)
 		return ST_RANGE;
 	uint8_t *p = buf;
-	for (unsigned i = 0; i < a->count; i++, p += desc_size) {
-		for (size_t k = 0; k < desc_size; k++)
-			p[k] = 0;
-		put_u32(p, a->d[i].type);
-		put_u64(p + 8, a->d[i].base);
-		put_u64(p + 24, a->d[i].pages);
-		put_u64(p + 32, a->d[i].attr);
+	for (unsigned i = 0; i < a->count; i++) {
+		for (uint32_t k = 0; k < a->d[i].count; k++, p += desc_size) {
+			for (size_t b = 0; b < desc_size; b++)
+				p[b] = 0;
+			put_u32(p, a->d[i].type);
+			put_u64(p + 8, a->d[i].base + k * a->d[i].step); /* wraps as the firmware's would */
+			put_u64(p + 24, a->d[i].pages);
+			put_u64(p + 32, a->d[i].attr);
+		}
 	}
-	*written = (size_t)a->count * desc_size;
+	*written = (size_t)a->total * desc_size;
 	return ST_OK;
 }

@@ -43,24 +43,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	if (lines != 0 || a.count > MEMMAP_APPEND_MAX)
+	if (lines != 0 || a.count > MEMMAP_APPEND_MAX || a.total > MEMMAP_APPEND_TOTAL_MAX)
 		abort();
-	static uint8_t buf[MEMMAP_APPEND_MAX * 48];
+	static uint8_t buf[MEMMAP_APPEND_TOTAL_MAX * 48];
 	size_t w;
-	if (memmap_append_write(&a, buf, sizeof buf, 48, &w) != ST_OK || w != a.count * 48u)
+	if (memmap_append_write(&a, buf, sizeof buf, 48, &w) != ST_OK || w != a.total * 48u)
 		abort();
+	const uint8_t *p = buf;
 	for (unsigned i = 0; i < a.count; i++) {
-		const uint8_t *p = buf + i * 48;
-		uint32_t type;
-		memcpy(&type, p, 4);
-		if (type != a.d[i].type || get_u64(p + 8) != a.d[i].base ||
-		    get_u64(p + 24) != a.d[i].pages || get_u64(p + 32) != a.d[i].attr ||
-		    get_u64(p + 16) != 0 || get_u64(p + 40) != 0)
-			abort();
+		for (uint32_t k = 0; k < a.d[i].count; k++, p += 48) {
+			uint32_t type;
+			memcpy(&type, p, 4);
+			if (type != a.d[i].type || get_u64(p + 8) != a.d[i].base + k * a.d[i].step ||
+			    get_u64(p + 24) != a.d[i].pages || get_u64(p + 32) != a.d[i].attr ||
+			    get_u64(p + 16) != 0 || get_u64(p + 40) != 0)
+				abort();
+		}
 	}
 	struct sp_claims c = { 0 }; /* zeroed: its own lists (sp_claim.h) */
 	sp_claim_scan(buf, w, 48, &c);
-	if (c.nfree > a.count || c.nall + c.bogus > a.count)
+	if (c.nfree > a.total || c.nall + c.bogus > a.total)
 		abort();
 	for (unsigned i = 0; i < c.nfree; i++)
 		if (c.free[i].end <= c.free[i].base ||

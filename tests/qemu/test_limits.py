@@ -142,3 +142,20 @@ def test_memory_objects_beyond_the_first_table():
     assert "o69: 2 pages checked, 0 mismatches" in r.output, r.output[-4000:]
     assert "o0: 2 pages checked, 0 mismatches" in r.output, r.output[-4000:]
     assert "MISMATCH" not in r.output and "selftest: ok" in r.output, r.output[-4000:]
+
+
+def test_map_of_4000_ranges():
+    """2,000 reserved pages, every other page of 16 MiB of RAM (the test knob's COUNT): the map
+    normalises to more than 4,000 ranges (the kernel's map held 512), the RAM between them
+    becomes 2,000 RAM pieces (the page allocator's first descriptor table holds 128, the early
+    allocator's grant table 64), and every reserved page stays out of use: accounting exact."""
+    from test_memory import accounting
+    r = run_script("mem; selftest", memmap_append="0 0x8000000 1 0xf 2000\n", timeout=300)
+    assert "spmk-loader: test knob: appended 2000 descriptors" in r.output, r.output[-3000:]
+    m = re.search(r"memmap: (\d+) descriptors -> (\d+) ranges \(MAXPHYADDR", r.output)
+    assert m and int(m.group(2)) > 4000, r.output[-3000:]
+    assert "normalisation failed" not in r.output and "cannot manage" not in r.output
+    pieces = re.search(r"mm: (\d+) RAM pieces", r.output)
+    assert pieces and int(pieces.group(1)) > 2000, r.output[-3000:]
+    assert accounting(r)[-1] == "exact", r.output[-3000:]
+    assert "MISMATCH" not in r.output and "selftest: ok" in r.output, r.output[-3000:]

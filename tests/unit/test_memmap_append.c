@@ -75,7 +75,10 @@ static void test_rejections_name_the_line(void **state)
 	(void)state;
 	bad("7 0 1", ST_INVALID, "line 1: ATTR missing");
 	bad("7 0 1 0xf\n\n7", ST_INVALID, "line 3: BASE missing");
-	bad("7 0 1 0xf 5", ST_INVALID, "line 1: unexpected '5' after TYPE BASE PAGES ATTR");
+	bad("7 0 1 0xf 5 8192 9", ST_INVALID,
+	    "line 1: unexpected '9' after TYPE BASE PAGES ATTR COUNT STEP");
+	bad("7 0 1 0xf 0", ST_RANGE, "line 1: COUNT 0 outside 1..16384");
+	bad("7 0 1 0xf 16385", ST_RANGE, "line 1: COUNT 16385 outside 1..16384");
 	bad("# ok\nseven 0 1 0xf", ST_INVALID, "line 2: TYPE 'seven' is not a number");
 	bad("7 0x 1 0xf", ST_INVALID, "line 1: BASE '0x' is not a number");
 	bad("7 4G 1 0xf", ST_INVALID, "BASE '4G' is not a number");
@@ -97,7 +100,8 @@ static void test_too_many(void **state)
 	parse_ok(s, &a);
 	assert_int_equal(a.count, MEMMAP_APPEND_MAX);
 	strcat(s, "# more\n7 0 1 0xf\n");
-	bad(s, ST_RANGE, "line 34: more than 32 descriptors");
+	bad(s, ST_RANGE, "line 34: more than 32 lines or 16384 descriptors");
+	bad("7 0 1 0xf 16384\n7 0 1 0xf", ST_RANGE, "line 2: more than 32 lines or 16384 descriptors");
 }
 
 static uint64_t get_u64(const uint8_t *p)
@@ -106,6 +110,27 @@ static uint64_t get_u64(const uint8_t *p)
 	for (int i = 7; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
+}
+
+/* COUNT repeats a descriptor STEP bytes apart (default twice its size): 3,000 descriptors from
+ * two lines, laid out in order. */
+static void test_count_and_step(void **state)
+{
+	(void)state;
+	struct memmap_append a;
+	parse_ok("0 0x20000000 1 0xf 2000\n7 0x40000000 2 0xf 1000 0x100000", &a);
+	assert_int_equal(a.count, 2);
+	assert_int_equal(a.total, 3000);
+	static uint8_t buf[3000 * 48];
+	size_t w;
+	assert_int_equal(memmap_append_write(&a, buf, sizeof buf - 1, 48, &w), ST_RANGE);
+	assert_int_equal(memmap_append_write(&a, buf, sizeof buf, 48, &w), ST_OK);
+	assert_int_equal(w, 3000 * 48);
+	assert_int_equal(get_u64(buf + 1999 * 48 + 8), 0x20000000 + 1999 * 0x2000);
+	assert_int_equal(get_u64(buf + 2000 * 48 + 8), 0x40000000);
+	assert_int_equal(get_u64(buf + 2999 * 48 + 8), 0x40000000 + 999 * 0x100000);
+	assert_int_equal(get_u64(buf + 2999 * 48 + 24), 2);
+	assert_int_equal(buf[2999 * 48], 7);
 }
 
 static void test_write_layout(void **state)
@@ -139,6 +164,7 @@ int main(void)
 		cmocka_unit_test_setup(test_forms, reset),
 		cmocka_unit_test_setup(test_rejections_name_the_line, reset),
 		cmocka_unit_test_setup(test_too_many, reset),
+		cmocka_unit_test_setup(test_count_and_step, reset),
 		cmocka_unit_test_setup(test_write_layout, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
