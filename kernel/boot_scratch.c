@@ -20,7 +20,4 @@ void *boot_scratch_take(size_t n, size_t elem)
 	return p;
 }
 
-uint64_t boot_scratch_used(void)
-{
-	return used;
-}
+uint64_t boot_scratch_used(void) { return used; }
