@@ -243,22 +243,9 @@ static const struct hotplug_ops hp_ops = {
 	.free = heap_table_free,
 };
 
-/* The object table's growth (mm/memobj.h): from the kernel heap. */
-static void *heap_table_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	void *p = 0;
-	return kmalloc(&K.heap, bytes, &p) == ST_OK ? p : 0;
-}
-
-static void heap_table_free(void *ctx, void *p)
-{
-	(void)ctx;
-	CHECK_OK(kfree(&K.heap, p)); /* only tables heap_table_alloc gave */
-}
-
 void khotplug_init(void)
 {
+	/* the object table grows from the kernel heap (mm/memobj.h) */
 	static const struct table_alloc heap = { heap_table_alloc, heap_table_free, 0 };
 	memobj_init(&K.objs, &K.buddy, &obj_ops, &kout);
 	memobj_set_growth(&K.objs, &heap, MEMOBJ_WINDOW_SLOTS);
