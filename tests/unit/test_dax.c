@@ -643,25 +643,25 @@ static void test_dirty_table_grows_from_heap(void **state)
 	uint64_t first = (dev->base - MEM_BASE) / PAGE_SIZE;
 	for (uint32_t i = 0; i < 300; i++) {
 		memset(x->fake.tag + first + 2 * i, 0xaf, 1);
-		assert_int_equal(dax_defer_scrub(&x->d, dev->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+		assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + 2 * i * PAGE_SIZE), PAGE_SIZE)), ST_OK);
 	}
 	assert_int_equal(x->d.ndirty, 300);
 	assert_true(x->d.cap_dirty >= 300 && x->d.dirty != x->d.dirty0);
-	assert_int_equal(dax_dirty_bytes(&x->d, dev->base, dev->size), 300 * PAGE_SIZE);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(dev->base), dev->size)), 300 * PAGE_SIZE);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	/* merging keeps order: page 1 joins pages 0 and 2 into one extent */
-	assert_int_equal(dax_defer_scrub(&x->d, dev->base + PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + PAGE_SIZE), PAGE_SIZE)), ST_OK);
 	assert_int_equal(x->d.ndirty, 299);
 	assert_int_equal(x->d.dirty[0].end, dev->base + 3 * PAGE_SIZE);
 	/* the table full at its new size, the allocator out of memory */
 	for (uint32_t i = 300; x->d.ndirty < x->d.cap_dirty; i++)
-		assert_int_equal(dax_defer_scrub(&x->d, dev->base + 2 * i * PAGE_SIZE, PAGE_SIZE), ST_OK);
+		assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + 2 * i * PAGE_SIZE), PAGE_SIZE)), ST_OK);
 	alloc_budget = 0;
 	dax_image_take(&x->d, &before);
 	struct range saved[512];
 	assert_true(x->d.ndirty <= 512);
 	memcpy(saved, x->d.dirty, x->d.ndirty * sizeof saved[0]);
-	assert_int_equal(dax_defer_scrub(&x->d, dev->base + dev->size - PAGE_SIZE, PAGE_SIZE), ST_NOMEM);
+	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + dev->size - PAGE_SIZE), PAGE_SIZE)), ST_NOMEM);
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_memory_equal(saved, x->d.dirty, x->d.ndirty * sizeof saved[0]);
@@ -678,13 +678,13 @@ static void test_dirty_table_grows_from_heap(void **state)
 	assert_int_equal(x->d.dirty[0].base, R1_BASE + 2 * PAGE_SIZE);
 	assert_int_equal(x->fake.tag[first + 0], 0); /* the shorter side, zeroed at once */
 	assert_int_equal(x->fake.tag[first + 1], 0);
-	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE, 3 * PAGE_SIZE), PAGE_SIZE); /* page 2 */
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE), 3 * PAGE_SIZE)), PAGE_SIZE); /* page 2 */
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	/* with memory again, the same cut splits: page 4 of [4, 7) after a claim of page 5 */
 	alloc_budget = -1;
-	assert_int_equal(dax_defer_scrub(&x->d, R1_BASE + 5 * PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(R1_BASE + 5 * PAGE_SIZE), PAGE_SIZE)), ST_OK);
 	assert_int_equal(x->d.ndirty, x->d.cap_dirty - 1); /* [4, 7) is one extent now */
-	assert_int_equal(dax_defer_scrub(&x->d, R1_BASE + R1_SIZE - PAGE_SIZE, PAGE_SIZE), ST_OK);
+	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(R1_BASE + R1_SIZE - PAGE_SIZE), PAGE_SIZE)), ST_OK);
 	uint32_t c[6];
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(dax_create_device(&x->d, 1, PAGE_SIZE, PAGE_SIZE, &c[i]), ST_OK);
@@ -694,7 +694,7 @@ static void test_dirty_table_grows_from_heap(void **state)
 	assert_int_equal(dax_claim(&x->d, c[3], "carol", &h), ST_OK);
 	assert_int_equal(x->d.cap_dirty, 2 * cap);
 	assert_int_equal(x->d.ndirty, n1 + 1);
-	assert_int_equal(dax_dirty_bytes(&x->d, R1_BASE + 4 * PAGE_SIZE, 3 * PAGE_SIZE), 2 * PAGE_SIZE);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE + 4 * PAGE_SIZE), 3 * PAGE_SIZE)), 2 * PAGE_SIZE);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	dax_fini(&x->d);
 	assert_int_equal(alloc_live, 0);
