@@ -11,16 +11,13 @@
 
 enum { SRAT_LAPIC = 0, SRAT_MEM = 1, SRAT_X2APIC = 2, SRAT_GICC = 3, SRAT_GIC_ITS = 4, SRAT_GI = 5 };
 
-static status_t pxm_note(struct srat_info *s, uint32_t pxm, uint32_t off, struct out *log)
+static status_t pxm_note(struct srat_info *s, uint32_t pxm)
 {
 	for (uint32_t i = 0; i < s->n_pxm; i++)
 		if (s->pxm[i] == pxm)
 			return ST_OK;
-	if (s->n_pxm >= SRAT_MAX_PXM) {
-		out_log(log, LOG_ERR, "SRAT: structure at offset 0x%x: more than %u proximity "
-			"domains (pxm %u); table rejected", off, SRAT_MAX_PXM, pxm);
+	if (s->n_pxm >= SRAT_MAX_PXM) /* srat_parse counts them all and says so */
 		return ST_RANGE;
-	}
 	s->pxm[s->n_pxm++] = pxm;
 	return ST_OK;
 }
@@ -57,10 +54,10 @@ static status_t cpu_add(struct srat_info *s, uint32_t pxm, uint32_t apic, bool x
 			out_log(log, LOG_NOTICE, "SRAT: structure at offset 0x%x: more than %u "
 				"processors; the rest are not listed (their domains still count)", off,
 				SRAT_MAX_CPUS);
-		return pxm_note(s, pxm, off, log);
+		return pxm_note(s, pxm);
 	}
 	s->cpus[s->n_cpus++] = (struct srat_cpu){ .pxm = pxm, .apic_id = apic, .x2apic = x2 };
-	return pxm_note(s, pxm, off, log);
+	return pxm_note(s, pxm);
 }
 
 static status_t parse_lapic(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
@@ -171,7 +168,7 @@ static status_t parse_mem(void *ctx, const uint8_t *p, uint32_t len, uint32_t of
 	}
 	s->mem[s->n_mem++] = (struct srat_mem){ .pxm = pxm, .r = r, .hotplug = flags & 2,
 						.nonvolatile = flags & 4 };
-	return pxm_note(s, pxm, off, log);
+	return pxm_note(s, pxm);
 }
 
 static status_t parse_gi(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
@@ -185,13 +182,13 @@ static status_t parse_gi(void *ctx, const uint8_t *p, uint32_t len, uint32_t off
 		out_log(log, LOG_NOTICE, "SRAT: structure at offset 0x%x: more than %u generic "
 			"initiators; pxm %u kept as a node, not marked as one", off, SRAT_MAX_GI,
 			le32(p + 4));
-		return pxm_note(s, le32(p + 4), off, log);
+		return pxm_note(s, le32(p + 4));
 	}
 	struct srat_gi *g = &s->gi[s->n_gi++];
 	g->pxm = le32(p + 4);
 	g->handle_type = p[3];
 	memcpy(g->handle, p + 8, sizeof g->handle);
-	return pxm_note(s, g->pxm, off, log);
+	return pxm_note(s, g->pxm);
 }
 
 /* ACPI 6.5 §5.2.16: types 3 (GICC) and 4 (GIC ITS) are known and not used. */
@@ -214,9 +211,65 @@ static const struct acpi_sub_walk srat_walk = {
 	.skip_note = "not used",
 };
 
+/* The proximity domain of the enabled structure at p (length len), or false when it names
+ * none: disabled, a type without one, or too short (ACPI 6.5 §5.2.16.1-5). */
+static bool srat_struct_pxm(const uint8_t *p, uint32_t len, uint32_t *pxm)
+{
+	switch (p[0]) {
+	case SRAT_LAPIC:
+		*pxm = p[2] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
+		return len >= 16 && (le32(p + 4) & 1);
+	case SRAT_MEM:
+		*pxm = le32(p + 2);
+		return len >= 40 && (le32(p + 28) & 1);
+	case SRAT_X2APIC:
+		*pxm = le32(p + 4);
+		return len >= 24 && (le32(p + 12) & 1);
+	case SRAT_GI:
+		*pxm = le32(p + 4);
+		return len >= 32 && (le32(p + 24) & 1);
+	default:
+		return false;
+	}
+}
+
+/* Whether a structure in [first, end) of tbl names pxm. */
+static bool srat_names_pxm(const uint8_t *tbl, uint32_t first, uint32_t end, uint32_t pxm)
+{
+	uint32_t q;
+	for (uint32_t o = first; o + 2 <= end && tbl[o + 1] >= 2 && o + tbl[o + 1] <= end;
+	     o += tbl[o + 1])
+		if (srat_struct_pxm(tbl + o, tbl[o + 1], &q) && q == pxm)
+			return true;
+	return false;
+}
+
+/* Distinct proximity domains the enabled structures of tbl name (a well-formed prefix of the
+ * structures is walked; quadratic, only on the over-the-limit path). */
+static uint32_t srat_count_pxm(const uint8_t *tbl, uint32_t len)
+{
+	uint32_t n = 0, pxm;
+	for (uint32_t o = SRAT_FIRST; o + 2 <= len && tbl[o + 1] >= 2 && o + tbl[o + 1] <= len;
+	     o += tbl[o + 1])
+		if (srat_struct_pxm(tbl + o, tbl[o + 1], &pxm) && !srat_names_pxm(tbl, SRAT_FIRST, o, pxm))
+			n++;
+	return n;
+}
+
 status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struct out *log)
 {
 	if (!out)
 		return ST_INVALID;
-	return acpi_table_parse(&srat_walk, tbl, len, out, sizeof *out, &out->revision, log);
+	status_t st = acpi_table_parse(&srat_walk, tbl, len, out, sizeof *out, &out->revision, log);
+	if (st != ST_RANGE) /* the header was checked: its length can be read */
+		return st;
+	uint32_t n = srat_count_pxm(tbl, len < le32(tbl + 4) ? (uint32_t)len : le32(tbl + 4));
+	if (n > SRAT_MAX_PXM) { /* out was cleared by the failed walk */
+		out->over_pxm = true;
+		out->n_pxm_found = n;
+		out_log(log, LOG_ERR, "SRAT: %u proximity domains, more than the %u NUMA nodes spmk "
+			"supports (NUMA_MAX_NODES); table rejected: NUMA off, one node for all memory",
+			out->n_pxm_found, SRAT_MAX_PXM);
+	}
+	return st;
 }

@@ -74,11 +74,15 @@ struct srat_info {
 	struct srat_mem mem[SRAT_MAX_MEM];
 	struct srat_gi gi[SRAT_MAX_GI];
 	uint32_t pxm[SRAT_MAX_PXM]; /* in order of first appearance */
+	bool over_pxm;        /* rejected: more than SRAT_MAX_PXM domains (a limit, not a fault) */
+	uint32_t n_pxm_found; /* with over_pxm: the distinct domains the whole table names */
 };
 
 /* Parses the SRAT in [tbl, tbl + len) (ACPI 6.5 §5.2.16). Errors: ST_INVALID (signature,
  * lengths, overlap of different domains), ST_TRUNCATED (table shorter than its header or its
- * structures), ST_RANGE (more than SRAT_MAX_PXM domains or SRAT_MAX_MEM memory ranges). */
+ * structures), ST_RANGE (more than SRAT_MAX_PXM domains or SRAT_MAX_MEM memory ranges). More
+ * than SRAT_MAX_PXM domains is spmk's limit (as Linux's MAX_NUMNODES), not a firmware fault:
+ * over_pxm is set, n_pxm_found counts every domain, and one error line names both numbers. */
 status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struct out *log);
 
 #endif

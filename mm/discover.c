@@ -112,20 +112,25 @@ status_t discover_numa(const struct discover_tables *in, const struct memmap *ma
 {
 	if (!in || !map || !a || !t)
 		return ST_INVALID;
+	a->srat.over_pxm = false; /* set only by a parse that finds too many domains */
 	a->has_srat = parse_optional("SRAT", &in->srat, parse_srat, &a->srat, log);
-	a->has_slit = parse_optional("SLIT", &in->slit, parse_slit, &a->slit, log);
-	a->has_hmat = parse_optional("HMAT", &in->hmat, parse_hmat, &a->hmat, log);
+	bool limit = !a->has_srat && a->srat.over_pxm; /* NUMA off: SLIT and HMAT say nothing */
+	if (limit && (in->slit.data || in->hmat.data))
+		out_log(log, LOG_INFO, "acpi: SLIT and HMAT not used (NUMA off)");
+	a->has_slit = !limit && parse_optional("SLIT", &in->slit, parse_slit, &a->slit, log);
+	a->has_hmat = !limit && parse_optional("HMAT", &in->hmat, parse_hmat, &a->hmat, log);
 	a->has_madt = parse_optional("APIC", &in->madt, parse_madt, &a->madt, log);
-	a->srat_state = table_state(&in->srat, a->has_srat);
-	a->hmat_state = table_state(&in->hmat, a->has_hmat);
+	a->srat_state = limit ? SP_TABLE_LIMIT : table_state(&in->srat, a->has_srat);
+	a->hmat_state = limit ? SP_TABLE_LIMIT : table_state(&in->hmat, a->has_hmat);
 	/* numa_build refuses only a NULL topology */
 	CHECK_OK(numa_build(t, a->has_srat ? &a->srat : NULL, a->has_slit ? &a->slit : NULL,
 			    a->has_hmat ? &a->hmat : NULL, log));
-	t->srat_rejected = a->srat_state == SP_TABLE_REJECTED;
+	t->srat_rejected = a->srat_state == SP_TABLE_REJECTED || limit;
 	numa_fallback_cpus(t, a->has_madt ? &a->madt : NULL);
 	numa_set_present(t, present, collect_present(map, log), log); /* its refusals are logged */
 	out_log(log, LOG_INFO, "numa: %u node(s)%s%s%s", t->n_nodes,
-		a->has_srat ? ", SRAT" : t->srat_rejected ? ", SRAT rejected: one fallback node" : "",
+		a->has_srat ? ", SRAT" : limit ? ", NUMA off (more domains than supported): one node"
+		: t->srat_rejected ? ", SRAT rejected: one fallback node" : "",
 		a->has_slit ? ", SLIT" : "", a->has_hmat ? ", HMAT" : "");
 	return ST_OK;
 }

@@ -2,6 +2,8 @@
 /* sp.c - SP memory discovery: merge SP runs, split by SRAT domain, decide policy (see sp.h). */
 #include "mm/sp.h"
 
+#include "acpi/srat.h"
+
 #include "lib/fmt.h"
 #include "lib/types.h"
 
@@ -114,7 +116,8 @@ static void sp_decide(const struct sp_discover_in *in, struct sp_piece *p)
 	bool have_hmat = in->have_hmat || in->nhmat > 0;
 	if (p->pxm < 0)
 		p->missing = in->srat == SP_TABLE_ABSENT ? SP_MISSING_SRAT_TABLE
-			   : in->srat == SP_TABLE_REJECTED ? SP_MISSING_SRAT_BAD : SP_MISSING_SRAT;
+			   : in->srat == SP_TABLE_REJECTED ? SP_MISSING_SRAT_BAD
+			   : in->srat == SP_TABLE_LIMIT ? SP_MISSING_SRAT_LIMIT : SP_MISSING_SRAT;
 	else if (!have_hmat)
 		p->missing = in->hmat == SP_TABLE_REJECTED ? SP_MISSING_HMAT_BAD : SP_MISSING_HMAT;
 	else if (!sp_hmat_has(in, p->pxm))
@@ -222,6 +225,10 @@ int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size)
 		fmt_snprintf(what, sizeof what, "the SRAT was rejected (error above), so no "
 			     "proximity domain");
 		break;
+	case SP_MISSING_SRAT_LIMIT:
+		fmt_snprintf(what, sizeof what, "NUMA is off (more proximity domains than the %u "
+			     "supported, error above), so no node", SRAT_MAX_PXM);
+		break;
 	case SP_MISSING_HMAT:
 		fmt_snprintf(what, sizeof what, "no HMAT, so no data for pxm %d", p->pxm);
 		break;
@@ -233,9 +240,8 @@ int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size)
 		fmt_snprintf(what, sizeof what, "no HMAT data for pxm %d", p->pxm);
 		break;
 	}
-	return fmt_snprintf(buf, size,
-			    "FIRMWARE BUG: specific-purpose memory [0x%llx-0x%llx) (%llu KiB): %s; %s",
-			    U(p->base), U(p->end), U((p->end - p->base) >> 10), what,
+	return fmt_snprintf(buf, size, "%sspecific-purpose memory [0x%llx-0x%llx) (%llu KiB): %s; %s",
+			    p->missing == SP_MISSING_SRAT_LIMIT ? "" : "FIRMWARE BUG: ", U(p->base), U(p->end), U((p->end - p->base) >> 10), what,
 			    p->policy == SP_DEVICE_NO_HMAT
 				    ? "dax device created anyway (spmk.nohmat=device)"
 				    : "left reserved, no dax device (spmk.nohmat=device creates one)");
@@ -247,7 +253,7 @@ bool sp_warn_firmware_bug(const struct sp_piece *p, struct out *log)
 	if (sp_format_firmware_bug(p, buf, sizeof buf) <= 0)
 		return false;
 	out_log(log, LOG_WARN, "%s", buf);
-	return true;
+	return p->missing != SP_MISSING_SRAT_LIMIT; /* spmk's limit, not the firmware's fault */
 }
 
 void sp_print(const struct sp_set *s, struct out *o)

@@ -53,6 +53,7 @@ enum sp_missing {
 	SP_MISSING_SRAT,        /* a usable SRAT exists, but no memory affinity covers the piece */
 	SP_MISSING_SRAT_TABLE,  /* the firmware has no SRAT at all */
 	SP_MISSING_SRAT_BAD,    /* the SRAT was rejected (its error was logged) */
+	SP_MISSING_SRAT_LIMIT,  /* NUMA off: the SRAT has more domains than spmk supports */
 	SP_MISSING_HMAT,        /* the firmware has no HMAT at all */
 	SP_MISSING_HMAT_BAD,    /* the HMAT was rejected (its error was logged) */
 	SP_MISSING_HMAT_DOMAIN, /* HMAT exists but has no data for this domain */
@@ -63,6 +64,7 @@ enum sp_table {
 	SP_TABLE_UNSET,    /* not said (tests): a missing SRAT reads as "no affinity covers it" */
 	SP_TABLE_ABSENT,   /* the firmware has none */
 	SP_TABLE_REJECTED, /* present but rejected by its parser */
+	SP_TABLE_LIMIT,    /* valid but beyond spmk's limits (more than 64 domains): not used */
 	SP_TABLE_OK,
 };
 
@@ -121,11 +123,12 @@ bool sp_map_overlaps(const struct memmap *m, uint64_t base, uint64_t end);
 uint64_t sp_set_bytes(const struct sp_set *s);
 
 /* Writes the FIRMWARE BUG warning for a piece that is not SP_DEVICE into buf (always
- * NUL-terminated when size > 0). Returns the full length, or 0 (and an empty string) for an
+ * NUL-terminated when size > 0); for SP_MISSING_SRAT_LIMIT (spmk's node limit, no fault of
+ * the firmware's) the same line without "FIRMWARE BUG: ". Returns the full length, or 0 (and an empty string) for an
  * SP_DEVICE piece, which needs no warning. */
 int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size);
-/* Logs that warning at LOG_WARN; returns true when a warning was printed (the caller then
- * sets the firmware taint flag). */
+/* Logs that warning at LOG_WARN; returns true when it names a firmware bug (the caller then
+ * sets the firmware taint flag): a warning was printed and the cause is not spmk's limit. */
 bool sp_warn_firmware_bug(const struct sp_piece *p, struct out *log);
 
 const char *sp_policy_name(enum sp_policy p);

@@ -159,3 +159,34 @@ def test_map_of_4000_ranges():
     assert pieces and int(pieces.group(1)) > 2000, r.output[-3000:]
     assert accounting(r)[-1] == "exact", r.output[-3000:]
     assert "MISMATCH" not in r.output and "selftest: ok" in r.output, r.output[-3000:]
+
+
+def test_80_nodes_beyond_the_limit_numa_off_exact_accounting():
+    """80 nodes (79 memory-only SP nodes of 48 MiB), more than the 64 spmk supports: NUMA is
+    off, said once with both numbers and no FIRMWARE BUG or taint; the SP memory stays reserved
+    (no domain, so no dax device), the RAM is managed on one node, and both accountings add up
+    to the firmware map."""
+    args, sp = many_nodes(80)
+    r = run_script("numa; dax list -j; mem; selftest", args=args, sp_ranges=sp, timeout=300)
+    out = r.output
+    assert ("SRAT: 80 proximity domains, more than the 64 NUMA nodes spmk supports "
+            "(NUMA_MAX_NODES); table rejected: NUMA off, one node for all memory") in out, out[-4000:]
+    assert out.count("proximity domains, more than") == 1, out[-4000:]
+    assert "numa: 1 node(s), NUMA off (more domains than supported): one node" in out, out[-4000:]
+    assert "HMAT:" not in out and "FIRMWARE BUG" not in out and "taint" not in out, out[-4000:]
+    sp_pages = 79 * 48 * MIB // 4096
+    assert (f"specific-purpose memory [0x100000000-0x{(4 << 30) + 79 * 48 * MIB:x}) "
+            f"({sp_pages * 4} KiB): NUMA is off") in out, out[-4000:]
+    m = re.search(r"usable (\d+) MiB, SP (\d+) MiB", out)
+    assert m and int(m.group(2)) == 79 * 48, out[-4000:]
+    assert r.command_output("numa").startswith("1 node(s)"), r.command_output("numa")
+    assert json.loads(r.command_output("dax list -j"))["regions"] == []
+    acc = sp_accounting(out)
+    assert acc[0] == (sp_pages, 0, 0, 0, sp_pages, "exact"), acc
+    ram = re.search(r"accounting: memory map (\d+) \+ handed-off SP 0 = (\d+) managed = .*: exact",
+                    out)
+    assert ram and ram.group(1) == ram.group(2), out[-4000:]
+    # all of the firmware's usable RAM is managed (plus boot-services memory taken back), on node 0
+    assert int(ram.group(1)) >= int(m.group(1)) << 8, out[-4000:]
+    assert re.search(r"node 0 Normal +total +%s " % ram.group(1), out), out[-4000:]
+    assert "selftest: ok" in out and "MISMATCH" not in out, out[-4000:]

@@ -202,7 +202,29 @@ static void test_srat_too_many(void **state)
 	}
 	struct out o = tcap_out(&cap);
 	assert_int_equal(srat_parse(b, len, &s, &o), ST_RANGE);
-	assert_non_null(strstr(cap.buf, "more than 64 proximity domains (pxm 64)"));
+	/* spmk's limit, said once with both numbers (every domain counted, not just the 65th) */
+	assert_non_null(strstr(cap.buf, "SRAT: 65 proximity domains, more than the 64 NUMA nodes "
+				  "spmk supports (NUMA_MAX_NODES); table rejected: NUMA off"));
+	assert_true(s.over_pxm);
+	assert_int_equal(s.n_pxm_found, 65);
+	assert_null(strstr(cap.buf, "FIRMWARE BUG"));
+	/* 80 domains, a disabled structure in a 81st and a repeat of one: still 80 */
+	uint32_t len80 = 48 + 82 * 24;
+	static uint8_t b80[48 + 82 * 24];
+	memcpy(b80, b, 48);
+	put32(b80 + 4, len80);
+	for (uint32_t i = 0; i < 82; i++) {
+		uint8_t *p = b80 + 48 + 24 * i;
+		p[0] = 2;
+		p[1] = 24;
+		put32(p + 4, i == 81 ? 7 : i);
+		put32(p + 8, i);
+		put32(p + 12, i != 80);
+	}
+	o = tcap_out(&cap);
+	assert_int_equal(srat_parse(b80, len80, &s, &o), ST_RANGE);
+	assert_non_null(strstr(cap.buf, "SRAT: 80 proximity domains, more than the 64"));
+	assert_int_equal(s.n_pxm_found, 80);
 	/* 300 CPUs in 2 domains: the first 256 listed, the table kept */
 	len = 48 + 300 * 24;
 	static uint8_t big[48 + 300 * 24];
