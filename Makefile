@@ -72,6 +72,13 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # machine) are compiled once into an archive every test links.
 UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
 UNIT_HELPER_LIB := $(BUILD)/host/libtesthelpers.a
+# ThreadSanitizer flavour (build/tsan/): the threaded tests again over lib/ and mm/ built with
+# -fsanitize=thread; any data race report fails the test (tools/run-tests.sh).
+TSAN_TESTS := test_spinlock test_concurrency
+TSAN_CFLAGS := $(COMMON) -O1 -fsanitize=thread -fno-omit-frame-pointer -DSPMK_HOST
+TSAN_OBJS  := $(patsubst %.c,$(BUILD)/tsanobj/%.o,$(filter lib/% mm/%,$(PURE_SRCS)))
+TSAN_LIB   := $(BUILD)/tsanobj/libspmk.a
+TSAN_BINS  := $(patsubst %,$(BUILD)/tsan/%,$(TSAN_TESTS))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 # Fuzz targets link one set of objects built with the sanitizers and libFuzzer's coverage hooks;
@@ -244,6 +251,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPER_LIB) $(HOST_LIB) $(FLAGS_STAMP)
 	@echo "  TEST    $@"
 	@mkdir -p $(BUILD)/dep
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -MF $(BUILD)/dep/$(notdir $@).d -Itests/unit/helpers -o $@ $< $(UNIT_HELPER_LIB) $(HOST_LIB) -lcmocka
+$(BUILD)/tsanobj/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC.TSAN $<"
+	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -MMD -MP -c $< -o $@
+$(TSAN_LIB): $(TSAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/tsan/%: tests/unit/%.c $(TSAN_LIB) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@) $(BUILD)/dep
+	@echo "  TSAN    $@"
+	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -MMD -MP -MF $(BUILD)/dep/tsan-$(notdir $@).d -o $@ $< $(TSAN_LIB) -lcmocka -lpthread
 $(BUILD)/fuzzobj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.FUZZ $<"
@@ -271,7 +289,7 @@ $(BUILD)/data/%.aml: tests/data/%.asl
 	iasl -p $(basename $@) $< >/dev/null
 
 fixtures: $(AML_FILES)
-host-tests: $(UNIT_BINS) $(AML_FILES) $(BUILD)/tests/build-fail.ok
+host-tests: $(UNIT_BINS) $(TSAN_BINS) $(AML_FILES) $(BUILD)/tests/build-fail.ok
 
 # Files that must NOT compile (tests/build_fail/*.c): each compiles cleanly as is, and fails
 # with every -DMIX_n it lists, so the compiler is shown to catch one kind of address passed as

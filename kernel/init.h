@@ -3,6 +3,8 @@
 #ifndef SPMK_KERNEL_INIT_H
 #define SPMK_KERNEL_INIT_H
 
+#include "lib/status.h"
+
 struct boot_info;
 
 /* The kernel's C entry, called by entry.asm on the boot stack with the loader's hand-off
@@ -13,5 +15,10 @@ void init_subsystems(void);
 void init_acpi(void);
 void init_mm(void);
 void init_sp(void);
+/* Turns on the page allocator's per-CPU caches for CPUs 0 .. ncpus-1 (mm/buddy.h), their
+ * memory from the page allocator; for SMP bring-up, before the other CPUs allocate. With one
+ * CPU there is nothing to gain and the caches stay off. Errors: ST_NOMEM, or those of
+ * buddy_pcp_enable. */
+status_t init_mm_pcp(unsigned ncpus);
 
 #endif

@@ -347,3 +347,24 @@ void init_mm(void)
 	       (unsigned long)(s.reserve * 4));
 	K.mm_ready = true;
 }
+
+status_t init_mm_pcp(unsigned ncpus)
+{
+	if (ncpus < 2)
+		return ST_OK;
+	uint64_t bytes = (uint64_t)ncpus * sizeof(struct buddy_pcp), pfn;
+	unsigned order = 0;
+	while (((uint64_t)PAGE_SIZE << order) < bytes)
+		order++;
+	status_t st = buddy_alloc(&K.buddy, order, -1,
+				  BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_META), &pfn);
+	if (st == ST_OK) {
+		st = buddy_pcp_enable(&K.buddy, phys_to_virt(pfn << PAGE_SHIFT), ncpus);
+		if (st != ST_OK)
+			CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* allocated just above */
+	}
+	if (st != ST_OK)
+		printk(LOG_ERR, "mm: no per-CPU page caches for %u CPUs (%lu bytes): %s", ncpus,
+		       (unsigned long)bytes, status_str(st));
+	return st;
+}

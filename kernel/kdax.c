@@ -21,6 +21,9 @@
 #define SCRUB_WINDOW 0xffffd00000000000ull
 
 static struct vm_window scrub_window;
+/* One CPU at a time uses the window (a release scrubs without the dax lock, mm/dax.h); held
+ * for one VM_WINDOW_SIZE piece at a time, so a waiting CPU waits for one piece at most. */
+static struct spinlock scrub_lock = SPINLOCK_INIT("scrub window", LOCK_RANK_VM);
 
 static status_t op_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
 {
@@ -43,10 +46,12 @@ void kdax_scrub(uint64_t pa, uint64_t size)
 	CHECK(IS_ALIGNED(pa | size, PAGE_SIZE));
 	while (size) {
 		uint64_t n = MIN(size, VM_WINDOW_SIZE);
+		spin_lock(&scrub_lock);
 		vaddr_t va = vm_window_map(&scrub_window, pa_of(pa), (uint32_t)bytes_to_pages(n),
 					   kvm_nx_fixup(VM_WRITE));
 		memset((void *)(uintptr_t)va.v, 0, n);
 		vm_window_unmap(&scrub_window);
+		spin_unlock(&scrub_lock);
 		pa += n;
 		size -= n;
 	}

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* fault.c - fault-injection counters (see fault.h). */
+/* fault.c - fault-injection counters (see fault.h). Any CPU may reach a point: the counters
+ * of all points are kept under one leaf lock (it nests inside any other and takes none). */
 #include "lib/fault.h"
 
 #include "lib/kstring.h"
+#include "lib/spinlock.h"
+
+static struct spinlock fault_lock = SPINLOCK_INIT("fault", LOCK_RANK_NONE);
 
 /* Each point's short name and the resource it stands for. */
 static const struct {
@@ -21,27 +25,33 @@ static bool fault_paused;
 
 bool fault_hit(enum fault_point p)
 {
-	if ((unsigned)p >= FAULT_NPOINTS || fault_paused)
+	if ((unsigned)p >= FAULT_NPOINTS)
 		return false;
+	spin_lock(&fault_lock);
 	struct fault_counters *c = &fault_table[p];
-	c->uses++;
-	if (c->armed == 0)
-		return false;
-	if (c->skip) {
-		c->skip--;
-		return false;
+	bool hit = false;
+	if (!fault_paused) {
+		c->uses++;
+		if (c->armed && c->skip) {
+			c->skip--;
+		} else if (c->armed) {
+			c->armed--;
+			c->injected++;
+			hit = true;
+		}
 	}
-	c->armed--;
-	c->injected++;
-	return true;
+	spin_unlock(&fault_lock);
+	return hit;
 }
 
 status_t fault_arm_after(enum fault_point p, uint32_t skip, uint32_t n)
 {
 	if ((unsigned)p >= FAULT_NPOINTS)
 		return ST_INVALID;
+	spin_lock(&fault_lock);
 	fault_table[p].armed = n;
 	fault_table[p].skip = n ? skip : 0;
+	spin_unlock(&fault_lock);
 	return ST_OK;
 }
 
@@ -52,44 +62,57 @@ status_t fault_arm(enum fault_point p, uint32_t n)
 
 void fault_disarm_all(void)
 {
+	spin_lock(&fault_lock);
 	for (unsigned i = 0; i < FAULT_NPOINTS; i++)
 		fault_table[i].armed = fault_table[i].skip = 0;
+	spin_unlock(&fault_lock);
 }
 
 bool fault_any_armed(void)
 {
+	bool any = false;
+	spin_lock(&fault_lock);
 	for (unsigned i = 0; i < FAULT_NPOINTS; i++)
-		if (fault_table[i].armed)
-			return true;
-	return false;
+		any |= fault_table[i].armed != 0;
+	spin_unlock(&fault_lock);
+	return any;
 }
 
 uint64_t fault_injected_total(void)
 {
 	uint64_t n = 0;
+	spin_lock(&fault_lock);
 	for (unsigned i = 0; i < FAULT_NPOINTS; i++)
 		n += fault_table[i].injected;
+	spin_unlock(&fault_lock);
 	return n;
 }
 
 bool fault_pause(bool paused)
 {
+	spin_lock(&fault_lock);
 	bool was = fault_paused;
 	fault_paused = paused;
+	spin_unlock(&fault_lock);
 	return was;
 }
 
 void fault_reset(void)
 {
+	spin_lock(&fault_lock);
 	memset(fault_table, 0, sizeof fault_table);
 	fault_paused = false;
+	spin_unlock(&fault_lock);
 }
 
 struct fault_counters fault_counters(enum fault_point p)
 {
 	if ((unsigned)p >= FAULT_NPOINTS)
 		return (struct fault_counters){ 0 };
-	return fault_table[p];
+	spin_lock(&fault_lock);
+	struct fault_counters c = fault_table[p];
+	spin_unlock(&fault_lock);
+	return c;
 }
 
 const char *fault_name(enum fault_point p)

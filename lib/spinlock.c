@@ -3,30 +3,74 @@
 #include "lib/spinlock.h"
 
 #include "lib/check.h"
+#include "lib/fmt.h"
 
 #define SPIN_MAX_HELD 16
 
+const char *lock_rank_name(unsigned rank)
+{
+	static const char *const names[LOCK_RANK_MAX] = {
+		"NONE", "HOTPLUG", "MEMOBJ", "DAX", "VM", "KHEAP", "PCP", "BUDDY", "CONSOLE",
+	};
+	return rank < LOCK_RANK_MAX ? names[rank] : "?";
+}
+
 #ifdef SPMK_DEBUG
-/* Locks each CPU holds, in the order taken. Only the owning CPU touches its row. */
+/* Locks each CPU holds, in the order taken. Only the owning CPU touches its row. Several locks
+ * of a nesting rank share one entry: the last one taken and how many are held. */
 static struct {
-	const struct spinlock *lock[SPIN_MAX_HELD];
+	struct {
+		const struct spinlock *lock;
+		unsigned count;
+	} e[SPIN_MAX_HELD];
 	unsigned n;
 } held[SPIN_MAX_CPUS];
+
+/* Stop with a sentence naming both locks, their ranks and the CPU. */
+__attribute__((noreturn)) static void order_fail(int line, const char *what, unsigned cpu,
+						 const struct spinlock *l, const struct spinlock *h)
+{
+	static char msg[200];
+	if (h)
+		fmt_snprintf(msg, sizeof msg, "%s: CPU %u takes %s (rank %s) while holding %s (rank %s)",
+			     what, cpu, l->name, lock_rank_name(l->rank), h->name,
+			     lock_rank_name(h->rank));
+	else
+		fmt_snprintf(msg, sizeof msg, "%s: CPU %u, lock %s (rank %s)", what, cpu, l->name,
+			     lock_rank_name(l->rank));
+	check_fail(__FILE__, line, msg, 0, 0, 0);
+}
+
+/* May a CPU holding h take l? */
+static bool order_ok(const struct spinlock *h, const struct spinlock *l)
+{
+	if (l->rank == LOCK_RANK_NONE || h->rank == LOCK_RANK_NONE)
+		return true;
+	if (h->rank == l->rank)
+		return LOCK_RANK_NESTS(l->rank) && (uintptr_t)h < (uintptr_t)l;
+	return h->rank < l->rank;
+}
 
 static void order_check_acquire(struct spinlock *l, unsigned cpu)
 {
 	CHECK_OP(cpu, <, SPIN_MAX_CPUS);
 	unsigned n = held[cpu].n;
-	CHECK_OP(n, <, SPIN_MAX_HELD);
 	for (unsigned i = 0; i < n; i++) {
-		const struct spinlock *h = held[cpu].lock[i];
+		const struct spinlock *h = held[cpu].e[i].lock;
 		if (h == l)
-			check_fail(__FILE__, __LINE__, l->name, "taken twice on one CPU", cpu, l->rank);
-		if (l->rank != LOCK_RANK_NONE && h->rank != LOCK_RANK_NONE && h->rank >= l->rank)
-			check_fail(__FILE__, __LINE__, l->name, "lock order: rank after held rank",
-				   l->rank, h->rank);
+			order_fail(__LINE__, "lock taken twice", cpu, l, 0);
+		if (!order_ok(h, l))
+			order_fail(__LINE__, "lock order", cpu, l, h);
 	}
-	held[cpu].lock[n] = l;
+	if (n && held[cpu].e[n - 1].lock->rank == l->rank && LOCK_RANK_NESTS(l->rank)) {
+		held[cpu].e[n - 1].lock = l;
+		held[cpu].e[n - 1].count++;
+		return;
+	}
+	if (n == SPIN_MAX_HELD)
+		order_fail(__LINE__, "too many locks held", cpu, l, held[cpu].e[n - 1].lock);
+	held[cpu].e[n].lock = l;
+	held[cpu].e[n].count = 1;
 	held[cpu].n = n + 1;
 }
 
@@ -34,14 +78,17 @@ static void order_check_release(struct spinlock *l, unsigned cpu)
 {
 	unsigned n = held[cpu].n;
 	for (unsigned i = n; i-- > 0;) {
-		if (held[cpu].lock[i] != l)
+		const struct spinlock *h = held[cpu].e[i].lock;
+		if (h != l && !(LOCK_RANK_NESTS(l->rank) && h->rank == l->rank))
 			continue;
+		if (--held[cpu].e[i].count)
+			return;
 		for (unsigned j = i; j + 1 < n; j++)
-			held[cpu].lock[j] = held[cpu].lock[j + 1];
+			held[cpu].e[j] = held[cpu].e[j + 1];
 		held[cpu].n = n - 1;
 		return;
 	}
-	check_fail(__FILE__, __LINE__, l->name, "released but not held by this CPU", cpu, 0);
+	order_fail(__LINE__, "lock released but not held", cpu, l, 0);
 }
 #else
 static void order_check_acquire(struct spinlock *l, unsigned cpu) { (void)l, (void)cpu; }

@@ -18,18 +18,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Lock ranks, lowest taken first (docs/locking.md). */
+/* Lock ranks, lowest taken first: the real nesting, outermost first (docs/locking.md). */
 enum lock_rank {
 	LOCK_RANK_NONE = 0, /* not ordered against other locks (leaf, never nests) */
-	LOCK_RANK_HOTPLUG,  /* hand-off / reclaim of a node */
-	LOCK_RANK_DAX,      /* dax regions, devices and claims */
-	LOCK_RANK_MEMOBJ,   /* memory objects */
+	LOCK_RANK_HOTPLUG,  /* hand-off / reclaim of a node (a busy flag: only ever trylocked) */
+	LOCK_RANK_MEMOBJ,   /* memory objects (held across migration, which claims pages) */
+	LOCK_RANK_DAX,      /* dax regions, devices, claims, deferred-scrub extents */
 	LOCK_RANK_VM,       /* page tables of the kernel address space */
-	LOCK_RANK_BUDDY,    /* buddy free lists and page words */
-	LOCK_RANK_KHEAP,    /* kernel heap */
-	LOCK_RANK_CONSOLE,  /* serial output */
+	LOCK_RANK_KHEAP,    /* kernel heap (takes pages from the buddy) */
+	LOCK_RANK_PCP,      /* one CPU's page cache; several nest in address order */
+	LOCK_RANK_BUDDY,    /* buddy free lists, range descriptors, isolation, zone statistics */
+	LOCK_RANK_CONSOLE,  /* serial output and the log ring: innermost, anyone may print */
 	LOCK_RANK_MAX,
 };
+
+/* Ranks of which one CPU may hold several locks at once, taken in increasing address order
+ * (every per-CPU page cache, to stop them all). */
+#define LOCK_RANK_NESTS(rank) ((rank) == LOCK_RANK_PCP)
 
 struct spinlock {
 	uint32_t next;      /* next ticket to hand out */
@@ -56,6 +61,8 @@ uint64_t spin_lock_irqsave(struct spinlock *l);
 void spin_unlock_irqrestore(struct spinlock *l, uint64_t flags);
 /* True when this CPU holds l. */
 bool spin_held(const struct spinlock *l);
+/* Name of a rank for messages ("BUDDY"). */
+const char *lock_rank_name(unsigned rank);
 
 /* Platform: this CPU's index (0 .. SPIN_MAX_CPUS-1); wait a little while spinning (PAUSE on a
  * CPU, a yield for host threads, which may outnumber cores); disable interrupts and return the

@@ -36,6 +36,7 @@ static void buddy_sort_fallback(struct buddy *b, unsigned from)
 void buddy_init(struct buddy *b, const struct buddy_ops *ops, void *ctx)
 {
 	memset(b, 0, sizeof *b);
+	spin_init(&b->lock, "buddy", LOCK_RANK_BUDDY);
 	b->ops = ops;
 	b->ctx = ctx;
 	b->r = b->r0;
@@ -51,7 +52,7 @@ void buddy_init(struct buddy *b, const struct buddy_ops *ops, void *ctx)
 	}
 }
 
-status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d)
+status_t buddy_set_distance_locked(struct buddy *b, unsigned from, unsigned to, unsigned d)
 {
 	if (from >= BUDDY_MAX_NODES || to >= BUDDY_MAX_NODES || d == 0 || d > 255)
 		return ST_RANGE;
@@ -82,7 +83,7 @@ bool buddy_block_of(const struct buddy_range *r, uint64_t pfn, uint64_t *head)
 		uint64_t h = pfn & ~(((uint64_t)1 << k) - 1);
 		if (h < r->base)
 			return false;
-		uint64_t w = *bw(r, h);
+		uint64_t w = pw_load(bw(r, h));
 		if (w && h + pw_span(w) > pfn) {
 			*head = h;
 			return true;
@@ -98,7 +99,7 @@ void buddy_free_block(struct buddy_range *r, uint64_t pfn, unsigned o)
 		uint64_t bud = pfn ^ ((uint64_t)1 << o);
 		if (bud < r->base || bud + ((uint64_t)1 << o) > r->end)
 			break;
-		uint64_t w = *bw(r, bud);
+		uint64_t w = pw_load(bw(r, bud)); /* a cached buddy may be changing */
 		if (pw_state(w) != PAGE_FREE || pw_order(w) != o)
 			break;
 		bl_remove(r, o, bud);
@@ -200,8 +201,7 @@ void buddy_relink_zones(struct buddy *b)
 }
 
 /* Take a block of order k from zone z (which has one of order >= k); *rp is its range. */
-static uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k,
-			   struct buddy_range **rp)
+uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k, struct buddy_range **rp)
 {
 	struct buddy_range *r = &b->r[z->first];
 	while (!(r->mask >> k))
@@ -231,7 +231,7 @@ static void buddy_mark_alloc(struct buddy *b, struct buddy_range *r, uint64_t pf
 		b->ops->zero(b->ctx, pfn, n);
 }
 
-static status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node,
+status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node,
 				  unsigned flags, unsigned owner)
 {
 	if (order > BUDDY_MAX_ORDER || node >= BUDDY_MAX_NODES || node < -1)
@@ -251,7 +251,7 @@ static status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int 
 	return ST_OK;
 }
 
-status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out)
+status_t buddy_alloc_locked(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out)
 {
 	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
 	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
@@ -297,7 +297,7 @@ static status_t buddy_movable_run_ok(const struct buddy_range *r, uint64_t pfn, 
 	return ST_OK;
 }
 
-status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
+status_t buddy_free_locked(struct buddy *b, uint64_t pfn, unsigned order)
 {
 	if (order > BUDDY_MAX_ORDER)
 		return ST_RANGE;
@@ -335,6 +335,7 @@ static void buddy_stats_add(struct buddy_stats *s, const struct buddy_stats *a)
 	s->total += a->total;
 	s->free += a->free;
 	s->isolated += a->isolated;
+	s->cached += a->cached;
 	s->reserve += a->reserve;
 	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
 		s->owner[i] += a->owner[i];
@@ -342,7 +343,7 @@ static void buddy_stats_add(struct buddy_stats *s, const struct buddy_stats *a)
 		s->free_blocks[i] += a->free_blocks[i];
 }
 
-status_t buddy_stats(const struct buddy *b, int node, int zone, struct buddy_stats *out)
+status_t buddy_stats_locked(const struct buddy *b, int node, int zone, struct buddy_stats *out)
 {
 	if (node < -1 || node >= BUDDY_MAX_NODES || zone < -1 || zone >= BUDDY_NZONES)
 		return ST_RANGE;

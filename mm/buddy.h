@@ -54,8 +54,23 @@
  *
  * Accounting: per node and zone, total == free + isolated + sum(owner[]) at every moment.
  * Carved pages count for their owner tag. Zeroing goes through ops->zero (SP memory is not in
- * the direct map). No locking: the caller serialises. No allocation inside: the struct and all
- * metadata are the caller's. */
+ * the direct map). No allocation inside: the struct and all metadata are the caller's.
+ *
+ * Locking (docs/locking.md): every function takes the allocator's own spinlock (rank BUDDY),
+ * so any CPU may call any of them at any time; ops->zero and ops->junk are called with it held
+ * and must not call back into the allocator.
+ *
+ * Per-CPU page caches (mm/buddy_pcp.c, off until buddy_pcp_enable): each CPU keeps up to
+ * BUDDY_PCP_HIGH single pages per node and zone it uses (BUDDY_PCP_SLOTS of them), refilled
+ * from and drained to the free lists BUDDY_PCP_BATCH pages at a time under the allocator lock,
+ * so most order-0 allocations and frees take only the CPU's own cache lock. A cached page is in
+ * state PCP (mm/page.h): not free, not owned, counted in buddy_stats.cached, so that
+ * total == free + cached + isolated + sum(owner) stays exact. Caches serve order 0 without
+ * BUDDY_ZERO or BUDDY_RESERVE, from zones without zero-on-alloc ranges; while any range is
+ * isolated, frees bypass them. Isolation, carve and remove first drain every cache of the pages
+ * in their range (the drained pages become free or isolated); an allocation that finds no free
+ * block drains every cache and tries once more. The reserve is checked when a cache is refilled
+ * (only non-reserve allocations use caches), so cached pages never come out of a reserve. */
 #ifndef SPMK_MM_BUDDY_H
 #define SPMK_MM_BUDDY_H
 
@@ -64,6 +79,7 @@
 #include <stdint.h>
 
 #include "lib/out.h"
+#include "lib/spinlock.h"
 #include "lib/status.h"
 #include "lib/types.h"
 #include "mm/page.h"
@@ -132,6 +148,7 @@ struct buddy_stats {
 	uint64_t total;    /* pages managed */
 	uint64_t free;     /* pages in free lists */
 	uint64_t isolated; /* free pages held back by isolation */
+	uint64_t cached;   /* free pages in per-CPU caches (not in free) */
 	uint64_t reserve;  /* free pages only BUDDY_RESERVE allocations may take (a target, not
 			    * a count of pages: free may be below it) */
 	uint64_t owner[BUDDY_OWNER_COUNT]; /* allocated or carved pages by owner */
@@ -178,9 +195,14 @@ struct buddy_range {
 	int16_t next; /* next range of the same node and zone, -1 at the end */
 };
 
+struct buddy_pcp;
+
 struct buddy {
+	struct spinlock lock; /* everything below; see "Locking" above */
 	const struct buddy_ops *ops;
 	void *ctx;
+	struct buddy_pcp *pcp; /* per-CPU caches (npcp of them), NULL when off */
+	unsigned npcp;
 	unsigned nranges;
 	unsigned niso;
 	uint32_t cap_ranges, cap_iso;
@@ -191,6 +213,25 @@ struct buddy {
 	struct buddy_zone_state zone[BUDDY_MAX_NODES][BUDDY_NZONES];
 	uint8_t dist[BUDDY_MAX_NODES][BUDDY_MAX_NODES];
 	uint8_t fallback[BUDDY_MAX_NODES][BUDDY_MAX_NODES]; /* nodes by distance from each node */
+};
+
+/* Per-CPU page caches. */
+#define BUDDY_PCP_HIGH 64  /* pages one cache slot holds at most */
+#define BUDDY_PCP_BATCH 16 /* pages moved per refill or drain */
+#define BUDDY_PCP_SLOTS 4  /* (node, zone) pairs one CPU caches at once */
+
+struct buddy_pcp_slot {
+	int16_t node; /* -1: unused */
+	uint8_t zone;
+	uint16_t count; /* pages in pfn[] */
+	int64_t d_owner[BUDDY_OWNER_COUNT]; /* pages allocated minus freed here, not yet in the zone */
+	uint64_t pfn[BUDDY_PCP_HIGH];       /* a stack: the last freed is the first reused */
+};
+
+struct buddy_pcp {
+	struct spinlock lock; /* this CPU's slots (rank PCP) */
+	unsigned victim;      /* next slot to give up when a new (node, zone) needs one */
+	struct buddy_pcp_slot slot[BUDDY_PCP_SLOTS];
 };
 
 /* Bytes of per-page metadata a range of npages needs (8 per page; 0 if npages is absurd). */
@@ -270,6 +311,15 @@ struct buddy_range_info {
  * Errors: ST_NOTFOUND (i out of range). */
 uint32_t buddy_range_count(const struct buddy *b);
 status_t buddy_range_get(const struct buddy *b, uint32_t i, struct buddy_range_info *out);
+
+/* Turn the per-CPU caches on for CPUs 0 .. ncpus-1 (spin_arch_cpu(); others use the free
+ * lists directly). pcp: ncpus entries owned by the caller for the allocator's lifetime. Call
+ * once, before other CPUs use b. Errors: ST_INVALID (pcp NULL, ncpus 0 or > SPIN_MAX_CPUS),
+ * ST_BUSY (already on). */
+status_t buddy_pcp_enable(struct buddy *b, struct buddy_pcp *pcp, unsigned ncpus);
+/* Give every cached page back to the free lists (or isolation), like Linux's drain_all_pages;
+ * returns the pages drained. */
+uint64_t buddy_pcp_drain_all(struct buddy *b);
 
 /* Statistics of one node/zone; node -1 and/or zone -1 sum over all. Errors: ST_RANGE. */
 status_t buddy_stats(const struct buddy *b, int node, int zone, struct buddy_stats *out);

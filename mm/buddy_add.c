@@ -81,7 +81,7 @@ static struct buddy_range *add_descriptor(struct buddy *b, unsigned node, unsign
 	return r;
 }
 
-status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base,
+status_t buddy_add_range_locked(struct buddy *b, unsigned node, unsigned zone, uint64_t base,
 			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
 	status_t st = add_validate(b, node, zone, base, npages, meta, meta_bytes, flags);
@@ -200,7 +200,7 @@ static status_t remove_validate(struct buddy *b, uint64_t base, uint64_t end)
 	return ST_OK;
 }
 
-status_t buddy_remove_range(struct buddy *b, uint64_t base, uint64_t npages)
+status_t buddy_remove_range_locked(struct buddy *b, uint64_t base, uint64_t npages)
 {
 	uint64_t end;
 	if (npages == 0 || add_overflows(base, npages, &end))

@@ -8,7 +8,11 @@
  *  - free blocks are aligned, inside their range, outside isolated ranges, and never have a
  *    free buddy of the same order; isolated blocks are aligned and lie in one isolated range;
  *  - the free lists hold exactly the free heads (links consistent both ways, masks right);
- *  - recomputed statistics equal the kept ones and total = free + isolated + sum(owner). */
+ *  - recomputed statistics equal the kept ones (with the per-CPU caches' pages and owner
+ *    counts added) and total = free + cached + isolated + sum(owner);
+ *  - every page in a per-CPU cache is in state PCP, in its slot's node and zone, and the
+ *    caches hold exactly the PCP pages (counted per zone, plus no pfn twice in one slot);
+ *    no cached page lies in an isolated range. */
 #include "mm/buddy.h"
 
 #include "lib/kstring.h"
@@ -61,6 +65,11 @@ static status_t check_unit(const struct buddy *b, const struct buddy_range *r, u
 		if (pw_owner(w) >= BUDDY_OWNER_COUNT)
 			FAIL("carved page %#llx owner %u bad", (unsigned long long)p, pw_owner(w));
 		s->owner[pw_owner(w)]++;
+		return ST_OK;
+	case PAGE_PCP:
+		if (buddy_iso_contains(b, p))
+			FAIL("cached page %#llx inside an isolated range", (unsigned long long)p);
+		s->cached++;
 		return ST_OK;
 	case PAGE_ISOLATED:
 		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) || (w & ~pw_make_isolated(pw_order(w))))
@@ -132,6 +141,7 @@ static void stats_add(struct buddy_stats *a, const struct buddy_stats *s)
 	a->total += s->total;
 	a->free += s->free;
 	a->isolated += s->isolated;
+	a->cached += s->cached;
 	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
 		a->owner[i] += s->owner[i];
 	for (unsigned i = 0; i < BUDDY_NORDERS; i++)
@@ -157,16 +167,19 @@ static status_t check_zone(const struct buddy *b, unsigned n, unsigned z, unsign
 			return st;
 		stats_add(&acc, &s);
 	}
-	uint64_t sum = acc.free + acc.isolated;
+	uint64_t sum = acc.free + acc.cached + acc.isolated;
 	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
 		sum += acc.owner[i];
 	acc.reserve = zs->st.reserve; /* a setting, not counted from pages */
-	if (memcmp(&acc, &zs->st, sizeof acc) || sum != acc.total)
-		FAIL("node %u zone %u: counted total %llu free %llu isolated %llu, kept total %llu "
-		     "free %llu isolated %llu", n, z, (unsigned long long)acc.total,
-		     (unsigned long long)acc.free, (unsigned long long)acc.isolated,
-		     (unsigned long long)zs->st.total, (unsigned long long)zs->st.free,
-		     (unsigned long long)zs->st.isolated);
+	struct buddy_stats kept = zs->st;
+	buddy_pcp_stats_add_locked(b, (int)n, (int)z, &kept);
+	if (memcmp(&acc, &kept, sizeof acc) || sum != acc.total)
+		FAIL("node %u zone %u: counted total %llu free %llu cached %llu isolated %llu, kept "
+		     "total %llu free %llu cached %llu isolated %llu", n, z,
+		     (unsigned long long)acc.total, (unsigned long long)acc.free,
+		     (unsigned long long)acc.cached, (unsigned long long)acc.isolated,
+		     (unsigned long long)kept.total, (unsigned long long)kept.free,
+		     (unsigned long long)kept.cached, (unsigned long long)kept.isolated);
 	for (unsigned o = 0; o < BUDDY_NORDERS; o++)
 		if (!(zs->mask & (1u << o)) != !acc.free_blocks[o])
 			FAIL("node %u zone %u: mask %#x wrong at order %u", n, z, zs->mask, o);
@@ -207,9 +220,36 @@ static status_t check_descriptors(const struct buddy *b, struct out *log)
 	return ST_OK;
 }
 
-status_t buddy_check(const struct buddy *b, struct out *log)
+/* Every cached pfn is a PCP page of its slot's node and zone, once per slot. */
+static status_t check_pcp(const struct buddy *b, struct out *log)
+{
+	for (unsigned c = 0; c < b->npcp; c++) {
+		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
+			const struct buddy_pcp_slot *sl = &b->pcp[c].slot[i];
+			if (sl->count > BUDDY_PCP_HIGH || (sl->node < 0 && sl->count))
+				FAIL("cpu %u slot %u: %u pages, node %d", c, i, sl->count, sl->node);
+			for (unsigned k = 0; k < sl->count; k++) {
+				uint64_t p = sl->pfn[k];
+				const struct buddy_range *r = buddy_range_of(b, p);
+				if (!r || pw_state(*bw(r, p)) != PAGE_PCP || r->node != sl->node ||
+				    r->zone != sl->zone)
+					FAIL("cpu %u slot %u: page %#llx is not a cached page of node %d "
+					     "zone %u", c, i, (unsigned long long)p, sl->node, sl->zone);
+				for (unsigned j = 0; j < k; j++)
+					if (sl->pfn[j] == p)
+						FAIL("cpu %u slot %u: page %#llx cached twice", c, i,
+						     (unsigned long long)p);
+			}
+		}
+	}
+	return ST_OK;
+}
+
+status_t buddy_check_locked(const struct buddy *b, struct out *log)
 {
 	status_t st = check_descriptors(b, log);
+	if (st == ST_OK)
+		st = check_pcp(b, log);
 	unsigned seen = 0;
 	for (unsigned n = 0; n < BUDDY_MAX_NODES && st == ST_OK; n++)
 		for (unsigned z = 0; z < BUDDY_NZONES && st == ST_OK; z++)

@@ -99,4 +99,54 @@ bool buddy_iso_cut(struct buddy *b, uint64_t base, uint64_t end, bool dry);
 /* Rebuild the per-zone range lists after descriptors moved. */
 void buddy_relink_zones(struct buddy *b);
 
+/* Take a block of order k from zone z, which has a free block of order >= k; *rp is its
+ * range. */
+uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k, struct buddy_range **rp);
+
+/* buddy_alloc's argument checks (errors as buddy_alloc); owner from the flags. */
+status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node, unsigned flags,
+			   unsigned owner);
+
+/* The public operations' bodies: the caller holds b->lock (mm/buddy_lock.c takes it, and every
+ * cache lock where the operation changes what the caches read, see there). */
+status_t buddy_set_distance_locked(struct buddy *b, unsigned from, unsigned to, unsigned d);
+status_t buddy_set_reserve_locked(struct buddy *b, unsigned node, uint64_t pages);
+status_t buddy_add_range_locked(struct buddy *b, unsigned node, unsigned zone, uint64_t base_pfn,
+				uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags);
+status_t buddy_remove_range_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages);
+status_t buddy_alloc_locked(struct buddy *b, unsigned order, int node, unsigned flags,
+			    uint64_t *pfn_out);
+status_t buddy_free_locked(struct buddy *b, uint64_t pfn, unsigned order);
+status_t buddy_carve_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages, unsigned owner);
+status_t buddy_uncarve_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages);
+status_t buddy_isolate_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages,
+			      struct buddy_isolate_report *rep);
+status_t buddy_unisolate_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages,
+				uint64_t *freed);
+status_t buddy_stats_locked(const struct buddy *b, int node, int zone, struct buddy_stats *out);
+status_t buddy_page_state_locked(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out);
+status_t buddy_page_set_object_locked(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index);
+status_t buddy_page_object_locked(const struct buddy *b, uint64_t pfn, uint32_t *obj,
+				  uint32_t *index, unsigned *pins);
+status_t buddy_page_pin_locked(struct buddy *b, uint64_t pfn);
+status_t buddy_page_unpin_locked(struct buddy *b, uint64_t pfn);
+status_t buddy_check_locked(const struct buddy *b, struct out *log);
+
+/* Per-CPU caches (mm/buddy_pcp.c). */
+/* Serve an order-0 allocation from this CPU's cache; false when the cache cannot (the caller
+ * then takes b->lock and the free lists). */
+bool buddy_pcp_alloc(struct buddy *b, int node, unsigned flags, unsigned owner, uint64_t *pfn);
+/* Take a freed single page into this CPU's cache; false when it does not qualify (the caller
+ * then frees it under b->lock, which also reports any error). */
+bool buddy_pcp_free(struct buddy *b, uint64_t pfn);
+/* Take / release every cache lock in address order (before b->lock). */
+void buddy_pcp_lock_all(const struct buddy *b);
+void buddy_pcp_unlock_all(const struct buddy *b);
+/* With every cache lock and b->lock held: give cached pages of [base, end) back (free or
+ * isolated); returns how many. */
+uint64_t buddy_pcp_drain_range_locked(struct buddy *b, uint64_t base, uint64_t end);
+/* With every cache lock and b->lock held: add the caches' pages and not yet folded owner
+ * counts of node/zone (-1: all) to *s. */
+void buddy_pcp_stats_add_locked(const struct buddy *b, int node, int zone, struct buddy_stats *s);
+
 #endif

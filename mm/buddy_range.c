@@ -94,7 +94,7 @@ static void take_isolated(const struct unit *u)
 	buddy_iso_fill(r, u->hi, end, false);
 }
 
-status_t buddy_carve(struct buddy *b, uint64_t base, uint64_t npages, unsigned owner)
+status_t buddy_carve_locked(struct buddy *b, uint64_t base, uint64_t npages, unsigned owner)
 {
 	uint64_t end;
 	status_t st = range_args(base, npages, &end);
@@ -120,7 +120,7 @@ status_t buddy_carve(struct buddy *b, uint64_t base, uint64_t npages, unsigned o
 	return ST_OK;
 }
 
-status_t buddy_uncarve(struct buddy *b, uint64_t base, uint64_t npages)
+status_t buddy_uncarve_locked(struct buddy *b, uint64_t base, uint64_t npages)
 {
 	uint64_t end;
 	status_t st = range_args(base, npages, &end);
@@ -194,14 +194,14 @@ static void iso_report(struct buddy_isolate_report *rep, const struct unit *u)
 	}
 }
 
-status_t buddy_isolate(struct buddy *b, uint64_t base, uint64_t npages,
+status_t buddy_isolate_locked(struct buddy *b, uint64_t base, uint64_t npages,
 		       struct buddy_isolate_report *rep)
 {
 	struct buddy_isolate_report dummy;
 	uint64_t end;
 	status_t st = range_args(base, npages, &end);
 	if (st == ST_OK)
-		st = range_states(b, base, end, 0x3f);
+		st = range_states(b, base, end, 0x7f); /* any state, per-CPU cached too */
 	if (st == ST_OK && buddy_iso_overlaps(b, base, end))
 		st = ST_BUSY;
 	if (st == ST_OK && (fault_hit(FAULT_SLOT) || !iso_add(b, base, end, true)))
@@ -264,7 +264,7 @@ static bool iso_inside_one(const struct buddy *b, uint64_t base, uint64_t end)
 	return false;
 }
 
-status_t buddy_unisolate(struct buddy *b, uint64_t base, uint64_t npages, uint64_t *freed)
+status_t buddy_unisolate_locked(struct buddy *b, uint64_t base, uint64_t npages, uint64_t *freed)
 {
 	uint64_t end, n = 0;
 	status_t st = range_args(base, npages, &end);

@@ -2,6 +2,7 @@
 /* buddy_reserve.c - the per-node reserve of the page allocator and Linux's rule for its size
  * (see "Reserve" in buddy.h). */
 #include "mm/buddy.h"
+#include "mm/buddy_internal.h"
 
 #include "lib/types.h"
 
@@ -47,7 +48,7 @@ uint64_t buddy_reserve_pages(uint64_t node_pages, uint64_t all_pages)
 	return prod / all_pages + (prod % all_pages != 0);
 }
 
-status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages)
+status_t buddy_set_reserve_locked(struct buddy *b, unsigned node, uint64_t pages)
 {
 	if (node >= BUDDY_MAX_NODES)
 		return ST_RANGE;

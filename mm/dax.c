@@ -13,6 +13,7 @@
 void dax_init(struct dax *d, const struct dax_ops *ops, struct out *log, uint32_t seed)
 {
 	memset(d, 0, sizeof *d);
+	spin_init(&d->lock, "dax", LOCK_RANK_DAX);
 	d->ops = ops;
 	d->log = log;
 	d->next_gen = seed;
@@ -95,7 +96,7 @@ static status_t dax_region_validate(struct dax *d, uint64_t base, uint64_t size,
 	return st == ST_OK ? dax_device_slot(d, "dax: region", false, slot) : st;
 }
 
-status_t dax_region_add(struct dax *d, struct range rg, int target_node, uint64_t align,
+status_t dax_region_add_locked(struct dax *d, struct range rg, int target_node, uint64_t align,
 			uint32_t *region_out)
 {
 	/* modulo 2^64, so a wrapped range keeps its size and dax_region_check sees the wrap */
@@ -174,7 +175,7 @@ static status_t dax_create_validate(struct dax *d, uint32_t region, uint64_t siz
 	return ST_OK;
 }
 
-status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
+status_t dax_create_device_locked(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
 			   uint32_t *dev_out)
 {
 	if (align == 0 && region < d->nregions)
@@ -238,7 +239,7 @@ static status_t dax_need_idle(struct dax *d, uint32_t dev, const char *op, struc
 	return ST_OK;
 }
 
-status_t dax_destroy_device(struct dax *d, uint32_t dev)
+status_t dax_destroy_device_locked(struct dax *d, uint32_t dev)
 {
 	struct dax_device *x;
 	status_t st = dax_need_idle(d, dev, "destroy-device", &x);
@@ -251,7 +252,7 @@ status_t dax_destroy_device(struct dax *d, uint32_t dev)
 	return ST_OK;
 }
 
-status_t dax_mode_set(struct dax *d, uint32_t dev, enum dax_mode mode, bool movable)
+status_t dax_mode_set_locked(struct dax *d, uint32_t dev, enum dax_mode mode, bool movable)
 {
 	struct dax_device *x = dax_dev(d, dev);
 	if (!x)
@@ -268,7 +269,7 @@ status_t dax_mode_set(struct dax *d, uint32_t dev, enum dax_mode mode, bool mova
 	return ST_OK;
 }
 
-status_t dax_ram_blocks_set(struct dax *d, uint32_t dev, uint32_t online, uint32_t total)
+status_t dax_ram_blocks_set_locked(struct dax *d, uint32_t dev, uint32_t online, uint32_t total)
 {
 	struct dax_device *x = dax_dev(d, dev);
 	if (!x)
@@ -321,7 +322,7 @@ void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len)
 		fmt_snprintf(buf, len, "dax?(%u)", dev);
 }
 
-status_t dax_find(const struct dax *d, const char *name, uint32_t *dev_out)
+status_t dax_find_locked(const struct dax *d, const char *name, uint32_t *dev_out)
 {
 	char buf[DAX_NAME_MAX];
 	for (uint32_t i = 0; name && i < d->cap_devices; i++) {

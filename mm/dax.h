@@ -58,11 +58,20 @@
  *   mode_set         UNCLAIMED devdax <-> system-ram (hand-off/reclaim     ST_BUSY
  *                                            call it after doing their work)
  * A system-ram device is neither claimable nor destroyable (ST_BUSY); online_blocks,
- * total_blocks and movable describe it and are printed by dax_list_print. */
+ * total_blocks and movable describe it and are printed by dax_list_print.
+ *
+ * Locking (docs/locking.md): every function below takes d->lock (rank DAX) itself, except
+ * dax_init/dax_fini (no other user yet / any more), the pure helpers (dax_align_best,
+ * dax_state_str, dax_mode_str) and dax_device_get/dax_device_name, whose results describe a
+ * device only while nobody else changes it (its claimer, or hand-off/reclaim, which owns its
+ * system-ram devices). ops->map/unmap/scrub/alloc are called with d->lock held, except the
+ * scrub of dax_release, which runs unlocked while the device is still CLAIMED: a concurrent
+ * claim, map or destroy of that device is refused as for any claimed device. */
 #ifndef SPMK_MM_DAX_H
 #define SPMK_MM_DAX_H
 
 #include "lib/out.h"
+#include "lib/spinlock.h"
 #include "lib/status.h"
 #include "lib/types.h"
 
@@ -138,6 +147,7 @@ struct dax_handle {
 };
 
 struct dax {
+	struct spinlock lock; /* everything below (docs/locking.md); first, outside the digest */
 	const struct dax_ops *ops;
 	struct out *log; /* refusals are explained here (LOG_ERR) */
 	uint32_t nregions;

@@ -178,7 +178,7 @@ static void dax_check_dirty(struct dax_checker *c)
 	}
 }
 
-status_t dax_check(const struct dax *d, struct out *out)
+status_t dax_check_locked(const struct dax *d, struct out *out)
 {
 	struct dax_checker c = { d, out, 0 };
 	dax_check_regions(&c);

@@ -48,7 +48,7 @@ static bool dax_dirty_joins(struct range a, struct range e, const struct dax_reg
 	return a.base <= e.end && e.base <= a.end && a.base >= g->base && a.end <= g->base + g->size;
 }
 
-status_t dax_defer_scrub(struct dax *d, struct range e)
+status_t dax_defer_scrub_locked(struct dax *d, struct range e)
 {
 	if (e.base >= e.end || !IS_ALIGNED(e.base | e.end, PAGE_SIZE))
 		return ST_INVALID;
@@ -87,7 +87,7 @@ status_t dax_defer_scrub(struct dax *d, struct range e)
 	return ST_OK;
 }
 
-uint64_t dax_dirty_bytes(const struct dax *d, struct range q)
+uint64_t dax_dirty_bytes_locked(const struct dax *d, struct range q)
 {
 	return rangeset_bytes_in(d->dirty, d->ndirty, q);
 }
@@ -160,7 +160,7 @@ uint64_t dax_dirty_scrub(struct dax *d, struct range dev)
 	return dax_dirty_cut(d, dev, true);
 }
 
-status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed)
+status_t dax_dirty_take_locked(struct dax *d, uint32_t dev, uint64_t *zeroed)
 {
 	const struct dax_device *x = dax_dev(d, dev);
 	if (!x)
@@ -173,7 +173,7 @@ status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed)
 	return ST_OK;
 }
 
-status_t dax_defer_scrub_device(struct dax *d, uint32_t dev)
+status_t dax_defer_scrub_device_locked(struct dax *d, uint32_t dev)
 {
 	const struct dax_device *x = dax_device_get(d, dev);
 	if (!x)
@@ -181,7 +181,7 @@ status_t dax_defer_scrub_device(struct dax *d, uint32_t dev)
 	if (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX)
 		return ST_BUSY;
 	struct range xr = range_of(pa_of(x->base), x->size);
-	if (dax_defer_scrub(d, xr) != ST_OK)    /* only ST_NOMEM: the table is full */
+	if (dax_defer_scrub_locked(d, xr) != ST_OK)    /* only ST_NOMEM: the table is full */
 		d->ops->scrub(d->ops->ctx, xr); /* held for nobody: ours to zero */
 	return ST_OK;
 }

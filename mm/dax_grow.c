@@ -62,7 +62,7 @@ status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size)
 	return ST_OK;
 }
 
-status_t dax_device_reserve(struct dax *d, uint32_t region, const char *op)
+status_t dax_device_reserve_locked(struct dax *d, uint32_t region, const char *op)
 {
 	if (region >= d->nregions)
 		return ST_NOTFOUND;

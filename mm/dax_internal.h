@@ -55,6 +55,34 @@ status_t dax_handle_validate(struct dax *d, struct dax_handle h, const char *op,
  * unowned memory). Returns bytes zeroed. */
 uint64_t dax_dirty_scrub(struct dax *d, struct range dev);
 
+/* The public operations' bodies: the caller holds d->lock (mm/dax_lock.c takes it). */
+status_t dax_region_add_locked(struct dax *d, struct range rg, int target_node,
+			       uint64_t align, uint32_t *region_out);
+status_t dax_create_device_locked(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
+				  uint32_t *dev_out);
+status_t dax_destroy_device_locked(struct dax *d, uint32_t dev);
+status_t dax_claim_locked(struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h);
+status_t dax_map_locked(struct dax *d, struct dax_handle h);
+status_t dax_activate_locked(struct dax *d, const char *owner);
+status_t dax_handle_for_locked(const struct dax *d, uint32_t dev, const char *owner,
+			       struct dax_handle *h);
+status_t dax_access_ptr_locked(const struct dax *d, struct dax_handle h, uint64_t offset,
+			       uint64_t len, uint64_t *va_out);
+status_t dax_fault_lookup_locked(const struct dax *d, vaddr_t va, uint32_t *dev_out);
+status_t dax_fault_describe_locked(const struct dax *d, vaddr_t va, char *buf, size_t len);
+status_t dax_find_locked(const struct dax *d, const char *name, uint32_t *dev_out);
+status_t dax_mode_set_locked(struct dax *d, uint32_t dev, enum dax_mode mode, bool movable);
+status_t dax_ram_blocks_set_locked(struct dax *d, uint32_t dev, uint32_t online, uint32_t total);
+void dax_list_print_locked(const struct dax *d, struct out *out, bool json);
+status_t dax_check_locked(const struct dax *d, struct out *out);
+status_t dax_defer_scrub_locked(struct dax *d, struct range e);
+status_t dax_defer_scrub_device_locked(struct dax *d, uint32_t dev);
+status_t dax_note_written_locked(struct dax *d, struct dax_handle h, struct range w);
+status_t dax_dirty_take_locked(struct dax *d, uint32_t dev, uint64_t *zeroed);
+uint64_t dax_dirty_bytes_locked(const struct dax *d, struct range q);
+status_t dax_device_reserve_locked(struct dax *d, uint32_t region, const char *op);
+status_t dax_split_device_locked(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev);
+
 /* True when every byte of q lies in one region's free space or in its UNCLAIMED devdax
  * devices: memory the allocator holds for nobody, which a scrub may write. */
 bool dax_range_unowned(const struct dax *d, struct range q);

@@ -45,7 +45,7 @@ status_t dax_handle_validate(struct dax *d, struct dax_handle h, const char *op,
 	return ST_OK;
 }
 
-status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
+status_t dax_claim_locked(struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
 {
 	struct dax_device *x = dax_dev(d, dev);
 	char name[DAX_NAME_MAX];
@@ -68,7 +68,7 @@ status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_ha
 		return ST_BUSY;
 	}
 	dax_dirty_scrub(d, range_of(pa_of(x->base), x->size));
-	ASSERT_OP(dax_dirty_bytes(d, range_of(pa_of(x->base), x->size)), ==, 0);
+	ASSERT_OP(dax_dirty_bytes_locked(d, range_of(pa_of(x->base), x->size)), ==, 0);
 	x->state = DAX_CLAIMED;
 	memcpy(x->owner, owner, strlen(owner) + 1);
 	x->gen = dax_gen_fresh(d);
@@ -93,7 +93,7 @@ static void dax_window_unmap(struct dax *d, struct dax_device *x)
 	d->ops->unmap(d->ops->ctx, va_of(x->window), x->size, dax_written_note, x);
 }
 
-status_t dax_map(struct dax *d, struct dax_handle h)
+status_t dax_map_locked(struct dax *d, struct dax_handle h)
 {
 	struct dax_device *x;
 	char name[DAX_NAME_MAX];
@@ -139,7 +139,7 @@ static uint64_t dax_scrub_written(struct dax *d, struct range *w, uint32_t n)
 	return done;
 }
 
-status_t dax_note_written(struct dax *d, struct dax_handle h, struct range w)
+status_t dax_note_written_locked(struct dax *d, struct dax_handle h, struct range w)
 {
 	struct dax_device *x;
 	status_t st = dax_handle_validate(d, h, "note written", &x);
@@ -151,28 +151,54 @@ status_t dax_note_written(struct dax *d, struct dax_handle h, struct range w)
 	return ST_OK;
 }
 
+/* Release in three steps so that no CPU waits on the dax lock while a device is scrubbed
+ * (docs/locking.md): under the lock the claim ends for its owner (handle stale, window
+ * unmapped, what it wrote taken) while the device stays CLAIMED, so nobody else can claim,
+ * map or destroy it; the scrub of what the owner wrote runs unlocked; under the lock again
+ * the device becomes UNCLAIMED. */
 status_t dax_release(struct dax *d, struct dax_handle h)
 {
 	struct dax_device *x;
+	spin_lock(&d->lock);
 	status_t st = dax_handle_validate(d, h, "release", &x);
-	if (st != ST_OK)
+	if (st != ST_OK) {
+		spin_unlock(&d->lock);
 		return st;
+	}
 	ASSERT(x->live == (x->state == DAX_MAPPED && dax_is_active(d, x)));
 	if (x->live)
 		dax_window_unmap(d, x);
+	/* what the owner wrote, taken while the device is still its own */
 	struct range left[DAX_MAX_WRITTEN];
 	uint32_t nleft = x->nwritten;
 	memcpy(left, x->written, nleft * sizeof left[0]);
-	d->release_scrubbed = dax_scrub_written(d, left, nleft);
 	x->nwritten = 0;
 	x->live = false;
+	x->state = DAX_CLAIMED;
+	x->gen = dax_gen_fresh(d); /* the owner's handle is stale from here on */
+	spin_unlock(&d->lock);
+	uint64_t scrubbed = dax_scrub_written(d, left, nleft);
+	spin_lock(&d->lock);
+	d->release_scrubbed = scrubbed;
+	x = dax_dev(d, h.index); /* the table may have grown meanwhile */
+	/* a stop left the rest of the writes to the deferred scrub (which takes only unclaimed
+	 * memory); what finds no extent is zeroed now, unlocked, while the device stays CLAIMED */
 	x->state = DAX_UNCLAIMED;
-	memset(x->owner, 0, sizeof x->owner);
-	x->gen = dax_gen_fresh(d);
-	/* a stop left the rest of the writes to the deferred scrub (or zeroes them now) */
+	uint32_t now = 0;
 	for (uint32_t i = 0; i < nleft; i++)
-		if (left[i].base < left[i].end && dax_defer_scrub(d, left[i]) != ST_OK)
+		if (left[i].base < left[i].end && dax_defer_scrub_locked(d, left[i]) != ST_OK)
+			left[now++] = left[i];
+	if (now) {
+		x->state = DAX_CLAIMED;
+		spin_unlock(&d->lock);
+		for (uint32_t i = 0; i < now; i++)
 			d->ops->scrub(d->ops->ctx, left[i]);
+		spin_lock(&d->lock);
+		x = dax_dev(d, h.index);
+		x->state = DAX_UNCLAIMED;
+	}
+	memset(x->owner, 0, sizeof x->owner); /* its gen is already fresh */
+	spin_unlock(&d->lock);
 	return ST_OK;
 }
 
@@ -181,7 +207,7 @@ static bool dax_owner_is(const struct dax_device *x, const char *owner)
 	return owner[0] && strcmp(x->owner, owner) == 0;
 }
 
-status_t dax_activate(struct dax *d, const char *owner)
+status_t dax_activate_locked(struct dax *d, const char *owner)
 {
 	if (!owner)
 		owner = "";
@@ -220,7 +246,7 @@ status_t dax_activate(struct dax *d, const char *owner)
 	return ST_OK;
 }
 
-status_t dax_handle_for(const struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
+status_t dax_handle_for_locked(const struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
 {
 	const struct dax_device *x = dax_device_get(d, dev);
 	if (!x)
@@ -231,7 +257,7 @@ status_t dax_handle_for(const struct dax *d, uint32_t dev, const char *owner, st
 	return ST_OK;
 }
 
-status_t dax_access_ptr(const struct dax *d, struct dax_handle h, uint64_t offset, uint64_t len,
+status_t dax_access_ptr_locked(const struct dax *d, struct dax_handle h, uint64_t offset, uint64_t len,
 			uint64_t *va_out)
 {
 	const struct dax_device *x = dax_device_get(d, h.index);
@@ -248,7 +274,7 @@ status_t dax_access_ptr(const struct dax *d, struct dax_handle h, uint64_t offse
 	return ST_OK;
 }
 
-status_t dax_fault_lookup(const struct dax *d, vaddr_t virt, uint32_t *dev_out)
+status_t dax_fault_lookup_locked(const struct dax *d, vaddr_t virt, uint32_t *dev_out)
 {
 	uint64_t va = virt.v;
 	for (uint32_t i = 0; i < d->cap_devices; i++) {
@@ -261,10 +287,10 @@ status_t dax_fault_lookup(const struct dax *d, vaddr_t virt, uint32_t *dev_out)
 	return ST_NOTFOUND;
 }
 
-status_t dax_fault_describe(const struct dax *d, vaddr_t va, char *buf, size_t len)
+status_t dax_fault_describe_locked(const struct dax *d, vaddr_t va, char *buf, size_t len)
 {
 	uint32_t dev;
-	if (dax_fault_lookup(d, va, &dev) != ST_OK)
+	if (dax_fault_lookup_locked(d, va, &dev) != ST_OK)
 		return ST_NOTFOUND;
 	const struct dax_device *x = &d->devices[dev];
 	char name[DAX_NAME_MAX], who[DAX_OWNER_MAX + 8];

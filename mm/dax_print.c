@@ -144,7 +144,7 @@ static void dax_print_region_json(const struct dax *d, uint32_t r, struct out *o
 	out_printf(o, "]}");
 }
 
-void dax_list_print(const struct dax *d, struct out *out, bool json)
+void dax_list_print_locked(const struct dax *d, struct out *out, bool json)
 {
 	if (json) {
 		out_printf(out, "{\"regions\":[");

@@ -43,7 +43,7 @@ static status_t split_validate(struct dax *d, uint32_t dev, uint64_t offset, uin
 	return dax_device_slot(d, "dax split", false, slot);
 }
 
-status_t dax_split_device(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev)
+status_t dax_split_device_locked(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev)
 {
 	uint32_t slot;
 	status_t st = split_validate(d, dev, offset, &slot);

@@ -20,6 +20,7 @@ static unsigned kheap_hash_of(uintptr_t va)
 void kheap_init(struct kheap *h, const struct kheap_ops *ops, void *ctx)
 {
 	memset(h, 0, sizeof *h);
+	spin_init(&h->lock, "kheap", LOCK_RANK_KHEAP);
 	h->ops = ops;
 	h->ctx = ctx;
 	for (unsigned i = 0; i < KHEAP_NCLASSES; i++)
@@ -143,7 +144,7 @@ static int kheap_new_slab(struct kheap *h, unsigned cls)
 	return d;
 }
 
-status_t kmalloc(struct kheap *h, size_t size, void **out)
+static status_t kmalloc_locked(struct kheap *h, size_t size, void **out)
 {
 	if (size == 0)
 		return ST_INVALID;
@@ -180,7 +181,7 @@ static status_t kheap_free_large(struct kheap *h, int d)
 	return ST_OK;
 }
 
-status_t kfree(struct kheap *h, void *p)
+static status_t kfree_locked(struct kheap *h, void *p)
 {
 	uintptr_t va = (uintptr_t)p;
 	int d = p ? kheap_find(h, va & ~(uintptr_t)(PAGE_SIZE - 1)) : -1;
@@ -205,9 +206,28 @@ status_t kfree(struct kheap *h, void *p)
 	return ST_OK;
 }
 
+status_t kmalloc(struct kheap *h, size_t size, void **out)
+{
+	spin_lock(&h->lock);
+	status_t st = kmalloc_locked(h, size, out);
+	spin_unlock(&h->lock);
+	return st;
+}
+
+status_t kfree(struct kheap *h, void *p)
+{
+	spin_lock(&h->lock);
+	status_t st = kfree_locked(h, p);
+	spin_unlock(&h->lock);
+	return st;
+}
+
 void kheap_stats(const struct kheap *h, struct kheap_stats *out)
 {
+	struct spinlock *l = (struct spinlock *)&h->lock; /* not part of the heap's value */
+	spin_lock(l);
 	*out = h->st;
+	spin_unlock(l);
 }
 
 static unsigned kheap_popcount(const struct kheap_slab *s)
@@ -218,7 +238,7 @@ static unsigned kheap_popcount(const struct kheap_slab *s)
 	return n;
 }
 
-status_t kheap_check(const struct kheap *h)
+static status_t kheap_check_locked(const struct kheap *h)
 {
 	struct kheap_stats c;
 	memset(&c, 0, sizeof c);
@@ -245,4 +265,13 @@ status_t kheap_check(const struct kheap *h)
 			if (++n > KHEAP_MAX_SLABS || h->slab[d].cls != k || !h->slab[d].nfree)
 				return ST_INVALID;
 	return memcmp(&c, &h->st, sizeof c) ? ST_INVALID : ST_OK;
+}
+
+status_t kheap_check(const struct kheap *h)
+{
+	struct spinlock *l = (struct spinlock *)&h->lock;
+	spin_lock(l);
+	status_t st = kheap_check_locked(h);
+	spin_unlock(l);
+	return st;
 }

@@ -9,13 +9,15 @@
  * already free -> ST_INVALID) before touching anything. A slab that becomes empty goes back
  * to the page allocator. Capacity: KHEAP_MAX_SLABS descriptors (slabs plus large objects).
  * Pages come from ops (the kernel wires them to buddy_alloc with BUDDY_OWNER_HEAP and the
- * direct map); no global state. */
+ * direct map); no global state. Every function takes the heap's lock (rank KHEAP, before the
+ * page allocator's locks: ops are called with it held; docs/locking.md). */
 #ifndef SPMK_MM_KHEAP_H
 #define SPMK_MM_KHEAP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/spinlock.h"
 #include "lib/status.h"
 
 #define KHEAP_NCLASSES 8     /* 16 << 0 .. 16 << 7 = 2048 */
@@ -49,6 +51,7 @@ struct kheap_stats {
 };
 
 struct kheap {
+	struct spinlock lock; /* everything below */
 	const struct kheap_ops *ops;
 	void *ctx;
 	int16_t partial[KHEAP_NCLASSES]; /* slabs with a free object */

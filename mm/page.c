@@ -9,17 +9,18 @@
 
 const char *page_state_name(unsigned state)
 {
-	static const char *const names[] = { "tail", "free", "alloc", "movable", "carved", "isolated" };
+	static const char *const names[] = { "tail", "free", "alloc", "movable", "carved", "isolated",
+					       "cached" };
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
 }
 
-status_t buddy_page_state(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out)
+status_t buddy_page_state_locked(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out)
 {
 	const struct buddy_range *r = buddy_range_of(b, pfn);
 	uint64_t h;
 	if (!r || !buddy_block_of(r, pfn, &h))
 		return ST_NOTFOUND;
-	uint64_t w = *bw(r, h);
+	uint64_t w = pw_load(bw(r, h));
 	memset(out, 0, sizeof *out);
 	out->state = pw_state(w);
 	out->head = h;
@@ -49,7 +50,7 @@ static status_t page_movable_word(const struct buddy *b, uint64_t pfn, uint64_t 
 	return pw_state(**wp) == PAGE_MOVABLE ? ST_OK : ST_INVALID;
 }
 
-status_t buddy_page_set_object(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index)
+status_t buddy_page_set_object_locked(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index)
 {
 	uint64_t *w;
 	status_t st = page_movable_word(b, pfn, &w);
@@ -61,7 +62,7 @@ status_t buddy_page_set_object(struct buddy *b, uint64_t pfn, uint32_t obj, uint
 	return ST_OK;
 }
 
-status_t buddy_page_object(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
+status_t buddy_page_object_locked(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
 			   unsigned *pins)
 {
 	uint64_t *w;
@@ -95,6 +96,6 @@ static status_t page_pins_add(struct buddy *b, uint64_t pfn, int delta)
 	return ST_OK;
 }
 
-status_t buddy_page_pin(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, 1); }
+status_t buddy_page_pin_locked(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, 1); }
 
-status_t buddy_page_unpin(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, -1); }
+status_t buddy_page_unpin_locked(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, -1); }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs every test and ends with one summary line `N passed, N failed`:
-#   1. host unit tests (build/tests/test_*, cmocka, ASan+UBSan): one count per test case;
+#   1. host unit tests (build/tests/test_*, cmocka, ASan+UBSan; build/tsan/test_*, the threaded
+#      ones under ThreadSanitizer, where any race report fails): one count per test case;
 #   2. fuzz targets (build/fuzz/fuzz_*): every stored corpus and crash input replayed once, then
 #      a short libFuzzer run (FUZZ_TEST_SECONDS each, default 5): one count each per target;
 #   3. QEMU scenarios (tests/qemu, pytest): one count per scenario.
@@ -14,10 +15,12 @@ failed=0
 failures=()
 
 run_unit() {
-	local bin out rc p f
-	for bin in "$BUILD"/tests/test_*; do
+	local bin name out rc p f
+	for bin in "$BUILD"/tests/test_* "$BUILD"/tsan/test_*; do
 		[ -x "$bin" ] || continue
-		out=$("$bin" 2>&1)
+		name=$(basename "$bin")
+		[ "${bin#"$BUILD"/tsan/}" = "$bin" ] || name="tsan/$name"
+		out=$(TSAN_OPTIONS="halt_on_error=1 abort_on_error=1 ${TSAN_OPTIONS:-}" "$bin" 2>&1)
 		rc=$?
 		p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 		f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
@@ -27,10 +30,10 @@ run_unit() {
 		passed=$((passed + p))
 		failed=$((failed + f))
 		if [ "$f" -ne 0 ]; then
-			failures+=("$(basename "$bin")")
+			failures+=("$name")
 			printf '%s\n' "$out" | tail -40
 		fi
-		echo "unit: $(basename "$bin"): $p passed, $f failed"
+		echo "unit: $name: $p passed, $f failed"
 	done
 }
 

@@ -31,6 +31,8 @@ static void print_stats_line(const char *label, const struct buddy_stats *s)
 	kprintf("%-16s total %8lu free %8lu isolated %6lu reserve %5lu", label,
 		(unsigned long)s->total, (unsigned long)s->free, (unsigned long)s->isolated,
 		(unsigned long)s->reserve);
+	if (s->cached)
+		kprintf(" cached %lu", (unsigned long)s->cached);
 	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
 		if (s->owner[o])
 			kprintf(" %s %lu", buddy_owner_name(o), (unsigned long)s->owner[o]);
@@ -110,10 +112,13 @@ int cmd_mem_totals(int argc, char **argv)
 	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
 		owned += all.owner[o];
 	uint64_t mapped = memmap_managed_pages(), sp = handed_off_pages();
-	bool exact = all.total == mapped + sp && all.free + all.isolated + owned == all.total;
-	kprintf("accounting: memory map %lu + handed-off SP %lu = %lu managed = free %lu + isolated %lu + owned %lu: %s\n",
-		(unsigned long)mapped, (unsigned long)sp, (unsigned long)all.total, (unsigned long)all.free,
-		(unsigned long)all.isolated, (unsigned long)owned, exact ? "exact" : "MISMATCH");
+	bool exact = all.total == mapped + sp && all.free + all.cached + all.isolated + owned == all.total;
+	kprintf("accounting: memory map %lu + handed-off SP %lu = %lu managed = free %lu + ",
+		(unsigned long)mapped, (unsigned long)sp, (unsigned long)all.total, (unsigned long)all.free);
+	if (all.cached) /* pages in per-CPU caches */
+		kprintf("cached %lu + ", (unsigned long)all.cached);
+	kprintf("isolated %lu + owned %lu: %s\n", (unsigned long)all.isolated, (unsigned long)owned,
+		exact ? "exact" : "MISMATCH");
 	bool sp_exact = print_sp_accounting();
 	return exact && sp_exact ? 0 : 1;
 }

@@ -179,7 +179,8 @@ static void snap(struct fx *x)
 
 static void same_as_snap(struct fx *x)
 {
-	assert_memory_equal(&x->d, &x->snap_d, sizeof x->d);
+	assert_memory_equal(&x->d.ops, &x->snap_d.ops, /* not the lock: its tickets move */
+			    sizeof x->d - offsetof(struct dax, ops));
 	assert_int_equal(x->fake.nmaps, x->snap_fake.nmaps);
 	for (int i = 0; i < x->fake.nmaps; i++) { /* same set of mappings, any order */
 		bool found = false;

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* buddy_lock.c - the buddy allocator's public operations: each takes the allocator lock around
+ * its body (the *_locked functions in buddy.c, buddy_add.c, buddy_range.c, buddy_reserve.c,
+ * buddy_check.c and page.c). Order-0 allocations and frees try this CPU's page cache first
+ * (mm/buddy_pcp.c).
+ *
+ * Operations that change what the caches read without the allocator lock (range descriptors
+ * and zone range lists: add, remove; the isolation table: isolate, unisolate, remove), or that
+ * must see every cache at one moment (carve, statistics, the walker), take every cache lock
+ * first, then the allocator lock: while they run no cache is in use. Isolation, carve and
+ * remove give the cached pages of their range back before they look at it, so a page sitting
+ * in any CPU's cache can never escape an isolated range (docs/locking.md). */
+#include "mm/buddy.h"
+
+#include "mm/buddy_internal.h"
+
+/* Every cache lock, then the allocator lock. */
+static void lock_all(const struct buddy *b)
+{
+	buddy_pcp_lock_all(b);
+	spin_lock((struct spinlock *)&b->lock); /* the lock is not part of the allocator's value */
+}
+
+static void unlock_all(const struct buddy *b)
+{
+	spin_unlock((struct spinlock *)&b->lock);
+	buddy_pcp_unlock_all(b);
+}
+
+status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d)
+{
+	spin_lock(&b->lock);
+	status_t st = buddy_set_distance_locked(b, from, to, d);
+	spin_unlock(&b->lock);
+	return st;
+}
+
+status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages)
+{
+	spin_lock(&b->lock);
+	status_t st = buddy_set_reserve_locked(b, node, pages);
+	spin_unlock(&b->lock);
+	return st;
+}
+
+status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base_pfn,
+			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
+{
+	lock_all(b);
+	status_t st = buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes, flags);
+	unlock_all(b);
+	return st;
+}
+
+status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages)
+{
+	lock_all(b);
+	if (npages && base_pfn + npages > base_pfn)
+		buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
+	status_t st = buddy_remove_range_locked(b, base_pfn, npages);
+	unlock_all(b);
+	return st;
+}
+
+status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out)
+{
+	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
+	if (order == 0 && b->npcp && buddy_alloc_validate(b, order, node, flags, owner) == ST_OK &&
+	    buddy_pcp_alloc(b, node, flags, owner, pfn_out))
+		return ST_OK;
+	spin_lock(&b->lock);
+	status_t st = buddy_alloc_locked(b, order, node, flags, pfn_out);
+	spin_unlock(&b->lock);
+	if (st == ST_NOMEM && b->npcp && buddy_pcp_drain_all(b)) {
+		spin_lock(&b->lock);
+		st = buddy_alloc_locked(b, order, node, flags, pfn_out);
+		spin_unlock(&b->lock);
+	}
+	return st;
+}
+
+status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
+{
+	if (order == 0 && b->npcp && buddy_pcp_free(b, pfn))
+		return ST_OK;
+	spin_lock(&b->lock);
+	status_t st = buddy_free_locked(b, pfn, order);
+	spin_unlock(&b->lock);
+	return st;
+}
+
+status_t buddy_carve(struct buddy *b, uint64_t base_pfn, uint64_t npages, unsigned owner)
+{
+	lock_all(b);
+	if (npages && base_pfn + npages > base_pfn)
+		buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
+	status_t st = buddy_carve_locked(b, base_pfn, npages, owner);
+	unlock_all(b);
+	return st;
+}
+
+status_t buddy_uncarve(struct buddy *b, uint64_t base_pfn, uint64_t npages)
+{
+	spin_lock(&b->lock);
+	status_t st = buddy_uncarve_locked(b, base_pfn, npages);
+	spin_unlock(&b->lock);
+	return st;
+}
+
+status_t buddy_isolate(struct buddy *b, uint64_t base_pfn, uint64_t npages,
+		       struct buddy_isolate_report *rep)
+{
+	lock_all(b);
+	status_t st = buddy_isolate_locked(b, base_pfn, npages, rep);
+	if (st == ST_OK) { /* cached pages of the range become isolated free pages */
+		uint64_t n = buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
+		if (rep)
+			rep->free += n;
+	}
+	unlock_all(b);
+	return st;
+}
+
+status_t buddy_unisolate(struct buddy *b, uint64_t base_pfn, uint64_t npages, uint64_t *freed)
+{
+	lock_all(b);
+	status_t st = buddy_unisolate_locked(b, base_pfn, npages, freed);
+	unlock_all(b);
+	return st;
+}
+
+status_t buddy_stats(const struct buddy *b, int node, int zone, struct buddy_stats *out)
+{
+	lock_all(b);
+	status_t st = buddy_stats_locked(b, node, zone, out);
+	if (st == ST_OK)
+		buddy_pcp_stats_add_locked(b, node, zone, out);
+	unlock_all(b);
+	return st;
+}
+
+status_t buddy_check(const struct buddy *b, struct out *log)
+{
+	lock_all(b);
+	status_t st = buddy_check_locked(b, log);
+	unlock_all(b);
+	return st;
+}
+
+status_t buddy_page_state(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out)
+{
+	spin_lock((struct spinlock *)&b->lock);
+	status_t st = buddy_page_state_locked(b, pfn, out);
+	spin_unlock((struct spinlock *)&b->lock);
+	return st;
+}
+
+status_t buddy_page_set_object(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index)
+{
+	spin_lock(&b->lock);
+	status_t st = buddy_page_set_object_locked(b, pfn, obj, index);
+	spin_unlock(&b->lock);
+	return st;
+}
+
+status_t buddy_page_object(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
+			   unsigned *pins)
+{
+	spin_lock((struct spinlock *)&b->lock);
+	status_t st = buddy_page_object_locked(b, pfn, obj, index, pins);
+	spin_unlock((struct spinlock *)&b->lock);
+	return st;
+}
+
+status_t buddy_page_pin(struct buddy *b, uint64_t pfn)
+{
+	spin_lock(&b->lock);
+	status_t st = buddy_page_pin_locked(b, pfn);
+	spin_unlock(&b->lock);
+	return st;
+}
+
+status_t buddy_page_unpin(struct buddy *b, uint64_t pfn)
+{
+	spin_lock(&b->lock);
+	status_t st = buddy_page_unpin_locked(b, pfn);
+	spin_unlock(&b->lock);
+	return st;
+}

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* test_concurrency.c - the allocators under threads (each thread is a CPU, lib/spinlock_host.c):
+ * the buddy allocator with per-CPU caches (allocations, frees, isolation and the walker at
+ * once), the kernel heap on top of it, and dax claim/release. Every thread checks that what
+ * it got is its own (no page, object or device is handed to two threads at once); afterwards
+ * the accounting must be exact. Also built under ThreadSanitizer (build/tsan/). */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/prng.h"
+#include "mm/buddy.h"
+#include "mm/dax.h"
+#include "mm/kheap.h"
+
+#define THREADS 4
+#define BASE 0x10000ull /* first pfn */
+#define NPAGES 8192u    /* 32 MiB */
+#define ISO_BASE (BASE + 512) /* where the workers' pages come from */
+#define ISO_PAGES 512u
+#define HELD_MAX 256
+
+/* Worker threads cannot use cmocka's asserts (they jump back into the main thread's stack):
+ * a failed expectation there prints and aborts the test binary. */
+#define EXPECT(cond, ...)                                                         \
+	do {                                                                      \
+		if (!(cond)) {                                                    \
+			fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                             \
+			fprintf(stderr, "\n");                                    \
+			abort();                                                  \
+		}                                                                 \
+	} while (0)
+
+/* Host threads get CPU numbers in the order they first take a lock and never give them back:
+ * enough caches for every thread this file starts. */
+#define CACHE_CPUS 64
+
+static struct buddy B;
+static struct buddy_pcp pcp[CACHE_CPUS];
+static uint64_t *meta;
+static uint8_t *arena;           /* the pages' bytes: heap objects live here */
+static uint8_t page_owner[NPAGES]; /* thread id + 1 of the page's holder, 0 when not held */
+
+static uint64_t getenv_u64(const char *name, uint64_t dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+static void *p2v(uint64_t pfn) { return arena + ((pfn - BASE) << 12); }
+
+/* Mark [pfn, +n) as held by thread id; a page another thread holds is a double allocation. */
+static void hold(uint64_t pfn, uint64_t n, uint8_t id)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t was = __atomic_exchange_n(&page_owner[pfn - BASE + i], id, __ATOMIC_RELAXED);
+		EXPECT(!was, "page %#llx handed to thread %u while thread %u holds it",
+		       (unsigned long long)(pfn + i), id, was);
+	}
+}
+
+static void unhold(uint64_t pfn, uint64_t n, uint8_t id)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t was = __atomic_exchange_n(&page_owner[pfn - BASE + i], 0, __ATOMIC_RELAXED);
+		EXPECT(was == id, "page %#llx freed by thread %u but held by %u",
+		       (unsigned long long)(pfn + i), id, was);
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	buddy_init(&B, NULL, NULL);
+	meta = calloc(NPAGES, 8);
+	arena = aligned_alloc(4096, (size_t)NPAGES << 12);
+	memset(page_owner, 0, sizeof page_owner);
+	if (!meta || !arena)
+		return -1;
+	if (buddy_add_range(&B, 0, BUDDY_ZONE_NORMAL, BASE, NPAGES, meta, NPAGES * 8, 0) != ST_OK)
+		return -1;
+	return buddy_pcp_enable(&B, pcp, CACHE_CPUS) == ST_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(meta);
+	free(arena);
+	return 0;
+}
+
+static uint64_t rounds(void) { return getenv_u64("SPMK_CONC_ROUNDS", 20000); }
+
+/* ---- buddy */
+
+struct held { uint64_t pfn; unsigned order; };
+
+static void *buddy_worker(void *arg)
+{
+	uint8_t id = (uint8_t)(uintptr_t)arg;
+	struct prng rng;
+	prng_seed(&rng, 1000 + id);
+	struct held h[HELD_MAX];
+	unsigned n = 0;
+	for (uint64_t r = 0, end = rounds(); r < end; r++) {
+		uint64_t dice = prng_next(&rng) % 100;
+		if (n < HELD_MAX && (dice < 55 || n == 0)) {
+			unsigned order = dice < 45 ? 0 : (unsigned)(dice % 4);
+			unsigned flags = dice % 3 == 0 && order == 0 ? BUDDY_MOVABLE
+								     : BUDDY_OWNER(BUDDY_OWNER_OTHER);
+			uint64_t pfn;
+			if (buddy_alloc(&B, order, 0, flags, &pfn) != ST_OK)
+				continue;
+			hold(pfn, 1ull << order, id);
+			h[n++] = (struct held){ pfn, order };
+		} else if (n) {
+			unsigned k = (unsigned)(prng_next(&rng) % n);
+			unhold(h[k].pfn, 1ull << h[k].order, id);
+			EXPECT(buddy_free(&B, h[k].pfn, h[k].order) == ST_OK, "status");
+			h[k] = h[--n];
+		}
+	}
+	while (n--) {
+		unhold(h[n].pfn, 1ull << h[n].order, id);
+		EXPECT(buddy_free(&B, h[n].pfn, h[n].order) == ST_OK, "status");
+	}
+	return NULL;
+}
+
+/* Isolates and unisolates one range while the others allocate; every isolation must leave no
+ * cached page inside the range, and the walker (which stops every cache) must pass. */
+static void *isolator(void *arg)
+{
+	(void)arg;
+	struct out quiet = { 0 };
+	for (uint64_t r = 0, end = rounds() / 200 + 1; r < end; r++) {
+		struct buddy_isolate_report rep;
+		EXPECT(buddy_isolate(&B, ISO_BASE, ISO_PAGES, &rep) == ST_OK, "status");
+		EXPECT(buddy_check(&B, &quiet) == ST_OK, "status");
+		for (uint64_t p = ISO_BASE; p < ISO_BASE + ISO_PAGES; p++) {
+			struct buddy_page_info pi;
+			EXPECT(buddy_page_state(&B, p, &pi) == ST_OK, "status");
+			EXPECT(pi.state != PAGE_PCP, "page %#llx", (unsigned long long)p);
+			EXPECT(pi.state != PAGE_FREE, "page %#llx", (unsigned long long)p);
+		}
+		EXPECT(buddy_unisolate(&B, ISO_BASE, ISO_PAGES, NULL) == ST_OK, "status");
+	}
+	return NULL;
+}
+
+static void run_threads(void *(*fn)(void *), void *(*extra)(void *))
+{
+	pthread_t t[THREADS + 1];
+	for (unsigned i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, fn, (void *)(uintptr_t)(i + 1)), 0);
+	if (extra)
+		assert_int_equal(pthread_create(&t[THREADS], NULL, extra, NULL), 0);
+	for (unsigned i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	if (extra)
+		pthread_join(t[THREADS], NULL);
+}
+
+/* Everything back: exact accounting, and after draining the caches the free lists hold the
+ * whole range as the largest blocks again (a lost or doubled page would show in either). */
+static void assert_all_free(void)
+{
+	struct out quiet = { 0 };
+	struct buddy_stats s;
+	assert_int_equal(buddy_check(&B, &quiet), ST_OK);
+	assert_int_equal(buddy_stats(&B, -1, -1, &s), ST_OK);
+	assert_int_equal(s.total, NPAGES);
+	assert_int_equal(s.free + s.cached, NPAGES);
+	assert_int_equal(s.isolated, 0);
+	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
+		assert_int_equal(s.owner[o], 0);
+	assert_int_equal(buddy_pcp_drain_all(&B), s.cached);
+	assert_int_equal(buddy_stats(&B, -1, -1, &s), ST_OK);
+	assert_int_equal(s.free, NPAGES);
+	assert_int_equal(s.cached, 0);
+	assert_int_equal(s.free_blocks[13], 1); /* 8192 pages at an aligned base: one block */
+	assert_int_equal(buddy_check(&B, &quiet), ST_OK);
+}
+
+static void test_buddy_threads(void **state)
+{
+	(void)state;
+	run_threads(buddy_worker, isolator);
+	assert_all_free();
+}
+
+/* Caches actually serve: one thread's alloc/free pairs stay in its cache after a refill. */
+static void test_cache_serves_and_drains(void **state)
+{
+	(void)state;
+	uint64_t pfn, again;
+	assert_int_equal(buddy_alloc(&B, 0, 0, 0, &pfn), ST_OK);
+	struct buddy_stats s;
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached, BUDDY_PCP_BATCH - 1); /* one refill, one page handed out */
+	assert_int_equal(s.owner[BUDDY_OWNER_OTHER], 1);
+	assert_int_equal(buddy_free(&B, pfn, 0), ST_OK);
+	assert_int_equal(buddy_alloc(&B, 0, 0, 0, &again), ST_OK);
+	assert_int_equal(again, pfn); /* the last freed page is the first reused */
+	assert_int_equal(buddy_free(&B, again, 0), ST_OK);
+	/* a carve of a cached page takes it out of the cache first */
+	assert_int_equal(buddy_carve(&B, pfn, 1, BUDDY_OWNER_FIRMWARE), ST_OK);
+	assert_int_equal(buddy_uncarve(&B, pfn, 1), ST_OK);
+	/* an allocation that finds the free lists empty drains the caches */
+	assert_int_equal(buddy_alloc(&B, 13, 0, 0, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn, 13), ST_OK);
+	assert_all_free();
+}
+
+/* ---- kernel heap on the same buddy */
+
+static struct kheap H;
+
+static status_t heap_alloc(void *ctx, unsigned order, uint64_t *pfn)
+{
+	(void)ctx;
+	return buddy_alloc(&B, order, 0, BUDDY_OWNER(BUDDY_OWNER_HEAP), pfn);
+}
+static void heap_free(void *ctx, uint64_t pfn, unsigned order)
+{
+	(void)ctx;
+	EXPECT(buddy_free(&B, pfn, order) == ST_OK, "heap page %#llx", (unsigned long long)pfn);
+}
+static void *heap_p2v(void *ctx, uint64_t pfn)
+{
+	(void)ctx;
+	return p2v(pfn);
+}
+static const struct kheap_ops heap_ops = { heap_alloc, heap_free, heap_p2v };
+
+static void *heap_worker(void *arg)
+{
+	uint8_t id = (uint8_t)(uintptr_t)arg;
+	struct prng rng;
+	prng_seed(&rng, 2000 + id);
+	struct { uint8_t *p; size_t n; } h[HELD_MAX];
+	unsigned n = 0;
+	for (uint64_t r = 0, end = rounds(); r < end; r++) {
+		if (n < HELD_MAX && (prng_next(&rng) % 2 || n == 0)) {
+			size_t size = 1 + prng_next(&rng) % (prng_next(&rng) % 8 ? 256 : 6000);
+			void *p;
+			if (kmalloc(&H, size, &p) != ST_OK)
+				continue;
+			memset(p, id, size); /* an object shared with another thread shows up below */
+			h[n].p = p;
+			h[n++].n = size;
+		} else {
+			unsigned k = (unsigned)(prng_next(&rng) % n);
+			for (size_t i = 0; i < h[k].n; i++)
+				EXPECT(h[k].p[i] == id, "thread %u: object %p byte %zu is %u", id,
+				       (void *)h[k].p, i, h[k].p[i]);
+			EXPECT(kfree(&H, h[k].p) == ST_OK, "status");
+			h[k] = h[--n];
+		}
+	}
+	while (n--)
+		EXPECT(kfree(&H, h[n].p) == ST_OK, "status");
+	return NULL;
+}
+
+static void test_heap_threads(void **state)
+{
+	(void)state;
+	kheap_init(&H, &heap_ops, NULL);
+	run_threads(heap_worker, NULL);
+	struct kheap_stats hs;
+	kheap_stats(&H, &hs);
+	assert_int_equal(kheap_check(&H), ST_OK);
+	assert_int_equal(hs.pages, 0);
+	assert_int_equal(hs.large_objects, 0);
+	for (unsigned c = 0; c < KHEAP_NCLASSES; c++)
+		assert_int_equal(hs.objects[c], 0);
+	assert_all_free();
+}
+
+/* ---- dax claim / release */
+
+#define DEVS 8
+#define DEV_SIZE (2ull << 20)
+#define DAX_BASE (64ull << 30)
+
+static struct dax D;
+static uint32_t dev_holder[DEVS];            /* thread id holding the device, 0 none */
+static uint8_t dev_bytes[DEVS][DEV_SIZE >> 12]; /* one byte per page: what is in it */
+static uint64_t claims[THREADS + 1];
+
+static status_t fake_map(void *ctx, vaddr_t va, paddr_t pa, uint64_t size, uint64_t mp)
+{
+	(void)ctx, (void)va, (void)pa, (void)size, (void)mp;
+	return ST_OK;
+}
+/* The owner may have written the whole window: release zeroes only what unmap reports. */
+static void fake_unmap(void *ctx, vaddr_t va, uint64_t size, dax_written_fn written, void *arg)
+{
+	(void)ctx;
+	if (written)
+		written(arg, va, size);
+}
+static void fake_scrub(void *ctx, struct range r)
+{
+	(void)ctx;
+	for (uint64_t p = r.base; p < r.end; p += 4096) {
+		uint64_t off = p - DAX_BASE;
+		dev_bytes[off / DEV_SIZE][(off % DEV_SIZE) >> 12] = 0;
+	}
+}
+static const struct dax_ops dax_ops = { fake_map, fake_unmap, fake_scrub, NULL, NULL, NULL };
+
+static void *dax_worker(void *arg)
+{
+	uint8_t id = (uint8_t)(uintptr_t)arg;
+	char owner[8];
+	snprintf(owner, sizeof owner, "t%u", id);
+	struct prng rng;
+	prng_seed(&rng, 3000 + id);
+	for (uint64_t r = 0, end = rounds() / 4; r < end; r++) {
+		uint32_t dev = (uint32_t)(prng_next(&rng) % DEVS);
+		struct dax_handle h;
+		if (dax_claim(&D, dev, owner, &h) != ST_OK)
+			continue;
+		uint32_t was = __atomic_exchange_n(&dev_holder[dev], id, __ATOMIC_RELAXED);
+		EXPECT(!was, "dax%u: claimed by thread %u while thread %u holds it", dev, id, was);
+		claims[id]++;
+		EXPECT(dax_map(&D, h) == ST_OK, "status");
+		for (unsigned i = 0; i < DEV_SIZE >> 12; i++) { /* a new owner reads zeros only */
+			EXPECT(!dev_bytes[dev][i], "dax%u page %u: thread %u reads %u", dev, i, id,
+			       dev_bytes[dev][i]);
+			dev_bytes[dev][i] = id;
+		}
+		/* written while the window is not live (another owner is active): the caller says so */
+		EXPECT(dax_note_written(&D, h, range_of(pa_of(DAX_BASE + dev * DEV_SIZE), DEV_SIZE)) == ST_OK,
+		       "status");
+		__atomic_store_n(&dev_holder[dev], 0, __ATOMIC_RELAXED);
+		EXPECT(dax_release(&D, h) == ST_OK, "status");
+		EXPECT(dax_release(&D, h) == ST_PERM, "status"); /* the handle died with the claim */
+	}
+	return NULL;
+}
+
+static void test_dax_threads(void **state)
+{
+	(void)state;
+	struct out quiet = { 0 };
+	uint32_t region, dev;
+	dax_init(&D, &dax_ops, &quiet, 7);
+	assert_int_equal(dax_region_add(&D, range_of(pa_of(DAX_BASE), DEVS * DEV_SIZE), 1, 0, &region), ST_OK);
+	assert_int_equal(dax_destroy_device(&D, 0), ST_OK);
+	for (unsigned i = 0; i < DEVS; i++) {
+		assert_int_equal(dax_create_device(&D, region, DEV_SIZE, 0, &dev), ST_OK);
+		assert_int_equal(dev, i);
+	}
+	run_threads(dax_worker, NULL);
+	uint64_t total = 0;
+	for (unsigned i = 1; i <= THREADS; i++)
+		total += claims[i];
+	assert_true(total > 0);
+	assert_int_equal(dax_check(&D, &quiet), ST_OK);
+	for (unsigned i = 0; i < DEVS; i++) {
+		assert_int_equal(dax_device_get(&D, i)->state, DAX_UNCLAIMED);
+		for (unsigned k = 0; k < DEV_SIZE >> 12; k++)
+			assert_int_equal(dev_bytes[i][k], 0); /* every release scrubbed */
+	}
+	dax_fini(&D);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buddy_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heap_threads, setup, teardown),
+		cmocka_unit_test(test_dax_threads),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
