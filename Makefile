@@ -283,7 +283,7 @@ $(BUILD)/fuzzcov/%: tests/fuzz/%.c $(COV_OBJS)
 BENCH_EXTRA := $(filter-out $(BENCH_SRCS),$(wildcard tests/bench/*.c))
 $(BUILD)/bench/%: tests/bench/%.c $(HOST_SRCS) $(BENCH_EXTRA)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(BENCH_CFLAGS) -Itests/bench -o $@ $< $(BENCH_EXTRA) $(HOST_SRCS) -lm
+	$(HOSTCC) $(BENCH_CFLAGS) -Itests/bench -o $@ $< $(BENCH_EXTRA) $(HOST_SRCS) -lm -lpthread
 $(BUILD)/data/%.aml: tests/data/%.asl
 	@mkdir -p $(dir $@)
 	iasl -p $(basename $@) $< >/dev/null

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* printk.c - kernel log lines and the console struct out (see printk.h).
  *
+ * One console lock (rank CONSOLE, the innermost: any code may print holding any other lock)
+ * serialises the serial port, the log ring and the capture buffer, with interrupts off so that
+ * a trap handler printing on this CPU cannot find it held. An emergency line (a panic) does
+ * not wait for ever: if this CPU already holds the lock, or another CPU keeps it for about a
+ * second, the line is written anyway.
+ *
  * Every log line (not plain shell output) also goes into the log ring that `dmesg` prints
  * (lib/logring.h): PRINTK_RING_MAX bytes, or fewer with log_buf_len=. */
 #include "kernel/printk.h"
@@ -12,7 +18,9 @@
 #include "lib/fmt.h"
 #include "lib/kstring.h"
 #include "lib/logring.h"
+#include "lib/spinlock.h"
 
+static struct spinlock console_lock = SPINLOCK_INIT("console", LOCK_RANK_CONSOLE);
 static uint64_t g_tsc_hz;
 static char g_ring_buf[PRINTK_RING_MAX];
 static struct logring g_ring;
@@ -68,16 +76,44 @@ static const char *level_prefix(int level)
 
 static bool g_transient; /* a progress line is on the console: erase it before any output */
 
+/* Takes the console lock (interrupts off); *locked says whether it was taken. */
+static uint64_t console_enter(int level, bool *locked)
+{
+	uint64_t flags = spin_arch_irq_save();
+	*locked = true;
+	if (level != LOG_EMERG) {
+		spin_lock(&console_lock);
+		return flags;
+	}
+	for (uint64_t spins = 0; !spin_trylock(&console_lock); spins++) {
+		if (spin_held(&console_lock) || spins > 100000000) {
+			*locked = false; /* a panic goes out even over a stuck printer */
+			break;
+		}
+		spin_arch_relax();
+	}
+	return flags;
+}
+
+static void console_leave(uint64_t flags, bool locked)
+{
+	if (locked)
+		spin_unlock(&console_lock);
+	spin_arch_irq_restore(flags);
+}
+
 void printk_transient(const char *s)
 {
+	bool locked;
+	uint64_t flags = console_enter(LOG_INFO, &locked);
 	serial_write("\r\x1b[K", 4);
 	serial_write(s, strlen(s));
 	g_transient = true;
+	console_leave(flags, locked);
 }
 
-static void console_write(void *ctx, int level, const char *s, size_t n)
+static void console_write_locked(int level, const char *s, size_t n)
 {
-	(void)ctx;
 	if (g_transient && n) {
 		serial_write("\r\x1b[K", 4);
 		g_transient = false;
@@ -98,6 +134,15 @@ static void console_write(void *ctx, int level, const char *s, size_t n)
 	serial_write("\n", 1);
 }
 
+static void console_write(void *ctx, int level, const char *s, size_t n)
+{
+	(void)ctx;
+	bool locked;
+	uint64_t flags = console_enter(level, &locked);
+	console_write_locked(level, s, n);
+	console_leave(flags, locked);
+}
+
 struct out kout = { console_write, 0 };
 
 void printk_init(uint64_t hz) { g_tsc_hz = hz; }
@@ -105,18 +150,25 @@ uint64_t tsc_hz(void) { return g_tsc_hz; }
 
 void printk_capture_begin(char *buf, size_t size)
 {
+	bool locked;
+	uint64_t flags = console_enter(LOG_INFO, &locked);
 	g_capture.buf = buf;
 	g_capture.size = size;
 	g_capture.len = 0;
 	g_capture.armed = buf && size > 1;
 	if (g_capture.armed)
 		buf[0] = '\0';
+	console_leave(flags, locked);
 }
 
 size_t printk_capture_end(void)
 {
+	bool locked;
+	uint64_t flags = console_enter(LOG_INFO, &locked);
 	g_capture.armed = false;
-	return g_capture.len;
+	size_t len = g_capture.len;
+	console_leave(flags, locked);
+	return len;
 }
 
 status_t printk_ring_resize(uint64_t bytes)

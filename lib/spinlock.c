@@ -92,7 +92,6 @@ static void order_check_release(struct spinlock *l, unsigned cpu)
 }
 #else
 static void order_check_acquire(struct spinlock *l, unsigned cpu) { (void)l, (void)cpu; }
-static void order_check_release(struct spinlock *l, unsigned cpu) { (void)l, (void)cpu; }
 #endif
 
 void spin_init(struct spinlock *l, const char *name, enum lock_rank rank)
@@ -130,9 +129,11 @@ bool spin_trylock(struct spinlock *l)
 
 void spin_unlock(struct spinlock *l)
 {
+#ifdef SPMK_DEBUG
 	unsigned cpu = spin_arch_cpu();
 	ASSERT_OP(__atomic_load_n(&l->holder, __ATOMIC_RELAXED), ==, cpu + 1);
 	order_check_release(l, cpu);
+#endif
 	__atomic_store_n(&l->holder, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }

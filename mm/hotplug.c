@@ -12,6 +12,7 @@ void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct me
 		  const struct hotplug_ops *ops, struct out *log)
 {
 	memset(h, 0, sizeof *h);
+	spin_init(&h->busy, "hotplug", LOCK_RANK_HOTPLUG);
 	h->b = b;
 	h->dax = dax;
 	h->objs = objs;
@@ -199,13 +200,8 @@ static status_t handoff_normal(struct hotplug *h, const struct dax_device *x, un
 	return st;
 }
 
-status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
-{
-	return hotplug_handoff_memmap(h, dev, movable, HOTPLUG_MEMMAP_AUTO);
-}
-
-status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
-				enum hotplug_memmap where)
+static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movable,
+				    enum hotplug_memmap where)
 {
 	if (where > HOTPLUG_MEMMAP_ON_MEMORY)
 		return ST_INVALID;
@@ -249,6 +245,24 @@ status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
 	CHECK_OK(dax_ram_blocks_set(h->dax, dev, (uint32_t)meta_pages, (uint32_t)meta_pages));
 	h->st.handoffs++;
 	return ST_OK;
+}
+
+status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
+				enum hotplug_memmap where)
+{
+	if (!spin_trylock(&h->busy)) {
+		out_log(h->log, LOG_ERR, "hand-off of device %u: another hand-off or reclaim is running",
+			dev);
+		return ST_BUSY;
+	}
+	status_t st = hotplug_handoff_run(h, dev, movable, where);
+	spin_unlock(&h->busy);
+	return st;
+}
+
+status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
+{
+	return hotplug_handoff_memmap(h, dev, movable, HOTPLUG_MEMMAP_AUTO);
 }
 
 void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n)

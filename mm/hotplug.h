@@ -113,6 +113,7 @@ struct hotplug_stats {
 };
 
 struct hotplug {
+	struct spinlock busy; /* held by the one hand-off or reclaim running; never waited for */
 	struct buddy *b;
 	struct dax *dax;
 	struct memobj_set *objs;
@@ -140,10 +141,14 @@ void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct me
 /* Gives a grown record table back to ops->free (h must hold no hand-off any more). */
 void hotplug_fini(struct hotplug *h);
 
-/* Hands devdax device `dev` (UNCLAIMED) to the page allocator, its page words where `where`
+/* Hand-off and reclaim run one at a time: while one runs (it may take seconds of migration or
+ * scrubbing), another is refused with ST_BUSY and a log line instead of spinning
+ * (docs/locking.md); the allocators they use take their own locks step by step.
+ *
+ * Hands devdax device `dev` (UNCLAIMED) to the page allocator, its page words where `where`
  * says (hotplug_handoff: HOTPLUG_MEMMAP_AUTO). Errors: ST_NOTFOUND, ST_BUSY (claimed, mapped,
- * or already system-ram), ST_INVALID (base/size not whole 2 MiB blocks, no target node, bad
- * `where`), ST_RANGE (device too large), ST_NOMEM (no metadata memory in NORMAL memory for
+ * already system-ram, or another hand-off or reclaim is running), ST_INVALID (base/size not
+ * whole 2 MiB blocks, no target node, bad `where`), ST_RANGE (device too large), ST_NOMEM (no metadata memory in NORMAL memory for
  * HOTPLUG_MEMMAP_NORMAL, no record slot and the table cannot grow (a grown table stays
  * grown), no page table for the direct map, no buddy descriptor); nothing changes on error. */
 status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
@@ -151,7 +156,8 @@ status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
 status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable);
 
 /* Takes back the last `bytes` of system-ram device `dev` (0: all). info may be NULL.
- * Errors: ST_NOTFOUND, ST_BUSY (not system-ram; pinned, unmovable or carved pages there),
+ * Errors: ST_NOTFOUND, ST_BUSY (not system-ram; pinned, unmovable or carved pages there;
+ * another hand-off or reclaim is running),
  * ST_INVALID (bytes not whole blocks or larger than the device), ST_NOMEM (not enough free
  * memory elsewhere; no device slot for the split), ST_INTERRUPTED (cancel_point said stop
  * during migration: lib/cancel.h), or a migration error. Reclaim is atomic: on every error,

@@ -212,8 +212,8 @@ static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotp
 	h->st.bytes_deferred += info->deferred;
 }
 
-status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
-			 struct hotplug_reclaim_info *info)
+static status_t hotplug_reclaim_run(struct hotplug *h, uint32_t dev, uint64_t bytes,
+				    struct hotplug_reclaim_info *info)
 {
 	struct hotplug_reclaim_info tmp;
 	struct reclaim_ctx c;
@@ -259,4 +259,17 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 	info->flushes = mr.flushes;
 	reclaim_commit(h, &c, info);
 	return ST_OK;
+}
+
+status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
+			 struct hotplug_reclaim_info *info)
+{
+	if (!spin_trylock(&h->busy)) {
+		out_log(h->log, LOG_ERR, "reclaim of device %u: another hand-off or reclaim is running",
+			dev);
+		return ST_BUSY;
+	}
+	status_t st = hotplug_reclaim_run(h, dev, bytes, info);
+	spin_unlock(&h->busy);
+	return st;
 }

@@ -95,6 +95,28 @@ static void test_stopped_fill_and_reclaim(void **state)
 	sim_free(s);
 }
 
+/* While one hand-off or reclaim runs (here: its busy flag held as if another CPU ran one),
+ * another is refused at once, naming why, and changes nothing. */
+static void test_one_at_a_time(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	uint32_t d = dev0(s);
+	assert_true(spin_trylock(&s->hp.busy));
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_BUSY);
+	capture_expect(&s->log, "another hand-off or reclaim is running");
+	assert_int_equal(dax_device_get(&s->dax, d)->mode, DAX_MODE_DEVDAX);
+	spin_unlock(&s->hp.busy);
+	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
+	assert_true(spin_trylock(&s->hp.busy));
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, NULL), ST_BUSY);
+	assert_int_equal(dax_device_get(&s->dax, d)->mode, DAX_MODE_SYSTEM_RAM);
+	spin_unlock(&s->hp.busy);
+	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, NULL), ST_OK);
+	sim_check(s, false);
+	sim_free(s);
+}
+
 static void test_handoff_reclaim(void **state)
 {
 	(void)state;
@@ -562,6 +584,7 @@ static void test_randomized(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_at_a_time),
 		cmocka_unit_test(test_handoff_reclaim), cmocka_unit_test(test_reclaim_refusals),
 		cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,13 +74,37 @@ static void nest(int bad)
 	spin_unlock(first);
 }
 
+/* Per-CPU cache locks nest in increasing address order only. */
+static void nest_pcp(int bad)
+{
+	struct spinlock l[2];
+	spin_init(&l[0], "pcp", LOCK_RANK_PCP);
+	spin_init(&l[1], "pcp", LOCK_RANK_PCP);
+	spin_lock(&l[bad ? 1 : 0]);
+	spin_lock(&l[bad ? 0 : 1]);
+	spin_unlock(&l[0]);
+	spin_unlock(&l[1]);
+}
+
+static char child_err[512]; /* what the last child wrote to stderr */
+
 static int exit_signal(void (*fn)(int), int arg)
 {
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
+		dup2(fd[1], 2);
 		fn(arg);
 		_exit(0);
 	}
+	close(fd[1]);
+	size_t n = 0;
+	ssize_t k;
+	while (n + 1 < sizeof child_err && (k = read(fd[0], child_err + n, sizeof child_err - 1 - n)) > 0)
+		n += (size_t)k;
+	child_err[n] = 0;
+	close(fd[0]);
 	int st = 0;
 	waitpid(pid, &st, 0);
 	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
@@ -91,6 +116,14 @@ static void test_lock_order(void **state)
 	assert_int_equal(exit_signal(nest, 0), 0);
 #ifdef SPMK_DEBUG
 	assert_int_equal(exit_signal(nest, 1), SIGABRT);
+	/* the report names both locks and their ranks */
+	assert_non_null(strstr(child_err, "lock order: CPU "));
+	assert_non_null(strstr(child_err, " takes dax (rank DAX) while holding buddy (rank BUDDY)"));
+#endif
+	assert_int_equal(exit_signal(nest_pcp, 0), 0);
+#ifdef SPMK_DEBUG
+	assert_int_equal(exit_signal(nest_pcp, 1), SIGABRT);
+	assert_non_null(strstr(child_err, "takes pcp (rank PCP) while holding pcp (rank PCP)"));
 #endif
 }
 
