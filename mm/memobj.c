@@ -13,6 +13,7 @@ void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops 
 		 struct out *log)
 {
 	memset(s, 0, sizeof *s);
+	spin_init(&s->lock, "memobj", LOCK_RANK_MEMOBJ);
 	s->b = b;
 	s->ops = ops;
 	s->log = log;
@@ -33,13 +34,14 @@ void memobj_fini(struct memobj_set *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* A free slot in *slot, doubling the table (up to max_slots) when every slot is in use.
- * Errors: ST_NOMEM (logged with the numbers); nothing changes then. */
+/* A free slot in *slot (neither used nor reserved by a fill in progress), doubling the table
+ * (up to max_slots) when every slot is in use. Called with s->lock held: the growth takes the
+ * kernel heap's lock, which ranks after it (docs/locking.md). Errors: ST_NOMEM (logged with the numbers); nothing changes then. */
 static status_t slot_get(struct memobj_set *s, unsigned *slot)
 {
 	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use and growth refused */
 	for (unsigned i = 0; i < s->cap && !none; i++)
-		if (!s->obj[i].used) {
+		if (!s->obj[i].used && !s->obj[i].busy) {
 			*slot = i;
 			return ST_OK;
 		}
@@ -147,11 +149,11 @@ static status_t fill_validate(struct memobj_set *s, const char *name, uint64_t n
 			BUDDY_MAX_NODES - 1);
 		return npages == 0 ? ST_INVALID : ST_RANGE;
 	}
-	unsigned dummy;
-	if (memobj_find(s, name, &dummy) == ST_OK) {
-		out_log(s->log, LOG_ERR, "mem fill: object '%s' exists", name);
-		return ST_EXISTS;
-	}
+	for (unsigned i = 0; i < s->cap; i++) /* a name being filled is taken too */
+		if ((s->obj[i].used || s->obj[i].busy) && strcmp(s->obj[i].name, name) == 0) {
+			out_log(s->log, LOG_ERR, "mem fill: object '%s' exists", name);
+			return ST_EXISTS;
+		}
 	return slot_get(s, slot);
 }
 
@@ -185,13 +187,11 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 	return ST_OK;
 }
 
-static status_t memobj_make(struct memobj_set *s, const char *name, uint64_t npages, int node,
-			    bool movable, bool user, unsigned *slot_out)
+/* The unlocked part of memobj_make: every page of the reserved slot, or none. */
+static status_t memobj_fill_pages(struct memobj_set *s, unsigned slot, const char *name,
+				  uint64_t npages, int node, bool movable, bool user)
 {
-	unsigned slot;
-	status_t st = fill_validate(s, name, npages, node, &slot);
-	if (st != ST_OK)
-		return st;
+	status_t st;
 	uint64_t seed = memobj_seed(name);
 	for (uint64_t i = 0; i < npages; i++) {
 		if (i && i % MEMOBJ_CANCEL_PAGES == 0 && cancel_point(i, npages)) {
@@ -208,13 +208,35 @@ static status_t memobj_make(struct memobj_set *s, const char *name, uint64_t npa
 			return st;
 		}
 	}
-	struct memobj *o = &s->obj[slot];
-	*o = (struct memobj){ .used = true, .movable = movable, .user = user, .npages = npages,
-			      .seed = seed, .node = node };
-	memcpy(o->name, name, strlen(name) + 1);
-	if (slot_out)
-		*slot_out = slot;
 	return ST_OK;
+}
+
+static status_t memobj_make(struct memobj_set *s, const char *name, uint64_t npages, int node,
+			    bool movable, bool user, unsigned *slot_out)
+{
+	unsigned slot;
+	spin_lock(&s->lock);
+	status_t st = fill_validate(s, name, npages, node, &slot);
+	if (st == ST_OK) { /* the slot and the name are ours while the pages are filled unlocked */
+		s->obj[slot].busy = true;
+		memcpy(s->obj[slot].name, name, strlen(name) + 1);
+	}
+	spin_unlock(&s->lock);
+	if (st != ST_OK)
+		return st;
+	st = memobj_fill_pages(s, slot, name, npages, node, movable, user);
+	spin_lock(&s->lock);
+	struct memobj *o = &s->obj[slot];
+	memset(o, 0, sizeof *o);
+	if (st == ST_OK) {
+		*o = (struct memobj){ .used = true, .movable = movable, .user = user, .npages = npages,
+				      .seed = memobj_seed(name), .node = node };
+		memcpy(o->name, name, strlen(name) + 1);
+	}
+	spin_unlock(&s->lock);
+	if (st == ST_OK && slot_out)
+		*slot_out = slot;
+	return st;
 }
 
 status_t memobj_fill(struct memobj_set *s, const char *name, uint64_t npages, int node,
@@ -268,10 +290,13 @@ static status_t pin_target(struct memobj_set *s, unsigned slot, uint64_t index, 
 }
 
 /* Pins (pin) or unpins page index of the object in slot: the page's own count and the
- * object's. Errors: those of pin_target and buddy_page_pin/unpin; nothing changes then. */
+ * object's. Errors: those of pin_target and buddy_page_pin/unpin; nothing changes then. Under
+ * the lock, so no migration batch holds the page frozen (a pin of its old page would be lost
+ * when the batch remaps it). */
 static status_t pin_change(struct memobj_set *s, unsigned slot, uint64_t index, bool pin)
 {
 	uint64_t pfn;
+	spin_lock(&s->lock);
 	status_t st = pin_target(s, slot, index, &pfn, pin ? "pin" : "unpin");
 	if (st == ST_OK)
 		st = pin ? buddy_page_pin(s->b, pfn) : buddy_page_unpin(s->b, pfn);
@@ -279,6 +304,7 @@ static status_t pin_change(struct memobj_set *s, unsigned slot, uint64_t index, 
 		s->obj[slot].pinned++;
 	else if (st == ST_OK)
 		s->obj[slot].pinned--;
+	spin_unlock(&s->lock);
 	return st;
 }
 
@@ -292,17 +318,28 @@ status_t memobj_unpin(struct memobj_set *s, unsigned slot, uint64_t index)
 	return pin_change(s, slot, index, false);
 }
 
+/* Under the lock the object stops being used (migration skips its pages from then on); its
+ * pages are unmapped and freed unlocked; under the lock again the slot becomes free. */
 status_t memobj_free(struct memobj_set *s, unsigned slot)
 {
+	spin_lock(&s->lock);
 	struct memobj *o = (struct memobj *)memobj_get(s, slot);
-	if (!o)
-		return ST_NOTFOUND;
-	if (o->pinned) {
+	status_t st = o ? ST_OK : ST_NOTFOUND;
+	if (o && o->pinned) {
 		out_log(s->log, LOG_ERR, "mem free: '%s' has %llu pinned page(s); unpin them first",
 			o->name, (unsigned long long)o->pinned);
-		return ST_BUSY;
+		st = ST_BUSY;
 	}
+	if (st == ST_OK) {
+		o->used = false;
+		o->busy = true;
+	}
+	spin_unlock(&s->lock);
+	if (st != ST_OK)
+		return st;
 	fill_undo(s, slot, o->npages, o->movable);
+	spin_lock(&s->lock);
 	memset(o, 0, sizeof *o);
+	spin_unlock(&s->lock);
 	return ST_OK;
 }

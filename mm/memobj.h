@@ -23,7 +23,16 @@
  * (slot+1, i); pinned == sum of the pin counts of its pages; every page holds its pattern
  * (nothing else may write an object's page: a wrong byte means a write by a non-owner, e.g.
  * a scrub or a migration copy that reached the wrong page). All hardware work goes through
- * the caller's memobj_ops. No locking: the caller serialises. */
+ * the caller's memobj_ops.
+ *
+ * Locking (docs/locking.md): s->lock (rank MEMOBJ) protects the table: slots, names, pin
+ * counts, and the "no pin and no free while a page is frozen" rule of migration. Fill and free
+ * take it only to reserve and to commit a slot (a slot being filled or freed is `busy`: not
+ * found, not used, its name taken); their per-page work runs unlocked. Pin, unpin and the
+ * invariant walker hold it throughout; migration (mm/migrate.c) holds it for one batch at a
+ * time. memobj_get/find/page_pfn/check take no lock: their answer is stable for an object
+ * nobody else frees (its filler, the shell that frees it). ops are called with the lock held
+ * by migration and the walker, unlocked by fill and free. */
 #ifndef SPMK_MM_MEMOBJ_H
 #define SPMK_MM_MEMOBJ_H
 
@@ -31,6 +40,7 @@
 #include <stdint.h>
 
 #include "lib/out.h"
+#include "lib/spinlock.h"
 #include "lib/status.h"
 #include "lib/table.h"
 #include "mm/buddy.h"
@@ -74,6 +84,7 @@ struct memobj_ops {
 
 struct memobj {
 	bool used;
+	bool busy;       /* being filled or freed: not used yet or any more, its name still taken */
 	bool movable;
 	bool user;       /* an app's memory (memobj_alloc_user): zeroed, contents not checked */
 	char name[MEMOBJ_NAME_MAX + 1];
@@ -84,6 +95,7 @@ struct memobj {
 };
 
 struct memobj_set {
+	struct spinlock lock; /* rank MEMOBJ: see "Locking" above */
 	struct buddy *b;
 	const struct memobj_ops *ops;
 	struct out *log; /* refusals are explained here (LOG_ERR) */

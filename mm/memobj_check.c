@@ -89,6 +89,8 @@ static status_t verify_contents(const struct memobj_set *s, unsigned slot, struc
 
 status_t memobj_verify(const struct memobj_set *s, struct out *out)
 {
+	struct spinlock *l = (struct spinlock *)&s->lock; /* not part of the table's value */
+	spin_lock(l); /* no migration batch in flight: no page frozen, pins exact */
 	status_t res = ST_OK;
 	for (unsigned slot = 0; slot < s->cap; slot++) {
 		const struct memobj *o = memobj_get(s, slot);
@@ -108,5 +110,6 @@ status_t memobj_verify(const struct memobj_set *s, struct out *out)
 		if (st != ST_OK)
 			res = ST_INVALID;
 	}
+	spin_unlock(l);
 	return res;
 }

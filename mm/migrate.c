@@ -8,7 +8,12 @@
  * The pool is handed out from the top down while sources are visited bottom up, so a page
  * and its copy are an odd number of pages apart whatever the alignment of both blocks: a
  * direct-mapped TLB (QEMU's software TLB) would otherwise evict one page for the other on
- * every access of the copy when they are a large power of two apart. */
+ * every access of the copy when they are a large power of two apart.
+ *
+ * Locking: every entry point holds the object table's lock (s->lock, rank MEMOBJ) while it
+ * moves pages, and gives it up for a moment after each batch is flushed, when no page is
+ * frozen: one lock round trip per batch. So no pin, unpin or free of an object lands between
+ * the check of a page (unpinned, its object used) and its remap. */
 #include "mm/migrate.h"
 #include "lib/cancel.h"
 
@@ -106,6 +111,8 @@ static void batch_flush(struct migrate_batch *m)
 		free_run(m->s->b, m->old[i], m->old[j - 1] + 1);
 	}
 	m->nold = 0;
+	spin_unlock(&m->s->lock); /* nothing frozen: the others' turn (a ticket lock is fair) */
+	spin_lock(&m->s->lock);
 	mark(m, MIGRATE_PHASE_RMAP);
 }
 
@@ -307,9 +314,11 @@ status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn)
 	if (st != ST_OK)
 		return st;
 	batch_init(&m, s, 0);
+	spin_lock(&s->lock);
 	mark(&m, MIGRATE_PHASE_RMAP);
 	st = batch_move(&m, pfn, &pi, new_pfn);
 	batch_finish(&m);
+	spin_unlock(&s->lock);
 	return st;
 }
 
@@ -319,6 +328,7 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 {
 	struct memobj_set *s = m->s;
 	uint64_t next_cancel = base_pfn;
+	spin_lock(&s->lock);
 	mark(m, MIGRATE_PHASE_RMAP);
 	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end; p++) {
 		struct buddy_page_info pi;
@@ -346,6 +356,7 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 		}
 	}
 	batch_finish(m);
+	spin_unlock(&s->lock);
 	if (res)
 		*res = m->r;
 	return m->r.failed_st;
@@ -374,25 +385,28 @@ status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_
 
 status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, struct migrate_result *res)
 {
+	spin_lock(&s->lock);
 	const struct memobj *o = memobj_get(s, slot);
-	if (!o)
-		return ST_NOTFOUND;
-	if (!o->movable)
-		return ST_INVALID;
-	if (node >= BUDDY_MAX_NODES)
-		return ST_RANGE;
+	status_t st = !o ? ST_NOTFOUND : !o->movable ? ST_INVALID : node >= BUDDY_MAX_NODES ? ST_RANGE
+											     : ST_OK;
+	if (st != ST_OK) {
+		spin_unlock(&s->lock);
+		return st;
+	}
 	struct migrate_batch m;
 	batch_init(&m, s, MIGRATE_BATCH_ORDER);
 	m.target = (int)node;
 	mark(&m, MIGRATE_PHASE_RMAP);
-	for (uint64_t i = 0; i < o->npages; i++) {
+	/* o->used is checked again before every page: a flush gives the lock up, and a free may
+	 * take the object meanwhile (its pages are then the free's to give back) */
+	for (uint64_t i = 0; o->used && i < o->npages; i++) {
 		uint64_t pfn;
 		struct buddy_page_info pi;
 		CHECK_OK(s->ops->lookup(s->ops->ctx, slot, i, &pfn)); /* a used object maps every page */
 		CHECK_OK(buddy_page_state(s->b, pfn, &pi));
 		if (pi.node == node)
 			continue;
-		status_t st = batch_move(&m, pfn, &pi, 0);
+		st = batch_move(&m, pfn, &pi, 0);
 		if (st != ST_OK) {
 			m.r.failed_pfn = pfn;
 			m.r.failed_st = st;
@@ -400,6 +414,7 @@ status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, stru
 		}
 	}
 	batch_finish(&m);
+	spin_unlock(&s->lock);
 	if (res)
 		*res = m.r;
 	return m.r.failed_st;

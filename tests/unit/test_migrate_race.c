@@ -8,13 +8,20 @@
  * page table; a migration entry there makes it wait, and its write happens once the entry is
  * a mapping again. At the end, each page must hold the last value written to it. With freeze
  * no write may be lost; the same writer without freeze (copy, then remap) does lose writes,
- * which shows the check can fail. */
+ * which shows the check can fail.
+ *
+ * Then a real second thread pins a page while migration holds it frozen: the pin must wait
+ * for the batch (the object table's lock), or it would pin the old page that the batch then
+ * frees. */
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -248,6 +255,81 @@ static void test_migrate_object_refusals(void **state)
 	sim_free(s);
 }
 
+/* ---- a pin from another thread while the page is frozen */
+
+#define PIN_PAGE 5u
+static struct {
+	struct sim *s;
+	unsigned slot;
+	int go, done; /* set by the freeze hook, by the pinner */
+	status_t st;
+} P;
+
+static void *pinner(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&P.go, __ATOMIC_ACQUIRE))
+		sched_yield();
+	P.st = memobj_pin(&P.s->objs, P.slot, PIN_PAGE);
+	__atomic_store_n(&P.done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Freezes like race_freeze; at PIN_PAGE it lets the pinner go and gives it 50 ms. */
+static status_t pin_freeze(void *ctx, unsigned slot, uint64_t i, uint64_t old)
+{
+	struct sim *s = ctx;
+	if (s->pt[slot][i] != old)
+		return ST_INVALID;
+	s->pt[slot][i] = old | FROZEN;
+	if (i == PIN_PAGE) {
+		__atomic_store_n(&P.go, 1, __ATOMIC_RELEASE);
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		/* the pin waits for the batch: it has not happened yet */
+		assert_int_equal(__atomic_load_n(&P.done, __ATOMIC_ACQUIRE), 0);
+	}
+	return ST_OK;
+}
+
+static status_t pin_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
+{
+	struct sim *s = ctx;
+	if (s->pt[slot][i] != (old | FROZEN))
+		return sim_remap(ctx, slot, i, old, pfn);
+	s->pt[slot][i] = pfn;
+	return ST_OK;
+}
+
+static void test_pin_waits_for_frozen_batch(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new();
+	race_ops = *s->objs.ops;
+	race_ops.freeze = pin_freeze;
+	race_ops.remap = pin_remap;
+	race_ops.lookup = race_lookup;
+	s->objs.ops = &race_ops;
+	memset(&P, 0, sizeof P);
+	P.s = s;
+	assert_int_equal(memobj_fill(&s->objs, "p", 64, 0, true, &P.slot), ST_OK);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, pinner, NULL), 0);
+	struct migrate_result r;
+	assert_int_equal(migrate_object(&s->objs, P.slot, 2, &r), ST_OK);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(P.st, ST_OK);
+	assert_int_equal(r.moved, 64);
+	/* the pin holds the page the object maps now, on node 2 */
+	struct buddy_page_info pi;
+	assert_int_equal(buddy_page_state(s->objs.b, s->pt[P.slot][PIN_PAGE], &pi), ST_OK);
+	assert_int_equal(pi.pins, 1);
+	assert_int_equal(pi.node, 2);
+	assert_int_equal(memobj_unpin(&s->objs, P.slot, PIN_PAGE), ST_OK);
+	sim_check(s, true);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_writes_lost_without_freeze),
 		cmocka_unit_test(test_freeze_batches),
 		cmocka_unit_test(test_migrate_object_refusals),
+		cmocka_unit_test(test_pin_waits_for_frozen_batch),
 	};
 	return cmocka_run_group_tests(tests, 0, 0);
 }
