@@ -16,9 +16,9 @@ void init_acpi(void);
 void init_mm(void);
 void init_sp(void);
 /* Turns on the page allocator's per-CPU caches for CPUs 0 .. ncpus-1 (mm/buddy.h), their
- * memory from the page allocator; for SMP bring-up, before the other CPUs allocate. With one
- * CPU there is nothing to gain and the caches stay off. Errors: ST_NOMEM, or those of
- * buddy_pcp_enable. */
+ * memory from the page allocator; called once by SMP bring-up, before the other CPUs
+ * allocate (with one CPU too: the cache is the order-0 fast path). On error the caches stay
+ * off and one line says why. Errors: ST_NOMEM, or those of buddy_pcp_enable. */
 status_t init_mm_pcp(unsigned ncpus);
 
 #endif

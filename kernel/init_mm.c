@@ -350,8 +350,6 @@ void init_mm(void)
 
 status_t init_mm_pcp(unsigned ncpus)
 {
-	if (ncpus < 2)
-		return ST_OK;
 	uint64_t bytes = (uint64_t)ncpus * sizeof(struct buddy_pcp), pfn;
 	unsigned order = 0;
 	while (((uint64_t)PAGE_SIZE << order) < bytes)

@@ -15,6 +15,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/portio.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/init.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
@@ -253,9 +254,11 @@ void smp_init(void)
 	const struct discover_acpi *a = K.numa_acpi;
 	if (!a || !a->has_madt) {
 		printk(LOG_NOTICE, "smp: no usable MADT; running on the boot CPU only");
+		init_mm_pcp(1);
 		return;
 	}
 	slots_from_madt(&a->madt);
+	init_mm_pcp(smp.ncpus ? smp.ncpus : 1); /* before any other CPU allocates */
 	if (smp.ncpus > 1 && !smp.tramp_phys) {
 		printk(LOG_ERR, "smp: no free page below 1 MiB for the start-up trampoline; one CPU");
 		return;

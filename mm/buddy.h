@@ -222,7 +222,7 @@ struct buddy {
 
 struct buddy_pcp_slot {
 	int16_t node; /* -1: unused */
-	uint8_t zone;
+	uint8_t zone; /* a zone the caches may serve (no zero-on-allocation range) */
 	uint16_t count; /* pages in pfn[] */
 	int64_t d_owner[BUDDY_OWNER_COUNT]; /* pages allocated minus freed here, not yet in the zone */
 	uint64_t pfn[BUDDY_PCP_HIGH];       /* a stack: the last freed is the first reused */

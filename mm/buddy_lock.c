@@ -48,6 +48,7 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t
 {
 	lock_all(b);
 	status_t st = buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes, flags);
+	buddy_pcp_recheck_locked(b);
 	unlock_all(b);
 	return st;
 }
@@ -58,6 +59,7 @@ status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages)
 	if (npages && base_pfn + npages > base_pfn)
 		buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
 	status_t st = buddy_remove_range_locked(b, base_pfn, npages);
+	buddy_pcp_recheck_locked(b);
 	unlock_all(b);
 	return st;
 }

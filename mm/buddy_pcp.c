@@ -88,30 +88,6 @@ static void pcp_drain_locked(struct buddy *b, struct buddy_pcp_slot *s, unsigned
 	pcp_fold_locked(b, s);
 }
 
-/* The slot of (node, zone) in c, taking a free one or giving up the victim's if needed. */
-static struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c, unsigned node,
-				       unsigned zone)
-{
-	struct buddy_pcp_slot *fresh = NULL;
-	for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
-		struct buddy_pcp_slot *s = &c->slot[i];
-		if (s->node == (int)node && s->zone == zone)
-			return s;
-		if (s->node < 0 && !fresh)
-			fresh = s;
-	}
-	if (!fresh) {
-		fresh = &c->slot[c->victim];
-		c->victim = (c->victim + 1) % BUDDY_PCP_SLOTS;
-		spin_lock(&b->lock);
-		pcp_drain_locked(b, fresh, BUDDY_PCP_HIGH);
-		spin_unlock(&b->lock);
-	}
-	fresh->node = (int16_t)node;
-	fresh->zone = (uint8_t)zone;
-	return fresh;
-}
-
 /* A zone the caches may serve: it has ranges, none of them zeroed on allocation. */
 static bool pcp_zone_ok(const struct buddy *b, unsigned node, unsigned zone)
 {
@@ -124,7 +100,35 @@ static bool pcp_zone_ok(const struct buddy *b, unsigned node, unsigned zone)
 	return true;
 }
 
-/* The zone the free lists would try first for (node, flags), if the caches may serve it. */
+/* The slot of (node, zone) in c, taking a free one or giving up the victim's if needed; NULL
+ * when the zone may not be cached. A slot exists only for a zone that may be (checked when
+ * the slot is taken, and again by buddy_pcp_recheck_locked whenever ranges change). */
+static struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c, unsigned node,
+				       unsigned zone)
+{
+	struct buddy_pcp_slot *fresh = NULL;
+	for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
+		struct buddy_pcp_slot *s = &c->slot[i];
+		if (s->node == (int)node && s->zone == zone)
+			return s;
+		if (s->node < 0 && !fresh)
+			fresh = s;
+	}
+	if (!pcp_zone_ok(b, node, zone))
+		return NULL;
+	if (!fresh) {
+		fresh = &c->slot[c->victim];
+		c->victim = (c->victim + 1) % BUDDY_PCP_SLOTS;
+		spin_lock(&b->lock);
+		pcp_drain_locked(b, fresh, BUDDY_PCP_HIGH);
+		spin_unlock(&b->lock);
+	}
+	fresh->node = (int16_t)node;
+	fresh->zone = (uint8_t)zone;
+	return fresh;
+}
+
+/* The zone the free lists would try first for (node, flags); false when there is none. */
 static bool pcp_target(const struct buddy *b, int node, unsigned flags, unsigned *n, unsigned *z)
 {
 	for (unsigned i = node >= 0 ? (unsigned)node : 0; i < BUDDY_MAX_NODES; i++) {
@@ -138,7 +142,7 @@ static bool pcp_target(const struct buddy *b, int node, unsigned flags, unsigned
 		else
 			return false;
 		*n = i;
-		return pcp_zone_ok(b, i, *z);
+		return true;
 	}
 	return false;
 }
@@ -170,7 +174,7 @@ bool buddy_pcp_alloc(struct buddy *b, int node, unsigned flags, unsigned owner, 
 	struct buddy_pcp_slot *s = NULL;
 	if (pcp_target(b, node, flags, &n, &z)) {
 		s = pcp_slot(b, c, n, z);
-		if (!s->count)
+		if (s && !s->count)
 			pcp_refill(b, s);
 	}
 	if (!s || !s->count) {
@@ -199,11 +203,11 @@ bool buddy_pcp_free(struct buddy *b, uint64_t pfn)
 		owner = BUDDY_OWNER_MOVABLE;
 	else if (pw_state(w) == PAGE_ALLOC && pw_order(w) == 0)
 		owner = pw_owner(w);
-	if (owner == BUDDY_OWNER_COUNT || !pcp_zone_ok(b, r->node, r->zone)) {
+	struct buddy_pcp_slot *s = owner < BUDDY_OWNER_COUNT ? pcp_slot(b, c, r->node, r->zone) : NULL;
+	if (!s) {
 		spin_unlock(&c->lock);
 		return false;
 	}
-	struct buddy_pcp_slot *s = pcp_slot(b, c, r->node, r->zone);
 	if (s->count == BUDDY_PCP_HIGH) {
 		spin_lock(&b->lock);
 		pcp_drain_locked(b, s, BUDDY_PCP_BATCH);
@@ -242,6 +246,18 @@ uint64_t buddy_pcp_drain_range_locked(struct buddy *b, uint64_t base, uint64_t e
 		}
 	}
 	return n;
+}
+
+void buddy_pcp_recheck_locked(struct buddy *b)
+{
+	for (unsigned c = 0; c < b->npcp; c++)
+		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
+			struct buddy_pcp_slot *s = &b->pcp[c].slot[i];
+			if (s->node < 0 || pcp_zone_ok(b, (unsigned)s->node, s->zone))
+				continue;
+			pcp_drain_locked(b, s, BUDDY_PCP_HIGH);
+			s->node = -1;
+		}
 }
 
 uint64_t buddy_pcp_drain_all(struct buddy *b)

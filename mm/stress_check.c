@@ -38,6 +38,9 @@ static uint64_t hash_u64(uint64_t h, uint64_t v)
 void stress_snap_take(const struct stress_world *w, struct stress_snap *s)
 {
 	memset(s, 0, sizeof *s);
+	/* which CPU cache holds a free page is not state an operation promises to keep: the
+	 * cached pages go back to the free lists first, before and after every operation */
+	buddy_pcp_drain_all(w->b);
 	s->zones = hash_bytes(FNV_BASIS, w->b->zone, sizeof w->b->zone);
 	s->zones = hash_u64(hash_u64(s->zones, w->b->nranges), w->b->niso);
 	s->dax = hash_bytes(FNV_BASIS, &w->dax->ops, /* not the lock: its tickets move */

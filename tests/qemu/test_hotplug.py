@@ -31,10 +31,12 @@ def checked(out, name, pages):
 
 
 def totals(out):
-    """{label: (total, free, isolated)} from `mem`."""
+    """{label: (total, free, isolated)} from `mem`; free counts the pages in per-CPU caches."""
     res = {}
-    for m in re.finditer(r"^(node \d+ \w+|all)\s+total\s+(\d+) free\s+(\d+) isolated\s+(\d+)", out, re.M):
-        res[m.group(1)] = tuple(int(x) for x in m.groups()[1:])
+    for m in re.finditer(r"^(node \d+ \w+|all)\s+total\s+(\d+) free\s+(\d+) isolated\s+(\d+)"
+                         r" reserve\s+\d+(?: cached (\d+))?", out, re.M):
+        total, free, iso, cached = (int(x or 0) for x in m.groups()[1:])
+        res[m.group(1)] = (total, free + cached, iso)
     return res
 
 
