@@ -173,3 +173,16 @@ def test_bench_smp_figures_and_refusal():
     assert "bench smp: error: move: out of memory, reclaim: ok" in r.command_output("bench smp dax0.0 8M 1")
     assert "no memory objects" in r.command_output("mem objects")
     assert '"mode":"devdax"' in r.command_output("dax list")
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_page_caches_on_and_counted(n):
+    # the kernel runs with its per-CPU page caches on: freed order-0 pages wait in the CPU's
+    # cache, `mem` counts them apart from free, and the accounting and selftest stay exact
+    r = boot("mem fill A 8M; mem free A; mem; selftest", smp=n)
+    mem = r.command_output("mem")
+    m = re.search(r"^all\s+total\s+(\d+) free\s+(\d+) isolated\s+(\d+) reserve\s+\d+ cached (\d+)", mem, re.M)
+    assert m, mem
+    assert 0 < int(m.group(4)) <= 4 * 64 * n, m.group(0)  # bounded: 4 slots of 64 pages per CPU
+    assert re.search(r"accounting: .* cached \d+ \+ .*: exact", mem), mem
+    assert "selftest: ok" in r.output, r.output[-3000:]
