@@ -47,7 +47,8 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t
 			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
 	lock_all(b);
-	status_t st = buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes, flags);
+	status_t st =
+		buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes, flags);
 	buddy_pcp_recheck_locked(b);
 	unlock_all(b);
 	return st;

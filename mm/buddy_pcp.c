@@ -203,7 +203,8 @@ bool buddy_pcp_free(struct buddy *b, uint64_t pfn)
 		owner = BUDDY_OWNER_MOVABLE;
 	else if (pw_state(w) == PAGE_ALLOC && pw_order(w) == 0)
 		owner = pw_owner(w);
-	struct buddy_pcp_slot *s = owner < BUDDY_OWNER_COUNT ? pcp_slot(b, c, r->node, r->zone) : NULL;
+	struct buddy_pcp_slot *s =
+		owner < BUDDY_OWNER_COUNT ? pcp_slot(b, c, r->node, r->zone) : NULL;
 	if (!s) {
 		spin_unlock(&c->lock);
 		return false;

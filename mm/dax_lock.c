@@ -6,13 +6,13 @@
 #include "mm/dax_internal.h"
 
 /* The lock is not part of the allocator's value: readers take it through a const pointer. */
-#define DAX_LOCKED(d, type, call)                                 \
-	do {                                                      \
-		struct spinlock *l_ = (struct spinlock *)&(d)->lock; \
-		spin_lock(l_);                                    \
-		type r_ = call;                                   \
-		spin_unlock(l_);                                  \
-		return r_;                                        \
+#define DAX_LOCKED(d, type, call)                                                                  \
+	do {                                                                                       \
+		struct spinlock *l_ = (struct spinlock *)&(d)->lock;                               \
+		spin_lock(l_);                                                                     \
+		type r_ = call;                                                                    \
+		spin_unlock(l_);                                                                   \
+		return r_;                                                                         \
 	} while (0)
 
 status_t dax_region_add(struct dax *d, struct range rg, int target_node, uint64_t align,

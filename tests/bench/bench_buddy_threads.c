@@ -114,7 +114,8 @@ static double run(unsigned threads, int caches, unsigned m)
 	double t = now_ns() - t0;
 	struct buddy_stats s;
 	buddy_pcp_drain_all(&B);
-	if (buddy_check(&B, NULL) != ST_OK || buddy_stats(&B, -1, -1, &s) != ST_OK || s.free != NPAGES)
+	if (buddy_check(&B, NULL) != ST_OK || buddy_stats(&B, -1, -1, &s) != ST_OK ||
+	    s.free != NPAGES)
 		abort(); /* every page back, in the free lists */
 	return t;
 }
@@ -150,10 +151,12 @@ int main(void)
 				for (unsigned r = 0; r < RUNS; r++)
 					res[r] = run(n, c, m);
 				qsort(res, RUNS, sizeof res[0], cmp_d);
-				double ns = res[RUNS / 2] / OPS, ops = n * OPS / (res[RUNS / 2] / 1e9);
-				printf("%-9s %-7s %-8u %10.1f %14.0f\n", mname[m], c ? "on" : "off", n, ns, ops);
-				printf("buddy.mt.%s.%s.threads_%s_ns %.1f ns\n", mname[m], c ? "pcp" : "nopcp",
-				       cname[k], ns);
+				double ns = res[RUNS / 2] / OPS,
+				       ops = n * OPS / (res[RUNS / 2] / 1e9);
+				printf("%-9s %-7s %-8u %10.1f %14.0f\n", mname[m], c ? "on" : "off",
+				       n, ns, ops);
+				printf("buddy.mt.%s.%s.threads_%s_ns %.1f ns\n", mname[m],
+				       c ? "pcp" : "nopcp", cname[k], ns);
 				printf("buddy.mt.%s.%s.threads_%s_ops %.0f ops/s\n", mname[m],
 				       c ? "pcp" : "nopcp", cname[k], ops);
 			}

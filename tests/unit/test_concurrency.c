@@ -21,22 +21,22 @@
 #include "mm/kheap.h"
 
 #define THREADS 4
-#define BASE 0x10000ull /* first pfn */
-#define NPAGES 8192u    /* 32 MiB */
+#define BASE 0x10000ull       /* first pfn */
+#define NPAGES 8192u          /* 32 MiB */
 #define ISO_BASE (BASE + 512) /* where the workers' pages come from */
 #define ISO_PAGES 512u
 #define HELD_MAX 256
 
 /* Worker threads cannot use cmocka's asserts (they jump back into the main thread's stack):
  * a failed expectation there prints and aborts the test binary. */
-#define EXPECT(cond, ...)                                                         \
-	do {                                                                      \
-		if (!(cond)) {                                                    \
-			fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                             \
-			fprintf(stderr, "\n");                                    \
-			abort();                                                  \
-		}                                                                 \
+#define EXPECT(cond, ...)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);                 \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fprintf(stderr, "\n");                                                     \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* Host threads get CPU numbers in the order they first take a lock and never give them back:
@@ -46,7 +46,7 @@
 static struct buddy B;
 static struct buddy_pcp pcp[CACHE_CPUS];
 static uint64_t *meta;
-static uint8_t *arena;           /* the pages' bytes: heap objects live here */
+static uint8_t *arena;             /* the pages' bytes: heap objects live here */
 static uint8_t page_owner[NPAGES]; /* thread id + 1 of the page's holder, 0 when not held */
 
 static uint64_t getenv_u64(const char *name, uint64_t dflt)
@@ -61,7 +61,8 @@ static void *p2v(uint64_t pfn) { return arena + ((pfn - BASE) << 12); }
 static void hold(uint64_t pfn, uint64_t n, uint8_t id)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		uint8_t was = __atomic_exchange_n(&page_owner[pfn - BASE + i], id, __ATOMIC_RELAXED);
+		uint8_t was =
+			__atomic_exchange_n(&page_owner[pfn - BASE + i], id, __ATOMIC_RELAXED);
 		EXPECT(!was, "page %#llx handed to thread %u while thread %u holds it",
 		       (unsigned long long)(pfn + i), id, was);
 	}
@@ -102,7 +103,10 @@ static uint64_t rounds(void) { return getenv_u64("SPMK_CONC_ROUNDS", 20000); }
 
 /* ---- buddy */
 
-struct held { uint64_t pfn; unsigned order; };
+struct held {
+	uint64_t pfn;
+	unsigned order;
+};
 
 static void *buddy_worker(void *arg)
 {
@@ -115,8 +119,9 @@ static void *buddy_worker(void *arg)
 		uint64_t dice = prng_next(&rng) % 100;
 		if (n < HELD_MAX && (dice < 55 || n == 0)) {
 			unsigned order = dice < 45 ? 0 : (unsigned)(dice % 4);
-			unsigned flags = dice % 3 == 0 && order == 0 ? BUDDY_MOVABLE
-								     : BUDDY_OWNER(BUDDY_OWNER_OTHER);
+			unsigned flags = dice % 3 == 0 && order == 0
+						 ? BUDDY_MOVABLE
+						 : BUDDY_OWNER(BUDDY_OWNER_OTHER);
 			uint64_t pfn;
 			if (buddy_alloc(&B, order, 0, flags, &pfn) != ST_OK)
 				continue;
@@ -247,7 +252,10 @@ static void *heap_worker(void *arg)
 	uint8_t id = (uint8_t)(uintptr_t)arg;
 	struct prng rng;
 	prng_seed(&rng, 2000 + id);
-	struct { uint8_t *p; size_t n; } h[HELD_MAX];
+	struct {
+		uint8_t *p;
+		size_t n;
+	} h[HELD_MAX];
 	unsigned n = 0;
 	for (uint64_t r = 0, end = rounds(); r < end; r++) {
 		if (n < HELD_MAX && (prng_next(&rng) % 2 || n == 0)) {
@@ -255,7 +263,8 @@ static void *heap_worker(void *arg)
 			void *p;
 			if (kmalloc(&H, size, &p) != ST_OK)
 				continue;
-			memset(p, id, size); /* an object shared with another thread shows up below */
+			memset(p, id,
+			       size); /* an object shared with another thread shows up below */
 			h[n].p = p;
 			h[n++].n = size;
 		} else {
@@ -294,7 +303,7 @@ static void test_heap_threads(void **state)
 #define DAX_BASE (64ull << 30)
 
 static struct dax D;
-static uint32_t dev_holder[DEVS];            /* thread id holding the device, 0 none */
+static uint32_t dev_holder[DEVS];               /* thread id holding the device, 0 none */
 static uint8_t dev_bytes[DEVS][DEV_SIZE >> 12]; /* one byte per page: what is in it */
 static uint64_t claims[THREADS + 1];
 
@@ -346,7 +355,8 @@ static void *dax_worker(void *arg)
 		       "status");
 		__atomic_store_n(&dev_holder[dev], 0, __ATOMIC_RELAXED);
 		EXPECT(dax_release(&D, h) == ST_OK, "status");
-		EXPECT(dax_release(&D, h) == ST_PERM, "status"); /* the handle died with the claim */
+		EXPECT(dax_release(&D, h) == ST_PERM,
+		       "status"); /* the handle died with the claim */
 	}
 	return NULL;
 }
