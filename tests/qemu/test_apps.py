@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from spmk_qemu import SP_NODE1, TWO_NODES, interact, run_script
+from spmk_qemu import SP_NODE1, TWO_NODES, fold_cached, interact, run_script
 
 
 def boot(script, topo=None, timeout=240):
@@ -18,7 +18,7 @@ def boot(script, topo=None, timeout=240):
 
 
 def mem_lines(out):
-    return [l for l in out.splitlines() if l.startswith(("node ", "all ", "accounting"))]
+    return [fold_cached(l) for l in out.splitlines() if l.startswith(("node ", "all ", "accounting"))]
 
 
 def test_list_and_exit_status():

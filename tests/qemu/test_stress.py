@@ -4,7 +4,7 @@
 Default topology: node 0 = CPU + 1 GiB RAM, node 1 = 1 GiB SP at 4 GiB (device dax0.0)."""
 import re
 
-from spmk_qemu import SP_NODE1, TWO_NODES, run_script
+from spmk_qemu import SP_NODE1, TWO_NODES, fold_cached, run_script
 
 
 def boot(script, timeout=180):
@@ -17,15 +17,6 @@ def section(r, name):
     assert marker in r.output, f"no section {name}:\n" + r.output[-3000:]
     rest = r.output.split(marker, 1)[1]
     return rest.split("spmk> echo =", 1)[0]
-
-
-def fold_cached(line):
-    """A `mem` line with the pages in per-CPU caches counted as free (where a free page waits
-    is not state a refusal must keep)."""
-    m = re.search(r" cached (\d+)", line)
-    cached = int(m.group(1)) if m else 0
-    line = line.replace(m.group(0), "") if m else line
-    return re.sub(r"free\s+(\d+)", lambda f: f"free {int(f.group(1)) + cached}", line, count=1)
 
 
 def state(text):
