@@ -137,9 +137,10 @@ struct buddy_ops {
 	void (*junk)(void *ctx, uint64_t pfn, uint64_t npages);
 	/* Optional (NULL: the descriptor and isolation tables never grow past BUDDY_INIT_RANGES
 	 * and BUDDY_INIT_ISOLATED): `bytes` of kernel memory for a grown table, NULL when there
-	 * is none, and giving it back. Called in the check step of buddy_add_range,
-	 * buddy_remove_range and buddy_isolate, before anything changes (the kernel's may
-	 * allocate from this same allocator: the heap). */
+	 * is none, and giving it back. Called with no lock of this allocator held (the
+	 * kernel's are the heap's, which takes pages from this same allocator): when the check
+	 * step of buddy_add_range, buddy_remove_range, buddy_isolate or buddy_unisolate finds a
+	 * table full, the operation drops its locks, the table grows, and it runs again. */
 	void *(*alloc)(void *ctx, size_t bytes);
 	void (*free)(void *ctx, void *p);
 };
@@ -206,6 +207,9 @@ struct buddy {
 	unsigned nranges;
 	unsigned niso;
 	uint32_t cap_ranges, cap_iso;
+	/* Entries a check step found no room for (0: none): the table grows with no lock held
+	 * (mm/buddy_lock.c) and the operation runs again. */
+	uint64_t want_ranges, want_iso;
 	struct buddy_range *r; /* sorted by base; r0 or a grown table from ops->alloc */
 	struct range *iso;     /* iso0 or a grown table from ops->alloc */
 	struct buddy_range r0[BUDDY_INIT_RANGES];

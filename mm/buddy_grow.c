@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy_grow.c - the descriptor and isolation tables of struct buddy: room for more entries,
- * doubling a table from ops->alloc when it is full (lib/table.h), and giving grown tables back.
+ * and giving grown tables back.
  *
- * Both tables start inside struct buddy (BUDDY_INIT_RANGES, BUDDY_INIT_ISOLATED). Growth is
- * asked for in the check step of an operation, before anything changes, and either completes
- * (a larger copy, the old table freed unless inline) or changes nothing. */
+ * Both tables start inside struct buddy (BUDDY_INIT_RANGES, BUDDY_INIT_ISOLATED). Room is
+ * asked for in the check step of an operation, before anything changes, with the allocator
+ * lock held; a full table that may grow is noted in want_ranges / want_iso and refused, and
+ * mm/buddy_lock.c grows it with no lock held (ops->alloc is the heap, which takes this
+ * allocator's lock) and runs the operation again. */
 #include "lib/table.h"
 #include "mm/buddy_internal.h"
 
@@ -19,20 +21,20 @@ status_t buddy_ranges_room(struct buddy *b, uint64_t n)
 {
 	if (n > BUDDY_RANGES_LIMIT)
 		return ST_NOMEM;
-	struct table_alloc a = buddy_table_alloc(b);
-	void *t = b->r;
-	status_t st = table_reserve(&a, &t, &b->cap_ranges, sizeof b->r[0], b->r0, n);
-	b->r = t;
-	return st;
+	if (n <= b->cap_ranges)
+		return ST_OK;
+	if (b->ops && b->ops->alloc)
+		b->want_ranges = MAX(b->want_ranges, n);
+	return ST_NOMEM;
 }
 
 status_t buddy_iso_room(struct buddy *b, uint64_t n)
 {
-	struct table_alloc a = buddy_table_alloc(b);
-	void *t = b->iso;
-	status_t st = table_reserve(&a, &t, &b->cap_iso, sizeof b->iso[0], b->iso0, n);
-	b->iso = t;
-	return st;
+	if (n <= b->cap_iso)
+		return ST_OK;
+	if (b->ops && b->ops->alloc && n <= UINT32_MAX)
+		b->want_iso = MAX(b->want_iso, n);
+	return ST_NOMEM;
 }
 
 void buddy_fini(struct buddy *b)

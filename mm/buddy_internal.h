@@ -9,9 +9,10 @@
 #include "lib/types.h"
 #include "mm/buddy.h"
 
-/* Room for n range descriptors, or n isolation entries, growing the table from ops->alloc
- * (mm/buddy_grow.c). Errors: ST_NOMEM (no ops->alloc, it refused, or n above
- * BUDDY_RANGES_LIMIT descriptors); nothing changes then. */
+/* Room for n range descriptors, or n isolation entries (mm/buddy_grow.c), with the lock held.
+ * Never allocates: a full table that ops->alloc may grow is noted in b->want_ranges /
+ * b->want_iso for mm/buddy_lock.c to grow unlocked. Errors: ST_NOMEM (the table is full; n
+ * above BUDDY_RANGES_LIMIT descriptors is never noted). */
 status_t buddy_ranges_room(struct buddy *b, uint64_t n);
 status_t buddy_iso_room(struct buddy *b, uint64_t n);
 

@@ -9,8 +9,14 @@
  * must see every cache at one moment (carve, statistics, the walker), take every cache lock
  * first, then the allocator lock: while they run no cache is in use. Isolation, carve and
  * remove give the cached pages of their range back before they look at it, so a page sitting
- * in any CPU's cache can never escape an isolated range (docs/locking.md). */
+ * in any CPU's cache can never escape an isolated range (docs/locking.md).
+ *
+ * A check step that finds the descriptor or isolation table full changes nothing and notes
+ * the entries it wants; the operation drops every lock, grows the table (ops->alloc is the
+ * kernel heap, which takes b->lock for its slabs) and runs again. */
 #include "mm/buddy.h"
+
+#include "lib/kstring.h"
 
 #include "mm/buddy_internal.h"
 
@@ -25,6 +31,62 @@ static void unlock_all(const struct buddy *b)
 {
 	spin_unlock((struct spinlock *)&b->lock);
 	buddy_pcp_unlock_all(b);
+}
+
+/* Makes the descriptor table (iso false) or the isolation table hold need entries, doubling.
+ * ops->alloc and ops->free run with no lock held (the kernel's are the heap's, which takes
+ * b->lock for its slabs); the copy and the swap run under every lock, since the caches read
+ * both tables without the allocator lock. If another CPU grew the table meanwhile, the spare
+ * goes back. Errors: ST_NOMEM (ops->alloc refused, or past 2^32 entries). */
+static status_t grow_table(struct buddy *b, bool iso, uint64_t need)
+{
+	size_t elem = iso ? sizeof b->iso[0] : sizeof b->r[0];
+	uint32_t *cap = iso ? &b->cap_iso : &b->cap_ranges;
+	lock_all(b);
+	uint64_t ncap = MAX(*cap, 1u);
+	unlock_all(b);
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > UINT32_MAX)
+		return ST_NOMEM;
+	void *t = b->ops->alloc(b->ctx, (size_t)ncap * elem), *old = NULL;
+	if (!t)
+		return ST_NOMEM;
+	memset(t, 0, (size_t)ncap * elem);
+	lock_all(b);
+	if (*cap < ncap) {
+		void *cur = iso ? (void *)b->iso : (void *)b->r;
+		memcpy(t, cur, (size_t)*cap * elem);
+		old = cur == (iso ? (void *)b->iso0 : (void *)b->r0) ? NULL : cur;
+		if (iso)
+			b->iso = t;
+		else
+			b->r = t;
+		*cap = (uint32_t)ncap;
+		t = NULL;
+	}
+	unlock_all(b);
+	if (t) /* the spare: another CPU grew the table first */
+		b->ops->free(b->ctx, t);
+	if (old)
+		b->ops->free(b->ctx, old);
+	return ST_OK;
+}
+
+/* After an operation's locked step (every lock held): whether it was refused for want of a
+ * table entry that growth may supply. Takes the wants into *wr, *wi and clears them. */
+static bool take_wants(struct buddy *b, status_t st, uint64_t *wr, uint64_t *wi)
+{
+	*wr = b->want_ranges;
+	*wi = b->want_iso;
+	b->want_ranges = b->want_iso = 0;
+	return st == ST_NOMEM && (*wr || *wi);
+}
+
+/* Grows the tables an operation wanted, no lock held. True: run the operation again. */
+static bool grow_wanted(struct buddy *b, uint64_t wr, uint64_t wi)
+{
+	return (!wr || grow_table(b, false, wr) == ST_OK) && (!wi || grow_table(b, true, wi) == ST_OK);
 }
 
 status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d)
@@ -46,22 +108,33 @@ status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages)
 status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base_pfn,
 			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
-	lock_all(b);
-	status_t st =
-		buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes, flags);
-	buddy_pcp_recheck_locked(b);
-	unlock_all(b);
+	status_t st;
+	uint64_t wr, wi;
+	bool again;
+	do {
+		lock_all(b);
+		st = buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes, flags);
+		buddy_pcp_recheck_locked(b);
+		again = take_wants(b, st, &wr, &wi);
+		unlock_all(b);
+	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
 
 status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages)
 {
-	lock_all(b);
-	if (npages && base_pfn + npages > base_pfn)
-		buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
-	status_t st = buddy_remove_range_locked(b, base_pfn, npages);
-	buddy_pcp_recheck_locked(b);
-	unlock_all(b);
+	status_t st;
+	uint64_t wr, wi;
+	bool again;
+	do {
+		lock_all(b);
+		if (npages && base_pfn + npages > base_pfn)
+			buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
+		st = buddy_remove_range_locked(b, base_pfn, npages);
+		buddy_pcp_recheck_locked(b);
+		again = take_wants(b, st, &wr, &wi);
+		unlock_all(b);
+	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
 
@@ -113,22 +186,34 @@ status_t buddy_uncarve(struct buddy *b, uint64_t base_pfn, uint64_t npages)
 status_t buddy_isolate(struct buddy *b, uint64_t base_pfn, uint64_t npages,
 		       struct buddy_isolate_report *rep)
 {
-	lock_all(b);
-	status_t st = buddy_isolate_locked(b, base_pfn, npages, rep);
-	if (st == ST_OK) { /* cached pages of the range become isolated free pages */
-		uint64_t n = buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
-		if (rep)
-			rep->free += n;
-	}
-	unlock_all(b);
+	status_t st;
+	uint64_t wr, wi;
+	bool again;
+	do {
+		lock_all(b);
+		st = buddy_isolate_locked(b, base_pfn, npages, rep);
+		if (st == ST_OK) { /* cached pages of the range become isolated free pages */
+			uint64_t n = buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
+			if (rep)
+				rep->free += n;
+		}
+		again = take_wants(b, st, &wr, &wi);
+		unlock_all(b);
+	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
 
 status_t buddy_unisolate(struct buddy *b, uint64_t base_pfn, uint64_t npages, uint64_t *freed)
 {
-	lock_all(b);
-	status_t st = buddy_unisolate_locked(b, base_pfn, npages, freed);
-	unlock_all(b);
+	status_t st;
+	uint64_t wr, wi;
+	bool again;
+	do {
+		lock_all(b);
+		st = buddy_unisolate_locked(b, base_pfn, npages, freed);
+		again = take_wants(b, st, &wr, &wi);
+		unlock_all(b);
+	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
 
