@@ -86,7 +86,8 @@ static bool take_wants(struct buddy *b, status_t st, uint64_t *wr, uint64_t *wi)
 /* Grows the tables an operation wanted, no lock held. True: run the operation again. */
 static bool grow_wanted(struct buddy *b, uint64_t wr, uint64_t wi)
 {
-	return (!wr || grow_table(b, false, wr) == ST_OK) && (!wi || grow_table(b, true, wi) == ST_OK);
+	return (!wr || grow_table(b, false, wr) == ST_OK) &&
+	       (!wi || grow_table(b, true, wi) == ST_OK);
 }
 
 status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d)
@@ -113,7 +114,8 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t
 	bool again;
 	do {
 		lock_all(b);
-		st = buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes, flags);
+		st = buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes,
+					    flags);
 		buddy_pcp_recheck_locked(b);
 		again = take_wants(b, st, &wr, &wi);
 		unlock_all(b);

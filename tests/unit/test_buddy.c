@@ -497,8 +497,8 @@ static void test_free_junk_fills_in_debug_builds(void **state)
 /* ---- descriptor and isolation tables that grow from ops->alloc ---- */
 static int grow_budget = -1; /* allocations left before a refusal; -1 = no limit */
 static int grow_live;
-static struct buddy *grow_b;  /* the allocator whose tables grow */
-static int grow_under_lock;   /* alloc/free calls made with its lock held */
+static struct buddy *grow_b; /* the allocator whose tables grow */
+static int grow_under_lock;  /* alloc/free calls made with its lock held */
 
 /* The kernel's alloc and free are the heap's, which takes the buddy lock for a slab page: a
  * call made with that lock held would deadlock there. Here the lock must be free to take. */
