@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* test_stress_mp.c - the stress engine on every CPU (mm/stress_mp.h) on the simulated machine
+ * (tests/unit/helpers/hotplug_sim.h), each host thread a CPU: runs on 2 and 4 threads that
+ * must pass with every CPU stepping, contending for the devices and leaving the machine as it
+ * found it (sim_check: each page in exactly one place); and the per-CPU refusal logic alone:
+ * a refusal that changed one of the CPU's blocks, claims or objects, a refusal of what cannot
+ * be refused, and a claim or block lost between steps each fail with the seed, CPU and step.
+ *
+ * SPMK_STRESS_MP_STEPS (default 2000 per CPU) and SPMK_STRESS_SEED choose the threaded run. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hotplug_sim.h"
+#include "lib/fault.h"
+#include "mm/stress_mp_internal.h"
+
+static struct stress_mp M;
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *e = getenv(name);
+	return e && *e ? strtoull(e, 0, 0) : def;
+}
+
+static void nop_rw(void *ctx, uint64_t va, void *buf, size_t len)
+{
+	(void)ctx, (void)va, (void)buf, (void)len;
+}
+
+static void nop_w(void *ctx, uint64_t va, const void *buf, size_t len)
+{
+	(void)ctx, (void)va, (void)buf, (void)len;
+}
+
+static const struct stress_ops mp_ops = { .write = nop_w, .read = nop_rw };
+
+/* A machine whose SP device is cut into four 2 MiB devices, the CPUs' contended devices. */
+static struct sim *mp_sim(void)
+{
+	struct sim *s = sim_new();
+	uint32_t dev;
+	assert_int_equal(dax_destroy_device(&s->dax, 0), ST_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(dax_create_device(&s->dax, 0, SIZE_2M, SIZE_2M, &dev), ST_OK);
+	return s;
+}
+
+struct cpu_arg {
+	unsigned k;
+	status_t st;
+};
+
+static void *cpu_thread(void *p)
+{
+	struct cpu_arg *a = p;
+	a->st = stress_mp_cpu_run(&M, a->k);
+	return NULL;
+}
+
+static void run_threads(struct capture *out, struct sim *s, unsigned n, uint64_t steps,
+			uint64_t seed)
+{
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out->out };
+	pthread_t t[8];
+	struct cpu_arg a[8];
+	assert_int_equal(stress_mp_init(&M, &w, n, steps, seed, 50, 4), ST_OK);
+	for (unsigned k = 0; k < n; k++) {
+		a[k] = (struct cpu_arg){ k, ST_INVALID };
+		assert_int_equal(pthread_create(&t[k], NULL, cpu_thread, &a[k]), 0);
+	}
+	for (unsigned k = 0; k < n; k++)
+		pthread_join(t[k], NULL);
+	status_t st = stress_mp_report(&M);
+	for (unsigned k = 0; k < n; k++)
+		if (a[k].st != ST_OK || st != ST_OK)
+			fail_msg("%s", out->text);
+}
+
+static void run_cpus(unsigned n)
+{
+	uint64_t steps = env_u64("SPMK_STRESS_MP_STEPS", 2000),
+		 seed = env_u64("SPMK_STRESS_SEED", 16);
+	struct sim *s = mp_sim();
+	uint64_t free0 = sim_free_pages(s, -1);
+	struct capture out;
+	capture_init(&out);
+	run_threads(&out, s, n, steps, seed);
+	uint64_t claims = 0, busy = 0, fills = 0, allocs = 0;
+	for (unsigned k = 0; k < n; k++) {
+		const struct stress_mp_cpu *c = &M.cpu[k];
+		assert_int_equal(c->step, steps);
+		claims += c->done[SMP_CLAIM];
+		busy += c->refused[SMP_CLAIM];
+		fills += c->done[SMP_FILL];
+		allocs += c->done[SMP_ALLOC];
+	}
+	/* the CPUs did work and contended for the devices for real */
+	assert_true(claims > n * steps / 100 && fills > n * steps / 100 &&
+		    allocs > n * steps / 100);
+	assert_true(busy > 0);
+	assert_int_equal(M.rounds, steps / 50 + (steps % 50 != 0));
+	assert_non_null(strstr(out.text, ": pass\n"));
+	/* everything given back */
+	assert_int_equal(sim_free_pages(s, -1), free0);
+	for (uint32_t i = 0; i < dax_device_slots(&s->dax); i++) {
+		const struct dax_device *x = dax_device_get(&s->dax, i);
+		assert_true(!x || !x->used || x->state == DAX_UNCLAIMED);
+	}
+	snprintf(sim_where, sizeof sim_where, "after %u CPUs: ", n);
+	sim_check(s, false);
+	print_message("%u CPUs: %llu claims, %llu refused as busy, %llu fills\n", n,
+		      (unsigned long long)claims, (unsigned long long)busy,
+		      (unsigned long long)fills);
+	sim_free(s);
+}
+
+static void test_two_cpus(void **state)
+{
+	(void)state;
+	run_cpus(2);
+}
+
+static void test_four_cpus(void **state)
+{
+	(void)state;
+	run_cpus(4);
+}
+
+/* The per-CPU judgement, driven by hand on one CPU of a two-CPU run. */
+static void test_refusal_logic(void **state)
+{
+	(void)state;
+	struct sim *s = mp_sim();
+	struct capture out;
+	capture_init(&out);
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out.out };
+	assert_int_equal(stress_mp_init(&M, &w, 2, 10, 99, 0, 0), ST_OK);
+	struct stress_mp_cpu *c = &M.cpu[1];
+	c->step = 7;
+	/* a refusal that leaves the CPU's objects alone passes */
+	assert_int_equal(stress_mp_do(&M, 1, SMP_ALLOC), ST_OK);
+	assert_int_equal(stress_mp_do(&M, 1, SMP_FILL), ST_OK);
+	assert_int_equal(stress_mp_do(&M, 1, SMP_CLAIM), ST_OK);
+	assert_int_equal(c->nblk, 1);
+	assert_true(c->obj[0].used && c->claim[0].used);
+	uint64_t before = stress_mp_digest(&M, c);
+	assert_int_equal(stress_mp_judge(&M, 1, SMP_ALLOC, ST_NOMEM, false, before), ST_OK);
+	assert_int_equal(stress_mp_own_check(&M, 1, SMP_ALLOC), ST_OK);
+	assert_false(M.failed);
+	/* the same refusal after one of its blocks was freed behind its back */
+	assert_int_equal(buddy_free(&s->b, c->blk[0].pfn, c->blk[0].order), ST_OK);
+	assert_int_equal(stress_mp_judge(&M, 1, SMP_FILL, ST_NOMEM, false, before), ST_INVALID);
+	assert_non_null(
+		strstr(c->why, "stress: seed 99, cpu 1, step 7, mem fill: FAILED: refused"));
+	assert_true(M.failed);
+	c->nblk = 0;
+	/* a refusal of what cannot be refused */
+	c->failed = M.failed = false;
+	assert_int_equal(
+		stress_mp_judge(&M, 1, SMP_RELEASE, ST_PERM, true, stress_mp_digest(&M, c)),
+		ST_INVALID);
+	assert_non_null(strstr(c->why, "cpu 1, step 7, release: FAILED: refused ("));
+	/* a claim lost between steps (released by someone else) */
+	c->failed = M.failed = false;
+	assert_int_equal(dax_release(&s->dax, c->claim[0].h), ST_OK);
+	assert_int_equal(stress_mp_own_check(&M, 1, SMP_CHECK), ST_INVALID);
+	assert_non_null(strstr(c->why, "claim of device index"));
+	c->claim[0].used = false;
+	/* a damaged object page */
+	c->failed = M.failed = false;
+	uint64_t pfn;
+	assert_int_equal(memobj_page_pfn(&s->objs, c->obj[0].slot, 0, &pfn), ST_OK);
+	sim_page(s, pfn)[8] ^= 1;
+	assert_int_equal(stress_mp_own_check(&M, 1, SMP_CHECK), ST_INVALID);
+	assert_non_null(strstr(c->why, "pages damaged"));
+	sim_page(s, pfn)[8] ^= 1;
+	assert_int_equal(memobj_free(&s->objs, c->obj[0].slot), ST_OK);
+	s->dax.log = s->objs.log = s->hp.log = NULL;
+	sim_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refusal_logic),
+		cmocka_unit_test(test_two_cpus),
+		cmocka_unit_test(test_four_cpus),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
