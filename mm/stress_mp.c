@@ -55,7 +55,8 @@ static const struct memobj *own_obj(const struct stress_mp *m, const struct stre
 	return o && strcmp(o->name, c->obj[i].name) == 0 ? o : NULL;
 }
 
-uint64_t stress_mp_digest(const struct stress_mp *m, const struct stress_mp_cpu *c)
+void stress_mp_digest(const struct stress_mp *m, const struct stress_mp_cpu *c,
+		      struct stress_mp_snap *out)
 {
 	uint64_t h = FNV_BASIS;
 	for (unsigned i = 0; i < c->nblk; i++) {
@@ -65,6 +66,8 @@ uint64_t stress_mp_digest(const struct stress_mp *m, const struct stress_mp_cpu 
 		uint64_t v[4] = { (uint64_t)st, pi.state, pi.order, pi.owner };
 		h = mix(h, v, sizeof v);
 	}
+	out->blocks = h;
+	h = FNV_BASIS;
 	for (unsigned i = 0; i < STRESS_MP_CLAIMS; i++) {
 		struct dax_handle hd;
 		memset(&hd, 0, sizeof hd);
@@ -73,18 +76,21 @@ uint64_t stress_mp_digest(const struct stress_mp *m, const struct stress_mp_cpu 
 		status_t st = dax_handle_for(m->w.dax, c->claim[i].dev, c->claim[i].owner, &hd);
 		h = mix(mix(h, &st, sizeof st), &hd, sizeof hd);
 	}
+	out->claims = h;
+	h = FNV_BASIS;
 	for (unsigned i = 0; i < STRESS_MP_OBJS; i++) {
 		const struct memobj *o = c->obj[i].used ? own_obj(m, c, i) : NULL;
 		if (!o)
 			continue;
-		h = mix(h, o, sizeof *o);
+		uint64_t rec[4] = { o->npages, o->seed, o->pinned, o->movable };
+		h = mix(mix(h, rec, sizeof rec), o->name, strlen(o->name));
 		for (uint64_t p = 0; p < o->npages; p++) {
 			uint64_t pfn = UINT64_MAX;
 			memobj_page_pfn(m->w.objs, c->obj[i].slot, p, &pfn);
 			h = mix(h, &pfn, sizeof pfn);
 		}
 	}
-	return h;
+	out->objects = h;
 }
 
 status_t stress_mp_own_check(struct stress_mp *m, unsigned k, enum stress_mp_op op)
@@ -121,16 +127,21 @@ status_t stress_mp_own_check(struct stress_mp *m, unsigned k, enum stress_mp_op 
 }
 
 status_t stress_mp_judge(struct stress_mp *m, unsigned k, enum stress_mp_op op, status_t st,
-			 bool must, uint64_t before)
+			 bool must, const struct stress_mp_snap *before)
 {
+	struct stress_mp_snap after;
 	if (st == ST_OK)
 		return ST_OK;
 	m->cpu[k].refused[op]++;
 	if (must)
 		return stress_mp_fail(m, k, op, "refused (%s) though it cannot be", status_str(st));
-	if (stress_mp_digest(m, &m->cpu[k]) != before)
-		return stress_mp_fail(
-			m, k, op, "refused (%s) but changed this CPU's blocks, claims or objects",
-			status_str(st));
+	stress_mp_digest(m, &m->cpu[k], &after);
+	if (after.blocks != before->blocks || after.claims != before->claims ||
+	    after.objects != before->objects)
+		return stress_mp_fail(m, k, op, "refused (%s) but changed this CPU's%s%s%s",
+				      status_str(st),
+				      after.blocks != before->blocks ? " blocks" : "",
+				      after.claims != before->claims ? " claims" : "",
+				      after.objects != before->objects ? " objects" : "");
 	return ST_OK;
 }

@@ -16,11 +16,15 @@
 status_t stress_mp_fail(struct stress_mp *m, unsigned k, enum stress_mp_op op, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Digest of what the shared structures say about CPU c's blocks, claims and objects. */
-uint64_t stress_mp_digest(const struct stress_mp *m, const struct stress_mp_cpu *c);
-/* The call of op returned st; before: the digest just before it. A refusal must leave the
+struct stress_mp_snap {
+	uint64_t blocks, claims, objects;
+};
+void stress_mp_digest(const struct stress_mp *m, const struct stress_mp_cpu *c,
+		      struct stress_mp_snap *out);
+/* The call of op returned st; before: the digest just before it (NULL with must). A refusal must leave the
  * digest as it was; with `must` no refusal is allowed. ST_OK or ST_INVALID (recorded). */
 status_t stress_mp_judge(struct stress_mp *m, unsigned k, enum stress_mp_op op, status_t st,
-			 bool must, uint64_t before);
+			 bool must, const struct stress_mp_snap *before);
 /* CPU k's model holds: kept blocks allocated, claims its own, objects intact (memobj_check).
  * ST_OK or ST_INVALID (recorded for op). */
 status_t stress_mp_own_check(struct stress_mp *m, unsigned k, enum stress_mp_op op);

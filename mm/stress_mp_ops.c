@@ -11,9 +11,11 @@ static status_t op_alloc(struct stress_mp *m, unsigned k)
 		return STRESS_MP_SKIP;
 	unsigned order = (unsigned)prng_below(&c->rng, 4);
 	int node = (int)prng_below(&c->rng, (uint64_t)stress_mp_top_node(m) + 2) - 1;
-	uint64_t before = stress_mp_digest(m, c), pfn = 0;
+	struct stress_mp_snap before;
+	uint64_t pfn = 0;
+	stress_mp_digest(m, c, &before);
 	status_t st = buddy_alloc(m->w.b, order, node, 0, &pfn);
-	if (stress_mp_judge(m, k, SMP_ALLOC, st, false, before) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_ALLOC, st, false, &before) != ST_OK)
 		return ST_INVALID;
 	if (st == ST_OK) {
 		c->blk[c->nblk].pfn = pfn;
@@ -29,7 +31,7 @@ static status_t op_free(struct stress_mp *m, unsigned k)
 		return STRESS_MP_SKIP;
 	unsigned i = (unsigned)prng_below(&c->rng, c->nblk);
 	status_t st = buddy_free(m->w.b, c->blk[i].pfn, c->blk[i].order);
-	if (stress_mp_judge(m, k, SMP_FREE, st, true, 0) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_FREE, st, true, NULL) != ST_OK)
 		return ST_INVALID;
 	c->blk[i] = c->blk[--c->nblk];
 	return ST_OK;
@@ -60,9 +62,10 @@ static status_t op_fill(struct stress_mp *m, unsigned k)
 	bool movable = prng_chance(&c->rng, 7, 8);
 	fmt_snprintf(c->obj[i].name, sizeof c->obj[i].name, "stress.c%u.%llu", k,
 		     (unsigned long long)c->next_obj++);
-	uint64_t before = stress_mp_digest(m, c);
+	struct stress_mp_snap before;
+	stress_mp_digest(m, c, &before);
 	status_t st = memobj_fill(m->w.objs, c->obj[i].name, pages, node, movable, &c->obj[i].slot);
-	if (stress_mp_judge(m, k, SMP_FILL, st, false, before) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_FILL, st, false, &before) != ST_OK)
 		return ST_INVALID;
 	c->obj[i].used = st == ST_OK;
 	return ST_OK;
@@ -76,7 +79,7 @@ static status_t op_check(struct stress_mp *m, unsigned k)
 	if (!pick_obj(c, &i))
 		return STRESS_MP_SKIP;
 	status_t st = memobj_check(m->w.objs, c->obj[i].slot, &bad);
-	if (stress_mp_judge(m, k, SMP_CHECK, st, true, 0) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_CHECK, st, true, NULL) != ST_OK)
 		return ST_INVALID;
 	if (bad)
 		return stress_mp_fail(m, k, SMP_CHECK, "'%s': %llu pages wrong", c->obj[i].name,
@@ -91,10 +94,12 @@ static status_t op_pin(struct stress_mp *m, unsigned k)
 	if (c->npins == STRESS_MP_PINS || !pick_obj(c, &i))
 		return STRESS_MP_SKIP;
 	const struct memobj *o = memobj_get(m->w.objs, c->obj[i].slot);
-	uint64_t index = prng_below(&c->rng, o->npages), before = stress_mp_digest(m, c);
+	uint64_t index = prng_below(&c->rng, o->npages);
+	struct stress_mp_snap before;
+	stress_mp_digest(m, c, &before);
 	status_t st = memobj_pin(m->w.objs, c->obj[i].slot, index);
 	/* a pin of an unmovable object is refused (ST_INVALID): nothing to pin there */
-	if (stress_mp_judge(m, k, SMP_PIN, st, o->movable, before) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_PIN, st, o->movable, &before) != ST_OK)
 		return ST_INVALID;
 	if (st == ST_OK) {
 		c->pin[c->npins].obj = i;
@@ -110,7 +115,7 @@ static status_t op_unpin(struct stress_mp *m, unsigned k)
 		return STRESS_MP_SKIP;
 	unsigned i = (unsigned)prng_below(&c->rng, c->npins);
 	status_t st = memobj_unpin(m->w.objs, c->obj[c->pin[i].obj].slot, c->pin[i].index);
-	if (stress_mp_judge(m, k, SMP_UNPIN, st, true, 0) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_UNPIN, st, true, NULL) != ST_OK)
 		return ST_INVALID;
 	c->pin[i] = c->pin[--c->npins];
 	return ST_OK;
@@ -125,12 +130,13 @@ static status_t op_ofree(struct stress_mp *m, unsigned k)
 		return STRESS_MP_SKIP;
 	for (unsigned p = 0; p < c->npins; p++)
 		pinned |= c->pin[p].obj == i;
-	uint64_t before = stress_mp_digest(m, c);
+	struct stress_mp_snap before;
+	stress_mp_digest(m, c, &before);
 	status_t st = memobj_free(m->w.objs, c->obj[i].slot);
 	if (pinned && st == ST_OK)
 		return stress_mp_fail(m, k, SMP_OFREE, "'%s' with pinned pages was freed",
 				      c->obj[i].name);
-	if (stress_mp_judge(m, k, SMP_OFREE, st, !pinned, before) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_OFREE, st, !pinned, &before) != ST_OK)
 		return ST_INVALID;
 	c->obj[i].used = st != ST_OK;
 	return ST_OK;
@@ -146,10 +152,11 @@ static status_t op_claim(struct stress_mp *m, unsigned k)
 		return STRESS_MP_SKIP;
 	uint32_t dev = m->dev[prng_below(&c->rng, m->ndev)];
 	fmt_snprintf(c->claim[i].owner, sizeof c->claim[i].owner, "stress-c%u-%u", k, i);
-	uint64_t before = stress_mp_digest(m, c);
+	struct stress_mp_snap before;
+	stress_mp_digest(m, c, &before);
 	status_t st = dax_claim(m->w.dax, dev, c->claim[i].owner, &c->claim[i].h);
 	/* ST_BUSY: another CPU holds it; nothing else may refuse */
-	if (stress_mp_judge(m, k, SMP_CLAIM, st, st != ST_BUSY, before) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_CLAIM, st, st != ST_BUSY, &before) != ST_OK)
 		return ST_INVALID;
 	c->claim[i].used = st == ST_OK;
 	c->claim[i].dev = dev;
@@ -167,7 +174,7 @@ static status_t op_release(struct stress_mp *m, unsigned k)
 		return STRESS_MP_SKIP;
 	unsigned i = cand[prng_below(&c->rng, n)];
 	status_t st = dax_release(m->w.dax, c->claim[i].h);
-	if (stress_mp_judge(m, k, SMP_RELEASE, st, true, 0) != ST_OK)
+	if (stress_mp_judge(m, k, SMP_RELEASE, st, true, NULL) != ST_OK)
 		return ST_INVALID;
 	c->claim[i].used = false;
 	return ST_OK;

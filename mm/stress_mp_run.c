@@ -64,11 +64,13 @@ static void step_one(struct stress_mp *m, unsigned k)
 	struct stress_mp_cpu *c = &m->cpu[k];
 	enum stress_mp_op op = SMP_ALLOC;
 	status_t st = STRESS_MP_SKIP;
+	uint64_t refused = 0;
 	for (unsigned tries = 0; tries < 16 && st == STRESS_MP_SKIP; tries++) {
 		op = (enum stress_mp_op)prng_below(&c->rng, SMP_NOPS);
+		refused = c->refused[op];
 		st = stress_mp_do(m, k, op);
 	}
-	if (st == ST_OK)
+	if (st == ST_OK && c->refused[op] == refused) /* judged and not refused: done */
 		c->done[op]++;
 	if (!c->failed)
 		stress_mp_own_check(m, k, op);
