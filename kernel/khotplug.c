@@ -23,6 +23,7 @@
 #include "kernel/work.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
+#include "lib/spinlock.h"
 
 struct khotplug_prof khotplug_prof;
 
@@ -31,10 +32,18 @@ static uint64_t obj_va(unsigned slot, uint64_t index)
 	return MEMOBJ_WINDOW_BASE + slot * MEMOBJ_WINDOW_SLOT + (index << PAGE_SHIFT);
 }
 
-/* The page table last walked to in an object window (the shell's CPU only: migration and
- * lookups run there): consecutive pages of an object share one table per 2 MiB, so freeze,
- * remap and lookup walk the four levels once per 512 pages. Tables of a window are freed
- * only by obj_unmap, which forgets the cached one. */
+/* The object windows' page tables and pt_cache: every CPU may fill, free and look up objects
+ * (`selftest stress N SEED all`), and vm_map/vm_unmap of two windows that share a table, or
+ * pt_cache walked on one CPU while another frees that table, would lose a mapping. Taken
+ * around each map, unmap (with its shootdown: interrupts stay on, so a waiting CPU serves it)
+ * and page-table look-up; never nested, taken inside MEMOBJ (migration) and DAX, before the
+ * page allocator's locks (docs/locking.md). */
+static struct spinlock win_lock = SPINLOCK_INIT("object windows", LOCK_RANK_VM);
+
+/* The page table last walked to in an object window (under win_lock): consecutive pages of
+ * an object share one table per 2 MiB, so freeze, remap and lookup walk the four levels once
+ * per 512 pages. Tables of a window are freed only by obj_unmap, which forgets the cached
+ * one. */
 static struct {
 	uint64_t va;  /* 2 MiB aligned, 0: none */
 	uint64_t *pt; /* its page table */
@@ -57,8 +66,11 @@ static uint64_t *obj_pte(unsigned slot, uint64_t index)
 static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
 {
 	(void)ctx;
-	return vm_map(&kvm_space, va_of(obj_va(slot, index)), pfn_to_pa(pfn_of(pfn)), PAGE_SIZE,
-		      kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
+	spin_lock(&win_lock);
+	status_t st = vm_map(&kvm_space, va_of(obj_va(slot, index)), pfn_to_pa(pfn_of(pfn)), PAGE_SIZE,
+			     kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
+	spin_unlock(&win_lock);
+	return st;
 }
 
 /* A migration entry (memobj_ops.freeze): not present, bit 9 (ignored by the MMU in a
@@ -70,9 +82,8 @@ static bool pte_names(uint64_t e, uint64_t pfn)
 	return (e & (VM_PTE_P | PTE_MIGRATION)) && (e & VM_PTE_ADDR) == pfn << PAGE_SHIFT;
 }
 
-static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn)
+static status_t freeze_locked(unsigned slot, uint64_t index, uint64_t old_pfn)
 {
-	(void)ctx;
 	uint64_t *pte = obj_pte(slot, index);
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
@@ -82,11 +93,18 @@ static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t ol
 	return ST_OK;
 }
 
-/* From the old page (present or frozen) to the new one, present. */
-static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
-			  uint64_t new_pfn)
+static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn)
 {
 	(void)ctx;
+	spin_lock(&win_lock);
+	status_t st = freeze_locked(slot, index, old_pfn);
+	spin_unlock(&win_lock);
+	return st;
+}
+
+/* From the old page (present or frozen) to the new one, present. */
+static status_t remap_locked(unsigned slot, uint64_t index, uint64_t old_pfn, uint64_t new_pfn)
+{
 	uint64_t *pte = obj_pte(slot, index);
 	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
@@ -94,6 +112,18 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old
 		return ST_INVALID;
 	uint64_t e = (*pte & ~(VM_PTE_ADDR | PTE_MIGRATION)) | VM_PTE_P | (new_pfn << PAGE_SHIFT);
 	__atomic_store_n(pte, e, __ATOMIC_RELEASE);
+	return ST_OK;
+}
+
+static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
+			  uint64_t new_pfn)
+{
+	(void)ctx;
+	spin_lock(&win_lock);
+	status_t st = remap_locked(slot, index, old_pfn, new_pfn);
+	spin_unlock(&win_lock);
+	if (st != ST_OK)
+		return st;
 	khotplug_prof.remaps++;
 	app_obj_moved(slot, index, new_pfn); /* an app's movable memory: its mapping follows */
 	return ST_OK;
@@ -157,17 +187,21 @@ static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 {
 	(void)ctx;
 	/* 4 KiB leaves only: no split, so no table is needed and unmapping cannot fail */
+	spin_lock(&win_lock);
 	CHECK_OK(vm_unmap(&kvm_space, va_of(obj_va(slot, first)), n << PAGE_SHIFT));
 	pt_cache.va = 0; /* the unmap may have freed that table */
+	spin_unlock(&win_lock);
 }
 
 static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn)
 {
 	(void)ctx;
-	uint64_t *pte = obj_pte(slot, index);
-	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
+	spin_lock(&win_lock);
+	uint64_t *pte = obj_pte(slot, index), e = pte ? *pte : 0;
+	spin_unlock(&win_lock);
+	if (!(e & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
-	*pfn = (*pte & VM_PTE_ADDR) >> PAGE_SHIFT;
+	*pfn = (e & VM_PTE_ADDR) >> PAGE_SHIFT;
 	return ST_OK;
 }
 
