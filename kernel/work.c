@@ -24,6 +24,19 @@ struct worker {
 static struct worker workers[SMP_MAX_CPUS];
 static unsigned nworkers;
 
+/* One function call per CPU (work_call_start). */
+static struct {
+	void (*fn)(void *arg, unsigned cpu);
+	void *arg;
+	volatile bool pending; /* set by the shell, cleared by the CPU when fn returned */
+} calls[SMP_MAX_CPUS];
+static bool calling;
+
+static bool call_pending(unsigned cpu)
+{
+	return __atomic_load_n(&calls[cpu].pending, __ATOMIC_ACQUIRE);
+}
+
 static uint64_t pattern(const struct worker *wk, uint64_t page, unsigned word)
 {
 	return memobj_pattern_base(wk->seed, page) + word * MEMOBJ_PATTERN_STEP;
@@ -54,6 +67,13 @@ static void check_restore(struct worker *wk, unsigned cpu, volatile uint64_t *p,
 void work_run(unsigned cpu)
 {
 	struct worker *wk = &workers[cpu];
+	if (call_pending(cpu)) {
+		khotplug_window_enter();
+		calls[cpu].fn(calls[cpu].arg, cpu);
+		khotplug_window_leave();
+		__atomic_store_n(&calls[cpu].pending, false, __ATOMIC_RELEASE);
+		return;
+	}
 	wk->active = true;
 	khotplug_window_enter(); /* migration's shootdowns reach this CPU from here on */
 	uint64_t pass = 0;
@@ -75,7 +95,10 @@ void work_run(unsigned cpu)
 	__atomic_store_n(&wk->active, false, __ATOMIC_RELEASE);
 }
 
-bool work_pending(unsigned cpu) { return cpu < SMP_MAX_CPUS && workers[cpu].run; }
+bool work_pending(unsigned cpu)
+{
+	return cpu < SMP_MAX_CPUS && (workers[cpu].run || call_pending(cpu));
+}
 
 const char *work_role(unsigned cpu) { return workers[cpu].run ? workers[cpu].role : "idle"; }
 
@@ -99,10 +122,38 @@ uint64_t work_ops_total(void)
 	return n;
 }
 
+status_t work_call_start(void (*fn)(void *arg, unsigned cpu), void *arg, uint64_t mask)
+{
+	if (nworkers || calling)
+		return ST_BUSY;
+	if (!mask || (mask & 1))
+		return ST_INVALID;
+	for (unsigned i = 1; i < 64; i++)
+		if ((mask & (1ull << i)) && (i >= smp.ncpus || percpu[i].state != CPU_ONLINE))
+			return ST_INVALID;
+	calling = true;
+	for (unsigned i = 1; i < smp.ncpus && i < 64; i++)
+		if (mask & (1ull << i)) {
+			calls[i].fn = fn;
+			calls[i].arg = arg;
+			__atomic_store_n(&calls[i].pending, true, __ATOMIC_RELEASE);
+			smp_wake(i);
+		}
+	return ST_OK;
+}
+
+void work_call_wait(void)
+{
+	for (unsigned i = 1; i < SMP_MAX_CPUS; i++)
+		while (call_pending(i) && percpu[i].state == CPU_ONLINE)
+			cpu_relax();
+	calling = false;
+}
+
 status_t work_start(unsigned slot, uint64_t mask)
 {
 	const struct memobj *o = memobj_get(&K.objs, slot);
-	if (nworkers)
+	if (nworkers || calling)
 		return ST_BUSY;
 	if (!o || !o->movable || !mask)
 		return ST_INVALID;

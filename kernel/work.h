@@ -38,6 +38,13 @@ bool work_busy(unsigned slot);
 unsigned work_count(void);
 /* Ops done by every worker so far (throughput figures). */
 uint64_t work_ops_total(void);
+/* Runs fn(arg, cpu) once on every CPU of the mask (bit i = CPU i, CPU 0 excluded by the
+ * caller), as a worker runs (from the CPU's idle loop, in the migration window set so that
+ * shootdowns reach it). Errors: ST_BUSY (workers or calls already run), ST_INVALID (empty
+ * mask, a CPU not online). */
+status_t work_call_start(void (*fn)(void *arg, unsigned cpu), void *arg, uint64_t mask);
+/* Waits until every CPU of the last work_call_start returned from fn. */
+void work_call_wait(void);
 /* Called by a CPU's idle loop: whether a worker waits to run there, and running it. */
 bool work_pending(unsigned cpu);
 void work_run(unsigned cpu);

@@ -4,7 +4,8 @@
 # default topology with spmk.run="bench hotplug; bench release; poweroff" and prints the
 # hand-off/reclaim and release figures, then reclaim of a device in use while a worker writes on
 # the other CPU and 1000 hand-off/move/reclaim rounds (bench smp, docs/smp.md), then times
-# kernel entry to prompt with 1, 8 and 64 NUMA nodes (tools/bench_boot.py).
+# kernel entry to prompt with 1, 8 and 64 NUMA nodes (tools/bench_boot.py); also
+# `selftest stress 2500 SEED all` on 4 CPUs (10,000 steps in all: steps/s, docs/smp.md).
 # Every figure is a line `NAME VALUE UNIT`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,17 @@ if [ -z "$figures" ] || printf '%s\n' "$out" | grep -q 'bench smp: error'; then
 	rc=1
 fi
 printf '%s\n' "$figures"
+echo "== selftest stress on every CPU: 2500 steps on each of 4 CPUs (QEMU, TCG)"
+out=$(SMP=4 CMDLINE='spmk.run="dax destroy-device dax0.0; dax create-device 0 2M; dax create-device 0 2M; dax create-device 0 4M; selftest stress 2500 20261130 all; poweroff"' \
+	timeout 900 bash tools/run.sh </dev/null 2>&1 | tr -d '\r')
+line=$(printf '%s\n' "$out" | grep -E '^stress: [0-9]+ ms, [0-9]+ steps/s on 4 CPUs$')
+if [ -z "$line" ] || ! printf '%s\n' "$out" | grep -qE '^stress: 2500 steps on each of 4 CPUs .*: pass$'; then
+	printf '%s\n' "$out" | tail -30
+	echo "bench: selftest stress on 4 CPUs failed" >&2
+	rc=1
+else
+	printf '%s\n' "$line" | sed -E 's/^stress: ([0-9]+) ms, ([0-9]+) steps\/s.*/stress_mp.4cpu_steps_per_s \2 steps\/s\nstress_mp.4cpu_10000_steps \1 ms/'
+fi
 echo "== boot time with 1, 8 and 64 nodes (QEMU, TCG)"
 BUILD="$BUILD" /usr/bin/python3 tools/bench_boot.py || rc=1
 echo "== hand-off and unused reclaim of 1, 64 and 512 GiB (QEMU, TCG)"

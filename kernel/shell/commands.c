@@ -239,9 +239,10 @@ const struct shell_cmd shell_commands[] = {
 	  (const struct shell_sub[]){
 		{ 0, "", "memory map, page allocator, dax, hand-off and object invariant walkers, the "
 		  "accounting checks and a kernel-heap exercise", 0, "selftest", cmd_selftest },
-		{ "stress", "N SEED", "N random operations across the memory API, every one checked; "
-		  "failures injected on the way (docs/testing.md)",
-		  "N     steps, 1..100000000\nSEED  the random seed (a run is repeatable)",
+		{ "stress", "N SEED [CPUS]", "N random operations across the memory API, every one checked; "
+		  "failures injected on the way; with CPUS, N steps on each CPU at once (docs/testing.md)",
+		  "N     steps, 1..100000000 (per CPU with CPUS)\nSEED  the random seed (a run on one CPU is "
+		  "repeatable)\nCPUS  'all' or a count: run on that many CPUs at once (docs/smp.md)",
 		  "selftest stress 1000 1", cmd_stress },
 		END } },
 	{ "bench", "time hand-off and reclaim vs memset/memcpy; release after writes; hand-off/reclaim cycles", bench_subs },

@@ -126,3 +126,48 @@ def test_stress_10000_steps():
     assert len(lists) == 2 and lists[0] == lists[1], "the dax layout was not put back"
     assert "no memory objects" in r.command_output("mem objects")
     assert "selftest: ok" in r.command_output("selftest")
+
+
+def stress_cpus(n, steps=300, seed=16):
+    """`selftest stress STEPS SEED all` on the default machine with n CPUs, its SP device cut
+    into three small devices the CPUs contend for; returns (run, the stress lines)."""
+    r = run_script("dax destroy-device dax0.0; dax create-device 0 2M; dax create-device 0 2M; "
+            f"dax create-device 0 4M; dax list -j; selftest stress {steps} {seed} all; dax list -j; "
+            "mem objects; selftest", topo="default", smp=n, timeout=600)
+    return r, r.command_output(f"selftest stress {steps} {seed} all")
+
+
+def check_stress_cpus(n, steps=300, seed=16):
+    r, out = stress_cpus(n, steps, seed)
+    total = re.search(rf"^stress: {steps} steps on each of {n} CPUs \({steps * n} in all\), seed {seed}, "
+                      rf"(\d+) barriers, (\d+) done, (\d+) refused: pass$", out, re.M)
+    assert total, out[-3000:]
+    barriers, done, refused = (int(x) for x in total.groups())
+    assert barriers == -(-steps // 100), total.group(0)
+    per = re.findall(r"^stress: cpu (\d+): (\d+) steps, (\d+) operations done, (\d+) refused \((\d+) claims",
+                     out, re.M)
+    assert [int(c[0]) for c in per] == list(range(n)), out
+    assert all(int(c[1]) == steps and int(c[2]) > steps // 2 for c in per), per
+    assert sum(int(c[2]) for c in per) == done and sum(int(c[3]) for c in per) == refused
+    assert sum(int(c[4]) for c in per) > 0, "no claim met a device another CPU held: no contention"
+    lists = [l for l in r.output.splitlines() if l.startswith('{"regions"')]
+    assert len(lists) == 2 and lists[0] == lists[1], "the dax layout changed"
+    assert "no memory objects" in r.command_output("mem objects")
+    assert "selftest: ok" in r.command_output("selftest")
+    print(re.search(r"^stress: \d+ ms, \d+ steps/s.*$", out, re.M).group(0))
+
+
+def test_stress_on_2_cpus():
+    check_stress_cpus(2)
+
+
+def test_stress_on_4_cpus():
+    check_stress_cpus(4)
+
+
+def test_stress_cpus_refusals():
+    """A bad CPUS is named with the CPUs online; a count of 1 runs the per-CPU engine on CPU 0."""
+    r = boot("selftest stress 10 1 9; selftest stress 10 1 x; selftest stress 10 1 1")
+    assert "selftest stress: CPUS '9' must be 'all' or 1..2 (CPUs online)" in r.output, r.output[-2000:]
+    assert "selftest stress: CPUS 'x' must be 'all' or 1..2 (CPUs online)" in r.output
+    assert "stress: 10 steps on each of 1 CPUs (10 in all), seed 1, 1 barriers" in r.output
