@@ -261,7 +261,7 @@ $(TSAN_LIB): $(TSAN_OBJS)
 $(BUILD)/tsan/%: tests/unit/%.c $(TSAN_LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@) $(BUILD)/dep
 	@echo "  TSAN    $@"
-	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -MMD -MP -MF $(BUILD)/dep/tsan-$(notdir $@).d -o $@ $< $(TSAN_LIB) -lcmocka -lpthread
+	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -MMD -MP -MF $(BUILD)/dep/tsan-$(notdir $@).d -Itests/unit/helpers -o $@ $< $(TSAN_LIB) -lcmocka -lpthread
 $(BUILD)/fuzzobj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.FUZZ $<"

@@ -7,6 +7,7 @@
 
 #include "acpi/acpidump.h"
 #include "acpi/decode.h"
+#include "test_main.h"
 
 static uint8_t buf[8192];
 static struct tcap cap;
@@ -87,13 +88,8 @@ static void test_acpidump_format(void **state)
 	assert_int_equal(cap.len, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_srat_fields),
-		cmocka_unit_test(test_slit_and_hmat_fields),
-		cmocka_unit_test(test_truncated_tables_stop_cleanly),
-		cmocka_unit_test(test_acpidump_format),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_srat_fields),
+	cmocka_unit_test(test_slit_and_hmat_fields),
+	cmocka_unit_test(test_truncated_tables_stop_cleanly),
+	cmocka_unit_test(test_acpidump_format))

@@ -3,6 +3,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/fadt.h"
+#include "test_main.h"
 
 static struct tcap cap;
 static struct fadt_info f;
@@ -97,14 +98,9 @@ static void test_s5_encodings(void **state)
 	assert_int_equal(dsdt_find_s5(t, 36 + sizeof aml, &a, &c), ST_NOTFOUND);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fadt_q35),
-		cmocka_unit_test(test_fadt_v1_and_short),
-		cmocka_unit_test(test_fadt_pm1_not_a_port),
-		cmocka_unit_test(test_s5_fixtures),
-		cmocka_unit_test(test_s5_encodings),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_fadt_q35),
+	cmocka_unit_test(test_fadt_v1_and_short),
+	cmocka_unit_test(test_fadt_pm1_not_a_port),
+	cmocka_unit_test(test_s5_fixtures),
+	cmocka_unit_test(test_s5_encodings))

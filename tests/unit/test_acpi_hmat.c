@@ -4,6 +4,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/hmat.h"
+#include "test_main.h"
 
 static struct tcap cap;
 static struct hmat_info h;
@@ -213,16 +214,11 @@ static void test_unknown_type_and_limits(void **state)
 	reject(b, 40 + slen, ST_RANGE, "names pxm 163, more than 64 proximity domains");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qemu_rev2),
-		cmocka_unit_test(test_multi),
-		cmocka_unit_test(test_rev1),
-		cmocka_unit_test(test_entry_value),
-		cmocka_unit_test(test_overflow_fixture),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_unknown_type_and_limits),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_qemu_rev2),
+	cmocka_unit_test(test_multi),
+	cmocka_unit_test(test_rev1),
+	cmocka_unit_test(test_entry_value),
+	cmocka_unit_test(test_overflow_fixture),
+	cmocka_unit_test(test_malformed),
+	cmocka_unit_test(test_unknown_type_and_limits))

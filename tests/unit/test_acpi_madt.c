@@ -5,6 +5,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/madt.h"
+#include "test_main.h"
 
 static struct tcap cap;
 static struct madt_info m;
@@ -52,11 +53,6 @@ static void test_madt_malformed(void **state)
 	assert_int_equal(madt_parse(b, n, NULL, NULL), ST_INVALID);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_madt_qemu),
-		cmocka_unit_test(test_madt_malformed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_madt_qemu),
+	cmocka_unit_test(test_madt_malformed))

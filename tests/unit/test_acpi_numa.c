@@ -5,6 +5,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/numa.h"
+#include "test_main.h"
 
 static struct tcap cap;
 static struct srat_info s;
@@ -328,18 +329,13 @@ static void test_range_full(void **state)
 	assert_int_equal(numa_add_range(&t, 0, 0, 1, 0), ST_NOMEM);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qemu),
-		cmocka_unit_test(test_multi),
-		cmocka_unit_test(test_rev1_ties),
-		cmocka_unit_test(test_no_srat),
-		cmocka_unit_test(test_hmat_unknown_domain_and_slit_gap),
-		cmocka_unit_test(test_ties_listed_in_json),
-		cmocka_unit_test(test_fallback_node_holds_cpus_and_memory),
-		cmocka_unit_test(test_hotplug_present_and_possible),
-		cmocka_unit_test(test_range_full),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_qemu),
+	cmocka_unit_test(test_multi),
+	cmocka_unit_test(test_rev1_ties),
+	cmocka_unit_test(test_no_srat),
+	cmocka_unit_test(test_hmat_unknown_domain_and_slit_gap),
+	cmocka_unit_test(test_ties_listed_in_json),
+	cmocka_unit_test(test_fallback_node_holds_cpus_and_memory),
+	cmocka_unit_test(test_hotplug_present_and_possible),
+	cmocka_unit_test(test_range_full))

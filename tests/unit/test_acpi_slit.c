@@ -4,6 +4,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/slit.h"
+#include "test_main.h"
 
 static struct tcap cap;
 static struct slit_info sl;
@@ -87,13 +88,8 @@ static void test_slit_cap(void **state)
 	assert_int_equal(slit_parse(big, sizeof big, &sl, NULL), ST_INVALID);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_slit_qemu),
-		cmocka_unit_test(test_slit_size),
-		cmocka_unit_test(test_slit_distances),
-		cmocka_unit_test(test_slit_cap),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_slit_qemu),
+	cmocka_unit_test(test_slit_size),
+	cmocka_unit_test(test_slit_distances),
+	cmocka_unit_test(test_slit_cap))

@@ -3,6 +3,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/srat.h"
+#include "test_main.h"
 
 static struct tcap cap;
 static struct srat_info s;
@@ -247,15 +248,10 @@ static void test_srat_too_many(void **state)
 			    "the rest are not listed (their domains still count)\n");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_srat_qemu),
-		cmocka_unit_test(test_srat_all_types),
-		cmocka_unit_test(test_srat_malformed),
-		cmocka_unit_test(test_srat_same_domain_overlap_merged),
-		cmocka_unit_test(test_srat_duplicate_cpus_counted_once),
-		cmocka_unit_test(test_srat_too_many),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_srat_qemu),
+	cmocka_unit_test(test_srat_all_types),
+	cmocka_unit_test(test_srat_malformed),
+	cmocka_unit_test(test_srat_same_domain_overlap_merged),
+	cmocka_unit_test(test_srat_duplicate_cpus_counted_once),
+	cmocka_unit_test(test_srat_too_many))

@@ -5,6 +5,7 @@
 
 #include "acpi/tables.h"
 #include "lib/hexdump.h"
+#include "test_main.h"
 
 #define MEM_BASE 0x10000ull
 #define MEM_SIZE 0x8000u
@@ -255,19 +256,14 @@ static void test_hexdump_layout(void **state)
 		"00000028\n");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_xsdt),
-		cmocka_unit_test(test_rsdp_v1_uses_rsdt),
-		cmocka_unit_test(test_bad_xsdt_falls_back),
-		cmocka_unit_test(test_xsdt_odd_length_uses_whole_entries),
-		cmocka_unit_test(test_bad_extended_checksum),
-		cmocka_unit_test(test_bad_rsdp),
-		cmocka_unit_test(test_bad_table_listed_not_found),
-		cmocka_unit_test(test_lying_lengths_and_pointers),
-		cmocka_unit_test(test_dump),
-		cmocka_unit_test(test_hexdump_layout),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_xsdt),
+	cmocka_unit_test(test_rsdp_v1_uses_rsdt),
+	cmocka_unit_test(test_bad_xsdt_falls_back),
+	cmocka_unit_test(test_xsdt_odd_length_uses_whole_entries),
+	cmocka_unit_test(test_bad_extended_checksum),
+	cmocka_unit_test(test_bad_rsdp),
+	cmocka_unit_test(test_bad_table_listed_not_found),
+	cmocka_unit_test(test_lying_lengths_and_pointers),
+	cmocka_unit_test(test_dump),
+	cmocka_unit_test(test_hexdump_layout))

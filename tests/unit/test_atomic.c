@@ -24,6 +24,7 @@
 #include "lib/fault.h"
 #include "mm/kheap.h"
 #include "mm/stress.h"
+#include "test_main.h"
 
 enum op {
 	OP_CREATE, OP_DESTROY, OP_CLAIM, OP_MAP, OP_ACTIVATE, OP_RELEASE, OP_HANDOFF,
@@ -328,11 +329,6 @@ static void test_arm_after(void **state)
 	fault_reset();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_arm_after),
-		cmocka_unit_test(test_matrix),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_arm_after),
+	cmocka_unit_test(test_matrix))

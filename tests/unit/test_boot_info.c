@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "kernel/boot_info_validate.h"
+#include "test_main.h"
 
 static struct boot_info bi;
 static struct capture log;
@@ -147,19 +148,14 @@ static void test_scratch(void **state)
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_good, setup),
-		cmocka_unit_test_setup(test_bad_magic, setup),
-		cmocka_unit_test_setup(test_other_version, setup),
-		cmocka_unit_test_setup(test_scratch, setup),
-		cmocka_unit_test_setup(test_modules, setup),
-		cmocka_unit_test_setup(test_short_size, setup),
-		cmocka_unit_test_setup(test_descriptor_sizes, setup),
-		cmocka_unit_test_setup(test_map_larger_than_buffer, setup),
-		cmocka_unit_test_setup(test_cmdline_length_mismatch, setup),
-		cmocka_unit_test_setup(test_kernel_placement, setup),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_good, setup),
+	cmocka_unit_test_setup(test_bad_magic, setup),
+	cmocka_unit_test_setup(test_other_version, setup),
+	cmocka_unit_test_setup(test_scratch, setup),
+	cmocka_unit_test_setup(test_modules, setup),
+	cmocka_unit_test_setup(test_short_size, setup),
+	cmocka_unit_test_setup(test_descriptor_sizes, setup),
+	cmocka_unit_test_setup(test_map_larger_than_buffer, setup),
+	cmocka_unit_test_setup(test_cmdline_length_mismatch, setup),
+	cmocka_unit_test_setup(test_kernel_placement, setup))

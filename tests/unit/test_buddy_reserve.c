@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "mm/buddy.h"
+#include "test_main.h"
 
 static struct buddy B;
 static uint64_t *meta[3];
@@ -156,14 +157,9 @@ static void test_stats_and_removal(void **state)
 	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_THISNODE | BUDDY_RESERVE, &pfn), ST_NOMEM);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sizing_follows_linux, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ordinary_spills_then_fails_above_reserve, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_movable_keeps_out_of_reserve, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stats_and_removal, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_sizing_follows_linux, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_ordinary_spills_then_fails_above_reserve, setup,
+	teardown),
+	cmocka_unit_test_setup_teardown(test_movable_keeps_out_of_reserve, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_stats_and_removal, setup, teardown))

@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "kernel/cmdline.h"
+#include "test_main.h"
 
 static struct cmdline c;
 static struct capture log;
@@ -163,20 +164,15 @@ static void test_empty_arguments_take_no_room(void **state)
 	assert_int_equal(strlen(c.args[0].key), CMDLINE_BUF - 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_keys_and_values, setup),
-		cmocka_unit_test_setup(test_quoted_values_keep_blanks_and_semicolons, setup),
-		cmocka_unit_test_setup(test_last_occurrence_wins, setup),
-		cmocka_unit_test_setup(test_every_occurrence_in_order, setup),
-		cmocka_unit_test_setup(test_list_items, setup),
-		cmocka_unit_test_setup(test_value_may_contain_equals, setup),
-		cmocka_unit_test_setup(test_unterminated_quote_reported, setup),
-		cmocka_unit_test_setup(test_empty_and_null, setup),
-		cmocka_unit_test_setup(test_too_many_arguments, setup),
-		cmocka_unit_test_setup(test_too_long, setup),
-		cmocka_unit_test_setup(test_empty_arguments_take_no_room, setup),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_keys_and_values, setup),
+	cmocka_unit_test_setup(test_quoted_values_keep_blanks_and_semicolons, setup),
+	cmocka_unit_test_setup(test_last_occurrence_wins, setup),
+	cmocka_unit_test_setup(test_every_occurrence_in_order, setup),
+	cmocka_unit_test_setup(test_list_items, setup),
+	cmocka_unit_test_setup(test_value_may_contain_equals, setup),
+	cmocka_unit_test_setup(test_unterminated_quote_reported, setup),
+	cmocka_unit_test_setup(test_empty_and_null, setup),
+	cmocka_unit_test_setup(test_too_many_arguments, setup),
+	cmocka_unit_test_setup(test_too_long, setup),
+	cmocka_unit_test_setup(test_empty_arguments_take_no_room, setup))

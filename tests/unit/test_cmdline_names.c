@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "kernel/cmdline_names.h"
+#include "test_main.h"
 
 static struct cmdline c;
 static struct capture log;
@@ -47,12 +48,7 @@ static void test_every_known_option_accepted(void **state)
 	assert_int_equal(log.lines, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_misspelled_spmk_option_gets_suggestion),
-		cmocka_unit_test(test_unknown_far_from_everything_is_a_notice),
-		cmocka_unit_test(test_every_known_option_accepted),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_misspelled_spmk_option_gets_suggestion),
+	cmocka_unit_test(test_unknown_far_from_everything_is_a_notice),
+	cmocka_unit_test(test_every_known_option_accepted))

@@ -19,6 +19,7 @@
 #include "mm/buddy.h"
 #include "mm/dax.h"
 #include "mm/kheap.h"
+#include "test_main.h"
 
 #define THREADS 4
 #define BASE 0x10000ull       /* first pfn */
@@ -387,13 +388,8 @@ static void test_dax_threads(void **state)
 	dax_fini(&D);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_buddy_threads, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_heap_threads, setup, teardown),
-		cmocka_unit_test(test_dax_threads),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_buddy_threads, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_heap_threads, setup, teardown),
+	cmocka_unit_test(test_dax_threads))

@@ -23,6 +23,7 @@
 #include "mm/dax.h"
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
+#include "test_main.h"
 
 #define MEM_BASE 0x100000000ull /* 4 GiB */
 #define MEM_SIZE (9 * SIZE_1G)
@@ -1464,32 +1465,27 @@ static void test_written_set_overflow_merges(void **state)
 	assert_int_equal(dax_device_get(&x->d, d0)->nwritten, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_region_add_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_region_add_window_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_destroy_first_fit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_device_slots_run_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tables_grow_from_heap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tables_growth_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_claim_map_release_cycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_transitions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_access_bounds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_active_owner_enforcement, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dirty_table_grows_from_heap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
-		cmocka_unit_test(test_with_real_page_tables),
-		cmocka_unit_test(test_release_scrubs_written_leaves_at_every_page_size),
-		cmocka_unit_test_setup_teardown(test_written_set_overflow_merges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_note_written, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_region_add_refusals, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_region_add_window_wrap, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_create_destroy_first_fit, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_device_slots_run_out, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tables_grow_from_heap, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_tables_growth_refused, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_claim_map_release_cycle, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_refused_transitions, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_access_bounds, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_active_owner_enforcement, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_dirty_table_grows_from_heap, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
+	cmocka_unit_test(test_with_real_page_tables),
+	cmocka_unit_test(test_release_scrubs_written_leaves_at_every_page_size),
+	cmocka_unit_test_setup_teardown(test_written_set_overflow_merges, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_note_written, setup, teardown))

@@ -19,6 +19,7 @@
 #include "mm/dax.h"
 #include "mm/vm_internal.h"
 #include "mm/vm_window.h"
+#include "test_main.h"
 
 #define PAGES 4096u             /* 16 MiB of "physical memory" */
 #define TABLE_PAGES 1024u       /* page-table pages come from [0, 4 MiB) */
@@ -264,13 +265,8 @@ static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
 	machine_free(m);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_window),
-		cmocka_unit_test(test_release_scrubs_without_table_memory),
-		cmocka_unit_test(test_claim_scrubs_without_table_memory),
-		cmocka_unit_test(test_full_table_claim_zeroes_only_unowned_memory),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_window),
+	cmocka_unit_test(test_release_scrubs_without_table_memory),
+	cmocka_unit_test(test_claim_scrubs_without_table_memory),
+	cmocka_unit_test(test_full_table_claim_zeroes_only_unowned_memory))

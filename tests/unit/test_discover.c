@@ -19,6 +19,7 @@
 #include "lib/efi_memory.h"
 #include "lib/types.h"
 #include "mm/discover.h"
+#include "test_main.h"
 
 static struct capture cap;
 static uint8_t mapbuf[16384], srat[4096], slit[4096], hmat[4096], madt[4096];
@@ -323,19 +324,14 @@ static void test_map_beyond_512_ranges(void **state)
 	free(big);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_qemu_default, setup),
-		cmocka_unit_test_setup(test_no_hmat, setup),
-		cmocka_unit_test_setup(test_no_sp_memory, setup),
-		cmocka_unit_test_setup(test_rejected_tables, setup),
-		cmocka_unit_test_setup(test_options, setup),
-		cmocka_unit_test_setup(test_fake_mem, setup),
-		cmocka_unit_test_setup(test_listed_bad_checksum, setup),
-		cmocka_unit_test_setup(test_boot_options, setup),
-		cmocka_unit_test_setup(test_bad_arguments, setup),
-		cmocka_unit_test_setup(test_map_beyond_512_ranges, setup),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_qemu_default, setup),
+	cmocka_unit_test_setup(test_no_hmat, setup),
+	cmocka_unit_test_setup(test_no_sp_memory, setup),
+	cmocka_unit_test_setup(test_rejected_tables, setup),
+	cmocka_unit_test_setup(test_options, setup),
+	cmocka_unit_test_setup(test_fake_mem, setup),
+	cmocka_unit_test_setup(test_listed_bad_checksum, setup),
+	cmocka_unit_test_setup(test_boot_options, setup),
+	cmocka_unit_test_setup(test_bad_arguments, setup),
+	cmocka_unit_test_setup(test_map_beyond_512_ranges, setup))

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mm/early.h"
+#include "test_main.h"
 
 static void assert_accounting(const struct early *e, uint64_t total)
 {
@@ -169,17 +170,12 @@ static void test_storage_sized_from_the_map(void **state)
 	assert_int_equal(early_check(&e), ST_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_clips_and_sorts),
-		cmocka_unit_test(test_alloc_align_keeps_gap),
-		cmocka_unit_test(test_window),
-		cmocka_unit_test(test_limit),
-		cmocka_unit_test(test_reserve),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_grant_slots_exhausted),
-		cmocka_unit_test(test_storage_sized_from_the_map),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_init_clips_and_sorts),
+	cmocka_unit_test(test_alloc_align_keeps_gap),
+	cmocka_unit_test(test_window),
+	cmocka_unit_test(test_limit),
+	cmocka_unit_test(test_reserve),
+	cmocka_unit_test(test_errors),
+	cmocka_unit_test(test_grant_slots_exhausted),
+	cmocka_unit_test(test_storage_sized_from_the_map))

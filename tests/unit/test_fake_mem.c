@@ -17,6 +17,7 @@
 #include "lib/types.h"
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
+#include "test_main.h"
 
 static struct capture cap;
 static struct memmap_opts opts;
@@ -314,23 +315,18 @@ static void test_apply_to_already_sp(void **state)
 	assert_int_equal(map.stats.faked, 0); /* nothing changed */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_parse_single, reset),
-		cmocka_unit_test_setup(test_parse_multiple_and_append, reset),
-		cmocka_unit_test_setup(test_parse_bad_each_way, reset),
-		cmocka_unit_test_setup(test_parse_bad_element_skipped, reset),
-		cmocka_unit_test_setup(test_parse_too_many, reset),
-		cmocka_unit_test_setup(test_parse_efi_list_and_repeats, reset),
-		cmocka_unit_test_setup(test_parse_efi_reports_every_unknown_item, reset),
-		cmocka_unit_test_setup(test_split, reset),
-		cmocka_unit_test_setup(test_apply_conventional, reset),
-		cmocka_unit_test_setup(test_apply_non_conventional_ignored, reset),
-		cmocka_unit_test_setup(test_apply_spanning_two_descriptors, reset),
-		cmocka_unit_test_setup(test_apply_two_ranges_one_descriptor, reset),
-		cmocka_unit_test_setup(test_apply_with_nosoftreserve, reset),
-		cmocka_unit_test_setup(test_apply_to_already_sp, reset),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_parse_single, reset),
+	cmocka_unit_test_setup(test_parse_multiple_and_append, reset),
+	cmocka_unit_test_setup(test_parse_bad_each_way, reset),
+	cmocka_unit_test_setup(test_parse_bad_element_skipped, reset),
+	cmocka_unit_test_setup(test_parse_too_many, reset),
+	cmocka_unit_test_setup(test_parse_efi_list_and_repeats, reset),
+	cmocka_unit_test_setup(test_parse_efi_reports_every_unknown_item, reset),
+	cmocka_unit_test_setup(test_split, reset),
+	cmocka_unit_test_setup(test_apply_conventional, reset),
+	cmocka_unit_test_setup(test_apply_non_conventional_ignored, reset),
+	cmocka_unit_test_setup(test_apply_spanning_two_descriptors, reset),
+	cmocka_unit_test_setup(test_apply_two_ranges_one_descriptor, reset),
+	cmocka_unit_test_setup(test_apply_with_nosoftreserve, reset),
+	cmocka_unit_test_setup(test_apply_to_already_sp, reset))

@@ -17,6 +17,7 @@
 
 #include "hotplug_sim.h"
 #include "lib/cancel.h"
+#include "test_main.h"
 
 static uint32_t dev0(struct sim *s)
 {
@@ -581,16 +582,11 @@ static void test_randomized(void **state)
 	sim_free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_at_a_time),
-		cmocka_unit_test(test_handoff_reclaim), cmocka_unit_test(test_reclaim_refusals),
-		cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
-		cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),
-		cmocka_unit_test(test_deferred_scrub),
-		cmocka_unit_test(test_claim_never_zeroes_page_allocator_memory),
-		cmocka_unit_test(test_stopped_fill_and_reclaim),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_one_at_a_time),
+	cmocka_unit_test(test_handoff_reclaim), cmocka_unit_test(test_reclaim_refusals),
+	cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
+	cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),
+	cmocka_unit_test(test_deferred_scrub),
+	cmocka_unit_test(test_claim_never_zeroes_page_allocator_memory),
+	cmocka_unit_test(test_stopped_fill_and_reclaim))

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "hotplug_sim.h"
+#include "test_main.h"
 
 static uint32_t dev0(struct sim *s)
 {
@@ -333,13 +334,8 @@ static void test_dirty_bitmap_of_a_big_device(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_on_memory_handoff_partial_and_whole_reclaim),
-		cmocka_unit_test(test_auto_choice_and_normal_refusal),
-		cmocka_unit_test(test_page_words_over_several_blocks),
-		cmocka_unit_test(test_dirty_bitmap_of_a_big_device),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_on_memory_handoff_partial_and_whole_reclaim),
+	cmocka_unit_test(test_auto_choice_and_normal_refusal),
+	cmocka_unit_test(test_page_words_over_several_blocks),
+	cmocka_unit_test(test_dirty_bitmap_of_a_big_device))

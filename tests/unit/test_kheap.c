@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "mm/kheap.h"
+#include "test_main.h"
 
 #define ARENA_PAGES 4096
 
@@ -173,14 +174,9 @@ static void test_check_detects_corruption(void **state)
 	assert_int_equal(kheap_check(&H), ST_OK);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_small_classes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_objects_distinct, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_large, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_detects_corruption, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_small_classes, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_many_objects_distinct, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_large, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_check_detects_corruption, setup, teardown))

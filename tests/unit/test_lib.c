@@ -22,6 +22,7 @@
 #include "lib/prng.h"
 #include "lib/status.h"
 #include "lib/table.h"
+#include "test_main.h"
 
 #define CHECK_FMT(expect, ...)                                                    \
 	do {                                                                      \
@@ -303,22 +304,17 @@ static void test_table_reserve(void **state)
 	assert_true(t == inl && table_allocs == 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fmt_matches_libc),
-		cmocka_unit_test(test_fmt_truncates_and_reports_length),
-		cmocka_unit_test(test_fmt_null_string),
-		cmocka_unit_test(test_fmt_precision_reads_no_further),
-		cmocka_unit_test(test_parse_numbers),
-		cmocka_unit_test(test_parse_sizes),
-		cmocka_unit_test(test_args_table),
-		cmocka_unit_test(test_bytes_to_pages),
-		cmocka_unit_test(test_status_names),
-		cmocka_unit_test(test_fault_points),
-		cmocka_unit_test(test_prng),
-		cmocka_unit_test(test_table_reserve),
-		cmocka_unit_test(test_check_aborts_with_values),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_fmt_matches_libc),
+	cmocka_unit_test(test_fmt_truncates_and_reports_length),
+	cmocka_unit_test(test_fmt_null_string),
+	cmocka_unit_test(test_fmt_precision_reads_no_further),
+	cmocka_unit_test(test_parse_numbers),
+	cmocka_unit_test(test_parse_sizes),
+	cmocka_unit_test(test_args_table),
+	cmocka_unit_test(test_bytes_to_pages),
+	cmocka_unit_test(test_status_names),
+	cmocka_unit_test(test_fault_points),
+	cmocka_unit_test(test_prng),
+	cmocka_unit_test(test_table_reserve),
+	cmocka_unit_test(test_check_aborts_with_values))

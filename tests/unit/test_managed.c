@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "mm/managed.h"
+#include "test_main.h"
 
 static struct numa_topology t;
 static struct managed_set m;
@@ -116,12 +117,7 @@ static void test_limits_and_order(void **state)
 	managed_init(&m);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_split_at_node_boundary),
-		cmocka_unit_test(test_outside_srat_goes_to_node_0),
-		cmocka_unit_test(test_limits_and_order),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_split_at_node_boundary),
+	cmocka_unit_test(test_outside_srat_goes_to_node_0),
+	cmocka_unit_test(test_limits_and_order))

@@ -18,6 +18,7 @@
 #include "boot/boot_info.h"
 #include "lib/types.h"
 #include "mm/memmap.h"
+#include "test_main.h"
 
 static struct capture cap;
 
@@ -793,36 +794,31 @@ static void test_random_vs_model(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_desc_size_48, reset),
-		cmocka_unit_test_setup(test_desc_size_40_and_64, reset),
-		cmocka_unit_test_setup(test_desc_size_bogus, reset),
-		cmocka_unit_test_setup(test_zero_length, reset),
-		cmocka_unit_test_setup(test_unaligned, reset),
-		cmocka_unit_test_setup(test_unaligned_reserved_takes_partial_usable_page, reset),
-		cmocka_unit_test_setup(test_wraparound, reset),
-		cmocka_unit_test_setup(test_above_maxphyaddr, reset),
-		cmocka_unit_test_setup(test_print_raw_sum_overflow, reset),
-		cmocka_unit_test_setup(test_precedence_order, reset),
-		cmocka_unit_test_setup(test_overlap_every_pair, reset),
-		cmocka_unit_test_setup(test_overlap_containment, reset),
-		cmocka_unit_test_setup(test_overlap_many_winners_inside, reset),
-		cmocka_unit_test_setup(test_unsorted, reset),
-		cmocka_unit_test_setup(test_adjacent_merge, reset),
-		cmocka_unit_test_setup(test_unknown_type, reset),
-		cmocka_unit_test_setup(test_sp_attr_only_on_ram_types, reset),
-		cmocka_unit_test_setup(test_nosoftreserve, reset),
-		cmocka_unit_test_setup(test_huge_count_merges, reset),
-		cmocka_unit_test_setup(test_huge_count_overflow, reset),
-		cmocka_unit_test_setup(test_check_rejects_broken, reset),
-		cmocka_unit_test_setup(test_print_raw, reset),
-		cmocka_unit_test_setup(test_print_normalised, reset),
-		cmocka_unit_test_setup(test_random_vs_model, reset),
-		cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
-		cmocka_unit_test_setup(test_scrambled_equals_sorted, reset),
-		cmocka_unit_test_setup(test_scrambled_high_addresses, reset),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_desc_size_48, reset),
+	cmocka_unit_test_setup(test_desc_size_40_and_64, reset),
+	cmocka_unit_test_setup(test_desc_size_bogus, reset),
+	cmocka_unit_test_setup(test_zero_length, reset),
+	cmocka_unit_test_setup(test_unaligned, reset),
+	cmocka_unit_test_setup(test_unaligned_reserved_takes_partial_usable_page, reset),
+	cmocka_unit_test_setup(test_wraparound, reset),
+	cmocka_unit_test_setup(test_above_maxphyaddr, reset),
+	cmocka_unit_test_setup(test_print_raw_sum_overflow, reset),
+	cmocka_unit_test_setup(test_precedence_order, reset),
+	cmocka_unit_test_setup(test_overlap_every_pair, reset),
+	cmocka_unit_test_setup(test_overlap_containment, reset),
+	cmocka_unit_test_setup(test_overlap_many_winners_inside, reset),
+	cmocka_unit_test_setup(test_unsorted, reset),
+	cmocka_unit_test_setup(test_adjacent_merge, reset),
+	cmocka_unit_test_setup(test_unknown_type, reset),
+	cmocka_unit_test_setup(test_sp_attr_only_on_ram_types, reset),
+	cmocka_unit_test_setup(test_nosoftreserve, reset),
+	cmocka_unit_test_setup(test_huge_count_merges, reset),
+	cmocka_unit_test_setup(test_huge_count_overflow, reset),
+	cmocka_unit_test_setup(test_check_rejects_broken, reset),
+	cmocka_unit_test_setup(test_print_raw, reset),
+	cmocka_unit_test_setup(test_print_normalised, reset),
+	cmocka_unit_test_setup(test_random_vs_model, reset),
+	cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
+	cmocka_unit_test_setup(test_scrambled_equals_sorted, reset),
+	cmocka_unit_test_setup(test_scrambled_high_addresses, reset))

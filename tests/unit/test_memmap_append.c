@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "boot/memmap_append.h"
+#include "test_main.h"
 
 static struct capture cap;
 
@@ -158,14 +159,9 @@ static void test_write_layout(void **state)
 	assert_int_equal(w, 80);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_forms, reset),
-		cmocka_unit_test_setup(test_rejections_name_the_line, reset),
-		cmocka_unit_test_setup(test_too_many, reset),
-		cmocka_unit_test_setup(test_count_and_step, reset),
-		cmocka_unit_test_setup(test_write_layout, reset),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_forms, reset),
+	cmocka_unit_test_setup(test_rejections_name_the_line, reset),
+	cmocka_unit_test_setup(test_too_many, reset),
+	cmocka_unit_test_setup(test_count_and_step, reset),
+	cmocka_unit_test_setup(test_write_layout, reset))

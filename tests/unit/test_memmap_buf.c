@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "boot/memmap_buf.h"
+#include "test_main.h"
 
 static void test_bytes_have_slack_and_are_pages(void **state)
 {
@@ -89,13 +90,8 @@ static void test_highest_end_skips_impossible(void **state)
 	assert_int_equal(memmap_buf_highest_end(map, sizeof map, 0, 52), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bytes_have_slack_and_are_pages),
-		cmocka_unit_test(test_bytes_refuse_nonsense),
-		cmocka_unit_test(test_check_result),
-		cmocka_unit_test(test_highest_end_skips_impossible),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_bytes_have_slack_and_are_pages),
+	cmocka_unit_test(test_bytes_refuse_nonsense),
+	cmocka_unit_test(test_check_result),
+	cmocka_unit_test(test_highest_end_skips_impossible))

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "hotplug_sim.h"
+#include "test_main.h"
 
 static void test_fill_check_free(void **state)
 {
@@ -234,13 +235,8 @@ static void test_slots_grow_from_heap(void **state)
 	sim_free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fill_check_free), cmocka_unit_test(test_patterns_differ),
-		cmocka_unit_test(test_refusals),        cmocka_unit_test(test_pins),
-		cmocka_unit_test(test_slots_grow_from_heap),
-		cmocka_unit_test(test_print), cmocka_unit_test(test_verify_catches_foreign_write),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_fill_check_free), cmocka_unit_test(test_patterns_differ),
+	cmocka_unit_test(test_refusals),        cmocka_unit_test(test_pins),
+	cmocka_unit_test(test_slots_grow_from_heap),
+	cmocka_unit_test(test_print), cmocka_unit_test(test_verify_catches_foreign_write))

@@ -12,6 +12,7 @@
 
 #include "acpi/memtier.h"
 #include "capture.h"
+#include "test_main.h"
 
 static struct numa_topology t;
 static struct memtier_info mi;
@@ -252,20 +253,15 @@ static void test_text_and_json(void **state)
 	assert_int_equal(memtier_build(&t, NULL), ST_INVALID);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_constants),
-		cmocka_unit_test(test_default_machine),
-		cmocka_unit_test(test_hbm_is_a_faster_tier),
-		cmocka_unit_test(test_two_socket_demotes_to_the_near_node),
-		cmocka_unit_test(test_ties_keep_every_target),
-		cmocka_unit_test(test_integer_steps_in_linux_order),
-		cmocka_unit_test(test_dram_mismatch_disables_hmat),
-		cmocka_unit_test(test_no_hmat_uses_kmem_default),
-		cmocka_unit_test(test_reference_needs_latency_and_bandwidth),
-		cmocka_unit_test(test_overflow_is_clamped),
-		cmocka_unit_test(test_text_and_json),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_constants),
+	cmocka_unit_test(test_default_machine),
+	cmocka_unit_test(test_hbm_is_a_faster_tier),
+	cmocka_unit_test(test_two_socket_demotes_to_the_near_node),
+	cmocka_unit_test(test_ties_keep_every_target),
+	cmocka_unit_test(test_integer_steps_in_linux_order),
+	cmocka_unit_test(test_dram_mismatch_disables_hmat),
+	cmocka_unit_test(test_no_hmat_uses_kmem_default),
+	cmocka_unit_test(test_reference_needs_latency_and_bandwidth),
+	cmocka_unit_test(test_overflow_is_clamped),
+	cmocka_unit_test(test_text_and_json))

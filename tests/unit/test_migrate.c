@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "hotplug_sim.h"
+#include "test_main.h"
 
 static void test_migrate_one(void **state)
 {
@@ -143,13 +144,8 @@ static void test_migrate_batches(void **state)
 	sim_free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_migrate_one),
-		cmocka_unit_test(test_migrate_refusals),
-		cmocka_unit_test(test_migrate_nomem_and_range),
-		cmocka_unit_test(test_migrate_batches),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_migrate_one),
+	cmocka_unit_test(test_migrate_refusals),
+	cmocka_unit_test(test_migrate_nomem_and_range),
+	cmocka_unit_test(test_migrate_batches))

@@ -6,6 +6,7 @@
 #include "test_acpi_util.h"
 
 #include "acpi/numa_hwloc.h"
+#include "test_main.h"
 
 static struct tcap cap;
 static struct srat_info s;
@@ -119,13 +120,8 @@ static void test_no_srat(void **state)
 	assert_int_equal(numa_print_hwloc(&t, NULL), ST_INVALID);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qemu_two_nodes),
-		cmocka_unit_test(test_generic_initiator_left_out_and_averages),
-		cmocka_unit_test(test_possible_memory_not_local),
-		cmocka_unit_test(test_no_srat),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_qemu_two_nodes),
+	cmocka_unit_test(test_generic_initiator_left_out_and_averages),
+	cmocka_unit_test(test_possible_memory_not_local),
+	cmocka_unit_test(test_no_srat))

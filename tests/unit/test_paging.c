@@ -13,6 +13,7 @@
 #include "boot/boot_info.h"
 #include "boot/paging.h"
 #include "lib/types.h"
+#include "test_main.h"
 
 #define P 0x1ull
 #define PS 0x80ull
@@ -84,12 +85,7 @@ static void test_1g_pages_need_no_page_directories(void **state)
 	assert_true(paging_pages_needed(&a) < 140);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_direct_map_1g_pages),
-		cmocka_unit_test(test_direct_map_2m_pages),
-		cmocka_unit_test(test_1g_pages_need_no_page_directories),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_direct_map_1g_pages),
+	cmocka_unit_test(test_direct_map_2m_pages),
+	cmocka_unit_test(test_1g_pages_need_no_page_directories))

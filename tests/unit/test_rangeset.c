@@ -12,6 +12,7 @@
 
 #include "lib/prng.h"
 #include "lib/rangeset.h"
+#include "test_main.h"
 
 #define CAP 8
 #define TOP UINT64_MAX
@@ -184,16 +185,11 @@ static void test_model(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_insert_merged),
-		cmocka_unit_test(test_insert_unmerged_and_full),
-		cmocka_unit_test(test_cut),
-		cmocka_unit_test(test_bytes_and_lower),
-		cmocka_unit_test(test_near_2_64),
-		cmocka_unit_test(test_check_reasons),
-		cmocka_unit_test(test_model),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_insert_merged),
+	cmocka_unit_test(test_insert_unmerged_and_full),
+	cmocka_unit_test(test_cut),
+	cmocka_unit_test(test_bytes_and_lower),
+	cmocka_unit_test(test_near_2_64),
+	cmocka_unit_test(test_check_reasons),
+	cmocka_unit_test(test_model))

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "kernel/shell/shell_parse.h"
+#include "test_main.h"
 
 /* The next command of script *s must be want. */
 static void next_is(const char **s, const char *want)
@@ -115,16 +116,11 @@ static void test_sizes_echo_as_typed(void **state)
 	assert_string_equal(buf, "0x10 (16 bytes)");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_script_split_on_semicolons_and_newlines),
-		cmocka_unit_test(test_quotes_protect_separators),
-		cmocka_unit_test(test_command_too_long_is_skipped),
-		cmocka_unit_test(test_words),
-		cmocka_unit_test(test_unterminated_quote_and_too_many_words),
-		cmocka_unit_test(test_options_in_daxctl_spellings),
-		cmocka_unit_test(test_sizes_echo_as_typed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_script_split_on_semicolons_and_newlines),
+	cmocka_unit_test(test_quotes_protect_separators),
+	cmocka_unit_test(test_command_too_long_is_skipped),
+	cmocka_unit_test(test_words),
+	cmocka_unit_test(test_unterminated_quote_and_too_many_words),
+	cmocka_unit_test(test_options_in_daxctl_spellings),
+	cmocka_unit_test(test_sizes_echo_as_typed))

@@ -17,6 +17,7 @@
 #include "lib/types.h"
 #include "mm/memmap.h"
 #include "mm/sp.h"
+#include "test_main.h"
 
 static struct capture cap;
 
@@ -479,23 +480,18 @@ static void test_map_overlaps_sp(void **state)
 	assert_false(sp_map_overlaps(&map, 0x0, 0x200000));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_sp_spanning_two_domains, reset),
-		cmocka_unit_test_setup(test_sp_without_hmat, reset),
-		cmocka_unit_test_setup(test_sp_warning_names_true_cause, reset),
-		cmocka_unit_test_setup(test_hmat_for_one_domain, reset),
-		cmocka_unit_test_setup(test_nohmat_device, reset),
-		cmocka_unit_test_setup(test_adjacent_sp_different_types, reset),
-		cmocka_unit_test_setup(test_nosoftreserve, reset),
-		cmocka_unit_test_setup(test_sp_not_covered_by_srat, reset),
-		cmocka_unit_test_setup(test_unaligned_pieces, reset),
-		cmocka_unit_test_setup(test_srat_odd_entries, reset),
-		cmocka_unit_test_setup(test_too_many_pieces_and_bad_args, reset),
-		cmocka_unit_test_setup(test_print, reset),
-		cmocka_unit_test_setup(test_random, reset),
-		cmocka_unit_test_setup(test_map_overlaps_sp, reset),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_sp_spanning_two_domains, reset),
+	cmocka_unit_test_setup(test_sp_without_hmat, reset),
+	cmocka_unit_test_setup(test_sp_warning_names_true_cause, reset),
+	cmocka_unit_test_setup(test_hmat_for_one_domain, reset),
+	cmocka_unit_test_setup(test_nohmat_device, reset),
+	cmocka_unit_test_setup(test_adjacent_sp_different_types, reset),
+	cmocka_unit_test_setup(test_nosoftreserve, reset),
+	cmocka_unit_test_setup(test_sp_not_covered_by_srat, reset),
+	cmocka_unit_test_setup(test_unaligned_pieces, reset),
+	cmocka_unit_test_setup(test_srat_odd_entries, reset),
+	cmocka_unit_test_setup(test_too_many_pieces_and_bad_args, reset),
+	cmocka_unit_test_setup(test_print, reset),
+	cmocka_unit_test_setup(test_random, reset),
+	cmocka_unit_test_setup(test_map_overlaps_sp, reset))

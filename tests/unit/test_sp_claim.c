@@ -13,6 +13,7 @@
 
 #include "boot/memmap_append.h"
 #include "boot/sp_claim.h"
+#include "test_main.h"
 
 static uint8_t raw[(SP_CLAIM_MAX * 2 + 8) * 56];
 static struct sp_claims c;
@@ -106,13 +107,8 @@ static void test_limit_and_sizes(void **state)
 	sp_claim_storage(&c, NULL, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_free_and_all),
-		cmocka_unit_test(test_overlap),
-		cmocka_unit_test(test_not_memory_skipped),
-		cmocka_unit_test(test_limit_and_sizes),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_free_and_all),
+	cmocka_unit_test(test_overlap),
+	cmocka_unit_test(test_not_memory_skipped),
+	cmocka_unit_test(test_limit_and_sizes))

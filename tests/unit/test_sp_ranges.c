@@ -12,6 +12,7 @@
 
 #include "capture.h"
 #include "boot/sp_ranges.h"
+#include "test_main.h"
 
 static struct capture cap;
 
@@ -136,18 +137,13 @@ static void test_overlap(void **state)
 	parse_bad("1G@4G,2G@3G", ST_INVALID, "overlaps item 1");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_single, reset),
-		cmocka_unit_test_setup(test_forms, reset),
-		cmocka_unit_test_setup(test_adjacent_ok, reset),
-		cmocka_unit_test_setup(test_max_ranges, reset),
-		cmocka_unit_test_setup(test_syntax_errors, reset),
-		cmocka_unit_test_setup(test_zero_size, reset),
-		cmocka_unit_test_setup(test_unaligned, reset),
-		cmocka_unit_test_setup(test_overflow, reset),
-		cmocka_unit_test_setup(test_overlap, reset),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup(test_single, reset),
+	cmocka_unit_test_setup(test_forms, reset),
+	cmocka_unit_test_setup(test_adjacent_ok, reset),
+	cmocka_unit_test_setup(test_max_ranges, reset),
+	cmocka_unit_test_setup(test_syntax_errors, reset),
+	cmocka_unit_test_setup(test_zero_size, reset),
+	cmocka_unit_test_setup(test_unaligned, reset),
+	cmocka_unit_test_setup(test_overflow, reset),
+	cmocka_unit_test_setup(test_overlap, reset))

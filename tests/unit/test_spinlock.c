@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "lib/spinlock.h"
+#include "test_main.h"
 
 #define THREADS 4
 #define ROUNDS 20000
@@ -127,12 +128,7 @@ static void test_lock_order(void **state)
 #endif
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_threads_exact),
-		cmocka_unit_test(test_trylock_and_held),
-		cmocka_unit_test(test_lock_order),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_threads_exact),
+	cmocka_unit_test(test_trylock_and_held),
+	cmocka_unit_test(test_lock_order))

@@ -24,6 +24,7 @@
 #include "hotplug_sim.h"
 #include "lib/fault.h"
 #include "mm/stress.h"
+#include "test_main.h"
 
 static void sim_write_bytes(void *ctx, uint64_t va, const void *src, size_t len)
 {
@@ -243,14 +244,9 @@ static void test_detects_stray_write(void **state)
 	expect_failure(false, "written by someone who does not own them");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_detects_scrub_leak),
-		cmocka_unit_test(test_detects_stray_write),
-		cmocka_unit_test(test_reproducible),
-		cmocka_unit_test(test_firmware_bytes),
-		cmocka_unit_test(test_stress),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_detects_scrub_leak),
+	cmocka_unit_test(test_detects_stray_write),
+	cmocka_unit_test(test_reproducible),
+	cmocka_unit_test(test_firmware_bytes),
+	cmocka_unit_test(test_stress))

@@ -21,6 +21,7 @@
 #include "hotplug_sim.h"
 #include "lib/fault.h"
 #include "mm/stress_mp_internal.h"
+#include "test_main.h"
 
 static struct stress_mp M;
 
@@ -191,12 +192,7 @@ static void test_refusal_logic(void **state)
 	sim_free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_refusal_logic),
-		cmocka_unit_test(test_two_cpus),
-		cmocka_unit_test(test_four_cpus),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_refusal_logic),
+	cmocka_unit_test(test_two_cpus),
+	cmocka_unit_test(test_four_cpus))

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "lib/types.h"
+#include "test_main.h"
 
 #define TOP UINT64_MAX
 
@@ -118,13 +119,8 @@ static void test_range_relations(void **state)
 	assert_int_equal(i.end, TOP - 0x1000);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pfn_pa_round_trip),
-		cmocka_unit_test(test_add_diff_align),
-		cmocka_unit_test(test_range_build),
-		cmocka_unit_test(test_range_relations),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test(test_pfn_pa_round_trip),
+	cmocka_unit_test(test_add_diff_align),
+	cmocka_unit_test(test_range_build),
+	cmocka_unit_test(test_range_relations))

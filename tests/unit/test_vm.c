@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "mm/vm.h"
+#include "test_main.h"
 
 #define ARENA_PAGES 8192
 
@@ -824,29 +825,24 @@ static void test_protect_keeps_dirty(void **state)
 	assert_int_equal(l.size[0], SIZE_2M);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_map_4k_bits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_flags_bits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_large_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_max_page_and_alignment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_oom_rolls_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmap_splits_1g, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmap_splits_2m_both_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmap_middle_of_1g_two_2m, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmap_oom_on_split, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmap_flush, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flush_sync_once_per_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pte_4k_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_top_of_address_space, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmap_dirty_reports_dirty_leaves, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unmap_dirty_split_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_protect_keeps_dirty, setup, teardown),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(
+	cmocka_unit_test_setup_teardown(test_map_4k_bits, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_map_flags_bits, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_map_large_pages, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_map_max_page_and_alignment, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_map_oom_rolls_back, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_unmap_splits_1g, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_unmap_splits_2m_both_edges, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_unmap_middle_of_1g_two_2m, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_unmap_oom_on_split, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_unmap_flush, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_flush_sync_once_per_batch, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_pte_4k_lookup, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_top_of_address_space, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_unmap_dirty_reports_dirty_leaves, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_unmap_dirty_split_edges, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_protect_keeps_dirty, setup, teardown))
