@@ -72,15 +72,18 @@ static void pcp_fold_locked(struct buddy *b, struct buddy_pcp_slot *s)
 }
 
 /* Under b->lock: give the n oldest pages of slot s back (free, or isolated in an isolated
- * range), and fold its counts. */
+ * range), and fold its counts. The range of the previous page is tried first (one lookup
+ * per run of pages of one range). */
 static void pcp_drain_locked(struct buddy *b, struct buddy_pcp_slot *s, unsigned n)
 {
 	n = MIN(n, (unsigned)s->count);
+	struct buddy_range *r = NULL;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t p = s->pfn[i];
-		struct buddy_range *r = buddy_range_of(b, p);
-		CHECK(r && pw_state(*bw(r, p)) == PAGE_PCP);
-		*bw(r, p) = 0;
+		if (!r || p < r->base || p >= r->end)
+			r = buddy_range_of(b, p);
+		CHECK(r);
+		CHECK_OP(pw_state(*bw(r, p)), ==, PAGE_PCP); /* the release zeroes it */
 		buddy_release_span(b, r, p, p + 1);
 	}
 	memmove(s->pfn, s->pfn + n, (s->count - n) * sizeof s->pfn[0]);
@@ -148,16 +151,25 @@ static bool pcp_target(const struct buddy *b, int node, unsigned flags, unsigned
 }
 
 /* Under the cache lock: move up to BUDDY_PCP_BATCH pages of s's zone from the free lists
- * into s, keeping the zone at or above its reserve. */
+ * into s, keeping the zone at or above its reserve. The pages come in runs: each step takes
+ * the largest block (at most the pages still wanted) the zone has, and splits it into the
+ * cache, lowest pfn on top. */
 static void pcp_refill(struct buddy *b, struct buddy_pcp_slot *s)
 {
 	spin_lock(&b->lock);
 	struct buddy_zone_state *z = &b->zone[s->node][s->zone];
 	while (s->count < BUDDY_PCP_BATCH && z->mask && z->st.free > z->st.reserve) {
+		uint64_t want = MIN((uint64_t)(BUDDY_PCP_BATCH - s->count), z->st.free - z->st.reserve);
+		unsigned k = 63u - (unsigned)__builtin_clzll(want);
+		uint32_t below = z->mask & ((2u << k) - 1);
+		if (!(z->mask >> k)) /* no block that large: the largest there is */
+			k = 31u - (unsigned)__builtin_clz(below);
 		struct buddy_range *r;
-		uint64_t p = buddy_take(b, z, 0, &r);
-		*bw(r, p) = pw_make_pcp();
-		s->pfn[s->count++] = p;
+		uint64_t p = buddy_take(b, z, k, &r);
+		for (uint64_t i = (uint64_t)1 << k; i-- > 0;) {
+			*bw(r, p + i) = pw_make_pcp();
+			s->pfn[s->count++] = p + i;
+		}
 	}
 	pcp_fold_locked(b, s);
 	spin_unlock(&b->lock);
