@@ -106,7 +106,11 @@ static void take(struct spinlock *l, unsigned cpu)
 
 void spin_lock(struct spinlock *l)
 {
-	unsigned cpu = spin_arch_cpu();
+	spin_lock_cpu(l, spin_arch_cpu());
+}
+
+void spin_lock_cpu(struct spinlock *l, unsigned cpu)
+{
 	order_check_acquire(l, cpu);
 	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)

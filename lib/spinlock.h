@@ -51,6 +51,8 @@ void spin_init(struct spinlock *l, const char *name, enum lock_rank rank);
 /* Take l, spinning until it is free. Debug builds CHECK the lock order and that this CPU does
  * not already hold l. */
 void spin_lock(struct spinlock *l);
+/* spin_lock for a caller that already read its CPU index: cpu must be spin_arch_cpu(). */
+void spin_lock_cpu(struct spinlock *l, unsigned cpu);
 /* Take l only if it is free now: true when taken. */
 bool spin_trylock(struct spinlock *l);
 /* Release l, which this CPU holds (CHECKed in debug builds). */

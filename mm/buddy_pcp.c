@@ -53,11 +53,11 @@ void buddy_pcp_unlock_all(const struct buddy *b)
 /* This CPU's cache, locked; NULL when caches are off or this CPU has none. */
 static struct buddy_pcp *pcp_get(struct buddy *b)
 {
-	unsigned cpu = spin_arch_cpu();
+	unsigned cpu = spin_arch_cpu(); /* read once: spin_lock_cpu does not read it again */
 	if (cpu >= __atomic_load_n(&b->npcp, __ATOMIC_ACQUIRE))
 		return NULL;
 	struct buddy_pcp *c = &b->pcp[cpu];
-	spin_lock(&c->lock);
+	spin_lock_cpu(&c->lock, cpu);
 	return c;
 }
 
@@ -103,20 +103,15 @@ static bool pcp_zone_ok(const struct buddy *b, unsigned node, unsigned zone)
 	return true;
 }
 
-/* The slot of (node, zone) in c, taking a free one or giving up the victim's if needed; NULL
- * when the zone may not be cached. A slot exists only for a zone that may be (checked when
- * the slot is taken, and again by buddy_pcp_recheck_locked whenever ranges change). */
-static struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c, unsigned node,
-				       unsigned zone)
+/* pcp_slot's miss: take a free slot for (node, zone), or the victim's after draining it;
+ * NULL when the zone may not be cached. */
+static __attribute__((noinline)) struct buddy_pcp_slot *
+pcp_slot_take(struct buddy *b, struct buddy_pcp *c, unsigned node, unsigned zone)
 {
 	struct buddy_pcp_slot *fresh = NULL;
-	for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
-		struct buddy_pcp_slot *s = &c->slot[i];
-		if (s->node == (int)node && s->zone == zone)
-			return s;
-		if (s->node < 0 && !fresh)
-			fresh = s;
-	}
+	for (unsigned i = 0; i < BUDDY_PCP_SLOTS && !fresh; i++)
+		if (c->slot[i].node < 0)
+			fresh = &c->slot[i];
 	if (!pcp_zone_ok(b, node, zone))
 		return NULL;
 	if (!fresh) {
@@ -129,6 +124,21 @@ static struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c, uns
 	fresh->node = (int16_t)node;
 	fresh->zone = (uint8_t)zone;
 	return fresh;
+}
+
+/* The slot of (node, zone) in c, taking a free one or giving up the victim's if needed; NULL
+ * when the zone may not be cached. A slot exists only for a zone that may be (checked when
+ * the slot is taken, and again by buddy_pcp_recheck_locked whenever ranges change). The hit
+ * is inline: one compare per slot. */
+static inline struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c,
+					      unsigned node, unsigned zone)
+{
+	for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
+		struct buddy_pcp_slot *s = &c->slot[i];
+		if (s->node == (int)node && s->zone == zone)
+			return s;
+	}
+	return pcp_slot_take(b, c, node, zone);
 }
 
 /* The zone the free lists would try first for (node, flags); false when there is none. */
