@@ -130,8 +130,8 @@ pcp_slot_take(struct buddy *b, struct buddy_pcp *c, unsigned node, unsigned zone
  * when the zone may not be cached. A slot exists only for a zone that may be (checked when
  * the slot is taken, and again by buddy_pcp_recheck_locked whenever ranges change). The hit
  * is inline: one compare per slot. */
-static inline struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c,
-					      unsigned node, unsigned zone)
+static inline struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c, unsigned node,
+					      unsigned zone)
 {
 	for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
 		struct buddy_pcp_slot *s = &c->slot[i];
@@ -169,7 +169,8 @@ static void pcp_refill(struct buddy *b, struct buddy_pcp_slot *s)
 	spin_lock(&b->lock);
 	struct buddy_zone_state *z = &b->zone[s->node][s->zone];
 	while (s->count < BUDDY_PCP_BATCH && z->mask && z->st.free > z->st.reserve) {
-		uint64_t want = MIN((uint64_t)(BUDDY_PCP_BATCH - s->count), z->st.free - z->st.reserve);
+		uint64_t want =
+			MIN((uint64_t)(BUDDY_PCP_BATCH - s->count), z->st.free - z->st.reserve);
 		unsigned k = 63u - (unsigned)__builtin_clzll(want);
 		uint32_t below = z->mask & ((2u << k) - 1);
 		if (!(z->mask >> k)) /* no block that large: the largest there is */
