@@ -73,7 +73,8 @@ static void pcp_fold_locked(struct buddy *b, struct buddy_pcp_slot *s)
 
 /* Under b->lock: give the n oldest pages of slot s back (free, or isolated in an isolated
  * range), and fold its counts. The range of the previous page is tried first (one lookup
- * per run of pages of one range). */
+ * per run of pages of one range); with no isolated range a page goes straight to
+ * buddy_free_block. */
 static void pcp_drain_locked(struct buddy *b, struct buddy_pcp_slot *s, unsigned n)
 {
 	n = MIN(n, (unsigned)s->count);
@@ -83,8 +84,13 @@ static void pcp_drain_locked(struct buddy *b, struct buddy_pcp_slot *s, unsigned
 		if (!r || p < r->base || p >= r->end)
 			r = buddy_range_of(b, p);
 		CHECK(r);
-		CHECK_OP(pw_state(*bw(r, p)), ==, PAGE_PCP); /* the release zeroes it */
-		buddy_release_span(b, r, p, p + 1);
+		CHECK_OP(pw_state(*bw(r, p)), ==, PAGE_PCP);
+		if (b->niso) { /* it may lie in an isolated range: that decides */
+			buddy_release_span(b, r, p, p + 1);
+		} else { /* nothing is isolated: straight back to the free lists */
+			*bw(r, p) = 0;
+			buddy_free_block(r, p, 0);
+		}
 	}
 	memmove(s->pfn, s->pfn + n, (s->count - n) * sizeof s->pfn[0]);
 	s->count = (uint16_t)(s->count - n);
