@@ -176,10 +176,17 @@ def boot(cmdline="", args=(), sp_ranges=None, image=None, timeout=120, memory=No
 
 
 def run_script(script, cmdline_extra="", **kw):
-    """Boots with spmk.run="<script>; poweroff" (plus other options) and asserts a clean poweroff."""
+    """Boots with spmk.run="<script>; poweroff" (plus other options) and asserts a clean poweroff:
+    QEMU exit status 0 and the kernel's `power: off` line after the script's last command. The
+    status alone does not tell: under -no-reboot a reset (a triple fault, `reboot`) also ends
+    QEMU with status 0, and the console then simply stops in the middle of a command."""
     r = boot(cmdline=f'{cmdline_extra} spmk.run="{script}; poweroff"'.strip(), **kw)
     assert not r.timed_out, "QEMU timed out; output:\n" + r.output[-4000:]
     assert r.status == 0, f"QEMU exit status {r.status}; output:\n" + r.output[-4000:]
+    last = r.output.rfind("spmk> poweroff\n")
+    assert last >= 0 and "power: off" in r.output[last:], (
+        "the machine reset (a triple fault?) instead of powering off: no `power: off` after "
+        "`spmk> poweroff`; output:\n" + r.output[-4000:])
     return r
 
 

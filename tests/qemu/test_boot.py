@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import tempfile
 
+import pytest
+
 from spmk_qemu import BUILD, boot, run_script
 
 
@@ -122,6 +124,12 @@ def test_reboot_resets_the_machine():
     assert not r.timed_out, r.output[-3000:]
     assert "power: reboot" in r.output
     assert r.output.count("specific-purpose memory kernel") == 1
+
+
+def test_run_script_does_not_take_a_reset_for_a_poweroff():
+    # a reset ends QEMU with status 0 too (-no-reboot): the harness must still see it
+    with pytest.raises(AssertionError, match="reset"):
+        run_script("reboot", timeout=90)
 
 
 def test_help_lists_every_command():

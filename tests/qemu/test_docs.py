@@ -187,7 +187,17 @@ def test_doc_session(doc, machine):
             bad.append(f"docs/{doc}:{no}: `{cmd}` never ran")
         elif any(l.strip() for l in exp) and not matches(exp, out):
             bad.append(f"docs/{doc}:{no}: `{cmd}` printed:\n{out}\nthe doc says:\n" + "\n".join(exp))
-    assert not bad, "\n\n".join(bad)
+    assert not bad, "\n\n".join(bad) + "\n\n" + raw_console(r.output, steps, outs)
+
+
+def raw_console(output, steps, outs):
+    """The console as it came (ANSI codes and CRs dropped), from the echo of the first command
+    whose output does not match (or the last 4000 characters): what a rare failure needs."""
+    for (_, cmd, exp), out in zip(steps, outs):
+        if out is not None and any(l.strip() for l in exp) and not matches(exp, out):
+            i = output.find("spmk> " + cmd + "\n")
+            return "raw console from that command on:\n" + output[i:][-8000:]
+    return "raw console (end):\n" + output[-4000:]
 
 
 def update(path):
