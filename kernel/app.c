@@ -387,6 +387,11 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 		fmt_snprintf(a->reason, sizeof a->reason, "kernel fault during a system call "
 			     "(report above)");
 	} else if (kjmp_set(&a->resume) == 0) {
+		/* No interrupt between the switch to the app's tables and IRETQ (which sets IF from
+		 * the RFLAGS given): in ring 0 the hooks do not switch back, and the handler would run
+		 * on tables without the LAPIC or the heap, fault there again and again, and reset the
+		 * machine without a word. */
+		cli();
 		write_cr3(a->vm.pml4_phys);
 		user_enter(img->elf.entry, rsp, (uint64_t)argc, uargv, irqs_on ? 0x202 : 0x2);
 	}
