@@ -31,34 +31,26 @@ static void *table_virt(void *ctx, uint64_t phys)
 	(void)ctx;
 	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
 }
-/* The batch since the last flush_sync: the span of pages flushed one by one, or everything. */
-static struct { uint64_t lo, hi; bool all; } batch = { UINT64_MAX, 0, false };
-
+/* This CPU's part of a batch; the batch itself (which pages) is the vm call's own
+ * (mm/vm_internal.h, struct vm_flush, on its caller's stack), so unmaps of kernel space on
+ * several CPUs at once never share or reset each other's (docs/smp.md, "TLB shootdown"). */
 static void flush_one(void *ctx, uint64_t va)
 {
 	(void)ctx;
 	invlpg(va);
-	batch.lo = MIN(batch.lo, va);
-	batch.hi = MAX(batch.hi, va);
 }
 static void flush_everything(void *ctx)
 {
 	(void)ctx;
 	tlb_flush_local_all();
-	batch.all = true;
 }
 /* One shootdown round per batch (kernel/tlb.h): the span when it is short, else everything. */
-static void flush_sync(void *ctx)
+static void flush_sync(void *ctx, uint64_t va, uint64_t npages)
 {
 	(void)ctx;
-	uint64_t n = batch.lo <= batch.hi ? ((batch.hi - batch.lo) >> PAGE_SHIFT) + 1 : 0;
-	if (batch.all || n > TLB_RANGE_MAX)
-		tlb_shootdown(0, 0);
-	else if (n)
-		tlb_shootdown(batch.lo, n);
-	batch.lo = UINT64_MAX;
-	batch.hi = 0;
-	batch.all = false;
+	if (npages > TLB_RANGE_MAX)
+		npages = 0;
+	tlb_shootdown(npages ? va : 0, npages);
 }
 
 static const struct vm_ops kvm_ops = {

@@ -78,8 +78,11 @@ struct vm_ops {
 	/* Optional (NULL: none): called once at the end of every vm_unmap / vm_protect /
 	 * vm_window_unmap that changed at least one translation, after its flush_page/flush_all
 	 * calls, so that a multi-CPU kernel invalidates the batch on the other CPUs in one
-	 * round (kernel/tlb.h). */
-	void (*flush_sync)(void *ctx);
+	 * round (kernel/tlb.h). The batch is that call's own: [va, va + npages * 4 KiB) spans
+	 * every translation it changed (npages <= VM_FLUSH_PAGES_MAX), or npages 0: more than
+	 * that, flush everything. Calls on several CPUs at once each name only their own pages,
+	 * so the hook needs no state of its own (docs/smp.md, "TLB shootdown"). */
+	void (*flush_sync)(void *ctx, uint64_t va, uint64_t npages);
 };
 
 struct vm_space {

@@ -74,10 +74,15 @@ status_t vm_pool_fill(const struct vm_space *s, struct vm_pool *p, size_t n);
 uint64_t vm_pool_take(const struct vm_space *s, struct vm_pool *p);
 void vm_pool_drain(const struct vm_space *s, struct vm_pool *p);
 
+/* One call's batch of changed translations, on the caller's stack: never shared, so calls
+ * on several CPUs at once (or one nested in another's flush hook) each send their own round. */
 struct vm_flush {
 	const struct vm_space *s;
-	size_t pages;
+	size_t pages;    /* translations changed */
+	uint64_t lo, hi; /* the lowest and highest address among them (pages > 0) */
 };
+
+#define VM_FLUSH_INIT(space) { (space), 0, UINT64_MAX, 0 }
 
 /* Records one changed translation at va: flush_page while under the limit. */
 static inline void vm_flush_add(struct vm_flush *f, uint64_t va)
@@ -85,16 +90,22 @@ static inline void vm_flush_add(struct vm_flush *f, uint64_t va)
 	if (f->pages < VM_FLUSH_PAGES_MAX)
 		f->s->ops->flush_page(f->s->ops->ctx, va);
 	f->pages++;
+	f->lo = MIN(f->lo, va);
+	f->hi = MAX(f->hi, va);
 }
 
 /* Ends a batch: one flush_all when the per-page limit was passed, then one flush_sync
- * (the other CPUs) when anything changed. */
+ * (the other CPUs) when anything changed, naming this batch's span in 4 KiB pages, or 0
+ * (everything) past the limit. */
 static inline void vm_flush_finish(struct vm_flush *f)
 {
 	if (f->pages > VM_FLUSH_PAGES_MAX)
 		f->s->ops->flush_all(f->s->ops->ctx);
-	if (f->pages && f->s->ops->flush_sync)
-		f->s->ops->flush_sync(f->s->ops->ctx);
+	if (!f->pages || !f->s->ops->flush_sync)
+		return;
+	uint64_t span = ((f->hi - f->lo) >> PAGE_SHIFT) + 1;
+	bool all = f->pages > VM_FLUSH_PAGES_MAX || span > VM_FLUSH_PAGES_MAX;
+	f->s->ops->flush_sync(f->s->ops->ctx, all ? 0 : f->lo, all ? 0 : span);
 }
 
 /* Checks a 4 KiB-aligned, non-empty, canonical range that does not cross the hole. */

@@ -178,7 +178,7 @@ static status_t vm_prepare(const struct vm_space *s, uint64_t va, uint64_t size,
 static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, struct vm_pass *p,
 		   struct vm_split_plan *plan, struct vm_pool *pool)
 {
-	struct vm_flush f = { s, 0 };
+	struct vm_flush f = VM_FLUSH_INIT(s);
 	vm_split_all(s, plan, pool, &f);
 	p->s = s;
 	p->f = &f;

@@ -44,7 +44,7 @@ vaddr_t vm_window_map(struct vm_window *w, paddr_t phys, uint32_t npages, unsign
 
 void vm_window_unmap(struct vm_window *w)
 {
-	struct vm_flush f = { w->s, 0 };
+	struct vm_flush f = VM_FLUSH_INIT(w->s);
 	for (uint32_t i = 0; i < w->mapped; i++) {
 		w->pt[i] = 0;
 		vm_flush_add(&f, w->va + (uint64_t)i * PAGE_SIZE);

@@ -28,6 +28,11 @@ struct arena {
 	size_t flush_pages, flush_alls;
 	size_t syncs, pages_at_sync, alls_at_sync; /* flush_sync calls; the counts at the last one */
 	uint64_t last_flush;
+	struct { uint64_t va, npages; } round[8]; /* the first flush_sync calls' batches */
+	/* When set: called once from the next flush_page, in the middle of a batch (another
+	 * CPU's whole unmap landing between this call's first flush and its round). */
+	void (*interleave)(struct arena *a);
+	struct vm_space *space;
 };
 
 static status_t arena_alloc(void *ctx, uint64_t *phys)
@@ -65,6 +70,10 @@ static void arena_flush_page(void *ctx, uint64_t va)
 	struct arena *a = ctx;
 	a->flush_pages++;
 	a->last_flush = va;
+	void (*interleave)(struct arena *) = a->interleave;
+	a->interleave = NULL;
+	if (interleave)
+		interleave(a);
 }
 
 static void arena_flush_all(void *ctx)
@@ -73,9 +82,11 @@ static void arena_flush_all(void *ctx)
 }
 
 /* The other CPUs' round: must come after this batch's local flushes. */
-static void arena_flush_sync(void *ctx)
+static void arena_flush_sync(void *ctx, uint64_t va, uint64_t npages)
 {
 	struct arena *a = ctx;
+	if (a->syncs < 8)
+		a->round[a->syncs] = (typeof(a->round[0])){ va, npages };
 	a->syncs++;
 	a->pages_at_sync = a->flush_pages;
 	a->alls_at_sync = a->flush_alls;
@@ -104,6 +115,7 @@ static int setup(void **state)
 		.flush_sync = arena_flush_sync,
 	};
 	assert_int_equal(vm_space_init(&f->s, &f->ops), ST_OK);
+	f->a.space = &f->s;
 	*state = f;
 	return 0;
 }
@@ -538,6 +550,64 @@ static void test_flush_sync_once_per_batch(void **state)
 	assert_int_equal(f->a.syncs, 3);
 }
 
+/* Whether a round for (va, npages) invalidates [lo, lo + n pages): npages 0 = everything. */
+static bool round_covers(uint64_t va, uint64_t npages, uint64_t lo, uint64_t n)
+{
+	return npages == 0 || (lo >= va && lo + n * PAGE_SIZE <= va + npages * PAGE_SIZE);
+}
+
+#define VA_OTHER (VA0 + 512 * SIZE_1G) /* another PML4 entry: no table shared with VA0 */
+
+static void unmap_other(struct arena *a)
+{
+	assert_int_equal(vm_unmap(a->space, va_of(VA_OTHER + 7 * PAGE_SIZE), PAGE_SIZE), ST_OK);
+}
+
+/* Each call's round names its own pages, even when another call's whole unmap (another CPU,
+ * under another lock) lands between the first call's flushes and its round: one batch
+ * shared by both would be reset by the inner round, and the outer round would miss its first
+ * pages (or name the other's), leaving a stale translation on the other CPUs. */
+static void test_flush_sync_batches_never_shared(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0), pa_of(PA0), 8 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA_OTHER), pa_of(PA0), 8 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
+		ST_OK);
+	f->a.interleave = unmap_other;
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 2 * PAGE_SIZE), 4 * PAGE_SIZE), ST_OK);
+	assert_null(f->a.interleave); /* the inner unmap ran */
+	assert_int_equal(f->a.syncs, 2);
+	/* the inner call's round first: exactly its page */
+	assert_int_equal(f->a.round[0].va, VA_OTHER + 7 * PAGE_SIZE);
+	assert_int_equal(f->a.round[0].npages, 1);
+	/* then the outer call's: all four of its pages, and only its own span */
+	assert_true(round_covers(f->a.round[1].va, f->a.round[1].npages, VA0 + 2 * PAGE_SIZE, 4));
+	assert_int_equal(f->a.round[1].va, VA0 + 2 * PAGE_SIZE);
+	assert_int_equal(f->a.round[1].npages, 4);
+}
+
+/* A batch past VM_FLUSH_PAGES_MAX pages, or spanning more, asks for everything (npages 0). */
+static void test_flush_sync_names_span(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(
+		vm_map(&f->s, va_of(VA0), pa_of(PA0), 100 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
+		ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 5 * PAGE_SIZE), 3 * PAGE_SIZE), ST_OK);
+	assert_int_equal(f->a.round[0].va, VA0 + 5 * PAGE_SIZE);
+	assert_int_equal(f->a.round[0].npages, 3);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 10 * PAGE_SIZE), 40 * PAGE_SIZE), ST_OK);
+	assert_int_equal(f->a.round[1].npages, 0);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0), PAGE_SIZE), ST_OK);
+	assert_int_equal(vm_unmap(&f->s, va_of(VA0 + 99 * PAGE_SIZE), PAGE_SIZE), ST_OK);
+	assert_int_equal(f->a.round[2].va, VA0);
+	assert_int_equal(f->a.round[2].npages, 1);
+	assert_int_equal(f->a.round[3].va, VA0 + 99 * PAGE_SIZE);
+	assert_int_equal(f->a.round[3].npages, 1);
+}
+
 static void test_protect(void **state)
 {
 	struct fixture *f = *state;
@@ -838,6 +908,8 @@ TEST_MAIN(
 	cmocka_unit_test_setup_teardown(test_unmap_oom_on_split, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_unmap_flush, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_flush_sync_once_per_batch, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_flush_sync_batches_never_shared, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_flush_sync_names_span, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_pte_4k_lookup, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),
