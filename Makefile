@@ -74,7 +74,7 @@ UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
 UNIT_HELPER_LIB := $(BUILD)/host/libtesthelpers.a
 # ThreadSanitizer flavour (build/tsan/): the threaded tests again over lib/ and mm/ built with
 # -fsanitize=thread; any data race report fails the test (tools/run-tests.sh).
-TSAN_TESTS := test_spinlock test_concurrency
+TSAN_TESTS := test_spinlock test_concurrency test_vm_threads
 TSAN_CFLAGS := $(COMMON) -O1 -fsanitize=thread -fno-omit-frame-pointer -DSPMK_HOST
 TSAN_OBJS  := $(patsubst %.c,$(BUILD)/tsanobj/%.o,$(filter lib/% mm/%,$(PURE_SRCS)))
 TSAN_LIB   := $(BUILD)/tsanobj/libspmk.a
