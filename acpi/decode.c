@@ -18,8 +18,10 @@ static bool field(struct dec *d, size_t off, unsigned width, const char *name)
 {
 	if (off > d->len || width > d->len - off)
 		return false;
-	uint64_t v = width == 1 ? le8(d->p + off) : width == 2 ? le16(d->p + off)
-		   : width == 4 ? le32(d->p + off) : le64(d->p + off);
+	uint64_t v = width == 1   ? le8(d->p + off)
+		     : width == 2 ? le16(d->p + off)
+		     : width == 4 ? le32(d->p + off)
+				  : le64(d->p + off);
 	out_printf(d->o, "[%03zX %u] %-30s : %0*llX\n", off, width, name, (int)width * 2,
 		   (unsigned long long)v);
 	return true;
@@ -41,8 +43,8 @@ static void header(struct dec *d)
 
 static status_t truncated(struct dec *d, size_t off, const char *what)
 {
-	out_printf(d->o, "[%03zX] %s runs past the table end (length %zu): decode stops\n", off, what,
-		   d->len);
+	out_printf(d->o, "[%03zX] %s runs past the table end (length %zu): decode stops\n", off,
+		   what, d->len);
 	return ST_TRUNCATED;
 }
 
@@ -66,7 +68,8 @@ static void srat_struct(struct dec *d, size_t s, uint8_t type)
 		field(d, s + 8, 8, "Base Address");
 		field(d, s + 16, 8, "Address Length");
 		field(d, s + 28, 4, "Flags (decoded below)");
-		out_printf(d->o, "%38s Enabled : %u\n%38s Hot Pluggable : %u\n%38s Non-Volatile : %u\n",
+		out_printf(d->o,
+			   "%38s Enabled : %u\n%38s Hot Pluggable : %u\n%38s Non-Volatile : %u\n",
 			   "", le32(d->p + s + 28) & 1, "", (le32(d->p + s + 28) >> 1) & 1, "",
 			   (le32(d->p + s + 28) >> 2) & 1);
 		break;
@@ -86,8 +89,7 @@ static void srat_struct(struct dec *d, size_t s, uint8_t type)
 		out_printf(d->o, "%38s Enabled : %u\n%38s Architectural Transactions : %u\n", "",
 			   le32(d->p + s + 24) & 1, "", (le32(d->p + s + 24) >> 1) & 1);
 		break;
-	default:
-		out_printf(d->o, "  (type %u: not decoded)\n", type);
+	default: out_printf(d->o, "  (type %u: not decoded)\n", type);
 	}
 }
 
@@ -136,14 +138,15 @@ static void hmat_mpda(struct dec *d, size_t s)
 {
 	out_printf(d->o, "  Memory Proximity Domain Attributes\n");
 	field(d, s + 8, 2, "Flags (decoded below)");
-	out_printf(d->o, "%38s Initiator Proximity Domain Valid : %u\n", "", le16(d->p + s + 8) & 1);
+	out_printf(d->o, "%38s Initiator Proximity Domain Valid : %u\n", "",
+		   le16(d->p + s + 8) & 1);
 	field(d, s + 12, 4, "Attached Initiator Proximity Domain");
 	field(d, s + 16, 4, "Memory Proximity Domain");
 }
 
 static const char *sllbi_type(uint8_t t)
 {
-	static const char *const n[] = { "Access Latency", "Read Latency", "Write Latency",
+	static const char *const n[] = { "Access Latency",   "Read Latency",   "Write Latency",
 					 "Access Bandwidth", "Read Bandwidth", "Write Bandwidth" };
 	return t < 6 ? n[t] : "unknown";
 }
@@ -170,8 +173,10 @@ static status_t hmat_sllbi(struct dec *d, size_t s, size_t l)
 		field(d, off, 4, "Target Proximity Domain");
 	for (uint64_t i = 0; i < ni; i++) {
 		for (uint64_t t = 0; t < nt; t++, off += 2) {
-			out_printf(d->o, "[%03zX 2] Entry (initiator %llu, target %llu)%*s : %04X\n", off,
-				   (unsigned long long)i, (unsigned long long)t, 4, "", le16(d->p + off));
+			out_printf(d->o,
+				   "[%03zX 2] Entry (initiator %llu, target %llu)%*s : %04X\n", off,
+				   (unsigned long long)i, (unsigned long long)t, 4, "",
+				   le16(d->p + off));
 		}
 	}
 	return ST_OK;
@@ -184,9 +189,12 @@ static void hmat_cache(struct dec *d, size_t s)
 	field(d, s + 16, 8, "Memory Side Cache Size");
 	field(d, s + 24, 4, "Cache Attributes (decoded below)");
 	uint32_t a = le32(d->p + s + 24);
-	out_printf(d->o, "%38s Total Cache Levels : %u\n%38s Cache Level : %u\n"
-		   "%38s Cache Associativity : %u\n%38s Write Policy : %u\n%38s Cache Line Size : %u\n",
-		   "", a & 0xf, "", (a >> 4) & 0xf, "", (a >> 8) & 0xf, "", (a >> 12) & 0xf, "", a >> 16);
+	out_printf(d->o,
+		   "%38s Total Cache Levels : %u\n%38s Cache Level : %u\n"
+		   "%38s Cache Associativity : %u\n%38s Write Policy : %u\n%38s Cache Line Size : "
+		   "%u\n",
+		   "", a & 0xf, "", (a >> 4) & 0xf, "", (a >> 8) & 0xf, "", (a >> 12) & 0xf, "",
+		   a >> 16);
 	field(d, s + 30, 2, "SMBIOS Handle #");
 }
 

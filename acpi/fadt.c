@@ -38,8 +38,10 @@ static uint32_t pm1_port(const uint8_t *t, uint32_t tlen, uint32_t xoff, uint32_
 			return (uint32_t)g.address;
 	}
 	if (legacy > 0xffff) {
-		out_log(log, LOG_WARN, "FACP: FIRMWARE BUG: %s_CNT_BLK 0x%x is not an I/O port "
-			"(above 0xffff); not used", name, legacy);
+		out_log(log, LOG_WARN,
+			"FACP: FIRMWARE BUG: %s_CNT_BLK 0x%x is not an I/O port "
+			"(above 0xffff); not used",
+			name, legacy);
 		return 0;
 	}
 	return legacy;
@@ -122,7 +124,8 @@ status_t dsdt_find_s5(const uint8_t *dsdt, size_t len, uint8_t *slp_typ_a, uint8
 		if (memcmp(dsdt + i, "_S5_", 4) != 0)
 			continue;
 		bool named = dsdt[i - 1] == 0x08 ||
-			     (dsdt[i - 1] == '\\' && i >= ACPI_SDT_HEADER_LEN + 2 && dsdt[i - 2] == 0x08);
+			     (dsdt[i - 1] == '\\' && i >= ACPI_SDT_HEADER_LEN + 2 &&
+			      dsdt[i - 2] == 0x08);
 		if (named && s5_package(dsdt + i + 4, len - i - 4, slp_typ_a, slp_typ_b))
 			return ST_OK;
 	}

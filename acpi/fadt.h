@@ -24,7 +24,7 @@
 
 /* Generic address structure (§5.2.3.2). */
 struct acpi_gas {
-	uint8_t space_id;   /* 0 memory, 1 system I/O, ... */
+	uint8_t space_id; /* 0 memory, 1 system I/O, ... */
 	uint8_t bit_width;
 	uint8_t bit_offset;
 	uint8_t access_size;
@@ -36,13 +36,13 @@ struct fadt_info {
 	uint32_t flags;
 	uint16_t sci_int;
 	uint64_t dsdt_phys;
-	uint32_t pm1a_cnt;      /* I/O port, 0 if none */
-	uint32_t pm1b_cnt;      /* I/O port, 0 if none */
+	uint32_t pm1a_cnt; /* I/O port, 0 if none */
+	uint32_t pm1b_cnt; /* I/O port, 0 if none */
 	uint8_t pm1_cnt_len;
 	bool reset_supported;
 	struct acpi_gas reset_reg;
 	uint8_t reset_value;
-	bool hw_reduced;        /* flag bit 20: HW_REDUCED_ACPI */
+	bool hw_reduced; /* flag bit 20: HW_REDUCED_ACPI */
 };
 
 #define FADT_PM1_SLP_EN (1u << 13)

@@ -39,8 +39,10 @@ static int domain_get(struct hmat_info *h, uint32_t pxm, uint32_t off, struct ou
 	if (i >= 0)
 		return i;
 	if (h->n_domains >= HMAT_MAX_DOMAINS) {
-		out_log(log, LOG_ERR, "HMAT: structure at offset 0x%x names pxm %u, more than %u "
-			"proximity domains; table rejected", off, pxm, HMAT_MAX_DOMAINS);
+		out_log(log, LOG_ERR,
+			"HMAT: structure at offset 0x%x names pxm %u, more than %u "
+			"proximity domains; table rejected",
+			off, pxm, HMAT_MAX_DOMAINS);
 		return -1;
 	}
 	h->domain[h->n_domains] = pxm;
@@ -71,14 +73,15 @@ uint32_t hmat_entry_value(uint16_t entry, uint64_t base, uint8_t data_type, uint
 	return (uint32_t)v;
 }
 
-static status_t parse_mpda(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
-			  struct out *log)
+static status_t parse_mpda(void *ctx, const uint8_t *p, uint32_t len, uint32_t off, struct out *log)
 {
 	struct hmat_info *h = ctx;
 	(void)len;
 	if (h->n_mpda >= HMAT_MAX_MPDA) {
-		out_log(log, LOG_ERR, "HMAT: structure at offset 0x%x: more than %u proximity domain "
-			"attribute structures; table rejected", off, HMAT_MAX_MPDA);
+		out_log(log, LOG_ERR,
+			"HMAT: structure at offset 0x%x: more than %u proximity domain "
+			"attribute structures; table rejected",
+			off, HMAT_MAX_MPDA);
 		return ST_RANGE;
 	}
 	struct hmat_mpda m = { .flags = le16(p + 8) };
@@ -104,18 +107,18 @@ static status_t parse_mpda(void *ctx, const uint8_t *p, uint32_t len, uint32_t o
 }
 
 /* Checks that an SLLBI with ni initiators and nt targets fits in slen bytes. */
-static status_t sllbi_fits(uint32_t ni, uint32_t nt, uint32_t slen, uint32_t off,
-			   struct out *log)
+static status_t sllbi_fits(uint32_t ni, uint32_t nt, uint32_t slen, uint32_t off, struct out *log)
 {
 	uint64_t cells, need;
 	bool bad = __builtin_mul_overflow((uint64_t)ni, (uint64_t)nt, &cells) ||
 		   __builtin_mul_overflow(cells, 2, &need) ||
 		   __builtin_add_overflow(need, 32 + 4 * ((uint64_t)ni + nt), &need);
 	if (bad || need > slen) {
-		out_log(log, LOG_ERR, "HMAT: locality structure at offset 0x%x: %u initiators x %u "
-			"targets need %s%llu bytes, structure has %u; table rejected", off, ni, nt,
-			bad ? "more than " : "", bad ? (unsigned long long)UINT64_MAX :
-			(unsigned long long)need, slen);
+		out_log(log, LOG_ERR,
+			"HMAT: locality structure at offset 0x%x: %u initiators x %u "
+			"targets need %s%llu bytes, structure has %u; table rejected",
+			off, ni, nt, bad ? "more than " : "",
+			bad ? (unsigned long long)UINT64_MAX : (unsigned long long)need, slen);
 		return bad ? ST_RANGE : ST_TRUNCATED;
 	}
 	return ST_OK;
@@ -123,9 +126,9 @@ static status_t sllbi_fits(uint32_t ni, uint32_t nt, uint32_t slen, uint32_t off
 
 static void perf_set(struct hmat_perf *pf, uint8_t type, uint32_t v)
 {
-	static const int8_t first[6] = { HMAT_READ_LATENCY, HMAT_READ_LATENCY, HMAT_WRITE_LATENCY,
-					 HMAT_READ_BANDWIDTH, HMAT_READ_BANDWIDTH,
-					 HMAT_WRITE_BANDWIDTH };
+	static const int8_t first[6] = { HMAT_READ_LATENCY,   HMAT_READ_LATENCY,
+					 HMAT_WRITE_LATENCY,  HMAT_READ_BANDWIDTH,
+					 HMAT_READ_BANDWIDTH, HMAT_WRITE_BANDWIDTH };
 	pf->v[first[type]] = v;
 	if (type == HMAT_DT_ACCESS_LATENCY)
 		pf->v[HMAT_WRITE_LATENCY] = v;
@@ -142,8 +145,10 @@ static status_t sllbi_merge(struct hmat_info *h, const uint8_t *p, uint32_t ni, 
 	const uint8_t *il = p + 32, *tl = il + 4 * (size_t)ni, *ent = tl + 4 * (size_t)nt;
 	uint32_t overflows = 0;
 	if (base == 0)
-		out_log(log, LOG_NOTICE, "HMAT: locality structure at offset 0x%x has entry base "
-			"unit 0: no data", off);
+		out_log(log, LOG_NOTICE,
+			"HMAT: locality structure at offset 0x%x has entry base "
+			"unit 0: no data",
+			off);
 	for (uint32_t i = 0; i < ni; i++) {
 		int ii = domain_get(h, le32(il + 4 * (size_t)i), off, log);
 		if (ii < 0)
@@ -154,8 +159,8 @@ static status_t sllbi_merge(struct hmat_info *h, const uint8_t *p, uint32_t ni, 
 			if (ti < 0)
 				return ST_RANGE;
 			bool ovf = false;
-			uint32_t v = hmat_entry_value(le16(ent + 2 * ((size_t)i * nt + t)), base, type,
-						      h->revision, &ovf);
+			uint32_t v = hmat_entry_value(le16(ent + 2 * ((size_t)i * nt + t)), base,
+						      type, h->revision, &ovf);
 			overflows += ovf;
 			if (!v)
 				continue;
@@ -164,15 +169,16 @@ static status_t sllbi_merge(struct hmat_info *h, const uint8_t *p, uint32_t ni, 
 		}
 	}
 	if (overflows)
-		out_log(log, LOG_WARN, "HMAT: locality structure at offset 0x%x: %u entries overflow "
-			"with base unit %llu, treated as no data", off, overflows,
-			(unsigned long long)base);
+		out_log(log, LOG_WARN,
+			"HMAT: locality structure at offset 0x%x: %u entries overflow "
+			"with base unit %llu, treated as no data",
+			off, overflows, (unsigned long long)base);
 	h->n_sllbi++;
 	return ST_OK;
 }
 
 static status_t parse_sllbi(void *ctx, const uint8_t *p, uint32_t slen, uint32_t off,
-			   struct out *log)
+			    struct out *log)
 {
 	struct hmat_info *h = ctx;
 	uint8_t hier = p[8] & 0xf, type = p[9];
@@ -181,8 +187,10 @@ static status_t parse_sllbi(void *ctx, const uint8_t *p, uint32_t slen, uint32_t
 	if (st != ST_OK)
 		return st;
 	if (type > HMAT_DT_WRITE_BANDWIDTH || hier > 4) {
-		out_log(log, LOG_NOTICE, "HMAT: locality structure at offset 0x%x: data type %u, "
-			"hierarchy %u not defined, skipped", off, type, hier);
+		out_log(log, LOG_NOTICE,
+			"HMAT: locality structure at offset 0x%x: data type %u, "
+			"hierarchy %u not defined, skipped",
+			off, type, hier);
 		return ST_OK;
 	}
 	if (hier != 0) {
@@ -193,26 +201,33 @@ static status_t parse_sllbi(void *ctx, const uint8_t *p, uint32_t slen, uint32_t
 }
 
 static status_t parse_cache(void *ctx, const uint8_t *p, uint32_t slen, uint32_t off,
-			   struct out *log)
+			    struct out *log)
 {
 	struct hmat_info *h = ctx;
 	uint16_t n_smbios = le16(p + 30);
 	if (32u + 2u * n_smbios > slen) {
-		out_log(log, LOG_ERR, "HMAT: cache structure at offset 0x%x: %u SMBIOS handles need "
-			"%u bytes, structure has %u; table rejected", off, n_smbios,
-			32u + 2u * n_smbios, slen);
+		out_log(log, LOG_ERR,
+			"HMAT: cache structure at offset 0x%x: %u SMBIOS handles need "
+			"%u bytes, structure has %u; table rejected",
+			off, n_smbios, 32u + 2u * n_smbios, slen);
 		return ST_TRUNCATED;
 	}
 	if (h->n_caches >= HMAT_MAX_CACHES) {
-		out_log(log, LOG_ERR, "HMAT: cache structure at offset 0x%x: more than %u caches; "
-			"table rejected", off, HMAT_MAX_CACHES);
+		out_log(log, LOG_ERR,
+			"HMAT: cache structure at offset 0x%x: more than %u caches; "
+			"table rejected",
+			off, HMAT_MAX_CACHES);
 		return ST_RANGE;
 	}
 	uint32_t a = le32(p + 24);
 	struct hmat_cache c = {
-		.pxm = le32(p + 8), .size = le64(p + 16), .total_levels = a & 0xf,
-		.level = (a >> 4) & 0xf, .associativity = (a >> 8) & 0xf,
-		.write_policy = (a >> 12) & 0xf, .line_size = (uint16_t)(a >> 16),
+		.pxm = le32(p + 8),
+		.size = le64(p + 16),
+		.total_levels = a & 0xf,
+		.level = (a >> 4) & 0xf,
+		.associativity = (a >> 8) & 0xf,
+		.write_policy = (a >> 12) & 0xf,
+		.line_size = (uint16_t)(a >> 16),
 		.n_smbios = n_smbios,
 	};
 	int t = domain_get(h, c.pxm, off, log);

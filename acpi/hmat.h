@@ -66,23 +66,23 @@ struct hmat_perf {
 /* Memory proximity domain attributes (type 0). */
 struct hmat_mpda {
 	uint16_t flags;
-	bool initiator_valid;     /* bit 0 (rev 1: processor proximity domain valid) */
-	bool memory_valid;        /* rev 1: bit 1; rev 2: always true */
-	bool reservation_hint;    /* rev 1 only: bit 2 */
+	bool initiator_valid;  /* bit 0 (rev 1: processor proximity domain valid) */
+	bool memory_valid;     /* rev 1: bit 1; rev 2: always true */
+	bool reservation_hint; /* rev 1 only: bit 2 */
 	uint32_t initiator_pxm;
 	uint32_t memory_pxm;
-	uint64_t base, length;    /* rev 1 only: system physical address range */
+	uint64_t base, length; /* rev 1 only: system physical address range */
 };
 
 /* Memory-side cache information (type 2). */
 struct hmat_cache {
 	uint32_t pxm;
-	uint64_t size;            /* bytes */
+	uint64_t size; /* bytes */
 	uint8_t total_levels;
 	uint8_t level;
-	uint8_t associativity;    /* 0 none, 1 direct mapped, 2 complex cache indexing */
-	uint8_t write_policy;     /* 0 none, 1 write-back, 2 write-through */
-	uint16_t line_size;       /* bytes */
+	uint8_t associativity; /* 0 none, 1 direct mapped, 2 complex cache indexing */
+	uint8_t write_policy;  /* 0 none, 1 write-back, 2 write-through */
+	uint16_t line_size;    /* bytes */
 	uint16_t n_smbios;
 };
 
@@ -92,8 +92,8 @@ struct hmat_cache {
 struct hmat_info {
 	uint8_t revision;
 	uint32_t n_domains, n_mpda, n_caches;
-	uint32_t n_sllbi;           /* memory-hierarchy SLLBI structures merged */
-	uint32_t n_sllbi_cache;     /* memory-side-cache hierarchy SLLBI structures (not merged) */
+	uint32_t n_sllbi;       /* memory-hierarchy SLLBI structures merged */
+	uint32_t n_sllbi_cache; /* memory-side-cache hierarchy SLLBI structures (not merged) */
 	uint32_t domain[HMAT_MAX_DOMAINS];
 	uint8_t role[HMAT_MAX_DOMAINS];
 	struct hmat_mpda mpda[HMAT_MAX_MPDA];

@@ -20,15 +20,18 @@ static status_t madt_cpu_add(struct madt_info *m, uint32_t apic, bool x2, uint32
 	for (uint32_t i = 0; i < m->n_cpus; i++) {
 		if (m->cpus[i].apic_id == apic) {
 			m->n_dup++;
-			out_log(log, LOG_NOTICE, "MADT: firmware note: %s structure at offset 0x%x lists "
-				"APIC ID 0x%x again; counted once", x2 ? "x2APIC" : "local APIC", off,
-				apic);
+			out_log(log, LOG_NOTICE,
+				"MADT: firmware note: %s structure at offset 0x%x lists "
+				"APIC ID 0x%x again; counted once",
+				x2 ? "x2APIC" : "local APIC", off, apic);
 			return ST_OK;
 		}
 	}
 	if (m->n_cpus >= MADT_MAX_CPUS) {
-		out_log(log, LOG_ERR, "MADT: structure at offset 0x%x: more than %u processors; table "
-			"rejected", off, MADT_MAX_CPUS);
+		out_log(log, LOG_ERR,
+			"MADT: structure at offset 0x%x: more than %u processors; table "
+			"rejected",
+			off, MADT_MAX_CPUS);
 		return ST_RANGE;
 	}
 	m->cpus[m->n_cpus++] = (struct madt_cpu){ apic, x2, !(flags & MADT_ENABLED) };
@@ -36,14 +39,14 @@ static status_t madt_cpu_add(struct madt_info *m, uint32_t apic, bool x2, uint32
 }
 
 static status_t parse_lapic(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
-			   struct out *log)
+			    struct out *log)
 {
 	(void)len;
 	return madt_cpu_add(ctx, p[3], false, le32(p + 4), off, log);
 }
 
 static status_t parse_x2apic(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
-			    struct out *log)
+			     struct out *log)
 {
 	(void)len;
 	return madt_cpu_add(ctx, le32(p + 4), true, le32(p + 8), off, log);

@@ -34,7 +34,7 @@ struct madt_cpu {
 struct madt_info {
 	uint8_t revision;
 	uint32_t n_cpus;
-	uint32_t n_dup;       /* structures that repeated an APIC ID (ignored) */
+	uint32_t n_dup; /* structures that repeated an APIC ID (ignored) */
 	struct madt_cpu cpus[MADT_MAX_CPUS];
 };
 

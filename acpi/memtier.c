@@ -66,10 +66,7 @@ static void find_reference(const struct numa_topology *t, struct memtier_info *m
 }
 
 /* a * b, or false when it overflows 64 bits. */
-static bool mul(uint64_t a, uint64_t b, uint64_t *r)
-{
-	return !__builtin_mul_overflow(a, b, r);
-}
+static bool mul(uint64_t a, uint64_t b, uint64_t *r) { return !__builtin_mul_overflow(a, b, r); }
 
 /* Linux's formula, left to right; false when a figure is missing. Clamped to an int. */
 static bool hmat_adistance(const struct hmat_perf *p, const struct hmat_perf *ref, uint32_t *adist)
@@ -211,12 +208,16 @@ static void print_json(const struct numa_topology *t, const struct memtier_info 
 
 static void print_text(const struct numa_topology *t, const struct memtier_info *mi, struct out *o)
 {
-	out_printf(o, "memory tiers (abstract distance as Linux computes it; DRAM is %u, %u per tier; ",
-		   MEMTIER_ADISTANCE_DRAM, MEMTIER_CHUNK_SIZE);
+	out_printf(
+		o,
+		"memory tiers (abstract distance as Linux computes it; DRAM is %u, %u per tier; ",
+		MEMTIER_ADISTANCE_DRAM, MEMTIER_CHUNK_SIZE);
 	if (mi->have_ref)
 		out_printf(o, "HMAT reference: node %u):\n", mi->ref_node);
 	else if (mi->mismatch_node >= 0)
-		out_printf(o, "no HMAT reference: node %d's figures differ from the first CPU node's by more than 10%%):\n",
+		out_printf(o,
+			   "no HMAT reference: node %d's figures differ from the first CPU node's "
+			   "by more than 10%%):\n",
 			   mi->mismatch_node);
 	else
 		out_printf(o, "no HMAT reference: no CPU node with HMAT latency and bandwidth):\n");

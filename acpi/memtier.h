@@ -50,14 +50,14 @@ enum memtier_source {
 struct memtier_node {
 	enum memtier_source source;
 	uint32_t adistance;
-	uint32_t tier;      /* adistance >> MEMTIER_CHUNK_BITS */
-	uint64_t demotion;  /* preferred demotion targets, a node mask */
+	uint32_t tier;     /* adistance >> MEMTIER_CHUNK_BITS */
+	uint64_t demotion; /* preferred demotion targets, a node mask */
 };
 
 struct memtier_info {
-	bool have_ref;           /* a DRAM performance reference is in use */
-	uint32_t ref_node;       /* its node (valid when have_ref) */
-	int32_t mismatch_node;   /* -1, or the CPU node that disabled the computation */
+	bool have_ref;         /* a DRAM performance reference is in use */
+	uint32_t ref_node;     /* its node (valid when have_ref) */
+	int32_t mismatch_node; /* -1, or the CPU node that disabled the computation */
 	uint32_t n_tiers;
 	uint32_t tiers[NUMA_MAX_NODES]; /* the tier ids that have nodes, ascending */
 	struct memtier_node node[NUMA_MAX_NODES];

@@ -60,8 +60,8 @@ static void build_from_srat(struct numa_topology *t, const struct srat_info *s)
 		int n = numa_node_of_pxm(t, s->cpus[i].pxm);
 		if (n < 0)
 			continue;
-		t->cpus[t->n_cpus++] = (struct numa_cpu){ s->cpus[i].apic_id, (uint32_t)n,
-							  s->cpus[i].x2apic };
+		t->cpus[t->n_cpus++] =
+			(struct numa_cpu){ s->cpus[i].apic_id, (uint32_t)n, s->cpus[i].x2apic };
 		t->nodes[n].has_cpu = true;
 	}
 	for (uint32_t i = 0; i < s->n_mem; i++) {
@@ -84,8 +84,10 @@ static void apply_slit(struct numa_topology *t, const struct slit_info *s, struc
 	for (uint32_t a = 0; a < t->n_nodes; a++) {
 		uint32_t pa = t->nodes[a].pxm;
 		if (pa >= s->count) {
-			out_log(log, LOG_NOTICE, "SLIT: no row for pxm %u (node %u); "
-				"default distances used", pa, a);
+			out_log(log, LOG_NOTICE,
+				"SLIT: no row for pxm %u (node %u); "
+				"default distances used",
+				pa, a);
 			continue;
 		}
 		for (uint32_t b = 0; b < t->n_nodes; b++)
@@ -103,8 +105,10 @@ static uint64_t apply_hmat(struct numa_topology *t, const struct hmat_info *h, s
 	for (uint32_t d = 0; d < h->n_domains && d < HMAT_MAX_DOMAINS; d++) {
 		node_of[d] = numa_node_of_pxm(t, h->domain[d]);
 		if (node_of[d] < 0) {
-			out_log(log, LOG_NOTICE, "HMAT: pxm %u is not in the SRAT, its "
-				"data ignored", h->domain[d]);
+			out_log(log, LOG_NOTICE,
+				"HMAT: pxm %u is not in the SRAT, its "
+				"data ignored",
+				h->domain[d]);
 			continue;
 		}
 		if (h->role[d] & HMAT_ROLE_INITIATOR)
@@ -122,8 +126,10 @@ static uint64_t apply_hmat(struct numa_topology *t, const struct hmat_info *h, s
 			continue;
 		struct numa_node *nd = &t->nodes[n];
 		if (nd->n_caches >= NUMA_NODE_MAX_CACHES) {
-			out_log(log, LOG_NOTICE, "HMAT: node %u has more than %u caches, level %u "
-				"dropped", (uint32_t)n, NUMA_NODE_MAX_CACHES, h->caches[c].level);
+			out_log(log, LOG_NOTICE,
+				"HMAT: node %u has more than %u caches, level %u "
+				"dropped",
+				(uint32_t)n, NUMA_NODE_MAX_CACHES, h->caches[c].level);
 			continue;
 		}
 		uint32_t k = nd->n_caches++;
@@ -200,7 +206,8 @@ static void choose_access(struct numa_topology *t, const struct hmat_info *h, ui
 		for (int c = 0; c < 2; c++) {
 			struct numa_access *acc = &nd->access[c];
 			if (att >= 0 && (c == 0 || t->nodes[att].has_cpu)) {
-				*acc = (struct numa_access){ .valid = true, .attached = true,
+				*acc = (struct numa_access){ .valid = true,
+							     .attached = true,
 							     .initiator = (uint32_t)att,
 							     .initiators = 1ull << att,
 							     .perf = t->matrix[att][n] };

@@ -48,7 +48,7 @@
 
 #define NUMA_MEM_HOTPLUG 1u
 #define NUMA_MEM_NONVOLATILE 2u
-#define NUMA_MEM_POSSIBLE 4u /* hot-pluggable and not in the memory map: possible, not present */
+#define NUMA_MEM_POSSIBLE 4u   /* hot-pluggable and not in the memory map: possible, not present */
 #define NUMA_MEM_CALLER 0x100u /* first flag bit left to the caller */
 
 struct numa_range {
@@ -65,9 +65,9 @@ struct numa_cpu {
 
 struct numa_access {
 	bool valid;
-	bool attached;        /* chosen by rule 1 (HMAT attached initiator) */
-	uint32_t initiator;   /* node id (lowest of a tie) */
-	uint64_t initiators;  /* bit mask of node ids that tie for best */
+	bool attached;       /* chosen by rule 1 (HMAT attached initiator) */
+	uint32_t initiator;  /* node id (lowest of a tie) */
+	uint64_t initiators; /* bit mask of node ids that tie for best */
 	struct hmat_perf perf;
 };
 
@@ -76,7 +76,7 @@ struct numa_node {
 	bool has_cpu;
 	bool has_memory;
 	bool generic_initiator;
-	bool hmat_target;     /* HMAT describes this node as a memory target */
+	bool hmat_target; /* HMAT describes this node as a memory target */
 	struct numa_access access[2];
 	uint32_t n_caches;
 	struct hmat_cache caches[NUMA_NODE_MAX_CACHES]; /* sorted by level */
@@ -84,12 +84,12 @@ struct numa_node {
 
 struct numa_topology {
 	bool from_srat, has_slit, has_hmat;
-	bool srat_rejected;   /* set by the caller: an SRAT exists but its parser rejected it */
+	bool srat_rejected; /* set by the caller: an SRAT exists but its parser rejected it */
 	uint32_t n_nodes, n_cpus, n_ranges;
 	struct numa_node nodes[NUMA_MAX_NODES];
 	struct numa_cpu cpus[NUMA_MAX_CPUS];
 	struct numa_range ranges[NUMA_MAX_RANGES];
-	uint8_t dist[NUMA_MAX_NODES][NUMA_MAX_NODES];        /* from SLIT; 0: not given */
+	uint8_t dist[NUMA_MAX_NODES][NUMA_MAX_NODES];            /* from SLIT; 0: not given */
 	struct hmat_perf matrix[NUMA_MAX_NODES][NUMA_MAX_NODES]; /* [initiator][target] */
 	/* Set by the caller after numa_build (0 before): nodes that hold SP memory, which reaches
 	 * the page allocator through a dax device as in Linux's dax kmem; acpi/memtier.h gives

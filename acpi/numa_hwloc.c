@@ -33,7 +33,7 @@ static void print_set(struct out *o, const char *name, const struct set *s)
 struct hw {
 	const struct numa_topology *t;
 	struct out *o;
-	bool fake_cpu;      /* no CPU in the topology: CPU 0 on node 0 */
+	bool fake_cpu; /* no CPU in the topology: CPU 0 on node 0 */
 	uint32_t n_cpus;
 	struct set all_cpus, all_nodes;
 };
@@ -86,7 +86,8 @@ static void numanode(const struct hw *h, uint32_t n, const struct set *cpus, con
 	set_add(&ns, n);
 	out_printf(h->o, "%s<object type=\"NUMANode\" os_index=\"%u\"", indent, n);
 	sets(h, cpus, &ns);
-	out_printf(h->o, " gp_index=\"%u\" local_memory=\"%llu\">\n", 2 + n, (unsigned long long)bytes);
+	out_printf(h->o, " gp_index=\"%u\" local_memory=\"%llu\">\n", 2 + n,
+		   (unsigned long long)bytes);
 	out_printf(h->o, "%s  <page_type size=\"4096\" count=\"%llu\"/>\n", indent,
 		   (unsigned long long)(bytes / 4096));
 	out_printf(h->o, "%s</object>\n", indent);
@@ -123,7 +124,8 @@ static void package(const struct hw *h, uint32_t p)
 		uint32_t gp = 2 + 2 * NUMA_MAX_NODES + 2 * c;
 		out_printf(h->o, "      <object type=\"Core\" os_index=\"%u\"", c);
 		sets(h, &one, &nodes);
-		out_printf(h->o, " gp_index=\"%u\">\n        <object type=\"PU\" os_index=\"%u\"", gp, c);
+		out_printf(h->o, " gp_index=\"%u\">\n        <object type=\"PU\" os_index=\"%u\"",
+			   gp, c);
 		sets(h, &one, &nodes);
 		out_printf(h->o, " gp_index=\"%u\"/>\n      </object>\n", gp + 1);
 	}
@@ -156,8 +158,10 @@ static void distances(const struct hw *h)
 	if (nb < 2)
 		return;
 	/* kind 5: HWLOC_DISTANCES_KIND_FROM_OS | HWLOC_DISTANCES_KIND_MEANS_LATENCY */
-	out_printf(h->o, "  <distances2 type=\"NUMANode\" nbobjs=\"%u\" kind=\"5\" name=\"NUMALatency\" "
-		   "indexing=\"os\">\n    <indexes length=\"%u\">", nb, ilen);
+	out_printf(h->o,
+		   "  <distances2 type=\"NUMANode\" nbobjs=\"%u\" kind=\"5\" name=\"NUMALatency\" "
+		   "indexing=\"os\">\n    <indexes length=\"%u\">",
+		   nb, ilen);
 	for (uint32_t n = 0; n < h->t->n_nodes; n++)
 		if (has_memory(h, n))
 			out_printf(h->o, "%u ", n);
@@ -204,9 +208,10 @@ static void memattr(const struct hw *h, const struct attr *a)
 			if (!v || !node_has_cpu(h, i))
 				continue;
 			struct set cpus = node_cpus(h, i);
-			out_printf(h->o, "    <memattr_value target_obj_type=\"NUMANode\" "
-				   "target_obj_gp_index=\"%u\" value=\"%llu\"", 2 + tg,
-				   (unsigned long long)v);
+			out_printf(h->o,
+				   "    <memattr_value target_obj_type=\"NUMANode\" "
+				   "target_obj_gp_index=\"%u\" value=\"%llu\"",
+				   2 + tg, (unsigned long long)v);
 			print_set(h->o, "initiator_cpuset", &cpus);
 			out_printf(h->o, "/>\n");
 		}

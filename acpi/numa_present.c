@@ -10,8 +10,8 @@ void numa_fallback_cpus(struct numa_topology *t, const struct madt_info *madt)
 	if (!t || t->from_srat || !madt)
 		return;
 	for (uint32_t i = 0; i < madt->n_cpus && t->n_cpus < NUMA_MAX_CPUS; i++)
-		t->cpus[t->n_cpus++] = (struct numa_cpu){ madt->cpus[i].apic_id, 0,
-							  madt->cpus[i].x2apic };
+		t->cpus[t->n_cpus++] =
+			(struct numa_cpu){ madt->cpus[i].apic_id, 0, madt->cpus[i].x2apic };
 	if (t->n_cpus)
 		t->nodes[0].has_cpu = true;
 }
@@ -55,9 +55,11 @@ static status_t fallback_memory(struct numa_topology *t, const struct range *p, 
 			continue;
 		}
 		if (numa_add_range(t, 0, p[i].base, p[i].end, 0) != ST_OK) {
-			out_log(log, LOG_ERR, "numa: more than %u memory ranges for node 0; [0x%llx, "
-				"0x%llx) and above not shown", NUMA_MAX_RANGES,
-				(unsigned long long)p[i].base, (unsigned long long)p[i].end);
+			out_log(log, LOG_ERR,
+				"numa: more than %u memory ranges for node 0; [0x%llx, "
+				"0x%llx) and above not shown",
+				NUMA_MAX_RANGES, (unsigned long long)p[i].base,
+				(unsigned long long)p[i].end);
 			return ST_NOMEM;
 		}
 	}
@@ -75,8 +77,10 @@ static status_t split_hotplug(struct numa_topology *t, const struct range *p, si
 		bool present = present_run(p, n, r->r.base, r->r.end, &stop);
 		if (stop < r->r.end) {
 			if (t->n_ranges >= NUMA_MAX_RANGES) {
-				out_log(log, LOG_ERR, "numa: more than %u memory ranges; hot-pluggable "
-					"[0x%llx, 0x%llx) not split into present and possible memory",
+				out_log(log, LOG_ERR,
+					"numa: more than %u memory ranges; hot-pluggable "
+					"[0x%llx, 0x%llx) not split into present and possible "
+					"memory",
 					NUMA_MAX_RANGES, (unsigned long long)r->r.base,
 					(unsigned long long)r->r.end);
 				return ST_NOMEM;
@@ -98,5 +102,6 @@ status_t numa_set_present(struct numa_topology *t, const struct range *present, 
 {
 	if (!t || (!present && n) || !present_ok(present, n))
 		return ST_INVALID;
-	return t->from_srat ? split_hotplug(t, present, n, log) : fallback_memory(t, present, n, log);
+	return t->from_srat ? split_hotplug(t, present, n, log)
+			    : fallback_memory(t, present, n, log);
 }

@@ -8,9 +8,8 @@
 
 #include "acpi/memtier.h"
 
-static const char *const metric_key[HMAT_METRICS] = {
-	"read_latency", "write_latency", "read_bandwidth", "write_bandwidth"
-};
+static const char *const metric_key[HMAT_METRICS] = { "read_latency", "write_latency",
+						      "read_bandwidth", "write_bandwidth" };
 
 static const char *assoc_str(uint8_t a)
 {
@@ -89,10 +88,12 @@ static void json_node(const struct numa_topology *t, uint32_t n, struct out *o)
 	}
 	for (uint32_t k = 0; k < nd->n_caches; k++) {
 		const struct hmat_cache *ca = &nd->caches[k];
-		out_printf(o, "%s{\"level\":%u,\"size\":%llu,\"line_size\":%u,\"associativity\":\"%s\","
-			   "\"write_policy\":\"%s\"}", k ? "," : ",\"caches\":[", ca->level,
-			   (unsigned long long)ca->size, ca->line_size, assoc_str(ca->associativity),
-			   policy_str(ca->write_policy));
+		out_printf(
+			o,
+			"%s{\"level\":%u,\"size\":%llu,\"line_size\":%u,\"associativity\":\"%s\","
+			"\"write_policy\":\"%s\"}",
+			k ? "," : ",\"caches\":[", ca->level, (unsigned long long)ca->size,
+			ca->line_size, assoc_str(ca->associativity), policy_str(ca->write_policy));
 	}
 	out_printf(o, "%s}", nd->n_caches ? "]" : "");
 }
@@ -138,8 +139,8 @@ static void text_perf(struct out *o, const struct hmat_perf *p)
 	for (int m = 0; m < HMAT_METRICS; m++) {
 		if (!p->v[m])
 			continue;
-		out_printf(o, "%s%s %u %s", sep, label[m], p->v[m], m <= HMAT_WRITE_LATENCY ? "ns" :
-			   "MB/s");
+		out_printf(o, "%s%s %u %s", sep, label[m], p->v[m],
+			   m <= HMAT_WRITE_LATENCY ? "ns" : "MB/s");
 		sep = ", ";
 	}
 	if (!*sep)
@@ -165,7 +166,8 @@ static void text_node(const struct numa_topology *t, uint32_t n, struct out *o)
 		uint64_t sz = range_size(rg->r);
 		out_printf(o, "  memory [0x%016llx-0x%016llx) %llu %s%s%s%s\n",
 			   (unsigned long long)rg->r.base, (unsigned long long)rg->r.end,
-			   (unsigned long long)(sz >= MiB ? sz >> 20 : sz >> 10), sz >= MiB ? "MiB" : "KiB",
+			   (unsigned long long)(sz >= MiB ? sz >> 20 : sz >> 10),
+			   sz >= MiB ? "MiB" : "KiB",
 			   rg->flags & NUMA_MEM_HOTPLUG ? " hotplug" : "",
 			   rg->flags & NUMA_MEM_POSSIBLE ? " possible (not present)" : "",
 			   rg->flags & NUMA_MEM_NONVOLATILE ? " non-volatile" : "");
@@ -192,8 +194,10 @@ static void text_node(const struct numa_topology *t, uint32_t n, struct out *o)
 
 static void print_text(const struct numa_topology *t, struct out *o)
 {
-	out_printf(o, "%u node(s)%s%s%s\n", t->n_nodes, t->from_srat ? ", SRAT"
-		   : t->srat_rejected ? ", SRAT rejected (one fallback node)" : ", no SRAT",
+	out_printf(o, "%u node(s)%s%s%s\n", t->n_nodes,
+		   t->from_srat       ? ", SRAT"
+		   : t->srat_rejected ? ", SRAT rejected (one fallback node)"
+				      : ", no SRAT",
 		   t->has_slit ? ", SLIT" : "", t->has_hmat ? ", HMAT" : "");
 	for (uint32_t n = 0; n < t->n_nodes; n++)
 		text_node(t, n, o);

@@ -7,7 +7,7 @@
 
 /* The 36-byte header: signature, and a length within [header, buffer]. */
 static status_t sdt_header_validate(const uint8_t *tbl, size_t len, const char *sig,
-				 struct out *log, uint32_t *tlen, uint8_t *rev)
+				    struct out *log, uint32_t *tlen, uint8_t *rev)
 {
 	if (!tbl) {
 		out_log(log, LOG_ERR, "%s: no table", sig);
@@ -85,9 +85,10 @@ status_t acpi_subtables_walk(const struct acpi_sub_walk *w, const uint8_t *tbl, 
 		const struct acpi_sub_type *t = type < w->n_types ? &w->types[type] : NULL;
 		uint32_t need = t && t->min_len > (uint32_t)w->hdr ? t->min_len : (uint32_t)w->hdr;
 		if (slen < need || slen > left) {
-			out_log(log, LOG_ERR, "%s: structure type %u at offset 0x%x: length %u (need "
-				"%u, %u bytes left); table rejected", w->name, type, off, slen, need,
-				left);
+			out_log(log, LOG_ERR,
+				"%s: structure type %u at offset 0x%x: length %u (need "
+				"%u, %u bytes left); table rejected",
+				w->name, type, off, slen, need, left);
 			return slen > left ? ST_TRUNCATED : ST_INVALID;
 		}
 		if (t && t->parse) {
@@ -103,17 +104,19 @@ status_t acpi_subtables_walk(const struct acpi_sub_walk *w, const uint8_t *tbl, 
 	return ST_OK;
 }
 
-status_t acpi_table_parse(const struct acpi_sub_walk *w, const uint8_t *tbl, size_t len,
-			  void *out, size_t size, uint8_t *rev, struct out *log)
+status_t acpi_table_parse(const struct acpi_sub_walk *w, const uint8_t *tbl, size_t len, void *out,
+			  size_t size, uint8_t *rev, struct out *log)
 {
 	uint32_t tlen;
 	uint8_t r;
-	status_t st = acpi_table_open(tbl, len, w->sig, w->name, w->first, out, size, log, &tlen, &r);
+	status_t st =
+		acpi_table_open(tbl, len, w->sig, w->name, w->first, out, size, log, &tlen, &r);
 	if (st != ST_OK)
 		return st;
 	if (w->max_rev && (r < w->min_rev || r > w->max_rev)) {
-		out_log(log, LOG_NOTICE, "%s: revision %u unknown (%u to %u supported); table ignored",
-			w->name, r, w->min_rev, w->max_rev);
+		out_log(log, LOG_NOTICE,
+			"%s: revision %u unknown (%u to %u supported); table ignored", w->name, r,
+			w->min_rev, w->max_rev);
 		return ST_UNSUPPORTED;
 	}
 	*rev = r;

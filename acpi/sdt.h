@@ -54,18 +54,18 @@ enum acpi_sub_hdr {
 /* One parser per subtable type: p points at the entry, len (bytes) is its length, at least
  * the type's min_len; off is its offset in the table, for messages. */
 typedef status_t (*acpi_sub_parse_fn)(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
-				       struct out *log);
+				      struct out *log);
 
 struct acpi_sub_type {
-	uint32_t min_len;         /* bytes; 0: the header's size */
-	acpi_sub_parse_fn parse;  /* NULL: known but not used, skipped */
+	uint32_t min_len;        /* bytes; 0: the header's size */
+	acpi_sub_parse_fn parse; /* NULL: known but not used, skipped */
 };
 
 struct acpi_sub_walk {
-	const char *sig;                  /* signature ("APIC") */
-	const char *name;                 /* table name in messages ("MADT") */
-	uint32_t first;                   /* offset of the first subtable (bytes) */
-	uint8_t min_rev, max_rev;         /* revisions understood; max_rev 0: any */
+	const char *sig;          /* signature ("APIC") */
+	const char *name;         /* table name in messages ("MADT") */
+	uint32_t first;           /* offset of the first subtable (bytes) */
+	uint8_t min_rev, max_rev; /* revisions understood; max_rev 0: any */
 	enum acpi_sub_hdr hdr;
 	const struct acpi_sub_type *types; /* indexed by type */
 	uint32_t n_types;
@@ -91,7 +91,7 @@ status_t acpi_subtables_walk(const struct acpi_sub_walk *w, const uint8_t *tbl, 
  * half-filled result. Errors: those of acpi_table_open and acpi_subtables_walk;
  * ST_UNSUPPORTED (a revision outside [w->min_rev, w->max_rev] when max_rev is set: one
  * LOG_NOTICE "NAME: revision R unknown (MIN to MAX supported); table ignored"). */
-status_t acpi_table_parse(const struct acpi_sub_walk *w, const uint8_t *tbl, size_t len,
-			  void *out, size_t size, uint8_t *rev, struct out *log);
+status_t acpi_table_parse(const struct acpi_sub_walk *w, const uint8_t *tbl, size_t len, void *out,
+			  size_t size, uint8_t *rev, struct out *log);
 
 #endif

@@ -14,9 +14,12 @@ static status_t slit_validate_entries(const uint8_t *m, uint32_t n, struct out *
 		for (uint32_t j = 0; j < n; j++) {
 			uint8_t d = m[(size_t)i * n + j];
 			if ((i == j && d != SLIT_LOCAL) || (i != j && d <= SLIT_LOCAL)) {
-				out_log(log, LOG_ERR, "SLIT: entry [%u][%u] at offset 0x%zx is %u (%s); "
-					"table rejected", i, j, SLIT_MATRIX + (size_t)i * n + j, d,
-					i == j ? "local distance must be 10" : "remote distance must exceed 10");
+				out_log(log, LOG_ERR,
+					"SLIT: entry [%u][%u] at offset 0x%zx is %u (%s); "
+					"table rejected",
+					i, j, SLIT_MATRIX + (size_t)i * n + j, d,
+					i == j ? "local distance must be 10"
+					       : "remote distance must exceed 10");
 				return ST_INVALID;
 			}
 		}
@@ -39,9 +42,11 @@ status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struc
 		return ST_RANGE;
 	}
 	if (cells > tlen - SLIT_MATRIX) {
-		out_log(log, LOG_ERR, "SLIT: %llu localities need %llu matrix bytes at offset 0x%x, "
-			"table has %u; table rejected", (unsigned long long)n,
-			(unsigned long long)cells, SLIT_MATRIX, tlen - SLIT_MATRIX);
+		out_log(log, LOG_ERR,
+			"SLIT: %llu localities need %llu matrix bytes at offset 0x%x, "
+			"table has %u; table rejected",
+			(unsigned long long)n, (unsigned long long)cells, SLIT_MATRIX,
+			tlen - SLIT_MATRIX);
 		return ST_TRUNCATED;
 	}
 	st = slit_validate_entries(tbl + SLIT_MATRIX, (uint32_t)n, log);
@@ -49,8 +54,10 @@ status_t slit_parse(const uint8_t *tbl, size_t len, struct slit_info *out, struc
 		return st;
 	uint32_t keep = n > SLIT_MAX ? SLIT_MAX : (uint32_t)n;
 	if (n > SLIT_MAX)
-		out_log(log, LOG_NOTICE, "SLIT: %llu localities; the first %u are used, pxm %u and "
-			"above get default distances", (unsigned long long)n, SLIT_MAX, SLIT_MAX);
+		out_log(log, LOG_NOTICE,
+			"SLIT: %llu localities; the first %u are used, pxm %u and "
+			"above get default distances",
+			(unsigned long long)n, SLIT_MAX, SLIT_MAX);
 	out->count = keep;
 	for (uint32_t i = 0; i < keep; i++)
 		memcpy(out->dist[i], tbl + SLIT_MATRIX + (size_t)i * n, keep);

@@ -21,7 +21,7 @@
 #define SLIT_LOCAL 10
 
 struct slit_info {
-	uint32_t count;                 /* localities N */
+	uint32_t count; /* localities N */
 	uint8_t dist[SLIT_MAX][SLIT_MAX];
 };
 

@@ -9,7 +9,14 @@
 
 #define SRAT_FIRST 48u /* header, reserved u32 (= 1), reserved u64 */
 
-enum { SRAT_LAPIC = 0, SRAT_MEM = 1, SRAT_X2APIC = 2, SRAT_GICC = 3, SRAT_GIC_ITS = 4, SRAT_GI = 5 };
+enum {
+	SRAT_LAPIC = 0,
+	SRAT_MEM = 1,
+	SRAT_X2APIC = 2,
+	SRAT_GICC = 3,
+	SRAT_GIC_ITS = 4,
+	SRAT_GI = 5
+};
 
 static status_t pxm_note(struct srat_info *s, uint32_t pxm)
 {
@@ -40,20 +47,23 @@ static status_t cpu_add(struct srat_info *s, uint32_t pxm, uint32_t apic, bool x
 		const struct srat_cpu *c = &s->cpus[dup];
 		s->n_dup_cpus++;
 		if (c->pxm == pxm)
-			out_log(log, LOG_NOTICE, "SRAT: firmware note: %s affinity at offset 0x%x lists "
-				"APIC ID 0x%x (pxm %u) again; counted once", x2 ? "x2APIC" : "local APIC",
-				off, apic, pxm);
+			out_log(log, LOG_NOTICE,
+				"SRAT: firmware note: %s affinity at offset 0x%x lists "
+				"APIC ID 0x%x (pxm %u) again; counted once",
+				x2 ? "x2APIC" : "local APIC", off, apic, pxm);
 		else
-			out_log(log, LOG_WARN, "SRAT: FIRMWARE BUG: %s affinity at offset 0x%x puts APIC "
+			out_log(log, LOG_WARN,
+				"SRAT: FIRMWARE BUG: %s affinity at offset 0x%x puts APIC "
 				"ID 0x%x in pxm %u, an earlier structure in pxm %u; pxm %u kept",
 				x2 ? "x2APIC" : "local APIC", off, apic, pxm, c->pxm, c->pxm);
 		return ST_OK;
 	}
 	if (s->n_cpus >= SRAT_MAX_CPUS) {
 		if (!s->n_cpus_unlisted++)
-			out_log(log, LOG_NOTICE, "SRAT: structure at offset 0x%x: more than %u "
-				"processors; the rest are not listed (their domains still count)", off,
-				SRAT_MAX_CPUS);
+			out_log(log, LOG_NOTICE,
+				"SRAT: structure at offset 0x%x: more than %u "
+				"processors; the rest are not listed (their domains still count)",
+				off, SRAT_MAX_CPUS);
 		return pxm_note(s, pxm);
 	}
 	s->cpus[s->n_cpus++] = (struct srat_cpu){ .pxm = pxm, .apic_id = apic, .x2apic = x2 };
@@ -87,15 +97,16 @@ static status_t parse_x2apic(void *ctx, const uint8_t *p, uint32_t len, uint32_t
 
 /* A range that overlaps one of another domain: the table cannot say which node owns it. */
 static status_t mem_validate_other_domains(const struct srat_info *s, struct range r, uint32_t pxm,
-					uint32_t off, struct out *log)
+					   uint32_t off, struct out *log)
 {
 	for (uint32_t i = 0; i < s->n_mem; i++) {
 		const struct srat_mem *m = &s->mem[i];
 		if (m->pxm == pxm || !range_overlaps(r, m->r))
 			continue;
-		out_log(log, LOG_ERR, "SRAT: memory affinity at offset 0x%x: [0x%llx, 0x%llx) "
-			"(pxm %u) overlaps [0x%llx, 0x%llx) (pxm %u); table rejected", off,
-			U(r.base), U(r.end), pxm, U(m->r.base), U(m->r.end), m->pxm);
+		out_log(log, LOG_ERR,
+			"SRAT: memory affinity at offset 0x%x: [0x%llx, 0x%llx) "
+			"(pxm %u) overlaps [0x%llx, 0x%llx) (pxm %u); table rejected",
+			off, U(r.base), U(r.end), pxm, U(m->r.base), U(m->r.end), m->pxm);
 		return ST_INVALID;
 	}
 	return ST_OK;
@@ -113,9 +124,10 @@ static bool mem_merge_same_domain(struct srat_info *s, struct range r, uint32_t 
 			i++;
 			continue;
 		}
-		out_log(log, LOG_WARN, "SRAT: FIRMWARE BUG: memory affinity at offset 0x%x: [0x%llx, "
-			"0x%llx) overlaps [0x%llx, 0x%llx) of the same pxm %u; merged", off,
-			U(r.base), U(r.end), U(m->r.base), U(m->r.end), pxm);
+		out_log(log, LOG_WARN,
+			"SRAT: FIRMWARE BUG: memory affinity at offset 0x%x: [0x%llx, "
+			"0x%llx) overlaps [0x%llx, 0x%llx) of the same pxm %u; merged",
+			off, U(r.base), U(r.end), U(m->r.base), U(m->r.end), pxm);
 		r.base = MIN(r.base, m->r.base);
 		r.end = MAX(r.end, m->r.end);
 		if (into < 0) {
@@ -132,8 +144,7 @@ static bool mem_merge_same_domain(struct srat_info *s, struct range r, uint32_t 
 	return true;
 }
 
-static status_t parse_mem(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
-			  struct out *log)
+static status_t parse_mem(void *ctx, const uint8_t *p, uint32_t len, uint32_t off, struct out *log)
 {
 	struct srat_info *s = ctx;
 	(void)len;
@@ -145,14 +156,16 @@ static status_t parse_mem(void *ctx, const uint8_t *p, uint32_t len, uint32_t of
 		pxm &= 0xff;
 	uint64_t base = le64(p + 8), size = le64(p + 16), end;
 	if (size == 0) {
-		out_log(log, LOG_NOTICE, "SRAT: memory affinity at offset 0x%x has length 0, skipped",
-			off);
+		out_log(log, LOG_NOTICE,
+			"SRAT: memory affinity at offset 0x%x has length 0, skipped", off);
 		return ST_OK;
 	}
 	if (add_overflows(base, size, &end)) {
 		s->n_skipped++;
-		out_log(log, LOG_WARN, "SRAT: FIRMWARE BUG: memory affinity at offset 0x%x: base "
-			"0x%llx + length 0x%llx wraps past 2^64; entry skipped", off, U(base), U(size));
+		out_log(log, LOG_WARN,
+			"SRAT: FIRMWARE BUG: memory affinity at offset 0x%x: base "
+			"0x%llx + length 0x%llx wraps past 2^64; entry skipped",
+			off, U(base), U(size));
 		return ST_OK;
 	}
 	struct range r = { base, end };
@@ -162,26 +175,29 @@ static status_t parse_mem(void *ctx, const uint8_t *p, uint32_t len, uint32_t of
 	if (mem_merge_same_domain(s, r, pxm, off, log))
 		return ST_OK;
 	if (s->n_mem >= SRAT_MAX_MEM) {
-		out_log(log, LOG_ERR, "SRAT: structure at offset 0x%x: more than %u memory ranges; "
-			"table rejected", off, SRAT_MAX_MEM);
+		out_log(log, LOG_ERR,
+			"SRAT: structure at offset 0x%x: more than %u memory ranges; "
+			"table rejected",
+			off, SRAT_MAX_MEM);
 		return ST_RANGE;
 	}
-	s->mem[s->n_mem++] = (struct srat_mem){ .pxm = pxm, .r = r, .hotplug = flags & 2,
-						.nonvolatile = flags & 4 };
+	s->mem[s->n_mem++] = (struct srat_mem){
+		.pxm = pxm, .r = r, .hotplug = flags & 2, .nonvolatile = flags & 4
+	};
 	return pxm_note(s, pxm);
 }
 
-static status_t parse_gi(void *ctx, const uint8_t *p, uint32_t len, uint32_t off,
-			 struct out *log)
+static status_t parse_gi(void *ctx, const uint8_t *p, uint32_t len, uint32_t off, struct out *log)
 {
 	struct srat_info *s = ctx;
 	(void)len;
 	if (!(le32(p + 24) & 1))
 		return ST_OK;
 	if (s->n_gi >= SRAT_MAX_GI) {
-		out_log(log, LOG_NOTICE, "SRAT: structure at offset 0x%x: more than %u generic "
-			"initiators; pxm %u kept as a node, not marked as one", off, SRAT_MAX_GI,
-			le32(p + 4));
+		out_log(log, LOG_NOTICE,
+			"SRAT: structure at offset 0x%x: more than %u generic "
+			"initiators; pxm %u kept as a node, not marked as one",
+			off, SRAT_MAX_GI, le32(p + 4));
 		return pxm_note(s, le32(p + 4));
 	}
 	struct srat_gi *g = &s->gi[s->n_gi++];
@@ -219,17 +235,10 @@ static bool srat_struct_pxm(const uint8_t *p, uint32_t len, uint32_t *pxm)
 	case SRAT_LAPIC:
 		*pxm = p[2] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
 		return len >= 16 && (le32(p + 4) & 1);
-	case SRAT_MEM:
-		*pxm = le32(p + 2);
-		return len >= 40 && (le32(p + 28) & 1);
-	case SRAT_X2APIC:
-		*pxm = le32(p + 4);
-		return len >= 24 && (le32(p + 12) & 1);
-	case SRAT_GI:
-		*pxm = le32(p + 4);
-		return len >= 32 && (le32(p + 24) & 1);
-	default:
-		return false;
+	case SRAT_MEM: *pxm = le32(p + 2); return len >= 40 && (le32(p + 28) & 1);
+	case SRAT_X2APIC: *pxm = le32(p + 4); return len >= 24 && (le32(p + 12) & 1);
+	case SRAT_GI: *pxm = le32(p + 4); return len >= 32 && (le32(p + 24) & 1);
+	default: return false;
 	}
 }
 
@@ -251,7 +260,8 @@ static uint32_t srat_count_pxm(const uint8_t *tbl, uint32_t len)
 	uint32_t n = 0, pxm;
 	for (uint32_t o = SRAT_FIRST; o + 2 <= len && tbl[o + 1] >= 2 && o + tbl[o + 1] <= len;
 	     o += tbl[o + 1])
-		if (srat_struct_pxm(tbl + o, tbl[o + 1], &pxm) && !srat_names_pxm(tbl, SRAT_FIRST, o, pxm))
+		if (srat_struct_pxm(tbl + o, tbl[o + 1], &pxm) &&
+		    !srat_names_pxm(tbl, SRAT_FIRST, o, pxm))
 			n++;
 	return n;
 }
@@ -267,8 +277,10 @@ status_t srat_parse(const uint8_t *tbl, size_t len, struct srat_info *out, struc
 	if (n > SRAT_MAX_PXM) { /* out was cleared by the failed walk */
 		out->over_pxm = true;
 		out->n_pxm_found = n;
-		out_log(log, LOG_ERR, "SRAT: %u proximity domains, more than the %u NUMA nodes spmk "
-			"supports (NUMA_MAX_NODES); table rejected: NUMA off, one node for all memory",
+		out_log(log, LOG_ERR,
+			"SRAT: %u proximity domains, more than the %u NUMA nodes spmk "
+			"supports (NUMA_MAX_NODES); table rejected: NUMA off, one node for all "
+			"memory",
 			out->n_pxm_found, SRAT_MAX_PXM);
 	}
 	return st;

@@ -46,13 +46,13 @@
 
 struct srat_cpu {
 	uint32_t pxm;
-	uint32_t apic_id;  /* xAPIC id (type 0) or x2APIC id (type 2) */
+	uint32_t apic_id; /* xAPIC id (type 0) or x2APIC id (type 2) */
 	bool x2apic;
 };
 
 struct srat_mem {
 	uint32_t pxm;
-	struct range r;    /* [base, end) */
+	struct range r; /* [base, end) */
 	bool hotplug;
 	bool nonvolatile;
 };
@@ -66,9 +66,9 @@ struct srat_gi {
 struct srat_info {
 	uint8_t revision;
 	uint32_t n_cpus, n_mem, n_gi, n_pxm;
-	uint32_t n_dup_cpus;  /* CPU structures that repeated an APIC ID (ignored) */
-	uint32_t n_merged;    /* memory structures merged into an overlapping same-domain range */
-	uint32_t n_skipped;   /* memory structures skipped: range wraps past 2^64 */
+	uint32_t n_dup_cpus; /* CPU structures that repeated an APIC ID (ignored) */
+	uint32_t n_merged;   /* memory structures merged into an overlapping same-domain range */
+	uint32_t n_skipped;  /* memory structures skipped: range wraps past 2^64 */
 	uint32_t n_cpus_unlisted; /* CPUs beyond SRAT_MAX_CPUS (their domains still noted) */
 	struct srat_cpu cpus[SRAT_MAX_CPUS];
 	struct srat_mem mem[SRAT_MAX_MEM];

@@ -37,8 +37,9 @@ static struct acpi_table *table_add(struct acpi_tables *t, uint64_t phys, acpi_m
 	copy_str(sig, h, 4);
 	uint32_t len = le32(h + ACPI_SDT_LENGTH);
 	if (len < ACPI_SDT_HEADER_LEN || len > ACPI_TABLE_MAX_LEN) {
-		out_log(log, LOG_ERR, "ACPI: table %s at 0x%llx: length %u outside [%u, %u], skipped",
-			sig, (unsigned long long)phys, len, ACPI_SDT_HEADER_LEN, ACPI_TABLE_MAX_LEN);
+		out_log(log, LOG_ERR,
+			"ACPI: table %s at 0x%llx: length %u outside [%u, %u], skipped", sig,
+			(unsigned long long)phys, len, ACPI_SDT_HEADER_LEN, ACPI_TABLE_MAX_LEN);
 		return NULL;
 	}
 	const uint8_t *p = map(ctx, phys, len);
@@ -63,8 +64,10 @@ static struct acpi_table *table_add(struct acpi_tables *t, uint64_t phys, acpi_m
 	e->data = p;
 	e->checksum_ok = acpi_sum(p, len) == 0;
 	if (!e->checksum_ok)
-		out_log(log, LOG_ERR, "ACPI: table %s at 0x%llx (%u bytes): bad checksum (sum 0x%02x), "
-			"not used", sig, (unsigned long long)phys, len, acpi_sum(p, len));
+		out_log(log, LOG_ERR,
+			"ACPI: table %s at 0x%llx (%u bytes): bad checksum (sum 0x%02x), "
+			"not used",
+			sig, (unsigned long long)phys, len, acpi_sum(p, len));
 	return e;
 }
 
@@ -81,9 +84,10 @@ static bool root_ok(const struct acpi_table *r, const char *sig, unsigned entry_
 	if (!r->checksum_ok)
 		return false;
 	if ((r->length - ACPI_SDT_HEADER_LEN) % entry_size)
-		out_log(log, LOG_WARN, "ACPI: FIRMWARE BUG: %s length %u leaves %u bytes after the "
-			"header, not a multiple of %u; the trailing %u bytes are ignored", sig,
-			r->length, r->length - ACPI_SDT_HEADER_LEN, entry_size,
+		out_log(log, LOG_WARN,
+			"ACPI: FIRMWARE BUG: %s length %u leaves %u bytes after the "
+			"header, not a multiple of %u; the trailing %u bytes are ignored",
+			sig, r->length, r->length - ACPI_SDT_HEADER_LEN, entry_size,
 			(r->length - ACPI_SDT_HEADER_LEN) % entry_size);
 	return true;
 }
@@ -93,7 +97,8 @@ static status_t rsdp_read(uint64_t phys, acpi_map_fn map, void *ctx, struct acpi
 {
 	const uint8_t *r = map(ctx, phys, RSDP_V1_LEN);
 	if (!r) {
-		out_log(log, LOG_ERR, "ACPI: RSDP at 0x%llx cannot be mapped", (unsigned long long)phys);
+		out_log(log, LOG_ERR, "ACPI: RSDP at 0x%llx cannot be mapped",
+			(unsigned long long)phys);
 		return ST_NOTFOUND;
 	}
 	if (memcmp(r, "RSD PTR ", 8) != 0) {
@@ -121,8 +126,8 @@ static status_t rsdp_read(uint64_t phys, acpi_map_fn map, void *ctx, struct acpi
 	}
 	r2 = map(ctx, phys, len);
 	if (!r2 || acpi_sum(r2, len) != 0) {
-		out_log(log, LOG_ERR, "ACPI: RSDP extended checksum over %u bytes fails: XSDT ignored",
-			len);
+		out_log(log, LOG_ERR,
+			"ACPI: RSDP extended checksum over %u bytes fails: XSDT ignored", len);
 		return ST_OK;
 	}
 	*xsdt = le64(r2 + 24);
@@ -168,7 +173,8 @@ status_t acpi_discover(uint64_t rsdp_phys, acpi_map_fn map, void *ctx, struct ac
 	if (xsdt) {
 		root = table_add(out, xsdt, map, ctx, log);
 		if (!root_ok(root, "XSDT", 8, log)) {
-			out_log(log, LOG_WARN, "ACPI: XSDT at 0x%llx unusable, falling back to the RSDT",
+			out_log(log, LOG_WARN,
+				"ACPI: XSDT at 0x%llx unusable, falling back to the RSDT",
 				(unsigned long long)xsdt);
 			root = NULL; /* stays listed (marked) if it was recorded */
 		}
@@ -210,8 +216,8 @@ const struct acpi_table *acpi_find(const struct acpi_tables *tables, const char 
 void acpi_print_tables(const struct acpi_tables *tables, struct out *o)
 {
 	out_printf(o, "RSDP 0x%016llx rev %u OEM \"%s\" -> %s\n",
-		   (unsigned long long)tables->rsdp_phys, tables->rsdp_revision, tables->rsdp_oem_id,
-		   tables->via_xsdt ? "XSDT" : "RSDT");
+		   (unsigned long long)tables->rsdp_phys, tables->rsdp_revision,
+		   tables->rsdp_oem_id, tables->via_xsdt ? "XSDT" : "RSDT");
 	out_printf(o, "SIG  ADDRESS            LENGTH REV OEMID  OEMTABLE CHECKSUM\n");
 	for (uint32_t i = 0; i < tables->count && i < ACPI_MAX_TABLES; i++) {
 		const struct acpi_table *e = &tables->t[i];

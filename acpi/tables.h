@@ -33,24 +33,24 @@
 typedef const void *(*acpi_map_fn)(void *ctx, uint64_t phys, uint64_t len);
 
 struct acpi_table {
-	char sig[5];           /* NUL-terminated signature, e.g. "HMAT" */
-	char oem_id[7];        /* NUL-terminated, trailing blanks kept */
+	char sig[5];    /* NUL-terminated signature, e.g. "HMAT" */
+	char oem_id[7]; /* NUL-terminated, trailing blanks kept */
 	char oem_table_id[9];
 	uint8_t revision;
 	bool checksum_ok;
 	uint64_t phys;
 	uint32_t length;
-	const uint8_t *data;   /* length readable bytes */
+	const uint8_t *data; /* length readable bytes */
 };
 
 struct acpi_tables {
 	uint64_t rsdp_phys;
 	uint8_t rsdp_revision;
 	char rsdp_oem_id[7];
-	bool via_xsdt;         /* true: the XSDT was used; false: the RSDT */
+	bool via_xsdt; /* true: the XSDT was used; false: the RSDT */
 	uint64_t root_phys;
 	uint32_t count;
-	uint32_t dropped;      /* entries beyond ACPI_MAX_TABLES */
+	uint32_t dropped; /* entries beyond ACPI_MAX_TABLES */
 	struct acpi_table t[ACPI_MAX_TABLES];
 };
 
@@ -71,6 +71,5 @@ void acpi_print_tables(const struct acpi_tables *tables, struct out *o);
  * checksum), in the layout of `hexdump -C -v`. SIG is matched case-insensitively.
  * Errors: ST_INVALID (SIG not 4 characters), ST_NOTFOUND (no such table); both print a line. */
 status_t acpi_dump_table(const struct acpi_tables *tables, const char *sig, struct out *o);
-
 
 #endif

@@ -26,7 +26,6 @@
 #define DIRECT_MAP_BASE 0xffff800000000000ull  /* phys p is at DIRECT_MAP_BASE + p */
 #define KERNEL_VIRT_BASE 0xffffffff80000000ull /* kernel image is linked at or above this */
 
-
 enum boot_cmdline_source {
 	BOOT_CMDLINE_NONE = 0,
 	BOOT_CMDLINE_FWCFG = 1, /* QEMU fw_cfg file opt/spmk/cmdline */
@@ -45,17 +44,17 @@ struct boot_info {
 	uint32_t desc_size;       /* bytes per descriptor, >= 40; step by this */
 	uint32_t desc_version;    /* EFI_MEMORY_DESCRIPTOR_VERSION (1) */
 
-	uint64_t rsdp_phys;    /* ACPI RSDP, 0 when the firmware has none */
-	uint32_t rsdp_source;  /* 2: ACPI 2.0 table GUID, 1: ACPI 1.0 GUID, 0: none */
+	uint64_t rsdp_phys;      /* ACPI RSDP, 0 when the firmware has none */
+	uint32_t rsdp_source;    /* 2: ACPI 2.0 table GUID, 1: ACPI 1.0 GUID, 0: none */
 	uint32_t cmdline_source; /* enum boot_cmdline_source */
-	uint32_t cmdline_len;  /* bytes in cmdline, not counting the NUL */
-	uint32_t exit_retries; /* how many stale map keys ExitBootServices saw */
+	uint32_t cmdline_len;    /* bytes in cmdline, not counting the NUL */
+	uint32_t exit_retries;   /* how many stale map keys ExitBootServices saw */
 
-	uint64_t kernel_phys;  /* physical base of the kernel image */
-	uint64_t kernel_virt;  /* virtual base it is mapped at */
-	uint64_t kernel_size;  /* bytes, page-aligned */
-	uint64_t kernel_entry; /* virtual entry point */
-	uint64_t pagetable_phys; /* the loader's PML4 (CR3 at kernel entry) */
+	uint64_t kernel_phys;     /* physical base of the kernel image */
+	uint64_t kernel_virt;     /* virtual base it is mapped at */
+	uint64_t kernel_size;     /* bytes, page-aligned */
+	uint64_t kernel_entry;    /* virtual entry point */
+	uint64_t pagetable_phys;  /* the loader's PML4 (CR3 at kernel entry) */
 	uint64_t direct_map_size; /* bytes of physical space the loader's direct map covers */
 
 	uint64_t tsc_loader_start; /* TSC when the loader started */
@@ -67,8 +66,9 @@ struct boot_info {
 	/* Version 2: boot modules, the files \spmk\apps\NAME.elf (the apps). Each file sits in
 	 * its own page-aligned block of type SPMK_MEM_MODULE; the table is in this structure. The
 	 * loader checks nothing about a module's contents: the kernel validates each one. */
-	uint32_t module_count;   /* entries used in modules[] */
-	uint32_t modules_skipped; /* files the loader found but could not load (too many, too big) */
+	uint32_t module_count; /* entries used in modules[] */
+	uint32_t
+		modules_skipped; /* files the loader found but could not load (too many, too big) */
 	struct boot_module {
 		char name[BOOT_MODULE_NAME]; /* file name without ".elf", NUL-terminated */
 		uint64_t phys;               /* physical base, page-aligned */

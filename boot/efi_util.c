@@ -3,8 +3,8 @@
  * stages (see efi_util.h). */
 #include "boot/efi_util.h"
 
-#include "boot/fwcfg.h"
 #include "arch/x86_64/portio.h"
+#include "boot/fwcfg.h"
 
 #define COM1 0x3f8
 #define COM1_LSR (COM1 + 5)

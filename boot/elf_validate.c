@@ -52,7 +52,8 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "phdr size");
 
 static status_t elf_validate_ident(const struct elf64_ehdr *eh, struct out *log)
 {
-	if (eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' || eh->ident[3] != 'F') {
+	if (eh->ident[0] != 0x7f || eh->ident[1] != 'E' || eh->ident[2] != 'L' ||
+	    eh->ident[3] != 'F') {
 		out_log(log, LOG_ERR, "elf: bad magic %02x %02x %02x %02x (want 7f 45 4c 46)",
 			eh->ident[0], eh->ident[1], eh->ident[2], eh->ident[3]);
 		return ST_INVALID;
@@ -62,7 +63,8 @@ static status_t elf_validate_ident(const struct elf64_ehdr *eh, struct out *log)
 		return ST_UNSUPPORTED;
 	}
 	if (eh->ident[5] != ELFDATA2LSB) {
-		out_log(log, LOG_ERR, "elf: data encoding %u is not little-endian (1)", eh->ident[5]);
+		out_log(log, LOG_ERR, "elf: data encoding %u is not little-endian (1)",
+			eh->ident[5]);
 		return ST_UNSUPPORTED;
 	}
 	if (eh->ident[6] != EV_CURRENT || eh->version != EV_CURRENT) {
@@ -95,7 +97,8 @@ static status_t elf_validate_phdr_table(const struct elf64_ehdr *eh, size_t len,
 	if (__builtin_mul_overflow((uint64_t)eh->phnum, (uint64_t)eh->phentsize, &tab) ||
 	    add_overflows(eh->phoff, tab, &end) || end > len) {
 		out_log(log, LOG_ERR,
-			"elf: program headers at offset 0x%llx (%u x %u bytes) exceed the file (%zu bytes)",
+			"elf: program headers at offset 0x%llx (%u x %u bytes) exceed the file "
+			"(%zu bytes)",
 			(unsigned long long)eh->phoff, eh->phnum, eh->phentsize, len);
 		return ST_TRUNCATED;
 	}
@@ -103,7 +106,7 @@ static status_t elf_validate_phdr_table(const struct elf64_ehdr *eh, size_t len,
 }
 
 static status_t elf_validate_load(const struct elf64_phdr *ph, unsigned i, size_t len,
-			       const struct elf_bounds *b, struct out *log)
+				  const struct elf_bounds *b, struct out *log)
 {
 	uint64_t fend, vend;
 	if (ph->filesz > ph->memsz) {
@@ -113,8 +116,8 @@ static status_t elf_validate_load(const struct elf64_phdr *ph, unsigned i, size_
 	}
 	if (add_overflows(ph->offset, ph->filesz, &fend) || fend > len) {
 		out_log(log, LOG_ERR,
-			"elf: segment %u: file bytes [0x%llx, +0x%llx) exceed the file (%zu bytes)", i,
-			(unsigned long long)ph->offset, (unsigned long long)ph->filesz, len);
+			"elf: segment %u: file bytes [0x%llx, +0x%llx) exceed the file (%zu bytes)",
+			i, (unsigned long long)ph->offset, (unsigned long long)ph->filesz, len);
 		return ST_TRUNCATED;
 	}
 	if (ph->vaddr < b->lo) {
@@ -128,20 +131,23 @@ static status_t elf_validate_load(const struct elf64_phdr *ph, unsigned i, size_
 		return ST_RANGE;
 	}
 	if (vend > b->hi) {
-		out_log(log, LOG_ERR, "elf: segment %u: [0x%llx, 0x%llx) ends above the %s limit 0x%llx",
-			i, (unsigned long long)ph->vaddr, (unsigned long long)vend, b->what,
+		out_log(log, LOG_ERR,
+			"elf: segment %u: [0x%llx, 0x%llx) ends above the %s limit 0x%llx", i,
+			(unsigned long long)ph->vaddr, (unsigned long long)vend, b->what,
 			(unsigned long long)b->hi);
 		return ST_RANGE;
 	}
 	if (ph->align > 1) {
 		if (ph->align & (ph->align - 1)) {
-			out_log(log, LOG_ERR, "elf: segment %u: p_align 0x%llx is not a power of two",
-				i, (unsigned long long)ph->align);
+			out_log(log, LOG_ERR,
+				"elf: segment %u: p_align 0x%llx is not a power of two", i,
+				(unsigned long long)ph->align);
 			return ST_INVALID;
 		}
 		if ((ph->vaddr & (ph->align - 1)) != (ph->offset & (ph->align - 1))) {
 			out_log(log, LOG_ERR,
-				"elf: segment %u: vaddr 0x%llx and offset 0x%llx differ modulo p_align 0x%llx",
+				"elf: segment %u: vaddr 0x%llx and offset 0x%llx differ modulo "
+				"p_align 0x%llx",
 				i, (unsigned long long)ph->vaddr, (unsigned long long)ph->offset,
 				(unsigned long long)ph->align);
 			return ST_INVALID;
@@ -169,8 +175,11 @@ static status_t elf_collect(const uint8_t *p, size_t len, const struct elf64_ehd
 				ELF_MAX_SEGMENTS);
 			return ST_RANGE;
 		}
-		out->seg[out->nseg++] = (struct elf_segment){ .vaddr = ph.vaddr, .memsz = ph.memsz,
-			.offset = ph.offset, .filesz = ph.filesz, .flags = ph.flags };
+		out->seg[out->nseg++] = (struct elf_segment){ .vaddr = ph.vaddr,
+							      .memsz = ph.memsz,
+							      .offset = ph.offset,
+							      .filesz = ph.filesz,
+							      .flags = ph.flags };
 	}
 	if (out->nseg == 0) {
 		out_log(log, LOG_ERR, "elf: no non-empty PT_LOAD segment");
@@ -190,7 +199,8 @@ static status_t elf_validate_layout(struct elf_image *img, struct out *log)
 			const struct elf_segment *b = &img->seg[j];
 			if (a->vaddr < b->vaddr + b->memsz && b->vaddr < aend) {
 				out_log(log, LOG_ERR,
-					"elf: segments [0x%llx, 0x%llx) and [0x%llx, 0x%llx) overlap",
+					"elf: segments [0x%llx, 0x%llx) and [0x%llx, 0x%llx) "
+					"overlap",
 					(unsigned long long)a->vaddr, (unsigned long long)aend,
 					(unsigned long long)b->vaddr,
 					(unsigned long long)(b->vaddr + b->memsz));
@@ -221,7 +231,7 @@ static status_t elf_validate_layout(struct elf_image *img, struct out *log)
 }
 
 status_t elf_validate_bounds(const void *buf, size_t len, const struct elf_bounds *b,
-			  struct elf_image *out, struct out *log)
+			     struct elf_image *out, struct out *log)
 {
 	struct elf64_ehdr eh;
 	if (!buf || len < sizeof eh) {

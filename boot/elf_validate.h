@@ -32,10 +32,10 @@ struct elf_segment {
 };
 
 struct elf_image {
-	uint64_t entry;    /* virtual entry point */
-	uint64_t vmin;     /* lowest segment vaddr rounded down to 4 KiB */
-	uint64_t vmax;     /* highest segment end rounded up to 4 KiB */
-	unsigned nseg;     /* PT_LOAD segments with memsz > 0, in file order */
+	uint64_t entry; /* virtual entry point */
+	uint64_t vmin;  /* lowest segment vaddr rounded down to 4 KiB */
+	uint64_t vmax;  /* highest segment end rounded up to 4 KiB */
+	unsigned nseg;  /* PT_LOAD segments with memsz > 0, in file order */
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
 
@@ -48,7 +48,7 @@ struct elf_bounds {
 /* Validates buf[0..len) as an image whose PT_LOAD segments lie inside [b->lo, b->hi) (errors
  * as elf_validate; a segment outside: ST_RANGE). Used for the kernel and for apps. */
 status_t elf_validate_bounds(const void *buf, size_t len, const struct elf_bounds *b,
-			  struct elf_image *out, struct out *log);
+			     struct elf_image *out, struct out *log);
 
 /* Validates buf[0..len) as the kernel image (segments at or above KERNEL_VIRT_BASE). ST_OK and *out filled, or an error status and
  * one LOG_ERR line on log explaining the first problem found (*out is then unspecified). */

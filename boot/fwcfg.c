@@ -14,10 +14,7 @@
 #define FWCFG_NAME_MAX 56
 #define FWCFG_DIR_MAX 4096 /* sanity bound on the entry count */
 
-static void fwcfg_select(uint16_t key)
-{
-	outw(FWCFG_PORT_SEL, key);
-}
+static void fwcfg_select(uint16_t key) { outw(FWCFG_PORT_SEL, key); }
 
 static void fwcfg_bytes(void *buf, size_t n)
 {

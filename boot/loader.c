@@ -54,16 +54,18 @@ struct loader {
 
 	struct boot_info *bi;
 	UINTN bi_pages;
-	unsigned stale_keys_wanted; /* test knob: fw_cfg opt/spmk/test-stale-map-key */
+	unsigned stale_keys_wanted;  /* test knob: fw_cfg opt/spmk/test-stale-map-key */
 	struct memmap_append append; /* test knob: fw_cfg opt/spmk/test-memmap-append */
-	struct sp_claims sp;          /* SP memory of the last map read: always avoided */
+	struct sp_claims sp;         /* SP memory of the last map read: always avoided */
 	struct range *held; /* free SP ranges held as LoaderData through the exit: held0 or pool */
 	unsigned nheld, cap_held;
 	struct range held0[LOADER_HELD_MAX];
-	struct range aside[3 * LOADER_ALLOC_TRIES]; /* loader blocks that landed in SP, freed at the end */
+	struct range
+		aside[3 *
+		      LOADER_ALLOC_TRIES]; /* loader blocks that landed in SP, freed at the end */
 	unsigned naside;
-	bool poison_desc_size;        /* test knob: fw_cfg opt/spmk/test-memmap-poison */
-	uint64_t poison;              /* ... and the value the out-parameters get */
+	bool poison_desc_size;         /* test knob: fw_cfg opt/spmk/test-memmap-poison */
+	uint64_t poison;               /* ... and the value the out-parameters get */
 	struct loader_modules modules; /* \spmk\apps\*.elf */
 	uint8_t *memmap;
 	UINTN memmap_cap;
@@ -180,8 +182,10 @@ static EFI_STATUS loader_read_memmap(struct loader *L, void **buf, UINTN *map_si
 					    (unsigned long long)size);
 		s = bs->AllocatePool(EfiLoaderData, cap, buf);
 		if (EFI_ERROR(s))
-			return loader_error(L, s, "cannot allocate %llu bytes for the memory map "
-					    "(0x%llx)", (unsigned long long)cap, (unsigned long long)s);
+			return loader_error(L, s,
+					    "cannot allocate %llu bytes for the memory map "
+					    "(0x%llx)",
+					    (unsigned long long)cap, (unsigned long long)s);
 		size = cap;
 		s = loader_get_memory_map(L, &size, *buf, &key, &dsz, &dver);
 		if (!EFI_ERROR(s)) {
@@ -192,15 +196,17 @@ static EFI_STATUS loader_read_memmap(struct loader *L, void **buf, UINTN *map_si
 				return EFI_SUCCESS;
 			}
 			bs->FreePool(*buf);
-			return loader_error(L, EFI_DEVICE_ERROR, "GetMemoryMap returned %llu bytes, "
-					    "DescriptorSize %llu: %s", (unsigned long long)size,
-					    (unsigned long long)dsz, why);
+			return loader_error(L, EFI_DEVICE_ERROR,
+					    "GetMemoryMap returned %llu bytes, "
+					    "DescriptorSize %llu: %s",
+					    (unsigned long long)size, (unsigned long long)dsz, why);
 		}
 		bs->FreePool(*buf);
 	}
-	return loader_error(L, EFI_ERROR(s) ? s : EFI_DEVICE_ERROR, "cannot read the memory map "
-			    "(0x%llx, %llu bytes asked for)", (unsigned long long)s,
-			    (unsigned long long)size);
+	return loader_error(L, EFI_ERROR(s) ? s : EFI_DEVICE_ERROR,
+			    "cannot read the memory map "
+			    "(0x%llx, %llu bytes asked for)",
+			    (unsigned long long)s, (unsigned long long)size);
 }
 
 /* The CPU's physical address width (CPUID 0x80000008 EAX[7:0]; 36 without that leaf). */
@@ -233,12 +239,12 @@ static EFI_STATUS loader_scan_memmap(struct loader *L, UINTN *map_size, UINTN *d
 
 /* A pool block for n ranges holding the first `keep` of old (NULL when there is no memory; the
  * caller keeps what it has, and its scan or holding stops at the old size, said in the log). */
-static struct range *loader_ranges(struct loader *L, size_t n, const struct range *old,
-				   size_t keep)
+static struct range *loader_ranges(struct loader *L, size_t n, const struct range *old, size_t keep)
 {
 	void *p = NULL;
 	if (n > SIZE_MAX / sizeof(struct range) ||
-	    EFI_ERROR(L->st->BootServices->AllocatePool(EfiLoaderData, n * sizeof(struct range), &p)))
+	    EFI_ERROR(
+		    L->st->BootServices->AllocatePool(EfiLoaderData, n * sizeof(struct range), &p)))
 		return NULL;
 	if (keep)
 		L->st->BootServices->CopyMem(p, (void *)old, keep * sizeof(struct range));
@@ -298,11 +304,15 @@ static EFI_STATUS loader_claim_sp(struct loader *L)
 		for (unsigned i = 0; i < L->sp.nfree && L->nheld < L->cap_held; i++) {
 			EFI_PHYSICAL_ADDRESS a = L->sp.free[i].base;
 			UINTN pages = range_size(L->sp.free[i]) / PAGE_SIZE;
-			s = L->st->BootServices->AllocatePages(AllocateAddress, EfiLoaderData, pages, &a);
+			s = L->st->BootServices->AllocatePages(AllocateAddress, EfiLoaderData,
+							       pages, &a);
 			if (EFI_ERROR(s)) {
-				out_log(L->log, LOG_WARN, "cannot hold free SP memory [0x%llx-0x%llx) "
-					"while loading (0x%llx)", (unsigned long long)L->sp.free[i].base,
-					(unsigned long long)L->sp.free[i].end, (unsigned long long)s);
+				out_log(L->log, LOG_WARN,
+					"cannot hold free SP memory [0x%llx-0x%llx) "
+					"while loading (0x%llx)",
+					(unsigned long long)L->sp.free[i].base,
+					(unsigned long long)L->sp.free[i].end,
+					(unsigned long long)s);
 				continue;
 			}
 			L->held[L->nheld++] = (struct range){ a, a + pages * PAGE_SIZE };
@@ -314,9 +324,11 @@ static EFI_STATUS loader_claim_sp(struct loader *L)
 		pages += range_size(L->held[i]) / PAGE_SIZE;
 	for (unsigned i = 0; i < L->sp.nall; i++)
 		out_log(L->log, LOG_INFO, "SP memory [0x%llx-0x%llx)",
-			(unsigned long long)L->sp.all[i].base, (unsigned long long)L->sp.all[i].end);
+			(unsigned long long)L->sp.all[i].base,
+			(unsigned long long)L->sp.all[i].end);
 	if (L->sp.dropped || L->sp.bogus)
-		out_log(L->log, LOG_WARN, "SP memory: %u descriptors beyond %u not tracked (no pool "
+		out_log(L->log, LOG_WARN,
+			"SP memory: %u descriptors beyond %u not tracked (no pool "
 			"memory for more), %u with zero pages or an end past 2^64 skipped",
 			L->sp.dropped, L->sp.cap, L->sp.bogus);
 	if (L->nheld)
@@ -332,7 +344,8 @@ static EFI_STATUS loader_claim_sp(struct loader *L)
 static void loader_release_aside(struct loader *L)
 {
 	for (unsigned i = 0; i < L->naside; i++)
-		L->st->BootServices->FreePages(L->aside[i].base, range_size(L->aside[i]) / PAGE_SIZE);
+		L->st->BootServices->FreePages(L->aside[i].base,
+					       range_size(L->aside[i]) / PAGE_SIZE);
 	L->naside = 0;
 }
 
@@ -360,8 +373,10 @@ static EFI_STATUS loader_alloc(struct loader *L, UINT32 type, UINTN pages, uint6
 			*phys = a;
 			return EFI_SUCCESS;
 		}
-		out_log(L->log, LOG_INFO, "%s: [0x%llx-0x%llx) overlaps SP memory [0x%llx-0x%llx); "
-			"trying elsewhere", what, (unsigned long long)a,
+		out_log(L->log, LOG_INFO,
+			"%s: [0x%llx-0x%llx) overlaps SP memory [0x%llx-0x%llx); "
+			"trying elsewhere",
+			what, (unsigned long long)a,
 			(unsigned long long)(a + (uint64_t)pages * PAGE_SIZE),
 			(unsigned long long)r->base, (unsigned long long)r->end);
 		if (L->naside == sizeof L->aside / sizeof L->aside[0]) {
@@ -403,8 +418,10 @@ static EFI_STATUS loader_load_kernel(struct loader *L)
 				    (unsigned long long)s);
 	if (elf_validate(file, size, &L->elf, L->log) != ST_OK) {
 		L->st->BootServices->FreePool(file);
-		return loader_error(L, EFI_LOAD_ERROR, "\\spmk\\kernel.elf (%llu bytes) is not a "
-				    "valid kernel image", (unsigned long long)size);
+		return loader_error(L, EFI_LOAD_ERROR,
+				    "\\spmk\\kernel.elf (%llu bytes) is not a "
+				    "valid kernel image",
+				    (unsigned long long)size);
 	}
 	L->kpages = (L->elf.vmax - L->elf.vmin) / PAGE_SIZE;
 	s = loader_alloc(L, SPMK_MEM_KERNEL, L->kpages, &L->kphys, "kernel image");
@@ -416,10 +433,12 @@ static EFI_STATUS loader_load_kernel(struct loader *L)
 	}
 	loader_copy_segments(L, file);
 	L->st->BootServices->FreePool(file);
-	out_log(L->log, LOG_INFO, "kernel: %llu bytes file, %u segments, phys 0x%llx, "
-		"virt [0x%llx, 0x%llx), entry 0x%llx", (unsigned long long)size, L->elf.nseg,
-		(unsigned long long)L->kphys, (unsigned long long)L->elf.vmin,
-		(unsigned long long)L->elf.vmax, (unsigned long long)L->elf.entry);
+	out_log(L->log, LOG_INFO,
+		"kernel: %llu bytes file, %u segments, phys 0x%llx, "
+		"virt [0x%llx, 0x%llx), entry 0x%llx",
+		(unsigned long long)size, L->elf.nseg, (unsigned long long)L->kphys,
+		(unsigned long long)L->elf.vmin, (unsigned long long)L->elf.vmax,
+		(unsigned long long)L->elf.entry);
 	return EFI_SUCCESS;
 }
 
@@ -474,28 +493,31 @@ static EFI_STATUS loader_build_pagetables(struct loader *L, uint64_t highest)
 	if (st != ST_OK)
 		return loader_error(L, EFI_LOAD_ERROR, "page table build failed: %s",
 				    status_str(st));
-	out_log(L->log, LOG_INFO, "page tables: %llu pages at 0x%llx, identity + direct map of "
-		"[0, 0x%llx) with %s pages", (unsigned long long)pages,
-		(unsigned long long)L->pt_phys, (unsigned long long)L->dm_size,
-		plan.page_1g ? "1 GiB" : "2 MiB");
+	out_log(L->log, LOG_INFO,
+		"page tables: %llu pages at 0x%llx, identity + direct map of "
+		"[0, 0x%llx) with %s pages",
+		(unsigned long long)pages, (unsigned long long)L->pt_phys,
+		(unsigned long long)L->dm_size, plan.page_1g ? "1 GiB" : "2 MiB");
 	return EFI_SUCCESS;
 }
 
 static EFI_STATUS loader_alloc_bootinfo(struct loader *L, UINTN map_size, UINTN desc_size)
 {
 	uint64_t info_bytes = ALIGN_UP(sizeof(struct boot_info), PAGE_SIZE);
-	uint64_t cap = ALIGN_UP(map_size + (MEMMAP_SLACK_DESCS + L->append.total) * desc_size,
-			       PAGE_SIZE);
+	uint64_t cap =
+		ALIGN_UP(map_size + (MEMMAP_SLACK_DESCS + L->append.total) * desc_size, PAGE_SIZE);
 	/* the kernel's scratch: enough for the most descriptors the buffer can hold (40 bytes each,
 	 * whatever DescriptorSize the final map has) */
-	uint64_t scratch = ALIGN_UP(cap / MEMMAP_BUF_DESC_MIN * BOOT_SCRATCH_PER_DESC +
-				    BOOT_SCRATCH_FIXED, PAGE_SIZE);
+	uint64_t scratch = ALIGN_UP(
+		cap / MEMMAP_BUF_DESC_MIN * BOOT_SCRATCH_PER_DESC + BOOT_SCRATCH_FIXED, PAGE_SIZE);
 	uint64_t phys;
 	UINTN pages = (info_bytes + cap + scratch) / PAGE_SIZE;
 	EFI_STATUS s = loader_alloc(L, SPMK_MEM_BOOTINFO, pages, &phys, "boot_info");
 	if (EFI_ERROR(s))
-		return loader_error(L, s, "cannot allocate %llu pages for boot_info, the memory map "
-				    "and the kernel's scratch", (unsigned long long)pages);
+		return loader_error(L, s,
+				    "cannot allocate %llu pages for boot_info, the memory map "
+				    "and the kernel's scratch",
+				    (unsigned long long)pages);
 	L->scratch_phys = phys + info_bytes + cap;
 	L->scratch_size = scratch;
 	L->bi_pages = pages;
@@ -560,14 +582,19 @@ static EFI_STATUS loader_read_memmap_append(struct loader *L)
 	if (st == ST_NOTFOUND)
 		return EFI_SUCCESS;
 	if (st == ST_RANGE)
-		return loader_error(L, EFI_BAD_BUFFER_SIZE, "fw_cfg opt/spmk/test-memmap-append is "
-				    "%zu bytes, max %u", len, MEMMAP_APPEND_TEXT_MAX - 1);
+		return loader_error(L, EFI_BAD_BUFFER_SIZE,
+				    "fw_cfg opt/spmk/test-memmap-append is "
+				    "%zu bytes, max %u",
+				    len, MEMMAP_APPEND_TEXT_MAX - 1);
 	if (st != ST_OK || memmap_append_parse(text, len, &L->append, L->log) != ST_OK)
-		return loader_error(L, EFI_INVALID_PARAMETER, "fw_cfg opt/spmk/test-memmap-append "
+		return loader_error(L, EFI_INVALID_PARAMETER,
+				    "fw_cfg opt/spmk/test-memmap-append "
 				    "rejected");
 	if (L->append.total)
-		out_log(L->log, LOG_INFO, "test knob: %u descriptors will be appended to the final "
-			"memory map", L->append.total);
+		out_log(L->log, LOG_INFO,
+			"test knob: %u descriptors will be appended to the final "
+			"memory map",
+			L->append.total);
 	return EFI_SUCCESS;
 }
 
@@ -580,7 +607,8 @@ static EFI_STATUS loader_append_test_descs(struct loader *L)
 	status_t st = memmap_append_write(&L->append, L->memmap + bi->memmap_size,
 					  L->memmap_cap - bi->memmap_size, bi->desc_size, &written);
 	if (st != ST_OK)
-		return loader_error(L, EFI_BUFFER_TOO_SMALL, "no room for %u test descriptors of %u "
+		return loader_error(L, EFI_BUFFER_TOO_SMALL,
+				    "no room for %u test descriptors of %u "
 				    "bytes behind a %llu-byte map in a %llu-byte buffer",
 				    L->append.total, bi->desc_size,
 				    (unsigned long long)bi->memmap_size,
@@ -588,7 +616,8 @@ static EFI_STATUS loader_append_test_descs(struct loader *L)
 	bi->memmap_size += written;
 	if (written) {
 		char line[96];
-		fmt_snprintf(line, sizeof line, LOADER_PREFIX ": test knob: appended %u descriptors\n",
+		fmt_snprintf(line, sizeof line,
+			     LOADER_PREFIX ": test knob: appended %u descriptors\n",
 			     L->append.total);
 		com1_write(line);
 	}
@@ -604,13 +633,17 @@ static void loader_read_poison_knob(struct loader *L)
 	if (fwcfg_read_string("opt/spmk/test-memmap-poison", text, sizeof text, &len) != ST_OK)
 		return;
 	if (parse_u64(text, &L->poison) != ST_OK) {
-		out_log(L->log, LOG_WARN, "fw_cfg opt/spmk/test-memmap-poison '%s' is not a number; "
-			"ignored", text);
+		out_log(L->log, LOG_WARN,
+			"fw_cfg opt/spmk/test-memmap-poison '%s' is not a number; "
+			"ignored",
+			text);
 		return;
 	}
 	L->poison_desc_size = true;
-	out_log(L->log, LOG_INFO, "test knob: GetMemoryMap leaves DescriptorSize = 0x%llx on "
-		"EFI_BUFFER_TOO_SMALL", (unsigned long long)L->poison);
+	out_log(L->log, LOG_INFO,
+		"test knob: GetMemoryMap leaves DescriptorSize = 0x%llx on "
+		"EFI_BUFFER_TOO_SMALL",
+		(unsigned long long)L->poison);
 }
 
 static EFI_STATUS loader_exit_boot_services(struct loader *L)
@@ -621,14 +654,17 @@ static EFI_STATUS loader_exit_boot_services(struct loader *L)
 		UINT32 dver = 0;
 		EFI_STATUS s = loader_get_memory_map(L, &size, L->memmap, &key, &dsz, &dver);
 		if (EFI_ERROR(s))
-			return loader_error(L, s, "final GetMemoryMap failed (0x%llx, need %llu bytes, "
-					    "have %llu)", (unsigned long long)s,
-					    (unsigned long long)size, (unsigned long long)L->memmap_cap);
+			return loader_error(L, s,
+					    "final GetMemoryMap failed (0x%llx, need %llu bytes, "
+					    "have %llu)",
+					    (unsigned long long)s, (unsigned long long)size,
+					    (unsigned long long)L->memmap_cap);
 		const char *why = memmap_buf_validate(size, L->memmap_cap, dsz);
 		if (why)
-			return loader_error(L, EFI_DEVICE_ERROR, "final GetMemoryMap returned %llu "
-					    "bytes, DescriptorSize %llu: %s", (unsigned long long)size,
-					    (unsigned long long)dsz, why);
+			return loader_error(L, EFI_DEVICE_ERROR,
+					    "final GetMemoryMap returned %llu "
+					    "bytes, DescriptorSize %llu: %s",
+					    (unsigned long long)size, (unsigned long long)dsz, why);
 		if (attempt < L->stale_keys_wanted) {
 			/* An allocation changes the map, so the key just read is stale: this is what
 			 * a firmware event between the two calls does, made to happen on purpose. */
@@ -665,9 +701,10 @@ static void loader_report_final_map(const struct boot_info *bi)
 	}
 	char line[128], count[32];
 	fmt_snprintf(count, sizeof count, "%llu", (unsigned long long)pages);
-	fmt_snprintf(line, sizeof line, LOADER_PREFIX ": final memory map: %llu descriptors, "
-		     "%s pages, desc_size %u\n", (unsigned long long)n,
-		     overflow ? "more than 2^64" : count, bi->desc_size);
+	fmt_snprintf(line, sizeof line,
+		     LOADER_PREFIX ": final memory map: %llu descriptors, "
+				   "%s pages, desc_size %u\n",
+		     (unsigned long long)n, overflow ? "more than 2^64" : count, bi->desc_size);
 	com1_write(line);
 }
 
@@ -738,9 +775,10 @@ static EFI_STATUS loader_prepare(struct loader *L)
 		return s;
 	loader_release_aside(L);
 	loader_fill_bootinfo(L);
-	out_log(L->log, LOG_INFO, "boot_info at 0x%llx, memory map buffer %llu bytes; "
-		"exiting boot services", (unsigned long long)(uintptr_t)L->bi,
-		(unsigned long long)L->memmap_cap);
+	out_log(L->log, LOG_INFO,
+		"boot_info at 0x%llx, memory map buffer %llu bytes; "
+		"exiting boot services",
+		(unsigned long long)(uintptr_t)L->bi, (unsigned long long)L->memmap_cap);
 	return EFI_SUCCESS;
 }
 

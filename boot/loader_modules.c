@@ -14,12 +14,13 @@ static bool module_name(const CHAR16 *file, char name[BOOT_MODULE_NAME])
 	if (n <= 4 || n - 4 >= BOOT_MODULE_NAME)
 		return false;
 	const CHAR16 *ext = file + n - 4;
-	if (ext[0] != '.' || (ext[1] | 0x20) != 'e' || (ext[2] | 0x20) != 'l' || (ext[3] | 0x20) != 'f')
+	if (ext[0] != '.' || (ext[1] | 0x20) != 'e' || (ext[2] | 0x20) != 'l' ||
+	    (ext[3] | 0x20) != 'f')
 		return false;
 	for (UINTN i = 0; i < n - 4; i++) {
 		CHAR16 c = file[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '_' || c == '-';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '-';
 		if (!ok)
 			return false;
 		name[i] = (char)(c >= 'A' && c <= 'Z' ? c + 0x20 : c);
@@ -28,7 +29,8 @@ static bool module_name(const CHAR16 *file, char name[BOOT_MODULE_NAME])
 	return true;
 }
 
-static void module_skip(struct loader_modules *m, struct out *log, const char *name, const char *why)
+static void module_skip(struct loader_modules *m, struct out *log, const char *name,
+			const char *why)
 {
 	m->skipped++;
 	out_log(log, LOG_WARN, "app module %s skipped: %s", name, why);
@@ -42,8 +44,10 @@ static void module_load_one(EFI_SYSTEM_TABLE *st, EFI_FILE_HANDLE dir, const EFI
 	char name[BOOT_MODULE_NAME];
 	if (!module_name(info->FileName, name)) {
 		m->skipped++;
-		out_log(log, LOG_WARN, "\\spmk\\apps: a file whose name is not NAME.elf (NAME of "
-			"at most %u letters, digits, _ or -) skipped", BOOT_MODULE_NAME - 5);
+		out_log(log, LOG_WARN,
+			"\\spmk\\apps: a file whose name is not NAME.elf (NAME of "
+			"at most %u letters, digits, _ or -) skipped",
+			BOOT_MODULE_NAME - 5);
 		return;
 	}
 	if (m->count == BOOT_MODULES_MAX)
@@ -73,8 +77,8 @@ static void module_load_one(EFI_SYSTEM_TABLE *st, EFI_FILE_HANDLE dir, const EFI
 		bm->name[i] = name[i];
 	bm->phys = phys;
 	bm->size = size;
-	out_log(log, LOG_INFO, "app module %s: %llu bytes at 0x%llx", name, (unsigned long long)size,
-		(unsigned long long)phys);
+	out_log(log, LOG_INFO, "app module %s: %llu bytes at 0x%llx", name,
+		(unsigned long long)size, (unsigned long long)phys);
 }
 
 EFI_STATUS loader_modules_load(EFI_SYSTEM_TABLE *st, EFI_FILE_HANDLE root, struct loader_modules *m,
@@ -104,6 +108,7 @@ EFI_STATUS loader_modules_load(EFI_SYSTEM_TABLE *st, EFI_FILE_HANDLE root, struc
 void loader_modules_free(EFI_SYSTEM_TABLE *st, struct loader_modules *m)
 {
 	for (uint32_t i = 0; i < m->count; i++)
-		st->BootServices->FreePages(m->mod[i].phys, ALIGN_UP(m->mod[i].size, PAGE_SIZE) / PAGE_SIZE);
+		st->BootServices->FreePages(m->mod[i].phys,
+					    ALIGN_UP(m->mod[i].size, PAGE_SIZE) / PAGE_SIZE);
 	m->count = 0;
 }

@@ -28,22 +28,24 @@ static int token_len(const char *s, const char *end)
 }
 
 /* Parses one number token [s, end) into *v. */
-static status_t parse_field(const char *s, const char *end, unsigned line, unsigned f,
-			    uint64_t *v, struct out *log)
+static status_t parse_field(const char *s, const char *end, unsigned line, unsigned f, uint64_t *v,
+			    struct out *log)
 {
 	char tok[32];
 	size_t n = (size_t)(end - s);
 	if (n >= sizeof tok) {
-		out_log(log, LOG_ERR, "test-memmap-append: line %u: %s '%.24s...' is too long", line,
-			field_name[f], s);
+		out_log(log, LOG_ERR, "test-memmap-append: line %u: %s '%.24s...' is too long",
+			line, field_name[f], s);
 		return ST_RANGE;
 	}
 	for (size_t i = 0; i < n; i++)
 		tok[i] = s[i];
 	tok[n] = '\0';
 	if (n > 1 && tok[0] == '0' && tok[1] >= '0' && tok[1] <= '9') {
-		out_log(log, LOG_ERR, "test-memmap-append: line %u: %s '%s' has a leading zero "
-			"(octal is not accepted; write 0x for hex)", line, field_name[f], tok);
+		out_log(log, LOG_ERR,
+			"test-memmap-append: line %u: %s '%s' has a leading zero "
+			"(octal is not accepted; write 0x for hex)",
+			line, field_name[f], tok);
 		return ST_INVALID;
 	}
 	status_t st = parse_u64(tok, v);
@@ -74,8 +76,10 @@ static status_t parse_line(const char *s, const char *end, unsigned line,
 		while (s < end && !is_blank(*s))
 			s++;
 		if (f == FIELDS) {
-			out_log(log, LOG_ERR, "test-memmap-append: line %u: unexpected '%.*s' after "
-				"TYPE BASE PAGES ATTR COUNT STEP", line, token_len(tok, end), tok);
+			out_log(log, LOG_ERR,
+				"test-memmap-append: line %u: unexpected '%.*s' after "
+				"TYPE BASE PAGES ATTR COUNT STEP",
+				line, token_len(tok, end), tok);
 			return ST_INVALID;
 		}
 		status_t st = parse_field(tok, s, line, f, &v[f], log);
@@ -86,8 +90,10 @@ static status_t parse_line(const char *s, const char *end, unsigned line,
 	if (f == 0)
 		return ST_OK;
 	if (f < FIELDS_NEEDED) {
-		out_log(log, LOG_ERR, "test-memmap-append: line %u: %s missing (want TYPE BASE "
-			"PAGES ATTR)", line, field_name[f]);
+		out_log(log, LOG_ERR,
+			"test-memmap-append: line %u: %s missing (want TYPE BASE "
+			"PAGES ATTR)",
+			line, field_name[f]);
 		return ST_INVALID;
 	}
 	uint64_t count = f >= 5 ? v[4] : 1, step = f == 6 ? v[5] : 2 * (v[2] << 12);
@@ -110,7 +116,8 @@ status_t memmap_append_parse(const char *text, size_t len, struct memmap_append 
 		size_t eol = i, cut = (size_t)-1;
 		for (; eol < len && text[eol] != '\n'; eol++) {
 			if (text[eol] == '\0') {
-				out_log(log, LOG_ERR, "test-memmap-append: line %u: NUL byte", line);
+				out_log(log, LOG_ERR, "test-memmap-append: line %u: NUL byte",
+					line);
 				return ST_INVALID;
 			}
 			if (text[eol] == '#' && cut == (size_t)-1)
@@ -118,14 +125,17 @@ status_t memmap_append_parse(const char *text, size_t len, struct memmap_append 
 		}
 		struct memmap_append_desc d;
 		bool have;
-		status_t st = parse_line(text + i, text + (cut < eol ? cut : eol), line, &d, &have, log);
+		status_t st =
+			parse_line(text + i, text + (cut < eol ? cut : eol), line, &d, &have, log);
 		if (st != ST_OK)
 			return st;
 		if (have) {
 			if (out->count == MEMMAP_APPEND_MAX ||
 			    out->total + d.count > MEMMAP_APPEND_TOTAL_MAX) {
-				out_log(log, LOG_ERR, "test-memmap-append: line %u: more than %d lines or "
-					"%u descriptors", line, MEMMAP_APPEND_MAX, MEMMAP_APPEND_TOTAL_MAX);
+				out_log(log, LOG_ERR,
+					"test-memmap-append: line %u: more than %d lines or "
+					"%u descriptors",
+					line, MEMMAP_APPEND_MAX, MEMMAP_APPEND_TOTAL_MAX);
 				return ST_RANGE;
 			}
 			out->d[out->count++] = d;
@@ -148,8 +158,8 @@ static void put_u64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-status_t memmap_append_write(const struct memmap_append *a, void *buf, size_t cap,
-			     size_t desc_size, size_t *written)
+status_t memmap_append_write(const struct memmap_append *a, void *buf, size_t cap, size_t desc_size,
+			     size_t *written)
 {
 	*written = 0;
 	if (desc_size < EFI_DESC_BYTES)
@@ -162,7 +172,9 @@ status_t memmap_append_write(const struct memmap_append *a, void *buf, size_t ca
 			for (size_t b = 0; b < desc_size; b++)
 				p[b] = 0;
 			put_u32(p, a->d[i].type);
-			put_u64(p + 8, a->d[i].base + k * a->d[i].step); /* wraps as the firmware's would */
+			put_u64(p + 8,
+				a->d[i].base +
+					k * a->d[i].step); /* wraps as the firmware's would */
 			put_u64(p + 24, a->d[i].pages);
 			put_u64(p + 32, a->d[i].attr);
 		}

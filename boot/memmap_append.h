@@ -24,9 +24,9 @@
 #include "lib/out.h"
 #include "lib/status.h"
 
-#define MEMMAP_APPEND_MAX 32        /* lines one file may hold */
+#define MEMMAP_APPEND_MAX 32           /* lines one file may hold */
 #define MEMMAP_APPEND_TOTAL_MAX 16384u /* descriptors one file may add, COUNTs included */
-#define MEMMAP_APPEND_TEXT_MAX 4096 /* bytes of text the loader reads */
+#define MEMMAP_APPEND_TEXT_MAX 4096    /* bytes of text the loader reads */
 
 struct memmap_append_desc {
 	uint32_t type;
@@ -55,7 +55,7 @@ status_t memmap_append_parse(const char *text, size_t len, struct memmap_append 
  * u64 PhysicalStart, u64 VirtualStart = 0, u64 NumberOfPages, u64 Attribute; bytes 40 and up
  * to desc_size zero) to buf, one every desc_size bytes. ST_INVALID when desc_size < 40;
  * ST_RANGE when total * desc_size exceeds cap (nothing written). *written = bytes written. */
-status_t memmap_append_write(const struct memmap_append *a, void *buf, size_t cap,
-			     size_t desc_size, size_t *written);
+status_t memmap_append_write(const struct memmap_append *a, void *buf, size_t cap, size_t desc_size,
+			     size_t *written);
 
 #endif

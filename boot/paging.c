@@ -36,16 +36,15 @@ static uint64_t *pt_alloc(struct pt_pool *pool)
 size_t paging_pages_needed(const struct paging_plan *p)
 {
 	uint64_t gib = p->dm_size / SIZE_1G;
-	size_t n = 1;                     /* PML4 */
-	n += (gib + 511) / 512;           /* shared PDPTs */
-	n += p->page_1g ? 0 : gib;        /* shared PDs (none with 1 GiB pages) */
-	n += 1 + 2;                       /* kernel PDPT, up to 2 PDs (span < 1 GiB) */
-	n += p->ksize / SIZE_2M + 2;      /* kernel PTs */
+	size_t n = 1;                /* PML4 */
+	n += (gib + 511) / 512;      /* shared PDPTs */
+	n += p->page_1g ? 0 : gib;   /* shared PDs (none with 1 GiB pages) */
+	n += 1 + 2;                  /* kernel PDPT, up to 2 PDs (span < 1 GiB) */
+	n += p->ksize / SIZE_2M + 2; /* kernel PTs */
 	return n;
 }
 
-static status_t paging_map_direct(uint64_t *pml4, const struct paging_plan *p,
-				  struct pt_pool *pool)
+static status_t paging_map_direct(uint64_t *pml4, const struct paging_plan *p, struct pt_pool *pool)
 {
 	uint64_t *pdpt = NULL;
 	for (uint64_t g = 0; g < p->dm_size / SIZE_1G; g++) {
@@ -82,8 +81,7 @@ static uint64_t *pt_next(uint64_t *t, unsigned idx, struct pt_pool *pool)
 	return (uint64_t *)(uintptr_t)(t[idx] & PTE_ADDR);
 }
 
-static status_t paging_map_kernel(uint64_t *pml4, const struct paging_plan *p,
-				  struct pt_pool *pool)
+static status_t paging_map_kernel(uint64_t *pml4, const struct paging_plan *p, struct pt_pool *pool)
 {
 	for (uint64_t off = 0; off < p->ksize; off += PAGE_SIZE) {
 		uint64_t v = p->kvirt + off;

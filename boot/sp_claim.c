@@ -11,8 +11,8 @@ static uint64_t get_u64(const uint8_t *p)
 }
 
 /* Adds r to set; with merge, a range that touches or overlaps an entry widens that entry. */
-static void sp_claim_add(struct range *set, unsigned *n, unsigned cap, struct range r,
-			 bool merge, unsigned *dropped)
+static void sp_claim_add(struct range *set, unsigned *n, unsigned cap, struct range r, bool merge,
+			 unsigned *dropped)
 {
 	for (unsigned i = 0; merge && i < *n; i++) {
 		if (r.base <= set[i].end && set[i].base <= r.end) {

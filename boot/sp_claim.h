@@ -26,14 +26,14 @@
 #define SP_CLAIM_MAX 64 /* ranges of each list inside struct sp_claims (without storage) */
 
 struct sp_claims {
-	unsigned cap;                   /* ranges free and all can each hold */
-	unsigned nfree;                 /* free SP descriptors to claim, in map order */
-	struct range *free;             /* free0, or the caller's storage (sp_claim_storage) */
-	unsigned nall;                  /* every SP descriptor, whatever its type; touching or
+	unsigned cap;       /* ranges free and all can each hold */
+	unsigned nfree;     /* free SP descriptors to claim, in map order */
+	struct range *free; /* free0, or the caller's storage (sp_claim_storage) */
+	unsigned nall;      /* every SP descriptor, whatever its type; touching or
 					 * overlapping ones merged */
 	struct range *all;
-	unsigned dropped;  /* SP descriptors beyond cap (then the scan is incomplete) */
-	unsigned bogus;    /* SP descriptors skipped: zero pages or an end past 2^64 */
+	unsigned dropped;    /* SP descriptors beyond cap (then the scan is incomplete) */
+	unsigned bogus;      /* SP descriptors skipped: zero pages or an end past 2^64 */
 	uint64_t free_pages; /* 4 KiB pages in free[] */
 	struct range free0[SP_CLAIM_MAX], all0[SP_CLAIM_MAX];
 };

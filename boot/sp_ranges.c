@@ -25,8 +25,8 @@ static status_t sp_number(const char **p, const char *what, unsigned item, uint6
 	const char *start = *p;
 	status_t st = parse_size_prefix(p, v);
 	if (st == ST_RANGE)
-		out_log(log, LOG_ERR, "sp-ranges: item %u: %s '%.*s' overflows 64 bits", item,
-			what, sp_token_len(start), start);
+		out_log(log, LOG_ERR, "sp-ranges: item %u: %s '%.*s' overflows 64 bits", item, what,
+			sp_token_len(start), start);
 	else if (st != ST_OK)
 		out_log(log, LOG_ERR, "sp-ranges: item %u: expected a %s number, found '%.16s'",
 			item, what, start);
@@ -34,7 +34,7 @@ static status_t sp_number(const char **p, const char *what, unsigned item, uint6
 }
 
 static status_t sp_validate_item(const struct sp_ranges *out, unsigned item, uint64_t size,
-			      uint64_t base, struct range *r, struct out *log)
+				 uint64_t base, struct range *r, struct out *log)
 {
 	if (size == 0) {
 		out_log(log, LOG_ERR, "sp-ranges: item %u: size is zero", item);
@@ -42,22 +42,25 @@ static status_t sp_validate_item(const struct sp_ranges *out, unsigned item, uin
 	}
 	if (!IS_ALIGNED(size, PAGE_SIZE) || !IS_ALIGNED(base, PAGE_SIZE)) {
 		out_log(log, LOG_ERR,
-			"sp-ranges: item %u: size 0x%llx or start 0x%llx is not 4 KiB aligned", item,
-			(unsigned long long)size, (unsigned long long)base);
+			"sp-ranges: item %u: size 0x%llx or start 0x%llx is not 4 KiB aligned",
+			item, (unsigned long long)size, (unsigned long long)base);
 		return ST_INVALID;
 	}
 	if (add_overflows(base, size, &r->end)) {
-		out_log(log, LOG_ERR, "sp-ranges: item %u: start 0x%llx + size 0x%llx wraps past 2^64",
-			item, (unsigned long long)base, (unsigned long long)size);
+		out_log(log, LOG_ERR,
+			"sp-ranges: item %u: start 0x%llx + size 0x%llx wraps past 2^64", item,
+			(unsigned long long)base, (unsigned long long)size);
 		return ST_RANGE;
 	}
 	r->base = base;
 	for (unsigned i = 0; i < out->count; i++) {
 		if (range_overlaps(*r, out->r[i])) {
 			out_log(log, LOG_ERR,
-				"sp-ranges: item %u [0x%llx, 0x%llx) overlaps item %u [0x%llx, 0x%llx)",
-				item, (unsigned long long)r->base, (unsigned long long)r->end, i + 1,
-				(unsigned long long)out->r[i].base, (unsigned long long)out->r[i].end);
+				"sp-ranges: item %u [0x%llx, 0x%llx) overlaps item %u [0x%llx, "
+				"0x%llx)",
+				item, (unsigned long long)r->base, (unsigned long long)r->end,
+				i + 1, (unsigned long long)out->r[i].base,
+				(unsigned long long)out->r[i].end);
 			return ST_INVALID;
 		}
 	}
@@ -83,7 +86,8 @@ status_t sp_ranges_parse(const char *s, struct sp_ranges *out, struct out *log)
 		if (st != ST_OK)
 			return st;
 		if (*p != '@') {
-			out_log(log, LOG_ERR, "sp-ranges: item %u: expected '@' after the size, found '%.16s'",
+			out_log(log, LOG_ERR,
+				"sp-ranges: item %u: expected '@' after the size, found '%.16s'",
 				item, p);
 			return ST_INVALID;
 		}
@@ -97,8 +101,9 @@ status_t sp_ranges_parse(const char *s, struct sp_ranges *out, struct out *log)
 		if (*p == '\0')
 			return ST_OK;
 		if (*p != ',') {
-			out_log(log, LOG_ERR, "sp-ranges: item %u: unexpected '%.16s' (want ',' or end)",
-				item, p);
+			out_log(log, LOG_ERR,
+				"sp-ranges: item %u: unexpected '%.16s' (want ',' or end)", item,
+				p);
 			return ST_INVALID;
 		}
 		p++;

@@ -24,8 +24,10 @@
 
 /* PI 1.0+ DXE Services table (PI spec vol. 2); gnu-efi does not define it. Only the members
  * this stage calls have precise types; the table layout is what matters. */
-#define DXE_SERVICES_TABLE_GUID \
-	{ 0x05ad34ba, 0x6f02, 0x4214, { 0x95, 0x2e, 0x4d, 0xa0, 0x39, 0x8e, 0x2b, 0xb9 } }
+#define DXE_SERVICES_TABLE_GUID                                                                    \
+	{                                                                                          \
+		0x05ad34ba, 0x6f02, 0x4214, { 0x95, 0x2e, 0x4d, 0xa0, 0x39, 0x8e, 0x2b, 0xb9 }     \
+	}
 
 enum gcd_memory_type {
 	GCD_NONEXISTENT = 0,
@@ -52,8 +54,8 @@ struct dxe_services {
 	void *allocate_memory_space;
 	void *free_memory_space;
 	void *remove_memory_space;
-	EFI_STATUS(EFIAPI *get_memory_space_descriptor)(EFI_PHYSICAL_ADDRESS base,
-							struct gcd_memory_descriptor *desc);
+	EFI_STATUS(EFIAPI *get_memory_space_descriptor)
+	(EFI_PHYSICAL_ADDRESS base, struct gcd_memory_descriptor *desc);
 	void *set_memory_space_attributes;
 	void *get_memory_space_map;
 	void *add_io_space;
@@ -66,12 +68,13 @@ struct dxe_services {
 	void *schedule;
 	void *trust;
 	void *process_firmware_volume;
-	EFI_STATUS(EFIAPI *set_memory_space_capabilities)(EFI_PHYSICAL_ADDRESS base, UINT64 length,
-							  UINT64 capabilities);
+	EFI_STATUS(EFIAPI *set_memory_space_capabilities)
+	(EFI_PHYSICAL_ADDRESS base, UINT64 length, UINT64 capabilities);
 };
 
 _Static_assert(__builtin_offsetof(struct dxe_services, set_memory_space_capabilities) ==
-		       24 + 17 * 8, "DXE services layout");
+		       24 + 17 * 8,
+	       "DXE services layout");
 _Static_assert(__builtin_offsetof(struct gcd_memory_descriptor, image) == 40, "GCD layout");
 
 struct spfw {
@@ -102,16 +105,19 @@ static EFI_STATUS spfw_mark_range(struct spfw *F, struct range r)
 		}
 		uint64_t end = MIN(d.base + d.length, r.end);
 		if (d.gcd_type != GCD_SYSTEM_MEMORY) {
-			out_log(F->log, LOG_WARN, "[0x%llx-0x%llx) is GCD type %u, not system memory; "
-				"left alone", (unsigned long long)a, (unsigned long long)end,
-				d.gcd_type);
+			out_log(F->log, LOG_WARN,
+				"[0x%llx-0x%llx) is GCD type %u, not system memory; "
+				"left alone",
+				(unsigned long long)a, (unsigned long long)end, d.gcd_type);
 		} else {
 			s = F->ds->set_memory_space_capabilities(a, end - a,
 								 d.capabilities | EFI_MEMORY_SP);
 			if (EFI_ERROR(s)) {
-				out_log(F->log, LOG_ERR, "SetMemorySpaceCapabilities [0x%llx-0x%llx) "
-					"failed (0x%llx)", (unsigned long long)a,
-					(unsigned long long)end, (unsigned long long)s);
+				out_log(F->log, LOG_ERR,
+					"SetMemorySpaceCapabilities [0x%llx-0x%llx) "
+					"failed (0x%llx)",
+					(unsigned long long)a, (unsigned long long)end,
+					(unsigned long long)s);
 				return s;
 			}
 			out_printf(F->log, SPFW_PREFIX ": marked SP [0x%llx-0x%llx)\n",
@@ -223,7 +229,8 @@ static EFI_STATUS spfw_chain(struct spfw *F)
 	}
 	EFI_STATUS s;
 	if (!dev) {
-		out_log(F->log, LOG_ERR, "no volume holds \\EFI\\BOOT\\BOOTX64.EFI (%llu file systems)",
+		out_log(F->log, LOG_ERR,
+			"no volume holds \\EFI\\BOOT\\BOOTX64.EFI (%llu file systems)",
 			(unsigned long long)n);
 		return EFI_NOT_FOUND;
 	}

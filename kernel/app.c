@@ -54,12 +54,14 @@ void app_init(const struct boot_info *bi)
 		img->phys = m->phys;
 		img->size = m->size;
 		if (!module_reachable(m)) {
-			printk(LOG_ERR, "app %s: module of %lu bytes at 0x%lx is not in mapped RAM; "
-			       "it cannot run", img->name, m->size, m->phys);
+			printk(LOG_ERR,
+			       "app %s: module of %lu bytes at 0x%lx is not in mapped RAM; "
+			       "it cannot run",
+			       img->name, m->size, m->phys);
 			continue;
 		}
 		img->valid = elf_validate_bounds(phys_to_virt(m->phys), m->size, &bounds, &img->elf,
-					      &kout) == ST_OK;
+						 &kout) == ST_OK;
 		if (!img->valid)
 			printk(LOG_ERR, "app %s: not a valid app ELF (%lu bytes); it cannot run",
 			       img->name, m->size);
@@ -213,7 +215,8 @@ static status_t app_load_image(struct app *a)
 	const uint8_t *file = phys_to_virt(a->img->phys);
 	for (unsigned i = 0; i < e->nseg; i++) {
 		const struct elf_segment *sg = &e->seg[i];
-		uint64_t lo = ALIGN_DOWN(sg->vaddr, PAGE_SIZE), hi = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
+		uint64_t lo = ALIGN_DOWN(sg->vaddr, PAGE_SIZE),
+			 hi = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
 		/* segments may share a page (elf_validate allows it): map what is still missing */
 		for (uint64_t p = lo; p < hi; p += PAGE_SIZE) {
 			if (vm_translate(&a->vm, va_of(p), 0, 0, 0) == ST_OK)
@@ -227,7 +230,8 @@ static status_t app_load_image(struct app *a)
 	}
 	for (unsigned i = 0; i < e->nseg; i++) {
 		const struct elf_segment *sg = &e->seg[i];
-		uint64_t lo = ALIGN_DOWN(sg->vaddr, PAGE_SIZE), hi = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
+		uint64_t lo = ALIGN_DOWN(sg->vaddr, PAGE_SIZE),
+			 hi = ALIGN_UP(sg->vaddr + sg->memsz, PAGE_SIZE);
 		unsigned f = VM_USER | (sg->flags & ELF_PF_W ? VM_WRITE : 0) |
 			     (sg->flags & ELF_PF_X ? VM_EXEC : 0);
 		status_t st = vm_protect(&a->vm, va_of(lo), hi - lo, kvm_nx_fixup(f));
@@ -273,7 +277,8 @@ static void app_teardown(struct app *a)
 		char name[DAX_NAME_MAX];
 		dax_device_name(&K.dax, c->dev, name, sizeof name);
 		CHECK_OK(dax_release(&K.dax, c->h)); /* the app's own valid claim */
-		printk(LOG_INFO, "app %s: %s released at exit (unmapped, scrubbed)", a->img->name, name);
+		printk(LOG_INFO, "app %s: %s released at exit (unmapped, scrubbed)", a->img->name,
+		       name);
 		c->used = false;
 	}
 	for (unsigned i = 0; i < APP_ALLOCS; i++)
@@ -313,7 +318,10 @@ static void app_trap(struct trap_frame *f)
 	char why[192];
 	if (f->vector == 14)
 		fmt_snprintf(why, sizeof why, "page fault at 0x%lx (%s %s, %s), RIP 0x%lx",
-			     read_cr2(), f->error & 2 ? "write" : f->error & 16 ? "fetch" : "read",
+			     read_cr2(),
+			     f->error & 2    ? "write"
+			     : f->error & 16 ? "fetch"
+					     : "read",
 			     f->error & 1 ? "protection violation" : "not mapped",
 			     read_cr2() >= USPACE_END ? "kernel half" : "user half", f->rip);
 	else
@@ -333,8 +341,8 @@ void app_end_now(enum app_end end, int status, const char *reason)
 	kjmp_resume(&a->resume, 1);
 }
 
-status_t app_run(const struct app_image *img, int argc, char **argv, enum app_end *end,
-		 int *status, char *reason, size_t reason_len)
+status_t app_run(const struct app_image *img, int argc, char **argv, enum app_end *end, int *status,
+		 char *reason, size_t reason_len)
 {
 	if (!img || !img->valid)
 		return ST_INVALID;
@@ -384,7 +392,8 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 	if (trap_catch_begin(&kfault)) {
 		write_cr3(kvm_space.pml4_phys);
 		a->end = APP_KILLED;
-		fmt_snprintf(a->reason, sizeof a->reason, "kernel fault during a system call "
+		fmt_snprintf(a->reason, sizeof a->reason,
+			     "kernel fault during a system call "
 			     "(report above)");
 	} else if (kjmp_set(&a->resume) == 0) {
 		/* No interrupt between the switch to the app's tables and IRETQ (which sets IF from

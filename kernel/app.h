@@ -32,7 +32,7 @@
 #define APP_ALLOCS 64         /* memory allocations an app may hold at once */
 #define APP_SLOT_SUFFIX_MAX 3 /* ".SLOT" of a movable allocation's name: "." and up to 2 digits */
 _Static_assert(APP_ALLOCS <= 100, "APP_SLOT_SUFFIX_MAX holds the slot numbers");
-#define APP_BLOCKS 16384      /* physical blocks behind image, stack and allocations */
+#define APP_BLOCKS 16384 /* physical blocks behind image, stack and allocations */
 
 struct app_image {
 	char name[BOOT_MODULE_NAME];
@@ -46,10 +46,10 @@ enum app_end { APP_EXITED, APP_FAULTED, APP_INTERRUPTED, APP_KILLED };
 
 struct app_claim {
 	bool used;
-	uint32_t gen;        /* part of the handle: handle = slot | gen << 8 */
+	uint32_t gen; /* part of the handle: handle = slot | gen << 8 */
 	uint32_t dev;
 	struct dax_handle h;
-	uint64_t va, size;   /* mapping in the app, 0 when not mapped */
+	uint64_t va, size; /* mapping in the app, 0 when not mapped */
 };
 
 /* One allocation of SPMK_SYS_MEM_ALLOC: blocks [first, first + nblocks) of the block table, or
@@ -72,11 +72,11 @@ struct app {
 	struct uspace u;
 	char owner[DAX_OWNER_MAX + 1]; /* "app.NAME.N": the dax owner name of its claims */
 	struct kjmp resume;            /* where app_run continues when the app ends */
-	bool irqs_on;                  /* the kernel ran with interrupts on: so do the app and its calls */
+	bool irqs_on; /* the kernel ran with interrupts on: so do the app and its calls */
 	enum app_end end;
-	int status;                    /* exit status (APP_EXITED) */
-	char reason[192];              /* fault or kill report */
-	uint64_t next_mem, next_dax;   /* next free addresses in the two areas */
+	int status;                  /* exit status (APP_EXITED) */
+	char reason[192];            /* fault or kill report */
+	uint64_t next_mem, next_dax; /* next free addresses in the two areas */
 	uint32_t next_gen;
 	struct app_claim claims[APP_CLAIMS];
 	struct app_alloc allocs[APP_ALLOCS];
@@ -95,8 +95,8 @@ const struct app_image *app_image_find(const char *name);
  * the app ran (then *end and *status say how it ended, reason the report of a fault or
  * kill), or: ST_INVALID (img not valid), ST_RANGE (arguments too many or too long), ST_NOMEM
  * (no memory for the address space, image or stack; nothing left allocated). */
-status_t app_run(const struct app_image *img, int argc, char **argv, enum app_end *end,
-		 int *status, char *reason, size_t reason_len);
+status_t app_run(const struct app_image *img, int argc, char **argv, enum app_end *end, int *status,
+		 char *reason, size_t reason_len);
 
 /* The running app, or NULL (for system calls and the trap hook). */
 struct app *app_current(void);

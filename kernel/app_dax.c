@@ -44,8 +44,11 @@ long sys_dax_list(struct app *a, const struct syscall_frame *f)
 			e.node = dax_device_node(&K.dax, i);
 			e.flags = (d->state != DAX_UNCLAIMED ? SPMK_DAX_CLAIMED : 0) |
 				  (d->mode == DAX_MODE_SYSTEM_RAM ? SPMK_DAX_SYSTEM_RAM : 0) |
-				  (d->state != DAX_UNCLAIMED && !strcmp(d->owner, a->owner) ? SPMK_DAX_MINE : 0);
-			status_t st = uspace_copy_out(&a->u, out + (uint64_t)n * sizeof e, &e, sizeof e);
+				  (d->state != DAX_UNCLAIMED && !strcmp(d->owner, a->owner)
+					   ? SPMK_DAX_MINE
+					   : 0);
+			status_t st =
+				uspace_copy_out(&a->u, out + (uint64_t)n * sizeof e, &e, sizeof e);
 			if (st != ST_OK)
 				return -uspace_errno(st);
 		}
@@ -133,7 +136,7 @@ long sys_dax_release(struct app *a, const struct syscall_frame *f)
 	if (!c)
 		return -SPMK_EBADF;
 	if (c->va)
-		app_dax_unmap(a, c); /* exactly the mapping sys_dax_map made */
+		app_dax_unmap(a, c);         /* exactly the mapping sys_dax_map made */
 	CHECK_OK(dax_release(&K.dax, c->h)); /* our own valid claim */
 	memset(c, 0, sizeof *c);
 	return 0;

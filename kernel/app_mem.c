@@ -105,8 +105,9 @@ long sys_mem_alloc(struct app *a, const struct syscall_frame *f)
 				CHECK_OK(memobj_free(&K.objs, obj));
 		}
 		if (st == ST_OK)
-			*m = (struct app_alloc){ .used = true, .movable = true, .va = va,
-						 .pages = pages, .obj = obj };
+			*m = (struct app_alloc){
+				.used = true, .movable = true, .va = va, .pages = pages, .obj = obj
+			};
 	} else {
 		unsigned bf = BUDDY_OWNER(BUDDY_OWNER_OTHER) |
 			      (flags & SPMK_MEM_THISNODE ? BUDDY_THISNODE : 0);
@@ -169,7 +170,8 @@ static long pin_op(struct app *a, uint64_t va, bool pin)
 		return -SPMK_ENOENT;
 	if (!m->movable)
 		return 0; /* unmovable memory never moves: pinning it is a no-op */
-	status_t st = pin ? memobj_pin(&K.objs, m->obj, index) : memobj_unpin(&K.objs, m->obj, index);
+	status_t st =
+		pin ? memobj_pin(&K.objs, m->obj, index) : memobj_unpin(&K.objs, m->obj, index);
 	return -uspace_errno(st);
 }
 

@@ -123,22 +123,14 @@ static long sys_pair(struct app *a, const struct syscall_frame *f)
 typedef long (*sys_fn)(struct app *a, const struct syscall_frame *f);
 
 static const sys_fn calls[SPMK_SYS_COUNT] = {
-	[SPMK_SYS_EXIT] = sys_exit,
-	[SPMK_SYS_WRITE] = sys_write,
-	[SPMK_SYS_CLOCK_NS] = sys_clock_ns,
-	[SPMK_SYS_TOPO] = sys_topo,
-	[SPMK_SYS_NODE] = sys_node,
-	[SPMK_SYS_PAIR] = sys_pair,
-	[SPMK_SYS_DAX_LIST] = sys_dax_list,
-	[SPMK_SYS_DAX_CLAIM] = sys_dax_claim,
-	[SPMK_SYS_DAX_MAP] = sys_dax_map,
-	[SPMK_SYS_DAX_RELEASE] = sys_dax_release,
-	[SPMK_SYS_MEM_ALLOC] = sys_mem_alloc,
-	[SPMK_SYS_MEM_FREE] = sys_mem_free,
-	[SPMK_SYS_MEM_NODE] = sys_mem_node,
-	[SPMK_SYS_MEM_PIN] = sys_mem_pin,
-	[SPMK_SYS_MEM_UNPIN] = sys_mem_unpin,
-	[SPMK_SYS_HANDOFF] = sys_handoff,
+	[SPMK_SYS_EXIT] = sys_exit,           [SPMK_SYS_WRITE] = sys_write,
+	[SPMK_SYS_CLOCK_NS] = sys_clock_ns,   [SPMK_SYS_TOPO] = sys_topo,
+	[SPMK_SYS_NODE] = sys_node,           [SPMK_SYS_PAIR] = sys_pair,
+	[SPMK_SYS_DAX_LIST] = sys_dax_list,   [SPMK_SYS_DAX_CLAIM] = sys_dax_claim,
+	[SPMK_SYS_DAX_MAP] = sys_dax_map,     [SPMK_SYS_DAX_RELEASE] = sys_dax_release,
+	[SPMK_SYS_MEM_ALLOC] = sys_mem_alloc, [SPMK_SYS_MEM_FREE] = sys_mem_free,
+	[SPMK_SYS_MEM_NODE] = sys_mem_node,   [SPMK_SYS_MEM_PIN] = sys_mem_pin,
+	[SPMK_SYS_MEM_UNPIN] = sys_mem_unpin, [SPMK_SYS_HANDOFF] = sys_handoff,
 	[SPMK_SYS_RECLAIM] = sys_reclaim,
 };
 

@@ -26,8 +26,10 @@ static bool nohmat_device(const struct cmdline *c, struct out *log)
 			if (cmdline_item_is(item, len, "device"))
 				device = true;
 			else
-				out_log(log, LOG_WARN, "cmdline: spmk.nohmat=%.*s not understood (known: device); "
-					"ignored", (int)len, item);
+				out_log(log, LOG_WARN,
+					"cmdline: spmk.nohmat=%.*s not understood (known: device); "
+					"ignored",
+					(int)len, item);
 		}
 	}
 	return device;

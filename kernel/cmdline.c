@@ -52,19 +52,22 @@ status_t cmdline_parse(const char *text, struct cmdline *c, struct out *log)
 		if (!*s)
 			break;
 		if (c->count == CMDLINE_MAX_ARGS) {
-			out_log(log, LOG_WARN, "cmdline: more than %d arguments; ignoring from '%.20s'",
+			out_log(log, LOG_WARN,
+				"cmdline: more than %d arguments; ignoring from '%.20s'",
 				CMDLINE_MAX_ARGS, s);
 			return ST_RANGE;
 		}
 		bool open_quote;
 		long n = copy_arg(&s, c->buf + used, sizeof c->buf - used, &open_quote);
 		if (n < 0) {
-			out_log(log, LOG_WARN, "cmdline: longer than %d bytes; ignoring from offset %ld",
+			out_log(log, LOG_WARN,
+				"cmdline: longer than %d bytes; ignoring from offset %ld",
 				CMDLINE_BUF, (long)(s - text));
 			return ST_RANGE;
 		}
 		if (open_quote) {
-			out_log(log, LOG_WARN, "cmdline: unterminated quote in '%s'", c->buf + used);
+			out_log(log, LOG_WARN, "cmdline: unterminated quote in '%s'",
+				c->buf + used);
 			st = ST_INVALID;
 		}
 		if (n > 0) { /* an empty argument ("") takes no room */

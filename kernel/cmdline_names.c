@@ -6,8 +6,8 @@
 #include "lib/suggest.h"
 
 const char *const spmk_options[] = {
-	"spmk.run", "spmk.nohmat", "spmk.dax_page", "efi", "efi_fake_mem", "log_buf_len", "console", "quiet",
-	"maxcpus", "spmk.smp_nostart",
+	"spmk.run",    "spmk.nohmat", "spmk.dax_page", "efi",     "efi_fake_mem",
+	"log_buf_len", "console",     "quiet",         "maxcpus", "spmk.smp_nostart",
 };
 const size_t spmk_options_count = sizeof spmk_options / sizeof spmk_options[0];
 
@@ -35,8 +35,9 @@ unsigned cmdline_check_names(const struct cmdline *c, const char *const *known, 
 		unknown++;
 		const char *near = suggest_word(key, known, n);
 		if (near)
-			out_log(log, LOG_WARN, "cmdline: unknown option '%s' ignored (did you mean '%s'?)",
-				key, near);
+			out_log(log, LOG_WARN,
+				"cmdline: unknown option '%s' ignored (did you mean '%s'?)", key,
+				near);
 		else
 			out_log(log, LOG_NOTICE, "cmdline: unknown option '%s' ignored", key);
 	}

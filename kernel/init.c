@@ -8,15 +8,15 @@
  * Steps 1, 2 and 4 are mm/discover.c's pipeline, which the host tests and fuzzes whole. */
 #include "kernel/init.h"
 
-#include "kernel/boot_options.h"
-#include "kernel/boot_info_validate.h"
-#include "kernel/boot_scratch.h"
-#include "lib/check.h"
 #include "arch/x86_64/cpu.h"
+#include "kernel/boot_info_validate.h"
+#include "kernel/boot_options.h"
+#include "kernel/boot_scratch.h"
 #include "kernel/kdax.h"
-#include "kernel/khotplug.h"
 #include "kernel/kernel.h"
+#include "kernel/khotplug.h"
 #include "kernel/printk.h"
+#include "lib/check.h"
 
 static void init_memmap(void)
 {
@@ -27,7 +27,8 @@ static void init_memmap(void)
 	CHECK_OP(cap, <=, UINT32_MAX);
 	struct mem_range *storage = boot_scratch_take(cap, sizeof *storage);
 	discover_memmap_into(phys_to_virt(bi->memmap_phys), bi->memmap_size, bi->desc_size,
-			     &K.boot_opts, &K.memmap_opts, &K.memmap, storage, (uint32_t)cap, &kout);
+			     &K.boot_opts, &K.memmap_opts, &K.memmap, storage, (uint32_t)cap,
+			     &kout);
 }
 
 void init_subsystems(void)

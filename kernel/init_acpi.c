@@ -6,9 +6,9 @@
 #include "kernel/init.h"
 
 #include "acpi/fadt.h"
+#include "arch/x86_64/power.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
-#include "arch/x86_64/power.h"
 #include "kernel/printk.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
@@ -39,9 +39,12 @@ static void init_power(void)
 		return;
 	}
 	struct power_acpi p = {
-		.pm1a_cnt = (uint16_t)fadt.pm1a_cnt, .pm1b_cnt = (uint16_t)fadt.pm1b_cnt,
-		.reset_valid = fadt.reset_supported, .reset_space = fadt.reset_reg.space_id,
-		.reset_addr = fadt.reset_reg.address, .reset_value = fadt.reset_value,
+		.pm1a_cnt = (uint16_t)fadt.pm1a_cnt,
+		.pm1b_cnt = (uint16_t)fadt.pm1b_cnt,
+		.reset_valid = fadt.reset_supported,
+		.reset_space = fadt.reset_reg.space_id,
+		.reset_addr = fadt.reset_reg.address,
+		.reset_value = fadt.reset_value,
 	};
 	const struct acpi_table *dsdt = acpi_find(&K.acpi, "DSDT");
 	if (dsdt && dsdt_find_s5(dsdt->data, dsdt->length, &p.slp_typ_a, &p.slp_typ_b) == ST_OK)

@@ -17,8 +17,8 @@
  *   5. each node's reserve (watermark) is set, which only the kernel's own allocations (page
  *      tables, heap, allocator metadata: BUDDY_RESERVE) may use;
  *   6. the kernel heap (kmalloc) on top of the page allocator. */
-#include "kernel/init.h"
 #include "kernel/boot_scratch.h"
+#include "kernel/init.h"
 
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
@@ -73,7 +73,8 @@ static void collect_managed(void)
 	/* RAM pieces of any map: managed_pieces_bound of its ranges, from the boot scratch */
 	uint64_t cap = managed_pieces_bound(K.memmap.count);
 	CHECK_OP(cap, <=, UINT32_MAX);
-	managed_init_into(&managed, boot_scratch_take(cap, sizeof(struct managed_piece)), (uint32_t)cap);
+	managed_init_into(&managed, boot_scratch_take(cap, sizeof(struct managed_piece)),
+			  (uint32_t)cap);
 	for (uint32_t i = 0; i < K.memmap.count; i++) {
 		const struct mem_range *r = &K.memmap.r[i];
 		if (!is_managed_kind(r->kind))
@@ -81,14 +82,17 @@ static void collect_managed(void)
 		if (r->kind == MEM_USABLE)
 			check_not_sp(r);
 		else if (r->attr & EFI_MEMORY_SP)
-			printk(LOG_WARN, "mm: loader block %s [0x%lx-0x%lx) lies in SP memory (attr "
-			       "0x%lx): the kernel keeps it and never gives it to the page allocator",
-			       mem_kind_name(r->kind), (unsigned long)r->base, (unsigned long)r->end,
-			       (unsigned long)r->attr);
+			printk(LOG_WARN,
+			       "mm: loader block %s [0x%lx-0x%lx) lies in SP memory (attr "
+			       "0x%lx): the kernel keeps it and never gives it to the page "
+			       "allocator",
+			       mem_kind_name(r->kind), (unsigned long)r->base,
+			       (unsigned long)r->end, (unsigned long)r->attr);
 		if (r->end > KVM_DIRECT_MAP_MAX)
-			printk(LOG_WARN, "mm: RAM [0x%lx-0x%lx) above the %lu TiB direct map is not used",
-			       (unsigned long)MAX(r->base, KVM_DIRECT_MAP_MAX), (unsigned long)r->end,
-			       (unsigned long)(KVM_DIRECT_MAP_MAX >> 40));
+			printk(LOG_WARN,
+			       "mm: RAM [0x%lx-0x%lx) above the %lu TiB direct map is not used",
+			       (unsigned long)MAX(r->base, KVM_DIRECT_MAP_MAX),
+			       (unsigned long)r->end, (unsigned long)(KVM_DIRECT_MAP_MAX >> 40));
 		if (r->base < KVM_DIRECT_MAP_MAX)
 			add_managed(r->base, MIN(r->end, KVM_DIRECT_MAP_MAX));
 	}
@@ -101,13 +105,16 @@ static void reserve_trampoline(void)
 {
 	const uint64_t need = SMP_TRAMP_PAGES * PAGE_SIZE, below = 1ull << 20;
 	uint64_t pa;
-	if (early_alloc_in(&early, PAGE_SIZE, below, need, PAGE_SIZE, BUDDY_OWNER_KERNEL, &pa) == ST_OK) {
+	if (early_alloc_in(&early, PAGE_SIZE, below, need, PAGE_SIZE, BUDDY_OWNER_KERNEL, &pa) ==
+	    ST_OK) {
 		smp_set_trampoline(pa);
 		printk(LOG_INFO, "mm: CPU start-up trampoline at 0x%lx (%lu KiB below 1 MiB)",
 		       (unsigned long)pa, (unsigned long)(need >> 10));
 	} else {
-		printk(LOG_WARN, "mm: no %lu KiB of free RAM below 1 MiB for the CPU start-up trampoline; "
-		       "one CPU", (unsigned long)(need >> 10));
+		printk(LOG_WARN,
+		       "mm: no %lu KiB of free RAM below 1 MiB for the CPU start-up trampoline; "
+		       "one CPU",
+		       (unsigned long)(need >> 10));
 	}
 }
 
@@ -120,17 +127,19 @@ static status_t early_setup(void)
 			freer[n++] = (struct range){ K.memmap.r[i].base, K.memmap.r[i].end };
 	uint32_t cap_free = (uint32_t)n + managed.n + EARLY_EXTRA; /* a split per allocation */
 	size_t cap_grants = managed.n + EARLY_EXTRA;
-	status_t st = early_init_into(&early, freer, n, boot_scratch_take(cap_free, sizeof(struct range)),
-				      cap_free, boot_scratch_take(cap_grants, sizeof(struct early_grant)),
-				      cap_grants);
+	status_t st = early_init_into(
+		&early, freer, n, boot_scratch_take(cap_free, sizeof(struct range)), cap_free,
+		boot_scratch_take(cap_grants, sizeof(struct early_grant)), cap_grants);
 	/* Metadata is written through the loader's direct map: nothing may land beyond it. */
 	uint64_t beyond = st == ST_OK ? early_limit(&early, K.bi->direct_map_size) : 0;
 	if (beyond)
-		printk(LOG_NOTICE, "mm: %lu KiB of RAM above the loader's direct map (0x%lx) not used "
-		       "for early allocations", (unsigned long)(beyond >> 10),
-		       (unsigned long)K.bi->direct_map_size);
+		printk(LOG_NOTICE,
+		       "mm: %lu KiB of RAM above the loader's direct map (0x%lx) not used "
+		       "for early allocations",
+		       (unsigned long)(beyond >> 10), (unsigned long)K.bi->direct_map_size);
 	if (st == ST_OK)
-		st = early_reserve(&early, 0, PAGE_SIZE, BUDDY_OWNER_FIRMWARE); /* page 0: never handed out */
+		st = early_reserve(&early, 0, PAGE_SIZE,
+				   BUDDY_OWNER_FIRMWARE); /* page 0: never handed out */
 	if (st == ST_OK)
 		reserve_trampoline();
 	return st;
@@ -176,7 +185,7 @@ static void buddy_table_free(void *ctx, void *p)
 	(void)ctx;
 	for (unsigned i = 0; i < nboot_tables; i++)
 		if (boot_tables[i] == p)
-			return; /* boot metadata: stays carved */
+			return;      /* boot metadata: stays carved */
 	CHECK_OK(kfree(&K.heap, p)); /* only tables buddy_table_alloc took from the heap */
 }
 
@@ -195,15 +204,17 @@ static status_t buddy_setup(void)
 		uint64_t npages = (m->end - m->base) >> PAGE_SHIFT;
 		size_t bytes = buddy_meta_bytes(npages);
 		uint64_t meta;
-		status_t st = early_alloc_in(&early, m->base, m->end, bytes, PAGE_SIZE, BUDDY_OWNER_META, &meta);
+		status_t st = early_alloc_in(&early, m->base, m->end, bytes, PAGE_SIZE,
+					     BUDDY_OWNER_META, &meta);
 		if (st != ST_OK)
 			st = early_alloc(&early, bytes, PAGE_SIZE, BUDDY_OWNER_META, &meta);
 		if (st == ST_OK)
-			st = buddy_add_range(&K.buddy, m->node, BUDDY_ZONE_NORMAL, m->base >> PAGE_SHIFT, npages,
-					     phys_to_virt(meta), bytes, 0);
+			st = buddy_add_range(&K.buddy, m->node, BUDDY_ZONE_NORMAL,
+					     m->base >> PAGE_SHIFT, npages, phys_to_virt(meta),
+					     bytes, 0);
 		if (st != ST_OK) {
-			printk(LOG_ERR, "mm: cannot manage [0x%lx-0x%lx): %s", (unsigned long)m->base,
-			       (unsigned long)m->end, status_str(st));
+			printk(LOG_ERR, "mm: cannot manage [0x%lx-0x%lx): %s",
+			       (unsigned long)m->base, (unsigned long)m->end, status_str(st));
 			return st;
 		}
 	}
@@ -215,7 +226,8 @@ static status_t carve_owned(void)
 {
 	for (size_t i = 0; i < early.ngrants; i++) {
 		const struct early_grant *g = &early.grant[i];
-		status_t st = buddy_carve(&K.buddy, g->base >> PAGE_SHIFT, (g->end - g->base) >> PAGE_SHIFT, g->tag);
+		status_t st = buddy_carve(&K.buddy, g->base >> PAGE_SHIFT,
+					  (g->end - g->base) >> PAGE_SHIFT, g->tag);
 		if (st != ST_OK)
 			return st;
 	}
@@ -223,8 +235,8 @@ static status_t carve_owned(void)
 		const struct mem_range *r = &K.memmap.r[i];
 		if (!is_managed_kind(r->kind) || r->kind == MEM_USABLE)
 			continue;
-		status_t st = buddy_carve(&K.buddy, r->base >> PAGE_SHIFT, (r->end - r->base) >> PAGE_SHIFT,
-					  owner_of_kind(r->kind));
+		status_t st = buddy_carve(&K.buddy, r->base >> PAGE_SHIFT,
+					  (r->end - r->base) >> PAGE_SHIFT, owner_of_kind(r->kind));
 		if (st != ST_OK)
 			return st;
 	}
@@ -240,7 +252,8 @@ static void set_reserves(void)
 	for (unsigned node = 0; node < BUDDY_MAX_NODES; node++) {
 		struct buddy_stats s;
 		buddy_stats(&K.buddy, (int)node, BUDDY_ZONE_NORMAL, &s);
-		CHECK_OK(buddy_set_reserve(&K.buddy, node, buddy_reserve_pages(s.total, all.total)));
+		CHECK_OK(
+			buddy_set_reserve(&K.buddy, node, buddy_reserve_pages(s.total, all.total)));
 	}
 }
 
@@ -248,8 +261,9 @@ static status_t table_page_alloc(void *ctx, uint64_t *phys)
 {
 	(void)ctx;
 	uint64_t pfn;
-	status_t st = buddy_alloc(&K.buddy, 0, -1,
-				  BUDDY_ZERO | BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
+	status_t st =
+		buddy_alloc(&K.buddy, 0, -1,
+			    BUDDY_ZERO | BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
 	*phys = pfn << PAGE_SHIFT;
 	return st;
 }
@@ -339,11 +353,15 @@ void init_mm(void)
 	kheap_init(&K.heap, &heap_ops, 0);
 	struct buddy_stats s;
 	CHECK_OK(buddy_stats(&K.buddy, -1, -1, &s));
-	printk(LOG_INFO, "mm: %u RAM pieces, %lu MiB managed, %lu MiB free, %lu KiB metadata; page tables: %zu pages%s",
+	printk(LOG_INFO,
+	       "mm: %u RAM pieces, %lu MiB managed, %lu MiB free, %lu KiB metadata; page tables: "
+	       "%zu pages%s",
 	       managed.n, (unsigned long)(s.total >> 8), (unsigned long)(s.free >> 8),
 	       (unsigned long)(s.owner[BUDDY_OWNER_META] * 4), vm_count_tables(&kvm_space),
 	       kvm_has_1g_pages() ? " (1 GiB pages)" : "");
-	printk(LOG_INFO, "mm: reserve %lu KiB in all, kept for the kernel's own allocations (per node in `mem`)",
+	printk(LOG_INFO,
+	       "mm: reserve %lu KiB in all, kept for the kernel's own allocations (per node in "
+	       "`mem`)",
 	       (unsigned long)(s.reserve * 4));
 	K.mm_ready = true;
 }

@@ -5,11 +5,11 @@
 #include "kernel/kdax.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/heap_tables.h"
 #include "kernel/kernel.h"
 #include "kernel/kvm.h"
 #include "kernel/printk.h"
-#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
@@ -92,8 +92,10 @@ static enum pf_result page_fault_hook(uint64_t addr, uint64_t error, uint64_t ri
 	if (addr >= DIRECT_MAP_BASE && addr < DIRECT_MAP_BASE + (1ull << 46)) {
 		const struct sp_piece *p = sp_piece_at(addr - DIRECT_MAP_BASE);
 		if (p) {
-			printk(LOG_ERR, "ownership violation: physical 0x%lx is specific-purpose memory "
-			       "[0x%lx-0x%lx), not in the direct map; only its dax owner may map it",
+			printk(LOG_ERR,
+			       "ownership violation: physical 0x%lx is specific-purpose memory "
+			       "[0x%lx-0x%lx), not in the direct map; only its dax owner may map "
+			       "it",
 			       (unsigned long)(addr - DIRECT_MAP_BASE), (unsigned long)p->base,
 			       (unsigned long)p->end);
 			K.violations++;
@@ -113,14 +115,18 @@ static void kdax_window_page_option(void)
 		uint64_t page;
 		if (parse_size(v, &page) != ST_OK ||
 		    (page != VM_PAGE_4K && page != VM_PAGE_2M && page != VM_PAGE_1G)) {
-			printk(LOG_WARN, "cmdline: spmk.dax_page=%s not understood (known: 4K, 2M, 1G); "
-			       "using %lu KiB", v, (unsigned long)(K.dax.window_page >> 10));
+			printk(LOG_WARN,
+			       "cmdline: spmk.dax_page=%s not understood (known: 4K, 2M, 1G); "
+			       "using %lu KiB",
+			       v, (unsigned long)(K.dax.window_page >> 10));
 			continue;
 		}
 		K.dax.window_page = page;
 		if (page > kvm_max_page())
-			printk(LOG_WARN, "cmdline: spmk.dax_page=%s: this CPU has no 1 GiB pages; "
-			       "windows use 2 MiB", v);
+			printk(LOG_WARN,
+			       "cmdline: spmk.dax_page=%s: this CPU has no 1 GiB pages; "
+			       "windows use 2 MiB",
+			       v);
 	}
 }
 

@@ -8,22 +8,22 @@
 
 #include <stdint.h>
 
-#include "boot/boot_info.h"
 #include "acpi/hmat.h"
 #include "acpi/numa.h"
 #include "acpi/slit.h"
 #include "acpi/srat.h"
 #include "acpi/tables.h"
+#include "boot/boot_info.h"
 #include "kernel/cmdline.h"
 #include "mm/buddy.h"
 #include "mm/dax.h"
 #include "mm/discover.h"
-#include "mm/sp.h"
 #include "mm/fake_mem.h"
+#include "mm/hotplug.h"
 #include "mm/kheap.h"
 #include "mm/memmap.h"
-#include "mm/hotplug.h"
 #include "mm/memobj.h"
+#include "mm/sp.h"
 
 enum taint_flag {
 	TAINT_FIRMWARE_BUG = 1u << 0, /* firmware described memory inconsistently (Linux 'I') */
@@ -34,23 +34,24 @@ struct kernel {
 	const struct boot_info *bi;
 	struct cmdline cmdline;
 	uint32_t taint;
-	uint64_t tsc_entry; /* TSC at kmain */
+	uint64_t tsc_entry;  /* TSC at kmain */
 	uint64_t violations; /* ownership violations reported by the page-fault hook */
 	struct memmap_opts memmap_opts;
 	struct memmap memmap; /* normalised */
 	struct acpi_tables acpi;
 	const struct srat_info *srat; /* NULL when absent or rejected */
 	const struct hmat_info *hmat; /* NULL when absent or rejected */
-	const struct discover_acpi *numa_acpi; /* SRAT, SLIT, HMAT, MADT as parsed (mm/discover.h) */
-	struct discover_options boot_opts;     /* the discovery pipeline's boot options */
+	const struct discover_acpi
+		*numa_acpi;                /* SRAT, SLIT, HMAT, MADT as parsed (mm/discover.h) */
+	struct discover_options boot_opts; /* the discovery pipeline's boot options */
 	struct numa_topology numa;
 	struct buddy buddy;
-	struct kheap heap; /* kmalloc/kfree */
-	bool mm_ready; /* page allocator and kernel page tables are up */
-	struct sp_set sp;  /* SP pieces found at boot, with their policy */
-	struct dax dax;    /* regions and devices over the SP pieces */
-	struct memobj_set objs;  /* movable memory objects (mem fill ...) */
-	struct hotplug hotplug;  /* devices handed to the page allocator */
+	struct kheap heap;      /* kmalloc/kfree */
+	bool mm_ready;          /* page allocator and kernel page tables are up */
+	struct sp_set sp;       /* SP pieces found at boot, with their policy */
+	struct dax dax;         /* regions and devices over the SP pieces */
+	struct memobj_set objs; /* movable memory objects (mem fill ...) */
+	struct hotplug hotplug; /* devices handed to the page allocator */
 };
 
 extern struct kernel K;

@@ -67,8 +67,8 @@ static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
 {
 	(void)ctx;
 	spin_lock(&win_lock);
-	status_t st = vm_map(&kvm_space, va_of(obj_va(slot, index)), pfn_to_pa(pfn_of(pfn)), PAGE_SIZE,
-			     kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
+	status_t st = vm_map(&kvm_space, va_of(obj_va(slot, index)), pfn_to_pa(pfn_of(pfn)),
+			     PAGE_SIZE, kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
 	spin_unlock(&win_lock);
 	return st;
 }
@@ -165,7 +165,8 @@ static enum pf_result obj_fault_hook(uint64_t addr, uint64_t error, uint64_t rip
 {
 	(void)error;
 	(void)rip;
-	if (addr < MEMOBJ_WINDOW_BASE || addr - MEMOBJ_WINDOW_BASE >= (uint64_t)MEMOBJ_WINDOW_SLOTS * MEMOBJ_WINDOW_SLOT)
+	if (addr < MEMOBJ_WINDOW_BASE ||
+	    addr - MEMOBJ_WINDOW_BASE >= (uint64_t)MEMOBJ_WINDOW_SLOTS * MEMOBJ_WINDOW_SLOT)
 		return PF_UNHANDLED;
 	uint64_t *pte = vm_pte_4k(&kvm_space, va_of(ALIGN_DOWN(addr, PAGE_SIZE)));
 	if (!pte)

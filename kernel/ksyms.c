@@ -8,10 +8,7 @@ extern const struct ksym ksyms_table[] __attribute__((weak));
 extern const uint32_t ksyms_table_count __attribute__((weak));
 extern const char ksyms_names[] __attribute__((weak));
 
-uint32_t ksyms_count(void)
-{
-	return &ksyms_table_count ? ksyms_table_count : 0;
-}
+uint32_t ksyms_count(void) { return &ksyms_table_count ? ksyms_table_count : 0; }
 
 const char *ksyms_lookup(uint64_t addr, uint64_t *offset)
 {

@@ -2,8 +2,8 @@
 /* kvm.c - the kernel's page tables (see kvm.h). */
 #include "kernel/kvm.h"
 
-#include "boot/boot_info.h"
 #include "arch/x86_64/cpu.h"
+#include "boot/boot_info.h"
 #include "kernel/printk.h"
 #include "kernel/tlb.h"
 #include "lib/kstring.h"
@@ -108,10 +108,7 @@ status_t kvm_build(uint64_t kernel_phys, uint64_t kernel_virt, uint64_t kernel_s
 	return st;
 }
 
-void kvm_activate(void)
-{
-	write_cr3(kvm_space.pml4_phys);
-}
+void kvm_activate(void) { write_cr3(kvm_space.pml4_phys); }
 
 status_t kvm_map_firmware(uint64_t pa, uint64_t len)
 {

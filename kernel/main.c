@@ -7,17 +7,17 @@
 #include "kernel/app.h"
 #include "kernel/kernel.h"
 
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/power.h"
+#include "arch/x86_64/serial.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/boot_info_validate.h"
 #include "kernel/cmdline_names.h"
-#include "arch/x86_64/cpu.h"
 #include "kernel/init.h"
-#include "arch/x86_64/power.h"
 #include "kernel/printk.h"
-#include "kernel/smp.h"
-#include "arch/x86_64/percpu.h"
-#include "arch/x86_64/serial.h"
 #include "kernel/shell/shell.h"
-#include "arch/x86_64/trap.h"
+#include "kernel/smp.h"
 #include "lib/parse.h"
 
 struct kernel K;
@@ -31,10 +31,13 @@ static void check_console_options(void)
 	for (unsigned pos = 0; (v = cmdline_next(&K.cmdline, "console", &pos));) {
 		const char *item = 0;
 		size_t len = 0;
-		cmdline_list_next(&v, &item, &len); /* ttyS0[,115200n8]: the device is the first item */
+		cmdline_list_next(&v, &item,
+				  &len); /* ttyS0[,115200n8]: the device is the first item */
 		if (!cmdline_item_is(item, len, "ttyS0"))
-			printk(LOG_WARN, "cmdline: console=%.*s not understood (spmk's console is always "
-			       "ttyS0); ignored", (int)len, item);
+			printk(LOG_WARN,
+			       "cmdline: console=%.*s not understood (spmk's console is always "
+			       "ttyS0); ignored",
+			       (int)len, item);
 	}
 	if (cmdline_has(&K.cmdline, "quiet"))
 		printk(LOG_NOTICE, "cmdline: quiet not supported: spmk always prints its boot log");
@@ -54,14 +57,18 @@ static void run_boot_scripts(void)
 
 static void report_boot(const struct boot_info *bi)
 {
-	static const char *const sources[] = { "none", "fw_cfg opt/spmk/cmdline", "\\spmk\\cmdline.txt" };
+	static const char *const sources[] = { "none", "fw_cfg opt/spmk/cmdline",
+					       "\\spmk\\cmdline.txt" };
 	printk(LOG_INFO, "spmk: kernel at phys 0x%lx virt 0x%lx (%lu KiB), entry 0x%lx",
 	       bi->kernel_phys, bi->kernel_virt, bi->kernel_size >> 10, bi->kernel_entry);
 	printk(LOG_INFO, "spmk: command line (%s): %s",
 	       bi->cmdline_source < 3 ? sources[bi->cmdline_source] : "?", bi->cmdline);
 	if (tsc_hz())
-		printk(LOG_INFO, "spmk: TSC %lu MHz; loader took %lu ms to ExitBootServices (%u stale map keys)",
-		       tsc_hz() / 1000000, tsc_to_us(bi->tsc_exit_boot - bi->tsc_loader_start) / 1000,
+		printk(LOG_INFO,
+		       "spmk: TSC %lu MHz; loader took %lu ms to ExitBootServices (%u stale map "
+		       "keys)",
+		       tsc_hz() / 1000000,
+		       tsc_to_us(bi->tsc_exit_boot - bi->tsc_loader_start) / 1000,
 		       bi->exit_retries);
 }
 

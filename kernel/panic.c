@@ -5,9 +5,9 @@
 #include <stdarg.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/fmt.h"
 

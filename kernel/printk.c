@@ -68,7 +68,9 @@ static const char *level_prefix(int level)
 {
 	switch (level) {
 	case LOG_EMERG: return "EMERGENCY: ";
-	case 1: case 2: case LOG_ERR: return "error: ";
+	case 1:
+	case 2:
+	case LOG_ERR: return "error: ";
 	case LOG_WARN: return "warning: ";
 	default: return "";
 	}
@@ -180,10 +182,7 @@ status_t printk_ring_resize(uint64_t bytes)
 	return logring_resize(&g_ring, (size_t)bytes, sizeof g_ring_buf);
 }
 
-const struct logring *printk_ring(void)
-{
-	return g_ring_ready ? &g_ring : 0;
-}
+const struct logring *printk_ring(void) { return g_ring_ready ? &g_ring : 0; }
 
 uint64_t tsc_to_us(uint64_t tsc)
 {

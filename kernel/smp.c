@@ -36,8 +36,14 @@ extern char tramp_start[], tramp_end[], tramp_pm[], tramp_lm[], tr_gdt[], tr_gdt
 
 void smp_set_trampoline(uint64_t phys) { smp.tramp_phys = phys; }
 
-static void *tramp_field(char *sym) { return phys_to_virt(smp.tramp_phys + (uint64_t)(sym - tramp_start)); }
-static uint32_t tramp_addr(char *sym) { return (uint32_t)(smp.tramp_phys + (uint64_t)(sym - tramp_start)); }
+static void *tramp_field(char *sym)
+{
+	return phys_to_virt(smp.tramp_phys + (uint64_t)(sym - tramp_start));
+}
+static uint32_t tramp_addr(char *sym)
+{
+	return (uint32_t)(smp.tramp_phys + (uint64_t)(sym - tramp_start));
+}
 
 static uint64_t ms_to_tsc(uint64_t ms) { return tsc_hz() / 1000 * ms; }
 
@@ -91,7 +97,8 @@ static void tramp_build(void)
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	*(uint64_t *)tramp_field(tr_cr3) = t + PAGE_SIZE;
 	*(uint64_t *)tramp_field(tr_cr4) = cr4 & ((1u << 5) | (1u << 7)); /* PAE, PGE */
-	*(uint64_t *)tramp_field(tr_efer) = (rdmsr(0xC0000080u) & (1u << 11)) | (1u << 8); /* NXE, LME */
+	*(uint64_t *)tramp_field(tr_efer) =
+		(rdmsr(0xC0000080u) & (1u << 11)) | (1u << 8); /* NXE, LME */
 }
 
 __attribute__((noreturn)) static void ap_idle(struct percpu *c)
@@ -127,11 +134,14 @@ static bool start_one(unsigned i, bool sipi)
 	struct percpu *c = &percpu[i];
 	uint64_t stack;
 	int node = c->node >= 0 ? c->node : -1;
-	if (buddy_alloc(&K.buddy, AP_STACK_ORDER, node, BUDDY_OWNER(BUDDY_OWNER_STACK), &stack) != ST_OK) {
-		printk(LOG_ERR, "smp: cpu %u (APIC id %u): no 32 KiB for its stack; left out", i, c->apic_id);
+	if (buddy_alloc(&K.buddy, AP_STACK_ORDER, node, BUDDY_OWNER(BUDDY_OWNER_STACK), &stack) !=
+	    ST_OK) {
+		printk(LOG_ERR, "smp: cpu %u (APIC id %u): no 32 KiB for its stack; left out", i,
+		       c->apic_id);
 		return false;
 	}
-	c->stack_top = (uint64_t)phys_to_virt((stack << PAGE_SHIFT) + (1u << (AP_STACK_ORDER + PAGE_SHIFT)));
+	c->stack_top = (uint64_t)phys_to_virt((stack << PAGE_SHIFT) +
+					      (1u << (AP_STACK_ORDER + PAGE_SHIFT)));
 	c->self = c;
 	c->index = i;
 	*(uint64_t *)tramp_field(tr_stack) = c->stack_top;
@@ -142,7 +152,8 @@ static bool start_one(unsigned i, bool sipi)
 	apic_send_init(c->apic_id);
 	delay_us(10000);
 	uint8_t page = (uint8_t)(smp.tramp_phys >> PAGE_SHIFT);
-	for (int k = 0; sipi && k < 2 && __atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != CPU_ONLINE; k++) {
+	for (int k = 0; sipi && k < 2 && __atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != CPU_ONLINE;
+	     k++) {
 		apic_send_sipi(c->apic_id, page);
 		delay_us(200);
 	}
@@ -150,8 +161,9 @@ static bool start_one(unsigned i, bool sipi)
 		if (rdtsc() - t0 > ms_to_tsc(SMP_START_TIMEOUT_MS)) {
 			__atomic_store_n(&c->state, CPU_FAILED, __ATOMIC_RELEASE);
 			apic_send_init(c->apic_id); /* park it in wait-for-SIPI */
-			printk(LOG_ERR, "smp: cpu %u (APIC id %u) did not come up within %u ms; left out",
-			       i, c->apic_id, SMP_START_TIMEOUT_MS);
+			printk(LOG_ERR,
+			       "smp: cpu %u (APIC id %u) did not come up within %u ms; left out", i,
+			       c->apic_id, SMP_START_TIMEOUT_MS);
 			return false; /* its stack stays allocated (owner stack): it may still run */
 		}
 		cpu_relax();
@@ -176,7 +188,8 @@ static bool boot_cpu_setup(void)
 	uint64_t xapic = 0;
 	bool x2 = apic_select_mode(0);
 	if (!x2 && map_xapic(&xapic) != ST_OK) {
-		printk(LOG_ERR, "smp: cannot map the local APIC at 0x%lx; one CPU", (unsigned long)apic_mmio_phys());
+		printk(LOG_ERR, "smp: cannot map the local APIC at 0x%lx; one CPU",
+		       (unsigned long)apic_mmio_phys());
 		return false;
 	}
 	apic_select_mode(xapic);
@@ -211,7 +224,8 @@ static void slots_from_madt(const struct madt_info *m)
 			continue;
 		}
 		if (smp.ncpus >= SMP_MAX_CPUS) {
-			printk(LOG_WARN, "smp: APIC id %u: more than %u CPUs; left out", mc->apic_id, SMP_MAX_CPUS);
+			printk(LOG_WARN, "smp: APIC id %u: more than %u CPUs; left out",
+			       mc->apic_id, SMP_MAX_CPUS);
 			smp.left_out++;
 			continue;
 		}
@@ -221,7 +235,8 @@ static void slots_from_madt(const struct madt_info *m)
 		c->node = cpu_node(mc->apic_id);
 		c->state = mc->online_capable ? CPU_DISABLED : CPU_ABSENT;
 		if (!apic_x2() && mc->apic_id > 0xFE) {
-			printk(LOG_WARN, "smp: APIC id %u needs x2APIC mode, which this CPU lacks; left out",
+			printk(LOG_WARN,
+			       "smp: APIC id %u needs x2APIC mode, which this CPU lacks; left out",
 			       mc->apic_id);
 			c->state = CPU_DISABLED;
 		}
@@ -236,7 +251,8 @@ static void smp_options(uint64_t *maxcpus, uint64_t *nostart)
 	const char *v;
 	*maxcpus = SMP_MAX_CPUS;
 	*nostart = UINT64_MAX;
-	if ((v = cmdline_get(&K.cmdline, "maxcpus")) && (parse_u64(v, maxcpus) != ST_OK || *maxcpus < 1)) {
+	if ((v = cmdline_get(&K.cmdline, "maxcpus")) &&
+	    (parse_u64(v, maxcpus) != ST_OK || *maxcpus < 1)) {
 		printk(LOG_WARN, "cmdline: maxcpus=%s ignored: a number of CPUs, at least 1", v);
 		*maxcpus = SMP_MAX_CPUS;
 	}
@@ -260,7 +276,8 @@ void smp_init(void)
 	slots_from_madt(&a->madt);
 	init_mm_pcp(smp.ncpus ? smp.ncpus : 1); /* before any other CPU allocates */
 	if (smp.ncpus > 1 && !smp.tramp_phys) {
-		printk(LOG_ERR, "smp: no free page below 1 MiB for the start-up trampoline; one CPU");
+		printk(LOG_ERR,
+		       "smp: no free page below 1 MiB for the start-up trampoline; one CPU");
 		return;
 	}
 	if (smp.ncpus > 1)
@@ -282,9 +299,9 @@ void smp_init(void)
 		else
 			smp.left_out++;
 	}
-	printk(LOG_INFO, "smp: %u of %lu CPUs online (%s, LAPIC timer %lu Hz from %lu ticks/s)", smp.online,
-	       (unsigned long)smp.listed, apic_x2() ? "x2APIC" : "xAPIC", (unsigned long)APIC_TIMER_HZ,
-	       (unsigned long)smp.timer_hz);
+	printk(LOG_INFO, "smp: %u of %lu CPUs online (%s, LAPIC timer %lu Hz from %lu ticks/s)",
+	       smp.online, (unsigned long)smp.listed, apic_x2() ? "x2APIC" : "xAPIC",
+	       (unsigned long)APIC_TIMER_HZ, (unsigned long)smp.timer_hz);
 }
 
 void smp_wake(unsigned index)
@@ -295,7 +312,8 @@ void smp_wake(unsigned index)
 
 static const char *state_name(int s)
 {
-	static const char *const n[] = { "absent", "starting", "online", "failed", "disabled", "halted" };
+	static const char *const n[] = { "absent", "starting", "online",
+					 "failed", "disabled", "halted" };
 	return s >= 0 && s <= CPU_HALTED ? n[s] : "?";
 }
 
@@ -311,10 +329,11 @@ void smp_print(void)
 			fmt_snprintf(node, sizeof node, "-");
 		kprintf("%-4u %-5u %-7s %-5s %-9s %-9lu %-11lu %-9lu %s\n", i, c->apic_id,
 			c->x2apic_entry ? "x2apic" : "lapic", node, state_name(c->state),
-			(unsigned long)c->ticks, (unsigned long)c->tlb_flushes, (unsigned long)c->start_us,
-			i == 0 ? "boot, shell" : work_role(i));
+			(unsigned long)c->ticks, (unsigned long)c->tlb_flushes,
+			(unsigned long)c->start_us, i == 0 ? "boot, shell" : work_role(i));
 	}
-	kprintf("cpus: %u online of %lu listed in the MADT, %lu left out; %s; shootdown rounds %lu\n",
+	kprintf("cpus: %u online of %lu listed in the MADT, %lu left out; %s; shootdown rounds "
+		"%lu\n",
 		smp.online, (unsigned long)smp.listed, (unsigned long)smp.left_out,
 		apic_x2() ? "x2APIC" : "xAPIC", (unsigned long)tlb_rounds());
 }

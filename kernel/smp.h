@@ -18,12 +18,12 @@
 #define SMP_TRAMP_PAGES 4 /* code and data, PML4, PDPT, PD */
 
 struct smp_state {
-	unsigned ncpus;         /* slots used in percpu[] (every state) */
-	unsigned online;        /* CPUs in CPU_ONLINE */
-	uint64_t tramp_phys;    /* the reserved pages below 1 MiB, 0 when none */
-	uint64_t timer_hz;      /* LAPIC timer ticks per second (divide by 16) */
-	uint64_t listed;        /* processors in the MADT (enabled or online capable) */
-	uint64_t left_out;      /* listed CPUs not started (failed, disabled, beyond the table) */
+	unsigned ncpus;      /* slots used in percpu[] (every state) */
+	unsigned online;     /* CPUs in CPU_ONLINE */
+	uint64_t tramp_phys; /* the reserved pages below 1 MiB, 0 when none */
+	uint64_t timer_hz;   /* LAPIC timer ticks per second (divide by 16) */
+	uint64_t listed;     /* processors in the MADT (enabled or online capable) */
+	uint64_t left_out;   /* listed CPUs not started (failed, disabled, beyond the table) */
 };
 
 extern struct smp_state smp;

@@ -13,7 +13,9 @@
 #define CR4_PGE (1ull << 7)
 
 static struct spinlock tlb_lock;
-static struct { volatile uint64_t va, npages; } req;
+static struct {
+	volatile uint64_t va, npages;
+} req;
 static volatile uint64_t rounds, round_pages;
 
 void tlb_init(void) { spin_init(&tlb_lock, "tlb", LOCK_RANK_NONE); }
@@ -110,6 +112,8 @@ void tlb_shootdown_cpus(uint64_t cpus, uint64_t va, uint64_t npages)
 	round_pages += npages;
 	spin_unlock(&tlb_lock);
 	if (lost >= 0)
-		printk(LOG_ERR, "tlb: cpu %d (APIC id %u) did not answer a shootdown within %u ms; reset "
-		       "with INIT and left out", lost, percpu[lost].apic_id, TLB_TIMEOUT_MS);
+		printk(LOG_ERR,
+		       "tlb: cpu %d (APIC id %u) did not answer a shootdown within %u ms; reset "
+		       "with INIT and left out",
+		       lost, percpu[lost].apic_id, TLB_TIMEOUT_MS);
 }

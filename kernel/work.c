@@ -12,9 +12,9 @@
 #include "lib/kstring.h"
 
 struct worker {
-	volatile bool run;     /* set by the shell, cleared to stop */
-	volatile bool active;  /* set by the CPU while its loop runs */
-	unsigned slot, k, w;   /* object, this worker's share k of w */
+	volatile bool run;    /* set by the shell, cleared to stop */
+	volatile bool active; /* set by the CPU while its loop runs */
+	unsigned slot, k, w;  /* object, this worker's share k of w */
 	uint64_t seed, npages;
 	volatile uint64_t ops, errors, waits, passes;
 	uint64_t first_page, first_word, first_got, first_want;
@@ -42,12 +42,19 @@ static uint64_t pattern(const struct worker *wk, uint64_t page, unsigned word)
 	return memobj_pattern_base(wk->seed, page) + word * MEMOBJ_PATTERN_STEP;
 }
 
-static unsigned word_of(uint64_t pass, uint64_t page) { return (unsigned)((pass * 67 + page) & 511); }
+static unsigned word_of(uint64_t pass, uint64_t page)
+{
+	return (unsigned)((pass * 67 + page) & 511);
+}
 
-static uint64_t tag(unsigned cpu, uint64_t pass) { return ((uint64_t)(cpu + 1) << 48) | (pass << 1) | 1; }
+static uint64_t tag(unsigned cpu, uint64_t pass)
+{
+	return ((uint64_t)(cpu + 1) << 48) | (pass << 1) | 1;
+}
 
 /* Checks the word written in pass `prev` of page i and restores its pattern. */
-static void check_restore(struct worker *wk, unsigned cpu, volatile uint64_t *p, uint64_t i, uint64_t prev)
+static void check_restore(struct worker *wk, unsigned cpu, volatile uint64_t *p, uint64_t i,
+			  uint64_t prev)
 {
 	unsigned w = word_of(prev, i);
 	uint64_t want = pattern(wk, i, w) ^ tag(cpu, prev), got = p[w];
@@ -79,7 +86,8 @@ void work_run(unsigned cpu)
 	uint64_t pass = 0;
 	while (__atomic_load_n(&wk->run, __ATOMIC_ACQUIRE)) {
 		for (uint64_t i = wk->k; i < wk->npages; i += wk->w) {
-			volatile uint64_t *p = (volatile uint64_t *)K.objs.ops->page(K.objs.ops->ctx, wk->slot, i);
+			volatile uint64_t *p =
+				(volatile uint64_t *)K.objs.ops->page(K.objs.ops->ctx, wk->slot, i);
 			if (pass)
 				check_restore(wk, cpu, p, i, pass - 1);
 			unsigned w = word_of(pass, i);
@@ -89,8 +97,9 @@ void work_run(unsigned cpu)
 		wk->passes = ++pass;
 	}
 	for (uint64_t i = wk->k; pass && i < wk->npages; i += wk->w)
-		check_restore(wk, cpu, (volatile uint64_t *)K.objs.ops->page(K.objs.ops->ctx, wk->slot, i), i,
-			      pass - 1);
+		check_restore(wk, cpu,
+			      (volatile uint64_t *)K.objs.ops->page(K.objs.ops->ctx, wk->slot, i),
+			      i, pass - 1);
 	khotplug_window_leave(); /* after the last access to the window */
 	__atomic_store_n(&wk->active, false, __ATOMIC_RELEASE);
 }
@@ -172,7 +181,9 @@ status_t work_start(unsigned slot, uint64_t mask)
 			continue;
 		struct worker *wk = &workers[i];
 		memset(wk, 0, sizeof *wk);
-		*wk = (struct worker){ .slot = slot, .k = k++, .w = w, .seed = o->seed, .npages = o->npages };
+		*wk = (struct worker){
+			.slot = slot, .k = k++, .w = w, .seed = o->seed, .npages = o->npages
+		};
 		fmt_snprintf(wk->role, sizeof wk->role, "worker %s %u/%u", o->name, wk->k, w);
 		__atomic_store_n(&wk->run, true, __ATOMIC_RELEASE);
 		smp_wake(i);
@@ -194,7 +205,8 @@ uint64_t work_stop(status_t *st)
 	for (unsigned i = 1; i < SMP_MAX_CPUS; i++) {
 		struct worker *wk = &workers[i];
 		uint64_t t0 = rdtsc();
-		while (__atomic_load_n(&wk->active, __ATOMIC_ACQUIRE) && percpu[i].state == CPU_ONLINE &&
+		while (__atomic_load_n(&wk->active, __ATOMIC_ACQUIRE) &&
+		       percpu[i].state == CPU_ONLINE &&
 		       rdtsc() - t0 < tsc_hz() / 1000 * WORK_STOP_TIMEOUT_MS)
 			cpu_relax();
 		if (!wk->w)
@@ -204,11 +216,12 @@ uint64_t work_stop(status_t *st)
 			       WORK_STOP_TIMEOUT_MS);
 			*st = ST_BUSY;
 		}
-		kprintf("worker cpu %u: %s, %lu passes, %lu ops, %lu errors, %lu migration waits\n", i,
-			wk->role, (unsigned long)wk->passes, (unsigned long)wk->ops, (unsigned long)wk->errors,
-			(unsigned long)wk->waits);
+		kprintf("worker cpu %u: %s, %lu passes, %lu ops, %lu errors, %lu migration waits\n",
+			i, wk->role, (unsigned long)wk->passes, (unsigned long)wk->ops,
+			(unsigned long)wk->errors, (unsigned long)wk->waits);
 		if (wk->errors)
-			kprintf("worker cpu %u: first lost write: page %lu word %lu holds 0x%016lx, wrote 0x%016lx\n",
+			kprintf("worker cpu %u: first lost write: page %lu word %lu holds "
+				"0x%016lx, wrote 0x%016lx\n",
 				i, (unsigned long)wk->first_page, (unsigned long)wk->first_word,
 				(unsigned long)wk->first_got, (unsigned long)wk->first_want);
 		ops += wk->ops;
@@ -216,8 +229,8 @@ uint64_t work_stop(status_t *st)
 		waits += wk->waits;
 		wk->w = 0;
 	}
-	kprintf("workers: %u stopped, %lu ops, %lu errors (lost writes), %lu migration waits\n", nworkers,
-		(unsigned long)ops, (unsigned long)errors, (unsigned long)waits);
+	kprintf("workers: %u stopped, %lu ops, %lu errors (lost writes), %lu migration waits\n",
+		nworkers, (unsigned long)ops, (unsigned long)errors, (unsigned long)waits);
 	nworkers = 0;
 	return errors;
 }

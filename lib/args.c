@@ -8,12 +8,12 @@
 #include "lib/parse.h"
 
 static status_t arg_validate(const char *what, const char *text, status_t st, uint64_t v,
-			  uint64_t min, uint64_t max, bool size, char *err, size_t len)
+			     uint64_t min, uint64_t max, bool size, char *err, size_t len)
 {
 	if (st == ST_INVALID) {
 		fmt_snprintf(err, len, "%s '%s' is not a %s", what, text,
-			     size ? "size (a number, 0x for hex, then K, M, G or T)" :
-				    "number (decimal, or 0x for hex)");
+			     size ? "size (a number, 0x for hex, then K, M, G or T)"
+				  : "number (decimal, or 0x for hex)");
 		return ST_INVALID;
 	}
 	if (st != ST_OK) {
@@ -31,8 +31,8 @@ static status_t arg_validate(const char *what, const char *text, status_t st, ui
 }
 
 /* A number (size: with a K/M/G/T suffix) from text into *out when valid. */
-static status_t arg_read(const char *what, const char *text, uint64_t min, uint64_t max,
-			 bool size, uint64_t *out, char *err, size_t len)
+static status_t arg_read(const char *what, const char *text, uint64_t min, uint64_t max, bool size,
+			 uint64_t *out, char *err, size_t len)
 {
 	uint64_t v = 0;
 	status_t st = size ? parse_size(text, &v) : parse_u64(text, &v);

@@ -11,7 +11,4 @@ void cancel_set(cancel_fn fn, void *ctx)
 	g_ctx = ctx;
 }
 
-bool cancel_point(uint64_t done, uint64_t total)
-{
-	return g_fn && g_fn(g_ctx, done, total);
-}
+bool cancel_point(uint64_t done, uint64_t total) { return g_fn && g_fn(g_ctx, done, total); }

@@ -14,8 +14,8 @@ void check_fail(const char *file, int line, const char *expr, const char *op, ui
 		fprintf(stderr, "CHECK failed at %s:%d: %s (status %s)\n", file, line, expr,
 			status_str((status_t)a));
 	else if (op)
-		fprintf(stderr, "CHECK failed at %s:%d: %s (0x%llx %s 0x%llx; %llu %s %llu)\n", file,
-			line, expr, (unsigned long long)a, op, (unsigned long long)b,
+		fprintf(stderr, "CHECK failed at %s:%d: %s (0x%llx %s 0x%llx; %llu %s %llu)\n",
+			file, line, expr, (unsigned long long)a, op, (unsigned long long)b,
 			(unsigned long long)a, op, (unsigned long long)b);
 	else
 		fprintf(stderr, "CHECK failed at %s:%d: %s\n", file, line, expr);

@@ -25,28 +25,28 @@
 /* Report a failed check and stop: never returns. expr is the checked text; when op is not
  * NULL, a and b are the two operands of a CHECK_OP (printed in hex and decimal). */
 __attribute__((noreturn, cold)) void check_fail(const char *file, int line, const char *expr,
-						 const char *op, uint64_t a, uint64_t b);
+						const char *op, uint64_t a, uint64_t b);
 
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (__builtin_expect(!(cond), 0))                                \
-			check_fail(__FILE__, __LINE__, #cond, (const char *)0, 0, 0); \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (__builtin_expect(!(cond), 0))                                                  \
+			check_fail(__FILE__, __LINE__, #cond, (const char *)0, 0, 0);              \
 	} while (0)
 
-#define CHECK_OP(a, op, b)                                                            \
-	do {                                                                          \
-		uint64_t check_a_ = (uint64_t)(a), check_b_ = (uint64_t)(b);          \
-		if (__builtin_expect(!(check_a_ op check_b_), 0))                     \
-			check_fail(__FILE__, __LINE__, #a " " #op " " #b, #op, check_a_, \
-				   check_b_);                                         \
+#define CHECK_OP(a, op, b)                                                                         \
+	do {                                                                                       \
+		uint64_t check_a_ = (uint64_t)(a), check_b_ = (uint64_t)(b);                       \
+		if (__builtin_expect(!(check_a_ op check_b_), 0))                                  \
+			check_fail(__FILE__, __LINE__, #a " " #op " " #b, #op, check_a_,           \
+				   check_b_);                                                      \
 	} while (0)
 
-#define CHECK_OK(expr)                                                                 \
-	do {                                                                           \
-		status_t check_s_ = (expr);                                            \
-		if (__builtin_expect(check_s_ != ST_OK, 0))                            \
-			check_fail(__FILE__, __LINE__, #expr " == ST_OK", "status",     \
-				   (uint64_t)check_s_, (uint64_t)ST_OK);                \
+#define CHECK_OK(expr)                                                                             \
+	do {                                                                                       \
+		status_t check_s_ = (expr);                                                        \
+		if (__builtin_expect(check_s_ != ST_OK, 0))                                        \
+			check_fail(__FILE__, __LINE__, #expr " == ST_OK", "status",                \
+				   (uint64_t)check_s_, (uint64_t)ST_OK);                           \
 	} while (0)
 
 #ifdef SPMK_DEBUG
@@ -54,7 +54,7 @@ __attribute__((noreturn, cold)) void check_fail(const char *file, int line, cons
 #define ASSERT_OP(a, op, b) CHECK_OP(a, op, b)
 #else
 #define ASSERT(cond) ((void)sizeof(!(cond)))
-#define ASSERT_OP(a, op, b) ((void)sizeof((a) op (b)))
+#define ASSERT_OP(a, op, b) ((void)sizeof((a)op(b)))
 #endif
 
 #endif

@@ -55,10 +55,7 @@ status_t fault_arm_after(enum fault_point p, uint32_t skip, uint32_t n)
 	return ST_OK;
 }
 
-status_t fault_arm(enum fault_point p, uint32_t n)
-{
-	return fault_arm_after(p, 0, n);
-}
+status_t fault_arm(enum fault_point p, uint32_t n) { return fault_arm_after(p, 0, n); }
 
 void fault_disarm_all(void)
 {

@@ -176,9 +176,7 @@ static void format_one(struct sink *s, char conv, const struct spec *sp, int wid
 		put_num(s, sp, v, false, base, conv == 'X', prefix);
 		break;
 	}
-	case 'p':
-		put_num(s, sp, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x");
-		break;
+	case 'p': put_num(s, sp, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x"); break;
 	case 'c': {
 		char c = (char)va_arg(*ap, int);
 		if (!sp->left)
@@ -188,12 +186,8 @@ static void format_one(struct sink *s, char conv, const struct spec *sp, int wid
 			put_repeat(s, ' ', sp->width - 1);
 		break;
 	}
-	case 's':
-		put_str(s, sp, va_arg(*ap, const char *));
-		break;
-	case '%':
-		put(s, '%');
-		break;
+	case 's': put_str(s, sp, va_arg(*ap, const char *)); break;
+	case '%': put(s, '%'); break;
 	default:
 		put(s, '%');
 		put(s, conv);

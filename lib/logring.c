@@ -14,10 +14,7 @@ status_t logring_init(struct logring *r, char *buf, size_t cap)
 	return ST_OK;
 }
 
-static char ring_at(const struct logring *r, size_t i)
-{
-	return r->buf[(r->head + i) % r->cap];
-}
+static char ring_at(const struct logring *r, size_t i) { return r->buf[(r->head + i) % r->cap]; }
 
 /* Drops the oldest line. */
 static void drop_oldest(struct logring *r)

@@ -30,7 +30,8 @@ status_t parse_u64_prefix(const char **s, uint64_t *out)
 		return ST_INVALID;
 	uint64_t v = 0;
 	for (int d; (d = digit_value(*p, base)) >= 0; p++) {
-		if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, (uint64_t)d, &v))
+		if (__builtin_mul_overflow(v, base, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)d, &v))
 			return ST_RANGE;
 	}
 	*s = p;
@@ -47,10 +48,14 @@ status_t parse_size_prefix(const char **s, uint64_t *out)
 		return st;
 	unsigned shift = 0;
 	switch (*p) {
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
+	case 'k':
+	case 'K': shift = 10; break;
+	case 'm':
+	case 'M': shift = 20; break;
+	case 'g':
+	case 'G': shift = 30; break;
+	case 't':
+	case 'T': shift = 40; break;
 	default: break;
 	}
 	if (shift) {

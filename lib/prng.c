@@ -2,10 +2,7 @@
 /* prng.c - splitmix64 (see prng.h). */
 #include "lib/prng.h"
 
-void prng_seed(struct prng *r, uint64_t seed)
-{
-	r->state = seed;
-}
+void prng_seed(struct prng *r, uint64_t seed) { r->state = seed; }
 
 uint64_t prng_next(struct prng *r)
 {

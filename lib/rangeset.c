@@ -59,8 +59,7 @@ void rangeset_slot_close(void *a, size_t n, size_t at, size_t elem)
 	memmove(p, p + elem, (n - at - 1) * elem);
 }
 
-status_t rangeset_insert(struct range *r, uint32_t *n, uint32_t cap, struct range x,
-			 bool merged)
+status_t rangeset_insert(struct range *r, uint32_t *n, uint32_t cap, struct range x, bool merged)
 {
 	if (x.base >= x.end)
 		return ST_INVALID;
@@ -102,11 +101,11 @@ status_t rangeset_cut(struct range *r, uint32_t *n, uint32_t cap, struct range x
 		return ST_OK;
 	}
 	while (i < *n && r[i].base < x.end) {
-		if (r[i].base < x.base) {         /* x takes r[i]'s top */
+		if (r[i].base < x.base) { /* x takes r[i]'s top */
 			r[i++].end = x.base;
-		} else if (r[i].end > x.end) {    /* x takes r[i]'s bottom */
+		} else if (r[i].end > x.end) { /* x takes r[i]'s bottom */
 			r[i++].base = x.end;
-		} else {                          /* x takes all of r[i] */
+		} else { /* x takes all of r[i] */
 			rangeset_slot_close(r, *n, i, sizeof *r);
 			(*n)--;
 		}
@@ -130,8 +129,7 @@ uint64_t rangeset_bytes(const struct range *r, uint32_t n)
 	return sum;
 }
 
-status_t rangeset_check(const struct range *r, uint32_t n, bool merged,
-			struct rangeset_fault *f)
+status_t rangeset_check(const struct range *r, uint32_t n, bool merged, struct rangeset_fault *f)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct range prev = i ? r[i - 1] : (struct range){ 0, 0 };
@@ -139,7 +137,9 @@ status_t rangeset_check(const struct range *r, uint32_t n, bool merged,
 		if (!why)
 			continue;
 		if (f)
-			*f = (struct rangeset_fault){ .index = i, .prev = prev, .cur = r[i], .why = why };
+			*f = (struct rangeset_fault){
+				.index = i, .prev = prev, .cur = r[i], .why = why
+			};
 		return ST_INVALID;
 	}
 	return ST_OK;

@@ -37,8 +37,7 @@ uint32_t rangeset_lower(const struct range *r, uint32_t n, uint64_t addr);
 /* Adds x (non-empty). With merged, x joins the ranges it touches; otherwise it takes a slot
  * of its own. Errors: ST_INVALID (x empty, or x overlaps a range of the set), ST_NOMEM (x
  * needs a slot and *n == cap). */
-status_t rangeset_insert(struct range *r, uint32_t *n, uint32_t cap, struct range x,
-			 bool merged);
+status_t rangeset_insert(struct range *r, uint32_t *n, uint32_t cap, struct range x, bool merged);
 
 /* Removes every byte of x from the set; a range x cuts in the middle splits in two. Parts of
  * x not in the set are ignored. Errors: ST_NOMEM (a split needs a slot and *n == cap). */
@@ -50,15 +49,14 @@ uint64_t rangeset_bytes(const struct range *r, uint32_t n);
 
 /* The first entry that breaks the invariant. */
 struct rangeset_fault {
-	uint32_t index;          /* the entry; index - 1 is the one before it */
-	struct range prev, cur;  /* their values (prev is {0, 0} for index 0) */
-	const char *why;         /* range_order_fault's reason */
+	uint32_t index;         /* the entry; index - 1 is the one before it */
+	struct range prev, cur; /* their values (prev is {0, 0} for index 0) */
+	const char *why;        /* range_order_fault's reason */
 };
 
 /* Walks the invariant. Returns ST_OK, or ST_INVALID with *f (when f is non-NULL) naming the
  * first entry that breaks it. */
-status_t rangeset_check(const struct range *r, uint32_t n, bool merged,
-			struct rangeset_fault *f);
+status_t rangeset_check(const struct range *r, uint32_t n, bool merged, struct rangeset_fault *f);
 
 /* Opens a slot at index at of an array of n elements of elem bytes (the caller has room for
  * n + 1 and counts it), or closes slot at (the caller counts n - 1). at <= n for open, at < n

@@ -32,9 +32,9 @@ __attribute__((noreturn)) static void order_fail(int line, const char *what, uns
 {
 	static char msg[200];
 	if (h)
-		fmt_snprintf(msg, sizeof msg, "%s: CPU %u takes %s (rank %s) while holding %s (rank %s)",
-			     what, cpu, l->name, lock_rank_name(l->rank), h->name,
-			     lock_rank_name(h->rank));
+		fmt_snprintf(msg, sizeof msg,
+			     "%s: CPU %u takes %s (rank %s) while holding %s (rank %s)", what, cpu,
+			     l->name, lock_rank_name(l->rank), h->name, lock_rank_name(h->rank));
 	else
 		fmt_snprintf(msg, sizeof msg, "%s: CPU %u, lock %s (rank %s)", what, cpu, l->name,
 			     lock_rank_name(l->rank));
@@ -104,10 +104,7 @@ static void take(struct spinlock *l, unsigned cpu)
 	__atomic_store_n(&l->holder, cpu + 1, __ATOMIC_RELAXED);
 }
 
-void spin_lock(struct spinlock *l)
-{
-	spin_lock_cpu(l, spin_arch_cpu());
-}
+void spin_lock(struct spinlock *l) { spin_lock_cpu(l, spin_arch_cpu()); }
 
 void spin_lock_cpu(struct spinlock *l, unsigned cpu)
 {

@@ -37,14 +37,17 @@ enum lock_rank {
 #define LOCK_RANK_NESTS(rank) ((rank) == LOCK_RANK_PCP)
 
 struct spinlock {
-	uint32_t next;      /* next ticket to hand out */
-	uint32_t owner;     /* ticket being served */
-	uint32_t holder;    /* CPU holding the lock + 1, 0 when free (debug and reports) */
-	uint32_t rank;      /* enum lock_rank */
+	uint32_t next;   /* next ticket to hand out */
+	uint32_t owner;  /* ticket being served */
+	uint32_t holder; /* CPU holding the lock + 1, 0 when free (debug and reports) */
+	uint32_t rank;   /* enum lock_rank */
 	const char *name;
 };
 
-#define SPINLOCK_INIT(nm, rk) { 0, 0, 0, (rk), (nm) }
+#define SPINLOCK_INIT(nm, rk)                                                                      \
+	{                                                                                          \
+		0, 0, 0, (rk), (nm)                                                                \
+	}
 
 /* Initialise an unlocked lock named `name` (kept for reports) of rank `rank`. */
 void spin_init(struct spinlock *l, const char *name, enum lock_rank rank);

@@ -34,10 +34,7 @@ unsigned suggest_distance(const char *a, const char *b)
 }
 
 /* How many edits still count as a typo of a word of this length. */
-static unsigned typo_budget(size_t len)
-{
-	return len <= 4 ? 1 : len <= 8 ? 2 : 3;
-}
+static unsigned typo_budget(size_t len) { return len <= 4 ? 1 : len <= 8 ? 2 : 3; }
 
 const char *suggest_word(const char *typed, const char *const *words, size_t n)
 {

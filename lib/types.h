@@ -20,9 +20,9 @@
 #define GiB ((uint64_t)1 << 30)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
-#define ALIGN_UP(x, a) ALIGN_DOWN((x) + ((uint64_t)(a) - 1), (a))
-#define IS_ALIGNED(x, a) (((x) & ((uint64_t)(a) - 1)) == 0)
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
+#define ALIGN_UP(x, a) ALIGN_DOWN((x) + ((uint64_t)(a)-1), (a))
+#define IS_ALIGNED(x, a) (((x) & ((uint64_t)(a)-1)) == 0)
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
@@ -30,9 +30,15 @@
  * stay callable next to the usual variables pa, va and pfn); .v is the raw number (for
  * printing, hardware entries and arithmetic the helpers below do not cover). A paddr_t passed
  * where a vaddr_t or a uint64_t is expected does not compile (tests/build_fail/types_mix.c). */
-typedef struct { uint64_t v; } paddr_t;
-typedef struct { uint64_t v; } vaddr_t;
-typedef struct { uint64_t v; } pfn_t;
+typedef struct {
+	uint64_t v;
+} paddr_t;
+typedef struct {
+	uint64_t v;
+} vaddr_t;
+typedef struct {
+	uint64_t v;
+} pfn_t;
 
 /* The largest x86_64 physical address width (Intel SDM Vol. 3A §4.1.4: MAXPHYADDR <= 52). */
 #define PA_BITS 52

@@ -7,7 +7,7 @@
 #include "lib/kstring.h"
 #include "mm/buddy_internal.h"
 
-#define BUDDY_FLAGS_VALID \
+#define BUDDY_FLAGS_VALID                                                                          \
 	(BUDDY_MOVABLE | BUDDY_ZERO | BUDDY_THISNODE | BUDDY_RESERVE | BUDDY_OWNER(15))
 
 size_t buddy_meta_bytes(uint64_t npages)
@@ -201,7 +201,8 @@ void buddy_relink_zones(struct buddy *b)
 }
 
 /* Take a block of order k from zone z (which has one of order >= k); *rp is its range. */
-uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k, struct buddy_range **rp)
+uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k,
+		    struct buddy_range **rp)
 {
 	struct buddy_range *r = &b->r[z->first];
 	while (!(r->mask >> k))
@@ -231,13 +232,14 @@ static void buddy_mark_alloc(struct buddy *b, struct buddy_range *r, uint64_t pf
 		b->ops->zero(b->ctx, pfn, n);
 }
 
-status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node,
-				  unsigned flags, unsigned owner)
+status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node, unsigned flags,
+			      unsigned owner)
 {
 	if (order > BUDDY_MAX_ORDER || node >= BUDDY_MAX_NODES || node < -1)
 		return ST_RANGE;
 	if (!(flags & ~BUDDY_OWNER(15))) /* the common case: an owner tag and nothing else */
-		return owner < BUDDY_OWNER_COUNT && owner != BUDDY_OWNER_MOVABLE ? ST_OK : ST_INVALID;
+		return owner < BUDDY_OWNER_COUNT && owner != BUDDY_OWNER_MOVABLE ? ST_OK
+										 : ST_INVALID;
 	if ((flags & BUDDY_THISNODE) && node < 0)
 		return ST_INVALID;
 	if (owner >= BUDDY_OWNER_COUNT || (flags & ~BUDDY_FLAGS_VALID))
@@ -251,7 +253,8 @@ status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node,
 	return ST_OK;
 }
 
-status_t buddy_alloc_locked(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out)
+status_t buddy_alloc_locked(struct buddy *b, unsigned order, int node, unsigned flags,
+			    uint64_t *pfn_out)
 {
 	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
 	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
@@ -358,8 +361,8 @@ status_t buddy_stats_locked(const struct buddy *b, int node, int zone, struct bu
 const char *buddy_owner_name(unsigned owner)
 {
 	static const char *const names[BUDDY_OWNER_COUNT] = {
-		"other", "kernel", "pagetable", "meta", "heap",
-		"boot_info", "dax", "movable", "firmware", "stack",
+		"other",     "kernel", "pagetable", "meta",     "heap",
+		"boot_info", "dax",    "movable",   "firmware", "stack",
 	};
 	return owner < BUDDY_OWNER_COUNT ? names[owner] : "?";
 }

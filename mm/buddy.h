@@ -158,20 +158,20 @@ struct buddy_stats {
 
 /* What an isolated range holds (buddy_isolate). Counts are pages inside the range. */
 struct buddy_isolate_report {
-	uint64_t free;      /* free pages now isolated */
-	uint64_t movable;   /* movable pages in use (to migrate) */
-	uint64_t pinned;    /* of those, pinned (cannot move now) */
-	uint64_t unmovable; /* pages of unmovable allocations */
-	uint64_t carved;    /* carved pages */
+	uint64_t free;                          /* free pages now isolated */
+	uint64_t movable;                       /* movable pages in use (to migrate) */
+	uint64_t pinned;                        /* of those, pinned (cannot move now) */
+	uint64_t unmovable;                     /* pages of unmovable allocations */
+	uint64_t carved;                        /* carved pages */
 	uint64_t first_pinned, first_unmovable; /* pfns; UINT64_MAX when none */
 };
 
 /* Everything known about one page (buddy_page_state). */
 struct buddy_page_info {
-	unsigned state; /* enum page_state; never PAGE_TAIL (the block's state is reported) */
-	unsigned owner; /* ALLOC, MOVABLE, CARVED */
-	unsigned order; /* FREE, ALLOC, ISOLATED: the block's order; others 0 (one page) */
-	uint64_t head;  /* pfn of the block's first page */
+	unsigned state;      /* enum page_state; never PAGE_TAIL (the block's state is reported) */
+	unsigned owner;      /* ALLOC, MOVABLE, CARVED */
+	unsigned order;      /* FREE, ALLOC, ISOLATED: the block's order; others 0 (one page) */
+	uint64_t head;       /* pfn of the block's first page */
 	uint32_t obj, index; /* MOVABLE */
 	unsigned pins;       /* MOVABLE */
 	unsigned node, zone;
@@ -225,11 +225,12 @@ struct buddy {
 #define BUDDY_PCP_SLOTS 4  /* (node, zone) pairs one CPU caches at once */
 
 struct buddy_pcp_slot {
-	int16_t node; /* -1: unused */
-	uint8_t zone; /* a zone the caches may serve (no zero-on-allocation range) */
+	int16_t node;   /* -1: unused */
+	uint8_t zone;   /* a zone the caches may serve (no zero-on-allocation range) */
 	uint16_t count; /* pages in pfn[] */
-	int64_t d_owner[BUDDY_OWNER_COUNT]; /* pages allocated minus freed here, not yet in the zone */
-	uint64_t pfn[BUDDY_PCP_HIGH];       /* a stack: the last freed is the first reused */
+	int64_t d_owner
+		[BUDDY_OWNER_COUNT];  /* pages allocated minus freed here, not yet in the zone */
+	uint64_t pfn[BUDDY_PCP_HIGH]; /* a stack: the last freed is the first reused */
 };
 
 struct buddy_pcp {

@@ -26,7 +26,7 @@ static unsigned pieces_of(uint64_t base, uint64_t end)
 }
 
 static status_t add_validate(struct buddy *b, unsigned node, unsigned zone, uint64_t base,
-			  uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
+			     uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
 	uint64_t end;
 	if (node >= BUDDY_MAX_NODES || zone >= BUDDY_NZONES || (flags & ~BUDDY_RANGE_ZERO_ON_ALLOC))
@@ -41,7 +41,8 @@ static status_t add_validate(struct buddy *b, unsigned node, unsigned zone, uint
 		return ST_UNSUPPORTED;
 	if (overlaps_managed(b, base, end))
 		return ST_EXISTS;
-	if (fault_hit(FAULT_SLOT) || buddy_ranges_room(b, (uint64_t)b->nranges + pieces_of(base, end)) != ST_OK)
+	if (fault_hit(FAULT_SLOT) ||
+	    buddy_ranges_room(b, (uint64_t)b->nranges + pieces_of(base, end)) != ST_OK)
 		return ST_NOMEM; /* the table is full and cannot grow: nothing changed */
 	return ST_OK;
 }
@@ -82,7 +83,7 @@ static struct buddy_range *add_descriptor(struct buddy *b, unsigned node, unsign
 }
 
 status_t buddy_add_range_locked(struct buddy *b, unsigned node, unsigned zone, uint64_t base,
-			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
+				uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
 	status_t st = add_validate(b, node, zone, base, npages, meta, meta_bytes, flags);
 	if (st != ST_OK)

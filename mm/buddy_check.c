@@ -19,10 +19,10 @@
 #include "lib/rangeset.h"
 #include "mm/buddy_internal.h"
 
-#define FAIL(...)                                      \
-	do {                                           \
-		out_log(log, LOG_ERR, "buddy_check: " __VA_ARGS__); \
-		return ST_INVALID;                     \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		out_log(log, LOG_ERR, "buddy_check: " __VA_ARGS__);                                \
+		return ST_INVALID;                                                                 \
 	} while (0)
 
 static status_t check_free_unit(const struct buddy *b, const struct buddy_range *r, uint64_t p,
@@ -53,14 +53,13 @@ static status_t check_unit(const struct buddy *b, const struct buddy_range *r, u
 		s->free_blocks[pw_order(w)]++;
 		return check_free_unit(b, r, p, w, log);
 	case PAGE_ALLOC:
-		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) || pw_owner(w) >= BUDDY_OWNER_COUNT)
+		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) ||
+		    pw_owner(w) >= BUDDY_OWNER_COUNT)
 			FAIL("alloc block %#llx order %u owner %u bad", (unsigned long long)p,
 			     pw_order(w), pw_owner(w));
 		s->owner[pw_owner(w)] += n;
 		return ST_OK;
-	case PAGE_MOVABLE:
-		s->owner[BUDDY_OWNER_MOVABLE]++;
-		return ST_OK;
+	case PAGE_MOVABLE: s->owner[BUDDY_OWNER_MOVABLE]++; return ST_OK;
 	case PAGE_CARVED:
 		if (pw_owner(w) >= BUDDY_OWNER_COUNT)
 			FAIL("carved page %#llx owner %u bad", (unsigned long long)p, pw_owner(w));
@@ -72,9 +71,10 @@ static status_t check_unit(const struct buddy *b, const struct buddy_range *r, u
 		s->cached++;
 		return ST_OK;
 	case PAGE_ISOLATED:
-		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) || (w & ~pw_make_isolated(pw_order(w))))
-			FAIL("isolated block %#llx order %u (word %#llx) bad", (unsigned long long)p,
-			     pw_order(w), (unsigned long long)w);
+		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) ||
+		    (w & ~pw_make_isolated(pw_order(w))))
+			FAIL("isolated block %#llx order %u (word %#llx) bad",
+			     (unsigned long long)p, pw_order(w), (unsigned long long)w);
 		for (unsigned i = 0; i < b->cap_iso && i < b->niso; i++) {
 			if (b->iso[i].base <= p && p + n <= b->iso[i].end) {
 				s->isolated += n;
@@ -103,8 +103,8 @@ static status_t check_pages(const struct buddy *b, const struct buddy_range *r,
 			return st;
 		for (uint64_t i = 1; i < n; i++)
 			if (*bw(r, p + i))
-				FAIL("tail %#llx of block %#llx not zero", (unsigned long long)(p + i),
-				     (unsigned long long)p);
+				FAIL("tail %#llx of block %#llx not zero",
+				     (unsigned long long)(p + i), (unsigned long long)p);
 		s->total += n;
 		p += n;
 	}
@@ -174,9 +174,10 @@ static status_t check_zone(const struct buddy *b, unsigned n, unsigned z, unsign
 	struct buddy_stats kept = zs->st;
 	buddy_pcp_stats_add_locked(b, (int)n, (int)z, &kept);
 	if (memcmp(&acc, &kept, sizeof acc) || sum != acc.total)
-		FAIL("node %u zone %u: counted total %llu free %llu cached %llu isolated %llu, kept "
-		     "total %llu free %llu cached %llu isolated %llu", n, z,
-		     (unsigned long long)acc.total, (unsigned long long)acc.free,
+		FAIL("node %u zone %u: counted total %llu free %llu cached %llu isolated %llu, "
+		     "kept "
+		     "total %llu free %llu cached %llu isolated %llu",
+		     n, z, (unsigned long long)acc.total, (unsigned long long)acc.free,
 		     (unsigned long long)acc.cached, (unsigned long long)acc.isolated,
 		     (unsigned long long)kept.total, (unsigned long long)kept.free,
 		     (unsigned long long)kept.cached, (unsigned long long)kept.isolated);
@@ -195,8 +196,8 @@ static status_t check_descriptors(const struct buddy *b, struct out *log)
 		const struct buddy_range *r = &b->r[i];
 		struct range prev = i ? (struct range){ b->r[i - 1].base, b->r[i - 1].end }
 				      : (struct range){ 0, 0 };
-		const char *why = range_order_fault(prev, (struct range){ r->base, r->end }, i == 0,
-						    false);
+		const char *why =
+			range_order_fault(prev, (struct range){ r->base, r->end }, i == 0, false);
 		if (!why && (r->base < r->origin || r->end - r->origin > PW_MAX_SPAN))
 			why = "outside its origin's span";
 		if (why)
@@ -227,18 +228,21 @@ static status_t check_pcp(const struct buddy *b, struct out *log)
 		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
 			const struct buddy_pcp_slot *sl = &b->pcp[c].slot[i];
 			if (sl->count > BUDDY_PCP_HIGH || (sl->node < 0 && sl->count))
-				FAIL("cpu %u slot %u: %u pages, node %d", c, i, sl->count, sl->node);
+				FAIL("cpu %u slot %u: %u pages, node %d", c, i, sl->count,
+				     sl->node);
 			for (unsigned k = 0; k < sl->count; k++) {
 				uint64_t p = sl->pfn[k];
 				const struct buddy_range *r = buddy_range_of(b, p);
 				if (!r || pw_state(*bw(r, p)) != PAGE_PCP || r->node != sl->node ||
 				    r->zone != sl->zone)
-					FAIL("cpu %u slot %u: page %#llx is not a cached page of node %d "
-					     "zone %u", c, i, (unsigned long long)p, sl->node, sl->zone);
+					FAIL("cpu %u slot %u: page %#llx is not a cached page of "
+					     "node %d "
+					     "zone %u",
+					     c, i, (unsigned long long)p, sl->node, sl->zone);
 				for (unsigned j = 0; j < k; j++)
 					if (sl->pfn[j] == p)
-						FAIL("cpu %u slot %u: page %#llx cached twice", c, i,
-						     (unsigned long long)p);
+						FAIL("cpu %u slot %u: page %#llx cached twice", c,
+						     i, (unsigned long long)p);
 			}
 		}
 	}
@@ -255,7 +259,8 @@ status_t buddy_check_locked(const struct buddy *b, struct out *log)
 		for (unsigned z = 0; z < BUDDY_NZONES && st == ST_OK; z++)
 			st = check_zone(b, n, z, &seen, log);
 	if (st == ST_OK && seen != b->nranges) {
-		out_log(log, LOG_ERR, "buddy_check: %u of %u ranges in zone lists", seen, b->nranges);
+		out_log(log, LOG_ERR, "buddy_check: %u of %u ranges in zone lists", seen,
+			b->nranges);
 		st = ST_INVALID;
 	}
 	return st;

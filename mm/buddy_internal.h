@@ -102,11 +102,12 @@ void buddy_relink_zones(struct buddy *b);
 
 /* Take a block of order k from zone z, which has a free block of order >= k; *rp is its
  * range. */
-uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k, struct buddy_range **rp);
+uint64_t buddy_take(struct buddy *b, struct buddy_zone_state *z, unsigned k,
+		    struct buddy_range **rp);
 
 /* buddy_alloc's argument checks (errors as buddy_alloc); owner from the flags. */
 status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node, unsigned flags,
-			   unsigned owner);
+			      unsigned owner);
 
 /* The public operations' bodies: the caller holds b->lock (mm/buddy_lock.c takes it, and every
  * cache lock where the operation changes what the caches read, see there). */

@@ -14,8 +14,8 @@
 
 struct unit {
 	struct buddy_range *r;
-	uint64_t head, w;  /* the block's head and word */
-	uint64_t lo, hi;   /* its pages inside the walked range */
+	uint64_t head, w; /* the block's head and word */
+	uint64_t lo, hi;  /* its pages inside the walked range */
 };
 
 /* The unit containing *p (clipped to end); false if *p is not managed. */
@@ -186,16 +186,13 @@ static void iso_report(struct buddy_isolate_report *rep, const struct unit *u)
 		rep->unmovable += n;
 		rep->first_unmovable = MIN(rep->first_unmovable, u->lo);
 		break;
-	case PAGE_CARVED:
-		rep->carved += n;
-		break;
-	default:
-		break;
+	case PAGE_CARVED: rep->carved += n; break;
+	default: break;
 	}
 }
 
 status_t buddy_isolate_locked(struct buddy *b, uint64_t base, uint64_t npages,
-		       struct buddy_isolate_report *rep)
+			      struct buddy_isolate_report *rep)
 {
 	struct buddy_isolate_report dummy;
 	uint64_t end;
@@ -290,17 +287,15 @@ status_t buddy_unisolate_locked(struct buddy *b, uint64_t base, uint64_t npages,
 	return ST_OK;
 }
 
-uint32_t buddy_range_count(const struct buddy *b)
-{
-	return b->nranges;
-}
+uint32_t buddy_range_count(const struct buddy *b) { return b->nranges; }
 
 status_t buddy_range_get(const struct buddy *b, uint32_t i, struct buddy_range_info *out)
 {
 	if (i >= b->nranges)
 		return ST_NOTFOUND;
 	const struct buddy_range *r = &b->r[i];
-	*out = (struct buddy_range_info){ .base = r->base, .end = r->end, .node = r->node,
-					  .zone = r->zone };
+	*out = (struct buddy_range_info){
+		.base = r->base, .end = r->end, .node = r->node, .zone = r->zone
+	};
 	return ST_OK;
 }

@@ -41,7 +41,8 @@ static uint32_t dax_next_id(const struct dax *d, uint32_t r)
 	for (uint32_t id = 0;; id++) {
 		bool taken = false;
 		for (uint32_t i = 0; i < d->cap_devices && !taken; i++)
-			taken = d->devices[i].used && d->devices[i].region == r && d->devices[i].id == id;
+			taken = d->devices[i].used && d->devices[i].region == r &&
+				d->devices[i].id == id;
 		if (!taken)
 			return id;
 	}
@@ -55,26 +56,35 @@ static void dax_device_install(struct dax *d, uint32_t slot, uint32_t r, uint64_
 	struct dax_device *dev = &d->devices[slot];
 	uint32_t gen = dev->gen;
 	*dev = (struct dax_device){
-		.used = true, .region = r, .id = dax_next_id(d, r), .base = base, .size = size,
-		.align = align, .window = reg->window + (base - reg->base),
-		.mode = DAX_MODE_DEVDAX, .state = DAX_UNCLAIMED, .gen = gen,
+		.used = true,
+		.region = r,
+		.id = dax_next_id(d, r),
+		.base = base,
+		.size = size,
+		.align = align,
+		.window = reg->window + (base - reg->base),
+		.mode = DAX_MODE_DEVDAX,
+		.state = DAX_UNCLAIMED,
+		.gen = gen,
 	};
 }
 
 static status_t dax_region_validate(struct dax *d, uint64_t base, uint64_t size, uint64_t align,
-				 uint64_t *slot_size, uint32_t *slot)
+				    uint64_t *slot_size, uint32_t *slot)
 {
 	uint64_t end;
 	if (size == 0 || !dax_align_valid(align) || !IS_ALIGNED(base | size, align)) {
 		out_log(d->log, LOG_ERR, "dax: region [0x%llx, +0x%llx) align 0x%llx invalid",
-			(unsigned long long)base, (unsigned long long)size, (unsigned long long)align);
+			(unsigned long long)base, (unsigned long long)size,
+			(unsigned long long)align);
 		return ST_INVALID;
 	}
 	if (add_overflows(base, size, &end))
 		return ST_RANGE;
 	for (uint32_t i = 0; i < d->nregions; i++) {
 		const struct dax_region *o = &d->regions[i];
-		if (range_overlaps((struct range){ base, end }, (struct range){ o->base, o->base + o->size })) {
+		if (range_overlaps((struct range){ base, end },
+				   (struct range){ o->base, o->base + o->size })) {
 			out_log(d->log, LOG_ERR, "dax: region [0x%llx, 0x%llx) overlaps region %u",
 				(unsigned long long)base, (unsigned long long)end, i);
 			return ST_EXISTS;
@@ -86,7 +96,8 @@ static status_t dax_region_validate(struct dax *d, uint64_t base, uint64_t size,
 	*slot_size = ALIGN_UP(span, SIZE_1G) + SIZE_1G;
 	if (size > DAX_WINDOW_SIZE || *slot_size > DAX_WINDOW_SIZE ||
 	    d->window_next > DAX_WINDOW_SIZE - *slot_size) {
-		out_log(d->log, LOG_ERR, "dax: no window space for 0x%llx bytes (0x%llx of 0x%llx used)",
+		out_log(d->log, LOG_ERR,
+			"dax: no window space for 0x%llx bytes (0x%llx of 0x%llx used)",
 			(unsigned long long)size, (unsigned long long)d->window_next,
 			(unsigned long long)DAX_WINDOW_SIZE);
 		return ST_NOMEM;
@@ -97,7 +108,7 @@ static status_t dax_region_validate(struct dax *d, uint64_t base, uint64_t size,
 }
 
 status_t dax_region_add_locked(struct dax *d, struct range rg, int target_node, uint64_t align,
-			uint32_t *region_out)
+			       uint32_t *region_out)
 {
 	/* modulo 2^64, so a wrapped range keeps its size and dax_region_check sees the wrap */
 	uint64_t base = rg.base, size = rg.end - rg.base;
@@ -112,8 +123,12 @@ status_t dax_region_add_locked(struct dax *d, struct range rg, int target_node, 
 	CHECK(!d->devices[slot].used);
 	uint32_t r = d->nregions++;
 	struct dax_region *reg = &d->regions[r];
-	*reg = (struct dax_region){ .used = true, .target_node = target_node, .base = base,
-				    .size = size, .align = align, .nfree = 0 };
+	*reg = (struct dax_region){ .used = true,
+				    .target_node = target_node,
+				    .base = base,
+				    .size = size,
+				    .align = align,
+				    .nfree = 0 };
 	reg->window = DAX_WINDOW_BASE + d->window_next + base % SIZE_1G;
 	d->window_next += slot_size;
 	dax_device_install(d, slot, r, base, size, align);
@@ -162,21 +177,24 @@ static status_t dax_create_validate(struct dax *d, uint32_t region, uint64_t siz
 	const struct dax_region *reg = &d->regions[region];
 	if (!dax_align_valid(align) || align > reg->align) {
 		out_log(d->log, LOG_ERR,
-			"dax create-device: align 0x%llx must be 0x1000, 0x200000 or 0x40000000 and "
+			"dax create-device: align 0x%llx must be 0x1000, 0x200000 or 0x40000000 "
+			"and "
 			"at most region %u's align 0x%llx",
 			(unsigned long long)align, region, (unsigned long long)reg->align);
 		return ST_INVALID;
 	}
 	if (size == 0 || !IS_ALIGNED(size, align)) {
-		out_log(d->log, LOG_ERR, "dax create-device: size 0x%llx is not a non-zero multiple "
-			"of align 0x%llx", (unsigned long long)size, (unsigned long long)align);
+		out_log(d->log, LOG_ERR,
+			"dax create-device: size 0x%llx is not a non-zero multiple "
+			"of align 0x%llx",
+			(unsigned long long)size, (unsigned long long)align);
 		return ST_INVALID;
 	}
 	return ST_OK;
 }
 
 status_t dax_create_device_locked(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
-			   uint32_t *dev_out)
+				  uint32_t *dev_out)
 {
 	if (align == 0 && region < d->nregions)
 		align = d->regions[region].align;
@@ -192,8 +210,9 @@ status_t dax_create_device_locked(struct dax *d, uint32_t region, uint64_t size,
 	}
 	uint32_t ndev = dax_region_ndevices(d, region);
 	if (ndev >= DAX_REGION_DEVICES) {
-		out_log(d->log, LOG_ERR, "dax create-device: region %u already has %u devices (max %u)",
-			region, ndev, DAX_REGION_DEVICES);
+		out_log(d->log, LOG_ERR,
+			"dax create-device: region %u already has %u devices (max %u)", region,
+			ndev, DAX_REGION_DEVICES);
 		return ST_NOMEM;
 	}
 	st = dax_device_slot(d, "dax create-device", true, &slot); /* last check: it may grow */
@@ -227,12 +246,13 @@ static status_t dax_need_idle(struct dax *d, uint32_t dev, const char *op, struc
 	}
 	dax_device_name(d, dev, name, sizeof name);
 	if (x->mode != DAX_MODE_DEVDAX) {
-		out_log(d->log, LOG_ERR, "dax %s: %s is in %s mode", op, name, dax_mode_str(x->mode));
+		out_log(d->log, LOG_ERR, "dax %s: %s is in %s mode", op, name,
+			dax_mode_str(x->mode));
 		return ST_BUSY;
 	}
 	if (x->state != DAX_UNCLAIMED) {
-		out_log(d->log, LOG_ERR, "dax %s: %s is %s by '%s'", op, name, dax_state_str(x->state),
-			x->owner);
+		out_log(d->log, LOG_ERR, "dax %s: %s is %s by '%s'", op, name,
+			dax_state_str(x->state), x->owner);
 		return ST_BUSY;
 	}
 	*out = x;
@@ -286,15 +306,9 @@ const struct dax_device *dax_device_get(const struct dax *d, uint32_t dev)
 	return dax_dev((struct dax *)d, dev);
 }
 
-uint32_t dax_device_slots(const struct dax *d)
-{
-	return d->cap_devices;
-}
+uint32_t dax_device_slots(const struct dax *d) { return d->cap_devices; }
 
-uint32_t dax_region_count(const struct dax *d)
-{
-	return d->nregions;
-}
+uint32_t dax_region_count(const struct dax *d) { return d->nregions; }
 
 const struct dax_region *dax_region_get(const struct dax *d, uint32_t region)
 {
@@ -308,10 +322,7 @@ int dax_device_node(const struct dax *d, uint32_t dev)
 	return g ? g->target_node : -1;
 }
 
-const char *dax_active_owner(const struct dax *d)
-{
-	return d->active;
-}
+const char *dax_active_owner(const struct dax *d) { return d->active; }
 
 void dax_device_name(const struct dax *d, uint32_t dev, char *buf, size_t len)
 {

@@ -75,13 +75,13 @@
 #include "lib/status.h"
 #include "lib/types.h"
 
-#define DAX_INIT_REGIONS 16   /* region slots inside struct dax before any growth */
-#define DAX_INIT_DEVICES 64   /* device slots inside struct dax before any growth */
-#define DAX_REGION_DEVICES 64 /* devices one region may hold at once */
-#define DAX_OWNER_MAX 31 /* characters of an owner name, [A-Za-z0-9_.:@+-] */
-#define DAX_NAME_MAX 24  /* "dax<region>.<n>" plus NUL */
-#define DAX_INIT_DIRTY 32 /* deferred-scrub extents inside struct dax before any growth */
-#define DAX_MAX_WRITTEN 8 /* written extents per device (mm/dax_written.c) */
+#define DAX_INIT_REGIONS 16     /* region slots inside struct dax before any growth */
+#define DAX_INIT_DEVICES 64     /* device slots inside struct dax before any growth */
+#define DAX_REGION_DEVICES 64   /* devices one region may hold at once */
+#define DAX_OWNER_MAX 31        /* characters of an owner name, [A-Za-z0-9_.:@+-] */
+#define DAX_NAME_MAX 24         /* "dax<region>.<n>" plus NUL */
+#define DAX_INIT_DIRTY 32       /* deferred-scrub extents inside struct dax before any growth */
+#define DAX_MAX_WRITTEN 8       /* written extents per device (mm/dax_written.c) */
 #define DAX_WINDOW_PAGE SIZE_2M /* default largest window page: the dirty-tracking grain */
 #define DAX_WINDOW_BASE 0xffffc00000000000ull
 #define DAX_WINDOW_SIZE (16ull << 40) /* 16 TiB of windows: PML4 slots 384..415 */
@@ -152,8 +152,8 @@ struct dax {
 	struct out *log; /* refusals are explained here (LOG_ERR) */
 	uint32_t nregions;
 	uint32_t next_gen;
-	uint64_t window_next; /* offset of the next region slot in the window area */
-	uint64_t window_page; /* largest window page (4 KiB, 2 MiB, 1 GiB); dax_init: 2 MiB */
+	uint64_t window_next;      /* offset of the next region slot in the window area */
+	uint64_t window_page;      /* largest window page (4 KiB, 2 MiB, 1 GiB); dax_init: 2 MiB */
 	uint64_t release_scrubbed; /* bytes the last successful release zeroed */
 	char active[DAX_OWNER_MAX + 1]; /* "" when no owner is active */
 	/* Deferred scrub: memory of unclaimed devices that may hold an earlier user's bytes;

@@ -45,7 +45,8 @@ static int dax_region_holding(const struct dax *d, struct range e)
 /* a overlaps or touches e, and lies in region g. */
 static bool dax_dirty_joins(struct range a, struct range e, const struct dax_region *g)
 {
-	return a.base <= e.end && e.base <= a.end && a.base >= g->base && a.end <= g->base + g->size;
+	return a.base <= e.end && e.base <= a.end && a.base >= g->base &&
+	       a.end <= g->base + g->size;
 }
 
 status_t dax_defer_scrub_locked(struct dax *d, struct range e)
@@ -132,7 +133,8 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 		}
 		struct range cut = { MAX(a->base, q.base), MIN(a->end, q.end) };
 		bool middle = a->base < cut.base && a->end > cut.end;
-		if (middle && (fault_hit(FAULT_SLOT) || dax_dirty_room(d, d->ndirty + 1) != ST_OK)) {
+		if (middle &&
+		    (fault_hit(FAULT_SLOT) || dax_dirty_room(d, d->ndirty + 1) != ST_OK)) {
 			struct range side;
 			if (cut.base - a->base <= a->end - cut.end) {
 				side = (struct range){ a->base, cut.base };
@@ -145,7 +147,8 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 			done += range_size(side);
 		}
 		if (zero) {
-			dax_zero_unowned(d, (struct range){ MAX(cut.base, q.base), MIN(cut.end, q.end) });
+			dax_zero_unowned(
+				d, (struct range){ MAX(cut.base, q.base), MIN(cut.end, q.end) });
 			done += MIN(cut.end, q.end) - MAX(cut.base, q.base);
 		}
 		/* there is room for a split, or the fallback above left none */
@@ -155,10 +158,7 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 	return done;
 }
 
-uint64_t dax_dirty_scrub(struct dax *d, struct range dev)
-{
-	return dax_dirty_cut(d, dev, true);
-}
+uint64_t dax_dirty_scrub(struct dax *d, struct range dev) { return dax_dirty_cut(d, dev, true); }
 
 status_t dax_dirty_take_locked(struct dax *d, uint32_t dev, uint64_t *zeroed)
 {
@@ -181,7 +181,7 @@ status_t dax_defer_scrub_device_locked(struct dax *d, uint32_t dev)
 	if (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX)
 		return ST_BUSY;
 	struct range xr = range_of(pa_of(x->base), x->size);
-	if (dax_defer_scrub_locked(d, xr) != ST_OK)    /* only ST_NOMEM: the table is full */
-		d->ops->scrub(d->ops->ctx, xr); /* held for nobody: ours to zero */
+	if (dax_defer_scrub_locked(d, xr) != ST_OK) /* only ST_NOMEM: the table is full */
+		d->ops->scrub(d->ops->ctx, xr);     /* held for nobody: ours to zero */
 	return ST_OK;
 }

@@ -36,9 +36,12 @@ status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *s
 		}
 	uint32_t old = d->cap_devices;
 	void *tab = d->devices;
-	if (none || dax_table_grow(d, &tab, &d->cap_devices, sizeof d->devices[0], d->devices0) != ST_OK) {
-		out_log(d->log, LOG_ERR, "%s: all %u device slots in use and the table cannot grow "
-			"(no kernel heap memory for %u)", op, old, old * 2);
+	if (none ||
+	    dax_table_grow(d, &tab, &d->cap_devices, sizeof d->devices[0], d->devices0) != ST_OK) {
+		out_log(d->log, LOG_ERR,
+			"%s: all %u device slots in use and the table cannot grow "
+			"(no kernel heap memory for %u)",
+			op, old, old * 2);
 		return ST_NOMEM;
 	}
 	d->devices = tab;
@@ -53,9 +56,10 @@ status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size)
 	uint32_t old = d->cap_regions;
 	void *tab = d->regions;
 	if (dax_table_grow(d, &tab, &d->cap_regions, sizeof d->regions[0], d->regions0) != ST_OK) {
-		out_log(d->log, LOG_ERR, "dax: no region slot for [0x%llx, +0x%llx): all %u in use and "
-			"the table cannot grow (no kernel heap memory for %u)", (unsigned long long)base,
-			(unsigned long long)size, old, old * 2);
+		out_log(d->log, LOG_ERR,
+			"dax: no region slot for [0x%llx, +0x%llx): all %u in use and "
+			"the table cannot grow (no kernel heap memory for %u)",
+			(unsigned long long)base, (unsigned long long)size, old, old * 2);
 		return ST_NOMEM;
 	}
 	d->regions = tab;
@@ -68,8 +72,8 @@ status_t dax_device_reserve_locked(struct dax *d, uint32_t region, const char *o
 		return ST_NOTFOUND;
 	uint32_t ndev = dax_region_ndevices(d, region), slot;
 	if (ndev >= DAX_REGION_DEVICES) {
-		out_log(d->log, LOG_ERR, "%s: region %u already has %u devices (max %u)", op, region,
-			ndev, DAX_REGION_DEVICES);
+		out_log(d->log, LOG_ERR, "%s: region %u already has %u devices (max %u)", op,
+			region, ndev, DAX_REGION_DEVICES);
 		return ST_NOMEM;
 	}
 	return dax_device_slot(d, op, true, &slot);

@@ -48,7 +48,7 @@ bool dax_owner_valid(const char *owner);
 
 /* Validates a handle: ST_PERM (logged, naming `op`) unless it is the current claim. */
 status_t dax_handle_validate(struct dax *d, struct dax_handle h, const char *op,
-			  struct dax_device **out);
+			     struct dax_device **out);
 
 /* Zeroes (ops->scrub) the deferred-scrub parts of dev and drops them from the table; never
  * fails (a split that finds the table full also zeroes the shorter remaining piece, which is
@@ -56,8 +56,8 @@ status_t dax_handle_validate(struct dax *d, struct dax_handle h, const char *op,
 uint64_t dax_dirty_scrub(struct dax *d, struct range dev);
 
 /* The public operations' bodies: the caller holds d->lock (mm/dax_lock.c takes it). */
-status_t dax_region_add_locked(struct dax *d, struct range rg, int target_node,
-			       uint64_t align, uint32_t *region_out);
+status_t dax_region_add_locked(struct dax *d, struct range rg, int target_node, uint64_t align,
+			       uint32_t *region_out);
 status_t dax_create_device_locked(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
 				  uint32_t *dev_out);
 status_t dax_destroy_device_locked(struct dax *d, uint32_t dev);

@@ -4,9 +4,9 @@
  *
  * Invariant kept here: dev->live == (dev->state == DAX_MAPPED && dev->owner == d->active);
  * a device's window is mapped in the page tables exactly when dev->live. */
+#include "lib/cancel.h"
 #include "lib/check.h"
 #include "lib/fmt.h"
-#include "lib/cancel.h"
 #include "mm/dax_internal.h"
 
 bool dax_owner_valid(const char *owner)
@@ -18,8 +18,9 @@ bool dax_owner_valid(const char *owner)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = owner[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '_' || c == '.' || c == ':' || c == '@' || c == '+' || c == '-';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '@' ||
+			  c == '+' || c == '-';
 		if (!ok)
 			return false;
 	}
@@ -33,7 +34,7 @@ static void dax_log_bad_owner(struct dax *d, const char *op)
 }
 
 status_t dax_handle_validate(struct dax *d, struct dax_handle h, const char *op,
-			  struct dax_device **out)
+			     struct dax_device **out)
 {
 	struct dax_device *x = dax_dev(d, h.index);
 	if (!x || x->state == DAX_UNCLAIMED || x->gen != h.gen) {
@@ -59,7 +60,8 @@ status_t dax_claim_locked(struct dax *d, uint32_t dev, const char *owner, struct
 	}
 	dax_device_name(d, dev, name, sizeof name);
 	if (x->mode != DAX_MODE_DEVDAX) {
-		out_log(d->log, LOG_ERR, "dax claim: %s is in %s mode", name, dax_mode_str(x->mode));
+		out_log(d->log, LOG_ERR, "dax claim: %s is in %s mode", name,
+			dax_mode_str(x->mode));
 		return ST_BUSY;
 	}
 	if (x->state != DAX_UNCLAIMED) {
@@ -223,8 +225,9 @@ status_t dax_activate_locked(struct dax *d, const char *owner)
 		status_t st = dax_window_map(d, x);
 		if (st == ST_OK)
 			continue;
-		out_log(d->log, LOG_ERR, "dax activate: mapping device index %u for '%s' failed: %s",
-			i, owner, status_str(st));
+		out_log(d->log, LOG_ERR,
+			"dax activate: mapping device index %u for '%s' failed: %s", i, owner,
+			status_str(st));
 		for (uint32_t j = 0; j < i; j++) {
 			struct dax_device *y = &d->devices[j];
 			if (y->used && y->state == DAX_MAPPED && !y->live && dax_owner_is(y, owner))
@@ -246,7 +249,8 @@ status_t dax_activate_locked(struct dax *d, const char *owner)
 	return ST_OK;
 }
 
-status_t dax_handle_for_locked(const struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
+status_t dax_handle_for_locked(const struct dax *d, uint32_t dev, const char *owner,
+			       struct dax_handle *h)
 {
 	const struct dax_device *x = dax_device_get(d, dev);
 	if (!x)
@@ -257,8 +261,8 @@ status_t dax_handle_for_locked(const struct dax *d, uint32_t dev, const char *ow
 	return ST_OK;
 }
 
-status_t dax_access_ptr_locked(const struct dax *d, struct dax_handle h, uint64_t offset, uint64_t len,
-			uint64_t *va_out)
+status_t dax_access_ptr_locked(const struct dax *d, struct dax_handle h, uint64_t offset,
+			       uint64_t len, uint64_t *va_out)
 {
 	const struct dax_device *x = dax_device_get(d, h.index);
 	if (!x || x->state == DAX_UNCLAIMED || x->gen != h.gen)
@@ -300,12 +304,15 @@ status_t dax_fault_describe_locked(const struct dax *d, vaddr_t va, char *buf, s
 	else
 		fmt_snprintf(who, sizeof who, "no owner");
 	if (x->state == DAX_UNCLAIMED)
-		fmt_snprintf(buf, len, "ownership violation: %s is unclaimed, accessed as %s", name, who);
+		fmt_snprintf(buf, len, "ownership violation: %s is unclaimed, accessed as %s", name,
+			     who);
 	else if (x->state == DAX_CLAIMED)
-		fmt_snprintf(buf, len, "ownership violation: %s owned by '%s' is not mapped, "
-			     "accessed as %s", name, x->owner, who);
+		fmt_snprintf(buf, len,
+			     "ownership violation: %s owned by '%s' is not mapped, "
+			     "accessed as %s",
+			     name, x->owner, who);
 	else
-		fmt_snprintf(buf, len, "ownership violation: %s owned by '%s', accessed as %s", name,
-			     x->owner, who);
+		fmt_snprintf(buf, len, "ownership violation: %s owned by '%s', accessed as %s",
+			     name, x->owner, who);
 	return ST_OK;
 }

@@ -43,7 +43,8 @@ static uint64_t dax_region_available(const struct dax_region *reg)
 
 /* Indices of region r's devices (at most DAX_REGION_DEVICES, which dax_check verifies),
  * ordered by their <n>. */
-static uint32_t dax_region_devices(const struct dax *d, uint32_t r, uint32_t idx[DAX_REGION_DEVICES])
+static uint32_t dax_region_devices(const struct dax *d, uint32_t r,
+				   uint32_t idx[DAX_REGION_DEVICES])
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < d->cap_devices && n < DAX_REGION_DEVICES; i++) {
@@ -80,9 +81,10 @@ static void dax_print_device_text(const struct dax *d, uint32_t i, struct out *o
 	out_printf(o, "        \"align\":%llu,\n        \"mode\":\"%s\",\n",
 		   (unsigned long long)x->align, dax_mode_str(x->mode));
 	if (x->mode == DAX_MODE_SYSTEM_RAM)
-		out_printf(o, "        \"online_memblocks\":%u,\n        \"total_memblocks\":%u,\n"
-			   "        \"movable\":%s,\n", x->online_blocks, x->total_blocks,
-			   x->movable ? "true" : "false");
+		out_printf(o,
+			   "        \"online_memblocks\":%u,\n        \"total_memblocks\":%u,\n"
+			   "        \"movable\":%s,\n",
+			   x->online_blocks, x->total_blocks, x->movable ? "true" : "false");
 	out_printf(o, "        \"state\":\"%s\",\n        \"mapped\":%s", dax_list_state(x),
 		   x->state == DAX_MAPPED ? "true" : "false");
 	if (x->state != DAX_UNCLAIMED)
@@ -98,8 +100,10 @@ static void dax_print_region_text(const struct dax *d, uint32_t r, struct out *o
 	dax_human_size(dax_region_available(reg), av, sizeof av);
 	out_printf(o, "%s  {\n    \"id\":%u,\n    \"base\":\"0x%llx\",\n", r ? ",\n" : "", r,
 		   (unsigned long long)reg->base);
-	out_printf(o, "    \"size\":\"%s\",\n    \"align\":%llu,\n", hs, (unsigned long long)reg->align);
-	out_printf(o, "    \"target_node\":%d,\n    \"available_size\":\"%s\",\n", reg->target_node, av);
+	out_printf(o, "    \"size\":\"%s\",\n    \"align\":%llu,\n", hs,
+		   (unsigned long long)reg->align);
+	out_printf(o, "    \"target_node\":%d,\n    \"available_size\":\"%s\",\n", reg->target_node,
+		   av);
 	out_printf(o, "    \"devices\":[\n");
 	uint32_t idx[DAX_REGION_DEVICES];
 	uint32_t n = dax_region_devices(d, r, idx);
@@ -113,9 +117,10 @@ static void dax_print_device_json(const struct dax *d, uint32_t i, struct out *o
 	const struct dax_device *x = &d->devices[i];
 	char name[DAX_NAME_MAX];
 	dax_device_name(d, i, name, sizeof name);
-	out_printf(o, "%s{\"chardev\":\"%s\",\"base\":\"0x%llx\",\"size\":%llu,\"target_node\":%d,"
-		   "\"align\":%llu,\"mode\":\"%s\",", first ? "" : ",", name,
-		   (unsigned long long)x->base, (unsigned long long)x->size,
+	out_printf(o,
+		   "%s{\"chardev\":\"%s\",\"base\":\"0x%llx\",\"size\":%llu,\"target_node\":%d,"
+		   "\"align\":%llu,\"mode\":\"%s\",",
+		   first ? "" : ",", name, (unsigned long long)x->base, (unsigned long long)x->size,
 		   d->regions[x->region].target_node, (unsigned long long)x->align,
 		   dax_mode_str(x->mode));
 	if (x->mode == DAX_MODE_SYSTEM_RAM)
@@ -132,9 +137,10 @@ static void dax_print_device_json(const struct dax *d, uint32_t i, struct out *o
 static void dax_print_region_json(const struct dax *d, uint32_t r, struct out *o)
 {
 	const struct dax_region *reg = &d->regions[r];
-	out_printf(o, "%s{\"id\":%u,\"base\":\"0x%llx\",\"size\":%llu,\"align\":%llu,"
-		   "\"target_node\":%d,\"available_size\":%llu,\"devices\":[", r ? "," : "", r,
-		   (unsigned long long)reg->base, (unsigned long long)reg->size,
+	out_printf(o,
+		   "%s{\"id\":%u,\"base\":\"0x%llx\",\"size\":%llu,\"align\":%llu,"
+		   "\"target_node\":%d,\"available_size\":%llu,\"devices\":[",
+		   r ? "," : "", r, (unsigned long long)reg->base, (unsigned long long)reg->size,
 		   (unsigned long long)reg->align, reg->target_node,
 		   (unsigned long long)dax_region_available(reg));
 	uint32_t idx[DAX_REGION_DEVICES];

@@ -24,12 +24,15 @@ static status_t split_validate(struct dax *d, uint32_t dev, uint64_t offset, uin
 	if (!x)
 		return ST_NOTFOUND;
 	if (x->state != DAX_UNCLAIMED) {
-		out_log(d->log, LOG_ERR, "dax split: device index %u is %s", dev, dax_state_str(x->state));
+		out_log(d->log, LOG_ERR, "dax split: device index %u is %s", dev,
+			dax_state_str(x->state));
 		return ST_BUSY;
 	}
 	if (offset == 0 || offset >= x->size || !IS_ALIGNED(offset, PAGE_SIZE)) {
-		out_log(d->log, LOG_ERR, "dax split: offset 0x%llx must be a page multiple inside "
-			"(0, 0x%llx)", (unsigned long long)offset, (unsigned long long)x->size);
+		out_log(d->log, LOG_ERR,
+			"dax split: offset 0x%llx must be a page multiple inside "
+			"(0, 0x%llx)",
+			(unsigned long long)offset, (unsigned long long)x->size);
 		return ST_INVALID;
 	}
 	uint32_t ndev = dax_region_ndevices(d, x->region);

@@ -38,7 +38,8 @@ status_t discover_memmap_into(const void *raw, size_t raw_size, uint32_t desc_si
 		out_log(log, LOG_INFO, "efi=debug: the memory map as received:");
 		memmap_print_raw(raw, raw_size, desc_size, log);
 	}
-	status_t st = memmap_normalize_into(raw, raw_size, desc_size, mopts, map, storage, cap, log);
+	status_t st =
+		memmap_normalize_into(raw, raw_size, desc_size, mopts, map, storage, cap, log);
 	if (st != ST_OK) {
 		out_log(log, LOG_ERR, "memmap: normalisation failed (%s)", status_str(st));
 		if (st != ST_NOMEM) /* desc_size may be 0: no summary */
@@ -55,8 +56,8 @@ status_t discover_memmap_into(const void *raw, size_t raw_size, uint32_t desc_si
 
 /* Parses one optional table into info; false when absent or rejected (logged). */
 static bool parse_optional(const char *sig, const struct discover_table *tbl,
-			   status_t (*parse)(const uint8_t *, size_t, void *, struct out *), void *info,
-			   struct out *log)
+			   status_t (*parse)(const uint8_t *, size_t, void *, struct out *),
+			   void *info, struct out *log)
 {
 	if (!tbl->data)
 		return false;
@@ -67,16 +68,30 @@ static bool parse_optional(const char *sig, const struct discover_table *tbl,
 }
 
 /* The parsers take their own info type; these adapt them to parse_optional. */
-static status_t parse_srat(const uint8_t *p, size_t n, void *i, struct out *o) { return srat_parse(p, n, i, o); }
-static status_t parse_slit(const uint8_t *p, size_t n, void *i, struct out *o) { return slit_parse(p, n, i, o); }
-static status_t parse_hmat(const uint8_t *p, size_t n, void *i, struct out *o) { return hmat_parse(p, n, i, o); }
-static status_t parse_madt(const uint8_t *p, size_t n, void *i, struct out *o) { return madt_parse(p, n, i, o); }
+static status_t parse_srat(const uint8_t *p, size_t n, void *i, struct out *o)
+{
+	return srat_parse(p, n, i, o);
+}
+static status_t parse_slit(const uint8_t *p, size_t n, void *i, struct out *o)
+{
+	return slit_parse(p, n, i, o);
+}
+static status_t parse_hmat(const uint8_t *p, size_t n, void *i, struct out *o)
+{
+	return hmat_parse(p, n, i, o);
+}
+static status_t parse_madt(const uint8_t *p, size_t n, void *i, struct out *o)
+{
+	return madt_parse(p, n, i, o);
+}
 
 /* What the firmware gave for a table SP discovery explains: parsed, listed but rejected (by
  * its parser or its checksum), or none. */
 static enum sp_table table_state(const struct discover_table *tbl, bool parsed)
 {
-	return parsed ? SP_TABLE_OK : tbl->listed || tbl->data ? SP_TABLE_REJECTED : SP_TABLE_ABSENT;
+	return parsed                     ? SP_TABLE_OK
+	       : tbl->listed || tbl->data ? SP_TABLE_REJECTED
+					  : SP_TABLE_ABSENT;
 }
 
 static struct range present[MEMMAP_MAX_RANGES];
@@ -96,7 +111,8 @@ static size_t collect_present(const struct memmap *map, struct out *log)
 			continue;
 		}
 		if (n == ARRAY_SIZE(present)) {
-			out_log(log, LOG_WARN, "numa: more than %zu separate runs of present memory; "
+			out_log(log, LOG_WARN,
+				"numa: more than %zu separate runs of present memory; "
 				"[0x%llx, 0x%llx) and above not in the NUMA view (still managed)",
 				ARRAY_SIZE(present), (unsigned long long)r->base,
 				(unsigned long long)r->end);
@@ -129,8 +145,10 @@ status_t discover_numa(const struct discover_tables *in, const struct memmap *ma
 	numa_fallback_cpus(t, a->has_madt ? &a->madt : NULL);
 	numa_set_present(t, present, collect_present(map, log), log); /* its refusals are logged */
 	out_log(log, LOG_INFO, "numa: %u node(s)%s%s%s", t->n_nodes,
-		a->has_srat ? ", SRAT" : limit ? ", NUMA off (more domains than supported): one node"
-		: t->srat_rejected ? ", SRAT rejected: one fallback node" : "",
+		a->has_srat        ? ", SRAT"
+		: limit            ? ", NUMA off (more domains than supported): one node"
+		: t->srat_rejected ? ", SRAT rejected: one fallback node"
+				   : "",
 		a->has_slit ? ", SLIT" : "", a->has_hmat ? ", HMAT" : "");
 	return ST_OK;
 }
@@ -164,29 +182,37 @@ static void add_region(const struct sp_piece *p, int node, struct dax *dax, stru
 	uint32_t region;
 	status_t st = dax_region_add(dax, (struct range){ p->base, p->end }, node, 0, &region);
 	if (st != ST_OK)
-		out_log(log, LOG_ERR, "dax: no region for SP [0x%lx-0x%lx): %s", (unsigned long)p->base,
-			(unsigned long)p->end, status_str(st));
+		out_log(log, LOG_ERR, "dax: no region for SP [0x%lx-0x%lx): %s",
+			(unsigned long)p->base, (unsigned long)p->end, status_str(st));
 	else
-		out_log(log, LOG_INFO, "dax: region %u [0x%lx-0x%lx) node %d, device dax%u.0 (devdax)",
-			region, (unsigned long)p->base, (unsigned long)p->end, node, region);
+		out_log(log, LOG_INFO,
+			"dax: region %u [0x%lx-0x%lx) node %d, device dax%u.0 (devdax)", region,
+			(unsigned long)p->base, (unsigned long)p->end, node, region);
 }
 
 status_t discover_sp(const struct memmap *map, const struct discover_acpi *a,
-		     struct numa_topology *t, const struct discover_options *opt,
-		     struct sp_set *sp, struct dax *dax, bool *firmware_bug, struct out *log)
+		     struct numa_topology *t, const struct discover_options *opt, struct sp_set *sp,
+		     struct dax *dax, bool *firmware_bug, struct out *log)
 {
 	if (!map || !a || !t || !opt || !sp || !dax || !firmware_bug)
 		return ST_INVALID;
 	struct sp_discover_in in = {
-		.map = map, .aff = aff, .naff = collect_affinity(a),
-		.have_hmat = a->has_hmat, .hmat_pxms = hmat_pxms, .nhmat = collect_hmat_domains(t),
-		.nohmat_device = opt->nohmat_device, .srat = a->srat_state, .hmat = a->hmat_state,
+		.map = map,
+		.aff = aff,
+		.naff = collect_affinity(a),
+		.have_hmat = a->has_hmat,
+		.hmat_pxms = hmat_pxms,
+		.nhmat = collect_hmat_domains(t),
+		.nohmat_device = opt->nohmat_device,
+		.srat = a->srat_state,
+		.hmat = a->hmat_state,
 	};
 	status_t st = sp_discover(&in, sp, log);
 	*firmware_bug = false;
 	if (sp->count == 0) /* most machines: normal, not an error (docs/disk.md) */
-		out_log(log, LOG_INFO, "dax: no specific-purpose memory (EFI_MEMORY_SP): no dax "
-				       "devices; all memory is in the page allocator");
+		out_log(log, LOG_INFO,
+			"dax: no specific-purpose memory (EFI_MEMORY_SP): no dax "
+			"devices; all memory is in the page allocator");
 	for (uint32_t i = 0; i < sp->count; i++) {
 		const struct sp_piece *p = &sp->p[i];
 		if (sp_warn_firmware_bug(p, log))

@@ -43,10 +43,10 @@
 struct discover_options {
 	const char *efi_fake_mem[DISCOVER_OPTS_MAX]; /* each efi_fake_mem=SIZE@START:ATTR[,...] */
 	unsigned n_efi_fake_mem;
-	const char *efi[DISCOVER_OPTS_MAX];          /* each efi= list (debug, nosoftreserve) */
+	const char *efi[DISCOVER_OPTS_MAX]; /* each efi= list (debug, nosoftreserve) */
 	unsigned n_efi;
-	uint8_t maxphyaddr;  /* physical address bits (CPUID 0x80000008); 0: the normaliser's 52 */
-	bool nohmat_device;  /* spmk.nohmat=device */
+	uint8_t maxphyaddr; /* physical address bits (CPUID 0x80000008); 0: the normaliser's 52 */
+	bool nohmat_device; /* spmk.nohmat=device */
 };
 
 /* One ACPI table as the firmware gave it. */
@@ -104,7 +104,7 @@ status_t discover_numa(const struct discover_tables *in, const struct memmap *ma
  * Errors: ST_INVALID when a pointer is NULL (nothing is done); ST_NOMEM from sp_discover (more
  * than SP_PIECES_MAX pieces: the first ones are kept and get regions). */
 status_t discover_sp(const struct memmap *map, const struct discover_acpi *a,
-		     struct numa_topology *t, const struct discover_options *opt,
-		     struct sp_set *sp, struct dax *dax, bool *firmware_bug, struct out *log);
+		     struct numa_topology *t, const struct discover_options *opt, struct sp_set *sp,
+		     struct dax *dax, bool *firmware_bug, struct out *log);
 
 #endif

@@ -18,9 +18,8 @@ status_t early_init(struct early *e, const struct range *ranges, size_t n)
 	return early_init_into(e, ranges, n, NULL, 0, NULL, 0);
 }
 
-status_t early_init_into(struct early *e, const struct range *ranges, size_t n,
-			 struct range *free, uint32_t cap_free, struct early_grant *grant,
-			 size_t cap_grants)
+status_t early_init_into(struct early *e, const struct range *ranges, size_t n, struct range *free,
+			 uint32_t cap_free, struct early_grant *grant, size_t cap_grants)
 {
 	memset(e, 0, sizeof *e);
 	e->free = free && cap_free ? free : e->free0;
@@ -149,10 +148,7 @@ status_t early_reserve(struct early *e, uint64_t base, uint64_t end, unsigned ta
 	return ST_OK;
 }
 
-uint64_t early_free_bytes(const struct early *e)
-{
-	return rangeset_bytes(e->free, e->nfree);
-}
+uint64_t early_free_bytes(const struct early *e) { return rangeset_bytes(e->free, e->nfree); }
 
 uint64_t early_granted_bytes(const struct early *e, unsigned tag)
 {
@@ -177,7 +173,8 @@ status_t early_check(const struct early *e)
 	}
 	for (size_t g = 0; g < e->ngrants; g++)
 		for (size_t h = g + 1; h < e->ngrants; h++)
-			if (e->grant[g].base < e->grant[h].end && e->grant[h].base < e->grant[g].end)
+			if (e->grant[g].base < e->grant[h].end &&
+			    e->grant[h].base < e->grant[g].end)
 				return ST_INVALID;
 	return ST_OK;
 }

@@ -45,9 +45,8 @@ status_t early_init(struct early *e, const struct range *ranges, size_t n);
  * slot per split an allocation makes, plus a grant per allocation). NULL or 0 means the
  * arrays inside struct early. Errors as early_init's, with cap_free for the limit. e must not
  * be copied by value afterwards. */
-status_t early_init_into(struct early *e, const struct range *ranges, size_t n,
-			 struct range *free, uint32_t cap_free, struct early_grant *grant,
-			 size_t cap_grants);
+status_t early_init_into(struct early *e, const struct range *ranges, size_t n, struct range *free,
+			 uint32_t cap_free, struct early_grant *grant, size_t cap_grants);
 
 /* Drops every free byte at or above limit (bytes), so no later allocation can land there: the
  * caller passes the end of what it can reach (the loader's direct map). Returns the bytes

@@ -10,10 +10,7 @@
 #include "lib/parse.h"
 #include "lib/types.h"
 
-void memmap_opts_init(struct memmap_opts *opts)
-{
-	memset(opts, 0, sizeof *opts);
-}
+void memmap_opts_init(struct memmap_opts *opts) { memset(opts, 0, sizeof *opts); }
 
 static const char *fake_mem_element_end(const char *p)
 {
@@ -76,8 +73,10 @@ status_t memmap_opts_parse_efi(const char *value, struct memmap_opts *opts, stru
 		} else if (efi_item_is(p, end, "debug")) {
 			opts->debug = true;
 		} else {
-			out_log(log, LOG_WARN, "cmdline: efi=%.*s not understood (known: debug, "
-				"nosoftreserve); ignored", (int)MIN((uint64_t)(end - p), 64), p);
+			out_log(log, LOG_WARN,
+				"cmdline: efi=%.*s not understood (known: debug, "
+				"nosoftreserve); ignored",
+				(int)MIN((uint64_t)(end - p), 64), p);
 			st = ST_INVALID;
 		}
 		if (!*end)
@@ -105,13 +104,14 @@ status_t memmap_opts_parse_fake_mem(const char *value, struct memmap_opts *opts,
 			why = "too many ranges (at most 16)";
 		int len = (int)MIN((uint64_t)(end - p), 64);
 		if (why) {
-			out_log(log, LOG_WARN, "efi_fake_mem: element %u '%.*s' ignored: %s", idx, len,
-				p, why);
+			out_log(log, LOG_WARN, "efi_fake_mem: element %u '%.*s' ignored: %s", idx,
+				len, p, why);
 			st = ST_INVALID;
 		} else {
 			opts->fake[opts->nfake++] = f;
 			out_log(log, LOG_INFO,
-				"efi_fake_mem: [0x%llx-0x%llx) attr |= 0x%llx on conventional memory",
+				"efi_fake_mem: [0x%llx-0x%llx) attr |= 0x%llx on conventional "
+				"memory",
 				(unsigned long long)f.base, (unsigned long long)(f.base + f.size),
 				(unsigned long long)f.attr);
 		}

@@ -49,7 +49,7 @@ struct memmap_opts {
 	 * memory map descriptors ending above 2^maxphyaddr are dropped. 0 means 52, the
 	 * architectural maximum of 4-level and 5-level paging. Valid: 32..52. */
 	uint8_t maxphyaddr;
-	bool debug;         /* efi=debug: the kernel prints the raw map at boot */
+	bool debug; /* efi=debug: the kernel prints the raw map at boot */
 };
 
 /* Empty options: no fake ranges, SP honoured, MAXPHYADDR 52. */

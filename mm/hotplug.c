@@ -41,11 +41,14 @@ static status_t hotplug_slot(struct hotplug *h, const char *name, unsigned *slot
 			*slot = i;
 			return ST_OK;
 		}
-	struct hotplug_dev *n = !none && h->ops->alloc && h->cap < (1u << 20) ?
-		h->ops->alloc(h->ops->ctx, 2 * (size_t)h->cap * sizeof *n) : NULL;
+	struct hotplug_dev *n = !none && h->ops->alloc && h->cap < (1u << 20)
+					? h->ops->alloc(h->ops->ctx, 2 * (size_t)h->cap * sizeof *n)
+					: NULL;
 	if (!n) {
-		out_log(h->log, LOG_ERR, "reconfigure %s: all %u hand-off records in use and the table "
-			"cannot grow (no kernel heap memory for %u)", name, h->cap, 2 * h->cap);
+		out_log(h->log, LOG_ERR,
+			"reconfigure %s: all %u hand-off records in use and the table "
+			"cannot grow (no kernel heap memory for %u)",
+			name, h->cap, 2 * h->cap);
 		return ST_NOMEM;
 	}
 	memcpy(n, h->d, h->cap * sizeof *n);
@@ -74,23 +77,27 @@ static status_t handoff_validate(struct hotplug *h, uint32_t dev, unsigned *slot
 		return ST_NOTFOUND;
 	dax_device_name(h->dax, dev, name, sizeof name);
 	if (x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED) {
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: must be an unclaimed devdax device (it is %s, %s%s%s)",
-			name, dax_mode_str(x->mode), dax_state_str(x->state), x->owner[0] ? " by " : "",
-			x->owner);
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: must be an unclaimed devdax device (it is %s, %s%s%s)",
+			name, dax_mode_str(x->mode), dax_state_str(x->state),
+			x->owner[0] ? " by " : "", x->owner);
 		return ST_BUSY;
 	}
 	if (!IS_ALIGNED(x->base, HOTPLUG_BLOCK) || !IS_ALIGNED(x->size, HOTPLUG_BLOCK)) {
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: [0x%llx, +0x%llx) is not whole 2 MiB blocks",
-			name, (unsigned long long)x->base, (unsigned long long)x->size);
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: [0x%llx, +0x%llx) is not whole 2 MiB blocks", name,
+			(unsigned long long)x->base, (unsigned long long)x->size);
 		return ST_INVALID;
 	}
 	int tn = h->dax->regions[x->region].target_node;
 	if (tn < 0 || tn >= BUDDY_MAX_NODES) {
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: the region has no NUMA node (%d)", name, tn);
+		out_log(h->log, LOG_ERR, "dax reconfigure %s: the region has no NUMA node (%d)",
+			name, tn);
 		return ST_INVALID;
 	}
 	if ((x->size >> PAGE_SHIFT) / HOTPLUG_BLOCK_PAGES > ((uint64_t)1 << BUDDY_MAX_ORDER)) {
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: 0x%llx bytes is too large to hand off", name,
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: 0x%llx bytes is too large to hand off", name,
 			(unsigned long long)x->size);
 		return ST_RANGE;
 	}
@@ -116,7 +123,7 @@ static status_t meta_get(struct hotplug *h, uint64_t pages, bool easy, uint64_t 
 	status_t st = buddy_alloc(h->b, order, -1, flags, pfn);
 	if (st != ST_OK)
 		return st;
-	CHECK_OK(buddy_free(h->b, *pfn, order)); /* the block just allocated */
+	CHECK_OK(buddy_free(h->b, *pfn, order));                 /* the block just allocated */
 	return buddy_carve(h->b, *pfn, pages, BUDDY_OWNER_META); /* the pages just freed */
 }
 
@@ -170,8 +177,8 @@ static status_t handoff_on_memory(struct hotplug *h, const struct dax_device *x,
 	status_t st = h->ops->map_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	if (st != ST_OK)
 		return st;
-	st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base, npages,
-			     h->ops->meta_ptr(h->ops->ctx, base), meta_pages * PAGE_SIZE,
+	st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base,
+			     npages, h->ops->meta_ptr(h->ops->ctx, base), meta_pages * PAGE_SIZE,
 			     BUDDY_RANGE_ZERO_ON_ALLOC);
 	if (st != ST_OK) {
 		h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
@@ -189,9 +196,9 @@ static status_t handoff_normal(struct hotplug *h, const struct dax_device *x, un
 	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES;
 	status_t st = h->ops->map_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	if (st == ST_OK) {
-		st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base,
-				     npages, h->ops->meta_ptr(h->ops->ctx, meta), meta_pages * PAGE_SIZE,
-				     BUDDY_RANGE_ZERO_ON_ALLOC);
+		st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL,
+				     base, npages, h->ops->meta_ptr(h->ops->ctx, meta),
+				     meta_pages * PAGE_SIZE, BUDDY_RANGE_ZERO_ON_ALLOC);
 		if (st != ST_OK)
 			h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	}
@@ -216,7 +223,8 @@ static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movabl
 	if (!on_memory) {
 		st = meta_get(h, meta_pages, where == HOTPLUG_MEMMAP_AUTO, &meta);
 		if (st != ST_OK && where == HOTPLUG_MEMMAP_NORMAL) {
-			out_log(h->log, LOG_ERR, "dax reconfigure: no %llu metadata pages in NORMAL memory",
+			out_log(h->log, LOG_ERR,
+				"dax reconfigure: no %llu metadata pages in NORMAL memory",
 				(unsigned long long)meta_pages);
 			return ST_NOMEM;
 		}
@@ -232,9 +240,15 @@ static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movabl
 	/* COMMIT: cannot fail from here (the device was checked UNCLAIMED devdax). */
 	struct hotplug_dev *d = &h->d[slot];
 	uint64_t *big = dirty_bitmap_get(h, meta_pages); /* none: all dirty, still correct */
-	*d = (struct hotplug_dev){ .used = true, .movable = movable, .dev = dev, .node = node,
-				   .base_pfn = base, .npages = npages, .meta_pfn = meta,
-				   .meta_pages = meta_pages, .meta_on_memory = on_memory,
+	*d = (struct hotplug_dev){ .used = true,
+				   .movable = movable,
+				   .dev = dev,
+				   .node = node,
+				   .base_pfn = base,
+				   .npages = npages,
+				   .meta_pfn = meta,
+				   .meta_pages = meta_pages,
+				   .meta_on_memory = on_memory,
 				   .all_dirty = meta_pages > HOTPLUG_DIRTY_BLOCKS && !big,
 				   .dirty_big = big };
 	handoff_take_dirty(h, d);
@@ -251,8 +265,8 @@ status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
 				enum hotplug_memmap where)
 {
 	if (!spin_trylock(&h->busy)) {
-		out_log(h->log, LOG_ERR, "hand-off of device %u: another hand-off or reclaim is running",
-			dev);
+		out_log(h->log, LOG_ERR,
+			"hand-off of device %u: another hand-off or reclaim is running", dev);
 		return ST_BUSY;
 	}
 	status_t st = hotplug_handoff_run(h, dev, movable, where);
@@ -269,11 +283,13 @@ void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n)
 {
 	for (unsigned i = 0; i < h->cap; i++) {
 		struct hotplug_dev *d = &h->d[i];
-		if (!d->used || d->all_dirty || pfn + n <= d->base_pfn || pfn >= d->base_pfn + d->npages)
+		if (!d->used || d->all_dirty || pfn + n <= d->base_pfn ||
+		    pfn >= d->base_pfn + d->npages)
 			continue;
 		uint64_t a = MAX(pfn, d->base_pfn) - d->base_pfn;
 		uint64_t b = MIN(pfn + n, d->base_pfn + d->npages) - d->base_pfn;
-		for (uint64_t blk = a / HOTPLUG_BLOCK_PAGES; blk <= (b - 1) / HOTPLUG_BLOCK_PAGES; blk++)
+		for (uint64_t blk = a / HOTPLUG_BLOCK_PAGES; blk <= (b - 1) / HOTPLUG_BLOCK_PAGES;
+		     blk++)
 			hotplug_dirty_bits(d)[blk / 64] |= 1ull << (blk % 64);
 	}
 }
@@ -284,16 +300,19 @@ static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, 
 	if (!x || x->mode != DAX_MODE_SYSTEM_RAM || x->base != d->base_pfn << PAGE_SHIFT ||
 	    (d->meta_on_memory && d->meta_pfn != d->base_pfn) ||
 	    x->size != d->npages << PAGE_SHIFT || x->movable != d->movable ||
-	    x->total_blocks != d->npages / HOTPLUG_BLOCK_PAGES || d->meta_pages * HOTPLUG_BLOCK_PAGES != d->npages) {
-		out_printf(out, "hotplug: record of device %u [pfn 0x%llx, +%llu) disagrees with dax\n", d->dev,
-			   (unsigned long long)d->base_pfn, (unsigned long long)d->npages);
+	    x->total_blocks != d->npages / HOTPLUG_BLOCK_PAGES ||
+	    d->meta_pages * HOTPLUG_BLOCK_PAGES != d->npages) {
+		out_printf(out,
+			   "hotplug: record of device %u [pfn 0x%llx, +%llu) disagrees with dax\n",
+			   d->dev, (unsigned long long)d->base_pfn, (unsigned long long)d->npages);
 		return ST_INVALID;
 	}
 	struct buddy_page_info pi;
 	for (uint64_t p = d->base_pfn; p < d->base_pfn + d->npages; p += HOTPLUG_BLOCK_PAGES)
 		if (buddy_page_state(h->b, p, &pi) != ST_OK || pi.node != d->node ||
 		    pi.zone != (d->movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL)) {
-			out_printf(out, "hotplug: pfn 0x%llx of device %u is not managed as node %u\n",
+			out_printf(out,
+				   "hotplug: pfn 0x%llx of device %u is not managed as node %u\n",
 				   (unsigned long long)p, d->dev, d->node);
 			return ST_INVALID;
 		}
@@ -301,7 +320,8 @@ static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, 
 		if (buddy_page_state(h->b, p, &pi) != ST_OK || pi.state != PAGE_CARVED ||
 		    pi.owner != BUDDY_OWNER_META ||
 		    (d->meta_on_memory ? pi.node != d->node : pi.zone != BUDDY_ZONE_NORMAL)) {
-			out_printf(out, "hotplug: metadata pfn 0x%llx of device %u is not carved META\n",
+			out_printf(out,
+				   "hotplug: metadata pfn 0x%llx of device %u is not carved META\n",
 				   (unsigned long long)p, d->dev);
 			return ST_INVALID;
 		}

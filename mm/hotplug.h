@@ -66,9 +66,10 @@
 #define HOTPLUG_BLOCK SIZE_2M
 #define HOTPLUG_BLOCK_PAGES 512u
 #define HOTPLUG_INIT 16 /* hand-off records inside struct hotplug before any growth */
-#define HOTPLUG_DIRTY_BLOCKS 8192u /* dirty bits inside a record (16 GiB); larger devices:
+#define HOTPLUG_DIRTY_BLOCKS                                                                       \
+	8192u               /* dirty bits inside a record (16 GiB); larger devices:
 				    * a bitmap from ops->alloc, all dirty when there is none */
-#define HOTPLUG_OFFENDERS 4       /* first offending pages named in a refusal */
+#define HOTPLUG_OFFENDERS 4 /* first offending pages named in a refusal */
 
 struct hotplug_ops {
 	/* Map physical range r, [r.base, r.end), into the direct map (writable, not global). */
@@ -127,12 +128,12 @@ struct hotplug {
 
 /* What one reclaim did. */
 struct hotplug_reclaim_info {
-	uint64_t pages;          /* pages reclaimed */
-	uint64_t moved;          /* pages migrated */
+	uint64_t pages;            /* pages reclaimed */
+	uint64_t moved;            /* pages migrated */
 	uint64_t refills, flushes; /* migration's destination blocks and TLB flushes */
-	uint64_t scrubbed;       /* bytes of dirty blocks zeroed now */
-	uint64_t deferred;       /* bytes of dirty blocks left to the next dax claim */
-	bool split;              /* partial: the tail is the new device new_dev */
+	uint64_t scrubbed;         /* bytes of dirty blocks zeroed now */
+	uint64_t deferred;         /* bytes of dirty blocks left to the next dax claim */
+	bool split;                /* partial: the tail is the new device new_dev */
 	uint32_t new_dev;
 };
 

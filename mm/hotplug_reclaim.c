@@ -34,7 +34,9 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 	if (bytes == 0)
 		bytes = size;
 	if (!IS_ALIGNED(bytes, HOTPLUG_BLOCK) || bytes > size) {
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: --size 0x%llx must be whole 2 MiB blocks, at most 0x%llx",
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: --size 0x%llx must be whole 2 MiB blocks, at most "
+			"0x%llx",
 			c->name, (unsigned long long)bytes, (unsigned long long)size);
 		return ST_INVALID;
 	}
@@ -42,7 +44,8 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 	c->n = bytes >> PAGE_SHIFT;
 	c->base = c->d->base_pfn + c->d->npages - c->n;
 	if (c->partial) /* the split in reclaim_to_devdax then cannot fail */
-		return dax_device_reserve(h->dax, dax_device_get(h->dax, dev)->region, "reconfigure");
+		return dax_device_reserve(h->dax, dax_device_get(h->dax, dev)->region,
+					  "reconfigure");
 	return ST_OK;
 }
 
@@ -65,13 +68,14 @@ static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, ch
 			what = pi.state == PAGE_CARVED ? "carved" : "unmovable";
 		if (!what)
 			continue;
-		const struct memobj *o = pi.state == PAGE_MOVABLE && pi.obj ? memobj_get(h->objs, pi.obj - 1) : 0;
+		const struct memobj *o =
+			pi.state == PAGE_MOVABLE && pi.obj ? memobj_get(h->objs, pi.obj - 1) : 0;
 		used += (size_t)fmt_snprintf(buf + used, len - used, "%s pfn 0x%llx (0x%llx, %s",
 					     found ? "," : "", (unsigned long long)p,
 					     (unsigned long long)(p << PAGE_SHIFT), what);
 		if (o && used < len)
-			used += (size_t)fmt_snprintf(buf + used, len - used, ", object '%s' page %u", o->name,
-						     pi.index);
+			used += (size_t)fmt_snprintf(buf + used, len - used,
+						     ", object '%s' page %u", o->name, pi.index);
 		if (used < len)
 			used += (size_t)fmt_snprintf(buf + used, len - used, ")");
 		if (used >= len)
@@ -96,7 +100,7 @@ static uint64_t reclaim_own_meta(const struct reclaim_ctx *c)
 
 /* Step 2: CHECK the isolated range. */
 static status_t reclaim_validate(struct hotplug *h, const struct reclaim_ctx *c,
-			      struct buddy_isolate_report *rep)
+				 struct buddy_isolate_report *rep)
 {
 	char who[400];
 	uint64_t own = reclaim_own_meta(c);
@@ -104,18 +108,21 @@ static status_t reclaim_validate(struct hotplug *h, const struct reclaim_ctx *c,
 	rep->carved -= own;
 	if (rep->pinned || rep->unmovable || rep->carved) {
 		reclaim_offenders(h, c, who, sizeof who);
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot reclaim %llu pages: %llu pinned, %llu unmovable, "
-			"%llu carved page(s) cannot move; first:%s; nothing changed", c->name,
-			(unsigned long long)c->n, (unsigned long long)rep->pinned,
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: cannot reclaim %llu pages: %llu pinned, %llu "
+			"unmovable, "
+			"%llu carved page(s) cannot move; first:%s; nothing changed",
+			c->name, (unsigned long long)c->n, (unsigned long long)rep->pinned,
 			(unsigned long long)rep->unmovable, (unsigned long long)rep->carved, who);
 		return ST_BUSY;
 	}
 	struct buddy_stats s;
 	CHECK_OK(buddy_stats(h->b, -1, -1, &s)); /* all nodes and zones: valid */
 	if (s.free < rep->movable) {
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: %llu pages in use must move but only %llu pages are "
-			"free elsewhere (%llu MiB short); nothing changed", c->name,
-			(unsigned long long)rep->movable, (unsigned long long)s.free,
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: %llu pages in use must move but only %llu pages are "
+			"free elsewhere (%llu MiB short); nothing changed",
+			c->name, (unsigned long long)rep->movable, (unsigned long long)s.free,
 			(unsigned long long)((rep->movable - s.free + 255) >> 8));
 		return ST_NOMEM;
 	}
@@ -125,12 +132,14 @@ static status_t reclaim_validate(struct hotplug *h, const struct reclaim_ctx *c,
 static bool reclaim_block_dirty(const struct hotplug_dev *d, uint64_t p)
 {
 	uint64_t blk = (p - d->base_pfn) / HOTPLUG_BLOCK_PAGES;
-	return d->all_dirty || (hotplug_dirty_bits((struct hotplug_dev *)d)[blk / 64] & (1ull << (blk % 64)));
+	return d->all_dirty ||
+	       (hotplug_dirty_bits((struct hotplug_dev *)d)[blk / 64] & (1ull << (blk % 64)));
 }
 
 /* The dirty blocks of the range, as runs: each run is left to the dax allocator to zero at
  * the next claim (deferred scrub), or zeroed now when its table is full. */
-static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
+static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c,
+			  struct hotplug_reclaim_info *info)
 {
 	uint64_t p = c->base, end = c->base + c->n;
 	while (p < end) {
@@ -160,7 +169,8 @@ static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c, struct
 }
 
 /* The dax side of the commit: the device (or, for --size, its split-off tail) is devdax. */
-static void reclaim_to_devdax(struct hotplug *h, struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
+static void reclaim_to_devdax(struct hotplug *h, struct reclaim_ctx *c,
+			      struct hotplug_reclaim_info *info)
 {
 	struct hotplug_dev *d = c->d;
 	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
@@ -180,7 +190,8 @@ static void reclaim_to_devdax(struct hotplug *h, struct reclaim_ctx *c, struct h
 }
 
 /* Step 4: COMMIT. The range is isolated and holds only free (isolated) pages. */
-static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c, struct hotplug_reclaim_info *info)
+static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c,
+			   struct hotplug_reclaim_info *info)
 {
 	struct hotplug_dev *d = c->d;
 	/* only isolated free pages and the device's own page words of the range's blocks */
@@ -225,7 +236,8 @@ static status_t hotplug_reclaim_run(struct hotplug *h, uint32_t dev, uint64_t by
 	struct buddy_isolate_report rep;
 	st = buddy_isolate(h->b, c.base, c.n, &rep);
 	if (st != ST_OK) {
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot isolate pfns [0x%llx, +%llu): %s", c.name,
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: cannot isolate pfns [0x%llx, +%llu): %s", c.name,
 			(unsigned long long)c.base, (unsigned long long)c.n, status_str(st));
 		return st;
 	}
@@ -233,20 +245,27 @@ static status_t hotplug_reclaim_run(struct hotplug *h, uint32_t dev, uint64_t by
 	struct migrate_result mr = { .failed_pfn = UINT64_MAX, .failed_st = ST_OK };
 	struct migrate_reserve rv = { .link = h->ops->meta_ptr, .ctx = h->ops->ctx };
 	bool move = rep.movable > 0; /* nothing in use: no reservation, no scan of the range */
-	if (st == ST_OK && move && (st = migrate_reserve(h->objs, c.d->node, rep.movable, &rv)) != ST_OK)
-		out_log(h->log, LOG_ERR, "dax reconfigure %s: cannot reserve %llu destination pages for the pages "
-			"to move; nothing changed", c.name, (unsigned long long)rep.movable);
+	if (st == ST_OK && move &&
+	    (st = migrate_reserve(h->objs, c.d->node, rep.movable, &rv)) != ST_OK)
+		out_log(h->log, LOG_ERR,
+			"dax reconfigure %s: cannot reserve %llu destination pages for the pages "
+			"to move; nothing changed",
+			c.name, (unsigned long long)rep.movable);
 	if (st == ST_OK && move) {
 		st = migrate_range_reserved(h->objs, c.base, c.n, &rv, &mr);
 		h->st.pages_migrated += mr.moved;
 		if (st == ST_INTERRUPTED)
-			out_log(h->log, LOG_ERR, "dax reconfigure %s: stopped by Ctrl-C after %llu pages moved; "
-				"reclaim rolled back: the device stays system-ram, nothing lost", c.name,
-				(unsigned long long)mr.moved);
+			out_log(h->log, LOG_ERR,
+				"dax reconfigure %s: stopped by Ctrl-C after %llu pages moved; "
+				"reclaim rolled back: the device stays system-ram, nothing lost",
+				c.name, (unsigned long long)mr.moved);
 		else if (st != ST_OK)
-			out_log(h->log, LOG_ERR, "dax reconfigure %s: pfn 0x%llx could not move (%s) after %llu moved; "
-				"reclaim abandoned, the device stays system-ram, nothing lost", c.name,
-				(unsigned long long)mr.failed_pfn, status_str(st), (unsigned long long)mr.moved);
+			out_log(h->log, LOG_ERR,
+				"dax reconfigure %s: pfn 0x%llx could not move (%s) after %llu "
+				"moved; "
+				"reclaim abandoned, the device stays system-ram, nothing lost",
+				c.name, (unsigned long long)mr.failed_pfn, status_str(st),
+				(unsigned long long)mr.moved);
 	}
 	if (st != ST_OK) {
 		CHECK_OK(buddy_unisolate(h->b, c.base, c.n, 0)); /* isolated above */
@@ -265,8 +284,8 @@ status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 			 struct hotplug_reclaim_info *info)
 {
 	if (!spin_trylock(&h->busy)) {
-		out_log(h->log, LOG_ERR, "reclaim of device %u: another hand-off or reclaim is running",
-			dev);
+		out_log(h->log, LOG_ERR,
+			"reclaim of device %u: another hand-off or reclaim is running", dev);
 		return ST_BUSY;
 	}
 	status_t st = hotplug_reclaim_run(h, dev, bytes, info);

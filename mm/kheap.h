@@ -20,7 +20,7 @@
 #include "lib/spinlock.h"
 #include "lib/status.h"
 
-#define KHEAP_NCLASSES 8     /* 16 << 0 .. 16 << 7 = 2048 */
+#define KHEAP_NCLASSES 8 /* 16 << 0 .. 16 << 7 = 2048 */
 #define KHEAP_MAX_SMALL 2048
 #define KHEAP_MAX_SLABS 1024
 #define KHEAP_HASH_SLOTS (2 * KHEAP_MAX_SLABS)
@@ -32,13 +32,13 @@ struct kheap_ops {
 };
 
 struct kheap_slab {
-	uintptr_t va;     /* virtual address of the page (or first page of a large object) */
+	uintptr_t va; /* virtual address of the page (or first page of a large object) */
 	uint64_t pfn;
 	uint64_t freemap[4]; /* bit i set = object i free (at most 256 objects per page) */
 	uint16_t nfree;
-	uint8_t cls;      /* size class, or KHEAP_LARGE */
-	uint8_t order;    /* large objects */
-	int16_t next;     /* next partial slab of the class / next free descriptor, -1 */
+	uint8_t cls;   /* size class, or KHEAP_LARGE */
+	uint8_t order; /* large objects */
+	int16_t next;  /* next partial slab of the class / next free descriptor, -1 */
 	int16_t prev;
 };
 #define KHEAP_LARGE 0xff

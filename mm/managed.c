@@ -6,10 +6,7 @@
 
 #define U(x) ((unsigned long long)(x))
 
-void managed_init(struct managed_set *m)
-{
-	managed_init_into(m, NULL, 0);
-}
+void managed_init(struct managed_set *m) { managed_init_into(m, NULL, 0); }
 
 void managed_init_into(struct managed_set *m, struct managed_piece *storage, uint32_t cap)
 {
@@ -18,14 +15,11 @@ void managed_init_into(struct managed_set *m, struct managed_piece *storage, uin
 	m->cap = storage && cap ? cap : MANAGED_MAX;
 }
 
-uint64_t managed_pieces_bound(uint32_t nranges)
-{
-	return (uint64_t)nranges + 2 * NUMA_MAX_RANGES;
-}
+uint64_t managed_pieces_bound(uint32_t nranges) { return (uint64_t)nranges + 2 * NUMA_MAX_RANGES; }
 
 /* The node holding addr; memory outside every SRAT range goes to node 0 (noted once). */
-static uint32_t managed_node_at(struct managed_set *m, const struct numa_topology *t,
-				uint64_t addr, struct out *log)
+static uint32_t managed_node_at(struct managed_set *m, const struct numa_topology *t, uint64_t addr,
+				struct out *log)
 {
 	int n = numa_node_of_addr(t, addr);
 	if (n >= 0)
@@ -38,8 +32,7 @@ static uint32_t managed_node_at(struct managed_set *m, const struct numa_topolog
 }
 
 /* The lowest SRAT range boundary in (base, end), or end. */
-static uint64_t managed_next_boundary(const struct numa_topology *t, uint64_t base,
-				      uint64_t end)
+static uint64_t managed_next_boundary(const struct numa_topology *t, uint64_t base, uint64_t end)
 {
 	uint64_t b = end;
 	for (uint32_t i = 0; i < t->n_ranges; i++) {
@@ -64,8 +57,9 @@ status_t managed_add(struct managed_set *m, const struct numa_topology *t, uint6
 		if (last && last->end == base && last->node == node) {
 			last->end = cut;
 		} else if (m->n == m->cap) {
-			out_log(log, LOG_ERR, "mm: more than %u RAM pieces; [0x%llx-0x%llx) left unused",
-				m->cap, U(base), U(end));
+			out_log(log, LOG_ERR,
+				"mm: more than %u RAM pieces; [0x%llx-0x%llx) left unused", m->cap,
+				U(base), U(end));
 			return ST_NOMEM;
 		} else {
 			m->p[m->n++] = (struct managed_piece){ base, cut, node };

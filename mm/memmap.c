@@ -15,27 +15,41 @@
 #define U(x) ((unsigned long long)(x))
 
 static const int8_t kind_prec[MEM_KIND_COUNT] = {
-	[MEM_USABLE] = 0,       [MEM_SP] = 1,          [MEM_BOOTINFO] = 2,
-	[MEM_PAGETABLE] = 3,    [MEM_KERNEL] = 4,      [MEM_PERSISTENT] = 5,
-	[MEM_ACPI_RECLAIM] = 6, [MEM_ACPI_NVS] = 7,    [MEM_MMIO] = 8,
-	[MEM_RESERVED] = 9,     [MEM_UNUSABLE] = 10,
+	[MEM_USABLE] = 0, [MEM_SP] = 1,         [MEM_BOOTINFO] = 2,     [MEM_PAGETABLE] = 3,
+	[MEM_KERNEL] = 4, [MEM_PERSISTENT] = 5, [MEM_ACPI_RECLAIM] = 6, [MEM_ACPI_NVS] = 7,
+	[MEM_MMIO] = 8,   [MEM_RESERVED] = 9,   [MEM_UNUSABLE] = 10,
 };
 
 static const char *const kind_names[MEM_KIND_COUNT] = {
-	[MEM_USABLE] = "usable",        [MEM_SP] = "sp",
-	[MEM_ACPI_RECLAIM] = "acpi-reclaim", [MEM_ACPI_NVS] = "acpi-nvs",
-	[MEM_RESERVED] = "reserved",    [MEM_MMIO] = "mmio",
-	[MEM_PERSISTENT] = "persistent", [MEM_UNUSABLE] = "unusable",
-	[MEM_KERNEL] = "kernel",        [MEM_PAGETABLE] = "pagetable",
+	[MEM_USABLE] = "usable",
+	[MEM_SP] = "sp",
+	[MEM_ACPI_RECLAIM] = "acpi-reclaim",
+	[MEM_ACPI_NVS] = "acpi-nvs",
+	[MEM_RESERVED] = "reserved",
+	[MEM_MMIO] = "mmio",
+	[MEM_PERSISTENT] = "persistent",
+	[MEM_UNUSABLE] = "unusable",
+	[MEM_KERNEL] = "kernel",
+	[MEM_PAGETABLE] = "pagetable",
 	[MEM_BOOTINFO] = "bootinfo",
 };
 
 static const char *const efi_type_names[] = {
-	"Reserved",         "LoaderCode",          "LoaderData",
-	"BootServicesCode", "BootServicesData",    "RuntimeServicesCode",
-	"RuntimeServicesData", "Conventional",     "Unusable",
-	"ACPIReclaim",      "ACPIMemoryNVS",       "MMIO",
-	"MMIOPortSpace",    "PalCode",             "Persistent",
+	"Reserved",
+	"LoaderCode",
+	"LoaderData",
+	"BootServicesCode",
+	"BootServicesData",
+	"RuntimeServicesCode",
+	"RuntimeServicesData",
+	"Conventional",
+	"Unusable",
+	"ACPIReclaim",
+	"ACPIMemoryNVS",
+	"MMIO",
+	"MMIOPortSpace",
+	"PalCode",
+	"Persistent",
 	"Unaccepted",
 };
 
@@ -125,8 +139,7 @@ status_t memmap_validate_raw(size_t raw_size, uint32_t desc_size, struct out *lo
 	return ST_INVALID;
 }
 
-static void memmap_read_desc(const void *raw, size_t i, uint32_t desc_size,
-			     struct efi_mem_desc *d)
+static void memmap_read_desc(const void *raw, size_t i, uint32_t desc_size, struct efi_mem_desc *d)
 {
 	memcpy(d, (const uint8_t *)raw + i * desc_size, sizeof *d);
 }
@@ -172,7 +185,8 @@ static void memmap_log_overlaps(struct memmap *m, const struct mem_range *n, uin
 		bool new_wins = kind_prec[n->kind] > kind_prec[r->kind];
 		m->stats.overlaps++;
 		out_log(log, LOG_WARN,
-			"memmap: FIRMWARE BUG: overlap: desc %u %s [0x%llx-0x%llx) %s and [0x%llx-0x%llx) %s "
+			"memmap: FIRMWARE BUG: overlap: desc %u %s [0x%llx-0x%llx) %s and "
+			"[0x%llx-0x%llx) %s "
 			"share [0x%llx-0x%llx): %s kept",
 			idx, efi_mem_type_name(n->efi_type), U(n->base), U(n->end),
 			kind_names[n->kind], U(r->base), U(r->end), kind_names[r->kind],
@@ -191,7 +205,7 @@ static status_t memmap_cut_losers(struct memmap *m, const struct mem_range *n)
 			j++;
 			continue;
 		}
-		bool left = r->base < n->base, right = r->end > n->end;
+		bool left = r->base<n->base, right = r->end> n->end;
 		if (left && right) {
 			struct mem_range tail = *r;
 			tail.base = n->end;
@@ -263,8 +277,7 @@ static status_t memmap_insert(struct memmap *m, const struct mem_range *n, uint3
 }
 
 /* Rounds a piece to whole pages; returns false (logged) when nothing is left. */
-static bool memmap_align_piece(struct memmap *m, struct mem_range *r, uint32_t idx,
-			       struct out *log)
+static bool memmap_align_piece(struct memmap *m, struct mem_range *r, uint32_t idx, struct out *log)
 {
 	bool shrink = r->kind == MEM_USABLE || r->kind == MEM_SP;
 	uint64_t b = shrink ? ALIGN_UP(r->base, PAGE_SIZE) : ALIGN_DOWN(r->base, PAGE_SIZE);
@@ -279,8 +292,10 @@ static bool memmap_align_piece(struct memmap *m, struct mem_range *r, uint32_t i
 			idx, efi_mem_type_name(r->efi_type), U(r->base), U(r->end));
 		return false;
 	}
-	out_log(log, LOG_WARN, "memmap: desc %u %s [0x%llx-0x%llx) not 4 KiB aligned: %s to "
-		"[0x%llx-0x%llx)", idx, efi_mem_type_name(r->efi_type), U(r->base), U(r->end),
+	out_log(log, LOG_WARN,
+		"memmap: desc %u %s [0x%llx-0x%llx) not 4 KiB aligned: %s to "
+		"[0x%llx-0x%llx)",
+		idx, efi_mem_type_name(r->efi_type), U(r->base), U(r->end),
 		shrink ? "shrunk" : "grown", U(b), U(e));
 	r->base = b;
 	r->end = e;
@@ -299,20 +314,26 @@ static status_t memmap_add_piece(struct memmap *m, uint32_t idx, uint32_t type, 
 	struct mem_range r = { base, end, memmap_classify(type, attr, &known), type, attr };
 	if (!known) {
 		m->stats.unknown++;
-		out_log(log, LOG_NOTICE, "memmap: desc %u [0x%llx-0x%llx) has unknown type 0x%x: "
-			"treated as reserved", idx, U(base), U(end), type);
+		out_log(log, LOG_NOTICE,
+			"memmap: desc %u [0x%llx-0x%llx) has unknown type 0x%x: "
+			"treated as reserved",
+			idx, U(base), U(end), type);
 	}
 	if (!memmap_align_piece(m, &r, idx, log))
 		return ST_OK;
 	if (nosr) {
 		m->stats.sp_ignored_pages += (r.end - r.base) >> PAGE_SHIFT;
-		out_log(log, LOG_INFO, "memmap: efi=nosoftreserve: [0x%llx-0x%llx) is usable RAM "
-			"despite EFI_MEMORY_SP", U(r.base), U(r.end));
+		out_log(log, LOG_INFO,
+			"memmap: efi=nosoftreserve: [0x%llx-0x%llx) is usable RAM "
+			"despite EFI_MEMORY_SP",
+			U(r.base), U(r.end));
 	}
 	status_t st = memmap_insert(m, &r, idx, log);
 	if (st != ST_OK)
-		out_log(log, LOG_ERR, "memmap: more than %u distinct ranges at desc %u "
-			"[0x%llx-0x%llx): map rejected", m->cap, idx, U(r.base), U(r.end));
+		out_log(log, LOG_ERR,
+			"memmap: more than %u distinct ranges at desc %u "
+			"[0x%llx-0x%llx): map rejected",
+			m->cap, idx, U(r.base), U(r.end));
 	return st;
 }
 
@@ -369,9 +390,11 @@ static bool memmap_desc_span(struct memmap *m, const struct efi_mem_desc *d, uin
 	char lim[40] = "";
 	if (stat == &m->stats.above_max)
 		fmt_snprintf(lim, sizeof lim, " (0x%llx)", U(limit));
-	out_log(log, LOG_WARN, "memmap: FIRMWARE BUG: desc %u %s at 0x%llx, %llu pages, attr "
-		"0x%llx: %s%s: dropped", idx, efi_mem_type_name(d->type), U(d->phys_start),
-		U(d->num_pages), U(d->attribute), why, lim);
+	out_log(log, LOG_WARN,
+		"memmap: FIRMWARE BUG: desc %u %s at 0x%llx, %llu pages, attr "
+		"0x%llx: %s%s: dropped",
+		idx, efi_mem_type_name(d->type), U(d->phys_start), U(d->num_pages), U(d->attribute),
+		why, lim);
 	return false;
 }
 
@@ -399,26 +422,28 @@ static status_t memmap_add_desc(struct memmap *m, uint32_t idx, const struct efi
 		uint64_t attr = d->attribute | seg[k].attr;
 		if (attr != d->attribute) {
 			m->stats.faked++;
-			out_log(log, LOG_INFO, "efi_fake_mem: desc %u Conventional [0x%llx-0x%llx): "
-				"attr 0x%llx -> 0x%llx", idx, U(seg[k].base), U(seg[k].end),
-				U(d->attribute), U(attr));
+			out_log(log, LOG_INFO,
+				"efi_fake_mem: desc %u Conventional [0x%llx-0x%llx): "
+				"attr 0x%llx -> 0x%llx",
+				idx, U(seg[k].base), U(seg[k].end), U(d->attribute), U(attr));
 		}
-		status_t st = memmap_add_piece(m, idx, d->type, seg[k].base, seg[k].end, attr,
-					       opts, log);
+		status_t st =
+			memmap_add_piece(m, idx, d->type, seg[k].base, seg[k].end, attr, opts, log);
 		if (st != ST_OK)
 			return st;
 	}
 	return ST_OK;
 }
 
-static void memmap_log_unused_fakes(const struct memmap_opts *opts, uint32_t used,
-				    struct out *log)
+static void memmap_log_unused_fakes(const struct memmap_opts *opts, uint32_t used, struct out *log)
 {
 	for (uint32_t i = 0; opts && i < opts->nfake && i < MEMMAP_FAKE_MAX; i++)
 		if (!(used & (1u << i)))
-			out_log(log, LOG_WARN, "efi_fake_mem: 0x%llx@0x%llx:0x%llx covers no "
-				"conventional memory: nothing changed", U(opts->fake[i].size),
-				U(opts->fake[i].base), U(opts->fake[i].attr));
+			out_log(log, LOG_WARN,
+				"efi_fake_mem: 0x%llx@0x%llx:0x%llx covers no "
+				"conventional memory: nothing changed",
+				U(opts->fake[i].size), U(opts->fake[i].base),
+				U(opts->fake[i].attr));
 }
 
 uint64_t memmap_ranges_bound(uint64_t ndesc, uint32_t nfake)
@@ -431,8 +456,8 @@ status_t memmap_normalize(const void *raw, size_t raw_size, uint32_t desc_size,
 {
 	if (!out)
 		return ST_INVALID;
-	return memmap_normalize_into(raw, raw_size, desc_size, opts, out, out->r0, MEMMAP_MAX_RANGES,
-				     log);
+	return memmap_normalize_into(raw, raw_size, desc_size, opts, out, out->r0,
+				     MEMMAP_MAX_RANGES, log);
 }
 
 status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_size,
@@ -455,15 +480,15 @@ status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_s
 	}
 	if (memmap_validate_raw(raw_size, desc_size, log) != ST_OK)
 		return ST_INVALID;
-	if (opts && opts->maxphyaddr && (opts->maxphyaddr < MEMMAP_MAXPHYADDR_MIN ||
-					 opts->maxphyaddr > MEMMAP_MAXPHYADDR_MAX))
+	if (opts && opts->maxphyaddr &&
+	    (opts->maxphyaddr < MEMMAP_MAXPHYADDR_MIN || opts->maxphyaddr > MEMMAP_MAXPHYADDR_MAX))
 		out_log(log, LOG_WARN, "memmap: MAXPHYADDR %u outside %u..%u; %u used",
 			opts->maxphyaddr, MEMMAP_MAXPHYADDR_MIN, MEMMAP_MAXPHYADDR_MAX,
 			MEMMAP_MAXPHYADDR_MAX);
 	size_t n = raw_size / desc_size;
 	uint32_t fake_used = 0, cap_left = cap;
-	const uint32_t *order = memmap_order(raw, n, desc_size, storage, cap,
-					     opts ? opts->nfake : 0, &cap_left);
+	const uint32_t *order =
+		memmap_order(raw, n, desc_size, storage, cap, opts ? opts->nfake : 0, &cap_left);
 	out->cap = cap_left; /* ranges stay below the order's indices */
 	for (size_t i = 0; i < n; i++) {
 		struct efi_mem_desc d;
@@ -478,10 +503,12 @@ status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_s
 	out->cap = cap;
 	memmap_log_unused_fakes(opts, fake_used, log);
 	const struct memmap_stats *st = &out->stats;
-	out_log(log, LOG_INFO, "memmap: %llu descriptors -> %u ranges (dropped: %u zero-length, "
+	out_log(log, LOG_INFO,
+		"memmap: %llu descriptors -> %u ranges (dropped: %u zero-length, "
 		"%u past 2^64, %u above MAXPHYADDR, %u misaligned RAM; %u unaligned, %u overlaps, "
-		"%u unknown type)", U(n), out->count, st->zero, st->wrapped, st->above_max,
-		st->misaligned, st->unaligned, st->overlaps, st->unknown);
+		"%u unknown type)",
+		U(n), out->count, st->zero, st->wrapped, st->above_max, st->misaligned,
+		st->unaligned, st->overlaps, st->unknown);
 	return ST_OK;
 }
 
@@ -503,8 +530,10 @@ status_t memmap_check(const struct memmap *m, struct out *log)
 		else if (!IS_ALIGNED(r->base, PAGE_SIZE) || !IS_ALIGNED(r->end, PAGE_SIZE))
 			why = "not page aligned";
 		else
-			why = range_order_fault(prev, (struct range){ r->base, r->end }, i == 0, false);
-		if (!why && i > 0 && m->r[i - 1].end == r->base && memmap_mergeable(&m->r[i - 1], r))
+			why = range_order_fault(prev, (struct range){ r->base, r->end }, i == 0,
+						false);
+		if (!why && i > 0 && m->r[i - 1].end == r->base &&
+		    memmap_mergeable(&m->r[i - 1], r))
 			why = "not merged with the previous range";
 		if (why) {
 			out_log(log, LOG_ERR, "memmap: range %u [0x%llx-0x%llx): %s", i, U(r->base),

@@ -73,7 +73,7 @@
 #include "mm/fake_mem.h"
 
 /* Attributes that keep two touching ranges of the same kind apart. */
-#define MEMMAP_ATTR_MERGE_MASK \
+#define MEMMAP_ATTR_MERGE_MASK                                                                     \
 	(EFI_MEMORY_SP | EFI_MEMORY_MORE_RELIABLE | EFI_MEMORY_NV | EFI_MEMORY_RUNTIME)
 
 #define EFI_PAGE_SHIFT 12
@@ -99,30 +99,30 @@ enum mem_kind {
 };
 
 struct mem_range {
-	uint64_t base, end;  /* [base, end), 4 KiB aligned */
+	uint64_t base, end; /* [base, end), 4 KiB aligned */
 	enum mem_kind kind;
-	uint32_t efi_type;   /* UEFI type of the lowest descriptor merged into this range */
-	uint64_t attr;       /* its attributes (SP cleared under efi=nosoftreserve) */
+	uint32_t efi_type; /* UEFI type of the lowest descriptor merged into this range */
+	uint64_t attr;     /* its attributes (SP cleared under efi=nosoftreserve) */
 };
 
 /* What the normaliser changed, for tests and the boot log summary. */
 struct memmap_stats {
-	uint32_t descs;     /* descriptors read */
-	uint32_t zero;      /* zero-length descriptors dropped */
-	uint32_t wrapped;   /* descriptors dropped: page count or end past 2^64 */
-	uint32_t above_max; /* descriptors dropped: end above 2^MAXPHYADDR */
+	uint32_t descs;      /* descriptors read */
+	uint32_t zero;       /* zero-length descriptors dropped */
+	uint32_t wrapped;    /* descriptors dropped: page count or end past 2^64 */
+	uint32_t above_max;  /* descriptors dropped: end above 2^MAXPHYADDR */
 	uint32_t misaligned; /* RAM descriptors dropped: start not 4 KiB aligned */
-	uint32_t unaligned; /* pieces rounded to 4 KiB (non-RAM starts, efi_fake_mem bounds) */
-	uint32_t emptied;   /* descriptors dropped because rounding left nothing */
-	uint32_t overlaps;  /* overlaps resolved */
-	uint32_t unknown;   /* descriptors of unknown type */
-	uint32_t faked;     /* descriptor pieces efi_fake_mem changed */
+	uint32_t unaligned;  /* pieces rounded to 4 KiB (non-RAM starts, efi_fake_mem bounds) */
+	uint32_t emptied;    /* descriptors dropped because rounding left nothing */
+	uint32_t overlaps;   /* overlaps resolved */
+	uint32_t unknown;    /* descriptors of unknown type */
+	uint32_t faked;      /* descriptor pieces efi_fake_mem changed */
 	uint64_t sp_ignored_pages; /* SP pages treated as RAM under efi=nosoftreserve */
 };
 
 struct memmap {
 	uint32_t count;
-	uint32_t cap;        /* ranges r can hold */
+	uint32_t cap; /* ranges r can hold */
 	struct memmap_stats stats;
 	struct mem_range *r; /* r0, or the caller's array (memmap_normalize_into) */
 	struct mem_range r0[MEMMAP_MAX_RANGES];

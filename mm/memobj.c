@@ -48,14 +48,17 @@ static status_t slot_get(struct memobj_set *s, unsigned *slot)
 	uint32_t old = s->cap;
 	void *t = s->obj;
 	if (!none && old < s->max_slots &&
-	    table_reserve(&s->grow, &t, &s->cap, sizeof s->obj[0], s->obj0, (uint64_t)old + 1) == ST_OK) {
+	    table_reserve(&s->grow, &t, &s->cap, sizeof s->obj[0], s->obj0, (uint64_t)old + 1) ==
+		    ST_OK) {
 		s->obj = t;
 		s->cap = MIN(s->cap, s->max_slots); /* slots past the windows stay unused */
 		*slot = old;
 		return ST_OK;
 	}
-	out_log(s->log, LOG_ERR, "mem fill: all %u object slots in use and the table cannot grow "
-		"(%s)", old, old >= s->max_slots ? "no object window left" : "no kernel heap memory");
+	out_log(s->log, LOG_ERR,
+		"mem fill: all %u object slots in use and the table cannot grow "
+		"(%s)",
+		old, old >= s->max_slots ? "no object window left" : "no kernel heap memory");
 	return ST_NOMEM;
 }
 
@@ -136,11 +139,11 @@ static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool mova
 }
 
 static status_t fill_validate(struct memobj_set *s, const char *name, uint64_t npages, int node,
-			   unsigned *slot)
+			      unsigned *slot)
 {
 	if (!name_valid(name)) {
-		out_log(s->log, LOG_ERR, "mem fill: name '%s' must be 1..%u of [A-Za-z0-9_.-]", name,
-			MEMOBJ_NAME_MAX);
+		out_log(s->log, LOG_ERR, "mem fill: name '%s' must be 1..%u of [A-Za-z0-9_.-]",
+			name, MEMOBJ_NAME_MAX);
 		return ST_INVALID;
 	}
 	if (npages == 0 || npages > MEMOBJ_MAX_PAGES || node >= BUDDY_MAX_NODES) {
@@ -196,8 +199,9 @@ static status_t memobj_fill_pages(struct memobj_set *s, unsigned slot, const cha
 	for (uint64_t i = 0; i < npages; i++) {
 		if (i && i % MEMOBJ_CANCEL_PAGES == 0 && cancel_point(i, npages)) {
 			fill_undo(s, slot, i, movable);
-			out_log(s->log, LOG_ERR, "mem fill: '%s' stopped after %llu of %llu pages; none kept",
-				name, (unsigned long long)i, (unsigned long long)npages);
+			out_log(s->log, LOG_ERR,
+				"mem fill: '%s' stopped after %llu of %llu pages; none kept", name,
+				(unsigned long long)i, (unsigned long long)npages);
 			return ST_INTERRUPTED;
 		}
 		st = fill_one(s, slot, i, node, movable, user, seed);
@@ -229,8 +233,12 @@ static status_t memobj_make(struct memobj_set *s, const char *name, uint64_t npa
 	struct memobj *o = &s->obj[slot];
 	memset(o, 0, sizeof *o);
 	if (st == ST_OK) {
-		*o = (struct memobj){ .used = true, .movable = movable, .user = user, .npages = npages,
-				      .seed = memobj_seed(name), .node = node };
+		*o = (struct memobj){ .used = true,
+				      .movable = movable,
+				      .user = user,
+				      .npages = npages,
+				      .seed = memobj_seed(name),
+				      .node = node };
 		memcpy(o->name, name, strlen(name) + 1);
 	}
 	spin_unlock(&s->lock);
@@ -264,7 +272,8 @@ status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *misma
 		if (st != ST_OK) {
 			worst = st;
 			++*mismatched;
-		} else if (!o->user && !memobj_page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
+		} else if (!o->user &&
+			   !memobj_page_ok(s->ops->page(s->ops->ctx, slot, i), o->seed, i)) {
 			++*mismatched;
 		}
 	}
@@ -283,7 +292,8 @@ static status_t pin_target(struct memobj_set *s, unsigned slot, uint64_t index, 
 		return ST_RANGE;
 	}
 	if (!o->movable) {
-		out_log(s->log, LOG_ERR, "mem %s: '%s' is unmovable (its pages never move)", op, o->name);
+		out_log(s->log, LOG_ERR, "mem %s: '%s' is unmovable (its pages never move)", op,
+			o->name);
 		return ST_INVALID;
 	}
 	return s->ops->lookup(s->ops->ctx, slot, index, pfn);

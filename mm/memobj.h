@@ -84,9 +84,9 @@ struct memobj_ops {
 
 struct memobj {
 	bool used;
-	bool busy;       /* being filled or freed: not used yet or any more, its name still taken */
+	bool busy; /* being filled or freed: not used yet or any more, its name still taken */
 	bool movable;
-	bool user;       /* an app's memory (memobj_alloc_user): zeroed, contents not checked */
+	bool user; /* an app's memory (memobj_alloc_user): zeroed, contents not checked */
 	char name[MEMOBJ_NAME_MAX + 1];
 	uint64_t npages;
 	uint64_t seed;
@@ -98,7 +98,7 @@ struct memobj_set {
 	struct spinlock lock; /* rank MEMOBJ: see "Locking" above */
 	struct buddy *b;
 	const struct memobj_ops *ops;
-	struct out *log; /* refusals are explained here (LOG_ERR) */
+	struct out *log;    /* refusals are explained here (LOG_ERR) */
 	uint32_t cap;       /* slots in obj[] */
 	uint32_t max_slots; /* the most slots the caller has windows for (memobj_set_growth) */
 	struct memobj *obj; /* obj0, or a grown table from grow.alloc */

@@ -28,11 +28,13 @@ void memobj_print(const struct memobj_set *s, struct out *out)
 		nodes[0] = 0;
 		for (unsigned k = 0; k < BUDDY_MAX_NODES && len < sizeof nodes - 24; k++)
 			if (per_node[k])
-				len += (size_t)fmt_snprintf(nodes + len, sizeof nodes - len, " node%u=%llu", k,
+				len += (size_t)fmt_snprintf(nodes + len, sizeof nodes - len,
+							    " node%u=%llu", k,
 							    (unsigned long long)per_node[k]);
 		out_printf(out, "%-16s %8llu pages %6llu MiB %s pinned=%llu%s\n", o->name,
 			   (unsigned long long)o->npages, (unsigned long long)(o->npages >> 8),
-			   o->movable ? "movable  " : "unmovable", (unsigned long long)o->pinned, nodes);
+			   o->movable ? "movable  " : "unmovable", (unsigned long long)o->pinned,
+			   nodes);
 		n++;
 	}
 	if (n == 0)
@@ -46,7 +48,8 @@ static status_t verify_page(const struct memobj_set *s, unsigned slot, uint64_t 
 	uint64_t pfn;
 	struct buddy_page_info pi;
 	if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) != ST_OK) {
-		out_printf(out, "memobj: '%s' page %llu is not mapped\n", o->name, (unsigned long long)i);
+		out_printf(out, "memobj: '%s' page %llu is not mapped\n", o->name,
+			   (unsigned long long)i);
 		return ST_INVALID;
 	}
 	if (buddy_page_state(s->b, pfn, &pi) != ST_OK) {
@@ -55,11 +58,12 @@ static status_t verify_page(const struct memobj_set *s, unsigned slot, uint64_t 
 		return ST_INVALID;
 	}
 	bool ok = o->movable ? pi.state == PAGE_MOVABLE && pi.obj == slot + 1 && pi.index == i
-			     : pi.state == PAGE_ALLOC && pi.order == 0 && pi.owner == BUDDY_OWNER_OTHER;
+			     : pi.state == PAGE_ALLOC && pi.order == 0 &&
+				       pi.owner == BUDDY_OWNER_OTHER;
 	if (!ok) {
-		out_printf(out, "memobj: '%s' page %llu -> pfn 0x%llx is %s (obj %u index %u)\n", o->name,
-			   (unsigned long long)i, (unsigned long long)pfn, page_state_name(pi.state), pi.obj,
-			   pi.index);
+		out_printf(out, "memobj: '%s' page %llu -> pfn 0x%llx is %s (obj %u index %u)\n",
+			   o->name, (unsigned long long)i, (unsigned long long)pfn,
+			   page_state_name(pi.state), pi.obj, pi.index);
 		return ST_INVALID;
 	}
 	*pins += pi.pins;
@@ -80,10 +84,11 @@ static status_t verify_contents(const struct memobj_set *s, unsigned slot, struc
 		return ST_OK;
 	uint64_t pfn = 0;
 	s->ops->lookup(s->ops->ctx, slot, first, &pfn);
-	out_printf(out, "memobj: '%s' has %llu of %llu pages not holding its pattern (first: page "
-		   "%llu, pfn 0x%llx): written by someone who does not own them\n", o->name,
-		   (unsigned long long)bad, (unsigned long long)o->npages, (unsigned long long)first,
-		   (unsigned long long)pfn);
+	out_printf(out,
+		   "memobj: '%s' has %llu of %llu pages not holding its pattern (first: page "
+		   "%llu, pfn 0x%llx): written by someone who does not own them\n",
+		   o->name, (unsigned long long)bad, (unsigned long long)o->npages,
+		   (unsigned long long)first, (unsigned long long)pfn);
 	return ST_INVALID;
 }
 

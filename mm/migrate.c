@@ -23,11 +23,11 @@
 
 struct migrate_batch {
 	struct memobj_set *s;
-	unsigned max_order;   /* largest pool block */
-	int node;             /* node the pool was chosen for, -1 before the first refill */
+	unsigned max_order; /* largest pool block */
+	int node;           /* node the pool was chosen for, -1 before the first refill */
 	uint64_t pool, pool_n, pool_used;
 	struct migrate_reserve *rv; /* pools come only from here when set */
-	int target;           /* >= 0: every pool from this node only (migrate_object) */
+	int target;                 /* >= 0: every pool from this node only (migrate_object) */
 	unsigned nold;
 	uint64_t old[MIGRATE_BATCH];
 	uint64_t dst[MIGRATE_BATCH]; /* with freeze: old[i] is frozen, to be copied to dst[i] */
@@ -146,7 +146,8 @@ static status_t block_nearest(struct buddy *b, unsigned node, unsigned max_order
 	const uint8_t *near = b->fallback[node];
 	for (unsigned i = 0; i < BUDDY_MAX_NODES; i++)
 		for (int k = (int)max_order; k >= 0; k--)
-			if (buddy_alloc(b, (unsigned)k, near[i], BUDDY_MOVABLE | BUDDY_THISNODE, pfn) == ST_OK) {
+			if (buddy_alloc(b, (unsigned)k, near[i], BUDDY_MOVABLE | BUDDY_THISNODE,
+					pfn) == ST_OK) {
 				*order = (unsigned)k;
 				return ST_OK;
 			}
@@ -158,7 +159,8 @@ static status_t block_on(struct buddy *b, unsigned node, unsigned max_order, uin
 			 unsigned *order)
 {
 	for (int k = (int)max_order; k >= 0; k--)
-		if (buddy_alloc(b, (unsigned)k, (int)node, BUDDY_MOVABLE | BUDDY_THISNODE, pfn) == ST_OK) {
+		if (buddy_alloc(b, (unsigned)k, (int)node, BUDDY_MOVABLE | BUDDY_THISNODE, pfn) ==
+		    ST_OK) {
 			*order = (unsigned)k;
 			return ST_OK;
 		}
@@ -190,7 +192,8 @@ static status_t batch_refill(struct migrate_batch *m, unsigned node)
 			return ST_NOMEM;
 	} else if (fault_hit(FAULT_MIGRATE_DEST) ||
 		   (m->target >= 0 ? block_on(m->s->b, node, m->max_order, &m->pool, &order)
-				   : block_nearest(m->s->b, node, m->max_order, &m->pool, &order)) != ST_OK) {
+				   : block_nearest(m->s->b, node, m->max_order, &m->pool,
+						   &order)) != ST_OK) {
 		return ST_NOMEM;
 	}
 	m->pool_n = (uint64_t)1 << order;
@@ -213,7 +216,8 @@ status_t migrate_reserve(struct memobj_set *s, unsigned node, uint64_t pages,
 		while (want < MIGRATE_BATCH_ORDER && ((uint64_t)1 << want) < pages - rv->pages)
 			want++;
 		uint64_t pfn;
-		if (fault_hit(FAULT_MIGRATE_DEST) || block_nearest(s->b, node, want, &pfn, &order) != ST_OK) {
+		if (fault_hit(FAULT_MIGRATE_DEST) ||
+		    block_nearest(s->b, node, want, &pfn, &order) != ST_OK) {
 			migrate_unreserve(s, rv);
 			mark_set(s, MIGRATE_PHASE_NONE);
 			return ST_NOMEM;
@@ -383,12 +387,15 @@ status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_
 	return st;
 }
 
-status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, struct migrate_result *res)
+status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node,
+			struct migrate_result *res)
 {
 	spin_lock(&s->lock);
 	const struct memobj *o = memobj_get(s, slot);
-	status_t st = !o ? ST_NOTFOUND : !o->movable ? ST_INVALID : node >= BUDDY_MAX_NODES ? ST_RANGE
-											     : ST_OK;
+	status_t st = !o                        ? ST_NOTFOUND
+		      : !o->movable             ? ST_INVALID
+		      : node >= BUDDY_MAX_NODES ? ST_RANGE
+						: ST_OK;
 	if (st != ST_OK) {
 		spin_unlock(&s->lock);
 		return st;
@@ -402,7 +409,8 @@ status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, stru
 	for (uint64_t i = 0; o->used && i < o->npages; i++) {
 		uint64_t pfn;
 		struct buddy_page_info pi;
-		CHECK_OK(s->ops->lookup(s->ops->ctx, slot, i, &pfn)); /* a used object maps every page */
+		CHECK_OK(s->ops->lookup(s->ops->ctx, slot, i,
+					&pfn)); /* a used object maps every page */
 		CHECK_OK(buddy_page_state(s->b, pfn, &pi));
 		if (pi.node == node)
 			continue;

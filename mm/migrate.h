@@ -76,22 +76,22 @@ enum migrate_phase {
 #define MIGRATE_BATCH (1u << MIGRATE_BATCH_ORDER) /* pages per pool block and per TLB flush */
 
 struct migrate_result {
-	uint64_t moved;     /* pages moved */
+	uint64_t moved;      /* pages moved */
 	uint64_t failed_pfn; /* first page that could not move, UINT64_MAX when none */
 	status_t failed_st;
-	uint64_t flushes;   /* TLB flushes (memobj_ops.flush calls) */
-	uint64_t refills;   /* destination blocks allocated */
+	uint64_t flushes; /* TLB flushes (memobj_ops.flush calls) */
+	uint64_t refills; /* destination blocks allocated */
 };
 
 /* Destination pages taken ahead of a migration (see above). */
 struct migrate_reserve {
 	uint64_t *(*link)(void *ctx, uint64_t pfn); /* where page pfn can be written */
 	void *ctx;
-	uint64_t head;      /* first block of the chain (its first pfn), drawn first */
+	uint64_t head; /* first block of the chain (its first pfn), drawn first */
 	unsigned head_order;
-	uint64_t tail;      /* last block, where the next one is linked */
-	uint64_t blocks;    /* blocks in the chain */
-	uint64_t pages;     /* pages in the chain */
+	uint64_t tail;   /* last block, where the next one is linked */
+	uint64_t blocks; /* blocks in the chain */
+	uint64_t pages;  /* pages in the chain */
 };
 
 /* Reserves at least `pages` movable pages for pages leaving node `node` (nearest node first).
@@ -128,6 +128,7 @@ status_t migrate_range_reserved(struct memobj_set *s, uint64_t base_pfn, uint64_
  * it stay moved, intact. res may be NULL. Errors: ST_NOTFOUND (no object), ST_INVALID (not
  * movable), ST_RANGE (node >= 64), ST_NOMEM (the node has no free movable page left, or an
  * injected FAULT_MIGRATE_DEST failure), ST_BUSY (a pinned page). */
-status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node, struct migrate_result *res);
+status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node,
+			struct migrate_result *res);
 
 #endif

@@ -9,8 +9,8 @@
 
 const char *page_state_name(unsigned state)
 {
-	static const char *const names[] = { "tail", "free", "alloc", "movable", "carved", "isolated",
-					       "cached" };
+	static const char *const names[] = { "tail",   "free",     "alloc", "movable",
+					     "carved", "isolated", "cached" };
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
 }
 
@@ -62,8 +62,8 @@ status_t buddy_page_set_object_locked(struct buddy *b, uint64_t pfn, uint32_t ob
 	return ST_OK;
 }
 
-status_t buddy_page_object_locked(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
-			   unsigned *pins)
+status_t buddy_page_object_locked(const struct buddy *b, uint64_t pfn, uint32_t *obj,
+				  uint32_t *index, unsigned *pins)
 {
 	uint64_t *w;
 	status_t st = page_movable_word(b, pfn, &w);
@@ -98,4 +98,7 @@ static status_t page_pins_add(struct buddy *b, uint64_t pfn, int delta)
 
 status_t buddy_page_pin_locked(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, 1); }
 
-status_t buddy_page_unpin_locked(struct buddy *b, uint64_t pfn) { return page_pins_add(b, pfn, -1); }
+status_t buddy_page_unpin_locked(struct buddy *b, uint64_t pfn)
+{
+	return page_pins_add(b, pfn, -1);
+}

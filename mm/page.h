@@ -92,7 +92,9 @@ static inline void pw_store(uint64_t *w, uint64_t v) { __atomic_store_n(w, v, __
 static inline uint64_t pw_span(uint64_t w)
 {
 	unsigned s = pw_state(w);
-	return (s == PAGE_FREE || s == PAGE_ALLOC || s == PAGE_ISOLATED) ? (uint64_t)1 << pw_order(w) : 1;
+	return (s == PAGE_FREE || s == PAGE_ALLOC || s == PAGE_ISOLATED)
+		       ? (uint64_t)1 << pw_order(w)
+		       : 1;
 }
 
 /* Name of a state for messages ("free", "alloc", ...). */

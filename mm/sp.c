@@ -49,8 +49,10 @@ static void sp_log_aff_conflict(const struct sp_discover_in *in, long k, uint64_
 		uint64_t b, e;
 		if (sp_aff_bounds(&in->aff[j], &b, &e) && b <= addr && addr < e &&
 		    in->aff[j].pxm != in->aff[k].pxm)
-			out_log(log, LOG_WARN, "sp: SRAT memory affinities overlap at 0x%llx: pxm %u "
-				"used, pxm %u ignored", U(addr), in->aff[k].pxm, in->aff[j].pxm);
+			out_log(log, LOG_WARN,
+				"sp: SRAT memory affinities overlap at 0x%llx: pxm %u "
+				"used, pxm %u ignored",
+				U(addr), in->aff[k].pxm, in->aff[j].pxm);
 	}
 }
 
@@ -115,9 +117,10 @@ static void sp_decide(const struct sp_discover_in *in, struct sp_piece *p)
 {
 	bool have_hmat = in->have_hmat || in->nhmat > 0;
 	if (p->pxm < 0)
-		p->missing = in->srat == SP_TABLE_ABSENT ? SP_MISSING_SRAT_TABLE
-			   : in->srat == SP_TABLE_REJECTED ? SP_MISSING_SRAT_BAD
-			   : in->srat == SP_TABLE_LIMIT ? SP_MISSING_SRAT_LIMIT : SP_MISSING_SRAT;
+		p->missing = in->srat == SP_TABLE_ABSENT     ? SP_MISSING_SRAT_TABLE
+			     : in->srat == SP_TABLE_REJECTED ? SP_MISSING_SRAT_BAD
+			     : in->srat == SP_TABLE_LIMIT    ? SP_MISSING_SRAT_LIMIT
+							     : SP_MISSING_SRAT;
 	else if (!have_hmat)
 		p->missing = in->hmat == SP_TABLE_REJECTED ? SP_MISSING_HMAT_BAD : SP_MISSING_HMAT;
 	else if (!sp_hmat_has(in, p->pxm))
@@ -165,16 +168,17 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 		st = sp_split_run(in, base, end, out, log);
 	}
 	if (out->overflow_bytes) {
-		out_log(log, LOG_ERR, "sp: more than %u SP pieces (the size of the piece table); stopped "
-			"at 0x%llx: %llu KiB of SP memory from there on is reserved, not a device", out->cap,
-			U(out->overflow_base), U(out->overflow_bytes >> 10));
+		out_log(log, LOG_ERR,
+			"sp: more than %u SP pieces (the size of the piece table); stopped "
+			"at 0x%llx: %llu KiB of SP memory from there on is reserved, not a device",
+			out->cap, U(out->overflow_base), U(out->overflow_bytes >> 10));
 		st = ST_NOMEM;
 	}
 	for (uint32_t i = 0; i < out->count; i++) {
 		sp_decide(in, &out->p[i]);
 		const struct sp_piece *p = &out->p[i];
-		out_log(log, LOG_INFO, "sp: piece [0x%llx-0x%llx) pxm %d align 0x%llx: %s", U(p->base),
-			U(p->end), p->pxm, U(p->align), sp_policy_name(p->policy));
+		out_log(log, LOG_INFO, "sp: piece [0x%llx-0x%llx) pxm %d align 0x%llx: %s",
+			U(p->base), U(p->end), p->pxm, U(p->align), sp_policy_name(p->policy));
 	}
 	return st;
 }
@@ -183,7 +187,8 @@ bool sp_map_overlaps(const struct memmap *m, uint64_t base, uint64_t end)
 {
 	for (uint32_t i = 0; i < m->count; i++) {
 		const struct mem_range *r = &m->r[i];
-		if ((r->kind == MEM_SP || (r->attr & EFI_MEMORY_SP)) && r->base < end && base < r->end)
+		if ((r->kind == MEM_SP || (r->attr & EFI_MEMORY_SP)) && r->base < end &&
+		    base < r->end)
 			return true;
 	}
 	return false;
@@ -222,29 +227,34 @@ int sp_format_firmware_bug(const struct sp_piece *p, char *buf, size_t size)
 		fmt_snprintf(what, sizeof what, "no SRAT, so no proximity domain");
 		break;
 	case SP_MISSING_SRAT_BAD:
-		fmt_snprintf(what, sizeof what, "the SRAT was rejected (error above), so no "
+		fmt_snprintf(what, sizeof what,
+			     "the SRAT was rejected (error above), so no "
 			     "proximity domain");
 		break;
 	case SP_MISSING_SRAT_LIMIT:
-		fmt_snprintf(what, sizeof what, "NUMA is off (more proximity domains than the %u "
-			     "supported, error above), so no node", SRAT_MAX_PXM);
+		fmt_snprintf(what, sizeof what,
+			     "NUMA is off (more proximity domains than the %u "
+			     "supported, error above), so no node",
+			     SRAT_MAX_PXM);
 		break;
 	case SP_MISSING_HMAT:
 		fmt_snprintf(what, sizeof what, "no HMAT, so no data for pxm %d", p->pxm);
 		break;
 	case SP_MISSING_HMAT_BAD:
-		fmt_snprintf(what, sizeof what, "the HMAT was rejected (error above), so no data "
-			     "for pxm %d", p->pxm);
+		fmt_snprintf(what, sizeof what,
+			     "the HMAT was rejected (error above), so no data "
+			     "for pxm %d",
+			     p->pxm);
 		break;
-	default:
-		fmt_snprintf(what, sizeof what, "no HMAT data for pxm %d", p->pxm);
-		break;
+	default: fmt_snprintf(what, sizeof what, "no HMAT data for pxm %d", p->pxm); break;
 	}
-	return fmt_snprintf(buf, size, "%sspecific-purpose memory [0x%llx-0x%llx) (%llu KiB): %s; %s",
-			    p->missing == SP_MISSING_SRAT_LIMIT ? "" : "FIRMWARE BUG: ", U(p->base), U(p->end), U((p->end - p->base) >> 10), what,
-			    p->policy == SP_DEVICE_NO_HMAT
-				    ? "dax device created anyway (spmk.nohmat=device)"
-				    : "left reserved, no dax device (spmk.nohmat=device creates one)");
+	return fmt_snprintf(
+		buf, size, "%sspecific-purpose memory [0x%llx-0x%llx) (%llu KiB): %s; %s",
+		p->missing == SP_MISSING_SRAT_LIMIT ? "" : "FIRMWARE BUG: ", U(p->base), U(p->end),
+		U((p->end - p->base) >> 10), what,
+		p->policy == SP_DEVICE_NO_HMAT
+			? "dax device created anyway (spmk.nohmat=device)"
+			: "left reserved, no dax device (spmk.nohmat=device creates one)");
 }
 
 bool sp_warn_firmware_bug(const struct sp_piece *p, struct out *log)
@@ -262,8 +272,10 @@ void sp_print(const struct sp_set *s, struct out *o)
 		const struct sp_piece *p = &s->p[i];
 		out_printf(o, "  sp [0x%016llx-0x%016llx) %10llu KiB pxm %3d align %-4s %s\n",
 			   U(p->base), U(p->end), U((p->end - p->base) >> 10), p->pxm,
-			   p->align == SIZE_1G ? "1G" : p->align == SIZE_2M ? "2M"
-			   : p->align == PAGE_SIZE ? "4K" : "none",
+			   p->align == SIZE_1G     ? "1G"
+			   : p->align == SIZE_2M   ? "2M"
+			   : p->align == PAGE_SIZE ? "4K"
+						   : "none",
 			   sp_policy_name(p->policy));
 	}
 	out_printf(o, "sp: %u pieces, %llu KiB\n", s->count, U(sp_set_bytes(s) >> 10));

@@ -69,11 +69,11 @@ enum sp_table {
 };
 
 struct sp_piece {
-	uint64_t base, end;   /* [base, end) */
-	int pxm;              /* proximity domain, -1 for none */
+	uint64_t base, end; /* [base, end) */
+	int pxm;            /* proximity domain, -1 for none */
 	enum sp_policy policy;
 	enum sp_missing missing;
-	uint64_t align;       /* SIZE_1G, SIZE_2M, PAGE_SIZE (or 0, see above) */
+	uint64_t align; /* SIZE_1G, SIZE_2M, PAGE_SIZE (or 0, see above) */
 };
 
 struct sp_set {
@@ -98,11 +98,11 @@ struct sp_discover_in {
 	const struct memmap *map;
 	const struct mem_affinity *aff; /* may be NULL when naff == 0 (no SRAT) */
 	size_t naff;
-	bool have_hmat;                 /* a valid HMAT was found */
-	const uint32_t *hmat_pxms;      /* memory domains HMAT has data for */
+	bool have_hmat;            /* a valid HMAT was found */
+	const uint32_t *hmat_pxms; /* memory domains HMAT has data for */
 	size_t nhmat;
-	bool nohmat_device;             /* spmk.nohmat=device */
-	enum sp_table srat, hmat;       /* why a domain or HMAT data may be missing */
+	bool nohmat_device;       /* spmk.nohmat=device */
+	enum sp_table srat, hmat; /* why a domain or HMAT data may be missing */
 };
 
 /* Runs the pipeline above into out (caller-owned). Every piece is logged at LOG_INFO with its

@@ -5,13 +5,23 @@
 #include "mm/stress_internal.h"
 
 static const char *const op_names[STRESS_NOPS] = {
-	[STRESS_CREATE] = "create-device", [STRESS_DESTROY] = "destroy-device",
-	[STRESS_CLAIM] = "claim", [STRESS_MAP] = "map", [STRESS_WRITE] = "write",
-	[STRESS_READ] = "read", [STRESS_RELEASE] = "release", [STRESS_HANDOFF] = "hand-off",
-	[STRESS_HANDOFF_UNMOVABLE] = "hand-off --unmovable", [STRESS_RECLAIM] = "reclaim",
-	[STRESS_RECLAIM_PARTIAL] = "partial reclaim", [STRESS_FILL] = "mem fill",
-	[STRESS_CHECK] = "mem check", [STRESS_PIN] = "mem pin", [STRESS_UNPIN] = "mem unpin",
-	[STRESS_FREE] = "mem free", [STRESS_FAULT] = "fault inject",
+	[STRESS_CREATE] = "create-device",
+	[STRESS_DESTROY] = "destroy-device",
+	[STRESS_CLAIM] = "claim",
+	[STRESS_MAP] = "map",
+	[STRESS_WRITE] = "write",
+	[STRESS_READ] = "read",
+	[STRESS_RELEASE] = "release",
+	[STRESS_HANDOFF] = "hand-off",
+	[STRESS_HANDOFF_UNMOVABLE] = "hand-off --unmovable",
+	[STRESS_RECLAIM] = "reclaim",
+	[STRESS_RECLAIM_PARTIAL] = "partial reclaim",
+	[STRESS_FILL] = "mem fill",
+	[STRESS_CHECK] = "mem check",
+	[STRESS_PIN] = "mem pin",
+	[STRESS_UNPIN] = "mem unpin",
+	[STRESS_FREE] = "mem free",
+	[STRESS_FAULT] = "fault inject",
 };
 
 const char *stress_op_name(enum stress_op op)
@@ -26,8 +36,9 @@ status_t stress_fail(struct stress *s, enum stress_op op, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	out_printf(s->w.out, "stress: seed %llu, step %llu, %s: FAILED: %s\n", (unsigned long long)s->seed,
-		   (unsigned long long)s->step, stress_op_name(op), why);
+	out_printf(s->w.out, "stress: seed %llu, step %llu, %s: FAILED: %s\n",
+		   (unsigned long long)s->seed, (unsigned long long)s->step, stress_op_name(op),
+		   why);
 	s->failed = true;
 	s->failed_op = op;
 	return ST_INVALID;
@@ -50,14 +61,17 @@ status_t stress_attempt_end(struct stress *s, struct stress_attempt *a, status_t
 		return ST_OK;
 	s->refused[a->op]++;
 	if (must && !inj)
-		return stress_fail(s, a->op, "refused (%s) with no failure injected", status_str(st));
+		return stress_fail(s, a->op, "refused (%s) with no failure injected",
+				   status_str(st));
 	struct stress_snap after;
 	bool was = fault_pause(true);
 	stress_snap_take(&s->w, &after);
 	fault_pause(was);
 	if (stress_snap_compare(&a->before, &after, s->w.out) != ST_OK)
-		return stress_fail(s, a->op, "refused (%s, %llu failure(s) injected) but changed the state above",
-				   status_str(st), (unsigned long long)inj);
+		return stress_fail(
+			s, a->op,
+			"refused (%s, %llu failure(s) injected) but changed the state above",
+			status_str(st), (unsigned long long)inj);
 	return ST_OK;
 }
 
@@ -73,10 +87,7 @@ bool stress_pick_dev(struct stress *s, bool (*pred)(const struct stress *, uint3
 	return true;
 }
 
-bool stress_obj_ours(const struct memobj *o)
-{
-	return o && strncmp(o->name, "stress.", 7) == 0;
-}
+bool stress_obj_ours(const struct memobj *o) { return o && strncmp(o->name, "stress.", 7) == 0; }
 
 bool stress_pick_obj(struct stress *s, bool movable_only, unsigned *slot)
 {
@@ -127,12 +138,14 @@ status_t stress_verify_claim(struct stress *s, enum stress_op op, unsigned k)
 		uint64_t va;
 		status_t st = dax_access_ptr(s->w.dax, c->h, c->w[i].off, c->w[i].len, &va);
 		if (st != ST_OK)
-			return stress_fail(s, op, "record %u of %s: no access (%s)", i, c->owner, status_str(st));
+			return stress_fail(s, op, "record %u of %s: no access (%s)", i, c->owner,
+					   status_str(st));
 		s->w.ops->read(s->w.ops->ctx, va, s->buf, c->w[i].len);
 		stress_pattern(s->want, &c->w[i]);
 		if (memcmp(s->buf, s->want, c->w[i].len) != 0)
-			return stress_fail(s, op, "%s's %u bytes at offset 0x%llx of device index %u changed",
-					   c->owner, c->w[i].len, (unsigned long long)c->w[i].off, c->dev);
+			return stress_fail(
+				s, op, "%s's %u bytes at offset 0x%llx of device index %u changed",
+				c->owner, c->w[i].len, (unsigned long long)c->w[i].off, c->dev);
 	}
 	return ST_OK;
 }
@@ -150,8 +163,11 @@ static status_t zero_at(struct stress *s, enum stress_op op, unsigned k, uint64_
 		for (uint64_t i = 0; i < n; i++)
 			any |= s->buf[i];
 		if (any)
-			return stress_fail(s, op, "new owner %s reads earlier bytes at offset 0x%llx of device "
-					   "index %u", c->owner, (unsigned long long)off, c->dev);
+			return stress_fail(
+				s, op,
+				"new owner %s reads earlier bytes at offset 0x%llx of device "
+				"index %u",
+				c->owner, (unsigned long long)off, c->dev);
 		off += n;
 		len -= n;
 	}
@@ -164,7 +180,8 @@ status_t stress_verify_zero(struct stress *s, enum stress_op op, unsigned k)
 	status_t st = ST_OK;
 	s->claim[k].fresh = false;
 	for (unsigned i = 0; i < s->nrecent && st == ST_OK; i++)
-		if (s->recent[i].pa >= x->base && s->recent[i].pa + s->recent[i].len <= x->base + x->size) {
+		if (s->recent[i].pa >= x->base &&
+		    s->recent[i].pa + s->recent[i].len <= x->base + x->size) {
 			st = zero_at(s, op, k, s->recent[i].pa - x->base, s->recent[i].len);
 			s->recent[i] = s->recent[--s->nrecent];
 			i--;
@@ -192,7 +209,8 @@ status_t stress_verify_released(struct stress *s, unsigned k)
 		st = dax_map(s->w.dax, probe.h);
 	if (st != ST_OK) {
 		fault_pause(was);
-		return stress_fail(s, STRESS_RELEASE, "the checking owner cannot claim and map device index %u: %s",
+		return stress_fail(s, STRESS_RELEASE,
+				   "the checking owner cannot claim and map device index %u: %s",
 				   c->dev, status_str(st));
 	}
 	struct stress_claim saved = s->claim[k];
@@ -204,8 +222,8 @@ status_t stress_verify_released(struct stress *s, unsigned k)
 		CHECK_OK(dax_release(s->w.dax, probe.h));
 		st = dax_activate(s->w.dax, active);
 		if (st != ST_OK)
-			stress_fail(s, STRESS_RELEASE, "owner '%s' cannot be made active again: %s", active,
-				    status_str(st));
+			stress_fail(s, STRESS_RELEASE, "owner '%s' cannot be made active again: %s",
+				    active, status_str(st));
 	}
 	fault_pause(was);
 	return st;
@@ -219,16 +237,18 @@ static status_t check_model(struct stress *s, enum stress_op op)
 		if (!c->used)
 			continue;
 		const struct dax_device *x = dax_device_get(s->w.dax, c->dev);
-		if (!x || x->state == DAX_UNCLAIMED || x->gen != c->h.gen || strcmp(x->owner, c->owner))
-			return stress_fail(s, op, "claim of device index %u by %s was lost", c->dev, c->owner);
+		if (!x || x->state == DAX_UNCLAIMED || x->gen != c->h.gen ||
+		    strcmp(x->owner, c->owner))
+			return stress_fail(s, op, "claim of device index %u by %s was lost", c->dev,
+					   c->owner);
 		if (x->live && stress_verify_claim(s, op, k) != ST_OK)
 			return ST_INVALID;
 	}
 	for (unsigned i = 0; i < s->npins; i++) {
 		const struct memobj *o = memobj_get(s->w.objs, s->pin[i].slot);
 		if (!stress_obj_ours(o) || o->pinned == 0)
-			return stress_fail(s, op, "pin of object slot %u page %llu was lost", s->pin[i].slot,
-					   (unsigned long long)s->pin[i].index);
+			return stress_fail(s, op, "pin of object slot %u page %llu was lost",
+					   s->pin[i].slot, (unsigned long long)s->pin[i].index);
 	}
 	return ST_OK;
 }
@@ -242,7 +262,8 @@ static void scrub_idle(struct stress *s)
 	for (uint32_t i = 0; i < s->w.dax->cap_devices; i++) {
 		const struct dax_device *x = dax_device_get(s->w.dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED)
-			CHECK_OK(dax_defer_scrub_device(s->w.dax, i)); /* idle devdax: cannot be refused */
+			CHECK_OK(dax_defer_scrub_device(s->w.dax,
+							i)); /* idle devdax: cannot be refused */
 	}
 }
 
@@ -258,7 +279,8 @@ void stress_init(struct stress *s, const struct stress_world *w, uint64_t steps,
 	for (uint32_t i = 0; i < w->dax->cap_devices && s->ninitial < STRESS_MAX_DEVICES; i++) {
 		const struct dax_device *x = dax_device_get(w->dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED)
-			s->initial[s->ninitial++] = (typeof(s->initial[0])){ x->region, x->base, x->size, x->align };
+			s->initial[s->ninitial++] =
+				(typeof(s->initial[0])){ x->region, x->base, x->size, x->align };
 	}
 	bool was = fault_pause(true);
 	scrub_idle(s);

@@ -53,21 +53,35 @@
 #include "mm/memobj.h"
 
 #define STRESS_MAX_CLAIMS 8
-#define STRESS_MAX_WRITES 4    /* write records kept per claim */
+#define STRESS_MAX_WRITES 4 /* write records kept per claim */
 #define STRESS_MAX_PINS 32
 #define STRESS_MAX_OBJ_PAGES 32
 #define STRESS_MAX_DEV_BLOCKS 4 /* devices it creates: 1..4 blocks of 2 MiB */
 #define STRESS_ZERO_FULL (8 * MiB)
 #define STRESS_MAX_DEVICES DAX_INIT_DEVICES /* device slots stress operates on (the first ones) */
 #define STRESS_CLAIM_MAX (64 * MiB) /* larger devices are not claimed: a claim may zero it all */
-#define STRESS_RECENT 32       /* released records that must read zero after the next claim */
+#define STRESS_RECENT 32            /* released records that must read zero after the next claim */
 #define STRESS_ENV_WORDS 4
 
 enum stress_op {
-	STRESS_CREATE, STRESS_DESTROY, STRESS_CLAIM, STRESS_MAP, STRESS_WRITE, STRESS_READ,
-	STRESS_RELEASE, STRESS_HANDOFF, STRESS_HANDOFF_UNMOVABLE, STRESS_RECLAIM,
-	STRESS_RECLAIM_PARTIAL, STRESS_FILL, STRESS_CHECK, STRESS_PIN, STRESS_UNPIN, STRESS_FREE,
-	STRESS_FAULT, STRESS_NOPS
+	STRESS_CREATE,
+	STRESS_DESTROY,
+	STRESS_CLAIM,
+	STRESS_MAP,
+	STRESS_WRITE,
+	STRESS_READ,
+	STRESS_RELEASE,
+	STRESS_HANDOFF,
+	STRESS_HANDOFF_UNMOVABLE,
+	STRESS_RECLAIM,
+	STRESS_RECLAIM_PARTIAL,
+	STRESS_FILL,
+	STRESS_CHECK,
+	STRESS_PIN,
+	STRESS_UNPIN,
+	STRESS_FREE,
+	STRESS_FAULT,
+	STRESS_NOPS
 };
 
 struct stress_ops {
@@ -117,12 +131,20 @@ struct stress {
 	uint64_t seed, step, steps;
 	unsigned full_every; /* buddy_check period in steps (1: every step) */
 	struct stress_claim claim[STRESS_MAX_CLAIMS];
-	struct { unsigned slot; uint64_t index; } pin[STRESS_MAX_PINS];
+	struct {
+		unsigned slot;
+		uint64_t index;
+	} pin[STRESS_MAX_PINS];
 	unsigned npins;
 	bool handed[STRESS_MAX_DEVICES]; /* system-ram devices this stress handed off */
-	struct { uint64_t pa, len; } recent[STRESS_RECENT]; /* released bytes, must read zero */
+	struct {
+		uint64_t pa, len;
+	} recent[STRESS_RECENT]; /* released bytes, must read zero */
 	unsigned nrecent, recent_next;
-	struct { uint32_t region; uint64_t base, size, align; } initial[STRESS_MAX_DEVICES];
+	struct {
+		uint32_t region;
+		uint64_t base, size, align;
+	} initial[STRESS_MAX_DEVICES];
 	unsigned ninitial;
 	uint64_t next_obj;
 	uint64_t done[STRESS_NOPS], refused[STRESS_NOPS];

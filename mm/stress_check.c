@@ -30,10 +30,7 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static uint64_t hash_u64(uint64_t h, uint64_t v)
-{
-	return (h ^ v) * FNV_PRIME;
-}
+static uint64_t hash_u64(uint64_t h, uint64_t v) { return (h ^ v) * FNV_PRIME; }
 
 void stress_snap_take(const struct stress_world *w, struct stress_snap *s)
 {
@@ -45,8 +42,10 @@ void stress_snap_take(const struct stress_world *w, struct stress_snap *s)
 	s->zones = hash_u64(hash_u64(s->zones, w->b->nranges), w->b->niso);
 	s->dax = hash_bytes(FNV_BASIS, &w->dax->ops, /* not the lock: its tickets move */
 			    sizeof *w->dax - offsetof(struct dax, ops));
-	s->dax = hash_bytes(s->dax, w->dax->regions, w->dax->cap_regions * sizeof w->dax->regions[0]);
-	s->dax = hash_bytes(s->dax, w->dax->devices, w->dax->cap_devices * sizeof w->dax->devices[0]);
+	s->dax = hash_bytes(s->dax, w->dax->regions,
+			    w->dax->cap_regions * sizeof w->dax->regions[0]);
+	s->dax = hash_bytes(s->dax, w->dax->devices,
+			    w->dax->cap_devices * sizeof w->dax->devices[0]);
 	s->dax = hash_bytes(s->dax, w->dax->dirty, w->dax->ndirty * sizeof w->dax->dirty[0]);
 	s->hotplug = FNV_BASIS;
 	for (unsigned i = 0; i < w->hp->cap; i++) {
@@ -74,7 +73,10 @@ status_t stress_snap_compare(const struct stress_snap *a, const struct stress_sn
 {
 	static const char *const env_names[STRESS_ENV_WORDS] = { "env0", "env1", "env2", "env3" };
 	status_t st = ST_OK;
-	const struct { const char *name; uint64_t x, y; } parts[] = {
+	const struct {
+		const char *name;
+		uint64_t x, y;
+	} parts[] = {
 		{ "page allocator zones", a->zones, b->zones },
 		{ "dax tables", a->dax, b->dax },
 		{ "hand-off records", a->hotplug, b->hotplug },
@@ -87,8 +89,9 @@ status_t stress_snap_compare(const struct stress_snap *a, const struct stress_sn
 		}
 	for (unsigned i = 0; i < STRESS_ENV_WORDS; i++)
 		if (a->env[i] != b->env[i]) {
-			out_printf(out, "  changed: environment counter %s: %llu -> %llu\n", env_names[i],
-				   (unsigned long long)a->env[i], (unsigned long long)b->env[i]);
+			out_printf(out, "  changed: environment counter %s: %llu -> %llu\n",
+				   env_names[i], (unsigned long long)a->env[i],
+				   (unsigned long long)b->env[i]);
 			st = ST_INVALID;
 		}
 	return st;
@@ -101,13 +104,17 @@ static status_t check_accounting(const struct stress_world *w)
 	for (unsigned n = 0; n < BUDDY_MAX_NODES; n++)
 		for (unsigned z = 0; z < BUDDY_NZONES; z++) {
 			struct buddy_stats zs, *st = &zs;
-			CHECK_OK(buddy_stats(w->b, (int)n, (int)z, st)); /* with the per-CPU caches */
+			CHECK_OK(buddy_stats(w->b, (int)n, (int)z,
+					     st)); /* with the per-CPU caches */
 			uint64_t sum = st->free + st->cached + st->isolated;
 			for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
 				sum += st->owner[o];
 			if (sum != st->total) {
-				out_printf(w->out, "  node %u zone %u: total %llu != free + cached + isolated + owners %llu\n",
-					   n, z, (unsigned long long)st->total, (unsigned long long)sum);
+				out_printf(w->out,
+					   "  node %u zone %u: total %llu != free + cached + "
+					   "isolated + owners %llu\n",
+					   n, z, (unsigned long long)st->total,
+					   (unsigned long long)sum);
 				return ST_INVALID;
 			}
 		}
@@ -121,7 +128,8 @@ static status_t check_accounting(const struct stress_world *w)
 	buddy_stats(w->b, -1, -1, &all);
 	if (all.owner[BUDDY_OWNER_MOVABLE] != mov) {
 		out_printf(w->out, "  %llu movable pages allocated, objects hold %llu\n",
-			   (unsigned long long)all.owner[BUDDY_OWNER_MOVABLE], (unsigned long long)mov);
+			   (unsigned long long)all.owner[BUDDY_OWNER_MOVABLE],
+			   (unsigned long long)mov);
 		return ST_INVALID;
 	}
 	return ST_OK;

@@ -11,7 +11,7 @@
 #include "lib/kstring.h"
 #include "mm/stress.h"
 
-#define STRESS_MAX_OBJS 12 /* stress objects alive at once */
+#define STRESS_MAX_OBJS 12      /* stress objects alive at once */
 #define STRESS_SKIP ST_NOTFOUND /* an op with nothing to act on */
 
 /* One API call under judgement: the state before it and the injected-failure count. */
@@ -30,7 +30,8 @@ void stress_attempt_begin(struct stress *s, struct stress_attempt *a, enum stres
 status_t stress_attempt_end(struct stress *s, struct stress_attempt *a, status_t st, bool must);
 
 /* A random used device index for which pred(s, dev) holds; false when there is none. */
-bool stress_pick_dev(struct stress *s, bool (*pred)(const struct stress *, uint32_t), uint32_t *out);
+bool stress_pick_dev(struct stress *s, bool (*pred)(const struct stress *, uint32_t),
+		     uint32_t *out);
 /* A random object slot made by the stress (movable only when asked); false when none. */
 bool stress_pick_obj(struct stress *s, bool movable_only, unsigned *slot);
 /* True for an object this stress made ("stress." prefix). */

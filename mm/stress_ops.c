@@ -39,7 +39,8 @@ static bool pick_claim(struct stress *s, int want_state, bool with_records, unsi
 		const struct stress_claim *c = &s->claim[i];
 		if (!c->used || (with_records && !c->nw))
 			continue;
-		if (want_state >= 0 && dax_device_get(s->w.dax, c->dev)->state != (enum dax_state)want_state)
+		if (want_state >= 0 &&
+		    dax_device_get(s->w.dax, c->dev)->state != (enum dax_state)want_state)
 			continue;
 		cand[n++] = i;
 	}
@@ -178,7 +179,8 @@ static status_t op_release(struct stress *s)
 	const struct dax_device *x = dax_device_get(s->w.dax, c->dev);
 	if (c->nw && x->state == DAX_MAPPED) { /* read back what the owner wrote, then release */
 		status_t st = stress_activate(s, STRESS_RELEASE, k);
-		if (st == ST_INVALID || (st == ST_OK && stress_verify_claim(s, STRESS_RELEASE, k) != ST_OK))
+		if (st == ST_INVALID ||
+		    (st == ST_OK && stress_verify_claim(s, STRESS_RELEASE, k) != ST_OK))
 			return ST_INVALID;
 	}
 	stress_attempt_begin(s, &a, STRESS_RELEASE);
@@ -187,7 +189,8 @@ static status_t op_release(struct stress *s)
 	if (c->nw && stress_verify_released(s, k) != ST_OK)
 		return ST_INVALID;
 	for (unsigned i = 0; i < c->nw; i++) {
-		unsigned r = s->nrecent < STRESS_RECENT ? s->nrecent++ : s->recent_next++ % STRESS_RECENT;
+		unsigned r = s->nrecent < STRESS_RECENT ? s->nrecent++
+							: s->recent_next++ % STRESS_RECENT;
 		s->recent[r].pa = x->base + c->w[i].off;
 		s->recent[r].len = c->w[i].len;
 	}
@@ -260,7 +263,8 @@ static status_t op_fill(struct stress *s)
 	bool movable = prng_chance(&s->rng, 7, 8);
 	fmt_snprintf(name, sizeof name, "stress.%llu", (unsigned long long)s->next_obj++);
 	stress_attempt_begin(s, &a, STRESS_FILL);
-	return stress_attempt_end(s, &a, memobj_fill(s->w.objs, name, pages, node, movable, 0), false);
+	return stress_attempt_end(s, &a, memobj_fill(s->w.objs, name, pages, node, movable, 0),
+				  false);
 }
 
 static status_t op_check(struct stress *s)
@@ -272,7 +276,8 @@ static status_t op_check(struct stress *s)
 	status_t st = memobj_check(s->w.objs, slot, &bad);
 	if (st != ST_OK || bad)
 		return stress_fail(s, STRESS_CHECK, "'%s': %llu pages wrong (%s)",
-				   memobj_get(s->w.objs, slot)->name, (unsigned long long)bad, status_str(st));
+				   memobj_get(s->w.objs, slot)->name, (unsigned long long)bad,
+				   status_str(st));
 	return ST_OK;
 }
 

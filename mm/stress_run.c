@@ -10,11 +10,12 @@ static status_t finish_objects(struct stress *s)
 {
 	for (unsigned i = 0; i < s->npins; i++)
 		if (memobj_unpin(s->w.objs, s->pin[i].slot, s->pin[i].index) != ST_OK)
-			return stress_fail(s, STRESS_NOPS, "unpin of slot %u page %llu", s->pin[i].slot,
-					   (unsigned long long)s->pin[i].index);
+			return stress_fail(s, STRESS_NOPS, "unpin of slot %u page %llu",
+					   s->pin[i].slot, (unsigned long long)s->pin[i].index);
 	s->npins = 0;
 	for (unsigned slot = 0; slot < s->w.objs->cap; slot++)
-		if (stress_obj_ours(memobj_get(s->w.objs, slot)) && memobj_free(s->w.objs, slot) != ST_OK)
+		if (stress_obj_ours(memobj_get(s->w.objs, slot)) &&
+		    memobj_free(s->w.objs, slot) != ST_OK)
 			return stress_fail(s, STRESS_NOPS, "free of object slot %u", slot);
 	return ST_OK;
 }
@@ -28,22 +29,31 @@ static status_t finish_devices(struct stress *s)
 	dax_activate(s->w.dax, NULL); /* unmapping needs no memory */
 	for (uint32_t i = 0; i < STRESS_MAX_DEVICES; i++)
 		if (s->handed[i] && hotplug_reclaim(s->w.hp, i, 0, 0) != ST_OK)
-			out_printf(s->w.out, "stress: note: device index %u stays system-ram (an unmovable "
-				   "hand-off now holds kernel pages)\n", i);
+			out_printf(s->w.out,
+				   "stress: note: device index %u stays system-ram (an unmovable "
+				   "hand-off now holds kernel pages)\n",
+				   i);
 	for (uint32_t i = 0; i < s->w.dax->cap_devices; i++) {
 		const struct dax_device *x = dax_device_get(s->w.dax, i);
 		if (x && x->mode == DAX_MODE_DEVDAX && x->state == DAX_UNCLAIMED)
-			CHECK_OK(dax_destroy_device(s->w.dax, i)); /* idle devdax: cannot be refused */
+			CHECK_OK(dax_destroy_device(s->w.dax,
+						    i)); /* idle devdax: cannot be refused */
 	}
 	for (unsigned i = 0; i < s->ninitial; i++) {
 		uint32_t dev;
-		if (dax_create_device(s->w.dax, s->initial[i].region, s->initial[i].size, s->initial[i].align,
-				      &dev) != ST_OK)
-			out_printf(s->w.out, "stress: note: cannot re-create the device of 0x%llx bytes at 0x%llx\n",
-				   (unsigned long long)s->initial[i].size, (unsigned long long)s->initial[i].base);
+		if (dax_create_device(s->w.dax, s->initial[i].region, s->initial[i].size,
+				      s->initial[i].align, &dev) != ST_OK)
+			out_printf(s->w.out,
+				   "stress: note: cannot re-create the device of 0x%llx bytes at "
+				   "0x%llx\n",
+				   (unsigned long long)s->initial[i].size,
+				   (unsigned long long)s->initial[i].base);
 		else if (dax_device_get(s->w.dax, dev)->base != s->initial[i].base)
-			out_printf(s->w.out, "stress: note: the device of 0x%llx bytes that was at 0x%llx is now at 0x%llx\n",
-				   (unsigned long long)s->initial[i].size, (unsigned long long)s->initial[i].base,
+			out_printf(s->w.out,
+				   "stress: note: the device of 0x%llx bytes that was at 0x%llx is "
+				   "now at 0x%llx\n",
+				   (unsigned long long)s->initial[i].size,
+				   (unsigned long long)s->initial[i].base,
 				   (unsigned long long)dax_device_get(s->w.dax, dev)->base);
 	}
 	return ST_OK;
@@ -89,9 +99,12 @@ status_t stress_run(struct stress *s, const struct stress_world *w, uint64_t ste
 		st = stress_finish(s);
 	logs_swap(s, &save, false);
 	if (st != ST_OK || s->failed) {
-		out_printf(w->out, "stress: %llu steps, seed %llu: FAILED at step %llu (%s); rerun with the "
-			   "same seed from the same state to reproduce\n", (unsigned long long)steps,
-			   (unsigned long long)seed, (unsigned long long)s->step, stress_op_name(s->failed_op));
+		out_printf(
+			w->out,
+			"stress: %llu steps, seed %llu: FAILED at step %llu (%s); rerun with the "
+			"same seed from the same state to reproduce\n",
+			(unsigned long long)steps, (unsigned long long)seed,
+			(unsigned long long)s->step, stress_op_name(s->failed_op));
 		return ST_INVALID;
 	}
 	out_printf(w->out, "stress: %llu steps, seed %llu: pass\n", (unsigned long long)steps,

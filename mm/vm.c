@@ -53,8 +53,7 @@ status_t vm_validate_range(uint64_t va, uint64_t size)
 	return ST_OK;
 }
 
-status_t vm_validate_request(const struct vm_space *s, uint64_t va, uint64_t size,
-			     unsigned flags)
+status_t vm_validate_request(const struct vm_space *s, uint64_t va, uint64_t size, unsigned flags)
 {
 	if (!s || !s->ops || (flags & ~VM_FLAGS_ALL))
 		return ST_INVALID;

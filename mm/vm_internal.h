@@ -14,30 +14,18 @@
 #include "lib/kstring.h"
 #include "mm/vm.h"
 
-static inline unsigned vm_shift(int level)
-{
-	return 12u + 9u * (unsigned)(level - 1);
-}
+static inline unsigned vm_shift(int level) { return 12u + 9u * (unsigned)(level - 1); }
 
 static inline unsigned vm_index(uint64_t va, int level)
 {
 	return (unsigned)(va >> vm_shift(level)) & (VM_ENTRIES - 1);
 }
 
-static inline uint64_t vm_level_size(int level)
-{
-	return 1ull << vm_shift(level);
-}
+static inline uint64_t vm_level_size(int level) { return 1ull << vm_shift(level); }
 
-static inline bool vm_present(uint64_t e)
-{
-	return (e & VM_PTE_P) != 0;
-}
+static inline bool vm_present(uint64_t e) { return (e & VM_PTE_P) != 0; }
 
-static inline bool vm_is_leaf(uint64_t e, int level)
-{
-	return level == 1 || (e & VM_PTE_PS);
-}
+static inline bool vm_is_leaf(uint64_t e, int level) { return level == 1 || (e & VM_PTE_PS); }
 
 /* Physical base of the page a leaf maps (drops the PAT bit 12 of large leaves). */
 static inline uint64_t vm_leaf_pa(uint64_t e, int level)
@@ -82,7 +70,10 @@ struct vm_flush {
 	uint64_t lo, hi; /* the lowest and highest address among them (pages > 0) */
 };
 
-#define VM_FLUSH_INIT(space) { (space), 0, UINT64_MAX, 0 }
+#define VM_FLUSH_INIT(space)                                                                       \
+	{                                                                                          \
+		(space), 0, UINT64_MAX, 0                                                          \
+	}
 
 /* Records one changed translation at va: flush_page while under the limit. */
 static inline void vm_flush_add(struct vm_flush *f, uint64_t va)
@@ -113,8 +104,7 @@ status_t vm_validate_range(uint64_t va, uint64_t size);
 /* The checks every request that sets leaf flags shares (vm_map, vm_protect): a space with
  * ops and known flags (else ST_INVALID), the range as vm_validate_range, and VM_USER only in
  * the lower (user) half (else ST_RANGE). */
-status_t vm_validate_request(const struct vm_space *s, uint64_t va, uint64_t size,
-			     unsigned flags);
+status_t vm_validate_request(const struct vm_space *s, uint64_t va, uint64_t size, unsigned flags);
 /* Bits of an intermediate entry covering va: P|RW, and US in the lower (user) half. */
 static inline uint64_t vm_table_bits(uint64_t va)
 {

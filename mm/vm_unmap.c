@@ -97,8 +97,8 @@ static bool vm_table_empty(const uint64_t *t)
 struct vm_pass {
 	const struct vm_space *s;
 	struct vm_flush *f;
-	bool unmap;     /* true: clear leaves and free emptied tables; false: protect */
-	unsigned flags; /* protect: the new VM_* flags */
+	bool unmap;        /* true: clear leaves and free emptied tables; false: protect */
+	unsigned flags;    /* protect: the new VM_* flags */
 	vm_dirty_fn dirty; /* unmap: told of every run of cleared dirty leaves (may be NULL) */
 	void *arg;
 	uint64_t run_va, run_size; /* the run of dirty leaves not reported yet */
@@ -125,8 +125,9 @@ static void vm_pass_leaf(struct vm_pass *p, uint64_t *e, int level, uint64_t ev)
 {
 	uint64_t old = __atomic_load_n(e, __ATOMIC_RELAXED), next;
 	do {
-		next = p->unmap ? 0 : (old & (VM_PTE_ADDR | VM_PTE_A | VM_PTE_D)) |
-				      vm_leaf_bits(p->flags, level);
+		next = p->unmap ? 0
+				: (old & (VM_PTE_ADDR | VM_PTE_A | VM_PTE_D)) |
+					  vm_leaf_bits(p->flags, level);
 		if (next == old)
 			return;
 	} while (!__atomic_compare_exchange_n(e, &old, next, false, __ATOMIC_ACQ_REL,

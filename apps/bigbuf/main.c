@@ -70,7 +70,8 @@ int main(int argc, char **argv)
 	uint32_t bw;
 	unsigned node = fastest_node(&t, initiator, &bw);
 	spmk_printf("bigbuf: %lu MiB wanted on node %u, the highest bandwidth from node %u "
-		    "(%u MB/s claimed)\n", (unsigned long)(want >> 20), node, initiator, bw);
+		    "(%u MB/s claimed)\n",
+		    (unsigned long)(want >> 20), node, initiator, bw);
 	long ndev = spmk_dax_list(devs, MAX_DEVS), handle = -1;
 	uint64_t *buf = 0;
 	for (long i = 0; i < ndev && i < MAX_DEVS && !buf; i++) {
@@ -87,17 +88,20 @@ int main(int argc, char **argv)
 			continue;
 		}
 		spmk_printf("bigbuf: claimed %s (%lu MiB, %lu KiB pages) at %p\n", d->name,
-			    (unsigned long)(d->size >> 20), (unsigned long)(d->align >> 10), (void *)buf);
+			    (unsigned long)(d->size >> 20), (unsigned long)(d->align >> 10),
+			    (void *)buf);
 	}
 	if (!buf) {
 		long r = spmk_mem_alloc(want, (int)node, SPMK_MEM_MOVABLE, (void **)&buf);
 		if (r != 0) {
-			spmk_printf("bigbuf: no dax device free on node %u and no memory: %s\n", node,
-				    spmk_strerror(r));
+			spmk_printf("bigbuf: no dax device free on node %u and no memory: %s\n",
+				    node, spmk_strerror(r));
 			return 1;
 		}
-		spmk_printf("bigbuf: no dax device free on node %u; fell back to movable memory at %p "
-			    "(on node %ld)\n", node, (void *)buf, spmk_mem_node(buf));
+		spmk_printf(
+			"bigbuf: no dax device free on node %u; fell back to movable memory at %p "
+			"(on node %ld)\n",
+			node, (void *)buf, spmk_mem_node(buf));
 	}
 	uint64_t ns;
 	uint64_t bad = use(buf, want, &ns);

@@ -40,28 +40,38 @@ static int check_args(void)
 {
 	static char buf[64];
 	const long kernel = (long)0xffffffff80100000ull, unmapped = 0x7000000000;
-	expect("write from the kernel half", spmk_syscall(SPMK_SYS_WRITE, kernel, 8, 0), -SPMK_ERANGE);
-	expect("write from an unmapped page", spmk_syscall(SPMK_SYS_WRITE, unmapped, 8, 0), -SPMK_EFAULT);
-	expect("write with a wrapping length", spmk_syscall(SPMK_SYS_WRITE, (long)buf, -8, 0), -SPMK_ERANGE);
-	expect("write of a huge length", spmk_syscall(SPMK_SYS_WRITE, (long)buf, 1L << 40, 0), -SPMK_EFAULT);
+	expect("write from the kernel half", spmk_syscall(SPMK_SYS_WRITE, kernel, 8, 0),
+	       -SPMK_ERANGE);
+	expect("write from an unmapped page", spmk_syscall(SPMK_SYS_WRITE, unmapped, 8, 0),
+	       -SPMK_EFAULT);
+	expect("write with a wrapping length", spmk_syscall(SPMK_SYS_WRITE, (long)buf, -8, 0),
+	       -SPMK_ERANGE);
+	expect("write of a huge length", spmk_syscall(SPMK_SYS_WRITE, (long)buf, 1L << 40, 0),
+	       -SPMK_EFAULT);
 	expect("write from NULL", spmk_syscall(SPMK_SYS_WRITE, 0, 1, 0), -SPMK_EFAULT);
-	expect("topo into the kernel half", spmk_syscall(SPMK_SYS_TOPO, kernel, 0, 0), -SPMK_ERANGE);
-	expect("topo into read-only text", spmk_syscall(SPMK_SYS_TOPO, (long)check_args, 0, 0), -SPMK_EFAULT);
+	expect("topo into the kernel half", spmk_syscall(SPMK_SYS_TOPO, kernel, 0, 0),
+	       -SPMK_ERANGE);
+	expect("topo into read-only text", spmk_syscall(SPMK_SYS_TOPO, (long)check_args, 0, 0),
+	       -SPMK_EFAULT);
 	struct spmk_node nd;
 	expect("node 9999", spmk_node(9999, &nd), -SPMK_ERANGE);
 	struct spmk_pair pr;
 	expect("pair 0 -> 9999", spmk_pair(0, 9999, &pr), -SPMK_ERANGE);
-	expect("dax list into unmapped", spmk_syscall(SPMK_SYS_DAX_LIST, unmapped, 4, 0), -SPMK_EFAULT);
-	expect("claim with a kernel name pointer", spmk_syscall(SPMK_SYS_DAX_CLAIM, kernel, 0, 0), -SPMK_ERANGE);
+	expect("dax list into unmapped", spmk_syscall(SPMK_SYS_DAX_LIST, unmapped, 4, 0),
+	       -SPMK_EFAULT);
+	expect("claim with a kernel name pointer", spmk_syscall(SPMK_SYS_DAX_CLAIM, kernel, 0, 0),
+	       -SPMK_ERANGE);
 	expect("claim of no such device", spmk_dax_claim("dax99.9"), -SPMK_ENOENT);
 	for (long h = -2; h < 40; h += 7)
-		expect("map of a made-up handle", spmk_syscall(SPMK_SYS_DAX_MAP, h, 0, 0), -SPMK_EBADF);
+		expect("map of a made-up handle", spmk_syscall(SPMK_SYS_DAX_MAP, h, 0, 0),
+		       -SPMK_EBADF);
 	expect("release of a made-up handle", spmk_dax_release(1L << 40), -SPMK_EBADF);
 	void *p;
 	expect("alloc of 0 bytes", spmk_mem_alloc(0, SPMK_NODE_ANY, 0, &p), -SPMK_EINVAL);
 	expect("alloc with bad flags", spmk_mem_alloc(4096, SPMK_NODE_ANY, 0x80, &p), -SPMK_EINVAL);
 	expect("alloc on node 9999", spmk_mem_alloc(4096, 9999, 0, &p), -SPMK_ERANGE);
-	expect("alloc of 2^62 bytes", spmk_mem_alloc(1ull << 62, SPMK_NODE_ANY, 0, &p), -SPMK_ENOMEM);
+	expect("alloc of 2^62 bytes", spmk_mem_alloc(1ull << 62, SPMK_NODE_ANY, 0, &p),
+	       -SPMK_ENOMEM);
 	expect("free of a stack address", spmk_mem_free(buf), -SPMK_ENOENT);
 	expect("node of an unmapped address", spmk_mem_node((void *)unmapped), -SPMK_EFAULT);
 	expect("unknown system call", spmk_syscall(999, 0, 0, 0), -SPMK_ENOSYS);
@@ -107,7 +117,8 @@ static int steal(const char *dev)
 {
 	expect("claim of another owner's device", spmk_dax_claim(dev), -SPMK_EBUSY);
 	for (long h = 0; h < 64; h++)
-		expect("map of a guessed handle", spmk_syscall(SPMK_SYS_DAX_MAP, h, 0, 0), -SPMK_EBADF);
+		expect("map of a guessed handle", spmk_syscall(SPMK_SYS_DAX_MAP, h, 0, 0),
+		       -SPMK_EBADF);
 	spmk_printf("check steal: %d failures\n", failures);
 	return failures ? 1 : 0;
 }
@@ -121,14 +132,16 @@ static int movable(const char *dev)
 	}
 	const size_t bytes = 4u << 20;
 	uint64_t *p;
-	long r = spmk_mem_alloc(bytes, (int)node, SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE, (void **)&p);
+	long r =
+		spmk_mem_alloc(bytes, (int)node, SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE, (void **)&p);
 	if (r < 0) {
 		spmk_printf("check: movable alloc on node %ld: %s\n", node, spmk_strerror(r));
 		return 1;
 	}
 	for (size_t i = 0; i < bytes / 8; i++)
 		p[i] = i * 0x9e3779b97f4a7c15ull;
-	spmk_printf("check: 4 MiB at %p on node %ld; reclaiming %s\n", (void *)p, spmk_mem_node(p), dev);
+	spmk_printf("check: 4 MiB at %p on node %ld; reclaiming %s\n", (void *)p, spmk_mem_node(p),
+		    dev);
 	r = spmk_reclaim(dev);
 	if (r < 0) {
 		spmk_printf("check: reclaim of %s: %s\n", dev, spmk_strerror(r));
@@ -146,8 +159,8 @@ static int movable(const char *dev)
 static void perf_json(const char *key, const struct spmk_perf *p)
 {
 	spmk_printf("\"%s\":{\"read_latency\":%u,\"write_latency\":%u,\"read_bandwidth\":%u,"
-		    "\"write_bandwidth\":%u}", key, p->read_latency, p->write_latency,
-		    p->read_bandwidth, p->write_bandwidth);
+		    "\"write_bandwidth\":%u}",
+		    key, p->read_latency, p->write_latency, p->read_bandwidth, p->write_bandwidth);
 }
 
 static int topo(void)
@@ -162,9 +175,10 @@ static int topo(void)
 		struct spmk_node nd;
 		if (spmk_node(n, &nd) < 0)
 			return 1;
-		spmk_printf("%s{\"node\":%u,\"pxm\":%u,\"flags\":%u,\"n_cpus\":%u,\"mem_bytes\":%lu,",
-			    n ? "," : "", nd.node, nd.pxm, nd.flags, nd.n_cpus,
-			    (unsigned long)nd.mem_bytes);
+		spmk_printf(
+			"%s{\"node\":%u,\"pxm\":%u,\"flags\":%u,\"n_cpus\":%u,\"mem_bytes\":%lu,",
+			n ? "," : "", nd.node, nd.pxm, nd.flags, nd.n_cpus,
+			(unsigned long)nd.mem_bytes);
 		for (int c = 0; c < 2; c++) {
 			spmk_printf("\"access%d_valid\":%u,\"access%d_initiator\":%u,", c,
 				    nd.access[c].valid, c, nd.access[c].initiator);
@@ -184,8 +198,8 @@ static int topo(void)
 			struct spmk_pair p;
 			if (spmk_pair(i, j, &p) < 0)
 				return 1;
-			spmk_printf("%s{\"initiator\":%u,\"target\":%u,\"distance\":%u,", i + j ? "," : "",
-				    i, j, p.distance);
+			spmk_printf("%s{\"initiator\":%u,\"target\":%u,\"distance\":%u,",
+				    i + j ? "," : "", i, j, p.distance);
 			perf_json("perf", &p.perf);
 			spmk_printf("}");
 		}
@@ -198,7 +212,7 @@ static int pin(const char *dev)
 	long node = spmk_handoff(dev, SPMK_HANDOFF_MOVABLE);
 	uint64_t *p;
 	if (node < 0 || spmk_mem_alloc(1u << 20, (int)node, SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE,
-					(void **)&p) < 0) {
+				       (void **)&p) < 0) {
 		spmk_printf("check: hand-off or movable memory on %s failed\n", dev);
 		return 1;
 	}
@@ -220,7 +234,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		spmk_printf("usage: check args|kernel|unmapped|guard|daxwin|write-text|ud|div|gp|"
-			    "topo|claim DEV|release DEV|steal DEV|movable DEV|pin DEV|exit N|loop|spin\n");
+			    "topo|claim DEV|release DEV|steal DEV|movable DEV|pin DEV|exit "
+			    "N|loop|spin\n");
 		return 2;
 	}
 	const char *what = argv[1];

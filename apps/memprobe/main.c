@@ -25,7 +25,8 @@ static struct spmk_dax_dev devs[MAX_DEVS];
 
 static int usage(const char *why)
 {
-	spmk_printf("memprobe: %s\nusage: memprobe [--json] [--size BYTES] [--chase BYTES] [--reps N]\n",
+	spmk_printf("memprobe: %s\nusage: memprobe [--json] [--size BYTES] [--chase BYTES] [--reps "
+		    "N]\n",
 		    why);
 	return 2;
 }
@@ -66,8 +67,8 @@ static uint8_t *buffer_get(struct mp_node *p, long ndev, const struct mp_options
 	*mem = 0;
 	for (long i = 0; i < ndev && i < MAX_DEVS; i++) {
 		const struct spmk_dax_dev *d = &devs[i];
-		if (d->node != (int32_t)p->node || (d->flags & (SPMK_DAX_CLAIMED | SPMK_DAX_SYSTEM_RAM)) ||
-		    d->size < o->size)
+		if (d->node != (int32_t)p->node ||
+		    (d->flags & (SPMK_DAX_CLAIMED | SPMK_DAX_SYSTEM_RAM)) || d->size < o->size)
 			continue;
 		long h = spmk_dax_claim(d->name);
 		void *va;
@@ -144,7 +145,8 @@ int main(int argc, char **argv)
 		else
 			r = spmk_mem_free(mem);
 		if (r < 0)
-			spmk_printf("memprobe: giving back node %u's memory: %s\n", n, spmk_strerror(r));
+			spmk_printf("memprobe: giving back node %u's memory: %s\n", n,
+				    spmk_strerror(r));
 	}
 	mp_report(nodes, count, &o, initiator);
 	return 0;

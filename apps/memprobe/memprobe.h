@@ -23,7 +23,7 @@ struct mp_figures {
 struct mp_node {
 	uint32_t node;
 	bool measured;
-	char memory[32];          /* "dax0.0", "movable", "unmovable", or why not measured */
+	char memory[32];           /* "dax0.0", "movable", "unmovable", or why not measured */
 	struct mp_figures claimed; /* from the HMAT (0: no claim) */
 	struct mp_figures measured_f;
 };

@@ -6,8 +6,8 @@
 #include "include/spmk/console.h"
 
 #define METRICS 3
-#define FLAG_RATIO_HI 200 /* measured/claimed in hundredths: above 2x */
-#define FLAG_RATIO_LO 50  /* below 1/2 */
+#define FLAG_RATIO_HI 200  /* measured/claimed in hundredths: above 2x */
+#define FLAG_RATIO_LO 50   /* below 1/2 */
 #define ORDER_CLAIM_PCT 10 /* a claimed ordering counts when the claims differ by > 10% */
 #define ORDER_MEAS_PCT 5   /* and is contradicted unless the measurements differ by > 5% */
 
@@ -67,9 +67,10 @@ static void print_cell(const struct mp_node *n, int m)
 	if (m == 2)
 		spmk_printf(" %8s %8s", fixed(a, meas, 1000), claim ? fixed(b, claim, 1000) : "-");
 	else
-		spmk_printf(" %8lu %8s", (unsigned long)meas, claim ? (spmk_snprintf(b, 16, "%lu",
-			    (unsigned long)claim), b) : "-");
-	spmk_printf(" %6s%s", ratio(n, m) ? fixed(c, ratio(n, m), 100) : "-", flagged(n, m) ? " !" : "  ");
+		spmk_printf(" %8lu %8s", (unsigned long)meas,
+			    claim ? (spmk_snprintf(b, 16, "%lu", (unsigned long)claim), b) : "-");
+	spmk_printf(" %6s%s", ratio(n, m) ? fixed(c, ratio(n, m), 100) : "-",
+		    flagged(n, m) ? " !" : "  ");
 }
 
 /* Calls fn for every pair whose claimed ordering the measurements contradict. */
@@ -82,8 +83,10 @@ static int contradictions(const struct mp_node *n, unsigned count, bool json, bo
 				const struct mp_node *a = &n[i], *b = &n[j];
 				if (i == j || !a->measured || !b->measured)
 					continue;
-				uint64_t ca = value(&a->claimed, m, true), cb = value(&b->claimed, m, true);
-				uint64_t ma = value(&a->measured_f, m, false), mb = value(&b->measured_f, m, false);
+				uint64_t ca = value(&a->claimed, m, true),
+					 cb = value(&b->claimed, m, true);
+				uint64_t ma = value(&a->measured_f, m, false),
+					 mb = value(&b->measured_f, m, false);
 				if (!ca || !cb || !better(ca, cb, m, ORDER_CLAIM_PCT) ||
 				    better(ma, mb, m, ORDER_MEAS_PCT))
 					continue;
@@ -92,14 +95,19 @@ static int contradictions(const struct mp_node *n, unsigned count, bool json, bo
 				const char *u = m == 2 ? "ns" : "MB/s";
 				uint64_t d = m == 2 ? 1000 : 1;
 				if (json) {
-					spmk_printf("%s{\"metric\":\"%s\",\"claimed_better\":%u,\"than\":%u}",
-						    *first ? "" : ",", metric_json[m], a->node, b->node);
+					spmk_printf("%s{\"metric\":\"%s\",\"claimed_better\":%u,"
+						    "\"than\":%u}",
+						    *first ? "" : ",", metric_json[m], a->node,
+						    b->node);
 					*first = false;
 				} else {
-					spmk_printf("ordering contradicted: HMAT says node %u has better %s than "
-						    "node %u (%s vs ", a->node, metric_name[m], b->node,
+					spmk_printf("ordering contradicted: HMAT says node %u has "
+						    "better %s than "
+						    "node %u (%s vs ",
+						    a->node, metric_name[m], b->node,
 						    fixed(x, ca, d));
-					spmk_printf("%s %s); measured %s vs ", fixed(y, cb, d), u, fixed(x, ma, d));
+					spmk_printf("%s %s); measured %s vs ", fixed(y, cb, d), u,
+						    fixed(x, ma, d));
 					spmk_printf("%s %s\n", fixed(y, mb, d), u);
 				}
 			}
@@ -118,12 +126,13 @@ static int report_json(const struct mp_node *n, unsigned count, const struct mp_
 		       unsigned initiator)
 {
 	int flags = 0;
-	spmk_printf("{\"initiator\":%u,\"size\":%lu,\"chase\":%lu,\"reps\":%lu,\"nodes\":[", initiator,
-		    (unsigned long)o->size, (unsigned long)o->chase, (unsigned long)o->reps);
+	spmk_printf("{\"initiator\":%u,\"size\":%lu,\"chase\":%lu,\"reps\":%lu,\"nodes\":[",
+		    initiator, (unsigned long)o->size, (unsigned long)o->chase,
+		    (unsigned long)o->reps);
 	for (unsigned i = 0; i < count; i++) {
 		const struct mp_node *p = &n[i];
-		spmk_printf("%s{\"node\":%u,\"memory\":\"%s\",\"measured_ok\":%s,", i ? "," : "", p->node,
-			    p->memory, p->measured ? "true" : "false");
+		spmk_printf("%s{\"node\":%u,\"memory\":\"%s\",\"measured_ok\":%s,", i ? "," : "",
+			    p->node, p->memory, p->measured ? "true" : "false");
 		json_figures("claimed", &p->claimed, true);
 		spmk_printf(",");
 		json_figures("measured", &p->measured_f, false);
@@ -157,11 +166,11 @@ int mp_report(const struct mp_node *n, unsigned count, const struct mp_options *
 		return report_json(n, count, o, initiator);
 	int flags = 0;
 	spmk_printf("memprobe: from a CPU of node %u; %lu KiB streamed x %lu, %lu KiB chased "
-		    "(%lu lines in random order)\n", initiator, (unsigned long)(o->size >> 10),
-		    (unsigned long)o->reps, (unsigned long)(o->chase >> 10),
-		    (unsigned long)(o->chase / MP_LINE));
-	spmk_printf("%-4s %-10s %-26s %-26s %-26s\n", "node", "memory", "  read MB/s", "  write MB/s",
-		    "  latency ns");
+		    "(%lu lines in random order)\n",
+		    initiator, (unsigned long)(o->size >> 10), (unsigned long)o->reps,
+		    (unsigned long)(o->chase >> 10), (unsigned long)(o->chase / MP_LINE));
+	spmk_printf("%-4s %-10s %-26s %-26s %-26s\n", "node", "memory", "  read MB/s",
+		    "  write MB/s", "  latency ns");
 	spmk_printf("%-4s %-10s", "", "");
 	for (int m = 0; m < METRICS; m++)
 		spmk_printf(" %8s %8s %6s  ", "measured", "claimed", "ratio");
@@ -181,8 +190,10 @@ int mp_report(const struct mp_node *n, unsigned count, const struct mp_options *
 		for (int m = 0; m < METRICS; m++)
 			if (n[i].measured && flagged(&n[i], m)) {
 				char r[16];
-				spmk_printf("claim off by more than 2x: node %u %s measured %sx the claim\n",
-					    n[i].node, metric_name[m], fixed(r, ratio(&n[i], m), 100));
+				spmk_printf("claim off by more than 2x: node %u %s measured %sx "
+					    "the claim\n",
+					    n[i].node, metric_name[m],
+					    fixed(r, ratio(&n[i], m), 100));
 				flags++;
 			}
 	bool first = true;

@@ -9,9 +9,16 @@
 #define APIC_BASE_X2 (1ull << 10)
 
 enum {
-	APIC_ID = 0x20, APIC_TPR = 0x80, APIC_EOI = 0xB0, APIC_SVR = 0xF0, APIC_ICR_LO = 0x300,
-	APIC_ICR_HI = 0x310, APIC_LVT_TIMER = 0x320, APIC_TIMER_INIT = 0x380,
-	APIC_TIMER_CUR = 0x390, APIC_TIMER_DIV = 0x3E0,
+	APIC_ID = 0x20,
+	APIC_TPR = 0x80,
+	APIC_EOI = 0xB0,
+	APIC_SVR = 0xF0,
+	APIC_ICR_LO = 0x300,
+	APIC_ICR_HI = 0x310,
+	APIC_LVT_TIMER = 0x320,
+	APIC_TIMER_INIT = 0x380,
+	APIC_TIMER_CUR = 0x390,
+	APIC_TIMER_DIV = 0x3E0,
 };
 #define ICR_PENDING (1u << 12)
 #define ICR_ASSERT (1u << 14)
@@ -98,5 +105,6 @@ void apic_timer_start(uint8_t vector, uint64_t ticks_per_s)
 	uint64_t count = ticks_per_s / APIC_TIMER_HZ;
 	wr(APIC_TIMER_DIV, 0x3);
 	wr(APIC_LVT_TIMER, LVT_PERIODIC | vector);
-	wr(APIC_TIMER_INIT, (uint32_t)(count ? (count > 0xFFFFFFFFull ? 0xFFFFFFFFull : count) : 1));
+	wr(APIC_TIMER_INIT,
+	   (uint32_t)(count ? (count > 0xFFFFFFFFull ? 0xFFFFFFFFull : count) : 1));
 }

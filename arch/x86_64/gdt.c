@@ -48,7 +48,7 @@ void gdt_init_cpu(unsigned index, uint64_t ist_top)
 	g[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
 	       (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
 	g[6] = base >> 32;
-	t->ist[0] = ist_top; /* IST1: double fault */
+	t->ist[0] = ist_top;       /* IST1: double fault */
 	t->iomap_base = sizeof *t; /* no I/O bitmap: ring 3 has no port access */
 	struct desc_ptr p = { sizeof gdt[0] - 1, (uint64_t)g };
 	gdt_load(&p, KERNEL_CS, KERNEL_DS);

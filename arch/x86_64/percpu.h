@@ -27,17 +27,17 @@ enum cpu_state {
 };
 
 struct percpu {
-	struct percpu *self;   /* offset 0: %gs:0 */
-	uint32_t index;        /* offset 8: %gs:8, 0 = boot CPU */
+	struct percpu *self; /* offset 0: %gs:0 */
+	uint32_t index;      /* offset 8: %gs:8, 0 = boot CPU */
 	uint32_t apic_id;
-	int node;              /* from SRAT, -1 when no SRAT names it */
-	bool x2apic_entry;     /* listed by a MADT x2APIC structure */
-	volatile int state;    /* enum cpu_state */
-	uint64_t stack_top;    /* kernel stack (its lower part is the IST1 stack) */
+	int node;                      /* from SRAT, -1 when no SRAT names it */
+	bool x2apic_entry;             /* listed by a MADT x2APIC structure */
+	volatile int state;            /* enum cpu_state */
+	uint64_t stack_top;            /* kernel stack (its lower part is the IST1 stack) */
 	volatile uint64_t ticks;       /* LAPIC timer interrupts taken */
 	volatile uint32_t tlb_pending; /* a shootdown waits for this CPU's flush */
-	uint64_t tlb_flushes;  /* shootdown requests served */
-	uint64_t start_us;     /* time from INIT to online, microseconds */
+	uint64_t tlb_flushes;          /* shootdown requests served */
+	uint64_t start_us;             /* time from INIT to online, microseconds */
 };
 
 extern struct percpu percpu[SMP_MAX_CPUS];

@@ -28,11 +28,12 @@ void power_off(void)
 	cli();
 	if (acpi.s5_valid && acpi.pm1a_cnt) {
 		uint16_t v = inw(acpi.pm1a_cnt);
-		outw(acpi.pm1a_cnt, (uint16_t)((v & ~(7u << 10)) | ((unsigned)acpi.slp_typ_a << 10) | SLP_EN));
+		outw(acpi.pm1a_cnt,
+		     (uint16_t)((v & ~(7u << 10)) | ((unsigned)acpi.slp_typ_a << 10) | SLP_EN));
 		if (acpi.pm1b_cnt) {
 			v = inw(acpi.pm1b_cnt);
-			outw(acpi.pm1b_cnt,
-			     (uint16_t)((v & ~(7u << 10)) | ((unsigned)acpi.slp_typ_b << 10) | SLP_EN));
+			outw(acpi.pm1b_cnt, (uint16_t)((v & ~(7u << 10)) |
+						       ((unsigned)acpi.slp_typ_b << 10) | SLP_EN));
 		}
 		spin_ms(100);
 		printk(LOG_WARN, "power: ACPI S5 did not take; trying isa-debug-exit");
@@ -61,7 +62,10 @@ void power_reboot(void)
 	outb(0x64, 0xFE);
 	spin_ms(50);
 	/* Last resort: a triple fault through an empty IDT. */
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } none = { 0, 0 };
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} none = { 0, 0 };
 	__asm__ volatile("lidt %0; int3" : : "m"(none));
 	cpu_halt_forever();
 }

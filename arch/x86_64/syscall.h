@@ -8,9 +8,9 @@
 
 /* The registers of the app at SYSCALL, in the order syscall_entry pushes them. */
 struct syscall_frame {
-	uint64_t nr;                        /* %rax */
-	uint64_t a0, a1, a2, a3, a4, a5;    /* %rdi %rsi %rdx %r10 %r8 %r9 */
-	uint64_t rip, rflags, rsp;          /* %rcx, %r11, the user stack */
+	uint64_t nr;                     /* %rax */
+	uint64_t a0, a1, a2, a3, a4, a5; /* %rdi %rsi %rdx %r10 %r8 %r9 */
+	uint64_t rip, rflags, rsp;       /* %rcx, %r11, the user stack */
 };
 
 /* EFER.SCE, STAR (kernel CS 0x08, user base 0x10), LSTAR = syscall_entry, SFMASK = IF DF TF

@@ -41,8 +41,12 @@ static uint64_t recovered;
 static void idt_set(unsigned v, uint64_t h)
 {
 	idt[v] = (struct idt_entry){
-		.off_lo = h & 0xFFFF, .sel = KERNEL_CS, .ist = v == 8 ? 1 : 0,
-		.type = 0x8E, .off_mid = (h >> 16) & 0xFFFF, .off_hi = h >> 32,
+		.off_lo = h & 0xFFFF,
+		.sel = KERNEL_CS,
+		.ist = v == 8 ? 1 : 0,
+		.type = 0x8E,
+		.off_mid = (h >> 16) & 0xFFFF,
+		.off_hi = h >> 32,
 	};
 }
 
@@ -99,11 +103,28 @@ struct kjmp *trap_catch_current(void) { return catch_point; }
 uint64_t trap_recovered_count(void) { return recovered; }
 
 static const char *const vector_names[] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection",
-	"page fault", "reserved", "x87 FP", "alignment check", "machine check", "SIMD FP",
-	"virtualization", "control protection",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 FP",
+	"alignment check",
+	"machine check",
+	"SIMD FP",
+	"virtualization",
+	"control protection",
 };
 
 const char *trap_vector_name(uint64_t v)
@@ -127,10 +148,7 @@ static bool kernel_text(uint64_t a)
 	return a >= (uint64_t)__kernel_start && a < (uint64_t)__text_end;
 }
 
-static bool kernel_addr(uint64_t a)
-{
-	return a >= 0xffff800000000000ull && (a & 7) == 0;
-}
+static bool kernel_addr(uint64_t a) { return a >= 0xffff800000000000ull && (a & 7) == 0; }
 
 void trap_backtrace(uint64_t rip, uint64_t rbp)
 {
@@ -147,14 +165,20 @@ void trap_backtrace(uint64_t rip, uint64_t rbp)
 
 static void dump_frame(const struct trap_frame *f)
 {
-	const char *name = f->vector < ARRAY_SIZE(vector_names) ? vector_names[f->vector] : "exception";
-	printk(LOG_EMERG, "exception %lu (%s), error 0x%lx, RIP 0x%016lx, CR2 0x%016lx",
-	       f->vector, name, f->error, f->rip, read_cr2());
-	printk(LOG_EMERG, "RAX %016lx RBX %016lx RCX %016lx RDX %016lx", f->rax, f->rbx, f->rcx, f->rdx);
-	printk(LOG_EMERG, "RSI %016lx RDI %016lx RBP %016lx RSP %016lx", f->rsi, f->rdi, f->rbp, f->rsp);
-	printk(LOG_EMERG, "R8  %016lx R9  %016lx R10 %016lx R11 %016lx", f->r8, f->r9, f->r10, f->r11);
-	printk(LOG_EMERG, "R12 %016lx R13 %016lx R14 %016lx R15 %016lx", f->r12, f->r13, f->r14, f->r15);
-	printk(LOG_EMERG, "CS %04lx SS %04lx RFLAGS %08lx CR3 %016lx", f->cs, f->ss, f->rflags, read_cr3());
+	const char *name =
+		f->vector < ARRAY_SIZE(vector_names) ? vector_names[f->vector] : "exception";
+	printk(LOG_EMERG, "exception %lu (%s), error 0x%lx, RIP 0x%016lx, CR2 0x%016lx", f->vector,
+	       name, f->error, f->rip, read_cr2());
+	printk(LOG_EMERG, "RAX %016lx RBX %016lx RCX %016lx RDX %016lx", f->rax, f->rbx, f->rcx,
+	       f->rdx);
+	printk(LOG_EMERG, "RSI %016lx RDI %016lx RBP %016lx RSP %016lx", f->rsi, f->rdi, f->rbp,
+	       f->rsp);
+	printk(LOG_EMERG, "R8  %016lx R9  %016lx R10 %016lx R11 %016lx", f->r8, f->r9, f->r10,
+	       f->r11);
+	printk(LOG_EMERG, "R12 %016lx R13 %016lx R14 %016lx R15 %016lx", f->r12, f->r13, f->r14,
+	       f->r15);
+	printk(LOG_EMERG, "CS %04lx SS %04lx RFLAGS %08lx CR3 %016lx", f->cs, f->ss, f->rflags,
+	       read_cr3());
 	trap_backtrace(f->rip, f->rbp);
 }
 
@@ -179,7 +203,8 @@ static void resume_at_catch(struct trap_frame *f)
 static void halt_this_cpu(void)
 {
 	struct percpu *c = this_cpu();
-	printk(LOG_EMERG, "cpu %u (APIC id %u) halted after the exception above", c->index, c->apic_id);
+	printk(LOG_EMERG, "cpu %u (APIC id %u) halted after the exception above", c->index,
+	       c->apic_id);
 	c->state = CPU_HALTED;
 	cpu_halt_forever();
 }

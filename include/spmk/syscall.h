@@ -16,12 +16,12 @@
 #define SPMK_SYSCALL_H
 
 enum spmk_sys {
-	SPMK_SYS_EXIT = 0,        /* (int status) -> does not return */
-	SPMK_SYS_WRITE = 1,       /* (const char *buf, size_t len) -> len written to the console */
-	SPMK_SYS_CLOCK_NS = 2,    /* () -> monotonic nanoseconds since boot */
-	SPMK_SYS_TOPO = 3,        /* (struct spmk_topo *out) -> 0 */
-	SPMK_SYS_NODE = 4,        /* (unsigned node, struct spmk_node *out) -> 0 */
-	SPMK_SYS_PAIR = 5,        /* (unsigned initiator, unsigned target, struct spmk_pair *out) -> 0 */
+	SPMK_SYS_EXIT = 0,     /* (int status) -> does not return */
+	SPMK_SYS_WRITE = 1,    /* (const char *buf, size_t len) -> len written to the console */
+	SPMK_SYS_CLOCK_NS = 2, /* () -> monotonic nanoseconds since boot */
+	SPMK_SYS_TOPO = 3,     /* (struct spmk_topo *out) -> 0 */
+	SPMK_SYS_NODE = 4,     /* (unsigned node, struct spmk_node *out) -> 0 */
+	SPMK_SYS_PAIR = 5, /* (unsigned initiator, unsigned target, struct spmk_pair *out) -> 0 */
 	SPMK_SYS_DAX_LIST = 6,    /* (struct spmk_dax_dev *out, unsigned max) -> devices in all */
 	SPMK_SYS_DAX_CLAIM = 7,   /* (const char *name) -> handle */
 	SPMK_SYS_DAX_MAP = 8,     /* (int handle) -> address of the mapping */

@@ -11,7 +11,7 @@
 #define SPMK_NODE_CACHES 4
 
 struct spmk_topo {
-	uint32_t n_nodes;  /* node ids are 0 .. n_nodes - 1 */
+	uint32_t n_nodes; /* node ids are 0 .. n_nodes - 1 */
 	uint32_t n_cpus;
 	uint32_t has_hmat; /* 1 when an HMAT was accepted */
 	uint32_t has_slit;
@@ -31,24 +31,24 @@ struct spmk_access {
 };
 
 struct spmk_cache {
-	uint64_t size;      /* bytes */
+	uint64_t size; /* bytes */
 	uint32_t level;
 	uint32_t line_size; /* bytes */
 };
 
-#define SPMK_NODE_CPU 1u     /* has CPUs (an initiator) */
-#define SPMK_NODE_MEMORY 2u  /* has memory */
-#define SPMK_NODE_SP 4u      /* holds specific-purpose memory */
-#define SPMK_NODE_HMAT 8u    /* the HMAT describes it as a memory target */
+#define SPMK_NODE_CPU 1u    /* has CPUs (an initiator) */
+#define SPMK_NODE_MEMORY 2u /* has memory */
+#define SPMK_NODE_SP 4u     /* holds specific-purpose memory */
+#define SPMK_NODE_HMAT 8u   /* the HMAT describes it as a memory target */
 
 struct spmk_node {
 	uint32_t node, pxm;
-	uint32_t flags;         /* SPMK_NODE_* */
+	uint32_t flags; /* SPMK_NODE_* */
 	uint32_t n_cpus;
-	uint64_t mem_bytes;     /* memory in the node's SRAT ranges */
-	uint64_t free_bytes;    /* free in the page allocator now (hand-off memory included) */
+	uint64_t mem_bytes;  /* memory in the node's SRAT ranges */
+	uint64_t free_bytes; /* free in the page allocator now (hand-off memory included) */
 	struct spmk_access access[2];
-	uint32_t n_caches;      /* memory-side caches, at most SPMK_NODE_CACHES reported */
+	uint32_t n_caches; /* memory-side caches, at most SPMK_NODE_CACHES reported */
 	uint32_t reserved;
 	struct spmk_cache caches[SPMK_NODE_CACHES];
 };

@@ -23,7 +23,10 @@
 #define COPY_MAX_BLOCKS 4096
 #define COPY_MAX_RUNS 4096
 
-static struct { uint64_t pfn; unsigned order; } blocks[COPY_MAX_BLOCKS];
+static struct {
+	uint64_t pfn;
+	unsigned order;
+} blocks[COPY_MAX_BLOCKS];
 static struct range runs[COPY_MAX_RUNS];
 
 /* The movable pages of [base, +npages) as runs; returns the pages found (those that fit). */

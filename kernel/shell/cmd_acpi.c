@@ -38,7 +38,8 @@ static int acpi_dump_cmd(int argc, char **argv)
 static int acpi_hexdump_cmd(int argc, char **argv)
 {
 	if (argc != 3)
-		return argc < 3 ? shell_arg_error("missing SIG") : shell_arg_error("unexpected '%s'", argv[3]);
+		return argc < 3 ? shell_arg_error("missing SIG")
+				: shell_arg_error("unexpected '%s'", argv[3]);
 	if (strlen(argv[2]) != 4)
 		return shell_arg_error("SIG must be 4 characters, got '%s'", argv[2]);
 	return acpi_dump_table(&K.acpi, argv[2], &kout) == ST_OK ? 0 : 1;
@@ -47,11 +48,14 @@ static int acpi_hexdump_cmd(int argc, char **argv)
 static int acpi_decode_cmd(int argc, char **argv)
 {
 	if (argc != 3)
-		return argc < 3 ? shell_arg_error("missing SIG") : shell_arg_error("unexpected '%s'", argv[3]);
+		return argc < 3 ? shell_arg_error("missing SIG")
+				: shell_arg_error("unexpected '%s'", argv[3]);
 	char sig[5] = { 0 };
 	for (int i = 0; i < 4 && argv[2][i]; i++)
-		sig[i] = argv[2][i] >= 'a' && argv[2][i] <= 'z' ? (char)(argv[2][i] - 32) : argv[2][i];
-	if (strlen(argv[2]) != 4 || (strcmp(sig, "SRAT") && strcmp(sig, "SLIT") && strcmp(sig, "HMAT")))
+		sig[i] = argv[2][i] >= 'a' && argv[2][i] <= 'z' ? (char)(argv[2][i] - 32)
+								: argv[2][i];
+	if (strlen(argv[2]) != 4 ||
+	    (strcmp(sig, "SRAT") && strcmp(sig, "SLIT") && strcmp(sig, "HMAT")))
 		return shell_arg_error("SIG must be SRAT, SLIT or HMAT, got '%s'", argv[2]);
 	const struct acpi_table *t = 0;
 	for (uint32_t i = 0; i < K.acpi.count && !t; i++)
@@ -66,9 +70,10 @@ static int acpi_decode_cmd(int argc, char **argv)
 }
 
 const struct shell_sub acpi_subs[] = {
-	{ "tables", "", "each ACPI table: signature, address, length, revision, OEM ids, checksum", 0,
-	  "acpi tables", acpi_tables_cmd },
-	{ "dump", "[SIG]", "the tables in acpidump's format: acpixtract and iasl -d decode it on a host",
+	{ "tables", "", "each ACPI table: signature, address, length, revision, OEM ids, checksum",
+	  0, "acpi tables", acpi_tables_cmd },
+	{ "dump", "[SIG]",
+	  "the tables in acpidump's format: acpixtract and iasl -d decode it on a host",
 	  "SIG  a table signature (SRAT, SLIT, HMAT, ...); all tables when absent",
 	  "acpi dump SRAT", acpi_dump_cmd },
 	{ "decode", "SIG", "SRAT, SLIT or HMAT field by field", "SIG  SRAT, SLIT or HMAT",
@@ -125,7 +130,9 @@ static void print_hardware(void)
 static int numa_cmd(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--hwloc") == 0)
-		return numa_print_hwloc(&K.numa, &kout) == ST_OK ? 0 : shell_error("cannot write the XML");
+		return numa_print_hwloc(&K.numa, &kout) == ST_OK
+			       ? 0
+			       : shell_error("cannot write the XML");
 	bool json = argc == 2 && strcmp(argv[1], "-j") == 0;
 	bool hw = argc == 2 && strcmp(argv[1], "-H") == 0;
 	if (argc > 2 || (argc == 2 && !json && !hw))
@@ -155,9 +162,14 @@ static void print_access(uint32_t node, unsigned cls)
 		if (a->initiators & (1ull << i))
 			kprintf(" node%u", i);
 	kprintf("\n");
-	static const struct { const char *file; int metric; } files[] = {
-		{ "read_bandwidth", HMAT_READ_BANDWIDTH }, { "read_latency", HMAT_READ_LATENCY },
-		{ "write_bandwidth", HMAT_WRITE_BANDWIDTH }, { "write_latency", HMAT_WRITE_LATENCY },
+	static const struct {
+		const char *file;
+		int metric;
+	} files[] = {
+		{ "read_bandwidth", HMAT_READ_BANDWIDTH },
+		{ "read_latency", HMAT_READ_LATENCY },
+		{ "write_bandwidth", HMAT_WRITE_BANDWIDTH },
+		{ "write_latency", HMAT_WRITE_LATENCY },
 	};
 	for (unsigned f = 0; f < 4; f++)
 		if (a->perf.v[files[f].metric])
@@ -169,11 +181,13 @@ static int numa_access_cmd(int argc, char **argv)
 {
 	uint64_t node;
 	if (argc != 3)
-		return argc < 3 ? shell_arg_error("missing NODE") : shell_arg_error("unexpected '%s'", argv[3]);
+		return argc < 3 ? shell_arg_error("missing NODE")
+				: shell_arg_error("unexpected '%s'", argv[3]);
 	if (parse_u64(argv[2], &node) != ST_OK)
 		return shell_arg_error("bad NODE '%s' (a node number)", argv[2]);
 	if (node >= K.numa.n_nodes)
-		return shell_error("no node %s on this machine (nodes 0-%u)", argv[2], K.numa.n_nodes - 1);
+		return shell_error("no node %s on this machine (nodes 0-%u)", argv[2],
+				   K.numa.n_nodes - 1);
 	print_access((uint32_t)node, 0);
 	print_access((uint32_t)node, 1);
 	return 0;
@@ -181,12 +195,14 @@ static int numa_access_cmd(int argc, char **argv)
 
 const struct shell_sub numa_subs[] = {
 	{ 0, "[-j | -H | --hwloc]",
-	  "nodes, CPUs, memory, HMAT access0/access1 figures, caches, memory tiers, distances, matrix",
+	  "nodes, CPUs, memory, HMAT access0/access1 figures, caches, memory tiers, distances, "
+	  "matrix",
 	  "-j       one line of JSON (docs/acpi.md)\n-H       shaped like 'numactl --hardware'\n"
 	  "--hwloc  hwloc v2 XML with memory attributes (lstopo --input FILE --memattrs)",
 	  "numa -H", numa_cmd },
-	{ "access", "NODE", "the node's best initiators and figures, like sysfs nodeN/accessY/initiators "
-	  "(latency ns, bandwidth MB/s)", "NODE  a node number (see 'numa -H')", "numa access 1",
-	  numa_access_cmd },
+	{ "access", "NODE",
+	  "the node's best initiators and figures, like sysfs nodeN/accessY/initiators "
+	  "(latency ns, bandwidth MB/s)",
+	  "NODE  a node number (see 'numa -H')", "numa access 1", numa_access_cmd },
 	{ 0, 0, 0, 0, 0, 0 },
 };

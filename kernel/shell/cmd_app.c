@@ -22,10 +22,12 @@ static int cmd_app_list(int argc, char **argv)
 	for (unsigned i = 0; i < n; i++) {
 		const struct app_image *img = app_image_get(i);
 		if (img->valid)
-			kprintf("%-12s %8lu bytes  %u segments  [0x%lx-0x%lx)  entry 0x%lx\n", img->name,
-				img->size, img->elf.nseg, img->elf.vmin, img->elf.vmax, img->elf.entry);
+			kprintf("%-12s %8lu bytes  %u segments  [0x%lx-0x%lx)  entry 0x%lx\n",
+				img->name, img->size, img->elf.nseg, img->elf.vmin, img->elf.vmax,
+				img->elf.entry);
 		else
-			kprintf("%-12s %8lu bytes  rejected at boot (see dmesg)\n", img->name, img->size);
+			kprintf("%-12s %8lu bytes  rejected at boot (see dmesg)\n", img->name,
+				img->size);
 	}
 	return 0;
 }
@@ -54,12 +56,10 @@ static int cmd_app_run(int argc, char **argv)
 	case APP_EXITED:
 		kprintf("app %s: exit status %d\n", img->name, status);
 		return status ? shell_error("%s exited with status %d", img->name, status) : 0;
-	case APP_INTERRUPTED:
-		return shell_error("%s stopped by Ctrl-C", img->name);
+	case APP_INTERRUPTED: return shell_error("%s stopped by Ctrl-C", img->name);
 	case APP_FAULTED:
 	case APP_KILLED:
-	default:
-		return shell_error("%s ended: %s", img->name, reason);
+	default: return shell_error("%s ended: %s", img->name, reason);
 	}
 }
 

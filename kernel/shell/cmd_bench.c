@@ -12,10 +12,10 @@
 #include "kernel/shell/commands.h"
 
 #include "arch/x86_64/cpu.h"
-#include "kernel/shell/bench_copy.h"
 #include "kernel/kernel.h"
 #include "kernel/khotplug.h"
 #include "kernel/printk.h"
+#include "kernel/shell/bench_copy.h"
 #include "kernel/shell/shell.h"
 #include "lib/args.h"
 #include "lib/check.h"
@@ -23,8 +23,8 @@
 #include "lib/kstring.h"
 #include "lib/parse.h"
 
-#define BENCH_CHUNK_ORDER 14 /* 64 MiB chunks of the copy destination on another node */
-#define BENCH_CHUNKS 8       /* 512 MiB: a distinct destination for every page copied */
+#define BENCH_CHUNK_ORDER 14    /* 64 MiB chunks of the copy destination on another node */
+#define BENCH_CHUNKS 8          /* 512 MiB: a distinct destination for every page copied */
 #define BENCH_MARGIN_PAGES 4096 /* 16 MiB left free elsewhere when sizing the 100% case */
 
 static void ratio(const char *name, uint64_t num, uint64_t den)
@@ -57,7 +57,8 @@ static uint64_t bench_memset_us(const struct dax_device *x, uint64_t va, uint64_
 		for (uint64_t off = 0; off + n <= x->size; off += n)
 			memset((void *)(uintptr_t)(va + off), run, n);
 		uint64_t us = tsc_to_us(rdtsc() - t0);
-		if (run > 0 && us < best) /* run 0 touches every page first: the host backs RAM lazily */
+		if (run > 0 &&
+		    us < best) /* run 0 touches every page first: the host backs RAM lazily */
 			best = us;
 	}
 	return best;
@@ -81,7 +82,8 @@ static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t va, const u
 			write_cr3(read_cr3());
 		uint64_t t0 = rdtsc();
 		for (uint64_t p = 0; p < x->size / 2; p += PAGE_SIZE)
-			memcpy(phys_to_virt((buf[p / n % nbuf] << PAGE_SHIFT) + (p + PAGE_SIZE) % n),
+			memcpy(phys_to_virt((buf[p / n % nbuf] << PAGE_SHIFT) +
+					    (p + PAGE_SIZE) % n),
 			       (const void *)(uintptr_t)(va + p), PAGE_SIZE);
 		best = MIN(best, tsc_to_us(rdtsc() - t0));
 	}
@@ -107,7 +109,8 @@ static bool bench_bandwidth(uint32_t dev, uint64_t *set_bps, uint64_t *cpy_bps, 
 	bool ok = dax_activate(&K.dax, "bench") == ST_OK && dax_map(&K.dax, h) == ST_OK &&
 		  dax_access_ptr(&K.dax, h, 0, x->size, &va) == ST_OK;
 	while (ok && nbuf < BENCH_CHUNKS && nbuf * n < x->size / 2 &&
-	       buddy_alloc(&K.buddy, BENCH_CHUNK_ORDER, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER), &buf[nbuf]) == ST_OK)
+	       buddy_alloc(&K.buddy, BENCH_CHUNK_ORDER, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER),
+			   &buf[nbuf]) == ST_OK)
 		nbuf++;
 	ok = ok && nbuf > 0;
 	if (ok) {
@@ -118,11 +121,12 @@ static bool bench_bandwidth(uint32_t dev, uint64_t *set_bps, uint64_t *cpy_bps, 
 		*cpy_bps = x->size / 2 * 1000000 / (cpy_us + 1);
 		*reuse_bps = x->size / 2 * 1000000 / (reuse_us + 1);
 		if (nbuf * n < x->size / 2)
-			kprintf("hotplug.note memcpy baseline: only %u x 64 MiB of destination\n", nbuf);
+			kprintf("hotplug.note memcpy baseline: only %u x 64 MiB of destination\n",
+				nbuf);
 	}
 	while (nbuf)
 		CHECK_OK(buddy_free(&K.buddy, buf[--nbuf], BENCH_CHUNK_ORDER)); /* ours */
-	CHECK_OK(dax_release(&K.dax, h)); /* our own claim */
+	CHECK_OK(dax_release(&K.dax, h));                                       /* our own claim */
 	CHECK_OK(dax_activate(&K.dax, was)); /* was active before: its mappings were present */
 	return ok;
 }
@@ -134,7 +138,8 @@ static void bench_warm(void)
 {
 	uint64_t head = UINT64_MAX, pfn;
 	for (int k = BUDDY_MAX_ORDER; k >= 0; k--)
-		while (buddy_alloc(&K.buddy, (unsigned)k, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn) == ST_OK) {
+		while (buddy_alloc(&K.buddy, (unsigned)k, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER),
+				   &pfn) == ST_OK) {
 			for (uint64_t i = 0; i < ((uint64_t)1 << k); i++)
 				*(volatile uint64_t *)phys_to_virt((pfn + i) << PAGE_SHIFT) = 0;
 			uint64_t *w = phys_to_virt(pfn << PAGE_SHIFT);
@@ -287,7 +292,8 @@ static int bench_hotplug(void)
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
 	uint64_t size = x->size, set_bps = 1, cpy_bps = 1, reuse_bps = 1;
 	unsigned node = (unsigned)dax_device_node(&K.dax, dev);
-	if (!bench_bandwidth(dev, &set_bps, &cpy_bps, &reuse_bps) || hotplug_handoff(&K.hotplug, dev, true) != ST_OK ||
+	if (!bench_bandwidth(dev, &set_bps, &cpy_bps, &reuse_bps) ||
+	    hotplug_handoff(&K.hotplug, dev, true) != ST_OK ||
 	    hotplug_reclaim(&K.hotplug, dev, 0, 0) != ST_OK)
 		return shell_error("cannot measure bandwidth");
 	uint64_t warm_t0 = rdtsc();
@@ -297,41 +303,59 @@ static int bench_hotplug(void)
 	kprintf("hotplug.device_mib %lu MiB\n", (unsigned long)(size >> 20));
 	kprintf("hotplug.memset_mbps %lu MB/s\n", (unsigned long)(set_bps / 1000000));
 	kprintf("hotplug.memcpy_mbps %lu MB/s\n", (unsigned long)(cpy_bps / 1000000));
-	kprintf("hotplug.memcpy_warm_reused_64m_mbps %lu MB/s\n", (unsigned long)(reuse_bps / 1000000));
+	kprintf("hotplug.memcpy_warm_reused_64m_mbps %lu MB/s\n",
+		(unsigned long)(reuse_bps / 1000000));
 	kprintf("hotplug.memset_1g_us %lu us\n", (unsigned long)set_us);
 	for (unsigned i = 0; i < 3; i++) {
 		uint64_t want = size * pct[i] / 100, used = MIN(want, bench_fit(size, node));
 		if (i && shell_progress(i, 3)) /* between cases: the device is devdax again */
-			return shell_error("stopped by Ctrl-C before the %lu%% case", (unsigned long)pct[i]);
+			return shell_error("stopped by Ctrl-C before the %lu%% case",
+					   (unsigned long)pct[i]);
 		uint64_t h_us, r_us, c_us, a_us, moved, deferred;
 		if (used < want)
-			kprintf("hotplug.note %lu%% case: only %lu MiB fit elsewhere; using %lu MiB in use\n",
-				(unsigned long)pct[i], (unsigned long)(used >> 20), (unsigned long)(used >> 20));
+			kprintf("hotplug.note %lu%% case: only %lu MiB fit elsewhere; using %lu "
+				"MiB in use\n",
+				(unsigned long)pct[i], (unsigned long)(used >> 20),
+				(unsigned long)(used >> 20));
 		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred, &a_us) ||
 		    !bench_claim(dev, &c_us))
 			return shell_error("the %lu%% cycle failed", (unsigned long)pct[i]);
-		uint64_t cpy_us = a_us, boot_us = used * 1000000 / cpy_bps, reuse_us = used * 1000000 / reuse_bps;
-		kprintf("hotplug.handoff_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)h_us);
-		kprintf("hotplug.reclaim_1g_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)r_us);
-		kprintf("hotplug.reclaim_%lupct_used_mib %lu MiB\n", (unsigned long)pct[i], (unsigned long)(used >> 20));
-		kprintf("hotplug.reclaim_%lupct_moved_pages %lu pages\n", (unsigned long)pct[i], (unsigned long)moved);
+		uint64_t cpy_us = a_us, boot_us = used * 1000000 / cpy_bps,
+			 reuse_us = used * 1000000 / reuse_bps;
+		kprintf("hotplug.handoff_1g_%lupct_us %lu us\n", (unsigned long)pct[i],
+			(unsigned long)h_us);
+		kprintf("hotplug.reclaim_1g_%lupct_us %lu us\n", (unsigned long)pct[i],
+			(unsigned long)r_us);
+		kprintf("hotplug.reclaim_%lupct_used_mib %lu MiB\n", (unsigned long)pct[i],
+			(unsigned long)(used >> 20));
+		kprintf("hotplug.reclaim_%lupct_moved_pages %lu pages\n", (unsigned long)pct[i],
+			(unsigned long)moved);
 		bench_reclaim_profile(pct[i], r_us);
-		kprintf("hotplug.reclaim_%lupct_deferred_scrub_mib %lu MiB\n", (unsigned long)pct[i],
-			(unsigned long)(deferred >> 20));
-		kprintf("hotplug.first_claim_map_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)c_us);
+		kprintf("hotplug.reclaim_%lupct_deferred_scrub_mib %lu MiB\n",
+			(unsigned long)pct[i], (unsigned long)(deferred >> 20));
+		kprintf("hotplug.first_claim_map_%lupct_us %lu us\n", (unsigned long)pct[i],
+			(unsigned long)c_us);
 		char name[64];
 		if (used) {
-			kprintf("hotplug.memcpy_%lupct_us %lu us\n", (unsigned long)pct[i], (unsigned long)cpy_us);
-			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy", (unsigned long)pct[i]);
+			kprintf("hotplug.memcpy_%lupct_us %lu us\n", (unsigned long)pct[i],
+				(unsigned long)cpy_us);
+			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy",
+				     (unsigned long)pct[i]);
 			ratio(name, r_us, cpy_us);
-			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_boot_mbps", (unsigned long)pct[i]);
+			fmt_snprintf(name, sizeof name,
+				     "hotplug.reclaim_%lupct_vs_memcpy_boot_mbps",
+				     (unsigned long)pct[i]);
 			ratio(name, r_us, boot_us);
-			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_warm_reused_64m",
+			fmt_snprintf(name, sizeof name,
+				     "hotplug.reclaim_%lupct_vs_memcpy_warm_reused_64m",
 				     (unsigned long)pct[i]);
 			ratio(name, r_us, reuse_us);
-			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_plus_scrub", (unsigned long)pct[i]);
+			fmt_snprintf(name, sizeof name,
+				     "hotplug.reclaim_%lupct_vs_memcpy_plus_scrub",
+				     (unsigned long)pct[i]);
 			ratio(name, r_us, cpy_us + used * 1000000 / set_bps);
-			fmt_snprintf(name, sizeof name, "hotplug.reclaim_plus_claim_%lupct_vs_memcpy_plus_scrub",
+			fmt_snprintf(name, sizeof name,
+				     "hotplug.reclaim_plus_claim_%lupct_vs_memcpy_plus_scrub",
 				     (unsigned long)pct[i]);
 			ratio(name, r_us + c_us, cpy_us + used * 1000000 / set_bps);
 		} else {
@@ -364,14 +388,15 @@ static int bench_cycles(int argc, char **argv)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t h_us, r_us, m, deferred;
 		if (i && shell_progress(i, n)) /* between cycles: the device is devdax again */
-			return shell_error("stopped by Ctrl-C after %lu of %lu cycles; %s is devdax",
-					   (unsigned long)i, (unsigned long)n, argv[2]);
+			return shell_error(
+				"stopped by Ctrl-C after %lu of %lu cycles; %s is devdax",
+				(unsigned long)i, (unsigned long)n, argv[2]);
 		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred, 0))
 			return shell_error("cycle %lu failed", (unsigned long)i);
 		moved += m;
 	}
-	kprintf("cycles: %lu hand-off/reclaim cycles ok, %lu pages migrated (%lu us)\n", (unsigned long)n,
-		(unsigned long)moved, (unsigned long)tsc_to_us(rdtsc() - t0));
+	kprintf("cycles: %lu hand-off/reclaim cycles ok, %lu pages migrated (%lu us)\n",
+		(unsigned long)n, (unsigned long)moved, (unsigned long)tsc_to_us(rdtsc() - t0));
 	return 0;
 }
 
@@ -383,23 +408,30 @@ static int bench_hotplug_cmd(int argc, char **argv)
 }
 
 const struct shell_sub bench_subs[] = {
-	{ "hotplug", "", "times hand-off and reclaim of the first dax device with 0%, 50% and 100% "
-	  "in use, against memset and memcpy; lines NAME VALUE UNIT", 0, "bench hotplug",
-	  bench_hotplug_cmd },
-	{ "release", "", "release of the first unclaimed devdax device after its owner wrote 1 page, "
+	{ "hotplug", "",
+	  "times hand-off and reclaim of the first dax device with 0%, 50% and 100% "
+	  "in use, against memset and memcpy; lines NAME VALUE UNIT",
+	  0, "bench hotplug", bench_hotplug_cmd },
+	{ "release", "",
+	  "release of the first unclaimed devdax device after its owner wrote 1 page, "
 	  "1%, 50% and 100% of it, and the next claim + map, against one whole scrub; lines NAME "
-	  "VALUE UNIT", 0, "bench release", cmd_bench_release },
+	  "VALUE UNIT",
+	  0, "bench release", cmd_bench_release },
 	{ "cycles", "DEV N [SIZE]", "N hand-off/reclaim cycles of DEV, each with SIZE bytes in use",
 	  "DEV   an unclaimed devdax device\nN     how many cycles\n"
 	  "SIZE  bytes of a movable object on the device's node (default 0)",
 	  "bench cycles dax0.0 3 64M", bench_cycles },
-	{ "rounds", "DEV N NAME", "N rounds of hand-off, mem move NAME onto DEV's node, reclaim; "
+	{ "rounds", "DEV N NAME",
+	  "N rounds of hand-off, mem move NAME onto DEV's node, reclaim; "
 	  "with whatever workers run (mem work)",
 	  "DEV   an unclaimed devdax device with a node\nN     how many rounds\n"
-	  "NAME  a movable object", "bench rounds dax0.0 10 A", bench_rounds },
-	{ "smp", "DEV SIZE N", "reclaim of DEV with SIZE in use while workers write on every other CPU: "
+	  "NAME  a movable object",
+	  "bench rounds dax0.0 10 A", bench_rounds },
+	{ "smp", "DEV SIZE N",
+	  "reclaim of DEV with SIZE in use while workers write on every other CPU: "
 	  "time vs memcpy, worker ops/s before and during, shootdown rounds; then N rounds",
 	  "DEV   an unclaimed devdax device with a node\nSIZE  bytes of the object on DEV's node\n"
-	  "N     rounds after the measured reclaim", "bench smp dax0.0 64M 10", bench_smp },
+	  "N     rounds after the measured reclaim",
+	  "bench smp dax0.0 64M 10", bench_smp },
 	{ 0, 0, 0, 0, 0, 0 },
 };

@@ -94,13 +94,20 @@ int cmd_bench_release(int argc, char **argv)
 	kprintf("release.device_mib %lu MiB\n", (unsigned long)(size >> 20));
 	kprintf("release.window_page_kib %lu KiB\n", (unsigned long)(K.dax.window_page >> 10));
 	kprintf("release.full_scrub_us %lu us\n", (unsigned long)tsc_to_us(rdtsc() - t0));
-	static const struct { const char *name; uint64_t num, den; } cases[] = {
-		{ "1page", 0, 0 }, { "1pct", 1, 100 }, { "50pct", 50, 100 }, { "100pct", 100, 100 },
+	static const struct {
+		const char *name;
+		uint64_t num, den;
+	} cases[] = {
+		{ "1page", 0, 0 },
+		{ "1pct", 1, 100 },
+		{ "50pct", 50, 100 },
+		{ "100pct", 100, 100 },
 	};
 	int rc = 0;
 	for (unsigned i = 0; i < ARRAY_SIZE(cases) && rc == 0; i++) {
-		uint64_t bytes = cases[i].den ? ALIGN_DOWN(size / cases[i].den * cases[i].num, PAGE_SIZE)
-					      : PAGE_SIZE;
+		uint64_t bytes = cases[i].den
+					 ? ALIGN_DOWN(size / cases[i].den * cases[i].num, PAGE_SIZE)
+					 : PAGE_SIZE;
 		if (!release_case(dev, cases[i].name, MAX(bytes, PAGE_SIZE))) {
 			kprintf("bench release: the %s case failed\n", cases[i].name);
 			rc = 1;

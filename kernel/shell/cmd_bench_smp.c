@@ -38,17 +38,22 @@ static bool one_round(uint32_t dev, unsigned slot, unsigned node, struct round_t
 	struct hotplug_reclaim_info info;
 	status_t st = hotplug_handoff(&K.hotplug, dev, true);
 	if (st != ST_OK)
-		return shell_error("round %lu: hand-off: %s", (unsigned long)t->rounds, status_str(st)), false;
+		return shell_error("round %lu: hand-off: %s", (unsigned long)t->rounds,
+				   status_str(st)),
+		       false;
 	st = migrate_object(&K.objs, slot, node, &r);
 	t->moved_in += r.moved;
 	if (st != ST_OK)
-		shell_error("round %lu: move to node %u: %s", (unsigned long)t->rounds, node, status_str(st));
+		shell_error("round %lu: move to node %u: %s", (unsigned long)t->rounds, node,
+			    status_str(st));
 	uint64_t s0 = tlb_rounds(), t0 = rdtsc();
 	status_t rst = hotplug_reclaim(&K.hotplug, dev, 0, &info);
 	t->reclaim_us += tsc_to_us(rdtsc() - t0);
 	t->shootdowns += tlb_rounds() - s0;
 	if (rst != ST_OK)
-		return shell_error("round %lu: reclaim: %s", (unsigned long)t->rounds, status_str(rst)), false;
+		return shell_error("round %lu: reclaim: %s", (unsigned long)t->rounds,
+				   status_str(rst)),
+		       false;
 	t->moved_out += info.moved;
 	t->rounds++;
 	return st == ST_OK;
@@ -61,7 +66,8 @@ static bool round_args(const char *devname, uint32_t *dev, unsigned *node)
 	const struct dax_device *x = dax_device_get(&K.dax, *dev);
 	int n = dax_device_node(&K.dax, *dev);
 	if (x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED || n < 0)
-		return shell_error("%s must be an unclaimed devdax device with a node", devname), false;
+		return shell_error("%s must be an unclaimed devdax device with a node", devname),
+		       false;
 	*node = (unsigned)n;
 	return true;
 }
@@ -87,14 +93,16 @@ int bench_rounds(int argc, char **argv)
 	shell_cancel_inner(false); /* each round runs whole; Ctrl-C stops between them */
 	for (uint64_t i = 0; i < n; i++) {
 		if (i && shell_progress(i, n))
-			return shell_error("stopped by Ctrl-C after %lu of %lu rounds; %s is devdax",
-					   (unsigned long)i, (unsigned long)n, argv[2]);
+			return shell_error(
+				"stopped by Ctrl-C after %lu of %lu rounds; %s is devdax",
+				(unsigned long)i, (unsigned long)n, argv[2]);
 		if (!one_round(dev, slot, node, &t))
 			return 1;
 	}
 	kprintf("rounds: %lu hand-off/move/reclaim rounds ok, %lu pages moved onto node %u and %lu "
-		"back, %lu shootdown rounds in reclaims, %lu worker ops, %lu us\n", (unsigned long)t.rounds,
-		(unsigned long)t.moved_in, node, (unsigned long)t.moved_out, (unsigned long)t.shootdowns,
+		"back, %lu shootdown rounds in reclaims, %lu worker ops, %lu us\n",
+		(unsigned long)t.rounds, (unsigned long)t.moved_in, node,
+		(unsigned long)t.moved_out, (unsigned long)t.shootdowns,
 		(unsigned long)(work_ops_total() - ops0), (unsigned long)tsc_to_us(rdtsc() - t0));
 	return 0;
 }
@@ -140,7 +148,8 @@ static bool smp_measure(uint32_t dev, unsigned slot, unsigned node, uint64_t npa
 		if (percpu[i].state == CPU_ONLINE)
 			mask |= 1ull << i;
 	if (st == ST_OK && mask)
-		CHECK_OK(work_start(slot, mask)); /* movable, CPUs online, no worker ran (checked) */
+		CHECK_OK(
+			work_start(slot, mask)); /* movable, CPUs online, no worker ran (checked) */
 	uint64_t ops0 = work_ops_total(), t0 = rdtsc();
 	while (st == ST_OK && tsc_to_us(rdtsc() - t0) < BEFORE_MS * 1000ull)
 		cpu_relax();
@@ -158,7 +167,8 @@ static bool smp_measure(uint32_t dev, unsigned slot, unsigned node, uint64_t npa
 	figure("reclaim_us", r_us, "us");
 	figure("memcpy_used_us", cpy_us, "us");
 	uint64_t r = cpy_us ? r_us * 1000 / cpy_us : 0;
-	kprintf("smp.reclaim_vs_memcpy %lu.%03lu x\n", (unsigned long)(r / 1000), (unsigned long)(r % 1000));
+	kprintf("smp.reclaim_vs_memcpy %lu.%03lu x\n", (unsigned long)(r / 1000),
+		(unsigned long)(r % 1000));
 	figure("reclaim_shootdown_rounds", tlb_rounds() - s0, "rounds");
 	figure("worker_ops_per_s_before", before, "ops/s");
 	figure("worker_ops_per_s_during_reclaim", during, "ops/s");
@@ -175,7 +185,8 @@ int bench_smp(int argc, char **argv)
 		return shell_arg_missing(argc);
 	if (argc > 5)
 		return shell_arg_error("unexpected '%s'", argv[5]);
-	if (arg_size("size", argv[3], PAGE_SIZE, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err, sizeof err) != ST_OK ||
+	if (arg_size("size", argv[3], PAGE_SIZE, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err,
+		     sizeof err) != ST_OK ||
 	    arg_u64("N", argv[4], 0, 1000000, &n, err, sizeof err) != ST_OK)
 		return shell_arg_error("%s", err);
 	if (!round_args(argv[2], &dev, &node))
@@ -194,7 +205,7 @@ int bench_smp(int argc, char **argv)
 		ok = one_round(dev, slot, node, &t);
 	uint64_t us = tsc_to_us(rdtsc() - t0), lost = work_count() ? work_stop(&st) : 0, bad = 0;
 	CHECK_OK(memobj_check(&K.objs, slot, &bad)); /* the object we filled */
-	CHECK_OK(memobj_free(&K.objs, slot));         /* nothing pinned it, no worker left */
+	CHECK_OK(memobj_free(&K.objs, slot));        /* nothing pinned it, no worker left */
 	if (!ok)
 		return 1; /* the failed step was reported */
 	figure("rounds", t.rounds, "rounds");

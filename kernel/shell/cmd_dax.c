@@ -47,7 +47,8 @@ static bool owner_may_use(uint32_t dev, const char *name, bool need_map)
 	const struct dax_device *d = dax_device_get(&K.dax, dev);
 	if (d->mode == DAX_MODE_SYSTEM_RAM) {
 		shell_error("%s is in system-ram mode (the page allocator has it; "
-			    "'dax reconfigure %s devdax' takes it back)", name, name);
+			    "'dax reconfigure %s devdax' takes it back)",
+			    name, name);
 		return false;
 	}
 	if (d->state == DAX_UNCLAIMED) {
@@ -55,8 +56,8 @@ static bool owner_may_use(uint32_t dev, const char *name, bool need_map)
 		return false;
 	}
 	if (need_map && d->state != DAX_MAPPED) {
-		shell_error("%s is claimed by '%s' but not mapped ('dax map %s' first)", name, d->owner,
-			    name);
+		shell_error("%s is claimed by '%s' but not mapped ('dax map %s' first)", name,
+			    d->owner, name);
 		return false;
 	}
 	return true;
@@ -202,8 +203,8 @@ static int dax_map_cmd(int argc, char **argv)
 		st = dax_map(&K.dax, h);
 	if (st != ST_OK)
 		return shell_fail(st);
-	kprintf("%s mapped for '%s' at 0x%lx (%lu bytes)\n", argv[2], d->owner, (unsigned long)d->window,
-		(unsigned long)d->size);
+	kprintf("%s mapped for '%s' at 0x%lx (%lu bytes)\n", argv[2], d->owner,
+		(unsigned long)d->window, (unsigned long)d->size);
 	return 0;
 }
 
@@ -288,7 +289,8 @@ static bool io_prepare(int argc, char **argv, bool write, struct io_req *r)
 		shell_arg_error("PATTERN is empty");
 		return false;
 	}
-	if (!io_args(argv[3], argv[len_at], &r->off, &r->len) || !io_in_bounds(r->dev, r->off, r->len))
+	if (!io_args(argv[3], argv[len_at], &r->off, &r->len) ||
+	    !io_in_bounds(r->dev, r->off, r->len))
 		return false;
 	if (strcmp(r->as, dax_device_get(&K.dax, r->dev)->owner) == 0 &&
 	    !owner_may_use(r->dev, argv[2], true))
@@ -369,25 +371,31 @@ const struct shell_sub dax_subs[] = {
 	  "ALIGN   4K, 2M or 1G (default 2M, or the region's when finer)",
 	  "dax create-device -s 512M", dax_create },
 	{ "destroy-device", "DEV", "gives an unclaimed device's space back to its region",
-	  "DEV  a device name from 'dax list', e.g. dax0.1", "dax destroy-device dax0.1", dax_destroy },
+	  "DEV  a device name from 'dax list', e.g. dax0.1", "dax destroy-device dax0.1",
+	  dax_destroy },
 	{ "claim", "DEV OWNER", "makes OWNER the device's only owner; prints the handle",
 	  "DEV    an unclaimed devdax device, e.g. dax0.0\n"
-	  "OWNER  1..31 characters of [A-Za-z0-9_.:@+-]", "dax claim dax0.0 alice", dax_claim_cmd },
-	{ "map", "DEV", "maps the device into its owner's window (largest pages its alignment allows)",
+	  "OWNER  1..31 characters of [A-Za-z0-9_.:@+-]",
+	  "dax claim dax0.0 alice", dax_claim_cmd },
+	{ "map", "DEV",
+	  "maps the device into its owner's window (largest pages its alignment allows)",
 	  "DEV  a claimed device", "dax map dax0.0", dax_map_cmd },
 	{ "write", "DEV OFF PATTERN LEN [--as NAME]",
-	  "writes PATTERN repeated over LEN bytes at OFF, as the owner (or as NAME: the MMU refuses)",
+	  "writes PATTERN repeated over LEN bytes at OFF, as the owner (or as NAME: the MMU "
+	  "refuses)",
 	  "DEV      a claimed, mapped device\nOFF      byte offset in the device\n"
 	  "PATTERN  the bytes to repeat\nLEN      bytes to write, 1..1M\n"
 	  "--as NAME  act as another owner (an ownership violation)",
 	  "dax write dax0.0 0 hello 16", dax_write_cmd },
-	{ "read", "DEV OFF LEN [--as NAME]", "hex dump of LEN bytes at OFF, as the owner (or as NAME)",
+	{ "read", "DEV OFF LEN [--as NAME]",
+	  "hex dump of LEN bytes at OFF, as the owner (or as NAME)",
 	  "DEV  a claimed, mapped device\nOFF  byte offset in the device\nLEN  bytes, 1..1M\n"
 	  "--as NAME  act as another owner (an ownership violation)",
 	  "dax read dax0.0 0 16", dax_read_cmd },
 	{ "release", "DEV", "unmaps, flushes the TLB, scrubs the device; it is unclaimed again",
 	  "DEV  a claimed device", "dax release dax0.0", dax_release_cmd },
-	{ "reconfigure", "DEV system-ram [--unmovable] [--memmap WHERE] | DEV devdax [--size BYTES]",
+	{ "reconfigure",
+	  "DEV system-ram [--unmovable] [--memmap WHERE] | DEV devdax [--size BYTES]",
 	  "hands the device to the page allocator as its node's memory, or takes it back",
 	  "DEV         an unclaimed device\n"
 	  "system-ram  online it (movable-only unless --unmovable)\n"

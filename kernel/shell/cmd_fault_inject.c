@@ -54,15 +54,17 @@ int cmd_fault_inject(int argc, char **argv)
 		return shell_usage("fault");
 	enum fault_point p;
 	if (fault_lookup(argv[2], &p) != ST_OK)
-		return shell_error("no failure point '%s' (pt, kheap, meta, migrate, page, slot)", argv[2]);
+		return shell_error("no failure point '%s' (pt, kheap, meta, migrate, page, slot)",
+				   argv[2]);
 	uint64_t n, skip = 0;
 	if (!count_arg("count", argv[3], &n) || (argc == 6 && !count_arg("after", argv[5], &skip)))
 		return 1;
 	CHECK_OK(fault_arm_after(p, (uint32_t)skip, (uint32_t)n)); /* p came from fault_lookup */
 	if (skip)
-		kprintf("fault inject: after %u use(s), the next %u use(s) of '%s' fail\n", (unsigned)skip,
-			(unsigned)n, fault_name(p));
+		kprintf("fault inject: after %u use(s), the next %u use(s) of '%s' fail\n",
+			(unsigned)skip, (unsigned)n, fault_name(p));
 	else
-		kprintf("fault inject: the next %u use(s) of '%s' fail\n", (unsigned)n, fault_name(p));
+		kprintf("fault inject: the next %u use(s) of '%s' fail\n", (unsigned)n,
+			fault_name(p));
 	return 0;
 }

@@ -23,12 +23,15 @@ static int to_system_ram(uint32_t dev, const char *name, bool movable, enum hotp
 	status_t st = hotplug_handoff_memmap(&K.hotplug, dev, movable, where);
 	uint64_t us = tsc_to_us(rdtsc() - t0);
 	if (st != ST_OK)
-		return shell_error("%s stays %s", name, dax_mode_str(dax_device_get(&K.dax, dev)->mode));
+		return shell_error("%s stays %s", name,
+				   dax_mode_str(dax_device_get(&K.dax, dev)->mode));
 	const struct hotplug_dev *d = hotplug_dev_of(&K.hotplug, dev);
-	kprintf("%s: system-ram, node %u, %s, %lu blocks of 2 MiB online, %lu KiB metadata%s (%lu us)\n",
+	kprintf("%s: system-ram, node %u, %s, %lu blocks of 2 MiB online, %lu KiB metadata%s (%lu "
+		"us)\n",
 		name, d->node, movable ? "movable" : "unmovable (no reclaim guarantee)",
-		(unsigned long)(d->npages / HOTPLUG_BLOCK_PAGES), (unsigned long)(d->meta_pages * 4),
-		d->meta_on_memory ? " on the device" : "", (unsigned long)us);
+		(unsigned long)(d->npages / HOTPLUG_BLOCK_PAGES),
+		(unsigned long)(d->meta_pages * 4), d->meta_on_memory ? " on the device" : "",
+		(unsigned long)us);
 	return 0;
 }
 
@@ -39,16 +42,20 @@ static int to_devdax(uint32_t dev, const char *name, uint64_t bytes)
 	status_t st = hotplug_reclaim(&K.hotplug, dev, bytes, &info);
 	uint64_t us = tsc_to_us(rdtsc() - t0);
 	if (st != ST_OK)
-		return shell_error("%s stays %s", name, dax_mode_str(dax_device_get(&K.dax, dev)->mode));
-	kprintf("%s: %lu pages reclaimed to devdax, %lu migrated, %lu KiB scrubbed, %lu KiB to scrub "
-		"at the next claim (%lu us)\n", name, (unsigned long)info.pages, (unsigned long)info.moved,
-		(unsigned long)(info.scrubbed >> 10), (unsigned long)(info.deferred >> 10), (unsigned long)us);
+		return shell_error("%s stays %s", name,
+				   dax_mode_str(dax_device_get(&K.dax, dev)->mode));
+	kprintf("%s: %lu pages reclaimed to devdax, %lu migrated, %lu KiB scrubbed, %lu KiB to "
+		"scrub "
+		"at the next claim (%lu us)\n",
+		name, (unsigned long)info.pages, (unsigned long)info.moved,
+		(unsigned long)(info.scrubbed >> 10), (unsigned long)(info.deferred >> 10),
+		(unsigned long)us);
 	if (info.split) {
 		char nn[DAX_NAME_MAX];
 		dax_device_name(&K.dax, info.new_dev, nn, sizeof nn);
 		const struct dax_device *x = dax_device_get(&K.dax, info.new_dev);
-		kprintf("%s: split: %s [0x%lx-0x%lx) is devdax; %s keeps %lu MiB system-ram\n", name, nn,
-			(unsigned long)x->base, (unsigned long)(x->base + x->size), name,
+		kprintf("%s: split: %s [0x%lx-0x%lx) is devdax; %s keeps %lu MiB system-ram\n",
+			name, nn, (unsigned long)x->base, (unsigned long)(x->base + x->size), name,
 			(unsigned long)(dax_device_get(&K.dax, dev)->size >> 20));
 	}
 	return 0;
@@ -66,9 +73,10 @@ static bool reconf_parse(int argc, char **argv, struct reconf_args *a)
 	*a = (struct reconf_args){ 0 };
 	for (int i = 2; i < argc;) {
 		const char *v;
-		const char **slot = shell_opt_value(argc, argv, &i, "mode", 'm', &v) ? &a->mode
-				    : shell_opt_value(argc, argv, &i, "size", 0, &v) ? &a->size
-			    : shell_opt_value(argc, argv, &i, "memmap", 0, &v) ? &a->memmap : 0;
+		const char **slot = shell_opt_value(argc, argv, &i, "mode", 'm', &v)   ? &a->mode
+				    : shell_opt_value(argc, argv, &i, "size", 0, &v)   ? &a->size
+				    : shell_opt_value(argc, argv, &i, "memmap", 0, &v) ? &a->memmap
+										       : 0;
 		if (slot) {
 			if (!v)
 				return shell_arg_error("%s needs a value", argv[i - 1]) == 0;
@@ -111,7 +119,8 @@ int cmd_dax_reconfigure(int argc, char **argv)
 		else if (a.memmap && strcmp(a.memmap, "on-memory") == 0)
 			where = HOTPLUG_MEMMAP_ON_MEMORY;
 		else if (a.memmap && strcmp(a.memmap, "auto") != 0)
-			return shell_arg_error("--memmap '%s': auto, normal or on-memory", a.memmap);
+			return shell_arg_error("--memmap '%s': auto, normal or on-memory",
+					       a.memmap);
 		return to_system_ram(dev, a.dev, !a.unmovable, where);
 	}
 	if (strcmp(a.mode, "devdax") == 0) {
@@ -121,7 +130,8 @@ int cmd_dax_reconfigure(int argc, char **argv)
 					       a.unmovable ? "--unmovable" : "--memmap");
 		if (a.size) {
 			char err[128];
-			if (arg_size("--size", a.size, 1, UINT64_MAX, &bytes, err, sizeof err) != ST_OK)
+			if (arg_size("--size", a.size, 1, UINT64_MAX, &bytes, err, sizeof err) !=
+			    ST_OK)
 				return shell_arg_error("%s", err);
 		}
 		return to_devdax(dev, a.dev, bytes);

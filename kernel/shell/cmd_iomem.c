@@ -14,7 +14,10 @@
 static const char *iomem_name(enum mem_kind k)
 {
 	switch (k) {
-	case MEM_USABLE: case MEM_KERNEL: case MEM_PAGETABLE: case MEM_BOOTINFO: return "System RAM";
+	case MEM_USABLE:
+	case MEM_KERNEL:
+	case MEM_PAGETABLE:
+	case MEM_BOOTINFO: return "System RAM";
 	case MEM_SP: return "Soft Reserved";
 	case MEM_ACPI_RECLAIM: return "ACPI Tables";
 	case MEM_ACPI_NVS: return "ACPI Non-volatile Storage";
@@ -26,7 +29,8 @@ static const char *iomem_name(enum mem_kind k)
 
 static void line(int depth, uint64_t base, uint64_t end, const char *name)
 {
-	kprintf("%*s%08lx-%08lx : %s\n", depth * 2, "", (unsigned long)base, (unsigned long)(end - 1), name);
+	kprintf("%*s%08lx-%08lx : %s\n", depth * 2, "", (unsigned long)base,
+		(unsigned long)(end - 1), name);
 }
 
 static void print_children(uint64_t base, uint64_t end, enum mem_kind kind)

@@ -7,8 +7,8 @@
 #include "kernel/printk.h"
 #include "kernel/shell/shell.h"
 #include "lib/check.h"
-#include "lib/kstring.h"
 #include "lib/fmt.h"
+#include "lib/kstring.h"
 #include "lib/types.h"
 #include "mm/memmap.h"
 
@@ -16,7 +16,8 @@ int cmd_memmap(int argc, char **argv)
 {
 	const struct boot_info *bi = K.bi;
 	if (argc == 1) {
-		memmap_print_raw(phys_to_virt(bi->memmap_phys), bi->memmap_size, bi->desc_size, &kout);
+		memmap_print_raw(phys_to_virt(bi->memmap_phys), bi->memmap_size, bi->desc_size,
+				 &kout);
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "-n") == 0) {
@@ -83,7 +84,8 @@ static bool print_sp_accounting(void)
 	uint64_t sp = memmap_pages_of(&K.memmap, MEM_SP);
 	uint64_t region_free = region_pages - in_devices;
 	bool exact = sp == in_devices + region_free + reserved;
-	kprintf("SP accounting: memory map %lu = in devices %lu (system-ram %lu) + free in regions %lu + reserved %lu: %s\n",
+	kprintf("SP accounting: memory map %lu = in devices %lu (system-ram %lu) + free in regions "
+		"%lu + reserved %lu: %s\n",
 		(unsigned long)sp, (unsigned long)in_devices, (unsigned long)system_ram,
 		(unsigned long)region_free, (unsigned long)reserved, exact ? "exact" : "MISMATCH");
 	return exact;
@@ -101,7 +103,8 @@ int cmd_mem_totals(int argc, char **argv)
 			if (buddy_stats(&K.buddy, (int)node, (int)zone, &s) != ST_OK || !s.total)
 				continue;
 			char label[32];
-			fmt_snprintf(label, sizeof label, "node %u %s", node, buddy_zone_name(zone));
+			fmt_snprintf(label, sizeof label, "node %u %s", node,
+				     buddy_zone_name(zone));
 			print_stats_line(label, &s);
 		}
 	}
@@ -112,9 +115,11 @@ int cmd_mem_totals(int argc, char **argv)
 	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
 		owned += all.owner[o];
 	uint64_t mapped = memmap_managed_pages(), sp = handed_off_pages();
-	bool exact = all.total == mapped + sp && all.free + all.cached + all.isolated + owned == all.total;
+	bool exact = all.total == mapped + sp &&
+		     all.free + all.cached + all.isolated + owned == all.total;
 	kprintf("accounting: memory map %lu + handed-off SP %lu = %lu managed = free %lu + ",
-		(unsigned long)mapped, (unsigned long)sp, (unsigned long)all.total, (unsigned long)all.free);
+		(unsigned long)mapped, (unsigned long)sp, (unsigned long)all.total,
+		(unsigned long)all.free);
 	if (all.cached) /* pages in per-CPU caches */
 		kprintf("cached %lu + ", (unsigned long)all.cached);
 	kprintf("isolated %lu + owned %lu: %s\n", (unsigned long)all.isolated, (unsigned long)owned,
@@ -122,4 +127,3 @@ int cmd_mem_totals(int argc, char **argv)
 	bool sp_exact = print_sp_accounting();
 	return exact && sp_exact ? 0 : 1;
 }
-

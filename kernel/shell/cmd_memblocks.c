@@ -48,8 +48,13 @@ static void print_run(const struct block_run *r, uint64_t *online, uint64_t *off
 			     (unsigned long long)r->last);
 	kprintf("0x%016lx-0x%016lx %5s %7s %9s %11s %4u %s\n", (unsigned long)base,
 		(unsigned long)(base + size - 1), hs, r->online ? "online" : "offline",
-		!r->online ? "-" : r->zone == BUDDY_ZONE_MOVABLE ? "yes" : "no", blk, r->node,
-		!r->online ? "None" : r->zone == BUDDY_ZONE_MOVABLE ? "Movable" : "Normal");
+		!r->online                      ? "-"
+		: r->zone == BUDDY_ZONE_MOVABLE ? "yes"
+						: "no",
+		blk, r->node,
+		!r->online                      ? "None"
+		: r->zone == BUDDY_ZONE_MOVABLE ? "Movable"
+						: "Normal");
 	*(r->online ? online : offline) += size;
 }
 
@@ -57,8 +62,8 @@ static void print_run(const struct block_run *r, uint64_t *online, uint64_t *off
 static void add_blocks(struct block_run *cur, bool *have, const struct block_run *b,
 		       uint64_t *online, uint64_t *offline)
 {
-	if (*have && b->first <= cur->last + 1 && b->online == cur->online && b->node == cur->node &&
-	    b->zone == cur->zone) {
+	if (*have && b->first <= cur->last + 1 && b->online == cur->online &&
+	    b->node == cur->node && b->zone == cur->zone) {
 		cur->last = MAX(cur->last, b->last);
 		return;
 	}
@@ -81,8 +86,8 @@ int cmd_mem_blocks(int argc, char **argv)
 		"NODE", "ZONES");
 	struct buddy_range_info r;
 	for (uint32_t i = 0; buddy_range_get(&K.buddy, i, &r) == ST_OK; i++) {
-		struct block_run b = { r.base / BLOCK_PAGES, (r.end - 1) / BLOCK_PAGES, true, r.node,
-				       r.zone };
+		struct block_run b = { r.base / BLOCK_PAGES, (r.end - 1) / BLOCK_PAGES, true,
+				       r.node, r.zone };
 		if (have && b.first == cur.last && b.first < b.last)
 			b.first++; /* the shared block stays with the run that listed it */
 		add_blocks(&cur, &have, &b, &online, &offline);
@@ -91,11 +96,12 @@ int cmd_mem_blocks(int argc, char **argv)
 		print_run(&cur, &online, &offline);
 	for (uint32_t i = 0; i < dax_device_slots(&K.dax); i++) {
 		const struct dax_device *d = dax_device_get(&K.dax, i);
-		if (!d || !d->used || d->mode != DAX_MODE_SYSTEM_RAM || d->online_blocks >= d->total_blocks)
+		if (!d || !d->used || d->mode != DAX_MODE_SYSTEM_RAM ||
+		    d->online_blocks >= d->total_blocks)
 			continue;
 		struct block_run b = { (d->base >> PAGE_SHIFT) / BLOCK_PAGES + d->online_blocks,
-				       (d->base >> PAGE_SHIFT) / BLOCK_PAGES + d->total_blocks - 1, false,
-				       (unsigned)dax_device_node(&K.dax, i), 0 };
+				       (d->base >> PAGE_SHIFT) / BLOCK_PAGES + d->total_blocks - 1,
+				       false, (unsigned)dax_device_node(&K.dax, i), 0 };
 		print_run(&b, &online, &offline);
 	}
 	char hs[16];

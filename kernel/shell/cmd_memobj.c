@@ -46,7 +46,8 @@ static void print_object_nodes(unsigned slot)
 	for (uint64_t i = 0; i < o->npages; i++) {
 		uint64_t pfn;
 		int node;
-		if (memobj_page_pfn(&K.objs, slot, i, &pfn) == ST_OK && (node = node_of_pfn(pfn)) >= 0)
+		if (memobj_page_pfn(&K.objs, slot, i, &pfn) == ST_OK &&
+		    (node = node_of_pfn(pfn)) >= 0)
 			per_node[node]++;
 	}
 	const char *sep = "";
@@ -67,15 +68,19 @@ static int mem_fill(int argc, char **argv)
 		return shell_arg_error("missing NAME");
 	if (argc < 4)
 		return shell_arg_error("missing SIZE");
-	if (arg_size("size", argv[3], 1, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err, sizeof err) != ST_OK)
-		return shell_arg_error("%s (at most %lu pages)", err, (unsigned long)MEMOBJ_MAX_PAGES);
+	if (arg_size("size", argv[3], 1, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err, sizeof err) !=
+	    ST_OK)
+		return shell_arg_error("%s (at most %lu pages)", err,
+				       (unsigned long)MEMOBJ_MAX_PAGES);
 	for (int i = 4; i < argc; i++) {
 		if (strncmp(argv[i], "node=", 5) == 0) {
-			if (arg_u64("node", argv[i] + 5, 0, BUDDY_MAX_NODES - 1, &node, err, sizeof err) != ST_OK)
+			if (arg_u64("node", argv[i] + 5, 0, BUDDY_MAX_NODES - 1, &node, err,
+				    sizeof err) != ST_OK)
 				return shell_arg_error("%s", err);
 			if (node >= K.numa.n_nodes)
-				return shell_error("no node %s on this machine (nodes 0-%u; see 'numa -H')",
-						   argv[i] + 5, K.numa.n_nodes - 1);
+				return shell_error(
+					"no node %s on this machine (nodes 0-%u; see 'numa -H')",
+					argv[i] + 5, K.numa.n_nodes - 1);
 			continue;
 		}
 		if (strcmp(argv[i], "unmovable") == 0) {
@@ -86,7 +91,8 @@ static int mem_fill(int argc, char **argv)
 	}
 	uint64_t pages = bytes_to_pages(size);
 	unsigned slot;
-	status_t st = memobj_fill(&K.objs, argv[2], pages, node == UINT64_MAX ? -1 : (int)node, movable, &slot);
+	status_t st = memobj_fill(&K.objs, argv[2], pages, node == UINT64_MAX ? -1 : (int)node,
+				  movable, &slot);
 	if (st != ST_OK)
 		return shell_fail(st);
 	char echo[64];
@@ -126,7 +132,8 @@ static int mem_pin(int argc, char **argv)
 		return 1;
 	uint64_t npages = memobj_get(&K.objs, slot)->npages;
 	if (arg_u64("page", argv[3], 0, npages - 1, &page, err, sizeof err) != ST_OK)
-		return shell_arg_error("%s ('%s' has %lu pages)", err, argv[2], (unsigned long)npages);
+		return shell_arg_error("%s ('%s' has %lu pages)", err, argv[2],
+				       (unsigned long)npages);
 	status_t st = pin ? memobj_pin(&K.objs, slot, page) : memobj_unpin(&K.objs, slot, page);
 	if (st != ST_OK)
 		return shell_fail(st);
@@ -166,7 +173,8 @@ static int mem_objects(int argc, char **argv)
 const struct shell_sub mem_subs[] = {
 	{ 0, "", "page-allocator pages per node and zone, by owner, with the exact accounting", 0,
 	  "mem", cmd_mem_totals },
-	{ "blocks", "", "memory blocks of 2 MiB like lsmem: range, size, state, removable, node, zone", 0,
+	{ "blocks", "",
+	  "memory blocks of 2 MiB like lsmem: range, size, state, removable, node, zone", 0,
 	  "mem blocks", cmd_mem_blocks },
 	{ "fill", "NAME SIZE [node=N] [unmovable]",
 	  "an object of SIZE bytes filled with its pattern; says which nodes got the pages",
@@ -178,16 +186,19 @@ const struct shell_sub mem_subs[] = {
 	  "NAME  an object from 'mem objects'", "mem check A", mem_check },
 	{ "pin", "NAME PAGE", "pins page PAGE of the object (a pinned page cannot move)",
 	  "NAME  a movable object\nPAGE  page index, from 0", "mem pin A 0", mem_pin },
-	{ "unpin", "NAME PAGE", "drops one pin of the page", "NAME  a movable object\nPAGE  page index",
-	  "mem unpin A 0", mem_pin },
+	{ "unpin", "NAME PAGE", "drops one pin of the page",
+	  "NAME  a movable object\nPAGE  page index", "mem unpin A 0", mem_pin },
 	{ "free", "NAME", "unmaps and frees every page (refused while pinned)",
 	  "NAME  an object from 'mem objects'", "mem free A", mem_free },
 	{ "objects", "", "one line per object", 0, "mem objects", mem_objects },
-	{ "move", "NAME node=N", "migrates every page of a movable object that is elsewhere onto node N",
+	{ "move", "NAME node=N",
+	  "migrates every page of a movable object that is elsewhere onto node N",
 	  "NAME    a movable object\nnode=N  the node to move to", "mem move A node=1", mem_move },
 	{ "work", "NAME CPUS | stop",
-	  "workers on other CPUs keep writing and checking the object; stop reports ops and lost writes",
+	  "workers on other CPUs keep writing and checking the object; stop reports ops and lost "
+	  "writes",
 	  "NAME  a movable object\nCPUS  all (every online CPU but the shell's), 1-3, 1,3\n"
-	  "stop  stop every worker and report", "mem work A all", mem_work },
+	  "stop  stop every worker and report",
+	  "mem work A all", mem_work },
 	{ 0, 0, 0, 0, 0, 0 },
 };

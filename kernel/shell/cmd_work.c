@@ -47,17 +47,25 @@ static bool parse_cpus(const char *text, uint64_t *mask)
 	while (*p) {
 		uint64_t a, b;
 		if (parse_u64_prefix(&p, &a) != ST_OK)
-			return shell_arg_error("bad CPUS '%s' (all, N, N-M, or a comma list)", text), false;
+			return shell_arg_error("bad CPUS '%s' (all, N, N-M, or a comma list)",
+					       text),
+			       false;
 		b = a;
 		if (*p == '-' && (p++, parse_u64_prefix(&p, &b) != ST_OK || b < a))
 			return shell_arg_error("bad range in CPUS '%s'", text), false;
 		if (*p && *p++ != ',')
-			return shell_arg_error("bad CPUS '%s' (all, N, N-M, or a comma list)", text), false;
+			return shell_arg_error("bad CPUS '%s' (all, N, N-M, or a comma list)",
+					       text),
+			       false;
 		for (uint64_t c = a; c <= b; c++) {
 			if (c == 0)
-				return shell_error("cpu 0 runs the shell; workers go on other CPUs"), false;
+				return shell_error(
+					       "cpu 0 runs the shell; workers go on other CPUs"),
+				       false;
 			if (c >= smp.ncpus || percpu[c].state != CPU_ONLINE)
-				return shell_error("cpu %lu is not online (see 'cpus')", (unsigned long)c), false;
+				return shell_error("cpu %lu is not online (see 'cpus')",
+						   (unsigned long)c),
+				       false;
 			*mask |= 1ull << c;
 		}
 	}
@@ -115,9 +123,10 @@ int mem_move(int argc, char **argv)
 	uint64_t rounds = tlb_rounds();
 	status_t st = migrate_object(&K.objs, slot, (unsigned)node, &r);
 	if (st != ST_OK)
-		return shell_error("%s: moved %lu pages to node %lu, then pfn 0x%lx could not move (%s)",
-				   argv[2], (unsigned long)r.moved, (unsigned long)node,
-				   (unsigned long)r.failed_pfn, status_str(st));
+		return shell_error(
+			"%s: moved %lu pages to node %lu, then pfn 0x%lx could not move (%s)",
+			argv[2], (unsigned long)r.moved, (unsigned long)node,
+			(unsigned long)r.failed_pfn, status_str(st));
 	kprintf("%s: %lu pages moved to node %lu (%lu flushes, %lu shootdown rounds)\n", argv[2],
 		(unsigned long)r.moved, (unsigned long)node, (unsigned long)r.flushes,
 		(unsigned long)(tlb_rounds() - rounds));

@@ -2,11 +2,11 @@
 /* commands.c - the shell's command table and the small general commands. */
 #include "kernel/shell/commands.h"
 #include "arch/x86_64/cpu.h"
-#include "kernel/kernel.h"
 #include "arch/x86_64/power.h"
+#include "arch/x86_64/trap.h"
+#include "kernel/kernel.h"
 #include "kernel/printk.h"
 #include "kernel/shell/shell.h"
-#include "arch/x86_64/trap.h"
 #include "lib/check.h"
 #include "lib/kstring.h"
 #include "lib/parse.h"
@@ -42,7 +42,8 @@ static int cmd_help(int argc, char **argv)
 	if (!c->name) {
 		const char *names[64];
 		size_t n = 0;
-		for (const struct shell_cmd *k = shell_commands; k->name && n < ARRAY_SIZE(names); k++)
+		for (const struct shell_cmd *k = shell_commands; k->name && n < ARRAY_SIZE(names);
+		     k++)
 			names[n++] = k->name;
 		const char *near = suggest_word(argv[1], names, n);
 		if (near)
@@ -57,7 +58,8 @@ static int cmd_help(int argc, char **argv)
 		shown = true;
 	}
 	if (!shown)
-		return shell_error("'%s' has no subcommand '%s' (try 'help %s')", c->name, argv[2], c->name);
+		return shell_error("'%s' has no subcommand '%s' (try 'help %s')", c->name, argv[2],
+				   c->name);
 	return 0;
 }
 
@@ -70,7 +72,8 @@ static int cmd_dmesg(int argc, char **argv)
 	if (!r)
 		return 0;
 	if (r->dropped)
-		kprintf("(%lu older lines dropped: the log ring holds %lu bytes; log_buf_len= sets it)\n",
+		kprintf("(%lu older lines dropped: the log ring holds %lu bytes; log_buf_len= sets "
+			"it)\n",
 			(unsigned long)r->dropped, (unsigned long)r->cap);
 	logring_print(r, &kout);
 	return 0;
@@ -135,8 +138,8 @@ static int cmd_stats(int argc, char **argv)
 		claimed += d->state != DAX_UNCLAIMED;
 		ram += d->mode == DAX_MODE_SYSTEM_RAM;
 	}
-	kprintf("dax: %u regions, %u devices (%u claimed, %u system-ram)\n", dax_region_count(&K.dax), devices,
-		claimed, ram);
+	kprintf("dax: %u regions, %u devices (%u claimed, %u system-ram)\n",
+		dax_region_count(&K.dax), devices, claimed, ram);
 	return 0;
 }
 
@@ -195,7 +198,8 @@ static int cmd_fault(int argc, char **argv)
 {
 	uint64_t addr;
 	if (argc != 3)
-		return argc < 3 ? shell_arg_error("missing ADDR") : shell_arg_error("unexpected '%s'", argv[3]);
+		return argc < 3 ? shell_arg_error("missing ADDR")
+				: shell_arg_error("unexpected '%s'", argv[3]);
 	if (parse_u64(argv[2], &addr) != ST_OK)
 		return shell_arg_error("bad ADDR '%s' (a number, e.g. 0x1000)", argv[2]);
 	kprintf("fault: reading 0x%lx\n", (unsigned long)addr);
@@ -204,15 +208,19 @@ static int cmd_fault(int argc, char **argv)
 	return 0;
 }
 
-#define END { 0, 0, 0, 0, 0, 0 }
-#define ONE(args, help, params, example, fn) \
-	(const struct shell_sub[]){ { 0, args, help, params, example, fn }, END }
+#define END                                                                                        \
+	{                                                                                          \
+		0, 0, 0, 0, 0, 0                                                                   \
+	}
+#define ONE(args, help, params, example, fn)                                                       \
+	(const struct shell_sub[]) { { 0, args, help, params, example, fn }, END }
 
 const struct shell_cmd shell_commands[] = {
 	{ "help", "list commands; 'help CMD' for one command's usage, arguments and examples",
 	  ONE("[CMD [SUB]]", "every command, or one command's usage, arguments and examples",
 	      "CMD  a command name\nSUB  one of its subcommands", "help dax", cmd_help) },
-	{ "echo", "print the words", ONE("[WORD...]", "prints the words", 0, "echo hello", cmd_echo) },
+	{ "echo", "print the words",
+	  ONE("[WORD...]", "prints the words", 0, "echo hello", cmd_echo) },
 	{ "dmesg", "the kernel log since boot (a ring buffer; log_buf_len= sizes it)",
 	  ONE("", "every kernel log line kept in the ring, oldest first", 0, "dmesg", cmd_dmesg) },
 	{ "taint", "the kernel taint flags", ONE("", "the taint flags", 0, "taint", cmd_taint) },
@@ -228,37 +236,52 @@ const struct shell_cmd shell_commands[] = {
 	{ "iomem", "the physical address map, like /proc/iomem",
 	  ONE("", "the physical address map like /proc/iomem", 0, "iomem", cmd_iomem) },
 	{ "acpi", "the ACPI tables: list, acpidump format, decoded SRAT/SLIT/HMAT", acpi_subs },
-	{ "numa", "NUMA nodes, HMAT figures, caches, memory tiers, distances; numactl, sysfs and hwloc shapes",
+	{ "numa",
+	  "NUMA nodes, HMAT figures, caches, memory tiers, distances; numactl, sysfs and hwloc "
+	  "shapes",
 	  numa_subs },
 	{ "dax", "the exclusive-ownership allocator for SP memory, like daxctl", dax_subs },
 	{ "app", "apps in ring 3: list them, run one (memprobe: HMAT claims beside measurements)",
 	  app_subs },
 	{ "stats", "uptime, recovered faults, allocator, heap and dax counts",
-	  ONE("", "uptime, recovered faults, allocator, heap and dax counts", 0, "stats", cmd_stats) },
+	  ONE("", "uptime, recovered faults, allocator, heap and dax counts", 0, "stats",
+	      cmd_stats) },
 	{ "selftest", "check every allocator's invariants and the accounting; a random stress run",
 	  (const struct shell_sub[]){
-		{ 0, "", "memory map, page allocator, dax, hand-off and object invariant walkers, the "
-		  "accounting checks and a kernel-heap exercise", 0, "selftest", cmd_selftest },
-		{ "stress", "N SEED [CPUS]", "N random operations across the memory API, every one checked; "
-		  "failures injected on the way; with CPUS, N steps on each CPU at once (docs/testing.md)",
-		  "N     steps, 1..100000000 (per CPU with CPUS)\nSEED  the random seed (a run on one CPU is "
-		  "repeatable)\nCPUS  'all' or a count: run on that many CPUs at once (docs/smp.md)",
-		  "selftest stress 1000 1", cmd_stress },
-		END } },
-	{ "bench", "time hand-off and reclaim vs memset/memcpy; release after writes; hand-off/reclaim cycles", bench_subs },
-	{ "fault", "read an address (exception reports); inject failures; corrupt a page on purpose",
+		  { 0, "",
+		    "memory map, page allocator, dax, hand-off and object invariant walkers, the "
+		    "accounting checks and a kernel-heap exercise",
+		    0, "selftest", cmd_selftest },
+		  { "stress", "N SEED [CPUS]",
+		    "N random operations across the memory API, every one checked; "
+		    "failures injected on the way; with CPUS, N steps on each CPU at once "
+		    "(docs/testing.md)",
+		    "N     steps, 1..100000000 (per CPU with CPUS)\nSEED  the random seed (a run "
+		    "on one CPU is "
+		    "repeatable)\nCPUS  'all' or a count: run on that many CPUs at once "
+		    "(docs/smp.md)",
+		    "selftest stress 1000 1", cmd_stress },
+		  END } },
+	{ "bench",
+	  "time hand-off and reclaim vs memset/memcpy; release after writes; hand-off/reclaim "
+	  "cycles",
+	  bench_subs },
+	{ "fault",
+	  "read an address (exception reports); inject failures; corrupt a page on purpose",
 	  (const struct shell_sub[]){
-		{ "read", "ADDR", "reads a byte at ADDR: a fault is reported and survived",
-		  "ADDR  a virtual address, e.g. 0x1000", "fault read 0xdead0000", cmd_fault },
-		{ "inject", "[POINT N [after K] | reset]",
-		  "every failure point with its counters; or make the next N uses of POINT fail",
-		  "POINT    pt, kheap, meta, migrate or page (docs/testing.md)\n"
-		  "N        uses that fail (0 disarms)\nafter K  let K uses through first\n"
-		  "reset    disarm every point, zero the counters", "fault inject pt 1", cmd_fault_inject },
-		{ "corrupt", "NAME PAGE", "flips a byte of an object's page by physical address "
-		  "(selftest must catch it; the same command flips it back)",
-		  "NAME  a memory object\nPAGE  page index in the object", "fault corrupt A 0",
-		  cmd_fault_corrupt },
-		END } },
+		  { "read", "ADDR", "reads a byte at ADDR: a fault is reported and survived",
+		    "ADDR  a virtual address, e.g. 0x1000", "fault read 0xdead0000", cmd_fault },
+		  { "inject", "[POINT N [after K] | reset]",
+		    "every failure point with its counters; or make the next N uses of POINT fail",
+		    "POINT    pt, kheap, meta, migrate or page (docs/testing.md)\n"
+		    "N        uses that fail (0 disarms)\nafter K  let K uses through first\n"
+		    "reset    disarm every point, zero the counters",
+		    "fault inject pt 1", cmd_fault_inject },
+		  { "corrupt", "NAME PAGE",
+		    "flips a byte of an object's page by physical address "
+		    "(selftest must catch it; the same command flips it back)",
+		    "NAME  a memory object\nPAGE  page index in the object", "fault corrupt A 0",
+		    cmd_fault_corrupt },
+		  END } },
 	{ 0, 0, 0 },
 };

@@ -5,10 +5,10 @@
 #include "kernel/shell/shell.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/printk.h"
 #include "kernel/shell/shell_parse.h"
 #include "kernel/shell/shell_run.h"
-#include "arch/x86_64/trap.h"
 #include "lib/cancel.h"
 #include "lib/kstring.h"
 #include "lib/suggest.h"
@@ -46,7 +46,8 @@ static const char *suggest_sub(const struct shell_cmd *c, const char *typed)
 
 /* Picks the subcommand for argv: a named one by argv[1], else the command's own form (which
  * takes only options, words starting with '-'). NULL when none fits (reported). */
-static __attribute__((noinline)) const struct shell_sub *find_sub(const struct shell_cmd *c, int argc, char **argv)
+static __attribute__((noinline)) const struct shell_sub *find_sub(const struct shell_cmd *c,
+								  int argc, char **argv)
 {
 	const struct shell_sub *own = 0;
 	bool named = false;
@@ -145,7 +146,8 @@ int shell_run_line(const char *line)
 	if (!c) {
 		const char *near = suggest_command(argv[0]);
 		if (near)
-			kprintf("%s: unknown command (did you mean '%s'? try 'help')\n", argv[0], near);
+			kprintf("%s: unknown command (did you mean '%s'? try 'help')\n", argv[0],
+				near);
 		else
 			kprintf("%s: unknown command (try 'help')\n", argv[0]);
 		return 1;
@@ -162,7 +164,8 @@ int shell_run_script(const char *script)
 		if (st == ST_NOTFOUND)
 			return failed;
 		if (st == ST_RANGE) {
-			kprintf("shell: command longer than %d bytes skipped\n", SHELL_LINE_MAX - 1);
+			kprintf("shell: command longer than %d bytes skipped\n",
+				SHELL_LINE_MAX - 1);
 			failed++;
 			continue;
 		}

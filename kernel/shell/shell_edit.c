@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_edit.c - the interactive line editor on the serial console: insert at the cursor,
  * backspace, Ctrl-A, Ctrl-E, Ctrl-U, Ctrl-C, left/right arrows, up/down history. */
-#include "kernel/printk.h"
 #include "arch/x86_64/serial.h"
+#include "kernel/printk.h"
 #include "kernel/shell/shell_run.h"
 #include "lib/kstring.h"
 
@@ -75,8 +75,18 @@ static void handle_escape(struct editor *e)
 	switch (shell_getc()) {
 	case 'A': history_step(e, -1); break;
 	case 'B': history_step(e, +1); break;
-	case 'C': if (e->cur < e->len) { e->cur++; redraw(e); } break;
-	case 'D': if (e->cur) { e->cur--; redraw(e); } break;
+	case 'C':
+		if (e->cur < e->len) {
+			e->cur++;
+			redraw(e);
+		}
+		break;
+	case 'D':
+		if (e->cur) {
+			e->cur--;
+			redraw(e);
+		}
+		break;
 	default: break;
 	}
 }
@@ -90,15 +100,26 @@ static bool read_line(struct editor *e)
 	for (;;) {
 		char c = shell_getc();
 		switch (c) {
-		case '\r': case '\n':
+		case '\r':
+		case '\n':
 			kprintf("\n");
 			e->line[e->len] = '\0';
 			return true;
 		case 3: kprintf("^C\n"); return false;
-		case 1: e->cur = 0; redraw(e); break;
-		case 5: e->cur = e->len; redraw(e); break;
-		case 21: e->len = e->cur = 0; redraw(e); break;
-		case 8: case 127: erase_char(e); break;
+		case 1:
+			e->cur = 0;
+			redraw(e);
+			break;
+		case 5:
+			e->cur = e->len;
+			redraw(e);
+			break;
+		case 21:
+			e->len = e->cur = 0;
+			redraw(e);
+			break;
+		case 8:
+		case 127: erase_char(e); break;
 		case 27: handle_escape(e); break;
 		default:
 			if (c >= ' ' && c < 127)

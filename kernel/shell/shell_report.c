@@ -3,8 +3,8 @@
  * (with the module's explanation as its reason), "missing WORD" from the usage, and the
  * progress and Ctrl-C of long operations (see shell.h for the shapes). */
 #include "arch/x86_64/cpu.h"
-#include "kernel/printk.h"
 #include "arch/x86_64/serial.h"
+#include "kernel/printk.h"
 #include "kernel/shell/shell_run.h"
 #include "lib/cancel.h"
 #include "lib/fmt.h"
@@ -144,7 +144,8 @@ bool shell_interrupted(void)
 	char c;
 	while (!R.interrupted && serial_try_getc(&c)) {
 		R.interrupted = c == 3;
-		if (!R.interrupted && R.ahead_len < sizeof R.ahead) /* typed ahead: kept for the prompt */
+		if (!R.interrupted &&
+		    R.ahead_len < sizeof R.ahead) /* typed ahead: kept for the prompt */
 			R.ahead[(R.ahead_head + R.ahead_len++) % sizeof R.ahead] = c;
 	}
 	return R.interrupted;
@@ -180,13 +181,6 @@ char shell_getc(void)
 	return serial_getc();
 }
 
-bool shell_progress(uint64_t done, uint64_t total)
-{
-	return shell_cancel_poll(0, done, total);
-}
+bool shell_progress(uint64_t done, uint64_t total) { return shell_cancel_poll(0, done, total); }
 
-void shell_cancel_inner(bool on)
-{
-	cancel_set(on ? shell_cancel_poll : 0, 0);
-}
-
+void shell_cancel_inner(bool on) { cancel_set(on ? shell_cancel_poll : 0, 0); }

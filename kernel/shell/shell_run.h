@@ -17,14 +17,14 @@
 #define SHELL_PROGRESS_US 300000 /* progress appears after, and is redrawn every, 0.3 s */
 
 struct shell_running {
-	const struct shell_cmd *cmd; /* NULL between commands */
-	const struct shell_sub *sub; /* NULL until the subcommand is known */
+	const struct shell_cmd *cmd;   /* NULL between commands */
+	const struct shell_sub *sub;   /* NULL until the subcommand is known */
 	char reason[SHELL_REASON_MAX]; /* module explanations held while it runs */
-	bool reported;      /* the command printed its error line */
-	bool interrupted;   /* Ctrl-C seen */
-	bool interactive;   /* typed at the prompt (not spmk.run): progress is shown */
-	bool progress;      /* a progress line is on the screen */
-	char ahead[1024];   /* input typed while a command ran (not Ctrl-C), for the prompt */
+	bool reported;                 /* the command printed its error line */
+	bool interrupted;              /* Ctrl-C seen */
+	bool interactive;              /* typed at the prompt (not spmk.run): progress is shown */
+	bool progress;                 /* a progress line is on the screen */
+	char ahead[1024]; /* input typed while a command ran (not Ctrl-C), for the prompt */
 	unsigned ahead_head, ahead_len;
 	bool log_only;      /* module explanations print as log lines (shell_log_explanations) */
 	uint64_t t0, shown; /* TSC at the command's start and at the last progress line */

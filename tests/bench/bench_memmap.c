@@ -32,8 +32,13 @@ static void build(uint8_t *raw, size_t n, int scrambled)
 					  EFI_RESERVED_MEMORY, EFI_ACPI_RECLAIM_MEMORY,
 					  EFI_BOOT_SERVICES_DATA };
 	for (size_t i = 0; i < n; i++) {
-		size_t slot = scrambled ? (i * 7919) % n : i; /* 7919: prime, n has no such factor */
-		struct efi_mem_desc d = { types[slot % 5], 0, 0x100000 + slot * 0x4000, 0, 3,
+		size_t slot =
+			scrambled ? (i * 7919) % n : i; /* 7919: prime, n has no such factor */
+		struct efi_mem_desc d = { types[slot % 5],
+					  0,
+					  0x100000 + slot * 0x4000,
+					  0,
+					  3,
 					  slot % 5 == 1 ? 0xfull | EFI_MEMORY_SP : 0xfull };
 		memset(raw + i * DSZ, 0, DSZ);
 		memcpy(raw + i * DSZ, &d, sizeof d);
@@ -59,9 +64,12 @@ static double measure(size_t n, int scrambled)
 		unsigned reps = 0;
 		double t0 = now_ns(), t;
 		do {
-			if (memmap_normalize_into(raw, n * DSZ, DSZ, NULL, m, store, cap, NULL) != ST_OK ||
+			if (memmap_normalize_into(raw, n * DSZ, DSZ, NULL, m, store, cap, NULL) !=
+				    ST_OK ||
 			    m->count != n) {
-				fprintf(stderr, "bench_memmap: normalisation of %zu descriptors failed\n", n);
+				fprintf(stderr,
+					"bench_memmap: normalisation of %zu descriptors failed\n",
+					n);
 				exit(1);
 			}
 			reps++;
@@ -84,9 +92,11 @@ int main(void)
 		double per[3];
 		for (int i = 0; i < 3; i++) {
 			per[i] = measure(sizes[i], o);
-			printf("memmap.normalize_%s_%zu_ns_per_desc %.1f ns\n", order[o], sizes[i], per[i]);
+			printf("memmap.normalize_%s_%zu_ns_per_desc %.1f ns\n", order[o], sizes[i],
+			       per[i]);
 		}
-		printf("memmap.normalize_%s_growth_100_to_10000 %.2f x\n", order[o], per[2] / per[0]);
+		printf("memmap.normalize_%s_growth_100_to_10000 %.2f x\n", order[o],
+		       per[2] / per[0]);
 	}
 	printf("memmap.log_growth_100_to_10000 %.2f x\n", log2(10000.0) / log2(100.0));
 	return 0;

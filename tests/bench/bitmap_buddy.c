@@ -29,16 +29,16 @@ static inline int bb_allocated(const struct bitmap_buddy *b, uint64_t pg)
 static void bb_map_set(struct bitmap_buddy *b, uint64_t pg, uint64_t n, int val)
 {
 	while (n && (pg & 63)) {
-		b->map[pg >> 6] = val ? b->map[pg >> 6] | (1ull << (pg & 63)) :
-					b->map[pg >> 6] & ~(1ull << (pg & 63));
+		b->map[pg >> 6] = val ? b->map[pg >> 6] | (1ull << (pg & 63))
+				      : b->map[pg >> 6] & ~(1ull << (pg & 63));
 		pg++;
 		n--;
 	}
 	for (; n >= 64; n -= 64, pg += 64)
 		b->map[pg >> 6] = val ? ~0ull : 0;
 	for (; n; n--, pg++)
-		b->map[pg >> 6] = val ? b->map[pg >> 6] | (1ull << (pg & 63)) :
-					b->map[pg >> 6] & ~(1ull << (pg & 63));
+		b->map[pg >> 6] = val ? b->map[pg >> 6] | (1ull << (pg & 63))
+				      : b->map[pg >> 6] & ~(1ull << (pg & 63));
 }
 
 static void bb_push(struct bitmap_buddy *b, uint64_t pg, unsigned o)

@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *cur = v, *item = 0;
 			size_t len = 0, total = 0, items = 0;
 			while (cmdline_list_next(&cur, &item, &len)) {
-				if (item != v + total || !cmdline_item_is(item, len, "") != (len > 0))
+				if (item != v + total ||
+				    !cmdline_item_is(item, len, "") != (len > 0))
 					__builtin_trap();
 				total += len + 1;
 				items++;

@@ -133,8 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct discover_tables in = { dt[0], dt[1], dt[2], dt[3] };
 
-	status_t st = discover_memmap(raw ? raw : (const uint8_t *)"", n[0], desc_size, &opt, &mopts,
-				      &map, &o);
+	status_t st = discover_memmap(raw ? raw : (const uint8_t *)"", n[0], desc_size, &opt,
+				      &mopts, &map, &o);
 	if (st == ST_OK || st == ST_NOMEM) {
 		if (discover_numa(&in, &map, &acpi, &topo, &o) != ST_OK)
 			abort();

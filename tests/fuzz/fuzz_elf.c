@@ -36,16 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (lines != 0 || img.nseg == 0 || img.nseg > ELF_MAX_SEGMENTS)
 		abort();
-	if (img.vmin < KERNEL_VIRT_BASE || img.vmax <= img.vmin || img.vmax - img.vmin >= ELF_MAX_SPAN)
+	if (img.vmin < KERNEL_VIRT_BASE || img.vmax <= img.vmin ||
+	    img.vmax - img.vmin >= ELF_MAX_SPAN)
 		abort();
 	int entry_ok = 0;
 	for (unsigned i = 0; i < img.nseg; i++) {
 		const struct elf_segment *s = &img.seg[i];
-		if (s->filesz > s->memsz || s->offset + s->filesz > size || s->offset + s->filesz < s->offset)
+		if (s->filesz > s->memsz || s->offset + s->filesz > size ||
+		    s->offset + s->filesz < s->offset)
 			abort();
 		if (s->vaddr < img.vmin || s->vaddr + s->memsz > img.vmax)
 			abort();
-		if ((s->flags & ELF_PF_X) && img.entry >= s->vaddr && img.entry < s->vaddr + s->filesz)
+		if ((s->flags & ELF_PF_X) && img.entry >= s->vaddr &&
+		    img.entry < s->vaddr + s->filesz)
 			entry_ok = 1;
 	}
 	if (!entry_ok)

@@ -74,8 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memmap_check(&map, &o) != ST_OK)
 		abort();
 	for (uint32_t i = 0; i < map.count; i++)
-		if (map.r[i].kind == MEM_SP && ((map.r[i].base >= 0x100000 && map.r[i].end <= 0x300000) ||
-						map.r[i].efi_type != EFI_CONVENTIONAL_MEMORY))
+		if (map.r[i].kind == MEM_SP &&
+		    ((map.r[i].base >= 0x100000 && map.r[i].end <= 0x300000) ||
+		     map.r[i].efi_type != EFI_CONVENTIONAL_MEMORY))
 			abort();
 	return 0;
 }

@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint32_t k = 0; k < a.d[i].count; k++, p += 48) {
 			uint32_t type;
 			memcpy(&type, p, 4);
-			if (type != a.d[i].type || get_u64(p + 8) != a.d[i].base + k * a.d[i].step ||
+			if (type != a.d[i].type ||
+			    get_u64(p + 8) != a.d[i].base + k * a.d[i].step ||
 			    get_u64(p + 24) != a.d[i].pages || get_u64(p + 32) != a.d[i].attr ||
 			    get_u64(p + 16) != 0 || get_u64(p + 40) != 0)
 				abort();

@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool ok_l = slit_parse(pl, b, &sl, &o) == ST_OK;
 	bool ok_h = hmat_parse(ph, c, &h, &o) == ST_OK;
 	numa_build(&t, ok_s ? &s : NULL, ok_l ? &sl : NULL, ok_h ? &h : NULL, &o);
-	static const struct range present[] = { { 0, 0xa0000 }, { 0x100000, 1ull << 32 },
+	static const struct range present[] = { { 0, 0xa0000 },
+						{ 0x100000, 1ull << 32 },
 						{ 5ull << 30, 6ull << 30 } };
 	if (numa_set_present(&t, present, 3, &o) == ST_INVALID)
 		abort();

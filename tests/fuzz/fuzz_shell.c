@@ -82,8 +82,9 @@ static status_t ref_number(const char *s, bool size, uint64_t *v)
 	bool over = false;
 	for (;; p++) {
 		int d = *p >= '0' && *p <= '9' ? *p - '0'
-			: base == 16 && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f' ? (*p | 0x20) - 'a' + 10
-			: -1;
+			: base == 16 && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f'
+				? (*p | 0x20) - 'a' + 10
+				: -1;
 		if (d < 0)
 			break;
 		x = x * base + (unsigned)d;
@@ -112,7 +113,8 @@ static bool ref_owner(const char *s)
 	if (n == 0 || n > DAX_OWNER_MAX)
 		return false;
 	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:@+-", *s))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:@+-",
+			    *s))
 			return false;
 	return true;
 }
@@ -187,7 +189,8 @@ static void check_command(const char *cmd)
 	/* an unterminated quote leaves the last word unfinished: callers never read it */
 	int complete = st == ST_INVALID ? argc - 1 : argc;
 	for (int i = 0; i < complete; i++) {
-		if (argv[i] < line || argv[i] >= line + sizeof line || strcmp(argv[i], words[i]) != 0)
+		if (argv[i] < line || argv[i] >= line + sizeof line ||
+		    strcmp(argv[i], words[i]) != 0)
 			abort();
 		if (st == ST_OK)
 			check_word(argv[i]);

@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (lines != 0 || r.count == 0 || r.count > SP_RANGES_MAX)
 			abort();
 		for (unsigned i = 0; i < r.count; i++) {
-			if (r.r[i].end <= r.r[i].base || !IS_ALIGNED(r.r[i].base | r.r[i].end, PAGE_SIZE))
+			if (r.r[i].end <= r.r[i].base ||
+			    !IS_ALIGNED(r.r[i].base | r.r[i].end, PAGE_SIZE))
 				abort();
 			for (unsigned j = 0; j < i; j++)
 				if (range_overlaps(r.r[i], r.r[j]))

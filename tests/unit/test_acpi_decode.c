@@ -88,8 +88,6 @@ static void test_acpidump_format(void **state)
 	assert_int_equal(cap.len, 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_srat_fields),
-	cmocka_unit_test(test_slit_and_hmat_fields),
-	cmocka_unit_test(test_truncated_tables_stop_cleanly),
-	cmocka_unit_test(test_acpidump_format))
+TEST_MAIN(cmocka_unit_test(test_srat_fields), cmocka_unit_test(test_slit_and_hmat_fields),
+	  cmocka_unit_test(test_truncated_tables_stop_cleanly),
+	  cmocka_unit_test(test_acpidump_format))

@@ -15,7 +15,7 @@ static void test_fadt_q35(void **state)
 	size_t n = fixture_load("fadt_q35", b, sizeof b);
 	assert_int_equal(fadt_parse(b, n, &f, NULL), ST_OK);
 	assert_int_equal(f.revision, 6);
-	assert_int_equal(f.pm1a_cnt, 0x604);  /* X_PM1a_CNT_BLK preferred */
+	assert_int_equal(f.pm1a_cnt, 0x604); /* X_PM1a_CNT_BLK preferred */
 	assert_int_equal(f.pm1b_cnt, 0);
 	assert_int_equal(f.pm1_cnt_len, 2);
 	assert_int_equal(f.dsdt_phys, 0xbffe0000); /* X_DSDT preferred */
@@ -55,7 +55,7 @@ static void test_fadt_pm1_not_a_port(void **state)
 	assert_int_equal(fadt_parse(b, n, &f, &o), ST_OK);
 	assert_int_equal(f.pm1a_cnt, 0);
 	assert_string_equal(cap.buf, "FACP: FIRMWARE BUG: PM1a_CNT_BLK 0x1b004 is not an I/O port "
-			    "(above 0xffff); not used\n");
+				     "(above 0xffff); not used\n");
 }
 
 static void test_s5_fixtures(void **state)
@@ -83,24 +83,21 @@ static void test_s5_encodings(void **state)
 	uint8_t t[64] = { 0 };
 	memcpy(t, "DSDT", 4);
 	/* \_S5_ Package(1) { WordPrefix 0x0105 } with a 2-byte PkgLength */
-	const uint8_t aml[] = { 0x08, '\\', '_', 'S', '5', '_', 0x12, 0x45, 0x00, 0x01, 0x0b,
-				0x05, 0x01 };
+	const uint8_t aml[] = { 0x08, '\\', '_',  'S',  '5',  '_', 0x12,
+				0x45, 0x00, 0x01, 0x0b, 0x05, 0x01 };
 	memcpy(t + 36, aml, sizeof aml);
 	assert_int_equal(dsdt_find_s5(t, 36 + sizeof aml, &a, &c), ST_OK);
 	assert_int_equal(a, 5);
 	assert_int_equal(c, 5); /* one element: b = a */
 	t[36 + 10] = 0x0c;      /* DWordPrefix needs 4 bytes: not there */
 	assert_int_equal(dsdt_find_s5(t, 36 + sizeof aml, &a, &c), ST_NOTFOUND);
-	t[36 + 10] = 0xff;      /* OnesOp */
+	t[36 + 10] = 0xff; /* OnesOp */
 	assert_int_equal(dsdt_find_s5(t, 36 + sizeof aml, &a, &c), ST_OK);
 	assert_int_equal(a, 7);
-	t[36 + 10] = 0x70;      /* not an integer: a method body, say */
+	t[36 + 10] = 0x70; /* not an integer: a method body, say */
 	assert_int_equal(dsdt_find_s5(t, 36 + sizeof aml, &a, &c), ST_NOTFOUND);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_fadt_q35),
-	cmocka_unit_test(test_fadt_v1_and_short),
-	cmocka_unit_test(test_fadt_pm1_not_a_port),
-	cmocka_unit_test(test_s5_fixtures),
-	cmocka_unit_test(test_s5_encodings))
+TEST_MAIN(cmocka_unit_test(test_fadt_q35), cmocka_unit_test(test_fadt_v1_and_short),
+	  cmocka_unit_test(test_fadt_pm1_not_a_port), cmocka_unit_test(test_s5_fixtures),
+	  cmocka_unit_test(test_s5_encodings))

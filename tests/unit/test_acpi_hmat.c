@@ -62,7 +62,7 @@ static void test_multi(void **state)
 	assert_perf(0, 0, 100, 110, 10000, 10000);
 	assert_perf(0, 2, 300, 400, 2000, 2000); /* not 50: the cache-level figure is not merged */
 	assert_perf(1, 2, 250, 350, 3000, 3000);
-	assert_perf(1, 4, 0, 0, 0, 0);           /* 0xFFFF and 0: no data */
+	assert_perf(1, 4, 0, 0, 0, 0); /* 0xFFFF and 0: no data */
 	assert_perf(3, 4, 400, 500, 1000, 1000);
 	assert_true(hmat_describes(&h, 2));
 	assert_true(hmat_describes(&h, 4));
@@ -104,7 +104,7 @@ static void test_entry_value(void **state)
 	assert_int_equal(hmat_entry_value(0, 1000, 0, 2, &ovf), 0);
 	assert_int_equal(hmat_entry_value(0xffff, 1000, 0, 2, &ovf), 0);
 	assert_int_equal(hmat_entry_value(5, 0, 3, 2, &ovf), 0);
-	assert_int_equal(hmat_entry_value(15, 100, 1, 2, &ovf), 2);   /* 1500 ps -> 2 ns */
+	assert_int_equal(hmat_entry_value(15, 100, 1, 2, &ovf), 2); /* 1500 ps -> 2 ns */
 	assert_int_equal(hmat_entry_value(3, 10000, 2, 2, &ovf), 30);
 	assert_int_equal(hmat_entry_value(15, 100, 4, 2, &ovf), 1500); /* MB/s as is */
 	assert_int_equal(hmat_entry_value(9, 1, 0, 1, &ovf), 0);       /* rev 1: < 10 */
@@ -125,8 +125,9 @@ static void test_overflow_fixture(void **state)
 	assert_int_equal(hmat_parse(b, n, &h, &o), ST_OK);
 	assert_perf(0, 0, 1099511628, 1099511628, 0, 0);
 	assert_perf(0, 1, 0, 0, 0, 0);
-	assert_non_null(strstr(cap.buf, "HMAT: locality structure at offset 0x28: 2 entries overflow "
-				       "with base unit 4611686018427387904, treated as no data\n"));
+	assert_non_null(strstr(cap.buf,
+			       "HMAT: locality structure at offset 0x28: 2 entries overflow "
+			       "with base unit 4611686018427387904, treated as no data\n"));
 	assert_non_null(strstr(cap.buf, "offset 0x58: 1 entries overflow"));
 }
 
@@ -147,27 +148,32 @@ static void test_malformed(void **state)
 	size_t n = fixture_load("hmat_qemu", b, sizeof b);
 	reject(b, n - 1, ST_TRUNCATED, "header length 248 outside [36, 247]");
 	put32(b + 4, n - 4);
-	reject(b, n, ST_TRUNCATED, "structure type 2 at offset 0xd8: length 32 (need 32, 28 bytes left)");
+	reject(b, n, ST_TRUNCATED,
+	       "structure type 2 at offset 0xd8: length 32 (need 32, 28 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x50 + 4, 4);
-	reject(b, n, ST_INVALID, "structure type 0 at offset 0x50: length 4 (need 40, 168 bytes left)");
+	reject(b, n, ST_INVALID,
+	       "structure type 0 at offset 0x50: length 4 (need 40, 168 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x50 + 4, 0x1000);
 	reject(b, n, ST_TRUNCATED, "length 4096 (need 40, 168 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x50 + 4, 20); /* lies: shorter than a type-0 structure */
-	reject(b, n, ST_INVALID, "structure type 0 at offset 0x50: length 20 (need 40, 168 bytes left)");
+	reject(b, n, ST_INVALID,
+	       "structure type 0 at offset 0x50: length 20 (need 40, 168 bytes left)");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x78 + 12, 0xffffffff);
 	put32(b + 0x78 + 16, 0xffffffff);
 	reject(b, n, ST_RANGE, "4294967295 initiators x 4294967295 targets need more than");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	put32(b + 0x78 + 12, 2);
-	reject(b, n, ST_TRUNCATED, "locality structure at offset 0x78: 2 initiators x 2 targets need "
+	reject(b, n, ST_TRUNCATED,
+	       "locality structure at offset 0x78: 2 initiators x 2 targets need "
 	       "56 bytes, structure has 48");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	b[0xd8 + 30] = 3;
-	reject(b, n, ST_TRUNCATED, "cache structure at offset 0xd8: 3 SMBIOS handles need 38 bytes, "
+	reject(b, n, ST_TRUNCATED,
+	       "cache structure at offset 0xd8: 3 SMBIOS handles need 38 bytes, "
 	       "structure has 32");
 	n = fixture_load("hmat_qemu", b, sizeof b);
 	b[8] = 3;
@@ -214,11 +220,7 @@ static void test_unknown_type_and_limits(void **state)
 	reject(b, 40 + slen, ST_RANGE, "names pxm 163, more than 64 proximity domains");
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_qemu_rev2),
-	cmocka_unit_test(test_multi),
-	cmocka_unit_test(test_rev1),
-	cmocka_unit_test(test_entry_value),
-	cmocka_unit_test(test_overflow_fixture),
-	cmocka_unit_test(test_malformed),
-	cmocka_unit_test(test_unknown_type_and_limits))
+TEST_MAIN(cmocka_unit_test(test_qemu_rev2), cmocka_unit_test(test_multi),
+	  cmocka_unit_test(test_rev1), cmocka_unit_test(test_entry_value),
+	  cmocka_unit_test(test_overflow_fixture), cmocka_unit_test(test_malformed),
+	  cmocka_unit_test(test_unknown_type_and_limits))

@@ -27,7 +27,7 @@ static void test_madt_qemu(void **state)
 	assert_true(m.cpus[3].x2apic);
 	assert_int_equal(m.n_dup, 1);
 	assert_string_equal(cap.buf, "MADT: firmware note: x2APIC structure at offset 0x72 lists "
-			    "APIC ID 0x1 again; counted once\n");
+				     "APIC ID 0x1 again; counted once\n");
 }
 
 static void test_madt_malformed(void **state)
@@ -39,7 +39,7 @@ static void test_madt_malformed(void **state)
 	assert_int_equal(madt_parse(b, n, &m, &o), ST_INVALID);
 	assert_int_equal(m.n_cpus, 0);
 	assert_non_null(strstr(cap.buf, "MADT: structure type 0 at offset 0x2c: length 7 (need 8, "
-				      "86 bytes left); table rejected"));
+					"86 bytes left); table rejected"));
 	n = fixture_load("madt_qemu", b, sizeof b);
 	b[0x72 + 1] = 0x20; /* the last structure runs past the end */
 	o = tcap_out(&cap);
@@ -53,6 +53,4 @@ static void test_madt_malformed(void **state)
 	assert_int_equal(madt_parse(b, n, NULL, NULL), ST_INVALID);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_madt_qemu),
-	cmocka_unit_test(test_madt_malformed))
+TEST_MAIN(cmocka_unit_test(test_madt_qemu), cmocka_unit_test(test_madt_malformed))

@@ -53,7 +53,8 @@ static const char qemu_json[] =
 	",\"memory_tiers\":[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,"
 	"\"adistance\":576,\"source\":\"cpu\",\"demotion_targets\":[1]}]},{\"tier\":33,"
 	"\"adistance_start\":4224,\"nodes\":[{\"node\":1,\"adistance\":4320,\"source\":"
-	"\"hmat\"}]}]}" "\n";
+	"\"hmat\"}]}]}"
+	"\n";
 static const char multi_json[] =
 	"{\"nodes\":[{\"node\":0,\"pxm\":1,\"cpus\":[0],\"memory\":[{\"base\":\"0x100000000\""
 	",\"size\":2147483648}],\"access0\":{\"initiator\":0,\"initiators\":[0],\"read_latenc"
@@ -101,7 +102,8 @@ static const char multi_json[] =
 	"\"adistance\":576,\"source\":\"cpu\",\"demotion_targets\":[2]},{\"node\":4,"
 	"\"adistance\":576,\"source\":\"dram-default\",\"demotion_targets\":[2]}]},"
 	"{\"tier\":42,\"adistance_start\":5376,\"nodes\":[{\"node\":2,\"adistance\":5483,"
-	"\"source\":\"hmat\"}]}]}" "\n";
+	"\"source\":\"hmat\"}]}]}"
+	"\n";
 
 static void test_qemu(void **state)
 {
@@ -129,9 +131,12 @@ static void test_qemu(void **state)
 	o = tcap_out(&cap);
 	numa_print(&t, &o, false);
 	assert_non_null(strstr(cap.buf, "node 1 (pxm 1) memory-only hmat\n"));
-	assert_non_null(strstr(cap.buf, "  access0: initiator node 0 (attached): read latency 30 ns, "
-				       "write latency 30 ns, read bandwidth 4096 MB/s, write bandwidth 4096 MB/s\n"));
-	assert_non_null(strstr(cap.buf, "  cache L1/1: 16777216 bytes, line 64, direct, write-back\n"));
+	assert_non_null(strstr(
+		cap.buf,
+		"  access0: initiator node 0 (attached): read latency 30 ns, "
+		"write latency 30 ns, read bandwidth 4096 MB/s, write bandwidth 4096 MB/s\n"));
+	assert_non_null(
+		strstr(cap.buf, "  cache L1/1: 16777216 bytes, line 64, direct, write-back\n"));
 	assert_non_null(strstr(cap.buf, "   0:  10  20\n"));
 }
 
@@ -176,8 +181,9 @@ static void test_rev1_ties(void **state)
 	assert_false(numa_has_hmat(&t, 4)); /* its only entry was below the revision-1 unit */
 	struct out o = tcap_out(&cap);
 	numa_print(&t, &o, false);
-	assert_non_null(strstr(cap.buf, "  access0: initiator node 0 1: read latency 3000 ns, write "
-				       "latency 3000 ns, read bandwidth 500 MB/s, write bandwidth 400 MB/s\n"));
+	assert_non_null(strstr(
+		cap.buf, "  access0: initiator node 0 1: read latency 3000 ns, write "
+			 "latency 3000 ns, read bandwidth 500 MB/s, write bandwidth 400 MB/s\n"));
 	assert_non_null(strstr(cap.buf, "  access0: initiator node 0 (attached): no figures\n"));
 }
 
@@ -196,10 +202,11 @@ static void test_no_srat(void **state)
 	assert_int_equal(numa_add_range(&t, 1, 0x1000, 0x2000, 0), ST_INVALID);
 	assert_int_equal(numa_add_range(&t, 0, 0x2000, 0x2000, 0), ST_INVALID);
 	numa_print(&t, &o, true);
-	assert_string_equal(cap.buf, "{\"nodes\":[{\"node\":0,\"pxm\":0,\"memory\":[{\"base\":\"0x1000\","
-				     "\"size\":4096}]}],\"matrix\":[],\"memory_tiers\":"
-				     "[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,"
-				     "\"adistance\":576,\"source\":\"dram-default\"}]}]}\n");
+	assert_string_equal(cap.buf,
+			    "{\"nodes\":[{\"node\":0,\"pxm\":0,\"memory\":[{\"base\":\"0x1000\","
+			    "\"size\":4096}]}],\"matrix\":[],\"memory_tiers\":"
+			    "[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,"
+			    "\"adistance\":576,\"source\":\"dram-default\"}]}]}\n");
 	assert_int_equal(numa_build(NULL, NULL, NULL, NULL, NULL), ST_INVALID);
 }
 
@@ -229,7 +236,7 @@ static void test_ties_listed_in_json(void **state)
 	struct out o = tcap_out(&cap);
 	numa_print(&t, &o, true);
 	assert_non_null(strstr(cap.buf, "\"access0\":{\"initiator\":0,\"initiators\":[0,1],"
-				       "\"read_latency\":1000,"));
+					"\"read_latency\":1000,"));
 }
 
 /* SRAT absent or rejected: node 0 holds every MADT CPU and all present memory. */
@@ -245,7 +252,9 @@ static void test_fallback_node_holds_cpus_and_memory(void **state)
 	assert_int_equal(numa_build(&t, NULL, NULL, NULL, NULL), ST_OK);
 	numa_fallback_cpus(&t, &m);
 	static const struct range present[] = {
-		{ 0x0, 0xa0000 }, { 0x100000, 0x800000 }, { 0x800000, 0x40000000 },
+		{ 0x0, 0xa0000 },
+		{ 0x100000, 0x800000 },
+		{ 0x800000, 0x40000000 },
 		{ 0x100000000ull, 0x140000000ull },
 	};
 	assert_int_equal(numa_set_present(&t, present, 4, NULL), ST_OK);
@@ -254,11 +263,12 @@ static void test_fallback_node_holds_cpus_and_memory(void **state)
 	assert_int_equal(t.n_ranges, 3); /* touching ranges merged */
 	struct out o = tcap_out(&cap);
 	numa_print(&t, &o, true);
-	assert_string_equal(cap.buf, "{\"nodes\":[{\"node\":0,\"pxm\":0,\"cpus\":[0,1,2,3],"
-			    "\"memory\":[{\"base\":\"0x0\",\"size\":655360},{\"base\":\"0x100000\","
-			    "\"size\":1072693248},{\"base\":\"0x100000000\",\"size\":1073741824}]}],"
-			    "\"matrix\":[],\"memory_tiers\":[{\"tier\":4,\"adistance_start\":512,"
-			    "\"nodes\":[{\"node\":0,\"adistance\":576,\"source\":\"cpu\"}]}]}\n");
+	assert_string_equal(
+		cap.buf, "{\"nodes\":[{\"node\":0,\"pxm\":0,\"cpus\":[0,1,2,3],"
+			 "\"memory\":[{\"base\":\"0x0\",\"size\":655360},{\"base\":\"0x100000\","
+			 "\"size\":1072693248},{\"base\":\"0x100000000\",\"size\":1073741824}]}],"
+			 "\"matrix\":[],\"memory_tiers\":[{\"tier\":4,\"adistance_start\":512,"
+			 "\"nodes\":[{\"node\":0,\"adistance\":576,\"source\":\"cpu\"}]}]}\n");
 	o = tcap_out(&cap);
 	numa_print(&t, &o, false);
 	assert_non_null(strstr(cap.buf, "1 node(s), no SRAT\nnode 0 (pxm 0)\n  cpus: 0 1 2 3\n"));
@@ -284,32 +294,34 @@ static void test_hotplug_present_and_possible(void **state)
 	load("srat_all", NULL, "hmat_multi");
 	/* node 4's range [8G, 9G) is hot-pluggable; 256 MiB of it is in the memory map */
 	static const struct range present[] = {
-		{ 0x0, 0x80000000ull }, { 0x100000000ull, 0x200000000ull },
+		{ 0x0, 0x80000000ull },
+		{ 0x100000000ull, 0x200000000ull },
 		{ 0x210000000ull, 0x220000000ull },
 	};
 	assert_int_equal(numa_set_present(&t, present, 3, NULL), ST_OK);
 	struct out o = tcap_out(&cap);
 	numa_print(&t, &o, true);
-	assert_non_null(strstr(cap.buf, "{\"node\":4,\"pxm\":4,\"memory\":[{\"base\":\"0x21000000"
-				       "0\",\"size\":268435456,\"hotplug\":true}],\"possible_memory\":"
-				       "[{\"base\":\"0x200000000\",\"size\":268435456,\"hotplug\":true},"
-				       "{\"base\":\"0x220000000\",\"size\":536870912,\"hotplug\":true}],"));
+	assert_non_null(strstr(cap.buf,
+			       "{\"node\":4,\"pxm\":4,\"memory\":[{\"base\":\"0x21000000"
+			       "0\",\"size\":268435456,\"hotplug\":true}],\"possible_memory\":"
+			       "[{\"base\":\"0x200000000\",\"size\":268435456,\"hotplug\":true},"
+			       "{\"base\":\"0x220000000\",\"size\":536870912,\"hotplug\":true}],"));
 	/* non-hotplug ranges are left as the SRAT gave them */
 	assert_non_null(strstr(cap.buf, "{\"node\":0,\"pxm\":1,\"cpus\":[0],\"memory\":[{\"base\":"
-				       "\"0x100000000\",\"size\":2147483648}],\"access0\""));
+					"\"0x100000000\",\"size\":2147483648}],\"access0\""));
 	o = tcap_out(&cap);
 	numa_print(&t, &o, false);
 	assert_non_null(strstr(cap.buf, "  memory [0x0000000200000000-0x0000000210000000) 256 MiB "
-				       "hotplug possible (not present)\n"));
+					"hotplug possible (not present)\n"));
 	assert_non_null(strstr(cap.buf, "  memory [0x0000000210000000-0x0000000220000000) 256 MiB "
-				       "hotplug\n"));
+					"hotplug\n"));
 	/* a hot-pluggable range with nothing present is all possible: not counted as memory */
 	load("srat_all", NULL, NULL);
 	assert_int_equal(numa_set_present(&t, present, 1, NULL), ST_OK);
 	o = tcap_out(&cap);
 	numa_print(&t, &o, true);
 	assert_non_null(strstr(cap.buf, "{\"node\":4,\"pxm\":4,\"possible_memory\":[{\"base\":"
-				       "\"0x200000000\",\"size\":1073741824,\"hotplug\":true}]"));
+					"\"0x200000000\",\"size\":1073741824,\"hotplug\":true}]"));
 	/* no room to split: reported, ranges keep their flags */
 	load("srat_all", NULL, NULL);
 	while (t.n_ranges < NUMA_MAX_RANGES)
@@ -317,7 +329,7 @@ static void test_hotplug_present_and_possible(void **state)
 	o = tcap_out(&cap);
 	assert_int_equal(numa_set_present(&t, present, 3, &o), ST_NOMEM);
 	assert_non_null(strstr(cap.buf, "numa: more than 320 memory ranges; hot-pluggable "
-				       "[0x200000000, 0x240000000) not split"));
+					"[0x200000000, 0x240000000) not split"));
 }
 
 static void test_range_full(void **state)
@@ -325,17 +337,14 @@ static void test_range_full(void **state)
 	(void)state;
 	assert_int_equal(numa_build(&t, NULL, NULL, NULL, NULL), ST_OK);
 	for (uint32_t i = 0; i < NUMA_MAX_RANGES; i++)
-		assert_int_equal(numa_add_range(&t, 0, i * 0x1000ull, i * 0x1000ull + 0x1000, 0), ST_OK);
+		assert_int_equal(numa_add_range(&t, 0, i * 0x1000ull, i * 0x1000ull + 0x1000, 0),
+				 ST_OK);
 	assert_int_equal(numa_add_range(&t, 0, 0, 1, 0), ST_NOMEM);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_qemu),
-	cmocka_unit_test(test_multi),
-	cmocka_unit_test(test_rev1_ties),
-	cmocka_unit_test(test_no_srat),
-	cmocka_unit_test(test_hmat_unknown_domain_and_slit_gap),
-	cmocka_unit_test(test_ties_listed_in_json),
-	cmocka_unit_test(test_fallback_node_holds_cpus_and_memory),
-	cmocka_unit_test(test_hotplug_present_and_possible),
-	cmocka_unit_test(test_range_full))
+TEST_MAIN(cmocka_unit_test(test_qemu), cmocka_unit_test(test_multi),
+	  cmocka_unit_test(test_rev1_ties), cmocka_unit_test(test_no_srat),
+	  cmocka_unit_test(test_hmat_unknown_domain_and_slit_gap),
+	  cmocka_unit_test(test_ties_listed_in_json),
+	  cmocka_unit_test(test_fallback_node_holds_cpus_and_memory),
+	  cmocka_unit_test(test_hotplug_present_and_possible), cmocka_unit_test(test_range_full))

@@ -33,7 +33,8 @@ static void test_slit_size(void **state)
 	put64(b + 36, 3);
 	o = tcap_out(&cap);
 	assert_int_equal(slit_parse(b, n, &sl, &o), ST_TRUNCATED);
-	assert_non_null(strstr(cap.buf, "3 localities need 9 matrix bytes at offset 0x2c, table has 4"));
+	assert_non_null(
+		strstr(cap.buf, "3 localities need 9 matrix bytes at offset 0x2c, table has 4"));
 	assert_int_equal(sl.count, 0);
 	/* a header length with no room for the locality count */
 	n = fixture_load("slit_qemu", b, sizeof b);
@@ -55,13 +56,14 @@ static void test_slit_distances(void **state)
 	b[44 + 3] = 11;
 	struct out o = tcap_out(&cap);
 	assert_int_equal(slit_parse(b, n, &sl, &o), ST_INVALID);
-	assert_non_null(strstr(cap.buf, "entry [1][1] at offset 0x2f is 11 (local distance must be 10)"));
+	assert_non_null(
+		strstr(cap.buf, "entry [1][1] at offset 0x2f is 11 (local distance must be 10)"));
 	b[44 + 3] = 10;
 	b[44 + 1] = 10;
 	o = tcap_out(&cap);
 	assert_int_equal(slit_parse(b, n, &sl, &o), ST_INVALID);
 	assert_non_null(strstr(cap.buf, "entry [0][1] at offset 0x2d is 10 (remote distance must "
-				      "exceed 10)"));
+					"exceed 10)"));
 	assert_int_equal(sl.count, 0);
 }
 
@@ -83,13 +85,10 @@ static void test_slit_cap(void **state)
 	assert_int_equal(sl.dist[63][62], 20 + 125 % 50);
 	assert_int_equal(sl.dist[1][0], 21);
 	assert_non_null(strstr(cap.buf, "SLIT: 65 localities; the first 64 are used, pxm 64 and "
-				  "above get default distances"));
+					"above get default distances"));
 	big[44 + 64 * 65 + 64] = 11; /* a bad entry beyond the kept part still rejects it */
 	assert_int_equal(slit_parse(big, sizeof big, &sl, NULL), ST_INVALID);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_slit_qemu),
-	cmocka_unit_test(test_slit_size),
-	cmocka_unit_test(test_slit_distances),
-	cmocka_unit_test(test_slit_cap))
+TEST_MAIN(cmocka_unit_test(test_slit_qemu), cmocka_unit_test(test_slit_size),
+	  cmocka_unit_test(test_slit_distances), cmocka_unit_test(test_slit_cap))

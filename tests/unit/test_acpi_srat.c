@@ -85,7 +85,8 @@ static void test_srat_malformed(void **state)
 	(void)state;
 	expect_reject(48 + 1, 0, 0, ST_INVALID,
 		      "SRAT: structure type 0 at offset 0x30: length 0 (need 16, 176 bytes left)");
-	expect_reject(64 + 1, 39, 0, ST_INVALID, "structure type 1 at offset 0x40: length 39 (need 40");
+	expect_reject(64 + 1, 39, 0, ST_INVALID,
+		      "structure type 1 at offset 0x40: length 39 (need 40");
 	expect_reject(184 + 1, 200, 0, ST_TRUNCATED, "length 200 (need 40, 40 bytes left)");
 	expect_reject(0, 0, 1, ST_TRUNCATED, "header length 224 outside [36, 223]");
 	expect_reject(3, 'X', 0, ST_INVALID, "not SRAT");
@@ -97,7 +98,7 @@ static void test_srat_malformed(void **state)
 	assert_int_equal(srat_parse(b, n, &s, &o), ST_INVALID);
 	assert_int_equal(s.n_mem, 0);
 	assert_non_null(strstr(cap.buf, "[0x90000, 0x3ff90000) (pxm 1) overlaps [0x0, 0xa0000) "
-				  "(pxm 0); table rejected"));
+					"(pxm 0); table rejected"));
 	n = fixture_load("srat_qemu", b, sizeof b);
 	/* a wrapping range is skipped, the table kept (Linux skips such a block) */
 	put64(b + 144 + 8, 0xfffffffff0000000ull);
@@ -105,8 +106,9 @@ static void test_srat_malformed(void **state)
 	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
 	assert_int_equal(s.n_mem, 2);
 	assert_int_equal(s.n_skipped, 1);
-	assert_non_null(strstr(cap.buf, "SRAT: FIRMWARE BUG: memory affinity at offset 0x90: base "
-				  "0xfffffffff0000000 + length 0x40000000 wraps past 2^64; entry skipped"));
+	assert_non_null(strstr(
+		cap.buf, "SRAT: FIRMWARE BUG: memory affinity at offset 0x90: base "
+			 "0xfffffffff0000000 + length 0x40000000 wraps past 2^64; entry skipped"));
 	/* 1 stray byte after the last structure */
 	n = fixture_load("srat_qemu", b, sizeof b);
 	put32(b + 4, (uint32_t)n + 1);
@@ -133,9 +135,10 @@ static void test_srat_same_domain_overlap_merged(void **state)
 	assert_int_equal(s.mem[1].r.base, 0x100000000ull);
 	assert_int_equal(s.n_merged, 1);
 	assert_int_equal(s.n_pxm, 2);
-	assert_string_equal(cap.buf, "SRAT: FIRMWARE BUG: memory affinity at offset 0x68: "
-			    "[0x20000000, 0x40000000) overlaps [0x0, 0x40000000) of the same pxm 0; "
-			    "merged\n");
+	assert_string_equal(
+		cap.buf, "SRAT: FIRMWARE BUG: memory affinity at offset 0x68: "
+			 "[0x20000000, 0x40000000) overlaps [0x0, 0x40000000) of the same pxm 0; "
+			 "merged\n");
 	/* [0, 512M) and [768M, 1G) do not overlap: kept apart, nothing merged */
 	put64(b + 64 + 16, 0x20000000);
 	put64(b + 104 + 8, 0x30000000);
@@ -154,7 +157,8 @@ static void test_srat_same_domain_overlap_merged(void **state)
 	put32(b + 104 + 2, 1);
 	o = tcap_out(&cap);
 	assert_int_equal(srat_parse(b, n, &s, &o), ST_INVALID);
-	assert_non_null(strstr(cap.buf, "(pxm 1) overlaps [0x0, 0x20000000) (pxm 0); table rejected"));
+	assert_non_null(
+		strstr(cap.buf, "(pxm 1) overlaps [0x0, 0x20000000) (pxm 0); table rejected"));
 }
 
 /* APIC IDs 0-3 as local APIC and again as x2APIC, plus x2APIC-only 0x100 and 0x101: 6 CPUs. */
@@ -172,7 +176,7 @@ static void test_srat_duplicate_cpus_counted_once(void **state)
 		assert_int_equal(s.cpus[i].pxm, want_pxm[i]);
 	}
 	assert_non_null(strstr(cap.buf, "SRAT: firmware note: x2APIC affinity at offset 0x70 lists "
-				  "APIC ID 0x0 (pxm 0) again; counted once\n"));
+					"APIC ID 0x0 (pxm 0) again; counted once\n"));
 	assert_null(strstr(cap.buf, "FIRMWARE BUG"));
 	/* the repeat names another domain: first listing kept, both domains named */
 	put32(b + 0x70 + 4, 1);
@@ -180,8 +184,9 @@ static void test_srat_duplicate_cpus_counted_once(void **state)
 	assert_int_equal(srat_parse(b, n, &s, &o), ST_OK);
 	assert_int_equal(s.n_cpus, 6);
 	assert_int_equal(s.cpus[0].pxm, 0);
-	assert_non_null(strstr(cap.buf, "SRAT: FIRMWARE BUG: x2APIC affinity at offset 0x70 puts "
-				  "APIC ID 0x0 in pxm 1, an earlier structure in pxm 0; pxm 0 kept"));
+	assert_non_null(strstr(cap.buf,
+			       "SRAT: FIRMWARE BUG: x2APIC affinity at offset 0x70 puts "
+			       "APIC ID 0x0 in pxm 1, an earlier structure in pxm 0; pxm 0 kept"));
 }
 
 static void test_srat_too_many(void **state)
@@ -204,8 +209,9 @@ static void test_srat_too_many(void **state)
 	struct out o = tcap_out(&cap);
 	assert_int_equal(srat_parse(b, len, &s, &o), ST_RANGE);
 	/* spmk's limit, said once with both numbers (every domain counted, not just the 65th) */
-	assert_non_null(strstr(cap.buf, "SRAT: 65 proximity domains, more than the 64 NUMA nodes "
-				  "spmk supports (NUMA_MAX_NODES); table rejected: NUMA off"));
+	assert_non_null(strstr(cap.buf,
+			       "SRAT: 65 proximity domains, more than the 64 NUMA nodes "
+			       "spmk supports (NUMA_MAX_NODES); table rejected: NUMA off"));
 	assert_true(s.over_pxm);
 	assert_int_equal(s.n_pxm_found, 65);
 	assert_null(strstr(cap.buf, "FIRMWARE BUG"));
@@ -245,13 +251,11 @@ static void test_srat_too_many(void **state)
 	assert_int_equal(s.n_cpus_unlisted, 44);
 	assert_int_equal(s.n_pxm, 2); /* pxm 1 only has unlisted CPUs: still a node */
 	assert_string_equal(cap.buf, "SRAT: structure at offset 0x1830: more than 256 processors; "
-			    "the rest are not listed (their domains still count)\n");
+				     "the rest are not listed (their domains still count)\n");
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_srat_qemu),
-	cmocka_unit_test(test_srat_all_types),
-	cmocka_unit_test(test_srat_malformed),
-	cmocka_unit_test(test_srat_same_domain_overlap_merged),
-	cmocka_unit_test(test_srat_duplicate_cpus_counted_once),
-	cmocka_unit_test(test_srat_too_many))
+TEST_MAIN(cmocka_unit_test(test_srat_qemu), cmocka_unit_test(test_srat_all_types),
+	  cmocka_unit_test(test_srat_malformed),
+	  cmocka_unit_test(test_srat_same_domain_overlap_merged),
+	  cmocka_unit_test(test_srat_duplicate_cpus_counted_once),
+	  cmocka_unit_test(test_srat_too_many))

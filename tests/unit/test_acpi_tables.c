@@ -31,10 +31,7 @@ static const void *fake_map(void *ctx, uint64_t phys, uint64_t len)
 
 static uint8_t *at(uint64_t phys) { return mem + (phys - MEM_BASE); }
 
-static void place(const char *name, uint64_t phys)
-{
-	fixture_load(name, at(phys), 0x1000);
-}
+static void place(const char *name, uint64_t phys) { fixture_load(name, at(phys), 0x1000); }
 
 static void sdt_header(uint8_t *p, const char *sig, uint32_t len)
 {
@@ -146,8 +143,9 @@ static void test_xsdt_odd_length_uses_whole_entries(void **state)
 	assert_true(tabs.via_xsdt);
 	assert_non_null(acpi_find(&tabs, "FACP"));
 	assert_null(acpi_find(&tabs, "HMAT")); /* the fourth entry is cut */
-	assert_non_null(strstr(cap.buf, "ACPI: FIRMWARE BUG: XSDT length 65 leaves 29 bytes after the "
-				      "header, not a multiple of 8; the trailing 5 bytes are ignored"));
+	assert_non_null(strstr(cap.buf,
+			       "ACPI: FIRMWARE BUG: XSDT length 65 leaves 29 bytes after the "
+			       "header, not a multiple of 8; the trailing 5 bytes are ignored"));
 }
 
 static void test_bad_extended_checksum(void **state)
@@ -201,8 +199,8 @@ static void test_lying_lengths_and_pointers(void **state)
 {
 	(void)state;
 	build();
-	put32(at(T_SLIT) + 4, 20);          /* shorter than a header */
-	put32(at(T_HMAT) + 4, 0x7fffffff);  /* far beyond the sanity bound */
+	put32(at(T_SLIT) + 4, 20);                /* shorter than a header */
+	put32(at(T_HMAT) + 4, 0x7fffffff);        /* far beyond the sanity bound */
 	put64(at(XSDT) + 36 + 8 * 2, 0x7fff0000); /* FACP pointer: unmappable */
 	fix_checksum(at(XSDT), 68, 9);
 	struct out o = tcap_out(&cap);
@@ -226,10 +224,11 @@ static void test_dump(void **state)
 	struct out o = tcap_out(&cap);
 	assert_int_equal(acpi_dump_table(&tabs, "slit", &o), ST_OK);
 	const char *want_start = "SLIT @ 0x12000, 48 bytes\n"
-		"00000000  53 4c 49 54 30 00 00 00  01 ";
+				 "00000000  53 4c 49 54 30 00 00 00  01 ";
 	assert_memory_equal(cap.buf, want_start, strlen(want_start));
-	assert_non_null(strstr(cap.buf, "00000020  25 09 20 20 02 00 00 00  00 00 00 00 0a 14 14 0a  "
-				       "|%.  ............|\n00000030\n"));
+	assert_non_null(strstr(cap.buf,
+			       "00000020  25 09 20 20 02 00 00 00  00 00 00 00 0a 14 14 0a  "
+			       "|%.  ............|\n00000030\n"));
 	o = tcap_out(&cap);
 	assert_int_equal(acpi_dump_table(&tabs, "APIC", &o), ST_NOTFOUND);
 	assert_string_equal(cap.buf, "acpi dump: no table APIC (see `acpi tables`)\n");
@@ -249,21 +248,18 @@ static void test_hexdump_layout(void **state)
 	memset(a, 'A', sizeof a);
 	o = tcap_out(&cap);
 	hexdump(a, sizeof a, &o);
-	assert_string_equal(cap.buf,
+	assert_string_equal(
+		cap.buf,
 		"00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"
 		"00000010  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n"
 		"00000020  41 41 41 41 41 41 41 41                           |AAAAAAAA|\n"
 		"00000028\n");
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_xsdt),
-	cmocka_unit_test(test_rsdp_v1_uses_rsdt),
-	cmocka_unit_test(test_bad_xsdt_falls_back),
-	cmocka_unit_test(test_xsdt_odd_length_uses_whole_entries),
-	cmocka_unit_test(test_bad_extended_checksum),
-	cmocka_unit_test(test_bad_rsdp),
-	cmocka_unit_test(test_bad_table_listed_not_found),
-	cmocka_unit_test(test_lying_lengths_and_pointers),
-	cmocka_unit_test(test_dump),
-	cmocka_unit_test(test_hexdump_layout))
+TEST_MAIN(cmocka_unit_test(test_xsdt), cmocka_unit_test(test_rsdp_v1_uses_rsdt),
+	  cmocka_unit_test(test_bad_xsdt_falls_back),
+	  cmocka_unit_test(test_xsdt_odd_length_uses_whole_entries),
+	  cmocka_unit_test(test_bad_extended_checksum), cmocka_unit_test(test_bad_rsdp),
+	  cmocka_unit_test(test_bad_table_listed_not_found),
+	  cmocka_unit_test(test_lying_lengths_and_pointers), cmocka_unit_test(test_dump),
+	  cmocka_unit_test(test_hexdump_layout))

@@ -6,11 +6,11 @@
 #ifndef SPMK_TEST_ACPI_UTIL_H
 #define SPMK_TEST_ACPI_UTIL_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <setjmp.h>
 #include <string.h>
 
 #include <cmocka.h>

@@ -27,14 +27,29 @@
 #include "test_main.h"
 
 enum op {
-	OP_CREATE, OP_DESTROY, OP_CLAIM, OP_MAP, OP_ACTIVATE, OP_RELEASE, OP_HANDOFF,
-	OP_HANDOFF_UNMOVABLE, OP_RECLAIM, OP_RECLAIM_PARTIAL, OP_FILL, OP_FILL_UNMOVABLE, OP_PIN,
-	OP_UNPIN, OP_FREE, OP_KMALLOC, OP_N
+	OP_CREATE,
+	OP_DESTROY,
+	OP_CLAIM,
+	OP_MAP,
+	OP_ACTIVATE,
+	OP_RELEASE,
+	OP_HANDOFF,
+	OP_HANDOFF_UNMOVABLE,
+	OP_RECLAIM,
+	OP_RECLAIM_PARTIAL,
+	OP_FILL,
+	OP_FILL_UNMOVABLE,
+	OP_PIN,
+	OP_UNPIN,
+	OP_FREE,
+	OP_KMALLOC,
+	OP_N
 };
 static const char *const op_names[OP_N] = {
-	"create-device", "destroy-device", "claim", "map", "activate", "release", "hand-off",
-	"hand-off --unmovable", "reclaim", "partial reclaim", "fill", "fill unmovable", "pin",
-	"unpin", "free", "kmalloc",
+	"create-device", "destroy-device",  "claim",    "map",
+	"activate",      "release",         "hand-off", "hand-off --unmovable",
+	"reclaim",       "partial reclaim", "fill",     "fill unmovable",
+	"pin",           "unpin",           "free",     "kmalloc",
 };
 /* Points each operation must reach (bit per enum fault_point). */
 #define P(x) (1u << (x))
@@ -55,10 +70,8 @@ static const unsigned op_reaches[OP_N] = {
  * words on the device itself when NORMAL memory gives none (memmap on memory). */
 static const unsigned op_fallback[OP_N] = {
 	[OP_CLAIM] = P(FAULT_SLOT), /* a claim inside an extent: the shorter side zeroed too */
-	[OP_HANDOFF] = P(FAULT_META),
-	[OP_HANDOFF_UNMOVABLE] = P(FAULT_META),
-	[OP_RECLAIM] = P(FAULT_SLOT),
-	[OP_RECLAIM_PARTIAL] = P(FAULT_SLOT),
+	[OP_HANDOFF] = P(FAULT_META), [OP_HANDOFF_UNMOVABLE] = P(FAULT_META),
+	[OP_RECLAIM] = P(FAULT_SLOT), [OP_RECLAIM_PARTIAL] = P(FAULT_SLOT),
 };
 
 /* A small kernel heap over malloc'd pages for OP_KMALLOC. */
@@ -91,9 +104,9 @@ struct fixture {
 	struct stress_world w;
 	struct capture out;
 	struct kheap heap;
-	uint32_t dev;          /* the device the operation works on */
+	uint32_t dev; /* the device the operation works on */
 	struct dax_handle h;
-	unsigned slot;         /* the object the operation works on */
+	unsigned slot; /* the object the operation works on */
 	void *kobj[40];
 };
 
@@ -122,8 +135,8 @@ static void setup(struct fixture *f, enum op op)
 	f->s = sim_new();
 	capture_init(&f->out);
 	f->ops = (struct stress_ops){ .env = sim_env, .ctx = f->s };
-	f->w = (struct stress_world){ &f->s->b, &f->s->dax, &f->s->objs, &f->s->hp, &f->ops,
-				      &f->s->log.out, &f->out.out };
+	f->w = (struct stress_world){ &f->s->b, &f->s->dax,     &f->s->objs, &f->s->hp,
+				      &f->ops,  &f->s->log.out, &f->out.out };
 	kheap_init(&f->heap, &heap_ops, 0);
 	struct sim *s = f->s;
 	f->dev = find_dev(s, "dax0.0");
@@ -144,7 +157,9 @@ static void setup(struct fixture *f, enum op op)
 		assert_int_equal(hotplug_reclaim(&s->hp, f->dev, 0, 0), ST_OK);
 		assert_true(dax_dirty_bytes(&s->dax, range_of(pa_of(0), UINT64_MAX)) > 0);
 		break;
-	case OP_MAP: case OP_ACTIVATE: case OP_RELEASE:
+	case OP_MAP:
+	case OP_ACTIVATE:
+	case OP_RELEASE:
 		assert_int_equal(dax_claim(&s->dax, f->dev, "alice", &f->h), ST_OK);
 		if (op != OP_ACTIVATE)
 			assert_int_equal(dax_activate(&s->dax, "alice"), ST_OK);
@@ -153,23 +168,24 @@ static void setup(struct fixture *f, enum op op)
 		if (op == OP_RELEASE)
 			memset(sim_win_write(s, s->dax.devices[f->dev].window, 64), 0xa5, 64);
 		break;
-	case OP_RECLAIM: case OP_RECLAIM_PARTIAL:
-		with_objects_on_handoff(f);
-		break;
-	case OP_PIN: case OP_UNPIN: case OP_FREE:
+	case OP_RECLAIM:
+	case OP_RECLAIM_PARTIAL: with_objects_on_handoff(f); break;
+	case OP_PIN:
+	case OP_UNPIN:
+	case OP_FREE:
 		assert_int_equal(memobj_fill(&s->objs, "o", 300, 0, true, &f->slot), ST_OK);
 		if (op == OP_UNPIN)
 			assert_int_equal(memobj_pin(&s->objs, f->slot, 7), ST_OK);
 		break;
-	case OP_FILL: case OP_FILL_UNMOVABLE:
+	case OP_FILL:
+	case OP_FILL_UNMOVABLE:
 		assert_int_equal(memobj_fill(&s->objs, "old", 40, 0, true, 0), ST_OK);
 		break;
 	case OP_KMALLOC:
 		for (unsigned i = 0; i < 40; i++)
 			assert_int_equal(kmalloc(&f->heap, 16u << (i % 9), &f->kobj[i]), ST_OK);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	s->log.len = 0;
 }
@@ -231,14 +247,10 @@ static void expect_done(struct fixture *f, enum op op)
 			assert_int_equal(m[i], 0);
 		break;
 	}
-	case OP_RECLAIM:
-		assert_int_equal(x->mode, DAX_MODE_DEVDAX);
-		break;
-	case OP_HANDOFF: case OP_HANDOFF_UNMOVABLE:
-		assert_int_equal(x->mode, DAX_MODE_SYSTEM_RAM);
-		break;
-	default:
-		break;
+	case OP_RECLAIM: assert_int_equal(x->mode, DAX_MODE_DEVDAX); break;
+	case OP_HANDOFF:
+	case OP_HANDOFF_UNMOVABLE: assert_int_equal(x->mode, DAX_MODE_SYSTEM_RAM); break;
+	default: break;
 	}
 }
 
@@ -260,8 +272,9 @@ static void check_cell(enum fault_point pt, enum op op)
 		fault_disarm_all();
 		if (!hit) {
 			if (st != ST_OK)
-				fail_msg("%s with %s armed for use %u (not reached): %s\n%s", op_names[op],
-					 fault_name(pt), k, status_str(st), f.s->log.text);
+				fail_msg("%s with %s armed for use %u (not reached): %s\n%s",
+					 op_names[op], fault_name(pt), k, status_str(st),
+					 f.s->log.text);
 			break;
 		}
 		if (st == ST_OK && (op_fallback[op] & P(pt))) {
@@ -269,21 +282,24 @@ static void check_cell(enum fault_point pt, enum op op)
 			break;
 		}
 		if (st == ST_OK)
-			fail_msg("%s succeeded although use %u of %s failed", op_names[op], k, fault_name(pt));
+			fail_msg("%s succeeded although use %u of %s failed", op_names[op], k,
+				 fault_name(pt));
 		stress_snap_take(&f.w, &after);
 		kheap_stats(&f.heap, &ha);
 		if (stress_snap_compare(&before, &after, &f.out.out) != ST_OK ||
 		    memcmp(&hb, &ha, sizeof hb) != 0 || kheap_check(&f.heap) != ST_OK)
-			fail_msg("%s refused (%s, use %u of %s failed) but changed state:\n%s", op_names[op],
-				 status_str(st), k, fault_name(pt), f.out.text);
+			fail_msg("%s refused (%s, use %u of %s failed) but changed state:\n%s",
+				 op_names[op], status_str(st), k, fault_name(pt), f.out.text);
 		if (stress_check_world(&f.w, true) != ST_OK)
-			fail_msg("%s refused at use %u of %s: %s", op_names[op], k, fault_name(pt), f.out.text);
+			fail_msg("%s refused at use %u of %s: %s", op_names[op], k, fault_name(pt),
+				 f.out.text);
 		sim_check(f.s, false);
 	}
 	if ((op_reaches[op] & P(pt)) && k == 1 && !fallback)
 		fail_msg("%s never reached failure point %s", op_names[op], fault_name(pt));
 	if (!(op_reaches[op] & P(pt)) && (k != 1 || fallback))
-		fail_msg("%s reached failure point %s (add it to op_reaches)", op_names[op], fault_name(pt));
+		fail_msg("%s reached failure point %s (add it to op_reaches)", op_names[op],
+			 fault_name(pt));
 	if ((op_fallback[op] & op_reaches[op]) & P(pt))
 		assert_true(fallback); /* the fallback itself was exercised */
 	expect_done(&f, op);
@@ -329,6 +345,4 @@ static void test_arm_after(void **state)
 	fault_reset();
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_arm_after),
-	cmocka_unit_test(test_matrix))
+TEST_MAIN(cmocka_unit_test(test_arm_after), cmocka_unit_test(test_matrix))

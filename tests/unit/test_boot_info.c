@@ -139,7 +139,8 @@ static void test_scratch(void **state)
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_OK);
 	bi.scratch_size -= 1;
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
-	assert_true(capture_has(&log, "boot_info: scratch of 192511 bytes at 0x3f000000 (need 192512"));
+	assert_true(
+		capture_has(&log, "boot_info: scratch of 192511 bytes at 0x3f000000 (need 192512"));
 	bi.scratch_size += 1;
 	bi.scratch_phys += 8;
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
@@ -148,14 +149,11 @@ static void test_scratch(void **state)
 	assert_int_equal(boot_info_validate(&bi, &log.out), ST_INVALID);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_good, setup),
-	cmocka_unit_test_setup(test_bad_magic, setup),
-	cmocka_unit_test_setup(test_other_version, setup),
-	cmocka_unit_test_setup(test_scratch, setup),
-	cmocka_unit_test_setup(test_modules, setup),
-	cmocka_unit_test_setup(test_short_size, setup),
-	cmocka_unit_test_setup(test_descriptor_sizes, setup),
-	cmocka_unit_test_setup(test_map_larger_than_buffer, setup),
-	cmocka_unit_test_setup(test_cmdline_length_mismatch, setup),
-	cmocka_unit_test_setup(test_kernel_placement, setup))
+TEST_MAIN(cmocka_unit_test_setup(test_good, setup), cmocka_unit_test_setup(test_bad_magic, setup),
+	  cmocka_unit_test_setup(test_other_version, setup),
+	  cmocka_unit_test_setup(test_scratch, setup), cmocka_unit_test_setup(test_modules, setup),
+	  cmocka_unit_test_setup(test_short_size, setup),
+	  cmocka_unit_test_setup(test_descriptor_sizes, setup),
+	  cmocka_unit_test_setup(test_map_larger_than_buffer, setup),
+	  cmocka_unit_test_setup(test_cmdline_length_mismatch, setup),
+	  cmocka_unit_test_setup(test_kernel_placement, setup))

@@ -87,7 +87,8 @@ static void test_alloc_free_merges_back(void **state)
 	assert_int_equal(stats(0, 0).free_blocks[18], 1);
 	uint64_t p[19];
 	for (unsigned o = 0; o < 18; o++)
-		assert_int_equal(buddy_alloc(&B, o, 0, BUDDY_OWNER(BUDDY_OWNER_HEAP), &p[o]), ST_OK);
+		assert_int_equal(buddy_alloc(&B, o, 0, BUDDY_OWNER(BUDDY_OWNER_HEAP), &p[o]),
+				 ST_OK);
 	for (unsigned o = 0; o < 18; o++)
 		assert_int_equal(p[o] & ((1u << o) - 1), 0);
 	assert_int_equal(stats(0, 0).owner[BUDDY_OWNER_HEAP], (1u << 18) - 1);
@@ -151,8 +152,9 @@ static void test_alloc_errors(void **state)
 	buddy_init(&nozero, NULL, NULL);
 	assert_int_equal(buddy_add_range(&nozero, 0, 0, 0, 16, meta[1], 128, 0), ST_OK);
 	assert_int_equal(buddy_alloc(&nozero, 0, 0, BUDDY_ZERO, &p), ST_UNSUPPORTED);
-	assert_int_equal(buddy_add_range(&nozero, 0, 0, 64, 16, meta[2], 128,
-					 BUDDY_RANGE_ZERO_ON_ALLOC), ST_UNSUPPORTED);
+	assert_int_equal(
+		buddy_add_range(&nozero, 0, 0, 64, 16, meta[2], 128, BUDDY_RANGE_ZERO_ON_ALLOC),
+		ST_UNSUPPORTED);
 }
 
 static void test_zeroing(void **state)
@@ -167,7 +169,8 @@ static void test_zeroing(void **state)
 	assert_int_equal(zeroed_pfn, p);
 	assert_int_equal(zeroed_n, 8);
 	assert_int_equal(buddy_add_range(&B, 1, BUDDY_ZONE_MOVABLE, 4096, 512, meta[1], 4096,
-					 BUDDY_RANGE_ZERO_ON_ALLOC), ST_OK);
+					 BUDDY_RANGE_ZERO_ON_ALLOC),
+			 ST_OK);
 	zeroed_n = 0;
 	assert_int_equal(buddy_alloc(&B, 0, 1, BUDDY_MOVABLE | BUDDY_THISNODE, &p), ST_OK);
 	assert_int_equal(zeroed_pfn, p); /* lazy scrub of handed-off memory */
@@ -281,7 +284,7 @@ static void test_isolate(void **state)
 	uint64_t a, bb, freed;
 	struct buddy_isolate_report rep;
 	add(0, BUDDY_ZONE_NORMAL, 0, 512, 0);
-	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_MOVABLE, &a), ST_OK);  /* page 0 */
+	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_MOVABLE, &a), ST_OK);   /* page 0 */
 	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_OWNER(1), &bb), ST_OK); /* page 1 */
 	assert_int_equal(buddy_page_pin(&B, a), ST_OK);
 	assert_int_equal(buddy_isolate(&B, 0, 256, &rep), ST_OK);
@@ -325,7 +328,8 @@ static void test_hotadd_join_and_remove(void **state)
 	/* hand-off in 2 MiB steps with one metadata buffer: joins into one descriptor */
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(buddy_add_range(&B, 3, BUDDY_ZONE_MOVABLE, 0x80000 + 512 * i, 512,
-						 meta[0] + 512 * i, 4096, 0), ST_OK);
+						 meta[0] + 512 * i, 4096, 0),
+				 ST_OK);
 	assert_int_equal(B.nranges, 1);
 	assert_int_equal(stats(3, 1).free_blocks[11], 1);
 	assert_int_equal(buddy_add_range(&B, 3, 1, 0x80100, 10, meta[1], 80, 0), ST_EXISTS);
@@ -532,8 +536,9 @@ static void grow_free(void *ctx, void *p)
 	free(p);
 }
 
-static const struct buddy_ops grow_ops = { .zero = zero_cb, .junk = junk_cb, .alloc = grow_alloc,
-					   .free = grow_free };
+static const struct buddy_ops grow_ops = {
+	.zero = zero_cb, .junk = junk_cb, .alloc = grow_alloc, .free = grow_free
+};
 
 /* 300 separate ranges (the first table holds 128) on 4 nodes and 100 disjoint isolated
  * ranges (the first table holds 32): every page is counted, allocations reach every range,
@@ -552,8 +557,10 @@ static void test_tables_grow_from_heap(void **state)
 	grow_b = &g;
 	enum { N = 300, SPAN = 1024, PAGES = 512 };
 	for (unsigned i = 0; i < N; i++) /* gaps between ranges: no descriptor joins another */
-		assert_int_equal(buddy_add_range(&g, i % 4, BUDDY_ZONE_NORMAL, 0x100000 + i * SPAN, PAGES,
-						 meta[0] + i * PAGES, buddy_meta_bytes(PAGES), 0), ST_OK);
+		assert_int_equal(buddy_add_range(&g, i % 4, BUDDY_ZONE_NORMAL, 0x100000 + i * SPAN,
+						 PAGES, meta[0] + i * PAGES,
+						 buddy_meta_bytes(PAGES), 0),
+				 ST_OK);
 	assert_int_equal(g.nranges, N);
 	assert_true(g.cap_ranges >= N && g.r != g.r0);
 	struct buddy_stats st;
@@ -575,8 +582,10 @@ static void test_tables_grow_from_heap(void **state)
 
 	/* fill both tables to their current size, then refuse every growth */
 	for (unsigned i = N; g.nranges < g.cap_ranges; i++)
-		assert_int_equal(buddy_add_range(&g, 0, BUDDY_ZONE_NORMAL, 0x100000 + i * SPAN, PAGES,
-						 meta[1] + (i - N) * PAGES, buddy_meta_bytes(PAGES), 0), ST_OK);
+		assert_int_equal(buddy_add_range(&g, 0, BUDDY_ZONE_NORMAL, 0x100000 + i * SPAN,
+						 PAGES, meta[1] + (i - N) * PAGES,
+						 buddy_meta_bytes(PAGES), 0),
+				 ST_OK);
 	for (unsigned i = 100; g.niso < g.cap_iso; i++)
 		assert_int_equal(buddy_isolate(&g, 0x100000 + i * SPAN + 7, 1, NULL), ST_OK);
 	unsigned nr = g.nranges, ni = g.niso, cr = g.cap_ranges, ci = g.cap_iso;
@@ -584,7 +593,8 @@ static void test_tables_grow_from_heap(void **state)
 	assert_int_equal(buddy_stats(&g, -1, -1, &before), ST_OK);
 	grow_budget = 0;
 	assert_int_equal(buddy_add_range(&g, 0, BUDDY_ZONE_NORMAL, 0x10000, PAGES, meta[2],
-					 buddy_meta_bytes(PAGES), 0), ST_NOMEM);
+					 buddy_meta_bytes(PAGES), 0),
+			 ST_NOMEM);
 	assert_int_equal(buddy_isolate(&g, 0x100000 + 20, 1, NULL), ST_NOMEM);
 	assert_int_equal(buddy_remove_range(&g, 0x100000 + 100, 4), ST_NOMEM); /* a middle cut */
 	assert_int_equal(buddy_stats(&g, -1, -1, &after), ST_OK);
@@ -628,7 +638,7 @@ int main(void)
 		T(test_isolate),
 		T(test_hotadd_join_and_remove),
 		T(test_remove_isolated_and_readd),
-	T(test_isolated_blocks),
+		T(test_isolated_blocks),
 		T(test_page_state),
 		T(test_stats_errors_and_check_corruption),
 		T(test_tables_grow_from_heap),

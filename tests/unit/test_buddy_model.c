@@ -99,7 +99,8 @@ static void slot_add(unsigned i)
 {
 	struct slot *s = &M->slots[i];
 	assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
-					 buddy_meta_bytes(s->n), 0), ST_OK);
+					 buddy_meta_bytes(s->n), 0),
+			 ST_OK);
 	for (uint64_t p = s->base; p < s->base + s->n; p++)
 		M->st[p] = M_FREE;
 }
@@ -146,7 +147,8 @@ static bool model_has_block(unsigned n, unsigned z, unsigned k)
 	uint64_t sz = (uint64_t)1 << k;
 	for (uint64_t p = ALIGN_UP(n * NODE_SPAN, sz); p + sz <= (n + 1) * NODE_SPAN; p += sz) {
 		const struct slot *s = slot_at(p);
-		if (!s || s->zone != z || M->st[p] != M_FREE || M->slot_of[p + sz - 1] != M->slot_of[p])
+		if (!s || s->zone != z || M->st[p] != M_FREE ||
+		    M->slot_of[p + sz - 1] != M->slot_of[p])
 			continue;
 		uint64_t i = 0;
 		while (i < sz && M->st[p + i] == M_FREE)
@@ -199,12 +201,15 @@ static void check_alloc_choice(unsigned k, int node, unsigned flags, status_t st
 				best = MIN(best, pref_rank(n, z, node, flags));
 	if (st == ST_NOMEM) {
 		if (best != UINT32_MAX) {
-			fprintf(stderr, "alloc k %u node %d flags %#x failed, best %u\n", k, node, flags, best);
+			fprintf(stderr, "alloc k %u node %d flags %#x failed, best %u\n", k, node,
+				flags, best);
 			for (unsigned n = 0; n < M->nnodes; n++)
 				for (unsigned z = 0; z < 2; z++) {
 					struct buddy_stats s;
 					buddy_stats(&M->b, (int)n, (int)z, &s);
-					fprintf(stderr, " n%u z%u has %d free %llu mask %#x\n", n, z, model_has_block(n, z, k), (unsigned long long)s.free, M->b.zone[n][z].mask);
+					fprintf(stderr, " n%u z%u has %d free %llu mask %#x\n", n,
+						z, model_has_block(n, z, k),
+						(unsigned long long)s.free, M->b.zone[n][z].mask);
 				}
 		}
 		assert_int_equal(best, UINT32_MAX);
@@ -245,16 +250,14 @@ static void op_alloc(void)
 		assert_int_equal(M->st[pfn + i], M_FREE);
 		assert_ptr_equal(slot_at(pfn + i), s);
 		M->st[pfn + i] = (flags & BUDDY_MOVABLE) ? M_MOV : M_ALLOC;
-		M->owner[pfn + i] = (flags & BUDDY_MOVABLE) ? BUDDY_OWNER_MOVABLE : (flags >> 8) & 15;
+		M->owner[pfn + i] =
+			(flags & BUDDY_MOVABLE) ? BUDDY_OWNER_MOVABLE : (flags >> 8) & 15;
 		M->obj[pfn + i] = 0;
 	}
 	M->allocs[M->nallocs++] = (struct alloc_rec){ pfn, k, (flags & BUDDY_MOVABLE) != 0 };
 }
 
-static void model_release(uint64_t p)
-{
-	M->st[p] = M->iso[p] ? M_ISOL : M_FREE;
-}
+static void model_release(uint64_t p) { M->st[p] = M->iso[p] ? M_ISOL : M_FREE; }
 
 static void op_free(void)
 {
@@ -280,7 +283,8 @@ static void op_free(void)
 			M->allocs[i] = M->allocs[--M->nallocs];
 			for (uint64_t j = 0; j < n; j++)
 				if (M->pins[a.pfn + j] && M->nallocs < MAX_ALLOCS)
-					M->allocs[M->nallocs++] = (struct alloc_rec){ a.pfn + j, 0, true };
+					M->allocs[M->nallocs++] =
+						(struct alloc_rec){ a.pfn + j, 0, true };
 			return;
 		}
 	} else {
@@ -447,12 +451,14 @@ static void op_add(void)
 	bool absent = all_in(s->base, s->n, 1u << M_ABSENT);
 	if (!absent) {
 		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
-						 buddy_meta_bytes(s->n), 0), ST_EXISTS);
+						 buddy_meta_bytes(s->n), 0),
+				 ST_EXISTS);
 		return;
 	}
 	if (M->b.nranges == M->b.cap_ranges) {
 		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
-						 buddy_meta_bytes(s->n), 0), ST_NOMEM);
+						 buddy_meta_bytes(s->n), 0),
+				 ST_NOMEM);
 		return;
 	}
 	slot_add(i);
@@ -519,9 +525,10 @@ static void op_pin(void)
 	for (unsigned t = 0; t < 30 && M->st[p] != M_MOV; t++)
 		p = rndn(UNIVERSE);
 	unsigned what = (unsigned)rndn(3);
-	status_t st = what == 0 ? buddy_page_pin(&M->b, p) :
-		      what == 1 ? buddy_page_unpin(&M->b, p) :
-				  buddy_page_set_object(&M->b, p, (uint32_t)(p * 7 + 1), (uint32_t)p);
+	status_t st = what == 0 ? buddy_page_pin(&M->b, p)
+		      : what == 1
+			      ? buddy_page_unpin(&M->b, p)
+			      : buddy_page_set_object(&M->b, p, (uint32_t)(p * 7 + 1), (uint32_t)p);
 	if (M->st[p] == M_ABSENT) {
 		assert_int_equal(st, ST_NOTFOUND);
 	} else if (M->st[p] != M_MOV) {
@@ -553,8 +560,11 @@ static void op_reserve(void)
 
 static void model_compare(void)
 {
-	static const unsigned map[] = { [PAGE_FREE] = M_FREE, [PAGE_ALLOC] = M_ALLOC,
-		[PAGE_MOVABLE] = M_MOV, [PAGE_CARVED] = M_CARVED, [PAGE_ISOLATED] = M_ISOL };
+	static const unsigned map[] = { [PAGE_FREE] = M_FREE,
+					[PAGE_ALLOC] = M_ALLOC,
+					[PAGE_MOVABLE] = M_MOV,
+					[PAGE_CARVED] = M_CARVED,
+					[PAGE_ISOLATED] = M_ISOL };
 	struct buddy_stats want[MAX_NODES][BUDDY_NZONES];
 	memset(want, 0, sizeof want);
 	for (uint64_t p = 0; p < UNIVERSE; p++) {
@@ -623,12 +633,12 @@ static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops)
 	}
 	model_compare();
 	printf("model: nodes %u seed %llu ops %llu: alloc %llu free %llu carve %llu uncarve %llu "
-	       "isolate %llu unisolate %llu add %llu remove %llu\n", nnodes,
-	       (unsigned long long)seed, (unsigned long long)ops, (unsigned long long)M->counts[0],
-	       (unsigned long long)M->counts[1], (unsigned long long)M->counts[2],
-	       (unsigned long long)M->counts[3], (unsigned long long)M->counts[4],
-	       (unsigned long long)M->counts[5], (unsigned long long)M->counts[6],
-	       (unsigned long long)M->counts[7]);
+	       "isolate %llu unisolate %llu add %llu remove %llu\n",
+	       nnodes, (unsigned long long)seed, (unsigned long long)ops,
+	       (unsigned long long)M->counts[0], (unsigned long long)M->counts[1],
+	       (unsigned long long)M->counts[2], (unsigned long long)M->counts[3],
+	       (unsigned long long)M->counts[4], (unsigned long long)M->counts[5],
+	       (unsigned long long)M->counts[6], (unsigned long long)M->counts[7]);
 	model_teardown();
 }
 

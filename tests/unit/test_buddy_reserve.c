@@ -38,9 +38,11 @@ static int setup(void **state)
 	buddy_init(&B, &ops, NULL);
 	for (unsigned i = 0; i < 3; i++) {
 		meta[i] = calloc(NODE_PAGES, 8);
-		assert_int_equal(buddy_add_range(&B, i < 2 ? i : 1, i < 2 ? BUDDY_ZONE_NORMAL :
-						 BUDDY_ZONE_MOVABLE, 0x1000 + i * NODE_PAGES,
-						 NODE_PAGES, meta[i], NODE_PAGES * 8, 0), ST_OK);
+		assert_int_equal(buddy_add_range(&B, i < 2 ? i : 1,
+						 i < 2 ? BUDDY_ZONE_NORMAL : BUDDY_ZONE_MOVABLE,
+						 0x1000 + i * NODE_PAGES, NODE_PAGES, meta[i],
+						 NODE_PAGES * 8, 0),
+				 ST_OK);
 	}
 	return 0;
 }
@@ -69,8 +71,8 @@ static void test_sizing_follows_linux(void **state)
 	assert_int_equal(buddy_reserve_pages(262144, 524288), 724);
 	/* uneven nodes: in proportion, rounded up */
 	/* 1.5 GiB: sqrt(16 * 1572864) = 5016 KiB = 1254 pages */
-	assert_int_equal(buddy_reserve_pages(131072, 393216), 418);    /* a third */
-	assert_int_equal(buddy_reserve_pages(100000, 393216), 319);    /* 318.9, rounded up */
+	assert_int_equal(buddy_reserve_pages(131072, 393216), 418); /* a third */
+	assert_int_equal(buddy_reserve_pages(100000, 393216), 319); /* 318.9, rounded up */
 	/* small: at least 128 KiB; large: at most 256 MiB */
 	assert_int_equal(buddy_reserve_pages(100, 100), 32);
 	assert_int_equal(buddy_reserve_pages(1ull << 40, 1ull << 40), 65536);
@@ -107,16 +109,20 @@ static void test_ordinary_spills_then_fails_above_reserve(void **state)
 	assert_int_equal(buddy_alloc(&B, 3, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn), ST_NOMEM);
 	/* the kernel's own allocations use the reserve, to the last page */
 	for (unsigned i = 0; i < 100; i++) {
-		assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_RESERVE | BUDDY_THISNODE |
-					     BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn), ST_OK);
+		assert_int_equal(buddy_alloc(&B, 0, 0,
+					     BUDDY_RESERVE | BUDDY_THISNODE |
+						     BUDDY_OWNER(BUDDY_OWNER_PAGETABLE),
+					     &pfn),
+				 ST_OK);
 		assert_true(pfn < 0x1000 + NODE_PAGES);
 	}
 	assert_int_equal(free_of(0, BUDDY_ZONE_NORMAL), 0);
 	assert_int_equal(buddy_check(&B, &LOG), ST_OK);
 	/* freeing refills the reserve before anything ordinary may use node 0 again */
 	assert_int_equal(buddy_free(&B, pfn, 0), ST_OK);
-	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_OTHER),
-				     &pfn), ST_NOMEM);
+	assert_int_equal(
+		buddy_alloc(&B, 0, 0, BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn),
+		ST_NOMEM);
 }
 
 /* Movable requests: the MOVABLE zone (no reserve) to the last page, NORMAL zones only down to
@@ -157,9 +163,8 @@ static void test_stats_and_removal(void **state)
 	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_THISNODE | BUDDY_RESERVE, &pfn), ST_NOMEM);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup_teardown(test_sizing_follows_linux, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_ordinary_spills_then_fails_above_reserve, setup,
-	teardown),
-	cmocka_unit_test_setup_teardown(test_movable_keeps_out_of_reserve, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_stats_and_removal, setup, teardown))
+TEST_MAIN(cmocka_unit_test_setup_teardown(test_sizing_follows_linux, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_ordinary_spills_then_fails_above_reserve, setup,
+					  teardown),
+	  cmocka_unit_test_setup_teardown(test_movable_keeps_out_of_reserve, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_stats_and_removal, setup, teardown))

@@ -41,7 +41,8 @@ static void test_keys_and_values(void **state)
 static void test_quoted_values_keep_blanks_and_semicolons(void **state)
 {
 	(void)state;
-	assert_int_equal(cmdline_parse("spmk.run=\"echo a b; numa -j\" \"k=v w\" z", &c, &log.out), ST_OK);
+	assert_int_equal(cmdline_parse("spmk.run=\"echo a b; numa -j\" \"k=v w\" z", &c, &log.out),
+			 ST_OK);
 	assert_int_equal(c.count, 3);
 	assert_string_equal(cmdline_get(&c, "spmk.run"), "echo a b; numa -j");
 	assert_string_equal(cmdline_get(&c, "k"), "v w");
@@ -59,7 +60,8 @@ static void test_every_occurrence_in_order(void **state)
 {
 	(void)state;
 	cmdline_parse("efi_fake_mem=256M@4G:0x40000 x efi_fake_mem=256M@0x120000000:0x40000 "
-		      "efi_fake_mem", &c, &log.out);
+		      "efi_fake_mem",
+		      &c, &log.out);
 	unsigned pos = 0;
 	assert_string_equal(cmdline_next(&c, "efi_fake_mem", &pos), "256M@4G:0x40000");
 	assert_int_equal(pos, 1);
@@ -164,15 +166,14 @@ static void test_empty_arguments_take_no_room(void **state)
 	assert_int_equal(strlen(c.args[0].key), CMDLINE_BUF - 2);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_keys_and_values, setup),
-	cmocka_unit_test_setup(test_quoted_values_keep_blanks_and_semicolons, setup),
-	cmocka_unit_test_setup(test_last_occurrence_wins, setup),
-	cmocka_unit_test_setup(test_every_occurrence_in_order, setup),
-	cmocka_unit_test_setup(test_list_items, setup),
-	cmocka_unit_test_setup(test_value_may_contain_equals, setup),
-	cmocka_unit_test_setup(test_unterminated_quote_reported, setup),
-	cmocka_unit_test_setup(test_empty_and_null, setup),
-	cmocka_unit_test_setup(test_too_many_arguments, setup),
-	cmocka_unit_test_setup(test_too_long, setup),
-	cmocka_unit_test_setup(test_empty_arguments_take_no_room, setup))
+TEST_MAIN(cmocka_unit_test_setup(test_keys_and_values, setup),
+	  cmocka_unit_test_setup(test_quoted_values_keep_blanks_and_semicolons, setup),
+	  cmocka_unit_test_setup(test_last_occurrence_wins, setup),
+	  cmocka_unit_test_setup(test_every_occurrence_in_order, setup),
+	  cmocka_unit_test_setup(test_list_items, setup),
+	  cmocka_unit_test_setup(test_value_may_contain_equals, setup),
+	  cmocka_unit_test_setup(test_unterminated_quote_reported, setup),
+	  cmocka_unit_test_setup(test_empty_and_null, setup),
+	  cmocka_unit_test_setup(test_too_many_arguments, setup),
+	  cmocka_unit_test_setup(test_too_long, setup),
+	  cmocka_unit_test_setup(test_empty_arguments_take_no_room, setup))

@@ -352,7 +352,9 @@ static void *dax_worker(void *arg)
 			dev_bytes[dev][i] = id;
 		}
 		/* written while the window is not live (another owner is active): the caller says so */
-		EXPECT(dax_note_written(&D, h, range_of(pa_of(DAX_BASE + dev * DEV_SIZE), DEV_SIZE)) == ST_OK,
+		EXPECT(dax_note_written(&D, h,
+					range_of(pa_of(DAX_BASE + dev * DEV_SIZE), DEV_SIZE)) ==
+			       ST_OK,
 		       "status");
 		__atomic_store_n(&dev_holder[dev], 0, __ATOMIC_RELAXED);
 		EXPECT(dax_release(&D, h) == ST_OK, "status");
@@ -368,7 +370,9 @@ static void test_dax_threads(void **state)
 	struct out quiet = { 0 };
 	uint32_t region, dev;
 	dax_init(&D, &dax_ops, &quiet, 7);
-	assert_int_equal(dax_region_add(&D, range_of(pa_of(DAX_BASE), DEVS * DEV_SIZE), 1, 0, &region), ST_OK);
+	assert_int_equal(
+		dax_region_add(&D, range_of(pa_of(DAX_BASE), DEVS * DEV_SIZE), 1, 0, &region),
+		ST_OK);
 	assert_int_equal(dax_destroy_device(&D, 0), ST_OK);
 	for (unsigned i = 0; i < DEVS; i++) {
 		assert_int_equal(dax_create_device(&D, region, DEV_SIZE, 0, &dev), ST_OK);
@@ -388,8 +392,7 @@ static void test_dax_threads(void **state)
 	dax_fini(&D);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_buddy_threads, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_heap_threads, setup, teardown),
-	cmocka_unit_test(test_dax_threads))
+TEST_MAIN(cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_buddy_threads, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_heap_threads, setup, teardown),
+	  cmocka_unit_test(test_dax_threads))

@@ -186,7 +186,8 @@ static void same_as_snap(struct fx *x)
 	for (int i = 0; i < x->fake.nmaps; i++) { /* same set of mappings, any order */
 		bool found = false;
 		for (int j = 0; j < x->snap_fake.nmaps; j++)
-			found |= memcmp(&x->fake.maps[i], &x->snap_fake.maps[j], sizeof x->fake.maps[i]) == 0;
+			found |= memcmp(&x->fake.maps[i], &x->snap_fake.maps[j],
+					sizeof x->fake.maps[i]) == 0;
 		assert_true(found);
 	}
 	assert_int_equal(x->fake.scrub_calls, x->snap_fake.scrub_calls);
@@ -197,7 +198,10 @@ static void same_as_snap(struct fx *x)
 static void test_boot_devices(void **state)
 {
 	struct fx *x = *state;
-	static const struct { const char *name; uint64_t base, size, align; } want[] = {
+	static const struct {
+		const char *name;
+		uint64_t base, size, align;
+	} want[] = {
 		{ "dax0.0", R0_BASE, R0_SIZE, SIZE_2M },
 		{ "dax1.0", R1_BASE, R1_SIZE, SIZE_1G },
 		{ "dax2.0", R2_BASE, R2_SIZE, PAGE_SIZE },
@@ -249,7 +253,8 @@ static void test_region_add_refusals(void **state)
 		ST_NOMEM);
 	same_as_snap(x);
 	/* fill every region slot */
-	for (uint32_t i = 3; i < DAX_INIT_REGIONS; i++) /* no ops->alloc: the first size is the limit */
+	for (uint32_t i = 3; i < DAX_INIT_REGIONS;
+	     i++) /* no ops->alloc: the first size is the limit */
 		assert_int_equal(
 			dax_region_add(&x->d, range_of(pa_of((20 + i) * GiB), SIZE_2M), 0, 0, NULL),
 			ST_OK);
@@ -299,7 +304,7 @@ static void test_create_destroy_first_fit(void **state)
 	const struct dax_device *da = dax_device_get(&x->d, a), *db = dax_device_get(&x->d, b),
 				*dc = dax_device_get(&x->d, c);
 	assert_int_equal(da->base, R0_BASE);
-	assert_int_equal(db->base, R0_BASE + SIZE_2M); /* aligned up past dax0.0 */
+	assert_int_equal(db->base, R0_BASE + SIZE_2M);   /* aligned up past dax0.0 */
 	assert_int_equal(dc->base, R0_BASE + PAGE_SIZE); /* first fit in the gap */
 	assert_int_equal(da->id, 0);
 	assert_int_equal(db->id, 1);
@@ -343,7 +348,8 @@ static void test_create_refusals(void **state)
 	capture_init(&x->log);
 	/* too big for what is left: the message has the numbers */
 	assert_int_equal(dax_create_device(&x->d, 0, 8 * MiB, SIZE_2M, &dev), ST_NOMEM);
-	assert_true(capture_has(&x->log, "region 0 has no free range of 0x800000 bytes aligned to "
+	assert_true(capture_has(&x->log,
+				"region 0 has no free range of 0x800000 bytes aligned to "
 				"0x200000 (free 0x400000 bytes in 1 extents, largest 0x400000)"));
 	assert_int_equal(dax_create_device(&x->d, 0, 2 * R0_SIZE, SIZE_2M, &dev), ST_NOMEM);
 	/* a busy region: every region has its boot device */
@@ -355,7 +361,8 @@ static void test_create_refusals(void **state)
 	assert_true(capture_has(&x->log, "at most region 0's align 0x200000"));
 	/* size 0, not a multiple of align */
 	assert_int_equal(dax_create_device(&x->d, 0, 0, SIZE_2M, &dev), ST_INVALID);
-	assert_int_equal(dax_create_device(&x->d, 0, SIZE_2M + PAGE_SIZE, SIZE_2M, &dev), ST_INVALID);
+	assert_int_equal(dax_create_device(&x->d, 0, SIZE_2M + PAGE_SIZE, SIZE_2M, &dev),
+			 ST_INVALID);
 	/* unknown region */
 	assert_int_equal(dax_create_device(&x->d, 7, SIZE_2M, SIZE_2M, &dev), ST_NOTFOUND);
 	assert_int_equal(dax_create_device(&x->d, UINT32_MAX, SIZE_2M, 0, &dev), ST_NOTFOUND);
@@ -596,7 +603,8 @@ static void test_tables_growth_refused(void **state)
 	capture_init(&x->log);
 	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R1_BASE), SIZE_2M), 1, 0, NULL),
 			 ST_NOMEM);
-	assert_non_null(strstr(x->log.text, "all 64 device slots in use and the table cannot grow"));
+	assert_non_null(
+		strstr(x->log.text, "all 64 device slots in use and the table cannot grow"));
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(alloc_live, 0);
@@ -645,25 +653,35 @@ static void test_dirty_table_grows_from_heap(void **state)
 	uint64_t first = (dev->base - MEM_BASE) / PAGE_SIZE;
 	for (uint32_t i = 0; i < 300; i++) {
 		memset(x->fake.tag + first + 2 * i, 0xaf, 1);
-		assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + 2 * i * PAGE_SIZE), PAGE_SIZE)), ST_OK);
+		assert_int_equal(
+			dax_defer_scrub(&x->d,
+					range_of(pa_of(dev->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
+			ST_OK);
 	}
 	assert_int_equal(x->d.ndirty, 300);
 	assert_true(x->d.cap_dirty >= 300 && x->d.dirty != x->d.dirty0);
-	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(dev->base), dev->size)), 300 * PAGE_SIZE);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(dev->base), dev->size)),
+			 300 * PAGE_SIZE);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	/* merging keeps order: page 1 joins pages 0 and 2 into one extent */
-	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + PAGE_SIZE), PAGE_SIZE)), ST_OK);
+	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + PAGE_SIZE), PAGE_SIZE)),
+			 ST_OK);
 	assert_int_equal(x->d.ndirty, 299);
 	assert_int_equal(x->d.dirty[0].end, dev->base + 3 * PAGE_SIZE);
 	/* the table full at its new size, the allocator out of memory */
 	for (uint32_t i = 300; x->d.ndirty < x->d.cap_dirty; i++)
-		assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + 2 * i * PAGE_SIZE), PAGE_SIZE)), ST_OK);
+		assert_int_equal(
+			dax_defer_scrub(&x->d,
+					range_of(pa_of(dev->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
+			ST_OK);
 	alloc_budget = 0;
 	dax_image_take(&x->d, &before);
 	struct range saved[512];
 	assert_true(x->d.ndirty <= 512);
 	memcpy(saved, x->d.dirty, x->d.ndirty * sizeof saved[0]);
-	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + dev->size - PAGE_SIZE), PAGE_SIZE)), ST_NOMEM);
+	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(dev->base + dev->size - PAGE_SIZE),
+							 PAGE_SIZE)),
+			 ST_NOMEM);
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_memory_equal(saved, x->d.dirty, x->d.ndirty * sizeof saved[0]);
@@ -680,13 +698,17 @@ static void test_dirty_table_grows_from_heap(void **state)
 	assert_int_equal(x->d.dirty[0].base, R1_BASE + 2 * PAGE_SIZE);
 	assert_int_equal(x->fake.tag[first + 0], 0); /* the shorter side, zeroed at once */
 	assert_int_equal(x->fake.tag[first + 1], 0);
-	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE), 3 * PAGE_SIZE)), PAGE_SIZE); /* page 2 */
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE), 3 * PAGE_SIZE)),
+			 PAGE_SIZE); /* page 2 */
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	/* with memory again, the same cut splits: page 4 of [4, 7) after a claim of page 5 */
 	alloc_budget = -1;
-	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(R1_BASE + 5 * PAGE_SIZE), PAGE_SIZE)), ST_OK);
+	assert_int_equal(
+		dax_defer_scrub(&x->d, range_of(pa_of(R1_BASE + 5 * PAGE_SIZE), PAGE_SIZE)), ST_OK);
 	assert_int_equal(x->d.ndirty, x->d.cap_dirty - 1); /* [4, 7) is one extent now */
-	assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(R1_BASE + R1_SIZE - PAGE_SIZE), PAGE_SIZE)), ST_OK);
+	assert_int_equal(
+		dax_defer_scrub(&x->d, range_of(pa_of(R1_BASE + R1_SIZE - PAGE_SIZE), PAGE_SIZE)),
+		ST_OK);
 	uint32_t c[6];
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(dax_create_device(&x->d, 1, PAGE_SIZE, PAGE_SIZE, &c[i]), ST_OK);
@@ -696,7 +718,9 @@ static void test_dirty_table_grows_from_heap(void **state)
 	assert_int_equal(dax_claim(&x->d, c[3], "carol", &h), ST_OK);
 	assert_int_equal(x->d.cap_dirty, 2 * cap);
 	assert_int_equal(x->d.ndirty, n1 + 1);
-	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE + 4 * PAGE_SIZE), 3 * PAGE_SIZE)), 2 * PAGE_SIZE);
+	assert_int_equal(
+		dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE + 4 * PAGE_SIZE), 3 * PAGE_SIZE)),
+		2 * PAGE_SIZE);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	dax_fini(&x->d);
 	assert_int_equal(alloc_live, 0);
@@ -724,7 +748,8 @@ static void test_claim_map_release_cycle(void **state)
 	assert_int_equal(x->fake.maps[0].va, dax_device_get(&x->d, d1)->window);
 	/* the owner writes through its window */
 	uint64_t va;
-	assert_int_equal(dax_access_ptr(&x->d, h, SIZE_1G + 5 * PAGE_SIZE, 3 * PAGE_SIZE, &va), ST_OK);
+	assert_int_equal(dax_access_ptr(&x->d, h, SIZE_1G + 5 * PAGE_SIZE, 3 * PAGE_SIZE, &va),
+			 ST_OK);
 	uint64_t pa = fake_translate(&x->fake, va);
 	assert_int_equal(pa, R1_BASE + SIZE_1G + 5 * PAGE_SIZE);
 	for (int i = 0; i < 3; i++)
@@ -780,26 +805,26 @@ static void test_refused_transitions(void **state)
 
 	snap(x);
 	uint64_t va;
-	assert_int_equal(dax_claim(&x->d, d0, "bob", &tmp), ST_BUSY);       /* claim claimed */
-	assert_int_equal(dax_claim(&x->d, d1, "bob", &tmp), ST_BUSY);       /* claim mapped */
-	assert_int_equal(dax_claim(&x->d, d2, "bob", &tmp), ST_BUSY);       /* claim system-ram */
-	assert_int_equal(dax_claim(&x->d, 40, "bob", &tmp), ST_NOTFOUND);   /* unknown device */
+	assert_int_equal(dax_claim(&x->d, d0, "bob", &tmp), ST_BUSY);     /* claim claimed */
+	assert_int_equal(dax_claim(&x->d, d1, "bob", &tmp), ST_BUSY);     /* claim mapped */
+	assert_int_equal(dax_claim(&x->d, d2, "bob", &tmp), ST_BUSY);     /* claim system-ram */
+	assert_int_equal(dax_claim(&x->d, 40, "bob", &tmp), ST_NOTFOUND); /* unknown device */
 	assert_int_equal(dax_claim(&x->d, 9999, "bob", &tmp), ST_NOTFOUND);
-	assert_int_equal(dax_destroy_device(&x->d, d0), ST_BUSY);           /* destroy claimed */
-	assert_int_equal(dax_destroy_device(&x->d, d1), ST_BUSY);           /* destroy mapped */
-	assert_int_equal(dax_destroy_device(&x->d, d2), ST_BUSY);           /* destroy system-ram */
-	assert_int_equal(dax_map(&x->d, h1), ST_BUSY);                      /* map mapped */
-	assert_int_equal(dax_map(&x->d, stale), ST_PERM);                   /* map unclaimed/stale */
-	assert_int_equal(dax_release(&x->d, stale), ST_PERM);               /* release stale */
+	assert_int_equal(dax_destroy_device(&x->d, d0), ST_BUSY); /* destroy claimed */
+	assert_int_equal(dax_destroy_device(&x->d, d1), ST_BUSY); /* destroy mapped */
+	assert_int_equal(dax_destroy_device(&x->d, d2), ST_BUSY); /* destroy system-ram */
+	assert_int_equal(dax_map(&x->d, h1), ST_BUSY);            /* map mapped */
+	assert_int_equal(dax_map(&x->d, stale), ST_PERM);         /* map unclaimed/stale */
+	assert_int_equal(dax_release(&x->d, stale), ST_PERM);     /* release stale */
 	assert_int_equal(dax_map(&x->d, (struct dax_handle){ d0, h1.gen }), ST_PERM); /* forged */
 	assert_int_equal(dax_release(&x->d, (struct dax_handle){ d1, h0.gen }), ST_PERM);
 	assert_int_equal(dax_release(&x->d, (struct dax_handle){ 9999, h0.gen }), ST_PERM);
 	assert_int_equal(dax_release(&x->d, (struct dax_handle){ d0, 0 }), ST_PERM);
-	assert_int_equal(dax_release(&x->d, other_h), ST_PERM);             /* other instance */
-	assert_int_equal(dax_access_ptr(&x->d, h1, 0, 1, &va), ST_PERM);    /* bob not active */
-	assert_int_equal(dax_access_ptr(&x->d, h0, 0, 1, &va), ST_BUSY);    /* not mapped */
+	assert_int_equal(dax_release(&x->d, other_h), ST_PERM);          /* other instance */
+	assert_int_equal(dax_access_ptr(&x->d, h1, 0, 1, &va), ST_PERM); /* bob not active */
+	assert_int_equal(dax_access_ptr(&x->d, h0, 0, 1, &va), ST_BUSY); /* not mapped */
 	assert_int_equal(dax_access_ptr(&x->d, stale, 0, 1, &va), ST_PERM);
-	assert_int_equal(dax_handle_for(&x->d, d0, "bob", &tmp), ST_PERM);  /* foreign owner */
+	assert_int_equal(dax_handle_for(&x->d, d0, "bob", &tmp), ST_PERM); /* foreign owner */
 	assert_int_equal(dax_handle_for(&x->d, d2, "carol", &tmp), ST_PERM);
 	assert_int_equal(dax_handle_for(&x->d, 50, "carol", &tmp), ST_NOTFOUND);
 	/* bad owner names */
@@ -897,7 +922,8 @@ static void test_active_owner_enforcement(void **state)
 	assert_int_equal(dax_activate(&x->d, NULL), ST_OK);
 	assert_int_equal(x->fake.nmaps, 0);
 	assert_int_equal(dax_fault_describe(&x->d, va_of(wb), msg, sizeof msg), ST_OK);
-	assert_string_equal(msg, "ownership violation: dax1.0 owned by 'bob', accessed as no owner");
+	assert_string_equal(msg,
+			    "ownership violation: dax1.0 owned by 'bob', accessed as no owner");
 	/* release while inactive: nothing to unmap */
 	unsigned unmaps = x->fake.unmap_calls;
 	assert_int_equal(dax_release(&x->d, hb), ST_OK);
@@ -954,38 +980,49 @@ static void test_list_json_and_text(void **state)
 	struct capture c;
 	capture_init(&c);
 	dax_list_print(&x->d, &c.out, true);
-	assert_string_equal(c.text,
+	assert_string_equal(
+		c.text,
 		"{\"regions\":["
-		"{\"id\":0,\"base\":\"0x100000000\",\"size\":67108864,\"align\":2097152,\"target_node\":1,"
+		"{\"id\":0,\"base\":\"0x100000000\",\"size\":67108864,\"align\":2097152,\"target_"
+		"node\":1,"
 		"\"available_size\":58716160,\"devices\":["
-		"{\"chardev\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"target_node\":1,"
-		"\"align\":2097152,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null},"
+		"{\"chardev\":\"dax0.0\",\"base\":\"0x100000000\",\"size\":8388608,\"target_node\":"
+		"1,"
+		"\"align\":2097152,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,"
+		"\"owner\":null},"
 		"{\"chardev\":\"dax0.1\",\"base\":\"0x100800000\",\"size\":4096,\"target_node\":1,"
-		"\"align\":4096,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]},"
+		"\"align\":4096,\"mode\":\"devdax\",\"state\":\"unclaimed\",\"mapped\":false,"
+		"\"owner\":null}]},"
 		"{\"id\":1,\"base\":\"0x240000000\",\"size\":2147483648,\"align\":1073741824,"
 		"\"target_node\":2,\"available_size\":0,\"devices\":["
-		"{\"chardev\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"target_node\":2,"
-		"\"align\":1073741824,\"mode\":\"devdax\",\"state\":\"claimed\",\"mapped\":true,\"owner\":\"alice\"}]},"
-		"{\"id\":2,\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,\"target_node\":-1,"
+		"{\"chardev\":\"dax1.0\",\"base\":\"0x240000000\",\"size\":2147483648,\"target_"
+		"node\":2,"
+		"\"align\":1073741824,\"mode\":\"devdax\",\"state\":\"claimed\",\"mapped\":true,"
+		"\"owner\":\"alice\"}]},"
+		"{\"id\":2,\"base\":\"0x300003000\",\"size\":20480,\"align\":4096,\"target_node\":-"
+		"1,"
 		"\"available_size\":0,\"devices\":["
-		"{\"chardev\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"target_node\":-1,"
-		"\"align\":4096,\"mode\":\"system-ram\",\"online_memblocks\":0,\"total_memblocks\":1,"
+		"{\"chardev\":\"dax2.0\",\"base\":\"0x300003000\",\"size\":20480,\"target_node\":-"
+		"1,"
+		"\"align\":4096,\"mode\":\"system-ram\",\"online_memblocks\":0,\"total_memblocks\":"
+		"1,"
 		"\"movable\":true,\"state\":\"unclaimed\",\"mapped\":false,\"owner\":null}]}"
 		"]}\n");
 	assert_ptr_equal(strchr(c.text, '\n'), c.text + c.len - 1); /* one line */
 	capture_init(&c);
 	dax_list_print(&x->d, &c.out, false);
 	assert_true(capture_has(&c, "  {\n    \"id\":0,\n    \"base\":\"0x100000000\",\n"
-				"    \"size\":\"64.00 MiB (67.11 MB)\",\n"));
+				    "    \"size\":\"64.00 MiB (67.11 MB)\",\n"));
 	assert_true(capture_has(&c, "\"available_size\":\"56.00 MiB (58.72 MB)\""));
 	assert_true(capture_has(&c, "\"chardev\":\"dax1.0\""));
 	assert_true(capture_has(&c, "\"size\":\"2.00 GiB (2.15 GB)\""));
 	assert_true(capture_has(&c, "\"size\":\"20.00 KiB (20.48 kB)\""));
 	assert_true(capture_has(&c, "\"owner\":\"alice\""));
 	assert_true(capture_has(&c, "\"mode\":\"system-ram\",\n        \"online_memblocks\":0,\n"
-				"        \"total_memblocks\":1,\n        \"movable\":true"));
-	assert_true(capture_has(&c, "\"chardev\":\"dax0.1\",\n        \"base\":\"0x100800000\",\n"
-				"        \"size\":\"4.00 KiB (4.10 kB)\",\n        \"target_node\":1,\n"));
+				    "        \"total_memblocks\":1,\n        \"movable\":true"));
+	assert_true(capture_has(
+		&c, "\"chardev\":\"dax0.1\",\n        \"base\":\"0x100800000\",\n"
+		    "        \"size\":\"4.00 KiB (4.10 kB)\",\n        \"target_node\":1,\n"));
 	assert_int_equal(c.text[0], '[');
 	assert_int_equal(c.text[c.len - 2], ']');
 	/* no regions */
@@ -1009,14 +1046,22 @@ static void test_check_catches_corruption(void **state)
 		struct dax saved = x->d;
 		struct dax_device *dev = &x->d.devices[d0];
 		switch (k) {
-		case 0: dev->size += PAGE_SIZE; break;                     /* sticks out */
-		case 1: dev->state = DAX_CLAIMED; break;                   /* no owner */
-		case 2: dev->live = true; break;                           /* mapping while unclaimed */
-		case 3: x->d.regions[0].free[x->d.regions[0].nfree++] =
-				(struct range){ R0_BASE, R0_BASE + PAGE_SIZE }; break; /* page twice */
-		case 4: x->d.devices[d0 + 10] = *dev; x->d.devices[d0 + 10].id = 9; break; /* overlap */
+		case 0: dev->size += PAGE_SIZE; break;   /* sticks out */
+		case 1: dev->state = DAX_CLAIMED; break; /* no owner */
+		case 2: dev->live = true; break;         /* mapping while unclaimed */
+		case 3:
+			x->d.regions[0].free[x->d.regions[0].nfree++] =
+				(struct range){ R0_BASE, R0_BASE + PAGE_SIZE };
+			break; /* page twice */
+		case 4:
+			x->d.devices[d0 + 10] = *dev;
+			x->d.devices[d0 + 10].id = 9;
+			break; /* overlap */
 		case 5: dev->window += SIZE_2M; break;
-		case 6: dev->base += PAGE_SIZE; dev->size -= SIZE_2M; break;  /* misaligned, lost */
+		case 6:
+			dev->base += PAGE_SIZE;
+			dev->size -= SIZE_2M;
+			break; /* misaligned, lost */
 		}
 		capture_init(&c);
 		assert_int_equal(dax_check(&x->d, &c.out), ST_INVALID);
@@ -1048,7 +1093,8 @@ static void check_world(struct fx *x)
 	for (uint32_t r = 0; r < x->d.nregions; r++) {
 		const struct dax_region *reg = &x->d.regions[r];
 		for (uint32_t i = 0; i < reg->nfree; i++)
-			for (uint64_t pa = reg->free[i].base; pa < reg->free[i].end; pa += PAGE_SIZE)
+			for (uint64_t pa = reg->free[i].base; pa < reg->free[i].end;
+			     pa += PAGE_SIZE)
 				places[(pa - MEM_BASE) / PAGE_SIZE]++;
 	}
 	for (uint32_t i = 0; i < x->d.cap_devices; i++) {
@@ -1071,7 +1117,8 @@ static void check_world(struct fx *x)
 		want++;
 		bool found = false;
 		for (int m = 0; m < x->fake.nmaps; m++)
-			found |= x->fake.maps[m].va == dev->window && x->fake.maps[m].pa == dev->base &&
+			found |= x->fake.maps[m].va == dev->window &&
+				 x->fake.maps[m].pa == dev->base &&
 				 x->fake.maps[m].size == dev->size &&
 				 x->fake.maps[m].max_page == MIN(dev->align, x->d.window_page);
 		assert_true(found);
@@ -1100,12 +1147,16 @@ static status_t random_step(struct fx *x, struct issued *hs, int *nh)
 		assert_true(st == ST_OK || st == ST_NOMEM || st == ST_INVALID);
 	} else if (kind == 1) {
 		st = dax_destroy_device(&x->d, dev);
-		assert_int_equal(st, !dv ? ST_NOTFOUND : dv_state != DAX_UNCLAIMED ? ST_BUSY : ST_OK);
+		assert_int_equal(st, !dv                         ? ST_NOTFOUND
+				     : dv_state != DAX_UNCLAIMED ? ST_BUSY
+								 : ST_OK);
 		for (int i = 0; st == ST_OK && i < *nh; i++)
 			assert_false(hs[i].live && hs[i].h.index == dev);
 	} else if (kind == 2) {
 		st = dax_claim(&x->d, dev, owners[rng() % 3], &h);
-		assert_int_equal(st, !dv ? ST_NOTFOUND : dv_state != DAX_UNCLAIMED ? ST_BUSY : ST_OK);
+		assert_int_equal(st, !dv                         ? ST_NOTFOUND
+				     : dv_state != DAX_UNCLAIMED ? ST_BUSY
+								 : ST_OK);
 		if (st == ST_OK && *nh < 4096)
 			hs[(*nh)++] = (struct issued){ h, true };
 	} else if (kind <= 5 && *nh > 0) {
@@ -1115,21 +1166,26 @@ static status_t random_step(struct fx *x, struct issued *hs, int *nh)
 		unsigned op = rng() % 3;
 		if (op == 0) {
 			st = dax_map(&x->d, is->h);
-			assert_int_equal(st, !is->live ? ST_PERM : before == DAX_MAPPED ? ST_BUSY : ST_OK);
+			assert_int_equal(st, !is->live              ? ST_PERM
+					     : before == DAX_MAPPED ? ST_BUSY
+								    : ST_OK);
 		} else if (op == 1) {
 			st = dax_release(&x->d, is->h);
 			assert_int_equal(st, is->live ? ST_OK : ST_PERM);
 			if (st == ST_OK) {
 				is->live = false;
 				for (uint64_t p = 0; p < t->size / PAGE_SIZE; p++)
-					assert_int_equal(x->fake.tag[(t->base - MEM_BASE) / PAGE_SIZE + p], 0);
+					assert_int_equal(
+						x->fake.tag[(t->base - MEM_BASE) / PAGE_SIZE + p],
+						0);
 			}
 		} else {
 			/* the owner writes a random page through its window; only when mapped and
 			 * active */
 			uint64_t va, off = t ? rng() % (t->size / PAGE_SIZE) * PAGE_SIZE : 0;
 			st = dax_access_ptr(&x->d, is->h, off, PAGE_SIZE, &va);
-			bool ok = is->live && before == DAX_MAPPED && strcmp(t->owner, x->d.active) == 0;
+			bool ok = is->live && before == DAX_MAPPED &&
+				  strcmp(t->owner, x->d.active) == 0;
 			assert_int_equal(st == ST_OK, ok);
 			if (ok)
 				fake_write(&x->fake, va, 0x5a);
@@ -1142,7 +1198,8 @@ static status_t random_step(struct fx *x, struct issued *hs, int *nh)
 		struct dax_handle forged = { dev, (uint32_t)(x->d.next_gen - rng() % 8) };
 		bool is_live = false;
 		for (int i = 0; i < *nh; i++)
-			is_live |= hs[i].live && hs[i].h.index == forged.index && hs[i].h.gen == forged.gen;
+			is_live |= hs[i].live && hs[i].h.index == forged.index &&
+				   hs[i].h.gen == forged.gen;
 		st = dax_release(&x->d, forged);
 		assert_int_equal(st, is_live ? ST_OK : ST_PERM);
 		for (int i = 0; st == ST_OK && i < *nh; i++)
@@ -1219,7 +1276,11 @@ static void vw_free(void *ctx, uint64_t phys)
 	w->freed++;
 }
 static void *vw_virt(void *ctx, uint64_t phys) { return ((struct vm_world *)ctx)->mem + phys; }
-static void vw_flush(void *ctx, uint64_t va) { (void)ctx; (void)va; }
+static void vw_flush(void *ctx, uint64_t va)
+{
+	(void)ctx;
+	(void)va;
+}
 static void vw_flush_all(void *ctx) { (void)ctx; }
 
 static status_t vw_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
@@ -1347,14 +1408,16 @@ static void test_release_scrubs_written_leaves_at_every_page_size(void **state)
 	static const struct {
 		uint64_t base, size, window_page, leaf;
 	} cases[] = {
-		{ R2_BASE, R2_SIZE, SIZE_1G, PAGE_SIZE },     /* 4 KiB-aligned device: 4 KiB leaves */
-		{ R1_BASE, R1_SIZE, SIZE_2M, SIZE_2M },       /* the default grain */
-		{ R1_BASE, R1_SIZE, SIZE_1G, SIZE_1G },       /* 1 GiB leaves allowed */
-		{ R0_BASE, R0_SIZE, PAGE_SIZE, PAGE_SIZE },   /* 2 MiB device mapped with 4 KiB */
+		{ R2_BASE, R2_SIZE, SIZE_1G, PAGE_SIZE },   /* 4 KiB-aligned device: 4 KiB leaves */
+		{ R1_BASE, R1_SIZE, SIZE_2M, SIZE_2M },     /* the default grain */
+		{ R1_BASE, R1_SIZE, SIZE_1G, SIZE_1G },     /* 1 GiB leaves allowed */
+		{ R0_BASE, R0_SIZE, PAGE_SIZE, PAGE_SIZE }, /* 2 MiB device mapped with 4 KiB */
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
 		struct vm_world *w = vw_new();
-		struct dax_ops ops = { .map = vw_map, .unmap = vw_unmap, .scrub = vw_scrub, .ctx = w };
+		struct dax_ops ops = {
+			.map = vw_map, .unmap = vw_unmap, .scrub = vw_scrub, .ctx = w
+		};
 		struct dax *d = calloc(1, sizeof *d);
 		dax_init(d, &ops, NULL, 9);
 		d->window_page = cases[k].window_page;
@@ -1465,27 +1528,26 @@ static void test_written_set_overflow_merges(void **state)
 	assert_int_equal(dax_device_get(&x->d, d0)->nwritten, 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_region_add_refusals, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_region_add_window_wrap, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_create_destroy_first_fit, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_device_slots_run_out, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_tables_grow_from_heap, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_tables_growth_refused, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_claim_map_release_cycle, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_refused_transitions, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_access_bounds, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_active_owner_enforcement, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_dirty_table_grows_from_heap, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
-	cmocka_unit_test(test_with_real_page_tables),
-	cmocka_unit_test(test_release_scrubs_written_leaves_at_every_page_size),
-	cmocka_unit_test_setup_teardown(test_written_set_overflow_merges, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_note_written, setup, teardown))
+TEST_MAIN(cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_region_add_refusals, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_region_add_window_wrap, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_create_destroy_first_fit, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_device_slots_run_out, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_tables_grow_from_heap, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_tables_growth_refused, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_claim_map_release_cycle, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_refused_transitions, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_access_bounds, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_active_owner_enforcement, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_dirty_table_grows_from_heap, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
+	  cmocka_unit_test(test_with_real_page_tables),
+	  cmocka_unit_test(test_release_scrubs_written_leaves_at_every_page_size),
+	  cmocka_unit_test_setup_teardown(test_written_set_overflow_merges, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_note_written, setup, teardown))

@@ -21,9 +21,9 @@
 #include "mm/vm_window.h"
 #include "test_main.h"
 
-#define PAGES 4096u             /* 16 MiB of "physical memory" */
-#define TABLE_PAGES 1024u       /* page-table pages come from [0, 4 MiB) */
-#define SP_BASE (8ull << 20)    /* the dax region: [8 MiB, 16 MiB) */
+#define PAGES 4096u          /* 16 MiB of "physical memory" */
+#define TABLE_PAGES 1024u    /* page-table pages come from [0, 4 MiB) */
+#define SP_BASE (8ull << 20) /* the dax region: [8 MiB, 16 MiB) */
 #define SP_SIZE (8ull << 20)
 #define SCRUB_VA 0xffffd00000000000ull
 
@@ -180,7 +180,7 @@ static void test_release_scrubs_without_table_memory(void **state)
 	assert_int_equal(dax_map(&m->d, h), ST_OK);
 	const struct dax_device *x = dax_device_get(&m->d, dev);
 	for (uint64_t off = 0; off < x->size; off += 4096 + 8)
-		*m_at(m, x->window + off) = 0x5a; /* alice writes through her window */
+		*m_at(m, x->window + off) = 0x5a;            /* alice writes through her window */
 	memset(m->mem + SP_BASE + x->size, 0x77, PAGE_SIZE); /* next to the device: not hers */
 	fault_arm(FAULT_PT_ALLOC, 1000000);
 	assert_int_equal(dax_release(&m->d, h), ST_OK);
@@ -206,7 +206,8 @@ static void test_claim_scrubs_without_table_memory(void **state)
 	uint32_t dev;
 	struct dax_handle h;
 	assert_int_equal(dax_destroy_device(&m->d, 0), ST_OK);
-	assert_int_equal(dax_create_device(&m->d, 0, SIZE_2M + 4 * PAGE_SIZE, PAGE_SIZE, &dev), ST_OK);
+	assert_int_equal(dax_create_device(&m->d, 0, SIZE_2M + 4 * PAGE_SIZE, PAGE_SIZE, &dev),
+			 ST_OK);
 	const struct dax_device *x = dax_device_get(&m->d, dev);
 	memset(m->mem + x->base, 0x33, x->size); /* an earlier user's bytes, left for the claim */
 	assert_int_equal(dax_defer_scrub(&m->d, range_of(pa_of(x->base), x->size)), ST_OK);
@@ -256,8 +257,8 @@ static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
 	assert_int_equal(dax_claim(&m->d, mid, "x", &h), ST_OK);
 	assert_true(all_zero(m, SP_BASE + 100 * PAGE_SIZE, 208 * PAGE_SIZE)); /* side + device */
 	assert_int_equal(m->scrubbed, 208 * PAGE_SIZE);
-	assert_int_equal(m->mem[SP_BASE + 99 * PAGE_SIZE + 4095], 0x44);   /* before the extent */
-	assert_int_equal(m->mem[SP_BASE + 308 * PAGE_SIZE], 0x44);         /* still owed, kept */
+	assert_int_equal(m->mem[SP_BASE + 99 * PAGE_SIZE + 4095], 0x44); /* before the extent */
+	assert_int_equal(m->mem[SP_BASE + 308 * PAGE_SIZE], 0x44);       /* still owed, kept */
 	assert_int_equal(dax_dirty_bytes(&m->d, range_of(pa_of(SP_BASE), SP_SIZE)),
 			 31 * PAGE_SIZE + 1740 * PAGE_SIZE);
 	assert_int_equal(m->d.ndirty, DAX_INIT_DIRTY);
@@ -265,8 +266,6 @@ static void test_full_table_claim_zeroes_only_unowned_memory(void **state)
 	machine_free(m);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_window),
-	cmocka_unit_test(test_release_scrubs_without_table_memory),
-	cmocka_unit_test(test_claim_scrubs_without_table_memory),
-	cmocka_unit_test(test_full_table_claim_zeroes_only_unowned_memory))
+TEST_MAIN(cmocka_unit_test(test_window), cmocka_unit_test(test_release_scrubs_without_table_memory),
+	  cmocka_unit_test(test_claim_scrubs_without_table_memory),
+	  cmocka_unit_test(test_full_table_claim_zeroes_only_unowned_memory))

@@ -70,8 +70,10 @@ static int setup(void **state)
 	nhmat = load("hmat", hmat, sizeof hmat);
 	nmadt = load("apic", madt, sizeof madt);
 	memset(&opt, 0, sizeof opt);
-	tables = (struct discover_tables){ { srat, nsrat, true }, { slit, nslit, true },
-					   { hmat, nhmat, true }, { madt, nmadt, true } };
+	tables = (struct discover_tables){ { srat, nsrat, true },
+					   { slit, nslit, true },
+					   { hmat, nhmat, true },
+					   { madt, nmadt, true } };
 	dax_init(&dax, &ops, &cap.out, 1);
 	return 0;
 }
@@ -93,7 +95,8 @@ static void check_invariants(void)
 		assert_true(r->used);
 		assert_int_equal(r->base, p->base);
 		assert_int_equal(r->size, p->end - p->base);
-		assert_int_equal(r->target_node, p->pxm >= 0 ? numa_node_of_pxm(&topo, (uint32_t)p->pxm) : -1);
+		assert_int_equal(r->target_node,
+				 p->pxm >= 0 ? numa_node_of_pxm(&topo, (uint32_t)p->pxm) : -1);
 	}
 	assert_int_equal(dax.nregions, devices);
 	assert_int_equal(dax_check(&dax, &cap.out), ST_OK);
@@ -103,7 +106,8 @@ static void run(void)
 {
 	assert_int_equal(discover_memmap(mapbuf, nmap, 48, &opt, &mopts, &map, &cap.out), ST_OK);
 	assert_int_equal(discover_numa(&tables, &map, &acpi, &topo, &cap.out), ST_OK);
-	assert_int_equal(discover_sp(&map, &acpi, &topo, &opt, &sp, &dax, &fw_bug, &cap.out), ST_OK);
+	assert_int_equal(discover_sp(&map, &acpi, &topo, &opt, &sp, &dax, &fw_bug, &cap.out),
+			 ST_OK);
 	check_invariants();
 }
 
@@ -126,7 +130,8 @@ static void test_qemu_default(void **state)
 	assert_int_equal(dax.regions[0].align, SIZE_1G);
 	assert_int_equal(topo.sp_nodes, 1u << 1);
 	assert_false(fw_bug);
-	capture_expect(&cap, "dax: region 0 [0x100000000-0x140000000) node 1, device dax0.0 (devdax)");
+	capture_expect(&cap,
+		       "dax: region 0 [0x100000000-0x140000000) node 1, device dax0.0 (devdax)");
 }
 
 /* No HMAT: the piece is reserved with a FIRMWARE BUG line; spmk.nohmat=device makes a device. */
@@ -260,9 +265,11 @@ static void test_boot_options(void **state)
 {
 	(void)state;
 	static struct cmdline c;
-	assert_int_equal(cmdline_parse("efi_fake_mem=2M@0x30000000:0x40000 efi=debug quiet "
-				       "efi=nosoftreserve efi_fake_mem=4K@0:0x40000 spmk.nohmat=x,device",
-				       &c, &cap.out), ST_OK);
+	assert_int_equal(
+		cmdline_parse("efi_fake_mem=2M@0x30000000:0x40000 efi=debug quiet "
+			      "efi=nosoftreserve efi_fake_mem=4K@0:0x40000 spmk.nohmat=x,device",
+			      &c, &cap.out),
+		ST_OK);
 	boot_options_discover(&c, 46, &opt, &cap.out);
 	assert_int_equal(opt.n_efi_fake_mem, 2);
 	assert_string_equal(opt.efi_fake_mem[0], "2M@0x30000000:0x40000");
@@ -283,11 +290,15 @@ static void test_boot_options(void **state)
 static void test_bad_arguments(void **state)
 {
 	(void)state;
-	assert_int_equal(discover_memmap(mapbuf, nmap, 48, NULL, &mopts, &map, &cap.out), ST_INVALID);
-	assert_int_equal(discover_memmap(mapbuf, nmap, 0, &opt, &mopts, &map, &cap.out), ST_INVALID);
-	assert_int_equal(discover_memmap(mapbuf, nmap - 1, 48, &opt, &mopts, &map, &cap.out), ST_INVALID);
+	assert_int_equal(discover_memmap(mapbuf, nmap, 48, NULL, &mopts, &map, &cap.out),
+			 ST_INVALID);
+	assert_int_equal(discover_memmap(mapbuf, nmap, 0, &opt, &mopts, &map, &cap.out),
+			 ST_INVALID);
+	assert_int_equal(discover_memmap(mapbuf, nmap - 1, 48, &opt, &mopts, &map, &cap.out),
+			 ST_INVALID);
 	assert_int_equal(discover_numa(NULL, &map, &acpi, &topo, &cap.out), ST_INVALID);
-	assert_int_equal(discover_sp(&map, NULL, &topo, &opt, &sp, &dax, &fw_bug, &cap.out), ST_INVALID);
+	assert_int_equal(discover_sp(&map, NULL, &topo, &opt, &sp, &dax, &fw_bug, &cap.out),
+			 ST_INVALID);
 }
 
 /* A map of 2,000 more descriptors than QEMU's (RAM and reserved pages in turn above 1 TiB, so
@@ -304,8 +315,12 @@ static void test_map_beyond_512_ranges(void **state)
 	uint8_t *big = calloc(n, 48);
 	memcpy(big, mapbuf, nmap);
 	for (size_t i = 0; i < EXTRA; i++) {
-		struct efi_mem_desc d = { i % 2 ? EFI_RESERVED_MEMORY : EFI_CONVENTIONAL_MEMORY, 0,
-					  (1ull << 40) + i * PAGE_SIZE, 0, 1, EFI_MEMORY_WB };
+		struct efi_mem_desc d = { i % 2 ? EFI_RESERVED_MEMORY : EFI_CONVENTIONAL_MEMORY,
+					  0,
+					  (1ull << 40) + i * PAGE_SIZE,
+					  0,
+					  1,
+					  EFI_MEMORY_WB };
 		memcpy(big + nmap + i * 48, &d, sizeof d);
 	}
 	assert_int_equal(discover_memmap(big, n * 48, 48, &opt, &mopts, &map, &cap.out), ST_NOMEM);
@@ -313,25 +328,25 @@ static void test_map_beyond_512_ranges(void **state)
 	uint64_t bound = memmap_ranges_bound(n, MEMMAP_FAKE_MAX);
 	struct mem_range *storage = calloc(bound, sizeof *storage);
 	assert_int_equal(discover_memmap_into(big, n * 48, 48, &opt, &mopts, &map, storage,
-					      (uint32_t)bound, &cap.out), ST_OK);
+					      (uint32_t)bound, &cap.out),
+			 ST_OK);
 	assert_int_equal(map.count, count + EXTRA);
 	assert_int_equal(memmap_pages_of(&map, MEM_USABLE), usable + EXTRA / 2);
 	assert_int_equal(map.r[map.count - 1].base, (1ull << 40) + (EXTRA - 1) * PAGE_SIZE);
 	assert_int_equal(discover_numa(&tables, &map, &acpi, &topo, &cap.out), ST_OK);
-	assert_int_equal(discover_sp(&map, &acpi, &topo, &opt, &sp, &dax, &fw_bug, &cap.out), ST_OK);
+	assert_int_equal(discover_sp(&map, &acpi, &topo, &opt, &sp, &dax, &fw_bug, &cap.out),
+			 ST_OK);
 	check_invariants();
 	free(storage);
 	free(big);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_qemu_default, setup),
-	cmocka_unit_test_setup(test_no_hmat, setup),
-	cmocka_unit_test_setup(test_no_sp_memory, setup),
-	cmocka_unit_test_setup(test_rejected_tables, setup),
-	cmocka_unit_test_setup(test_options, setup),
-	cmocka_unit_test_setup(test_fake_mem, setup),
-	cmocka_unit_test_setup(test_listed_bad_checksum, setup),
-	cmocka_unit_test_setup(test_boot_options, setup),
-	cmocka_unit_test_setup(test_bad_arguments, setup),
-	cmocka_unit_test_setup(test_map_beyond_512_ranges, setup))
+TEST_MAIN(cmocka_unit_test_setup(test_qemu_default, setup),
+	  cmocka_unit_test_setup(test_no_hmat, setup),
+	  cmocka_unit_test_setup(test_no_sp_memory, setup),
+	  cmocka_unit_test_setup(test_rejected_tables, setup),
+	  cmocka_unit_test_setup(test_options, setup), cmocka_unit_test_setup(test_fake_mem, setup),
+	  cmocka_unit_test_setup(test_listed_bad_checksum, setup),
+	  cmocka_unit_test_setup(test_boot_options, setup),
+	  cmocka_unit_test_setup(test_bad_arguments, setup),
+	  cmocka_unit_test_setup(test_map_beyond_512_ranges, setup))

@@ -46,7 +46,8 @@ static void test_alloc_align_keeps_gap(void **state)
 	assert_int_equal(early_alloc(&e, 0x3000, 0, 4, &pa), ST_OK);
 	assert_int_equal(pa, 0x2000);
 	assert_int_equal(early_alloc(&e, 0x1000, 0, 4, &pa), ST_OK);
-	assert_int_equal(e.ngrants, 3); /* 0x1000 (tag 3), 0x200000 (tag 3), 0x2000-0x6000 (tag 4) */
+	assert_int_equal(e.ngrants,
+			 3); /* 0x1000 (tag 3), 0x200000 (tag 3), 0x2000-0x6000 (tag 4) */
 	assert_accounting(&e, total);
 }
 
@@ -68,7 +69,8 @@ static void test_limit(void **state)
 {
 	(void)state;
 	struct early e;
-	struct range r[] = { { 0x100000000ull, 0x140000000ull }, { 0x1000, 0x100000 },
+	struct range r[] = { { 0x100000000ull, 0x140000000ull },
+			     { 0x1000, 0x100000 },
 			     { 0x3ff00000ull, 0x40100000ull } };
 	uint64_t pa;
 	assert_int_equal(early_init(&e, r, 3), ST_OK);
@@ -79,8 +81,8 @@ static void test_limit(void **state)
 	assert_int_equal(early_alloc(&e, 0x200000, 0, 1, &pa), ST_NOMEM); /* only 1 MiB pieces */
 	assert_int_equal(early_alloc(&e, 0x100000, 0, 1, &pa), ST_OK);
 	assert_int_equal(pa, 0x3ff00000ull);
-	assert_int_equal(early_limit(&e, 0x40000000ull), 0);  /* nothing left above */
-	assert_int_equal(early_limit(&e, 0x800), 0xff000);    /* every free byte gone */
+	assert_int_equal(early_limit(&e, 0x40000000ull), 0); /* nothing left above */
+	assert_int_equal(early_limit(&e, 0x800), 0xff000);   /* every free byte gone */
 	assert_int_equal(e.nfree, 0);
 	assert_int_equal(early_alloc(&e, 0x1000, 0, 1, &pa), ST_NOMEM);
 }
@@ -146,13 +148,16 @@ static void test_storage_sized_from_the_map(void **state)
 	static struct early e;
 	uint64_t pa;
 	for (unsigned i = 0; i < N; i++) /* in reverse order, with gaps */
-		r[i] = (struct range){ (uint64_t)(N - i) << 24, ((uint64_t)(N - i) << 24) + 0x100000 };
+		r[i] = (struct range){ (uint64_t)(N - i) << 24,
+				       ((uint64_t)(N - i) << 24) + 0x100000 };
 	assert_int_equal(early_init(&e, r, N), ST_NOMEM);
 	assert_int_equal(early_init_into(&e, r, N, free, N + 64, grant, N + 64), ST_OK);
 	assert_int_equal(e.nfree, N);
 	for (unsigned i = 0; i < N; i++) {
 		uint64_t base = (uint64_t)(i + 1) << 24;
-		assert_int_equal(early_alloc_in(&e, base, base + 0x100000, 0x2000, 0, 1 + i % 7, &pa), ST_OK);
+		assert_int_equal(
+			early_alloc_in(&e, base, base + 0x100000, 0x2000, 0, 1 + i % 7, &pa),
+			ST_OK);
 		assert_int_equal(pa, base);
 	}
 	assert_int_equal(e.ngrants, N);
@@ -170,12 +175,8 @@ static void test_storage_sized_from_the_map(void **state)
 	assert_int_equal(early_check(&e), ST_OK);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_init_clips_and_sorts),
-	cmocka_unit_test(test_alloc_align_keeps_gap),
-	cmocka_unit_test(test_window),
-	cmocka_unit_test(test_limit),
-	cmocka_unit_test(test_reserve),
-	cmocka_unit_test(test_errors),
-	cmocka_unit_test(test_grant_slots_exhausted),
-	cmocka_unit_test(test_storage_sized_from_the_map))
+TEST_MAIN(cmocka_unit_test(test_init_clips_and_sorts), cmocka_unit_test(test_alloc_align_keeps_gap),
+	  cmocka_unit_test(test_window), cmocka_unit_test(test_limit),
+	  cmocka_unit_test(test_reserve), cmocka_unit_test(test_errors),
+	  cmocka_unit_test(test_grant_slots_exhausted),
+	  cmocka_unit_test(test_storage_sized_from_the_map))

@@ -59,7 +59,10 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof *f);
 	f->out = (struct out){ capture, f };
 	struct ehdr *e = eh(f);
-	memcpy(e->ident, "\x7f" "ELF", 4);
+	memcpy(e->ident,
+	       "\x7f"
+	       "ELF",
+	       4);
 	e->ident[4] = 2;
 	e->ident[5] = 1;
 	e->ident[6] = 1;
@@ -341,14 +344,34 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_valid), T(test_unaligned_buffer), T(test_short_file), T(test_bad_magic),
-		T(test_bad_class), T(test_big_endian), T(test_bad_version), T(test_bad_machine),
-		T(test_bad_type), T(test_phdr_out_of_bounds), T(test_phoff_wraps),
-		T(test_phnum_overflow), T(test_phnum_zero_and_xnum), T(test_phentsize_small),
-		T(test_segment_beyond_file), T(test_segment_offset_wraps), T(test_filesz_gt_memsz),
-		T(test_align_not_power_of_two), T(test_align_mismatch), T(test_overlap),
-		T(test_span_too_large), T(test_vaddr_wraps), T(test_entry_outside),
-		T(test_entry_in_data), T(test_vaddr_below_base), T(test_bounds), T(test_empty_segment_anywhere), T(test_no_load),
+		T(test_valid),
+		T(test_unaligned_buffer),
+		T(test_short_file),
+		T(test_bad_magic),
+		T(test_bad_class),
+		T(test_big_endian),
+		T(test_bad_version),
+		T(test_bad_machine),
+		T(test_bad_type),
+		T(test_phdr_out_of_bounds),
+		T(test_phoff_wraps),
+		T(test_phnum_overflow),
+		T(test_phnum_zero_and_xnum),
+		T(test_phentsize_small),
+		T(test_segment_beyond_file),
+		T(test_segment_offset_wraps),
+		T(test_filesz_gt_memsz),
+		T(test_align_not_power_of_two),
+		T(test_align_mismatch),
+		T(test_overlap),
+		T(test_span_too_large),
+		T(test_vaddr_wraps),
+		T(test_entry_outside),
+		T(test_entry_in_data),
+		T(test_vaddr_below_base),
+		T(test_bounds),
+		T(test_empty_segment_anywhere),
+		T(test_no_load),
 		T(test_too_many_segments),
 #undef T
 	};

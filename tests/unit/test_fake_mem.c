@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "memmap_expect.h"
 #include "lib/types.h"
+#include "memmap_expect.h"
 #include "mm/fake_mem.h"
 #include "mm/memmap.h"
 #include "test_main.h"
@@ -30,10 +30,7 @@ static int reset(void **state)
 	return 0;
 }
 
-static void log_must_have(const char *needle)
-{
-	capture_expect(&cap, needle);
-}
+static void log_must_have(const char *needle) { capture_expect(&cap, needle); }
 
 static void test_parse_single(void **state)
 {
@@ -50,8 +47,9 @@ static void test_parse_single(void **state)
 static void test_parse_multiple_and_append(void **state)
 {
 	(void)state;
-	assert_int_equal(memmap_opts_parse_fake_mem("2G@4G:0x10000,2G@0x10a0000000:0x10000",
-						    &opts, &cap.out), ST_OK);
+	assert_int_equal(memmap_opts_parse_fake_mem("2G@4G:0x10000,2G@0x10a0000000:0x10000", &opts,
+						    &cap.out),
+			 ST_OK);
 	assert_int_equal(opts.nfake, 2);
 	assert_int_equal(opts.fake[1].base, 0x10a0000000ull);
 	assert_int_equal(opts.fake[1].size, 2 * GiB);
@@ -109,13 +107,15 @@ static void test_parse_bad_each_way(void **state)
 static void test_parse_bad_element_skipped(void **state)
 {
 	(void)state;
-	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,bad,2G@8G:0x40000", &opts,
-						    &cap.out), ST_INVALID);
+	assert_int_equal(
+		memmap_opts_parse_fake_mem("1G@4G:0x40000,bad,2G@8G:0x40000", &opts, &cap.out),
+		ST_INVALID);
 	assert_int_equal(opts.nfake, 2);
 	assert_int_equal(opts.fake[1].base, 8 * GiB);
 	log_must_have("efi_fake_mem: element 1 'bad' ignored: bad SIZE");
 	reset(NULL);
-	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,,", &opts, &cap.out), ST_INVALID);
+	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,,", &opts, &cap.out),
+			 ST_INVALID);
 	assert_int_equal(opts.nfake, 1);
 	assert_int_equal(cap.warnings, 2);
 	log_must_have("element 1 '' ignored: empty element");
@@ -179,7 +179,9 @@ static void test_split(void **state)
 	assert_int_equal(fake_mem_split(NULL, 0x1000, 0x9000, seg), 1);
 	assert_int_equal(fake_mem_split(&opts, 0x1000, 0x1000, seg), 0);
 	assert_int_equal(memmap_opts_parse_fake_mem("0x4000@0x2000:0x40000,0x4000@0x4000:0x10000,"
-						    "0x1000@0x20000:0x1", &opts, &cap.out), ST_OK);
+						    "0x1000@0x20000:0x1",
+						    &opts, &cap.out),
+			 ST_OK);
 	unsigned n = fake_mem_split(&opts, 0x1000, 0x9000, seg);
 	assert_int_equal(n, 5);
 	const struct fake_mem_seg want[] = {
@@ -260,9 +262,9 @@ static void test_apply_spanning_two_descriptors(void **state)
 {
 	(void)state;
 	/* conventional | boot-services | conventional; the fake range covers parts of all three */
-	put(0, EFI_CONVENTIONAL_MEMORY, 0, 0x400, 0xf);           /* [0, 4M) */
-	put(1, EFI_BOOT_SERVICES_DATA, 0x400000, 0x100, 0xf);     /* [4M, 5M) */
-	put(2, EFI_CONVENTIONAL_MEMORY, 0x500000, 0x300, 0xf);    /* [5M, 8M) */
+	put(0, EFI_CONVENTIONAL_MEMORY, 0, 0x400, 0xf);        /* [0, 4M) */
+	put(1, EFI_BOOT_SERVICES_DATA, 0x400000, 0x100, 0xf);  /* [4M, 5M) */
+	put(2, EFI_CONVENTIONAL_MEMORY, 0x500000, 0x300, 0xf); /* [5M, 8M) */
 	assert_int_equal(memmap_opts_parse_fake_mem("4M@2M:0x40000", &opts, &cap.out), ST_OK);
 	assert_int_equal(normalize(3), ST_OK);
 	expect_range(0, 0, 2 * MiB, MEM_USABLE);
@@ -281,7 +283,8 @@ static void test_apply_two_ranges_one_descriptor(void **state)
 	(void)state;
 	put(0, EFI_CONVENTIONAL_MEMORY, 0x100000000ull, 0x100000, 0xf); /* [4G, 8G) */
 	assert_int_equal(memmap_opts_parse_fake_mem("1G@4G:0x40000,1G@6G:0x40000,2M@5G:0x10000",
-						    &opts, &cap.out), ST_OK);
+						    &opts, &cap.out),
+			 ST_OK);
 	assert_int_equal(normalize(1), ST_OK);
 	expect_range(0, 4 * GiB, 5 * GiB, MEM_SP);
 	expect_range(1, 5 * GiB, 5 * GiB + 2 * MiB, MEM_USABLE);
@@ -315,18 +318,17 @@ static void test_apply_to_already_sp(void **state)
 	assert_int_equal(map.stats.faked, 0); /* nothing changed */
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_parse_single, reset),
-	cmocka_unit_test_setup(test_parse_multiple_and_append, reset),
-	cmocka_unit_test_setup(test_parse_bad_each_way, reset),
-	cmocka_unit_test_setup(test_parse_bad_element_skipped, reset),
-	cmocka_unit_test_setup(test_parse_too_many, reset),
-	cmocka_unit_test_setup(test_parse_efi_list_and_repeats, reset),
-	cmocka_unit_test_setup(test_parse_efi_reports_every_unknown_item, reset),
-	cmocka_unit_test_setup(test_split, reset),
-	cmocka_unit_test_setup(test_apply_conventional, reset),
-	cmocka_unit_test_setup(test_apply_non_conventional_ignored, reset),
-	cmocka_unit_test_setup(test_apply_spanning_two_descriptors, reset),
-	cmocka_unit_test_setup(test_apply_two_ranges_one_descriptor, reset),
-	cmocka_unit_test_setup(test_apply_with_nosoftreserve, reset),
-	cmocka_unit_test_setup(test_apply_to_already_sp, reset))
+TEST_MAIN(cmocka_unit_test_setup(test_parse_single, reset),
+	  cmocka_unit_test_setup(test_parse_multiple_and_append, reset),
+	  cmocka_unit_test_setup(test_parse_bad_each_way, reset),
+	  cmocka_unit_test_setup(test_parse_bad_element_skipped, reset),
+	  cmocka_unit_test_setup(test_parse_too_many, reset),
+	  cmocka_unit_test_setup(test_parse_efi_list_and_repeats, reset),
+	  cmocka_unit_test_setup(test_parse_efi_reports_every_unknown_item, reset),
+	  cmocka_unit_test_setup(test_split, reset),
+	  cmocka_unit_test_setup(test_apply_conventional, reset),
+	  cmocka_unit_test_setup(test_apply_non_conventional_ignored, reset),
+	  cmocka_unit_test_setup(test_apply_spanning_two_descriptors, reset),
+	  cmocka_unit_test_setup(test_apply_two_ranges_one_descriptor, reset),
+	  cmocka_unit_test_setup(test_apply_with_nosoftreserve, reset),
+	  cmocka_unit_test_setup(test_apply_to_already_sp, reset))

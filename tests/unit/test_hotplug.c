@@ -69,7 +69,8 @@ static void test_stopped_fill_and_reclaim(void **state)
 	assert_int_equal(memobj_fill(&s->objs, "big", 3000, 1, true, &big), ST_INTERRUPTED);
 	cancel_set(0, 0);
 	assert_int_equal(stop_points, 2);
-	assert_true(capture_has(&s->log, "mem fill: 'big' stopped after 2048 of 3000 pages; none kept"));
+	assert_true(capture_has(&s->log,
+				"mem fill: 'big' stopped after 2048 of 3000 pages; none kept"));
 	assert_int_equal(memobj_find(&s->objs, "big", &big), ST_NOTFOUND);
 	assert_int_equal(sim_free_pages(s, -1), free0);
 	sim_check(s, false);
@@ -79,7 +80,8 @@ static void test_stopped_fill_and_reclaim(void **state)
 	cancel_set(stop_hook, 0);
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_INTERRUPTED);
 	cancel_set(0, 0);
-	assert_true(capture_has(&s->log, "stopped by Ctrl-C after 2048 pages moved; reclaim rolled back"));
+	assert_true(capture_has(&s->log,
+				"stopped by Ctrl-C after 2048 pages moved; reclaim rolled back"));
 	assert_int_equal(dax_device_get(&s->dax, d)->mode, DAX_MODE_SYSTEM_RAM);
 	uint64_t bad;
 	assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
@@ -241,7 +243,8 @@ static void test_partial(void **state)
 	struct hotplug_reclaim_info info;
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 3 * SIZE_2M, &info), ST_OK);
 	assert_true(info.split);
-	const struct dax_device *x = dax_device_get(&s->dax, d), *y = dax_device_get(&s->dax, info.new_dev);
+	const struct dax_device *x = dax_device_get(&s->dax, d),
+				*y = dax_device_get(&s->dax, info.new_dev);
 	assert_int_equal(x->mode, DAX_MODE_SYSTEM_RAM);
 	assert_int_equal(x->total_blocks, 5);
 	assert_int_equal(x->size, 5 * SIZE_2M);
@@ -294,7 +297,8 @@ static void test_deferred_scrub(void **state)
 	uint64_t base = x->base;
 	unsigned slot;
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
-	assert_int_equal(memobj_fill(&s->objs, "o", 2600, 1, true, &slot), ST_OK); /* 6 of 8 blocks */
+	assert_int_equal(memobj_fill(&s->objs, "o", 2600, 1, true, &slot),
+			 ST_OK); /* 6 of 8 blocks */
 	struct hotplug_reclaim_info info;
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 2 * SIZE_2M, &info), ST_OK); /* tail: clean */
 	assert_int_equal(info.deferred + info.scrubbed, 0);
@@ -302,15 +306,15 @@ static void test_deferred_scrub(void **state)
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
 	assert_int_equal(info.deferred, 6 * SIZE_2M);
 	assert_int_equal(info.scrubbed, 0);
-	assert_false(sim_zero_at(s, base, PAGE_SIZE));            /* still there ... */
+	assert_false(sim_zero_at(s, base, PAGE_SIZE)); /* still there ... */
 	assert_false(sim_zero_at(s, base + 5 * SIZE_2M, PAGE_SIZE));
 	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base), 0)), ST_INVALID);
 	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(base + 1), PAGE_SIZE)),
 			 ST_INVALID);
 	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(0), PAGE_SIZE)), ST_NOTFOUND);
-	claim_reads_zero(s, tail);                                /* ... not its business */
+	claim_reads_zero(s, tail); /* ... not its business */
 	assert_int_equal(dax_dirty_bytes(&s->dax, range_of(pa_of(base), 6 * SIZE_2M)), 6 * SIZE_2M);
-	claim_reads_zero(s, d);                                   /* ... zero for the next owner */
+	claim_reads_zero(s, d); /* ... zero for the next owner */
 	assert_int_equal(s->dax.ndirty, 0);
 	/* a claimed device cannot be marked; merging keeps the table sorted and small */
 	struct dax_handle h;
@@ -374,7 +378,8 @@ static void test_claim_never_zeroes_page_allocator_memory(void **state)
 	/* dax0.0 .. dax0.61: one page each; dax0.62 and dax0.63: 2 MiB, 2 MiB aligned */
 	for (uint32_t i = 0; i < 64; i++)
 		assert_int_equal(dax_create_device(&s->dax, 0, i < 62 ? PAGE_SIZE : SIZE_2M,
-						   i < 62 ? PAGE_SIZE : SIZE_2M, &dev[i]), ST_OK);
+						   i < 62 ? PAGE_SIZE : SIZE_2M, &dev[i]),
+				 ST_OK);
 	struct dax_handle h;
 	for (uint32_t i = 1; i <= 61; i += 2)
 		assert_int_equal(dax_claim(&s->dax, dev[i], "x", &h), ST_OK);
@@ -386,14 +391,16 @@ static void test_claim_never_zeroes_page_allocator_memory(void **state)
 	assert_int_equal(dax_defer_scrub(&s->dax, range_of(pa_of(ram->base), PAGE_SIZE)), ST_BUSY);
 	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_OK);
 	struct range saved = s->dax.dirty[s->dax.ndirty - 1]; /* what the old code left: */
-	s->dax.dirty[s->dax.ndirty - 1].base = ram->base;      /* an extent over system-ram */
+	s->dax.dirty[s->dax.ndirty - 1].base = ram->base;     /* an extent over system-ram */
 	assert_int_equal(dax_check(&s->dax, &s->log.out), ST_INVALID);
-	assert_true(capture_has(&s->log, "is system-ram unclaimed but holds deferred-scrub memory"));
+	assert_true(
+		capture_has(&s->log, "is system-ram unclaimed but holds deferred-scrub memory"));
 	s->dax.dirty[s->dax.ndirty - 1] = saved;
 	assert_int_equal(memobj_fill(&s->objs, "B", 512, 1, true, &b_slot), ST_OK);
 	uint64_t bad, pfn;
 	assert_int_equal(memobj_page_pfn(&s->objs, b_slot, 0, &pfn), ST_OK);
-	assert_int_equal(pfn >> 9, dax_device_get(&s->dax, dev[62])->base >> 21); /* B is on dax0.62 */
+	assert_int_equal(pfn >> 9,
+			 dax_device_get(&s->dax, dev[62])->base >> 21); /* B is on dax0.62 */
 	assert_int_equal(dax_claim(&s->dax, dev[63], "x", &h), ST_OK);
 	assert_int_equal(memobj_check(&s->objs, b_slot, &bad), ST_OK);
 	assert_int_equal(bad, 0);
@@ -505,31 +512,34 @@ static void random_step(struct sim *s, struct rstate *r)
 	const struct memobj *o = memobj_get(&s->objs, slot);
 	char name[16];
 	switch (op) {
-	case 0: case 1:
+	case 0:
+	case 1:
 		if (dax_device_get(&s->dax, d)->mode == DAX_MODE_DEVDAX)
 			assert_int_equal(hotplug_handoff(&s->hp, d, rnd(4) != 0), ST_OK);
 		break;
-	case 2: case 3:
-		random_reclaim(s);
-		break;
+	case 2:
+	case 3: random_reclaim(s); break;
 	case 4: {
 		unsigned i = (unsigned)rnd(KPAGES);
 		if (r->kpage[i]) {
 			assert_int_equal(buddy_free(&s->b, r->kpage[i], 0), ST_OK);
 			r->kpage[i] = 0;
 		} else {
-			buddy_alloc(&s->b, 0, (int)rnd(3), BUDDY_OWNER(BUDDY_OWNER_HEAP), &r->kpage[i]);
+			buddy_alloc(&s->b, 0, (int)rnd(3), BUDDY_OWNER(BUDDY_OWNER_HEAP),
+				    &r->kpage[i]);
 		}
 		break;
 	}
-	case 5: case 6:
+	case 5:
+	case 6:
 		snprintf(name, sizeof name, "o%u", r->nobj++);
 		if (!o)
 			memobj_fill(&s->objs, name, 1 + rnd(900), (int)rnd(3), rnd(8) != 0, 0);
 		else if (!o->pinned || rnd(4) == 0)
 			assert_int_equal(memobj_free(&s->objs, slot), o->pinned ? ST_BUSY : ST_OK);
 		break;
-	case 7: case 8:
+	case 7:
+	case 8:
 		if (o && o->movable) {
 			uint64_t i = rnd(o->npages);
 			struct buddy_page_info pi;
@@ -582,11 +592,9 @@ static void test_randomized(void **state)
 	sim_free(s);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_one_at_a_time),
-	cmocka_unit_test(test_handoff_reclaim), cmocka_unit_test(test_reclaim_refusals),
-	cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
-	cmocka_unit_test(test_cycles_no_leak),  cmocka_unit_test(test_randomized),
-	cmocka_unit_test(test_deferred_scrub),
-	cmocka_unit_test(test_claim_never_zeroes_page_allocator_memory),
-	cmocka_unit_test(test_stopped_fill_and_reclaim))
+TEST_MAIN(cmocka_unit_test(test_one_at_a_time), cmocka_unit_test(test_handoff_reclaim),
+	  cmocka_unit_test(test_reclaim_refusals), cmocka_unit_test(test_unmovable_handoff),
+	  cmocka_unit_test(test_partial), cmocka_unit_test(test_cycles_no_leak),
+	  cmocka_unit_test(test_randomized), cmocka_unit_test(test_deferred_scrub),
+	  cmocka_unit_test(test_claim_never_zeroes_page_allocator_memory),
+	  cmocka_unit_test(test_stopped_fill_and_reclaim))

@@ -108,13 +108,18 @@ static void test_auto_choice_and_normal_refusal(void **state)
 	static uint64_t held[4096];
 	unsigned n = 0;
 	while (zone_stats(&s->b, -1, BUDDY_ZONE_NORMAL).free > 20)
-		assert_int_equal(buddy_alloc(&s->b, 0, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
-					     &held[n++]), ST_OK);
+		assert_int_equal(buddy_alloc(&s->b, 0, -1,
+					     BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
+					     &held[n++]),
+				 ST_OK);
 	unsigned n20 = n;
-	assert_int_equal(hotplug_handoff_memmap(&s->hp, d, true, (enum hotplug_memmap)99), ST_INVALID);
+	assert_int_equal(hotplug_handoff_memmap(&s->hp, d, true, (enum hotplug_memmap)99),
+			 ST_INVALID);
 	for (unsigned i = 0; i < 16; i++) /* 4 free pages left: no 8 anywhere in NORMAL memory */
-		assert_int_equal(buddy_alloc(&s->b, 0, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
-					     &held[n++]), ST_OK);
+		assert_int_equal(buddy_alloc(&s->b, 0, -1,
+					     BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
+					     &held[n++]),
+				 ST_OK);
 	struct buddy_stats before = zone_stats(&s->b, -1, -1);
 	capture_init(&s->log);
 	assert_int_equal(hotplug_handoff_memmap(&s->hp, d, true, HOTPLUG_MEMMAP_NORMAL), ST_NOMEM);
@@ -151,7 +156,7 @@ struct big {
 	size_t bytes;
 	uint64_t *meta0;
 	uint64_t mapped, scrubbed; /* direct-mapped bytes; bytes the hot-plug path zeroed */
-	unsigned allocs;            /* live ops->alloc buffers */
+	unsigned allocs;           /* live ops->alloc buffers */
 };
 
 static uint8_t *big_at(struct big *g, uint64_t pfn)
@@ -159,7 +164,10 @@ static uint8_t *big_at(struct big *g, uint64_t pfn)
 	assert_true((pfn + 1) * PAGE_SIZE <= g->bytes);
 	return g->mem + pfn * PAGE_SIZE;
 }
-static void big_zero(void *ctx, uint64_t pfn, uint64_t n) { memset(big_at(ctx, pfn), 0, n * PAGE_SIZE); }
+static void big_zero(void *ctx, uint64_t pfn, uint64_t n)
+{
+	memset(big_at(ctx, pfn), 0, n * PAGE_SIZE);
+}
 static void big_junk(void *ctx, uint64_t pfn, uint64_t n)
 {
 	memset(big_at(ctx, pfn), BUDDY_JUNK_BYTE, n * PAGE_SIZE);
@@ -231,7 +239,8 @@ static struct big *big_new(uint64_t blocks, bool with_alloc)
 	buddy_init(&g->b, &big_buddy_ops, g);
 	g->meta0 = malloc(buddy_meta_bytes(BIG_RAM_N));
 	assert_int_equal(buddy_add_range(&g->b, 0, BUDDY_ZONE_NORMAL, BIG_RAM, BIG_RAM_N, g->meta0,
-					 buddy_meta_bytes(BIG_RAM_N), 0), ST_OK);
+					 buddy_meta_bytes(BIG_RAM_N), 0),
+			 ST_OK);
 	dax_init(&g->dax, &dops, &g->log.out, 1);
 	uint64_t size = blocks * HOTPLUG_BLOCK;
 	assert_int_equal(
@@ -334,8 +343,7 @@ static void test_dirty_bitmap_of_a_big_device(void **state)
 	}
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_on_memory_handoff_partial_and_whole_reclaim),
-	cmocka_unit_test(test_auto_choice_and_normal_refusal),
-	cmocka_unit_test(test_page_words_over_several_blocks),
-	cmocka_unit_test(test_dirty_bitmap_of_a_big_device))
+TEST_MAIN(cmocka_unit_test(test_on_memory_handoff_partial_and_whole_reclaim),
+	  cmocka_unit_test(test_auto_choice_and_normal_refusal),
+	  cmocka_unit_test(test_page_words_over_several_blocks),
+	  cmocka_unit_test(test_dirty_bitmap_of_a_big_device))

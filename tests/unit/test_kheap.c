@@ -174,9 +174,8 @@ static void test_check_detects_corruption(void **state)
 	assert_int_equal(kheap_check(&H), ST_OK);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup_teardown(test_small_classes, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_many_objects_distinct, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_large, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_check_detects_corruption, setup, teardown))
+TEST_MAIN(cmocka_unit_test_setup_teardown(test_small_classes, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_many_objects_distinct, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_large, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_check_detects_corruption, setup, teardown))

@@ -24,14 +24,14 @@
 #include "lib/table.h"
 #include "test_main.h"
 
-#define CHECK_FMT(expect, ...)                                                    \
-	do {                                                                      \
-		char b[128], ref[128];                                            \
-		int n = fmt_snprintf(b, sizeof b, __VA_ARGS__);                   \
-		int m = snprintf(ref, sizeof ref, __VA_ARGS__);                   \
-		assert_string_equal(b, expect);                                   \
-		assert_string_equal(b, ref);                                      \
-		assert_int_equal(n, m);                                           \
+#define CHECK_FMT(expect, ...)                                                                     \
+	do {                                                                                       \
+		char b[128], ref[128];                                                             \
+		int n = fmt_snprintf(b, sizeof b, __VA_ARGS__);                                    \
+		int m = snprintf(ref, sizeof ref, __VA_ARGS__);                                    \
+		assert_string_equal(b, expect);                                                    \
+		assert_string_equal(b, ref);                                                       \
+		assert_int_equal(n, m);                                                            \
 	} while (0)
 
 static void test_fmt_matches_libc(void **state)
@@ -227,7 +227,8 @@ static void test_args_table(void **state)
 		  "size '0x10000000000000000' does not fit in 64 bits" },
 		{ true, "18446744073709551616", 0, UINT64_MAX, ST_RANGE, 0,
 		  "size '18446744073709551616' does not fit in 64 bits" },
-		{ true, "16777216T", 0, UINT64_MAX, ST_RANGE, 0, "size '16777216T' does not fit in 64 bits" },
+		{ true, "16777216T", 0, UINT64_MAX, ST_RANGE, 0,
+		  "size '16777216T' does not fit in 64 bits" },
 		{ true, "0", 1, 100, ST_RANGE, 0, "size '0' is out of range 1..100" },
 		{ true, "-1", 0, UINT64_MAX, ST_INVALID, 0, "size '-1' is not a size" },
 		{ true, "12Q", 0, UINT64_MAX, ST_INVALID, 0, "size '12Q' is not a size" },
@@ -241,12 +242,14 @@ static void test_args_table(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[128];
 		uint64_t v = 12345;
-		status_t st = cases[i].size ? arg_size("size", cases[i].text, cases[i].min, cases[i].max, &v, err, sizeof err)
-					    : arg_u64("size", cases[i].text, cases[i].min, cases[i].max, &v, err, sizeof err);
+		status_t st = cases[i].size ? arg_size("size", cases[i].text, cases[i].min,
+						       cases[i].max, &v, err, sizeof err)
+					    : arg_u64("size", cases[i].text, cases[i].min,
+						      cases[i].max, &v, err, sizeof err);
 		if (st != cases[i].st || strncmp(err, cases[i].msg, strlen(cases[i].msg)) != 0 ||
 		    (st == ST_OK && (v != cases[i].value || err[0])) || (st != ST_OK && v != 12345))
-			fail_msg("case %zu '%s': status %d, value %llu, message '%s'", i, cases[i].text, st,
-				 (unsigned long long)v, err);
+			fail_msg("case %zu '%s': status %d, value %llu, message '%s'", i,
+				 cases[i].text, st, (unsigned long long)v, err);
 	}
 }
 
@@ -255,8 +258,13 @@ static void test_bytes_to_pages(void **state)
 {
 	(void)state;
 	static const uint64_t in[][2] = {
-		{ 0, 0 }, { 1, 1 }, { 4096, 1 }, { 4097, 2 }, { UINT64_MAX, 1ull << 52 },
-		{ UINT64_MAX - 4095, (1ull << 52) - 1 }, { UINT64_MAX - 4096, (1ull << 52) - 1 },
+		{ 0, 0 },
+		{ 1, 1 },
+		{ 4096, 1 },
+		{ 4097, 2 },
+		{ UINT64_MAX, 1ull << 52 },
+		{ UINT64_MAX - 4095, (1ull << 52) - 1 },
+		{ UINT64_MAX - 4096, (1ull << 52) - 1 },
 	};
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
 		assert_int_equal(bytes_to_pages(in[i][0]), in[i][1]);
@@ -304,17 +312,12 @@ static void test_table_reserve(void **state)
 	assert_true(t == inl && table_allocs == 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_fmt_matches_libc),
-	cmocka_unit_test(test_fmt_truncates_and_reports_length),
-	cmocka_unit_test(test_fmt_null_string),
-	cmocka_unit_test(test_fmt_precision_reads_no_further),
-	cmocka_unit_test(test_parse_numbers),
-	cmocka_unit_test(test_parse_sizes),
-	cmocka_unit_test(test_args_table),
-	cmocka_unit_test(test_bytes_to_pages),
-	cmocka_unit_test(test_status_names),
-	cmocka_unit_test(test_fault_points),
-	cmocka_unit_test(test_prng),
-	cmocka_unit_test(test_table_reserve),
-	cmocka_unit_test(test_check_aborts_with_values))
+TEST_MAIN(cmocka_unit_test(test_fmt_matches_libc),
+	  cmocka_unit_test(test_fmt_truncates_and_reports_length),
+	  cmocka_unit_test(test_fmt_null_string),
+	  cmocka_unit_test(test_fmt_precision_reads_no_further),
+	  cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_sizes),
+	  cmocka_unit_test(test_args_table), cmocka_unit_test(test_bytes_to_pages),
+	  cmocka_unit_test(test_status_names), cmocka_unit_test(test_fault_points),
+	  cmocka_unit_test(test_prng), cmocka_unit_test(test_table_reserve),
+	  cmocka_unit_test(test_check_aborts_with_values))

@@ -5,8 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -50,7 +50,8 @@ static void test_split_at_node_boundary(void **state)
 	expect_piece(0, 1 * MiB, 2 * GiB, 0);
 	expect_piece(1, 2 * GiB, 2 * GiB + 4 * MiB, 1);
 	/* a gap: a new piece even on the same node */
-	assert_int_equal(managed_add(&m, &t, 2 * GiB + 8 * MiB, 2 * GiB + 16 * MiB, &cap.out), ST_OK);
+	assert_int_equal(managed_add(&m, &t, 2 * GiB + 8 * MiB, 2 * GiB + 16 * MiB, &cap.out),
+			 ST_OK);
 	expect_piece(2, 2 * GiB + 8 * MiB, 2 * GiB + 16 * MiB, 1);
 	assert_int_equal(managed_bytes(&m), 2 * GiB - 1 * MiB + 4 * MiB + 8 * MiB);
 	assert_int_equal(cap.lines, 0);
@@ -60,7 +61,8 @@ static void test_outside_srat_goes_to_node_0(void **state)
 {
 	(void)state;
 	topo_two_nodes();
-	assert_int_equal(managed_add(&m, &t, 3 * GiB - 4 * MiB, 3 * GiB + 4 * MiB, &cap.out), ST_OK);
+	assert_int_equal(managed_add(&m, &t, 3 * GiB - 4 * MiB, 3 * GiB + 4 * MiB, &cap.out),
+			 ST_OK);
 	assert_int_equal(managed_add(&m, &t, 4 * GiB, 5 * GiB, &cap.out), ST_OK);
 	assert_int_equal(m.n, 3);
 	expect_piece(0, 3 * GiB - 4 * MiB, 3 * GiB, 1);
@@ -83,7 +85,8 @@ static void test_limits_and_order(void **state)
 	(void)state;
 	topo_two_nodes();
 	for (uint64_t i = 0; i < MANAGED_MAX; i++)
-		assert_int_equal(managed_add(&m, &t, i * 2 * MiB, i * 2 * MiB + MiB, &cap.out), ST_OK);
+		assert_int_equal(managed_add(&m, &t, i * 2 * MiB, i * 2 * MiB + MiB, &cap.out),
+				 ST_OK);
 	assert_int_equal(m.n, MANAGED_MAX);
 	uint64_t next = MANAGED_MAX * 2 * MiB;
 	assert_int_equal(managed_add(&m, &t, next, next + MiB, &cap.out), ST_NOMEM);
@@ -110,14 +113,14 @@ static void test_limits_and_order(void **state)
 	struct managed_piece *storage = calloc(bound, sizeof *storage);
 	managed_init_into(&m, storage, (uint32_t)bound);
 	for (uint64_t i = 0; i < 2000; i++)
-		assert_int_equal(managed_add(&m, &t, i * 2 * MiB, i * 2 * MiB + MiB, &cap.out), ST_OK);
+		assert_int_equal(managed_add(&m, &t, i * 2 * MiB, i * 2 * MiB + MiB, &cap.out),
+				 ST_OK);
 	assert_int_equal(m.n, 2000);
 	assert_int_equal(managed_bytes(&m), 2000 * MiB);
 	free(storage);
 	managed_init(&m);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_split_at_node_boundary),
-	cmocka_unit_test(test_outside_srat_goes_to_node_0),
-	cmocka_unit_test(test_limits_and_order))
+TEST_MAIN(cmocka_unit_test(test_split_at_node_boundary),
+	  cmocka_unit_test(test_outside_srat_goes_to_node_0),
+	  cmocka_unit_test(test_limits_and_order))

@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "capture.h"
-#include "memmap_expect.h"
 #include "boot/boot_info.h"
+#include "capture.h"
 #include "lib/types.h"
+#include "memmap_expect.h"
 #include "mm/memmap.h"
 #include "test_main.h"
 
@@ -29,10 +29,7 @@ static int reset(void **state)
 	return 0;
 }
 
-static void log_must_have(const char *needle)
-{
-	capture_expect(&cap, needle);
-}
+static void log_must_have(const char *needle) { capture_expect(&cap, needle); }
 
 /* ---- raw map builder: descriptors padded with junk beyond 40 bytes */
 #define RAW_MAX (24 * 1024)
@@ -137,8 +134,9 @@ static void test_desc_size_bogus(void **state)
 	static const uint32_t bad[] = { 0, 8, 32, 39, 44, 52, 4104 };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		reset(NULL);
-		assert_int_equal(memmap_normalize(raw, (size_t)bad[i] * 2, bad[i], NULL, &map, &cap.out),
-				 ST_INVALID);
+		assert_int_equal(
+			memmap_normalize(raw, (size_t)bad[i] * 2, bad[i], NULL, &map, &cap.out),
+			ST_INVALID);
 		assert_int_equal(map.count, 0);
 		log_must_have("desc_size");
 	}
@@ -214,10 +212,12 @@ static void test_wraparound(void **state)
 	(void)state;
 	struct d ds[] = {
 		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x100, WB },
-		{ EFI_RESERVED_MEMORY, 0xfffffffffff00000ull, 0x200, 0 },         /* end wraps */
-		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x0010000000000001ull, WB }, /* pages*4K overflows */
-		{ EFI_MEMORY_MAPPED_IO, 0xfffffffffffff000ull, 1, 0 },            /* ends at 2^64 */
-		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x000ffffffffffe00ull, WB }, /* huge, no wrap */
+		{ EFI_RESERVED_MEMORY, 0xfffffffffff00000ull, 0x200, 0 }, /* end wraps */
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x0010000000000001ull,
+		  WB },                                                /* pages*4K overflows */
+		{ EFI_MEMORY_MAPPED_IO, 0xfffffffffffff000ull, 1, 0 }, /* ends at 2^64 */
+		{ EFI_CONVENTIONAL_MEMORY, 0x100000, 0x000ffffffffffe00ull,
+		  WB }, /* huge, no wrap */
 	};
 	assert_int_equal(run(ds, 5, 48, NULL), ST_OK);
 	assert_int_equal(map.stats.wrapped, 3);
@@ -240,12 +240,12 @@ static void test_above_maxphyaddr(void **state)
 {
 	(void)state;
 	struct d ds[] = {
-		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x40000, WB },                        /* 1 GiB */
+		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x40000, WB }, /* 1 GiB */
 		{ EFI_BOOT_SERVICES_CODE, 0x06a9f00000000000ull, 0x1000000000ull, WB },
 		{ EFI_CONVENTIONAL_MEMORY, 0x06a9e00000000000ull, 0x100, WB },
 		{ EFI_RESERVED_MEMORY, 0x06aa000000000000ull, 0x10, 0 },
-		{ EFI_CONVENTIONAL_MEMORY, 0x000ffffffff00000ull, 0x200, WB },        /* straddles 2^52 */
-		{ EFI_CONVENTIONAL_MEMORY, 0x000fffffffe00000ull, 0x200, WB },        /* ends at 2^52 */
+		{ EFI_CONVENTIONAL_MEMORY, 0x000ffffffff00000ull, 0x200, WB }, /* straddles 2^52 */
+		{ EFI_CONVENTIONAL_MEMORY, 0x000fffffffe00000ull, 0x200, WB }, /* ends at 2^52 */
 	};
 	assert_int_equal(run(ds, 6, 48, NULL), ST_OK);
 	assert_int_equal(map.stats.above_max, 4);
@@ -257,15 +257,16 @@ static void test_above_maxphyaddr(void **state)
 		      "68719476736 pages, attr 0xf: it ends above 2^MAXPHYADDR (0x10000000000000): "
 		      "dropped");
 	log_must_have("desc 4 Conventional at 0xffffffff00000, 512 pages");
-	log_must_have("(dropped: 0 zero-length, 0 past 2^64, 4 above MAXPHYADDR, 0 misaligned RAM;");
+	log_must_have(
+		"(dropped: 0 zero-length, 0 past 2^64, 4 above MAXPHYADDR, 0 misaligned RAM;");
 	/* the kernel passes the CPU's width: 39 bits drops what ends above 512 GiB */
 	struct memmap_opts o;
 	memmap_opts_init(&o);
 	o.maxphyaddr = 39;
 	struct d small[] = {
 		{ EFI_CONVENTIONAL_MEMORY, 0x0, 0x100, WB },
-		{ EFI_CONVENTIONAL_MEMORY, 0x7fc0000000ull, 0x40000, WB },  /* ends at 2^39 */
-		{ EFI_CONVENTIONAL_MEMORY, 0x7fc0000000ull, 0x40001, WB },  /* one page past */
+		{ EFI_CONVENTIONAL_MEMORY, 0x7fc0000000ull, 0x40000, WB }, /* ends at 2^39 */
+		{ EFI_CONVENTIONAL_MEMORY, 0x7fc0000000ull, 0x40001, WB }, /* one page past */
 		{ EFI_MEMORY_MAPPED_IO, 0x8000000000ull, 1, 0 },
 	};
 	capture_reset(&cap);
@@ -297,11 +298,16 @@ static void test_print_raw_sum_overflow(void **state)
 static void kind_desc(enum mem_kind k, uint32_t *type, uint64_t *attr)
 {
 	static const uint32_t types[MEM_KIND_COUNT] = {
-		[MEM_USABLE] = EFI_CONVENTIONAL_MEMORY, [MEM_SP] = EFI_CONVENTIONAL_MEMORY,
-		[MEM_ACPI_RECLAIM] = EFI_ACPI_RECLAIM_MEMORY, [MEM_ACPI_NVS] = EFI_ACPI_MEMORY_NVS,
-		[MEM_RESERVED] = EFI_RESERVED_MEMORY, [MEM_MMIO] = EFI_MEMORY_MAPPED_IO,
-		[MEM_PERSISTENT] = EFI_PERSISTENT_MEMORY, [MEM_UNUSABLE] = EFI_UNUSABLE_MEMORY,
-		[MEM_KERNEL] = SPMK_MEM_KERNEL, [MEM_PAGETABLE] = SPMK_MEM_PAGETABLE,
+		[MEM_USABLE] = EFI_CONVENTIONAL_MEMORY,
+		[MEM_SP] = EFI_CONVENTIONAL_MEMORY,
+		[MEM_ACPI_RECLAIM] = EFI_ACPI_RECLAIM_MEMORY,
+		[MEM_ACPI_NVS] = EFI_ACPI_MEMORY_NVS,
+		[MEM_RESERVED] = EFI_RESERVED_MEMORY,
+		[MEM_MMIO] = EFI_MEMORY_MAPPED_IO,
+		[MEM_PERSISTENT] = EFI_PERSISTENT_MEMORY,
+		[MEM_UNUSABLE] = EFI_UNUSABLE_MEMORY,
+		[MEM_KERNEL] = SPMK_MEM_KERNEL,
+		[MEM_PAGETABLE] = SPMK_MEM_PAGETABLE,
 		[MEM_BOOTINFO] = SPMK_MEM_BOOTINFO,
 	};
 	*type = types[k];
@@ -312,8 +318,9 @@ static void test_precedence_order(void **state)
 {
 	(void)state;
 	static const enum mem_kind order[] = {
-		MEM_USABLE, MEM_SP, MEM_BOOTINFO, MEM_PAGETABLE, MEM_KERNEL, MEM_PERSISTENT,
-		MEM_ACPI_RECLAIM, MEM_ACPI_NVS, MEM_MMIO, MEM_RESERVED, MEM_UNUSABLE,
+		MEM_USABLE, MEM_SP,         MEM_BOOTINFO,     MEM_PAGETABLE,
+		MEM_KERNEL, MEM_PERSISTENT, MEM_ACPI_RECLAIM, MEM_ACPI_NVS,
+		MEM_MMIO,   MEM_RESERVED,   MEM_UNUSABLE,
 	};
 	assert_int_equal(ARRAY_SIZE(order), MEM_KIND_COUNT);
 	for (size_t i = 1; i < ARRAY_SIZE(order); i++)
@@ -335,8 +342,9 @@ static void test_overlap_every_pair(void **state)
 			reset(NULL);
 			assert_int_equal(run(ds, 2, 48, NULL), ST_OK);
 			enum mem_kind w = mem_kind_precedence((enum mem_kind)a) >
-						  mem_kind_precedence((enum mem_kind)b)
-					  ? (enum mem_kind)a : (enum mem_kind)b;
+							  mem_kind_precedence((enum mem_kind)b)
+						  ? (enum mem_kind)a
+						  : (enum mem_kind)b;
 			if (w == (enum mem_kind)a) {
 				expect_range(0, 0x10000, 0x30000, (enum mem_kind)a);
 				expect_range(1, 0x30000, 0x40000, (enum mem_kind)b);
@@ -348,9 +356,11 @@ static void test_overlap_every_pair(void **state)
 			}
 			assert_int_equal(map.stats.overlaps, 1);
 			char want[160];
-			snprintf(want, sizeof want, "[0x20000-0x40000) %s and [0x10000-0x30000) %s "
-				 "share [0x20000-0x30000): %s kept", mem_kind_name((enum mem_kind)b),
-				 mem_kind_name((enum mem_kind)a), mem_kind_name(w));
+			snprintf(want, sizeof want,
+				 "[0x20000-0x40000) %s and [0x10000-0x30000) %s "
+				 "share [0x20000-0x30000): %s kept",
+				 mem_kind_name((enum mem_kind)b), mem_kind_name((enum mem_kind)a),
+				 mem_kind_name(w));
 			log_must_have(want);
 		}
 	}
@@ -522,9 +532,15 @@ static void test_ten_thousand_descriptors(void **state)
 {
 	(void)state;
 	const size_t n = 10000, nover = 100;
-	static const struct { uint32_t type; uint64_t attr; enum mem_kind kind; } kinds[] = {
-		{ EFI_CONVENTIONAL_MEMORY, WB, MEM_USABLE }, { EFI_CONVENTIONAL_MEMORY, SPA, MEM_SP },
-		{ EFI_RESERVED_MEMORY, 0, MEM_RESERVED }, { EFI_ACPI_RECLAIM_MEMORY, WB, MEM_ACPI_RECLAIM },
+	static const struct {
+		uint32_t type;
+		uint64_t attr;
+		enum mem_kind kind;
+	} kinds[] = {
+		{ EFI_CONVENTIONAL_MEMORY, WB, MEM_USABLE },
+		{ EFI_CONVENTIONAL_MEMORY, SPA, MEM_SP },
+		{ EFI_RESERVED_MEMORY, 0, MEM_RESERVED },
+		{ EFI_ACPI_RECLAIM_MEMORY, WB, MEM_ACPI_RECLAIM },
 		{ EFI_BOOT_SERVICES_DATA, WB, MEM_USABLE },
 	};
 	uint64_t want[MEM_KIND_COUNT] = { 0 };
@@ -543,13 +559,15 @@ static void test_ten_thousand_descriptors(void **state)
 	struct mem_range *store = calloc(cap_bound, sizeof *store);
 	struct memmap *m = calloc(1, sizeof *m);
 	assert_int_equal(memmap_normalize_into(raw, (n + nover) * 48, 48, NULL, m, store,
-					       (uint32_t)cap_bound, &cap.out), ST_OK);
+					       (uint32_t)cap_bound, &cap.out),
+			 ST_OK);
 	assert_int_equal(memmap_check(m, &cap.out), ST_OK);
 	assert_int_equal(m->count, n + 2 * nover);
 	assert_int_equal(m->stats.overlaps, nover);
 	for (int k = 0; k < MEM_KIND_COUNT; k++)
 		assert_int_equal(memmap_pages_of(m, (enum mem_kind)k), want[k]);
-	for (uint32_t i = 0, slot = 0; i < m->count; slot++) { /* range by range, in address order */
+	for (uint32_t i = 0, slot = 0; i < m->count;
+	     slot++) { /* range by range, in address order */
 		uint64_t b = 0x100000 + slot * 0x4000;
 		if (slot % 5 == 0 && slot / 5 < nover) {
 			memmap_expect_range(m, i, b, b + 0x1000, MEM_USABLE);
@@ -557,11 +575,13 @@ static void test_ten_thousand_descriptors(void **state)
 			memmap_expect_range(m, i + 2, b + 0x2000, b + 0x3000, MEM_USABLE);
 			i += 3;
 		} else {
-			memmap_expect_range(m, i, b, b + 0x3000, kinds[slot % ARRAY_SIZE(kinds)].kind);
+			memmap_expect_range(m, i, b, b + 0x3000,
+					    kinds[slot % ARRAY_SIZE(kinds)].kind);
 			i++;
 		}
 	}
-	assert_int_equal(memmap_normalize(raw, (n + nover) * 48, 48, NULL, &map, &cap.out), ST_NOMEM);
+	assert_int_equal(memmap_normalize(raw, (n + nover) * 48, 48, NULL, &map, &cap.out),
+			 ST_NOMEM);
 	log_must_have("more than 512 distinct ranges");
 	free(store);
 	free(m);
@@ -577,14 +597,16 @@ static void test_scrambled_high_addresses(void **state)
 	const uint64_t step = (1ull << 44) + (1ull << 36) + (1ull << 28);
 	for (size_t i = 0; i < n; i++) {
 		size_t slot = (i * 97) % n;
-		put_desc(48, i, EFI_CONVENTIONAL_MEMORY, 0x100000 + slot * step, slot % 10 == 3 ? 0 : 2, WB);
+		put_desc(48, i, EFI_CONVENTIONAL_MEMORY, 0x100000 + slot * step,
+			 slot % 10 == 3 ? 0 : 2, WB);
 	}
 	assert_int_equal(memmap_normalize(raw, n * 48, 48, NULL, &map, &cap.out), ST_OK);
 	assert_int_equal(memmap_check(&map, &cap.out), ST_OK);
 	for (uint32_t i = 0, slot = 0; slot < n; slot++) {
 		if (slot % 10 == 3)
 			continue;
-		expect_range(i++, 0x100000 + slot * step, 0x100000 + slot * step + 0x2000, MEM_USABLE);
+		expect_range(i++, 0x100000 + slot * step, 0x100000 + slot * step + 0x2000,
+			     MEM_USABLE);
 	}
 }
 
@@ -595,8 +617,8 @@ static void test_scrambled_equals_sorted(void **state)
 {
 	(void)state;
 	static const uint32_t types[] = { EFI_CONVENTIONAL_MEMORY, EFI_BOOT_SERVICES_DATA,
-					  EFI_RESERVED_MEMORY, EFI_ACPI_RECLAIM_MEMORY,
-					  EFI_MEMORY_MAPPED_IO, EFI_LOADER_DATA };
+					  EFI_RESERVED_MEMORY,     EFI_ACPI_RECLAIM_MEMORY,
+					  EFI_MEMORY_MAPPED_IO,    EFI_LOADER_DATA };
 	uint64_t seed = 12345;
 	struct mem_range *s1 = calloc(50000, sizeof *s1), *s2 = calloc(50000, sizeof *s2);
 	struct memmap *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
@@ -609,14 +631,16 @@ static void test_scrambled_equals_sorted(void **state)
 			uint32_t t = types[(seed >> 33) % ARRAY_SIZE(types)];
 			uint64_t gap = (seed >> 40) % 3 == 0 ? 0x1000 : 0; /* else touching */
 			uint64_t pages = (seed >> 20) % 7 == 0 ? 0 : 1 + (seed >> 45) % 4;
-			uint64_t attr = t == EFI_CONVENTIONAL_MEMORY && (seed >> 50) % 4 == 0 ? SPA : WB;
+			uint64_t attr =
+				t == EFI_CONVENTIONAL_MEMORY && (seed >> 50) % 4 == 0 ? SPA : WB;
 			addr += gap;
 			ds[i] = (struct d){ t, addr, pages, attr };
 			addr += pages * 0x1000;
 		}
 		for (size_t i = 0; i < n; i++)
 			put_desc(48, i, ds[i].type, ds[i].start, ds[i].pages, ds[i].attr);
-		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, a, s1, 50000, NULL), ST_OK);
+		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, a, s1, 50000, NULL),
+				 ST_OK);
 		for (size_t i = 0; i < n; i++) { /* a permutation: i -> (i * p) % n, p prime to n */
 			size_t p = 7919;
 			while (n % p == 0 || (n % 2 == 0 && p % 2 == 0))
@@ -624,7 +648,8 @@ static void test_scrambled_equals_sorted(void **state)
 			const struct d *x = &ds[(i * p) % n];
 			put_desc(48, i, x->type, x->start, x->pages, x->attr);
 		}
-		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, b, s2, 50000, NULL), ST_OK);
+		assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, b, s2, 50000, NULL),
+				 ST_OK);
 		assert_int_equal(memmap_check(b, &cap.out), ST_OK);
 		assert_int_equal(a->count, b->count);
 		assert_memory_equal(a->r, b->r, a->count * sizeof a->r[0]);
@@ -690,12 +715,15 @@ static void test_print_raw(void **state)
 	const char *last = strstr(cap.text, "memmap: 3 descriptors, 262303 pages\n");
 	assert_non_null(last);
 	assert_int_equal(last[strlen("memmap: 3 descriptors, 262303 pages\n")], 0);
-	log_must_have("    0 Conventional         [0x0000000000001000-0x00000000000a0000)        159 "
-		      "pages attr 0x000000000000000f\n");
-	log_must_have("    1 Conventional         [0x0000000100000000-0x0000000140000000)     262144 "
-		      "pages attr 0x000000000004000f SP\n");
-	log_must_have("    2 Unknown(0x70000001)  [0x0000000000000000-0x0000000000000000)          0 "
-		      "pages attr 0x0000000000000000\n");
+	log_must_have(
+		"    0 Conventional         [0x0000000000001000-0x00000000000a0000)        159 "
+		"pages attr 0x000000000000000f\n");
+	log_must_have(
+		"    1 Conventional         [0x0000000100000000-0x0000000140000000)     262144 "
+		"pages attr 0x000000000004000f SP\n");
+	log_must_have(
+		"    2 Unknown(0x70000001)  [0x0000000000000000-0x0000000000000000)          0 "
+		"pages attr 0x0000000000000000\n");
 	reset(NULL);
 	memmap_print_raw(raw, 100, 48, &cap.out);
 	log_must_have("memmap: bad map: map size not a multiple of the descriptor size");
@@ -732,8 +760,9 @@ static uint64_t rnd(void)
 static void test_random_vs_model(void **state)
 {
 	(void)state;
-	static const uint32_t types[] = { 0, 1, 3, 4, 5, 7, 7, 7, 8, 9, 10, 11, 14,
-					  0x80000001, 0x80000002, 0x80000003, 0x70000000 };
+	static const uint32_t types[] = { 0,  1,          3,          4,          5,         7,
+					  7,  7,          8,          9,          10,        11,
+					  14, 0x80000001, 0x80000002, 0x80000003, 0x70000000 };
 	for (int iter = 0; iter < 3000; iter++) {
 		int model[MODEL_PAGES];
 		for (int p = 0; p < MODEL_PAGES; p++)
@@ -744,8 +773,7 @@ static void test_random_vs_model(void **state)
 		for (size_t i = 0; i < n; i++) {
 			uint64_t sp = rnd() % 4 == 0 ? EFI_MEMORY_SP : 0;
 			ds[i] = (struct d){ types[rnd() % ARRAY_SIZE(types)],
-					    (rnd() % MODEL_PAGES) * 0x1000, rnd() % 40,
-					    WB | sp };
+					    (rnd() % MODEL_PAGES) * 0x1000, rnd() % 40, WB | sp };
 			if (unaligned && rnd() % 3 == 0)
 				ds[i].start += (rnd() % 8) * 0x200;
 			if (ds[i].start / 0x1000 + ds[i].pages + 1 > MODEL_PAGES)
@@ -757,15 +785,24 @@ static void test_random_vs_model(void **state)
 			uint32_t t = ds[i].type;
 			if (t == 1 || t == 2 || t == 3 || t == 4 || t == 7)
 				k = sp ? MEM_SP : MEM_USABLE;
-			else if (t == 8) k = MEM_UNUSABLE;
-			else if (t == 9) k = MEM_ACPI_RECLAIM;
-			else if (t == 10) k = MEM_ACPI_NVS;
-			else if (t == 11) k = MEM_MMIO;
-			else if (t == 14) k = MEM_PERSISTENT;
-			else if (t == 0x80000001) k = MEM_KERNEL;
-			else if (t == 0x80000002) k = MEM_PAGETABLE;
-			else if (t == 0x80000003) k = MEM_BOOTINFO;
-			else k = MEM_RESERVED;
+			else if (t == 8)
+				k = MEM_UNUSABLE;
+			else if (t == 9)
+				k = MEM_ACPI_RECLAIM;
+			else if (t == 10)
+				k = MEM_ACPI_NVS;
+			else if (t == 11)
+				k = MEM_MMIO;
+			else if (t == 14)
+				k = MEM_PERSISTENT;
+			else if (t == 0x80000001)
+				k = MEM_KERNEL;
+			else if (t == 0x80000002)
+				k = MEM_PAGETABLE;
+			else if (t == 0x80000003)
+				k = MEM_BOOTINFO;
+			else
+				k = MEM_RESERVED;
 			uint64_t b = ds[i].start, e = b + ds[i].pages * 0x1000;
 			if (ds[i].pages == 0)
 				continue;
@@ -777,7 +814,8 @@ static void test_random_vs_model(void **state)
 			uint64_t pb = shrink ? (b + 0xfff) / 0x1000 : b / 0x1000;
 			uint64_t pe = shrink ? e / 0x1000 : (e + 0xfff) / 0x1000;
 			for (uint64_t p = pb; p < pe; p++)
-				if (model[p] < 0 || mem_kind_precedence(k) > mem_kind_precedence(model[p]))
+				if (model[p] < 0 ||
+				    mem_kind_precedence(k) > mem_kind_precedence(model[p]))
 					model[p] = (int)k;
 		}
 		assert_int_equal(run(ds, n, 48, NULL), ST_OK);
@@ -789,36 +827,36 @@ static void test_random_vs_model(void **state)
 				got[p] = (int)map.r[i].kind;
 		for (int p = 0; p < MODEL_PAGES; p++)
 			if (got[p] != model[p])
-				fail_msg("iter %d page %d: got %d want %d", iter, p, got[p], model[p]);
+				fail_msg("iter %d page %d: got %d want %d", iter, p, got[p],
+					 model[p]);
 		reset(NULL);
 	}
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_desc_size_48, reset),
-	cmocka_unit_test_setup(test_desc_size_40_and_64, reset),
-	cmocka_unit_test_setup(test_desc_size_bogus, reset),
-	cmocka_unit_test_setup(test_zero_length, reset),
-	cmocka_unit_test_setup(test_unaligned, reset),
-	cmocka_unit_test_setup(test_unaligned_reserved_takes_partial_usable_page, reset),
-	cmocka_unit_test_setup(test_wraparound, reset),
-	cmocka_unit_test_setup(test_above_maxphyaddr, reset),
-	cmocka_unit_test_setup(test_print_raw_sum_overflow, reset),
-	cmocka_unit_test_setup(test_precedence_order, reset),
-	cmocka_unit_test_setup(test_overlap_every_pair, reset),
-	cmocka_unit_test_setup(test_overlap_containment, reset),
-	cmocka_unit_test_setup(test_overlap_many_winners_inside, reset),
-	cmocka_unit_test_setup(test_unsorted, reset),
-	cmocka_unit_test_setup(test_adjacent_merge, reset),
-	cmocka_unit_test_setup(test_unknown_type, reset),
-	cmocka_unit_test_setup(test_sp_attr_only_on_ram_types, reset),
-	cmocka_unit_test_setup(test_nosoftreserve, reset),
-	cmocka_unit_test_setup(test_huge_count_merges, reset),
-	cmocka_unit_test_setup(test_huge_count_overflow, reset),
-	cmocka_unit_test_setup(test_check_rejects_broken, reset),
-	cmocka_unit_test_setup(test_print_raw, reset),
-	cmocka_unit_test_setup(test_print_normalised, reset),
-	cmocka_unit_test_setup(test_random_vs_model, reset),
-	cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
-	cmocka_unit_test_setup(test_scrambled_equals_sorted, reset),
-	cmocka_unit_test_setup(test_scrambled_high_addresses, reset))
+TEST_MAIN(cmocka_unit_test_setup(test_desc_size_48, reset),
+	  cmocka_unit_test_setup(test_desc_size_40_and_64, reset),
+	  cmocka_unit_test_setup(test_desc_size_bogus, reset),
+	  cmocka_unit_test_setup(test_zero_length, reset),
+	  cmocka_unit_test_setup(test_unaligned, reset),
+	  cmocka_unit_test_setup(test_unaligned_reserved_takes_partial_usable_page, reset),
+	  cmocka_unit_test_setup(test_wraparound, reset),
+	  cmocka_unit_test_setup(test_above_maxphyaddr, reset),
+	  cmocka_unit_test_setup(test_print_raw_sum_overflow, reset),
+	  cmocka_unit_test_setup(test_precedence_order, reset),
+	  cmocka_unit_test_setup(test_overlap_every_pair, reset),
+	  cmocka_unit_test_setup(test_overlap_containment, reset),
+	  cmocka_unit_test_setup(test_overlap_many_winners_inside, reset),
+	  cmocka_unit_test_setup(test_unsorted, reset),
+	  cmocka_unit_test_setup(test_adjacent_merge, reset),
+	  cmocka_unit_test_setup(test_unknown_type, reset),
+	  cmocka_unit_test_setup(test_sp_attr_only_on_ram_types, reset),
+	  cmocka_unit_test_setup(test_nosoftreserve, reset),
+	  cmocka_unit_test_setup(test_huge_count_merges, reset),
+	  cmocka_unit_test_setup(test_huge_count_overflow, reset),
+	  cmocka_unit_test_setup(test_check_rejects_broken, reset),
+	  cmocka_unit_test_setup(test_print_raw, reset),
+	  cmocka_unit_test_setup(test_print_normalised, reset),
+	  cmocka_unit_test_setup(test_random_vs_model, reset),
+	  cmocka_unit_test_setup(test_ten_thousand_descriptors, reset),
+	  cmocka_unit_test_setup(test_scrambled_equals_sorted, reset),
+	  cmocka_unit_test_setup(test_scrambled_high_addresses, reset))

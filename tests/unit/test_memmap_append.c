@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "capture.h"
 #include "boot/memmap_append.h"
+#include "capture.h"
 #include "test_main.h"
 
 static struct capture cap;
@@ -53,7 +53,8 @@ static void test_forms(void **state)
 		 "\n"
 		 "\t7\t4096 16 0x4000F\r\n"
 		 "   # only a comment\n"
-		 "0x80000002 0 0 0", &a);
+		 "0x80000002 0 0 0",
+		 &a);
 	assert_int_equal(a.count, 3);
 	assert_int_equal(a.d[0].type, 3);
 	assert_true(a.d[0].base == 0x06a9f00000000000ull && a.d[0].pages == 0x1000000000ull);
@@ -87,7 +88,8 @@ static void test_rejections_name_the_line(void **state)
 	bad("7 0 010 0xf", ST_INVALID, "line 1: PAGES '010' has a leading zero");
 	bad("0x100000000 0 1 0xf", ST_RANGE, "TYPE '0x100000000' does not fit 32 bits");
 	bad("7 0 18446744073709551616 0", ST_RANGE, "PAGES '18446744073709551616' does not fit 64");
-	bad("7 0 1 0x000000000000000000000000000000001", ST_RANGE, "ATTR '0x0000000000000000000000");
+	bad("7 0 1 0x000000000000000000000000000000001", ST_RANGE,
+	    "ATTR '0x0000000000000000000000");
 	parse_bad("7 0 1 0xf\n7 0\0 1 2", 18, ST_INVALID, "line 2: NUL byte");
 }
 
@@ -102,7 +104,8 @@ static void test_too_many(void **state)
 	assert_int_equal(a.count, MEMMAP_APPEND_MAX);
 	strcat(s, "# more\n7 0 1 0xf\n");
 	bad(s, ST_RANGE, "line 34: more than 32 lines or 16384 descriptors");
-	bad("7 0 1 0xf 16384\n7 0 1 0xf", ST_RANGE, "line 2: more than 32 lines or 16384 descriptors");
+	bad("7 0 1 0xf 16384\n7 0 1 0xf", ST_RANGE,
+	    "line 2: more than 32 lines or 16384 descriptors");
 }
 
 static uint64_t get_u64(const uint8_t *p)
@@ -159,9 +162,8 @@ static void test_write_layout(void **state)
 	assert_int_equal(w, 80);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_forms, reset),
-	cmocka_unit_test_setup(test_rejections_name_the_line, reset),
-	cmocka_unit_test_setup(test_too_many, reset),
-	cmocka_unit_test_setup(test_count_and_step, reset),
-	cmocka_unit_test_setup(test_write_layout, reset))
+TEST_MAIN(cmocka_unit_test_setup(test_forms, reset),
+	  cmocka_unit_test_setup(test_rejections_name_the_line, reset),
+	  cmocka_unit_test_setup(test_too_many, reset),
+	  cmocka_unit_test_setup(test_count_and_step, reset),
+	  cmocka_unit_test_setup(test_write_layout, reset))

@@ -40,7 +40,7 @@ static void test_bytes_refuse_nonsense(void **state)
 	assert_int_equal(memmap_buf_bytes(0xffffffffull, &b), ST_RANGE); /* + slack passes 4 GiB */
 	assert_int_equal(b, 77);
 	assert_int_equal(memmap_buf_bytes(3ull << 30, &b), ST_RANGE); /* 4.5 GiB */
-	assert_int_equal(memmap_buf_bytes(1ull << 31, &b), ST_OK); /* 3 GiB */
+	assert_int_equal(memmap_buf_bytes(1ull << 31, &b), ST_OK);    /* 3 GiB */
 }
 
 static void test_check_result(void **state)
@@ -52,9 +52,11 @@ static void test_check_result(void **state)
 	assert_string_equal(memmap_buf_validate(480, 8192, 32), "DescriptorSize is below 40 bytes");
 	assert_string_equal(memmap_buf_validate(480, 8192, 0xdeadbeef),
 			    "DescriptorSize is above 4096 bytes");
-	assert_string_equal(memmap_buf_validate(480, 8192, 44), "DescriptorSize is not a multiple of 8");
+	assert_string_equal(memmap_buf_validate(480, 8192, 44),
+			    "DescriptorSize is not a multiple of 8");
 	assert_string_equal(memmap_buf_validate(0, 8192, 48), "the map is empty");
-	assert_string_equal(memmap_buf_validate(8240, 8192, 48), "the map is larger than the buffer");
+	assert_string_equal(memmap_buf_validate(8240, 8192, 48),
+			    "the map is larger than the buffer");
 	assert_string_equal(memmap_buf_validate(500, 8192, 48),
 			    "the map size is not a multiple of DescriptorSize");
 }
@@ -64,14 +66,15 @@ static void test_check_result(void **state)
 static void test_highest_end_skips_impossible(void **state)
 {
 	(void)state;
-	static const uint64_t d[][3] = { /* start, pages, attribute */
-		{ 0x0, 0x40000, 0xf },                         /* [0, 1G) */
+	static const uint64_t d[][3] = {
+		/* start, pages, attribute */
+		{ 0x0, 0x40000, 0xf },                           /* [0, 1G) */
 		{ 0x06a9f00000000000ull, 0x1000000000ull, 0xf }, /* above 2^52 */
-		{ 0x100000000ull, 0x40000, 0xf },              /* [4G, 5G) */
-		{ 0x400000000ull, 0, 0xf },                    /* 0 pages */
-		{ 0x100000, 0xffffffffffffffffull, 0xf },      /* byte size overflows */
-		{ 0xfffffffffff00000ull, 0x200, 0x1 },         /* end wraps */
-		{ 0x7fc0000000ull, 0x80000, 0xf },             /* ends at 2^39 + 1 GiB */
+		{ 0x100000000ull, 0x40000, 0xf },                /* [4G, 5G) */
+		{ 0x400000000ull, 0, 0xf },                      /* 0 pages */
+		{ 0x100000, 0xffffffffffffffffull, 0xf },        /* byte size overflows */
+		{ 0xfffffffffff00000ull, 0x200, 0x1 },           /* end wraps */
+		{ 0x7fc0000000ull, 0x80000, 0xf },               /* ends at 2^39 + 1 GiB */
 	};
 	uint8_t map[7 * 48];
 	memset(map, 0xa5, sizeof map);
@@ -90,8 +93,6 @@ static void test_highest_end_skips_impossible(void **state)
 	assert_int_equal(memmap_buf_highest_end(map, sizeof map, 0, 52), 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_bytes_have_slack_and_are_pages),
-	cmocka_unit_test(test_bytes_refuse_nonsense),
-	cmocka_unit_test(test_check_result),
-	cmocka_unit_test(test_highest_end_skips_impossible))
+TEST_MAIN(cmocka_unit_test(test_bytes_have_slack_and_are_pages),
+	  cmocka_unit_test(test_bytes_refuse_nonsense), cmocka_unit_test(test_check_result),
+	  cmocka_unit_test(test_highest_end_skips_impossible))

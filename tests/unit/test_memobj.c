@@ -61,7 +61,8 @@ static void test_refusals(void **state)
 	assert_int_equal(memobj_fill(&s->objs, "x", MEMOBJ_MAX_PAGES + 1, -1, true, 0), ST_RANGE);
 	assert_int_equal(memobj_fill(&s->objs, "x", 1, 64, true, 0), ST_RANGE);
 	/* more than all free memory: nothing stays allocated */
-	assert_int_equal(memobj_fill(&s->objs, "huge", SIM_RAM0_N + SIM_RAM2_N + 1, -1, true, 0), ST_NOMEM);
+	assert_int_equal(memobj_fill(&s->objs, "huge", SIM_RAM0_N + SIM_RAM2_N + 1, -1, true, 0),
+			 ST_NOMEM);
 	buddy_stats(&s->b, -1, -1, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_true(capture_has(&s->log, "huge"));
@@ -137,7 +138,8 @@ static void test_verify_catches_foreign_write(void **state)
 	*byte ^= 0x40;
 	assert_int_equal(memobj_verify(&s->objs, &c.out), ST_INVALID);
 	char want[96];
-	snprintf(want, sizeof want, "'B' has 1 of 64 pages not holding its pattern (first: page 40, pfn 0x%llx)",
+	snprintf(want, sizeof want,
+		 "'B' has 1 of 64 pages not holding its pattern (first: page 40, pfn 0x%llx)",
 		 (unsigned long long)pfn);
 	assert_non_null(strstr(c.text, want));
 	assert_null(strstr(c.text, "'C'"));
@@ -205,7 +207,7 @@ static void test_slots_grow_from_heap(void **state)
 	capture_init(&s->log);
 	assert_int_equal(memobj_fill(&s->objs, "one-more", 1, -1, true, &slot), ST_NOMEM);
 	assert_true(capture_has(&s->log, "all 256 object slots in use and the table cannot grow "
-				"(no object window left)"));
+					 "(no object window left)"));
 	buddy_stats(&s->b, -1, -1, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(heap_live, 1);
@@ -225,7 +227,7 @@ static void test_slots_grow_from_heap(void **state)
 	capture_init(&s->log);
 	assert_int_equal(memobj_fill(&s->objs, "q", 1, -1, true, &slot), ST_NOMEM);
 	assert_true(capture_has(&s->log, "all 64 object slots in use and the table cannot grow "
-				"(no kernel heap memory)"));
+					 "(no kernel heap memory)"));
 	buddy_stats(&s->b, -1, -1, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(s->objs.cap, MEMOBJ_INIT_SLOTS);
@@ -235,8 +237,7 @@ static void test_slots_grow_from_heap(void **state)
 	sim_free(s);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_fill_check_free), cmocka_unit_test(test_patterns_differ),
-	cmocka_unit_test(test_refusals),        cmocka_unit_test(test_pins),
-	cmocka_unit_test(test_slots_grow_from_heap),
-	cmocka_unit_test(test_print), cmocka_unit_test(test_verify_catches_foreign_write))
+TEST_MAIN(cmocka_unit_test(test_fill_check_free), cmocka_unit_test(test_patterns_differ),
+	  cmocka_unit_test(test_refusals), cmocka_unit_test(test_pins),
+	  cmocka_unit_test(test_slots_grow_from_heap), cmocka_unit_test(test_print),
+	  cmocka_unit_test(test_verify_catches_foreign_write))

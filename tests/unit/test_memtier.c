@@ -60,10 +60,7 @@ static void expect(uint32_t n, enum memtier_source src, uint32_t adist, uint64_t
 	assert_int_equal(mi.node[n].demotion, demotion);
 }
 
-static void build(void)
-{
-	assert_int_equal(memtier_build(&t, &mi), ST_OK);
-}
+static void build(void) { assert_int_equal(memtier_build(&t, &mi), ST_OK); }
 
 /* The constants are Linux's: chunk 128, DRAM 4 * 128 + 64 = 576, dax default 5 * 576. */
 static void test_constants(void **state)
@@ -245,23 +242,21 @@ static void test_text_and_json(void **state)
 	capture_expect(&cap, "  node 1: adistance 4320 (hmat), tier 33, demotes to nothing\n");
 	capture_reset(&cap);
 	memtier_print(&t, &mi, &cap.out, true);
-	assert_string_equal(cap.text,
-			    "[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,\"adistance\":576,"
-			    "\"source\":\"cpu\",\"demotion_targets\":[1]}]},{\"tier\":33,\"adistance_start\":"
-			    "4224,\"nodes\":[{\"node\":1,\"adistance\":4320,\"source\":\"hmat\"}]}]");
+	assert_string_equal(
+		cap.text,
+		"[{\"tier\":4,\"adistance_start\":512,\"nodes\":[{\"node\":0,\"adistance\":576,"
+		"\"source\":\"cpu\",\"demotion_targets\":[1]}]},{\"tier\":33,\"adistance_start\":"
+		"4224,\"nodes\":[{\"node\":1,\"adistance\":4320,\"source\":\"hmat\"}]}]");
 	assert_int_equal(memtier_build(NULL, &mi), ST_INVALID);
 	assert_int_equal(memtier_build(&t, NULL), ST_INVALID);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_constants),
-	cmocka_unit_test(test_default_machine),
-	cmocka_unit_test(test_hbm_is_a_faster_tier),
-	cmocka_unit_test(test_two_socket_demotes_to_the_near_node),
-	cmocka_unit_test(test_ties_keep_every_target),
-	cmocka_unit_test(test_integer_steps_in_linux_order),
-	cmocka_unit_test(test_dram_mismatch_disables_hmat),
-	cmocka_unit_test(test_no_hmat_uses_kmem_default),
-	cmocka_unit_test(test_reference_needs_latency_and_bandwidth),
-	cmocka_unit_test(test_overflow_is_clamped),
-	cmocka_unit_test(test_text_and_json))
+TEST_MAIN(cmocka_unit_test(test_constants), cmocka_unit_test(test_default_machine),
+	  cmocka_unit_test(test_hbm_is_a_faster_tier),
+	  cmocka_unit_test(test_two_socket_demotes_to_the_near_node),
+	  cmocka_unit_test(test_ties_keep_every_target),
+	  cmocka_unit_test(test_integer_steps_in_linux_order),
+	  cmocka_unit_test(test_dram_mismatch_disables_hmat),
+	  cmocka_unit_test(test_no_hmat_uses_kmem_default),
+	  cmocka_unit_test(test_reference_needs_latency_and_bandwidth),
+	  cmocka_unit_test(test_overflow_is_clamped), cmocka_unit_test(test_text_and_json))

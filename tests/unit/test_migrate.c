@@ -111,7 +111,9 @@ static void test_migrate_batches(void **state)
 	/* node 2 fragmented: only single free pages (512 of them) */
 	uint64_t p;
 	for (uint64_t i = 0; i < SIM_RAM2_N; i++)
-		assert_int_equal(buddy_alloc(&s->b, 0, 2, BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_HEAP), &p), ST_OK);
+		assert_int_equal(buddy_alloc(&s->b, 0, 2,
+					     BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_HEAP), &p),
+				 ST_OK);
 	for (p = SIM_RAM2; p < SIM_RAM2 + SIM_RAM2_N; p += 2)
 		assert_int_equal(buddy_free(&s->b, p, 0), ST_OK);
 	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N / 2);
@@ -144,8 +146,5 @@ static void test_migrate_batches(void **state)
 	sim_free(s);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_migrate_one),
-	cmocka_unit_test(test_migrate_refusals),
-	cmocka_unit_test(test_migrate_nomem_and_range),
-	cmocka_unit_test(test_migrate_batches))
+TEST_MAIN(cmocka_unit_test(test_migrate_one), cmocka_unit_test(test_migrate_refusals),
+	  cmocka_unit_test(test_migrate_nomem_and_range), cmocka_unit_test(test_migrate_batches))

@@ -33,10 +33,10 @@
 struct racer {
 	struct sim *s;
 	unsigned slot;
-	uint64_t tlb[NPAGES];   /* the writer CPU's cached pfn per page, UINT64_MAX: none */
-	uint64_t want[NPAGES];  /* last value written to word 7 of each page, 0: none */
+	uint64_t tlb[NPAGES];  /* the writer CPU's cached pfn per page, UINT64_MAX: none */
+	uint64_t want[NPAGES]; /* last value written to word 7 of each page, 0: none */
 	uint64_t next, seq;
-	bool waiting;           /* a write waits for page wait_page */
+	bool waiting; /* a write waits for page wait_page */
 	uint64_t wait_page, waits, writes;
 	unsigned phase; /* the phase migration said it is in (memobj_ops.phase) */
 	uint64_t entered[MIGRATE_PHASES];

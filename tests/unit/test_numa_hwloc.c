@@ -42,24 +42,34 @@ static void test_qemu_two_nodes(void **state)
 	load("srat_qemu", "slit_qemu", "hmat_qemu");
 	struct out o = tcap_out(&cap);
 	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
-	expect("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE topology SYSTEM \"hwloc2.dtd\">\n"
-	       "<topology version=\"2.0\">\n  <object type=\"Machine\" os_index=\"0\" cpuset=\"0x00000001\"");
-	expect("<object type=\"Package\" os_index=\"0\" cpuset=\"0x00000001\" complete_cpuset=\"0x00000001\""
+	expect("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE topology SYSTEM "
+	       "\"hwloc2.dtd\">\n"
+	       "<topology version=\"2.0\">\n  <object type=\"Machine\" os_index=\"0\" "
+	       "cpuset=\"0x00000001\"");
+	expect("<object type=\"Package\" os_index=\"0\" cpuset=\"0x00000001\" "
+	       "complete_cpuset=\"0x00000001\""
 	       " nodeset=\"0x00000003\"");
 	/* 640 KiB + 1023 MiB = 1073348608 bytes; node 1: 1 GiB */
-	expect("<object type=\"NUMANode\" os_index=\"0\" cpuset=\"0x00000001\" complete_cpuset=\"0x00000001\""
-	       " nodeset=\"0x00000001\" complete_nodeset=\"0x00000001\" gp_index=\"2\" local_memory=\"1073348608\">");
-	expect("gp_index=\"3\" local_memory=\"1073741824\">\n        <page_type size=\"4096\" count=\"262144\"/>");
+	expect("<object type=\"NUMANode\" os_index=\"0\" cpuset=\"0x00000001\" "
+	       "complete_cpuset=\"0x00000001\""
+	       " nodeset=\"0x00000001\" complete_nodeset=\"0x00000001\" gp_index=\"2\" "
+	       "local_memory=\"1073348608\">");
+	expect("gp_index=\"3\" local_memory=\"1073741824\">\n        <page_type size=\"4096\" "
+	       "count=\"262144\"/>");
 	expect("<object type=\"PU\" os_index=\"0\"");
 	/* "0 1 " is 4 bytes, "10 20 20 10 " 12 */
-	expect("<indexes length=\"4\">0 1 </indexes>\n    <u64values length=\"12\">10 20 20 10 </u64values>");
+	expect("<indexes length=\"4\">0 1 </indexes>\n    <u64values length=\"12\">10 20 20 10 "
+	       "</u64values>");
 	expect("<memattr name=\"Bandwidth\" flags=\"5\">\n"
-	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" value=\"10240\""
+	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" "
+	       "value=\"10240\""
 	       " initiator_cpuset=\"0x00000001\"/>\n"
-	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"3\" value=\"4096\""
+	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"3\" "
+	       "value=\"4096\""
 	       " initiator_cpuset=\"0x00000001\"/>\n  </memattr>");
 	expect("<memattr name=\"Latency\" flags=\"6\">\n"
-	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" value=\"10\"");
+	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" "
+	       "value=\"10\"");
 	expect("target_obj_gp_index=\"3\" value=\"30\" initiator_cpuset=\"0x00000001\"/>");
 	assert_int_equal(count("<memattr "), 6);
 	assert_int_equal(count("<memattr_value "), 12);
@@ -79,9 +89,11 @@ static void test_generic_initiator_left_out_and_averages(void **state)
 	struct out o = tcap_out(&cap);
 	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
 	expect("<memattr name=\"Latency\" flags=\"6\">\n"
-	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" value=\"105\"");
+	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" "
+	       "value=\"105\"");
 	expect("<memattr name=\"ReadLatency\" flags=\"6\">\n"
-	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" value=\"100\"");
+	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" "
+	       "value=\"100\"");
 	assert_null(strstr(cap.buf, "NUMANode\" os_index=\"3\""));
 	assert_null(strstr(cap.buf, "Package\" os_index=\"3\""));
 	/* node 1 has CPUs 1 and 2 */
@@ -120,8 +132,6 @@ static void test_no_srat(void **state)
 	assert_int_equal(numa_print_hwloc(&t, NULL), ST_INVALID);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_qemu_two_nodes),
-	cmocka_unit_test(test_generic_initiator_left_out_and_averages),
-	cmocka_unit_test(test_possible_memory_not_local),
-	cmocka_unit_test(test_no_srat))
+TEST_MAIN(cmocka_unit_test(test_qemu_two_nodes),
+	  cmocka_unit_test(test_generic_initiator_left_out_and_averages),
+	  cmocka_unit_test(test_possible_memory_not_local), cmocka_unit_test(test_no_srat))

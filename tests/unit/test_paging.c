@@ -85,7 +85,5 @@ static void test_1g_pages_need_no_page_directories(void **state)
 	assert_true(paging_pages_needed(&a) < 140);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_direct_map_1g_pages),
-	cmocka_unit_test(test_direct_map_2m_pages),
-	cmocka_unit_test(test_1g_pages_need_no_page_directories))
+TEST_MAIN(cmocka_unit_test(test_direct_map_1g_pages), cmocka_unit_test(test_direct_map_2m_pages),
+	  cmocka_unit_test(test_1g_pages_need_no_page_directories))

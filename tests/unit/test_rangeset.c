@@ -17,9 +17,12 @@
 #define CAP 8
 #define TOP UINT64_MAX
 
-static struct range R(uint64_t b, uint64_t e) { return (struct range){ b, e }; }
+static struct range R(uint64_t b, uint64_t e) {
+	return (struct range){ b, e };
+}
 
-static void expect_set(const struct range *r, uint32_t n, const struct range *want, uint32_t nw)
+static void
+expect_set(const struct range *r, uint32_t n, const struct range *want, uint32_t nw)
 {
 	assert_int_equal(n, nw);
 	for (uint32_t i = 0; i < n; i++) {
@@ -39,8 +42,8 @@ static void test_insert_merged(void **state)
 	expect_set(r, n, (struct range[]){ { 0, 5 }, { 10, 20 }, { 30, 40 } }, 3);
 	assert_int_equal(rangeset_insert(r, &n, CAP, R(20, 30), true), ST_OK); /* joins both */
 	expect_set(r, n, (struct range[]){ { 0, 5 }, { 10, 40 } }, 2);
-	assert_int_equal(rangeset_insert(r, &n, CAP, R(5, 7), true), ST_OK);   /* joins prev */
-	assert_int_equal(rangeset_insert(r, &n, CAP, R(8, 10), true), ST_OK);  /* joins next */
+	assert_int_equal(rangeset_insert(r, &n, CAP, R(5, 7), true), ST_OK);  /* joins prev */
+	assert_int_equal(rangeset_insert(r, &n, CAP, R(8, 10), true), ST_OK); /* joins next */
 	expect_set(r, n, (struct range[]){ { 0, 7 }, { 8, 40 } }, 2);
 	/* overlaps and empty ranges are refused with nothing changed */
 	assert_int_equal(rangeset_insert(r, &n, CAP, R(6, 8), true), ST_INVALID);
@@ -60,7 +63,8 @@ static void test_insert_unmerged_and_full(void **state)
 	assert_int_equal(rangeset_insert(r, &n, 2, R(20, 30), false), ST_OK); /* own slot */
 	expect_set(r, n, (struct range[]){ { 10, 20 }, { 20, 30 } }, 2);
 	assert_int_equal(rangeset_insert(r, &n, 2, R(0, 10), false), ST_NOMEM);
-	assert_int_equal(rangeset_insert(r, &n, 2, R(0, 10), true), ST_OK); /* a join needs no slot */
+	assert_int_equal(rangeset_insert(r, &n, 2, R(0, 10), true),
+			 ST_OK); /* a join needs no slot */
 	expect_set(r, n, (struct range[]){ { 0, 20 }, { 20, 30 } }, 2);
 	assert_int_equal(rangeset_check(r, n, false, NULL), ST_OK);
 	struct rangeset_fault f;
@@ -162,7 +166,8 @@ static void test_model(void **state)
 		struct range x = R(b, MIN(256, b + len));
 		bool cut = prng_next(&g) % 2;
 		uint32_t before = n;
-		status_t st = cut ? rangeset_cut(r, &n, 64, x) : rangeset_insert(r, &n, 64, x, true);
+		status_t st =
+			cut ? rangeset_cut(r, &n, 64, x) : rangeset_insert(r, &n, 64, x, true);
 		bool any = false;
 		for (uint64_t u = x.base; u < x.end; u++)
 			any |= bit[u];
@@ -185,11 +190,7 @@ static void test_model(void **state)
 	}
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_insert_merged),
-	cmocka_unit_test(test_insert_unmerged_and_full),
-	cmocka_unit_test(test_cut),
-	cmocka_unit_test(test_bytes_and_lower),
-	cmocka_unit_test(test_near_2_64),
-	cmocka_unit_test(test_check_reasons),
-	cmocka_unit_test(test_model))
+TEST_MAIN(cmocka_unit_test(test_insert_merged), cmocka_unit_test(test_insert_unmerged_and_full),
+	  cmocka_unit_test(test_cut), cmocka_unit_test(test_bytes_and_lower),
+	  cmocka_unit_test(test_near_2_64), cmocka_unit_test(test_check_reasons),
+	  cmocka_unit_test(test_model))

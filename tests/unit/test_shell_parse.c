@@ -80,8 +80,8 @@ static void test_unterminated_quote_and_too_many_words(void **state)
 static void test_options_in_daxctl_spellings(void **state)
 {
 	(void)state;
-	char *argv[] = { "dax", "create-device", "--size=1G", "-a", "2M", "--region", "0", "-s",
-			 "--sizes=3", "--align" };
+	char *argv[] = { "dax", "create-device", "--size=1G", "-a", "2M", "--region", "0",
+			 "-s",  "--sizes=3",     "--align" };
 	int argc = 10, i = 2;
 	const char *v;
 	assert_true(shell_opt_value(argc, argv, &i, "size", 's', &v));
@@ -116,11 +116,9 @@ static void test_sizes_echo_as_typed(void **state)
 	assert_string_equal(buf, "0x10 (16 bytes)");
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_script_split_on_semicolons_and_newlines),
-	cmocka_unit_test(test_quotes_protect_separators),
-	cmocka_unit_test(test_command_too_long_is_skipped),
-	cmocka_unit_test(test_words),
-	cmocka_unit_test(test_unterminated_quote_and_too_many_words),
-	cmocka_unit_test(test_options_in_daxctl_spellings),
-	cmocka_unit_test(test_sizes_echo_as_typed))
+TEST_MAIN(cmocka_unit_test(test_script_split_on_semicolons_and_newlines),
+	  cmocka_unit_test(test_quotes_protect_separators),
+	  cmocka_unit_test(test_command_too_long_is_skipped), cmocka_unit_test(test_words),
+	  cmocka_unit_test(test_unterminated_quote_and_too_many_words),
+	  cmocka_unit_test(test_options_in_daxctl_spellings),
+	  cmocka_unit_test(test_sizes_echo_as_typed))

@@ -6,14 +6,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "capture.h"
 #include "boot/boot_info.h"
+#include "capture.h"
 #include "lib/types.h"
 #include "mm/memmap.h"
 #include "mm/sp.h"
@@ -39,10 +39,7 @@ static int reset(void **state)
 	return 0;
 }
 
-static void log_must_have(const char *needle)
-{
-	capture_expect(&cap, needle);
-}
+static void log_must_have(const char *needle) { capture_expect(&cap, needle); }
 
 static void put(uint32_t type, uint64_t start, uint64_t size, uint64_t attr)
 {
@@ -93,11 +90,11 @@ static void expect_piece(uint32_t i, uint64_t base, uint64_t end, int pxm, enum 
 	if (p->base != base || p->end != end || p->pxm != pxm || p->policy != pol ||
 	    p->align != align)
 		fail_msg("piece %u is [0x%llx-0x%llx) pxm %d %s align 0x%llx, want [0x%llx-0x%llx) "
-			 "pxm %d %s align 0x%llx", i, (unsigned long long)p->base,
-			 (unsigned long long)p->end, p->pxm, sp_policy_name(p->policy),
-			 (unsigned long long)p->align, (unsigned long long)base,
-			 (unsigned long long)end, pxm, sp_policy_name(pol),
-			 (unsigned long long)align);
+			 "pxm %d %s align 0x%llx",
+			 i, (unsigned long long)p->base, (unsigned long long)p->end, p->pxm,
+			 sp_policy_name(p->policy), (unsigned long long)p->align,
+			 (unsigned long long)base, (unsigned long long)end, pxm,
+			 sp_policy_name(pol), (unsigned long long)align);
 }
 
 static const struct mem_affinity two_nodes[] = {
@@ -143,9 +140,10 @@ static void test_sp_without_hmat(void **state)
 	assert_int_equal(set.p[0].missing, SP_MISSING_HMAT);
 	capture_reset(&cap);
 	assert_true(sp_warn_firmware_bug(&set.p[0], &cap.out));
-	assert_string_equal(cap.text, "FIRMWARE BUG: specific-purpose memory "
-		"[0x100000000-0x140000000) (1048576 KiB): no HMAT, so no data for pxm 0; "
-		"left reserved, no dax device (spmk.nohmat=device creates one)\n");
+	assert_string_equal(
+		cap.text, "FIRMWARE BUG: specific-purpose memory "
+			  "[0x100000000-0x140000000) (1048576 KiB): no HMAT, so no data for pxm 0; "
+			  "left reserved, no dax device (spmk.nohmat=device creates one)\n");
 }
 
 static void test_hmat_for_one_domain(void **state)
@@ -219,8 +217,8 @@ static void test_sp_not_covered_by_srat(void **state)
 {
 	(void)state;
 	static const struct mem_affinity low[] = { { 0, 3 * GiB, 0, false } };
-	put(EFI_CONVENTIONAL_MEMORY, 2 * GiB, 2 * GiB, SPA);           /* [2G, 4G) half covered */
-	put(EFI_CONVENTIONAL_MEMORY, 8 * GiB, 1 * GiB, SPA);           /* not covered at all */
+	put(EFI_CONVENTIONAL_MEMORY, 2 * GiB, 2 * GiB, SPA); /* [2G, 4G) half covered */
+	put(EFI_CONVENTIONAL_MEMORY, 8 * GiB, 1 * GiB, SPA); /* not covered at all */
 	in.aff = low;
 	in.naff = 1;
 	in.hmat_pxms = hmat_both;
@@ -254,7 +252,8 @@ static void test_sp_warning_names_true_cause(void **state)
 		const char *text;
 	} cases[] = {
 		{ SP_TABLE_REJECTED, SP_TABLE_OK, false, SP_MISSING_SRAT_BAD,
-		  "(1048576 KiB): the SRAT was rejected (error above), so no proximity domain; left" },
+		  "(1048576 KiB): the SRAT was rejected (error above), so no proximity domain; "
+		  "left" },
 		{ SP_TABLE_ABSENT, SP_TABLE_ABSENT, false, SP_MISSING_SRAT_TABLE,
 		  "(1048576 KiB): no SRAT, so no proximity domain; left" },
 		{ SP_TABLE_LIMIT, SP_TABLE_LIMIT, false, SP_MISSING_SRAT_LIMIT,
@@ -263,7 +262,8 @@ static void test_sp_warning_names_true_cause(void **state)
 		{ SP_TABLE_OK, SP_TABLE_OK, false, SP_MISSING_SRAT,
 		  "(1048576 KiB): no SRAT memory affinity covers it; left" },
 		{ SP_TABLE_OK, SP_TABLE_REJECTED, true, SP_MISSING_HMAT_BAD,
-		  "(1048576 KiB): the HMAT was rejected (error above), so no data for pxm 1; left" },
+		  "(1048576 KiB): the HMAT was rejected (error above), so no data for pxm 1; "
+		  "left" },
 		{ SP_TABLE_OK, SP_TABLE_ABSENT, true, SP_MISSING_HMAT,
 		  "(1048576 KiB): no HMAT, so no data for pxm 1; left" },
 	};
@@ -339,7 +339,8 @@ static void test_srat_odd_entries(void **state)
 	assert_int_equal(set.count, 2);
 	expect_piece(0, 4 * GiB, 5 * GiB, 3, SP_RESERVED_NO_HMAT, SIZE_1G);
 	expect_piece(1, 5 * GiB, 7 * GiB, 4, SP_RESERVED_NO_HMAT, SIZE_1G);
-	log_must_have("sp: SRAT memory affinities overlap at 0x120000000: pxm 3 used, pxm 4 ignored");
+	log_must_have(
+		"sp: SRAT memory affinities overlap at 0x120000000: pxm 3 used, pxm 4 ignored");
 	/* A later, lower-index entry starting inside a higher-index one takes over there. */
 	static const struct mem_affinity nested[] = {
 		{ 5 * GiB, 6 * GiB, 7, false },
@@ -361,8 +362,8 @@ static void test_too_many_pieces_and_bad_args(void **state)
 	static struct mem_affinity many[SP_PIECES_MAX + 1];
 	for (int i = 0; i <= SP_PIECES_MAX; i++)
 		many[i] = (struct mem_affinity){ 4 * GiB + (uint64_t)i * SIZE_2M,
-						 4 * GiB + (uint64_t)(i + 1) * SIZE_2M,
-						 (uint32_t)i, false };
+						 4 * GiB + (uint64_t)(i + 1) * SIZE_2M, (uint32_t)i,
+						 false };
 	put(EFI_CONVENTIONAL_MEMORY, 4 * GiB, 1 * GiB, SPA);
 	assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out), ST_OK);
 	in.aff = many;
@@ -372,9 +373,11 @@ static void test_too_many_pieces_and_bad_args(void **state)
 	/* the rest is counted, to be reserved: every SP page is a piece or overflow */
 	assert_int_equal(set.overflow_base, 4 * GiB + SP_PIECES_MAX * SIZE_2M);
 	assert_int_equal(set.overflow_bytes, 1 * GiB - SP_PIECES_MAX * SIZE_2M);
-	assert_int_equal(sp_set_bytes(&set) + set.overflow_bytes, memmap_pages_of(&map, MEM_SP) * 4096);
-	log_must_have("sp: more than 128 SP pieces (the size of the piece table); stopped at "
-		      "0x110000000: 786432 KiB of SP memory from there on is reserved, not a device");
+	assert_int_equal(sp_set_bytes(&set) + set.overflow_bytes,
+			 memmap_pages_of(&map, MEM_SP) * 4096);
+	log_must_have(
+		"sp: more than 128 SP pieces (the size of the piece table); stopped at "
+		"0x110000000: 786432 KiB of SP memory from there on is reserved, not a device");
 	/* with storage of sp_pieces_bound() pieces, as the kernel gives it, all 129 are pieces */
 	uint64_t bound = sp_pieces_bound(&map, in.naff);
 	assert_int_equal(bound, 1 + 2 * ARRAY_SIZE(many));
@@ -404,8 +407,9 @@ static void test_print(void **state)
 	discover();
 	capture_reset(&cap);
 	sp_print(&set, &cap.out);
-	log_must_have("  sp [0x0000000100000000-0x0000000140000000)    1048576 KiB pxm   0 align 1G   "
-		      "reserved (no HMAT data)\n");
+	log_must_have(
+		"  sp [0x0000000100000000-0x0000000140000000)    1048576 KiB pxm   0 align 1G   "
+		"reserved (no HMAT data)\n");
 	log_must_have("sp: 2 pieces, 2097152 KiB\n");
 }
 
@@ -430,18 +434,18 @@ static void test_random(void **state)
 		size_t n = 1 + rnd() % 20;
 		for (size_t i = 0; i < n; i++)
 			put(types[rnd() % ARRAY_SIZE(types)], (rnd() % 512) * SIZE_2M / 4,
-			    (1 + rnd() % 64) * 0x1000 * (1 + rnd() % 64),
-			    rnd() % 2 ? SPA : WB);
+			    (1 + rnd() % 64) * 0x1000 * (1 + rnd() % 64), rnd() % 2 ? SPA : WB);
 		in.naff = rnd() % 6;
 		for (size_t i = 0; i < in.naff; i++) {
 			uint64_t b = (rnd() % 256) * SIZE_2M / 2;
-			aff[i] = (struct mem_affinity){ b, b + (rnd() % 128) * SIZE_2M, (uint32_t)(rnd() % 3),
-							false };
+			aff[i] = (struct mem_affinity){ b, b + (rnd() % 128) * SIZE_2M,
+							(uint32_t)(rnd() % 3), false };
 		}
 		in.aff = aff;
 		in.nhmat = rnd() % 3;
 		in.hmat_pxms = hmat_both;
-		assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out), ST_OK);
+		assert_int_equal(memmap_normalize(raw, nraw * 48, 48, &opts, &map, &cap.out),
+				 ST_OK);
 		assert_int_equal(sp_discover(&in, &set, &cap.out), ST_OK);
 		check_invariants();
 		for (uint32_t i = 0; i < set.count; i++) {
@@ -480,18 +484,16 @@ static void test_map_overlaps_sp(void **state)
 	assert_false(sp_map_overlaps(&map, 0x0, 0x200000));
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_sp_spanning_two_domains, reset),
-	cmocka_unit_test_setup(test_sp_without_hmat, reset),
-	cmocka_unit_test_setup(test_sp_warning_names_true_cause, reset),
-	cmocka_unit_test_setup(test_hmat_for_one_domain, reset),
-	cmocka_unit_test_setup(test_nohmat_device, reset),
-	cmocka_unit_test_setup(test_adjacent_sp_different_types, reset),
-	cmocka_unit_test_setup(test_nosoftreserve, reset),
-	cmocka_unit_test_setup(test_sp_not_covered_by_srat, reset),
-	cmocka_unit_test_setup(test_unaligned_pieces, reset),
-	cmocka_unit_test_setup(test_srat_odd_entries, reset),
-	cmocka_unit_test_setup(test_too_many_pieces_and_bad_args, reset),
-	cmocka_unit_test_setup(test_print, reset),
-	cmocka_unit_test_setup(test_random, reset),
-	cmocka_unit_test_setup(test_map_overlaps_sp, reset))
+TEST_MAIN(cmocka_unit_test_setup(test_sp_spanning_two_domains, reset),
+	  cmocka_unit_test_setup(test_sp_without_hmat, reset),
+	  cmocka_unit_test_setup(test_sp_warning_names_true_cause, reset),
+	  cmocka_unit_test_setup(test_hmat_for_one_domain, reset),
+	  cmocka_unit_test_setup(test_nohmat_device, reset),
+	  cmocka_unit_test_setup(test_adjacent_sp_different_types, reset),
+	  cmocka_unit_test_setup(test_nosoftreserve, reset),
+	  cmocka_unit_test_setup(test_sp_not_covered_by_srat, reset),
+	  cmocka_unit_test_setup(test_unaligned_pieces, reset),
+	  cmocka_unit_test_setup(test_srat_odd_entries, reset),
+	  cmocka_unit_test_setup(test_too_many_pieces_and_bad_args, reset),
+	  cmocka_unit_test_setup(test_print, reset), cmocka_unit_test_setup(test_random, reset),
+	  cmocka_unit_test_setup(test_map_overlaps_sp, reset))

@@ -32,12 +32,13 @@ static void test_free_and_all(void **state)
 {
 	(void)state;
 	size_t n = map_of("7 0x0 0x100 0xf\n"             /* RAM */
-			  "7 0x60000000 0x1000 0x4000f\n"   /* free SP: claimed */
-			  "4 0x61000000 0x10 0x4000f\n"     /* boot-services data in SP: avoided */
+			  "7 0x60000000 0x1000 0x4000f\n" /* free SP: claimed */
+			  "4 0x61000000 0x10 0x4000f\n"   /* boot-services data in SP: avoided */
 			  "0x80000001 0x61010000 4 0x4000f\n" /* a loader block in SP: avoided */
-			  "7 0x61014000 0x2000 0x4000f\n"   /* free SP again */
+			  "7 0x61014000 0x2000 0x4000f\n"     /* free SP again */
 			  "6 0x70000000 0x10 0x800000000004000f\n" /* runtime data in SP */
-			  "2 0x100000 0x10 0xf\n", 56);
+			  "2 0x100000 0x10 0xf\n",
+			  56);
 	sp_claim_scan(raw, n, 56, &c);
 	assert_int_equal(c.nfree, 2);
 	assert_true(c.free[0].base == 0x60000000 && c.free[0].end == 0x61000000);
@@ -54,7 +55,7 @@ static void test_overlap(void **state)
 	(void)state;
 	size_t n = map_of("7 0x60000000 0x1000 0x4000f\n4 0x80000000 1 0x4000f\n", 48);
 	sp_claim_scan(raw, n, 48, &c);
-	assert_null(sp_claim_overlap(&c, 0x5fff0000, 0x10000));   /* ends where SP starts */
+	assert_null(sp_claim_overlap(&c, 0x5fff0000, 0x10000)); /* ends where SP starts */
 	assert_non_null(sp_claim_overlap(&c, 0x5fff0000, 0x10001));
 	assert_ptr_equal(sp_claim_overlap(&c, 0x60fff000, 0x1000), &c.all[0]);
 	assert_null(sp_claim_overlap(&c, 0x61000000, 0x1000));
@@ -66,10 +67,11 @@ static void test_overlap(void **state)
 static void test_not_memory_skipped(void **state)
 {
 	(void)state;
-	size_t n = map_of("7 0x60000000 0 0x4000f\n"                      /* zero pages */
-			  "7 0xfffffffffffff000 2 0x4000f\n"              /* end past 2^64 */
-			  "7 0x1000 0x10000000000000 0x4000f\n"           /* pages * 4 KiB overflow */
-			  "7 0x06a9f00000000000 0x1000000000 0xf\n", 48); /* not SP: not ours */
+	size_t n = map_of("7 0x60000000 0 0x4000f\n"            /* zero pages */
+			  "7 0xfffffffffffff000 2 0x4000f\n"    /* end past 2^64 */
+			  "7 0x1000 0x10000000000000 0x4000f\n" /* pages * 4 KiB overflow */
+			  "7 0x06a9f00000000000 0x1000000000 0xf\n",
+			  48); /* not SP: not ours */
 	sp_claim_scan(raw, n, 48, &c);
 	assert_int_equal(c.nfree + c.nall, 0);
 	assert_int_equal(c.bogus, 3);
@@ -90,7 +92,7 @@ static void test_limit_and_sizes(void **state)
 	assert_int_equal(c.free_pages, SP_CLAIM_MAX);
 	sp_claim_scan(raw, n - 1, 48, &c); /* a trailing partial descriptor is ignored */
 	assert_int_equal(c.nall, SP_CLAIM_MAX);
-	sp_claim_scan(raw, n, 39, &c);     /* no descriptor is that small */
+	sp_claim_scan(raw, n, 39, &c); /* no descriptor is that small */
 	assert_int_equal(c.nall + c.nfree + c.dropped, 0);
 	/* with storage for every descriptor of the map, as the loader gives it: none dropped */
 	static struct range storage[2 * (SP_CLAIM_MAX + 3)];
@@ -107,8 +109,5 @@ static void test_limit_and_sizes(void **state)
 	sp_claim_storage(&c, NULL, 0);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_free_and_all),
-	cmocka_unit_test(test_overlap),
-	cmocka_unit_test(test_not_memory_skipped),
-	cmocka_unit_test(test_limit_and_sizes))
+TEST_MAIN(cmocka_unit_test(test_free_and_all), cmocka_unit_test(test_overlap),
+	  cmocka_unit_test(test_not_memory_skipped), cmocka_unit_test(test_limit_and_sizes))

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "capture.h"
 #include "boot/sp_ranges.h"
+#include "capture.h"
 #include "test_main.h"
 
 static struct capture cap;
@@ -137,13 +137,10 @@ static void test_overlap(void **state)
 	parse_bad("1G@4G,2G@3G", ST_INVALID, "overlaps item 1");
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup(test_single, reset),
-	cmocka_unit_test_setup(test_forms, reset),
-	cmocka_unit_test_setup(test_adjacent_ok, reset),
-	cmocka_unit_test_setup(test_max_ranges, reset),
-	cmocka_unit_test_setup(test_syntax_errors, reset),
-	cmocka_unit_test_setup(test_zero_size, reset),
-	cmocka_unit_test_setup(test_unaligned, reset),
-	cmocka_unit_test_setup(test_overflow, reset),
-	cmocka_unit_test_setup(test_overlap, reset))
+TEST_MAIN(cmocka_unit_test_setup(test_single, reset), cmocka_unit_test_setup(test_forms, reset),
+	  cmocka_unit_test_setup(test_adjacent_ok, reset),
+	  cmocka_unit_test_setup(test_max_ranges, reset),
+	  cmocka_unit_test_setup(test_syntax_errors, reset),
+	  cmocka_unit_test_setup(test_zero_size, reset),
+	  cmocka_unit_test_setup(test_unaligned, reset),
+	  cmocka_unit_test_setup(test_overflow, reset), cmocka_unit_test_setup(test_overlap, reset))

@@ -102,7 +102,8 @@ static int exit_signal(void (*fn)(int), int arg)
 	close(fd[1]);
 	size_t n = 0;
 	ssize_t k;
-	while (n + 1 < sizeof child_err && (k = read(fd[0], child_err + n, sizeof child_err - 1 - n)) > 0)
+	while (n + 1 < sizeof child_err &&
+	       (k = read(fd[0], child_err + n, sizeof child_err - 1 - n)) > 0)
 		n += (size_t)k;
 	child_err[n] = 0;
 	close(fd[0]);
@@ -119,7 +120,8 @@ static void test_lock_order(void **state)
 	assert_int_equal(exit_signal(nest, 1), SIGABRT);
 	/* the report names both locks and their ranks */
 	assert_non_null(strstr(child_err, "lock order: CPU "));
-	assert_non_null(strstr(child_err, " takes dax (rank DAX) while holding buddy (rank BUDDY)"));
+	assert_non_null(
+		strstr(child_err, " takes dax (rank DAX) while holding buddy (rank BUDDY)"));
 #endif
 	assert_int_equal(exit_signal(nest_pcp, 0), 0);
 #ifdef SPMK_DEBUG
@@ -128,7 +130,5 @@ static void test_lock_order(void **state)
 #endif
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_threads_exact),
-	cmocka_unit_test(test_trylock_and_held),
-	cmocka_unit_test(test_lock_order))
+TEST_MAIN(cmocka_unit_test(test_threads_exact), cmocka_unit_test(test_trylock_and_held),
+	  cmocka_unit_test(test_lock_order))

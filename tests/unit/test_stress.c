@@ -53,7 +53,8 @@ static status_t st_check(void *ctx, struct out *out)
 		live++;
 		bool found = false;
 		for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
-			found |= s->win[i].size == x->size && s->win[i].va == x->window && s->win[i].pa == x->base;
+			found |= s->win[i].size == x->size && s->win[i].va == x->window &&
+				 s->win[i].pa == x->base;
 		if (!found) {
 			out_printf(out, "sim: live device %u has no window mapped\n", d);
 			return ST_INVALID;
@@ -110,7 +111,8 @@ static void run_seed_on(uint64_t seed, uint64_t steps, bool firmware)
 		if (stress_step(&st) != ST_OK)
 			fail_msg("%s", out.text);
 		if (st.step % 64 == 0) {
-			snprintf(sim_where, sizeof sim_where, "seed %llu, step %llu: ", (unsigned long long)seed,
+			snprintf(sim_where, sizeof sim_where,
+				 "seed %llu, step %llu: ", (unsigned long long)seed,
 				 (unsigned long long)st.step);
 			sim_check(s, true);
 		}
@@ -121,7 +123,9 @@ static void run_seed_on(uint64_t seed, uint64_t steps, bool firmware)
 		fail_msg("%s", out.text);
 	sim_check(s, true);
 	/* everything given back, the layout as at the start */
-	assert_int_equal(s->b.zone[1][BUDDY_ZONE_MOVABLE].st.total + s->b.zone[1][BUDDY_ZONE_NORMAL].st.total, 0);
+	assert_int_equal(s->b.zone[1][BUDDY_ZONE_MOVABLE].st.total +
+				 s->b.zone[1][BUDDY_ZONE_NORMAL].st.total,
+			 0);
 	const struct dax_device *x = dax_device_get(&s->dax, 0);
 	assert_non_null(x);
 	assert_int_equal(x->size, (uint64_t)SIM_SP_N << PAGE_SHIFT);
@@ -129,23 +133,20 @@ static void run_seed_on(uint64_t seed, uint64_t steps, bool firmware)
 	for (unsigned op = 0; op < STRESS_NOPS; op++) {
 		total += st.done[op];
 		if (steps >= 5000 && op != STRESS_FAULT && st.done[op] < steps / 500)
-			fail_msg("seed %llu: only %llu successful %s in %llu steps", (unsigned long long)seed,
-				 (unsigned long long)st.done[op], stress_op_name((enum stress_op)op),
-				 (unsigned long long)steps);
+			fail_msg("seed %llu: only %llu successful %s in %llu steps",
+				 (unsigned long long)seed, (unsigned long long)st.done[op],
+				 stress_op_name((enum stress_op)op), (unsigned long long)steps);
 	}
 	print_message("seed %llu: %llu steps, %llu operations done, %llu failures injected\n",
-		      (unsigned long long)seed, (unsigned long long)steps, (unsigned long long)total,
-		      (unsigned long long)st.injected);
+		      (unsigned long long)seed, (unsigned long long)steps,
+		      (unsigned long long)total, (unsigned long long)st.injected);
 	if (steps >= 20000)
 		assert_true(st.injected > steps / 200);
 	sim_free(s);
 	fault_reset();
 }
 
-static void run_seed(uint64_t seed, uint64_t steps)
-{
-	run_seed_on(seed, steps, false);
-}
+static void run_seed(uint64_t seed, uint64_t steps) { run_seed_on(seed, steps, false); }
 
 static void test_stress(void **state)
 {
@@ -244,9 +245,6 @@ static void test_detects_stray_write(void **state)
 	expect_failure(false, "written by someone who does not own them");
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_detects_scrub_leak),
-	cmocka_unit_test(test_detects_stray_write),
-	cmocka_unit_test(test_reproducible),
-	cmocka_unit_test(test_firmware_bytes),
-	cmocka_unit_test(test_stress))
+TEST_MAIN(cmocka_unit_test(test_detects_scrub_leak), cmocka_unit_test(test_detects_stray_write),
+	  cmocka_unit_test(test_reproducible), cmocka_unit_test(test_firmware_bytes),
+	  cmocka_unit_test(test_stress))

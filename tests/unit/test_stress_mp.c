@@ -192,7 +192,5 @@ static void test_refusal_logic(void **state)
 	sim_free(s);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_refusal_logic),
-	cmocka_unit_test(test_two_cpus),
-	cmocka_unit_test(test_four_cpus))
+TEST_MAIN(cmocka_unit_test(test_refusal_logic), cmocka_unit_test(test_two_cpus),
+	  cmocka_unit_test(test_four_cpus))

@@ -119,8 +119,5 @@ static void test_range_relations(void **state)
 	assert_int_equal(i.end, TOP - 0x1000);
 }
 
-TEST_MAIN(
-	cmocka_unit_test(test_pfn_pa_round_trip),
-	cmocka_unit_test(test_add_diff_align),
-	cmocka_unit_test(test_range_build),
-	cmocka_unit_test(test_range_relations))
+TEST_MAIN(cmocka_unit_test(test_pfn_pa_round_trip), cmocka_unit_test(test_add_diff_align),
+	  cmocka_unit_test(test_range_build), cmocka_unit_test(test_range_relations))

@@ -18,8 +18,8 @@
 #include "mm/uspace.h"
 
 #define ARENA_PAGES 256
-#define UVA 0x0000000000400000ull  /* app page 0; +1 page read-only; +2 supervisor-only */
-#define DATA_PA (128ull * PAGE_SIZE)  /* app data pages live at arena page 128 and up */
+#define UVA 0x0000000000400000ull           /* app page 0; +1 page read-only; +2 supervisor-only */
+#define DATA_PA (128ull * PAGE_SIZE)        /* app data pages live at arena page 128 and up */
 #define UNREACHABLE_PA (200ull * PAGE_SIZE) /* the accessor refuses this page (like SP memory) */
 
 struct fixture {
@@ -205,7 +205,8 @@ static void test_mem_requests(void **state)
 	uint64_t pages = 99;
 	assert_int_equal(uargs_mem_alloc(1, SPMK_NODE_ANY, 0, 2, &pages), 0);
 	assert_int_equal(pages, 1);
-	assert_int_equal(uargs_mem_alloc(8193, 1, SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE, 2, &pages), 0);
+	assert_int_equal(uargs_mem_alloc(8193, 1, SPMK_MEM_MOVABLE | SPMK_MEM_THISNODE, 2, &pages),
+			 0);
 	assert_int_equal(pages, 3);
 	pages = 99;
 	assert_int_equal(uargs_mem_alloc(0, 0, 0, 2, &pages), -SPMK_EINVAL);
@@ -213,7 +214,8 @@ static void test_mem_requests(void **state)
 	assert_int_equal(uargs_mem_alloc(4096, 2, 0, 2, &pages), -SPMK_ERANGE);
 	assert_int_equal(uargs_mem_alloc(4096, -2, 0, 2, &pages), -SPMK_ERANGE);
 	assert_int_equal(uargs_mem_alloc(4096, INT64_MIN, 0, 2, &pages), -SPMK_ERANGE);
-	assert_int_equal(uargs_mem_alloc(4096, SPMK_NODE_ANY, SPMK_MEM_THISNODE, 2, &pages), -SPMK_EINVAL);
+	assert_int_equal(uargs_mem_alloc(4096, SPMK_NODE_ANY, SPMK_MEM_THISNODE, 2, &pages),
+			 -SPMK_EINVAL);
 	assert_int_equal(uargs_mem_alloc(UARGS_MEM_MAX + 1, 0, 0, 2, &pages), -SPMK_ENOMEM);
 	assert_int_equal(uargs_mem_alloc(UINT64_MAX, 0, 0, 2, &pages), -SPMK_ENOMEM);
 	assert_int_equal(pages, 99); /* untouched by every refusal */

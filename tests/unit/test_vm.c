@@ -26,9 +26,12 @@ struct arena {
 	size_t allocated;
 	long budget; /* allocations still allowed; < 0: unlimited */
 	size_t flush_pages, flush_alls;
-	size_t syncs, pages_at_sync, alls_at_sync; /* flush_sync calls; the counts at the last one */
+	size_t syncs, pages_at_sync,
+		alls_at_sync; /* flush_sync calls; the counts at the last one */
 	uint64_t last_flush;
-	struct { uint64_t va, npages; } round[8]; /* the first flush_sync calls' batches */
+	struct {
+		uint64_t va, npages;
+	} round[8]; /* the first flush_sync calls' batches */
 	/* When set: called once from the next flush_page, in the middle of a batch (another
 	 * CPU's whole unmap landing between this call's first flush and its round). */
 	void (*interleave)(struct arena *a);
@@ -76,10 +79,7 @@ static void arena_flush_page(void *ctx, uint64_t va)
 		interleave(a);
 }
 
-static void arena_flush_all(void *ctx)
-{
-	((struct arena *)ctx)->flush_alls++;
-}
+static void arena_flush_all(void *ctx) { ((struct arena *)ctx)->flush_alls++; }
 
 /* The other CPUs' round: must come after this batch's local flushes. */
 static void arena_flush_sync(void *ctx, uint64_t va, uint64_t npages)
@@ -312,7 +312,8 @@ static void snap_same(struct fixture *f, struct snap *s)
 		is_free[f->a.free_list[j]] = true;
 	for (size_t i = 0; i < ARENA_PAGES; i++)
 		if (!is_free[i])
-			assert_memory_equal(f->a.mem + i * PAGE_SIZE, s->mem + i * PAGE_SIZE, PAGE_SIZE);
+			assert_memory_equal(f->a.mem + i * PAGE_SIZE, s->mem + i * PAGE_SIZE,
+					    PAGE_SIZE);
 	free(s->mem);
 }
 
@@ -570,8 +571,8 @@ static void unmap_other(struct arena *a)
 static void test_flush_sync_batches_never_shared(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(
-		vm_map(&f->s, va_of(VA0), pa_of(PA0), 8 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K), ST_OK);
+	assert_int_equal(vm_map(&f->s, va_of(VA0), pa_of(PA0), 8 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
+			 ST_OK);
 	assert_int_equal(
 		vm_map(&f->s, va_of(VA_OTHER), pa_of(PA0), 8 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
 		ST_OK);
@@ -805,8 +806,11 @@ static void set_dirty(struct fixture *f, uint64_t va)
 		if ((e & VM_PTE_P) && (level == 1 || (e & VM_PTE_PS))) {
 			uint64_t phys = f->s.pml4_phys;
 			for (int l = 4; l > level; l--)
-				phys = ((uint64_t *)(f->a.mem + phys))[(va >> (12 + 9 * (l - 1))) & 511] & VM_PTE_ADDR;
-			((uint64_t *)(f->a.mem + phys))[(va >> (12 + 9 * (level - 1))) & 511] |= VM_PTE_D | VM_PTE_A;
+				phys = ((uint64_t *)(f->a.mem +
+						     phys))[(va >> (12 + 9 * (l - 1))) & 511] &
+				       VM_PTE_ADDR;
+			((uint64_t *)(f->a.mem + phys))[(va >> (12 + 9 * (level - 1))) & 511] |=
+				VM_PTE_D | VM_PTE_A;
 			return;
 		}
 	}
@@ -827,11 +831,11 @@ static void test_unmap_dirty_reports_dirty_leaves(void **state)
 	assert_int_equal(vm_map(&f->s, va_of(v4), pa_of(PA0 + SIZE_1G + 8 * SIZE_2M),
 				16 * PAGE_SIZE, VM_WRITE, VM_PAGE_4K),
 			 ST_OK);
-	set_dirty(f, VA0 + 12345);                  /* the 1 GiB leaf */
-	set_dirty(f, VA0 + SIZE_1G + 7);            /* 2 MiB leaf 0, adjacent: merges with it */
-	set_dirty(f, VA0 + SIZE_1G + 3 * SIZE_2M);  /* 2 MiB leaf 3 */
-	set_dirty(f, VA0 + SIZE_1G + 4 * SIZE_2M);  /* 2 MiB leaf 4: merges with 3 */
-	set_dirty(f, v4 + 5 * PAGE_SIZE);           /* one 4 KiB leaf */
+	set_dirty(f, VA0 + 12345);                 /* the 1 GiB leaf */
+	set_dirty(f, VA0 + SIZE_1G + 7);           /* 2 MiB leaf 0, adjacent: merges with it */
+	set_dirty(f, VA0 + SIZE_1G + 3 * SIZE_2M); /* 2 MiB leaf 3 */
+	set_dirty(f, VA0 + SIZE_1G + 4 * SIZE_2M); /* 2 MiB leaf 4: merges with 3 */
+	set_dirty(f, v4 + 5 * PAGE_SIZE);          /* one 4 KiB leaf */
 	uint64_t total = SIZE_1G + 8 * SIZE_2M + 16 * PAGE_SIZE;
 	f->a.flush_pages = f->a.flush_alls = 0;
 	assert_int_equal(vm_unmap_dirty(&f->s, va_of(VA0), total, dirty_note, &l), ST_OK);
@@ -895,26 +899,25 @@ static void test_protect_keeps_dirty(void **state)
 	assert_int_equal(l.size[0], SIZE_2M);
 }
 
-TEST_MAIN(
-	cmocka_unit_test_setup_teardown(test_map_4k_bits, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_map_flags_bits, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_map_large_pages, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_map_max_page_and_alignment, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_map_oom_rolls_back, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_unmap_splits_1g, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_unmap_splits_2m_both_edges, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_unmap_middle_of_1g_two_2m, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_unmap_oom_on_split, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_unmap_flush, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_flush_sync_once_per_batch, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_flush_sync_batches_never_shared, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_flush_sync_names_span, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_pte_4k_lookup, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_top_of_address_space, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_unmap_dirty_reports_dirty_leaves, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_unmap_dirty_split_edges, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_protect_keeps_dirty, setup, teardown))
+TEST_MAIN(cmocka_unit_test_setup_teardown(test_map_4k_bits, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_map_flags_bits, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_map_large_pages, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_map_max_page_and_alignment, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_map_errors, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_map_oom_rolls_back, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_unmap_splits_1g, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_unmap_splits_2m_both_edges, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_unmap_middle_of_1g_two_2m, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_unmap_oom_on_split, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_unmap_flush, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_flush_sync_once_per_batch, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_flush_sync_batches_never_shared, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_flush_sync_names_span, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_pte_4k_lookup, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_existing_empty_table_is_used, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_top_of_address_space, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_unmap_dirty_reports_dirty_leaves, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_unmap_dirty_split_edges, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_protect_keeps_dirty, setup, teardown))

@@ -63,13 +63,25 @@ static void t_free(void *ctx, uint64_t phys)
 	free_list[nfree++] = (uint32_t)(phys / PAGE_SIZE);
 	pthread_mutex_unlock(&arena_mu);
 }
-static void *t_virt(void *ctx, uint64_t phys) { (void)ctx; return arena + phys; }
+static void *t_virt(void *ctx, uint64_t phys)
+{
+	(void)ctx;
+	return arena + phys;
+}
 
 /* What this thread's calls flushed and sent (a CPU's own TLB and its rounds). */
 static __thread uint64_t local_flushes, syncs, sync_va, sync_npages;
 
-static void t_flush_page(void *ctx, uint64_t va) { (void)ctx, (void)va; local_flushes++; }
-static void t_flush_all(void *ctx) { (void)ctx; local_flushes++; }
+static void t_flush_page(void *ctx, uint64_t va)
+{
+	(void)ctx, (void)va;
+	local_flushes++;
+}
+static void t_flush_all(void *ctx)
+{
+	(void)ctx;
+	local_flushes++;
+}
 static void t_flush_sync(void *ctx, uint64_t va, uint64_t npages)
 {
 	(void)ctx;
@@ -109,7 +121,8 @@ static void *unmapper(void *arg)
 		uint64_t before = syncs;
 		st = vm_unmap(&space, va_of(va), n * PAGE_SIZE);
 		EXPECT(st == ST_OK, "thread %u: unmap: %d", i, (int)st);
-		EXPECT(syncs == before + 1, "thread %u: %lu rounds for one unmap", i, syncs - before);
+		EXPECT(syncs == before + 1, "thread %u: %lu rounds for one unmap", i,
+		       syncs - before);
 		EXPECT(sync_va == va && sync_npages == n,
 		       "thread %u: unmapped %#lx +%lu pages, its round named %#lx +%lu", i, va, n,
 		       sync_va, sync_npages);

@@ -45,10 +45,7 @@ void capture_reset(struct capture *c)
 	c->worst_level = 99;
 }
 
-int capture_has(const struct capture *c, const char *s)
-{
-	return strstr(c->text, s) != NULL;
-}
+int capture_has(const struct capture *c, const char *s) { return strstr(c->text, s) != NULL; }
 
 void capture_expect(const struct capture *c, const char *s)
 {

@@ -11,9 +11,9 @@ struct capture {
 	struct out out;
 	char text[1 << 20];
 	size_t len;
-	unsigned lines;     /* out_log lines */
-	unsigned warnings;  /* out_log lines at LOG_WARN or more severe */
-	int worst_level;    /* lowest (most severe) out_log level seen; 99 when none */
+	unsigned lines;    /* out_log lines */
+	unsigned warnings; /* out_log lines at LOG_WARN or more severe */
+	int worst_level;   /* lowest (most severe) out_log level seen; 99 when none */
 };
 
 void capture_init(struct capture *c);

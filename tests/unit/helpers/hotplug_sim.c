@@ -73,7 +73,8 @@ void sim_flush(void *ctx)
 	struct buddy_page_info pi;
 	for (unsigned k = 0; k < s->unflushed; k++)
 		if (buddy_page_state(&s->b, s->stale[k], &pi) != ST_OK || pi.state != PAGE_MOVABLE)
-			fail_msg("pfn 0x%llx freed before the TLB flush", (unsigned long long)s->stale[k]);
+			fail_msg("pfn 0x%llx freed before the TLB flush",
+				 (unsigned long long)s->stale[k]);
 	s->flushes++;
 	s->unflushed = 0;
 }
@@ -159,13 +160,15 @@ static status_t sim_dax_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size
 	struct sim *s = sim_of(ctx);
 	if (fault_hit(FAULT_PT_ALLOC))
 		return ST_NOMEM;
-	assert_true(IS_ALIGNED(va | pa | size, PAGE_SIZE) && (mp == PAGE_SIZE || mp == SIZE_2M ||
-							      mp == SIZE_1G));
+	assert_true(IS_ALIGNED(va | pa | size, PAGE_SIZE) &&
+		    (mp == PAGE_SIZE || mp == SIZE_2M || mp == SIZE_1G));
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
-		assert_false(s->win[i].size && va < s->win[i].va + s->win[i].size && s->win[i].va < va + size);
+		assert_false(s->win[i].size && va < s->win[i].va + s->win[i].size &&
+			     s->win[i].va < va + size);
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		if (!s->win[i].size) {
-			s->win[i] = (struct sim_win){ va, pa, size, mp, calloc(size / PAGE_SIZE, 1) };
+			s->win[i] =
+				(struct sim_win){ va, pa, size, mp, calloc(size / PAGE_SIZE, 1) };
 			return ST_OK;
 		}
 	fail_msg("more than %u dax windows mapped", DAX_INIT_DEVICES);
@@ -179,7 +182,8 @@ static uint64_t sim_leaf_at(const struct sim_win *w, uint64_t off, uint64_t *lea
 	for (; p < w->size; p += ps) {
 		ps = PAGE_SIZE;
 		for (uint64_t big = SIZE_1G; big > PAGE_SIZE; big /= 512)
-			if (big <= w->max_page && w->size - p >= big && IS_ALIGNED((w->va + p) | (w->pa + p), big)) {
+			if (big <= w->max_page && w->size - p >= big &&
+			    IS_ALIGNED((w->va + p) | (w->pa + p), big)) {
 				ps = big;
 				break;
 			}
@@ -226,7 +230,8 @@ static void sim_dax_unmap(void *ctx, vaddr_t virt, uint64_t size, dax_written_fn
 static struct sim_win *sim_win_find(struct sim *s, uint64_t va, uint64_t len)
 {
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
-		if (s->win[i].size && va >= s->win[i].va && va + len <= s->win[i].va + s->win[i].size)
+		if (s->win[i].size && va >= s->win[i].va &&
+		    va + len <= s->win[i].va + s->win[i].size)
 			return &s->win[i];
 	fail_msg("access to 0x%llx +%llu outside every mapped dax window (a page fault)",
 		 (unsigned long long)va, (unsigned long long)len);
@@ -288,10 +293,12 @@ struct sim *sim_new(void)
 	buddy_set_distance(&s->b, 2, 0, 25);
 	s->meta0 = malloc(buddy_meta_bytes(SIM_RAM0_N));
 	s->meta2 = malloc(buddy_meta_bytes(SIM_RAM2_N));
-	assert_int_equal(buddy_add_range(&s->b, 0, BUDDY_ZONE_NORMAL, SIM_RAM0, SIM_RAM0_N, s->meta0,
-					 buddy_meta_bytes(SIM_RAM0_N), 0), ST_OK);
-	assert_int_equal(buddy_add_range(&s->b, 2, BUDDY_ZONE_NORMAL, SIM_RAM2, SIM_RAM2_N, s->meta2,
-					 buddy_meta_bytes(SIM_RAM2_N), 0), ST_OK);
+	assert_int_equal(buddy_add_range(&s->b, 0, BUDDY_ZONE_NORMAL, SIM_RAM0, SIM_RAM0_N,
+					 s->meta0, buddy_meta_bytes(SIM_RAM0_N), 0),
+			 ST_OK);
+	assert_int_equal(buddy_add_range(&s->b, 2, BUDDY_ZONE_NORMAL, SIM_RAM2, SIM_RAM2_N,
+					 s->meta2, buddy_meta_bytes(SIM_RAM2_N), 0),
+			 ST_OK);
 	for (uint64_t p = SIM_RAM0; p < SIM_RAM2 + SIM_RAM2_N; p++)
 		s->direct[p] = 1;
 	dax_init(&s->dax, &dops, &s->log.out, 1);
@@ -346,11 +353,13 @@ void sim_check(struct sim *s, bool check_zero)
 		uint64_t bad;
 		assert_int_equal(memobj_check(&s->objs, slot, &bad), ST_OK);
 		if (bad)
-			fail_msg("%sobject '%s': %llu pages damaged", sim_where, o->name, (unsigned long long)bad);
+			fail_msg("%sobject '%s': %llu pages damaged", sim_where, o->name,
+				 (unsigned long long)bad);
 		for (uint64_t i = 0; i < o->npages; i++) {
 			uint64_t pfn = s->pt[slot][i];
 			if (owner[pfn]++)
-				fail_msg("%spfn 0x%llx mapped by two object pages", sim_where, (unsigned long long)pfn);
+				fail_msg("%spfn 0x%llx mapped by two object pages", sim_where,
+					 (unsigned long long)pfn);
 		}
 		if (o->movable)
 			mov += o->npages;
@@ -383,11 +392,11 @@ void sim_check(struct sim *s, bool check_zero)
 					places++;
 		}
 		if (places != 1 || (sysram && !managed))
-			fail_msg("%spfn 0x%llx is in %u places (managed %d, system-ram %d)", sim_where,
-				 (unsigned long long)p, places, managed, sysram);
+			fail_msg("%spfn 0x%llx is in %u places (managed %d, system-ram %d)",
+				 sim_where, (unsigned long long)p, places, managed, sysram);
 		if (s->direct[p] != managed)
-			fail_msg("%spfn 0x%llx direct-mapped %d but managed %d", sim_where, (unsigned long long)p,
-				 s->direct[p], managed);
+			fail_msg("%spfn 0x%llx direct-mapped %d but managed %d", sim_where,
+				 (unsigned long long)p, s->direct[p], managed);
 		if (check_zero && p >= SIM_SP && !managed && !claimed &&
 		    !dax_dirty_bytes(&s->dax, range_of(pa_of(pa), PAGE_SIZE))) {
 			const uint64_t *w = (const uint64_t *)sim_page(s, p);
@@ -395,7 +404,8 @@ void sim_check(struct sim *s, bool check_zero)
 			for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
 				any |= w[i];
 			if (any)
-				fail_msg("%sdevdax pfn 0x%llx holds data of a previous owner", sim_where, (unsigned long long)p);
+				fail_msg("%sdevdax pfn 0x%llx holds data of a previous owner",
+					 sim_where, (unsigned long long)p);
 		}
 	}
 }

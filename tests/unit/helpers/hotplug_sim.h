@@ -40,14 +40,14 @@ struct sim {
 	struct memobj_set objs;
 	struct hotplug hp;
 	struct capture log;
-	uint8_t *mem;                 /* SIM_PAGES * 4 KiB */
-	uint8_t direct[SIM_PAGES];    /* in the direct map */
+	uint8_t *mem;                /* SIM_PAGES * 4 KiB */
+	uint8_t direct[SIM_PAGES];   /* in the direct map */
 	uint64_t *pt[SIM_OBJ_SLOTS]; /* pt[slot][index] = pfn or UINT64_MAX */
 	uint64_t *meta0, *meta2;
 	unsigned remaps, zeroes;
-	unsigned flushes, unflushed;  /* TLB flushes; remaps since the last one */
+	unsigned flushes, unflushed;   /* TLB flushes; remaps since the last one */
 	uint64_t stale[MIGRATE_BATCH]; /* old pfns of those remaps (a TLB may still reach them) */
-	int fail_remap;               /* > 0: the nth remap from now fails */
+	int fail_remap;                /* > 0: the nth remap from now fails */
 	/* mapped dax windows: leaves chosen as the kernel's vm_map does (the largest page that
 	 * max_page, alignment and the remaining size allow), with a dirty bit per leaf, set only
 	 * by a write through the window (sim_win_write) and reported by unmap, as the MMU's D bit */
