@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs every test and ends with one summary line `N passed, N failed`:
+#   0. the format and layout check (tools/check-format.sh): one count;
 #   1. host unit tests (build/tests/test_*, cmocka, ASan+UBSan; build/tsan/test_*, the threaded
 #      ones under ThreadSanitizer, where any race report fails): one count per test case;
 #   2. fuzz targets (build/fuzz/fuzz_*): every stored corpus and crash input replayed once, then
@@ -78,6 +79,16 @@ PY
 	[ "$qf" -ne 0 ] && failures+=("qemu scenarios: $qf")
 }
 
+run_format() {
+	if bash tools/check-format.sh; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("check-format")
+	fi
+}
+
+run_format
 run_unit
 if [ "${1:-}" != "--unit-only" ]; then
 	run_fuzz
