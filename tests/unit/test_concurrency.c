@@ -20,6 +20,7 @@
 #include "mm/dax.h"
 #include "mm/kheap.h"
 #include "test_main.h"
+#include "thread_expect.h"
 
 #define THREADS 4
 #define BASE 0x10000ull       /* first pfn */
@@ -27,18 +28,6 @@
 #define ISO_BASE (BASE + 512) /* where the workers' pages come from */
 #define ISO_PAGES 512u
 #define HELD_MAX 256
-
-/* Worker threads cannot use cmocka's asserts (they jump back into the main thread's stack):
- * a failed expectation there prints and aborts the test binary. */
-#define EXPECT(cond, ...)                                                                          \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);                 \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fprintf(stderr, "\n");                                                     \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 /* Host threads get CPU numbers in the order they first take a lock and never give them back:
  * enough caches for every thread this file starts. */

@@ -20,23 +20,13 @@
 
 #include "lib/prng.h"
 #include "mm/vm.h"
+#include "thread_expect.h"
 
 #define THREADS 4
 #define ROUNDS 3000
 #define ARENA_PAGES 1024
 #define SLOT_BASE 0xffffc00000000000ull /* thread i: SLOT_BASE + i * 512 GiB (PML4 slot) */
 #define SLOT_SIZE (512ull << 30)
-
-/* Worker threads cannot use cmocka's asserts: a failed expectation prints and aborts. */
-#define EXPECT(cond, ...)                                                                          \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);                 \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fprintf(stderr, "\n");                                                     \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 /* Table pages: a free list under a mutex (the kernel's page source takes its own locks). */
 static uint8_t *arena;
