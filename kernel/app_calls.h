@@ -27,6 +27,6 @@ long sys_reclaim(struct app *a, const struct syscall_frame *f);
 void app_free_movable(struct app *a, unsigned i);
 /* Migration moved page `index` of memory object obj to new_pfn: if it is the running app's
  * movable memory, its PTE follows (kernel/khotplug.c calls this from the object remap). */
-void app_obj_moved(unsigned obj, uint64_t index, uint64_t new_pfn);
+void app_obj_moved(unsigned obj, uint64_t index, pfn_t new_pfn);
 
 #endif

@@ -45,10 +45,10 @@ static struct app_alloc *alloc_holding(struct app *a, uint64_t va, uint64_t *ind
 static status_t map_object(struct app *a, unsigned obj, uint64_t va, uint64_t pages)
 {
 	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t pfn;
+		pfn_t pfn;
 		CHECK_OK(memobj_page_pfn(&K.objs, obj, i, &pfn)); /* the object was just made */
-		status_t st = vm_map(&a->vm, va_of(va + i * PAGE_SIZE), pfn_to_pa(pfn_of(pfn)),
-				     PAGE_SIZE, kvm_nx_fixup(VM_USER | VM_WRITE), VM_PAGE_4K);
+		status_t st = vm_map(&a->vm, va_of(va + i * PAGE_SIZE), pfn_to_pa(pfn), PAGE_SIZE,
+				     kvm_nx_fixup(VM_USER | VM_WRITE), VM_PAGE_4K);
 		if (st != ST_OK) {
 			if (i)
 				/* 4 KiB leaves */
@@ -91,9 +91,9 @@ long sys_mem_alloc(struct app *a, const struct syscall_frame *f)
 		if (st == ST_OK && (flags & SPMK_MEM_THISNODE)) {
 			/* no fallback: every page must be on the node asked for */
 			for (uint64_t i = 0; i < pages && st == ST_OK; i++) {
-				uint64_t pfn;
+				pfn_t pfn;
 				CHECK_OK(memobj_page_pfn(&K.objs, obj, i, &pfn));
-				if (numa_node_of_addr(&K.numa, pfn << PAGE_SHIFT) != node)
+				if (numa_node_of_addr(&K.numa, pfn_to_pa(pfn).v) != node)
 					st = ST_NOMEM;
 			}
 			if (st != ST_OK)
@@ -211,7 +211,7 @@ long sys_reclaim(struct app *a, const struct syscall_frame *f)
 	return -uspace_errno(hotplug_reclaim(&K.hotplug, dev, 0, &info));
 }
 
-void app_obj_moved(unsigned obj, uint64_t index, uint64_t new_pfn)
+void app_obj_moved(unsigned obj, uint64_t index, pfn_t new_pfn)
 {
 	struct app *a = app_current();
 	if (!a)
@@ -222,6 +222,6 @@ void app_obj_moved(unsigned obj, uint64_t index, uint64_t new_pfn)
 			continue;
 		uint64_t *pte = vm_pte_4k(&a->vm, va_of(m->va + index * PAGE_SIZE));
 		CHECK(pte && (*pte & VM_PTE_P)); /* every page of the object is mapped in the app */
-		*pte = (*pte & ~VM_PTE_ADDR) | (new_pfn << PAGE_SHIFT);
+		*pte = (*pte & ~VM_PTE_ADDR) | pfn_to_pa(new_pfn).v;
 	}
 }

@@ -63,12 +63,12 @@ static uint64_t *obj_pte(unsigned slot, uint64_t index)
 	return pte;
 }
 
-static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
+static status_t obj_map(void *ctx, unsigned slot, uint64_t index, pfn_t pfn)
 {
 	(void)ctx;
 	spin_lock(&win_lock);
-	status_t st = vm_map(&kvm_space, va_of(obj_va(slot, index)), pfn_to_pa(pfn_of(pfn)),
-			     PAGE_SIZE, kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
+	status_t st = vm_map(&kvm_space, va_of(obj_va(slot, index)), pfn_to_pa(pfn), PAGE_SIZE,
+			     kvm_nx_fixup(VM_WRITE), VM_PAGE_4K);
 	spin_unlock(&win_lock);
 	return st;
 }
@@ -77,23 +77,23 @@ static status_t obj_map(void *ctx, unsigned slot, uint64_t index, uint64_t pfn)
  * non-present entry, Intel SDM Vol. 3A §4.5 table 4-19) set, the address still the old page. */
 #define PTE_MIGRATION (1ull << 9)
 
-static bool pte_names(uint64_t e, uint64_t pfn)
+static bool pte_names(uint64_t e, pfn_t pfn)
 {
-	return (e & (VM_PTE_P | PTE_MIGRATION)) && (e & VM_PTE_ADDR) == pfn << PAGE_SHIFT;
+	return (e & (VM_PTE_P | PTE_MIGRATION)) && (e & VM_PTE_ADDR) == pfn_to_pa(pfn).v;
 }
 
-static status_t freeze_locked(unsigned slot, uint64_t index, uint64_t old_pfn)
+static status_t freeze_locked(unsigned slot, uint64_t index, pfn_t old_pfn)
 {
 	uint64_t *pte = obj_pte(slot, index);
 	if (!pte || !(*pte & VM_PTE_P))
 		return ST_NOTFOUND;
-	if ((*pte & VM_PTE_ADDR) != old_pfn << PAGE_SHIFT)
+	if ((*pte & VM_PTE_ADDR) != pfn_to_pa(old_pfn).v)
 		return ST_INVALID;
 	__atomic_store_n(pte, (*pte & ~VM_PTE_P) | PTE_MIGRATION, __ATOMIC_RELEASE);
 	return ST_OK;
 }
 
-static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn)
+static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, pfn_t old_pfn)
 {
 	(void)ctx;
 	spin_lock(&win_lock);
@@ -103,20 +103,19 @@ static status_t obj_freeze(void *ctx, unsigned slot, uint64_t index, uint64_t ol
 }
 
 /* From the old page (present or frozen) to the new one, present. */
-static status_t remap_locked(unsigned slot, uint64_t index, uint64_t old_pfn, uint64_t new_pfn)
+static status_t remap_locked(unsigned slot, uint64_t index, pfn_t old_pfn, pfn_t new_pfn)
 {
 	uint64_t *pte = obj_pte(slot, index);
 	if (!pte || !(*pte & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
 	if (!pte_names(*pte, old_pfn))
 		return ST_INVALID;
-	uint64_t e = (*pte & ~(VM_PTE_ADDR | PTE_MIGRATION)) | VM_PTE_P | (new_pfn << PAGE_SHIFT);
+	uint64_t e = (*pte & ~(VM_PTE_ADDR | PTE_MIGRATION)) | VM_PTE_P | pfn_to_pa(new_pfn).v;
 	__atomic_store_n(pte, e, __ATOMIC_RELEASE);
 	return ST_OK;
 }
 
-static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
-			  uint64_t new_pfn)
+static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, pfn_t old_pfn, pfn_t new_pfn)
 {
 	(void)ctx;
 	spin_lock(&win_lock);
@@ -194,7 +193,7 @@ static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 	spin_unlock(&win_lock);
 }
 
-static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn)
+static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, pfn_t *pfn)
 {
 	(void)ctx;
 	spin_lock(&win_lock);
@@ -202,7 +201,7 @@ static status_t obj_lookup(void *ctx, unsigned slot, uint64_t index, uint64_t *p
 	spin_unlock(&win_lock);
 	if (!(e & (VM_PTE_P | PTE_MIGRATION)))
 		return ST_NOTFOUND;
-	*pfn = (e & VM_PTE_ADDR) >> PAGE_SHIFT;
+	*pfn = pa_to_pfn(pa_of(e & VM_PTE_ADDR));
 	return ST_OK;
 }
 
@@ -212,10 +211,10 @@ static uint8_t *obj_page(void *ctx, unsigned slot, uint64_t index)
 	return (uint8_t *)(uintptr_t)obj_va(slot, index);
 }
 
-static void page_copy(void *ctx, uint64_t dst, uint64_t src)
+static void page_copy(void *ctx, pfn_t dst, pfn_t src)
 {
 	(void)ctx;
-	memcpy(phys_to_virt(dst << PAGE_SHIFT), phys_to_virt(src << PAGE_SHIFT), PAGE_SIZE);
+	memcpy(phys_to_virt(pfn_to_pa(dst).v), phys_to_virt(pfn_to_pa(src).v), PAGE_SIZE);
 	khotplug_prof.copies++;
 }
 

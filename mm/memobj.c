@@ -99,7 +99,7 @@ status_t memobj_find(const struct memobj_set *s, const char *name, unsigned *slo
 	return ST_NOTFOUND;
 }
 
-status_t memobj_page_pfn(const struct memobj_set *s, unsigned slot, uint64_t index, uint64_t *pfn)
+status_t memobj_page_pfn(const struct memobj_set *s, unsigned slot, uint64_t index, pfn_t *pfn)
 {
 	const struct memobj *o = memobj_get(s, slot);
 	if (!o)
@@ -130,9 +130,9 @@ static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool mova
 {
 	(void)movable;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t pfn;
+		pfn_t pfn;
 		if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK)
-			CHECK_OK(buddy_free(s->b, pfn, 0)); /* our page, unpinned */
+			CHECK_OK(buddy_free(s->b, pfn.v, 0)); /* our page, unpinned */
 	}
 	if (n)
 		s->ops->unmap(s->ops->ctx, slot, 0, n);
@@ -174,14 +174,14 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 	if (movable)
 		st = buddy_page_set_object(s->b, pfn, slot + 1, (uint32_t)i);
 	if (st == ST_OK)
-		st = s->ops->map(s->ops->ctx, slot, i, pfn);
+		st = s->ops->map(s->ops->ctx, slot, i, pfn_of(pfn));
 	if (st != ST_OK) {
 		CHECK_OK(buddy_free(s->b, pfn, 0)); /* allocated just above */
 		return st;
 	}
 #ifdef SPMK_DEBUG
-	uint64_t mapped;
-	ASSERT(s->ops->lookup(s->ops->ctx, slot, i, &mapped) == ST_OK && mapped == pfn);
+	pfn_t mapped;
+	ASSERT(s->ops->lookup(s->ops->ctx, slot, i, &mapped) == ST_OK && mapped.v == pfn);
 #endif
 	if (user) /* the page just allocated */
 		memset(s->ops->page(s->ops->ctx, slot, i), 0, PAGE_SIZE);
@@ -267,7 +267,7 @@ status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *misma
 		return ST_NOTFOUND;
 	status_t worst = ST_OK;
 	for (uint64_t i = 0; i < o->npages; i++) {
-		uint64_t pfn;
+		pfn_t pfn;
 		status_t st = s->ops->lookup(s->ops->ctx, slot, i, &pfn);
 		if (st != ST_OK) {
 			worst = st;
@@ -280,7 +280,7 @@ status_t memobj_check(const struct memobj_set *s, unsigned slot, uint64_t *misma
 	return worst;
 }
 
-static status_t pin_target(struct memobj_set *s, unsigned slot, uint64_t index, uint64_t *pfn,
+static status_t pin_target(struct memobj_set *s, unsigned slot, uint64_t index, pfn_t *pfn,
 			   const char *op)
 {
 	const struct memobj *o = memobj_get(s, slot);
@@ -305,11 +305,11 @@ static status_t pin_target(struct memobj_set *s, unsigned slot, uint64_t index, 
  * when the batch remaps it). */
 static status_t pin_change(struct memobj_set *s, unsigned slot, uint64_t index, bool pin)
 {
-	uint64_t pfn;
+	pfn_t pfn;
 	spin_lock(&s->lock);
 	status_t st = pin_target(s, slot, index, &pfn, pin ? "pin" : "unpin");
 	if (st == ST_OK)
-		st = pin ? buddy_page_pin(s->b, pfn) : buddy_page_unpin(s->b, pfn);
+		st = pin ? buddy_page_pin(s->b, pfn.v) : buddy_page_unpin(s->b, pfn.v);
 	if (st == ST_OK && pin)
 		s->obj[slot].pinned++;
 	else if (st == ST_OK)

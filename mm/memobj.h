@@ -43,6 +43,7 @@
 #include "lib/spinlock.h"
 #include "lib/status.h"
 #include "lib/table.h"
+#include "lib/types.h"
 #include "mm/buddy.h"
 
 #define MEMOBJ_INIT_SLOTS 64 /* object slots inside struct memobj_set before any growth */
@@ -51,23 +52,22 @@
 
 struct memobj_ops {
 	/* Map page `index` of object `slot` to pfn (nothing mapped there before). */
-	status_t (*map)(void *ctx, unsigned slot, uint64_t index, uint64_t pfn);
+	status_t (*map)(void *ctx, unsigned slot, uint64_t index, pfn_t pfn);
 	/* Switch page `index` from old_pfn to new_pfn with one page-table walk, WITHOUT flushing
 	 * the TLB (the caller calls flush before the old page is reused). ST_NOTFOUND when
 	 * nothing is mapped there, ST_INVALID when another pfn is; nothing changes then. Must
 	 * not fail for a page mapped at old_pfn (the kernel rewrites the PTE in place). */
-	status_t (*remap)(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn,
-			  uint64_t new_pfn);
+	status_t (*remap)(void *ctx, unsigned slot, uint64_t index, pfn_t old_pfn, pfn_t new_pfn);
 	/* Flush the TLB entries of every object window (after a batch of remaps). */
 	void (*flush)(void *ctx);
 	/* Remove the mappings of pages [first, first+n) of `slot` and flush the TLB. */
 	void (*unmap)(void *ctx, unsigned slot, uint64_t first, uint64_t n);
 	/* Forward map: the pfn mapped at page `index`. ST_NOTFOUND when none. */
-	status_t (*lookup)(void *ctx, unsigned slot, uint64_t index, uint64_t *pfn);
+	status_t (*lookup)(void *ctx, unsigned slot, uint64_t index, pfn_t *pfn);
 	/* Page `index` through the object's mapping (for filling and checking). */
 	uint8_t *(*page)(void *ctx, unsigned slot, uint64_t index);
 	/* Copy physical page src to dst (migration). */
-	void (*copy)(void *ctx, uint64_t dst_pfn, uint64_t src_pfn);
+	void (*copy)(void *ctx, pfn_t dst_pfn, pfn_t src_pfn);
 	void *ctx;
 	/* Optional (NULL when nothing else can touch an object during a migration): make page
 	 * `index` of `slot`, mapped at old_pfn, unreachable without losing where it is - a
@@ -75,7 +75,7 @@ struct memobj_ops {
 	 * remap installs the new page - WITHOUT flushing the TLB. Errors as remap's (nothing
 	 * changes then). When set, migration freezes a batch, flushes once, then copies and
 	 * remaps (mm/migrate.h), and remap and lookup accept a frozen entry. */
-	status_t (*freeze)(void *ctx, unsigned slot, uint64_t index, uint64_t old_pfn);
+	status_t (*freeze)(void *ctx, unsigned slot, uint64_t index, pfn_t old_pfn);
 	/* Optional (NULL: not profiled): migration enters phase `phase` (enum migrate_phase,
 	 * mm/migrate.h) now; the time since the previous call belongs to the previous phase.
 	 * For figures only (bench hotplug): must not change any state migration sees. */
@@ -147,7 +147,7 @@ status_t memobj_find(const struct memobj_set *s, const char *name, unsigned *slo
 /* The used object at slot, or NULL. */
 const struct memobj *memobj_get(const struct memobj_set *s, unsigned slot);
 /* The pfn behind page index (the forward map). Errors: ST_NOTFOUND, ST_RANGE. */
-status_t memobj_page_pfn(const struct memobj_set *s, unsigned slot, uint64_t index, uint64_t *pfn);
+status_t memobj_page_pfn(const struct memobj_set *s, unsigned slot, uint64_t index, pfn_t *pfn);
 
 /* The value of word w (0..511) of page `index` of an object with this seed. */
 static inline uint64_t memobj_pattern_base(uint64_t seed, uint64_t index)

@@ -17,10 +17,10 @@ void memobj_print(const struct memobj_set *s, struct out *out)
 			continue;
 		uint64_t per_node[BUDDY_MAX_NODES] = { 0 };
 		for (uint64_t i = 0; i < o->npages; i++) {
-			uint64_t pfn;
+			pfn_t pfn;
 			struct buddy_page_info pi;
 			if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK &&
-			    buddy_page_state(s->b, pfn, &pi) == ST_OK)
+			    buddy_page_state(s->b, pfn.v, &pi) == ST_OK)
 				per_node[pi.node]++;
 		}
 		char nodes[160];
@@ -45,16 +45,16 @@ static status_t verify_page(const struct memobj_set *s, unsigned slot, uint64_t 
 			    struct out *out)
 {
 	const struct memobj *o = &s->obj[slot];
-	uint64_t pfn;
+	pfn_t pfn;
 	struct buddy_page_info pi;
 	if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) != ST_OK) {
 		out_printf(out, "memobj: '%s' page %llu is not mapped\n", o->name,
 			   (unsigned long long)i);
 		return ST_INVALID;
 	}
-	if (buddy_page_state(s->b, pfn, &pi) != ST_OK) {
+	if (buddy_page_state(s->b, pfn.v, &pi) != ST_OK) {
 		out_printf(out, "memobj: '%s' page %llu -> pfn 0x%llx not managed\n", o->name,
-			   (unsigned long long)i, (unsigned long long)pfn);
+			   (unsigned long long)i, (unsigned long long)pfn.v);
 		return ST_INVALID;
 	}
 	bool ok = o->movable ? pi.state == PAGE_MOVABLE && pi.obj == slot + 1 && pi.index == i
@@ -62,7 +62,7 @@ static status_t verify_page(const struct memobj_set *s, unsigned slot, uint64_t 
 				       pi.owner == BUDDY_OWNER_OTHER;
 	if (!ok) {
 		out_printf(out, "memobj: '%s' page %llu -> pfn 0x%llx is %s (obj %u index %u)\n",
-			   o->name, (unsigned long long)i, (unsigned long long)pfn,
+			   o->name, (unsigned long long)i, (unsigned long long)pfn.v,
 			   page_state_name(pi.state), pi.obj, pi.index);
 		return ST_INVALID;
 	}
@@ -82,13 +82,13 @@ static status_t verify_contents(const struct memobj_set *s, unsigned slot, struc
 			first = i;
 	if (bad == 0)
 		return ST_OK;
-	uint64_t pfn = 0;
+	pfn_t pfn = pfn_of(0);
 	s->ops->lookup(s->ops->ctx, slot, first, &pfn);
 	out_printf(out,
 		   "memobj: '%s' has %llu of %llu pages not holding its pattern (first: page "
 		   "%llu, pfn 0x%llx): written by someone who does not own them\n",
 		   o->name, (unsigned long long)bad, (unsigned long long)o->npages,
-		   (unsigned long long)first, (unsigned long long)pfn);
+		   (unsigned long long)first, (unsigned long long)pfn.v);
 	return ST_INVALID;
 }
 

@@ -63,7 +63,7 @@ static void batch_copy_remap(struct migrate_batch *m)
 	const struct memobj_ops *ops = m->s->ops;
 	mark(m, MIGRATE_PHASE_COPY);
 	for (unsigned i = 0; i < m->nold; i++)
-		ops->copy(ops->ctx, m->dst[i], m->old[i]);
+		ops->copy(ops->ctx, pfn_of(m->dst[i]), pfn_of(m->old[i]));
 	mark(m, MIGRATE_PHASE_REMAP);
 	for (unsigned i = 0; i < m->nold; i++) {
 		unsigned slot = (unsigned)(m->key[i] >> 32);
@@ -74,8 +74,8 @@ static void batch_copy_remap(struct migrate_batch *m)
 			buddy_page_object(m->s->b, m->dst[i], &obj, &tagged, 0)); /* tagged by us */
 		CHECK(obj == slot + 1 && tagged == index);
 #endif
-		CHECK_OK(
-			ops->remap(ops->ctx, slot, index, m->old[i], m->dst[i])); /* frozen by us */
+		CHECK_OK(ops->remap(ops->ctx, slot, index, pfn_of(m->old[i]),
+				    pfn_of(m->dst[i]))); /* frozen by us */
 	}
 }
 
@@ -286,12 +286,13 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 	CHECK_OK(buddy_page_set_object(s->b, np, pi->obj, pi->index)); /* a pool page is movable */
 	if (s->ops->freeze) {
 		mark(m, MIGRATE_PHASE_FREEZE);
-		st = s->ops->freeze(s->ops->ctx, slot, pi->index, pfn); /* copied at the flush */
+		st = s->ops->freeze(s->ops->ctx, slot, pi->index,
+				    pfn_of(pfn)); /* copied at the flush */
 	} else {
 		mark(m, MIGRATE_PHASE_COPY);
-		s->ops->copy(s->ops->ctx, np, pfn);
+		s->ops->copy(s->ops->ctx, pfn_of(np), pfn_of(pfn));
 		mark(m, MIGRATE_PHASE_REMAP);
-		st = s->ops->remap(s->ops->ctx, slot, pi->index, pfn, np);
+		st = s->ops->remap(s->ops->ctx, slot, pi->index, pfn_of(pfn), pfn_of(np));
 	}
 	mark(m, MIGRATE_PHASE_RMAP);
 	if (st != ST_OK) {
@@ -407,10 +408,11 @@ status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node,
 	/* o->used is checked again before every page: a flush gives the lock up, and a free may
 	 * take the object meanwhile (its pages are then the free's to give back) */
 	for (uint64_t i = 0; o->used && i < o->npages; i++) {
-		uint64_t pfn;
+		pfn_t f;
 		struct buddy_page_info pi;
-		CHECK_OK(s->ops->lookup(s->ops->ctx, slot, i,
-					&pfn)); /* a used object maps every page */
+		/* a used object maps every page */
+		CHECK_OK(s->ops->lookup(s->ops->ctx, slot, i, &f));
+		uint64_t pfn = f.v;
 		CHECK_OK(buddy_page_state(s->b, pfn, &pi));
 		if (pi.node == node)
 			continue;

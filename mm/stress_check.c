@@ -59,9 +59,9 @@ void stress_snap_take(const struct stress_world *w, struct stress_snap *s)
 			continue;
 		s->objects = hash_bytes(s->objects, o, sizeof *o);
 		for (uint64_t i = 0; i < o->npages; i++) {
-			uint64_t pfn = UINT64_MAX;
+			pfn_t pfn = pfn_of(UINT64_MAX);
 			memobj_page_pfn(w->objs, slot, i, &pfn);
-			s->objects = hash_u64(s->objects, pfn);
+			s->objects = hash_u64(s->objects, pfn.v);
 		}
 	}
 	if (w->ops && w->ops->env)

@@ -85,9 +85,9 @@ void stress_mp_digest(const struct stress_mp *m, const struct stress_mp_cpu *c,
 		uint64_t rec[4] = { o->npages, o->seed, o->pinned, o->movable };
 		h = mix(mix(h, rec, sizeof rec), o->name, strlen(o->name));
 		for (uint64_t p = 0; p < o->npages; p++) {
-			uint64_t pfn = UINT64_MAX;
+			pfn_t pfn = pfn_of(UINT64_MAX);
 			memobj_page_pfn(m->w.objs, c->obj[i].slot, p, &pfn);
-			h = mix(h, &pfn, sizeof pfn);
+			h = mix(h, &pfn.v, sizeof pfn.v);
 		}
 	}
 	out->objects = h;

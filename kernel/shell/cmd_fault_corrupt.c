@@ -20,16 +20,18 @@ int cmd_fault_corrupt(int argc, char **argv)
 	unsigned slot;
 	if (memobj_find(&K.objs, argv[2], &slot) != ST_OK)
 		return shell_error("no memory object '%s'", argv[2]);
-	uint64_t page, pfn;
+	uint64_t page;
+	pfn_t pfn;
 	const struct memobj *o = memobj_get(&K.objs, slot);
 	char err[128];
 	if (arg_u64("page", argv[3], 0, o->npages - 1, &page, err, sizeof err) != ST_OK)
 		return shell_arg_error("%s", err);
 	if (memobj_page_pfn(&K.objs, slot, page, &pfn) != ST_OK)
 		return shell_error("page %lu of '%s' is not mapped", (unsigned long)page, argv[2]);
-	volatile uint8_t *b = (volatile uint8_t *)phys_to_virt((pfn << PAGE_SHIFT) + 100);
+	paddr_t at = pa_add(pfn_to_pa(pfn), 100);
+	volatile uint8_t *b = (volatile uint8_t *)phys_to_virt(at.v);
 	*b ^= 0x40;
 	kprintf("fault corrupt: flipped a bit at physical 0x%lx (page %lu of '%s')\n",
-		(unsigned long)((pfn << PAGE_SHIFT) + 100), (unsigned long)page, argv[2]);
+		(unsigned long)at.v, (unsigned long)page, argv[2]);
 	return 0;
 }

@@ -44,10 +44,10 @@ static void print_object_nodes(unsigned slot)
 	memset(per_node, 0, sizeof per_node);
 	const struct memobj *o = memobj_get(&K.objs, slot);
 	for (uint64_t i = 0; i < o->npages; i++) {
-		uint64_t pfn;
+		pfn_t pfn;
 		int node;
 		if (memobj_page_pfn(&K.objs, slot, i, &pfn) == ST_OK &&
-		    (node = node_of_pfn(pfn)) >= 0)
+		    (node = node_of_pfn(pfn.v)) >= 0)
 			per_node[node]++;
 	}
 	const char *sep = "";
@@ -137,9 +137,9 @@ static int mem_pin(int argc, char **argv)
 	status_t st = pin ? memobj_pin(&K.objs, slot, page) : memobj_unpin(&K.objs, slot, page);
 	if (st != ST_OK)
 		return shell_fail(st);
-	uint64_t pfn = 0;
+	pfn_t pfn = pfn_of(0);
 	CHECK_OK(memobj_page_pfn(&K.objs, slot, page, &pfn)); /* the page just (un)pinned */
-	kprintf("%s page %lu (pfn 0x%lx) %s\n", argv[2], (unsigned long)page, (unsigned long)pfn,
+	kprintf("%s page %lu (pfn 0x%lx) %s\n", argv[2], (unsigned long)page, (unsigned long)pfn.v,
 		pin ? "pinned" : "unpinned");
 	return 0;
 }

@@ -397,10 +397,12 @@ static void test_claim_never_zeroes_page_allocator_memory(void **state)
 		capture_has(&s->log, "is system-ram unclaimed but holds deferred-scrub memory"));
 	s->dax.dirty[s->dax.ndirty - 1] = saved;
 	assert_int_equal(memobj_fill(&s->objs, "B", 512, 1, true, &b_slot), ST_OK);
-	uint64_t bad, pfn;
+	uint64_t bad;
+	pfn_t pfn;
 	assert_int_equal(memobj_page_pfn(&s->objs, b_slot, 0, &pfn), ST_OK);
-	assert_int_equal(pfn >> 9,
-			 dax_device_get(&s->dax, dev[62])->base >> 21); /* B is on dax0.62 */
+	/* B is on dax0.62 */
+	assert_int_equal(pfn_to_pa(pfn).v / SIZE_2M,
+			 dax_device_get(&s->dax, dev[62])->base / SIZE_2M);
 	assert_int_equal(dax_claim(&s->dax, dev[63], "x", &h), ST_OK);
 	assert_int_equal(memobj_check(&s->objs, b_slot, &bad), ST_OK);
 	assert_int_equal(bad, 0);

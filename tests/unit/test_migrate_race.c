@@ -78,26 +78,26 @@ static void writer_step(void)
 	write_word(R.tlb[p], p, ++R.seq);
 }
 
-static status_t race_freeze(void *ctx, unsigned slot, uint64_t i, uint64_t old)
+static status_t race_freeze(void *ctx, unsigned slot, uint64_t i, pfn_t old)
 {
 	struct sim *s = ctx;
 	assert_int_equal(R.phase, MIGRATE_PHASE_FREEZE);
 	if (!s->pt[slot] || s->pt[slot][i] == UINT64_MAX)
 		return ST_NOTFOUND;
-	if (s->pt[slot][i] != old)
+	if (s->pt[slot][i] != old.v)
 		return ST_INVALID;
-	s->pt[slot][i] = old | FROZEN;
+	s->pt[slot][i] = old.v | FROZEN;
 	writer_step();
 	return ST_OK;
 }
 
-static status_t race_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
+static status_t race_remap(void *ctx, unsigned slot, uint64_t i, pfn_t old, pfn_t pfn)
 {
 	struct sim *s = ctx;
 	status_t st;
 	assert_int_equal(R.phase, MIGRATE_PHASE_REMAP);
-	if (s->pt[slot] && s->pt[slot][i] == (old | FROZEN)) {
-		s->pt[slot][i] = pfn;
+	if (s->pt[slot] && s->pt[slot][i] == (old.v | FROZEN)) {
+		s->pt[slot][i] = pfn.v;
 		st = ST_OK;
 	} else {
 		st = sim_remap(ctx, slot, i, old, pfn);
@@ -115,17 +115,17 @@ static void race_flush(void *ctx)
 	writer_step();
 }
 
-static void race_copy(void *ctx, uint64_t dst, uint64_t src)
+static void race_copy(void *ctx, pfn_t dst, pfn_t src)
 {
 	assert_int_equal(R.phase, MIGRATE_PHASE_COPY);
 	sim_copy(ctx, dst, src);
 	writer_step();
 }
 
-static status_t race_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn)
+static status_t race_lookup(void *ctx, unsigned slot, uint64_t i, pfn_t *pfn)
 {
 	status_t st = sim_lookup(ctx, slot, i, pfn);
-	*pfn &= ~FROZEN;
+	pfn->v &= ~FROZEN;
 	return st;
 }
 
@@ -276,12 +276,12 @@ static void *pinner(void *arg)
 }
 
 /* Freezes like race_freeze; at PIN_PAGE it lets the pinner go and gives it 50 ms. */
-static status_t pin_freeze(void *ctx, unsigned slot, uint64_t i, uint64_t old)
+static status_t pin_freeze(void *ctx, unsigned slot, uint64_t i, pfn_t old)
 {
 	struct sim *s = ctx;
-	if (s->pt[slot][i] != old)
+	if (s->pt[slot][i] != old.v)
 		return ST_INVALID;
-	s->pt[slot][i] = old | FROZEN;
+	s->pt[slot][i] = old.v | FROZEN;
 	if (i == PIN_PAGE) {
 		__atomic_store_n(&P.go, 1, __ATOMIC_RELEASE);
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
@@ -292,12 +292,12 @@ static status_t pin_freeze(void *ctx, unsigned slot, uint64_t i, uint64_t old)
 	return ST_OK;
 }
 
-static status_t pin_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
+static status_t pin_remap(void *ctx, unsigned slot, uint64_t i, pfn_t old, pfn_t pfn)
 {
 	struct sim *s = ctx;
-	if (s->pt[slot][i] != (old | FROZEN))
+	if (s->pt[slot][i] != (old.v | FROZEN))
 		return sim_remap(ctx, slot, i, old, pfn);
-	s->pt[slot][i] = pfn;
+	s->pt[slot][i] = pfn.v;
 	return ST_OK;
 }
 

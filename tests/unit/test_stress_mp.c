@@ -181,12 +181,12 @@ static void test_refusal_logic(void **state)
 	c->claim[0].used = false;
 	/* a damaged object page */
 	c->failed = M.failed = false;
-	uint64_t pfn;
+	pfn_t pfn;
 	assert_int_equal(memobj_page_pfn(&s->objs, c->obj[0].slot, 0, &pfn), ST_OK);
-	sim_page(s, pfn)[8] ^= 1;
+	sim_page(s, pfn.v)[8] ^= 1;
 	assert_int_equal(stress_mp_own_check(&M, 1, SMP_CHECK), ST_INVALID);
 	assert_non_null(strstr(c->why, "pages damaged"));
-	sim_page(s, pfn)[8] ^= 1;
+	sim_page(s, pfn.v)[8] ^= 1;
 	assert_int_equal(memobj_free(&s->objs, c->obj[0].slot), ST_OK);
 	s->dax.log = s->objs.log = s->hp.log = NULL;
 	sim_free(s);

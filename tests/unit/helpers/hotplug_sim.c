@@ -36,9 +36,10 @@ static void sim_junk(void *ctx, uint64_t pfn, uint64_t n)
 }
 static const struct buddy_ops sim_buddy_ops = { .zero = sim_zero, .junk = sim_junk };
 
-static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
+static status_t sim_map(void *ctx, unsigned slot, uint64_t i, pfn_t f)
 {
 	struct sim *s = sim_of(ctx);
+	uint64_t pfn = f.v;
 	assert_true(i < SIM_MAXP);
 	if (fault_hit(FAULT_PT_ALLOC))
 		return ST_NOMEM;
@@ -51,9 +52,10 @@ static status_t sim_map(void *ctx, unsigned slot, uint64_t i, uint64_t pfn)
 	s->obj_mapped++;
 	return ST_OK;
 }
-status_t sim_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn)
+status_t sim_remap(void *ctx, unsigned slot, uint64_t i, pfn_t old_pfn, pfn_t new_pfn)
 {
 	struct sim *s = sim_of(ctx);
+	uint64_t old = old_pfn.v, pfn = new_pfn.v;
 	if (s->fail_remap > 0 && --s->fail_remap == 0)
 		return ST_NOMEM;
 	if (!s->pt[slot] || s->pt[slot][i] == UINT64_MAX)
@@ -87,12 +89,12 @@ static void sim_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 		s->obj_mapped--;
 	}
 }
-status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn)
+status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, pfn_t *pfn)
 {
 	struct sim *s = sim_of(ctx);
 	if (!s->pt[slot] || i >= SIM_MAXP || s->pt[slot][i] == UINT64_MAX)
 		return ST_NOTFOUND;
-	*pfn = s->pt[slot][i];
+	*pfn = pfn_of(s->pt[slot][i]);
 	return ST_OK;
 }
 static uint8_t *sim_objpage(void *ctx, unsigned slot, uint64_t i)
@@ -100,10 +102,10 @@ static uint8_t *sim_objpage(void *ctx, unsigned slot, uint64_t i)
 	struct sim *s = sim_of(ctx);
 	return sim_page(s, s->pt[slot][i]);
 }
-void sim_copy(void *ctx, uint64_t dst, uint64_t src)
+void sim_copy(void *ctx, pfn_t dst, pfn_t src)
 {
 	struct sim *s = sim_of(ctx);
-	memcpy(sim_page(s, dst), sim_page(s, src), PAGE_SIZE);
+	memcpy(sim_page(s, dst.v), sim_page(s, src.v), PAGE_SIZE);
 }
 static const struct memobj_ops sim_obj_ops = {
 	.map = sim_map,

@@ -78,10 +78,10 @@ void sim_env(void *ctx, uint64_t out[4]);
 /* The simulated machine's object ops (struct memobj_ops, ctx = the struct sim), for tests that
  * wrap them: remap, TLB flush (fails the test when a page a stale entry may reach was freed),
  * page copy, forward lookup. */
-status_t sim_remap(void *ctx, unsigned slot, uint64_t i, uint64_t old, uint64_t pfn);
+status_t sim_remap(void *ctx, unsigned slot, uint64_t i, pfn_t old_pfn, pfn_t new_pfn);
 void sim_flush(void *ctx);
-void sim_copy(void *ctx, uint64_t dst, uint64_t src);
-status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, uint64_t *pfn);
+void sim_copy(void *ctx, pfn_t dst, pfn_t src);
+status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, pfn_t *pfn);
 /* Free pages of node (-1: all nodes). */
 uint64_t sim_free_pages(struct sim *s, int node);
 
