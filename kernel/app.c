@@ -92,15 +92,16 @@ struct app *app_current(void) { return current; }
 static status_t pt_alloc(void *ctx, uint64_t *phys)
 {
 	(void)ctx;
-	uint64_t pfn;
+	pfn_t pfn;
 	status_t st = buddy_alloc(&K.buddy, 0, -1, BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
-	*phys = pfn << PAGE_SHIFT;
+	*phys = pfn_to_pa(pfn).v;
 	return st;
 }
 static void pt_free(void *ctx, uint64_t phys)
 {
 	(void)ctx;
-	CHECK_OK(buddy_free(&K.buddy, phys >> PAGE_SHIFT, 0)); /* a table this space allocated */
+	CHECK_OK(
+		buddy_free(&K.buddy, pa_to_pfn(pa_of(phys)), 0)); /* a table this space allocated */
 }
 static void *pt_virt(void *ctx, uint64_t phys)
 {
@@ -148,7 +149,7 @@ status_t app_map_pages(struct app *a, uint64_t va, uint64_t pages, int node, uns
 	status_t st = ST_OK;
 	for (uint64_t done = 0; done < pages && st == ST_OK;) {
 		unsigned o = order_for(pages - done, va + done * PAGE_SIZE);
-		uint64_t pfn;
+		pfn_t pfn;
 		if (a->nblocks == APP_BLOCKS) {
 			st = ST_RANGE;
 			break;
@@ -159,7 +160,7 @@ status_t app_map_pages(struct app *a, uint64_t va, uint64_t pages, int node, uns
 		if (st != ST_OK)
 			break;
 		uint64_t bva = va + done * PAGE_SIZE, bytes = PAGE_SIZE << o;
-		st = vm_map(&a->vm, va_of(bva), pfn_to_pa(pfn_of(pfn)), bytes,
+		st = vm_map(&a->vm, va_of(bva), pfn_to_pa(pfn), bytes,
 			    kvm_nx_fixup(vm_flags | VM_USER), VM_PAGE_2M);
 		if (st != ST_OK) {
 			CHECK_OK(buddy_free(&K.buddy, pfn, o));

@@ -61,7 +61,8 @@ struct app_alloc {
 };
 
 struct app_block {
-	uint64_t va, pfn;
+	uint64_t va;
+	pfn_t pfn;
 	uint8_t order;
 	uint16_t alloc; /* allocation + 1, 0 for image and stack */
 };

@@ -210,7 +210,7 @@ static status_t buddy_setup(void)
 			st = early_alloc(&early, bytes, PAGE_SIZE, BUDDY_OWNER_META, &meta);
 		if (st == ST_OK)
 			st = buddy_add_range(&K.buddy, m->node, BUDDY_ZONE_NORMAL,
-					     m->base >> PAGE_SHIFT, npages, phys_to_virt(meta),
+					     pa_to_pfn(pa_of(m->base)), npages, phys_to_virt(meta),
 					     bytes, 0);
 		if (st != ST_OK) {
 			printk(LOG_ERR, "mm: cannot manage [0x%lx-0x%lx): %s",
@@ -226,8 +226,8 @@ static status_t carve_owned(void)
 {
 	for (size_t i = 0; i < early.ngrants; i++) {
 		const struct early_grant *g = &early.grant[i];
-		status_t st = buddy_carve(&K.buddy, g->base >> PAGE_SHIFT,
-					  (g->end - g->base) >> PAGE_SHIFT, g->tag);
+		status_t st = buddy_carve(&K.buddy, pa_to_pfn(pa_of(g->base)),
+					  bytes_to_pages(g->end - g->base), g->tag);
 		if (st != ST_OK)
 			return st;
 	}
@@ -235,8 +235,8 @@ static status_t carve_owned(void)
 		const struct mem_range *r = &K.memmap.r[i];
 		if (!is_managed_kind(r->kind) || r->kind == MEM_USABLE)
 			continue;
-		status_t st = buddy_carve(&K.buddy, r->base >> PAGE_SHIFT,
-					  (r->end - r->base) >> PAGE_SHIFT, owner_of_kind(r->kind));
+		status_t st = buddy_carve(&K.buddy, pa_to_pfn(pa_of(r->base)),
+					  bytes_to_pages(r->end - r->base), owner_of_kind(r->kind));
 		if (st != ST_OK)
 			return st;
 	}
@@ -260,18 +260,18 @@ static void set_reserves(void)
 static status_t table_page_alloc(void *ctx, uint64_t *phys)
 {
 	(void)ctx;
-	uint64_t pfn;
+	pfn_t pfn;
 	status_t st =
 		buddy_alloc(&K.buddy, 0, -1,
 			    BUDDY_ZERO | BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
-	*phys = pfn << PAGE_SHIFT;
+	*phys = pfn_to_pa(pfn).v;
 	return st;
 }
 
 static void table_page_free(void *ctx, uint64_t phys)
 {
 	(void)ctx;
-	CHECK_OK(buddy_free(&K.buddy, phys >> PAGE_SHIFT, 0)); /* a table page vm gives back */
+	CHECK_OK(buddy_free(&K.buddy, pa_to_pfn(pa_of(phys)), 0)); /* a table page vm gives back */
 }
 
 static status_t page_tables_setup(void)
@@ -304,8 +304,8 @@ static status_t page_tables_setup(void)
 		if (r->kind != MEM_PAGETABLE || (r->attr & EFI_MEMORY_SP))
 			continue;
 		check_not_sp(r);
-		CHECK_OK(buddy_uncarve(&K.buddy, r->base >> PAGE_SHIFT,
-				       (r->end - r->base) >> PAGE_SHIFT)); /* carved at boot */
+		CHECK_OK(buddy_uncarve(&K.buddy, pa_to_pfn(pa_of(r->base)),
+				       bytes_to_pages(r->end - r->base))); /* carved at boot */
 	}
 	return ST_OK;
 }
@@ -313,13 +313,18 @@ static status_t page_tables_setup(void)
 static status_t heap_pages_alloc(void *ctx, unsigned order, uint64_t *pfn)
 {
 	(void)ctx;
-	return buddy_alloc(&K.buddy, order, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP), pfn);
+	pfn_t f = pfn_of(*pfn);
+	status_t st =
+		buddy_alloc(&K.buddy, order, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP), &f);
+	*pfn = f.v;
+	return st;
 }
 
 static void heap_pages_free(void *ctx, uint64_t pfn, unsigned order)
 {
 	(void)ctx;
-	CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* the heap frees only what it allocated */
+	CHECK_OK(buddy_free(&K.buddy, pfn_of(pfn),
+			    order)); /* the heap frees only what it allocated */
 }
 
 static void *heap_page_virt(void *ctx, uint64_t pfn)
@@ -368,14 +373,15 @@ void init_mm(void)
 
 status_t init_mm_pcp(unsigned ncpus)
 {
-	uint64_t bytes = (uint64_t)ncpus * sizeof(struct buddy_pcp), pfn;
+	uint64_t bytes = (uint64_t)ncpus * sizeof(struct buddy_pcp);
+	pfn_t pfn;
 	unsigned order = 0;
 	while (((uint64_t)PAGE_SIZE << order) < bytes)
 		order++;
 	status_t st = buddy_alloc(&K.buddy, order, -1,
 				  BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_META), &pfn);
 	if (st == ST_OK) {
-		st = buddy_pcp_enable(&K.buddy, phys_to_virt(pfn << PAGE_SHIFT), ncpus);
+		st = buddy_pcp_enable(&K.buddy, phys_to_virt(pfn_to_pa(pfn).v), ncpus);
 		if (st != ST_OK)
 			CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* allocated just above */
 	}

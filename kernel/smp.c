@@ -132,7 +132,7 @@ __attribute__((noreturn)) void ap_entry(struct percpu *c)
 static bool start_one(unsigned i, bool sipi)
 {
 	struct percpu *c = &percpu[i];
-	uint64_t stack;
+	pfn_t stack;
 	int node = c->node >= 0 ? c->node : -1;
 	if (buddy_alloc(&K.buddy, AP_STACK_ORDER, node, BUDDY_OWNER(BUDDY_OWNER_STACK), &stack) !=
 	    ST_OK) {
@@ -140,8 +140,8 @@ static bool start_one(unsigned i, bool sipi)
 		       c->apic_id);
 		return false;
 	}
-	c->stack_top = (uint64_t)phys_to_virt((stack << PAGE_SHIFT) +
-					      (1u << (AP_STACK_ORDER + PAGE_SHIFT)));
+	c->stack_top = (uint64_t)phys_to_virt(
+		pa_add(pfn_to_pa(stack), pages_to_bytes((uint64_t)1 << AP_STACK_ORDER)).v);
 	c->self = c;
 	c->index = i;
 	*(uint64_t *)tramp_field(tr_stack) = c->stack_top;

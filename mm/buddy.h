@@ -171,7 +171,7 @@ struct buddy_page_info {
 	unsigned state;      /* enum page_state; never PAGE_TAIL (the block's state is reported) */
 	unsigned owner;      /* ALLOC, MOVABLE, CARVED */
 	unsigned order;      /* FREE, ALLOC, ISOLATED: the block's order; others 0 (one page) */
-	uint64_t head;       /* pfn of the block's first page */
+	pfn_t head;          /* the block's first page */
 	uint32_t obj, index; /* MOVABLE */
 	unsigned pins;       /* MOVABLE */
 	unsigned node, zone;
@@ -239,6 +239,9 @@ struct buddy_pcp {
 	struct buddy_pcp_slot slot[BUDDY_PCP_SLOTS];
 };
 
+/* Interface units: every frame argument and result is a pfn_t (lib/types.h), every count of
+ * pages a uint64_t; the implementation behind mm/buddy_lock.c counts raw frame numbers. */
+
 /* Bytes of per-page metadata a range of npages needs (8 per page; 0 if npages is absurd). */
 size_t buddy_meta_bytes(uint64_t npages);
 
@@ -261,54 +264,54 @@ status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages);
  * reserve in pages for a node of node_pages (0 when node_pages is 0 or exceeds all_pages). */
 uint64_t buddy_reserve_pages(uint64_t node_pages, uint64_t all_pages);
 
-/* Hot-add [base_pfn, base_pfn+npages) to node/zone with all pages free. meta: meta_bytes >=
+/* Hot-add frames [base_pfn, base_pfn+npages) to node/zone with all pages free. meta: meta_bytes >=
  * buddy_meta_bytes(npages), 8-byte aligned, owned by the caller until the range is removed
  * (one buffer may back several later-split pieces; the allocator never frees it). A range that
  * extends an existing one of the same node/zone/flags whose metadata is contiguous with this
  * meta is joined to it, so blocks can merge across the seam (hand-off in 2 MiB steps).
  * Errors: ST_RANGE (node/zone/flags bad, pfn overflow), ST_INVALID (npages 0, meta missing,
  * too small or misaligned), ST_EXISTS (overlaps a managed range), ST_NOMEM (no descriptor). */
-status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base_pfn,
+status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, pfn_t base_pfn,
 			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags);
 
 /* Remove [base_pfn, +npages) from the allocator (may cover parts of several ranges). Free,
  * isolated and carved pages are dropped from the accounting; isolation there ends.
  * Errors: ST_INVALID (npages 0/overflow), ST_NOTFOUND (a page not managed), ST_BUSY (a page is
  * allocated), ST_NOMEM (a split would need a descriptor or isolation slot that is not free). */
-status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages);
+status_t buddy_remove_range(struct buddy *b, pfn_t base_pfn, uint64_t npages);
 
 /* Allocate 2^order pages; node -1 = no preference (nodes in id order). flags: BUDDY_MOVABLE,
  * BUDDY_ZERO, BUDDY_THISNODE, BUDDY_RESERVE, BUDDY_OWNER(tag). Without BUDDY_RESERVE a zone
  * serves only while its free pages stay at or above its reserve. Errors: ST_RANGE (order > max, node >= 64),
  * ST_INVALID (THISNODE without node, owner MOVABLE without BUDDY_MOVABLE, bad owner),
  * ST_UNSUPPORTED (zeroing needed, no ops->zero), ST_NOMEM (no free block in an eligible zone). */
-status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out);
+status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, pfn_t *pfn_out);
 
 /* Free a block allocated with this order (movable pages: any aligned run of movable pages,
  * e.g. one page). Debug builds junk-fill the block first (ops->junk). Errors: ST_NOTFOUND (not managed), ST_RANGE (order), ST_INVALID (not the head
  * of an allocation of that order: double free, wrong order, misaligned), ST_BUSY (pinned). */
-status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order);
+status_t buddy_free(struct buddy *b, pfn_t pfn, unsigned order);
 
 /* Take [base, +npages) out of the free lists for owner (e.g. reserve the kernel image).
  * Errors: ST_INVALID (npages 0/overflow, owner), ST_NOTFOUND (not managed), ST_BUSY (a page is
  * not free or isolated); nothing changes on error. */
-status_t buddy_carve(struct buddy *b, uint64_t base_pfn, uint64_t npages, unsigned owner);
+status_t buddy_carve(struct buddy *b, pfn_t base_pfn, uint64_t npages, unsigned owner);
 /* Give a carved range back. Errors: ST_INVALID, ST_NOTFOUND, ST_BUSY (a page is not carved). */
-status_t buddy_uncarve(struct buddy *b, uint64_t base_pfn, uint64_t npages);
+status_t buddy_uncarve(struct buddy *b, pfn_t base_pfn, uint64_t npages);
 
 /* Isolate [base, +npages); rep (may be NULL) tells what the range holds.
  * Errors: ST_INVALID, ST_NOTFOUND (a page not managed), ST_BUSY (overlaps an isolated range),
  * ST_NOMEM (no isolation slot). */
-status_t buddy_isolate(struct buddy *b, uint64_t base_pfn, uint64_t npages,
+status_t buddy_isolate(struct buddy *b, pfn_t base_pfn, uint64_t npages,
 		       struct buddy_isolate_report *rep);
 /* End isolation of [base, +npages), which must lie inside one isolated range (may be part of
  * it). *freed (may be NULL) = pages returned to the free lists. Errors: ST_INVALID,
  * ST_NOTFOUND (not isolated), ST_NOMEM (a middle split needs a slot). */
-status_t buddy_unisolate(struct buddy *b, uint64_t base_pfn, uint64_t npages, uint64_t *freed);
+status_t buddy_unisolate(struct buddy *b, pfn_t base_pfn, uint64_t npages, uint64_t *freed);
 
-/* A managed range as reports see it: pfns [base, end) of one node and zone. */
+/* A managed range as reports see it: frames [base, end) of one node and zone. */
 struct buddy_range_info {
-	uint64_t base, end; /* pfns */
+	pfn_t base, end;
 	unsigned node, zone;
 };
 
@@ -332,12 +335,12 @@ status_t buddy_stats(const struct buddy *b, int node, int zone, struct buddy_sta
 /* Per-page state and the movable reverse map (mm/page.c). Errors: ST_NOTFOUND (pfn not
  * managed); set_object/object/pin/unpin: ST_INVALID (page not movable), ST_RANGE (obj id >
  * PW_OBJ_MAX, pin count at PW_PIN_MAX), unpin: ST_INVALID when not pinned. */
-status_t buddy_page_state(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out);
-status_t buddy_page_set_object(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index);
-status_t buddy_page_object(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
+status_t buddy_page_state(const struct buddy *b, pfn_t pfn, struct buddy_page_info *out);
+status_t buddy_page_set_object(struct buddy *b, pfn_t pfn, uint32_t obj, uint32_t index);
+status_t buddy_page_object(const struct buddy *b, pfn_t pfn, uint32_t *obj, uint32_t *index,
 			   unsigned *pins);
-status_t buddy_page_pin(struct buddy *b, uint64_t pfn);
-status_t buddy_page_unpin(struct buddy *b, uint64_t pfn);
+status_t buddy_page_pin(struct buddy *b, pfn_t pfn);
+status_t buddy_page_unpin(struct buddy *b, pfn_t pfn);
 
 /* Walk everything and verify the invariants (see mm/buddy_check.c); the first violation is
  * logged with its numbers. Errors: ST_INVALID. */

@@ -106,7 +106,7 @@ status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages)
 	return st;
 }
 
-status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t base_pfn,
+status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, pfn_t base_pfn,
 			 uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags)
 {
 	status_t st;
@@ -114,7 +114,7 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t
 	bool again;
 	do {
 		lock_all(b);
-		st = buddy_add_range_locked(b, node, zone, base_pfn, npages, meta, meta_bytes,
+		st = buddy_add_range_locked(b, node, zone, base_pfn.v, npages, meta, meta_bytes,
 					    flags);
 		buddy_pcp_recheck_locked(b);
 		again = take_wants(b, st, &wr, &wi);
@@ -123,8 +123,9 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, uint64_t
 	return st;
 }
 
-status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages)
+status_t buddy_remove_range(struct buddy *b, pfn_t base, uint64_t npages)
 {
+	uint64_t base_pfn = base.v;
 	status_t st;
 	uint64_t wr, wi;
 	bool again;
@@ -140,25 +141,36 @@ status_t buddy_remove_range(struct buddy *b, uint64_t base_pfn, uint64_t npages)
 	return st;
 }
 
-status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn_out)
+/* buddy_alloc on raw frame numbers, as the internals count them. */
+static status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn)
 {
 	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
 	if (order == 0 && b->npcp && buddy_alloc_validate(b, order, node, flags, owner) == ST_OK &&
-	    buddy_pcp_alloc(b, node, flags, owner, pfn_out))
+	    buddy_pcp_alloc(b, node, flags, owner, pfn))
 		return ST_OK;
 	spin_lock(&b->lock);
-	status_t st = buddy_alloc_locked(b, order, node, flags, pfn_out);
+	status_t st = buddy_alloc_locked(b, order, node, flags, pfn);
 	spin_unlock(&b->lock);
 	if (st == ST_NOMEM && b->npcp && buddy_pcp_drain_all(b)) {
 		spin_lock(&b->lock);
-		st = buddy_alloc_locked(b, order, node, flags, pfn_out);
+		st = buddy_alloc_locked(b, order, node, flags, pfn);
 		spin_unlock(&b->lock);
 	}
 	return st;
 }
 
-status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
+status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, pfn_t *pfn_out)
 {
+	uint64_t pfn = 0;
+	status_t st = alloc_raw(b, order, node, flags, &pfn);
+	if (st == ST_OK)
+		*pfn_out = pfn_of(pfn);
+	return st;
+}
+
+status_t buddy_free(struct buddy *b, pfn_t f, unsigned order)
+{
+	uint64_t pfn = f.v;
 	if (order == 0 && b->npcp && buddy_pcp_free(b, pfn))
 		return ST_OK;
 	spin_lock(&b->lock);
@@ -167,8 +179,9 @@ status_t buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
 	return st;
 }
 
-status_t buddy_carve(struct buddy *b, uint64_t base_pfn, uint64_t npages, unsigned owner)
+status_t buddy_carve(struct buddy *b, pfn_t base, uint64_t npages, unsigned owner)
 {
+	uint64_t base_pfn = base.v;
 	lock_all(b);
 	if (npages && base_pfn + npages > base_pfn)
 		buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
@@ -177,17 +190,18 @@ status_t buddy_carve(struct buddy *b, uint64_t base_pfn, uint64_t npages, unsign
 	return st;
 }
 
-status_t buddy_uncarve(struct buddy *b, uint64_t base_pfn, uint64_t npages)
+status_t buddy_uncarve(struct buddy *b, pfn_t base_pfn, uint64_t npages)
 {
 	spin_lock(&b->lock);
-	status_t st = buddy_uncarve_locked(b, base_pfn, npages);
+	status_t st = buddy_uncarve_locked(b, base_pfn.v, npages);
 	spin_unlock(&b->lock);
 	return st;
 }
 
-status_t buddy_isolate(struct buddy *b, uint64_t base_pfn, uint64_t npages,
+status_t buddy_isolate(struct buddy *b, pfn_t base, uint64_t npages,
 		       struct buddy_isolate_report *rep)
 {
+	uint64_t base_pfn = base.v;
 	status_t st;
 	uint64_t wr, wi;
 	bool again;
@@ -205,14 +219,14 @@ status_t buddy_isolate(struct buddy *b, uint64_t base_pfn, uint64_t npages,
 	return st;
 }
 
-status_t buddy_unisolate(struct buddy *b, uint64_t base_pfn, uint64_t npages, uint64_t *freed)
+status_t buddy_unisolate(struct buddy *b, pfn_t base_pfn, uint64_t npages, uint64_t *freed)
 {
 	status_t st;
 	uint64_t wr, wi;
 	bool again;
 	do {
 		lock_all(b);
-		st = buddy_unisolate_locked(b, base_pfn, npages, freed);
+		st = buddy_unisolate_locked(b, base_pfn.v, npages, freed);
 		again = take_wants(b, st, &wr, &wi);
 		unlock_all(b);
 	} while (again && grow_wanted(b, wr, wi));
@@ -237,43 +251,43 @@ status_t buddy_check(const struct buddy *b, struct out *log)
 	return st;
 }
 
-status_t buddy_page_state(const struct buddy *b, uint64_t pfn, struct buddy_page_info *out)
+status_t buddy_page_state(const struct buddy *b, pfn_t pfn, struct buddy_page_info *out)
 {
 	spin_lock((struct spinlock *)&b->lock);
-	status_t st = buddy_page_state_locked(b, pfn, out);
+	status_t st = buddy_page_state_locked(b, pfn.v, out);
 	spin_unlock((struct spinlock *)&b->lock);
 	return st;
 }
 
-status_t buddy_page_set_object(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index)
+status_t buddy_page_set_object(struct buddy *b, pfn_t pfn, uint32_t obj, uint32_t index)
 {
 	spin_lock(&b->lock);
-	status_t st = buddy_page_set_object_locked(b, pfn, obj, index);
+	status_t st = buddy_page_set_object_locked(b, pfn.v, obj, index);
 	spin_unlock(&b->lock);
 	return st;
 }
 
-status_t buddy_page_object(const struct buddy *b, uint64_t pfn, uint32_t *obj, uint32_t *index,
+status_t buddy_page_object(const struct buddy *b, pfn_t pfn, uint32_t *obj, uint32_t *index,
 			   unsigned *pins)
 {
 	spin_lock((struct spinlock *)&b->lock);
-	status_t st = buddy_page_object_locked(b, pfn, obj, index, pins);
+	status_t st = buddy_page_object_locked(b, pfn.v, obj, index, pins);
 	spin_unlock((struct spinlock *)&b->lock);
 	return st;
 }
 
-status_t buddy_page_pin(struct buddy *b, uint64_t pfn)
+status_t buddy_page_pin(struct buddy *b, pfn_t pfn)
 {
 	spin_lock(&b->lock);
-	status_t st = buddy_page_pin_locked(b, pfn);
+	status_t st = buddy_page_pin_locked(b, pfn.v);
 	spin_unlock(&b->lock);
 	return st;
 }
 
-status_t buddy_page_unpin(struct buddy *b, uint64_t pfn)
+status_t buddy_page_unpin(struct buddy *b, pfn_t pfn)
 {
 	spin_lock(&b->lock);
-	status_t st = buddy_page_unpin_locked(b, pfn);
+	status_t st = buddy_page_unpin_locked(b, pfn.v);
 	spin_unlock(&b->lock);
 	return st;
 }

@@ -295,7 +295,7 @@ status_t buddy_range_get(const struct buddy *b, uint32_t i, struct buddy_range_i
 		return ST_NOTFOUND;
 	const struct buddy_range *r = &b->r[i];
 	*out = (struct buddy_range_info){
-		.base = r->base, .end = r->end, .node = r->node, .zone = r->zone
+		.base = pfn_of(r->base), .end = pfn_of(r->end), .node = r->node, .zone = r->zone
 	};
 	return ST_OK;
 }

@@ -108,7 +108,7 @@ static status_t handoff_validate(struct hotplug *h, uint32_t dev, unsigned *slot
 /* Exactly `pages` pages of unmovable NORMAL memory for metadata, carved with owner META.
  * `easy`: only when they are at most a quarter of the free NORMAL pages and a block of them
  * can be had without the reserve (HOTPLUG_MEMMAP_AUTO; otherwise they go on the device). */
-static status_t meta_get(struct hotplug *h, uint64_t pages, bool easy, uint64_t *pfn)
+static status_t meta_get(struct hotplug *h, uint64_t pages, bool easy, pfn_t *pfn)
 {
 	unsigned order = 0;
 	while (((uint64_t)1 << order) < pages)
@@ -173,13 +173,14 @@ static void handoff_take_dirty(struct hotplug *h, struct hotplug_dev *d)
 static status_t handoff_on_memory(struct hotplug *h, const struct dax_device *x, unsigned node,
 				  bool movable, uint64_t meta_pages)
 {
-	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
+	pfn_t base = pa_to_pfn(pa_of(x->base));
+	uint64_t npages = bytes_to_pages(x->size);
 	status_t st = h->ops->map_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	if (st != ST_OK)
 		return st;
 	st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base,
-			     npages, h->ops->meta_ptr(h->ops->ctx, base), meta_pages * PAGE_SIZE,
-			     BUDDY_RANGE_ZERO_ON_ALLOC);
+			     npages, h->ops->meta_ptr(h->ops->ctx, base.v),
+			     pages_to_bytes(meta_pages), BUDDY_RANGE_ZERO_ON_ALLOC);
 	if (st != ST_OK) {
 		h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 		return st;
@@ -190,15 +191,16 @@ static status_t handoff_on_memory(struct hotplug *h, const struct dax_device *x,
 
 /* The page words in NORMAL memory elsewhere (meta_get), then the device mapped and added. */
 static status_t handoff_normal(struct hotplug *h, const struct dax_device *x, unsigned node,
-			       bool movable, uint64_t meta)
+			       bool movable, pfn_t meta)
 {
-	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
+	pfn_t base = pa_to_pfn(pa_of(x->base));
+	uint64_t npages = bytes_to_pages(x->size);
 	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES;
 	status_t st = h->ops->map_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	if (st == ST_OK) {
 		st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL,
-				     base, npages, h->ops->meta_ptr(h->ops->ctx, meta),
-				     meta_pages * PAGE_SIZE, BUDDY_RANGE_ZERO_ON_ALLOC);
+				     base, npages, h->ops->meta_ptr(h->ops->ctx, meta.v),
+				     pages_to_bytes(meta_pages), BUDDY_RANGE_ZERO_ON_ALLOC);
 		if (st != ST_OK)
 			h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	}
@@ -217,8 +219,8 @@ static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movabl
 	if (st != ST_OK)
 		return st;
 	const struct dax_device *x = dax_device_get(h->dax, dev);
-	uint64_t base = x->base >> PAGE_SHIFT, npages = x->size >> PAGE_SHIFT;
-	uint64_t meta_pages = npages / HOTPLUG_BLOCK_PAGES, meta = base;
+	pfn_t base = pa_to_pfn(pa_of(x->base)), meta = base;
+	uint64_t npages = bytes_to_pages(x->size), meta_pages = npages / HOTPLUG_BLOCK_PAGES;
 	bool on_memory = where == HOTPLUG_MEMMAP_ON_MEMORY;
 	if (!on_memory) {
 		st = meta_get(h, meta_pages, where == HOTPLUG_MEMMAP_AUTO, &meta);
@@ -244,9 +246,9 @@ static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movabl
 				   .movable = movable,
 				   .dev = dev,
 				   .node = node,
-				   .base_pfn = base,
+				   .base_pfn = base.v,
 				   .npages = npages,
-				   .meta_pfn = meta,
+				   .meta_pfn = meta.v,
 				   .meta_pages = meta_pages,
 				   .meta_on_memory = on_memory,
 				   .all_dirty = meta_pages > HOTPLUG_DIRTY_BLOCKS && !big,
@@ -309,7 +311,7 @@ static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, 
 	}
 	struct buddy_page_info pi;
 	for (uint64_t p = d->base_pfn; p < d->base_pfn + d->npages; p += HOTPLUG_BLOCK_PAGES)
-		if (buddy_page_state(h->b, p, &pi) != ST_OK || pi.node != d->node ||
+		if (buddy_page_state(h->b, pfn_of(p), &pi) != ST_OK || pi.node != d->node ||
 		    pi.zone != (d->movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL)) {
 			out_printf(out,
 				   "hotplug: pfn 0x%llx of device %u is not managed as node %u\n",
@@ -317,7 +319,7 @@ static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, 
 			return ST_INVALID;
 		}
 	for (uint64_t p = d->meta_pfn; p < d->meta_pfn + d->meta_pages; p++)
-		if (buddy_page_state(h->b, p, &pi) != ST_OK || pi.state != PAGE_CARVED ||
+		if (buddy_page_state(h->b, pfn_of(p), &pi) != ST_OK || pi.state != PAGE_CARVED ||
 		    pi.owner != BUDDY_OWNER_META ||
 		    (d->meta_on_memory ? pi.node != d->node : pi.zone != BUDDY_ZONE_NORMAL)) {
 			out_printf(out,

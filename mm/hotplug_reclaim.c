@@ -57,7 +57,7 @@ static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, ch
 	buf[0] = 0;
 	for (uint64_t p = c->base; p < c->base + c->n && found < HOTPLUG_OFFENDERS; p++) {
 		struct buddy_page_info pi;
-		if (buddy_page_state(h->b, p, &pi) != ST_OK)
+		if (buddy_page_state(h->b, pfn_of(p), &pi) != ST_OK)
 			continue;
 		const char *what = 0;
 		if (c->d->meta_on_memory && p < c->d->meta_pfn + c->d->meta_pages)
@@ -72,7 +72,7 @@ static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, ch
 			pi.state == PAGE_MOVABLE && pi.obj ? memobj_get(h->objs, pi.obj - 1) : 0;
 		used += (size_t)fmt_snprintf(buf + used, len - used, "%s pfn 0x%llx (0x%llx, %s",
 					     found ? "," : "", (unsigned long long)p,
-					     (unsigned long long)(p << PAGE_SHIFT), what);
+					     (unsigned long long)pfn_to_pa(pfn_of(p)).v, what);
 		if (o && used < len)
 			used += (size_t)fmt_snprintf(buf + used, len - used,
 						     ", object '%s' page %u", o->name, pi.index);
@@ -82,7 +82,7 @@ static void reclaim_offenders(struct hotplug *h, const struct reclaim_ctx *c, ch
 			break;
 		found++;
 		if (pi.state == PAGE_ALLOC)
-			p = pi.head + ((uint64_t)1 << pi.order) - 1;
+			p = pi.head.v + ((uint64_t)1 << pi.order) - 1;
 	}
 }
 
@@ -195,7 +195,7 @@ static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c,
 {
 	struct hotplug_dev *d = c->d;
 	/* only isolated free pages and the device's own page words of the range's blocks */
-	CHECK_OK(buddy_remove_range(h->b, c->base, c->n));
+	CHECK_OK(buddy_remove_range(h->b, pfn_of(c->base), c->n));
 	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
 	CHECK_OP(blocks, <=, d->meta_pages);
 	/* The page words of the reclaimed blocks: [lo, hi). On the device, the part inside the
@@ -207,7 +207,7 @@ static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c,
 		hi = c->base;
 	}
 	if (lo < hi)
-		CHECK_OK(buddy_uncarve(h->b, lo, hi - lo));
+		CHECK_OK(buddy_uncarve(h->b, pfn_of(lo), hi - lo));
 	/* The dax allocator holds the range again (devdax, unclaimed) before its dirty blocks go
 	 * to the deferred scrub, which takes only memory the allocator holds for nobody. */
 	reclaim_to_devdax(h, c, info);
@@ -234,7 +234,7 @@ static status_t hotplug_reclaim_run(struct hotplug *h, uint32_t dev, uint64_t by
 	if (st != ST_OK)
 		return st;
 	struct buddy_isolate_report rep;
-	st = buddy_isolate(h->b, c.base, c.n, &rep);
+	st = buddy_isolate(h->b, pfn_of(c.base), c.n, &rep);
 	if (st != ST_OK) {
 		out_log(h->log, LOG_ERR,
 			"dax reconfigure %s: cannot isolate pfns [0x%llx, +%llu): %s", c.name,
@@ -268,7 +268,7 @@ static status_t hotplug_reclaim_run(struct hotplug *h, uint32_t dev, uint64_t by
 				(unsigned long long)mr.moved);
 	}
 	if (st != ST_OK) {
-		CHECK_OK(buddy_unisolate(h->b, c.base, c.n, 0)); /* isolated above */
+		CHECK_OK(buddy_unisolate(h->b, pfn_of(c.base), c.n, 0)); /* isolated above */
 		h->st.refusals++;
 		return st;
 	}

@@ -132,7 +132,7 @@ static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool mova
 	for (uint64_t i = 0; i < n; i++) {
 		pfn_t pfn;
 		if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK)
-			CHECK_OK(buddy_free(s->b, pfn.v, 0)); /* our page, unpinned */
+			CHECK_OK(buddy_free(s->b, pfn, 0)); /* our page, unpinned */
 	}
 	if (n)
 		s->ops->unmap(s->ops->ctx, slot, 0, n);
@@ -164,7 +164,7 @@ static status_t fill_validate(struct memobj_set *s, const char *name, uint64_t n
 static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int node, bool movable,
 			 bool user, uint64_t seed)
 {
-	uint64_t pfn;
+	pfn_t pfn;
 	unsigned flags = movable ? BUDDY_MOVABLE : BUDDY_OWNER(BUDDY_OWNER_OTHER);
 	if (fault_hit(FAULT_OBJ_PAGE))
 		return ST_NOMEM;
@@ -174,14 +174,14 @@ static status_t fill_one(struct memobj_set *s, unsigned slot, uint64_t i, int no
 	if (movable)
 		st = buddy_page_set_object(s->b, pfn, slot + 1, (uint32_t)i);
 	if (st == ST_OK)
-		st = s->ops->map(s->ops->ctx, slot, i, pfn_of(pfn));
+		st = s->ops->map(s->ops->ctx, slot, i, pfn);
 	if (st != ST_OK) {
 		CHECK_OK(buddy_free(s->b, pfn, 0)); /* allocated just above */
 		return st;
 	}
 #ifdef SPMK_DEBUG
 	pfn_t mapped;
-	ASSERT(s->ops->lookup(s->ops->ctx, slot, i, &mapped) == ST_OK && mapped.v == pfn);
+	ASSERT(s->ops->lookup(s->ops->ctx, slot, i, &mapped) == ST_OK && pfn_eq(mapped, pfn));
 #endif
 	if (user) /* the page just allocated */
 		memset(s->ops->page(s->ops->ctx, slot, i), 0, PAGE_SIZE);
@@ -309,7 +309,7 @@ static status_t pin_change(struct memobj_set *s, unsigned slot, uint64_t index, 
 	spin_lock(&s->lock);
 	status_t st = pin_target(s, slot, index, &pfn, pin ? "pin" : "unpin");
 	if (st == ST_OK)
-		st = pin ? buddy_page_pin(s->b, pfn.v) : buddy_page_unpin(s->b, pfn.v);
+		st = pin ? buddy_page_pin(s->b, pfn) : buddy_page_unpin(s->b, pfn);
 	if (st == ST_OK && pin)
 		s->obj[slot].pinned++;
 	else if (st == ST_OK)

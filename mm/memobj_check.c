@@ -20,7 +20,7 @@ void memobj_print(const struct memobj_set *s, struct out *out)
 			pfn_t pfn;
 			struct buddy_page_info pi;
 			if (s->ops->lookup(s->ops->ctx, slot, i, &pfn) == ST_OK &&
-			    buddy_page_state(s->b, pfn.v, &pi) == ST_OK)
+			    buddy_page_state(s->b, pfn, &pi) == ST_OK)
 				per_node[pi.node]++;
 		}
 		char nodes[160];
@@ -52,7 +52,7 @@ static status_t verify_page(const struct memobj_set *s, unsigned slot, uint64_t 
 			   (unsigned long long)i);
 		return ST_INVALID;
 	}
-	if (buddy_page_state(s->b, pfn.v, &pi) != ST_OK) {
+	if (buddy_page_state(s->b, pfn, &pi) != ST_OK) {
 		out_printf(out, "memobj: '%s' page %llu -> pfn 0x%llx not managed\n", o->name,
 			   (unsigned long long)i, (unsigned long long)pfn.v);
 		return ST_INVALID;

@@ -70,8 +70,8 @@ static void batch_copy_remap(struct migrate_batch *m)
 		uint32_t index = (uint32_t)m->key[i];
 #ifdef SPMK_DEBUG
 		uint32_t obj = 0, tagged = 0;
-		CHECK_OK(
-			buddy_page_object(m->s->b, m->dst[i], &obj, &tagged, 0)); /* tagged by us */
+		CHECK_OK(buddy_page_object(m->s->b, pfn_of(m->dst[i]), &obj, &tagged,
+					   0)); /* tagged by us */
 		CHECK(obj == slot + 1 && tagged == index);
 #endif
 		CHECK_OK(ops->remap(ops->ctx, slot, index, pfn_of(m->old[i]),
@@ -88,7 +88,7 @@ static void free_run(struct buddy *b, uint64_t p, uint64_t end)
 			       : MIGRATE_BATCH_ORDER;
 		while (o > 0 && p + ((uint64_t)1 << o) > end)
 			o--;
-		CHECK_OK(buddy_free(b, p, o)); /* movable, unpinned, switched */
+		CHECK_OK(buddy_free(b, pfn_of(p), o)); /* movable, unpinned, switched */
 		p += (uint64_t)1 << o;
 	}
 }
@@ -124,7 +124,8 @@ static void batch_release_pool(struct migrate_batch *m)
 		unsigned o = p ? (unsigned)__builtin_ctzll(p) : MIGRATE_BATCH_ORDER;
 		while (o > 0 && p + ((uint64_t)1 << o) > end)
 			o--;
-		CHECK_OK(buddy_free(m->s->b, p, o)); /* untagged movable pages of the pool */
+		CHECK_OK(
+			buddy_free(m->s->b, pfn_of(p), o)); /* untagged movable pages of the pool */
 		p += (uint64_t)1 << o;
 	}
 	m->pool_n = m->pool_used = 0;
@@ -144,10 +145,12 @@ static status_t block_nearest(struct buddy *b, unsigned node, unsigned max_order
 			      unsigned *order)
 {
 	const uint8_t *near = b->fallback[node];
+	pfn_t f;
 	for (unsigned i = 0; i < BUDDY_MAX_NODES; i++)
 		for (int k = (int)max_order; k >= 0; k--)
 			if (buddy_alloc(b, (unsigned)k, near[i], BUDDY_MOVABLE | BUDDY_THISNODE,
-					pfn) == ST_OK) {
+					&f) == ST_OK) {
+				*pfn = f.v;
 				*order = (unsigned)k;
 				return ST_OK;
 			}
@@ -158,9 +161,11 @@ static status_t block_nearest(struct buddy *b, unsigned node, unsigned max_order
 static status_t block_on(struct buddy *b, unsigned node, unsigned max_order, uint64_t *pfn,
 			 unsigned *order)
 {
+	pfn_t f;
 	for (int k = (int)max_order; k >= 0; k--)
-		if (buddy_alloc(b, (unsigned)k, (int)node, BUDDY_MOVABLE | BUDDY_THISNODE, pfn) ==
+		if (buddy_alloc(b, (unsigned)k, (int)node, BUDDY_MOVABLE | BUDDY_THISNODE, &f) ==
 		    ST_OK) {
+			*pfn = f.v;
 			*order = (unsigned)k;
 			return ST_OK;
 		}
@@ -245,7 +250,8 @@ void migrate_unreserve(struct memobj_set *s, struct migrate_reserve *rv)
 	uint64_t pfn;
 	unsigned order;
 	while (reserve_pop(rv, &pfn, &order))
-		CHECK_OK(buddy_free(s->b, pfn, order)); /* untagged movable block we allocated */
+		CHECK_OK(buddy_free(s->b, pfn_of(pfn),
+				    order)); /* untagged movable block we allocated */
 }
 
 /* The object slot of a movable page, from its reverse map (step 1). */
@@ -283,7 +289,8 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 	uint64_t np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
 	CHECK(np >= m->pool && pfn != np); /* the copy writes only a page of our own pool */
 	CHECK_OP(m->pool_used, <=, m->pool_n);
-	CHECK_OK(buddy_page_set_object(s->b, np, pi->obj, pi->index)); /* a pool page is movable */
+	CHECK_OK(buddy_page_set_object(s->b, pfn_of(np), pi->obj,
+				       pi->index)); /* a pool page is movable */
 	if (s->ops->freeze) {
 		mark(m, MIGRATE_PHASE_FREEZE);
 		st = s->ops->freeze(s->ops->ctx, slot, pi->index,
@@ -296,7 +303,7 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 	}
 	mark(m, MIGRATE_PHASE_RMAP);
 	if (st != ST_OK) {
-		CHECK_OK(buddy_page_set_object(s->b, np, 0, 0));
+		CHECK_OK(buddy_page_set_object(s->b, pfn_of(np), 0, 0));
 		m->pool_used--;
 		return st;
 	}
@@ -315,7 +322,7 @@ status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn)
 {
 	struct migrate_batch m;
 	struct buddy_page_info pi;
-	status_t st = buddy_page_state(s->b, pfn, &pi);
+	status_t st = buddy_page_state(s->b, pfn_of(pfn), &pi);
 	if (st != ST_OK)
 		return st;
 	batch_init(&m, s, 0);
@@ -345,12 +352,12 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 			}
 			next_cancel = p + MIGRATE_CANCEL_PAGES;
 		}
-		if (buddy_page_state(s->b, p, &pi) != ST_OK)
+		if (buddy_page_state(s->b, pfn_of(p), &pi) != ST_OK)
 			continue;
 		if (pi.state != PAGE_MOVABLE) {
 			/* skip the whole block: free and isolated memory is in blocks, so an unused
 			 * range costs a step per block, not per page */
-			p = MAX(p, pi.head + ((uint64_t)1 << pi.order) - 1);
+			p = MAX(p, pi.head.v + ((uint64_t)1 << pi.order) - 1);
 			continue;
 		}
 		status_t st = batch_move(m, p, &pi, 0);
@@ -413,7 +420,7 @@ status_t migrate_object(struct memobj_set *s, unsigned slot, unsigned node,
 		/* a used object maps every page */
 		CHECK_OK(s->ops->lookup(s->ops->ctx, slot, i, &f));
 		uint64_t pfn = f.v;
-		CHECK_OK(buddy_page_state(s->b, pfn, &pi));
+		CHECK_OK(buddy_page_state(s->b, f, &pi));
 		if (pi.node == node)
 			continue;
 		st = batch_move(&m, pfn, &pi, 0);

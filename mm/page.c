@@ -23,7 +23,7 @@ status_t buddy_page_state_locked(const struct buddy *b, uint64_t pfn, struct bud
 	uint64_t w = pw_load(bw(r, h));
 	memset(out, 0, sizeof *out);
 	out->state = pw_state(w);
-	out->head = h;
+	out->head = pfn_of(h);
 	out->node = r->node;
 	out->zone = r->zone;
 	out->isolated_range = buddy_iso_contains(b, pfn);

@@ -99,12 +99,12 @@ status_t stress_mp_own_check(struct stress_mp *m, unsigned k, enum stress_mp_op 
 	for (unsigned i = 0; i < c->nblk; i++) {
 		struct buddy_page_info pi;
 		if (buddy_page_state(m->w.b, c->blk[i].pfn, &pi) != ST_OK ||
-		    pi.state != PAGE_ALLOC || pi.head != c->blk[i].pfn ||
+		    pi.state != PAGE_ALLOC || !pfn_eq(pi.head, c->blk[i].pfn) ||
 		    pi.order != c->blk[i].order)
 			return stress_mp_fail(
 				m, k, op,
 				"block at pfn 0x%llx order %u is no longer allocated to it",
-				(unsigned long long)c->blk[i].pfn, c->blk[i].order);
+				(unsigned long long)c->blk[i].pfn.v, c->blk[i].order);
 	}
 	for (unsigned i = 0; i < STRESS_MP_CLAIMS; i++) {
 		struct dax_handle hd;

@@ -64,7 +64,7 @@ struct stress_mp_cpu {
 	struct prng rng;
 	uint64_t step;
 	struct {
-		uint64_t pfn;
+		pfn_t pfn;
 		unsigned order;
 	} blk[STRESS_MP_BLOCKS];
 	unsigned nblk;

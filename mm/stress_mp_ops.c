@@ -12,7 +12,7 @@ static status_t op_alloc(struct stress_mp *m, unsigned k)
 	unsigned order = (unsigned)prng_below(&c->rng, 4);
 	int node = (int)prng_below(&c->rng, (uint64_t)stress_mp_top_node(m) + 2) - 1;
 	struct stress_mp_snap before;
-	uint64_t pfn = 0;
+	pfn_t pfn = pfn_of(0);
 	stress_mp_digest(m, c, &before);
 	status_t st = buddy_alloc(m->w.b, order, node, 0, &pfn);
 	if (stress_mp_judge(m, k, SMP_ALLOC, st, false, &before) != ST_OK)

@@ -108,7 +108,7 @@ static void give_back(struct stress_mp *m, unsigned k)
 	for (; c->nblk; c->nblk--)
 		if (buddy_free(m->w.b, c->blk[c->nblk - 1].pfn, c->blk[c->nblk - 1].order) != ST_OK)
 			stress_mp_fail(m, k, SMP_NOPS, "free of the block at pfn 0x%llx",
-				       (unsigned long long)c->blk[c->nblk - 1].pfn);
+				       (unsigned long long)c->blk[c->nblk - 1].pfn.v);
 	for (unsigned i = 0; i < STRESS_MP_CLAIMS; i++)
 		if (c->claim[i].used && dax_release(m->w.dax, c->claim[i].h) != ST_OK)
 			stress_mp_fail(m, k, SMP_NOPS, "release of %s", c->claim[i].owner);

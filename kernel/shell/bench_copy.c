@@ -36,10 +36,10 @@ static uint64_t copy_runs(uint64_t base, uint64_t npages, unsigned *n)
 	*n = 0;
 	for (uint64_t p = base; p < base + npages; p++) {
 		struct buddy_page_info pi;
-		if (buddy_page_state(&K.buddy, p, &pi) != ST_OK)
+		if (buddy_page_state(&K.buddy, pfn_of(p), &pi) != ST_OK)
 			continue;
 		if (pi.state != PAGE_MOVABLE) {
-			p = MAX(p, pi.head + ((uint64_t)1 << pi.order) - 1);
+			p = MAX(p, pi.head.v + ((uint64_t)1 << pi.order) - 1);
 			continue;
 		}
 		if (*n && runs[*n - 1].end == p) {
@@ -82,7 +82,8 @@ static uint64_t copy_take(unsigned node, uint64_t pages, unsigned *n)
 			blocks[(*n)++].order = order;
 			got += (uint64_t)1 << order;
 		} else {
-			CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* reserved above, unused */
+			CHECK_OK(buddy_free(&K.buddy, pfn_of(pfn),
+					    order)); /* reserved above, unused */
 		}
 		pfn = w[0];
 		order = (unsigned)w[1];
@@ -115,6 +116,7 @@ uint64_t bench_copy_us(uint64_t base, uint64_t npages, unsigned node, uint64_t *
 	}
 	uint64_t us = tsc_to_us(rdtsc() - t0);
 	for (unsigned i = 0; i < nblocks; i++)
-		CHECK_OK(buddy_free(&K.buddy, blocks[i].pfn, blocks[i].order)); /* reserved above */
+		CHECK_OK(buddy_free(&K.buddy, pfn_of(blocks[i].pfn),
+				    blocks[i].order)); /* reserved above */
 	return us * used / done;
 }

@@ -73,7 +73,7 @@ static uint64_t bench_memset_us(const struct dax_device *x, uint64_t va, uint64_
  * many bytes does; otherwise the destination is one reused chunk and the TLB keeps what the
  * previous run loaded (the earlier baseline, kinder under QEMU, whose software TLB then hits
  * on every page; still printed for comparison). The source is the device mapped at va. */
-static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t va, const uint64_t *buf,
+static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t va, const pfn_t *buf,
 				unsigned nbuf, uint64_t n, bool cold)
 {
 	uint64_t best = UINT64_MAX;
@@ -82,8 +82,8 @@ static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t va, const u
 			write_cr3(read_cr3());
 		uint64_t t0 = rdtsc();
 		for (uint64_t p = 0; p < x->size / 2; p += PAGE_SIZE)
-			memcpy(phys_to_virt((buf[p / n % nbuf] << PAGE_SHIFT) +
-					    (p + PAGE_SIZE) % n),
+			memcpy(phys_to_virt(
+				       pa_add(pfn_to_pa(buf[p / n % nbuf]), (p + PAGE_SIZE) % n).v),
 			       (const void *)(uintptr_t)(va + p), PAGE_SIZE);
 		best = MIN(best, tsc_to_us(rdtsc() - t0));
 	}
@@ -99,7 +99,8 @@ static uint64_t bench_memcpy_us(const struct dax_device *x, uint64_t va, const u
 static bool bench_bandwidth(uint32_t dev, uint64_t *set_bps, uint64_t *cpy_bps, uint64_t *reuse_bps)
 {
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
-	uint64_t buf[BENCH_CHUNKS], va, n = (uint64_t)1 << (BENCH_CHUNK_ORDER + PAGE_SHIFT);
+	pfn_t buf[BENCH_CHUNKS];
+	uint64_t va, n = pages_to_bytes((uint64_t)1 << BENCH_CHUNK_ORDER);
 	unsigned nbuf = 0;
 	char was[DAX_OWNER_MAX + 1];
 	struct dax_handle h;
@@ -136,20 +137,22 @@ static bool bench_bandwidth(uint32_t dev, uint64_t *set_bps, uint64_t *cpy_bps, 
  * copies, ~7 us a page) and not to spmk. Each free block holds (next, order) while allocated. */
 static void bench_warm(void)
 {
-	uint64_t head = UINT64_MAX, pfn;
+	uint64_t head = UINT64_MAX;
+	pfn_t pfn;
 	for (int k = BUDDY_MAX_ORDER; k >= 0; k--)
 		while (buddy_alloc(&K.buddy, (unsigned)k, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER),
 				   &pfn) == ST_OK) {
 			for (uint64_t i = 0; i < ((uint64_t)1 << k); i++)
-				*(volatile uint64_t *)phys_to_virt((pfn + i) << PAGE_SHIFT) = 0;
-			uint64_t *w = phys_to_virt(pfn << PAGE_SHIFT);
+				*(volatile uint64_t *)phys_to_virt(pfn_to_pa(pfn_add(pfn, i)).v) =
+					0;
+			uint64_t *w = phys_to_virt(pfn_to_pa(pfn).v);
 			w[0] = head;
 			w[1] = (uint64_t)k;
-			head = pfn;
+			head = pfn.v;
 		}
 	while (head != UINT64_MAX) {
-		uint64_t *w = phys_to_virt(head << PAGE_SHIFT), next = w[0];
-		CHECK_OK(buddy_free(&K.buddy, head, (unsigned)w[1]));
+		uint64_t *w = phys_to_virt(pfn_to_pa(pfn_of(head)).v), next = w[0];
+		CHECK_OK(buddy_free(&K.buddy, pfn_of(head), (unsigned)w[1]));
 		head = next;
 	}
 }

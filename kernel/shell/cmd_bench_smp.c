@@ -110,10 +110,11 @@ int bench_rounds(int argc, char **argv)
 /* The best of three page-by-page copies of the object's pages into a 2 MiB buffer, in us. */
 static uint64_t object_memcpy_us(unsigned slot, uint64_t npages)
 {
-	uint64_t buf, best = UINT64_MAX;
+	uint64_t best = UINT64_MAX;
+	pfn_t buf;
 	if (buddy_alloc(&K.buddy, COPY_ORDER, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &buf) != ST_OK)
 		return 0;
-	uint8_t *dst = phys_to_virt(buf << PAGE_SHIFT);
+	uint8_t *dst = phys_to_virt(pfn_to_pa(buf).v);
 	for (int run = 0; run < 3; run++) {
 		uint64_t t0 = rdtsc();
 		for (uint64_t i = 0; i < npages; i++)

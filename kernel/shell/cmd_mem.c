@@ -54,8 +54,8 @@ static uint64_t handed_off_pages(void)
 	struct buddy_range_info r;
 	for (uint32_t i = 0; buddy_range_get(&K.buddy, i, &r) == ST_OK; i++) {
 		for (uint32_t p = 0; p < K.sp.count; p++) {
-			uint64_t lo = MAX(r.base, K.sp.p[p].base >> PAGE_SHIFT);
-			uint64_t hi = MIN(r.end, K.sp.p[p].end >> PAGE_SHIFT);
+			uint64_t lo = MAX(r.base.v, pa_to_pfn(pa_of(K.sp.p[p].base)).v);
+			uint64_t hi = MIN(r.end.v, pa_to_pfn(pa_of(K.sp.p[p].end)).v);
 			if (lo < hi)
 				n += hi - lo;
 		}

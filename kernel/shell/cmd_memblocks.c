@@ -86,7 +86,7 @@ int cmd_mem_blocks(int argc, char **argv)
 		"NODE", "ZONES");
 	struct buddy_range_info r;
 	for (uint32_t i = 0; buddy_range_get(&K.buddy, i, &r) == ST_OK; i++) {
-		struct block_run b = { r.base / BLOCK_PAGES, (r.end - 1) / BLOCK_PAGES, true,
+		struct block_run b = { r.base.v / BLOCK_PAGES, (r.end.v - 1) / BLOCK_PAGES, true,
 				       r.node, r.zone };
 		if (have && b.first == cur.last && b.first < b.last)
 			b.first++; /* the shared block stays with the run that listed it */

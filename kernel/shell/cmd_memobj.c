@@ -34,7 +34,7 @@ static bool find(const char *name, unsigned *slot)
 static int node_of_pfn(uint64_t pfn)
 {
 	struct buddy_page_info pi;
-	return buddy_page_state(&K.buddy, pfn, &pi) == ST_OK ? (int)pi.node : -1;
+	return buddy_page_state(&K.buddy, pfn_of(pfn), &pi) == ST_OK ? (int)pi.node : -1;
 }
 
 /* "node 0: 1024 pages, node 1: 3072 pages": where the object's pages are now. */

@@ -57,11 +57,15 @@ static double now_ns(void)
 
 static int buddy_if_alloc(void *ctx, unsigned o, uint64_t *pfn)
 {
-	return buddy_alloc(ctx, o, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), pfn) == ST_OK;
+	pfn_t f;
+	if (buddy_alloc(ctx, o, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &f) != ST_OK)
+		return 0;
+	*pfn = f.v;
+	return 1;
 }
 static void buddy_if_free(void *ctx, uint64_t pfn, unsigned o)
 {
-	if (buddy_free(ctx, pfn, o) != ST_OK)
+	if (buddy_free(ctx, pfn_of(pfn), o) != ST_OK)
 		abort();
 }
 static int bb_if_alloc(void *ctx, unsigned o, uint64_t *pfn)
@@ -180,8 +184,8 @@ int main(void)
 	for (unsigned r = 0; r < RUNS; r++) {
 		for (unsigned w = 0; w < NWORK; w++) {
 			buddy_init(&b, NULL, NULL);
-			if (buddy_add_range(&b, 0, BUDDY_ZONE_NORMAL, 0x100000, NPAGES, meta,
-					    buddy_meta_bytes(NPAGES), 0) != ST_OK ||
+			if (buddy_add_range(&b, 0, BUDDY_ZONE_NORMAL, pfn_of(0x100000), NPAGES,
+					    meta, buddy_meta_bytes(NPAGES), 0) != ST_OK ||
 			    buddy_pcp_enable(&b, &pcp, 1) != ST_OK) /* as the kernel runs it */
 				return 1;
 			bb_init(&bb, arena, NPAGES, map);

@@ -25,7 +25,7 @@
 #define MAX_THREADS 64
 
 struct live {
-	uint64_t pfn;
+	pfn_t pfn;
 	unsigned order;
 };
 
@@ -60,7 +60,7 @@ static void run_share(unsigned id, struct live *lv)
 		int do_alloc = used < lo ? 1 : used > hi ? 0 : (int)(rnd(&seed) & 1);
 		if (do_alloc) {
 			unsigned o = mix ? (unsigned)(rnd(&seed) % 4) : 0;
-			uint64_t pfn;
+			pfn_t pfn;
 			if (buddy_alloc(&B, o, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn) == ST_OK) {
 				lv[n++] = (struct live){ pfn, o };
 				used += 1ull << o;
@@ -102,7 +102,7 @@ static void *worker(void *arg)
 static double run(unsigned threads, int caches, unsigned m)
 {
 	buddy_init(&B, NULL, NULL);
-	if (buddy_add_range(&B, 0, BUDDY_ZONE_NORMAL, 0x100000, NPAGES, meta,
+	if (buddy_add_range(&B, 0, BUDDY_ZONE_NORMAL, pfn_of(0x100000), NPAGES, meta,
 			    buddy_meta_bytes(NPAGES), 0) != ST_OK ||
 	    (caches && buddy_pcp_enable(&B, pcp, SPIN_MAX_CPUS) != ST_OK))
 		abort();

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "buddy_raw.h"
 #include "lib/types.h"
 #include "mm/buddy.h"
 
@@ -98,7 +99,7 @@ static struct out log_out = { log_write, NULL };
 static void slot_add(unsigned i)
 {
 	struct slot *s = &M->slots[i];
-	assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
+	assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, pfn_of(s->base), s->n, s->meta,
 					 buddy_meta_bytes(s->n), 0),
 			 ST_OK);
 	for (uint64_t p = s->base; p < s->base + s->n; p++)
@@ -233,7 +234,7 @@ static void op_alloc(void)
 	if (!(flags & BUDDY_MOVABLE) && !rndn(3))
 		flags |= BUDDY_RESERVE;
 	uint64_t pfn = 0;
-	status_t st = buddy_alloc(&M->b, k, node, flags, &pfn);
+	status_t st = alloc_raw(&M->b, k, node, flags, &pfn);
 	bool full = rndn(16) == 0;
 	if (st != ST_OK || full) {
 		assert_true(st == ST_OK || st == ST_NOMEM);
@@ -271,7 +272,7 @@ static void op_free(void)
 		pinned |= M->pins[a.pfn + j] != 0;
 	if (a.movable && a.order && rndn(2)) { /* page by page */
 		for (uint64_t j = 0; j < n; j++) {
-			status_t st = buddy_free(&M->b, a.pfn + j, 0);
+			status_t st = buddy_free(&M->b, pfn_of(a.pfn + j), 0);
 			if (M->pins[a.pfn + j]) {
 				assert_int_equal(st, ST_BUSY);
 				continue;
@@ -288,7 +289,7 @@ static void op_free(void)
 			return;
 		}
 	} else {
-		status_t st = buddy_free(&M->b, a.pfn, a.order);
+		status_t st = buddy_free(&M->b, pfn_of(a.pfn), a.order);
 		if (pinned) {
 			assert_int_equal(st, ST_BUSY);
 			return;
@@ -307,9 +308,9 @@ static void op_bad_free(void)
 	unsigned k = (unsigned)rndn(3);
 	if (M->st[p] == M_ALLOC || M->st[p] == M_MOV)
 		return; /* might be a real allocation */
-	status_t st = buddy_free(&M->b, p, k);
+	status_t st = buddy_free(&M->b, pfn_of(p), k);
 	assert_int_equal(st, M->st[p] == M_ABSENT ? ST_NOTFOUND : ST_INVALID);
-	assert_int_equal(buddy_free(&M->b, p, BUDDY_MAX_ORDER + 1), ST_RANGE);
+	assert_int_equal(buddy_free(&M->b, pfn_of(p), BUDDY_MAX_ORDER + 1), ST_RANGE);
 }
 
 /* A random range of 1..maxn pages inside one slot (may run outside what is present). */
@@ -337,7 +338,7 @@ static void op_carve(void)
 	uint64_t base, n;
 	rnd_range(rndn(4) ? 8 : 700, &base, &n);
 	unsigned owner = (unsigned)rndn(BUDDY_OWNER_COUNT);
-	status_t st = buddy_carve(&M->b, base, n, owner);
+	status_t st = buddy_carve(&M->b, pfn_of(base), n, owner);
 	if (any_absent(base, n)) {
 		assert_int_equal(st, ST_NOTFOUND);
 	} else if (!all_in(base, n, 1u << M_FREE | 1u << M_ISOL)) {
@@ -362,7 +363,7 @@ static void op_uncarve(void)
 		while (n > 1 && !all_in(base, n, 1u << M_CARVED))
 			n--;
 	}
-	status_t st = buddy_uncarve(&M->b, base, n);
+	status_t st = buddy_uncarve(&M->b, pfn_of(base), n);
 	if (any_absent(base, n)) {
 		assert_int_equal(st, ST_NOTFOUND);
 	} else if (!all_in(base, n, 1u << M_CARVED)) {
@@ -380,7 +381,7 @@ static void op_isolate(void)
 	uint64_t base, n;
 	rnd_range(rndn(2) ? 64 : 1500, &base, &n);
 	struct buddy_isolate_report rep;
-	status_t st = buddy_isolate(&M->b, base, n, &rep);
+	status_t st = buddy_isolate(&M->b, pfn_of(base), n, &rep);
 	bool overl = false;
 	for (uint64_t p = base; p < base + n; p++)
 		overl |= M->iso[p] != 0;
@@ -424,7 +425,7 @@ static void op_unisolate(void)
 	if (k && rndn(8))
 		n = k;
 	uint64_t freed = 0;
-	status_t st = buddy_unisolate(&M->b, base, n, &freed);
+	status_t st = buddy_unisolate(&M->b, pfn_of(base), n, &freed);
 	if (k < n) {
 		assert_int_equal(st, ST_NOTFOUND);
 		return;
@@ -450,14 +451,14 @@ static void op_add(void)
 	struct slot *s = &M->slots[i];
 	bool absent = all_in(s->base, s->n, 1u << M_ABSENT);
 	if (!absent) {
-		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
-						 buddy_meta_bytes(s->n), 0),
+		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, pfn_of(s->base), s->n,
+						 s->meta, buddy_meta_bytes(s->n), 0),
 				 ST_EXISTS);
 		return;
 	}
 	if (M->b.nranges == M->b.cap_ranges) {
-		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, s->base, s->n, s->meta,
-						 buddy_meta_bytes(s->n), 0),
+		assert_int_equal(buddy_add_range(&M->b, s->node, s->zone, pfn_of(s->base), s->n,
+						 s->meta, buddy_meta_bytes(s->n), 0),
 				 ST_NOMEM);
 		return;
 	}
@@ -476,10 +477,10 @@ static void drain(uint64_t base, uint64_t n)
 		}
 		for (uint64_t j = 0; j < ((uint64_t)1 << a.order); j++)
 			while (M->pins[a.pfn + j]) {
-				assert_int_equal(buddy_page_unpin(&M->b, a.pfn + j), ST_OK);
+				assert_int_equal(buddy_page_unpin(&M->b, pfn_of(a.pfn + j)), ST_OK);
 				M->pins[a.pfn + j]--;
 			}
-		assert_int_equal(buddy_free(&M->b, a.pfn, a.order), ST_OK);
+		assert_int_equal(buddy_free(&M->b, pfn_of(a.pfn), a.order), ST_OK);
 		for (uint64_t j = 0; j < ((uint64_t)1 << a.order); j++)
 			model_release(a.pfn + j);
 		M->allocs[i] = M->allocs[--M->nallocs];
@@ -499,11 +500,11 @@ static void op_remove(void)
 		rnd_range(2000, &base, &n);
 	}
 	if (!rndn(4)) /* make it likely to succeed: carve what is free first */
-		if (buddy_carve(&M->b, base, n, BUDDY_OWNER_DAX) == ST_OK) {
+		if (buddy_carve(&M->b, pfn_of(base), n, BUDDY_OWNER_DAX) == ST_OK) {
 			memset(&M->st[base], M_CARVED, n);
 			memset(&M->owner[base], BUDDY_OWNER_DAX, n);
 		}
-	status_t st = buddy_remove_range(&M->b, base, n);
+	status_t st = buddy_remove_range(&M->b, pfn_of(base), n);
 	bool full = M->b.nranges == M->b.cap_ranges || M->b.niso == M->b.cap_iso;
 	if (any_absent(base, n)) {
 		assert_int_equal(st, ST_NOTFOUND);
@@ -525,10 +526,10 @@ static void op_pin(void)
 	for (unsigned t = 0; t < 30 && M->st[p] != M_MOV; t++)
 		p = rndn(UNIVERSE);
 	unsigned what = (unsigned)rndn(3);
-	status_t st = what == 0 ? buddy_page_pin(&M->b, p)
-		      : what == 1
-			      ? buddy_page_unpin(&M->b, p)
-			      : buddy_page_set_object(&M->b, p, (uint32_t)(p * 7 + 1), (uint32_t)p);
+	status_t st = what == 0   ? buddy_page_pin(&M->b, pfn_of(p))
+		      : what == 1 ? buddy_page_unpin(&M->b, pfn_of(p))
+				  : buddy_page_set_object(&M->b, pfn_of(p), (uint32_t)(p * 7 + 1),
+							  (uint32_t)p);
 	if (M->st[p] == M_ABSENT) {
 		assert_int_equal(st, ST_NOTFOUND);
 	} else if (M->st[p] != M_MOV) {
@@ -569,7 +570,7 @@ static void model_compare(void)
 	memset(want, 0, sizeof want);
 	for (uint64_t p = 0; p < UNIVERSE; p++) {
 		struct buddy_page_info pi;
-		status_t st = buddy_page_state(&M->b, p, &pi);
+		status_t st = buddy_page_state(&M->b, pfn_of(p), &pi);
 		if (M->st[p] == M_ABSENT) {
 			assert_int_equal(st, ST_NOTFOUND);
 			continue;

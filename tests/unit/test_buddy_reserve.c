@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "buddy_raw.h"
 #include "mm/buddy.h"
 #include "test_main.h"
 
@@ -40,8 +41,8 @@ static int setup(void **state)
 		meta[i] = calloc(NODE_PAGES, 8);
 		assert_int_equal(buddy_add_range(&B, i < 2 ? i : 1,
 						 i < 2 ? BUDDY_ZONE_NORMAL : BUDDY_ZONE_MOVABLE,
-						 0x1000 + i * NODE_PAGES, NODE_PAGES, meta[i],
-						 NODE_PAGES * 8, 0),
+						 pfn_of(0x1000 + i * NODE_PAGES), NODE_PAGES,
+						 meta[i], NODE_PAGES * 8, 0),
 				 ST_OK);
 	}
 	return 0;
@@ -92,7 +93,7 @@ static void test_ordinary_spills_then_fails_above_reserve(void **state)
 	assert_int_equal(buddy_set_reserve(&B, 0, 100), ST_OK);
 	assert_int_equal(buddy_set_reserve(&B, 1, 50), ST_OK);
 	uint64_t pfn, n0 = 0, n1 = 0;
-	while (buddy_alloc(&B, 0, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn) == ST_OK) {
+	while (alloc_raw(&B, 0, -1, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn) == ST_OK) {
 		if (pfn < 0x1000 + NODE_PAGES) {
 			assert_int_equal(n1, 0); /* node 0 is used up to its reserve first */
 			n0++;
@@ -106,23 +107,22 @@ static void test_ordinary_spills_then_fails_above_reserve(void **state)
 	assert_int_equal(free_of(0, BUDDY_ZONE_NORMAL), 100);
 	assert_int_equal(free_of(1, BUDDY_ZONE_NORMAL), 50);
 	/* a larger block must fit above the reserve too */
-	assert_int_equal(buddy_alloc(&B, 3, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn), ST_NOMEM);
+	assert_int_equal(alloc_raw(&B, 3, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn), ST_NOMEM);
 	/* the kernel's own allocations use the reserve, to the last page */
 	for (unsigned i = 0; i < 100; i++) {
-		assert_int_equal(buddy_alloc(&B, 0, 0,
-					     BUDDY_RESERVE | BUDDY_THISNODE |
-						     BUDDY_OWNER(BUDDY_OWNER_PAGETABLE),
-					     &pfn),
+		assert_int_equal(alloc_raw(&B, 0, 0,
+					   BUDDY_RESERVE | BUDDY_THISNODE |
+						   BUDDY_OWNER(BUDDY_OWNER_PAGETABLE),
+					   &pfn),
 				 ST_OK);
 		assert_true(pfn < 0x1000 + NODE_PAGES);
 	}
 	assert_int_equal(free_of(0, BUDDY_ZONE_NORMAL), 0);
 	assert_int_equal(buddy_check(&B, &LOG), ST_OK);
 	/* freeing refills the reserve before anything ordinary may use node 0 again */
-	assert_int_equal(buddy_free(&B, pfn, 0), ST_OK);
-	assert_int_equal(
-		buddy_alloc(&B, 0, 0, BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn),
-		ST_NOMEM);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK);
+	assert_int_equal(alloc_raw(&B, 0, 0, BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn),
+			 ST_NOMEM);
 }
 
 /* Movable requests: the MOVABLE zone (no reserve) to the last page, NORMAL zones only down to
@@ -133,7 +133,7 @@ static void test_movable_keeps_out_of_reserve(void **state)
 	assert_int_equal(buddy_set_reserve(&B, 0, 64), ST_OK);
 	assert_int_equal(buddy_set_reserve(&B, 1, 64), ST_OK);
 	uint64_t pfn, n = 0;
-	while (buddy_alloc(&B, 0, 1, BUDDY_MOVABLE, &pfn) == ST_OK)
+	while (alloc_raw(&B, 0, 1, BUDDY_MOVABLE, &pfn) == ST_OK)
 		n++;
 	assert_int_equal(n, 3 * NODE_PAGES - 128);
 	assert_int_equal(free_of(1, BUDDY_ZONE_MOVABLE), 0);
@@ -158,9 +158,9 @@ static void test_stats_and_removal(void **state)
 	assert_int_equal(buddy_set_reserve(&B, 0, 0), ST_OK);
 	uint64_t pfn;
 	for (unsigned i = 0; i < NODE_PAGES; i++)
-		assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_THISNODE, &pfn), ST_OK);
+		assert_int_equal(alloc_raw(&B, 0, 0, BUDDY_THISNODE, &pfn), ST_OK);
 	assert_int_equal(buddy_check(&B, &LOG), ST_OK);
-	assert_int_equal(buddy_alloc(&B, 0, 0, BUDDY_THISNODE | BUDDY_RESERVE, &pfn), ST_NOMEM);
+	assert_int_equal(alloc_raw(&B, 0, 0, BUDDY_THISNODE | BUDDY_RESERVE, &pfn), ST_NOMEM);
 }
 
 TEST_MAIN(cmocka_unit_test_setup_teardown(test_sizing_follows_linux, setup, teardown),

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "buddy_raw.h"
 #include "lib/prng.h"
 #include "mm/buddy.h"
 #include "mm/dax.h"
@@ -76,7 +77,8 @@ static int setup(void **state)
 	memset(page_owner, 0, sizeof page_owner);
 	if (!meta || !arena)
 		return -1;
-	if (buddy_add_range(&B, 0, BUDDY_ZONE_NORMAL, BASE, NPAGES, meta, NPAGES * 8, 0) != ST_OK)
+	if (buddy_add_range(&B, 0, BUDDY_ZONE_NORMAL, pfn_of(BASE), NPAGES, meta, NPAGES * 8, 0) !=
+	    ST_OK)
 		return -1;
 	return buddy_pcp_enable(&B, pcp, CACHE_CPUS) == ST_OK ? 0 : -1;
 }
@@ -113,20 +115,20 @@ static void *buddy_worker(void *arg)
 						 ? BUDDY_MOVABLE
 						 : BUDDY_OWNER(BUDDY_OWNER_OTHER);
 			uint64_t pfn;
-			if (buddy_alloc(&B, order, 0, flags, &pfn) != ST_OK)
+			if (alloc_raw(&B, order, 0, flags, &pfn) != ST_OK)
 				continue;
 			hold(pfn, 1ull << order, id);
 			h[n++] = (struct held){ pfn, order };
 		} else if (n) {
 			unsigned k = (unsigned)(prng_next(&rng) % n);
 			unhold(h[k].pfn, 1ull << h[k].order, id);
-			EXPECT(buddy_free(&B, h[k].pfn, h[k].order) == ST_OK, "status");
+			EXPECT(buddy_free(&B, pfn_of(h[k].pfn), h[k].order) == ST_OK, "status");
 			h[k] = h[--n];
 		}
 	}
 	while (n--) {
 		unhold(h[n].pfn, 1ull << h[n].order, id);
-		EXPECT(buddy_free(&B, h[n].pfn, h[n].order) == ST_OK, "status");
+		EXPECT(buddy_free(&B, pfn_of(h[n].pfn), h[n].order) == ST_OK, "status");
 	}
 	return NULL;
 }
@@ -139,15 +141,15 @@ static void *isolator(void *arg)
 	struct out quiet = { 0 };
 	for (uint64_t r = 0, end = rounds() / 200 + 1; r < end; r++) {
 		struct buddy_isolate_report rep;
-		EXPECT(buddy_isolate(&B, ISO_BASE, ISO_PAGES, &rep) == ST_OK, "status");
+		EXPECT(buddy_isolate(&B, pfn_of(ISO_BASE), ISO_PAGES, &rep) == ST_OK, "status");
 		EXPECT(buddy_check(&B, &quiet) == ST_OK, "status");
 		for (uint64_t p = ISO_BASE; p < ISO_BASE + ISO_PAGES; p++) {
 			struct buddy_page_info pi;
-			EXPECT(buddy_page_state(&B, p, &pi) == ST_OK, "status");
+			EXPECT(buddy_page_state(&B, pfn_of(p), &pi) == ST_OK, "status");
 			EXPECT(pi.state != PAGE_PCP, "page %#llx", (unsigned long long)p);
 			EXPECT(pi.state != PAGE_FREE, "page %#llx", (unsigned long long)p);
 		}
-		EXPECT(buddy_unisolate(&B, ISO_BASE, ISO_PAGES, NULL) == ST_OK, "status");
+		EXPECT(buddy_unisolate(&B, pfn_of(ISO_BASE), ISO_PAGES, NULL) == ST_OK, "status");
 	}
 	return NULL;
 }
@@ -197,22 +199,22 @@ static void test_buddy_threads(void **state)
 static void test_cache_serves_and_drains(void **state)
 {
 	(void)state;
-	uint64_t pfn, again;
-	assert_int_equal(buddy_alloc(&B, 0, 0, 0, &pfn), ST_OK);
+	uint64_t pfn = 0, again = 0;
+	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_OK);
 	struct buddy_stats s;
 	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
 	assert_int_equal(s.cached, BUDDY_PCP_BATCH - 1); /* one refill, one page handed out */
 	assert_int_equal(s.owner[BUDDY_OWNER_OTHER], 1);
-	assert_int_equal(buddy_free(&B, pfn, 0), ST_OK);
-	assert_int_equal(buddy_alloc(&B, 0, 0, 0, &again), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK);
+	assert_int_equal(alloc_raw(&B, 0, 0, 0, &again), ST_OK);
 	assert_int_equal(again, pfn); /* the last freed page is the first reused */
-	assert_int_equal(buddy_free(&B, again, 0), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(again), 0), ST_OK);
 	/* a carve of a cached page takes it out of the cache first */
-	assert_int_equal(buddy_carve(&B, pfn, 1, BUDDY_OWNER_FIRMWARE), ST_OK);
-	assert_int_equal(buddy_uncarve(&B, pfn, 1), ST_OK);
+	assert_int_equal(buddy_carve(&B, pfn_of(pfn), 1, BUDDY_OWNER_FIRMWARE), ST_OK);
+	assert_int_equal(buddy_uncarve(&B, pfn_of(pfn), 1), ST_OK);
 	/* an allocation that finds the free lists empty drains the caches */
-	assert_int_equal(buddy_alloc(&B, 13, 0, 0, &pfn), ST_OK);
-	assert_int_equal(buddy_free(&B, pfn, 13), ST_OK);
+	assert_int_equal(alloc_raw(&B, 13, 0, 0, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 13), ST_OK);
 	assert_all_free();
 }
 
@@ -223,12 +225,13 @@ static struct kheap H;
 static status_t heap_alloc(void *ctx, unsigned order, uint64_t *pfn)
 {
 	(void)ctx;
-	return buddy_alloc(&B, order, 0, BUDDY_OWNER(BUDDY_OWNER_HEAP), pfn);
+	return alloc_raw(&B, order, 0, BUDDY_OWNER(BUDDY_OWNER_HEAP), pfn);
 }
 static void heap_free(void *ctx, uint64_t pfn, unsigned order)
 {
 	(void)ctx;
-	EXPECT(buddy_free(&B, pfn, order) == ST_OK, "heap page %#llx", (unsigned long long)pfn);
+	EXPECT(buddy_free(&B, pfn_of(pfn), order) == ST_OK, "heap page %#llx",
+	       (unsigned long long)pfn);
 }
 static void *heap_p2v(void *ctx, uint64_t pfn)
 {

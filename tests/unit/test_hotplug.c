@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "buddy_raw.h"
 #include "hotplug_sim.h"
 #include "lib/cancel.h"
 #include "test_main.h"
@@ -138,9 +139,9 @@ static void test_handoff_reclaim(void **state)
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_BUSY);
 	/* kernel (unmovable) allocations never land on a movable-only node */
 	uint64_t k;
-	assert_int_equal(buddy_alloc(&s->b, 0, 1, BUDDY_OWNER(BUDDY_OWNER_HEAP), &k), ST_OK);
+	assert_int_equal(alloc_raw(&s->b, 0, 1, BUDDY_OWNER(BUDDY_OWNER_HEAP), &k), ST_OK);
 	assert_true(k < SIM_SP);
-	buddy_free(&s->b, k, 0);
+	buddy_free(&s->b, pfn_of(k), 0);
 	unsigned slot;
 	assert_int_equal(memobj_fill(&s->objs, "o", 3000, 1, true, &slot), ST_OK);
 	assert_true(s->pt[slot][0] >= SIM_SP);
@@ -217,14 +218,14 @@ static void test_unmovable_handoff(void **state)
 	assert_int_equal(s->pt[um][0], p); /* same page reused, unmovable this time... */
 	assert_int_equal(memobj_free(&s->objs, um), ST_OK);
 	uint64_t k;
-	assert_int_equal(buddy_alloc(&s->b, 0, 1, BUDDY_OWNER(BUDDY_OWNER_HEAP), &k), ST_OK);
+	assert_int_equal(alloc_raw(&s->b, 0, 1, BUDDY_OWNER(BUDDY_OWNER_HEAP), &k), ST_OK);
 	const uint64_t *w = (const uint64_t *)sim_page(s, k);
 	for (unsigned i = 0; i < 512; i++)
 		assert_int_equal(w[i], 0);
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_BUSY);
 	assert_true(capture_has(&s->log, "1 unmovable"));
 	sim_check(s, false);
-	buddy_free(&s->b, k, 0);
+	buddy_free(&s->b, pfn_of(k), 0);
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_OK);
 	sim_check(s, true);
 	sim_free(s);
@@ -453,7 +454,7 @@ static status_t predict(struct sim *s, uint64_t base, uint64_t n)
 	bool blocked = false;
 	for (uint64_t p = base; p < base + n; p++) {
 		struct buddy_page_info pi;
-		assert_int_equal(buddy_page_state(&s->b, p, &pi), ST_OK);
+		assert_int_equal(buddy_page_state(&s->b, pfn_of(p), &pi), ST_OK);
 		if (pi.state == PAGE_MOVABLE) {
 			movable++;
 			blocked |= pi.pins > 0;
@@ -468,7 +469,7 @@ static status_t predict(struct sim *s, uint64_t base, uint64_t n)
 	uint64_t in_range_free = 0;
 	for (uint64_t p = base; p < base + n; p++) {
 		struct buddy_page_info pi;
-		buddy_page_state(&s->b, p, &pi);
+		buddy_page_state(&s->b, pfn_of(p), &pi);
 		in_range_free += pi.state == PAGE_FREE;
 	}
 	return all.free - in_range_free >= movable ? ST_OK : ST_NOMEM;
@@ -524,11 +525,11 @@ static void random_step(struct sim *s, struct rstate *r)
 	case 4: {
 		unsigned i = (unsigned)rnd(KPAGES);
 		if (r->kpage[i]) {
-			assert_int_equal(buddy_free(&s->b, r->kpage[i], 0), ST_OK);
+			assert_int_equal(buddy_free(&s->b, pfn_of(r->kpage[i]), 0), ST_OK);
 			r->kpage[i] = 0;
 		} else {
-			buddy_alloc(&s->b, 0, (int)rnd(3), BUDDY_OWNER(BUDDY_OWNER_HEAP),
-				    &r->kpage[i]);
+			alloc_raw(&s->b, 0, (int)rnd(3), BUDDY_OWNER(BUDDY_OWNER_HEAP),
+				  &r->kpage[i]);
 		}
 		break;
 	}
@@ -545,7 +546,7 @@ static void random_step(struct sim *s, struct rstate *r)
 		if (o && o->movable) {
 			uint64_t i = rnd(o->npages);
 			struct buddy_page_info pi;
-			buddy_page_state(&s->b, s->pt[slot][i], &pi);
+			buddy_page_state(&s->b, pfn_of(s->pt[slot][i]), &pi);
 			if (pi.pins && rnd(3))
 				assert_int_equal(memobj_unpin(&s->objs, slot, i), ST_OK);
 			else if (rnd(3) == 0)
@@ -564,7 +565,7 @@ static void random_step(struct sim *s, struct rstate *r)
 		uint64_t p = SIM_RAM0 + rnd(SIM_PAGES - SIM_RAM0);
 		uint32_t obj, idx;
 		unsigned pins;
-		if (buddy_page_object(&s->b, p, &obj, &idx, &pins) == ST_OK) {
+		if (buddy_page_object(&s->b, pfn_of(p), &obj, &idx, &pins) == ST_OK) {
 			status_t st = migrate_page(&s->objs, p, 0);
 			assert_true(st == ST_OK || (pins && st == ST_BUSY) || st == ST_NOMEM);
 		}

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "buddy_raw.h"
 #include "hotplug_sim.h"
 #include "test_main.h"
 
@@ -58,7 +59,7 @@ static void test_on_memory_handoff_partial_and_whole_reclaim(void **state)
 	assert_int_equal(m.free, SIM_SP_N - 8);
 	assert_int_equal(m.owner[BUDDY_OWNER_META], 8);
 	struct buddy_page_info pi;
-	assert_int_equal(buddy_page_state(&s->b, SIM_SP + 7, &pi), ST_OK);
+	assert_int_equal(buddy_page_state(&s->b, pfn_of(SIM_SP + 7), &pi), ST_OK);
 	assert_int_equal(pi.state, PAGE_CARVED);
 	assert_int_equal(pi.owner, BUDDY_OWNER_META);
 	sim_check(s, false);
@@ -73,7 +74,7 @@ static void test_on_memory_handoff_partial_and_whole_reclaim(void **state)
 	m = zone_stats(&s->b, 1, BUDDY_ZONE_MOVABLE);
 	assert_int_equal(m.total, 512);
 	assert_int_equal(m.owner[BUDDY_OWNER_META], 1);
-	assert_int_equal(buddy_page_state(&s->b, SIM_SP + 1, &pi), ST_OK);
+	assert_int_equal(buddy_page_state(&s->b, pfn_of(SIM_SP + 1), &pi), ST_OK);
 	assert_int_equal(pi.state == PAGE_CARVED, false); /* the tail's page word serves again */
 	assert_int_equal(zone_stats(&s->b, -1, BUDDY_ZONE_NORMAL).owner[BUDDY_OWNER_META],
 			 zone_stats(&s->b, -1, -1).owner[BUDDY_OWNER_META] - 1);
@@ -82,7 +83,7 @@ static void test_on_memory_handoff_partial_and_whole_reclaim(void **state)
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
 	assert_false(info.split);
 	assert_int_equal(zone_stats(&s->b, 1, BUDDY_ZONE_MOVABLE).total, 0);
-	assert_int_equal(buddy_page_state(&s->b, SIM_SP, &pi), ST_NOTFOUND);
+	assert_int_equal(buddy_page_state(&s->b, pfn_of(SIM_SP), &pi), ST_NOTFOUND);
 	/* block 0 held page words: it is owed a scrub like a used block */
 	assert_int_equal(dax_dirty_bytes(&s->dax, range_of_pages(pfn_of(SIM_SP), 1)), PAGE_SIZE);
 	sim_check(s, true);
@@ -108,17 +109,17 @@ static void test_auto_choice_and_normal_refusal(void **state)
 	static uint64_t held[4096];
 	unsigned n = 0;
 	while (zone_stats(&s->b, -1, BUDDY_ZONE_NORMAL).free > 20)
-		assert_int_equal(buddy_alloc(&s->b, 0, -1,
-					     BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
-					     &held[n++]),
+		assert_int_equal(alloc_raw(&s->b, 0, -1,
+					   BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
+					   &held[n++]),
 				 ST_OK);
 	unsigned n20 = n;
 	assert_int_equal(hotplug_handoff_memmap(&s->hp, d, true, (enum hotplug_memmap)99),
 			 ST_INVALID);
 	for (unsigned i = 0; i < 16; i++) /* 4 free pages left: no 8 anywhere in NORMAL memory */
-		assert_int_equal(buddy_alloc(&s->b, 0, -1,
-					     BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
-					     &held[n++]),
+		assert_int_equal(alloc_raw(&s->b, 0, -1,
+					   BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP),
+					   &held[n++]),
 				 ST_OK);
 	struct buddy_stats before = zone_stats(&s->b, -1, -1);
 	capture_init(&s->log);
@@ -128,7 +129,7 @@ static void test_auto_choice_and_normal_refusal(void **state)
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(dax_device_get(&s->dax, d)->mode, DAX_MODE_DEVDAX);
 	while (n > n20) /* back to 20 free: the default now chooses the device */
-		assert_int_equal(buddy_free(&s->b, held[--n], 0), ST_OK);
+		assert_int_equal(buddy_free(&s->b, pfn_of(held[--n]), 0), ST_OK);
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
 	assert_true(hotplug_dev_of(&s->hp, d)->meta_on_memory);
 	assert_int_equal(zone_stats(&s->b, -1, BUDDY_ZONE_NORMAL).owner[BUDDY_OWNER_META], 0);
@@ -136,7 +137,7 @@ static void test_auto_choice_and_normal_refusal(void **state)
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, 0), ST_OK);
 	sim_check(s, true);
 	while (n)
-		assert_int_equal(buddy_free(&s->b, held[--n], 0), ST_OK);
+		assert_int_equal(buddy_free(&s->b, pfn_of(held[--n]), 0), ST_OK);
 	sim_free(s);
 }
 
@@ -238,8 +239,8 @@ static struct big *big_new(uint64_t blocks, bool with_alloc)
 	capture_init(&g->log);
 	buddy_init(&g->b, &big_buddy_ops, g);
 	g->meta0 = malloc(buddy_meta_bytes(BIG_RAM_N));
-	assert_int_equal(buddy_add_range(&g->b, 0, BUDDY_ZONE_NORMAL, BIG_RAM, BIG_RAM_N, g->meta0,
-					 buddy_meta_bytes(BIG_RAM_N), 0),
+	assert_int_equal(buddy_add_range(&g->b, 0, BUDDY_ZONE_NORMAL, pfn_of(BIG_RAM), BIG_RAM_N,
+					 g->meta0, buddy_meta_bytes(BIG_RAM_N), 0),
 			 ST_OK);
 	dax_init(&g->dax, &dops, &g->log.out, 1);
 	uint64_t size = blocks * HOTPLUG_BLOCK;

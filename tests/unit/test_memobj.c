@@ -96,7 +96,7 @@ static void test_pins(void **state)
 	assert_int_equal(memobj_pin(&s->objs, um, 0), ST_INVALID);
 	sim_check(s, true);
 	struct buddy_page_info pi;
-	assert_int_equal(buddy_page_state(&s->b, s->pt[um][0], &pi), ST_OK);
+	assert_int_equal(buddy_page_state(&s->b, pfn_of(s->pt[um][0]), &pi), ST_OK);
 	assert_int_equal(pi.node, 2);
 	assert_int_equal(pi.state, PAGE_ALLOC);
 	assert_int_equal(memobj_free(&s->objs, um), ST_OK);

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "buddy_raw.h"
 #include "hotplug_sim.h"
 #include "test_main.h"
 
@@ -26,9 +27,9 @@ static void test_migrate_one(void **state)
 	assert_int_equal(migrate_page(&s->objs, old, &np), ST_OK);
 	assert_int_not_equal(np, old);
 	assert_int_equal(s->pt[slot][1], np);
-	assert_int_equal(buddy_page_state(&s->b, old, &pi), ST_OK);
+	assert_int_equal(buddy_page_state(&s->b, pfn_of(old), &pi), ST_OK);
 	assert_int_equal(pi.state, PAGE_FREE);
-	assert_int_equal(buddy_page_state(&s->b, np, &pi), ST_OK);
+	assert_int_equal(buddy_page_state(&s->b, pfn_of(np), &pi), ST_OK);
 	assert_int_equal(pi.state, PAGE_MOVABLE);
 	assert_int_equal(pi.obj, slot + 1);
 	assert_int_equal(pi.index, 1);
@@ -52,10 +53,10 @@ static void test_migrate_refusals(void **state)
 	assert_int_equal(migrate_page(&s->objs, 5, 0), ST_NOTFOUND);
 	/* a page whose reverse map names no live object */
 	uint64_t stray;
-	assert_int_equal(buddy_alloc(&s->b, 0, 0, BUDDY_MOVABLE, &stray), ST_OK);
-	assert_int_equal(buddy_page_set_object(&s->b, stray, 40, 0), ST_OK);
+	assert_int_equal(alloc_raw(&s->b, 0, 0, BUDDY_MOVABLE, &stray), ST_OK);
+	assert_int_equal(buddy_page_set_object(&s->b, pfn_of(stray), 40, 0), ST_OK);
 	assert_int_equal(migrate_page(&s->objs, stray, 0), ST_INVALID);
-	assert_int_equal(buddy_free(&s->b, stray, 0), ST_OK);
+	assert_int_equal(buddy_free(&s->b, pfn_of(stray), 0), ST_OK);
 	/* the remap fails: the new page is given back, the object still maps the old one */
 	struct buddy_stats before, after;
 	buddy_stats(&s->b, -1, -1, &before);
@@ -83,7 +84,7 @@ static void test_migrate_nomem_and_range(void **state)
 	assert_int_equal(memobj_free(&s->objs, b), ST_OK);
 	/* isolate node 0 and move everything off it: all land on node 2 */
 	struct buddy_isolate_report rep;
-	assert_int_equal(buddy_isolate(&s->b, SIM_RAM0, SIM_RAM0_N / 2, &rep), ST_OK);
+	assert_int_equal(buddy_isolate(&s->b, pfn_of(SIM_RAM0), SIM_RAM0_N / 2, &rep), ST_OK);
 	assert_int_equal(rep.movable, SIM_RAM0_N / 2);
 	assert_int_equal(memobj_pin(&s->objs, a, 700), ST_OK);
 	struct migrate_result mr;
@@ -95,7 +96,7 @@ static void test_migrate_nomem_and_range(void **state)
 	buddy_stats(&s->b, 0, -1, &st);
 	assert_int_equal(st.isolated, SIM_RAM0_N / 2);
 	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N - SIM_RAM0_N / 2);
-	assert_int_equal(buddy_unisolate(&s->b, SIM_RAM0, SIM_RAM0_N / 2, 0), ST_OK);
+	assert_int_equal(buddy_unisolate(&s->b, pfn_of(SIM_RAM0), SIM_RAM0_N / 2, 0), ST_OK);
 	sim_check(s, true);
 	sim_free(s);
 }
@@ -111,28 +112,28 @@ static void test_migrate_batches(void **state)
 	/* node 2 fragmented: only single free pages (512 of them) */
 	uint64_t p;
 	for (uint64_t i = 0; i < SIM_RAM2_N; i++)
-		assert_int_equal(buddy_alloc(&s->b, 0, 2,
-					     BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_HEAP), &p),
-				 ST_OK);
+		assert_int_equal(
+			alloc_raw(&s->b, 0, 2, BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_HEAP), &p),
+			ST_OK);
 	for (p = SIM_RAM2; p < SIM_RAM2 + SIM_RAM2_N; p += 2)
-		assert_int_equal(buddy_free(&s->b, p, 0), ST_OK);
+		assert_int_equal(buddy_free(&s->b, pfn_of(p), 0), ST_OK);
 	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N / 2);
 	assert_int_equal(memobj_fill(&s->objs, "a", 400, 0, true, &a), ST_OK);
-	assert_int_equal(buddy_isolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	assert_int_equal(buddy_isolate(&s->b, pfn_of(SIM_RAM0), SIM_RAM0_N, 0), ST_OK);
 	struct migrate_result mr;
 	assert_int_equal(migrate_range(&s->objs, SIM_RAM0, SIM_RAM0_N, &mr), ST_OK);
 	assert_int_equal(mr.moved, 400);
 	assert_int_equal(mr.refills, 400); /* order-0 blocks only */
 	assert_int_equal(mr.flushes, 1);
 	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N / 2 - 400);
-	assert_int_equal(buddy_unisolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	assert_int_equal(buddy_unisolate(&s->b, pfn_of(SIM_RAM0), SIM_RAM0_N, 0), ST_OK);
 	sim_check(s, true);
 	/* node 1 (distance 20) is nearer to node 0 than node 2 (25): everything goes there */
 	uint32_t d;
 	assert_int_equal(dax_find(&s->dax, "dax0.0", &d), ST_OK);
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
 	assert_int_equal(memobj_fill(&s->objs, "b", 1200, 0, true, &b), ST_OK);
-	assert_int_equal(buddy_isolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	assert_int_equal(buddy_isolate(&s->b, pfn_of(SIM_RAM0), SIM_RAM0_N, 0), ST_OK);
 	unsigned flushes = s->flushes;
 	assert_int_equal(migrate_range(&s->objs, SIM_RAM0, SIM_RAM0_N, &mr), ST_OK);
 	assert_int_equal(mr.moved, 1200);
@@ -141,7 +142,7 @@ static void test_migrate_batches(void **state)
 	assert_int_equal(mr.refills, (1200 + MIGRATE_BATCH - 1) / MIGRATE_BATCH);
 	assert_int_equal(sim_free_pages(s, 1), SIM_SP_N - 1200); /* the pool's tail came back */
 	assert_int_equal(sim_free_pages(s, 2), SIM_RAM2_N / 2 - 400);
-	assert_int_equal(buddy_unisolate(&s->b, SIM_RAM0, SIM_RAM0_N, 0), ST_OK);
+	assert_int_equal(buddy_unisolate(&s->b, pfn_of(SIM_RAM0), SIM_RAM0_N, 0), ST_OK);
 	sim_check(s, false);
 	sim_free(s);
 }

@@ -322,7 +322,7 @@ static void test_pin_waits_for_frozen_batch(void **state)
 	assert_int_equal(r.moved, 64);
 	/* the pin holds the page the object maps now, on node 2 */
 	struct buddy_page_info pi;
-	assert_int_equal(buddy_page_state(s->objs.b, s->pt[P.slot][PIN_PAGE], &pi), ST_OK);
+	assert_int_equal(buddy_page_state(s->objs.b, pfn_of(s->pt[P.slot][PIN_PAGE]), &pi), ST_OK);
 	assert_int_equal(pi.pins, 1);
 	assert_int_equal(pi.node, 2);
 	assert_int_equal(memobj_unpin(&s->objs, P.slot, PIN_PAGE), ST_OK);

@@ -74,7 +74,8 @@ void sim_flush(void *ctx)
 	struct sim *s = sim_of(ctx);
 	struct buddy_page_info pi;
 	for (unsigned k = 0; k < s->unflushed; k++)
-		if (buddy_page_state(&s->b, s->stale[k], &pi) != ST_OK || pi.state != PAGE_MOVABLE)
+		if (buddy_page_state(&s->b, pfn_of(s->stale[k]), &pi) != ST_OK ||
+		    pi.state != PAGE_MOVABLE)
 			fail_msg("pfn 0x%llx freed before the TLB flush",
 				 (unsigned long long)s->stale[k]);
 	s->flushes++;
@@ -295,10 +296,10 @@ struct sim *sim_new(void)
 	buddy_set_distance(&s->b, 2, 0, 25);
 	s->meta0 = malloc(buddy_meta_bytes(SIM_RAM0_N));
 	s->meta2 = malloc(buddy_meta_bytes(SIM_RAM2_N));
-	assert_int_equal(buddy_add_range(&s->b, 0, BUDDY_ZONE_NORMAL, SIM_RAM0, SIM_RAM0_N,
+	assert_int_equal(buddy_add_range(&s->b, 0, BUDDY_ZONE_NORMAL, pfn_of(SIM_RAM0), SIM_RAM0_N,
 					 s->meta0, buddy_meta_bytes(SIM_RAM0_N), 0),
 			 ST_OK);
-	assert_int_equal(buddy_add_range(&s->b, 2, BUDDY_ZONE_NORMAL, SIM_RAM2, SIM_RAM2_N,
+	assert_int_equal(buddy_add_range(&s->b, 2, BUDDY_ZONE_NORMAL, pfn_of(SIM_RAM2), SIM_RAM2_N,
 					 s->meta2, buddy_meta_bytes(SIM_RAM2_N), 0),
 			 ST_OK);
 	for (uint64_t p = SIM_RAM0; p < SIM_RAM2 + SIM_RAM2_N; p++)
@@ -373,7 +374,7 @@ void sim_check(struct sim *s, bool check_zero)
 		if (p >= SIM_RAM2 + SIM_RAM2_N && p < SIM_SP)
 			continue;
 		struct buddy_page_info pi;
-		unsigned places = buddy_page_state(&s->b, p, &pi) == ST_OK;
+		unsigned places = buddy_page_state(&s->b, pfn_of(p), &pi) == ST_OK;
 		bool managed = places == 1;
 		uint64_t pa = p << PAGE_SHIFT;
 		bool in_dev = false, sysram = false, claimed = false;
