@@ -89,24 +89,23 @@ struct app *app_current(void) { return current; }
 
 /* ---------------------------------------------------------------- page tables of an app */
 
-static status_t pt_alloc(void *ctx, uint64_t *phys)
+static status_t pt_alloc(void *ctx, paddr_t *phys)
 {
 	(void)ctx;
 	pfn_t pfn;
 	status_t st = buddy_alloc(&K.buddy, 0, -1, BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
-	*phys = pfn_to_pa(pfn).v;
+	*phys = pfn_to_pa(pfn);
 	return st;
 }
-static void pt_free(void *ctx, uint64_t phys)
+static void pt_free(void *ctx, paddr_t phys)
 {
 	(void)ctx;
-	CHECK_OK(
-		buddy_free(&K.buddy, pa_to_pfn(pa_of(phys)), 0)); /* a table this space allocated */
+	CHECK_OK(buddy_free(&K.buddy, pa_to_pfn(phys), 0)); /* a table this space allocated */
 }
-static void *pt_virt(void *ctx, uint64_t phys)
+static void *pt_virt(void *ctx, paddr_t phys)
 {
 	(void)ctx;
-	return phys_to_virt(phys);
+	return phys_to_virt(phys.v);
 }
 /* The app's space is never the current CR3 while the kernel changes it (system calls run on
  * the kernel's tables), no other CPU ever loads it, and returning to the app reloads CR3:
@@ -202,8 +201,8 @@ static status_t app_space_new(struct app *a)
 	status_t st = vm_space_init(&a->vm, &app_vm_ops);
 	if (st != ST_OK)
 		return st;
-	uint64_t *pml4 = phys_to_virt(a->vm.pml4_phys);
-	const uint64_t *kpml4 = phys_to_virt(kvm_space.pml4_phys);
+	uint64_t *pml4 = phys_to_virt(a->vm.pml4_phys.v);
+	const uint64_t *kpml4 = phys_to_virt(kvm_space.pml4_phys.v);
 	pml4[PML4_KERNEL_IMAGE] = kpml4[PML4_KERNEL_IMAGE];
 	a->u = (struct uspace){ &a->vm, user_phys, 0 };
 	return ST_OK;
@@ -290,7 +289,7 @@ static void app_teardown(struct app *a)
 		if (a->allocs[i].used)
 			app_unmap_alloc(a, (uint16_t)(i + 1));
 	CHECK_OP(a->nblocks, ==, 0);
-	uint64_t *pml4 = phys_to_virt(a->vm.pml4_phys);
+	uint64_t *pml4 = phys_to_virt(a->vm.pml4_phys.v);
 	pml4[PML4_KERNEL_IMAGE] = 0; /* shared with the kernel: not ours to free */
 	vm_space_destroy(&a->vm);
 	memset(a, 0, sizeof *a);
@@ -301,7 +300,7 @@ static void app_teardown(struct app *a)
 static void app_kernel_enter(void)
 {
 	percpu_set_base(0);
-	write_cr3(kvm_space.pml4_phys);
+	write_cr3(kvm_space.pml4_phys.v);
 }
 
 /* After an interrupt that came from ring 3 (the timer tick): Ctrl-C ends the app, else back
@@ -310,7 +309,7 @@ static void app_irq_return(void)
 {
 	if (shell_interrupted())
 		app_end_now(APP_INTERRUPTED, 0, "stopped by Ctrl-C");
-	write_cr3(current->vm.pml4_phys);
+	write_cr3(current->vm.pml4_phys.v);
 }
 
 /* An exception in ring 3: the app ends with a report. */
@@ -335,7 +334,7 @@ void app_end_now(enum app_end end, int status, const char *reason)
 {
 	struct app *a = current;
 	CHECK(a != 0);
-	write_cr3(kvm_space.pml4_phys);
+	write_cr3(kvm_space.pml4_phys.v);
 	a->end = end;
 	a->status = status;
 	fmt_snprintf(a->reason, sizeof a->reason, "%s", reason ? reason : "");
@@ -391,7 +390,7 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 	static struct kjmp kfault;
 	struct kjmp *outer = trap_catch_current();
 	if (trap_catch_begin(&kfault)) {
-		write_cr3(kvm_space.pml4_phys);
+		write_cr3(kvm_space.pml4_phys.v);
 		a->end = APP_KILLED;
 		fmt_snprintf(a->reason, sizeof a->reason,
 			     "kernel fault during a system call "
@@ -402,7 +401,7 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 		 * on tables without the LAPIC or the heap, fault there again and again, and reset the
 		 * machine without a word. */
 		cli();
-		write_cr3(a->vm.pml4_phys);
+		write_cr3(a->vm.pml4_phys.v);
 		user_enter(img->elf.entry, rsp, (uint64_t)argc, uargv, irqs_on ? 0x202 : 0x2);
 	}
 	/* back from app_end_now or the fault, on the kernel's page tables */

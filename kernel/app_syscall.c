@@ -137,7 +137,7 @@ static const sys_fn calls[SPMK_SYS_COUNT] = {
 uint64_t syscall_dispatch(struct syscall_frame *f)
 {
 	percpu_set_base(0); /* the app may have loaded GS, which clears its base */
-	write_cr3(kvm_space.pml4_phys);
+	write_cr3(kvm_space.pml4_phys.v);
 	struct app *a = app_current();
 	CHECK(a != 0);
 	if (a->irqs_on) /* the call runs like the rest of the kernel */
@@ -149,6 +149,6 @@ uint64_t syscall_dispatch(struct syscall_frame *f)
 		app_end_now(APP_KILLED, 0, "system call from outside the user half");
 	long r = f->nr < SPMK_SYS_COUNT && calls[f->nr] ? calls[f->nr](a, f) : -SPMK_ENOSYS;
 	__asm__ volatile("cli" ::: "memory"); /* SYSRET restores the app's RFLAGS */
-	write_cr3(a->vm.pml4_phys);
+	write_cr3(a->vm.pml4_phys.v);
 	return (uint64_t)r;
 }

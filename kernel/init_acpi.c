@@ -23,9 +23,9 @@ static const void *acpi_map(void *ctx, uint64_t phys, uint64_t len)
 	(void)ctx;
 	if (len == 0 || phys + len < phys)
 		return 0;
-	if (!kvm_space.pml4_phys && phys + len > K.bi->direct_map_size)
+	if (!kvm_space.pml4_phys.v && phys + len > K.bi->direct_map_size)
 		return 0;
-	if (kvm_space.pml4_phys && kvm_map_firmware(phys, len) != ST_OK)
+	if (kvm_space.pml4_phys.v && kvm_map_firmware(phys, len) != ST_OK)
 		return 0;
 	return phys_to_virt(phys);
 }

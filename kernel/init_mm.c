@@ -150,8 +150,8 @@ static status_t early_setup(void)
 static void buddy_zero(void *ctx, uint64_t pfn, uint64_t npages)
 {
 	(void)ctx;
-	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, npages << PAGE_SHIFT);
-	hotplug_note_zero(&K.hotplug, pfn, npages);
+	memset(phys_to_virt(pfn_to_pa(pfn_of(pfn)).v), 0, pages_to_bytes(npages));
+	hotplug_note_zero(&K.hotplug, pfn_of(pfn), npages);
 }
 
 /* Debug builds: freed pages are filled with BUDDY_JUNK_BYTE (mm/buddy.h). */
@@ -257,21 +257,21 @@ static void set_reserves(void)
 	}
 }
 
-static status_t table_page_alloc(void *ctx, uint64_t *phys)
+static status_t table_page_alloc(void *ctx, paddr_t *phys)
 {
 	(void)ctx;
 	pfn_t pfn;
 	status_t st =
 		buddy_alloc(&K.buddy, 0, -1,
 			    BUDDY_ZERO | BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_PAGETABLE), &pfn);
-	*phys = pfn_to_pa(pfn).v;
+	*phys = pfn_to_pa(pfn);
 	return st;
 }
 
-static void table_page_free(void *ctx, uint64_t phys)
+static void table_page_free(void *ctx, paddr_t phys)
 {
 	(void)ctx;
-	CHECK_OK(buddy_free(&K.buddy, pa_to_pfn(pa_of(phys)), 0)); /* a table page vm gives back */
+	CHECK_OK(buddy_free(&K.buddy, pa_to_pfn(phys), 0)); /* a table page vm gives back */
 }
 
 static status_t page_tables_setup(void)

@@ -262,10 +262,10 @@ static void direct_scrub(void *ctx, struct range r)
 	memset(phys_to_virt(r.base), 0, range_size(r));
 }
 
-static uint64_t *meta_ptr(void *ctx, uint64_t pfn)
+static uint64_t *meta_ptr(void *ctx, pfn_t pfn)
 {
 	(void)ctx;
-	return phys_to_virt(pfn << PAGE_SHIFT);
+	return phys_to_virt(pfn_to_pa(pfn).v);
 }
 
 static const struct hotplug_ops hp_ops = {

@@ -15,21 +15,21 @@ struct vm_space kvm_space;
 static struct kvm_page_source source;
 static bool have_1g, have_nx;
 
-static status_t table_alloc(void *ctx, uint64_t *phys)
+static status_t table_alloc(void *ctx, paddr_t *phys)
 {
 	(void)ctx;
 	return source.alloc ? source.alloc(source.ctx, phys) : ST_NOMEM;
 }
-static void table_free(void *ctx, uint64_t phys)
+static void table_free(void *ctx, paddr_t phys)
 {
 	(void)ctx;
 	if (source.free)
 		source.free(source.ctx, phys);
 }
-static void *table_virt(void *ctx, uint64_t phys)
+static void *table_virt(void *ctx, paddr_t phys)
 {
 	(void)ctx;
-	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys);
+	return (void *)(uintptr_t)(DIRECT_MAP_BASE + phys.v);
 }
 /* This CPU's part of a batch; the batch itself (which pages) is the vm call's own
  * (mm/vm_internal.h, struct vm_flush, on its caller's stack), so unmaps of kernel space on
@@ -108,7 +108,7 @@ status_t kvm_build(uint64_t kernel_phys, uint64_t kernel_virt, uint64_t kernel_s
 	return st;
 }
 
-void kvm_activate(void) { write_cr3(kvm_space.pml4_phys); }
+void kvm_activate(void) { write_cr3(kvm_space.pml4_phys.v); }
 
 status_t kvm_map_firmware(uint64_t pa, uint64_t len)
 {

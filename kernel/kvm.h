@@ -20,8 +20,8 @@
 #define KVM_DIRECT_MAP_MAX (1ull << 46)
 
 struct kvm_page_source {
-	status_t (*alloc)(void *ctx, uint64_t *phys_out);
-	void (*free)(void *ctx, uint64_t phys);
+	status_t (*alloc)(void *ctx, paddr_t *phys_out);
+	void (*free)(void *ctx, paddr_t phys);
 	void *ctx;
 };
 

@@ -81,7 +81,7 @@ static void tramp_build(void)
 	memcpy(phys_to_virt(t), tramp_start, (size_t)(tramp_end - tramp_start));
 	uint64_t *pml4 = phys_to_virt(t + PAGE_SIZE), *pdpt = phys_to_virt(t + 2 * PAGE_SIZE),
 		 *pd = phys_to_virt(t + 3 * PAGE_SIZE);
-	const uint64_t *kpml4 = phys_to_virt(kvm_space.pml4_phys);
+	const uint64_t *kpml4 = phys_to_virt(kvm_space.pml4_phys.v);
 	memset(pml4, 0, PAGE_SIZE);
 	memset(pdpt, 0, PAGE_SIZE);
 	memset(pd, 0, PAGE_SIZE);
@@ -117,7 +117,7 @@ __attribute__((noreturn)) static void ap_idle(struct percpu *c)
 __attribute__((noreturn)) void ap_entry(struct percpu *c);
 __attribute__((noreturn)) void ap_entry(struct percpu *c)
 {
-	write_cr3(kvm_space.pml4_phys);
+	write_cr3(kvm_space.pml4_phys.v);
 	trap_init_ap(c->index, c->stack_top - (1u << (AP_STACK_ORDER + PAGE_SHIFT)) + AP_IST_BYTES);
 	if (c->state != CPU_STARTING) /* started after its deadline: stay out */
 		cpu_halt_forever();

@@ -179,7 +179,7 @@ static status_t handoff_on_memory(struct hotplug *h, const struct dax_device *x,
 	if (st != ST_OK)
 		return st;
 	st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL, base,
-			     npages, h->ops->meta_ptr(h->ops->ctx, base.v),
+			     npages, h->ops->meta_ptr(h->ops->ctx, base),
 			     pages_to_bytes(meta_pages), BUDDY_RANGE_ZERO_ON_ALLOC);
 	if (st != ST_OK) {
 		h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
@@ -199,7 +199,7 @@ static status_t handoff_normal(struct hotplug *h, const struct dax_device *x, un
 	status_t st = h->ops->map_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
 	if (st == ST_OK) {
 		st = buddy_add_range(h->b, node, movable ? BUDDY_ZONE_MOVABLE : BUDDY_ZONE_NORMAL,
-				     base, npages, h->ops->meta_ptr(h->ops->ctx, meta.v),
+				     base, npages, h->ops->meta_ptr(h->ops->ctx, meta),
 				     pages_to_bytes(meta_pages), BUDDY_RANGE_ZERO_ON_ALLOC);
 		if (st != ST_OK)
 			h->ops->unmap_direct(h->ops->ctx, range_of(pa_of(x->base), x->size));
@@ -281,8 +281,9 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 	return hotplug_handoff_memmap(h, dev, movable, HOTPLUG_MEMMAP_AUTO);
 }
 
-void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n)
+void hotplug_note_zero(struct hotplug *h, pfn_t first, uint64_t n)
 {
+	uint64_t pfn = first.v;
 	for (unsigned i = 0; i < h->cap; i++) {
 		struct hotplug_dev *d = &h->d[i];
 		if (!d->used || d->all_dirty || pfn + n <= d->base_pfn ||

@@ -78,8 +78,8 @@ struct hotplug_ops {
 	void (*unmap_direct)(void *ctx, struct range r);
 	/* Zero physical range r (still direct-mapped). */
 	void (*scrub)(void *ctx, struct range r);
-	/* Where the metadata page at pfn can be written (in the direct map). */
-	uint64_t *(*meta_ptr)(void *ctx, uint64_t pfn);
+	/* Where the metadata page at frame pfn can be written (in the direct map). */
+	uint64_t *(*meta_ptr)(void *ctx, pfn_t pfn);
 	void *ctx;
 	/* Optional (NULL: at most HOTPLUG_INIT hand-offs at once, devices above 16 GiB all
 	 * dirty): `bytes` for a grown record table or a dirty bitmap, NULL when there is none;
@@ -167,8 +167,9 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable);
 status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 			 struct hotplug_reclaim_info *info);
 
-/* The buddy zeroed [pfn, +n) for an allocation: marks the blocks of hot-added devices dirty. */
-void hotplug_note_zero(struct hotplug *h, uint64_t pfn, uint64_t n);
+/* The buddy zeroed frames [pfn, +n pages) for an allocation: marks the blocks of hot-added
+ * devices dirty. */
+void hotplug_note_zero(struct hotplug *h, pfn_t pfn, uint64_t n);
 
 /* The dirty-block bits of a record (bit i: block i may hold data of a system-ram user). */
 uint64_t *hotplug_dirty_bits(struct hotplug_dev *d);

@@ -179,7 +179,7 @@ static bool reserve_pop(struct migrate_reserve *rv, uint64_t *pfn, unsigned *ord
 		return false;
 	*pfn = rv->head;
 	*order = rv->head_order;
-	const uint64_t *w = rv->link(rv->ctx, rv->head);
+	const uint64_t *w = rv->link(rv->ctx, pfn_of(rv->head));
 	rv->head = w[0];
 	rv->head_order = (unsigned)w[1];
 	rv->blocks--;
@@ -227,10 +227,10 @@ status_t migrate_reserve(struct memobj_set *s, unsigned node, uint64_t pages,
 			mark_set(s, MIGRATE_PHASE_NONE);
 			return ST_NOMEM;
 		}
-		uint64_t *w = rv->link(rv->ctx, pfn);
+		uint64_t *w = rv->link(rv->ctx, pfn_of(pfn));
 		w[0] = w[1] = 0;
 		if (rv->blocks) { /* append: pools are drawn nearest node first */
-			w = rv->link(rv->ctx, rv->tail);
+			w = rv->link(rv->ctx, pfn_of(rv->tail));
 			w[0] = pfn;
 			w[1] = order;
 		} else {

@@ -85,7 +85,7 @@ struct migrate_result {
 
 /* Destination pages taken ahead of a migration (see above). */
 struct migrate_reserve {
-	uint64_t *(*link)(void *ctx, uint64_t pfn); /* where page pfn can be written */
+	uint64_t *(*link)(void *ctx, pfn_t pfn); /* where frame pfn can be written */
 	void *ctx;
 	uint64_t head; /* first block of the chain (its first pfn), drawn first */
 	unsigned head_order;

@@ -11,14 +11,14 @@
 status_t vm_pool_fill(const struct vm_space *s, struct vm_pool *p, size_t n)
 {
 	while (p->count < n) {
-		uint64_t phys = 0;
+		paddr_t phys = pa_of(0);
 		if (fault_hit(FAULT_PT_ALLOC) || s->ops->alloc_table(s->ops->ctx, &phys) != ST_OK) {
 			vm_pool_drain(s, p);
 			return ST_NOMEM;
 		}
-		uint64_t *t = vm_table(s, phys);
+		uint64_t *t = vm_table(s, phys.v);
 		t[0] = p->head;
-		p->head = phys;
+		p->head = phys.v;
 		p->count++;
 	}
 	return ST_OK;
@@ -38,7 +38,7 @@ uint64_t vm_pool_take(const struct vm_space *s, struct vm_pool *p)
 void vm_pool_drain(const struct vm_space *s, struct vm_pool *p)
 {
 	while (p->count)
-		s->ops->free_table(s->ops->ctx, vm_pool_take(s, p));
+		s->ops->free_table(s->ops->ctx, pa_of(vm_pool_take(s, p)));
 }
 
 status_t vm_validate_range(uint64_t va, uint64_t size)
@@ -103,12 +103,12 @@ status_t vm_space_init(struct vm_space *s, const struct vm_ops *ops)
 {
 	if (!s || !ops)
 		return ST_INVALID;
-	uint64_t phys = 0;
+	paddr_t phys = pa_of(0);
 	if (ops->alloc_table(ops->ctx, &phys) != ST_OK)
 		return ST_NOMEM;
 	s->ops = ops;
 	s->pml4_phys = phys;
-	memset(vm_table(s, phys), 0, PAGE_SIZE);
+	memset(vm_table(s, phys.v), 0, PAGE_SIZE);
 	return ST_OK;
 }
 
@@ -118,16 +118,16 @@ static void vm_free_tree(const struct vm_space *s, uint64_t phys, int level)
 	for (unsigned i = 0; level > 1 && i < VM_ENTRIES; i++)
 		if (vm_present(t[i]) && !vm_is_leaf(t[i], level))
 			vm_free_tree(s, t[i] & VM_PTE_ADDR, level - 1);
-	s->ops->free_table(s->ops->ctx, phys);
+	s->ops->free_table(s->ops->ctx, pa_of(phys));
 }
 
 void vm_space_destroy(struct vm_space *s)
 {
 	if (!s || !s->ops)
 		return;
-	vm_free_tree(s, s->pml4_phys, 4);
+	vm_free_tree(s, s->pml4_phys.v, 4);
 	s->ops->flush_all(s->ops->ctx);
-	s->pml4_phys = 0;
+	s->pml4_phys = pa_of(0);
 }
 
 /* The level of the leaf vm_map uses at va: the largest page that alignment, the remaining
@@ -180,7 +180,7 @@ static void vm_map_commit(const struct vm_space *s, uint64_t va, uint64_t pa, ui
 	for (uint64_t off = 0; off < size;) {
 		uint64_t v = va + off;
 		int target = vm_pick_level(s, v, pa + off, size - off, max_page);
-		uint64_t *t = vm_table(s, s->pml4_phys);
+		uint64_t *t = vm_table(s, s->pml4_phys.v);
 		for (int l = 4; l > target; l--) {
 			uint64_t *e = &t[vm_index(v, l)];
 			if (!vm_present(*e))
@@ -254,7 +254,7 @@ size_t vm_count_tables(const struct vm_space *s)
 {
 	if (!s || !s->ops)
 		return 0;
-	return vm_count_level(s, s->pml4_phys, 4);
+	return vm_count_level(s, s->pml4_phys.v, 4);
 }
 
 uint64_t *vm_pte_4k(const struct vm_space *s, vaddr_t virt)

@@ -68,10 +68,10 @@
 
 struct vm_ops {
 	/* A zeroed or unzeroed 4 KiB page for a table (vm zeroes it); ST_NOMEM when none. */
-	status_t (*alloc_table)(void *ctx, uint64_t *phys_out);
-	void (*free_table)(void *ctx, uint64_t phys);
+	status_t (*alloc_table)(void *ctx, paddr_t *phys_out);
+	void (*free_table)(void *ctx, paddr_t phys);
 	/* Where table page `phys` can be read and written. */
-	void *(*phys_to_virt)(void *ctx, uint64_t phys);
+	void *(*phys_to_virt)(void *ctx, paddr_t phys);
 	void (*flush_page)(void *ctx, uint64_t va); /* invlpg */
 	void (*flush_all)(void *ctx);               /* reload CR3 (non-global entries) */
 	void *ctx;
@@ -86,7 +86,7 @@ struct vm_ops {
 };
 
 struct vm_space {
-	uint64_t pml4_phys;
+	paddr_t pml4_phys; /* the CR3 value (its low 12 bits zero) */
 	const struct vm_ops *ops;
 };
 

@@ -35,14 +35,14 @@ static inline uint64_t vm_leaf_pa(uint64_t e, int level)
 
 static inline uint64_t *vm_table(const struct vm_space *s, uint64_t phys)
 {
-	return (uint64_t *)s->ops->phys_to_virt(s->ops->ctx, phys);
+	return (uint64_t *)s->ops->phys_to_virt(s->ops->ctx, pa_of(phys));
 }
 
 /* Walks from the PML4 towards level `want` for va and returns the entry where it stopped:
  * at `want`, at a non-present entry, or at a leaf; *level_out is that entry's level. */
 static inline uint64_t *vm_walk(const struct vm_space *s, uint64_t va, int want, int *level_out)
 {
-	uint64_t *t = vm_table(s, s->pml4_phys);
+	uint64_t *t = vm_table(s, s->pml4_phys.v);
 	for (int l = 4;; l--) {
 		uint64_t *e = &t[vm_index(va, l)];
 		if (l == want || !vm_present(*e) || vm_is_leaf(*e, l)) {

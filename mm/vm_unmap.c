@@ -158,7 +158,7 @@ static void vm_pass_level(struct vm_pass *p, uint64_t *t, int level, uint64_t lo
 		vm_pass_level(p, child, level - 1, MAX(lo, ev), MIN(hi, ev + (ps - 1)));
 		if (p->unmap && vm_table_empty(child)) {
 			*e = 0;
-			p->s->ops->free_table(p->s->ops->ctx, child_phys);
+			p->s->ops->free_table(p->s->ops->ctx, pa_of(child_phys));
 			vm_flush_add(p->f, ev);
 		}
 	}
@@ -183,7 +183,7 @@ static void vm_run(struct vm_space *s, uint64_t va, uint64_t size, struct vm_pas
 	vm_split_all(s, plan, pool, &f);
 	p->s = s;
 	p->f = &f;
-	vm_pass_level(p, vm_table(s, s->pml4_phys), 4, va, va + (size - 1));
+	vm_pass_level(p, vm_table(s, s->pml4_phys.v), 4, va, va + (size - 1));
 	vm_flush_finish(&f);
 	CHECK_OP(pool->count, ==, 0); /* every preallocated table became a split */
 	if (p->run_size)

@@ -54,10 +54,10 @@ static uint64_t copy_runs(uint64_t base, uint64_t npages, unsigned *n)
 	return found;
 }
 
-static uint64_t *copy_link(void *ctx, uint64_t pfn)
+static uint64_t *copy_link(void *ctx, pfn_t pfn)
 {
 	(void)ctx;
-	return phys_to_virt(pfn << PAGE_SHIFT);
+	return phys_to_virt(pfn_to_pa(pfn).v);
 }
 
 /* Reserves `pages` destinations for pages leaving `node` as reclaim does and lists the blocks
@@ -76,7 +76,8 @@ static uint64_t copy_take(unsigned node, uint64_t pages, unsigned *n)
 	uint64_t got = 0, pfn = rv.head;
 	unsigned order = rv.head_order;
 	for (uint64_t i = 0; i < rv.blocks; i++) {
-		const uint64_t *w = copy_link(0, pfn); /* read before the block is written */
+		const uint64_t *w =
+			copy_link(0, pfn_of(pfn)); /* read before the block is written */
 		if (*n < COPY_MAX_BLOCKS) {
 			blocks[*n].pfn = pfn;
 			blocks[(*n)++].order = order;

@@ -1256,26 +1256,26 @@ struct vm_world {
 	uint8_t *tag; /* per page of [MEM_BASE, MEM_BASE + MEM_SIZE) */
 };
 
-static status_t vw_alloc(void *ctx, uint64_t *phys)
+static status_t vw_alloc(void *ctx, paddr_t *phys)
 {
 	struct vm_world *w = ctx;
 	if (w->nreuse) {
-		*phys = w->reuse[--w->nreuse];
+		*phys = pa_of(w->reuse[--w->nreuse]);
 		w->freed--;
 		return ST_OK;
 	}
 	if (w->next_free >= VM_ARENA_PAGES)
 		return ST_NOMEM;
-	*phys = w->next_free++ * PAGE_SIZE;
+	*phys = pa_of(w->next_free++ * PAGE_SIZE);
 	return ST_OK;
 }
-static void vw_free(void *ctx, uint64_t phys)
+static void vw_free(void *ctx, paddr_t phys)
 {
 	struct vm_world *w = ctx;
-	w->reuse[w->nreuse++] = phys;
+	w->reuse[w->nreuse++] = phys.v;
 	w->freed++;
 }
-static void *vw_virt(void *ctx, uint64_t phys) { return ((struct vm_world *)ctx)->mem + phys; }
+static void *vw_virt(void *ctx, paddr_t phys) { return ((struct vm_world *)ctx)->mem + phys.v; }
 static void vw_flush(void *ctx, uint64_t va)
 {
 	(void)ctx;

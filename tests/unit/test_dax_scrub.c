@@ -38,20 +38,20 @@ struct machine {
 	uint64_t scrubbed;
 };
 
-static status_t m_alloc(void *ctx, uint64_t *phys)
+static status_t m_alloc(void *ctx, paddr_t *phys)
 {
 	struct machine *m = ctx;
 	if (m->next_table >= TABLE_PAGES)
 		return ST_NOMEM;
-	*phys = (uint64_t)m->next_table++ * PAGE_SIZE;
+	*phys = pa_of((uint64_t)m->next_table++ * PAGE_SIZE);
 	return ST_OK;
 }
-static void m_free(void *ctx, uint64_t phys) { (void)ctx, (void)phys; }
-static void *m_virt(void *ctx, uint64_t phys)
+static void m_free(void *ctx, paddr_t phys) { (void)ctx, (void)phys.v; }
+static void *m_virt(void *ctx, paddr_t phys)
 {
 	struct machine *m = ctx;
-	assert_true(phys < (uint64_t)PAGES * PAGE_SIZE);
-	return m->mem + phys;
+	assert_true(phys.v < (uint64_t)PAGES * PAGE_SIZE);
+	return m->mem + phys.v;
 }
 static void m_flush_page(void *ctx, uint64_t va) { (void)ctx, (void)va; }
 static void m_flush_all(void *ctx) { (void)ctx; }

@@ -186,7 +186,7 @@ static void big_unmap_direct(void *ctx, struct range r)
 	g->mapped -= range_size(r);
 }
 static void big_scrub(void *ctx, struct range r) { ((struct big *)ctx)->scrubbed += range_size(r); }
-static uint64_t *big_meta(void *ctx, uint64_t pfn) { return (uint64_t *)big_at(ctx, pfn); }
+static uint64_t *big_meta(void *ctx, pfn_t pfn) { return (uint64_t *)big_at(ctx, pfn.v); }
 static void *big_alloc(void *ctx, size_t bytes)
 {
 	((struct big *)ctx)->allocs++;

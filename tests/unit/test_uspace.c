@@ -30,16 +30,16 @@ struct fixture {
 	struct uspace u;
 };
 
-static status_t t_alloc(void *ctx, uint64_t *phys)
+static status_t t_alloc(void *ctx, paddr_t *phys)
 {
 	struct fixture *f = ctx;
 	if (f->next_table >= 128)
 		return ST_NOMEM;
-	*phys = f->next_table++ * PAGE_SIZE;
+	*phys = pa_of(f->next_table++ * PAGE_SIZE);
 	return ST_OK;
 }
-static void t_free(void *ctx, uint64_t phys) { (void)ctx, (void)phys; }
-static void *t_virt(void *ctx, uint64_t phys) { return ((struct fixture *)ctx)->mem + phys; }
+static void t_free(void *ctx, paddr_t phys) { (void)ctx, (void)phys.v; }
+static void *t_virt(void *ctx, paddr_t phys) { return ((struct fixture *)ctx)->mem + phys.v; }
 static void t_flush_page(void *ctx, uint64_t va) { (void)ctx, (void)va; }
 static void t_flush_all(void *ctx) { (void)ctx; }
 static void *t_phys(void *ctx, uint64_t pa)
@@ -94,7 +94,7 @@ static int teardown(void **state)
 static void test_user_bits(void **state)
 {
 	struct fixture *f = *state;
-	uint64_t phys = f->vm.pml4_phys;
+	uint64_t phys = f->vm.pml4_phys.v;
 	for (int l = 4; l >= 1; l--) {
 		uint64_t e = ((uint64_t *)(f->mem + phys))[(UVA >> (12 + 9 * (l - 1))) & 511];
 		assert_true(e & VM_PTE_P);

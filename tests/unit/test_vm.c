@@ -38,7 +38,7 @@ struct arena {
 	struct vm_space *space;
 };
 
-static status_t arena_alloc(void *ctx, uint64_t *phys)
+static status_t arena_alloc(void *ctx, paddr_t *phys)
 {
 	struct arena *a = ctx;
 	if (a->budget == 0 || a->nfree == 0)
@@ -47,25 +47,25 @@ static status_t arena_alloc(void *ctx, uint64_t *phys)
 		a->budget--;
 	uint32_t page = a->free_list[--a->nfree];
 	memset(a->mem + (uint64_t)page * PAGE_SIZE, 0xa5, PAGE_SIZE); /* junk: vm must zero */
-	*phys = (uint64_t)page * PAGE_SIZE;
+	*phys = pa_of((uint64_t)page * PAGE_SIZE);
 	a->allocated++;
 	return ST_OK;
 }
 
-static void arena_free(void *ctx, uint64_t phys)
+static void arena_free(void *ctx, paddr_t phys)
 {
 	struct arena *a = ctx;
-	assert_true(phys % PAGE_SIZE == 0 && phys / PAGE_SIZE < ARENA_PAGES);
+	assert_true(phys.v % PAGE_SIZE == 0 && phys.v / PAGE_SIZE < ARENA_PAGES);
 	assert_true(a->allocated > 0);
-	a->free_list[a->nfree++] = (uint32_t)(phys / PAGE_SIZE);
+	a->free_list[a->nfree++] = (uint32_t)(phys.v / PAGE_SIZE);
 	a->allocated--;
 }
 
-static void *arena_virt(void *ctx, uint64_t phys)
+static void *arena_virt(void *ctx, paddr_t phys)
 {
 	struct arena *a = ctx;
-	assert_true(phys < (uint64_t)ARENA_PAGES * PAGE_SIZE);
-	return a->mem + phys;
+	assert_true(phys.v < (uint64_t)ARENA_PAGES * PAGE_SIZE);
+	return a->mem + phys.v;
 }
 
 static void arena_flush_page(void *ctx, uint64_t va)
@@ -133,7 +133,7 @@ static int teardown(void **state)
 /* Reads the entry for va at `level` (4 = PML4) by walking the arena; 0 if the path is absent. */
 static uint64_t entry_at(struct fixture *f, uint64_t va, int level)
 {
-	uint64_t phys = f->s.pml4_phys;
+	uint64_t phys = f->s.pml4_phys.v;
 	for (int l = 4;; l--) {
 		uint64_t *t = (uint64_t *)(f->a.mem + phys);
 		uint64_t e = t[(va >> (12 + 9 * (l - 1))) & 511];
@@ -447,7 +447,7 @@ static void test_unmap_splits_1g(void **state)
 	assert_int_equal(vm_unmap(&f->s, va_of(VA0), SIZE_1G), ST_OK);
 	assert_int_equal(vm_count_tables(&f->s), 1);
 	assert_int_equal(f->a.allocated, 1);
-	assert_int_equal(count_present(f, f->s.pml4_phys), 0);
+	assert_int_equal(count_present(f, f->s.pml4_phys.v), 0);
 }
 
 static void test_unmap_splits_2m_both_edges(void **state)
@@ -650,14 +650,14 @@ static void test_existing_empty_table_is_used(void **state)
 {
 	struct fixture *f = *state;
 	/* Build PML4 -> PDPT -> PD -> empty PT by hand (as a loader might leave it). */
-	uint64_t pdpt, pd, pt;
-	assert_int_equal(arena_alloc(&f->a, &pdpt), ST_OK);
-	assert_int_equal(arena_alloc(&f->a, &pd), ST_OK);
-	assert_int_equal(arena_alloc(&f->a, &pt), ST_OK);
+	paddr_t t[3];
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(arena_alloc(&f->a, &t[i]), ST_OK);
+	uint64_t pdpt = t[0].v, pd = t[1].v, pt = t[2].v;
 	memset(f->a.mem + pdpt, 0, PAGE_SIZE);
 	memset(f->a.mem + pd, 0, PAGE_SIZE);
 	memset(f->a.mem + pt, 0, PAGE_SIZE);
-	uint64_t *pml4 = (uint64_t *)(f->a.mem + f->s.pml4_phys);
+	uint64_t *pml4 = (uint64_t *)(f->a.mem + f->s.pml4_phys.v);
 	pml4[(VA0 >> 39) & 511] = pdpt | VM_PTE_P | VM_PTE_RW;
 	((uint64_t *)(f->a.mem + pdpt))[(VA0 >> 30) & 511] = pd | VM_PTE_P | VM_PTE_RW;
 	((uint64_t *)(f->a.mem + pd))[(VA0 >> 21) & 511] = pt | VM_PTE_P | VM_PTE_RW;
@@ -804,7 +804,7 @@ static void set_dirty(struct fixture *f, uint64_t va)
 	for (int level = 1; level <= 3; level++) {
 		uint64_t e = entry_at(f, va, level);
 		if ((e & VM_PTE_P) && (level == 1 || (e & VM_PTE_PS))) {
-			uint64_t phys = f->s.pml4_phys;
+			uint64_t phys = f->s.pml4_phys.v;
 			for (int l = 4; l > level; l--)
 				phys = ((uint64_t *)(f->a.mem +
 						     phys))[(va >> (12 + 9 * (l - 1))) & 511] &

@@ -34,29 +34,29 @@ static uint32_t free_list[ARENA_PAGES];
 static size_t nfree;
 static pthread_mutex_t arena_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static status_t t_alloc(void *ctx, uint64_t *phys)
+static status_t t_alloc(void *ctx, paddr_t *phys)
 {
 	(void)ctx;
 	pthread_mutex_lock(&arena_mu);
 	status_t st = ST_NOMEM;
 	if (nfree) {
-		*phys = (uint64_t)free_list[--nfree] * PAGE_SIZE;
+		*phys = pa_of((uint64_t)free_list[--nfree] * PAGE_SIZE);
 		st = ST_OK;
 	}
 	pthread_mutex_unlock(&arena_mu);
 	return st;
 }
-static void t_free(void *ctx, uint64_t phys)
+static void t_free(void *ctx, paddr_t phys)
 {
 	(void)ctx;
 	pthread_mutex_lock(&arena_mu);
-	free_list[nfree++] = (uint32_t)(phys / PAGE_SIZE);
+	free_list[nfree++] = (uint32_t)(phys.v / PAGE_SIZE);
 	pthread_mutex_unlock(&arena_mu);
 }
-static void *t_virt(void *ctx, uint64_t phys)
+static void *t_virt(void *ctx, paddr_t phys)
 {
 	(void)ctx;
-	return arena + phys;
+	return arena + phys.v;
 }
 
 /* What this thread's calls flushed and sent (a CPU's own TLB and its rounds). */

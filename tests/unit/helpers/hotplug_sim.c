@@ -27,7 +27,7 @@ static void sim_zero(void *ctx, uint64_t pfn, uint64_t n)
 	struct sim *s = sim_of(ctx);
 	memset(sim_page(s, pfn), 0, n * PAGE_SIZE);
 	s->zeroes++;
-	hotplug_note_zero(&s->hp, pfn, n);
+	hotplug_note_zero(&s->hp, pfn_of(pfn), n);
 }
 /* Debug builds junk-fill freed pages, as the kernel does. */
 static void sim_junk(void *ctx, uint64_t pfn, uint64_t n)
@@ -146,10 +146,7 @@ static void sim_scrub(void *ctx, struct range r)
 	assert_true(s->direct[first]);
 	memset(sim_page(s, first), 0, range_size(r));
 }
-static uint64_t *sim_meta(void *ctx, uint64_t pfn)
-{
-	return (uint64_t *)sim_page(sim_of(ctx), pfn);
-}
+static uint64_t *sim_meta(void *ctx, pfn_t pfn) { return (uint64_t *)sim_page(sim_of(ctx), pfn.v); }
 static const struct hotplug_ops sim_hp_ops = {
 	.map_direct = sim_map_direct,
 	.unmap_direct = sim_unmap_direct,
