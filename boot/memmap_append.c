@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "lib/parse.h"
+#include "lib/types.h"
 
 #define FIELDS 6 /* TYPE BASE PAGES ATTR, then COUNT and STEP (optional) */
 #define FIELDS_NEEDED 4
@@ -96,7 +97,7 @@ static status_t parse_line(const char *s, const char *end, unsigned line,
 			line, field_name[f]);
 		return ST_INVALID;
 	}
-	uint64_t count = f >= 5 ? v[4] : 1, step = f == 6 ? v[5] : 2 * (v[2] << 12);
+	uint64_t count = f >= 5 ? v[4] : 1, step = f == 6 ? v[5] : 2 * pages_to_bytes(v[2]);
 	if (count == 0 || count > MEMMAP_APPEND_TOTAL_MAX) {
 		out_log(log, LOG_ERR, "test-memmap-append: line %u: COUNT %llu outside 1..%u", line,
 			(unsigned long long)count, MEMMAP_APPEND_TOTAL_MAX);

@@ -28,7 +28,7 @@ uint64_t memmap_buf_highest_end(const void *map, uint64_t size, uint64_t desc_si
 		__builtin_memcpy(&start, (const uint8_t *)map + off + 8, 8);
 		__builtin_memcpy(&pages, (const uint8_t *)map + off + 24, 8);
 		if (pages == 0 || pages > (UINT64_MAX >> 12) ||
-		    __builtin_add_overflow(start, pages << 12, &end) || end > limit)
+		    __builtin_add_overflow(start, pages_to_bytes(pages), &end) || end > limit)
 			continue;
 		highest = end > highest ? end : highest;
 	}

@@ -55,7 +55,7 @@ void sp_claim_scan(const void *raw, size_t raw_size, size_t desc_size, struct sp
 		if (!(attr & EFI_MEMORY_SP))
 			continue;
 		if (pages == 0 || pages > (UINT64_MAX >> PAGE_SHIFT) ||
-		    add_overflows(base, pages << PAGE_SHIFT, &end)) {
+		    add_overflows(base, pages_to_bytes(pages), &end)) {
 			out->bogus++;
 			continue;
 		}

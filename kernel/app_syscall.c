@@ -89,7 +89,7 @@ static void node_fill(uint32_t n, struct spmk_node *o)
 	for (int z = 0; z < BUDDY_NZONES && n < BUDDY_MAX_NODES; z++) {
 		struct buddy_stats s;
 		if (buddy_stats(&K.buddy, (int)n, z, &s) == ST_OK)
-			o->free_bytes += s.free << PAGE_SHIFT;
+			o->free_bytes += pages_to_bytes(s.free);
 	}
 	for (int c = 0; c < 2; c++) {
 		o->access[c].valid = nd->access[c].valid;

@@ -158,7 +158,7 @@ static void buddy_zero(void *ctx, uint64_t pfn, uint64_t npages)
 static void buddy_junk(void *ctx, uint64_t pfn, uint64_t npages)
 {
 	(void)ctx;
-	memset(phys_to_virt(pfn << PAGE_SHIFT), BUDDY_JUNK_BYTE, npages << PAGE_SHIFT);
+	memset(phys_to_virt(pfn_to_pa(pfn_of(pfn)).v), BUDDY_JUNK_BYTE, pages_to_bytes(npages));
 }
 
 /* Grown descriptor and isolation tables of the page allocator (mm/buddy.h): from the early
@@ -330,7 +330,7 @@ static void heap_pages_free(void *ctx, uint64_t pfn, unsigned order)
 static void *heap_page_virt(void *ctx, uint64_t pfn)
 {
 	(void)ctx;
-	return phys_to_virt(pfn << PAGE_SHIFT);
+	return phys_to_virt(pfn_to_pa(pfn_of(pfn)).v);
 }
 
 void init_mm(void)

@@ -29,7 +29,7 @@ struct khotplug_prof khotplug_prof;
 
 static uint64_t obj_va(unsigned slot, uint64_t index)
 {
-	return MEMOBJ_WINDOW_BASE + slot * MEMOBJ_WINDOW_SLOT + (index << PAGE_SHIFT);
+	return MEMOBJ_WINDOW_BASE + slot * MEMOBJ_WINDOW_SLOT + pages_to_bytes(index);
 }
 
 /* The object windows' page tables and pt_cache: every CPU may fill, free and look up objects
@@ -52,7 +52,7 @@ static struct {
 static uint64_t *obj_pte(unsigned slot, uint64_t index)
 {
 	uint64_t va = obj_va(slot, index), base = ALIGN_DOWN(va, SIZE_2M);
-	unsigned i = (unsigned)((va - base) >> PAGE_SHIFT);
+	unsigned i = (unsigned)bytes_to_pages(va - base); /* both page-aligned */
 	if (pt_cache.va == base)
 		return pt_cache.pt + i;
 	uint64_t *pte = vm_pte_4k(&kvm_space, va_of(va));
@@ -188,7 +188,7 @@ static void obj_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 	(void)ctx;
 	/* 4 KiB leaves only: no split, so no table is needed and unmapping cannot fail */
 	spin_lock(&win_lock);
-	CHECK_OK(vm_unmap(&kvm_space, va_of(obj_va(slot, first)), n << PAGE_SHIFT));
+	CHECK_OK(vm_unmap(&kvm_space, va_of(obj_va(slot, first)), pages_to_bytes(n)));
 	pt_cache.va = 0; /* the unmap may have freed that table */
 	spin_unlock(&win_lock);
 }

@@ -95,7 +95,7 @@ static status_t handoff_validate(struct hotplug *h, uint32_t dev, unsigned *slot
 			name, tn);
 		return ST_INVALID;
 	}
-	if ((x->size >> PAGE_SHIFT) / HOTPLUG_BLOCK_PAGES > ((uint64_t)1 << BUDDY_MAX_ORDER)) {
+	if (bytes_to_pages(x->size) / HOTPLUG_BLOCK_PAGES > ((uint64_t)1 << BUDDY_MAX_ORDER)) {
 		out_log(h->log, LOG_ERR,
 			"dax reconfigure %s: 0x%llx bytes is too large to hand off", name,
 			(unsigned long long)x->size);
@@ -300,9 +300,9 @@ void hotplug_note_zero(struct hotplug *h, pfn_t first, uint64_t n)
 static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, struct out *out)
 {
 	const struct dax_device *x = dax_device_get(h->dax, d->dev);
-	if (!x || x->mode != DAX_MODE_SYSTEM_RAM || x->base != d->base_pfn << PAGE_SHIFT ||
+	if (!x || x->mode != DAX_MODE_SYSTEM_RAM || x->base != pfn_to_pa(pfn_of(d->base_pfn)).v ||
 	    (d->meta_on_memory && d->meta_pfn != d->base_pfn) ||
-	    x->size != d->npages << PAGE_SHIFT || x->movable != d->movable ||
+	    x->size != pages_to_bytes(d->npages) || x->movable != d->movable ||
 	    x->total_blocks != d->npages / HOTPLUG_BLOCK_PAGES ||
 	    d->meta_pages * HOTPLUG_BLOCK_PAGES != d->npages) {
 		out_printf(out,

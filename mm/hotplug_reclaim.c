@@ -30,7 +30,7 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 		out_log(h->log, LOG_ERR, "dax reconfigure %s: not in system-ram mode", c->name);
 		return ST_BUSY;
 	}
-	uint64_t size = c->d->npages << PAGE_SHIFT;
+	uint64_t size = pages_to_bytes(c->d->npages);
 	if (bytes == 0)
 		bytes = size;
 	if (!IS_ALIGNED(bytes, HOTPLUG_BLOCK) || bytes > size) {
@@ -41,7 +41,7 @@ static status_t reclaim_args(struct hotplug *h, uint32_t dev, uint64_t bytes, st
 		return ST_INVALID;
 	}
 	c->partial = bytes < size;
-	c->n = bytes >> PAGE_SHIFT;
+	c->n = bytes_to_pages(bytes);
 	c->base = c->d->base_pfn + c->d->npages - c->n;
 	if (c->partial) /* the split in reclaim_to_devdax then cannot fail */
 		return dax_device_reserve(h->dax, dax_device_get(h->dax, dev)->region,
@@ -176,7 +176,7 @@ static void reclaim_to_devdax(struct hotplug *h, struct reclaim_ctx *c,
 	uint64_t blocks = c->n / HOTPLUG_BLOCK_PAGES;
 	if (c->partial) {
 		uint32_t nd;
-		CHECK_OK(dax_split_device(h->dax, d->dev, (d->npages - c->n) << PAGE_SHIFT, &nd));
+		CHECK_OK(dax_split_device(h->dax, d->dev, pages_to_bytes(d->npages - c->n), &nd));
 		CHECK_OK(dax_mode_set(h->dax, nd, DAX_MODE_DEVDAX, false));
 		d->npages -= c->n;
 		d->meta_pages -= blocks;

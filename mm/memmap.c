@@ -322,7 +322,7 @@ static status_t memmap_add_piece(struct memmap *m, uint32_t idx, uint32_t type, 
 	if (!memmap_align_piece(m, &r, idx, log))
 		return ST_OK;
 	if (nosr) {
-		m->stats.sp_ignored_pages += (r.end - r.base) >> PAGE_SHIFT;
+		m->stats.sp_ignored_pages += bytes_to_pages(r.end - r.base);
 		out_log(log, LOG_INFO,
 			"memmap: efi=nosoftreserve: [0x%llx-0x%llx) is usable RAM "
 			"despite EFI_MEMORY_SP",
@@ -549,7 +549,7 @@ uint64_t memmap_pages_of(const struct memmap *m, enum mem_kind k)
 	uint64_t pages = 0;
 	for (uint32_t i = 0; i < m->count; i++)
 		if (m->r[i].kind == k)
-			pages += (m->r[i].end - m->r[i].base) >> PAGE_SHIFT;
+			pages += bytes_to_pages(m->r[i].end - m->r[i].base);
 	return pages;
 }
 
@@ -559,7 +559,7 @@ void memmap_print(const struct memmap *m, struct out *o)
 		const struct mem_range *r = &m->r[i];
 		out_printf(o, "  [0x%016llx-0x%016llx) %-12s %10llu pages  %s attr 0x%llx\n",
 			   U(r->base), U(r->end), kind_names[r->kind],
-			   U((r->end - r->base) >> PAGE_SHIFT), efi_mem_type_name(r->efi_type),
+			   U(bytes_to_pages(r->end - r->base)), efi_mem_type_name(r->efi_type),
 			   U(r->attr));
 	}
 	for (int k = 0; k < MEM_KIND_COUNT; k++) {

@@ -189,8 +189,8 @@ status_t stress_verify_zero(struct stress *s, enum stress_op op, unsigned k)
 	if (x->size <= STRESS_ZERO_FULL)
 		return st == ST_OK ? zero_at(s, op, k, 0, x->size) : st;
 	for (uint64_t b = 0; b < x->size && st == ST_OK; b += SIZE_2M) {
-		uint64_t pages = MIN(SIZE_2M, x->size - b) >> PAGE_SHIFT;
-		st = zero_at(s, op, k, b + (prng_below(&s->rng, pages) << PAGE_SHIFT), PAGE_SIZE);
+		uint64_t pages = bytes_to_pages(MIN(SIZE_2M, x->size - b));
+		st = zero_at(s, op, k, b + pages_to_bytes(prng_below(&s->rng, pages)), PAGE_SIZE);
 	}
 	return st;
 }

@@ -25,6 +25,6 @@ long uargs_mem_alloc(uint64_t bytes, int64_t node, uint64_t flags, uint32_t n_no
 		return -SPMK_EINVAL;
 	if (bytes > UARGS_MEM_MAX)
 		return -SPMK_ENOMEM;
-	*pages = ALIGN_UP(bytes, PAGE_SIZE) >> PAGE_SHIFT;
+	*pages = bytes_to_pages(bytes); /* bytes <= UARGS_MEM_MAX: no wrap */
 	return 0;
 }

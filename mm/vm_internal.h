@@ -94,7 +94,7 @@ static inline void vm_flush_finish(struct vm_flush *f)
 		f->s->ops->flush_all(f->s->ops->ctx);
 	if (!f->pages || !f->s->ops->flush_sync)
 		return;
-	uint64_t span = ((f->hi - f->lo) >> PAGE_SHIFT) + 1;
+	uint64_t span = bytes_to_pages(f->hi - f->lo) + 1; /* lo, hi: page addresses */
 	bool all = f->pages > VM_FLUSH_PAGES_MAX || span > VM_FLUSH_PAGES_MAX;
 	f->s->ops->flush_sync(f->s->ops->ctx, all ? 0 : f->lo, all ? 0 : span);
 }

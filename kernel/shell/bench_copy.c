@@ -111,8 +111,8 @@ uint64_t bench_copy_us(uint64_t base, uint64_t npages, unsigned node, uint64_t *
 				src = runs[++r].base;
 			if (done && done % MIGRATE_BATCH == 0)
 				write_cr3(read_cr3()); /* as migration's flush per batch */
-			memcpy(phys_to_virt((blocks[i].pfn + len - 1 - k) << PAGE_SHIFT),
-			       phys_to_virt(src++ << PAGE_SHIFT), PAGE_SIZE);
+			memcpy(phys_to_virt(pfn_to_pa(pfn_of(blocks[i].pfn + len - 1 - k)).v),
+			       phys_to_virt(pfn_to_pa(pfn_of(src++)).v), PAGE_SIZE);
 		}
 	}
 	uint64_t us = tsc_to_us(rdtsc() - t0);

@@ -185,15 +185,16 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 		return false;
 	*handoff_us = tsc_to_us(rdtsc() - t0);
 	unsigned slot = 0;
-	if (used && memobj_fill(&K.objs, "bench", used >> PAGE_SHIFT, node, true, &slot) != ST_OK) {
+	if (used &&
+	    memobj_fill(&K.objs, "bench", bytes_to_pages(used), node, true, &slot) != ST_OK) {
 		hotplug_reclaim(&K.hotplug, dev, 0, 0);
 		return false;
 	}
 	const struct dax_device *x = dax_device_get(&K.dax, dev);
 	uint64_t in_use;
 	if (copy_us)
-		*copy_us = used ? bench_copy_us(x->base >> PAGE_SHIFT, x->size >> PAGE_SHIFT,
-						(unsigned)node, &in_use)
+		*copy_us = used ? bench_copy_us(pa_to_pfn(pa_of(x->base)).v,
+						bytes_to_pages(x->size), (unsigned)node, &in_use)
 				: 0;
 	memset(&khotplug_prof, 0, sizeof khotplug_prof);
 	t0 = rdtsc();
@@ -219,7 +220,7 @@ static uint64_t bench_fit(uint64_t size, unsigned node)
 	CHECK_OK(buddy_stats(&K.buddy, (int)node, -1, &here)); /* a region's target node */
 	uint64_t elsewhere = all.free - here.free;
 	uint64_t pages = elsewhere > BENCH_MARGIN_PAGES ? elsewhere - BENCH_MARGIN_PAGES : 0;
-	return MIN(size, ALIGN_DOWN(pages << PAGE_SHIFT, HOTPLUG_BLOCK));
+	return MIN(size, ALIGN_DOWN(pages_to_bytes(pages), HOTPLUG_BLOCK));
 }
 
 /* What one phase mark (memobj_ops.phase) costs, in ns: the profiler's own share of a
@@ -381,7 +382,7 @@ static int bench_cycles(int argc, char **argv)
 	if (argc > 5)
 		return shell_arg_error("unexpected '%s'", argv[5]);
 	if (arg_u64("N", argv[3], 1, 1000000, &n, err, sizeof err) != ST_OK ||
-	    (argc == 5 && arg_size("size", argv[4], 0, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err,
+	    (argc == 5 && arg_size("size", argv[4], 0, pages_to_bytes(MEMOBJ_MAX_PAGES), &size, err,
 				   sizeof err) != ST_OK))
 		return shell_arg_error("%s", err);
 	if (dax_find(&K.dax, argv[2], &dev) != ST_OK)

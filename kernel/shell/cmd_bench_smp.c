@@ -163,7 +163,7 @@ static bool smp_measure(uint32_t dev, unsigned slot, unsigned node, uint64_t npa
 		return shell_error("move: %s, reclaim: %s", status_str(st), status_str(rst)), false;
 	figure("cpus_online", smp.online, "cpus");
 	figure("workers", (uint64_t)__builtin_popcountll(mask), "cpus");
-	figure("reclaim_used_mib", (npages << PAGE_SHIFT) >> 20, "MiB");
+	figure("reclaim_used_mib", pages_to_bytes(npages) / MiB, "MiB");
 	figure("reclaim_moved_pages", info.moved, "pages");
 	figure("reclaim_us", r_us, "us");
 	figure("memcpy_used_us", cpy_us, "us");
@@ -186,7 +186,7 @@ int bench_smp(int argc, char **argv)
 		return shell_arg_missing(argc);
 	if (argc > 5)
 		return shell_arg_error("unexpected '%s'", argv[5]);
-	if (arg_size("size", argv[3], PAGE_SIZE, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err,
+	if (arg_size("size", argv[3], PAGE_SIZE, pages_to_bytes(MEMOBJ_MAX_PAGES), &size, err,
 		     sizeof err) != ST_OK ||
 	    arg_u64("N", argv[4], 0, 1000000, &n, err, sizeof err) != ST_OK)
 		return shell_arg_error("%s", err);

@@ -71,16 +71,16 @@ static bool print_sp_accounting(void)
 		const struct dax_device *d = dax_device_get(&K.dax, i);
 		if (!d || !d->used)
 			continue;
-		in_devices += d->size >> PAGE_SHIFT;
+		in_devices += bytes_to_pages(d->size);
 		if (d->mode == DAX_MODE_SYSTEM_RAM)
-			system_ram += d->size >> PAGE_SHIFT;
+			system_ram += bytes_to_pages(d->size);
 	}
 	for (uint32_t r = 0; r < dax_region_count(&K.dax); r++)
-		region_pages += dax_region_get(&K.dax, r)->size >> PAGE_SHIFT;
+		region_pages += bytes_to_pages(dax_region_get(&K.dax, r)->size);
 	for (uint32_t i = 0; i < K.sp.count; i++)
 		if (K.sp.p[i].policy == SP_RESERVED_NO_HMAT)
-			reserved += (K.sp.p[i].end - K.sp.p[i].base) >> PAGE_SHIFT;
-	reserved += K.sp.overflow_bytes >> PAGE_SHIFT; /* beyond SP_PIECES_MAX pieces (mm/sp.h) */
+			reserved += bytes_to_pages(K.sp.p[i].end - K.sp.p[i].base);
+	reserved += bytes_to_pages(K.sp.overflow_bytes); /* beyond SP_PIECES_MAX pieces (mm/sp.h) */
 	uint64_t sp = memmap_pages_of(&K.memmap, MEM_SP);
 	uint64_t region_free = region_pages - in_devices;
 	bool exact = sp == in_devices + region_free + reserved;

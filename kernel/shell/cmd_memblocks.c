@@ -99,8 +99,9 @@ int cmd_mem_blocks(int argc, char **argv)
 		if (!d || !d->used || d->mode != DAX_MODE_SYSTEM_RAM ||
 		    d->online_blocks >= d->total_blocks)
 			continue;
-		struct block_run b = { (d->base >> PAGE_SHIFT) / BLOCK_PAGES + d->online_blocks,
-				       (d->base >> PAGE_SHIFT) / BLOCK_PAGES + d->total_blocks - 1,
+		struct block_run b = { pa_to_pfn(pa_of(d->base)).v / BLOCK_PAGES + d->online_blocks,
+				       pa_to_pfn(pa_of(d->base)).v / BLOCK_PAGES + d->total_blocks -
+					       1,
 				       false, (unsigned)dax_device_node(&K.dax, i), 0 };
 		print_run(&b, &online, &offline);
 	}

@@ -68,8 +68,8 @@ static int mem_fill(int argc, char **argv)
 		return shell_arg_error("missing NAME");
 	if (argc < 4)
 		return shell_arg_error("missing SIZE");
-	if (arg_size("size", argv[3], 1, MEMOBJ_MAX_PAGES << PAGE_SHIFT, &size, err, sizeof err) !=
-	    ST_OK)
+	if (arg_size("size", argv[3], 1, pages_to_bytes(MEMOBJ_MAX_PAGES), &size, err,
+		     sizeof err) != ST_OK)
 		return shell_arg_error("%s (at most %lu pages)", err,
 				       (unsigned long)MEMOBJ_MAX_PAGES);
 	for (int i = 4; i < argc; i++) {
