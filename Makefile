@@ -295,7 +295,8 @@ host-tests: $(UNIT_BINS) $(TSAN_BINS) $(AML_FILES) $(BUILD)/tests/build-fail.ok
 # with every -DMIX_n it lists, so the compiler is shown to catch one kind of address passed as
 # another (lib/types.h).
 BUILD_FAIL_SRCS := $(wildcard tests/build_fail/*.c)
-$(BUILD)/tests/build-fail.ok: $(BUILD_FAIL_SRCS) lib/types.h $(FLAGS_STAMP)
+$(BUILD)/tests/build-fail.ok: $(BUILD_FAIL_SRCS) lib/types.h mm/buddy.h mm/hotplug.h mm/memobj.h \
+			      mm/vm.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  BUILDFAIL $(BUILD_FAIL_SRCS)"
 	$(Q)for f in $(BUILD_FAIL_SRCS); do \

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* types_mix.c - must NOT compile with any MIX_n defined: each MIX_n hands one kind of address
- * where another is expected (lib/types.h). Without MIX_n it must compile, so a failure can only
+ * where another is expected (lib/types.h), to a helper or to a typed interface (mm/buddy.h,
+ * mm/memobj.h, mm/vm.h, mm/hotplug.h). Without MIX_n it must compile, so a failure can only
  * come from the mix. Checked by `make host-tests` (the build-fail rule of the Makefile). */
 #include "lib/types.h"
+#include "mm/buddy.h"
+#include "mm/hotplug.h"
+#include "mm/memobj.h"
+#include "mm/vm.h"
 
 void types_mix_take_va(vaddr_t v);
 void types_mix_take_pa(paddr_t p);
@@ -19,6 +24,19 @@ void types_mix(void)
 	types_mix_take_pa(p);
 	types_mix_take_pfn(f);
 	types_mix_take_raw(p.v);
+	struct buddy *b = 0;
+	struct memobj_set *s = 0;
+	const struct memobj_ops *ops = 0;
+	const struct vm_ops *vops = 0;
+	const struct hotplug_ops *hops = 0;
+	uint64_t raw = 0;
+	types_mix_take_raw(raw);
+	(void)buddy_free(b, f, 0);
+	(void)buddy_alloc(b, 0, -1, 0, &f);
+	(void)memobj_page_pfn(s, 0, 0, &f);
+	(void)ops->map(0, 0, 0, f);
+	(void)vops->alloc_table(0, &p);
+	(void)hops->meta_ptr(0, f);
 #if defined(MIX_1)
 	types_mix_take_va(p); /* a physical address as a virtual one */
 #elif defined(MIX_2)
@@ -37,5 +55,19 @@ void types_mix(void)
 	p = pa_add(v, 1); /* a helper of one kind given the other */
 #elif defined(MIX_9)
 	(void)(p.v == 0 ? f : v); /* a conditional that yields two kinds */
+#elif defined(MIX_10)
+	(void)buddy_free(b, 0x1000, 0); /* a raw number as a buddy frame */
+#elif defined(MIX_11)
+	(void)buddy_carve(b, p, 1, 0); /* a byte address as a buddy frame */
+#elif defined(MIX_12)
+	(void)buddy_alloc(b, 0, -1, 0, &raw); /* a raw number where the buddy returns a frame */
+#elif defined(MIX_13)
+	(void)ops->map(0, 0, 0, p); /* a paddr_t where memobj expects a frame */
+#elif defined(MIX_14)
+	(void)memobj_page_pfn(s, 0, 0, &raw); /* memobj's frame into a raw number */
+#elif defined(MIX_15)
+	(void)vops->free_table(0, f); /* a frame where vm expects a table's physical address */
+#elif defined(MIX_16)
+	(void)hops->meta_ptr(0, raw); /* a raw number where hotplug expects a frame */
 #endif
 }
