@@ -71,12 +71,18 @@ two_nodes() { # machine-options
 	backend 1 1G
 }
 
+# The NUMA nodes of two_nodes with an HMAT: node 0 has every CPU, node 1 only memory, both with
+# initiator 0; the SLIT distance between them.
+two_nodes_numa() { # distance
+	printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
+		node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val="$1"
+}
+
 machine_args() {
 	case "$1" in
 	default | nosoftreserve | no-sp)
 		two_nodes hmat=on,max-ram-below-4g=1G
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
-			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=20
+		two_nodes_numa 20
 		lb 0 0 10 10G
 		lb 0 1 30 4G
 		printf -- '-numa\nhmat-cache,node-id=1,size=16M,level=1,associativity=direct,policy=write-back,line=64\n'
@@ -85,8 +91,7 @@ machine_args() {
 		;;
 	hbm)
 		two_nodes hmat=on,max-ram-below-4g=1G
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
-			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=11
+		two_nodes_numa 11
 		lb 0 0 10 10G
 		lb 0 1 15 40G
 		printf -- '-numa\nhmat-cache,node-id=1,size=64M,level=1,associativity=direct,policy=write-back,line=64\n'
@@ -94,8 +99,7 @@ machine_args() {
 		;;
 	cxl)
 		two_nodes hmat=on,max-ram-below-4g=1G
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
-			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=40
+		two_nodes_numa 40
 		lb 0 0 10 10G
 		lb 0 1 250 5G
 		sp 1G@0x100000000
@@ -140,8 +144,7 @@ machine_args() {
 	fragmented)
 		# Both nodes below 4 GiB: OVMF keeps its own data near the top of node 1, inside SP.
 		two_nodes hmat=on
-		printf -- '-numa\n%s\n' node,nodeid=0,memdev=m0,cpus=0-$LAST_CPU,initiator=0 \
-			node,nodeid=1,memdev=m1,initiator=0 dist,src=0,dst=1,val=20
+		two_nodes_numa 20
 		lb 0 0 10 10G
 		lb 0 1 30 4G
 		sp 1G@0x40000000
