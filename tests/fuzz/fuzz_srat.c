@@ -11,21 +11,25 @@
 
 static struct srat_info info;
 
+/* srat_parse; an accepted table must have disjoint memory ranges and unique APIC IDs. */
+static status_t parse(const uint8_t *tbl, size_t len, struct out *log)
+{
+	status_t st = srat_parse(tbl, len, &info, log);
+	if (st != ST_OK)
+		return st;
+	for (uint32_t i = 0; i < info.n_mem; i++)
+		for (uint32_t j = i + 1; j < info.n_mem; j++)
+			if (range_overlaps(info.mem[i].r, info.mem[j].r))
+				abort();
+	for (uint32_t i = 0; i < info.n_cpus; i++)
+		for (uint32_t j = i + 1; j < info.n_cpus; j++)
+			if (info.cpus[i].apic_id == info.cpus[j].apic_id)
+				abort();
+	return ST_OK;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *p = fuzz_copy(data, size, "SRAT");
-	if (p) {
-		if (srat_parse(p, size, &info, &fuzz_out) == ST_OK) {
-			for (uint32_t i = 0; i < info.n_mem; i++)
-				for (uint32_t j = i + 1; j < info.n_mem; j++)
-					if (range_overlaps(info.mem[i].r, info.mem[j].r))
-						abort();
-			for (uint32_t i = 0; i < info.n_cpus; i++)
-				for (uint32_t j = i + 1; j < info.n_cpus; j++)
-					if (info.cpus[i].apic_id == info.cpus[j].apic_id)
-						abort();
-		}
-		free(p);
-	}
+	fuzz_table(data, size, "SRAT", parse);
 	return 0;
 }
