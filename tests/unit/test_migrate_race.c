@@ -131,16 +131,9 @@ static status_t race_lookup(void *ctx, unsigned slot, uint64_t i, pfn_t *pfn)
 
 static struct memobj_ops race_ops;
 
-/* Word 7 of every page of the writer's object back to its pattern (for sim_check). */
-static void restore_pattern(struct sim *s)
-{
-	for (unsigned p = 0; p < NPAGES; p++)
-		((uint64_t *)sim_page(s, s->pt[R.slot][p]))[7] =
-			memobj_pattern_base(s->objs.obj[R.slot].seed, p) + 7 * MEMOBJ_PATTERN_STEP;
-}
-
-/* An object of NPAGES on node 0 whose pages the writer has all cached, then moved to node 2. */
-static uint64_t race_run(bool freeze, struct migrate_result *res)
+/* A new simulated machine whose memory objects go through the race_* hooks (the writer CPU
+ * steps at each of migration's steps), freeze included or not; R is reset for it. */
+static struct sim *race_sim(bool freeze)
 {
 	struct sim *s = sim_new();
 	race_ops = *s->objs.ops;
@@ -153,6 +146,21 @@ static uint64_t race_run(bool freeze, struct migrate_result *res)
 	s->objs.ops = &race_ops;
 	memset(&R, 0, sizeof R);
 	R.s = s;
+	return s;
+}
+
+/* Word 7 of every page of the writer's object back to its pattern (for sim_check). */
+static void restore_pattern(struct sim *s)
+{
+	for (unsigned p = 0; p < NPAGES; p++)
+		((uint64_t *)sim_page(s, s->pt[R.slot][p]))[7] =
+			memobj_pattern_base(s->objs.obj[R.slot].seed, p) + 7 * MEMOBJ_PATTERN_STEP;
+}
+
+/* An object of NPAGES on node 0 whose pages the writer has all cached, then moved to node 2. */
+static uint64_t race_run(bool freeze, struct migrate_result *res)
+{
+	struct sim *s = race_sim(freeze);
 	assert_int_equal(memobj_fill(&s->objs, "w", NPAGES, 0, true, &R.slot), ST_OK);
 	for (unsigned p = 0; p < NPAGES; p++) {
 		R.tlb[p] = s->pt[R.slot][p];
@@ -204,17 +212,7 @@ static void test_writes_lost_without_freeze(void **state)
 static void test_freeze_batches(void **state)
 {
 	(void)state;
-	struct sim *s = sim_new();
-	race_ops = *s->objs.ops;
-	race_ops.remap = race_remap;
-	race_ops.flush = race_flush;
-	race_ops.copy = race_copy;
-	race_ops.lookup = race_lookup;
-	race_ops.freeze = race_freeze;
-	race_ops.phase = race_phase;
-	s->objs.ops = &race_ops;
-	memset(&R, 0, sizeof R);
-	R.s = s;
+	struct sim *s = race_sim(true);
 	memset(R.tlb, 0xff, sizeof R.tlb);
 	unsigned slot;
 	assert_int_equal(memobj_fill(&s->objs, "big", MIGRATE_BATCH + 100, 0, true, &slot), ST_OK);
