@@ -69,6 +69,15 @@ static status_t owner_handle(uint32_t dev, struct dax_handle *h)
 	return dax_handle_for(&K.dax, dev, dax_device_get(&K.dax, dev)->owner, h);
 }
 
+/* The device of `dax map DEV` or `dax release DEV`: the words checked (device_arg) and nothing
+ * stopping its owner (owner_may_use); NULL after the error is reported. */
+static const struct dax_device *owner_device(int argc, char **argv, uint32_t *dev)
+{
+	if (!device_arg(argc, 3, argv, dev) || !owner_may_use(*dev, argv[2], false))
+		return NULL;
+	return dax_device_get(&K.dax, *dev);
+}
+
 static bool parse_region(const char *s, uint32_t *region)
 {
 	uint64_t v;
@@ -191,11 +200,9 @@ static int dax_map_cmd(int argc, char **argv)
 {
 	uint32_t dev;
 	struct dax_handle h;
-	if (!device_arg(argc, 3, argv, &dev))
+	const struct dax_device *d = owner_device(argc, argv, &dev);
+	if (!d)
 		return 1;
-	if (!owner_may_use(dev, argv[2], false))
-		return 1;
-	const struct dax_device *d = dax_device_get(&K.dax, dev);
 	status_t st = owner_handle(dev, &h);
 	if (st == ST_OK)
 		st = dax_activate(&K.dax, d->owner);
@@ -328,11 +335,9 @@ static int dax_release_cmd(int argc, char **argv)
 {
 	uint32_t dev;
 	struct dax_handle h;
-	if (!device_arg(argc, 3, argv, &dev))
+	const struct dax_device *d = owner_device(argc, argv, &dev);
+	if (!d)
 		return 1;
-	if (!owner_may_use(dev, argv[2], false))
-		return 1;
-	const struct dax_device *d = dax_device_get(&K.dax, dev);
 	char owner[DAX_OWNER_MAX + 1];
 	memcpy(owner, d->owner, sizeof owner);
 	status_t st = owner_handle(dev, &h);
