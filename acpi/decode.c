@@ -13,17 +13,22 @@ struct dec {
 	struct out *o;
 };
 
+/* An unsigned little-endian value of width bytes (1..8) at p. */
+static uint64_t le_n(const uint8_t *p, unsigned width)
+{
+	uint64_t v = 0;
+	for (unsigned i = width; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
 /* One field: "[OFF LEN] Name : value"; false (and nothing printed) when it is outside. */
 static bool field(struct dec *d, size_t off, unsigned width, const char *name)
 {
 	if (off > d->len || width > d->len - off)
 		return false;
-	uint64_t v = width == 1   ? le8(d->p + off)
-		     : width == 2 ? le16(d->p + off)
-		     : width == 4 ? le32(d->p + off)
-				  : le64(d->p + off);
 	out_printf(d->o, "[%03zX %u] %-30s : %0*llX\n", off, width, name, (int)width * 2,
-		   (unsigned long long)v);
+		   (unsigned long long)le_n(d->p + off, width));
 	return true;
 }
 
@@ -48,74 +53,149 @@ static status_t truncated(struct dec *d, size_t off, const char *what)
 	return ST_TRUNCATED;
 }
 
-static void srat_struct(struct dec *d, size_t s, uint8_t type)
+/* One line of a subtable's decode. nbits 0: the field [off, off + width) of the subtable;
+ * else nbits bits from bit shift of that field (a flag or count decoded under it). */
+struct item {
+	uint8_t off, width, shift, nbits;
+	const char *name;
+};
+
+/* How one subtable type is shown: a title, then its items in order (up to a NULL name). */
+struct layout {
+	const char *title;
+	struct item items[10];
+};
+
+/* The subtable at offset s shown as l says; its length covers every item (the walker has
+ * checked it against the type's minimum). */
+static void show(struct dec *d, size_t s, const struct layout *l)
 {
-	switch (type) {
-	case 0:
-		out_printf(d->o, "  Processor Local APIC/SAPIC Affinity\n");
-		field(d, s + 2, 1, "Proximity Domain Low(8)");
-		field(d, s + 3, 1, "Apic ID");
-		field(d, s + 4, 4, "Flags (decoded below)");
-		out_printf(d->o, "%38s Enabled : %u\n", "", le32(d->p + s + 4) & 1);
-		field(d, s + 8, 1, "Local Sapic EID");
-		out_printf(d->o, "[%03zX 3] %-30s : %06X\n", s + 9, "Proximity Domain High(24)",
-			   (unsigned)(le32(d->p + s + 8) >> 8));
-		field(d, s + 12, 4, "Clock Domain");
-		break;
-	case 1:
-		out_printf(d->o, "  Memory Affinity\n");
-		field(d, s + 2, 4, "Proximity Domain");
-		field(d, s + 8, 8, "Base Address");
-		field(d, s + 16, 8, "Address Length");
-		field(d, s + 28, 4, "Flags (decoded below)");
-		out_printf(d->o,
-			   "%38s Enabled : %u\n%38s Hot Pluggable : %u\n%38s Non-Volatile : %u\n",
-			   "", le32(d->p + s + 28) & 1, "", (le32(d->p + s + 28) >> 1) & 1, "",
-			   (le32(d->p + s + 28) >> 2) & 1);
-		break;
-	case 2:
-		out_printf(d->o, "  Processor Local x2APIC Affinity\n");
-		field(d, s + 4, 4, "Proximity Domain");
-		field(d, s + 8, 4, "Apic ID");
-		field(d, s + 12, 4, "Flags (decoded below)");
-		out_printf(d->o, "%38s Enabled : %u\n", "", le32(d->p + s + 12) & 1);
-		field(d, s + 16, 4, "Clock Domain");
-		break;
-	case 5:
-		out_printf(d->o, "  Generic Initiator Affinity\n");
-		field(d, s + 3, 1, "Device Handle Type");
-		field(d, s + 4, 4, "Proximity Domain");
-		field(d, s + 24, 4, "Flags (decoded below)");
-		out_printf(d->o, "%38s Enabled : %u\n%38s Architectural Transactions : %u\n", "",
-			   le32(d->p + s + 24) & 1, "", (le32(d->p + s + 24) >> 1) & 1);
-		break;
-	default: out_printf(d->o, "  (type %u: not decoded)\n", type);
+	out_printf(d->o, "  %s\n", l->title);
+	for (const struct item *it = l->items; it->name; it++) {
+		if (!it->nbits) {
+			field(d, s + it->off, it->width, it->name);
+			continue;
+		}
+		uint64_t v = le_n(d->p + s + it->off, it->width) >> it->shift;
+		out_printf(d->o, "%38s %s : %u\n", "", it->name,
+			   (unsigned)(v & ((1ull << it->nbits) - 1)));
 	}
 }
 
-/* Minimum lengths of the SRAT structure types decoded (others: 2). */
-static size_t srat_min_len(uint8_t type)
+/* ACPI 6.5 §5.2.16.1, .2, .3, .6 */
+static const struct layout srat_apic = { "Processor Local APIC/SAPIC Affinity",
+					 { { 2, 1, 0, 0, "Proximity Domain Low(8)" },
+					   { 3, 1, 0, 0, "Apic ID" },
+					   { 4, 4, 0, 0, "Flags (decoded below)" },
+					   { 4, 4, 0, 1, "Enabled" },
+					   { 8, 1, 0, 0, "Local Sapic EID" },
+					   { 9, 3, 0, 0, "Proximity Domain High(24)" },
+					   { 12, 4, 0, 0, "Clock Domain" } } };
+static const struct layout srat_memory = { "Memory Affinity",
+					   { { 2, 4, 0, 0, "Proximity Domain" },
+					     { 8, 8, 0, 0, "Base Address" },
+					     { 16, 8, 0, 0, "Address Length" },
+					     { 28, 4, 0, 0, "Flags (decoded below)" },
+					     { 28, 4, 0, 1, "Enabled" },
+					     { 28, 4, 1, 1, "Hot Pluggable" },
+					     { 28, 4, 2, 1, "Non-Volatile" } } };
+static const struct layout srat_x2apic = { "Processor Local x2APIC Affinity",
+					   { { 4, 4, 0, 0, "Proximity Domain" },
+					     { 8, 4, 0, 0, "Apic ID" },
+					     { 12, 4, 0, 0, "Flags (decoded below)" },
+					     { 12, 4, 0, 1, "Enabled" },
+					     { 16, 4, 0, 0, "Clock Domain" } } };
+static const struct layout srat_gi = { "Generic Initiator Affinity",
+				       { { 3, 1, 0, 0, "Device Handle Type" },
+					 { 4, 4, 0, 0, "Proximity Domain" },
+					 { 24, 4, 0, 0, "Flags (decoded below)" },
+					 { 24, 4, 0, 1, "Enabled" },
+					 { 24, 4, 1, 1, "Architectural Transactions" } } };
+
+/* ACPI 6.5 §5.2.28.2, §5.2.28.5 (type 1, §5.2.28.4, is hmat_sllbi) */
+static const struct layout hmat_mpda = { "Memory Proximity Domain Attributes",
+					 { { 8, 2, 0, 0, "Flags (decoded below)" },
+					   { 8, 2, 0, 1, "Initiator Proximity Domain Valid" },
+					   { 12, 4, 0, 0, "Attached Initiator Proximity Domain" },
+					   { 16, 4, 0, 0, "Memory Proximity Domain" } } };
+static const struct layout hmat_cache = { "Memory Side Cache Information",
+					  { { 8, 4, 0, 0, "Memory Proximity Domain" },
+					    { 16, 8, 0, 0, "Memory Side Cache Size" },
+					    { 24, 4, 0, 0, "Cache Attributes (decoded below)" },
+					    { 24, 4, 0, 4, "Total Cache Levels" },
+					    { 24, 4, 4, 4, "Cache Level" },
+					    { 24, 4, 8, 4, "Cache Associativity" },
+					    { 24, 4, 12, 4, "Write Policy" },
+					    { 24, 4, 16, 16, "Cache Line Size" },
+					    { 30, 2, 0, 0, "SMBIOS Handle #" } } };
+
+/* The subtable types a table's walk knows: a layout, its minimum length (bytes), or a
+ * decoder of its own (which may stop the decode). */
+struct sub_type {
+	const struct layout *layout;
+	status_t (*decode)(struct dec *d, size_t s, size_t len);
+	uint32_t min_len;
+};
+
+/* How a table lays out its subtables (SRAT: u8 type, u8 length; HMAT: u16 type, u16
+ * reserved, u32 length) and the types it decodes, indexed by type. */
+struct sub_walk {
+	size_t first, hdr;     /* bytes: offset of the first subtable, header size */
+	unsigned type_width;   /* bytes of the type field, at the start */
+	size_t len_off;        /* offset of the length field in the header */
+	unsigned len_width;    /* its bytes */
+	const char *type_name; /* "Subtable Type", "Structure Type" */
+	const struct sub_type *types;
+	unsigned n_types;
+};
+
+/* Every subtable from w->first on: its header, its length checked against the bytes left and
+ * its type's minimum (the header size for a type not decoded), then its decode. */
+static status_t walk(struct dec *d, const struct sub_walk *w)
 {
-	return type == 0 ? 16 : type == 1 ? 40 : type == 2 ? 24 : type == 5 ? 32 : 2;
+	for (size_t s = w->first; s < d->len;) {
+		if (d->len - s < w->hdr)
+			return truncated(d, s, "a structure header");
+		uint64_t type = le_n(d->p + s, w->type_width);
+		uint64_t l = le_n(d->p + s + w->len_off, w->len_width);
+		const struct sub_type *t = type < w->n_types ? &w->types[type] : NULL;
+		if (t && !t->min_len)
+			t = NULL;
+		out_printf(d->o, "\n");
+		field(d, s, w->type_width, w->type_name);
+		field(d, s + w->len_off, w->len_width, "Length");
+		if (l < (t ? t->min_len : w->hdr) || l > d->len - s)
+			return truncated(d, s, "the structure");
+		if (!t)
+			out_printf(d->o, "  (type %u: not decoded)\n", (unsigned)type);
+		else if (t->layout)
+			show(d, s, t->layout);
+		else if (t->decode(d, s, l) != ST_OK)
+			return ST_TRUNCATED;
+		s += l;
+	}
+	return ST_OK;
 }
 
 static status_t decode_srat(struct dec *d)
 {
+	static const struct sub_type types[] = {
+		[0] = { &srat_apic, NULL, 16 },
+		[1] = { &srat_memory, NULL, 40 },
+		[2] = { &srat_x2apic, NULL, 24 },
+		[5] = { &srat_gi, NULL, 32 },
+	};
+	static const struct sub_walk w = { .first = HDR + 12,
+					   .hdr = 2,
+					   .type_width = 1,
+					   .len_off = 1,
+					   .len_width = 1,
+					   .type_name = "Subtable Type",
+					   .types = types,
+					   .n_types = sizeof types / sizeof types[0] };
 	field(d, HDR, 4, "Table Revision");
 	field(d, HDR + 4, 8, "Reserved");
-	for (size_t s = HDR + 12; s < d->len;) {
-		if (d->len - s < 2)
-			return truncated(d, s, "a structure header");
-		uint8_t type = d->p[s], l = d->p[s + 1];
-		out_printf(d->o, "\n");
-		field(d, s, 1, "Subtable Type");
-		field(d, s + 1, 1, "Length");
-		if (l < srat_min_len(type) || l > d->len - s)
-			return truncated(d, s, "the structure");
-		srat_struct(d, s, type);
-		s += l;
-	}
-	return ST_OK;
+	return walk(d, &w);
 }
 
 static status_t decode_slit(struct dec *d)
@@ -132,16 +212,6 @@ static status_t decode_slit(struct dec *d)
 		out_printf(d->o, "\n");
 	}
 	return ST_OK;
-}
-
-static void hmat_mpda(struct dec *d, size_t s)
-{
-	out_printf(d->o, "  Memory Proximity Domain Attributes\n");
-	field(d, s + 8, 2, "Flags (decoded below)");
-	out_printf(d->o, "%38s Initiator Proximity Domain Valid : %u\n", "",
-		   le16(d->p + s + 8) & 1);
-	field(d, s + 12, 4, "Attached Initiator Proximity Domain");
-	field(d, s + 16, 4, "Memory Proximity Domain");
 }
 
 static const char *sllbi_type(uint8_t t)
@@ -182,47 +252,23 @@ static status_t hmat_sllbi(struct dec *d, size_t s, size_t l)
 	return ST_OK;
 }
 
-static void hmat_cache(struct dec *d, size_t s)
-{
-	out_printf(d->o, "  Memory Side Cache Information\n");
-	field(d, s + 8, 4, "Memory Proximity Domain");
-	field(d, s + 16, 8, "Memory Side Cache Size");
-	field(d, s + 24, 4, "Cache Attributes (decoded below)");
-	uint32_t a = le32(d->p + s + 24);
-	out_printf(d->o,
-		   "%38s Total Cache Levels : %u\n%38s Cache Level : %u\n"
-		   "%38s Cache Associativity : %u\n%38s Write Policy : %u\n%38s Cache Line Size : "
-		   "%u\n",
-		   "", a & 0xf, "", (a >> 4) & 0xf, "", (a >> 8) & 0xf, "", (a >> 12) & 0xf, "",
-		   a >> 16);
-	field(d, s + 30, 2, "SMBIOS Handle #");
-}
-
 static status_t decode_hmat(struct dec *d)
 {
+	static const struct sub_type types[] = {
+		[0] = { &hmat_mpda, NULL, 40 },
+		[1] = { NULL, hmat_sllbi, 32 },
+		[2] = { &hmat_cache, NULL, 32 },
+	};
+	static const struct sub_walk w = { .first = HDR + 4,
+					   .hdr = 8,
+					   .type_width = 2,
+					   .len_off = 4,
+					   .len_width = 4,
+					   .type_name = "Structure Type",
+					   .types = types,
+					   .n_types = sizeof types / sizeof types[0] };
 	field(d, HDR, 4, "Reserved");
-	for (size_t s = HDR + 4; s < d->len;) {
-		if (d->len - s < 8)
-			return truncated(d, s, "a structure header");
-		uint16_t type = le16(d->p + s);
-		uint32_t l = le32(d->p + s + 4);
-		out_printf(d->o, "\n");
-		field(d, s, 2, "Structure Type");
-		field(d, s + 4, 4, "Length");
-		size_t min = type == 0 ? 40 : type == 1 ? 32 : type == 2 ? 32 : 8;
-		if (l < min || l > d->len - s)
-			return truncated(d, s, "the structure");
-		if (type == 0)
-			hmat_mpda(d, s);
-		else if (type == 1 && hmat_sllbi(d, s, l) != ST_OK)
-			return ST_TRUNCATED;
-		else if (type == 2)
-			hmat_cache(d, s);
-		else if (type > 2)
-			out_printf(d->o, "  (type %u: not decoded)\n", type);
-		s += l;
-	}
-	return ST_OK;
+	return walk(d, &w);
 }
 
 status_t acpi_decode(const uint8_t *data, size_t len, struct out *o)
