@@ -22,6 +22,7 @@
 #include "kernel/boot_options.h"
 #include "mm/discover.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/unit/helpers/dax_no_hw.h"
 
 static struct cmdline cl;
 static struct discover_options opt;
@@ -32,22 +33,12 @@ static struct numa_topology topo;
 static struct sp_set sp;
 static struct dax dax;
 
-static status_t no_map(void *c, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
+/* Discovery never touches hardware: any dax op during it is a crash. */
+static void dax_no_hw(const char *what)
 {
-	(void)c, (void)virt, (void)phys, (void)size, (void)max_page;
+	(void)what;
 	abort();
 }
-static void no_unmap(void *c, vaddr_t virt, uint64_t size, dax_written_fn w, void *a)
-{
-	(void)c, (void)virt, (void)size, (void)w, (void)a;
-	abort();
-}
-static void no_scrub(void *c, struct range r)
-{
-	(void)c, (void)r;
-	abort();
-}
-static const struct dax_ops ops = { .map = no_map, .unmap = no_unmap, .scrub = no_scrub };
 
 /* Takes n bytes at *p into an exact-size heap copy (NULL when n is 0: the table is absent). */
 static uint8_t *take(const uint8_t **p, size_t n, const char *sig)
@@ -138,7 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st == ST_OK || st == ST_NOMEM) {
 		if (discover_numa(&in, &map, &acpi, &topo, &o) != ST_OK)
 			abort();
-		dax_init(&dax, &ops, &o, 1);
+		dax_init(&dax, &dax_no_hw_ops, &o, 1);
 		bool fw_bug;
 		st = discover_sp(&map, &acpi, &topo, &opt, &sp, &dax, &fw_bug, &o);
 		if (st != ST_OK && st != ST_NOMEM)

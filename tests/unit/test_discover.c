@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "dax_no_hw.h"
 #include "file_load.h"
 #include "kernel/boot_options.h"
 #include "lib/efi_memory.h"
@@ -35,23 +36,7 @@ static struct dax dax;
 static bool fw_bug;
 
 /* Discovery never touches hardware: any dax op during it is a failure. */
-static status_t no_map(void *c, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
-{
-	(void)c, (void)virt, (void)phys, (void)size, (void)max_page;
-	fail_msg("dax map during discovery");
-	return ST_INVALID;
-}
-static void no_unmap(void *c, vaddr_t virt, uint64_t size, dax_written_fn w, void *a)
-{
-	(void)c, (void)virt, (void)size, (void)w, (void)a;
-	fail();
-}
-static void no_scrub(void *c, struct range r)
-{
-	(void)c, (void)r;
-	fail();
-}
-static const struct dax_ops ops = { .map = no_map, .unmap = no_unmap, .scrub = no_scrub };
+static void dax_no_hw(const char *what) { fail_msg("dax %s during discovery", what); }
 
 static size_t load(const char *name, uint8_t *buf, size_t cap_bytes)
 {
@@ -74,7 +59,7 @@ static int setup(void **state)
 					   { slit, nslit, true },
 					   { hmat, nhmat, true },
 					   { madt, nmadt, true } };
-	dax_init(&dax, &ops, &cap.out, 1);
+	dax_init(&dax, &dax_no_hw_ops, &cap.out, 1);
 	return 0;
 }
 
@@ -148,7 +133,7 @@ static void test_no_hmat(void **state)
 	assert_true(fw_bug);
 	capture_expect(&cap, "FIRMWARE BUG");
 
-	dax_init(&dax, &ops, &cap.out, 1);
+	dax_init(&dax, &dax_no_hw_ops, &cap.out, 1);
 	opt.nohmat_device = true;
 	run();
 	assert_int_equal(sp.p[0].policy, SP_DEVICE_NO_HMAT);
@@ -219,7 +204,7 @@ static void test_options(void **state)
 	capture_expect(&cap, "SP 0 MiB");
 	capture_expect(&cap, "dax: no specific-purpose memory (EFI_MEMORY_SP): no dax devices");
 
-	dax_init(&dax, &ops, &cap.out, 1);
+	dax_init(&dax, &dax_no_hw_ops, &cap.out, 1);
 	opt = (struct discover_options){ .efi = { "softreserve" }, .n_efi = 1, .maxphyaddr = 39 };
 	run();
 	capture_expect(&cap, "softreserve");
