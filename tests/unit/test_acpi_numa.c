@@ -8,15 +8,12 @@
 #include "test_main.h"
 
 static struct tcap cap;
-static struct srat_info s;
-static struct slit_info sl;
-static struct hmat_info h;
+static struct fixture_tables ft;
 static struct numa_topology t;
-static uint8_t b[8192];
 
 static void load(const char *srat, const char *slit, const char *hmat)
 {
-	fixture_topology(&t, &s, &sl, &h, srat, slit, hmat, b, sizeof b);
+	fixture_topology(&t, &ft, srat, slit, hmat);
 }
 
 static void assert_access(uint32_t node, int cls, uint32_t init, uint64_t mask, uint32_t rl,
@@ -214,13 +211,16 @@ static void test_hmat_unknown_domain_and_slit_gap(void **state)
 {
 	(void)state;
 	/* HMAT names domains 2..4 that the QEMU SRAT lacks; the SLIT covers pxm 0 only */
-	assert_int_equal(srat_parse(b, fixture_load("srat_qemu", b, sizeof b), &s, NULL), ST_OK);
-	assert_int_equal(hmat_parse(b, fixture_load("hmat_multi", b, sizeof b), &h, NULL), ST_OK);
-	memset(&sl, 0, sizeof sl);
-	sl.count = 1;
-	sl.dist[0][0] = 10;
+	assert_int_equal(
+		srat_parse(ft.b, fixture_load("srat_qemu", ft.b, sizeof ft.b), &ft.s, NULL), ST_OK);
+	assert_int_equal(
+		hmat_parse(ft.b, fixture_load("hmat_multi", ft.b, sizeof ft.b), &ft.h, NULL),
+		ST_OK);
+	memset(&ft.sl, 0, sizeof ft.sl);
+	ft.sl.count = 1;
+	ft.sl.dist[0][0] = 10;
 	struct out o = tcap_out(&cap);
-	assert_int_equal(numa_build(&t, &s, &sl, &h, &o), ST_OK);
+	assert_int_equal(numa_build(&t, &ft.s, &ft.sl, &ft.h, &o), ST_OK);
 	assert_non_null(strstr(cap.buf, "HMAT: pxm 3 is not in the SRAT, its data ignored\n"));
 	assert_non_null(strstr(cap.buf, "SLIT: no row for pxm 1 (node 1)"));
 	assert_int_equal(numa_distance(&t, 0, 1), 20);
@@ -244,11 +244,12 @@ static void test_fallback_node_holds_cpus_and_memory(void **state)
 {
 	(void)state;
 	static struct madt_info m;
-	assert_int_equal(madt_parse(b, fixture_load("madt_qemu", b, sizeof b), &m, NULL), ST_OK);
+	assert_int_equal(madt_parse(ft.b, fixture_load("madt_qemu", ft.b, sizeof ft.b), &m, NULL),
+			 ST_OK);
 	/* the SRAT is rejected (overlap across domains), so the kernel builds without it */
-	size_t n = fixture_load("srat_overlap", b, sizeof b);
-	put32(b + 104 + 2, 1);
-	assert_int_equal(srat_parse(b, n, &s, NULL), ST_INVALID);
+	size_t n = fixture_load("srat_overlap", ft.b, sizeof ft.b);
+	put32(ft.b + 104 + 2, 1);
+	assert_int_equal(srat_parse(ft.b, n, &ft.s, NULL), ST_INVALID);
 	assert_int_equal(numa_build(&t, NULL, NULL, NULL, NULL), ST_OK);
 	numa_fallback_cpus(&t, &m);
 	static const struct range present[] = {

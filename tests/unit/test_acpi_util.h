@@ -51,19 +51,30 @@ static inline size_t fixture_load(const char *name, uint8_t *buf, size_t cap)
 	return file_load(path, buf, cap, "run `make fixtures` from the repo root");
 }
 
+/* What a topology is built from: the tables it was parsed from and the buffer each fixture is
+ * read into. */
+struct fixture_tables {
+	struct srat_info s;
+	struct slit_info sl;
+	struct hmat_info h;
+	uint8_t b[8192];
+};
+
 /* The topology of SRAT, SLIT and HMAT fixtures (slit and hmat may be NULL: no such table),
- * each table read into b (cap bytes) and parsed without a log into the caller's s, sl, h;
- * every step must succeed. */
-static inline void fixture_topology(struct numa_topology *t, struct srat_info *s,
-				    struct slit_info *sl, struct hmat_info *h, const char *srat,
-				    const char *slit, const char *hmat, uint8_t *b, size_t cap)
+ * each table read into f->b and parsed without a log into f->s, f->sl, f->h; every step must
+ * succeed. */
+static inline void fixture_topology(struct numa_topology *t, struct fixture_tables *f,
+				    const char *srat, const char *slit, const char *hmat)
 {
-	assert_int_equal(srat_parse(b, fixture_load(srat, b, cap), s, NULL), ST_OK);
+	uint8_t *b = f->b;
+	size_t cap = sizeof f->b;
+	assert_int_equal(srat_parse(b, fixture_load(srat, b, cap), &f->s, NULL), ST_OK);
 	if (slit)
-		assert_int_equal(slit_parse(b, fixture_load(slit, b, cap), sl, NULL), ST_OK);
+		assert_int_equal(slit_parse(b, fixture_load(slit, b, cap), &f->sl, NULL), ST_OK);
 	if (hmat)
-		assert_int_equal(hmat_parse(b, fixture_load(hmat, b, cap), h, NULL), ST_OK);
-	assert_int_equal(numa_build(t, s, slit ? sl : NULL, hmat ? h : NULL, NULL), ST_OK);
+		assert_int_equal(hmat_parse(b, fixture_load(hmat, b, cap), &f->h, NULL), ST_OK);
+	assert_int_equal(numa_build(t, &f->s, slit ? &f->sl : NULL, hmat ? &f->h : NULL, NULL),
+			 ST_OK);
 }
 
 static inline void put32(uint8_t *p, uint32_t v)

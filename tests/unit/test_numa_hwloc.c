@@ -9,15 +9,12 @@
 #include "test_main.h"
 
 static struct tcap cap;
-static struct srat_info s;
-static struct slit_info sl;
-static struct hmat_info h;
+static struct fixture_tables ft;
 static struct numa_topology t;
-static uint8_t b[8192];
 
 static void load(const char *srat, const char *slit, const char *hmat)
 {
-	fixture_topology(&t, &s, &sl, &h, srat, slit, hmat, b, sizeof b);
+	fixture_topology(&t, &ft, srat, slit, hmat);
 }
 
 static void expect(const char *needle)
