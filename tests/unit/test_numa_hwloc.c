@@ -17,6 +17,13 @@ static void load(const char *srat, const char *slit, const char *hmat)
 	fixture_topology(&t, &ft, srat, slit, hmat);
 }
 
+/* numa --hwloc of t into cap; it must succeed. */
+static void print_hwloc(void)
+{
+	struct out o = tcap_out(&cap);
+	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
+}
+
 static void expect(const char *needle)
 {
 	if (!strstr(cap.buf, needle))
@@ -37,8 +44,7 @@ static void test_qemu_two_nodes(void **state)
 {
 	(void)state;
 	load("srat_qemu", "slit_qemu", "hmat_qemu");
-	struct out o = tcap_out(&cap);
-	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
+	print_hwloc();
 	expect("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE topology SYSTEM "
 	       "\"hwloc2.dtd\">\n"
 	       "<topology version=\"2.0\">\n  <object type=\"Machine\" os_index=\"0\" "
@@ -83,8 +89,7 @@ static void test_generic_initiator_left_out_and_averages(void **state)
 {
 	(void)state;
 	load("srat_all", "slit_qemu", "hmat_multi");
-	struct out o = tcap_out(&cap);
-	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
+	print_hwloc();
 	expect("<memattr name=\"Latency\" flags=\"6\">\n"
 	       "    <memattr_value target_obj_type=\"NUMANode\" target_obj_gp_index=\"2\" "
 	       "value=\"105\"");
@@ -107,8 +112,7 @@ static void test_possible_memory_not_local(void **state)
 	load("srat_all", "slit_qemu", "hmat_multi");
 	static const struct range present[] = { { 0x210000000ull, 0x220000000ull } };
 	assert_int_equal(numa_set_present(&t, present, 1, NULL), ST_OK);
-	struct out o = tcap_out(&cap);
-	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
+	print_hwloc();
 	expect("<object type=\"NUMANode\" os_index=\"4\"");
 	expect("gp_index=\"6\" local_memory=\"268435456\">");
 }
@@ -119,12 +123,12 @@ static void test_no_srat(void **state)
 	(void)state;
 	assert_int_equal(numa_build(&t, NULL, NULL, NULL, NULL), ST_OK);
 	assert_int_equal(numa_add_range(&t, 0, 0, 1 << 20, 0), ST_OK);
-	struct out o = tcap_out(&cap);
-	assert_int_equal(numa_print_hwloc(&t, &o), ST_OK);
+	print_hwloc();
 	expect("<object type=\"PU\" os_index=\"0\"");
 	expect("local_memory=\"1048576\"");
 	assert_null(strstr(cap.buf, "<distances2"));
 	assert_null(strstr(cap.buf, "<memattr_value"));
+	struct out o = tcap_out(&cap);
 	assert_int_equal(numa_print_hwloc(NULL, &o), ST_INVALID);
 	assert_int_equal(numa_print_hwloc(&t, NULL), ST_INVALID);
 }
