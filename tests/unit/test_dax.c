@@ -521,6 +521,24 @@ static void grow_free(void *ctx, void *p)
 	free(p);
 }
 
+/* From now on the fixture's dax grows its tables through grow_alloc: no limit, none live. */
+static void grow_from_heap(struct fx *x)
+{
+	x->ops.alloc = grow_alloc;
+	x->ops.free = grow_free;
+	alloc_budget = -1;
+	alloc_live = 0;
+}
+
+/* dax_fini gives back every table it grew; the fixture's dax is set up again for the
+ * teardown (which frees the fixture only). */
+static void fini_gives_all_back(struct fx *x)
+{
+	dax_fini(&x->d);
+	assert_int_equal(alloc_live, 0);
+	dax_init(&x->d, &x->ops, &x->log.out, 1000);
+}
+
 /* The whole observable state: counters and every region and device slot. */
 struct dax_image {
 	uint32_t nregions, cap_regions, cap_devices, ndirty;
@@ -546,10 +564,7 @@ static void dax_image_take(const struct dax *d, struct dax_image *im)
 static void test_tables_grow_from_heap(void **state)
 {
 	struct fx *x = *state;
-	x->ops.alloc = grow_alloc;
-	x->ops.free = grow_free;
-	alloc_budget = -1;
-	alloc_live = 0;
+	grow_from_heap(x);
 	for (uint32_t i = 3; i < 100; i++) {
 		uint32_t r;
 		assert_int_equal(dax_region_add(&x->d,
@@ -574,9 +589,7 @@ static void test_tables_grow_from_heap(void **state)
 	assert_int_equal(last->window, x->d.regions[99].window + 2 * SIZE_2M);
 	assert_int_equal(dax_find(&x->d, "dax99.2", &dev), ST_OK);
 
-	dax_fini(&x->d);
-	assert_int_equal(alloc_live, 0);
-	dax_init(&x->d, &x->ops, &x->log.out, 1000); /* teardown frees the fixture only */
+	fini_gives_all_back(x);
 }
 
 /* Refused growth changes nothing (every slot compared) and names the table; the per-region
@@ -585,9 +598,7 @@ static void test_tables_growth_refused(void **state)
 {
 	struct fx *x = *state;
 	static struct dax_image before, after;
-	x->ops.alloc = grow_alloc;
-	x->ops.free = grow_free;
-	alloc_live = 0;
+	grow_from_heap(x);
 	dax_fini(&x->d);
 	dax_init(&x->d, &x->ops, &x->log.out, 7);
 	assert_int_equal(dax_region_add(&x->d,
@@ -630,9 +641,7 @@ static void test_tables_growth_refused(void **state)
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
-	dax_fini(&x->d);
-	assert_int_equal(alloc_live, 0);
-	dax_init(&x->d, &x->ops, &x->log.out, 1000);
+	fini_gives_all_back(x);
 }
 
 /* The deferred-scrub table grows from ops->alloc: 300 separate extents (the first table holds
@@ -644,10 +653,7 @@ static void test_dirty_table_grows_from_heap(void **state)
 {
 	struct fx *x = *state;
 	static struct dax_image before, after;
-	x->ops.alloc = grow_alloc;
-	x->ops.free = grow_free;
-	alloc_budget = -1;
-	alloc_live = 0;
+	grow_from_heap(x);
 	uint32_t d1 = find(x, "dax1.0");
 	const struct dax_device *dev = dax_device_get(&x->d, d1);
 	uint64_t first = (dev->base - MEM_BASE) / PAGE_SIZE;
@@ -722,9 +728,7 @@ static void test_dirty_table_grows_from_heap(void **state)
 		dax_dirty_bytes(&x->d, range_of(pa_of(R1_BASE + 4 * PAGE_SIZE), 3 * PAGE_SIZE)),
 		2 * PAGE_SIZE);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
-	dax_fini(&x->d);
-	assert_int_equal(alloc_live, 0);
-	dax_init(&x->d, &x->ops, &x->log.out, 1000);
+	fini_gives_all_back(x);
 }
 
 static void test_claim_map_release_cycle(void **state)
