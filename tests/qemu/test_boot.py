@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Boot chain scenarios: loader -> kernel -> shell -> poweroff, scripts, errors."""
+import contextlib
 import os
 import re
 import shutil
@@ -39,59 +40,59 @@ def test_unknown_option_reported_once():
     assert r.output.count("unknown option 'bogus.opt'") == 1
 
 
-def test_cmdline_file_used_without_fw_cfg():
+@contextlib.contextmanager
+def _image_copy():
+    """A scratch copy of build/spmk.img: yields (its directory, its path); removed after."""
     tmp = tempfile.mkdtemp()
     try:
         img = os.path.join(tmp, "spmk.img")
         shutil.copyfile(os.path.join(BUILD, "spmk.img"), img)
-        cmd = os.path.join(tmp, "cmdline.txt")
-        with open(cmd, "w") as f:
-            f.write('spmk.run="echo from-file; poweroff"\n')
-        subprocess.run(["mcopy", "-o", "-i", img, cmd, "::/spmk/cmdline.txt"], check=True)
+        yield tmp, img
+    finally:
+        shutil.rmtree(tmp)
+
+
+def _put(tmp, img, name, data):
+    """Writes data (bytes) as \\spmk\\NAME on the image, replacing any such file."""
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    subprocess.run(["mcopy", "-o", "-i", img, path, "::/spmk/" + name], check=True)
+
+
+def _boot_loader_error(img):
+    """Boots an image whose kernel the loader must refuse: QEMU ends with a loader error."""
+    r = boot(image=img, cmdline="", timeout=90)
+    assert not r.timed_out, r.output[-3000:]
+    assert "spmk-loader: error:" in r.output
+    return r
+
+
+def test_cmdline_file_used_without_fw_cfg():
+    with _image_copy() as (tmp, img):
+        _put(tmp, img, "cmdline.txt", b'spmk.run="echo from-file; poweroff"\n')
         r = boot(image=img, cmdline=None)
         assert r.status == 0, r.output[-3000:]
         assert "from-file\n" in r.output
         assert "\\spmk\\cmdline.txt" in r.output
-    finally:
-        shutil.rmtree(tmp)
-
-
-def _image_with_kernel(data):
-    tmp = tempfile.mkdtemp()
-    img = os.path.join(tmp, "spmk.img")
-    shutil.copyfile(os.path.join(BUILD, "spmk.img"), img)
-    k = os.path.join(tmp, "kernel.elf")
-    with open(k, "wb") as f:
-        f.write(data)
-    subprocess.run(["mcopy", "-o", "-i", img, k, "::/spmk/kernel.elf"], check=True)
-    return tmp, img
 
 
 def test_corrupt_kernel_gives_loader_error_and_qemu_exits():
     with open(os.path.join(BUILD, "kernel.elf"), "rb") as f:
-        good = bytearray(f.read())
-    bad = bytearray(good)
+        bad = bytearray(f.read())
     bad[18] = 0x03  # e_machine: i386
-    tmp, img = _image_with_kernel(bytes(bad))
-    try:
-        r = boot(image=img, cmdline="", timeout=90)
-        assert not r.timed_out, r.output[-3000:]
-        assert "spmk-loader: error:" in r.output
+    with _image_copy() as (tmp, img):
+        _put(tmp, img, "kernel.elf", bytes(bad))
+        r = _boot_loader_error(img)
         assert "specific-purpose memory kernel" not in r.output
-    finally:
-        shutil.rmtree(tmp)
 
 
 def test_truncated_kernel_gives_loader_error():
     with open(os.path.join(BUILD, "kernel.elf"), "rb") as f:
         good = f.read()
-    tmp, img = _image_with_kernel(good[:300])
-    try:
-        r = boot(image=img, cmdline="", timeout=90)
-        assert not r.timed_out, r.output[-3000:]
-        assert "spmk-loader: error:" in r.output
-    finally:
-        shutil.rmtree(tmp)
+    with _image_copy() as (tmp, img):
+        _put(tmp, img, "kernel.elf", good[:300])
+        _boot_loader_error(img)
 
 
 def test_memmap_matches_what_the_loader_saw():
@@ -106,16 +107,10 @@ def test_memmap_matches_what_the_loader_saw():
 
 
 def test_missing_kernel_gives_loader_error():
-    tmp = tempfile.mkdtemp()
-    try:
-        img = os.path.join(tmp, "spmk.img")
-        shutil.copyfile(os.path.join(BUILD, "spmk.img"), img)
+    with _image_copy() as (tmp, img):
         subprocess.run(["mdel", "-i", img, "::/spmk/kernel.elf"], check=True)
-        r = boot(image=img, cmdline="", timeout=90)
-        assert not r.timed_out, r.output[-3000:]
+        r = _boot_loader_error(img)
         assert "spmk-loader: error: kernel \\spmk\\kernel.elf not found" in r.output
-    finally:
-        shutil.rmtree(tmp)
 
 
 def test_reboot_resets_the_machine():
