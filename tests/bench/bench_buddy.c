@@ -18,6 +18,7 @@
 
 #include "mm/buddy.h"
 #include "tests/bench/bitmap_buddy.h"
+#include "tests/unit/helpers/xorshift.h"
 
 #define NPAGES 262144ull /* 1 GiB */
 #ifndef RUNS /* -DRUNS=1 -DSTEADY_OPS=200000 for a short run under valgrind --tool=callgrind */
@@ -40,13 +41,7 @@ struct alloc_if {
 
 static struct live *lv;
 static uint64_t rng = 88172645463325252ull;
-static inline uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+static inline uint64_t rnd(void) { return xorshift64(&rng); }
 
 static double now_ns(void)
 {

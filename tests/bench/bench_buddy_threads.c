@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mm/buddy.h"
+#include "tests/unit/helpers/xorshift.h"
 
 #define NPAGES 262144ull /* 1 GiB */
 #define OPS 1000000ull
@@ -43,23 +44,15 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static inline uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* One thread's share of a run: fill to half its share, OPS steady operations, free all. */
 static void run_share(unsigned id, struct live *lv)
 {
 	uint64_t seed = 88172645463325252ull + id, n = 0, used = 0;
 	uint64_t share = NPAGES / active, lo = share / 2, hi = share * 3 / 4;
 	for (uint64_t i = 0; i < OPS; i++) {
-		int do_alloc = used < lo ? 1 : used > hi ? 0 : (int)(rnd(&seed) & 1);
+		int do_alloc = used < lo ? 1 : used > hi ? 0 : (int)(xorshift64(&seed) & 1);
 		if (do_alloc) {
-			unsigned o = mix ? (unsigned)(rnd(&seed) % 4) : 0;
+			unsigned o = mix ? (unsigned)(xorshift64(&seed) % 4) : 0;
 			pfn_t pfn;
 			if (buddy_alloc(&B, o, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn) == ST_OK) {
 				lv[n++] = (struct live){ pfn, o };
@@ -69,7 +62,7 @@ static void run_share(unsigned id, struct live *lv)
 		}
 		if (!n)
 			continue;
-		uint64_t k = rnd(&seed) % n;
+		uint64_t k = xorshift64(&seed) % n;
 		struct live l = lv[k];
 		lv[k] = lv[--n];
 		if (buddy_free(&B, l.pfn, l.order) != ST_OK)

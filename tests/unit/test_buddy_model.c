@@ -20,6 +20,7 @@
 #include "buddy_raw.h"
 #include "lib/types.h"
 #include "mm/buddy.h"
+#include "xorshift.h"
 
 enum { M_ABSENT, M_FREE, M_ALLOC, M_MOV, M_CARVED, M_ISOL };
 
@@ -61,13 +62,7 @@ struct model {
 
 static struct model *M;
 
-static uint64_t rnd(void)
-{
-	M->rng ^= M->rng << 13;
-	M->rng ^= M->rng >> 7;
-	M->rng ^= M->rng << 17;
-	return M->rng;
-}
+static uint64_t rnd(void) { return xorshift64(&M->rng); }
 static uint64_t rndn(uint64_t n) { return rnd() % n; }
 
 static void zero_cb(void *ctx, uint64_t pfn, uint64_t n)

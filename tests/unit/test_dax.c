@@ -24,6 +24,7 @@
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
 #include "test_main.h"
+#include "xorshift.h"
 
 #define MEM_BASE 0x100000000ull /* 4 GiB */
 #define MEM_SIZE (9 * SIZE_1G)
@@ -1077,13 +1078,7 @@ static void test_check_catches_corruption(void **state)
 
 /* ---- randomized page-ownership invariant ---- */
 static uint64_t rng_state = 0x243f6a8885a308d3ull;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rng(void) { return xorshift64(&rng_state); }
 
 static const char *const owners[] = { "alice", "bob", "carol" };
 

@@ -19,6 +19,7 @@
 #include "hotplug_sim.h"
 #include "lib/cancel.h"
 #include "test_main.h"
+#include "xorshift.h"
 
 static uint32_t dev0(struct sim *s)
 {
@@ -435,10 +436,8 @@ static void test_cycles_no_leak(void **state)
 static uint64_t rng_state;
 static uint64_t rnd(uint64_t n)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return n ? rng_state % n : 0;
+	uint64_t v = xorshift64(&rng_state);
+	return n ? v % n : 0;
 }
 
 #define KPAGES 64

@@ -19,6 +19,7 @@
 #include "memmap_expect.h"
 #include "mm/memmap.h"
 #include "test_main.h"
+#include "xorshift.h"
 
 static struct capture cap;
 
@@ -749,13 +750,7 @@ static void test_print_normalised(void **state)
 /* ---- randomized comparison with a page-level reference model */
 #define MODEL_PAGES 256
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rnd(void) { return xorshift64(&rng_state); }
 
 static void test_random_vs_model(void **state)
 {

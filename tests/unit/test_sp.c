@@ -18,6 +18,7 @@
 #include "mm/memmap.h"
 #include "mm/sp.h"
 #include "test_main.h"
+#include "xorshift.h"
 
 static struct capture cap;
 
@@ -416,13 +417,7 @@ static void test_print(void **state)
 /* Random maps and SRATs: the invariants always hold and each piece has the domain of the
  * first SRAT entry covering its base. */
 static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 static void test_random(void **state)
 {

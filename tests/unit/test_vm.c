@@ -16,6 +16,7 @@
 
 #include "mm/vm.h"
 #include "test_main.h"
+#include "xorshift.h"
 
 #define ARENA_PAGES 8192
 
@@ -692,13 +693,7 @@ struct model_page {
 };
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+static uint64_t rng(void) { return xorshift64(&rng_state); }
 
 static uint64_t rand_size(void)
 {
