@@ -23,6 +23,7 @@
 #include "mm/dax.h"
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
+#include "test_heap.h"
 #include "test_main.h"
 #include "xorshift.h"
 
@@ -499,36 +500,12 @@ static void test_defer_scrub_device(void **state)
 }
 
 /* ---- tables that grow from ops->alloc ---- */
-static int alloc_budget = -1; /* allocations left before a refusal; -1 = no limit */
-static int alloc_live;        /* blocks handed out and not yet freed */
-
-static void *grow_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	if (alloc_budget == 0)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	void *p = malloc(bytes);
-	memset(p, 0xa5, bytes); /* the allocator must not rely on zeroed memory */
-	alloc_live++;
-	return p;
-}
-
-static void grow_free(void *ctx, void *p)
-{
-	(void)ctx;
-	alloc_live--;
-	free(p);
-}
-
-/* From now on the fixture's dax grows its tables through grow_alloc: no limit, none live. */
+/* From now on the fixture's dax grows its tables from the test heap: no limit, none live. */
 static void grow_from_heap(struct fx *x)
 {
-	x->ops.alloc = grow_alloc;
-	x->ops.free = grow_free;
-	alloc_budget = -1;
-	alloc_live = 0;
+	x->ops.alloc = test_heap_alloc;
+	x->ops.free = test_heap_free;
+	test_heap_reset();
 }
 
 /* dax_fini gives back every table it grew; the fixture's dax is set up again for the
@@ -536,7 +513,7 @@ static void grow_from_heap(struct fx *x)
 static void fini_gives_all_back(struct fx *x)
 {
 	dax_fini(&x->d);
-	assert_int_equal(alloc_live, 0);
+	assert_int_equal(test_heap_live, 0);
 	dax_init(&x->d, &x->ops, &x->log.out, 1000);
 }
 
@@ -610,7 +587,7 @@ static void test_tables_growth_refused(void **state)
 	for (int i = 0; i < DAX_REGION_DEVICES; i++) /* fills the 64 first device slots too */
 		assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, 0, NULL), ST_OK);
 	assert_int_equal(x->d.cap_devices, DAX_INIT_DEVICES);
-	alloc_budget = 0;
+	test_heap_budget = 0;
 	dax_image_take(&x->d, &before);
 	capture_init(&x->log);
 	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R1_BASE), SIZE_2M), 1, 0, NULL),
@@ -619,13 +596,13 @@ static void test_tables_growth_refused(void **state)
 		strstr(x->log.text, "all 64 device slots in use and the table cannot grow"));
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
-	assert_int_equal(alloc_live, 0);
+	assert_int_equal(test_heap_live, 0);
 	/* with memory the same call succeeds and the table doubles */
-	alloc_budget = -1;
+	test_heap_budget = -1;
 	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R1_BASE), SIZE_2M), 1, 0, NULL),
 			 ST_OK);
 	assert_int_equal(x->d.cap_devices, 2 * DAX_INIT_DEVICES);
-	assert_int_equal(alloc_live, 1);
+	assert_int_equal(test_heap_live, 1);
 	/* region 0 is at its own limit: refused with numbers, nothing changes */
 	assert_int_equal(dax_destroy_device(&x->d, 5), ST_OK);
 	assert_int_equal(dax_create_device(&x->d, 0, PAGE_SIZE, 0, NULL), ST_OK);
@@ -681,7 +658,7 @@ static void test_dirty_table_grows_from_heap(void **state)
 			dax_defer_scrub(&x->d,
 					range_of(pa_of(dev->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
 			ST_OK);
-	alloc_budget = 0;
+	test_heap_budget = 0;
 	dax_image_take(&x->d, &before);
 	struct range saved[512];
 	assert_true(x->d.ndirty <= 512);
@@ -709,7 +686,7 @@ static void test_dirty_table_grows_from_heap(void **state)
 			 PAGE_SIZE); /* page 2 */
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	/* with memory again, the same cut splits: page 4 of [4, 7) after a claim of page 5 */
-	alloc_budget = -1;
+	test_heap_budget = -1;
 	assert_int_equal(
 		dax_defer_scrub(&x->d, range_of(pa_of(R1_BASE + 5 * PAGE_SIZE), PAGE_SIZE)), ST_OK);
 	assert_int_equal(x->d.ndirty, x->d.cap_dirty - 1); /* [4, 7) is one extent now */

@@ -22,6 +22,7 @@
 #include "lib/prng.h"
 #include "lib/status.h"
 #include "lib/table.h"
+#include "test_heap.h"
 #include "test_main.h"
 
 #define CHECK_FMT(expect, ...)                                                                     \
@@ -270,20 +271,6 @@ static void test_bytes_to_pages(void **state)
 		assert_int_equal(bytes_to_pages(in[i][0]), in[i][1]);
 }
 
-static int table_allocs;
-static void *table_alloc_cb(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	table_allocs++;
-	return memset(malloc(bytes), 0x5a, bytes);
-}
-static void table_free_cb(void *ctx, void *p)
-{
-	(void)ctx;
-	table_allocs--;
-	free(p);
-}
-
 /* lib/table.h: the table doubles until it holds what is asked, keeps its contents, zeroes the
  * new slots, frees the old one unless inline; without an allocator, or past 2^32 elements, it
  * refuses with nothing changed. */
@@ -292,13 +279,14 @@ static void test_table_reserve(void **state)
 	(void)state;
 	uint32_t inl[4] = { 1, 2, 3, 4 }, cap = 4;
 	void *t = inl;
-	const struct table_alloc none = { 0, 0, 0 }, a = { table_alloc_cb, table_free_cb, 0 };
+	const struct table_alloc none = { 0, 0, 0 }, a = { test_heap_alloc, test_heap_free, 0 };
+	test_heap_reset();
 	assert_int_equal(table_reserve(&none, &t, &cap, sizeof inl[0], inl, 4), ST_OK); /* fits */
 	assert_int_equal(table_reserve(&none, &t, &cap, sizeof inl[0], inl, 5), ST_NOMEM);
 	assert_true(t == inl && cap == 4);
 	assert_int_equal(table_reserve(&a, &t, &cap, sizeof inl[0], inl, (uint64_t)UINT32_MAX + 1),
 			 ST_NOMEM);
-	assert_true(t == inl && cap == 4 && table_allocs == 0);
+	assert_true(t == inl && cap == 4 && test_heap_live == 0);
 	assert_int_equal(table_reserve(&a, &t, &cap, sizeof inl[0], inl, 9), ST_OK);
 	assert_int_equal(cap, 16);
 	uint32_t *g = t;
@@ -307,9 +295,9 @@ static void test_table_reserve(void **state)
 		assert_int_equal(g[i], 0);
 	assert_int_equal(table_reserve(&a, &t, &cap, sizeof inl[0], inl, 17), ST_OK);
 	assert_int_equal(cap, 32);
-	assert_int_equal(table_allocs, 1); /* the 16-slot table went back */
+	assert_int_equal(test_heap_live, 1); /* the 16-slot table went back */
 	table_release(&a, &t, inl);
-	assert_true(t == inl && table_allocs == 0);
+	assert_true(t == inl && test_heap_live == 0);
 }
 
 TEST_MAIN(cmocka_unit_test(test_fmt_matches_libc),

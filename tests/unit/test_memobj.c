@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "hotplug_sim.h"
+#include "test_heap.h"
 #include "test_main.h"
 
 static void test_fill_check_free(void **state)
@@ -153,26 +154,6 @@ static void test_verify_catches_foreign_write(void **state)
 }
 
 /* ---- the object table grows from a heap ---- */
-static int heap_budget = -1, heap_live;
-
-static void *heap_alloc(void *ctx, size_t bytes)
-{
-	(void)ctx;
-	if (heap_budget == 0)
-		return NULL;
-	if (heap_budget > 0)
-		heap_budget--;
-	heap_live++;
-	return memset(malloc(bytes), 0xa5, bytes);
-}
-
-static void heap_release(void *ctx, void *p)
-{
-	(void)ctx;
-	heap_live--;
-	free(p);
-}
-
 /* 200 objects (the first table holds 64) keep their names, pages and patterns while the table
  * moves. With every window in use (max_slots) a fill is refused even though the heap has
  * memory; with the first table full and the heap refusing, a fill is refused; both name their
@@ -181,9 +162,8 @@ static void test_slots_grow_from_heap(void **state)
 {
 	(void)state;
 	struct sim *s = sim_new();
-	const struct table_alloc heap = { heap_alloc, heap_release, 0 };
-	heap_budget = -1;
-	heap_live = 0;
+	const struct table_alloc heap = { test_heap_alloc, test_heap_free, 0 };
+	test_heap_reset();
 	memobj_set_growth(&s->objs, &heap, SIM_OBJ_SLOTS);
 	char name[32];
 	unsigned slot;
@@ -210,9 +190,9 @@ static void test_slots_grow_from_heap(void **state)
 					 "(no object window left)"));
 	buddy_stats(&s->b, -1, -1, &after);
 	assert_memory_equal(&before, &after, sizeof before);
-	assert_int_equal(heap_live, 1);
+	assert_int_equal(test_heap_live, 1);
 	memobj_fini(&s->objs);
-	assert_int_equal(heap_live, 0);
+	assert_int_equal(test_heap_live, 0);
 	sim_free(s);
 
 	/* a full first table with the heap refusing */
@@ -222,7 +202,7 @@ static void test_slots_grow_from_heap(void **state)
 		snprintf(name, sizeof name, "p%u", i);
 		assert_int_equal(memobj_fill(&s->objs, name, 1, -1, true, &slot), ST_OK);
 	}
-	heap_budget = 0;
+	test_heap_budget = 0;
 	buddy_stats(&s->b, -1, -1, &before);
 	capture_init(&s->log);
 	assert_int_equal(memobj_fill(&s->objs, "q", 1, -1, true, &slot), ST_NOMEM);
@@ -232,7 +212,7 @@ static void test_slots_grow_from_heap(void **state)
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(s->objs.cap, MEMOBJ_INIT_SLOTS);
 	assert_true(s->objs.obj == s->objs.obj0);
-	heap_budget = -1;
+	test_heap_budget = -1;
 	sim_check(s, true);
 	sim_free(s);
 }
