@@ -12,12 +12,18 @@
 static uint8_t buf[8192];
 static struct tcap cap;
 
+/* acpi decode of fixture `name` into cap; it must succeed. */
+static void decode_ok(const char *name)
+{
+	size_t n = fixture_load(name, buf, sizeof buf);
+	struct out o = tcap_out(&cap);
+	assert_int_equal(acpi_decode(buf, n, &o), ST_OK);
+}
+
 static void test_srat_fields(void **state)
 {
 	(void)state;
-	size_t n = fixture_load("srat_qemu", buf, sizeof buf);
-	struct out o = tcap_out(&cap);
-	assert_int_equal(acpi_decode(buf, n, &o), ST_OK);
+	decode_ok("srat_qemu");
 	assert_non_null(strstr(cap.buf, "[000 4] Signature                      : \"SRAT\"\n"));
 	assert_non_null(strstr(cap.buf, "  Memory Affinity\n"));
 	assert_non_null(strstr(cap.buf, "Base Address                   : 0000000100000000\n"));
@@ -28,14 +34,10 @@ static void test_srat_fields(void **state)
 static void test_slit_and_hmat_fields(void **state)
 {
 	(void)state;
-	size_t n = fixture_load("slit_qemu", buf, sizeof buf);
-	struct out o = tcap_out(&cap);
-	assert_int_equal(acpi_decode(buf, n, &o), ST_OK);
+	decode_ok("slit_qemu");
 	assert_non_null(strstr(cap.buf, "Localities                     : 0000000000000002\n"));
 	assert_non_null(strstr(cap.buf, "    Locality   0 : 0A 14 \n    Locality   1 : 14 0A \n"));
-	n = fixture_load("hmat_qemu", buf, sizeof buf);
-	o = tcap_out(&cap);
-	assert_int_equal(acpi_decode(buf, n, &o), ST_OK);
+	decode_ok("hmat_qemu");
 	assert_non_null(strstr(cap.buf, "Memory Proximity Domain Attributes\n"));
 	assert_non_null(strstr(cap.buf, "System Locality Latency and Bandwidth Information\n"));
 	assert_non_null(strstr(cap.buf, "Entry (initiator 0, target 1)"));
