@@ -4,11 +4,11 @@
  * app_mem.c.
  *
  * Every call runs on the kernel's page tables (CR3 switched here, back on return); an app
- * pointer is only ever used through uspace_copy_* (mm/uspace.h). Ctrl-C typed on the console
+ * pointer is only ever used through uspace_copy_* (mm/uspace.h). An app's output goes through
+ * the console's lock like every other line (kernel/printk.c). Ctrl-C typed on the console
  * is checked at every call (and at every timer tick in ring 3: kernel/app.c) and ends the app. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
-#include "arch/x86_64/serial.h"
 #include "arch/x86_64/syscall.h"
 #include "include/spmk/errors.h"
 #include "include/spmk/syscall.h"
@@ -30,6 +30,20 @@ static long sys_exit(struct app *a, const struct syscall_frame *f)
 	app_end_now(APP_EXITED, (int)(f->a0 & 0xff), 0);
 }
 
+/* The bytes of buf[0..n) to print at once: up to its last newline when the write goes on
+ * after it, so that lines of up to WRITE_CHUNK bytes reach the console whole. */
+static size_t whole_lines(const char *buf, size_t n, bool last)
+{
+	if (last)
+		return n;
+	for (size_t i = n; i > 0; i--)
+		if (buf[i - 1] == '\n')
+			return i;
+	return n;
+}
+
+/* The console's locked output (kout), one chunk of at most WRITE_CHUNK bytes per lock hold: a
+ * line never interleaves with another CPU's log line, and a long write lets others print. */
 static long sys_write(struct app *a, const struct syscall_frame *f)
 {
 	char buf[WRITE_CHUNK];
@@ -42,8 +56,9 @@ static long sys_write(struct app *a, const struct syscall_frame *f)
 		st = uspace_copy_in(&a->u, buf, va + done, n);
 		if (st != ST_OK)
 			return -uspace_errno(st);
-		serial_write(buf, n);
-		done += n;
+		size_t k = whole_lines(buf, (size_t)n, done + n == len);
+		out_write(&kout, buf, k);
+		done += k;
 		if (shell_interrupted()) /* a long write stops at Ctrl-C like the app itself */
 			app_end_now(APP_INTERRUPTED, 0, "stopped by Ctrl-C");
 	}

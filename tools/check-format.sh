@@ -4,7 +4,10 @@
 #   1. every C source and header is as clang-format 14 leaves it (.clang-format,
 #      tools/clang-format.sh; `make format` fixes it);
 #   2. the layout: mm/, acpi/ and lib/ include nothing from kernel/, boot/ or arch/ (they are
-#      also compiled for the host, docs/architecture.md).
+#      also compiled for the host, docs/architecture.md);
+#   3. the console: only kernel/printk.c writes to the serial port (serial_write, serial_putc),
+#      under the console lock, so no output interleaves mid-line with another CPU's
+#      (docs/smp.md); everything else prints through printk, kprintf or kout.
 # Prints "check-format: ok" or the offences; exits non-zero on any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +27,16 @@ layout=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(kernel|boot|ar
 if [ -n "$layout" ]; then
 	printf '%s\n' "$layout"
 	echo "check-format: mm/, acpi/ and lib/ must not include kernel/, boot/ or arch/ headers"
+	bad=1
+fi
+
+console=$(grep -nE '\bserial_(write|putc)[[:space:]]*\(' \
+	kernel/*.[ch] kernel/shell/*.[ch] arch/x86_64/*.[ch] 2>/dev/null |
+	grep -vE '^(kernel/printk\.c|arch/x86_64/serial\.[ch]):')
+if [ -n "$console" ]; then
+	printf '%s\n' "$console"
+	echo "check-format: only kernel/printk.c writes to the serial port (under the console" \
+		"lock): print through printk, kprintf or kout"
 	bad=1
 fi
 
