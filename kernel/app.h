@@ -22,14 +22,15 @@
 #include "arch/x86_64/trap.h"
 #include "boot/boot_info.h"
 #include "boot/elf_validate.h"
+#include "include/spmk/args.h"
 #include "mm/dax.h"
 #include "mm/uspace.h"
 #include "mm/vm.h"
 
-#define APP_ARGS_MAX 16       /* arguments, the name included */
-#define APP_ARGS_BYTES 1024   /* bytes of argument strings */
-#define APP_CLAIMS 16         /* dax claims an app may hold at once */
-#define APP_ALLOCS 64         /* memory allocations an app may hold at once */
+#define APP_ARGS_MAX SPMK_ARGS_MAX     /* arguments, the name included (spmk/args.h) */
+#define APP_ARGS_BYTES SPMK_ARGS_BYTES /* bytes of argument strings, NULs included */
+#define APP_CLAIMS 16                  /* dax claims an app may hold at once */
+#define APP_ALLOCS 64                  /* memory allocations an app may hold at once */
 #define APP_SLOT_SUFFIX_MAX 3 /* ".SLOT" of a movable allocation's name: "." and up to 2 digits */
 _Static_assert(APP_ALLOCS <= 100, "APP_SLOT_SUFFIX_MAX holds the slot numbers");
 #define APP_BLOCKS 16384 /* physical blocks behind image, stack and allocations */

@@ -230,17 +230,32 @@ static int pin(const char *dev)
 	return failures ? 1 : 0;
 }
 
+/* Prints what arrived: the count, the bytes (NULs included) and each argument's length. */
+static int show_argv(int argc, char **argv)
+{
+	size_t bytes = 0;
+	for (int i = 0; i < argc; i++)
+		bytes += spmk_strlen(argv[i]) + 1;
+	spmk_printf("check argv: %d arguments, %zu bytes:", argc, bytes);
+	for (int i = 0; i < argc; i++)
+		spmk_printf(" %zu", spmk_strlen(argv[i]));
+	spmk_printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		spmk_printf("usage: check args|kernel|unmapped|guard|daxwin|write-text|ud|div|gp|"
 			    "topo|claim DEV|release DEV|steal DEV|movable DEV|pin DEV|exit "
-			    "N|loop|spin\n");
+			    "N|loop|spin|argv ...\n");
 		return 2;
 	}
 	const char *what = argv[1];
 	if (!spmk_strcmp(what, "args"))
 		return check_args();
+	if (!spmk_strcmp(what, "argv"))
+		return show_argv(argc, argv);
 	if (!spmk_strcmp(what, "topo"))
 		return topo();
 	if (!spmk_strcmp(what, "kernel"))

@@ -11,6 +11,7 @@
 #include "kernel/app.h"
 #include "kernel/printk.h"
 #include "kernel/shell/shell.h"
+#include "kernel/shell/shell_parse.h"
 #include "lib/kstring.h"
 
 static int cmd_app_list(int argc, char **argv)
@@ -32,6 +33,10 @@ static int cmd_app_list(int argc, char **argv)
 	return 0;
 }
 
+/* `app run NAME` and every argument an app may receive fit one shell command */
+_Static_assert(SHELL_MAX_ARGS >= 2 + APP_ARGS_MAX, "shell words below the app's arguments");
+_Static_assert(SHELL_LINE_MAX >= 8 + APP_ARGS_BYTES + 2 * APP_ARGS_MAX, "shell line too short");
+
 static int cmd_app_run(int argc, char **argv)
 {
 	if (argc < 3)
@@ -46,10 +51,14 @@ static int cmd_app_run(int argc, char **argv)
 	enum app_end end;
 	int status;
 	char reason[192];
+	size_t bytes = 0;
+	for (int i = 2; i < argc; i++)
+		bytes += strlen(argv[i]) + 1;
+	if (argc - 2 > APP_ARGS_MAX || bytes > APP_ARGS_BYTES)
+		return shell_arg_error("%d arguments of %zu bytes (the name and NULs included): an "
+				       "app takes at most %u arguments of %u bytes in all",
+				       argc - 3, bytes, APP_ARGS_MAX - 1, APP_ARGS_BYTES);
 	status_t st = app_run(img, argc - 2, argv + 2, &end, &status, reason, sizeof reason);
-	if (st == ST_RANGE)
-		return shell_arg_error("at most %u arguments of %u bytes in all", APP_ARGS_MAX - 1,
-				       APP_ARGS_BYTES);
 	if (st != ST_OK)
 		return shell_error("cannot start %s: %s", img->name, status_str(st));
 	switch (end) {

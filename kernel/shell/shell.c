@@ -155,6 +155,18 @@ int shell_run_line(const char *line)
 	return run_guarded(c, argc, argv);
 }
 
+/* Prints "spmk> CMD" as one console write: kprintf cuts at 512 bytes, a command may be
+ * SHELL_LINE_MAX - 1. */
+static void echo_command(const char *cmd)
+{
+	char line[sizeof SHELL_PROMPT + SHELL_LINE_MAX];
+	size_t p = sizeof SHELL_PROMPT - 1, n = strnlen(cmd, SHELL_LINE_MAX - 1);
+	memcpy(line, SHELL_PROMPT, p);
+	memcpy(line + p, cmd, n);
+	line[p + n] = '\n';
+	out_write(&kout, line, p + n + 1);
+}
+
 int shell_run_script(const char *script)
 {
 	char cmd[SHELL_LINE_MAX];
@@ -169,7 +181,7 @@ int shell_run_script(const char *script)
 			failed++;
 			continue;
 		}
-		kprintf("%s%s\n", SHELL_PROMPT, cmd);
+		echo_command(cmd);
 		if (shell_run_line(cmd) != 0)
 			failed++;
 	}

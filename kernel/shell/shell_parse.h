@@ -10,9 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "include/spmk/args.h"
 #include "lib/status.h"
 
-#define SHELL_MAX_ARGS 16
+/* Words of one command: enough for `app run NAME` and every argument an app may receive. */
+#define SHELL_MAX_ARGS (SPMK_ARGS_MAX + 2)
+/* Bytes of one command line, its NUL included: "app run " (8) and every argument byte an app
+ * may receive, each argument quoted (its NUL becomes a blank, plus two quotes). */
+#define SHELL_LINE_MAX (8 + SPMK_ARGS_BYTES + 2 * SPMK_ARGS_MAX)
 
 /* Copies the next command of *script (up to an unquoted ';' or newline) into buf and advances
  * *script past the separator. Returns ST_NOTFOUND at the end, ST_RANGE when the command does

@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "kernel/shell/shell.h"
+#include "kernel/shell/shell_parse.h"
 
-#define SHELL_LINE_MAX 256
 #define SHELL_PROMPT "spmk> "
 #define SHELL_REASON_MAX 400
 #define SHELL_PROGRESS_US 300000 /* progress appears after, and is redrawn every, 0.3 s */

@@ -19,7 +19,7 @@
 #include "mm/dax.h"
 #include "tests/fuzz/fuzz_util.h"
 
-#define LINE_MAX 256 /* kernel/shell/shell.c */
+#define LINE_MAX SHELL_LINE_MAX /* kernel/shell/shell_parse.h */
 
 static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 

@@ -33,6 +33,45 @@ def test_list_and_exit_status():
     assert "alive" in r.command_output("echo alive")
 
 
+# The app argument limits (include/spmk/args.h) and the shell's, derived from them
+ARGS_MAX, ARGS_BYTES = 16, 1024
+LINE_MAX = 8 + ARGS_BYTES + 2 * ARGS_MAX - 1  # characters of one command
+
+
+def argv_words(nargs, nbytes):
+    """nargs arguments after `check argv` whose strings (name included, NULs counted) take nbytes."""
+    left = nbytes - len("check") - len("argv") - 2 - nargs
+    return [("a%d" % i).ljust(left // nargs + (1 if i < left % nargs else 0), "x") for i in range(nargs)]
+
+
+@pytest.mark.parametrize("case", ["at-limit", "too-many-bytes", "line-too-long"])
+def test_shell_passes_every_argument_an_app_may_receive(case):
+    """The shell's word and line limits are at least an app's: 16 arguments of 1024 bytes (the
+    name and NULs included) reach the app; one argument or one byte more is refused with the
+    numbers; a command longer than the shell's line is skipped with an error."""
+    full = "app run check argv " + " ".join(argv_words(ARGS_MAX - 2, ARGS_BYTES))
+    many = "app run check argv " + " ".join(argv_words(ARGS_MAX - 1, 200))
+    over = "app run check argv " + " ".join(argv_words(ARGS_MAX - 2, ARGS_BYTES + 1))
+    script = {"at-limit": f"{full}; {many}", "too-many-bytes": over,
+              "line-too-long": "echo " + "y" * (LINE_MAX - 4)}[case]
+    r = boot(script + "; echo alive")
+    assert "alive" in r.command_output("echo alive")
+    if case == "at-limit":
+        assert len(full) <= LINE_MAX
+        lens = " ".join(str(len(w)) for w in ["check", "argv"] + argv_words(ARGS_MAX - 2, ARGS_BYTES))
+        assert f"check argv: 16 arguments, 1024 bytes: {lens}\n" in r.command_output(full)
+        assert "app check: exit status 0" in r.command_output(full)
+        assert "shell: more than 18 words" in r.command_output(many)
+        assert "check argv:" not in r.command_output(many)
+    elif case == "too-many-bytes":
+        assert ("app run: 15 arguments of 1025 bytes (the name and NULs included): an app "
+                "takes at most 15 arguments of 1024 bytes in all") in r.command_output(over)
+        assert "check argv:" not in r.output
+    else:
+        assert f"shell: command longer than {LINE_MAX} bytes skipped" in r.output
+        assert "yyyy" not in r.output.split("command longer")[1]
+
+
 # scenario -> what the report must say (reason, address)
 FAULTS = {
     "kernel": r"page fault at 0xffffffff80100000 \(read protection violation, kernel half\), RIP 0x4",
