@@ -362,8 +362,8 @@ status_t app_run(const struct app_image *img, int argc, char **argv, enum app_en
 	int nrun = fmt_snprintf(run, sizeof run, "%u", ++runs);
 	int keep = MEMOBJ_NAME_MAX - APP_SLOT_SUFFIX_MAX - (int)sizeof "app.." + 1 - nrun;
 	fmt_snprintf(a->owner, sizeof a->owner, "app.%.*s.%s", keep, img->name, run);
-	a->next_mem = USPACE_MEM_BASE;
-	a->next_dax = USPACE_DAX_BASE;
+	CHECK_OK(uspace_va_init(&a->mem_va, USPACE_MEM_BASE, USPACE_DAX_BASE, SIZE_2M));
+	CHECK_OK(uspace_va_init(&a->dax_va, USPACE_DAX_BASE, USPACE_DAX_END, SIZE_1G));
 	a->next_gen = (uint32_t)rdtsc();
 	status_t st = app_space_new(a);
 	if (st != ST_OK)

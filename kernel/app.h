@@ -25,6 +25,7 @@
 #include "include/spmk/args.h"
 #include "mm/dax.h"
 #include "mm/uspace.h"
+#include "mm/uspace_va.h"
 #include "mm/vm.h"
 
 #define APP_ARGS_MAX SPMK_ARGS_MAX     /* arguments, the name included (spmk/args.h) */
@@ -33,6 +34,8 @@
 #define APP_ALLOCS 64                  /* memory allocations an app may hold at once */
 #define APP_SLOT_SUFFIX_MAX 3 /* ".SLOT" of a movable allocation's name: "." and up to 2 digits */
 _Static_assert(APP_ALLOCS <= 100, "APP_SLOT_SUFFIX_MAX holds the slot numbers");
+_Static_assert(APP_ALLOCS <= USPACE_VA_LIVE_MAX && APP_CLAIMS <= USPACE_VA_LIVE_MAX,
+	       "every allocation and mapping has room in its area's free set");
 #define APP_BLOCKS 16384 /* physical blocks behind image, stack and allocations */
 
 struct app_image {
@@ -76,9 +79,9 @@ struct app {
 	struct kjmp resume;            /* where app_run continues when the app ends */
 	bool irqs_on; /* the kernel ran with interrupts on: so do the app and its calls */
 	enum app_end end;
-	int status;                  /* exit status (APP_EXITED) */
-	char reason[192];            /* fault or kill report */
-	uint64_t next_mem, next_dax; /* next free addresses in the two areas */
+	int status;                      /* exit status (APP_EXITED) */
+	char reason[192];                /* fault or kill report */
+	struct uspace_va mem_va, dax_va; /* free addresses of the two areas (mm/uspace_va.h) */
 	uint32_t next_gen;
 	struct app_claim claims[APP_CLAIMS];
 	struct app_alloc allocs[APP_ALLOCS];

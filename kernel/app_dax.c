@@ -6,7 +6,8 @@
  * keeps after release, or got in another run is refused (-SPMK_EBADF): the handle is the only
  * way to act on a claim. Map puts the device into the app's own page tables (user, writable,
  * no-execute) at an address with the same offset modulo 1 GiB as the device, with pages up to
- * the device alignment; the kernel's dax window is not used (the app's owner is never the
+ * the device alignment and a 1 GiB unmapped gap after it (mm/uspace_va.h: freed addresses
+ * are reused); the kernel's dax window is not used (the app's owner is never the
  * active shell owner). Release unmaps it from the app, then dax_release scrubs it. */
 #include "include/spmk/dax.h"
 #include "include/spmk/errors.h"
@@ -99,6 +100,7 @@ void app_dax_unmap(struct app *a, struct app_claim *c)
 	CHECK(d != 0); /* claimed by this app: it exists */
 	struct app_written w = { c, d->base };
 	CHECK_OK(vm_unmap_dirty(&a->vm, va_of(c->va), c->size, app_dax_written, &w));
+	uspace_va_free(&a->dax_va, c->va, c->size);
 	c->va = 0;
 }
 
@@ -111,22 +113,23 @@ long sys_dax_map(struct app *a, const struct syscall_frame *f)
 		return -SPMK_EEXIST;
 	const struct dax_device *d = dax_device_get(&K.dax, c->dev);
 	CHECK(d != 0); /* claimed by us: it exists */
-	uint64_t va = ALIGN_UP(a->next_dax, SIZE_1G) + (d->base & (SIZE_1G - 1)), end;
-	if (add_overflows(va, d->size, &end) || end > USPACE_DAX_END)
-		return -SPMK_ENOMEM;
+	uint64_t va;
+	if (uspace_va_alloc(&a->dax_va, d->size, SIZE_1G, d->base & (SIZE_1G - 1), &va) != ST_OK)
+		return -SPMK_ENOMEM; /* the area has no free range that holds it */
 	uint64_t max_page = d->align < kvm_max_page() ? d->align : kvm_max_page();
 	status_t st = vm_map(&a->vm, va_of(va), pa_of(d->base), d->size,
 			     kvm_nx_fixup(VM_USER | VM_WRITE), max_page);
-	if (st != ST_OK)
-		return -uspace_errno(st);
-	st = dax_map(&K.dax, c->h);
+	if (st == ST_OK) {
+		st = dax_map(&K.dax, c->h);
+		if (st != ST_OK) /* the whole mapping just made */
+			CHECK_OK(vm_unmap(&a->vm, va_of(va), d->size));
+	}
 	if (st != ST_OK) {
-		CHECK_OK(vm_unmap(&a->vm, va_of(va), d->size)); /* the whole mapping just made */
+		uspace_va_free(&a->dax_va, va, d->size);
 		return -uspace_errno(st);
 	}
 	c->va = va;
 	c->size = d->size;
-	a->next_dax = end + SIZE_1G; /* a 1 GiB unmapped gap after every device */
 	return (long)va;
 }
 

@@ -7,7 +7,8 @@
  * pages are mapped 4 KiB at a time both in the kernel's object window and in the app: when
  * reclaim migrates a page, the kernel's remap (kernel/khotplug.c) calls app_obj_moved, which
  * rewrites the app's PTE in place, so the app keeps its bytes at the same address. Every
- * allocation is followed by a 2 MiB unmapped gap. */
+ * allocation is followed by a 2 MiB unmapped gap; a freed allocation's addresses are reused
+ * (mm/uspace_va.h), and a stale pointer into it faults until they are. */
 #include "include/spmk/errors.h"
 #include "include/spmk/memory.h"
 #include "kernel/app_calls.h"
@@ -66,9 +67,6 @@ long sys_mem_alloc(struct app *a, const struct syscall_frame *f)
 	long bad = uargs_mem_alloc(f->a0, node, flags, K.numa.n_nodes, &pages);
 	if (bad)
 		return bad;
-	uint64_t va = ALIGN_UP(a->next_mem, SIZE_2M);
-	if (va + pages * PAGE_SIZE + SIZE_2M > USPACE_DAX_BASE)
-		return -SPMK_ENOMEM;
 	unsigned slot = 0;
 	while (slot < APP_ALLOCS && a->allocs[slot].used)
 		slot++;
@@ -82,7 +80,10 @@ long sys_mem_alloc(struct app *a, const struct syscall_frame *f)
 		if (buddy_stats(&K.buddy, (int)node, -1, &bs) != ST_OK || bs.free < pages)
 			return -SPMK_ENOMEM;
 	}
-	status_t st;
+	uint64_t va;
+	status_t st = uspace_va_alloc(&a->mem_va, pages * PAGE_SIZE, SIZE_2M, 0, &va);
+	if (st != ST_OK)
+		return -SPMK_ENOMEM; /* the area has no free range that holds it */
 	if (flags & SPMK_MEM_MOVABLE) {
 		char name[MEMOBJ_NAME_MAX + 1];
 		unsigned obj;
@@ -117,9 +118,10 @@ long sys_mem_alloc(struct app *a, const struct syscall_frame *f)
 		if (st == ST_OK)
 			*m = (struct app_alloc){ .used = true, .va = va, .pages = pages };
 	}
-	if (st != ST_OK)
+	if (st != ST_OK) {
+		uspace_va_free(&a->mem_va, va, pages * PAGE_SIZE); /* nothing is mapped there */
 		return -uspace_errno(st);
-	a->next_mem = va + pages * PAGE_SIZE + SIZE_2M;
+	}
 	return (long)va;
 }
 
@@ -131,6 +133,7 @@ void app_free_movable(struct app *a, unsigned i)
 			;
 	CHECK_OK(vm_unmap(&a->vm, va_of(m->va), m->pages * PAGE_SIZE)); /* 4 KiB leaves */
 	CHECK_OK(memobj_free(&K.objs, m->obj)); /* nothing pinned any more */
+	uspace_va_free(&a->mem_va, m->va, m->pages * PAGE_SIZE);
 	memset(m, 0, sizeof *m);
 }
 
@@ -147,6 +150,7 @@ long sys_mem_free(struct app *a, const struct syscall_frame *f)
 		return 0;
 	}
 	app_unmap_alloc(a, (uint16_t)(slot + 1));
+	uspace_va_free(&a->mem_va, m->va, m->pages * PAGE_SIZE);
 	memset(m, 0, sizeof *m);
 	return 0;
 }

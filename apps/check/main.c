@@ -15,6 +15,10 @@
  *   check pin DEV          movable memory on DEV's node after a hand-off, one page pinned:
  *                          reclaim refused; unpinned: reclaim moves it
  *   check exit N           exits with status N
+ *   check reuse DEV N      claims, maps and releases DEV N times, then allocates and frees
+ *                          memory 100 times: freed addresses come back each time; then reads
+ *                          the last, unmapped, dax address (a page-fault report)
+ *   check argv ...         prints its argument count, bytes and each argument's length
  *   check spin             loops calling the clock until Ctrl-C
  *   check loop             loops without any system call until Ctrl-C (seen at a timer tick) */
 #include "include/spmk/console.h"
@@ -230,6 +234,47 @@ static int pin(const char *dev)
 	return failures ? 1 : 0;
 }
 
+static int reuse(const char *dev, const char *count)
+{
+	uint64_t n;
+	if (spmk_parse_size(count, &n) < 0 || !n) {
+		spmk_printf("check: count '%s' is not a number above 0\n", count);
+		return 2;
+	}
+	void *first = 0, *addr = 0;
+	uint64_t moved = 0, i;
+	for (i = 0; i < n && !failures; i++) {
+		long h = spmk_dax_claim(dev);
+		expect("claim", h < 0 ? h : 0, 0);
+		if (h < 0)
+			break;
+		long r = spmk_dax_map(h, &addr);
+		expect("map", r, 0);
+		if (!i)
+			first = addr;
+		moved += r == 0 && addr != first;
+		expect("release", spmk_dax_release(h), 0);
+	}
+	spmk_printf("check reuse: %lu maps of %s at %p, %lu elsewhere\n", (unsigned long)i, dev,
+		    first, (unsigned long)moved);
+	void *p, *p0 = 0;
+	uint64_t pmoved = 0;
+	for (i = 0; i < 100 && !failures; i++) {
+		expect("alloc", spmk_mem_alloc(1 << 20, SPMK_NODE_ANY, 0, &p), 0);
+		if (!i)
+			p0 = p;
+		pmoved += p != p0;
+		((volatile char *)p)[0] = 1;
+		expect("free", spmk_mem_free(p), 0);
+	}
+	spmk_printf("check reuse: %lu allocations at %p, %lu elsewhere\n", (unsigned long)i, p0,
+		    (unsigned long)pmoved);
+	if (failures || moved || pmoved)
+		return 1;
+	spmk_printf("check reuse: reading the released mapping at %p\n", first);
+	return *(volatile char *)first; /* unmapped: a page-fault report ends the app */
+}
+
 /* Prints what arrived: the count, the bytes (NULs included) and each argument's length. */
 static int show_argv(int argc, char **argv)
 {
@@ -248,7 +293,7 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		spmk_printf("usage: check args|kernel|unmapped|guard|daxwin|write-text|ud|div|gp|"
 			    "topo|claim DEV|release DEV|steal DEV|movable DEV|pin DEV|exit "
-			    "N|loop|spin|argv ...\n");
+			    "N|loop|spin|argv ...|reuse DEV N\n");
 		return 2;
 	}
 	const char *what = argv[1];
@@ -298,6 +343,8 @@ int main(int argc, char **argv)
 		return movable(argv[2]);
 	if (argc >= 3 && !spmk_strcmp(what, "pin"))
 		return pin(argv[2]);
+	if (argc >= 4 && !spmk_strcmp(what, "reuse"))
+		return reuse(argv[2], argv[3]);
 	if (argc >= 3 && !spmk_strcmp(what, "exit")) {
 		uint64_t n = 0;
 		if (spmk_parse_size(argv[2], &n) < 0 || n > 255) {
