@@ -6,8 +6,9 @@
 #include "lib/suggest.h"
 
 const char *const spmk_options[] = {
-	"spmk.run",    "spmk.nohmat", "spmk.dax_page", "efi",     "efi_fake_mem",
-	"log_buf_len", "console",     "quiet",         "maxcpus", "spmk.smp_nostart",
+	"spmk.run",     "spmk.nohmat",      "spmk.dax_page",    "efi",
+	"efi_fake_mem", "log_buf_len",      "console",          "quiet",
+	"maxcpus",      "spmk.smp_nostart", "spmk.cpu_wait_ms",
 };
 const size_t spmk_options_count = sizeof spmk_options / sizeof spmk_options[0];
 

@@ -284,6 +284,7 @@ void smp_init(void)
 		tramp_build();
 	uint64_t maxcpus, nostart;
 	smp_options(&maxcpus, &nostart);
+	work_init();
 	for (unsigned i = 1; i < smp.ncpus; i++) {
 		if (percpu[i].state != CPU_DISABLED && smp.online >= maxcpus) {
 			printk(LOG_INFO, "smp: cpu %u (APIC id %u) not started (maxcpus=%lu)", i,

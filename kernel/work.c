@@ -10,6 +10,7 @@
 #include "kernel/smp.h"
 #include "lib/fmt.h"
 #include "lib/kstring.h"
+#include "lib/parse.h"
 
 struct worker {
 	volatile bool run;    /* set by the shell, cleared to stop */
@@ -23,6 +24,9 @@ struct worker {
 
 static struct worker workers[SMP_MAX_CPUS];
 static unsigned nworkers;
+
+static uint64_t wait_ms = WORK_WAIT_MS;
+static volatile bool stalled[SMP_MAX_CPUS]; /* `fault stall`: calls left unanswered */
 
 /* One function call per CPU (work_call_start). */
 static struct {
@@ -71,10 +75,15 @@ static void check_restore(struct worker *wk, unsigned cpu, volatile uint64_t *p,
 	wk->ops++;
 }
 
+static bool call_answered(unsigned cpu)
+{
+	return call_pending(cpu) && !__atomic_load_n(&stalled[cpu], __ATOMIC_ACQUIRE);
+}
+
 void work_run(unsigned cpu)
 {
 	struct worker *wk = &workers[cpu];
-	if (call_pending(cpu)) {
+	if (call_answered(cpu)) {
 		khotplug_window_enter();
 		calls[cpu].fn(calls[cpu].arg, cpu);
 		khotplug_window_leave();
@@ -106,10 +115,15 @@ void work_run(unsigned cpu)
 
 bool work_pending(unsigned cpu)
 {
-	return cpu < SMP_MAX_CPUS && (workers[cpu].run || call_pending(cpu));
+	return cpu < SMP_MAX_CPUS && (workers[cpu].run || call_answered(cpu));
 }
 
-const char *work_role(unsigned cpu) { return workers[cpu].run ? workers[cpu].role : "idle"; }
+const char *work_role(unsigned cpu)
+{
+	if (workers[cpu].run)
+		return workers[cpu].role;
+	return work_stalled(cpu) ? "stalled (fault stall: calls unanswered)" : "idle";
+}
 
 void work_note_wait(void) { workers[this_cpu_index()].waits++; }
 
@@ -131,9 +145,99 @@ uint64_t work_ops_total(void)
 	return n;
 }
 
+void work_init(void)
+{
+	const char *v = cmdline_get(&K.cmdline, "spmk.cpu_wait_ms");
+	uint64_t ms;
+	if (!v)
+		return;
+	if (parse_u64(v, &ms) != ST_OK || ms < 10 || ms > 3600000) {
+		printk(LOG_WARN, "cmdline: spmk.cpu_wait_ms=%s ignored: 10..3600000 ms (kept %lu)",
+		       v, (unsigned long)wait_ms);
+		return;
+	}
+	wait_ms = ms;
+}
+
+uint64_t work_wait_ms(void) { return wait_ms; }
+
+/* The CPUs (bit i = CPU i) still in the current call, online. */
+static uint64_t call_late(void)
+{
+	uint64_t late = 0;
+	for (unsigned i = 1; i < SMP_MAX_CPUS && i < 64; i++)
+		if (call_pending(i) && percpu[i].state == CPU_ONLINE)
+			late |= 1ull << i;
+	return late;
+}
+
+/* Waits at most wait_ms for the current call; the CPUs still in it (0: none, calling ends). */
+static uint64_t call_wait_bounded(void)
+{
+	uint64_t t0 = rdtsc(), late;
+	while ((late = call_late()) && tsc_to_us(rdtsc() - t0) < wait_ms * 1000)
+		cpu_relax();
+	if (!late)
+		calling = false;
+	return late;
+}
+
+/* "1, 3" for bits 1 and 3. */
+static void cpu_list(uint64_t mask, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 64 && n + 4 < size; i++)
+		if (mask & (1ull << i))
+			n += (size_t)fmt_snprintf(buf + n, size - n, "%s%u", n ? ", " : "", i);
+}
+
+status_t work_call_wait(void)
+{
+	char who[96];
+	uint64_t late = call_wait_bounded();
+	if (!late)
+		return ST_OK;
+	cpu_list(late, who, sizeof who);
+	printk(LOG_ERR,
+	       "work: cpu %s did not return from its call within %lu ms; the call stays "
+	       "outstanding until it does, and no other call or worker starts before",
+	       who, (unsigned long)wait_ms);
+	return ST_BUSY;
+}
+
+status_t work_call_drain(void)
+{
+	char who[96];
+	if (!calling)
+		return ST_OK;
+	uint64_t late = call_wait_bounded();
+	if (!late)
+		return ST_OK;
+	cpu_list(late, who, sizeof who);
+	printk(LOG_ERR, "work: cpu %s has not returned from the previous call (waited %lu ms more)",
+	       who, (unsigned long)wait_ms);
+	return ST_BUSY;
+}
+
+status_t work_stall(unsigned cpu, bool on)
+{
+	if (cpu == 0 || cpu >= smp.ncpus || cpu >= SMP_MAX_CPUS || percpu[cpu].state != CPU_ONLINE)
+		return ST_INVALID;
+	__atomic_store_n(&stalled[cpu], on, __ATOMIC_RELEASE);
+	if (!on)
+		smp_wake(cpu); /* it answers what it left */
+	return ST_OK;
+}
+
+bool work_stalled(unsigned cpu)
+{
+	return cpu < SMP_MAX_CPUS && __atomic_load_n(&stalled[cpu], __ATOMIC_ACQUIRE);
+}
+
 status_t work_call_start(void (*fn)(void *arg, unsigned cpu), void *arg, uint64_t mask)
 {
-	if (nworkers || calling)
+	if (nworkers || work_call_drain() != ST_OK)
 		return ST_BUSY;
 	if (!mask || (mask & 1))
 		return ST_INVALID;
@@ -151,18 +255,10 @@ status_t work_call_start(void (*fn)(void *arg, unsigned cpu), void *arg, uint64_
 	return ST_OK;
 }
 
-void work_call_wait(void)
-{
-	for (unsigned i = 1; i < SMP_MAX_CPUS; i++)
-		while (call_pending(i) && percpu[i].state == CPU_ONLINE)
-			cpu_relax();
-	calling = false;
-}
-
 status_t work_start(unsigned slot, uint64_t mask)
 {
 	const struct memobj *o = memobj_get(&K.objs, slot);
-	if (nworkers || calling)
+	if (nworkers || work_call_drain() != ST_OK)
 		return ST_BUSY;
 	if (!o || !o->movable || !mask)
 		return ST_INVALID;

@@ -23,6 +23,7 @@
 #include "lib/status.h"
 
 #define WORK_STOP_TIMEOUT_MS 10000
+#define WORK_WAIT_MS 30000 /* default of spmk.cpu_wait_ms=: the longest wait for a CPU */
 
 /* Starts a worker on every CPU of the mask (bit i = CPU i; CPU 0 excluded by the caller) on
  * object slot. Errors: ST_BUSY (workers already run: stop them first), ST_INVALID (the object
@@ -38,13 +39,30 @@ bool work_busy(unsigned slot);
 unsigned work_count(void);
 /* Ops done by every worker so far (throughput figures). */
 uint64_t work_ops_total(void);
+/* Reads spmk.cpu_wait_ms=MS (10..3600000; a bad value is reported and the default kept). */
+void work_init(void);
+/* How long the shell waits for another CPU, in ms (spmk.cpu_wait_ms=, WORK_WAIT_MS). */
+uint64_t work_wait_ms(void);
 /* Runs fn(arg, cpu) once on every CPU of the mask (bit i = CPU i, CPU 0 excluded by the
  * caller), as a worker runs (from the CPU's idle loop, in the migration window set so that
- * shootdowns reach it). Errors: ST_BUSY (workers or calls already run), ST_INVALID (empty
- * mask, a CPU not online). */
+ * shootdowns reach it). A call still outstanding from before is waited for first
+ * (work_call_drain). Errors: ST_BUSY (workers run, or a CPU has not returned from the
+ * previous call), ST_INVALID (empty mask, a CPU not online). */
 status_t work_call_start(void (*fn)(void *arg, unsigned cpu), void *arg, uint64_t mask);
-/* Waits until every CPU of the last work_call_start returned from fn. */
-void work_call_wait(void);
+/* Waits at most work_wait_ms() until every CPU of the last work_call_start returned from fn.
+ * ST_OK; or ST_BUSY after a log line naming the CPUs that did not return and the ms waited:
+ * the call stays outstanding (fn and arg must stay valid) until they do, and no call or worker
+ * starts before (work_call_drain). */
+status_t work_call_wait(void);
+/* An outstanding call (one work_call_wait gave up on): waits at most work_wait_ms() more for
+ * it. ST_OK when none is outstanding any more; ST_BUSY after a log line naming the CPUs. */
+status_t work_call_drain(void);
+/* Testing (`fault stall CPU on|off`): while on, CPU cpu leaves work calls unanswered (it
+ * still serves shootdowns and runs workers); off: it answers, late, what it left.
+ * Errors: ST_INVALID (CPU 0, or a CPU not online). */
+status_t work_stall(unsigned cpu, bool on);
+/* Whether cpu is stalled (`cpus`, the stall command). */
+bool work_stalled(unsigned cpu);
 /* Called by a CPU's idle loop: whether a worker waits to run there, and running it. */
 bool work_pending(unsigned cpu);
 void work_run(unsigned cpu);

@@ -92,6 +92,9 @@ struct stress_ops {
 	void (*env)(void *ctx, uint64_t out[STRESS_ENV_WORDS]);
 	/* The environment's own invariants; ST_INVALID after printing why. May be NULL. */
 	status_t (*check)(void *ctx, struct out *out);
+	/* A monotonic clock in ms, for the bounded waits of a run on every CPU (mm/stress_mp.h);
+	 * may be NULL (then a barrier waits for ever). */
+	uint64_t (*now_ms)(void *ctx);
 	void *ctx;
 };
 

@@ -30,7 +30,16 @@
  *     each CPU's own model again.
  * A failure is reported as "stress: seed S, cpu K, step N, OP: FAILED: why"; every CPU stops
  * at the next barrier. At the end each CPU gives back what it holds and the world is walked
- * once more in full. */
+ * once more in full.
+ *
+ * Bounded waits: with wait_ms set (and a clock in the world's ops), a CPU that waits at a
+ * barrier for a CPU other than 0 that neither arrives nor steps for wait_ms abandons the run:
+ * "stress: seed S: cpu J did not reach barrier B, nor step, within T ms (cpu K waited): run
+ * abandoned" (a slow CPU that still steps is waited for). (CPU 0 is never
+ * waited out: it is the caller's CPU, and at a barrier it runs the world's checks, which take
+ * as long as the machine is large.) From then on no CPU waits for another: each stops
+ * stepping, gives back what it holds and returns ST_INVALID, a late CPU too when it arrives,
+ * without a step. The caller must keep m until every CPU has returned. */
 #ifndef SPMK_MM_STRESS_MP_H
 #define SPMK_MM_STRESS_MP_H
 
@@ -86,6 +95,7 @@ struct stress_mp_cpu {
 	} claim[STRESS_MP_CLAIMS];
 	uint64_t next_obj;
 	uint64_t done[SMP_NOPS], refused[SMP_NOPS];
+	unsigned bars; /* barriers this CPU reached (atomic) */
 	bool failed;
 	char why[STRESS_MP_WHY]; /* the failure, printed by CPU 0 at the next barrier */
 };
@@ -98,6 +108,9 @@ struct stress_mp {
 	unsigned ndev;
 	unsigned bar_count, bar_gen, rounds; /* barrier (atomics) and barriers passed */
 	bool failed, stop;
+	uint64_t wait_ms; /* longest wait for a CPU at a barrier; 0 (the default): for ever */
+	bool abandoned;   /* a barrier timed out: nobody waits any more (atomic) */
+	char why_abandoned[STRESS_MP_WHY + 96];
 	struct stress_mp_cpu cpu[STRESS_MP_MAX_CPUS];
 };
 
@@ -111,8 +124,9 @@ const char *stress_mp_op_name(enum stress_mp_op op);
 status_t stress_mp_init(struct stress_mp *m, const struct stress_world *w, unsigned ncpus,
 			uint64_t steps, uint64_t seed, unsigned every, unsigned full_every);
 /* CPU k's part (k < ncpus): every CPU calls it once, at the same time (the barriers wait for
- * all of them); CPU 0 runs the global checks and prints failures to w->out. At the end every
- * CPU gives back what it holds. Returns ST_OK, or ST_INVALID when any CPU failed. */
+ * all of them, at most wait_ms for a CPU other than 0); CPU 0 runs the global checks and
+ * prints failures to w->out. At the end every CPU gives back what it holds. Returns ST_OK, or
+ * ST_INVALID when any CPU failed or the run was abandoned. */
 status_t stress_mp_cpu_run(struct stress_mp *m, unsigned k);
 /* After every CPU returned: the summary lines ("stress: cpu K: N steps, D done, R refused"
  * and the totals with "pass" or "FAILED"). Returns ST_OK, or ST_INVALID on failure. */

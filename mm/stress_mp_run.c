@@ -46,17 +46,81 @@ status_t stress_mp_init(struct stress_mp *m, const struct stress_world *w, unsig
 	return ST_OK;
 }
 
-/* Every CPU of the run waits here until all have arrived. */
-static void barrier(struct stress_mp *m)
+static bool abandoned(const struct stress_mp *m)
 {
+	return __atomic_load_n(&m->abandoned, __ATOMIC_ACQUIRE);
+}
+
+static uint64_t now_ms(const struct stress_mp *m)
+{
+	return m->w.ops && m->w.ops->now_ms ? m->w.ops->now_ms(m->w.ops->ctx) : 0;
+}
+
+/* CPU k waited wait_ms at its barrier `bar`: abandons the run when a CPU other than 0 has not
+ * reached it (naming them all), and returns whether the run is abandoned now. */
+static bool abandon(struct stress_mp *m, unsigned k, unsigned bar)
+{
+	char late[STRESS_MP_WHY];
+	size_t n = 0;
+	late[0] = '\0';
+	for (unsigned j = 1; j < m->ncpus && n + 8 < sizeof late; j++)
+		if (__atomic_load_n(&m->cpu[j].bars, __ATOMIC_ACQUIRE) < bar)
+			n += (size_t)fmt_snprintf(late + n, sizeof late - n, "%s%u", n ? ", " : "",
+						  j);
+	if (!n)
+		return abandoned(m); /* only CPU 0 is late: it is checking, never waited out */
+	bool no = false;
+	if (__atomic_compare_exchange_n(&m->abandoned, &no, true, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		fmt_snprintf(
+			m->why_abandoned, sizeof m->why_abandoned,
+			"stress: seed %llu: cpu %s did not reach barrier %u, nor step, within %llu "
+			"ms (cpu %u waited): run abandoned, every CPU gives back what it holds",
+			(unsigned long long)m->seed, late, bar, (unsigned long long)m->wait_ms, k);
+		__atomic_store_n(&m->failed, true, __ATOMIC_RELEASE);
+	}
+	return true;
+}
+
+/* Steps and barriers of every CPU but 0 so far: a CPU that still steps is slow, not gone. */
+static uint64_t progress(const struct stress_mp *m)
+{
+	uint64_t p = 0;
+	for (unsigned j = 1; j < m->ncpus; j++)
+		p += __atomic_load_n(&m->cpu[j].step, __ATOMIC_RELAXED) +
+		     __atomic_load_n(&m->cpu[j].bars, __ATOMIC_RELAXED);
+	return p;
+}
+
+/* Every CPU of the run waits here until all have arrived: true then; false when the run is
+ * abandoned (wait_ms without progress of the CPUs waited for, here or at another CPU's
+ * barrier). */
+static bool barrier(struct stress_mp *m, unsigned k)
+{
+	if (abandoned(m))
+		return false;
 	unsigned gen = __atomic_load_n(&m->bar_gen, __ATOMIC_ACQUIRE);
+	unsigned bar = __atomic_add_fetch(&m->cpu[k].bars, 1, __ATOMIC_ACQ_REL);
 	if (__atomic_add_fetch(&m->bar_count, 1, __ATOMIC_ACQ_REL) == m->ncpus) {
 		__atomic_store_n(&m->bar_count, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&m->bar_gen, gen + 1, __ATOMIC_RELEASE);
-		return;
+		return !abandoned(m);
 	}
-	while (__atomic_load_n(&m->bar_gen, __ATOMIC_ACQUIRE) == gen)
+	uint64_t t0 = now_ms(m), seen = progress(m), p;
+	while (__atomic_load_n(&m->bar_gen, __ATOMIC_ACQUIRE) == gen) {
+		if (abandoned(m))
+			return false;
+		if (m->wait_ms && (p = progress(m)) != seen) {
+			seen = p; /* someone stepped: the wait starts again */
+			t0 = now_ms(m);
+		} else if (m->wait_ms && now_ms(m) - t0 >= m->wait_ms) {
+			if (abandon(m, k, bar))
+				return false;
+			t0 = now_ms(m);
+		}
 		spin_arch_relax();
+	}
+	return !abandoned(m);
 }
 
 static void step_one(struct stress_mp *m, unsigned k)
@@ -118,6 +182,8 @@ static void give_back(struct stress_mp *m, unsigned k)
 
 static void print_failures(const struct stress_mp *m)
 {
+	if (abandoned(m))
+		out_printf(m->w.out, "%s\n", m->why_abandoned);
 	for (unsigned k = 0; k < m->ncpus; k++)
 		if (m->cpu[k].failed)
 			out_printf(m->w.out, "%s\n", m->cpu[k].why);
@@ -127,32 +193,33 @@ status_t stress_mp_cpu_run(struct stress_mp *m, unsigned k)
 {
 	struct stress_mp_cpu *c = &m->cpu[k];
 	CHECK_OP(k, <, m->ncpus);
-	for (;;) {
-		c->step++;
+	while (!abandoned(m)) {
+		__atomic_store_n(&c->step, c->step + 1, __ATOMIC_RELAXED); /* read by progress() */
 		if (!c->failed)
 			step_one(m, k);
 		if (c->step % m->every && c->step < m->steps)
 			continue;
-		barrier(m);
+		if (!barrier(m, k))
+			break;
 		if (k == 0)
 			at_barrier(m, c->step >= m->steps);
-		barrier(m);
-		if (m->stop)
+		if (!barrier(m, k) || m->stop)
 			break;
 	}
-	if (!__atomic_load_n(&m->failed, __ATOMIC_ACQUIRE))
+	/* abandoned: nobody checks the world any more, so nothing is kept for inspection */
+	if (!__atomic_load_n(&m->failed, __ATOMIC_ACQUIRE) || abandoned(m))
 		give_back(m, k);
-	barrier(m);
+	bool together = barrier(m, k);
 	if (k == 0) {
-		if (!m->failed && stress_check_world(&m->w, true) != ST_OK)
+		if (together && !m->failed && stress_check_world(&m->w, true) != ST_OK)
 			stress_mp_fail(m, 0, SMP_NOPS, "a walker failed after the cleanup (above)");
 		print_failures(m);
 		m->w.dax->log = saved_logs.dax;
 		m->w.objs->log = saved_logs.objs;
 		m->w.hp->log = saved_logs.hp;
 	}
-	barrier(m);
-	return m->failed ? ST_INVALID : ST_OK;
+	barrier(m, k);
+	return __atomic_load_n(&m->failed, __ATOMIC_ACQUIRE) ? ST_INVALID : ST_OK;
 }
 
 status_t stress_mp_report(const struct stress_mp *m)

@@ -3,7 +3,10 @@
  * the running kernel, checked after every step (engine and rules in mm/stress.h);
  * `selftest stress N SEED CPUS` runs N steps on each of CPUS CPUs at once (`all`: every online
  * CPU; engine and rules in mm/stress_mp.h): the shell's CPU is CPU 0 of the run, the others
- * run their part from their idle loop (kernel/work.h).
+ * run their part from their idle loop (kernel/work.h). A CPU that does not answer is waited
+ * for at most spmk.cpu_wait_ms= at each barrier and at the end: the run is abandoned (every
+ * CPU gives back what it holds), the command fails naming it, and the next run waits for it
+ * to return from this one first.
  *
  * The kernel's world: the page allocator, the dax allocator, the memory objects and the
  * hand-off state of struct kernel; dax windows are read and written through the owner's
@@ -61,11 +64,18 @@ static status_t env_check(void *ctx, struct out *out)
 	return ST_OK;
 }
 
+static uint64_t now_ms(void *ctx)
+{
+	(void)ctx;
+	return tsc_to_us(rdtsc()) / 1000;
+}
+
 static const struct stress_ops kernel_stress_ops = {
 	.write = win_write,
 	.read = win_read,
 	.env = env_counts,
 	.check = env_check,
+	.now_ms = now_ms,
 };
 
 static struct stress_mp mp;             /* the run on every CPU */
@@ -86,6 +96,8 @@ static int stress_cpus(uint64_t steps, uint64_t seed, const char *arg)
 				       smp.online);
 	if (work_count())
 		return shell_arg_error("workers run (mem work): stop them first");
+	if (work_call_drain() != ST_OK) /* a late CPU may still be in the last run's mp */
+		return shell_error("a CPU has not returned from the last run (see above)");
 	if (stress_mp_init(&mp,
 			   &(const struct stress_world){ &K.buddy, &K.dax, &K.objs, &K.hotplug,
 							 &kernel_stress_ops, NULL, &kout },
@@ -93,6 +105,7 @@ static int stress_cpus(uint64_t steps, uint64_t seed, const char *arg)
 			   STRESS_MP_KERNEL_FULL) != ST_OK)
 		return shell_arg_error("CPUS %llu: at most %u", (unsigned long long)n,
 				       STRESS_MP_MAX_CPUS);
+	mp.wait_ms = work_wait_ms(); /* a CPU that stops answering abandons the run */
 	unsigned k = 1;
 	for (unsigned i = 1; i < smp.ncpus && i < 64 && k < n; i++)
 		if (percpu[i].state == CPU_ONLINE) {
@@ -100,10 +113,11 @@ static int stress_cpus(uint64_t steps, uint64_t seed, const char *arg)
 			mask |= 1ull << i;
 		}
 	uint64_t t0 = rdtsc();
-	if (mask) /* no workers, every CPU of the mask online: cannot be refused */
+	if (mask) /* no workers, no call outstanding, every CPU online: cannot be refused */
 		CHECK_OK(work_call_start(stress_on_cpu, NULL, mask));
 	status_t st = stress_mp_cpu_run(&mp, 0);
-	work_call_wait();
+	if (mask && work_call_wait() != ST_OK)
+		st = ST_INVALID; /* a CPU still in it: it gives back what it holds when it returns */
 	uint64_t us = tsc_to_us(rdtsc() - t0);
 	if (stress_mp_report(&mp) != ST_OK)
 		st = ST_INVALID;

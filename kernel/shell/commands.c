@@ -267,7 +267,8 @@ const struct shell_cmd shell_commands[] = {
 	  "cycles",
 	  bench_subs },
 	{ "fault",
-	  "read an address (exception reports); inject failures; corrupt a page on purpose",
+	  "read an address (exception reports); inject failures; corrupt a page on purpose; "
+	  "stall a CPU",
 	  (const struct shell_sub[]){
 		  { "read", "ADDR", "reads a byte at ADDR: a fault is reported and survived",
 		    "ADDR  a virtual address, e.g. 0x1000", "fault read 0xdead0000", cmd_fault },
@@ -282,6 +283,11 @@ const struct shell_cmd shell_commands[] = {
 		    "(selftest must catch it; the same command flips it back)",
 		    "NAME  a memory object\nPAGE  page index in the object", "fault corrupt A 0",
 		    cmd_fault_corrupt },
+		  { "stall", "CPU on|off",
+		    "CPU leaves work calls unanswered (on) or answers them again, late (off): "
+		    "the shell waits spmk.cpu_wait_ms= for it, then fails naming it",
+		    "CPU     a CPU of 'cpus' other than 0\non|off  stop or resume answering",
+		    "fault stall 1 on", cmd_fault_stall },
 		  END } },
 	{ 0, 0, 0 },
 };

@@ -16,6 +16,7 @@ int cmd_iomem(int argc, char **argv);
 int cmd_dax_reconfigure(int argc, char **argv);
 int cmd_fault_inject(int argc, char **argv);
 int cmd_fault_corrupt(int argc, char **argv);
+int cmd_fault_stall(int argc, char **argv);
 int cmd_stress(int argc, char **argv);
 int cmd_cpus(int argc, char **argv);
 int mem_work(int argc, char **argv);

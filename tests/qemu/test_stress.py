@@ -171,3 +171,39 @@ def test_stress_cpus_refusals():
     assert "selftest stress: CPUS '9' must be 'all' or 1..2 (CPUs online)" in r.output, r.output[-2000:]
     assert "selftest stress: CPUS 'x' must be 'all' or 1..2 (CPUs online)" in r.output
     assert "stress: 10 steps on each of 1 CPUs (10 in all), seed 1, 1 barriers" in r.output
+
+
+def test_stress_a_cpu_that_stops_answering_is_waited_out():
+    """CPU 2 of 3 leaves work calls unanswered (`fault stall 2 on`): the run on every CPU waits
+    spmk.cpu_wait_ms=2000 at its first barrier and again for the call, then fails naming CPU 2
+    and the time; CPUs 0 and 1 gave back everything (`mem` as before, `selftest` ok). The
+    next run waits for the outstanding call once more and is refused; after `fault stall 2
+    off` CPU 2 answers late, returns at once from the abandoned run, and a new run passes."""
+    run = "selftest stress 300 16 all"
+    r = run_script("dax destroy-device dax0.0; dax create-device 0 2M; dax create-device 0 2M; "
+                   f"dax create-device 0 4M; mem; fault stall 2 on; cpus; {run}; {run}; mem; "
+                   f"selftest; fault stall 2 off; cpus; {run}; mem objects; selftest",
+                   cmdline_extra="spmk.cpu_wait_ms=2000", topo="default", smp=3, timeout=600)
+    out = r.output
+    assert "fault stall: cpu 2 leaves work calls unanswered" in out
+    assert "stalled (fault stall: calls unanswered)" in r.command_output("cpus")
+    chunks = out.split("spmk> ")[1:]  # each command's echo and output
+    runs = [c[len(run) + 1:] for c in chunks if c.startswith(run + "\n")]
+    assert len(runs) == 3, out[-3000:]
+    first, second, last = runs
+    assert re.search(r"stress: seed 16: cpu 2 did not reach barrier 1, nor step, within 2000 ms \(cpu [01] "
+                     r"waited\): run abandoned, every CPU gives back what it holds", first), first
+    assert ("work: cpu 2 did not return from its call within 2000 ms; the call stays outstanding "
+            "until it does, and no other call or worker starts before") in first, first
+    assert re.search(r"^stress: cpu 2: 0 steps", first, re.M), first
+    assert ": FAILED" in first and "selftest stress: error" in first, first
+    assert "work: cpu 2 has not returned from the previous call (waited 2000 ms more)" in second, second
+    assert "selftest stress: error: a CPU has not returned from the last run" in second, second
+    # nothing lost while CPU 2 still holds the abandoned call
+    mems = [[fold_cached(l) for l in c.splitlines()[1:]] for c in chunks if c.startswith("mem\n")]
+    assert len(mems) == 2 and mems[0] == mems[1], mems
+    assert r.output.count("selftest: ok") == 2
+    assert "fault stall: cpu 2 answers work calls again" in out
+    assert re.search(r"^stress: 300 steps on each of 3 CPUs \(900 in all\), seed 16, 3 barriers, "
+                     r"\d+ done, \d+ refused: pass$", last, re.M), last[-3000:]
+    assert "no memory objects" in r.command_output("mem objects")

@@ -4,9 +4,12 @@
  * must pass with every CPU stepping, contending for the devices and leaving the machine as it
  * found it (sim_check: each page in exactly one place); and the per-CPU refusal logic alone:
  * a refusal that changed one of the CPU's blocks, claims or objects, a refusal of what cannot
- * be refused, and a claim or block lost between steps each fail with the seed, CPU and step.
+ * be refused, and a claim or block lost between steps each fail with the seed, CPU and step;
+ * a CPU that does not start is waited for at most wait_ms: the others return with the run
+ * abandoned (naming it), give back everything, and the late CPU returns without a step.
  *
  * SPMK_STRESS_MP_STEPS (default 2000 per CPU) and SPMK_STRESS_SEED choose the threaded run. */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -41,7 +45,15 @@ static void nop_w(void *ctx, uint64_t va, const void *buf, size_t len)
 	(void)ctx, (void)va, (void)buf, (void)len;
 }
 
-static const struct stress_ops mp_ops = { .write = nop_w, .read = nop_rw };
+static uint64_t host_ms(void *ctx)
+{
+	(void)ctx;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+static const struct stress_ops mp_ops = { .write = nop_w, .read = nop_rw, .now_ms = host_ms };
 
 /* A machine whose SP device is cut into four 2 MiB devices, the CPUs' contended devices. */
 static struct sim *mp_sim(void)
@@ -73,6 +85,7 @@ static void run_threads(struct capture *out, struct sim *s, unsigned n, uint64_t
 	pthread_t t[8];
 	struct cpu_arg a[8];
 	assert_int_equal(stress_mp_init(&M, &w, n, steps, seed, 50, 4), ST_OK);
+	M.wait_ms = 60000; /* a bounded wait that a run of live CPUs never reaches */
 	for (unsigned k = 0; k < n; k++) {
 		a[k] = (struct cpu_arg){ k, ST_INVALID };
 		assert_int_equal(pthread_create(&t[k], NULL, cpu_thread, &a[k]), 0);
@@ -192,5 +205,89 @@ static void test_refusal_logic(void **state)
 	sim_free(s);
 }
 
+/* Joins t within 30 s: a wait for ever fails the test instead of hanging it. */
+static void join_bounded(pthread_t t, const char *who)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 30;
+	if (pthread_timedjoin_np(t, NULL, &until) != 0)
+		fail_msg("%s did not return within 30 s: a barrier waits for ever", who);
+}
+
+/* CPU 2 of 3 stops answering (its thread starts only after the others returned). */
+static void test_a_cpu_that_never_arrives_is_waited_out(void **state)
+{
+	(void)state;
+	struct sim *s = mp_sim();
+	uint64_t free0 = sim_free_pages(s, -1);
+	struct capture out;
+	capture_init(&out);
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out.out };
+	assert_int_equal(stress_mp_init(&M, &w, 3, 400, 5, 50, 4), ST_OK);
+	M.wait_ms = 200;
+	pthread_t t[3];
+	struct cpu_arg a[3];
+	uint64_t t0 = host_ms(NULL);
+	for (unsigned k = 0; k < 2; k++) {
+		a[k] = (struct cpu_arg){ k, ST_OK };
+		assert_int_equal(pthread_create(&t[k], NULL, cpu_thread, &a[k]), 0);
+	}
+	join_bounded(t[0], "cpu 0");
+	join_bounded(t[1], "cpu 1");
+	uint64_t ms = host_ms(NULL) - t0;
+	assert_int_equal(a[0].st, ST_INVALID);
+	assert_int_equal(a[1].st, ST_INVALID);
+	assert_true(ms >= 200);
+	assert_true(M.abandoned && M.failed);
+	assert_non_null(strstr(out.text, "stress: seed 5: cpu 2 did not reach barrier 1, nor step, "
+					 "within 200 ms (cpu "));
+	assert_non_null(strstr(out.text, "run abandoned, every CPU gives back what it holds\n"));
+	assert_int_equal(M.cpu[0].step, 50); /* stopped at the first barrier */
+	/* everything the two CPUs held is back */
+	assert_int_equal(sim_free_pages(s, -1), free0);
+	/* the late CPU arrives: it returns at once, without a step */
+	a[2] = (struct cpu_arg){ 2, ST_OK };
+	assert_int_equal(pthread_create(&t[2], NULL, cpu_thread, &a[2]), 0);
+	join_bounded(t[2], "the late cpu 2");
+	assert_int_equal(a[2].st, ST_INVALID);
+	assert_int_equal(M.cpu[2].step, 0);
+	assert_int_equal(stress_mp_report(&M), ST_INVALID);
+	assert_int_equal(sim_free_pages(s, -1), free0);
+	for (uint32_t i = 0; i < dax_device_slots(&s->dax); i++) {
+		const struct dax_device *x = dax_device_get(&s->dax, i);
+		assert_true(!x || !x->used || x->state == DAX_UNCLAIMED);
+	}
+	for (uint32_t i = 0; i < s->objs.cap; i++)
+		assert_null(memobj_get(&s->objs, i));
+	snprintf(sim_where, sizeof sim_where, "after an abandoned run: ");
+	sim_check(s, false);
+	sim_free(s);
+}
+
+/* Only CPU 0 is slow (it checks the world at every barrier): never waited out. */
+static void test_cpu_0_is_never_waited_out(void **state)
+{
+	(void)state;
+	struct sim *s = mp_sim();
+	struct capture out;
+	capture_init(&out);
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out.out };
+	assert_int_equal(stress_mp_init(&M, &w, 2, 100, 6, 50, 4), ST_OK);
+	M.wait_ms = 1;
+	pthread_t t;
+	struct cpu_arg a1 = { 1, ST_INVALID };
+	assert_int_equal(pthread_create(&t, NULL, cpu_thread, &a1), 0);
+	struct timespec pause = { 0, 50 * 1000000 };
+	nanosleep(&pause, NULL); /* CPU 1 waits at barrier 1 for CPU 0, 50 times wait_ms */
+	assert_int_equal(stress_mp_cpu_run(&M, 0), ST_OK);
+	join_bounded(t, "cpu 1");
+	assert_int_equal(a1.st, ST_OK);
+	assert_false(M.abandoned);
+	sim_free(s);
+}
+
 TEST_MAIN(cmocka_unit_test(test_refusal_logic), cmocka_unit_test(test_two_cpus),
-	  cmocka_unit_test(test_four_cpus))
+	  cmocka_unit_test(test_four_cpus),
+	  cmocka_unit_test(test_a_cpu_that_never_arrives_is_waited_out),
+	  cmocka_unit_test(test_cpu_0_is_never_waited_out))
