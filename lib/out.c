@@ -19,6 +19,11 @@ void out_vprintf(struct out *o, const char *fmt, va_list ap)
 		return;
 	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
 	size_t len = n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+	const char *last = fmt; /* no strlen: the loader links this file without lib/string.c */
+	while (last[0] && last[1])
+		last++;
+	if (n >= 0 && (size_t)n >= sizeof buf && *last == '\n')
+		buf[len - 1] = '\n'; /* cut, but the line still ends: the next one starts clean */
 	if (len)
 		o->write(o->ctx, LOG_PLAIN, buf, len);
 }

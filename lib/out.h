@@ -30,7 +30,8 @@ struct out {
 	void *ctx;
 };
 
-/* Plain output, formatted; lines longer than 512 bytes are cut. A NULL out discards. */
+/* Plain output, formatted; output longer than 511 bytes is cut there, and when fmt ends in a
+ * newline the cut output ends in one too. A NULL out discards. */
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_vprintf(struct out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* One diagnostic line at a level; the text should not end in a newline. */

@@ -14,10 +14,12 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "capture.h"
 #include "lib/args.h"
 #include "lib/check.h"
 #include "lib/fault.h"
 #include "lib/fmt.h"
+#include "lib/out.h"
 #include "lib/parse.h"
 #include "lib/prng.h"
 #include "lib/status.h"
@@ -300,7 +302,28 @@ static void test_table_reserve(void **state)
 	assert_true(t == inl && test_heap_live == 0);
 }
 
+/* A plain line longer than out_printf's buffer is cut, and still ends its line. */
+static void test_out_printf_cut_keeps_the_newline(void **state)
+{
+	(void)state;
+	static struct capture c;
+	char word[1100];
+	memset(word, 'x', sizeof word - 1);
+	word[sizeof word - 1] = '\0';
+	capture_init(&c);
+	out_printf(&c.out, "%s: unknown command\n", word);
+	out_printf(&c.out, "next\n");
+	assert_int_equal(c.len, 511 + 5);
+	assert_int_equal(c.text[510], '\n');
+	assert_string_equal(c.text + 511, "next\n");
+	capture_reset(&c);
+	out_printf(&c.out, "%s", word); /* no newline asked for: none added */
+	assert_int_equal(c.len, 511);
+	assert_int_equal(c.text[510], 'x');
+}
+
 TEST_MAIN(cmocka_unit_test(test_fmt_matches_libc),
+	  cmocka_unit_test(test_out_printf_cut_keeps_the_newline),
 	  cmocka_unit_test(test_fmt_truncates_and_reports_length),
 	  cmocka_unit_test(test_fmt_null_string),
 	  cmocka_unit_test(test_fmt_precision_reads_no_further),
