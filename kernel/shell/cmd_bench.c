@@ -377,10 +377,8 @@ static int bench_cycles(int argc, char **argv)
 	uint32_t dev;
 	uint64_t n, size = 0;
 	char err[128];
-	if (argc < 4)
-		return shell_arg_missing(argc);
-	if (argc > 5)
-		return shell_arg_error("unexpected '%s'", argv[5]);
+	if (shell_arg_count(argc, argv, 4, 5))
+		return 1;
 	if (arg_u64("N", argv[3], 1, 1000000, &n, err, sizeof err) != ST_OK ||
 	    (argc == 5 && arg_size("size", argv[4], 0, pages_to_bytes(MEMOBJ_MAX_PAGES), &size, err,
 				   sizeof err) != ST_OK))

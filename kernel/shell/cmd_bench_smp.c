@@ -78,10 +78,8 @@ int bench_rounds(int argc, char **argv)
 	unsigned node, slot;
 	uint64_t n;
 	char err[128];
-	if (argc < 5)
-		return shell_arg_missing(argc);
-	if (argc > 5)
-		return shell_arg_error("unexpected '%s'", argv[5]);
+	if (shell_arg_count(argc, argv, 5, 5))
+		return 1;
 	if (arg_u64("N", argv[3], 1, 1000000, &n, err, sizeof err) != ST_OK)
 		return shell_arg_error("%s", err);
 	if (!round_args(argv[2], &dev, &node))
@@ -182,10 +180,8 @@ int bench_smp(int argc, char **argv)
 	unsigned node, slot;
 	uint64_t size, n;
 	char err[128];
-	if (argc < 5)
-		return shell_arg_missing(argc);
-	if (argc > 5)
-		return shell_arg_error("unexpected '%s'", argv[5]);
+	if (shell_arg_count(argc, argv, 5, 5))
+		return 1;
 	if (arg_size("size", argv[3], PAGE_SIZE, pages_to_bytes(MEMOBJ_MAX_PAGES), &size, err,
 		     sizeof err) != ST_OK ||
 	    arg_u64("N", argv[4], 0, 1000000, &n, err, sizeof err) != ST_OK)

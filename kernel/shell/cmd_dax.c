@@ -26,24 +26,10 @@ static bool lookup(const char *name, uint32_t *dev)
 	return false;
 }
 
-/* The command has exactly `want` words; else the missing or first extra one is reported. */
-static bool word_count(int argc, int want, char **argv)
-{
-	if (argc < want) {
-		shell_arg_missing(argc);
-		return false;
-	}
-	if (argc > want) {
-		shell_arg_error("unexpected '%s'", argv[want]);
-		return false;
-	}
-	return true;
-}
-
 /* Checks that the command has `want` words and resolves DEV (argv[2]); says why not. */
 static bool device_arg(int argc, int want, char **argv, uint32_t *dev)
 {
-	return word_count(argc, want, argv) && lookup(argv[2], dev);
+	return !shell_arg_count(argc, argv, want, want) && lookup(argv[2], dev);
 }
 
 /* The facts that stop the owner's operations (map, read, write, release) on a device, in the
@@ -290,7 +276,7 @@ static bool io_prepare(int argc, char **argv, bool write, struct io_req *r)
 	if (!lookup(argv[2], &r->dev))
 		return false;
 	r->as = acting_owner(dax_device_get(&K.dax, r->dev), &argc, argv);
-	if (!word_count(argc, nwords, argv))
+	if (shell_arg_count(argc, argv, nwords, nwords))
 		return false;
 	if (write && !argv[4][0]) {
 		shell_arg_error("PATTERN is empty");

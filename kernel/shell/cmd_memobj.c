@@ -124,10 +124,8 @@ static int mem_pin(int argc, char **argv)
 	uint64_t page;
 	bool pin = strcmp(argv[1], "pin") == 0;
 	char err[128];
-	if (argc < 4)
-		return shell_arg_missing(argc);
-	if (argc > 4)
-		return shell_arg_error("unexpected '%s'", argv[4]);
+	if (shell_arg_count(argc, argv, 4, 4))
+		return 1;
 	if (!find(argv[2], &slot))
 		return 1;
 	uint64_t npages = memobj_get(&K.objs, slot)->npages;

@@ -83,10 +83,8 @@ int mem_work(int argc, char **argv)
 			return shell_error("%lu lost writes", (unsigned long)errors);
 		return st != ST_OK ? shell_error("a worker did not stop in time (see above)") : 0;
 	}
-	if (argc < 4)
-		return shell_arg_missing(argc);
-	if (argc > 4)
-		return shell_arg_error("unexpected '%s'", argv[4]);
+	if (shell_arg_count(argc, argv, 4, 4))
+		return 1;
 	unsigned slot;
 	uint64_t mask;
 	if (memobj_find(&K.objs, argv[2], &slot) != ST_OK)
@@ -109,10 +107,8 @@ int mem_move(int argc, char **argv)
 	unsigned slot;
 	uint64_t node;
 	char err[128];
-	if (argc < 4)
-		return shell_arg_missing(argc);
-	if (argc > 4)
-		return shell_arg_error("unexpected '%s'", argv[4]);
+	if (shell_arg_count(argc, argv, 4, 4))
+		return 1;
 	if (strncmp(argv[3], "node=", 5) != 0)
 		return shell_arg_error("expected node=N, not '%s'", argv[3]);
 	if (arg_u64("node", argv[3] + 5, 0, BUDDY_MAX_NODES - 1, &node, err, sizeof err) != ST_OK)

@@ -52,6 +52,10 @@ int shell_usage(const char *name);
 int shell_arg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "CMD SUB: missing WORD" (WORD named from the usage, by position), then the usage. */
 int shell_arg_missing(int argc);
+/* The word count check of a subcommand taking min..max words (argv[0] included): 0 when argc
+ * is within them, else the missing word (shell_arg_missing) or "unexpected 'WORD'" is reported
+ * and 1 returned. */
+int shell_arg_count(int argc, char **argv, int min, int max);
 /* The command's one error line: "CMD SUB: error: MESSAGE[: REASON]"; returns 1. */
 int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "CMD SUB: error: REASON", or the status word when no module explained; returns 1. */

@@ -184,3 +184,12 @@ char shell_getc(void)
 bool shell_progress(uint64_t done, uint64_t total) { return shell_cancel_poll(0, done, total); }
 
 void shell_cancel_inner(bool on) { cancel_set(on ? shell_cancel_poll : 0, 0); }
+
+int shell_arg_count(int argc, char **argv, int min, int max)
+{
+	if (argc < min)
+		return shell_arg_missing(argc);
+	if (argc > max)
+		return shell_arg_error("unexpected '%s'", argv[max]);
+	return 0;
+}
