@@ -2,6 +2,7 @@
 /* hotplug.c - hand-off of a devdax device to the page allocator, dirty-block tracking and the
  * consistency walker (reclaim is in hotplug_reclaim.c; the model is in hotplug.h). */
 #include "mm/hotplug.h"
+#include "mm/hotplug_internal.h"
 
 #include "lib/check.h"
 #include "lib/fault.h"
@@ -13,6 +14,7 @@ void hotplug_init(struct hotplug *h, struct buddy *b, struct dax *dax, struct me
 {
 	memset(h, 0, sizeof *h);
 	spin_init(&h->busy, "hotplug", LOCK_RANK_HOTPLUG);
+	spin_init(&h->rec_lock, "hotplug records", LOCK_RANK_NONE);
 	h->b = b;
 	h->dax = dax;
 	h->objs = objs;
@@ -51,13 +53,18 @@ static status_t hotplug_slot(struct hotplug *h, const char *name, unsigned *slot
 			name, h->cap, 2 * h->cap);
 		return ST_NOMEM;
 	}
+	/* hotplug_note_zero may be walking the table on another CPU: swap it under rec_lock and
+	 * give the old one back once nobody can be reading it */
+	struct hotplug_dev *old = h->d;
+	spin_lock(&h->rec_lock);
 	memcpy(n, h->d, h->cap * sizeof *n);
 	memset(n + h->cap, 0, h->cap * sizeof *n);
-	if (h->d != h->d0)
-		h->ops->free(h->ops->ctx, h->d);
 	h->d = n;
 	*slot = h->cap;
 	h->cap *= 2;
+	spin_unlock(&h->rec_lock);
+	if (old != h->d0)
+		h->ops->free(h->ops->ctx, old);
 	return ST_OK;
 }
 
@@ -132,11 +139,18 @@ uint64_t *hotplug_dirty_bits(struct hotplug_dev *d)
 	return d->dirty_big ? d->dirty_big : d->dirty;
 }
 
+/* Dirty bits are set by any CPU that zeroes a page (hotplug_note_zero), so every change of
+ * a bit is atomic. */
+static void dirty_bit_set(struct hotplug_dev *d, uint64_t blk)
+{
+	__atomic_fetch_or(&hotplug_dirty_bits(d)[blk / 64], 1ull << (blk % 64), __ATOMIC_RELAXED);
+}
+
 static void block_mark_dirty(struct hotplug_dev *d, uint64_t blk)
 {
 	CHECK_OP(blk, <, d->npages / HOTPLUG_BLOCK_PAGES);
 	if (!d->all_dirty)
-		hotplug_dirty_bits(d)[blk / 64] |= 1ull << (blk % 64);
+		dirty_bit_set(d, blk);
 }
 
 /* A dirty bitmap for a device of `blocks` blocks beyond the record's own bits, or NULL (all
@@ -232,16 +246,11 @@ static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movabl
 		}
 		on_memory = st != ST_OK;
 	}
-	st = on_memory ? handoff_on_memory(h, x, node, movable, meta_pages)
-		       : handoff_normal(h, x, node, movable, meta);
-	if (st != ST_OK) {
-		out_log(h->log, LOG_ERR, "dax reconfigure: cannot add [0x%llx, +0x%llx): %s",
-			(unsigned long long)x->base, (unsigned long long)x->size, status_str(st));
-		return st;
-	}
-	/* COMMIT: cannot fail from here (the device was checked UNCLAIMED devdax). */
-	struct hotplug_dev *d = &h->d[slot];
+	/* The record goes up before the range becomes allocatable: a CPU that allocates (and
+	 * zeroes) a page there at once must find it (hotplug_note_zero). */
 	uint64_t *big = dirty_bitmap_get(h, meta_pages); /* none: all dirty, still correct */
+	struct hotplug_dev *d = &h->d[slot];
+	spin_lock(&h->rec_lock);
 	*d = (struct hotplug_dev){ .used = true,
 				   .movable = movable,
 				   .dev = dev,
@@ -253,6 +262,22 @@ static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movabl
 				   .meta_on_memory = on_memory,
 				   .all_dirty = meta_pages > HOTPLUG_DIRTY_BLOCKS && !big,
 				   .dirty_big = big };
+	spin_unlock(&h->rec_lock);
+	st = on_memory ? handoff_on_memory(h, x, node, movable, meta_pages)
+		       : handoff_normal(h, x, node, movable, meta);
+	if (st != ST_OK) {
+		spin_lock(&h->rec_lock); /* the range never was allocatable: nobody marked it */
+		memset(d, 0, sizeof *d);
+		spin_unlock(&h->rec_lock);
+		if (big)
+			h->ops->free(h->ops->ctx, big);
+		out_log(h->log, LOG_ERR, "dax reconfigure: cannot add [0x%llx, +0x%llx): %s",
+			(unsigned long long)x->base, (unsigned long long)x->size, status_str(st));
+		return st;
+	}
+	if (h->ops->added)
+		h->ops->added(h->ops->ctx, range_of(pa_of(x->base), x->size));
+	/* COMMIT: cannot fail from here (the device was checked UNCLAIMED devdax). */
 	handoff_take_dirty(h, d);
 	/* the page words are kernel data: their blocks are scrubbed like used ones on reclaim */
 	for (uint64_t blk = 0; on_memory && blk * HOTPLUG_BLOCK_PAGES < meta_pages; blk++)
@@ -263,16 +288,24 @@ static status_t hotplug_handoff_run(struct hotplug *h, uint32_t dev, bool movabl
 	return ST_OK;
 }
 
+bool hotplug_busy_enter(struct hotplug *h, const char *what, uint32_t dev)
+{
+	if (spin_trylock(&h->busy))
+		return true;
+	out_log(h->log, LOG_ERR, "%s of device %u: another hand-off or reclaim is running", what,
+		dev);
+	return false;
+}
+
+void hotplug_busy_exit(struct hotplug *h) { spin_unlock(&h->busy); }
+
 status_t hotplug_handoff_memmap(struct hotplug *h, uint32_t dev, bool movable,
 				enum hotplug_memmap where)
 {
-	if (!spin_trylock(&h->busy)) {
-		out_log(h->log, LOG_ERR,
-			"hand-off of device %u: another hand-off or reclaim is running", dev);
+	if (!hotplug_busy_enter(h, "hand-off", dev))
 		return ST_BUSY;
-	}
 	status_t st = hotplug_handoff_run(h, dev, movable, where);
-	spin_unlock(&h->busy);
+	hotplug_busy_exit(h);
 	return st;
 }
 
@@ -284,6 +317,7 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 void hotplug_note_zero(struct hotplug *h, pfn_t first, uint64_t n)
 {
 	uint64_t pfn = first.v;
+	spin_lock(&h->rec_lock);
 	for (unsigned i = 0; i < h->cap; i++) {
 		struct hotplug_dev *d = &h->d[i];
 		if (!d->used || d->all_dirty || pfn + n <= d->base_pfn ||
@@ -293,8 +327,9 @@ void hotplug_note_zero(struct hotplug *h, pfn_t first, uint64_t n)
 		uint64_t b = MIN(pfn + n, d->base_pfn + d->npages) - d->base_pfn;
 		for (uint64_t blk = a / HOTPLUG_BLOCK_PAGES; blk <= (b - 1) / HOTPLUG_BLOCK_PAGES;
 		     blk++)
-			hotplug_dirty_bits(d)[blk / 64] |= 1ull << (blk % 64);
+			dirty_bit_set(d, blk);
 	}
+	spin_unlock(&h->rec_lock);
 }
 
 static status_t check_dev(const struct hotplug *h, const struct hotplug_dev *d, struct out *out)

@@ -29,7 +29,10 @@
  * device itself. The range is mapped into the kernel direct map (ops->map_direct) first.
  *
  * Dirty blocks: the buddy's zero op reports every zeroing (hotplug_note_zero); a 2 MiB block
- * that was ever zeroed for an allocation may hold data of a system-ram user. Hand-off also
+ * that was ever zeroed for an allocation may hold data of a system-ram user. Hand-off
+ * publishes the device's record before buddy_add_range makes its memory allocatable, and
+ * reclaim retires it only after buddy_remove_range, so any CPU that zeroes a page of the
+ * device finds the record (its lock: rec_lock below). Hand-off also
  * marks dirty every block the dax allocator still owed a deferred scrub, and takes those
  * parts out of its table (dax_dirty_take), so the table never covers memory the page
  * allocator holds and no claim can zero it. Every other block holds nothing of any owner.
@@ -86,6 +89,10 @@ struct hotplug_ops {
 	 * and giving it back. */
 	void *(*alloc)(void *ctx, size_t bytes);
 	void (*free)(void *ctx, void *p);
+	/* Optional (NULL in the kernel): hand-off has just put physical range r into the page
+	 * allocator, so from here on any CPU may allocate from it. Tests allocate here, as
+	 * another CPU could, to check that such pages are tracked (hotplug_note_zero). */
+	void (*added)(void *ctx, struct range r);
 };
 
 /* Where hand-off puts the page words of a device (see the top comment). */
@@ -115,6 +122,11 @@ struct hotplug_stats {
 
 struct hotplug {
 	struct spinlock busy; /* held by the one hand-off or reclaim running; never waited for */
+	/* A leaf lock (rank NONE) over what hotplug_note_zero reads from any CPU: the table
+	 * (d, cap) and each record's used, base_pfn, npages, all_dirty and dirty_big. Writers
+	 * (the busy holder) change those only under it; dirty bits are set and cleared with
+	 * atomic operations. */
+	struct spinlock rec_lock;
 	struct buddy *b;
 	struct dax *dax;
 	struct memobj_set *objs;

@@ -2,6 +2,7 @@
 /* hotplug_reclaim.c - taking hot-added memory back: isolate, check, migrate, commit
  * (algorithm, atomicity and the guarantee in hotplug.h). */
 #include "mm/hotplug.h"
+#include "mm/hotplug_internal.h"
 
 #include "lib/check.h"
 #include "lib/fault.h"
@@ -133,7 +134,9 @@ static bool reclaim_block_dirty(const struct hotplug_dev *d, uint64_t p)
 {
 	uint64_t blk = (p - d->base_pfn) / HOTPLUG_BLOCK_PAGES;
 	return d->all_dirty ||
-	       (hotplug_dirty_bits((struct hotplug_dev *)d)[blk / 64] & (1ull << (blk % 64)));
+	       (__atomic_load_n(&hotplug_dirty_bits((struct hotplug_dev *)d)[blk / 64],
+				__ATOMIC_RELAXED) &
+		(1ull << (blk % 64)));
 }
 
 /* The dirty blocks of the range, as runs: each run is left to the dax allocator to zero at
@@ -164,7 +167,8 @@ static void reclaim_scrub(struct hotplug *h, const struct reclaim_ctx *c,
 	}
 	for (p = c->base; p < end; p += HOTPLUG_BLOCK_PAGES) {
 		uint64_t blk = (p - c->d->base_pfn) / HOTPLUG_BLOCK_PAGES;
-		hotplug_dirty_bits(c->d)[blk / 64] &= ~(1ull << (blk % 64));
+		__atomic_fetch_and(&hotplug_dirty_bits(c->d)[blk / 64], ~(1ull << (blk % 64)),
+				   __ATOMIC_RELAXED);
 	}
 }
 
@@ -178,8 +182,10 @@ static void reclaim_to_devdax(struct hotplug *h, struct reclaim_ctx *c,
 		uint32_t nd;
 		CHECK_OK(dax_split_device(h->dax, d->dev, pages_to_bytes(d->npages - c->n), &nd));
 		CHECK_OK(dax_mode_set(h->dax, nd, DAX_MODE_DEVDAX, false));
+		spin_lock(&h->rec_lock); /* the tail left the buddy: nobody zeroes it any more */
 		d->npages -= c->n;
 		d->meta_pages -= blocks;
+		spin_unlock(&h->rec_lock);
 		CHECK_OK(dax_ram_blocks_set(h->dax, d->dev, (uint32_t)d->meta_pages,
 					    (uint32_t)d->meta_pages));
 		info->split = true;
@@ -213,10 +219,13 @@ static void reclaim_commit(struct hotplug *h, struct reclaim_ctx *c,
 	reclaim_to_devdax(h, c, info);
 	reclaim_scrub(h, c, info);
 	h->ops->unmap_direct(h->ops->ctx, range_of_pages(pfn_of(c->base), c->n));
-	if (!c->partial) {
-		if (d->dirty_big)
-			h->ops->free(h->ops->ctx, d->dirty_big);
+	if (!c->partial) { /* the record retires after the range left the buddy */
+		uint64_t *big = d->dirty_big;
+		spin_lock(&h->rec_lock);
 		memset(d, 0, sizeof *d);
+		spin_unlock(&h->rec_lock);
+		if (big)
+			h->ops->free(h->ops->ctx, big);
 	}
 	h->st.reclaims++;
 	h->st.bytes_scrubbed += info->scrubbed;
@@ -283,12 +292,9 @@ static status_t hotplug_reclaim_run(struct hotplug *h, uint32_t dev, uint64_t by
 status_t hotplug_reclaim(struct hotplug *h, uint32_t dev, uint64_t bytes,
 			 struct hotplug_reclaim_info *info)
 {
-	if (!spin_trylock(&h->busy)) {
-		out_log(h->log, LOG_ERR,
-			"reclaim of device %u: another hand-off or reclaim is running", dev);
+	if (!hotplug_busy_enter(h, "reclaim", dev))
 		return ST_BUSY;
-	}
 	status_t st = hotplug_reclaim_run(h, dev, bytes, info);
-	spin_unlock(&h->busy);
+	hotplug_busy_exit(h);
 	return st;
 }

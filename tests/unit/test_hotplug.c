@@ -100,6 +100,52 @@ static void test_stopped_fill_and_reclaim(void **state)
 	sim_free(s);
 }
 
+/* Another CPU allocating from a device's memory the moment hand-off has put it into the page
+ * allocator (the `added` hook stands for that CPU): the zeroing of that allocation must mark
+ * its block dirty, so that reclaim leaves it to the deferred scrub and the next owner of the
+ * device never reads what the page held. */
+static uint64_t early_pfn[2];
+static unsigned nearly;
+static void alloc_when_added(void *ctx, struct range r)
+{
+	struct sim *s = ctx;
+	pfn_t pfn;
+	assert_int_equal(buddy_alloc(&s->b, 9, 1, BUDDY_MOVABLE | BUDDY_THISNODE, &pfn), ST_OK);
+	assert_true(pfn.v >= pa_to_pfn(pa_of(r.base)).v && pfn.v < pa_to_pfn(pa_of(r.end)).v);
+	early_pfn[nearly++] = pfn.v;
+}
+
+static void test_allocation_right_after_add_is_tracked(void **state)
+{
+	(void)state;
+	const enum hotplug_memmap where[2] = { HOTPLUG_MEMMAP_NORMAL, HOTPLUG_MEMMAP_ON_MEMORY };
+	for (unsigned w = 0; w < 2; w++) {
+		struct sim *s = sim_new();
+		static struct hotplug_ops hops;
+		hops = *s->hp.ops;
+		hops.added = alloc_when_added;
+		s->hp.ops = &hops;
+		nearly = 0;
+		uint32_t d = dev0(s);
+		assert_int_equal(hotplug_handoff_memmap(&s->hp, d, true, where[w]), ST_OK);
+		assert_int_equal(nearly, 1);
+		uint64_t pfn = early_pfn[0];
+		const struct hotplug_dev *r = hotplug_dev_of(&s->hp, d);
+		assert_non_null(r);
+		uint64_t blk = (pfn - r->base_pfn) / HOTPLUG_BLOCK_PAGES;
+		assert_true(hotplug_dirty_bits((struct hotplug_dev *)r)[blk / 64] &
+			    (1ull << (blk % 64)));
+		memset(sim_page(s, pfn), 0x5a, HOTPLUG_BLOCK); /* the user's data */
+		assert_int_equal(buddy_free(&s->b, pfn_of(pfn), 9), ST_OK);
+		struct hotplug_reclaim_info info;
+		assert_int_equal(hotplug_reclaim(&s->hp, d, 0, &info), ST_OK);
+		assert_true(dax_dirty_bytes(&s->dax, range_of_pages(pfn_of(pfn), 512)) ==
+			    HOTPLUG_BLOCK);
+		sim_check(s, true); /* unclaimed devdax memory: zero or owed a scrub */
+		sim_free(s);
+	}
+}
+
 /* While one hand-off or reclaim runs (here: its busy flag held as if another CPU ran one),
  * another is refused at once, naming why, and changes nothing. */
 static void test_one_at_a_time(void **state)
@@ -115,6 +161,7 @@ static void test_one_at_a_time(void **state)
 	assert_int_equal(hotplug_handoff(&s->hp, d, true), ST_OK);
 	assert_true(spin_trylock(&s->hp.busy));
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, NULL), ST_BUSY);
+	capture_expect(&s->log, "reclaim of device 0: another hand-off or reclaim is running");
 	assert_int_equal(dax_device_get(&s->dax, d)->mode, DAX_MODE_SYSTEM_RAM);
 	spin_unlock(&s->hp.busy);
 	assert_int_equal(hotplug_reclaim(&s->hp, d, 0, NULL), ST_OK);
@@ -594,9 +641,11 @@ static void test_randomized(void **state)
 	sim_free(s);
 }
 
-TEST_MAIN(cmocka_unit_test(test_one_at_a_time), cmocka_unit_test(test_handoff_reclaim),
-	  cmocka_unit_test(test_reclaim_refusals), cmocka_unit_test(test_unmovable_handoff),
-	  cmocka_unit_test(test_partial), cmocka_unit_test(test_cycles_no_leak),
-	  cmocka_unit_test(test_randomized), cmocka_unit_test(test_deferred_scrub),
+TEST_MAIN(cmocka_unit_test(test_one_at_a_time),
+	  cmocka_unit_test(test_allocation_right_after_add_is_tracked),
+	  cmocka_unit_test(test_handoff_reclaim), cmocka_unit_test(test_reclaim_refusals),
+	  cmocka_unit_test(test_unmovable_handoff), cmocka_unit_test(test_partial),
+	  cmocka_unit_test(test_cycles_no_leak), cmocka_unit_test(test_randomized),
+	  cmocka_unit_test(test_deferred_scrub),
 	  cmocka_unit_test(test_claim_never_zeroes_page_allocator_memory),
 	  cmocka_unit_test(test_stopped_fill_and_reclaim))
