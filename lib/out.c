@@ -36,15 +36,20 @@ void out_printf(struct out *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-void out_log(struct out *o, int level, const char *fmt, ...)
+void out_vlog(struct out *o, int level, const char *fmt, va_list ap)
 {
 	char buf[OUT_LINE_MAX];
 	if (!o || !o->write)
 		return;
-	va_list ap;
-	va_start(ap, fmt);
 	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	size_t len = n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
 	o->write(o->ctx, level, buf, len);
+}
+
+void out_log(struct out *o, int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	out_vlog(o, level, fmt, ap);
+	va_end(ap);
 }

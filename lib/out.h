@@ -36,6 +36,8 @@ void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(print
 void out_vprintf(struct out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* One diagnostic line at a level; the text should not end in a newline. */
 void out_log(struct out *o, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void out_vlog(struct out *o, int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Raw bytes, as given. */
 void out_write(struct out *o, const char *s, size_t n);
 

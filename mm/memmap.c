@@ -10,6 +10,7 @@
 #include "lib/kstring.h"
 #include "lib/rangeset.h"
 #include "lib/types.h"
+#include "mm/memmap_internal.h"
 #include "mm/memmap_order.h"
 
 #define U(x) ((unsigned long long)(x))
@@ -183,15 +184,15 @@ static void memmap_log_overlaps(struct memmap *m, const struct mem_range *n, uin
 	for (uint32_t j = memmap_lower(m, n->base); j < m->count && m->r[j].base < n->end; j++) {
 		const struct mem_range *r = &m->r[j];
 		bool new_wins = kind_prec[n->kind] > kind_prec[r->kind];
+		uint64_t from = MAX(n->base, r->base), to = MIN(n->end, r->end);
 		m->stats.overlaps++;
-		out_log(log, LOG_WARN,
-			"memmap: FIRMWARE BUG: overlap: desc %u %s [0x%llx-0x%llx) %s and "
-			"[0x%llx-0x%llx) %s "
-			"share [0x%llx-0x%llx): %s kept",
-			idx, efi_mem_type_name(n->efi_type), U(n->base), U(n->end),
-			kind_names[n->kind], U(r->base), U(r->end), kind_names[r->kind],
-			U(MAX(n->base, r->base)), U(MIN(n->end, r->end)),
-			kind_names[new_wins ? n->kind : r->kind]);
+		memmap_note(m, log, MEMMAP_NOTE_OVERLAP, LOG_WARN, to - from,
+			    "memmap: FIRMWARE BUG: overlap: desc %u %s [0x%llx-0x%llx) %s and "
+			    "[0x%llx-0x%llx) %s "
+			    "share [0x%llx-0x%llx): %s kept",
+			    idx, efi_mem_type_name(n->efi_type), U(n->base), U(n->end),
+			    kind_names[n->kind], U(r->base), U(r->end), kind_names[r->kind],
+			    U(from), U(to), kind_names[new_wins ? n->kind : r->kind]);
 	}
 }
 
@@ -287,16 +288,18 @@ static bool memmap_align_piece(struct memmap *m, struct mem_range *r, uint32_t i
 	m->stats.unaligned++;
 	if (b >= e) {
 		m->stats.emptied++;
-		out_log(log, LOG_WARN,
-			"memmap: desc %u %s [0x%llx-0x%llx) holds no whole 4 KiB page: dropped",
-			idx, efi_mem_type_name(r->efi_type), U(r->base), U(r->end));
+		memmap_note(m, log, MEMMAP_NOTE_ROUNDED, LOG_WARN, r->end - r->base,
+			    "memmap: desc %u %s [0x%llx-0x%llx) holds no whole 4 KiB page: dropped",
+			    idx, efi_mem_type_name(r->efi_type), U(r->base), U(r->end));
 		return false;
 	}
-	out_log(log, LOG_WARN,
-		"memmap: desc %u %s [0x%llx-0x%llx) not 4 KiB aligned: %s to "
-		"[0x%llx-0x%llx)",
-		idx, efi_mem_type_name(r->efi_type), U(r->base), U(r->end),
-		shrink ? "shrunk" : "grown", U(b), U(e));
+	uint64_t changed =
+		(b > r->base ? b - r->base : r->base - b) + (e > r->end ? e - r->end : r->end - e);
+	memmap_note(m, log, MEMMAP_NOTE_ROUNDED, LOG_WARN, changed,
+		    "memmap: desc %u %s [0x%llx-0x%llx) not 4 KiB aligned: %s to "
+		    "[0x%llx-0x%llx)",
+		    idx, efi_mem_type_name(r->efi_type), U(r->base), U(r->end),
+		    shrink ? "shrunk" : "grown", U(b), U(e));
 	r->base = b;
 	r->end = e;
 	return true;
@@ -314,19 +317,19 @@ static status_t memmap_add_piece(struct memmap *m, uint32_t idx, uint32_t type, 
 	struct mem_range r = { base, end, memmap_classify(type, attr, &known), type, attr };
 	if (!known) {
 		m->stats.unknown++;
-		out_log(log, LOG_NOTICE,
-			"memmap: desc %u [0x%llx-0x%llx) has unknown type 0x%x: "
-			"treated as reserved",
-			idx, U(base), U(end), type);
+		memmap_note(m, log, MEMMAP_NOTE_UNKNOWN, LOG_NOTICE, end - base,
+			    "memmap: desc %u [0x%llx-0x%llx) has unknown type 0x%x: "
+			    "treated as reserved",
+			    idx, U(base), U(end), type);
 	}
 	if (!memmap_align_piece(m, &r, idx, log))
 		return ST_OK;
 	if (nosr) {
 		m->stats.sp_ignored_pages += bytes_to_pages(r.end - r.base);
-		out_log(log, LOG_INFO,
-			"memmap: efi=nosoftreserve: [0x%llx-0x%llx) is usable RAM "
-			"despite EFI_MEMORY_SP",
-			U(r.base), U(r.end));
+		memmap_note(m, log, MEMMAP_NOTE_NOSR, LOG_INFO, r.end - r.base,
+			    "memmap: efi=nosoftreserve: [0x%llx-0x%llx) is usable RAM "
+			    "despite EFI_MEMORY_SP",
+			    U(r.base), U(r.end));
 	}
 	status_t st = memmap_insert(m, &r, idx, log);
 	if (st != ST_OK)
@@ -390,11 +393,14 @@ static bool memmap_desc_span(struct memmap *m, const struct efi_mem_desc *d, uin
 	char lim[40] = "";
 	if (stat == &m->stats.above_max)
 		fmt_snprintf(lim, sizeof lim, " (0x%llx)", U(limit));
-	out_log(log, LOG_WARN,
-		"memmap: FIRMWARE BUG: desc %u %s at 0x%llx, %llu pages, attr "
-		"0x%llx: %s%s: dropped",
-		idx, efi_mem_type_name(d->type), U(d->phys_start), U(d->num_pages), U(d->attribute),
-		why, lim);
+	uint64_t bytes = d->num_pages > (UINT64_MAX >> EFI_PAGE_SHIFT)
+				 ? UINT64_MAX
+				 : d->num_pages << EFI_PAGE_SHIFT;
+	memmap_note(m, log, MEMMAP_NOTE_DROPPED, LOG_WARN, bytes,
+		    "memmap: FIRMWARE BUG: desc %u %s at 0x%llx, %llu pages, attr "
+		    "0x%llx: %s%s: dropped",
+		    idx, efi_mem_type_name(d->type), U(d->phys_start), U(d->num_pages),
+		    U(d->attribute), why, lim);
 	return false;
 }
 
@@ -422,10 +428,10 @@ static status_t memmap_add_desc(struct memmap *m, uint32_t idx, const struct efi
 		uint64_t attr = d->attribute | seg[k].attr;
 		if (attr != d->attribute) {
 			m->stats.faked++;
-			out_log(log, LOG_INFO,
-				"efi_fake_mem: desc %u Conventional [0x%llx-0x%llx): "
-				"attr 0x%llx -> 0x%llx",
-				idx, U(seg[k].base), U(seg[k].end), U(d->attribute), U(attr));
+			memmap_note(m, log, MEMMAP_NOTE_FAKE, LOG_INFO, seg[k].end - seg[k].base,
+				    "efi_fake_mem: desc %u Conventional [0x%llx-0x%llx): "
+				    "attr 0x%llx -> 0x%llx",
+				    idx, U(seg[k].base), U(seg[k].end), U(d->attribute), U(attr));
 		}
 		status_t st =
 			memmap_add_piece(m, idx, d->type, seg[k].base, seg[k].end, attr, opts, log);
@@ -497,10 +503,12 @@ status_t memmap_normalize_into(const void *raw, size_t raw_size, uint32_t desc_s
 		status_t st = memmap_add_desc(out, idx, &d, opts, &fake_used, log);
 		if (st != ST_OK) {
 			out->cap = cap;
+			memmap_note_summary(out, log);
 			return st;
 		}
 	}
 	out->cap = cap;
+	memmap_note_summary(out, log);
 	memmap_log_unused_fakes(opts, fake_used, log);
 	const struct memmap_stats *st = &out->stats;
 	out_log(log, LOG_INFO,

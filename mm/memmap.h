@@ -106,6 +106,21 @@ struct mem_range {
 };
 
 /* What the normaliser changed, for tests and the boot log summary. */
+/* Findings the normaliser reports per descriptor. A firmware that repeats one bug thousands
+ * of times must not flood the console: the first MEMMAP_NOTE_LINES of each kind are logged in
+ * full, every one is counted with the bytes it involves, and one line at the end gives the
+ * totals of each kind that went past the limit (mm/memmap_note.c). */
+enum memmap_note {
+	MEMMAP_NOTE_OVERLAP, /* FIRMWARE BUG: two descriptors share memory (bytes shared) */
+	MEMMAP_NOTE_DROPPED, /* FIRMWARE BUG: a descriptor cannot be memory (its bytes) */
+	MEMMAP_NOTE_ROUNDED, /* a piece rounded to whole pages or emptied (bytes changed) */
+	MEMMAP_NOTE_UNKNOWN, /* a descriptor of unknown type, kept reserved (its bytes) */
+	MEMMAP_NOTE_FAKE,    /* efi_fake_mem changed a piece's attributes (its bytes) */
+	MEMMAP_NOTE_NOSR,    /* efi=nosoftreserve: SP memory used as RAM (its bytes) */
+	MEMMAP_NOTE_KINDS
+};
+#define MEMMAP_NOTE_LINES 16
+
 struct memmap_stats {
 	uint32_t descs;      /* descriptors read */
 	uint32_t zero;       /* zero-length descriptors dropped */
@@ -117,7 +132,9 @@ struct memmap_stats {
 	uint32_t overlaps;   /* overlaps resolved */
 	uint32_t unknown;    /* descriptors of unknown type */
 	uint32_t faked;      /* descriptor pieces efi_fake_mem changed */
-	uint64_t sp_ignored_pages; /* SP pages treated as RAM under efi=nosoftreserve */
+	uint64_t sp_ignored_pages;         /* SP pages treated as RAM under efi=nosoftreserve */
+	uint32_t notes[MEMMAP_NOTE_KINDS]; /* findings of each kind, logged or not */
+	uint64_t note_bytes[MEMMAP_NOTE_KINDS]; /* bytes they involve (saturates at 2^64 - 1) */
 };
 
 struct memmap {

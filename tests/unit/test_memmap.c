@@ -529,6 +529,48 @@ static void test_huge_count_merges(void **state)
  * gaps, given in a scrambled order, plus 100 reserved pages inside usable ranges) normalised
  * into storage sized by memmap_ranges_bound(): every range exact, the invariants hold; the
  * 512 ranges inside struct memmap are refused with ST_NOMEM. */
+/* A firmware bug repeated thousands of times stays loud and exact but bounded: the first
+ * MEMMAP_NOTE_LINES findings of each kind in full, then one line with the total count and the
+ * bytes involved. 2,000 reserved pages over RAM (overlaps), 300 zero-length descriptors
+ * (dropped), 300 pieces of unknown type and 300 unaligned reserved ones. */
+static void test_repeated_findings_are_bounded(void **state)
+{
+	(void)state;
+	enum { NOVER = 2000, NZERO = 300, NUNK = 300, NUNAL = 300 };
+	size_t n = 0;
+	put_desc(48, n++, EFI_CONVENTIONAL_MEMORY, 0x1000000, 0x4000, WB); /* 64 MiB */
+	for (unsigned i = 0; i < NOVER; i++) /* every other page of the first 16 MiB */
+		put_desc(48, n++, EFI_RESERVED_MEMORY, 0x1000000 + 2ull * i * 0x1000, 1, 0);
+	for (unsigned i = 0; i < NZERO; i++)
+		put_desc(48, n++, EFI_RESERVED_MEMORY, 0x10000000 + i * 0x1000ull, 0, 0);
+	for (unsigned i = 0; i < NUNK; i++)
+		put_desc(48, n++, 0x70000001u, 0x20000000 + 2ull * i * 0x1000, 1, 0);
+	for (unsigned i = 0; i < NUNAL; i++)
+		put_desc(48, n++, EFI_RESERVED_MEMORY, 0x30000000 + 2ull * i * 0x1000 + 8, 1, 0);
+	static struct mem_range store[16384];
+	static struct memmap big;
+	memset(&big, 0, sizeof big);
+	assert_int_equal(memmap_normalize_into(raw, n * 48, 48, NULL, &big, store, 16384, &cap.out),
+			 ST_OK);
+	assert_int_equal(big.stats.overlaps, NOVER);
+	assert_int_equal(big.stats.zero, NZERO);
+	assert_int_equal(big.stats.unknown, NUNK);
+	assert_int_equal(big.stats.unaligned, NUNAL);
+	/* 16 lines of each kind, one summary per kind, the statistics line */
+	assert_true(cap.lines <= 4 * (MEMMAP_NOTE_LINES + 1) + 1);
+	assert_true(cap.lines >= 4 * (MEMMAP_NOTE_LINES + 1) + 1);
+	log_must_have("memmap: FIRMWARE BUG: overlap: desc 1 Reserved [0x1000000-0x1001000)");
+	assert_false(capture_has(&cap, "desc 17 Reserved"));
+	log_must_have("memmap: FIRMWARE BUG: 2000 overlaps in all, 1984 more not shown above; "
+		      "they share 0x7d0000 bytes (8000 KiB)");
+	log_must_have("memmap: FIRMWARE BUG: 300 descriptors dropped in all, 284 more not shown "
+		      "above; they describe 0x0 bytes (0 KiB)");
+	log_must_have("memmap: 300 descriptors of unknown type in all, 284 more not shown above; "
+		      "they describe 0x12c000 bytes (1200 KiB)");
+	log_must_have("memmap: 300 pieces rounded to whole pages in all, 284 more not shown "
+		      "above; rounding changed 0x12c000 bytes (1200 KiB)");
+}
+
 static void test_ten_thousand_descriptors(void **state)
 {
 	(void)state;
@@ -839,6 +881,7 @@ TEST_MAIN(cmocka_unit_test_setup(test_desc_size_48, reset),
 	  cmocka_unit_test_setup(test_print_raw_sum_overflow, reset),
 	  cmocka_unit_test_setup(test_precedence_order, reset),
 	  cmocka_unit_test_setup(test_overlap_every_pair, reset),
+	  cmocka_unit_test_setup(test_repeated_findings_are_bounded, reset),
 	  cmocka_unit_test_setup(test_overlap_containment, reset),
 	  cmocka_unit_test_setup(test_overlap_many_winners_inside, reset),
 	  cmocka_unit_test_setup(test_unsorted, reset),
