@@ -6,7 +6,9 @@
  *      image, its page tables, boot_info), merged where they touch and split at NUMA node
  *      boundaries;
  *   2. the early allocator places the buddy's per-page metadata (8 bytes/page), preferably on
- *      the node it describes;
+ *      the node it describes; consecutive small pieces of one node share one block
+ *      (managed_meta_group), so a map of thousands of one-page pieces costs a few pages of
+ *      metadata and a few early allocations, not a page and an allocation each;
  *   3. every managed piece joins the buddy as free, then everything already owned is carved
  *      out with its owner tag: page 0, the metadata, the kernel image, boot_info, the loader's
  *      page tables. From here on, every managed page is free or has a named owner;
@@ -193,28 +195,37 @@ static const struct buddy_ops buddy_ops = {
 	.zero = buddy_zero, .junk = buddy_junk, .alloc = buddy_table_alloc, .free = buddy_table_free
 };
 
+/* One block of `bytes` of page words for the pieces [first, last] (mm/managed.h: one piece,
+ * or a run of small pieces of one node), inside them when it fits, else anywhere. */
+static status_t meta_block(const struct managed_piece *first, const struct managed_piece *last,
+			   uint64_t bytes, uint64_t *meta)
+{
+	status_t st = early_alloc_in(&early, first->base, last->end, bytes, PAGE_SIZE,
+				     BUDDY_OWNER_META, meta);
+	return st == ST_OK ? st : early_alloc(&early, bytes, PAGE_SIZE, BUDDY_OWNER_META, meta);
+}
+
 static status_t buddy_setup(void)
 {
 	buddy_init(&K.buddy, &buddy_ops, 0);
 	for (uint32_t a = 0; a < K.numa.n_nodes; a++)
 		for (uint32_t b = 0; b < K.numa.n_nodes; b++)
 			buddy_set_distance(&K.buddy, a, b, numa_distance(&K.numa, a, b));
-	for (uint32_t i = 0; i < managed.n; i++) {
-		const struct managed_piece *m = &managed.p[i];
-		uint64_t npages = (m->end - m->base) >> PAGE_SHIFT;
-		size_t bytes = buddy_meta_bytes(npages);
-		uint64_t meta;
-		status_t st = early_alloc_in(&early, m->base, m->end, bytes, PAGE_SIZE,
-					     BUDDY_OWNER_META, &meta);
-		if (st != ST_OK)
-			st = early_alloc(&early, bytes, PAGE_SIZE, BUDDY_OWNER_META, &meta);
-		if (st == ST_OK)
+	for (uint32_t i = 0, next; i < managed.n; i = next) {
+		uint64_t bytes = managed_meta_group(&managed, i, &next), meta;
+		status_t st = meta_block(&managed.p[i], &managed.p[next - 1], bytes, &meta);
+		for (uint32_t j = i; j < next && st == ST_OK; j++) {
+			const struct managed_piece *m = &managed.p[j];
+			uint64_t npages = bytes_to_pages(m->end - m->base);
 			st = buddy_add_range(&K.buddy, m->node, BUDDY_ZONE_NORMAL,
 					     pa_to_pfn(pa_of(m->base)), npages, phys_to_virt(meta),
-					     bytes, 0);
+					     buddy_meta_bytes(npages), 0);
+			meta += buddy_meta_bytes(npages);
+		}
 		if (st != ST_OK) {
 			printk(LOG_ERR, "mm: cannot manage [0x%lx-0x%lx): %s",
-			       (unsigned long)m->base, (unsigned long)m->end, status_str(st));
+			       (unsigned long)managed.p[i].base,
+			       (unsigned long)managed.p[next - 1].end, status_str(st));
 			return st;
 		}
 	}

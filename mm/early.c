@@ -40,19 +40,48 @@ status_t early_init_into(struct early *e, const struct range *ranges, size_t n, 
 	return ST_OK;
 }
 
+/* The index of the first grant at or above base (grants are sorted and disjoint): a binary
+ * search, so boot's one grant per RAM piece costs O(log n) each. */
+static size_t early_grant_at(const struct early *e, uint64_t base)
+{
+	size_t lo = 0, hi = e->ngrants;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->grant[mid].base < base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A grant of `tag` that [base, end) touches, or NULL. */
+static struct early_grant *early_grant_joinable(const struct early *e, uint64_t base, uint64_t end,
+						unsigned tag, size_t *at)
+{
+	size_t i = early_grant_at(e, base);
+	*at = i;
+	if (i > 0 && e->grant[i - 1].tag == tag && e->grant[i - 1].end == base)
+		return &e->grant[i - 1];
+	if (i < e->ngrants && e->grant[i].tag == tag && e->grant[i].base == end)
+		return &e->grant[i];
+	return NULL;
+}
+
 static status_t early_record(struct early *e, uint64_t base, uint64_t end, unsigned tag)
 {
-	for (size_t i = 0; i < e->ngrants; i++) {
-		struct early_grant *g = &e->grant[i];
-		if (g->tag == tag && (g->end == base || g->base == end)) {
-			g->base = MIN(g->base, base);
-			g->end = MAX(g->end, end);
-			return ST_OK;
-		}
+	size_t at;
+	struct early_grant *g = early_grant_joinable(e, base, end, tag, &at);
+	if (g) {
+		g->base = MIN(g->base, base);
+		g->end = MAX(g->end, end);
+		return ST_OK;
 	}
 	if (e->ngrants == e->cap_grants)
 		return ST_NOMEM;
-	e->grant[e->ngrants++] = (struct early_grant){ base, end, tag };
+	rangeset_slot_open(e->grant, e->ngrants, at, sizeof e->grant[0]);
+	e->grant[at] = (struct early_grant){ base, end, tag };
+	e->ngrants++;
 	return ST_OK;
 }
 
@@ -74,12 +103,8 @@ static bool early_slots_ok(const struct early *e, size_t i, uint64_t base, uint6
 {
 	if (early_cut_splits(e, i, base, end) && e->nfree == e->cap_free)
 		return false;
-	if (e->ngrants < e->cap_grants)
-		return true;
-	for (size_t g = 0; g < e->ngrants; g++)
-		if (e->grant[g].tag == tag && (e->grant[g].end == base || e->grant[g].base == end))
-			return true;
-	return false;
+	size_t at;
+	return e->ngrants < e->cap_grants || early_grant_joinable(e, base, end, tag, &at);
 }
 
 uint64_t early_limit(struct early *e, uint64_t limit)
@@ -106,7 +131,9 @@ status_t early_alloc_in(struct early *e, uint64_t lo, uint64_t hi, uint64_t byte
 	if (bytes == 0 || bytes > ((uint64_t)1 << 62) || align < PAGE_SIZE || (align & (align - 1)))
 		return ST_INVALID;
 	uint64_t size = ALIGN_UP(bytes, PAGE_SIZE);
-	for (size_t i = 0; i < e->nfree; i++) {
+	/* the free ranges are sorted: start at the first ending above lo */
+	for (size_t i = rangeset_lower(e->free, (uint32_t)e->nfree, lo);
+	     i < e->nfree && e->free[i].base < hi; i++) {
 		uint64_t b = MAX(e->free[i].base, lo), end = MIN(e->free[i].end, hi);
 		uint64_t a = ALIGN_UP(b, align);
 		if (a < b || a >= end || end - a < size)

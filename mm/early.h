@@ -3,7 +3,8 @@
  * the buddy allocator and its metadata exist.
  *
  * Data structure: a sorted array of disjoint, page-aligned free ranges (byte addresses,
- * half-open) and a list of grants (what was handed out, with an owner tag), so that every byte
+ * half-open) and an address-sorted array of grants (what was handed out, with an owner tag;
+ * both looked up by binary search, so n allocations cost O(n log n)), so that every byte
  * of the ranges it was given is at every moment either still free or in exactly one grant.
  * Allocation is first fit from the lowest address inside a caller-given window; the gap an
  * alignment leaves below a chunk stays free (the range splits). Adjacent grants with the same

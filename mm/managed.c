@@ -3,6 +3,7 @@
 #include "mm/managed.h"
 
 #include "lib/kstring.h"
+#include "mm/buddy.h"
 
 #define U(x) ((unsigned long long)(x))
 
@@ -67,6 +68,25 @@ status_t managed_add(struct managed_set *m, const struct numa_topology *t, uint6
 		base = cut;
 	}
 	return ST_OK;
+}
+
+static uint64_t piece_pages(const struct managed_piece *p)
+{
+	return (p->end - p->base) >> PAGE_SHIFT;
+}
+
+uint64_t managed_meta_group(const struct managed_set *m, uint32_t i, uint32_t *next)
+{
+	uint64_t bytes = buddy_meta_bytes(piece_pages(&m->p[i]));
+	uint32_t j = i + 1;
+	if (piece_pages(&m->p[i]) < MANAGED_META_ALONE)
+		for (; j < m->n && m->p[j].node == m->p[i].node &&
+		       piece_pages(&m->p[j]) < MANAGED_META_ALONE &&
+		       bytes + buddy_meta_bytes(piece_pages(&m->p[j])) <= MANAGED_META_GROUP;
+		     j++)
+			bytes += buddy_meta_bytes(piece_pages(&m->p[j]));
+	*next = j;
+	return bytes;
 }
 
 uint64_t managed_bytes(const struct managed_set *m)

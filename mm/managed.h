@@ -52,6 +52,20 @@ uint64_t managed_pieces_bound(uint32_t nranges);
 status_t managed_add(struct managed_set *m, const struct numa_topology *t, uint64_t base,
 		     uint64_t end, struct out *log);
 
+/* Page words (buddy metadata, 8 bytes a page) of a small piece take a fraction of a page:
+ * boot gives consecutive small pieces of one node one metadata block together. A piece of
+ * MANAGED_META_ALONE pages or more has its own block; a group's page words stay within
+ * MANAGED_META_GROUP bytes. */
+#define MANAGED_META_ALONE 512u          /* 2 MiB: its page words fill a page */
+#define MANAGED_META_GROUP (64u * 1024u) /* page words of 8,192 small pieces at most */
+
+/* The pieces [i, *next) whose page words share one block (i < m->n): i alone when it has
+ * MANAGED_META_ALONE pages or more, else i and the small pieces after it on the same node,
+ * as long as their page words fit in MANAGED_META_GROUP bytes. Returns the bytes of page
+ * words they need, buddy_meta_bytes() of each piece in turn (each a multiple of 8, so every
+ * piece's words stay 8-byte aligned inside the block). */
+uint64_t managed_meta_group(const struct managed_set *m, uint32_t i, uint32_t *next);
+
 /* Bytes in all pieces. */
 uint64_t managed_bytes(const struct managed_set *m);
 

@@ -148,15 +148,23 @@ def test_map_of_4000_ranges():
     """2,000 reserved pages, every other page of 16 MiB of RAM (the test knob's COUNT): the map
     normalises to more than 4,000 ranges (the kernel's map held 512), the RAM between them
     becomes 2,000 RAM pieces (the page allocator's first descriptor table holds 128, the early
-    allocator's grant table 64), and every reserved page stays out of use: accounting exact."""
+    allocator's grant table 64) whose metadata share blocks, the 2,000 overlaps are reported
+    bounded (16 lines and a total), and every reserved page stays out of use: accounting
+    exact."""
     from test_memory import accounting
     r = run_script("mem; selftest", memmap_append="0 0x8000000 1 0xf 2000\n", timeout=300)
     assert "spmk-loader: test knob: appended 2000 descriptors" in r.output, r.output[-3000:]
     m = re.search(r"memmap: (\d+) descriptors -> (\d+) ranges \(MAXPHYADDR", r.output)
     assert m and int(m.group(2)) > 4000, r.output[-3000:]
     assert "normalisation failed" not in r.output and "cannot manage" not in r.output
-    pieces = re.search(r"mm: (\d+) RAM pieces", r.output)
+    pieces = re.search(r"mm: (\d+) RAM pieces, .* (\d+) KiB metadata", r.output)
     assert pieces and int(pieces.group(1)) > 2000, r.output[-3000:]
+    # the one-page pieces share metadata blocks: not a 4 KiB page each (8,000 KiB and more)
+    assert int(pieces.group(2)) < 4000, pieces.group(0)
+    # the 2,000 overlaps: the first 16 in full, then one line with the total and the bytes
+    assert r.output.count("FIRMWARE BUG: overlap: desc") == 16, r.output[-3000:]
+    assert ("memmap: FIRMWARE BUG: 2000 overlaps in all, 1984 more not shown above; they "
+            "share 0x7d0000 bytes (8000 KiB)") in r.output, r.output[-3000:]
     assert accounting(r)[-1] == "exact", r.output[-3000:]
     assert "MISMATCH" not in r.output and "selftest: ok" in r.output, r.output[-3000:]
 

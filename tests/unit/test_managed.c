@@ -121,6 +121,45 @@ static void test_limits_and_order(void **state)
 	managed_init(&m);
 }
 
+/* Page words of small pieces share a block: a run of one-page pieces of one node is one
+ * group (8 bytes each), a piece of 2 MiB or more has its own block, a node boundary and the
+ * group size limit end a group. */
+static void test_meta_groups(void **state)
+{
+	(void)state;
+	topo_two_nodes();
+	for (unsigned i = 0; i < 3; i++) /* one page every other page below 2 GiB */
+		assert_int_equal(managed_add(&m, &t, 2 * GiB - (8 - 2 * i) * 4096ull,
+					     2 * GiB - (7 - 2 * i) * 4096ull, &cap.out),
+				 ST_OK);
+	assert_int_equal(managed_add(&m, &t, 2 * GiB - 4096, 2 * GiB + 4096, &cap.out), ST_OK);
+	assert_int_equal(managed_add(&m, &t, 2 * GiB + 8192, 2 * GiB + 12288, &cap.out), ST_OK);
+	assert_int_equal(managed_add(&m, &t, 2 * GiB + 4 * MiB, 2 * GiB + 6 * MiB, &cap.out),
+			 ST_OK);
+	/* pieces: 3 one-page ones on node 0, the cut one (node 0 page, node 1 page), one page,
+	 * a 2 MiB piece */
+	assert_int_equal(m.n, 7);
+	uint32_t next;
+	assert_int_equal(managed_meta_group(&m, 0, &next), 4 * 8); /* 3 + the node-0 half */
+	assert_int_equal(next, 4);
+	assert_int_equal(managed_meta_group(&m, 4, &next), 2 * 8); /* node 1: two pages */
+	assert_int_equal(next, 6);
+	assert_int_equal(managed_meta_group(&m, 6, &next), 512 * 8); /* 2 MiB: alone */
+	assert_int_equal(next, 7);
+
+	/* the size limit: 9,000 one-page pieces make groups of 8,192 and 808 */
+	static struct managed_piece many[9000];
+	managed_init_into(&m, many, 9000);
+	for (unsigned i = 0; i < 9000; i++)
+		assert_int_equal(
+			managed_add(&m, &t, (2ull * i + 1) * 4096, (2ull * i + 2) * 4096, &cap.out),
+			ST_OK);
+	assert_int_equal(managed_meta_group(&m, 0, &next), MANAGED_META_GROUP);
+	assert_int_equal(next, MANAGED_META_GROUP / 8);
+	assert_int_equal(managed_meta_group(&m, next, &next), (9000 - 8192) * 8);
+	assert_int_equal(next, 9000);
+}
+
 TEST_MAIN(cmocka_unit_test(test_split_at_node_boundary),
 	  cmocka_unit_test(test_outside_srat_goes_to_node_0),
-	  cmocka_unit_test(test_limits_and_order))
+	  cmocka_unit_test(test_limits_and_order), cmocka_unit_test(test_meta_groups))
