@@ -30,6 +30,30 @@ struct table_alloc {
 status_t table_reserve(const struct table_alloc *a, void **tab, uint32_t *cap, size_t elem,
 		       const void *inline_tab, uint64_t need);
 
+/* Growth with no lock held, for a table under its owner's lock when the allocator takes locks
+ * that rank after the owner's (the kernel heap: docs/locking.md "Tables that grow"):
+ *   1. under the lock, note cap (the owner's check step found no room);
+ *   2. unlocked, table_spare_get: a zeroed array for at least need elements;
+ *   3. under the lock, table_spare_install: copies the table in and swaps it, unless another
+ *      CPU grew it meanwhile (then the spare is left over);
+ *   4. unlocked, table_spare_put: gives back the old array and any unused spare;
+ *   then run the operation again. */
+struct table_spare {
+	void *p;      /* the new array, NULL once installed */
+	uint32_t cap; /* its elements */
+	void *old;    /* the array it replaced (not the inline one), to give back */
+};
+
+/* Step 2: doubles cap until it holds need. Errors: ST_NOMEM (no allocator, it refused, or past
+ * 2^32 elements or SIZE_MAX bytes); sp holds nothing then. */
+status_t table_spare_get(const struct table_alloc *a, struct table_spare *sp, uint32_t cap,
+			 size_t elem, uint64_t need);
+/* Step 3 (the owner's lock held): installs the spare when it is larger than *cap. */
+void table_spare_install(struct table_spare *sp, void **tab, uint32_t *cap, size_t elem,
+			 const void *inline_tab);
+/* Step 4 (no lock held): gives back sp->old and an uninstalled spare. */
+void table_spare_put(const struct table_alloc *a, struct table_spare *sp);
+
 /* Gives *tab back to the allocator unless it is inline_tab; *tab becomes inline_tab. */
 void table_release(const struct table_alloc *a, void **tab, const void *inline_tab);
 

@@ -34,10 +34,21 @@ void memobj_fini(struct memobj_set *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* A free slot in *slot (neither used nor reserved by a fill in progress), doubling the table
- * (up to max_slots) when every slot is in use. Called with s->lock held: the growth takes the
- * kernel heap's lock, which ranks after it (docs/locking.md). Errors: ST_NOMEM (logged with the numbers); nothing changes then. */
-static status_t slot_get(struct memobj_set *s, unsigned *slot)
+/* The refusal when no slot is free and the table cannot grow (cap: its size then). */
+static void slot_refused(struct memobj_set *s, uint32_t cap)
+{
+	out_log(s->log, LOG_ERR,
+		"mem fill: all %u object slots in use and the table cannot grow "
+		"(%s)",
+		cap, cap >= s->max_slots ? "no object window left" : "no kernel heap memory");
+}
+
+/* A free slot in *slot (neither used nor reserved by a fill in progress). Called with s->lock
+ * held, so it never grows the table (the heap ranks after the lock): when every slot is in
+ * use and the table may still grow (below max_slots, with an allocator), *grow is set and
+ * ST_NOMEM returned unlogged, and the caller grows it unlocked (memobj_grow) and asks again.
+ * Errors: ST_NOMEM (logged with the numbers when the table cannot grow); nothing changes. */
+static status_t slot_get(struct memobj_set *s, unsigned *slot, bool *grow)
 {
 	bool none = fault_hit(FAULT_SLOT); /* as if every slot were in use and growth refused */
 	for (unsigned i = 0; i < s->cap && !none; i++)
@@ -45,21 +56,31 @@ static status_t slot_get(struct memobj_set *s, unsigned *slot)
 			*slot = i;
 			return ST_OK;
 		}
-	uint32_t old = s->cap;
-	void *t = s->obj;
-	if (!none && old < s->max_slots &&
-	    table_reserve(&s->grow, &t, &s->cap, sizeof s->obj[0], s->obj0, (uint64_t)old + 1) ==
-		    ST_OK) {
-		s->obj = t;
-		s->cap = MIN(s->cap, s->max_slots); /* slots past the windows stay unused */
-		*slot = old;
-		return ST_OK;
-	}
-	out_log(s->log, LOG_ERR,
-		"mem fill: all %u object slots in use and the table cannot grow "
-		"(%s)",
-		old, old >= s->max_slots ? "no object window left" : "no kernel heap memory");
+	*grow = !none && s->cap < s->max_slots && s->grow.alloc;
+	if (!*grow)
+		slot_refused(s, s->cap);
 	return ST_NOMEM;
+}
+
+/* Doubles the table (cap entries when the caller last looked) with no lock held: the new array
+ * from the heap unlocked, swapped in under s->lock unless another CPU grew it first, the old
+ * one given back unlocked (lib/table.h). Errors: ST_NOMEM (the heap refused; logged). */
+static status_t memobj_grow(struct memobj_set *s, uint32_t cap)
+{
+	struct table_spare sp;
+	if (table_spare_get(&s->grow, &sp, cap, sizeof s->obj[0], (uint64_t)cap + 1) != ST_OK) {
+		slot_refused(s, cap);
+		return ST_NOMEM;
+	}
+	spin_lock(&s->lock);
+	void *t = s->obj;
+	uint32_t c = s->cap;
+	table_spare_install(&sp, &t, &c, sizeof s->obj[0], s->obj0);
+	s->obj = t;
+	s->cap = MIN(c, s->max_slots); /* slots past the windows stay unused */
+	spin_unlock(&s->lock);
+	table_spare_put(&s->grow, &sp);
+	return ST_OK;
 }
 
 uint64_t memobj_seed(const char *name)
@@ -139,8 +160,9 @@ static void fill_undo(struct memobj_set *s, unsigned slot, uint64_t n, bool mova
 }
 
 static status_t fill_validate(struct memobj_set *s, const char *name, uint64_t npages, int node,
-			      unsigned *slot)
+			      unsigned *slot, bool *grow)
 {
+	*grow = false;
 	if (!name_valid(name)) {
 		out_log(s->log, LOG_ERR, "mem fill: name '%s' must be 1..%u of [A-Za-z0-9_.-]",
 			name, MEMOBJ_NAME_MAX);
@@ -157,7 +179,7 @@ static status_t fill_validate(struct memobj_set *s, const char *name, uint64_t n
 			out_log(s->log, LOG_ERR, "mem fill: object '%s' exists", name);
 			return ST_EXISTS;
 		}
-	return slot_get(s, slot);
+	return slot_get(s, slot, grow);
 }
 
 /* Allocate, tag, map and fill page i of the object in `slot`. */
@@ -218,14 +240,21 @@ static status_t memobj_fill_pages(struct memobj_set *s, unsigned slot, const cha
 static status_t memobj_make(struct memobj_set *s, const char *name, uint64_t npages, int node,
 			    bool movable, bool user, unsigned *slot_out)
 {
-	unsigned slot;
-	spin_lock(&s->lock);
-	status_t st = fill_validate(s, name, npages, node, &slot);
-	if (st == ST_OK) { /* the slot and the name are ours while the pages are filled unlocked */
-		s->obj[slot].busy = true;
-		memcpy(s->obj[slot].name, name, strlen(name) + 1);
-	}
-	spin_unlock(&s->lock);
+	unsigned slot = 0;
+	status_t st;
+	bool grow;
+	do {
+		spin_lock(&s->lock);
+		st = fill_validate(s, name, npages, node, &slot, &grow);
+		if (st == ST_OK) { /* the slot and the name are ours while the pages are filled */
+			s->obj[slot].busy = true;
+			memcpy(s->obj[slot].name, name, strlen(name) + 1);
+		}
+		uint32_t cap = s->cap;
+		spin_unlock(&s->lock);
+		if (grow && memobj_grow(s, cap) != ST_OK)
+			return ST_NOMEM;
+	} while (grow);
 	if (st != ST_OK)
 		return st;
 	st = memobj_fill_pages(s, slot, name, npages, node, movable, user);

@@ -112,7 +112,9 @@ void memobj_init(struct memobj_set *s, struct buddy *b, const struct memobj_ops 
 		 struct out *log);
 /* Lets the slot table double from *a (the kernel heap) when every slot is in use, up to
  * max_slots slots (the object windows the caller has; at most PW_OBJ_MAX, the object ids a
- * page word holds). A refused growth refuses that fill, nothing changed. */
+ * page word holds). a->alloc and a->free are called with no lock held (the fill drops s->lock,
+ * grows the table and looks again: lib/table.h). A refused growth refuses that fill, nothing
+ * changed. */
 void memobj_set_growth(struct memobj_set *s, const struct table_alloc *a, uint32_t max_slots);
 /* Gives a grown slot table back; s is empty afterwards. */
 void memobj_fini(struct memobj_set *s);

@@ -164,6 +164,7 @@ static void test_slots_grow_from_heap(void **state)
 	struct sim *s = sim_new();
 	const struct table_alloc heap = { test_heap_alloc, test_heap_free, 0 };
 	test_heap_reset();
+	test_heap_lock = &s->objs.lock;
 	memobj_set_growth(&s->objs, &heap, SIM_OBJ_SLOTS);
 	char name[32];
 	unsigned slot;
@@ -193,10 +194,12 @@ static void test_slots_grow_from_heap(void **state)
 	assert_int_equal(test_heap_live, 1);
 	memobj_fini(&s->objs);
 	assert_int_equal(test_heap_live, 0);
+	assert_int_equal(test_heap_under_lock, 0);
 	sim_free(s);
 
 	/* a full first table with the heap refusing */
 	s = sim_new();
+	test_heap_lock = &s->objs.lock;
 	memobj_set_growth(&s->objs, &heap, SIM_OBJ_SLOTS);
 	for (unsigned i = 0; i < MEMOBJ_INIT_SLOTS; i++) {
 		snprintf(name, sizeof name, "p%u", i);
@@ -214,6 +217,8 @@ static void test_slots_grow_from_heap(void **state)
 	assert_true(s->objs.obj == s->objs.obj0);
 	test_heap_budget = -1;
 	sim_check(s, true);
+	assert_int_equal(test_heap_under_lock, 0);
+	test_heap_lock = NULL;
 	sim_free(s);
 }
 
