@@ -25,11 +25,8 @@
  * Errors: ST_NOMEM (no ops->alloc, or it refused); nothing changes then. */
 static status_t dax_dirty_room(struct dax *d, uint64_t n)
 {
-	struct table_alloc a = dax_table_alloc(d);
-	void *t = d->dirty;
-	status_t st = table_reserve(&a, &t, &d->cap_dirty, sizeof d->dirty[0], d->dirty0, n);
-	d->dirty = t;
-	return st;
+	bool later;
+	return dax_room(d, DAX_TABLE_DIRTY, d->cap_dirty, n, &later);
 }
 
 static int dax_region_holding(const struct dax *d, struct range e)
@@ -133,8 +130,7 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 		}
 		struct range cut = { MAX(a->base, q.base), MIN(a->end, q.end) };
 		bool middle = a->base < cut.base && a->end > cut.end;
-		if (middle &&
-		    (fault_hit(FAULT_SLOT) || dax_dirty_room(d, d->ndirty + 1) != ST_OK)) {
+		if (middle && (fault_hit(FAULT_SLOT) || d->ndirty >= d->cap_dirty)) {
 			struct range side;
 			if (cut.base - a->base <= a->end - cut.end) {
 				side = (struct range){ a->base, cut.base };
@@ -160,6 +156,17 @@ static uint64_t dax_dirty_cut(struct dax *d, struct range q, bool zero)
 
 uint64_t dax_dirty_scrub(struct dax *d, struct range dev) { return dax_dirty_cut(d, dev, true); }
 
+status_t dax_dirty_cut_room(struct dax *d, struct range q)
+{
+	/* extents are disjoint: at most one holds q with memory on both sides */
+	uint32_t i = rangeset_lower(d->dirty, d->ndirty, q.base);
+	if (i >= d->ndirty || !(d->dirty[i].base < q.base && d->dirty[i].end > q.end))
+		return ST_OK;
+	bool later;
+	dax_room(d, DAX_TABLE_DIRTY, d->cap_dirty, (uint64_t)d->ndirty + 1, &later);
+	return later ? ST_NOMEM : ST_OK; /* cannot grow: the cut zeroes the shorter side */
+}
+
 status_t dax_dirty_take_locked(struct dax *d, uint32_t dev, uint64_t *zeroed)
 {
 	const struct dax_device *x = dax_dev(d, dev);
@@ -167,6 +174,8 @@ status_t dax_dirty_take_locked(struct dax *d, uint32_t dev, uint64_t *zeroed)
 		return ST_NOTFOUND;
 	if (x->mode != DAX_MODE_DEVDAX || x->state != DAX_UNCLAIMED)
 		return ST_BUSY;
+	if (dax_dirty_cut_room(d, (struct range){ x->base, x->base + x->size }) != ST_OK)
+		return ST_NOMEM; /* grown with the lock dropped, then run again */
 	uint64_t z = dax_dirty_cut(d, (struct range){ x->base, x->base + x->size }, false);
 	if (zeroed)
 		*zeroed = z;

@@ -2,12 +2,17 @@
 /* dax_grow.c - the region, device and deferred-scrub tables of struct dax: finding a free slot,
  * and doubling a table from ops->alloc when none is left (lib/table.h, mm/dax.h).
  *
- * A grown table is a copy of the old one followed by zeroed slots (a zero slot is unused); the
- * old one goes back to ops->free unless it is the array inside struct dax. Growth either
- * completes or changes nothing, and callers grow only after every other check passed, so a
- * refused growth leaves the allocator exactly as it was. */
+ * ops->alloc is the kernel heap, which takes locks that rank after DAX: no table grows with
+ * d->lock held. A check step that finds a table full notes the entries it wants (dax_room)
+ * and refuses with nothing changed; the public function (mm/dax_lock.c) drops the lock, grows
+ * the table (a copy of the old one followed by zeroed slots, swapped in under the lock; the
+ * old one goes back to ops->free unless it is the array inside struct dax) and runs the
+ * operation again. Callers ask for room only after every other check passed, so growth never
+ * happens for an operation refused for another reason, and a refused growth refuses the
+ * operation with nothing changed and its message. */
 #include "lib/check.h"
 #include "lib/fault.h"
+#include "lib/kstring.h"
 #include "mm/dax_internal.h"
 
 /* Where grown tables come from: ops->alloc and ops->free (none when d has no ops). */
@@ -18,12 +23,79 @@ struct table_alloc dax_table_alloc(const struct dax *d)
 	return (struct table_alloc){ d->ops->alloc, d->ops->free, d->ops->ctx };
 }
 
-/* Doubles *tab (cap elements of elem bytes); ST_NOMEM when ops->alloc is absent or refuses. */
-static status_t dax_table_grow(struct dax *d, void **tab, uint32_t *cap, size_t elem,
-			       const void *inline_tab)
+status_t dax_room(struct dax *d, enum dax_table t, uint32_t cap, uint64_t need, bool *later)
+{
+	*later = false;
+	if (need <= cap)
+		return ST_OK;
+	if (d->ops && d->ops->alloc && !(d->grow_refused & (1u << t)) && need <= UINT32_MAX) {
+		d->want[t] = MAX(d->want[t], (uint32_t)need);
+		*later = true;
+	}
+	return ST_NOMEM;
+}
+
+bool dax_wants_take(struct dax *d, uint32_t w[DAX_NTABLES])
+{
+	bool any = false;
+	for (unsigned t = 0; t < DAX_NTABLES; t++) {
+		w[t] = d->want[t];
+		d->want[t] = 0;
+		any |= w[t] != 0;
+	}
+	return any;
+}
+
+void dax_grow_done(struct dax *d)
+{
+	memset(d->want, 0, sizeof d->want);
+	d->grow_refused = 0;
+}
+
+/* Table t's array, size, element size and inline array. */
+static void dax_table_of(struct dax *d, enum dax_table t, void ***tab, uint32_t **cap, size_t *elem,
+			 const void **inl)
+{
+	switch (t) {
+	case DAX_TABLE_REGIONS:
+		*tab = (void **)&d->regions, *cap = &d->cap_regions;
+		*elem = sizeof d->regions[0], *inl = d->regions0;
+		break;
+	case DAX_TABLE_DEVICES:
+		*tab = (void **)&d->devices, *cap = &d->cap_devices;
+		*elem = sizeof d->devices[0], *inl = d->devices0;
+		break;
+	default:
+		*tab = (void **)&d->dirty, *cap = &d->cap_dirty;
+		*elem = sizeof d->dirty[0], *inl = d->dirty0;
+		break;
+	}
+}
+
+void dax_grow_wanted(struct dax *d, const uint32_t w[DAX_NTABLES])
 {
 	struct table_alloc a = dax_table_alloc(d);
-	return table_reserve(&a, tab, cap, elem, inline_tab, (uint64_t)*cap + 1);
+	for (unsigned t = 0; t < DAX_NTABLES; t++) {
+		if (!w[t])
+			continue;
+		void **tab;
+		uint32_t *cap;
+		size_t elem;
+		const void *inl;
+		dax_table_of(d, (enum dax_table)t, &tab, &cap, &elem, &inl);
+		spin_lock(&d->lock);
+		uint32_t seen = *cap;
+		spin_unlock(&d->lock);
+		struct table_spare sp;
+		status_t st = table_spare_get(&a, &sp, seen, elem, w[t]); /* unlocked: the heap */
+		spin_lock(&d->lock);
+		if (st == ST_OK)
+			table_spare_install(&sp, tab, cap, elem, inl);
+		else
+			d->grow_refused |= 1u << t;
+		spin_unlock(&d->lock);
+		table_spare_put(&a, &sp); /* the old array, or the spare if another CPU grew it */
+	}
 }
 
 status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *slot)
@@ -34,36 +106,31 @@ status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *s
 			*slot = i;
 			return ST_OK;
 		}
-	uint32_t old = d->cap_devices;
-	void *tab = d->devices;
-	if (none ||
-	    dax_table_grow(d, &tab, &d->cap_devices, sizeof d->devices[0], d->devices0) != ST_OK) {
+	bool later = false;
+	if (!none)
+		dax_room(d, DAX_TABLE_DEVICES, d->cap_devices, (uint64_t)d->cap_devices + 1,
+			 &later);
+	if (!later)
 		out_log(d->log, LOG_ERR,
 			"%s: all %u device slots in use and the table cannot grow "
 			"(no kernel heap memory for %u)",
-			op, old, old * 2);
-		return ST_NOMEM;
-	}
-	d->devices = tab;
-	*slot = old; /* the first of the new, zeroed slots */
-	return ST_OK;
+			op, d->cap_devices, d->cap_devices * 2);
+	return ST_NOMEM;
 }
 
 status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size)
 {
-	if (d->nregions < d->cap_regions)
+	bool later;
+	if (dax_room(d, DAX_TABLE_REGIONS, d->cap_regions, (uint64_t)d->nregions + 1, &later) ==
+	    ST_OK)
 		return ST_OK;
-	uint32_t old = d->cap_regions;
-	void *tab = d->regions;
-	if (dax_table_grow(d, &tab, &d->cap_regions, sizeof d->regions[0], d->regions0) != ST_OK) {
+	if (!later)
 		out_log(d->log, LOG_ERR,
 			"dax: no region slot for [0x%llx, +0x%llx): all %u in use and "
 			"the table cannot grow (no kernel heap memory for %u)",
-			(unsigned long long)base, (unsigned long long)size, old, old * 2);
-		return ST_NOMEM;
-	}
-	d->regions = tab;
-	return ST_OK;
+			(unsigned long long)base, (unsigned long long)size, d->cap_regions,
+			d->cap_regions * 2);
+	return ST_NOMEM;
 }
 
 status_t dax_device_reserve_locked(struct dax *d, uint32_t region, const char *op)

@@ -32,6 +32,24 @@ status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *s
 status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size);
 /* ops->alloc/free as a lib/table.h allocator (alloc NULL when d has no ops). */
 struct table_alloc dax_table_alloc(const struct dax *d);
+/* Under d->lock, in a check step: room for `need` entries in table t of `cap` entries? ST_OK.
+ * Otherwise ST_NOMEM, and *later is true when the table may still grow (an allocator, not
+ * refused during this operation): the want is noted, nothing is logged, and the public
+ * function grows the table with the lock dropped and runs the operation again
+ * (dax_grow_wanted). *later false: the caller reports the refusal. */
+status_t dax_room(struct dax *d, enum dax_table t, uint32_t cap, uint64_t need, bool *later);
+/* Under d->lock, after a locked step: copies the wants into w and clears them; true when the
+ * step asked for room. */
+bool dax_wants_take(struct dax *d, uint32_t w[DAX_NTABLES]);
+/* No lock held: grows every table w names (at least to its want), or marks it refused for
+ * the rest of the operation. The operation then runs again. */
+void dax_grow_wanted(struct dax *d, const uint32_t w[DAX_NTABLES]);
+/* Under d->lock, as the operation ends: forgets refusals and wants. */
+void dax_grow_done(struct dax *d);
+/* Under d->lock, before a commit that cuts q out of the deferred-scrub table: room for the
+ * one split a cut can need. ST_OK (room, or the table cannot grow: the cut's fallback zeroes
+ * the shorter side), or ST_NOMEM with the want noted (grow and run again). */
+status_t dax_dirty_cut_room(struct dax *d, struct range q);
 /* Devices (any state) of region r. */
 uint32_t dax_region_ndevices(const struct dax *d, uint32_t r);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* dax_lock.c - the dax allocator's public operations take d->lock (rank DAX) around their
- * bodies (the *_locked functions of dax.c, dax_own.c, dax_dirty.c, dax_grow.c, dax_split.c,
+ * bodies, and grow its tables with the lock dropped (DAX_GROWING) (the *_locked functions of dax.c, dax_own.c, dax_dirty.c, dax_grow.c, dax_split.c,
  * dax_print.c, dax_check.c). dax_release takes it itself (mm/dax_own.c): its scrub runs
  * unlocked. Contracts in mm/dax.h; the lock order in docs/locking.md. */
 #include "mm/dax_internal.h"
@@ -15,16 +15,37 @@
 		return r_;                                                                         \
 	} while (0)
 
+/* An operation that may need room in a table: a locked step that wants room changes nothing
+ * and returns ST_NOMEM; the tables then grow with the lock dropped and the step runs again
+ * (mm/dax_grow.c). Each round grows a table or marks its growth refused, so it ends. */
+#define DAX_GROWING(d, call)                                                                       \
+	do {                                                                                       \
+		status_t r_;                                                                       \
+		uint32_t w_[DAX_NTABLES];                                                          \
+		bool again_;                                                                       \
+		do {                                                                               \
+			spin_lock(&(d)->lock);                                                     \
+			r_ = call;                                                                 \
+			again_ = dax_wants_take(d, w_) && r_ == ST_NOMEM;                          \
+			if (!again_)                                                               \
+				dax_grow_done(d);                                                  \
+			spin_unlock(&(d)->lock);                                                   \
+			if (again_)                                                                \
+				dax_grow_wanted(d, w_);                                            \
+		} while (again_);                                                                  \
+		return r_;                                                                         \
+	} while (0)
+
 status_t dax_region_add(struct dax *d, struct range rg, int target_node, uint64_t align,
 			uint32_t *region_out)
 {
-	DAX_LOCKED(d, status_t, dax_region_add_locked(d, rg, target_node, align, region_out));
+	DAX_GROWING(d, dax_region_add_locked(d, rg, target_node, align, region_out));
 }
 
 status_t dax_create_device(struct dax *d, uint32_t region, uint64_t size, uint64_t align,
 			   uint32_t *dev_out)
 {
-	DAX_LOCKED(d, status_t, dax_create_device_locked(d, region, size, align, dev_out));
+	DAX_GROWING(d, dax_create_device_locked(d, region, size, align, dev_out));
 }
 
 status_t dax_destroy_device(struct dax *d, uint32_t dev)
@@ -34,7 +55,7 @@ status_t dax_destroy_device(struct dax *d, uint32_t dev)
 
 status_t dax_claim(struct dax *d, uint32_t dev, const char *owner, struct dax_handle *h)
 {
-	DAX_LOCKED(d, status_t, dax_claim_locked(d, dev, owner, h));
+	DAX_GROWING(d, dax_claim_locked(d, dev, owner, h));
 }
 
 status_t dax_map(struct dax *d, struct dax_handle h)
@@ -98,12 +119,12 @@ status_t dax_check(const struct dax *d, struct out *out)
 
 status_t dax_defer_scrub(struct dax *d, struct range e)
 {
-	DAX_LOCKED(d, status_t, dax_defer_scrub_locked(d, e));
+	DAX_GROWING(d, dax_defer_scrub_locked(d, e));
 }
 
 status_t dax_defer_scrub_device(struct dax *d, uint32_t dev)
 {
-	DAX_LOCKED(d, status_t, dax_defer_scrub_device_locked(d, dev));
+	DAX_GROWING(d, dax_defer_scrub_device_locked(d, dev));
 }
 
 status_t dax_note_written(struct dax *d, struct dax_handle h, struct range w)
@@ -113,7 +134,7 @@ status_t dax_note_written(struct dax *d, struct dax_handle h, struct range w)
 
 status_t dax_dirty_take(struct dax *d, uint32_t dev, uint64_t *zeroed)
 {
-	DAX_LOCKED(d, status_t, dax_dirty_take_locked(d, dev, zeroed));
+	DAX_GROWING(d, dax_dirty_take_locked(d, dev, zeroed));
 }
 
 uint64_t dax_dirty_bytes(const struct dax *d, struct range q)
@@ -123,10 +144,10 @@ uint64_t dax_dirty_bytes(const struct dax *d, struct range q)
 
 status_t dax_device_reserve(struct dax *d, uint32_t region, const char *op)
 {
-	DAX_LOCKED(d, status_t, dax_device_reserve_locked(d, region, op));
+	DAX_GROWING(d, dax_device_reserve_locked(d, region, op));
 }
 
 status_t dax_split_device(struct dax *d, uint32_t dev, uint64_t offset, uint32_t *new_dev)
 {
-	DAX_LOCKED(d, status_t, dax_split_device_locked(d, dev, offset, new_dev));
+	DAX_GROWING(d, dax_split_device_locked(d, dev, offset, new_dev));
 }

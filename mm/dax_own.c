@@ -69,6 +69,8 @@ status_t dax_claim_locked(struct dax *d, uint32_t dev, const char *owner, struct
 			dax_state_str(x->state), x->owner);
 		return ST_BUSY;
 	}
+	if (dax_dirty_cut_room(d, range_of(pa_of(x->base), x->size)) != ST_OK)
+		return ST_NOMEM; /* grown with the lock dropped, then run again */
 	dax_dirty_scrub(d, range_of(pa_of(x->base), x->size));
 	ASSERT_OP(dax_dirty_bytes_locked(d, range_of(pa_of(x->base), x->size)), ==, 0);
 	x->state = DAX_CLAIMED;
@@ -200,7 +202,17 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 		x->state = DAX_UNCLAIMED;
 	}
 	memset(x->owner, 0, sizeof x->owner); /* its gen is already fresh */
+	/* a full deferred-scrub table made the rest be zeroed now: grow it for the next time */
+	uint32_t w[DAX_NTABLES];
+	bool grow = dax_wants_take(d, w);
+	dax_grow_done(d);
 	spin_unlock(&d->lock);
+	if (grow) {
+		dax_grow_wanted(d, w);
+		spin_lock(&d->lock);
+		dax_grow_done(d);
+		spin_unlock(&d->lock);
+	}
 	return ST_OK;
 }
 

@@ -500,20 +500,25 @@ static void test_defer_scrub_device(void **state)
 }
 
 /* ---- tables that grow from ops->alloc ---- */
-/* From now on the fixture's dax grows its tables from the test heap: no limit, none live. */
+/* From now on the fixture's dax grows its tables from the test heap: no limit, none live, and
+ * every call must find the dax lock free (the kernel's heap ranks after it: tables grow with
+ * the lock dropped, docs/locking.md). */
 static void grow_from_heap(struct fx *x)
 {
 	x->ops.alloc = test_heap_alloc;
 	x->ops.free = test_heap_free;
 	test_heap_reset();
+	test_heap_lock = &x->d.lock;
 }
 
-/* dax_fini gives back every table it grew; the fixture's dax is set up again for the
- * teardown (which frees the fixture only). */
+/* dax_fini gives back every table it grew, and no growth called the heap with the dax lock
+ * held; the fixture's dax is set up again for the teardown (which frees the fixture only). */
 static void fini_gives_all_back(struct fx *x)
 {
 	dax_fini(&x->d);
 	assert_int_equal(test_heap_live, 0);
+	assert_int_equal(test_heap_under_lock, 0);
+	test_heap_lock = NULL;
 	dax_init(&x->d, &x->ops, &x->log.out, 1000);
 }
 
