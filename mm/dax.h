@@ -64,9 +64,11 @@
  * dax_init/dax_fini (no other user yet / any more), the pure helpers (dax_align_best,
  * dax_state_str, dax_mode_str) and dax_device_get/dax_device_name, whose results describe a
  * device only while nobody else changes it (its claimer, or hand-off/reclaim, which owns its
- * system-ram devices). ops->map/unmap/scrub/alloc are called with d->lock held, except the
- * scrub of dax_release, which runs unlocked while the device is still CLAIMED: a concurrent
- * claim, map or destroy of that device is refused as for any claimed device. */
+ * system-ram devices). ops->map/unmap/scrub are called with d->lock held, except the scrub of
+ * dax_release, which runs unlocked while the device is still CLAIMED: a concurrent claim, map
+ * or destroy of that device is refused as for any claimed device. ops->alloc/free (the
+ * kernel heap) are called with no lock held: tables grow with the lock dropped, and the
+ * operation runs again (mm/dax_grow.c). */
 #ifndef SPMK_MM_DAX_H
 #define SPMK_MM_DAX_H
 
