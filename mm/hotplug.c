@@ -317,6 +317,8 @@ status_t hotplug_handoff(struct hotplug *h, uint32_t dev, bool movable)
 void hotplug_note_zero(struct hotplug *h, pfn_t first, uint64_t n)
 {
 	uint64_t pfn = first.v;
+	if (!h->ops) /* boot, before hotplug_init: no record, and rec_lock not set up yet */
+		return;
 	spin_lock(&h->rec_lock);
 	for (unsigned i = 0; i < h->cap; i++) {
 		struct hotplug_dev *d = &h->d[i];
