@@ -147,7 +147,7 @@ static void memmap_read_desc(const void *raw, size_t i, uint32_t desc_size, stru
 
 /* First index whose range ends above addr (count if none). Descriptors in address order
  * (memmap_order) land after the last range: that case costs one comparison. */
-static uint32_t memmap_lower(const struct memmap *m, uint64_t addr)
+uint32_t memmap_lower(const struct memmap *m, uint64_t addr)
 {
 	if (m->count == 0 || m->r[m->count - 1].end <= addr)
 		return m->count;

@@ -181,6 +181,9 @@ int mem_kind_precedence(enum mem_kind k);
 const char *mem_kind_name(enum mem_kind k);
 /* UEFI type name ("Conventional", "BootServicesData", ...); "Unknown" for others. */
 const char *efi_mem_type_name(uint32_t type);
+/* The index of the first range of m (sorted, disjoint) ending above byte address addr;
+ * m->count when none does. O(log count). */
+uint32_t memmap_lower(const struct memmap *m, uint64_t addr);
 /* Total 4 KiB pages of one kind. */
 uint64_t memmap_pages_of(const struct memmap *m, enum mem_kind k);
 /* The normalised map, one line per range, then pages per kind. */

@@ -185,15 +185,7 @@ status_t sp_discover(const struct sp_discover_in *in, struct sp_set *out, struct
 
 bool sp_map_overlaps(const struct memmap *m, uint64_t base, uint64_t end)
 {
-	uint32_t lo = 0, hi = m->count; /* sorted, disjoint: the first range ending above base */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (m->r[mid].end > base)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	for (uint32_t i = lo; i < m->count && m->r[i].base < end; i++) {
+	for (uint32_t i = memmap_lower(m, base); i < m->count && m->r[i].base < end; i++) {
 		const struct mem_range *r = &m->r[i];
 		if ((r->kind == MEM_SP || (r->attr & EFI_MEMORY_SP)) && r->base < end &&
 		    base < r->end)
