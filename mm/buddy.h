@@ -342,6 +342,25 @@ status_t buddy_page_object(const struct buddy *b, pfn_t pfn, uint32_t *obj, uint
 status_t buddy_page_pin(struct buddy *b, pfn_t pfn);
 status_t buddy_page_unpin(struct buddy *b, pfn_t pfn);
 
+/* The reverse map of one movable page, as read by buddy_page_movable_run. */
+struct buddy_movable_page {
+	uint32_t obj, index;
+	unsigned pins;
+};
+
+/* Batch forms of the reverse map for migration (one lock and one range look-up per call, not
+ * per page). buddy_page_movable_run reads the movable pages pfn, pfn + 1, ... while they are
+ * MOVABLE, at most max of them, into out[0 .. *n); *node is their node (a run never leaves its
+ * range, so it has one). *n == 0 when pfn itself is not movable (buddy_page_state says what
+ * it is). Errors: ST_NOTFOUND (pfn not managed), ST_INVALID (max 0). */
+status_t buddy_page_movable_run(const struct buddy *b, pfn_t pfn, unsigned max,
+				struct buddy_movable_page *out, unsigned *n, unsigned *node);
+/* buddy_page_set_object for pfn[i], obj[i], index[i], i < n: every page is checked first
+ * (managed, movable, obj <= PW_OBJ_MAX), then all are set; a refusal changes nothing.
+ * Errors: those of buddy_page_set_object for the first page refused. */
+status_t buddy_page_set_objects(struct buddy *b, unsigned n, const pfn_t *pfn, const uint32_t *obj,
+				const uint32_t *index);
+
 /* Walk everything and verify the invariants (see mm/buddy_check.c); the first violation is
  * logged with its numbers. Errors: ST_INVALID. */
 status_t buddy_check(const struct buddy *b, struct out *log);

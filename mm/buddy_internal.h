@@ -130,6 +130,10 @@ status_t buddy_page_state_locked(const struct buddy *b, uint64_t pfn, struct bud
 status_t buddy_page_set_object_locked(struct buddy *b, uint64_t pfn, uint32_t obj, uint32_t index);
 status_t buddy_page_object_locked(const struct buddy *b, uint64_t pfn, uint32_t *obj,
 				  uint32_t *index, unsigned *pins);
+status_t buddy_page_movable_run_locked(const struct buddy *b, uint64_t pfn, unsigned max,
+				       struct buddy_movable_page *out, unsigned *n, unsigned *node);
+status_t buddy_page_set_objects_locked(struct buddy *b, unsigned n, const pfn_t *pfn,
+				       const uint32_t *obj, const uint32_t *index);
 status_t buddy_page_pin_locked(struct buddy *b, uint64_t pfn);
 status_t buddy_page_unpin_locked(struct buddy *b, uint64_t pfn);
 status_t buddy_check_locked(const struct buddy *b, struct out *log);

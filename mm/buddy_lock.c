@@ -276,6 +276,24 @@ status_t buddy_page_object(const struct buddy *b, pfn_t pfn, uint32_t *obj, uint
 	return st;
 }
 
+status_t buddy_page_movable_run(const struct buddy *b, pfn_t pfn, unsigned max,
+				struct buddy_movable_page *out, unsigned *n, unsigned *node)
+{
+	spin_lock((struct spinlock *)&b->lock);
+	status_t st = buddy_page_movable_run_locked(b, pfn.v, max, out, n, node);
+	spin_unlock((struct spinlock *)&b->lock);
+	return st;
+}
+
+status_t buddy_page_set_objects(struct buddy *b, unsigned n, const pfn_t *pfn, const uint32_t *obj,
+				const uint32_t *index)
+{
+	spin_lock(&b->lock);
+	status_t st = buddy_page_set_objects_locked(b, n, pfn, obj, index);
+	spin_unlock(&b->lock);
+	return st;
+}
+
 status_t buddy_page_pin(struct buddy *b, pfn_t pfn)
 {
 	spin_lock(&b->lock);

@@ -29,9 +29,9 @@ struct migrate_batch {
 	struct migrate_reserve *rv; /* pools come only from here when set */
 	int target;                 /* >= 0: every pool from this node only (migrate_object) */
 	unsigned nold;
-	uint64_t old[MIGRATE_BATCH];
-	uint64_t dst[MIGRATE_BATCH]; /* with freeze: old[i] is frozen, to be copied to dst[i] */
-	uint64_t key[MIGRATE_BATCH]; /* its (object slot << 32 | index), as tagged */
+	pfn_t old[MIGRATE_BATCH];
+	pfn_t dst[MIGRATE_BATCH]; /* with freeze: old[i] is frozen, to be copied to dst[i] */
+	uint32_t obj[MIGRATE_BATCH], index[MIGRATE_BATCH]; /* its object id (slot + 1), index */
 	struct migrate_result r;
 };
 
@@ -56,26 +56,31 @@ static void mark_set(const struct memobj_set *s, enum migrate_phase ph)
 
 static void mark(const struct migrate_batch *m, enum migrate_phase ph) { mark_set(m->s, ph); }
 
-/* With freeze: every old page of the batch is frozen and flushed out of every TLB; copy each
- * to its destination, then switch each migration entry to it. */
+/* With freeze: every old page of the batch is frozen and flushed out of every TLB; tag the
+ * destinations (one call for the batch: nothing reads a destination's tag before its remap,
+ * and the object table's lock is held since the freeze), copy each old page to its
+ * destination, then switch each migration entry to it. */
 static void batch_copy_remap(struct migrate_batch *m)
 {
 	const struct memobj_ops *ops = m->s->ops;
+	mark(m, MIGRATE_PHASE_TAG);
+	CHECK_OK(buddy_page_set_objects(m->s->b, m->nold, m->dst, m->obj,
+					m->index)); /* pool pages: movable; ids checked at fill */
 	mark(m, MIGRATE_PHASE_COPY);
 	for (unsigned i = 0; i < m->nold; i++)
-		ops->copy(ops->ctx, pfn_of(m->dst[i]), pfn_of(m->old[i]));
+		ops->copy(ops->ctx, m->dst[i], m->old[i]);
 	mark(m, MIGRATE_PHASE_REMAP);
 	for (unsigned i = 0; i < m->nold; i++) {
-		unsigned slot = (unsigned)(m->key[i] >> 32);
-		uint32_t index = (uint32_t)m->key[i];
+		unsigned slot = m->obj[i] - 1;
+		uint32_t index = m->index[i];
 #ifdef SPMK_DEBUG
 		uint32_t obj = 0, tagged = 0;
-		CHECK_OK(buddy_page_object(m->s->b, pfn_of(m->dst[i]), &obj, &tagged,
-					   0)); /* tagged by us */
+		CHECK_OK(
+			buddy_page_object(m->s->b, m->dst[i], &obj, &tagged, 0)); /* tagged by us */
 		CHECK(obj == slot + 1 && tagged == index);
 #endif
-		CHECK_OK(ops->remap(ops->ctx, slot, index, pfn_of(m->old[i]),
-				    pfn_of(m->dst[i]))); /* frozen by us */
+		CHECK_OK(
+			ops->remap(ops->ctx, slot, index, m->old[i], m->dst[i])); /* frozen by us */
 	}
 }
 
@@ -106,9 +111,9 @@ static void batch_flush(struct migrate_batch *m)
 		batch_copy_remap(m);
 	mark(m, MIGRATE_PHASE_FREE);
 	for (unsigned i = 0, j; i < m->nold; i = j) {
-		for (j = i + 1; j < m->nold && m->old[j] == m->old[j - 1] + 1; j++)
+		for (j = i + 1; j < m->nold && m->old[j].v == m->old[j - 1].v + 1; j++)
 			;
-		free_run(m->s->b, m->old[i], m->old[j - 1] + 1);
+		free_run(m->s->b, m->old[i].v, m->old[j - 1].v + 1);
 	}
 	m->nold = 0;
 	spin_unlock(&m->s->lock); /* nothing frozen: the others' turn (a ticket lock is fair) */
@@ -285,17 +290,17 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 		if (st != ST_OK)
 			return st;
 	}
-	mark(m, MIGRATE_PHASE_TAG);
 	uint64_t np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
 	CHECK(np >= m->pool && pfn != np); /* the copy writes only a page of our own pool */
 	CHECK_OP(m->pool_used, <=, m->pool_n);
-	CHECK_OK(buddy_page_set_object(s->b, pfn_of(np), pi->obj,
-				       pi->index)); /* a pool page is movable */
 	if (s->ops->freeze) {
 		mark(m, MIGRATE_PHASE_FREEZE);
 		st = s->ops->freeze(s->ops->ctx, slot, pi->index,
-				    pfn_of(pfn)); /* copied at the flush */
+				    pfn_of(pfn)); /* tagged, copied at flush */
 	} else {
+		mark(m, MIGRATE_PHASE_TAG);
+		CHECK_OK(buddy_page_set_object(s->b, pfn_of(np), pi->obj,
+					       pi->index)); /* a pool page */
 		mark(m, MIGRATE_PHASE_COPY);
 		s->ops->copy(s->ops->ctx, pfn_of(np), pfn_of(pfn));
 		mark(m, MIGRATE_PHASE_REMAP);
@@ -303,13 +308,15 @@ static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct b
 	}
 	mark(m, MIGRATE_PHASE_RMAP);
 	if (st != ST_OK) {
-		CHECK_OK(buddy_page_set_object(s->b, pfn_of(np), 0, 0));
+		if (!s->ops->freeze)
+			CHECK_OK(buddy_page_set_object(s->b, pfn_of(np), 0, 0)); /* tagged above */
 		m->pool_used--;
 		return st;
 	}
-	m->dst[m->nold] = np;
-	m->key[m->nold] = (uint64_t)slot << 32 | pi->index;
-	m->old[m->nold++] = pfn;
+	m->dst[m->nold] = pfn_of(np);
+	m->obj[m->nold] = pi->obj;
+	m->index[m->nold] = pi->index;
+	m->old[m->nold++] = pfn_of(pfn);
 	m->r.moved++;
 	if (m->nold == MIGRATE_BATCH)
 		batch_flush(m);
@@ -334,16 +341,54 @@ status_t migrate_page(struct memobj_set *s, uint64_t pfn, uint64_t *new_pfn)
 	return st;
 }
 
-/* Moves every movable page of the range with batch m, then finishes the batch. */
+/* The first page after p's block when p is not movable (free and isolated memory is kept in
+ * blocks, so an unused range costs a step per block, not per page). */
+static uint64_t skip_block(const struct buddy *b, uint64_t p)
+{
+	struct buddy_page_info pi;
+	if (buddy_page_state(b, pfn_of(p), &pi) != ST_OK)
+		return p + 1;
+	return MAX(p, pi.head.v + ((uint64_t)1 << pi.order) - 1) + 1;
+}
+
+/* Moves the movable pages of `run` (read at pfn p, on node `node`) until one fails or a batch
+ * flush gives the object table's lock up (a pin, unpin or free may then change what the run
+ * says: the caller reads the rest again). Returns the pages handled; *st the failure. */
+static unsigned run_move(struct migrate_batch *m, uint64_t p, const struct buddy_movable_page *run,
+			 unsigned n, unsigned node, status_t *st)
+{
+	uint64_t flushes = m->r.flushes;
+	unsigned i;
+	*st = ST_OK;
+	for (i = 0; i < n && m->r.flushes == flushes; i++) {
+		struct buddy_page_info pi = { .state = PAGE_MOVABLE,
+					      .owner = BUDDY_OWNER_MOVABLE,
+					      .head = pfn_of(p + i),
+					      .obj = run[i].obj,
+					      .index = run[i].index,
+					      .pins = run[i].pins,
+					      .node = node };
+		*st = batch_move(m, p + i, &pi, 0);
+		if (*st != ST_OK)
+			break;
+	}
+	return i;
+}
+
+#define MIGRATE_RUN 64 /* reverse maps read per call (buddy_page_movable_run) */
+
+/* Moves every movable page of the range with batch m, then finishes the batch. The reverse
+ * maps are read a run of consecutive movable pages at a time (an object's pages mostly are
+ * consecutive): one lock and one range look-up per run instead of per page. */
 static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t npages,
 			  struct migrate_result *res)
 {
 	struct memobj_set *s = m->s;
+	struct buddy_movable_page run[MIGRATE_RUN];
 	uint64_t next_cancel = base_pfn;
 	spin_lock(&s->lock);
 	mark(m, MIGRATE_PHASE_RMAP);
-	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end; p++) {
-		struct buddy_page_info pi;
+	for (uint64_t p = base_pfn, end = base_pfn + npages; p < end;) {
 		if (p >= next_cancel) {
 			if (p != base_pfn && cancel_point(p - base_pfn, npages)) {
 				m->r.failed_pfn = p;
@@ -352,20 +397,24 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 			}
 			next_cancel = p + MIGRATE_CANCEL_PAGES;
 		}
-		if (buddy_page_state(s->b, pfn_of(p), &pi) != ST_OK)
-			continue;
-		if (pi.state != PAGE_MOVABLE) {
-			/* skip the whole block: free and isolated memory is in blocks, so an unused
-			 * range costs a step per block, not per page */
-			p = MAX(p, pi.head.v + ((uint64_t)1 << pi.order) - 1);
+		unsigned n = 0, node = 0,
+			 max = (unsigned)MIN(MIN(end, next_cancel) - p, MIGRATE_RUN);
+		if (buddy_page_movable_run(s->b, pfn_of(p), max, run, &n, &node) != ST_OK) {
+			p++; /* not managed */
 			continue;
 		}
-		status_t st = batch_move(m, p, &pi, 0);
+		if (!n) {
+			p = skip_block(s->b, p);
+			continue;
+		}
+		status_t st;
+		unsigned done = run_move(m, p, run, n, node, &st);
 		if (st != ST_OK) {
-			m->r.failed_pfn = p;
+			m->r.failed_pfn = p + done;
 			m->r.failed_st = st;
 			break;
 		}
+		p += done;
 	}
 	batch_finish(m);
 	spin_unlock(&s->lock);

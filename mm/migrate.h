@@ -4,7 +4,9 @@
  * Moving one page, in an order where every step either cannot fail or leaves the old page in
  * place:
  *   1. read the reverse map of the old page (buddy_page_state: state, node, object id, index,
- *      pins; migrate_range skips every block that is not movable as a whole - free and
+ *      pins; migrate_range reads runs of consecutive movable pages with one
+ *      buddy_page_movable_run call each, and skips every block that is not movable as a
+ *      whole - free and
  *      isolated memory is kept in blocks, so an unused range costs a step per block);
  *      a pinned page is refused (ST_BUSY), one of no live movable object page (ST_INVALID);
  *   2. take a destination page from the batch pool: a block of up to MIGRATE_BATCH movable
@@ -22,10 +24,11 @@
  * object window during a batch.
  *
  * With memobj_ops.freeze (other CPUs write objects while pages move, docs/smp.md), steps 3-4
- * become: tag the new page, freeze the old mapping (a migration entry; a failure untags the
- * new page, returns it to the pool and leaves the old mapping as it was), and remember the
- * pair. A batch then ends with: one flush (memobj_ops.flush: every CPU has dropped the old
- * translation, so no write can reach the old page any more), the copy of every pair, the
+ * become: freeze the old mapping (a migration entry; a failure returns the new page to the
+ * pool and leaves the old mapping as it was), and remember the pair. A batch then ends with:
+ * one flush (memobj_ops.flush: every CPU has dropped the old translation, so no write can
+ * reach the old page any more), the tag of every new page (one buddy_page_set_objects call:
+ * nothing reads a new page's tag before its remap), the copy of every pair, the
  * switch of every migration entry to its new page (remap, which cannot fail then: CHECKed),
  * and the old pages freed (consecutive ones as aligned runs, one buddy_free each). A write made before the freeze is in the old page when it is
  * copied; a write attempted after it waits for the new page. So no write is lost, and each

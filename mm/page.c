@@ -78,6 +78,56 @@ status_t buddy_page_object_locked(const struct buddy *b, uint64_t pfn, uint32_t 
 	return ST_OK;
 }
 
+status_t buddy_page_movable_run_locked(const struct buddy *b, uint64_t pfn, unsigned max,
+				       struct buddy_movable_page *out, unsigned *n, unsigned *node)
+{
+	const struct buddy_range *r = buddy_range_of(b, pfn);
+	*n = 0;
+	if (!r)
+		return ST_NOTFOUND;
+	if (!max)
+		return ST_INVALID;
+	*node = r->node;
+	uint64_t end = MIN(r->end, pfn + max);
+	const uint64_t *w = bw(r, pfn);
+	for (uint64_t p = pfn; p < end; p++, w++) {
+		uint64_t v = pw_load(w);
+		if (pw_state(v) != PAGE_MOVABLE)
+			break;
+		out[*n] = (struct buddy_movable_page){ pw_obj(v), pw_index(v), pw_pins(v) };
+		(*n)++;
+	}
+	return ST_OK;
+}
+
+/* The range of pfn, trying r (the previous page's) first: a batch mostly stays in one. */
+static const struct buddy_range *range_near(const struct buddy *b, const struct buddy_range *r,
+					    uint64_t pfn)
+{
+	return r && pfn >= r->base && pfn < r->end ? r : buddy_range_of(b, pfn);
+}
+
+status_t buddy_page_set_objects_locked(struct buddy *b, unsigned n, const pfn_t *pfn,
+				       const uint32_t *obj, const uint32_t *index)
+{
+	const struct buddy_range *r = NULL;
+	for (unsigned i = 0; i < n; i++) { /* validate every page before changing one */
+		r = range_near(b, r, pfn[i].v);
+		if (!r)
+			return ST_NOTFOUND;
+		if (pw_state(pw_load(bw(r, pfn[i].v))) != PAGE_MOVABLE)
+			return ST_INVALID;
+		if (obj[i] > PW_OBJ_MAX)
+			return ST_RANGE;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		r = range_near(b, r, pfn[i].v); /* found above */
+		uint64_t *w = bw(r, pfn[i].v);
+		*w = pw_make_movable(pw_pins(*w), obj[i], index[i]);
+	}
+	return ST_OK;
+}
+
 /* Adds delta (+1 or -1) to the pin count of movable page pfn. Errors: those of
  * page_movable_word, ST_RANGE (already PW_PIN_MAX pins), ST_INVALID (unpin of an unpinned
  * page); nothing changes then. */

@@ -257,6 +257,85 @@ static void test_movable_reverse_map(void **state)
 	check();
 }
 
+/* The run reader stops at the first page that is not movable, at max and at the range's end,
+ * and says each page's object, index and pins and the run's node. */
+static void test_movable_run(void **state)
+{
+	(void)state;
+	uint64_t p;
+	unsigned n = 99, node = 99;
+	struct buddy_movable_page run[16];
+	add(0, BUDDY_ZONE_NORMAL, 0, 16, 0);
+	add(1, BUDDY_ZONE_MOVABLE, 64, 8, 1); /* one range: pages 64..71, node 1 */
+	assert_int_equal(alloc_raw(&B, 3, 1, BUDDY_MOVABLE | BUDDY_THISNODE, &p), ST_OK);
+	assert_int_equal(p, 64);
+	for (unsigned i = 0; i < 8; i++)
+		assert_int_equal(buddy_page_set_object(&B, pfn_of(p + i), 5, 100 + i), ST_OK);
+	assert_int_equal(buddy_page_pin(&B, pfn_of(p + 2)), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(p + 5), 0), ST_OK); /* a hole at 69 */
+	assert_int_equal(buddy_page_movable_run(&B, pfn_of(p), 16, run, &n, &node), ST_OK);
+	assert_int_equal(n, 5); /* 64..68: stops at the free page */
+	assert_int_equal(node, 1);
+	for (unsigned i = 0; i < 5; i++) {
+		assert_int_equal(run[i].obj, 5);
+		assert_int_equal(run[i].index, 100 + i);
+		assert_int_equal(run[i].pins, i == 2);
+	}
+	assert_int_equal(buddy_page_movable_run(&B, pfn_of(p + 1), 2, run, &n, &node), ST_OK);
+	assert_int_equal(n, 2); /* max */
+	assert_int_equal(run[1].index, 102);
+	assert_int_equal(buddy_page_movable_run(&B, pfn_of(p + 6), 16, run, &n, &node), ST_OK);
+	assert_int_equal(n, 2); /* 70, 71: the range ends */
+	assert_int_equal(run[1].index, 107);
+	assert_int_equal(buddy_page_movable_run(&B, pfn_of(p + 5), 16, run, &n, &node), ST_OK);
+	assert_int_equal(n, 0); /* free: not movable */
+	assert_int_equal(buddy_page_movable_run(&B, pfn_of(0), 16, run, &n, &node), ST_OK);
+	assert_int_equal(n, 0); /* free NORMAL page */
+	assert_int_equal(buddy_page_movable_run(&B, pfn_of(40), 16, run, &n, &node), ST_NOTFOUND);
+	assert_int_equal(n, 0);
+	assert_int_equal(buddy_page_movable_run(&B, pfn_of(p), 0, run, &n, &node), ST_INVALID);
+	check();
+}
+
+/* Tagging a batch: every page is checked before any is set, so a refusal changes nothing. */
+static void test_set_objects(void **state)
+{
+	(void)state;
+	uint64_t p, q;
+	uint32_t obj, idx;
+	add(0, BUDDY_ZONE_MOVABLE, 0, 64, 0);
+	add(1, BUDDY_ZONE_MOVABLE, 4096, 64, 1);
+	assert_int_equal(alloc_raw(&B, 2, 0, BUDDY_MOVABLE | BUDDY_THISNODE, &p), ST_OK);
+	assert_int_equal(alloc_raw(&B, 1, 1, BUDDY_MOVABLE | BUDDY_THISNODE, &q), ST_OK);
+	pfn_t pfn[5] = { pfn_of(p + 3), pfn_of(q), pfn_of(p), pfn_of(q + 1),
+			 pfn_of(p + 1) }; /* two ranges, any order */
+	uint32_t o[5] = { 1, 2, 3, 4, PW_OBJ_MAX }, ix[5] = { 10, 20, 30, 40, 50 };
+	assert_int_equal(buddy_page_set_objects(&B, 5, pfn, o, ix), ST_OK);
+	for (unsigned i = 0; i < 5; i++) {
+		assert_int_equal(buddy_page_object(&B, pfn[i], &obj, &idx, 0), ST_OK);
+		assert_int_equal(obj, o[i]);
+		assert_int_equal(idx, ix[i]);
+	}
+	/* a refusal anywhere in the batch leaves every page as it was */
+	uint32_t o2[5] = { 9, 9, 9, 9, 9 }, ix2[5] = { 0 };
+	o2[4] = PW_OBJ_MAX + 1;
+	assert_int_equal(buddy_page_set_objects(&B, 5, pfn, o2, ix2), ST_RANGE);
+	assert_int_equal(buddy_free(&B, pfn_of(q + 1), 0), ST_OK);
+	o2[4] = 9;
+	assert_int_equal(buddy_page_set_objects(&B, 5, pfn, o2, ix2), ST_INVALID); /* q + 1 free */
+	pfn[3] = pfn_of(999);
+	assert_int_equal(buddy_page_set_objects(&B, 5, pfn, o2, ix2), ST_NOTFOUND);
+	for (unsigned i = 0; i < 5; i++) {
+		if (i == 3)
+			continue;
+		assert_int_equal(buddy_page_object(&B, pfn[i], &obj, &idx, 0), ST_OK);
+		assert_int_equal(obj, o[i]);
+		assert_int_equal(idx, ix[i]);
+	}
+	assert_int_equal(buddy_page_set_objects(&B, 0, pfn, o2, ix2), ST_OK);
+	check();
+}
+
 static void test_carve_uncarve(void **state)
 {
 	(void)state;
@@ -644,6 +723,8 @@ int main(void)
 		T(test_distance_fallback),
 		T(test_movable_zone),
 		T(test_movable_reverse_map),
+		T(test_movable_run),
+		T(test_set_objects),
 		T(test_carve_uncarve),
 		T(test_isolate),
 		T(test_hotadd_join_and_remove),
