@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_copy.c - the memcpy baseline of `bench hotplug`: the pages in use on a device copied
- * once, right before the reclaim that migrates the same pages, into the very destination pages
+ * right before (and again right after) the reclaim that migrates the same pages, into the very destination pages
  * that reclaim will use, in the same order, through the same direct map: so both run under the
  * same load on this shared machine, with the same page sizes and the same source and
  * destination pages, and differ only in what reclaim does besides copying.
@@ -10,7 +10,10 @@
  * of up to 512 pages, nearest node first; the allocator is deterministic, so the reclaim that
  * follows gets the same blocks back), and each block is filled top down as migration fills
  * its pools, with a TLB flush every MIGRATE_BATCH pages as migration flushes once per batch.
- * Only the copies are timed. */
+ * Only the copies are timed. The sources are listed once (bench_copy_plan) and can be copied
+ * again after the reclaim, once the device is handed off again and the object that reclaim
+ * moved into the destinations is freed: the same pages, into the same blocks (a digest of the
+ * blocks says whether they were the same). */
 #include "kernel/shell/bench_copy.h"
 
 #include "arch/x86_64/cpu.h"
@@ -92,14 +95,35 @@ static uint64_t copy_take(unsigned node, uint64_t pages, unsigned *n)
 	return got;
 }
 
-uint64_t bench_copy_us(uint64_t base, uint64_t npages, unsigned node, uint64_t *pages_out)
+static unsigned plan_runs;  /* runs[0 .. plan_runs): the sources of the next copies */
+static uint64_t plan_pages; /* pages in them */
+
+uint64_t bench_copy_plan(uint64_t base, uint64_t npages)
 {
-	unsigned nruns, nblocks;
-	uint64_t used = copy_runs(base, npages, &nruns);
-	uint64_t room = copy_take(node, used, &nblocks), done = 0;
-	*pages_out = used;
-	if (!room || !used)
+	plan_pages = copy_runs(base, npages, &plan_runs);
+	return plan_pages;
+}
+
+/* A digest of the destination blocks, in order: equal digests mean the same blocks. */
+static uint64_t blocks_digest(unsigned n)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (unsigned i = 0; i < n; i++)
+		h = (h ^ (blocks[i].pfn << 6 | blocks[i].order)) * 1099511628211ull;
+	return h;
+}
+
+uint64_t bench_copy_us(unsigned node, uint64_t *dest_digest)
+{
+	unsigned nblocks;
+	uint64_t used = plan_pages, done = 0;
+	*dest_digest = 0;
+	if (!used)
 		return 0;
+	uint64_t room = copy_take(node, used, &nblocks);
+	if (!room)
+		return 0;
+	*dest_digest = blocks_digest(nblocks);
 	unsigned r = 0;
 	uint64_t src = runs[0].base;
 	write_cr3(read_cr3());

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* cmd_bench.c - `bench hotplug`: hand-off and reclaim of the first devdax device with 0%, 50%
  * and 100% of it in use by a movable object, against memset (scrub) and memcpy (migration)
- * measured in the same boot on the same memory: each reclaim against a copy of its used bytes
- * made just before it into the destinations the reclaim then uses (kernel/shell/bench_copy.c:
- * page by page through the direct map, as migration copies), against the copies inside the
+ * measured in the same boot on the same memory: each used case reclaims three times, each
+ * reclaim against copies of its used bytes made just before and just after it into the
+ * destinations the reclaim uses (kernel/shell/bench_copy.c: page by page through the direct
+ * map, as migration copies; the median of the three ratios is printed with each run's raw
+ * figures, and the other lines come from the median run), against the copies inside the
  * reclaim itself (their share is exact whatever the machine's speed does), and against
  * bandwidths measured at the start. Reclaim leaves the zeroing of used
  * blocks to the next claim (deferred scrub), so each cycle also times the first claim + map
@@ -172,11 +174,9 @@ static bool bench_claim(uint32_t dev, uint64_t *claim_us)
 	return st == ST_OK;
 }
 
-/* Hand off, fill `used` bytes on the device's node, copy them once into the destinations the
- * reclaim will use (*copy_us, may be NULL: not measured; kernel/shell/bench_copy.h), reclaim;
- * times in us. */
+/* Hand off, fill `used` bytes on the device's node, reclaim; times in us. */
 static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint64_t *reclaim_us,
-			uint64_t *moved, uint64_t *deferred, uint64_t *copy_us)
+			uint64_t *moved, uint64_t *deferred)
 {
 	struct hotplug_reclaim_info info;
 	int node = dax_device_node(&K.dax, dev);
@@ -190,12 +190,6 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 		hotplug_reclaim(&K.hotplug, dev, 0, 0);
 		return false;
 	}
-	const struct dax_device *x = dax_device_get(&K.dax, dev);
-	uint64_t in_use;
-	if (copy_us)
-		*copy_us = used ? bench_copy_us(pa_to_pfn(pa_of(x->base)).v,
-						bytes_to_pages(x->size), (unsigned)node, &in_use)
-				: 0;
 	memset(&khotplug_prof, 0, sizeof khotplug_prof);
 	t0 = rdtsc();
 	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
@@ -210,6 +204,99 @@ static bool bench_cycle(uint32_t dev, uint64_t used, uint64_t *handoff_us, uint6
 	if (bad)
 		printk(LOG_ERR, "bench: %lu pages of the object were damaged", (unsigned long)bad);
 	return st == ST_OK && bad == 0;
+}
+
+#define BENCH_RECLAIM_RUNS 3 /* reclaims per used case, each between two copies */
+
+/* One used case of `bench hotplug`: BENCH_RECLAIM_RUNS reclaims of `used` bytes in use, each
+ * bracketed by the memcpy of the same pages into the same destination blocks right before
+ * and right after it (kernel/shell/bench_copy.h), so that a machine whose speed changes
+ * between runs moves the reclaim and its baselines together. */
+struct bench_used {
+	uint64_t handoff_us, claim_us, moved, deferred;
+	uint64_t reclaim_us[BENCH_RECLAIM_RUNS], before_us[BENCH_RECLAIM_RUNS],
+		after_us[BENCH_RECLAIM_RUNS];
+	uint64_t ratio_milli[BENCH_RECLAIM_RUNS]; /* reclaim / mean(before, after), x 1000 */
+	struct khotplug_prof prof[BENCH_RECLAIM_RUNS];
+	unsigned same_dest; /* runs whose two copies used the same destination blocks */
+	unsigned median;    /* the run of the median ratio */
+};
+
+/* Run k of bench_used: (hand-off,) fill, copy, reclaim, check, free, hand-off, copy, reclaim
+ * of the now unused device. Only the first hand-off, the reclaim and the copies are timed. */
+static bool bench_used_run(uint32_t dev, uint64_t used, unsigned k, struct bench_used *u)
+{
+	struct hotplug_reclaim_info info;
+	unsigned node = (unsigned)dax_device_node(&K.dax, dev), slot = 0;
+	const struct dax_device *x = dax_device_get(&K.dax, dev);
+	uint64_t base = pa_to_pfn(pa_of(x->base)).v, npages = bytes_to_pages(x->size), d0, d1,
+		 bad = 0;
+	uint64_t t0 = rdtsc();
+	if (hotplug_handoff(&K.hotplug, dev, true) != ST_OK)
+		return false;
+	if (k == 0)
+		u->handoff_us = tsc_to_us(rdtsc() - t0);
+	if (memobj_fill(&K.objs, "bench", bytes_to_pages(used), (int)node, true, &slot) != ST_OK) {
+		hotplug_reclaim(&K.hotplug, dev, 0, 0);
+		return false;
+	}
+	bench_copy_plan(base, npages);
+	u->before_us[k] = bench_copy_us(node, &d0);
+	memset(&khotplug_prof, 0, sizeof khotplug_prof);
+	t0 = rdtsc();
+	status_t st = hotplug_reclaim(&K.hotplug, dev, 0, &info);
+	u->reclaim_us[k] = tsc_to_us(rdtsc() - t0);
+	u->prof[k] = khotplug_prof;
+	u->moved = info.moved;
+	u->deferred = info.deferred;
+	memobj_check(&K.objs, slot, &bad);
+	CHECK_OK(memobj_free(&K.objs, slot)); /* nothing pinned it */
+	if (bad)
+		printk(LOG_ERR, "bench: %lu pages of the object were damaged", (unsigned long)bad);
+	if (st != ST_OK || bad || hotplug_handoff(&K.hotplug, dev, true) != ST_OK)
+		return false;
+	u->after_us[k] = bench_copy_us(node, &d1); /* the same sources, in the direct map again */
+	u->same_dest += d0 && d0 == d1;
+	uint64_t mean = (u->before_us[k] + u->after_us[k]) / 2;
+	u->ratio_milli[k] = mean ? u->reclaim_us[k] * 1000 / mean : 0;
+	return hotplug_reclaim(&K.hotplug, dev, 0, 0) == ST_OK && u->before_us[k] && u->after_us[k];
+}
+
+static bool bench_used_case(uint32_t dev, uint64_t used, struct bench_used *u)
+{
+	memset(u, 0, sizeof *u);
+	for (unsigned k = 0; k < BENCH_RECLAIM_RUNS; k++)
+		if (!bench_used_run(dev, used, k, u))
+			return false;
+	unsigned idx[BENCH_RECLAIM_RUNS];
+	for (unsigned i = 0; i < BENCH_RECLAIM_RUNS; i++) { /* insertion sort by ratio */
+		unsigned j = i;
+		for (; j && u->ratio_milli[idx[j - 1]] > u->ratio_milli[i]; j--)
+			idx[j] = idx[j - 1];
+		idx[j] = i;
+	}
+	u->median = idx[BENCH_RECLAIM_RUNS / 2];
+	return bench_claim(dev, &u->claim_us);
+}
+
+static void bench_used_print(unsigned long pct, const struct bench_used *u)
+{
+	char name[80];
+	for (unsigned k = 0; k < BENCH_RECLAIM_RUNS; k++) {
+		kprintf("hotplug.reclaim_%lupct_run%u_us %lu us\n", pct, k + 1,
+			(unsigned long)u->reclaim_us[k]);
+		kprintf("hotplug.memcpy_%lupct_run%u_before_us %lu us\n", pct, k + 1,
+			(unsigned long)u->before_us[k]);
+		kprintf("hotplug.memcpy_%lupct_run%u_after_us %lu us\n", pct, k + 1,
+			(unsigned long)u->after_us[k]);
+		fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_run%u_vs_memcpy_around",
+			     pct, k + 1);
+		ratio(name, u->ratio_milli[k], 1000);
+	}
+	fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy_around_median", pct);
+	ratio(name, u->ratio_milli[u->median], 1000);
+	kprintf("hotplug.reclaim_%lupct_median_run %u run\n", pct, u->median + 1);
+	kprintf("hotplug.reclaim_%lupct_runs_same_destinations %u runs\n", pct, u->same_dest);
 }
 
 /* The largest in-use size (whole 2 MiB blocks, at most size) that fits elsewhere. */
@@ -315,15 +402,27 @@ static int bench_hotplug(void)
 		if (i && shell_progress(i, 3)) /* between cases: the device is devdax again */
 			return shell_error("stopped by Ctrl-C before the %lu%% case",
 					   (unsigned long)pct[i]);
-		uint64_t h_us, r_us, c_us, a_us, moved, deferred;
+		static struct bench_used u;
+		uint64_t h_us, r_us, c_us, a_us = 0, moved, deferred;
 		if (used < want)
 			kprintf("hotplug.note %lu%% case: only %lu MiB fit elsewhere; using %lu "
 				"MiB in use\n",
 				(unsigned long)pct[i], (unsigned long)(used >> 20),
 				(unsigned long)(used >> 20));
-		if (!bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred, &a_us) ||
-		    !bench_claim(dev, &c_us))
+		if (used ? !bench_used_case(dev, used, &u)
+			 : !bench_cycle(dev, used, &h_us, &r_us, &moved, &deferred) ||
+				    !bench_claim(dev, &c_us))
 			return shell_error("the %lu%% cycle failed", (unsigned long)pct[i]);
+		if (used) { /* the figures of the run with the median ratio */
+			h_us = u.handoff_us;
+			r_us = u.reclaim_us[u.median];
+			a_us = u.before_us[u.median];
+			c_us = u.claim_us;
+			moved = u.moved;
+			deferred = u.deferred;
+			khotplug_prof = u.prof[u.median];
+			bench_used_print(pct[i], &u);
+		}
 		uint64_t cpy_us = a_us, boot_us = used * 1000000 / cpy_bps,
 			 reuse_us = used * 1000000 / reuse_bps;
 		kprintf("hotplug.handoff_1g_%lupct_us %lu us\n", (unsigned long)pct[i],
@@ -343,6 +442,8 @@ static int bench_hotplug(void)
 		if (used) {
 			kprintf("hotplug.memcpy_%lupct_us %lu us\n", (unsigned long)pct[i],
 				(unsigned long)cpy_us);
+			kprintf("hotplug.memcpy_%lupct_after_us %lu us\n", (unsigned long)pct[i],
+				(unsigned long)u.after_us[u.median]);
 			fmt_snprintf(name, sizeof name, "hotplug.reclaim_%lupct_vs_memcpy",
 				     (unsigned long)pct[i]);
 			ratio(name, r_us, cpy_us);
@@ -393,7 +494,7 @@ static int bench_cycles(int argc, char **argv)
 			return shell_error(
 				"stopped by Ctrl-C after %lu of %lu cycles; %s is devdax",
 				(unsigned long)i, (unsigned long)n, argv[2]);
-		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred, 0))
+		if (!bench_cycle(dev, ALIGN_DOWN(size, PAGE_SIZE), &h_us, &r_us, &m, &deferred))
 			return shell_error("cycle %lu failed", (unsigned long)i);
 		moved += m;
 	}
