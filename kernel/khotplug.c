@@ -128,6 +128,22 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, pfn_t old_pf
 	return ST_OK;
 }
 
+/* memobj_ops.remap_frozen: a batch's migration entries switched under one win_lock round;
+ * the cached page table makes it one walk per 2 MiB of a window. */
+static void obj_remap_frozen(void *ctx, unsigned n, const uint32_t *obj, const uint32_t *index,
+			     const pfn_t *old_pfn, const pfn_t *new_pfn)
+{
+	(void)ctx;
+	spin_lock(&win_lock);
+	for (unsigned i = 0; i < n; i++)
+		CHECK_OK(remap_locked(obj[i] - 1, index[i], old_pfn[i],
+				      new_pfn[i])); /* frozen by migration */
+	spin_unlock(&win_lock);
+	khotplug_prof.remaps += n;
+	for (unsigned i = 0; i < n; i++)
+		app_obj_moved(obj[i] - 1, index[i], new_pfn[i]); /* an app's mapping follows */
+}
+
 static uint64_t window_cpus = 1; /* the window set (khotplug.h); CPU 0 always */
 
 void khotplug_window_enter(void)
@@ -239,6 +255,7 @@ static const struct memobj_ops obj_ops = {
 	.page = obj_page,
 	.copy = page_copy,
 	.freeze = obj_freeze,
+	.remap_frozen = obj_remap_frozen,
 	.phase = obj_phase,
 };
 

@@ -76,6 +76,13 @@ struct memobj_ops {
 	 * changes then). When set, migration freezes a batch, flushes once, then copies and
 	 * remaps (mm/migrate.h), and remap and lookup accept a frozen entry. */
 	status_t (*freeze)(void *ctx, unsigned slot, uint64_t index, pfn_t old_pfn);
+	/* Optional with freeze (NULL: remap page by page): switch n frozen pages to their new
+	 * pages at once - page index[i] of object id obj[i] (slot + 1) from old_pfn[i] to
+	 * new_pfn[i] - as n remaps would, with one lock round and one page-table walk per
+	 * 2 MiB. Cannot fail: every entry is a migration entry freeze set (the caller CHECKs
+	 * nothing; the implementation CHECKs each). */
+	void (*remap_frozen)(void *ctx, unsigned n, const uint32_t *obj, const uint32_t *index,
+			     const pfn_t *old_pfn, const pfn_t *new_pfn);
 	/* Optional (NULL: not profiled): migration enters phase `phase` (enum migrate_phase,
 	 * mm/migrate.h) now; the time since the previous call belongs to the previous phase.
 	 * For figures only (bench hotplug): must not change any state migration sees. */

@@ -70,18 +70,21 @@ static void batch_copy_remap(struct migrate_batch *m)
 	for (unsigned i = 0; i < m->nold; i++)
 		ops->copy(ops->ctx, m->dst[i], m->old[i]);
 	mark(m, MIGRATE_PHASE_REMAP);
-	for (unsigned i = 0; i < m->nold; i++) {
-		unsigned slot = m->obj[i] - 1;
-		uint32_t index = m->index[i];
 #ifdef SPMK_DEBUG
+	for (unsigned i = 0; i < m->nold; i++) {
 		uint32_t obj = 0, tagged = 0;
 		CHECK_OK(
 			buddy_page_object(m->s->b, m->dst[i], &obj, &tagged, 0)); /* tagged by us */
-		CHECK(obj == slot + 1 && tagged == index);
-#endif
-		CHECK_OK(
-			ops->remap(ops->ctx, slot, index, m->old[i], m->dst[i])); /* frozen by us */
+		CHECK(obj == m->obj[i] && tagged == m->index[i]);
 	}
+#endif
+	if (ops->remap_frozen) { /* every entry frozen by us */
+		ops->remap_frozen(ops->ctx, m->nold, m->obj, m->index, m->old, m->dst);
+		return;
+	}
+	for (unsigned i = 0; i < m->nold; i++)
+		CHECK_OK(ops->remap(ops->ctx, m->obj[i] - 1, m->index[i], m->old[i],
+				    m->dst[i])); /* frozen by us */
 }
 
 /* Frees pages [p, end) (movable, unpinned, switched) as aligned runs: one buddy_free per run

@@ -40,6 +40,7 @@ struct racer {
 	uint64_t wait_page, waits, writes;
 	unsigned phase; /* the phase migration said it is in (memobj_ops.phase) */
 	uint64_t entered[MIGRATE_PHASES];
+	uint64_t batch_remaps; /* memobj_ops.remap_frozen calls */
 };
 
 static struct racer R;
@@ -106,6 +107,15 @@ static status_t race_remap(void *ctx, unsigned slot, uint64_t i, pfn_t old, pfn_
 	return st;
 }
 
+/* memobj_ops.remap_frozen: the batch switched entry by entry, the writer stepping between. */
+static void race_remap_frozen(void *ctx, unsigned n, const uint32_t *obj, const uint32_t *index,
+			      const pfn_t *old, const pfn_t *pfn)
+{
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(race_remap(ctx, obj[i] - 1, index[i], old[i], pfn[i]), ST_OK);
+	R.batch_remaps++;
+}
+
 /* The shootdown: the writer CPU's TLB is emptied. */
 static void race_flush(void *ctx)
 {
@@ -132,8 +142,9 @@ static status_t race_lookup(void *ctx, unsigned slot, uint64_t i, pfn_t *pfn)
 static struct memobj_ops race_ops;
 
 /* A new simulated machine whose memory objects go through the race_* hooks (the writer CPU
- * steps at each of migration's steps), freeze included or not; R is reset for it. */
-static struct sim *race_sim(bool freeze)
+ * steps at each of migration's steps), freeze and batch remap included or not; R is reset for
+ * it. */
+static struct sim *race_sim(bool freeze, bool batch_remap)
 {
 	struct sim *s = sim_new();
 	race_ops = *s->objs.ops;
@@ -142,6 +153,7 @@ static struct sim *race_sim(bool freeze)
 	race_ops.copy = race_copy;
 	race_ops.lookup = race_lookup;
 	race_ops.freeze = freeze ? race_freeze : NULL;
+	race_ops.remap_frozen = batch_remap ? race_remap_frozen : NULL;
 	race_ops.phase = race_phase;
 	s->objs.ops = &race_ops;
 	memset(&R, 0, sizeof R);
@@ -158,9 +170,16 @@ static void restore_pattern(struct sim *s)
 }
 
 /* An object of NPAGES on node 0 whose pages the writer has all cached, then moved to node 2. */
+static uint64_t race_run_ops(bool freeze, bool batch_remap, struct migrate_result *res);
+
 static uint64_t race_run(bool freeze, struct migrate_result *res)
 {
-	struct sim *s = race_sim(freeze);
+	return race_run_ops(freeze, false, res);
+}
+
+static uint64_t race_run_ops(bool freeze, bool batch_remap, struct migrate_result *res)
+{
+	struct sim *s = race_sim(freeze, batch_remap);
 	assert_int_equal(memobj_fill(&s->objs, "w", NPAGES, 0, true, &R.slot), ST_OK);
 	for (unsigned p = 0; p < NPAGES; p++) {
 		R.tlb[p] = s->pt[R.slot][p];
@@ -199,6 +218,17 @@ static void test_no_write_lost_with_freeze(void **state)
 	assert_int_equal(R.entered[MIGRATE_PHASE_FLUSH], 1);
 }
 
+/* The same with the batch's entries switched by one remap_frozen call. */
+static void test_no_write_lost_with_batch_remap(void **state)
+{
+	(void)state;
+	struct migrate_result r;
+	assert_int_equal(race_run_ops(true, true, &r), 0);
+	assert_int_equal(r.moved, NPAGES);
+	assert_int_equal(R.batch_remaps, 1); /* one call for the one batch */
+	assert_true(R.waits > 0);
+}
+
 static void test_writes_lost_without_freeze(void **state)
 {
 	(void)state;
@@ -212,7 +242,7 @@ static void test_writes_lost_without_freeze(void **state)
 static void test_freeze_batches(void **state)
 {
 	(void)state;
-	struct sim *s = race_sim(true);
+	struct sim *s = race_sim(true, false);
 	memset(R.tlb, 0xff, sizeof R.tlb);
 	unsigned slot;
 	assert_int_equal(memobj_fill(&s->objs, "big", MIGRATE_BATCH + 100, 0, true, &slot), ST_OK);
@@ -332,6 +362,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_write_lost_with_freeze),
+		cmocka_unit_test(test_no_write_lost_with_batch_remap),
 		cmocka_unit_test(test_writes_lost_without_freeze),
 		cmocka_unit_test(test_freeze_batches),
 		cmocka_unit_test(test_migrate_object_refusals),
