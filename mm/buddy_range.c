@@ -30,6 +30,26 @@ static bool unit_at(const struct buddy *b, uint64_t p, uint64_t end, struct unit
 	return true;
 }
 
+/* unit_at, and a movable page's unit grown over the movable pages after it that are pinned
+ * alike (all pinned or none), within its range and `end`: isolation reads an object's
+ * consecutive pages as one unit, not one at a time. */
+static bool unit_run_at(const struct buddy *b, uint64_t p, uint64_t end, struct unit *u)
+{
+	if (!unit_at(b, p, end, u))
+		return false;
+	if (pw_state(u->w) != PAGE_MOVABLE)
+		return true;
+	bool pinned = pw_pins(u->w) != 0;
+	uint64_t stop = MIN(end, u->r->end);
+	while (u->hi < stop) {
+		uint64_t w = pw_load(bw(u->r, u->hi));
+		if (pw_state(w) != PAGE_MOVABLE || (pw_pins(w) != 0) != pinned)
+			break;
+		u->hi++;
+	}
+	return true;
+}
+
 static status_t range_args(uint64_t base, uint64_t npages, uint64_t *end)
 {
 	if (npages == 0 || add_overflows(base, npages, end))
@@ -57,7 +77,7 @@ static status_t range_states(const struct buddy *b, uint64_t base, uint64_t end,
 	if (!range_covered(b, base, end))
 		return ST_NOTFOUND;
 	for (uint64_t p = base; p < end; p = u.hi) {
-		if (!unit_at(b, p, end, &u))
+		if (!unit_run_at(b, p, end, &u)) /* a run of movable pages has one state */
 			return ST_NOTFOUND;
 		if (!(allowed & (1u << pw_state(u.w))))
 			return ST_BUSY;
@@ -211,7 +231,7 @@ status_t buddy_isolate_locked(struct buddy *b, uint64_t base, uint64_t npages,
 	iso_add(b, base, end, false);
 	struct unit u;
 	for (uint64_t p = base; p < end; p = u.hi) {
-		unit_at(b, p, end, &u);
+		unit_run_at(b, p, end, &u); /* managed: range_states above */
 		if (pw_state(u.w) == PAGE_FREE) {
 			take_free(&u, -1);
 			u.r->z->st.isolated += u.hi - u.lo;

@@ -297,6 +297,30 @@ static void test_movable_run(void **state)
 	check();
 }
 
+/* Isolation reads runs of movable pages as one unit: the counts must still be per page,
+ * with pinned pages anywhere in a run. */
+static void test_isolate_movable_runs(void **state)
+{
+	(void)state;
+	uint64_t p;
+	struct buddy_isolate_report rep;
+	add(0, BUDDY_ZONE_NORMAL, 0, 64, 0);
+	add(1, BUDDY_ZONE_MOVABLE, 512, 64, 1);
+	assert_int_equal(alloc_raw(&B, 4, 1, BUDDY_MOVABLE | BUDDY_THISNODE, &p), ST_OK);
+	assert_int_equal(buddy_page_pin(&B, pfn_of(p + 5)), ST_OK);
+	assert_int_equal(buddy_page_pin(&B, pfn_of(p + 6)), ST_OK);
+	assert_int_equal(buddy_page_pin(&B, pfn_of(p + 15)), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(p + 9), 0), ST_OK); /* a hole */
+	assert_int_equal(buddy_isolate(&B, pfn_of(p + 1), 63, &rep), ST_OK);
+	assert_int_equal(rep.movable, 14); /* p+1 .. p+15 but p+9 */
+	assert_int_equal(rep.pinned, 3);
+	assert_int_equal(rep.first_pinned, p + 5);
+	assert_int_equal(rep.free, 63 - 14);
+	assert_int_equal(rep.unmovable, 0);
+	assert_int_equal(buddy_unisolate(&B, pfn_of(p + 1), 63, 0), ST_OK);
+	check();
+}
+
 /* Tagging a batch: every page is checked before any is set, so a refusal changes nothing. */
 static void test_set_objects(void **state)
 {
@@ -725,6 +749,7 @@ int main(void)
 		T(test_movable_reverse_map),
 		T(test_movable_run),
 		T(test_set_objects),
+		T(test_isolate_movable_runs),
 		T(test_carve_uncarve),
 		T(test_isolate),
 		T(test_hotadd_join_and_remove),
