@@ -170,14 +170,29 @@ static void restore_pattern(struct sim *s)
 }
 
 /* An object of NPAGES on node 0 whose pages the writer has all cached, then moved to node 2. */
-static uint64_t race_run_ops(bool freeze, bool batch_remap, struct migrate_result *res);
+static uint64_t race_run_ops(bool freeze, bool batch_remap, bool range, struct migrate_result *res);
 
 static uint64_t race_run(bool freeze, struct migrate_result *res)
 {
-	return race_run_ops(freeze, false, res);
+	return race_run_ops(freeze, false, false, res);
 }
 
-static uint64_t race_run_ops(bool freeze, bool batch_remap, struct migrate_result *res)
+/* The writer's object moved out of its own pages as reclaim moves a range: the pages it
+ * spans isolated, then migrate_range over them (reverse maps read in runs). */
+static status_t race_move_range(struct sim *s, struct migrate_result *res)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (unsigned p = 0; p < NPAGES; p++) {
+		lo = MIN(lo, s->pt[R.slot][p]);
+		hi = MAX(hi, s->pt[R.slot][p] + 1);
+	}
+	assert_int_equal(buddy_isolate(&s->b, pfn_of(lo), hi - lo, 0), ST_OK);
+	status_t st = migrate_range(&s->objs, lo, hi - lo, res);
+	assert_int_equal(buddy_unisolate(&s->b, pfn_of(lo), hi - lo, 0), ST_OK);
+	return st;
+}
+
+static uint64_t race_run_ops(bool freeze, bool batch_remap, bool range, struct migrate_result *res)
 {
 	struct sim *s = race_sim(freeze, batch_remap);
 	assert_int_equal(memobj_fill(&s->objs, "w", NPAGES, 0, true, &R.slot), ST_OK);
@@ -185,7 +200,10 @@ static uint64_t race_run_ops(bool freeze, bool batch_remap, struct migrate_resul
 		R.tlb[p] = s->pt[R.slot][p];
 		write_word(R.tlb[p], p, ++R.seq); /* the writer has touched every page */
 	}
-	assert_int_equal(migrate_object(&s->objs, R.slot, 2, res), ST_OK);
+	if (range)
+		assert_int_equal(race_move_range(s, res), ST_OK);
+	else
+		assert_int_equal(migrate_object(&s->objs, R.slot, 2, res), ST_OK);
 	if (R.waiting)
 		writer_step(); /* the page it waited for is mapped again */
 	assert_false(R.waiting);
@@ -223,10 +241,23 @@ static void test_no_write_lost_with_batch_remap(void **state)
 {
 	(void)state;
 	struct migrate_result r;
-	assert_int_equal(race_run_ops(true, true, &r), 0);
+	assert_int_equal(race_run_ops(true, true, false, &r), 0);
 	assert_int_equal(r.moved, NPAGES);
 	assert_int_equal(R.batch_remaps, 1); /* one call for the one batch */
 	assert_true(R.waits > 0);
+}
+
+/* The same for a range, as reclaim moves it: runs of reverse maps, one batch remap. */
+static void test_no_write_lost_moving_a_range(void **state)
+{
+	(void)state;
+	struct migrate_result r;
+	assert_int_equal(race_run_ops(true, true, true, &r), 0);
+	assert_int_equal(r.moved, NPAGES);
+	assert_int_equal(r.flushes, 1);
+	assert_int_equal(R.batch_remaps, 1);
+	assert_true(R.waits > 0);
+	assert_true(race_run_ops(false, false, true, &r) > 0); /* without the freeze: lost */
 }
 
 static void test_writes_lost_without_freeze(void **state)
@@ -363,6 +394,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_write_lost_with_freeze),
 		cmocka_unit_test(test_no_write_lost_with_batch_remap),
+		cmocka_unit_test(test_no_write_lost_moving_a_range),
 		cmocka_unit_test(test_writes_lost_without_freeze),
 		cmocka_unit_test(test_freeze_batches),
 		cmocka_unit_test(test_migrate_object_refusals),
