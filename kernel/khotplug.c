@@ -128,6 +128,21 @@ static status_t obj_remap(void *ctx, unsigned slot, uint64_t index, pfn_t old_pf
 	return ST_OK;
 }
 
+/* memobj_ops.freeze_run: the pages of a run frozen under one win_lock round. */
+static unsigned obj_freeze_run(void *ctx, unsigned n, const uint32_t *obj, const uint32_t *index,
+			       const pfn_t *old_pfn, status_t *st)
+{
+	(void)ctx;
+	unsigned i;
+	*st = ST_OK;
+	spin_lock(&win_lock);
+	for (i = 0; i < n; i++)
+		if ((*st = freeze_locked(obj[i] - 1, index[i], old_pfn[i])) != ST_OK)
+			break;
+	spin_unlock(&win_lock);
+	return i;
+}
+
 /* memobj_ops.remap_frozen: a batch's migration entries switched under one win_lock round;
  * the cached page table makes it one walk per 2 MiB of a window. */
 static void obj_remap_frozen(void *ctx, unsigned n, const uint32_t *obj, const uint32_t *index,
@@ -255,6 +270,7 @@ static const struct memobj_ops obj_ops = {
 	.page = obj_page,
 	.copy = page_copy,
 	.freeze = obj_freeze,
+	.freeze_run = obj_freeze_run,
 	.remap_frozen = obj_remap_frozen,
 	.phase = obj_phase,
 };

@@ -277,25 +277,36 @@ static status_t batch_source(const struct migrate_batch *m, const struct buddy_p
 	return ST_OK;
 }
 
+/* Step 2: the destination of page pfn of node `node`, from the pool (refilled when empty or,
+ * without a reservation, for another node). */
+static status_t batch_take(struct migrate_batch *m, uint64_t pfn, unsigned node, uint64_t *np)
+{
+	unsigned want = m->target >= 0 ? (unsigned)m->target : node;
+	if ((!m->rv && m->node != (int)want) || m->pool_used == m->pool_n) {
+		mark(m, MIGRATE_PHASE_REFILL);
+		status_t st = batch_refill(m, want);
+		mark(m, MIGRATE_PHASE_RMAP);
+		if (st != ST_OK)
+			return st;
+	}
+	*np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
+	CHECK(*np >= m->pool && pfn != *np); /* the copy writes only a page of our own pool */
+	CHECK_OP(m->pool_used, <=, m->pool_n);
+	return ST_OK;
+}
+
 /* Steps 2-4 for page pfn whose reverse map is pi. */
 static status_t batch_move(struct migrate_batch *m, uint64_t pfn, const struct buddy_page_info *pi,
 			   uint64_t *new_pfn)
 {
 	struct memobj_set *s = m->s;
 	unsigned slot;
+	uint64_t np;
 	status_t st = batch_source(m, pi, &slot);
+	if (st == ST_OK)
+		st = batch_take(m, pfn, pi->node, &np);
 	if (st != ST_OK)
 		return st;
-	unsigned want = m->target >= 0 ? (unsigned)m->target : pi->node;
-	if ((!m->rv && m->node != (int)want) || m->pool_used == m->pool_n) {
-		mark(m, MIGRATE_PHASE_REFILL);
-		st = batch_refill(m, want);
-		if (st != ST_OK)
-			return st;
-	}
-	uint64_t np = m->pool + m->pool_n - 1 - m->pool_used++; /* top down: see the header */
-	CHECK(np >= m->pool && pfn != np); /* the copy writes only a page of our own pool */
-	CHECK_OP(m->pool_used, <=, m->pool_n);
 	if (s->ops->freeze) {
 		mark(m, MIGRATE_PHASE_FREEZE);
 		st = s->ops->freeze(s->ops->ctx, slot, pi->index,
@@ -378,6 +389,54 @@ static unsigned run_move(struct migrate_batch *m, uint64_t p, const struct buddy
 	return i;
 }
 
+/* With memobj_ops.freeze_run: steps 1-3 for the movable pages of `run` (read at pfn p, on
+ * node `node`) that fit in the batch: each page checked and given a destination as
+ * batch_move does, then one freeze_run call for them all; destinations of pages not frozen
+ * go back to the allocator. Returns the pages frozen; *st the failure at page p + that. */
+static unsigned run_freeze(struct migrate_batch *m, uint64_t p,
+			   const struct buddy_movable_page *run, unsigned n, unsigned node,
+			   status_t *st)
+{
+	struct memobj_set *s = m->s;
+	unsigned base = m->nold, k, slot;
+	*st = ST_OK;
+	n = MIN(n, MIGRATE_BATCH - base);
+	for (k = 0; k < n; k++) {
+		struct buddy_page_info pi = { .state = PAGE_MOVABLE,
+					      .obj = run[k].obj,
+					      .index = run[k].index,
+					      .pins = run[k].pins };
+		*st = batch_source(m, &pi, &slot);
+		uint64_t np = 0;
+		if (*st == ST_OK)
+			*st = batch_take(m, p + k, node, &np);
+		if (*st != ST_OK)
+			break;
+		m->dst[base + k] = pfn_of(np);
+		m->old[base + k] = pfn_of(p + k);
+		m->obj[base + k] = run[k].obj;
+		m->index[base + k] = run[k].index;
+	}
+	status_t fst = ST_OK;
+	unsigned f = 0;
+	if (k) {
+		mark(m, MIGRATE_PHASE_FREEZE);
+		f = s->ops->freeze_run(s->ops->ctx, k, &m->obj[base], &m->index[base],
+				       &m->old[base], &fst);
+		mark(m, MIGRATE_PHASE_RMAP);
+	}
+	CHECK_OP(f, <=, k);
+	for (unsigned j = f; j < k; j++)
+		CHECK_OK(buddy_free(s->b, m->dst[base + j], 0)); /* taken above, untagged, unused */
+	if (f < k)
+		*st = fst;
+	m->nold += f;
+	m->r.moved += f;
+	if (m->nold == MIGRATE_BATCH)
+		batch_flush(m);
+	return f;
+}
+
 #define MIGRATE_RUN 64 /* reverse maps read per call (buddy_page_movable_run) */
 
 /* Moves every movable page of the range with batch m, then finishes the batch. The reverse
@@ -411,7 +470,8 @@ static status_t range_run(struct migrate_batch *m, uint64_t base_pfn, uint64_t n
 			continue;
 		}
 		status_t st;
-		unsigned done = run_move(m, p, run, n, node, &st);
+		unsigned done = s->ops->freeze_run ? run_freeze(m, p, run, n, node, &st)
+						   : run_move(m, p, run, n, node, &st);
 		if (st != ST_OK) {
 			m->r.failed_pfn = p + done;
 			m->r.failed_st = st;

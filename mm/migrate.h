@@ -25,7 +25,9 @@
  *
  * With memobj_ops.freeze (other CPUs write objects while pages move, docs/smp.md), steps 3-4
  * become: freeze the old mapping (a migration entry; a failure returns the new page to the
- * pool and leaves the old mapping as it was), and remember the pair. A batch then ends with:
+ * pool and leaves the old mapping as it was), and remember the pair; with
+ * memobj_ops.freeze_run, migrate_range freezes the pages of a run of the range with one call
+ * (the destinations of pages it did not freeze go back to the allocator). A batch then ends with:
  * one flush (memobj_ops.flush: every CPU has dropped the old translation, so no write can
  * reach the old page any more), the tag of every new page (one buddy_page_set_objects call:
  * nothing reads a new page's tag before its remap), the copy of every pair, the

@@ -41,6 +41,8 @@ struct racer {
 	unsigned phase; /* the phase migration said it is in (memobj_ops.phase) */
 	uint64_t entered[MIGRATE_PHASES];
 	uint64_t batch_remaps; /* memobj_ops.remap_frozen calls */
+	uint64_t freeze_runs;  /* memobj_ops.freeze_run calls */
+	uint64_t fail_page;    /* freeze_run refuses this object page (ST_INVALID), 0: none */
 };
 
 static struct racer R;
@@ -116,6 +118,25 @@ static void race_remap_frozen(void *ctx, unsigned n, const uint32_t *obj, const 
 	R.batch_remaps++;
 }
 
+/* memobj_ops.freeze_run: page by page as race_freeze, the writer stepping between; refuses
+ * object page R.fail_page when set. */
+static unsigned race_freeze_run(void *ctx, unsigned n, const uint32_t *obj, const uint32_t *index,
+				const pfn_t *old, status_t *st)
+{
+	unsigned i;
+	R.freeze_runs++;
+	*st = ST_OK;
+	for (i = 0; i < n; i++) {
+		if (R.fail_page && index[i] == R.fail_page) {
+			*st = ST_INVALID;
+			break;
+		}
+		if ((*st = race_freeze(ctx, obj[i] - 1, index[i], old[i])) != ST_OK)
+			break;
+	}
+	return i;
+}
+
 /* The shootdown: the writer CPU's TLB is emptied. */
 static void race_flush(void *ctx)
 {
@@ -142,8 +163,8 @@ static status_t race_lookup(void *ctx, unsigned slot, uint64_t i, pfn_t *pfn)
 static struct memobj_ops race_ops;
 
 /* A new simulated machine whose memory objects go through the race_* hooks (the writer CPU
- * steps at each of migration's steps), freeze and batch remap included or not; R is reset for
- * it. */
+ * steps at each of migration's steps), freeze and the batch forms (freeze_run, remap_frozen)
+ * included or not; R is reset for it but for R.fail_page. */
 static struct sim *race_sim(bool freeze, bool batch_remap)
 {
 	struct sim *s = sim_new();
@@ -154,10 +175,13 @@ static struct sim *race_sim(bool freeze, bool batch_remap)
 	race_ops.lookup = race_lookup;
 	race_ops.freeze = freeze ? race_freeze : NULL;
 	race_ops.remap_frozen = batch_remap ? race_remap_frozen : NULL;
+	race_ops.freeze_run = batch_remap && freeze ? race_freeze_run : NULL;
 	race_ops.phase = race_phase;
 	s->objs.ops = &race_ops;
+	uint64_t fail_page = R.fail_page; /* set by the test for its run */
 	memset(&R, 0, sizeof R);
 	R.s = s;
+	R.fail_page = fail_page;
 	return s;
 }
 
@@ -201,7 +225,7 @@ static uint64_t race_run_ops(bool freeze, bool batch_remap, bool range, struct m
 		write_word(R.tlb[p], p, ++R.seq); /* the writer has touched every page */
 	}
 	if (range)
-		assert_int_equal(race_move_range(s, res), ST_OK);
+		assert_int_equal(race_move_range(s, res), R.fail_page ? ST_INVALID : ST_OK);
 	else
 		assert_int_equal(migrate_object(&s->objs, R.slot, 2, res), ST_OK);
 	if (R.waiting)
@@ -252,11 +276,20 @@ static void test_no_write_lost_moving_a_range(void **state)
 {
 	(void)state;
 	struct migrate_result r;
+	R.fail_page = 0;
 	assert_int_equal(race_run_ops(true, true, true, &r), 0);
 	assert_int_equal(r.moved, NPAGES);
 	assert_int_equal(r.flushes, 1);
 	assert_int_equal(R.batch_remaps, 1);
+	assert_true(R.freeze_runs > 1 && R.freeze_runs < NPAGES); /* runs, not pages */
 	assert_true(R.waits > 0);
+	/* a freeze refused inside a run: the pages before it move, intact; that page and the
+	 * rest stay, none of their destinations is kept (sim_check counts movable pages) */
+	R.fail_page = 100;
+	assert_int_equal(race_run_ops(true, true, true, &r), 0);
+	assert_true(r.moved > 0 && r.moved < NPAGES); /* pages below it in the range moved */
+	assert_int_equal(r.failed_st, ST_INVALID);
+	R.fail_page = 0;
 	assert_true(race_run_ops(false, false, true, &r) > 0); /* without the freeze: lost */
 }
 
