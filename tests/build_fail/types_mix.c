@@ -37,6 +37,12 @@ void types_mix(void)
 	(void)ops->map(0, 0, 0, f);
 	(void)vops->alloc_table(0, &p);
 	(void)hops->meta_ptr(0, f);
+	uint32_t obj = 1, index = 0;
+	status_t st;
+	(void)buddy_page_set_objects(b, 1, &f, &obj, &index);
+	(void)buddy_page_movable_run(b, f, 1, 0, 0, 0);
+	(void)ops->freeze_run(0, 1, &obj, &index, &f, &st);
+	ops->remap_frozen(0, 1, &obj, &index, &f, &f);
 #if defined(MIX_1)
 	types_mix_take_va(p); /* a physical address as a virtual one */
 #elif defined(MIX_2)
@@ -69,5 +75,13 @@ void types_mix(void)
 	(void)vops->free_table(0, f); /* a frame where vm expects a table's physical address */
 #elif defined(MIX_16)
 	(void)hops->meta_ptr(0, raw); /* a raw number where hotplug expects a frame */
+#elif defined(MIX_17)
+	(void)buddy_page_set_objects(b, 1, &raw, &obj, &index); /* raw numbers as buddy frames */
+#elif defined(MIX_18)
+	(void)buddy_page_movable_run(b, raw, 1, 0, 0, 0); /* a raw number as a buddy frame */
+#elif defined(MIX_19)
+	(void)ops->freeze_run(0, 1, &obj, &index, &raw, &st); /* raw numbers as memobj frames */
+#elif defined(MIX_20)
+	ops->remap_frozen(0, 1, &obj, &index, &f, &p); /* byte addresses as memobj frames */
 #endif
 }
