@@ -315,6 +315,10 @@ struct buddy_range_info {
 	unsigned node, zone;
 };
 
+/* The i-th node in the order allocations for node `from` try nodes: by distance from `from`
+ * (buddy_set_distance), nearest first, ties by node id. i and from must be below
+ * BUDDY_MAX_NODES, else BUDDY_MAX_NODES is returned. */
+unsigned buddy_fallback_node(const struct buddy *b, unsigned from, unsigned i);
 /* Managed ranges in address order: buddy_range_get(b, i) for i < buddy_range_count(b).
  * Errors: ST_NOTFOUND (i out of range). */
 uint32_t buddy_range_count(const struct buddy *b);

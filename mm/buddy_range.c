@@ -307,6 +307,13 @@ status_t buddy_unisolate_locked(struct buddy *b, uint64_t base, uint64_t npages,
 	return ST_OK;
 }
 
+unsigned buddy_fallback_node(const struct buddy *b, unsigned from, unsigned i)
+{
+	if (from >= BUDDY_MAX_NODES || i >= BUDDY_MAX_NODES)
+		return BUDDY_MAX_NODES;
+	return b->fallback[from][i];
+}
+
 uint32_t buddy_range_count(const struct buddy *b) { return b->nranges; }
 
 status_t buddy_range_get(const struct buddy *b, uint32_t i, struct buddy_range_info *out)

@@ -30,7 +30,10 @@ static struct {
 	uint64_t pfn;
 	unsigned order;
 } blocks[COPY_MAX_BLOCKS];
-static struct range runs[COPY_MAX_RUNS];
+/* Runs of consecutive movable frames, [base, end) in pfns. */
+static struct {
+	uint64_t base, end;
+} runs[COPY_MAX_RUNS];
 
 /* The movable pages of [base, +npages) as runs; returns the pages found (those that fit). */
 static uint64_t copy_runs(uint64_t base, uint64_t npages, unsigned *n)
@@ -48,7 +51,8 @@ static uint64_t copy_runs(uint64_t base, uint64_t npages, unsigned *n)
 		if (*n && runs[*n - 1].end == p) {
 			runs[*n - 1].end++;
 		} else if (*n < COPY_MAX_RUNS) {
-			runs[(*n)++] = (struct range){ p, p + 1 };
+			runs[*n].base = p;
+			runs[(*n)++].end = p + 1;
 		} else {
 			continue;
 		}
@@ -72,7 +76,7 @@ static uint64_t copy_take(unsigned node, uint64_t pages, unsigned *n)
 	struct migrate_reserve rv = { .link = copy_link };
 	unsigned from = node;
 	for (unsigned i = 0; i < BUDDY_MAX_NODES && from == node; i++)
-		from = K.buddy.fallback[node][i];
+		from = buddy_fallback_node(&K.buddy, node, i);
 	*n = 0;
 	if (migrate_reserve(&K.objs, from, pages, &rv) != ST_OK)
 		return 0;

@@ -169,3 +169,26 @@ def test_refused_reconfigurations_change_nothing():
     lists = [l for l in out.splitlines() if l.startswith('{"regions"')]
     assert lists[0] == lists[1] and '"mode":"system-ram"' in lists[1]
     assert "selftest: ok" in out
+
+
+def test_bench_hotplug_prints_every_figure_and_leaves_nothing_behind():
+    """`bench hotplug` (the figures of `make bench`) on a 128 MiB device faked by efi_fake_mem:
+    every line is NAME VALUE UNIT, the pages moved are the pages the bench filled, reclaim takes
+    at least as long as the copies inside it, and the allocators are exact afterwards."""
+    r = run_script("bench hotplug; selftest", args=TWO_NODES, timeout=600,
+                   cmdline_extra="efi_fake_mem=128M@0x100000000:0x40000")
+    out = r.command_output("bench hotplug")
+    lines = out.splitlines()
+    assert lines and all(re.fullmatch(r"hotplug\.\w+ \d+(\.\d+)? [A-Za-z/]+", l) for l in lines), out
+    v = {l.split()[0][len("hotplug."):]: float(l.split()[1]) for l in lines}
+    assert v["device_mib"] == 128
+    for pct, mib in ((0, 0), (50, 64), (100, 128)):
+        assert v[f"reclaim_{pct}pct_used_mib"] == mib, out
+        assert v[f"reclaim_{pct}pct_moved_pages"] == mib * 256, out
+        assert v[f"reclaim_{pct}pct_deferred_scrub_mib"] == mib, out
+    for pct in (50, 100):
+        for run in (1, 2, 3):
+            assert v[f"reclaim_{pct}pct_run{run}_us"] > 0, out
+        assert v[f"reclaim_{pct}pct_vs_own_copies"] >= 1.0, out
+        assert v[f"reclaim_{pct}pct_in_copies_us"] <= v[f"reclaim_1g_{pct}pct_us"], out
+    assert "selftest: ok" in r.output, r.output[-3000:]

@@ -188,6 +188,12 @@ static void test_distance_fallback(void **state)
 	assert_int_equal(buddy_set_distance(&B, 0, 2, 15), ST_OK);
 	assert_int_equal(buddy_set_distance(&B, 0, 64, 15), ST_RANGE);
 	assert_int_equal(buddy_set_distance(&B, 0, 1, 0), ST_RANGE);
+	/* the order allocations for node 0 try: itself, node 2 (15), node 1 (default 20) */
+	assert_int_equal(buddy_fallback_node(&B, 0, 0), 0);
+	assert_int_equal(buddy_fallback_node(&B, 0, 1), 2);
+	assert_int_equal(buddy_fallback_node(&B, 0, 2), 1);
+	assert_int_equal(buddy_fallback_node(&B, 0, BUDDY_MAX_NODES), BUDDY_MAX_NODES);
+	assert_int_equal(buddy_fallback_node(&B, BUDDY_MAX_NODES, 0), BUDDY_MAX_NODES);
 	assert_int_equal(alloc_raw(&B, 4, 0, 0, &p), ST_OK);
 	assert_int_equal(p, 0);
 	assert_int_equal(alloc_raw(&B, 4, 0, BUDDY_THISNODE, &p), ST_NOMEM);
