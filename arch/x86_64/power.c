@@ -7,6 +7,7 @@
 
 #define SLP_EN (1u << 13)
 #define DEBUG_EXIT_PORT 0xf4
+#define S5_WAIT_MS 3000u /* how long S5 may take before the fallback */
 
 static struct power_acpi acpi;
 
@@ -35,8 +36,12 @@ void power_off(void)
 			outw(acpi.pm1b_cnt, (uint16_t)((v & ~(7u << 10)) |
 						       ((unsigned)acpi.slp_typ_b << 10) | SLP_EN));
 		}
-		spin_ms(100);
-		printk(LOG_WARN, "power: ACPI S5 did not take; trying isa-debug-exit");
+		/* The write requests S5; the machine may act on it a while later (QEMU's main loop,
+		 * behind busy vCPU threads on a loaded host, took more than 100 ms). Falling back
+		 * too early turns a clean poweroff into isa-debug-exit's status 1. */
+		spin_ms(S5_WAIT_MS);
+		printk(LOG_WARN, "power: ACPI S5 did not take within %u ms; trying isa-debug-exit",
+		       S5_WAIT_MS);
 	} else {
 		printk(LOG_WARN, "power: no ACPI S5 information; trying isa-debug-exit");
 	}
