@@ -339,6 +339,8 @@ static void buddy_stats_add(struct buddy_stats *s, const struct buddy_stats *a)
 	s->free += a->free;
 	s->isolated += a->isolated;
 	s->cached += a->cached;
+	for (unsigned i = 0; i < BUDDY_PCP_ORDERS; i++)
+		s->cached_blocks[i] += a->cached_blocks[i];
 	s->reserve += a->reserve;
 	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
 		s->owner[i] += a->owner[i];

@@ -60,16 +60,19 @@
  * so any CPU may call any of them at any time; ops->zero and ops->junk are called with it held
  * and must not call back into the allocator.
  *
- * Per-CPU page caches (mm/buddy_pcp.c, off until buddy_pcp_enable): each CPU keeps up to
- * BUDDY_PCP_HIGH single pages per node and zone it uses (BUDDY_PCP_SLOTS of them), refilled
- * from and drained to the free lists BUDDY_PCP_BATCH pages at a time under the allocator lock,
- * so most order-0 allocations and frees take only the CPU's own cache lock. A cached page is in
- * state PCP (mm/page.h): not free, not owned, counted in buddy_stats.cached, so that
- * total == free + cached + isolated + sum(owner) stays exact. Caches serve order 0 without
- * BUDDY_ZERO or BUDDY_RESERVE, from zones without zero-on-alloc ranges; while any range is
- * isolated, frees bypass them. Isolation, carve and remove first drain every cache of the pages
- * in their range (the drained pages become free or isolated); an allocation that finds no free
- * block drains every cache and tries once more. The reserve is checked when a cache is refilled
+ * Per-CPU page caches (mm/buddy_pcp.c, off until buddy_pcp_enable): each CPU keeps, per node
+ * and zone it uses (BUDDY_PCP_SLOTS of them), a stack of free blocks for each order below
+ * BUDDY_PCP_ORDERS (up to buddy_pcp_high(order) blocks), refilled from and drained to the free
+ * lists buddy_pcp_batch(order) blocks at a time under the allocator lock, so most allocations
+ * and frees of orders 0..3 take only the CPU's own cache lock. A cached block's head word is in
+ * state PCP with its order (mm/page.h), its other words are TAIL: not free, not owned, counted
+ * in buddy_stats.cached (pages) and cached_blocks[order], so that
+ * total == free + cached + isolated + sum(owner) stays exact. Caches serve orders 0..3 without
+ * BUDDY_ZERO or BUDDY_RESERVE (movable allocations: order 0 only), from zones without
+ * zero-on-alloc ranges; while any range is isolated, frees bypass them. Isolation, carve and
+ * remove first drain every cache of the blocks overlapping their range (the drained pages
+ * become free or isolated); an allocation that finds no free block drains every cache and
+ * tries once more. The reserve is checked when a cache is refilled
  * (only non-reserve allocations use caches), so cached pages never come out of a reserve. */
 #ifndef SPMK_MM_BUDDY_H
 #define SPMK_MM_BUDDY_H
@@ -86,6 +89,7 @@
 
 #define BUDDY_MAX_ORDER 18 /* 2^18 pages = 1 GiB */
 #define BUDDY_NORDERS (BUDDY_MAX_ORDER + 1)
+#define BUDDY_PCP_ORDERS 4 /* orders 0..3 go through the per-CPU caches */
 #define BUDDY_MAX_NODES 64
 /* Range descriptors (a hot-added range >512 GiB takes several) and disjoint isolated ranges
  * (adjacent ones merge): tables inside struct buddy that double from ops->alloc when full
@@ -146,11 +150,12 @@ struct buddy_ops {
 };
 
 struct buddy_stats {
-	uint64_t total;    /* pages managed */
-	uint64_t free;     /* pages in free lists */
-	uint64_t isolated; /* free pages held back by isolation */
-	uint64_t cached;   /* free pages in per-CPU caches (not in free) */
-	uint64_t reserve;  /* free pages only BUDDY_RESERVE allocations may take (a target, not
+	uint64_t total;                           /* pages managed */
+	uint64_t free;                            /* pages in free lists */
+	uint64_t isolated;                        /* free pages held back by isolation */
+	uint64_t cached;                          /* free pages in per-CPU caches (not in free) */
+	uint64_t cached_blocks[BUDDY_PCP_ORDERS]; /* of those, blocks per order */
+	uint64_t reserve; /* free pages only BUDDY_RESERVE allocations may take (a target, not
 			    * a count of pages: free may be below it) */
 	uint64_t owner[BUDDY_OWNER_COUNT]; /* allocated or carved pages by owner */
 	uint64_t free_blocks[BUDDY_NORDERS];
@@ -170,7 +175,7 @@ struct buddy_isolate_report {
 struct buddy_page_info {
 	unsigned state;      /* enum page_state; never PAGE_TAIL (the block's state is reported) */
 	unsigned owner;      /* ALLOC, MOVABLE, CARVED */
-	unsigned order;      /* FREE, ALLOC, ISOLATED: the block's order; others 0 (one page) */
+	unsigned order;      /* FREE, ALLOC, ISOLATED, PCP: the block's order; others 0 */
 	pfn_t head;          /* the block's first page */
 	uint32_t obj, index; /* MOVABLE */
 	unsigned pins;       /* MOVABLE */
@@ -219,18 +224,35 @@ struct buddy {
 	uint8_t fallback[BUDDY_MAX_NODES][BUDDY_MAX_NODES]; /* nodes by distance from each node */
 };
 
-/* Per-CPU page caches. */
-#define BUDDY_PCP_HIGH 64  /* pages one cache slot holds at most */
-#define BUDDY_PCP_BATCH 16 /* pages moved per refill or drain */
-#define BUDDY_PCP_SLOTS 4  /* (node, zone) pairs one CPU caches at once */
+/* Per-CPU page caches: blocks of orders 0 .. BUDDY_PCP_ORDERS-1, one stack per order. */
+#define BUDDY_PCP_HIGH 64   /* order-0 blocks one cache slot holds at most */
+#define BUDDY_PCP_BATCH 16  /* order-0 blocks moved per refill or drain */
+#define BUDDY_PCP_HIGH_K 32 /* blocks of each order 1..3 one slot holds at most */
+#define BUDDY_PCP_BATCH_K 8 /* blocks of order 1..3 moved per refill or drain */
+#define BUDDY_PCP_SLOTS 4   /* (node, zone) pairs one CPU caches at once */
+#define BUDDY_PCP_ENTRIES (BUDDY_PCP_HIGH + (BUDDY_PCP_ORDERS - 1) * BUDDY_PCP_HIGH_K)
+
+/* Blocks of order o (< BUDDY_PCP_ORDERS) a slot holds at most / moves per refill or drain,
+ * and where its stack starts in buddy_pcp_slot.pfn[]. */
+static inline unsigned buddy_pcp_high(unsigned o) { return o ? BUDDY_PCP_HIGH_K : BUDDY_PCP_HIGH; }
+static inline unsigned buddy_pcp_batch(unsigned o)
+{
+	return o ? BUDDY_PCP_BATCH_K : BUDDY_PCP_BATCH;
+}
+static inline unsigned buddy_pcp_first(unsigned o)
+{
+	return o ? BUDDY_PCP_HIGH + (o - 1) * BUDDY_PCP_HIGH_K : 0;
+}
 
 struct buddy_pcp_slot {
-	int16_t node;   /* -1: unused */
-	uint8_t zone;   /* a zone the caches may serve (no zero-on-allocation range) */
-	uint16_t count; /* pages in pfn[] */
+	int16_t node; /* -1: unused */
+	uint8_t zone; /* a zone the caches may serve (no zero-on-allocation range) */
+	uint16_t count[BUDDY_PCP_ORDERS]; /* blocks of each order in pfn[] */
 	int64_t d_owner
-		[BUDDY_OWNER_COUNT];  /* pages allocated minus freed here, not yet in the zone */
-	uint64_t pfn[BUDDY_PCP_HIGH]; /* a stack: the last freed is the first reused */
+		[BUDDY_OWNER_COUNT]; /* pages allocated minus freed here, not yet in the zone */
+	/* per order a stack of block heads at buddy_pcp_first(order): the last freed is the
+	 * first reused */
+	uint64_t pfn[BUDDY_PCP_ENTRIES];
 };
 
 struct buddy_pcp {

@@ -10,9 +10,9 @@
  *  - the free lists hold exactly the free heads (links consistent both ways, masks right);
  *  - recomputed statistics equal the kept ones (with the per-CPU caches' pages and owner
  *    counts added) and total = free + cached + isolated + sum(owner);
- *  - every page in a per-CPU cache is in state PCP, in its slot's node and zone, and the
- *    caches hold exactly the PCP pages (counted per zone, plus no pfn twice in one slot);
- *    no cached page lies in an isolated range. */
+ *  - every block in a per-CPU cache is an aligned PCP head of its stack's order, in its
+ *    slot's node and zone, and the caches hold exactly the PCP blocks (counted per zone and
+ *    order, plus no pfn twice in one slot); no cached block overlaps an isolated range. */
 #include "mm/buddy.h"
 
 #include "lib/kstring.h"
@@ -66,9 +66,15 @@ static status_t check_unit(const struct buddy *b, const struct buddy_range *r, u
 		s->owner[pw_owner(w)]++;
 		return ST_OK;
 	case PAGE_PCP:
-		if (buddy_iso_contains(b, p))
-			FAIL("cached page %#llx inside an isolated range", (unsigned long long)p);
-		s->cached++;
+		if (pw_order(w) >= BUDDY_PCP_ORDERS || (p & (n - 1)) ||
+		    w != pw_make_pcp(pw_order(w)))
+			FAIL("cached block %#llx order %u (word %#llx) bad", (unsigned long long)p,
+			     pw_order(w), (unsigned long long)w);
+		if (buddy_iso_overlaps(b, p, p + n))
+			FAIL("cached block %#llx order %u inside an isolated range",
+			     (unsigned long long)p, pw_order(w));
+		s->cached += n;
+		s->cached_blocks[pw_order(w)]++;
 		return ST_OK;
 	case PAGE_ISOLATED:
 		if (pw_order(w) > BUDDY_MAX_ORDER || (p & (n - 1)) ||
@@ -142,6 +148,8 @@ static void stats_add(struct buddy_stats *a, const struct buddy_stats *s)
 	a->free += s->free;
 	a->isolated += s->isolated;
 	a->cached += s->cached;
+	for (unsigned i = 0; i < BUDDY_PCP_ORDERS; i++)
+		a->cached_blocks[i] += s->cached_blocks[i];
 	for (unsigned i = 0; i < BUDDY_OWNER_COUNT; i++)
 		a->owner[i] += s->owner[i];
 	for (unsigned i = 0; i < BUDDY_NORDERS; i++)
@@ -221,31 +229,41 @@ static status_t check_descriptors(const struct buddy *b, struct out *log)
 	return ST_OK;
 }
 
-/* Every cached pfn is a PCP page of its slot's node and zone, once per slot. */
+/* One stack of slot sl: every entry an order-o PCP head of the slot's node and zone, once. */
+static status_t check_pcp_stack(const struct buddy *b, unsigned c, unsigned i, unsigned o,
+				struct out *log)
+{
+	const struct buddy_pcp_slot *sl = &b->pcp[c].slot[i];
+	const uint64_t *stk = sl->pfn + buddy_pcp_first(o);
+	if (sl->count[o] > buddy_pcp_high(o) || (sl->node < 0 && sl->count[o]))
+		FAIL("cpu %u slot %u: %u blocks of order %u, node %d", c, i, sl->count[o], o,
+		     sl->node);
+	for (unsigned k = 0; k < sl->count[o]; k++) {
+		uint64_t p = stk[k];
+		const struct buddy_range *r = buddy_range_of(b, p);
+		if (!r || pw_load(bw(r, p)) != pw_make_pcp(o) || r->node != sl->node ||
+		    r->zone != sl->zone)
+			FAIL("cpu %u slot %u: %#llx is not a cached block of order %u, node %d "
+			     "zone %u",
+			     c, i, (unsigned long long)p, o, sl->node, sl->zone);
+		for (unsigned j = 0; j < k; j++)
+			if (stk[j] == p)
+				FAIL("cpu %u slot %u: block %#llx order %u cached twice", c, i,
+				     (unsigned long long)p, o);
+	}
+	return ST_OK;
+}
+
+/* Every cached block is a PCP head of its stack's order, in its slot's node and zone. */
 static status_t check_pcp(const struct buddy *b, struct out *log)
 {
-	for (unsigned c = 0; c < b->npcp; c++) {
-		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
-			const struct buddy_pcp_slot *sl = &b->pcp[c].slot[i];
-			if (sl->count > BUDDY_PCP_HIGH || (sl->node < 0 && sl->count))
-				FAIL("cpu %u slot %u: %u pages, node %d", c, i, sl->count,
-				     sl->node);
-			for (unsigned k = 0; k < sl->count; k++) {
-				uint64_t p = sl->pfn[k];
-				const struct buddy_range *r = buddy_range_of(b, p);
-				if (!r || pw_state(*bw(r, p)) != PAGE_PCP || r->node != sl->node ||
-				    r->zone != sl->zone)
-					FAIL("cpu %u slot %u: page %#llx is not a cached page of "
-					     "node %d "
-					     "zone %u",
-					     c, i, (unsigned long long)p, sl->node, sl->zone);
-				for (unsigned j = 0; j < k; j++)
-					if (sl->pfn[j] == p)
-						FAIL("cpu %u slot %u: page %#llx cached twice", c,
-						     i, (unsigned long long)p);
+	for (unsigned c = 0; c < b->npcp; c++)
+		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++)
+			for (unsigned o = 0; o < BUDDY_PCP_ORDERS; o++) {
+				status_t st = check_pcp_stack(b, c, i, o, log);
+				if (st != ST_OK)
+					return st;
 			}
-		}
-	}
 	return ST_OK;
 }
 

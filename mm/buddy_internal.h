@@ -139,18 +139,23 @@ status_t buddy_page_unpin_locked(struct buddy *b, uint64_t pfn);
 status_t buddy_check_locked(const struct buddy *b, struct out *log);
 
 /* Per-CPU caches (mm/buddy_pcp.c). */
-/* Serve an order-0 allocation from this CPU's cache; false when the cache cannot (the caller
- * then takes b->lock and the free lists). */
-bool buddy_pcp_alloc(struct buddy *b, int node, unsigned flags, unsigned owner, uint64_t *pfn);
-/* Take a freed single page into this CPU's cache; false when it does not qualify (the caller
- * then frees it under b->lock, which also reports any error). */
-bool buddy_pcp_free(struct buddy *b, uint64_t pfn);
+/* Serve an allocation of order < BUDDY_PCP_ORDERS (movable: order 0) from this CPU's cache;
+ * false when the cache cannot (the caller then takes b->lock and the free lists). */
+bool buddy_pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, unsigned owner,
+		     uint64_t *pfn);
+/* Take a freed block of order < BUDDY_PCP_ORDERS (an allocated head of that order, or one
+ * unpinned movable page) into this CPU's cache; false when it does not qualify (the caller
+ * then frees it under b->lock, which also reports any error: a double free, a wrong order). */
+bool buddy_pcp_free(struct buddy *b, uint64_t pfn, unsigned order);
 /* Take / release every cache lock in address order (before b->lock). */
 void buddy_pcp_lock_all(const struct buddy *b);
 void buddy_pcp_unlock_all(const struct buddy *b);
-/* With every cache lock and b->lock held: give cached pages of [base, end) back (free or
- * isolated); returns how many. */
+/* With every cache lock and b->lock held: give every cached block overlapping [base, end)
+ * back, whole (free or isolated, page by page); returns its pages inside [base, end). */
 uint64_t buddy_pcp_drain_range_locked(struct buddy *b, uint64_t base, uint64_t end);
+/* With every cache lock and b->lock held: give every block cached for node/zone back;
+ * returns the pages. */
+uint64_t buddy_pcp_drain_zone_locked(struct buddy *b, unsigned node, unsigned zone);
 /* With every cache lock and b->lock held: add the caches' pages and not yet folded owner
  * counts of node/zone (-1: all) to *s. */
 /* Under every cache lock and b->lock, after ranges were added or removed: every slot whose

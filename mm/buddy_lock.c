@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy_lock.c - the buddy allocator's public operations: each takes the allocator lock around
  * its body (the *_locked functions in buddy.c, buddy_add.c, buddy_range.c, buddy_reserve.c,
- * buddy_check.c and page.c). Order-0 allocations and frees try this CPU's page cache first
+ * buddy_check.c and page.c). Allocations and frees of orders 0..3 try this CPU's page cache first
  * (mm/buddy_pcp.c).
  *
  * Operations that change what the caches read without the allocator lock (range descriptors
@@ -98,11 +98,15 @@ status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigne
 	return st;
 }
 
+/* The caches took their pages above the old reserve: they give the zone's back, so that no
+ * cached page comes out of a larger new one. */
 status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages)
 {
-	spin_lock(&b->lock);
+	lock_all(b);
 	status_t st = buddy_set_reserve_locked(b, node, pages);
-	spin_unlock(&b->lock);
+	if (st == ST_OK)
+		buddy_pcp_drain_zone_locked(b, node, BUDDY_ZONE_NORMAL);
+	unlock_all(b);
 	return st;
 }
 
@@ -145,8 +149,9 @@ status_t buddy_remove_range(struct buddy *b, pfn_t base, uint64_t npages)
 static status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn)
 {
 	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
-	if (order == 0 && b->npcp && buddy_alloc_validate(b, order, node, flags, owner) == ST_OK &&
-	    buddy_pcp_alloc(b, node, flags, owner, pfn))
+	if (order < BUDDY_PCP_ORDERS && b->npcp &&
+	    buddy_alloc_validate(b, order, node, flags, owner) == ST_OK &&
+	    buddy_pcp_alloc(b, order, node, flags, owner, pfn))
 		return ST_OK;
 	spin_lock(&b->lock);
 	status_t st = buddy_alloc_locked(b, order, node, flags, pfn);
@@ -171,7 +176,7 @@ status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
 status_t buddy_free(struct buddy *b, pfn_t f, unsigned order)
 {
 	uint64_t pfn = f.v;
-	if (order == 0 && b->npcp && buddy_pcp_free(b, pfn))
+	if (order < BUDDY_PCP_ORDERS && b->npcp && buddy_pcp_free(b, pfn, order))
 		return ST_OK;
 	spin_lock(&b->lock);
 	status_t st = buddy_free_locked(b, pfn, order);

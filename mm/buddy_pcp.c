@@ -2,8 +2,9 @@
 /* buddy_pcp.c - per-CPU page caches in front of the buddy free lists (behaviour in mm/buddy.h,
  * "Per-CPU page caches"; locking in docs/locking.md).
  *
- * Data: struct buddy_pcp per CPU, BUDDY_PCP_SLOTS slots each caching single pages of one
- * (node, zone) as a stack of pfns. A cached page's word is PCP. A slot also keeps d_owner[]:
+ * Data: struct buddy_pcp per CPU, BUDDY_PCP_SLOTS slots each caching free blocks of orders
+ * 0 .. BUDDY_PCP_ORDERS-1 of one (node, zone), one stack of head pfns per order. A cached
+ * block's head word is PCP with its order, its other words TAIL (0). A slot also keeps d_owner[]:
  * pages allocated minus pages freed through it per owner tag since its counts were last folded
  * into the zone statistics (every refill and drain folds them, under the buddy lock).
  *
@@ -11,7 +12,8 @@
  * and rely on this: range descriptors, zone range lists and the isolation table change only
  * with every cache lock held (mm/buddy_lock.c), so one cache lock is enough to read them. The
  * words of a CPU's cached pages are written with that cache lock only, hence pw_load/pw_store
- * where the buddy lock's side may read them at the same time (a buddy's merge test). Refill,
+ * where the buddy lock's side may read them at the same time (a buddy's merge test; a cached
+ * block's tail words are never written while it is cached). Refill,
  * drain and folding take the buddy lock inside the cache lock (rank PCP < BUDDY). */
 #include "mm/buddy.h"
 
@@ -71,30 +73,46 @@ static void pcp_fold_locked(struct buddy *b, struct buddy_pcp_slot *s)
 	}
 }
 
-/* Under b->lock: give the n oldest pages of slot s back (free, or isolated in an isolated
- * range), and fold its counts. The range of the previous page is tried first (one lookup
- * per run of pages of one range); with no isolated range a page goes straight to
- * buddy_free_block. */
-static void pcp_drain_locked(struct buddy *b, struct buddy_pcp_slot *s, unsigned n)
+/* Under b->lock: the cached block (p, o) of range r goes back (free, or isolated where it
+ * lies in an isolated range). With no isolated range it goes straight to buddy_free_block. */
+static void pcp_give_back_locked(struct buddy *b, struct buddy_range *r, uint64_t p, unsigned o)
 {
-	n = MIN(n, (unsigned)s->count);
+	CHECK_OP(*bw(r, p), ==, pw_make_pcp(o));
+	*bw(r, p) = 0;
+	if (b->niso) /* it may lie in an isolated range: that decides, page by page */
+		buddy_release_span(b, r, p, p + ((uint64_t)1 << o));
+	else
+		buddy_free_block(r, p, o);
+}
+
+/* Under b->lock: give the n oldest blocks of order o of slot s back, and fold its counts.
+ * The range of the previous block is tried first (one lookup per run of one range). */
+static void pcp_drain_locked(struct buddy *b, struct buddy_pcp_slot *s, unsigned o, unsigned n)
+{
+	uint64_t *stk = s->pfn + buddy_pcp_first(o);
+	n = MIN(n, (unsigned)s->count[o]);
 	struct buddy_range *r = NULL;
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t p = s->pfn[i];
+		uint64_t p = stk[i];
 		if (!r || p < r->base || p >= r->end)
 			r = buddy_range_of(b, p);
 		CHECK(r);
-		CHECK_OP(pw_state(*bw(r, p)), ==, PAGE_PCP);
-		if (b->niso) { /* it may lie in an isolated range: that decides */
-			buddy_release_span(b, r, p, p + 1);
-		} else { /* nothing is isolated: straight back to the free lists */
-			*bw(r, p) = 0;
-			buddy_free_block(r, p, 0);
-		}
+		pcp_give_back_locked(b, r, p, o);
 	}
-	memmove(s->pfn, s->pfn + n, (s->count - n) * sizeof s->pfn[0]);
-	s->count = (uint16_t)(s->count - n);
+	memmove(stk, stk + n, (s->count[o] - n) * sizeof stk[0]);
+	s->count[o] = (uint16_t)(s->count[o] - n);
 	pcp_fold_locked(b, s);
+}
+
+/* Under b->lock: empty every order of slot s; returns the pages given back. */
+static uint64_t pcp_drain_slot_locked(struct buddy *b, struct buddy_pcp_slot *s)
+{
+	uint64_t n = 0;
+	for (unsigned o = 0; o < BUDDY_PCP_ORDERS; o++) {
+		n += (uint64_t)s->count[o] << o;
+		pcp_drain_locked(b, s, o, s->count[o]);
+	}
+	return n;
 }
 
 /* A zone the caches may serve: it has ranges, none of them zeroed on allocation. */
@@ -124,7 +142,7 @@ pcp_slot_take(struct buddy *b, struct buddy_pcp *c, unsigned node, unsigned zone
 		fresh = &c->slot[c->victim];
 		c->victim = (c->victim + 1) % BUDDY_PCP_SLOTS;
 		spin_lock(&b->lock);
-		pcp_drain_locked(b, fresh, BUDDY_PCP_HIGH);
+		pcp_drain_slot_locked(b, fresh);
 		spin_unlock(&b->lock);
 	}
 	fresh->node = (int16_t)node;
@@ -166,35 +184,37 @@ static bool pcp_target(const struct buddy *b, int node, unsigned flags, unsigned
 	return false;
 }
 
-/* Under the cache lock: move up to BUDDY_PCP_BATCH pages of s's zone from the free lists
- * into s, keeping the zone at or above its reserve. The pages come in runs: each step takes
- * the largest block (at most the pages still wanted) the zone has, and splits it into the
- * cache, lowest pfn on top. */
-static void pcp_refill(struct buddy *b, struct buddy_pcp_slot *s)
+/* Under the cache lock: move up to buddy_pcp_batch(o) blocks of order o of s's zone from the
+ * free lists into s, keeping the zone at or above its reserve. The blocks come in runs: each
+ * step takes the largest block (at most the pages still wanted) the zone has, and splits it
+ * into the cache, lowest pfn on top. */
+static void pcp_refill(struct buddy *b, struct buddy_pcp_slot *s, unsigned o)
 {
+	uint64_t *stk = s->pfn + buddy_pcp_first(o), one = (uint64_t)1 << o;
+	unsigned batch = buddy_pcp_batch(o);
 	spin_lock(&b->lock);
 	struct buddy_zone_state *z = &b->zone[s->node][s->zone];
-	while (s->count < BUDDY_PCP_BATCH && z->mask && z->st.free > z->st.reserve) {
+	while (s->count[o] < batch && (z->mask >> o) && z->st.free >= z->st.reserve + one) {
 		uint64_t want =
-			MIN((uint64_t)(BUDDY_PCP_BATCH - s->count), z->st.free - z->st.reserve);
-		unsigned k = 63u - (unsigned)__builtin_clzll(want);
-		uint32_t below = z->mask & ((2u << k) - 1);
-		if (!(z->mask >> k)) /* no block that large: the largest there is */
-			k = 31u - (unsigned)__builtin_clz(below);
+			MIN((uint64_t)(batch - s->count[o]) << o, z->st.free - z->st.reserve);
+		unsigned k = 63u - (unsigned)__builtin_clzll(want); /* >= o: want >= 2^o */
+		if (!(z->mask >> k)) /* no block that large: the largest there is (>= o) */
+			k = 31u - (unsigned)__builtin_clz(z->mask);
 		struct buddy_range *r;
 		uint64_t p = buddy_take(b, z, k, &r);
-		for (uint64_t i = (uint64_t)1 << k; i-- > 0;) {
-			*bw(r, p + i) = pw_make_pcp();
-			s->pfn[s->count++] = p + i;
+		for (uint64_t i = (uint64_t)1 << (k - o); i-- > 0;) {
+			*bw(r, p + (i << o)) = pw_make_pcp(o);
+			stk[s->count[o]++] = p + (i << o);
 		}
 	}
 	pcp_fold_locked(b, s);
 	spin_unlock(&b->lock);
 }
 
-bool buddy_pcp_alloc(struct buddy *b, int node, unsigned flags, unsigned owner, uint64_t *pfn)
+bool buddy_pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, unsigned owner,
+		     uint64_t *pfn)
 {
-	if (flags & (BUDDY_ZERO | BUDDY_RESERVE))
+	if ((flags & (BUDDY_ZERO | BUDDY_RESERVE)) || (order && (flags & BUDDY_MOVABLE)))
 		return false;
 	struct buddy_pcp *c = pcp_get(b);
 	if (!c)
@@ -203,24 +223,24 @@ bool buddy_pcp_alloc(struct buddy *b, int node, unsigned flags, unsigned owner, 
 	struct buddy_pcp_slot *s = NULL;
 	if (pcp_target(b, node, flags, &n, &z)) {
 		s = pcp_slot(b, c, n, z);
-		if (s && !s->count)
-			pcp_refill(b, s);
+		if (s && !s->count[order])
+			pcp_refill(b, s, order);
 	}
-	if (!s || !s->count) {
+	if (!s || !s->count[order]) {
 		spin_unlock(&c->lock);
 		return false;
 	}
-	uint64_t p = s->pfn[--s->count];
+	uint64_t p = s->pfn[buddy_pcp_first(order) + --s->count[order]];
 	bool movable = flags & BUDDY_MOVABLE;
 	pw_store(bw(buddy_range_of(b, p), p),
-		 movable ? pw_make_movable(0, 0, 0) : pw_make_alloc(0, owner));
-	s->d_owner[movable ? BUDDY_OWNER_MOVABLE : owner]++;
+		 movable ? pw_make_movable(0, 0, 0) : pw_make_alloc(order, owner));
+	s->d_owner[movable ? BUDDY_OWNER_MOVABLE : owner] += (int64_t)1 << order;
 	spin_unlock(&c->lock);
 	*pfn = p;
 	return true;
 }
 
-bool buddy_pcp_free(struct buddy *b, uint64_t pfn)
+bool buddy_pcp_free(struct buddy *b, uint64_t pfn, unsigned order)
 {
 	struct buddy_pcp *c = pcp_get(b);
 	if (!c)
@@ -228,9 +248,9 @@ bool buddy_pcp_free(struct buddy *b, uint64_t pfn)
 	struct buddy_range *r = b->niso ? NULL : buddy_range_of(b, pfn);
 	uint64_t w = r ? pw_load(bw(r, pfn)) : 0;
 	unsigned owner = BUDDY_OWNER_COUNT;
-	if (pw_state(w) == PAGE_MOVABLE && !pw_pins(w))
+	if (pw_state(w) == PAGE_MOVABLE && !pw_pins(w) && order == 0)
 		owner = BUDDY_OWNER_MOVABLE;
-	else if (pw_state(w) == PAGE_ALLOC && pw_order(w) == 0)
+	else if (pw_state(w) == PAGE_ALLOC && pw_order(w) == order) /* aligned: a block head */
 		owner = pw_owner(w);
 	struct buddy_pcp_slot *s =
 		owner < BUDDY_OWNER_COUNT ? pcp_slot(b, c, r->node, r->zone) : NULL;
@@ -238,43 +258,64 @@ bool buddy_pcp_free(struct buddy *b, uint64_t pfn)
 		spin_unlock(&c->lock);
 		return false;
 	}
-	if (s->count == BUDDY_PCP_HIGH) {
+	if (s->count[order] == buddy_pcp_high(order)) {
 		spin_lock(&b->lock);
-		pcp_drain_locked(b, s, BUDDY_PCP_BATCH);
+		pcp_drain_locked(b, s, order, buddy_pcp_batch(order));
 		spin_unlock(&b->lock);
 	}
 #ifdef SPMK_DEBUG
 	if (b->ops && b->ops->junk)
-		b->ops->junk(b->ctx, pfn, 1); /* validated: the page is nobody's any more */
+		b->ops->junk(b->ctx, pfn, (uint64_t)1 << order); /* validated: nobody's any more */
 #endif
-	pw_store(bw(r, pfn), pw_make_pcp());
-	s->pfn[s->count++] = pfn;
-	s->d_owner[owner]--;
+	pw_store(bw(r, pfn), pw_make_pcp(order));
+	s->pfn[buddy_pcp_first(order) + s->count[order]++] = pfn;
+	s->d_owner[owner] -= (int64_t)1 << order;
 	spin_unlock(&c->lock);
 	return true;
+}
+
+/* Under every lock: give back the blocks of order o in s that overlap [base, end); returns
+ * their pages inside [base, end). */
+static uint64_t pcp_drain_order_range_locked(struct buddy *b, struct buddy_pcp_slot *s, unsigned o,
+					     uint64_t base, uint64_t end)
+{
+	uint64_t *stk = s->pfn + buddy_pcp_first(o), n = 0, len = (uint64_t)1 << o;
+	unsigned keep = 0;
+	for (unsigned k = 0; k < s->count[o]; k++) {
+		uint64_t p = stk[k];
+		if (p + len <= base || p >= end) {
+			stk[keep++] = p;
+			continue;
+		}
+		struct buddy_range *r = buddy_range_of(b, p);
+		CHECK(r);
+		pcp_give_back_locked(b, r, p, o);
+		n += MIN(end, p + len) - MAX(base, p);
+	}
+	s->count[o] = (uint16_t)keep;
+	return n;
 }
 
 uint64_t buddy_pcp_drain_range_locked(struct buddy *b, uint64_t base, uint64_t end)
 {
 	uint64_t n = 0;
-	for (unsigned c = 0; c < b->npcp; c++) {
+	for (unsigned c = 0; c < b->npcp; c++)
+		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++)
+			for (unsigned o = 0; o < BUDDY_PCP_ORDERS; o++)
+				n += pcp_drain_order_range_locked(b, &b->pcp[c].slot[i], o, base,
+								  end);
+	return n;
+}
+
+uint64_t buddy_pcp_drain_zone_locked(struct buddy *b, unsigned node, unsigned zone)
+{
+	uint64_t n = 0;
+	for (unsigned c = 0; c < b->npcp; c++)
 		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
 			struct buddy_pcp_slot *s = &b->pcp[c].slot[i];
-			unsigned keep = 0;
-			for (unsigned k = 0; k < s->count; k++) {
-				uint64_t p = s->pfn[k];
-				if (p < base || p >= end) {
-					s->pfn[keep++] = p;
-					continue;
-				}
-				struct buddy_range *r = buddy_range_of(b, p);
-				*bw(r, p) = 0;
-				buddy_release_span(b, r, p, p + 1);
-				n++;
-			}
-			s->count = (uint16_t)keep;
+			if (s->node == (int)node && s->zone == zone)
+				n += pcp_drain_slot_locked(b, s);
 		}
-	}
 	return n;
 }
 
@@ -285,7 +326,7 @@ void buddy_pcp_recheck_locked(struct buddy *b)
 			struct buddy_pcp_slot *s = &b->pcp[c].slot[i];
 			if (s->node < 0 || pcp_zone_ok(b, (unsigned)s->node, s->zone))
 				continue;
-			pcp_drain_locked(b, s, BUDDY_PCP_HIGH);
+			pcp_drain_slot_locked(b, s);
 			s->node = -1;
 		}
 }
@@ -298,10 +339,8 @@ uint64_t buddy_pcp_drain_all(struct buddy *b)
 	for (unsigned c = 0; c < b->npcp; c++) {
 		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
 			struct buddy_pcp_slot *s = &b->pcp[c].slot[i];
-			if (s->node < 0)
-				continue;
-			n += s->count;
-			pcp_drain_locked(b, s, BUDDY_PCP_HIGH);
+			if (s->node >= 0)
+				n += pcp_drain_slot_locked(b, s);
 		}
 	}
 	spin_unlock(&b->lock);
@@ -317,7 +356,10 @@ void buddy_pcp_stats_add_locked(const struct buddy *b, int node, int zone, struc
 			if (s->node < 0 || (node >= 0 && s->node != node) ||
 			    (zone >= 0 && s->zone != zone))
 				continue;
-			st->cached += s->count;
+			for (unsigned o = 0; o < BUDDY_PCP_ORDERS; o++) {
+				st->cached += (uint64_t)s->count[o] << o;
+				st->cached_blocks[o] += s->count[o];
+			}
 			for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
 				st->owner[o] += (uint64_t)s->d_owner[o];
 		}

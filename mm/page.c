@@ -27,7 +27,8 @@ status_t buddy_page_state_locked(const struct buddy *b, uint64_t pfn, struct bud
 	out->node = r->node;
 	out->zone = r->zone;
 	out->isolated_range = buddy_iso_contains(b, pfn);
-	if (out->state == PAGE_FREE || out->state == PAGE_ALLOC || out->state == PAGE_ISOLATED)
+	if (out->state == PAGE_FREE || out->state == PAGE_ALLOC || out->state == PAGE_ISOLATED ||
+	    out->state == PAGE_PCP)
 		out->order = pw_order(w);
 	if (out->state == PAGE_ALLOC || out->state == PAGE_CARVED)
 		out->owner = pw_owner(w);

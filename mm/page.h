@@ -13,11 +13,12 @@
  *   CARVED(4)  owner 55..52                                      one page carved out (or reserved)
  *   ISOL  (5)  order 60..56                                      head of a block of free pages held
  *                                                                back by isolation (in no list)
- *   PCP   (6)  zero                                               one free page in a per-CPU cache
+ *   PCP   (6)  order 60..56                                       head of a free block in a per-CPU
+ *                                                                cache (order < BUDDY_PCP_ORDERS)
  *
- * Invariant: a word is non-zero exactly when it is the head of a block. FREE, ALLOC and ISOL
- * heads cover 2^order pages (naturally aligned) whose other words are TAIL (0); MOV, CARVED
- * and PCP words cover one page each. Isolated blocks let isolation, the scan of an isolated range and
+ * Invariant: a word is non-zero exactly when it is the head of a block. FREE, ALLOC, ISOL
+ * and PCP heads cover 2^order pages (naturally aligned) whose other words are TAIL (0); MOV
+ * and CARVED words cover one page each. Isolated blocks let isolation, the scan of an isolated range and
  * its removal work per block, not per page. So the block containing any page is found by looking at the page's word and then
  * at the aligned candidates below it (at most BUDDY_MAX_ORDER steps).
  * next/prev are page offsets from the range's origin (28 bits, PW_LINK_NONE = end of list),
@@ -81,7 +82,10 @@ static inline uint64_t pw_make_isolated(unsigned order)
 {
 	return (uint64_t)PAGE_ISOLATED << 61 | (uint64_t)order << 56;
 }
-static inline uint64_t pw_make_pcp(void) { return (uint64_t)PAGE_PCP << 61; }
+static inline uint64_t pw_make_pcp(unsigned order)
+{
+	return (uint64_t)PAGE_PCP << 61 | (uint64_t)order << 56;
+}
 
 /* A page word read while a per-CPU cache may be changing it (its owner CPU writes the words
  * of its cached pages holding only its cache lock: mm/buddy_pcp.c). */
@@ -92,7 +96,7 @@ static inline void pw_store(uint64_t *w, uint64_t v) { __atomic_store_n(w, v, __
 static inline uint64_t pw_span(uint64_t w)
 {
 	unsigned s = pw_state(w);
-	return (s == PAGE_FREE || s == PAGE_ALLOC || s == PAGE_ISOLATED)
+	return (s == PAGE_FREE || s == PAGE_ALLOC || s == PAGE_ISOLATED || s == PAGE_PCP)
 		       ? (uint64_t)1 << pw_order(w)
 		       : 1;
 }

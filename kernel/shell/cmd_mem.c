@@ -27,13 +27,18 @@ int cmd_memmap(int argc, char **argv)
 	return shell_arg_error("unexpected '%s'", argv[argc - 1]);
 }
 
+_Static_assert(BUDDY_PCP_ORDERS == 4, "print_stats_line prints four cached orders");
+
 static void print_stats_line(const char *label, const struct buddy_stats *s)
 {
 	kprintf("%-16s total %8lu free %8lu isolated %6lu reserve %5lu", label,
 		(unsigned long)s->total, (unsigned long)s->free, (unsigned long)s->isolated,
 		(unsigned long)s->reserve);
-	if (s->cached)
-		kprintf(" cached %lu", (unsigned long)s->cached);
+	if (s->cached) /* pages in per-CPU caches, then their blocks per cached order */
+		kprintf(" cached %lu (orders 0-3: %lu/%lu/%lu/%lu blocks)",
+			(unsigned long)s->cached, (unsigned long)s->cached_blocks[0],
+			(unsigned long)s->cached_blocks[1], (unsigned long)s->cached_blocks[2],
+			(unsigned long)s->cached_blocks[3]);
 	for (unsigned o = 0; o < BUDDY_OWNER_COUNT; o++)
 		if (s->owner[o])
 			kprintf(" %s %lu", buddy_owner_name(o), (unsigned long)s->owner[o]);

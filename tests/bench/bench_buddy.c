@@ -27,6 +27,8 @@
 #ifndef STEADY_OPS
 #define STEADY_OPS 2000000ull
 #endif
+/* -DONLY_WORK=W: run workload W only (0 order0, 1 mixed, 2 geometric, 3 shuffled_free), for
+ * instruction counts of one workload under callgrind */
 
 struct live {
 	uint64_t pfn;
@@ -178,6 +180,13 @@ int main(void)
 	double res[2][NWORK][RUNS], med[2][NWORK];
 	for (unsigned r = 0; r < RUNS; r++) {
 		for (unsigned w = 0; w < NWORK; w++) {
+#ifdef ONLY_WORK
+			if (w != ONLY_WORK) {
+				for (unsigned a = 0; a < 2; a++)
+					res[a][w][r] = 1;
+				continue;
+			}
+#endif
 			buddy_init(&b, NULL, NULL);
 			if (buddy_add_range(&b, 0, BUDDY_ZONE_NORMAL, pfn_of(0x100000), NPAGES,
 					    meta, buddy_meta_bytes(NPAGES), 0) != ST_OK ||

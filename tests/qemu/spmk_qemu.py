@@ -242,8 +242,10 @@ def interact(steps, cmdline="", args=(), sp_ranges=None, timeout=240, memory=Non
 def fold_cached(line):
     """A `mem` line (a node/zone or `all` line, or the accounting line) with the pages waiting
     in per-CPU page caches counted as free: which CPU's cache holds a free page is not state a
-    refusal or a leak check compares (docs/locking.md)."""
-    m = re.search(r" cached (\d+) \+", line) or re.search(r" cached (\d+)", line)
+    refusal or a leak check compares (docs/locking.md). The blocks per cached order after the
+    count go with it."""
+    m = re.search(r" cached (\d+) \+", line) or \
+        re.search(r" cached (\d+)(?: \(orders 0-3: [\d/]+ blocks\))?", line)
     cached = int(m.group(1)) if m else 0
     if m:
         line = line.replace(m.group(0), "", 1)

@@ -5,7 +5,10 @@
  * nodes; carve/uncarve; isolate/unisolate; hot-add/remove of ranges; pin/unpin and object
  * tags) run against mm/buddy.c and against a reference model that keeps one state byte per
  * page. Every result is predicted by the model (or, where the allocator may choose, checked
- * for legality); statistics are compared often and buddy_check() runs periodically.
+ * for legality); statistics are compared often and buddy_check() runs periodically. Two of
+ * the three runs have the per-CPU caches on (blocks of orders 0..3 cached): there a cached
+ * page is free in the model, a free of it must be refused, and an allocation may pass over a
+ * better zone only when that zone's fitting blocks are all in caches.
  * SPMK_MODEL_OPS sets the number of operations (default 2000000), SPMK_MODEL_SEED the seed. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,6 +47,8 @@ struct alloc_rec {
 
 struct model {
 	struct buddy b;
+	struct buddy_pcp pcp; /* this thread's cache (CPU 0) when caches are on */
+	bool caches;
 	unsigned nnodes;
 	uint8_t st[UNIVERSE];
 	uint8_t iso[UNIVERSE];
@@ -57,7 +62,8 @@ struct model {
 	unsigned nallocs;
 	uint64_t rng;
 	uint64_t counts[8];
-	uint64_t reserve[MAX_NODES]; /* each node's NORMAL reserve (buddy_set_reserve) */
+	uint64_t seen_cached[BUDDY_PCP_ORDERS]; /* cached blocks seen by model_compare, per order */
+	uint64_t reserve[MAX_NODES];            /* each node's NORMAL reserve (buddy_set_reserve) */
 };
 
 static struct model *M;
@@ -101,12 +107,15 @@ static void slot_add(unsigned i)
 		M->st[p] = M_FREE;
 }
 
-static void model_setup(unsigned nnodes, uint64_t seed)
+static void model_setup(unsigned nnodes, uint64_t seed, bool caches)
 {
 	memset(M, 0, sizeof *M);
 	M->rng = seed | 1;
 	M->nnodes = nnodes;
+	M->caches = caches;
 	buddy_init(&M->b, &ops, NULL);
+	if (caches)
+		assert_int_equal(buddy_pcp_enable(&M->b, &M->pcp, 1), ST_OK);
 	for (unsigned n = 0; n < nnodes; n++)
 		for (unsigned m = 0; m < nnodes; m++)
 			if (n != m)
@@ -137,8 +146,16 @@ static const struct slot *slot_at(uint64_t p)
 	return M->slot_of[p] ? &M->slots[M->slot_of[p] - 1] : NULL;
 }
 
-/* Is there an aligned run of 2^k free pages in one descriptor of node n, zone z? */
-static bool model_has_block(unsigned n, unsigned z, unsigned k)
+/* Is page p in the allocator's free lists (not in a cache)? */
+static bool page_listed(uint64_t p)
+{
+	struct buddy_page_info pi;
+	return buddy_page_state(&M->b, pfn_of(p), &pi) == ST_OK && pi.state == PAGE_FREE;
+}
+
+/* Is there an aligned run of 2^k free pages in one descriptor of node n, zone z? listed: only
+ * pages in the free lists count (cached pages do not). */
+static bool model_has_block(unsigned n, unsigned z, unsigned k, bool listed)
 {
 	uint64_t sz = (uint64_t)1 << k;
 	for (uint64_t p = ALIGN_UP(n * NODE_SPAN, sz); p + sz <= (n + 1) * NODE_SPAN; p += sz) {
@@ -147,7 +164,7 @@ static bool model_has_block(unsigned n, unsigned z, unsigned k)
 		    M->slot_of[p + sz - 1] != M->slot_of[p])
 			continue;
 		uint64_t i = 0;
-		while (i < sz && M->st[p + i] == M_FREE)
+		while (i < sz && M->st[p + i] == M_FREE && (!listed || page_listed(p + i)))
 			i++;
 		if (i == sz) {
 			return true;
@@ -167,17 +184,28 @@ static uint64_t model_free(unsigned n, unsigned z)
 	return f;
 }
 
-/* May node n, zone z serve a request of 2^k pages with these flags (before it is made)? */
-static bool eligible(unsigned n, unsigned z, int node, unsigned flags, unsigned k)
+/* May node n, zone z serve a request of 2^k pages with these flags (before it is made)?
+ * listed: the free lists' pages only count (the allocator's view after the request). */
+static bool eligible_as(unsigned n, unsigned z, int node, unsigned flags, unsigned k, bool listed)
 {
 	if ((flags & BUDDY_THISNODE) && (int)n != node)
 		return false;
 	if (z == BUDDY_ZONE_NORMAL && !(flags & BUDDY_RESERVE) && M->reserve[n]) {
+		struct buddy_stats st;
 		uint64_t f = model_free(n, z);
+		if (listed) {
+			assert_int_equal(buddy_stats(&M->b, (int)n, (int)z, &st), ST_OK);
+			f = st.free;
+		}
 		if (f < ((uint64_t)1 << k) || f - ((uint64_t)1 << k) < M->reserve[n])
 			return false;
 	}
 	return z == BUDDY_ZONE_NORMAL || (flags & BUDDY_MOVABLE);
+}
+
+static bool eligible(unsigned n, unsigned z, int node, unsigned flags, unsigned k)
+{
+	return eligible_as(n, z, node, flags, k, false);
 }
 
 /* Rank of (node, zone) in the allocator's search order for this request. */
@@ -193,7 +221,7 @@ static void check_alloc_choice(unsigned k, int node, unsigned flags, status_t st
 	unsigned best = UINT32_MAX;
 	for (unsigned n = 0; n < M->nnodes; n++)
 		for (unsigned z = 0; z < BUDDY_NZONES; z++)
-			if (eligible(n, z, node, flags, k) && model_has_block(n, z, k))
+			if (eligible(n, z, node, flags, k) && model_has_block(n, z, k, false))
 				best = MIN(best, pref_rank(n, z, node, flags));
 	if (st == ST_NOMEM) {
 		if (best != UINT32_MAX) {
@@ -204,7 +232,7 @@ static void check_alloc_choice(unsigned k, int node, unsigned flags, status_t st
 					struct buddy_stats s;
 					buddy_stats(&M->b, (int)n, (int)z, &s);
 					fprintf(stderr, " n%u z%u has %d free %llu mask %#x\n", n,
-						z, model_has_block(n, z, k),
+						z, model_has_block(n, z, k, false),
 						(unsigned long long)s.free, M->b.zone[n][z].mask);
 				}
 		}
@@ -212,7 +240,19 @@ static void check_alloc_choice(unsigned k, int node, unsigned flags, status_t st
 		return;
 	}
 	const struct slot *s = slot_at(pfn);
-	assert_int_equal(pref_rank(s->node, s->zone, node, flags), best);
+	unsigned got = pref_rank(s->node, s->zone, node, flags);
+	if (got == best || !M->caches) {
+		assert_int_equal(got, best);
+		return;
+	}
+	/* with caches: every better zone has its fitting blocks (or the pages above its
+	 * reserve) only in caches */
+	assert_true(got > best);
+	for (unsigned n = 0; n < M->nnodes; n++)
+		for (unsigned z = 0; z < BUDDY_NZONES; z++)
+			if (pref_rank(n, z, node, flags) < got &&
+			    eligible_as(n, z, node, flags, k, true))
+				assert_false(model_has_block(n, z, k, true));
 }
 
 static void op_alloc(void)
@@ -229,6 +269,9 @@ static void op_alloc(void)
 	if (!(flags & BUDDY_MOVABLE) && !rndn(3))
 		flags |= BUDDY_RESERVE;
 	uint64_t pfn = 0;
+	struct buddy_stats before = { 0 };
+	if (M->caches)
+		assert_int_equal(buddy_stats(&M->b, -1, -1, &before), ST_OK);
 	status_t st = alloc_raw(&M->b, k, node, flags, &pfn);
 	bool full = rndn(16) == 0;
 	if (st != ST_OK || full) {
@@ -240,7 +283,15 @@ static void op_alloc(void)
 		return;
 	const struct slot *s = slot_at(pfn);
 	assert_non_null(s);
-	assert_true(eligible(s->node, s->zone, node, flags, k));
+	if (!eligible(s->node, s->zone, node, flags, k)) {
+		/* only a block a cache held already, not one from the free lists: the caches
+		 * never take pages below a reserve, but a reserve allocation may have taken the
+		 * free lists below it since */
+		struct buddy_stats after;
+		assert_int_equal(buddy_stats(&M->b, -1, -1, &after), ST_OK);
+		assert_true(M->caches);
+		assert_int_equal(after.free, before.free);
+	}
 	assert_int_equal(pfn & ((1u << k) - 1), 0);
 	for (uint64_t i = 0; i < (1u << k); i++) {
 		assert_int_equal(M->st[pfn + i], M_FREE);
@@ -300,7 +351,7 @@ static void op_free(void)
 static void op_bad_free(void)
 {
 	uint64_t p = rndn(UNIVERSE);
-	unsigned k = (unsigned)rndn(3);
+	unsigned k = (unsigned)rndn(4); /* the cached orders, and one above */
 	if (M->st[p] == M_ALLOC || M->st[p] == M_MOV)
 		return; /* might be a real allocation */
 	status_t st = buddy_free(&M->b, pfn_of(p), k);
@@ -556,11 +607,12 @@ static void op_reserve(void)
 
 static void model_compare(void)
 {
-	static const unsigned map[] = { [PAGE_FREE] = M_FREE,
-					[PAGE_ALLOC] = M_ALLOC,
-					[PAGE_MOVABLE] = M_MOV,
-					[PAGE_CARVED] = M_CARVED,
-					[PAGE_ISOLATED] = M_ISOL };
+	static const unsigned map[] = {
+		[PAGE_FREE] = M_FREE,     [PAGE_ALLOC] = M_ALLOC,   [PAGE_MOVABLE] = M_MOV,
+		[PAGE_CARVED] = M_CARVED, [PAGE_ISOLATED] = M_ISOL, [PAGE_PCP] = M_FREE
+	};
+	uint64_t cached[MAX_NODES][BUDDY_NZONES][BUDDY_PCP_ORDERS];
+	memset(cached, 0, sizeof cached);
 	struct buddy_stats want[MAX_NODES][BUDDY_NZONES];
 	memset(want, 0, sizeof want);
 	for (uint64_t p = 0; p < UNIVERSE; p++) {
@@ -580,6 +632,14 @@ static void model_compare(void)
 			w->isolated++;
 		else
 			w->owner[M->owner[p]]++;
+		if (pi.state == PAGE_PCP &&
+		    pi.head.v == p) { /* a cached block: aligned, one zone */
+			assert_true(M->caches && pi.order < BUDDY_PCP_ORDERS);
+			assert_int_equal(p & ((1u << pi.order) - 1), 0);
+			assert_ptr_equal(slot_at(p + (1u << pi.order) - 1), slot_at(p));
+			cached[slot_at(p)->node][slot_at(p)->zone][pi.order]++;
+			M->seen_cached[pi.order]++;
+		}
 		if (M->st[p] == M_MOV) {
 			assert_int_equal(pi.pins, M->pins[p]);
 			assert_int_equal(pi.obj, M->obj[p]);
@@ -590,16 +650,22 @@ static void model_compare(void)
 			struct buddy_stats s;
 			assert_int_equal(buddy_stats(&M->b, (int)n, (int)z, &s), ST_OK);
 			assert_int_equal(s.total, want[n][z].total);
-			assert_int_equal(s.free, want[n][z].free);
+			assert_int_equal(s.free + s.cached, want[n][z].free);
+			uint64_t pages = 0;
+			for (unsigned o = 0; o < BUDDY_PCP_ORDERS; o++) {
+				assert_int_equal(s.cached_blocks[o], cached[n][z][o]);
+				pages += cached[n][z][o] << o;
+			}
+			assert_int_equal(s.cached, pages);
 			assert_int_equal(s.isolated, want[n][z].isolated);
 			assert_memory_equal(s.owner, want[n][z].owner, sizeof s.owner);
 		}
 	assert_int_equal(buddy_check(&M->b, &log_out), ST_OK);
 }
 
-static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops)
+static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops, bool caches)
 {
-	model_setup(nnodes, seed);
+	model_setup(nnodes, seed, caches);
 	for (uint64_t i = 0; i < ops; i++) {
 		unsigned r = (unsigned)rndn(100);
 		if (r < 34)
@@ -628,13 +694,18 @@ static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops)
 			model_compare();
 	}
 	model_compare();
-	printf("model: nodes %u seed %llu ops %llu: alloc %llu free %llu carve %llu uncarve %llu "
+	uint64_t *st = M->seen_cached;
+	printf("model: nodes %u caches %s (cached blocks seen, orders 0-3: %llu/%llu/%llu/%llu) "
+	       "seed %llu "
+	       "ops %llu: alloc %llu free %llu carve %llu uncarve %llu "
 	       "isolate %llu unisolate %llu add %llu remove %llu\n",
-	       nnodes, (unsigned long long)seed, (unsigned long long)ops,
-	       (unsigned long long)M->counts[0], (unsigned long long)M->counts[1],
-	       (unsigned long long)M->counts[2], (unsigned long long)M->counts[3],
-	       (unsigned long long)M->counts[4], (unsigned long long)M->counts[5],
-	       (unsigned long long)M->counts[6], (unsigned long long)M->counts[7]);
+	       nnodes, caches ? "on" : "off", (unsigned long long)st[0], (unsigned long long)st[1],
+	       (unsigned long long)st[2], (unsigned long long)st[3], (unsigned long long)seed,
+	       (unsigned long long)ops, (unsigned long long)M->counts[0],
+	       (unsigned long long)M->counts[1], (unsigned long long)M->counts[2],
+	       (unsigned long long)M->counts[3], (unsigned long long)M->counts[4],
+	       (unsigned long long)M->counts[5], (unsigned long long)M->counts[6],
+	       (unsigned long long)M->counts[7]);
 	model_teardown();
 }
 
@@ -651,10 +722,10 @@ static void test_model(void **state)
 	uint64_t seed = env_u64("SPMK_MODEL_SEED", 0x5eed);
 	M = calloc(1, sizeof *M);
 	assert_non_null(M);
-	/* three runs (2, 3 and 4 nodes) sharing the operation budget */
-	run_model(2, seed, ops / 3);
-	run_model(3, seed + 1, ops / 3);
-	run_model(4, seed + 2, ops - 2 * (ops / 3));
+	/* three runs (2, 3 and 4 nodes) sharing the operation budget; caches on in two */
+	run_model(2, seed, ops / 3, true);
+	run_model(3, seed + 1, ops / 3, false);
+	run_model(4, seed + 2, ops - 2 * (ops / 3), true);
 	free(M);
 }
 

@@ -218,6 +218,88 @@ static void test_cache_serves_and_drains(void **state)
 	assert_all_free();
 }
 
+/* Orders 1..3 are cached like order 0: a refill brings a batch of blocks, a freed block is
+ * the next one handed out, and a cached block is in one place only, so a second free of it,
+ * of one of its tail pages or of a larger block around it is refused. */
+static void test_cache_serves_orders_1_to_3(void **state)
+{
+	(void)state;
+	for (unsigned k = 1; k < BUDDY_PCP_ORDERS; k++) {
+		uint64_t pfn = 0, again = 0, n = 1ull << k;
+		assert_int_equal(alloc_raw(&B, k, 0, 0, &pfn), ST_OK);
+		struct buddy_stats s;
+		assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+		assert_int_equal(s.cached_blocks[k], BUDDY_PCP_BATCH_K - 1);
+		assert_int_equal(s.owner[BUDDY_OWNER_OTHER], n);
+		assert_int_equal(buddy_free(&B, pfn_of(pfn), k), ST_OK);
+		struct buddy_page_info pi;
+		assert_int_equal(buddy_page_state(&B, pfn_of(pfn + n - 1), &pi), ST_OK);
+		assert_int_equal(pi.state, PAGE_PCP);
+		assert_int_equal(pi.head.v, pfn);
+		assert_int_equal(pi.order, k);
+		assert_int_equal(buddy_free(&B, pfn_of(pfn), k), ST_INVALID); /* cached already */
+		assert_int_equal(buddy_free(&B, pfn_of(pfn + n - 1), 0), ST_INVALID); /* its tail */
+		assert_int_equal(buddy_free(&B, pfn_of(pfn & ~(2 * n - 1)), k + 1),
+				 ST_INVALID); /* around */
+		assert_int_equal(alloc_raw(&B, k, 0, 0, &again), ST_OK);
+		assert_int_equal(again, pfn); /* the last freed block is the first reused */
+		assert_int_equal(buddy_free(&B, pfn_of(again), k), ST_OK);
+		assert_int_equal(buddy_check(&B, NULL), ST_OK);
+	}
+	assert_all_free();
+}
+
+/* Isolating part of a cached block drains the whole block: the pages inside become isolated
+ * (and are reported free), the rest goes back to the free lists. Carve does the same. */
+static void test_isolate_and_carve_split_a_cached_block(void **state)
+{
+	(void)state;
+	uint64_t pfn = 0;
+	assert_int_equal(alloc_raw(&B, 3, 0, 0, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 3), ST_OK);
+	struct buddy_page_info pi;
+	assert_int_equal(buddy_page_state(&B, pfn_of(pfn + 5), &pi), ST_OK);
+	assert_int_equal(pi.state, PAGE_PCP); /* cached as one order-3 block */
+	struct buddy_isolate_report rep;
+	assert_int_equal(buddy_isolate(&B, pfn_of(pfn + 2), 4, &rep), ST_OK);
+	assert_int_equal(rep.free, 4); /* only the pages inside the range */
+	for (uint64_t p = pfn; p < pfn + 8; p++) {
+		assert_int_equal(buddy_page_state(&B, pfn_of(p), &pi), ST_OK);
+		assert_int_equal(pi.state, p >= pfn + 2 && p < pfn + 6 ? PAGE_ISOLATED : PAGE_FREE);
+	}
+	assert_int_equal(buddy_check(&B, NULL), ST_OK);
+	assert_int_equal(buddy_unisolate(&B, pfn_of(pfn + 2), 4, NULL), ST_OK);
+	assert_int_equal(alloc_raw(&B, 3, 0, 0, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 3), ST_OK);
+	assert_int_equal(buddy_carve(&B, pfn_of(pfn + 3), 1, BUDDY_OWNER_FIRMWARE), ST_OK);
+	assert_int_equal(buddy_page_state(&B, pfn_of(pfn + 3), &pi), ST_OK);
+	assert_int_equal(pi.state, PAGE_CARVED);
+	assert_int_equal(buddy_check(&B, NULL), ST_OK);
+	assert_int_equal(buddy_uncarve(&B, pfn_of(pfn + 3), 1), ST_OK);
+	assert_all_free();
+}
+
+/* Raising a reserve gives the zone's cached pages back first: otherwise an ordinary
+ * allocation would still be served from a cache out of pages the new reserve keeps. */
+static void test_raised_reserve_drains_caches(void **state)
+{
+	(void)state;
+	uint64_t pfn = 0;
+	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK);
+	struct buddy_stats s;
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_true(s.cached > 0);
+	assert_int_equal(buddy_set_reserve(&B, 0, NPAGES), ST_OK); /* every page is reserve */
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached, 0);
+	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_NOMEM);
+	assert_int_equal(alloc_raw(&B, 2, 0, BUDDY_RESERVE, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 2), ST_OK);
+	assert_int_equal(buddy_set_reserve(&B, 0, 0), ST_OK);
+	assert_all_free();
+}
+
 /* ---- kernel heap on the same buddy */
 
 static struct kheap H;
@@ -385,6 +467,10 @@ static void test_dax_threads(void **state)
 }
 
 TEST_MAIN(cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_cache_serves_orders_1_to_3, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_isolate_and_carve_split_a_cached_block, setup,
+					  teardown),
+	  cmocka_unit_test_setup_teardown(test_raised_reserve_drains_caches, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_buddy_threads, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_heap_threads, setup, teardown),
 	  cmocka_unit_test(test_dax_threads))
