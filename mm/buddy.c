@@ -253,13 +253,9 @@ status_t buddy_alloc_validate(const struct buddy *b, unsigned order, int node, u
 	return ST_OK;
 }
 
-status_t buddy_alloc_locked(struct buddy *b, unsigned order, int node, unsigned flags,
-			    uint64_t *pfn_out)
+status_t buddy_alloc_valid_locked(struct buddy *b, unsigned order, int node, unsigned flags,
+				  unsigned owner, uint64_t *pfn_out)
 {
-	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
-	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
-	if (st != ST_OK)
-		return st;
 	if (flags & BUDDY_MOVABLE)
 		owner = BUDDY_OWNER_MOVABLE;
 	unsigned nnodes = (flags & BUDDY_THISNODE) ? 1 : BUDDY_MAX_NODES;

@@ -258,6 +258,8 @@ struct buddy_pcp_slot {
 struct buddy_pcp {
 	struct spinlock lock; /* this CPU's slots (rank PCP) */
 	unsigned victim;      /* next slot to give up when a new (node, zone) needs one */
+	unsigned last;        /* slot of the last hit, tried first */
+	unsigned r_hint;      /* index in buddy.r of the range last looked up, tried first */
 	struct buddy_pcp_slot slot[BUDDY_PCP_SLOTS];
 };
 

@@ -116,8 +116,10 @@ status_t buddy_set_reserve_locked(struct buddy *b, unsigned node, uint64_t pages
 status_t buddy_add_range_locked(struct buddy *b, unsigned node, unsigned zone, uint64_t base_pfn,
 				uint64_t npages, uint64_t *meta, size_t meta_bytes, unsigned flags);
 status_t buddy_remove_range_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages);
-status_t buddy_alloc_locked(struct buddy *b, unsigned order, int node, unsigned flags,
-			    uint64_t *pfn_out);
+/* buddy_alloc's body under b->lock, once buddy_alloc_validate returned ST_OK for these
+ * arguments (owner from the flags, as there); errors: ST_NOMEM only. */
+status_t buddy_alloc_valid_locked(struct buddy *b, unsigned order, int node, unsigned flags,
+				  unsigned owner, uint64_t *pfn_out);
 status_t buddy_free_locked(struct buddy *b, uint64_t pfn, unsigned order);
 status_t buddy_carve_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages, unsigned owner);
 status_t buddy_uncarve_locked(struct buddy *b, uint64_t base_pfn, uint64_t npages);

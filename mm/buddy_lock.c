@@ -149,16 +149,18 @@ status_t buddy_remove_range(struct buddy *b, pfn_t base, uint64_t npages)
 static status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn)
 {
 	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
+	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
+	if (st != ST_OK)
+		return st;
 	if (order < BUDDY_PCP_ORDERS && b->npcp &&
-	    buddy_alloc_validate(b, order, node, flags, owner) == ST_OK &&
 	    buddy_pcp_alloc(b, order, node, flags, owner, pfn))
 		return ST_OK;
 	spin_lock(&b->lock);
-	status_t st = buddy_alloc_locked(b, order, node, flags, pfn);
+	st = buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
 	spin_unlock(&b->lock);
 	if (st == ST_NOMEM && b->npcp && buddy_pcp_drain_all(b)) {
 		spin_lock(&b->lock);
-		st = buddy_alloc_locked(b, order, node, flags, pfn);
+		st = buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
 		spin_unlock(&b->lock);
 	}
 	return st;

@@ -145,6 +145,7 @@ pcp_slot_take(struct buddy *b, struct buddy_pcp *c, unsigned node, unsigned zone
 		pcp_drain_slot_locked(b, fresh);
 		spin_unlock(&b->lock);
 	}
+	c->last = (unsigned)(fresh - c->slot);
 	fresh->node = (int16_t)node;
 	fresh->zone = (uint8_t)zone;
 	return fresh;
@@ -157,12 +158,32 @@ pcp_slot_take(struct buddy *b, struct buddy_pcp *c, unsigned node, unsigned zone
 static inline struct buddy_pcp_slot *pcp_slot(struct buddy *b, struct buddy_pcp *c, unsigned node,
 					      unsigned zone)
 {
+	struct buddy_pcp_slot *s = &c->slot[c->last];
+	if (s->node == (int)node && s->zone == zone)
+		return s;
 	for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
-		struct buddy_pcp_slot *s = &c->slot[i];
-		if (s->node == (int)node && s->zone == zone)
+		s = &c->slot[i];
+		if (s->node == (int)node && s->zone == zone) {
+			c->last = i;
 			return s;
+		}
 	}
 	return pcp_slot_take(b, c, node, zone);
+}
+
+/* The range holding p (which is managed), trying the last one this CPU looked up first. The
+ * descriptors change only under every cache lock, so c's lock keeps them still. */
+static inline struct buddy_range *pcp_range(const struct buddy *b, struct buddy_pcp *c, uint64_t p)
+{
+	if (c->r_hint < b->nranges) {
+		struct buddy_range *r = &b->r[c->r_hint];
+		if (p >= r->base && p < r->end)
+			return r;
+	}
+	struct buddy_range *r = buddy_range_of(b, p);
+	if (r)
+		c->r_hint = (unsigned)(r - b->r);
+	return r;
 }
 
 /* The zone the free lists would try first for (node, flags); false when there is none. */
@@ -232,7 +253,7 @@ bool buddy_pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
 	}
 	uint64_t p = s->pfn[buddy_pcp_first(order) + --s->count[order]];
 	bool movable = flags & BUDDY_MOVABLE;
-	pw_store(bw(buddy_range_of(b, p), p),
+	pw_store(bw(pcp_range(b, c, p), p),
 		 movable ? pw_make_movable(0, 0, 0) : pw_make_alloc(order, owner));
 	s->d_owner[movable ? BUDDY_OWNER_MOVABLE : owner] += (int64_t)1 << order;
 	spin_unlock(&c->lock);
@@ -245,7 +266,7 @@ bool buddy_pcp_free(struct buddy *b, uint64_t pfn, unsigned order)
 	struct buddy_pcp *c = pcp_get(b);
 	if (!c)
 		return false;
-	struct buddy_range *r = b->niso ? NULL : buddy_range_of(b, pfn);
+	struct buddy_range *r = b->niso ? NULL : pcp_range(b, c, pfn);
 	uint64_t w = r ? pw_load(bw(r, pfn)) : 0;
 	unsigned owner = BUDDY_OWNER_COUNT;
 	if (pw_state(w) == PAGE_MOVABLE && !pw_pins(w) && order == 0)
