@@ -241,8 +241,10 @@ static inline unsigned buddy_pcp_batch(unsigned o)
 }
 static inline unsigned buddy_pcp_first(unsigned o)
 {
-	return o ? BUDDY_PCP_HIGH + (o - 1) * BUDDY_PCP_HIGH_K : 0;
+	/* o ? HIGH + (o - 1) * HIGH_K : 0, without a branch: HIGH is twice HIGH_K */
+	return (o + (o != 0)) * BUDDY_PCP_HIGH_K;
 }
+_Static_assert(BUDDY_PCP_HIGH == 2 * BUDDY_PCP_HIGH_K, "buddy_pcp_first's layout");
 
 struct buddy_pcp_slot {
 	int16_t node; /* -1: unused */

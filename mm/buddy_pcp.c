@@ -232,8 +232,10 @@ static void pcp_refill(struct buddy *b, struct buddy_pcp_slot *s, unsigned o)
 	spin_unlock(&b->lock);
 }
 
-bool buddy_pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, unsigned owner,
-		     uint64_t *pfn)
+/* buddy_pcp_alloc's body; inlined twice, once with order a constant 0 (the most common case
+ * gets the stack position and sizes as constants). */
+static inline __attribute__((always_inline)) bool
+pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, unsigned owner, uint64_t *pfn)
 {
 	if ((flags & (BUDDY_ZERO | BUDDY_RESERVE)) || (order && (flags & BUDDY_MOVABLE)))
 		return false;
@@ -261,7 +263,9 @@ bool buddy_pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
 	return true;
 }
 
-bool buddy_pcp_free(struct buddy *b, uint64_t pfn, unsigned order)
+/* buddy_pcp_free's body; inlined twice, as pcp_alloc. */
+static inline __attribute__((always_inline)) bool pcp_free(struct buddy *b, uint64_t pfn,
+							   unsigned order)
 {
 	struct buddy_pcp *c = pcp_get(b);
 	if (!c)
@@ -326,6 +330,18 @@ uint64_t buddy_pcp_drain_range_locked(struct buddy *b, uint64_t base, uint64_t e
 				n += pcp_drain_order_range_locked(b, &b->pcp[c].slot[i], o, base,
 								  end);
 	return n;
+}
+
+bool buddy_pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, unsigned owner,
+		     uint64_t *pfn)
+{
+	return order == 0 ? pcp_alloc(b, 0, node, flags, owner, pfn)
+			  : pcp_alloc(b, order, node, flags, owner, pfn);
+}
+
+bool buddy_pcp_free(struct buddy *b, uint64_t pfn, unsigned order)
+{
+	return order == 0 ? pcp_free(b, pfn, 0) : pcp_free(b, pfn, order);
 }
 
 uint64_t buddy_pcp_drain_zone_locked(struct buddy *b, unsigned node, unsigned zone)
