@@ -158,11 +158,11 @@ uint64_t buddy_pcp_drain_range_locked(struct buddy *b, uint64_t base, uint64_t e
 /* With every cache lock and b->lock held: give every block cached for node/zone back;
  * returns the pages. */
 uint64_t buddy_pcp_drain_zone_locked(struct buddy *b, unsigned node, unsigned zone);
-/* With every cache lock and b->lock held: add the caches' pages and not yet folded owner
- * counts of node/zone (-1: all) to *s. */
 /* Under every cache lock and b->lock, after ranges were added or removed: every slot whose
  * zone may no longer be cached (it gained a zero-on-allocation range) is emptied and freed. */
 void buddy_pcp_recheck_locked(struct buddy *b);
+/* With every cache lock and b->lock held: add the caches' pages, their blocks per order and
+ * the not yet folded owner counts of node/zone (-1: all) to *s. */
 void buddy_pcp_stats_add_locked(const struct buddy *b, int node, int zone, struct buddy_stats *s);
 
 #endif
