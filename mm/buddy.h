@@ -64,10 +64,11 @@
  * and zone it uses (BUDDY_PCP_SLOTS of them), a stack of free blocks for each order below
  * BUDDY_PCP_ORDERS (up to buddy_pcp_high(order) blocks), refilled from and drained to the free
  * lists buddy_pcp_batch(order) blocks at a time under the allocator lock, so most allocations
- * and frees of orders 0..3 take only the CPU's own cache lock. A cached block's head word is in
+ * and frees of the cached orders (order 0 unless buddy_pcp_set_orders asks for up to 0..3) take
+ * only the CPU's own cache lock. A cached block's head word is in
  * state PCP with its order (mm/page.h), its other words are TAIL: not free, not owned, counted
  * in buddy_stats.cached (pages) and cached_blocks[order], so that
- * total == free + cached + isolated + sum(owner) stays exact. Caches serve orders 0..3 without
+ * total == free + cached + isolated + sum(owner) stays exact. Caches serve those orders without
  * BUDDY_ZERO or BUDDY_RESERVE (movable allocations: order 0 only), from zones without
  * zero-on-alloc ranges; while any range is isolated, frees bypass them. Isolation, carve and
  * remove first drain every cache of the blocks overlapping their range (the drained pages
@@ -89,7 +90,8 @@
 
 #define BUDDY_MAX_ORDER 18 /* 2^18 pages = 1 GiB */
 #define BUDDY_NORDERS (BUDDY_MAX_ORDER + 1)
-#define BUDDY_PCP_ORDERS 4 /* orders 0..3 go through the per-CPU caches */
+#define BUDDY_PCP_ORDERS 4         /* the caches can hold orders 0..3 (buddy_pcp_set_orders) */
+#define BUDDY_PCP_ORDERS_DEFAULT 1 /* orders they serve after buddy_pcp_enable: order 0 */
 #define BUDDY_MAX_NODES 64
 /* Range descriptors (a hot-added range >512 GiB takes several) and disjoint isolated ranges
  * (adjacent ones merge): tables inside struct buddy that double from ops->alloc when full
@@ -209,6 +211,7 @@ struct buddy {
 	void *ctx;
 	struct buddy_pcp *pcp; /* per-CPU caches (npcp of them), NULL when off */
 	unsigned npcp;
+	unsigned pcp_orders; /* the caches serve orders below this; written under every lock */
 	unsigned nranges;
 	unsigned niso;
 	uint32_t cap_ranges, cap_iso;
@@ -355,6 +358,12 @@ status_t buddy_range_get(const struct buddy *b, uint32_t i, struct buddy_range_i
  * once, before other CPUs use b. Errors: ST_INVALID (pcp NULL, ncpus 0 or > SPIN_MAX_CPUS),
  * ST_BUSY (already on). */
 status_t buddy_pcp_enable(struct buddy *b, struct buddy_pcp *pcp, unsigned ncpus);
+/* The caches serve orders 0 .. norders-1 from now on (buddy_pcp_enable starts with
+ * BUDDY_PCP_ORDERS_DEFAULT); blocks cached of the orders no longer served go back to the free
+ * lists (or isolation) first. Every order costs a test on the order in every alloc and free
+ * that a stream of mixed orders mispredicts (docs/page-allocator.md): order 0 alone measured
+ * best. Errors: ST_RANGE (norders 0 or above BUDDY_PCP_ORDERS), ST_INVALID (caches off). */
+status_t buddy_pcp_set_orders(struct buddy *b, unsigned norders);
 /* Give every cached page back to the free lists (or isolation), like Linux's drain_all_pages;
  * returns the pages drained. */
 uint64_t buddy_pcp_drain_all(struct buddy *b);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* buddy_lock.c - the buddy allocator's public operations: each takes the allocator lock around
  * its body (the *_locked functions in buddy.c, buddy_add.c, buddy_range.c, buddy_reserve.c,
- * buddy_check.c and page.c). Allocations and frees of orders 0..3 try this CPU's page cache first
- * (mm/buddy_pcp.c).
+ * buddy_check.c and page.c). Allocations and frees of the orders the caches serve (order 0 by
+ * default, buddy_pcp_set_orders) try this CPU's page cache first (mm/buddy_pcp.c).
  *
  * Operations that change what the caches read without the allocator lock (range descriptors
  * and zone range lists: add, remove; the isolation table: isolate, unisolate, remove), or that
@@ -152,7 +152,7 @@ static status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned fl
 	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
 	if (st != ST_OK)
 		return st;
-	if (order < BUDDY_PCP_ORDERS && b->npcp &&
+	if (order < __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED) && /* 0 while caches off */
 	    buddy_pcp_alloc(b, order, node, flags, owner, pfn))
 		return ST_OK;
 	spin_lock(&b->lock);
@@ -178,7 +178,8 @@ status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
 status_t buddy_free(struct buddy *b, pfn_t f, unsigned order)
 {
 	uint64_t pfn = f.v;
-	if (order < BUDDY_PCP_ORDERS && b->npcp && buddy_pcp_free(b, pfn, order))
+	if (order < __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED) &&
+	    buddy_pcp_free(b, pfn, order))
 		return ST_OK;
 	spin_lock(&b->lock);
 	status_t st = buddy_free_locked(b, pfn, order);

@@ -35,6 +35,7 @@ status_t buddy_pcp_enable(struct buddy *b, struct buddy_pcp *pcp, unsigned ncpus
 	}
 	spin_lock(&b->lock);
 	b->pcp = pcp;
+	b->pcp_orders = BUDDY_PCP_ORDERS_DEFAULT;
 	b->npcp = ncpus;
 	spin_unlock(&b->lock);
 	return ST_OK;
@@ -242,6 +243,10 @@ pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, unsigned ow
 	struct buddy_pcp *c = pcp_get(b);
 	if (!c)
 		return false;
+	if (order >= b->pcp_orders) { /* stable under a cache lock: set under all of them */
+		spin_unlock(&c->lock);
+		return false;
+	}
 	unsigned n, z;
 	struct buddy_pcp_slot *s = NULL;
 	if (pcp_target(b, node, flags, &n, &z)) {
@@ -270,7 +275,7 @@ static inline __attribute__((always_inline)) bool pcp_free(struct buddy *b, uint
 	struct buddy_pcp *c = pcp_get(b);
 	if (!c)
 		return false;
-	struct buddy_range *r = b->niso ? NULL : pcp_range(b, c, pfn);
+	struct buddy_range *r = b->niso || order >= b->pcp_orders ? NULL : pcp_range(b, c, pfn);
 	uint64_t w = r ? pw_load(bw(r, pfn)) : 0;
 	unsigned owner = BUDDY_OWNER_COUNT;
 	if (pw_state(w) == PAGE_MOVABLE && !pw_pins(w) && order == 0)
@@ -366,6 +371,26 @@ void buddy_pcp_recheck_locked(struct buddy *b)
 			pcp_drain_slot_locked(b, s);
 			s->node = -1;
 		}
+}
+
+status_t buddy_pcp_set_orders(struct buddy *b, unsigned norders)
+{
+	if (norders == 0 || norders > BUDDY_PCP_ORDERS)
+		return ST_RANGE;
+	buddy_pcp_lock_all(b);
+	spin_lock(&b->lock);
+	status_t st = b->npcp ? ST_OK : ST_INVALID;
+	for (unsigned c = 0; c < b->npcp; c++)
+		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
+			struct buddy_pcp_slot *s = &b->pcp[c].slot[i];
+			for (unsigned o = norders; o < BUDDY_PCP_ORDERS && s->node >= 0; o++)
+				pcp_drain_locked(b, s, o, s->count[o]);
+		}
+	if (st == ST_OK)
+		__atomic_store_n(&b->pcp_orders, norders, __ATOMIC_RELAXED);
+	spin_unlock(&b->lock);
+	buddy_pcp_unlock_all(b);
+	return st;
 }
 
 uint64_t buddy_pcp_drain_all(struct buddy *b)

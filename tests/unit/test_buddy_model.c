@@ -6,8 +6,9 @@
  * tags) run against mm/buddy.c and against a reference model that keeps one state byte per
  * page. Every result is predicted by the model (or, where the allocator may choose, checked
  * for legality); statistics are compared often and buddy_check() runs periodically. Two of
- * the three runs have the per-CPU caches on (blocks of orders 0..3 cached): there a cached
- * page is free in the model, a free of it must be refused, and an allocation may pass over a
+ * the three runs have the per-CPU caches on (blocks of orders 0..3 cached at first, then every
+ * 10000 operations of orders 0..k for a random k, buddy_pcp_set_orders giving the blocks of the
+ * other orders back): there a cached page is free in the model, a free of it must be refused, and an allocation may pass over a
  * better zone only when that zone's fitting blocks are all in caches.
  * SPMK_MODEL_OPS sets the number of operations (default 2000000), SPMK_MODEL_SEED the seed. */
 #include <setjmp.h>
@@ -114,8 +115,10 @@ static void model_setup(unsigned nnodes, uint64_t seed, bool caches)
 	M->nnodes = nnodes;
 	M->caches = caches;
 	buddy_init(&M->b, &ops, NULL);
-	if (caches)
+	if (caches) {
 		assert_int_equal(buddy_pcp_enable(&M->b, &M->pcp, 1), ST_OK);
+		assert_int_equal(buddy_pcp_set_orders(&M->b, BUDDY_PCP_ORDERS), ST_OK);
+	}
 	for (unsigned n = 0; n < nnodes; n++)
 		for (unsigned m = 0; m < nnodes; m++)
 			if (n != m)
@@ -690,8 +693,14 @@ static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops, bool caches)
 			op_pin();
 		else
 			op_reserve();
-		if (i % 10000 == 9999)
+		if (i % 10000 == 9999) {
 			model_compare();
+			if (caches) /* fewer orders: the others' cached blocks become free */
+				assert_int_equal(
+					buddy_pcp_set_orders(&M->b,
+							     1 + (unsigned)rndn(BUDDY_PCP_ORDERS)),
+					ST_OK);
+		}
 	}
 	model_compare();
 	uint64_t *st = M->seen_cached;

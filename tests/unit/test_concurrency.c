@@ -80,7 +80,11 @@ static int setup(void **state)
 	if (buddy_add_range(&B, 0, BUDDY_ZONE_NORMAL, pfn_of(BASE), NPAGES, meta, NPAGES * 8, 0) !=
 	    ST_OK)
 		return -1;
-	return buddy_pcp_enable(&B, pcp, CACHE_CPUS) == ST_OK ? 0 : -1;
+	/* every order the caches can hold: the threads run the paths of orders 1..3 as well */
+	return buddy_pcp_enable(&B, pcp, CACHE_CPUS) == ST_OK &&
+			       buddy_pcp_set_orders(&B, BUDDY_PCP_ORDERS) == ST_OK
+		       ? 0
+		       : -1;
 }
 
 static int teardown(void **state)
@@ -246,6 +250,42 @@ static void test_cache_serves_orders_1_to_3(void **state)
 		assert_int_equal(buddy_free(&B, pfn_of(again), k), ST_OK);
 		assert_int_equal(buddy_check(&B, NULL), ST_OK);
 	}
+	assert_all_free();
+}
+
+/* The caches serve order 0 only after buddy_pcp_enable; buddy_pcp_set_orders widens that and,
+ * narrowing it again, gives the cached blocks of the orders it drops back to the free lists,
+ * after which those orders bypass the caches. Bad counts are refused with nothing changed. */
+static void test_set_orders(void **state)
+{
+	(void)state;
+	static struct buddy b2;
+	buddy_init(&b2, NULL, NULL);
+	assert_int_equal(buddy_pcp_set_orders(&b2, 1), ST_INVALID); /* caches off */
+	assert_int_equal(buddy_pcp_set_orders(&B, 0), ST_RANGE);
+	assert_int_equal(buddy_pcp_set_orders(&B, BUDDY_PCP_ORDERS + 1), ST_RANGE);
+	uint64_t pfn = 0;
+	struct buddy_stats s;
+	assert_int_equal(alloc_raw(&B, 2, 0, 0, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 2), ST_OK);
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached_blocks[2], BUDDY_PCP_BATCH_K);
+	assert_int_equal(buddy_pcp_set_orders(&B, 2), ST_OK); /* orders 0 and 1 */
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached_blocks[2], 0);
+	assert_int_equal(s.cached, 0);
+	assert_int_equal(buddy_check(&B, NULL), ST_OK);
+	assert_int_equal(alloc_raw(&B, 2, 0, 0, &pfn), ST_OK); /* from the free lists */
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached, 0);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 2), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 2), ST_INVALID); /* free, not cached */
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached, 0);
+	assert_int_equal(alloc_raw(&B, 1, 0, 0, &pfn), ST_OK); /* still cached */
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 1), ST_OK);
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached_blocks[1], BUDDY_PCP_BATCH_K);
 	assert_all_free();
 }
 
@@ -468,6 +508,7 @@ static void test_dax_threads(void **state)
 
 TEST_MAIN(cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_cache_serves_orders_1_to_3, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_set_orders, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_isolate_and_carve_split_a_cached_block, setup,
 					  teardown),
 	  cmocka_unit_test_setup_teardown(test_raised_reserve_drains_caches, setup, teardown),
