@@ -104,15 +104,12 @@ static void take(struct spinlock *l, unsigned cpu)
 	__atomic_store_n(&l->holder, cpu + 1, __ATOMIC_RELAXED);
 }
 
-void spin_lock(struct spinlock *l) { spin_lock_cpu(l, spin_arch_cpu()); }
+void spin_order_acquire(struct spinlock *l, unsigned cpu) { order_check_acquire(l, cpu); }
 
-void spin_lock_cpu(struct spinlock *l, unsigned cpu)
+void spin_lock_wait(struct spinlock *l, uint32_t ticket)
 {
-	order_check_acquire(l, cpu);
-	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
 		spin_arch_relax();
-	take(l, cpu);
 }
 
 bool spin_trylock(struct spinlock *l)

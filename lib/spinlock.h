@@ -51,11 +51,36 @@ struct spinlock {
 
 /* Initialise an unlocked lock named `name` (kept for reports) of rank `rank`. */
 void spin_init(struct spinlock *l, const char *name, enum lock_rank rank);
+/* Platform: this CPU's index (0 .. SPIN_MAX_CPUS-1); wait a little while spinning (PAUSE on a
+ * CPU, a yield for host threads, which may outnumber cores); disable interrupts and return the
+ * previous state; restore a state spin_arch_irq_save returned. */
+#define SPIN_MAX_CPUS 256
+unsigned spin_arch_cpu(void);
+void spin_arch_relax(void);
+uint64_t spin_arch_irq_save(void);
+void spin_arch_irq_restore(uint64_t flags);
+
+/* spin_lock_cpu's out-of-line parts: the debug-build order check before the ticket is drawn,
+ * and the wait for ticket when the lock was not free at once. */
+void spin_order_acquire(struct spinlock *l, unsigned cpu);
+void spin_lock_wait(struct spinlock *l, uint32_t ticket);
+
+/* spin_lock for a caller that already read its CPU index: cpu must be spin_arch_cpu(). The
+ * uncontended acquire is inline (one atomic add and a compare); only a wait is a call. */
+static inline void spin_lock_cpu(struct spinlock *l, unsigned cpu)
+{
+#ifdef SPMK_DEBUG
+	spin_order_acquire(l, cpu);
+#endif
+	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		spin_lock_wait(l, ticket);
+	__atomic_store_n(&l->holder, cpu + 1, __ATOMIC_RELAXED);
+}
+
 /* Take l, spinning until it is free. Debug builds CHECK the lock order and that this CPU does
  * not already hold l. */
-void spin_lock(struct spinlock *l);
-/* spin_lock for a caller that already read its CPU index: cpu must be spin_arch_cpu(). */
-void spin_lock_cpu(struct spinlock *l, unsigned cpu);
+static inline void spin_lock(struct spinlock *l) { spin_lock_cpu(l, spin_arch_cpu()); }
 /* Take l only if it is free now: true when taken. */
 bool spin_trylock(struct spinlock *l);
 /* Release l, which this CPU holds (CHECKed in debug builds). */
@@ -68,14 +93,5 @@ void spin_unlock_irqrestore(struct spinlock *l, uint64_t flags);
 bool spin_held(const struct spinlock *l);
 /* Name of a rank for messages ("BUDDY"). */
 const char *lock_rank_name(unsigned rank);
-
-/* Platform: this CPU's index (0 .. SPIN_MAX_CPUS-1); wait a little while spinning (PAUSE on a
- * CPU, a yield for host threads, which may outnumber cores); disable interrupts and return the
- * previous state; restore a state spin_arch_irq_save returned. */
-#define SPIN_MAX_CPUS 256
-unsigned spin_arch_cpu(void);
-void spin_arch_relax(void);
-uint64_t spin_arch_irq_save(void);
-void spin_arch_irq_restore(uint64_t flags);
 
 #endif
