@@ -190,7 +190,10 @@ status_t dax_defer_scrub_device_locked(struct dax *d, uint32_t dev)
 	if (x->state != DAX_UNCLAIMED || x->mode != DAX_MODE_DEVDAX)
 		return ST_BUSY;
 	struct range xr = range_of(pa_of(x->base), x->size);
-	if (dax_defer_scrub_locked(d, xr) != ST_OK) /* only ST_NOMEM: the table is full */
-		d->ops->scrub(d->ops->ctx, xr);     /* held for nobody: ours to zero */
+	status_t st = dax_defer_scrub_locked(d, xr); /* only ST_NOMEM: the table is full */
+	if (st == ST_NOMEM && d->want[DAX_TABLE_DIRTY])
+		return ST_NOMEM; /* it grows with the lock dropped, then this runs again */
+	if (st != ST_OK)
+		d->ops->scrub(d->ops->ctx, xr); /* no room, none to come: ours to zero now */
 	return ST_OK;
 }

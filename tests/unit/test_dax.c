@@ -714,6 +714,29 @@ static void test_dirty_table_grows_from_heap(void **state)
 	fini_gives_all_back(x);
 }
 
+/* A whole device owed a scrub while the deferred-scrub table is full: the table grows and the
+ * device is deferred (its bytes are not zeroed now, under the dax lock). */
+static void test_device_scrub_deferred_when_table_full(void **state)
+{
+	struct fx *x = *state;
+	grow_from_heap(x);
+	uint32_t d0 = find(x, "dax0.0"), d1 = find(x, "dax1.0");
+	const struct dax_device *a = dax_device_get(&x->d, d0), *b = dax_device_get(&x->d, d1);
+	for (uint32_t i = 0; x->d.ndirty < x->d.cap_dirty; i++)
+		assert_int_equal(dax_defer_scrub(&x->d, range_of(pa_of(b->base + 2 * i * PAGE_SIZE),
+								 PAGE_SIZE)),
+				 ST_OK);
+	uint32_t cap = x->d.cap_dirty;
+	uint64_t first = (a->base - MEM_BASE) / PAGE_SIZE;
+	memset(x->fake.tag + first, 0xaf, 1);
+	assert_int_equal(dax_defer_scrub_device(&x->d, d0), ST_OK);
+	assert_true(x->d.cap_dirty > cap);
+	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(a->base), a->size)), a->size);
+	assert_int_equal(x->fake.tag[first], 0xaf); /* deferred, not zeroed at once */
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	fini_gives_all_back(x);
+}
+
 static void test_claim_map_release_cycle(void **state)
 {
 	struct fx *x = *state;
@@ -1526,6 +1549,8 @@ TEST_MAIN(cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_dirty_table_grows_from_heap, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_device_scrub_deferred_when_table_full, setup,
+					  teardown),
 	  cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_random_ownership_invariant, setup, teardown),
 	  cmocka_unit_test(test_with_real_page_tables),
