@@ -78,8 +78,9 @@ struct memobj_ops {
 	status_t (*freeze)(void *ctx, unsigned slot, uint64_t index, pfn_t old_pfn);
 	/* Optional with freeze (NULL: freeze page by page): freeze n pages in order - page
 	 * index[i] of object id obj[i] (slot + 1), mapped at old_pfn[i] - as n freezes would,
-	 * with one lock round; stops at the first that fails. Returns the pages frozen; *st the
-	 * error of the first that failed (as freeze's; that page and the rest unchanged). */
+	 * with one lock round; stops at the first that fails. Returns the pages frozen; when fewer
+	 * than n, *st is the error (not ST_OK) of the first that failed (as freeze's; that page and
+	 * the rest unchanged). */
 	unsigned (*freeze_run)(void *ctx, unsigned n, const uint32_t *obj, const uint32_t *index,
 			       const pfn_t *old_pfn, status_t *st);
 	/* Optional with freeze (NULL: remap page by page): switch n frozen pages to their new

@@ -428,8 +428,10 @@ static unsigned run_freeze(struct migrate_batch *m, uint64_t p,
 	CHECK_OP(f, <=, k);
 	for (unsigned j = f; j < k; j++)
 		CHECK_OK(buddy_free(s->b, m->dst[base + j], 0)); /* taken above, untagged, unused */
-	if (f < k)
+	if (f < k) {
+		CHECK(fst != ST_OK); /* a short run is an error, else the walk would not advance */
 		*st = fst;
+	}
 	m->nold += f;
 	m->r.moved += f;
 	if (m->nold == MIGRATE_BATCH)
