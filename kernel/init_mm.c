@@ -324,7 +324,7 @@ static status_t page_tables_setup(void)
 static status_t heap_pages_alloc(void *ctx, unsigned order, uint64_t *pfn)
 {
 	(void)ctx;
-	pfn_t f = pfn_of(*pfn);
+	pfn_t f = { 0 }; /* written on success only */
 	status_t st =
 		buddy_alloc(&K.buddy, order, -1, BUDDY_RESERVE | BUDDY_OWNER(BUDDY_OWNER_HEAP), &f);
 	*pfn = f.v;
