@@ -16,8 +16,8 @@
 
 int cmd_fault_stall(int argc, char **argv)
 {
-	if (argc != 4)
-		return argc < 4 ? shell_arg_missing(argc) : shell_usage("fault");
+	if (shell_arg_count(argc, argv, 4, 4))
+		return 1;
 	uint64_t cpu;
 	char err[128];
 	if (arg_u64("CPU", argv[2], 1, smp.ncpus > 1 ? smp.ncpus - 1 : 1, &cpu, err, sizeof err) !=
