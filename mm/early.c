@@ -4,6 +4,7 @@
 
 #include "lib/check.h"
 #include "lib/kstring.h"
+#include "lib/out.h"
 #include "lib/rangeset.h"
 
 static status_t early_insert_free(struct early *e, uint64_t base, uint64_t end)
@@ -186,22 +187,79 @@ uint64_t early_granted_bytes(const struct early *e, unsigned tag)
 	return n;
 }
 
-status_t early_check(const struct early *e)
+/* The grants in address order and disjoint, each non-empty and page-aligned; ST_INVALID after
+ * a log line naming the first that is not. */
+static status_t early_check_grants(const struct early *e, struct out *log)
 {
-	if (e->nfree > e->cap_free || rangeset_check(e->free, e->nfree, false, NULL) != ST_OK)
+	if (e->ngrants > e->cap_grants) {
+		out_log(log, LOG_ERR, "early: %zu grants in a table of %zu", e->ngrants,
+			e->cap_grants);
 		return ST_INVALID;
+	}
+	for (size_t g = 0; g < e->ngrants; g++) {
+		const struct early_grant *c = &e->grant[g], *p = g ? &e->grant[g - 1] : NULL;
+		const char *why = NULL;
+		if (c->end <= c->base || !IS_ALIGNED(c->base | c->end, PAGE_SIZE))
+			why = "empty or not page-aligned";
+		else if (p && c->base < p->base)
+			why = "not sorted: it starts below the grant before it";
+		else if (p && c->base < p->end)
+			why = "overlaps the grant before it";
+		if (!why)
+			continue;
+		out_log(log, LOG_ERR,
+			"early: grant %zu [0x%llx, 0x%llx) tag %u %s (grant %zu: [0x%llx, 0x%llx))",
+			g, (unsigned long long)c->base, (unsigned long long)c->end, c->tag, why,
+			g ? g - 1 : 0, p ? (unsigned long long)p->base : 0ull,
+			p ? (unsigned long long)p->end : 0ull);
+		return ST_INVALID;
+	}
+	return ST_OK;
+}
+
+status_t early_check(const struct early *e, struct out *log)
+{
+	struct rangeset_fault f;
+	if (e->nfree > e->cap_free) {
+		out_log(log, LOG_ERR, "early: %u free ranges in a table of %u", e->nfree,
+			e->cap_free);
+		return ST_INVALID;
+	}
+	if (rangeset_check(e->free, e->nfree, false, &f) != ST_OK) {
+		out_log(log, LOG_ERR,
+			"early: free range %u [0x%llx, 0x%llx) %s (range %u: "
+			"[0x%llx, 0x%llx))",
+			f.index, (unsigned long long)f.cur.base, (unsigned long long)f.cur.end,
+			f.why, f.index ? f.index - 1 : 0, (unsigned long long)f.prev.base,
+			(unsigned long long)f.prev.end);
+		return ST_INVALID;
+	}
+	if (early_check_grants(e, log) != ST_OK)
+		return ST_INVALID;
+	/* both sorted: only the grants on either side of a free range's base can meet it */
 	for (size_t i = 0; i < e->nfree; i++) {
 		const struct range *r = &e->free[i];
-		if (!IS_ALIGNED(r->base | r->end, PAGE_SIZE))
+		size_t g = early_grant_at(e, r->base);
+		const struct early_grant *hit = NULL;
+		if (!IS_ALIGNED(r->base | r->end, PAGE_SIZE)) {
+			out_log(log, LOG_ERR,
+				"early: free range %zu [0x%llx, 0x%llx) not page-aligned", i,
+				(unsigned long long)r->base, (unsigned long long)r->end);
 			return ST_INVALID;
-		for (size_t g = 0; g < e->ngrants; g++)
-			if (e->grant[g].base < r->end && r->base < e->grant[g].end)
-				return ST_INVALID;
+		}
+		if (g > 0 && e->grant[g - 1].end > r->base)
+			hit = &e->grant[g - 1];
+		else if (g < e->ngrants && e->grant[g].base < r->end)
+			hit = &e->grant[g];
+		if (hit) {
+			out_log(log, LOG_ERR,
+				"early: free range %zu [0x%llx, 0x%llx) overlaps grant %zu "
+				"[0x%llx, 0x%llx) tag %u",
+				i, (unsigned long long)r->base, (unsigned long long)r->end,
+				(size_t)(hit - e->grant), (unsigned long long)hit->base,
+				(unsigned long long)hit->end, hit->tag);
+			return ST_INVALID;
+		}
 	}
-	for (size_t g = 0; g < e->ngrants; g++)
-		for (size_t h = g + 1; h < e->ngrants; h++)
-			if (e->grant[g].base < e->grant[h].end &&
-			    e->grant[h].base < e->grant[g].end)
-				return ST_INVALID;
 	return ST_OK;
 }

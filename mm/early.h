@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/out.h"
 #include "lib/status.h"
 #include "lib/types.h"
 
@@ -71,8 +72,11 @@ status_t early_reserve(struct early *e, uint64_t base, uint64_t end, unsigned ta
 uint64_t early_free_bytes(const struct early *e);
 uint64_t early_granted_bytes(const struct early *e, unsigned tag);
 
-/* Invariants: ranges sorted, disjoint, aligned, non-empty; grants disjoint from free ranges
- * and from each other. Errors: ST_INVALID. */
-status_t early_check(const struct early *e);
+/* Invariants: free ranges sorted, disjoint, page-aligned, non-empty; grants sorted by address
+ * (the binary search of every grant lookup relies on it), disjoint, page-aligned, non-empty,
+ * and disjoint from the free ranges; both counts within their tables. Errors: ST_INVALID
+ * after one LOG_ERR line on log naming the first broken entry with its index, bounds (bytes)
+ * and its neighbour (e.g. "grant 2 [...) tag 1 not sorted: ..."). */
+status_t early_check(const struct early *e, struct out *log);
 
 #endif

@@ -8,12 +8,13 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "mm/early.h"
 #include "test_main.h"
 
 static void assert_accounting(const struct early *e, uint64_t total)
 {
-	assert_int_equal(early_check(e), ST_OK);
+	assert_int_equal(early_check(e, NULL), ST_OK);
 	assert_int_equal(early_free_bytes(e) + early_granted_bytes(e, UINT32_MAX), total);
 }
 
@@ -161,7 +162,7 @@ static void test_storage_sized_from_the_map(void **state)
 		assert_int_equal(pa, base);
 	}
 	assert_int_equal(e.ngrants, N);
-	assert_int_equal(early_check(&e), ST_OK);
+	assert_int_equal(early_check(&e, NULL), ST_OK);
 	assert_accounting(&e, (uint64_t)N * 0x100000);
 	assert_int_equal(early_granted_bytes(&e, UINT32_MAX), (uint64_t)N * 0x2000);
 	/* the inline grants of a map that fits the inline ranges run out at 64 */
@@ -172,11 +173,63 @@ static void test_storage_sized_from_the_map(void **state)
 		n += early_alloc_in(&e, base, base + 0x100000, 0x2000, 0, 1, &pa) == ST_OK;
 	}
 	assert_int_equal(n, EARLY_INIT_GRANTS);
-	assert_int_equal(early_check(&e), ST_OK);
+	assert_int_equal(early_check(&e, NULL), ST_OK);
+}
+
+/* The walker reports, by name and with its numbers, a grant table out of address order (the
+ * binary search of every lookup relies on the order) even when its grants are disjoint, and
+ * each other broken invariant: overlapping grants, an empty grant, a grant over free memory,
+ * a free range out of order. */
+static void test_check_names_each_fault(void **state)
+{
+	(void)state;
+	static struct early e;
+	static struct capture log;
+	struct range r[] = { { 0x0, 0x100000 } };
+	uint64_t pa;
+	assert_int_equal(early_init(&e, r, 1), ST_OK);
+	for (unsigned i = 0; i < 3; i++) /* three grants, tags 1..3, with free gaps between */
+		assert_int_equal(
+			early_alloc_in(&e, 0x10000 * (i + 1), 0x100000, 0x1000, 0, i + 1, &pa),
+			ST_OK);
+	assert_int_equal(e.ngrants, 3);
+	capture_init(&log);
+	assert_int_equal(early_check(&e, &log.out), ST_OK);
+	assert_int_equal(log.len, 0);
+	struct early_grant g1 = e.grant[1];
+	e.grant[1] = e.grant[2]; /* disjoint, but 0x30000 before 0x20000 */
+	e.grant[2] = g1;
+	assert_int_equal(early_check(&e, &log.out), ST_INVALID);
+	capture_expect_one_error(&log, "swapped grants",
+				 "early: grant 2 [0x20000, 0x21000) tag 2 not sorted: it starts "
+				 "below the grant before it (grant 1: [0x30000, 0x31000))");
+	e.grant[2] = e.grant[1];
+	e.grant[1] = g1;
+	assert_int_equal(early_check(&e, &log.out), ST_OK);
+	e.grant[1].end = 0x31000; /* over grant 2 */
+	assert_int_equal(early_check(&e, &log.out), ST_INVALID);
+	capture_expect_one_error(&log, "overlapping grants",
+				 "grant 2 [0x30000, 0x31000) tag 3 "
+				 "overlaps the grant before it");
+	e.grant[1].end = e.grant[1].base; /* empty */
+	assert_int_equal(early_check(&e, &log.out), ST_INVALID);
+	capture_expect_one_error(&log, "empty grant", "grant 1 [0x20000, 0x20000) tag 2 empty");
+	e.grant[1].end = 0x22000; /* over the free page above it */
+	assert_int_equal(early_check(&e, &log.out), ST_INVALID);
+	capture_expect_one_error(&log, "grant over free memory",
+				 "overlaps grant 1 [0x20000, 0x22000) tag 2");
+	e.grant[1].end = 0x21000;
+	assert_int_equal(early_check(&e, &log.out), ST_OK);
+	struct range f0 = e.free[0];
+	e.free[0] = e.free[1];
+	e.free[1] = f0;
+	assert_int_equal(early_check(&e, &log.out), ST_INVALID);
+	capture_expect_one_error(&log, "swapped free ranges", "early: free range 1 [0x0, 0x10000)");
 }
 
 TEST_MAIN(cmocka_unit_test(test_init_clips_and_sorts), cmocka_unit_test(test_alloc_align_keeps_gap),
 	  cmocka_unit_test(test_window), cmocka_unit_test(test_limit),
 	  cmocka_unit_test(test_reserve), cmocka_unit_test(test_errors),
 	  cmocka_unit_test(test_grant_slots_exhausted),
-	  cmocka_unit_test(test_storage_sized_from_the_map))
+	  cmocka_unit_test(test_storage_sized_from_the_map),
+	  cmocka_unit_test(test_check_names_each_fault))
