@@ -150,6 +150,7 @@ struct dax_handle {
 
 /* The tables of struct dax that grow from ops->alloc (mm/dax_grow.c). */
 enum dax_table { DAX_TABLE_REGIONS, DAX_TABLE_DEVICES, DAX_TABLE_DIRTY, DAX_NTABLES };
+struct dax_grow;
 
 struct dax {
 	struct spinlock lock; /* everything below (docs/locking.md); first, outside the digest */
@@ -169,11 +170,10 @@ struct dax {
 	uint32_t cap_regions, cap_devices; /* slots in regions[] and devices[] */
 	struct dax_region *regions;        /* regions0 or a grown array from ops->alloc */
 	struct dax_device *devices;        /* devices0 or a grown array from ops->alloc */
-	/* Growth with no lock held (mm/dax_grow.c): entries a locked check step found missing
-	 * (0: none), and the tables whose growth the allocator refused during this operation.
-	 * Both are cleared before the operation returns. */
-	uint32_t want[DAX_NTABLES];
-	uint32_t grow_refused; /* bit t: table t */
+	/* The growth record of the operation in its locked step (mm/dax_grow.c), NULL outside
+	 * one: what a check step finds missing is noted in the operation's own record, never
+	 * here, so no operation sees or clears another's wants or refusals. */
+	struct dax_grow *grow;
 	struct dax_region regions0[DAX_INIT_REGIONS];
 	struct dax_device devices0[DAX_INIT_DEVICES];
 	struct range dirty0[DAX_INIT_DIRTY];

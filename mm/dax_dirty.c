@@ -191,7 +191,7 @@ status_t dax_defer_scrub_device_locked(struct dax *d, uint32_t dev)
 		return ST_BUSY;
 	struct range xr = range_of(pa_of(x->base), x->size);
 	status_t st = dax_defer_scrub_locked(d, xr); /* only ST_NOMEM: the table is full */
-	if (st == ST_NOMEM && d->want[DAX_TABLE_DIRTY])
+	if (st == ST_NOMEM && dax_grow_wants(d, DAX_TABLE_DIRTY))
 		return ST_NOMEM; /* it grows with the lock dropped, then this runs again */
 	if (st != ST_OK)
 		d->ops->scrub(d->ops->ctx, xr); /* no room, none to come: ours to zero now */

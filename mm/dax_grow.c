@@ -7,9 +7,11 @@
  * and refuses with nothing changed; the public function (mm/dax_lock.c) drops the lock, grows
  * the table (a copy of the old one followed by zeroed slots, swapped in under the lock; the
  * old one goes back to ops->free unless it is the array inside struct dax) and runs the
- * operation again. Callers ask for room only after every other check passed, so growth never
- * happens for an operation refused for another reason, and a refused growth refuses the
- * operation with nothing changed and its message. */
+ * operation again. The wants and refusals are that operation's own (struct dax_grow in its
+ * locals, reached through d->grow only while its locked step runs), so one operation's end
+ * never clears another's refusal or takes its want. Callers ask for room only after every
+ * other check passed, so growth never happens for an operation refused for another reason,
+ * and a refused growth refuses the operation with nothing changed and its message. */
 #include "lib/check.h"
 #include "lib/fault.h"
 #include "lib/kstring.h"
@@ -23,34 +25,29 @@ struct table_alloc dax_table_alloc(const struct dax *d)
 	return (struct table_alloc){ d->ops->alloc, d->ops->free, d->ops->ctx };
 }
 
+void dax_grow_begin(struct dax *d, struct dax_grow *g)
+{
+	ASSERT(!d->grow); /* one operation in its locked step at a time: d->lock */
+	memset(g->want, 0, sizeof g->want);
+	d->grow = g;
+}
+
+void dax_grow_end(struct dax *d) { d->grow = NULL; }
+
 status_t dax_room(struct dax *d, enum dax_table t, uint32_t cap, uint64_t need, bool *later)
 {
+	struct dax_grow *g = d->grow;
 	*later = false;
 	if (need <= cap)
 		return ST_OK;
-	if (d->ops && d->ops->alloc && !(d->grow_refused & (1u << t)) && need <= UINT32_MAX) {
-		d->want[t] = MAX(d->want[t], (uint32_t)need);
+	if (g && d->ops && d->ops->alloc && !(g->refused & (1u << t)) && need <= UINT32_MAX) {
+		g->want[t] = MAX(g->want[t], (uint32_t)need);
 		*later = true;
 	}
 	return ST_NOMEM;
 }
 
-bool dax_wants_take(struct dax *d, uint32_t w[DAX_NTABLES])
-{
-	bool any = false;
-	for (unsigned t = 0; t < DAX_NTABLES; t++) {
-		w[t] = d->want[t];
-		d->want[t] = 0;
-		any |= w[t] != 0;
-	}
-	return any;
-}
-
-void dax_grow_done(struct dax *d)
-{
-	memset(d->want, 0, sizeof d->want);
-	d->grow_refused = 0;
-}
+bool dax_grow_wants(const struct dax *d, enum dax_table t) { return d->grow && d->grow->want[t]; }
 
 /* Table t's array, size, element size and inline array. */
 static void dax_table_of(struct dax *d, enum dax_table t, void ***tab, uint32_t **cap, size_t *elem,
@@ -72,12 +69,16 @@ static void dax_table_of(struct dax *d, enum dax_table t, void ***tab, uint32_t 
 	}
 }
 
-void dax_grow_wanted(struct dax *d, const uint32_t w[DAX_NTABLES])
+bool dax_grow_wanted(struct dax *d, struct dax_grow *g)
 {
 	struct table_alloc a = dax_table_alloc(d);
+	bool any = false;
 	for (unsigned t = 0; t < DAX_NTABLES; t++) {
-		if (!w[t])
+		uint32_t want = g->want[t];
+		g->want[t] = 0;
+		if (!want)
 			continue;
+		any = true;
 		void **tab;
 		uint32_t *cap;
 		size_t elem;
@@ -87,15 +88,17 @@ void dax_grow_wanted(struct dax *d, const uint32_t w[DAX_NTABLES])
 		uint32_t seen = *cap;
 		spin_unlock(&d->lock);
 		struct table_spare sp;
-		status_t st = table_spare_get(&a, &sp, seen, elem, w[t]); /* unlocked: the heap */
+		status_t st = table_spare_get(&a, &sp, seen, elem, want); /* unlocked: the heap */
+		if (st != ST_OK) {
+			g->refused |= 1u << t; /* this operation's refusal: it reports it */
+			continue;
+		}
 		spin_lock(&d->lock);
-		if (st == ST_OK)
-			table_spare_install(&sp, tab, cap, elem, inl);
-		else
-			d->grow_refused |= 1u << t;
+		table_spare_install(&sp, tab, cap, elem, inl);
 		spin_unlock(&d->lock);
 		table_spare_put(&a, &sp); /* the old array, or the spare if another CPU grew it */
 	}
+	return any;
 }
 
 status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *slot)

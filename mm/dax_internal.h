@@ -32,20 +32,32 @@ status_t dax_device_slot(struct dax *d, const char *op, bool inject, uint32_t *s
 status_t dax_region_slot(struct dax *d, uint64_t base, uint64_t size);
 /* ops->alloc/free as a lib/table.h allocator (alloc NULL when d has no ops). */
 struct table_alloc dax_table_alloc(const struct dax *d);
+/* One operation's growth record, in its own locals (the public functions of mm/dax_lock.c,
+ * dax_release): the entries its last locked step found missing per table (0: none), and the
+ * tables whose growth the allocator refused during this operation (bit t: table t). */
+struct dax_grow {
+	uint32_t want[DAX_NTABLES];
+	uint32_t refused;
+};
+
+/* Under d->lock, as an operation's locked step starts: its check steps note wants in g (the
+ * previous step's wants are forgotten; its refusals stay). dax_grow_end before the lock is
+ * dropped. */
+void dax_grow_begin(struct dax *d, struct dax_grow *g);
+void dax_grow_end(struct dax *d);
 /* Under d->lock, in a check step: room for `need` entries in table t of `cap` entries? ST_OK.
- * Otherwise ST_NOMEM, and *later is true when the table may still grow (an allocator, not
- * refused during this operation): the want is noted, nothing is logged, and the public
- * function grows the table with the lock dropped and runs the operation again
- * (dax_grow_wanted). *later false: the caller reports the refusal. */
+ * Otherwise ST_NOMEM, and *later is true when the table may still grow (an allocator, an
+ * operation's record, and no refusal of t during this operation): the want is noted there,
+ * nothing is logged, and the operation grows the table with the lock dropped and runs its
+ * step again (dax_grow_wanted). *later false: the caller reports the refusal. */
 status_t dax_room(struct dax *d, enum dax_table t, uint32_t cap, uint64_t need, bool *later);
-/* Under d->lock, after a locked step: copies the wants into w and clears them; true when the
- * step asked for room. */
-bool dax_wants_take(struct dax *d, uint32_t w[DAX_NTABLES]);
-/* No lock held: grows every table w names (at least to its want), or marks it refused for
- * the rest of the operation. The operation then runs again. */
-void dax_grow_wanted(struct dax *d, const uint32_t w[DAX_NTABLES]);
-/* Under d->lock, as the operation ends: forgets refusals and wants. */
-void dax_grow_done(struct dax *d);
+/* Under d->lock: whether the running operation noted a want for table t. */
+bool dax_grow_wants(const struct dax *d, enum dax_table t);
+/* No lock held: grows every table g wants (at least to its want), or marks it refused in g
+ * for the rest of the operation, and forgets the wants. True when g wanted any: the operation
+ * runs its step again, which then reports a refusal with its own message (bounded: each
+ * round grows a table or adds a refusal). */
+bool dax_grow_wanted(struct dax *d, struct dax_grow *g);
 /* Under d->lock, before a commit that cuts q out of the deferred-scrub table: room for the
  * one split a cut can need. ST_OK (room, or the table cannot grow: the cut's fallback zeroes
  * the shorter side), or ST_NOMEM with the want noted (grow and run again). */

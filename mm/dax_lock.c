@@ -17,22 +17,21 @@
 
 /* An operation that may need room in a table: a locked step that wants room changes nothing
  * and returns ST_NOMEM; the tables then grow with the lock dropped and the step runs again
- * (mm/dax_grow.c). Each round grows a table or marks its growth refused, so it ends. */
+ * (mm/dax_grow.c). Wants and refusals live in the operation's own record g_, so only this
+ * operation decides to grow or to give up: a refused growth makes the step run once more,
+ * which reports the refusal with its message and returns ST_NOMEM with nothing changed. Each
+ * round grows a table or adds a refusal, so it ends. */
 #define DAX_GROWING(d, call)                                                                       \
 	do {                                                                                       \
 		status_t r_;                                                                       \
-		uint32_t w_[DAX_NTABLES];                                                          \
-		bool again_;                                                                       \
+		struct dax_grow g_ = { { 0 }, 0 };                                                 \
 		do {                                                                               \
 			spin_lock(&(d)->lock);                                                     \
+			dax_grow_begin(d, &g_);                                                    \
 			r_ = call;                                                                 \
-			again_ = dax_wants_take(d, w_) && r_ == ST_NOMEM;                          \
-			if (!again_)                                                               \
-				dax_grow_done(d);                                                  \
+			dax_grow_end(d);                                                           \
 			spin_unlock(&(d)->lock);                                                   \
-			if (again_)                                                                \
-				dax_grow_wanted(d, w_);                                            \
-		} while (again_);                                                                  \
+		} while (r_ == ST_NOMEM && dax_grow_wanted(d, &g_));                               \
 		return r_;                                                                         \
 	} while (0)
 

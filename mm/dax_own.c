@@ -182,6 +182,7 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 	x->gen = dax_gen_fresh(d); /* the owner's handle is stale from here on */
 	spin_unlock(&d->lock);
 	uint64_t scrubbed = dax_scrub_written(d, left, nleft);
+	struct dax_grow g = { { 0 }, 0 }; /* this release's own wants */
 	spin_lock(&d->lock);
 	d->release_scrubbed = scrubbed;
 	x = dax_dev(d, h.index); /* the table may have grown meanwhile */
@@ -189,9 +190,11 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 	 * memory); what finds no extent is zeroed now, unlocked, while the device stays CLAIMED */
 	x->state = DAX_UNCLAIMED;
 	uint32_t now = 0;
+	dax_grow_begin(d, &g);
 	for (uint32_t i = 0; i < nleft; i++)
 		if (left[i].base < left[i].end && dax_defer_scrub_locked(d, left[i]) != ST_OK)
 			left[now++] = left[i];
+	dax_grow_end(d);
 	if (now) {
 		x->state = DAX_CLAIMED;
 		spin_unlock(&d->lock);
@@ -202,17 +205,10 @@ status_t dax_release(struct dax *d, struct dax_handle h)
 		x->state = DAX_UNCLAIMED;
 	}
 	memset(x->owner, 0, sizeof x->owner); /* its gen is already fresh */
-	/* a full deferred-scrub table made the rest be zeroed now: grow it for the next time */
-	uint32_t w[DAX_NTABLES];
-	bool grow = dax_wants_take(d, w);
-	dax_grow_done(d);
 	spin_unlock(&d->lock);
-	if (grow) {
-		dax_grow_wanted(d, w);
-		spin_lock(&d->lock);
-		dax_grow_done(d);
-		spin_unlock(&d->lock);
-	}
+	/* a full deferred-scrub table made the rest be zeroed now: grow it for the next time
+	 * (a refusal changes nothing: the rest is zeroed already) */
+	dax_grow_wanted(d, &g);
 	return ST_OK;
 }
 

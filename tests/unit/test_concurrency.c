@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* test_concurrency.c - the allocators under threads (each thread is a CPU, lib/spinlock_host.c):
  * the buddy allocator with per-CPU caches (allocations, frees, isolation and the walker at
- * once), the kernel heap on top of it, and dax claim/release. Every thread checks that what
+ * once), the kernel heap on top of it, dax claim/release, and a dax operation whose table
+ * growth is refused while other operations end around it. Every thread checks that what
  * it got is its own (no page, object or device is handed to two threads at once); afterwards
  * the accounting must be exact. Also built under ThreadSanitizer (build/tsan/). */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -506,6 +508,111 @@ static void test_dax_threads(void **state)
 	dax_fini(&D);
 }
 
+/* ---- dax table growth: wants and refusals belong to one operation */
+
+#define GROW_BASE (128ull << 30)
+#define GROW_ROUNDS 2000
+
+static struct dax G;
+static __thread bool grow_refuse;       /* this thread's table growths are refused */
+static __thread unsigned grow_refusals; /* heap calls of its current operation */
+static unsigned grow_errors;            /* LOG_ERR lines of G (atomic) */
+static bool grow_done;                  /* the refused thread finished (atomic) */
+
+static void *grow_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	if (grow_refuse) {
+		/* before refusing, let the other threads queue on G's lock (ticket order): their
+		 * operations then run and end between this refusal and the retry it leads to */
+		for (unsigned spins = 0;
+		     spins < 10000 &&
+		     __atomic_load_n(&G.lock.next, __ATOMIC_RELAXED) -
+				     __atomic_load_n(&G.lock.owner, __ATOMIC_RELAXED) <
+			     2;
+		     spins++)
+			sched_yield();
+		EXPECT(++grow_refusals == 1,
+		       "one region_add asked the heap %u times: another operation's end cleared "
+		       "its "
+		       "refusal, and it retried",
+		       grow_refusals);
+		return NULL;
+	}
+	return calloc(1, bytes);
+}
+
+static void grow_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static void grow_log(void *ctx, int level, const char *s, size_t n)
+{
+	(void)ctx, (void)s, (void)n;
+	if (level == LOG_ERR)
+		__atomic_add_fetch(&grow_errors, 1, __ATOMIC_RELAXED);
+}
+
+static const struct dax_ops grow_ops = { fake_map, fake_unmap, fake_scrub,
+					 NULL,     grow_alloc, grow_free };
+
+/* The region table is full and this thread's heap refuses: each region_add asks the heap
+ * once, reports once and fails, whatever the other threads' operations do meanwhile. */
+static void *grow_refused_worker(void *arg)
+{
+	(void)arg;
+	grow_refuse = true;
+	for (unsigned r = 0; r < GROW_ROUNDS; r++) {
+		grow_refusals = 0;
+		status_t st = dax_region_add(
+			&G, range_of(pa_of(GROW_BASE + (64ull << 20)), 2 * 4096), -1, 4096, NULL);
+		EXPECT(st == ST_NOMEM, "region_add with the table full and no heap: %s",
+		       status_str(st));
+		EXPECT(grow_refusals == 1, "round %u: region_add asked the heap %u times", r,
+		       grow_refusals);
+	}
+	__atomic_store_n(&grow_done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Operations that need no growth and end, over and over, while the other thread is refused. */
+static void *grow_other_worker(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&grow_done, __ATOMIC_ACQUIRE)) {
+		status_t st = dax_device_reserve(&G, 0, "other");
+		EXPECT(st == ST_OK, "reserve in a region with room: %s", status_str(st));
+	}
+	return NULL;
+}
+
+static void test_dax_growth_refusal_is_per_operation(void **state)
+{
+	(void)state;
+	struct out log = { grow_log, NULL };
+	dax_init(&G, &grow_ops, &log, 9);
+	grow_done = false;
+	for (unsigned i = 0; i < DAX_INIT_REGIONS; i++)
+		assert_int_equal(
+			dax_region_add(&G, range_of(pa_of(GROW_BASE + i * (2ull << 20)), 2 * 4096),
+				       -1, 4096, NULL),
+			ST_OK);
+	assert_int_equal(G.cap_regions, DAX_INIT_REGIONS);
+	pthread_t t[3];
+	assert_int_equal(pthread_create(&t[0], NULL, grow_refused_worker, NULL), 0);
+	for (unsigned i = 1; i < 3; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, grow_other_worker, NULL), 0);
+	for (unsigned i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(__atomic_load_n(&grow_errors, __ATOMIC_RELAXED), GROW_ROUNDS);
+	assert_int_equal(G.cap_regions, DAX_INIT_REGIONS);
+	assert_int_equal(G.nregions, DAX_INIT_REGIONS);
+	assert_int_equal(dax_check(&G, &log), ST_OK);
+	dax_fini(&G);
+}
+
 TEST_MAIN(cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_cache_serves_orders_1_to_3, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_set_orders, setup, teardown),
@@ -514,4 +621,5 @@ TEST_MAIN(cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, t
 	  cmocka_unit_test_setup_teardown(test_raised_reserve_drains_caches, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_buddy_threads, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_heap_threads, setup, teardown),
-	  cmocka_unit_test(test_dax_threads))
+	  cmocka_unit_test(test_dax_threads),
+	  cmocka_unit_test(test_dax_growth_refusal_is_per_operation))

@@ -41,8 +41,10 @@ struct fake {
 	int nmaps;
 	long map_budget; /* successful maps left; < 0 unlimited */
 	unsigned map_calls, unmap_calls, scrub_calls;
-	uint8_t *tag;   /* per page of [MEM_BASE, MEM_BASE + MEM_SIZE) */
-	uint8_t *dirty; /* per page: written through a window since it was mapped */
+	uint8_t *tag;                /* per page of [MEM_BASE, MEM_BASE + MEM_SIZE) */
+	uint8_t *dirty;              /* per page: written through a window since it was mapped */
+	void (*on_scrub)(void *arg); /* called at each scrub, before it (NULL: none) */
+	void *on_scrub_arg;
 };
 
 static status_t fake_map(void *ctx, vaddr_t virt, paddr_t phys, uint64_t size, uint64_t max_page)
@@ -91,6 +93,8 @@ static void fake_scrub(void *ctx, struct range r)
 	uint64_t pa = r.base, size = range_size(r);
 	struct fake *f = ctx;
 	f->scrub_calls++;
+	if (f->on_scrub)
+		f->on_scrub(f->on_scrub_arg);
 	assert_true(pa >= MEM_BASE && pa + size <= MEM_BASE + MEM_SIZE);
 	memset(f->tag + (pa - MEM_BASE) / PAGE_SIZE, 0, size / PAGE_SIZE);
 }
@@ -575,7 +579,9 @@ static void test_tables_grow_from_heap(void **state)
 	fini_gives_all_back(x);
 }
 
-/* Refused growth changes nothing (every slot compared) and names the table; the per-region
+/* Refused growth asks the heap once, changes nothing (every slot compared) and names the
+ * table in one error line; the refusal is the operation's own (the same call with memory
+ * grows the table); the per-region
  * device limit refuses with its numbers; dax_fini gives every grown table back. */
 static void test_tables_growth_refused(void **state)
 {
@@ -595,10 +601,12 @@ static void test_tables_growth_refused(void **state)
 	test_heap_budget = 0;
 	dax_image_take(&x->d, &before);
 	capture_init(&x->log);
+	test_heap_calls = 0;
 	assert_int_equal(dax_region_add(&x->d, range_of(pa_of(R1_BASE), SIZE_2M), 1, 0, NULL),
 			 ST_NOMEM);
-	assert_non_null(
-		strstr(x->log.text, "all 64 device slots in use and the table cannot grow"));
+	assert_int_equal(test_heap_calls, 1); /* asked once, refused once, reported once */
+	capture_expect_one_error(&x->log, "region_add, heap refusing",
+				 "all 64 device slots in use and the table cannot grow");
 	dax_image_take(&x->d, &after);
 	assert_memory_equal(&before, &after, sizeof before);
 	assert_int_equal(test_heap_live, 0);
@@ -733,6 +741,56 @@ static void test_device_scrub_deferred_when_table_full(void **state)
 	assert_true(x->d.cap_dirty > cap);
 	assert_int_equal(dax_dirty_bytes(&x->d, range_of(pa_of(a->base), a->size)), a->size);
 	assert_int_equal(x->fake.tag[first], 0xaf); /* deferred, not zeroed at once */
+	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
+	fini_gives_all_back(x);
+}
+
+/* At the release's scrub of what its stopped scrub left (the first scrub after the stop),
+ * another operation runs and ends: a device reservation in region 0, which has room. */
+static status_t other_op_st = ST_INVALID;
+static void other_op_after_stop(void *arg)
+{
+	struct fx *x = arg;
+	if (stop_points < stop_at || other_op_st != ST_INVALID)
+		return;
+	other_op_st = dax_device_reserve(&x->d, 0, "other");
+}
+
+/* The wants are the operation's own: a release that finds the deferred-scrub table full (its
+ * stopped scrub left writes that no extent can take) zeroes them at once, unlocked, and grows
+ * the table for the next time, even when another operation runs and ends in between (it
+ * used to take the release's want with it, and the table never grew). */
+static void test_release_keeps_its_want(void **state)
+{
+	struct fx *x = *state;
+	grow_from_heap(x);
+	uint32_t d1 = find(x, "dax1.0");
+	uint64_t first = (R1_BASE - MEM_BASE) / PAGE_SIZE, n = R1_SIZE / PAGE_SIZE;
+	const struct dax_device *x0 = dax_device_get(&x->d, find(x, "dax0.0"));
+	for (uint32_t i = 0; x->d.ndirty < DAX_INIT_DIRTY; i++)
+		assert_int_equal(
+			dax_defer_scrub(&x->d,
+					range_of(pa_of(x0->base + 2 * i * PAGE_SIZE), PAGE_SIZE)),
+			ST_OK);
+	assert_int_equal(x->d.cap_dirty, DAX_INIT_DIRTY);
+	struct dax_handle h;
+	assert_int_equal(dax_claim(&x->d, d1, "alice", &h), ST_OK);
+	assert_int_equal(dax_activate(&x->d, "alice"), ST_OK);
+	write_all(x, h, R1_SIZE, 0xcd);
+	stop_points = 0;
+	stop_at = 1;
+	other_op_st = ST_INVALID;
+	x->fake.on_scrub = other_op_after_stop;
+	x->fake.on_scrub_arg = x;
+	cancel_set(stop_hook, 0);
+	assert_int_equal(dax_release(&x->d, h), ST_OK);
+	cancel_set(0, 0);
+	x->fake.on_scrub = NULL;
+	assert_int_equal(other_op_st, ST_OK);
+	assert_int_equal(x->d.cap_dirty, 2 * DAX_INIT_DIRTY); /* grown by the release */
+	assert_int_equal(x->d.ndirty, DAX_INIT_DIRTY);
+	for (uint64_t p = 0; p < n; p++)
+		assert_int_equal(x->fake.tag[first + p], 0);
 	assert_int_equal(dax_check(&x->d, &x->log.out), ST_OK);
 	fini_gives_all_back(x);
 }
@@ -1547,6 +1605,7 @@ TEST_MAIN(cmocka_unit_test_setup_teardown(test_boot_devices, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_map_failure_changes_nothing, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_list_json_and_text, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_release_stopped_defers_the_rest, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_release_keeps_its_want, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_defer_scrub_device, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_dirty_table_grows_from_heap, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_device_scrub_deferred_when_table_full, setup,

@@ -7,6 +7,7 @@
 
 int test_heap_budget = -1;
 int test_heap_live;
+int test_heap_calls;
 struct spinlock *test_heap_lock;
 int test_heap_under_lock;
 
@@ -24,6 +25,7 @@ void test_heap_reset(void)
 {
 	test_heap_budget = -1;
 	test_heap_live = 0;
+	test_heap_calls = 0;
 	test_heap_lock = NULL;
 	test_heap_under_lock = 0;
 }
@@ -32,6 +34,7 @@ void *test_heap_alloc(void *ctx, size_t bytes)
 {
 	(void)ctx;
 	test_heap_lock_check();
+	test_heap_calls++;
 	if (test_heap_budget == 0)
 		return NULL;
 	if (test_heap_budget > 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* test_heap.h - a counting heap for the host tests of tables that grow from an allocator
  * (lib/table.h's struct table_alloc, dax_ops.alloc/free): test_heap_budget allocations succeed
- * before one is refused (-1: no limit), test_heap_live counts the blocks handed out and not
+ * before one is refused (-1: no limit), test_heap_calls counts every request, test_heap_live counts the blocks handed out and not
  * yet freed (a leak or a double free shows there), and every block comes filled with
  * TEST_HEAP_JUNK, so code that relies on zeroed memory fails. With test_heap_lock set, every
  * call also checks that this lock is free (the kernel's heap takes locks that rank after the
@@ -18,6 +18,7 @@
 
 extern int test_heap_budget;            /* allocations left before a refusal; -1: no limit */
 extern int test_heap_live;              /* blocks handed out and not yet freed */
+extern int test_heap_calls;             /* test_heap_alloc calls, refused ones too */
 extern struct spinlock *test_heap_lock; /* must be free at every call; NULL: not checked */
 extern int test_heap_under_lock;        /* calls made while test_heap_lock was held */
 
