@@ -74,10 +74,11 @@ UNIT_HELPERS := $(wildcard tests/unit/helpers/*.c)
 UNIT_HELPER_LIB := $(BUILD)/host/libtesthelpers.a
 # ThreadSanitizer flavour (build/tsan/): the threaded tests again over lib/ and mm/ built with
 # -fsanitize=thread; any data race report fails the test (tools/run-tests.sh).
-TSAN_TESTS := test_spinlock test_concurrency test_vm_threads
+TSAN_TESTS := test_spinlock test_concurrency test_vm_threads test_stress_mp
 TSAN_CFLAGS := $(COMMON) -O1 -fsanitize=thread -fno-omit-frame-pointer -DSPMK_HOST
 TSAN_OBJS  := $(patsubst %.c,$(BUILD)/tsanobj/%.o,$(filter lib/% mm/%,$(PURE_SRCS)))
 TSAN_LIB   := $(BUILD)/tsanobj/libspmk.a
+TSAN_HELPER_LIB := $(BUILD)/tsanobj/libtesthelpers.a
 TSAN_BINS  := $(patsubst %,$(BUILD)/tsan/%,$(TSAN_TESTS))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
@@ -258,10 +259,13 @@ $(BUILD)/tsanobj/%.o: %.c $(FLAGS_STAMP)
 $(TSAN_LIB): $(TSAN_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
-$(BUILD)/tsan/%: tests/unit/%.c $(TSAN_LIB) $(FLAGS_STAMP)
+$(TSAN_HELPER_LIB): $(patsubst %.c,$(BUILD)/tsanobj/%.o,$(UNIT_HELPERS))
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/tsan/%: tests/unit/%.c $(TSAN_HELPER_LIB) $(TSAN_LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@) $(BUILD)/dep
 	@echo "  TSAN    $@"
-	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -MMD -MP -MF $(BUILD)/dep/tsan-$(notdir $@).d -Itests/unit/helpers -o $@ $< $(TSAN_LIB) -lcmocka -lpthread
+	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -MMD -MP -MF $(BUILD)/dep/tsan-$(notdir $@).d -Itests/unit/helpers -o $@ $< $(TSAN_HELPER_LIB) $(TSAN_LIB) -lcmocka -lpthread
 $(BUILD)/fuzzobj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC.FUZZ $<"

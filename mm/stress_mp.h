@@ -39,7 +39,8 @@
  * waited out: it is the caller's CPU, and at a barrier it runs the world's checks, which take
  * as long as the machine is large.) From then on no CPU waits for another: each stops
  * stepping, gives back what it holds and returns ST_INVALID, a late CPU too when it arrives,
- * without a step. The caller must keep m until every CPU has returned. */
+ * without a step. The caller must keep m until every CPU has returned, and start no new run
+ * in it before; the report of an abandoned run reads only the entries of CPUs that returned. */
 #ifndef SPMK_MM_STRESS_MP_H
 #define SPMK_MM_STRESS_MP_H
 
@@ -96,6 +97,10 @@ struct stress_mp_cpu {
 	uint64_t next_obj;
 	uint64_t done[SMP_NOPS], refused[SMP_NOPS];
 	unsigned bars; /* barriers this CPU reached (atomic) */
+	/* Set (release) once this CPU is done with its entry: it gave back what it holds and
+	 * writes nothing here any more (but bars). Others read the entry only after reading
+	 * this true (acquire); before, step alone (atomic). */
+	bool settled;
 	bool failed;
 	char why[STRESS_MP_WHY]; /* the failure, printed by CPU 0 at the next barrier */
 };
@@ -128,8 +133,12 @@ status_t stress_mp_init(struct stress_mp *m, const struct stress_world *w, unsig
  * prints failures to w->out. At the end every CPU gives back what it holds. Returns ST_OK, or
  * ST_INVALID when any CPU failed or the run was abandoned. */
 status_t stress_mp_cpu_run(struct stress_mp *m, unsigned k);
-/* After every CPU returned: the summary lines ("stress: cpu K: N steps, D done, R refused"
- * and the totals with "pass" or "FAILED"). Returns ST_OK, or ST_INVALID on failure. */
+/* After the run's CPU 0 returned (the caller's wait for the others may have given up): the
+ * summary lines ("stress: cpu K: N steps, D done, R refused" and the totals with "pass" or
+ * "FAILED"). A CPU that has not settled (a late CPU of an abandoned run, which may still
+ * write its entry) is not read: its line gives the steps it had made ("stress: cpu K: N steps
+ * when the run was abandoned; it has not returned, so its counts are left out") and the totals
+ * name it ("(CPU K left out)"). Returns ST_OK, or ST_INVALID on failure. */
 status_t stress_mp_report(const struct stress_mp *m);
 
 #endif

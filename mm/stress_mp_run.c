@@ -180,12 +180,21 @@ static void give_back(struct stress_mp *m, unsigned k)
 			c->claim[i].used = false;
 }
 
+/* Whether CPU k is done with its entry (stress_mp_cpu's settled): only then may another CPU
+ * read more of it than its step count. */
+static bool settled(const struct stress_mp *m, unsigned k)
+{
+	return __atomic_load_n(&m->cpu[k].settled, __ATOMIC_ACQUIRE);
+}
+
+/* CPU 0, as the run ends: why it was abandoned, and the failures of the CPUs that settled (a
+ * late CPU of an abandoned run may still be writing its entry; the abandon names it). */
 static void print_failures(const struct stress_mp *m)
 {
 	if (abandoned(m))
 		out_printf(m->w.out, "%s\n", m->why_abandoned);
 	for (unsigned k = 0; k < m->ncpus; k++)
-		if (m->cpu[k].failed)
+		if (settled(m, k) && m->cpu[k].failed)
 			out_printf(m->w.out, "%s\n", m->cpu[k].why);
 }
 
@@ -209,10 +218,14 @@ status_t stress_mp_cpu_run(struct stress_mp *m, unsigned k)
 	/* abandoned: nobody checks the world any more, so nothing is kept for inspection */
 	if (!__atomic_load_n(&m->failed, __ATOMIC_ACQUIRE) || abandoned(m))
 		give_back(m, k);
+	if (k != 0) /* CPU 0 still records a failure of the final walk below */
+		__atomic_store_n(&c->settled, true, __ATOMIC_RELEASE);
 	bool together = barrier(m, k);
 	if (k == 0) {
-		if (together && !m->failed && stress_check_world(&m->w, true) != ST_OK)
+		if (together && !__atomic_load_n(&m->failed, __ATOMIC_ACQUIRE) &&
+		    stress_check_world(&m->w, true) != ST_OK)
 			stress_mp_fail(m, 0, SMP_NOPS, "a walker failed after the cleanup (above)");
+		__atomic_store_n(&c->settled, true, __ATOMIC_RELEASE);
 		print_failures(m);
 		m->w.dax->log = saved_logs.dax;
 		m->w.objs->log = saved_logs.objs;
@@ -225,9 +238,23 @@ status_t stress_mp_cpu_run(struct stress_mp *m, unsigned k)
 status_t stress_mp_report(const struct stress_mp *m)
 {
 	uint64_t steps = 0, done = 0, refused = 0;
+	char out_cpus[STRESS_MP_WHY] = "";
+	size_t nout = 0;
 	for (unsigned k = 0; k < m->ncpus; k++) {
 		const struct stress_mp_cpu *c = &m->cpu[k];
 		uint64_t d = 0, r = 0;
+		if (!settled(m, k)) { /* still in the abandoned run: its entry may change */
+			out_printf(
+				m->w.out,
+				"stress: cpu %u: %llu steps when the run was abandoned; it has not "
+				"returned, so its counts are left out\n",
+				k, (unsigned long long)__atomic_load_n(&c->step, __ATOMIC_RELAXED));
+			if (nout + 8 < sizeof out_cpus)
+				nout += (size_t)fmt_snprintf(out_cpus + nout,
+							     sizeof out_cpus - nout, "%s%u",
+							     nout ? ", " : "", k);
+			continue;
+		}
 		for (unsigned op = 0; op < SMP_NOPS; op++) {
 			d += c->done[op];
 			r += c->refused[op];
@@ -241,11 +268,13 @@ status_t stress_mp_report(const struct stress_mp *m)
 		done += d;
 		refused += r;
 	}
+	bool failed = __atomic_load_n(&m->failed, __ATOMIC_ACQUIRE);
 	out_printf(m->w.out,
 		   "stress: %llu steps on each of %u CPUs (%llu in all), seed %llu, %u barriers, "
-		   "%llu done, %llu refused: %s\n",
+		   "%llu done, %llu refused%s%s%s: %s\n",
 		   (unsigned long long)m->steps, m->ncpus, (unsigned long long)steps,
 		   (unsigned long long)m->seed, m->rounds, (unsigned long long)done,
-		   (unsigned long long)refused, m->failed ? "FAILED" : "pass");
-	return m->failed ? ST_INVALID : ST_OK;
+		   (unsigned long long)refused, nout ? " (CPU " : "", out_cpus,
+		   nout ? " left out)" : "", failed ? "FAILED" : "pass");
+	return failed ? ST_INVALID : ST_OK;
 }

@@ -5,8 +5,9 @@
  * CPU; engine and rules in mm/stress_mp.h): the shell's CPU is CPU 0 of the run, the others
  * run their part from their idle loop (kernel/work.h). A CPU that does not answer is waited
  * for at most spmk.cpu_wait_ms= at each barrier and at the end: the run is abandoned (every
- * CPU gives back what it holds), the command fails naming it, and the next run waits for it
- * to return from this one first.
+ * CPU gives back what it holds), the command fails naming it, its report leaves out the
+ * counts of a CPU that has not returned, and the next run (on one CPU or many) waits for it
+ * to return from this one first, or is refused naming it.
  *
  * The kernel's world: the page allocator, the dax allocator, the memory objects and the
  * hand-off state of struct kernel; dax windows are read and written through the owner's
@@ -96,7 +97,10 @@ static int stress_cpus(uint64_t steps, uint64_t seed, const char *arg)
 				       smp.online);
 	if (work_count())
 		return shell_arg_error("workers run (mem work): stop them first");
-	if (work_call_drain() != ST_OK) /* a late CPU may still be in the last run's mp */
+	/* A late CPU of an abandoned run gives back its blocks when it returns, and writes its
+	 * entry of mp until then: no run (on one CPU or many) starts before it has, so none
+	 * counts the world while its pages move, and mp is not reused under it. */
+	if (work_call_drain() != ST_OK)
 		return shell_error("a CPU has not returned from the last run (see above)");
 	if (stress_mp_init(&mp,
 			   &(const struct stress_world){ &K.buddy, &K.dax, &K.objs, &K.hotplug,
@@ -117,7 +121,8 @@ static int stress_cpus(uint64_t steps, uint64_t seed, const char *arg)
 		CHECK_OK(work_call_start(stress_on_cpu, NULL, mask));
 	status_t st = stress_mp_cpu_run(&mp, 0);
 	if (mask && work_call_wait() != ST_OK)
-		st = ST_INVALID; /* a CPU still in it: it gives back what it holds when it returns */
+		st = ST_INVALID; /* a CPU still in it: it gives back what it holds when it returns,
+				  * and the report leaves its entry alone (stress_mp_report) */
 	uint64_t us = tsc_to_us(rdtsc() - t0);
 	if (stress_mp_report(&mp) != ST_OK)
 		st = ST_INVALID;
@@ -138,6 +143,8 @@ int cmd_stress(int argc, char **argv)
 	shell_log_explanations(); /* thousands of refusals, each its own log line */
 	if (argc == 5)
 		return stress_cpus(steps, seed, argv[4]);
+	if (work_call_drain() != ST_OK) /* see stress_cpus */
+		return shell_error("a CPU has not returned from the last run (see above)");
 	const struct stress_world w = { &K.buddy,           &K.dax, &K.objs, &K.hotplug,
 					&kernel_stress_ops, NULL,   &kout };
 	uint64_t t0 = rdtsc(), faults0 = trap_recovered_count();

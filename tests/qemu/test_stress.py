@@ -177,11 +177,13 @@ def test_stress_a_cpu_that_stops_answering_is_waited_out():
     """CPU 2 of 3 leaves work calls unanswered (`fault stall 2 on`): the run on every CPU waits
     spmk.cpu_wait_ms=2000 at its first barrier and again for the call, then fails naming CPU 2
     and the time; CPUs 0 and 1 gave back everything (`mem` as before, `selftest` ok). The
-    next run waits for the outstanding call once more and is refused; after `fault stall 2
-    off` CPU 2 answers late, returns at once from the abandoned run, and a new run passes."""
+    report leaves CPU 2's counts out. The next run (on every CPU, then on one) waits for the
+    outstanding call once more and is refused; after `fault stall 2 off` CPU 2 answers late,
+    returns at once from the abandoned run, and a new run passes."""
     run = "selftest stress 300 16 all"
+    one = "selftest stress 50 3"
     r = run_script("dax destroy-device dax0.0; dax create-device 0 2M; dax create-device 0 2M; "
-                   f"dax create-device 0 4M; mem; fault stall 2 on; cpus; {run}; {run}; mem; "
+                   f"dax create-device 0 4M; mem; fault stall 2 on; cpus; {run}; {run}; {one}; mem; "
                    f"selftest; fault stall 2 off; cpus; {run}; mem objects; selftest",
                    cmdline_extra="spmk.cpu_wait_ms=2000", topo="default", smp=3, timeout=600)
     out = r.output
@@ -195,10 +197,15 @@ def test_stress_a_cpu_that_stops_answering_is_waited_out():
                      r"waited\): run abandoned, every CPU gives back what it holds", first), first
     assert ("work: cpu 2 did not return from its call within 2000 ms; the call stays outstanding "
             "until it does, and no other call or worker starts before") in first, first
-    assert re.search(r"^stress: cpu 2: 0 steps", first, re.M), first
+    assert re.search(r"^stress: cpu 2: 0 steps when the run was abandoned; it has not returned, so its "
+                     r"counts are left out$", first, re.M), first
+    assert re.search(r"refused \(CPU 2 left out\): FAILED$", first, re.M), first
     assert ": FAILED" in first and "selftest stress: error" in first, first
     assert "work: cpu 2 has not returned from the previous call (waited 2000 ms more)" in second, second
     assert "selftest stress: error: a CPU has not returned from the last run" in second, second
+    # a run on one CPU is refused too: it would count the world while CPU 2 may give pages back
+    single = [c for c in chunks if c.startswith(one + "\n")]
+    assert len(single) == 1 and "a CPU has not returned from the last run" in single[0], single
     # nothing lost while CPU 2 still holds the abandoned call
     mems = [[fold_cached(l) for l in c.splitlines()[1:]] for c in chunks if c.startswith("mem\n")]
     assert len(mems) == 2 and mems[0] == mems[1], mems

@@ -5,12 +5,15 @@
  * found it (sim_check: each page in exactly one place); and the per-CPU refusal logic alone:
  * a refusal that changed one of the CPU's blocks, claims or objects, a refusal of what cannot
  * be refused, and a claim or block lost between steps each fail with the seed, CPU and step;
- * a CPU that does not start is waited for at most wait_ms: the others return with the run
- * abandoned (naming it), give back everything, and the late CPU returns without a step.
+ * a CPU that does not start, or sticks inside a step, is waited for at most wait_ms: the others
+ * return with the run abandoned (naming it) and give back everything; the report reads only
+ * the entries of CPUs that returned; the late CPU gives back what it holds and returns.
+ * Also built under ThreadSanitizer (build/tsan/).
  *
  * SPMK_STRESS_MP_STEPS (default 2000 per CPU) and SPMK_STRESS_SEED choose the threaded run. */
 #define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,9 +74,12 @@ struct cpu_arg {
 	status_t st;
 };
 
+static __thread unsigned this_k; /* the run's CPU number of this thread */
+
 static void *cpu_thread(void *p)
 {
 	struct cpu_arg *a = p;
+	this_k = a->k;
 	a->st = stress_mp_cpu_run(&M, a->k);
 	return NULL;
 }
@@ -215,6 +221,21 @@ static void join_bounded(pthread_t t, const char *who)
 		fail_msg("%s did not return within 30 s: a barrier waits for ever", who);
 }
 
+/* The report of an abandoned run while CPU 2 is still in it: CPU 2's line gives the steps it
+ * had made (read atomically) and says its counts are left out; the totals count CPUs 0 and 1
+ * only. CPU 2's entry is read in full only once it gave back what it held. */
+static void expect_report_without_cpu_2(struct capture *out)
+{
+	capture_reset(out);
+	assert_int_equal(stress_mp_report(&M), ST_INVALID);
+	assert_true(capture_has(out, "stress: cpu 2: "));
+	assert_true(capture_has(out, " steps when the run was abandoned; it has not returned, so "
+				     "its counts are left out\n"));
+	assert_false(capture_has(out, "stress: cpu 2: 0 steps, "));
+	assert_true(capture_has(out, "stress: cpu 0: 50 steps, "));
+	assert_true(capture_has(out, " refused (CPU 2 left out): FAILED\n"));
+}
+
 /* CPU 2 of 3 stops answering (its thread starts only after the others returned). */
 static void test_a_cpu_that_never_arrives_is_waited_out(void **state)
 {
@@ -246,13 +267,20 @@ static void test_a_cpu_that_never_arrives_is_waited_out(void **state)
 	assert_int_equal(M.cpu[0].step, 50); /* stopped at the first barrier */
 	/* everything the two CPUs held is back */
 	assert_int_equal(sim_free_pages(s, -1), free0);
-	/* the late CPU arrives: it returns at once, without a step */
+	/* the report, as the kernel prints it when its wait for the call ends: CPU 2 left out */
+	expect_report_without_cpu_2(&out);
+	/* the late CPU arrives (while the report is read again): it returns at once, without a
+	 * step, and is reported in full from then on */
 	a[2] = (struct cpu_arg){ 2, ST_OK };
 	assert_int_equal(pthread_create(&t[2], NULL, cpu_thread, &a[2]), 0);
+	stress_mp_report(&M);
 	join_bounded(t[2], "the late cpu 2");
 	assert_int_equal(a[2].st, ST_INVALID);
 	assert_int_equal(M.cpu[2].step, 0);
+	capture_reset(&out);
 	assert_int_equal(stress_mp_report(&M), ST_INVALID);
+	assert_true(capture_has(&out, "stress: cpu 2: 0 steps, 0 operations done, 0 refused"));
+	assert_false(capture_has(&out, "left out"));
 	assert_int_equal(sim_free_pages(s, -1), free0);
 	for (uint32_t i = 0; i < dax_device_slots(&s->dax); i++) {
 		const struct dax_device *x = dax_device_get(&s->dax, i);
@@ -261,6 +289,85 @@ static void test_a_cpu_that_never_arrives_is_waited_out(void **state)
 	for (uint32_t i = 0; i < s->objs.cap; i++)
 		assert_null(memobj_get(&s->objs, i));
 	snprintf(sim_where, sizeof sim_where, "after an abandoned run: ");
+	sim_check(s, false);
+	sim_free(s);
+}
+
+/* ---- a CPU stuck inside a step: the others abandon the run without it */
+
+static struct memobj_ops stuck_ops;
+static const struct memobj_ops *sim_obj_ops;
+static unsigned stuck_k = UINT32_MAX; /* the CPU that sticks in its first object fill */
+static bool stuck, unstuck;           /* it is stuck; it may go on (atomics, relaxed) */
+
+/* The object's page, fetched (unlocked) as memobj_fill fills it: CPU stuck_k stops here until
+ * the test lets it go, with no synchronisation that would hide a data race from TSan. */
+static uint8_t *stuck_page(void *ctx, unsigned slot, uint64_t index)
+{
+	if (this_k == stuck_k && !__atomic_load_n(&unstuck, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&stuck, true, __ATOMIC_RELAXED);
+		while (!__atomic_load_n(&unstuck, __ATOMIC_RELAXED))
+			sched_yield();
+	}
+	return sim_obj_ops->page(ctx, slot, index);
+}
+
+/* CPU 2 of 3 sticks inside a step (an object fill); the others wait wait_ms at barrier 1 and
+ * abandon the run. The report then reads only the entries of CPUs that finished (CPU 2 may
+ * write its own at any time: under TSan the test fails if the report reads it); CPU 2 gives
+ * back everything when it goes on, before the run is over for good, and its own entry is
+ * reported after. */
+static void test_a_cpu_stuck_in_a_step_is_left_out_of_the_report(void **state)
+{
+	(void)state;
+	struct sim *s = mp_sim();
+	uint64_t free0 = sim_free_pages(s, -1);
+	struct capture out;
+	capture_init(&out);
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out.out };
+	assert_int_equal(stress_mp_init(&M, &w, 3, 400, 5, 50, 4), ST_OK);
+	M.wait_ms = 200;
+	sim_obj_ops = s->objs.ops;
+	stuck_ops = *sim_obj_ops;
+	stuck_ops.page = stuck_page;
+	s->objs.ops = &stuck_ops;
+	stuck_k = 2;
+	stuck = unstuck = false;
+	pthread_t t[3];
+	struct cpu_arg a[3];
+	for (unsigned k = 0; k < 3; k++) {
+		a[k] = (struct cpu_arg){ k, ST_OK };
+		assert_int_equal(pthread_create(&t[k], NULL, cpu_thread, &a[k]), 0);
+	}
+	join_bounded(t[0], "cpu 0");
+	join_bounded(t[1], "cpu 1");
+	assert_true(__atomic_load_n(&stuck, __ATOMIC_RELAXED));
+	assert_int_equal(a[0].st, ST_INVALID);
+	assert_int_equal(a[1].st, ST_INVALID);
+	assert_non_null(strstr(out.text, "stress: seed 5: cpu 2 did not reach barrier 1, nor step, "
+					 "within 200 ms (cpu "));
+	expect_report_without_cpu_2(&out);
+	/* CPU 2 goes on while the report is read again */
+	__atomic_store_n(&unstuck, true, __ATOMIC_RELAXED);
+	capture_reset(&out);
+	stress_mp_report(&M);
+	join_bounded(t[2], "the stuck cpu 2");
+	assert_int_equal(a[2].st, ST_INVALID);
+	assert_true(M.cpu[2].step > 0 && M.cpu[2].step < 50);
+	/* everything is back: the blocks and objects of all three */
+	assert_int_equal(sim_free_pages(s, -1), free0);
+	for (uint32_t i = 0; i < s->objs.cap; i++)
+		assert_null(memobj_get(&s->objs, i));
+	capture_reset(&out);
+	assert_int_equal(stress_mp_report(&M), ST_INVALID);
+	char line[96];
+	snprintf(line, sizeof line, "stress: cpu 2: %llu steps, ",
+		 (unsigned long long)M.cpu[2].step);
+	assert_true(capture_has(&out, line));
+	assert_false(capture_has(&out, "left out"));
+	s->objs.ops = sim_obj_ops;
+	stuck_k = UINT32_MAX;
+	snprintf(sim_where, sizeof sim_where, "after a run abandoned by a stuck CPU: ");
 	sim_check(s, false);
 	sim_free(s);
 }
@@ -274,14 +381,18 @@ static void test_cpu_0_is_never_waited_out(void **state)
 	capture_init(&out);
 	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out.out };
 	assert_int_equal(stress_mp_init(&M, &w, 2, 100, 6, 50, 4), ST_OK);
-	M.wait_ms = 1;
+	/* long enough for CPU 1's slowest step under ThreadSanitizer on a loaded machine (with
+	 * 1 ms, CPU 0 waited CPU 1 out at a later barrier) */
+	M.wait_ms = 50;
 	pthread_t t;
 	struct cpu_arg a1 = { 1, ST_INVALID };
 	assert_int_equal(pthread_create(&t, NULL, cpu_thread, &a1), 0);
-	struct timespec pause = { 0, 50 * 1000000 };
-	nanosleep(&pause, NULL); /* CPU 1 waits at barrier 1 for CPU 0, 50 times wait_ms */
-	assert_int_equal(stress_mp_cpu_run(&M, 0), ST_OK);
+	struct timespec pause = { 0, 500 * 1000000 };
+	nanosleep(&pause, NULL); /* CPU 1 waits at barrier 1 for CPU 0, 10 times wait_ms */
+	status_t st0 = stress_mp_cpu_run(&M, 0);
 	join_bounded(t, "cpu 1");
+	if (st0 != ST_OK)
+		fail_msg("%s", out.text);
 	assert_int_equal(a1.st, ST_OK);
 	assert_false(M.abandoned);
 	sim_free(s);
@@ -290,4 +401,5 @@ static void test_cpu_0_is_never_waited_out(void **state)
 TEST_MAIN(cmocka_unit_test(test_refusal_logic), cmocka_unit_test(test_two_cpus),
 	  cmocka_unit_test(test_four_cpus),
 	  cmocka_unit_test(test_a_cpu_that_never_arrives_is_waited_out),
+	  cmocka_unit_test(test_a_cpu_stuck_in_a_step_is_left_out_of_the_report),
 	  cmocka_unit_test(test_cpu_0_is_never_waited_out))

@@ -26,7 +26,7 @@ static void sim_zero(void *ctx, uint64_t pfn, uint64_t n)
 {
 	struct sim *s = sim_of(ctx);
 	memset(sim_page(s, pfn), 0, n * PAGE_SIZE);
-	s->zeroes++;
+	__atomic_add_fetch(&s->zeroes, 1, __ATOMIC_RELAXED);
 	hotplug_note_zero(&s->hp, pfn_of(pfn), n);
 }
 /* Debug builds junk-fill freed pages, as the kernel does. */
@@ -49,7 +49,7 @@ static status_t sim_map(void *ctx, unsigned slot, uint64_t i, pfn_t f)
 	}
 	assert_true(s->pt[slot][i] == UINT64_MAX);
 	s->pt[slot][i] = pfn;
-	s->obj_mapped++;
+	__atomic_add_fetch(&s->obj_mapped, 1, __ATOMIC_RELAXED);
 	return ST_OK;
 }
 status_t sim_remap(void *ctx, unsigned slot, uint64_t i, pfn_t old_pfn, pfn_t new_pfn)
@@ -87,7 +87,7 @@ static void sim_unmap(void *ctx, unsigned slot, uint64_t first, uint64_t n)
 	for (uint64_t i = first; i < first + n; i++) {
 		assert_true(s->pt[slot][i] != UINT64_MAX);
 		s->pt[slot][i] = UINT64_MAX;
-		s->obj_mapped--;
+		__atomic_sub_fetch(&s->obj_mapped, 1, __ATOMIC_RELAXED);
 	}
 }
 status_t sim_lookup(void *ctx, unsigned slot, uint64_t i, pfn_t *pfn)
@@ -126,7 +126,7 @@ static status_t sim_map_direct(void *ctx, struct range r)
 	for (uint64_t p = pa_to_pfn(range_base(r)).v; p < pa_to_pfn(range_end(r)).v; p++) {
 		assert_false(s->direct[p]);
 		s->direct[p] = 1;
-		s->direct_mapped++;
+		__atomic_add_fetch(&s->direct_mapped, 1, __ATOMIC_RELAXED);
 	}
 	return ST_OK;
 }
@@ -136,7 +136,7 @@ static void sim_unmap_direct(void *ctx, struct range r)
 	for (uint64_t p = pa_to_pfn(range_base(r)).v; p < pa_to_pfn(range_end(r)).v; p++) {
 		assert_true(s->direct[p]);
 		s->direct[p] = 0;
-		s->direct_mapped--;
+		__atomic_sub_fetch(&s->direct_mapped, 1, __ATOMIC_RELAXED);
 	}
 }
 static void sim_scrub(void *ctx, struct range r)
@@ -258,8 +258,8 @@ void sim_env(void *ctx, uint64_t out[4])
 	memset(out, 0, 4 * sizeof out[0]);
 	for (unsigned i = 0; i < DAX_INIT_DEVICES; i++)
 		out[0] += s->win[i].size != 0;
-	out[1] = s->direct_mapped;
-	out[2] = s->obj_mapped;
+	out[1] = __atomic_load_n(&s->direct_mapped, __ATOMIC_RELAXED);
+	out[2] = __atomic_load_n(&s->obj_mapped, __ATOMIC_RELAXED);
 }
 static void sim_dax_scrub(void *ctx, struct range r)
 {

@@ -44,7 +44,7 @@ struct sim {
 	uint8_t direct[SIM_PAGES];   /* in the direct map */
 	uint64_t *pt[SIM_OBJ_SLOTS]; /* pt[slot][index] = pfn or UINT64_MAX */
 	uint64_t *meta0, *meta2;
-	unsigned remaps, zeroes;
+	unsigned remaps, zeroes;       /* zeroes: atomic */
 	unsigned flushes, unflushed;   /* TLB flushes; remaps since the last one */
 	uint64_t stale[MIGRATE_BATCH]; /* old pfns of those remaps (a TLB may still reach them) */
 	int fail_remap;                /* > 0: the nth remap from now fails */
@@ -55,7 +55,9 @@ struct sim {
 		uint64_t va, pa, size, max_page;
 		uint8_t *dirty; /* per 4 KiB page of the window; every page of a leaf alike */
 	} win[DAX_INIT_DEVICES];
-	uint64_t obj_mapped, direct_mapped; /* object pages and direct-map pages mapped */
+	/* object pages and direct-map pages mapped (atomics: the CPUs of test_stress_mp map
+	 * pages of their own objects at once) */
+	uint64_t obj_mapped, direct_mapped;
 };
 
 /* Where a randomized test is (seed, step), printed in front of sim_check's failures. */
