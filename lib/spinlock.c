@@ -125,16 +125,16 @@ bool spin_trylock(struct spinlock *l)
 	return true;
 }
 
+#ifdef SPMK_DEBUG
 void spin_unlock(struct spinlock *l)
 {
-#ifdef SPMK_DEBUG
 	unsigned cpu = spin_arch_cpu();
 	ASSERT_OP(__atomic_load_n(&l->holder, __ATOMIC_RELAXED), ==, cpu + 1);
 	order_check_release(l, cpu);
-#endif
 	__atomic_store_n(&l->holder, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
+#endif
 
 uint64_t spin_lock_irqsave(struct spinlock *l)
 {

@@ -83,8 +83,16 @@ static inline void spin_lock_cpu(struct spinlock *l, unsigned cpu)
 static inline void spin_lock(struct spinlock *l) { spin_lock_cpu(l, spin_arch_cpu()); }
 /* Take l only if it is free now: true when taken. */
 bool spin_trylock(struct spinlock *l);
-/* Release l, which this CPU holds (CHECKed in debug builds). */
+/* Release l, which this CPU holds (CHECKed in debug builds, where it is a call). */
+#ifdef SPMK_DEBUG
 void spin_unlock(struct spinlock *l);
+#else
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->holder, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+#endif
 /* spin_lock with interrupts disabled on this CPU; returns the previous interrupt state. */
 uint64_t spin_lock_irqsave(struct spinlock *l);
 /* spin_unlock, then restore the interrupt state spin_lock_irqsave returned. */

@@ -70,8 +70,22 @@ static inline uint64_t bl_pop(struct buddy_range *r, unsigned o)
 	return r->origin + off;
 }
 
-/* The range descriptor holding pfn, or NULL. */
-struct buddy_range *buddy_range_of(const struct buddy *b, uint64_t pfn);
+/* The range descriptor holding pfn, or NULL (a binary search of the sorted descriptors). */
+static inline struct buddy_range *buddy_range_of(const struct buddy *b, uint64_t pfn)
+{
+	unsigned lo = 0, hi = b->nranges;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		const struct buddy_range *r = &b->r[mid];
+		if (pfn < r->base)
+			hi = mid;
+		else if (pfn >= r->end)
+			lo = mid + 1;
+		else
+			return (struct buddy_range *)r;
+	}
+	return NULL;
+}
 
 /* Head pfn of the block (or single-page unit) containing pfn in r; false if the words are
  * inconsistent (never for a valid allocator). */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* buddy_lock.c - the buddy allocator's public operations: each takes the allocator lock around
- * its body (the *_locked functions in buddy.c, buddy_add.c, buddy_range.c, buddy_reserve.c,
- * buddy_check.c and page.c). Allocations and frees of the orders the caches serve (order 0 by
- * default, buddy_pcp_set_orders) try this CPU's page cache first (mm/buddy_pcp.c).
+/* buddy_lock.c - the buddy allocator's public operations but alloc and free (which are in
+ * mm/buddy_alloc.c with their hot paths): each takes the allocator lock around its body (the
+ * *_locked functions in buddy.c, buddy_add.c, buddy_range.c, buddy_reserve.c, buddy_check.c
+ * and page.c).
  *
  * Operations that change what the caches read without the allocator lock (range descriptors
  * and zone range lists: add, remove; the isolation table: isolate, unisolate, remove), or that
@@ -142,48 +142,6 @@ status_t buddy_remove_range(struct buddy *b, pfn_t base, uint64_t npages)
 		again = take_wants(b, st, &wr, &wi);
 		unlock_all(b);
 	} while (again && grow_wanted(b, wr, wi));
-	return st;
-}
-
-/* buddy_alloc on raw frame numbers, as the internals count them. */
-static status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn)
-{
-	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
-	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
-	if (st != ST_OK)
-		return st;
-	if (order < __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED) && /* 0 while caches off */
-	    buddy_pcp_alloc(b, order, node, flags, owner, pfn))
-		return ST_OK;
-	spin_lock(&b->lock);
-	st = buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
-	spin_unlock(&b->lock);
-	if (st == ST_NOMEM && b->npcp && buddy_pcp_drain_all(b)) {
-		spin_lock(&b->lock);
-		st = buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
-		spin_unlock(&b->lock);
-	}
-	return st;
-}
-
-status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, pfn_t *pfn_out)
-{
-	uint64_t pfn = 0;
-	status_t st = alloc_raw(b, order, node, flags, &pfn);
-	if (st == ST_OK)
-		*pfn_out = pfn_of(pfn);
-	return st;
-}
-
-status_t buddy_free(struct buddy *b, pfn_t f, unsigned order)
-{
-	uint64_t pfn = f.v;
-	if (order < __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED) &&
-	    buddy_pcp_free(b, pfn, order))
-		return ST_OK;
-	spin_lock(&b->lock);
-	status_t st = buddy_free_locked(b, pfn, order);
-	spin_unlock(&b->lock);
 	return st;
 }
 

@@ -54,7 +54,7 @@ void buddy_pcp_unlock_all(const struct buddy *b)
 }
 
 /* This CPU's cache, locked; NULL when caches are off or this CPU has none. */
-static struct buddy_pcp *pcp_get(struct buddy *b)
+static inline __attribute__((always_inline)) struct buddy_pcp *pcp_get(struct buddy *b)
 {
 	unsigned cpu = spin_arch_cpu(); /* read once: spin_lock_cpu does not read it again */
 	if (cpu >= __atomic_load_n(&b->npcp, __ATOMIC_ACQUIRE))
@@ -188,7 +188,8 @@ static inline struct buddy_range *pcp_range(const struct buddy *b, struct buddy_
 }
 
 /* The zone the free lists would try first for (node, flags); false when there is none. */
-static bool pcp_target(const struct buddy *b, int node, unsigned flags, unsigned *n, unsigned *z)
+static inline __attribute__((always_inline)) bool
+pcp_target(const struct buddy *b, int node, unsigned flags, unsigned *n, unsigned *z)
 {
 	for (unsigned i = node >= 0 ? (unsigned)node : 0; i < BUDDY_MAX_NODES; i++) {
 		const struct buddy_zone_state *zs = b->zone[i];

@@ -87,6 +87,12 @@ static inline uint64_t pw_make_pcp(unsigned order)
 	return (uint64_t)PAGE_PCP << 61 | (uint64_t)order << 56;
 }
 
+/* Whether w is the head word of a block in state s (FREE, ALLOC, ISOL or PCP) of order o: one
+ * compare of the top byte, which holds both. */
+static inline int pw_is(uint64_t w, unsigned s, unsigned o)
+{
+	return (w >> 56) == ((uint64_t)s << 5 | o);
+}
 /* A page word read while a per-CPU cache may be changing it (its owner CPU writes the words
  * of its cached pages holding only its cache lock: mm/buddy_pcp.c). */
 static inline uint64_t pw_load(const uint64_t *w) { return __atomic_load_n(w, __ATOMIC_RELAXED); }
