@@ -395,6 +395,8 @@ status_t init_mm_pcp(unsigned ncpus)
 		st = buddy_pcp_enable(&K.buddy, phys_to_virt(pfn_to_pa(pfn).v), ncpus);
 		if (st != ST_OK)
 			CHECK_OK(buddy_free(&K.buddy, pfn, order)); /* allocated just above */
+		else /* on at the first contended allocation: one CPU alone is faster without */
+			CHECK_OK(buddy_pcp_defer(&K.buddy)); /* caches just enabled */
 	}
 	if (st != ST_OK)
 		printk(LOG_ERR, "mm: no per-CPU page caches for %u CPUs (%lu bytes): %s", ncpus,

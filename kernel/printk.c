@@ -76,31 +76,37 @@ static const char *level_prefix(int level)
 	}
 }
 
-static bool g_transient; /* a progress line is on the console: erase it before any output */
+static bool g_transient;       /* a progress line is on the console: erase it before any output */
+static unsigned g_console_cpu; /* CPU holding console_lock + 1, 0: none (a panic reads it) */
 
 /* Takes the console lock (interrupts off); *locked says whether it was taken. */
 static uint64_t console_enter(int level, bool *locked)
 {
 	uint64_t flags = spin_arch_irq_save();
+	unsigned me = spin_arch_cpu() + 1;
 	*locked = true;
 	if (level != LOG_EMERG) {
 		spin_lock(&console_lock);
+		__atomic_store_n(&g_console_cpu, me, __ATOMIC_RELAXED);
 		return flags;
 	}
 	for (uint64_t spins = 0; !spin_trylock(&console_lock); spins++) {
-		if (spin_held(&console_lock) || spins > 100000000) {
+		if (__atomic_load_n(&g_console_cpu, __ATOMIC_RELAXED) == me || spins > 100000000) {
 			*locked = false; /* a panic goes out even over a stuck printer */
-			break;
+			return flags;
 		}
 		spin_arch_relax();
 	}
+	__atomic_store_n(&g_console_cpu, me, __ATOMIC_RELAXED);
 	return flags;
 }
 
 static void console_leave(uint64_t flags, bool locked)
 {
-	if (locked)
+	if (locked) {
+		__atomic_store_n(&g_console_cpu, 0, __ATOMIC_RELAXED);
 		spin_unlock(&console_lock);
+	}
 	spin_arch_irq_restore(flags);
 }
 

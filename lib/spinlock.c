@@ -101,7 +101,11 @@ void spin_init(struct spinlock *l, const char *name, enum lock_rank rank)
 
 static void take(struct spinlock *l, unsigned cpu)
 {
+#ifdef SPMK_DEBUG
 	__atomic_store_n(&l->holder, cpu + 1, __ATOMIC_RELAXED);
+#else
+	(void)l, (void)cpu;
+#endif
 }
 
 void spin_order_acquire(struct spinlock *l, unsigned cpu) { order_check_acquire(l, cpu); }
@@ -119,7 +123,7 @@ bool spin_trylock(struct spinlock *l)
 	if (!__atomic_compare_exchange_n(&l->next, &expect, owner + 1, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED))
 		return false;
-	unsigned cpu = spin_arch_cpu();
+	unsigned cpu = spin_holder_cpu();
 	order_check_acquire(l, cpu);
 	take(l, cpu);
 	return true;
@@ -149,7 +153,9 @@ void spin_unlock_irqrestore(struct spinlock *l, uint64_t flags)
 	spin_arch_irq_restore(flags);
 }
 
+#ifdef SPMK_DEBUG
 bool spin_held(const struct spinlock *l)
 {
 	return __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == spin_arch_cpu() + 1;
 }
+#endif

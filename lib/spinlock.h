@@ -39,7 +39,7 @@ enum lock_rank {
 struct spinlock {
 	uint32_t next;   /* next ticket to hand out */
 	uint32_t owner;  /* ticket being served */
-	uint32_t holder; /* CPU holding the lock + 1, 0 when free (debug and reports) */
+	uint32_t holder; /* CPU holding the lock + 1, 0 when free (debug builds only) */
 	uint32_t rank;   /* enum lock_rank */
 	const char *name;
 };
@@ -66,21 +66,45 @@ void spin_order_acquire(struct spinlock *l, unsigned cpu);
 void spin_lock_wait(struct spinlock *l, uint32_t ticket);
 
 /* spin_lock for a caller that already read its CPU index: cpu must be spin_arch_cpu(). The
- * uncontended acquire is inline (one atomic add and a compare); only a wait is a call. */
-static inline void spin_lock_cpu(struct spinlock *l, unsigned cpu)
+ * uncontended acquire is inline (one atomic add and a compare); only a wait is a call.
+ * Returns true when l was held by another CPU when asked (the caller waited for it). */
+static inline bool spin_lock_cpu(struct spinlock *l, unsigned cpu)
 {
 #ifdef SPMK_DEBUG
 	spin_order_acquire(l, cpu);
 #endif
 	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+	bool waited = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket;
+	if (waited)
 		spin_lock_wait(l, ticket);
+#ifdef SPMK_DEBUG
 	__atomic_store_n(&l->holder, cpu + 1, __ATOMIC_RELAXED);
+#else
+	(void)cpu;
+#endif
+	return waited;
+}
+
+/* The CPU index spin_lock records as the holder: debug builds only (the order checker and
+ * spin_held read it); release builds record none and skip the lookup, which measured a
+ * third of an uncontended lock and unlock (docs/locking.md). */
+static inline unsigned spin_holder_cpu(void)
+{
+#ifdef SPMK_DEBUG
+	return spin_arch_cpu();
+#else
+	return 0;
+#endif
 }
 
 /* Take l, spinning until it is free. Debug builds CHECK the lock order and that this CPU does
  * not already hold l. */
-static inline void spin_lock(struct spinlock *l) { spin_lock_cpu(l, spin_arch_cpu()); }
+static inline void spin_lock(struct spinlock *l) { spin_lock_cpu(l, spin_holder_cpu()); }
+/* spin_lock that says whether l was contended: true when another CPU held it when asked. */
+static inline bool spin_lock_waited(struct spinlock *l)
+{
+	return spin_lock_cpu(l, spin_holder_cpu());
+}
 /* Take l only if it is free now: true when taken. */
 bool spin_trylock(struct spinlock *l);
 /* Release l, which this CPU holds (CHECKed in debug builds, where it is a call). */
@@ -89,7 +113,6 @@ void spin_unlock(struct spinlock *l);
 #else
 static inline void spin_unlock(struct spinlock *l)
 {
-	__atomic_store_n(&l->holder, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
 #endif
@@ -97,8 +120,10 @@ static inline void spin_unlock(struct spinlock *l)
 uint64_t spin_lock_irqsave(struct spinlock *l);
 /* spin_unlock, then restore the interrupt state spin_lock_irqsave returned. */
 void spin_unlock_irqrestore(struct spinlock *l, uint64_t flags);
-/* True when this CPU holds l. */
+#ifdef SPMK_DEBUG
+/* True when this CPU holds l (debug builds: only they record the holder). */
 bool spin_held(const struct spinlock *l);
+#endif
 /* Name of a rank for messages ("BUDDY"). */
 const char *lock_rank_name(unsigned rank);
 

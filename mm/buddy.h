@@ -211,7 +211,8 @@ struct buddy {
 	void *ctx;
 	struct buddy_pcp *pcp; /* per-CPU caches (npcp of them), NULL when off */
 	unsigned npcp;
-	unsigned pcp_orders; /* the caches serve orders below this; written under every lock */
+	unsigned pcp_orders;   /* the caches serve orders below this; written under every lock */
+	unsigned pcp_deferred; /* orders they take up at the first contended lock (0: none) */
 	unsigned nranges;
 	unsigned niso;
 	uint32_t cap_ranges, cap_iso;
@@ -364,6 +365,17 @@ status_t buddy_pcp_enable(struct buddy *b, struct buddy_pcp *pcp, unsigned ncpus
  * that a stream of mixed orders mispredicts (docs/page-allocator.md): order 0 alone measured
  * best. Errors: ST_RANGE (norders 0 or above BUDDY_PCP_ORDERS), ST_INVALID (caches off). */
 status_t buddy_pcp_set_orders(struct buddy *b, unsigned norders);
+/* Holds the caches back until CPUs contend: they serve no order from now on (their blocks go
+ * back first, as with buddy_pcp_set_orders) and the first buddy_alloc or buddy_free that finds
+ * the allocator lock held by another CPU turns them on again with the orders they served.
+ * They stay on after that (buddy_pcp_set_orders also ends the wait). Why: the caches pay when
+ * CPUs would queue on the allocator lock; a CPU allocating alone gains nothing from them and
+ * pays for the order test, which a stream of mixed orders mispredicts (bench_buddy measures
+ * both, docs/page-allocator.md). Errors: ST_INVALID (caches off). */
+status_t buddy_pcp_defer(struct buddy *b);
+/* The orders the caches serve now (0: none), and in *deferred those they take up at the first
+ * contended lock (0: not waiting). */
+unsigned buddy_pcp_orders(const struct buddy *b, unsigned *deferred);
 /* Give every cached page back to the free lists (or isolation), like Linux's drain_all_pages;
  * returns the pages drained. */
 uint64_t buddy_pcp_drain_all(struct buddy *b);

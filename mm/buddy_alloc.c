@@ -133,6 +133,14 @@ status_t buddy_alloc_valid_locked(struct buddy *b, unsigned order, int node, uns
 	return alloc_locked(b, order, node, flags, owner, pfn_out);
 }
 
+/* After the lock was found held by another CPU: caches held back until then come on (a call
+ * only when they wait, so the uncontended paths test one flag of their own). */
+HOT void note_contention(struct buddy *b, bool waited)
+{
+	if (__builtin_expect(waited, 0) && __atomic_load_n(&b->pcp_deferred, __ATOMIC_RELAXED))
+		buddy_pcp_contended(b);
+}
+
 /* buddy_alloc on raw frame numbers, as the internals count them. */
 HOT status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn)
 {
@@ -146,10 +154,11 @@ HOT status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags
 	if (order < __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED) && /* 0 while caches off */
 	    buddy_pcp_alloc(b, order, node, flags, owner, pfn))
 		return ST_OK;
-	spin_lock(&b->lock);
+	bool waited = spin_lock_waited(&b->lock);
 	st = plain ? alloc_locked(b, order, node, 0, owner, pfn)
 		   : buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
 	spin_unlock(&b->lock);
+	note_contention(b, waited);
 	if (st == ST_NOMEM && b->npcp && buddy_pcp_drain_all(b)) {
 		spin_lock(&b->lock);
 		st = buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
@@ -246,8 +255,9 @@ status_t buddy_free(struct buddy *b, pfn_t f, unsigned order)
 	if (order < __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED) &&
 	    buddy_pcp_free(b, pfn, order))
 		return ST_OK;
-	spin_lock(&b->lock);
+	bool waited = spin_lock_waited(&b->lock);
 	status_t st = free_locked(b, pfn, order);
 	spin_unlock(&b->lock);
+	note_contention(b, waited);
 	return st;
 }

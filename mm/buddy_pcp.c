@@ -374,6 +374,20 @@ void buddy_pcp_recheck_locked(struct buddy *b)
 		}
 }
 
+/* Under every lock, caches on: they serve orders below norders (0: none) from now on; the
+ * blocks of the orders they no longer serve go back first. */
+static void pcp_serve_locked(struct buddy *b, unsigned norders, unsigned deferred)
+{
+	for (unsigned c = 0; c < b->npcp; c++)
+		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
+			struct buddy_pcp_slot *s = &b->pcp[c].slot[i];
+			for (unsigned o = norders; o < BUDDY_PCP_ORDERS && s->node >= 0; o++)
+				pcp_drain_locked(b, s, o, s->count[o]);
+		}
+	__atomic_store_n(&b->pcp_orders, norders, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->pcp_deferred, deferred, __ATOMIC_RELAXED);
+}
+
 status_t buddy_pcp_set_orders(struct buddy *b, unsigned norders)
 {
 	if (norders == 0 || norders > BUDDY_PCP_ORDERS)
@@ -381,17 +395,39 @@ status_t buddy_pcp_set_orders(struct buddy *b, unsigned norders)
 	buddy_pcp_lock_all(b);
 	spin_lock(&b->lock);
 	status_t st = b->npcp ? ST_OK : ST_INVALID;
-	for (unsigned c = 0; c < b->npcp; c++)
-		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
-			struct buddy_pcp_slot *s = &b->pcp[c].slot[i];
-			for (unsigned o = norders; o < BUDDY_PCP_ORDERS && s->node >= 0; o++)
-				pcp_drain_locked(b, s, o, s->count[o]);
-		}
 	if (st == ST_OK)
-		__atomic_store_n(&b->pcp_orders, norders, __ATOMIC_RELAXED);
+		pcp_serve_locked(b, norders, 0);
 	spin_unlock(&b->lock);
 	buddy_pcp_unlock_all(b);
 	return st;
+}
+
+status_t buddy_pcp_defer(struct buddy *b)
+{
+	buddy_pcp_lock_all(b);
+	spin_lock(&b->lock);
+	status_t st = b->npcp ? ST_OK : ST_INVALID;
+	if (st == ST_OK && b->pcp_orders)
+		pcp_serve_locked(b, 0, b->pcp_orders);
+	spin_unlock(&b->lock);
+	buddy_pcp_unlock_all(b);
+	return st;
+}
+
+void buddy_pcp_contended(struct buddy *b)
+{
+	buddy_pcp_lock_all(b);
+	spin_lock(&b->lock);
+	if (b->pcp_deferred) /* another CPU may have turned them on meanwhile */
+		pcp_serve_locked(b, b->pcp_deferred, 0);
+	spin_unlock(&b->lock);
+	buddy_pcp_unlock_all(b);
+}
+
+unsigned buddy_pcp_orders(const struct buddy *b, unsigned *deferred)
+{
+	*deferred = __atomic_load_n(&b->pcp_deferred, __ATOMIC_RELAXED);
+	return __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED);
 }
 
 uint64_t buddy_pcp_drain_all(struct buddy *b)

@@ -96,6 +96,29 @@ static bool print_sp_accounting(void)
 	return exact;
 }
 
+/* mem caches [on]: what the per-CPU page caches serve (mm/buddy.h, buddy_pcp_defer). */
+int cmd_mem_caches(int argc, char **argv)
+{
+	if (argc > 3 || (argc == 3 && strcmp(argv[2], "on") != 0))
+		return shell_arg_error("unexpected '%s'", argv[argc - 1]);
+	unsigned deferred, orders = buddy_pcp_orders(&K.buddy, &deferred);
+	if (argc == 3) {
+		status_t st = buddy_pcp_set_orders(&K.buddy, MAX(MAX(orders, deferred), 1u));
+		if (st != ST_OK)
+			return shell_fail(st);
+		orders = buddy_pcp_orders(&K.buddy, &deferred);
+	}
+	if (orders)
+		kprintf("page caches: on, orders 0-%u\n", orders - 1);
+	else if (deferred)
+		kprintf("page caches: held back until CPUs contend for the allocator lock "
+			"(then orders 0-%u)\n",
+			deferred - 1);
+	else
+		kprintf("page caches: off\n");
+	return 0;
+}
+
 int cmd_mem_totals(int argc, char **argv)
 {
 	if (argc != 1)

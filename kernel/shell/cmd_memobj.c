@@ -174,6 +174,9 @@ const struct shell_sub mem_subs[] = {
 	{ "blocks", "",
 	  "memory blocks of 2 MiB like lsmem: range, size, state, removable, node, zone", 0,
 	  "mem blocks", cmd_mem_blocks },
+	{ "caches", "[on]",
+	  "the per-CPU page caches: the orders they serve, or held back until CPUs contend",
+	  "on  serve order 0 from now on, contended or not", "mem caches", cmd_mem_caches },
 	{ "fill", "NAME SIZE [node=N] [unmovable]",
 	  "an object of SIZE bytes filled with its pattern; says which nodes got the pages",
 	  "NAME       1..15 characters of [A-Za-z0-9_.-]\nSIZE       bytes, with K, M or G\n"

@@ -12,6 +12,7 @@ extern const struct shell_sub acpi_subs[], numa_subs[], dax_subs[], mem_subs[], 
 int cmd_memmap(int argc, char **argv);
 int cmd_mem_totals(int argc, char **argv);
 int cmd_mem_blocks(int argc, char **argv);
+int cmd_mem_caches(int argc, char **argv);
 int cmd_iomem(int argc, char **argv);
 int cmd_dax_reconfigure(int argc, char **argv);
 int cmd_fault_inject(int argc, char **argv);

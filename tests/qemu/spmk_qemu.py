@@ -64,12 +64,16 @@ class Run:
 
     def command_output(self, cmd):
         """What a spmk.run command printed: from its echoed prompt to the next prompt."""
+        return self.command_outputs(cmd)[0] if self.command_outputs(cmd) else ""
+
+    def command_outputs(self, cmd):
+        """What each run of a spmk.run command printed, in order (a command run twice)."""
         marker = "spmk> " + cmd + "\n"
-        rest = self.after(marker)
-        j = rest.find("spmk> ")
-        k = rest.find("spmk.run: done")
-        ends = [x for x in (j, k) if x >= 0]
-        return rest[:min(ends)] if ends else rest
+        outs = []
+        for piece in self.output.split(marker)[1:]:
+            ends = [x for x in (piece.find("spmk> "), piece.find("spmk.run: done")) if x >= 0]
+            outs.append(piece[:min(ends)] if ends else piece)
+        return outs
 
 
 # How boot() attaches the image: QEMU arguments for a raw image file, per bus.

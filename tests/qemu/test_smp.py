@@ -176,13 +176,22 @@ def test_bench_smp_figures_and_refusal():
 
 
 @pytest.mark.parametrize("n", [1, 2])
-def test_page_caches_on_and_counted(n):
-    # the kernel runs with its per-CPU page caches on: freed order-0 pages wait in the CPU's
-    # cache, `mem` counts them apart from free, and the accounting and selftest stay exact
-    r = boot("mem fill A 8M; mem free A; mem; selftest", smp=n)
-    mem = r.command_output("mem")
-    m = re.search(r"^all\s+total\s+(\d+) free\s+(\d+) isolated\s+(\d+) reserve\s+\d+ cached (\d+)", mem, re.M)
-    assert m, mem
+def test_page_caches_held_back_then_on_and_counted(n):
+    # the kernel holds its per-CPU page caches back until CPUs contend for the allocator lock
+    # (one CPU alone is faster without them); `mem caches on` turns them on: freed order-0
+    # pages then wait in the CPU's cache, `mem` counts them apart from free, and the accounting
+    # and selftest stay exact
+    r = boot("mem caches; mem fill A 8M; mem free A; mem; mem caches on; mem caches; "
+             "mem fill B 8M; mem free B; mem; selftest", smp=n)
+    outs = r.command_outputs("mem caches")
+    assert "page caches: held back until CPUs contend for the allocator lock (then orders 0-0)" \
+        in outs[0], outs
+    assert "page caches: on, orders 0-0" in outs[-1], outs
+    before, after = r.command_outputs("mem")
+    all_before = re.search(r"^all\s+total.*$", before, re.M)
+    assert all_before and " cached " not in all_before.group(0), before  # nothing cached
+    m = re.search(r"^all\s+total\s+(\d+) free\s+(\d+) isolated\s+(\d+) reserve\s+\d+ cached (\d+)", after, re.M)
+    assert m, after
     assert 0 < int(m.group(4)) <= 4 * 64 * n, m.group(0)  # bounded: 4 slots of 64 pages per CPU
-    assert re.search(r"accounting: .* cached \d+ \+ .*: exact", mem), mem
+    assert re.search(r"accounting: .* cached \d+ \+ .*: exact", after), after
     assert "selftest: ok" in r.output, r.output[-3000:]

@@ -41,6 +41,7 @@ static struct buddy_pcp pcp[CACHE_CPUS];
 static uint64_t *meta;
 static uint8_t *arena;             /* the pages' bytes: heap objects live here */
 static uint8_t page_owner[NPAGES]; /* thread id + 1 of the page's holder, 0 when not held */
+static int lock_held;              /* hold_lock_until_asked holds B's lock */
 
 static uint64_t getenv_u64(const char *name, uint64_t dflt)
 {
@@ -288,6 +289,73 @@ static void test_set_orders(void **state)
 	assert_int_equal(buddy_free(&B, pfn_of(pfn), 1), ST_OK);
 	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
 	assert_int_equal(s.cached_blocks[1], BUDDY_PCP_BATCH_K);
+	assert_all_free();
+}
+
+/* Holds B's allocator lock until another thread has drawn a ticket for it (so that thread
+ * finds it held), then lets go. */
+static void *hold_lock_until_asked(void *arg)
+{
+	(void)arg;
+	spin_lock(&B.lock);
+	uint32_t mine = __atomic_load_n(&B.lock.next, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock_held, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&B.lock.next, __ATOMIC_RELAXED) == mine)
+		sched_yield();
+	spin_unlock(&B.lock);
+	return NULL;
+}
+
+/* Deferred caches serve nothing (their blocks went back) until an allocation finds the
+ * allocator lock held by another CPU; from then on they serve the orders they served before,
+ * and buddy_pcp_set_orders ends a deferral at once. */
+static void test_caches_deferred_until_contended(void **state)
+{
+	(void)state;
+	static struct buddy b2;
+	buddy_init(&b2, NULL, NULL);
+	assert_int_equal(buddy_pcp_defer(&b2), ST_INVALID); /* caches off */
+	uint64_t pfn = 0;
+	struct buddy_stats s;
+	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_OK);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK);
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_true(s.cached > 0);
+	assert_int_equal(buddy_pcp_defer(&B), ST_OK);
+	unsigned deferred;
+	assert_int_equal(buddy_pcp_orders(&B, &deferred), 0);
+	assert_int_equal(deferred, BUDDY_PCP_ORDERS);
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached, 0); /* given back */
+	assert_int_equal(buddy_check(&B, NULL), ST_OK);
+	for (unsigned k = 0; k < BUDDY_PCP_ORDERS; k++) { /* alone: the free lists */
+		assert_int_equal(alloc_raw(&B, k, 0, 0, &pfn), ST_OK);
+		assert_int_equal(buddy_free(&B, pfn_of(pfn), k), ST_OK);
+		assert_int_equal(buddy_free(&B, pfn_of(pfn), k), ST_INVALID); /* double free */
+	}
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_int_equal(s.cached, 0);
+	assert_int_equal(buddy_pcp_defer(&B), ST_OK); /* again: nothing changes */
+	assert_int_equal(buddy_pcp_orders(&B, &deferred), 0);
+	assert_int_equal(deferred, BUDDY_PCP_ORDERS);
+
+	pthread_t t;
+	lock_held = 0;
+	assert_int_equal(pthread_create(&t, NULL, hold_lock_until_asked, NULL), 0);
+	while (!__atomic_load_n(&lock_held, __ATOMIC_ACQUIRE))
+		sched_yield();
+	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_OK); /* waits: contended */
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(buddy_pcp_orders(&B, &deferred), BUDDY_PCP_ORDERS);
+	assert_int_equal(deferred, 0);
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK);
+	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
+	assert_true(s.cached > 0); /* the caches serve again */
+
+	assert_int_equal(buddy_pcp_defer(&B), ST_OK);
+	assert_int_equal(buddy_pcp_set_orders(&B, 1), ST_OK); /* ends the deferral */
+	assert_int_equal(buddy_pcp_orders(&B, &deferred), 1);
+	assert_int_equal(deferred, 0);
 	assert_all_free();
 }
 
@@ -616,6 +684,7 @@ static void test_dax_growth_refusal_is_per_operation(void **state)
 TEST_MAIN(cmocka_unit_test_setup_teardown(test_cache_serves_and_drains, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_cache_serves_orders_1_to_3, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_set_orders, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_caches_deferred_until_contended, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_isolate_and_carve_split_a_cached_block, setup,
 					  teardown),
 	  cmocka_unit_test_setup_teardown(test_raised_reserve_drains_caches, setup, teardown),
