@@ -113,9 +113,9 @@ HOT status_t alloc_locked(struct buddy *b, unsigned order, int node, unsigned fl
 			struct buddy_zone_state *z = &b->zone[n][zk];
 			if (!(z->mask >> order))
 				continue;
-			if (!(flags & BUDDY_RESERVE) && z->st.reserve &&
-			    (z->st.free < ((uint64_t)1 << order) ||
-			     z->st.free - ((uint64_t)1 << order) < z->st.reserve))
+			/* free >= 2^order here: a block that large is free */
+			if (!(flags & BUDDY_RESERVE) &&
+			    z->st.free < z->st.reserve + ((uint64_t)1 << order))
 				continue;
 			struct buddy_range *r;
 			uint64_t pfn = take(b, z, order, &r);
@@ -141,22 +141,23 @@ HOT void note_contention(struct buddy *b, bool waited)
 		buddy_pcp_contended(b);
 }
 
-/* buddy_alloc on raw frame numbers, as the internals count them. */
-HOT status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags, uint64_t *pfn)
+/* Owner tags an allocation without other flags may carry (movable pages say BUDDY_MOVABLE). */
+#define PLAIN_OWNERS (((1u << BUDDY_OWNER_COUNT) - 1) & ~(1u << BUDDY_OWNER_MOVABLE))
+
+/* buddy_alloc but its common call, on raw frame numbers: the checks, this CPU's cache, the
+ * locked body with any flags, and one more try after the caches gave their pages back. */
+static __attribute__((noinline)) status_t alloc_slow(struct buddy *b, unsigned order, int node,
+						     unsigned flags, uint64_t *pfn)
 {
 	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
-	bool plain = !(flags & ~BUDDY_OWNER(15)) && order <= BUDDY_MAX_ORDER &&
-		     (unsigned)(node + 1) <= BUDDY_MAX_NODES && owner < BUDDY_OWNER_COUNT &&
-		     owner != BUDDY_OWNER_MOVABLE; /* buddy_alloc_validate's common case, inline */
-	status_t st = plain ? ST_OK : buddy_alloc_validate(b, order, node, flags, owner);
+	status_t st = buddy_alloc_validate(b, order, node, flags, owner);
 	if (st != ST_OK)
 		return st;
 	if (order < __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED) && /* 0 while caches off */
 	    buddy_pcp_alloc(b, order, node, flags, owner, pfn))
 		return ST_OK;
 	bool waited = spin_lock_waited(&b->lock);
-	st = plain ? alloc_locked(b, order, node, 0, owner, pfn)
-		   : buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
+	st = buddy_alloc_valid_locked(b, order, node, flags, owner, pfn);
 	spin_unlock(&b->lock);
 	note_contention(b, waited);
 	if (st == ST_NOMEM && b->npcp && buddy_pcp_drain_all(b)) {
@@ -169,11 +170,20 @@ HOT status_t alloc_raw(struct buddy *b, unsigned order, int node, unsigned flags
 
 status_t buddy_alloc(struct buddy *b, unsigned order, int node, unsigned flags, pfn_t *pfn_out)
 {
-	uint64_t pfn = 0;
-	status_t st = alloc_raw(b, order, node, flags, &pfn);
-	if (st == ST_OK)
-		*pfn_out = pfn_of(pfn);
-	return st;
+	unsigned owner = (flags >> BUDDY_OWNER_SHIFT) & 15;
+	/* The common call, inline: an owner tag and no other flag, an order the caches do not
+	 * serve now (buddy_alloc_validate's checks for it in four tests). */
+	if (!(flags & ~BUDDY_OWNER(15)) && order <= BUDDY_MAX_ORDER &&
+	    (unsigned)(node + 1) <= BUDDY_MAX_NODES && ((PLAIN_OWNERS >> owner) & 1) &&
+	    order >= __atomic_load_n(&b->pcp_orders, __ATOMIC_RELAXED)) {
+		bool waited = spin_lock_waited(&b->lock);
+		status_t st = alloc_locked(b, order, node, 0, owner, &pfn_out->v);
+		spin_unlock(&b->lock);
+		note_contention(b, waited);
+		if (st == ST_OK)
+			return ST_OK;
+	}
+	return alloc_slow(b, order, node, flags, &pfn_out->v);
 }
 
 /* A movable run of 2^order pages at pfn: all movable (ST_INVALID) and unpinned (ST_BUSY). */

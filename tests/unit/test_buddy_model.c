@@ -8,7 +8,7 @@
  * for legality); statistics are compared often and buddy_check() runs periodically. Two of
  * the three runs have the per-CPU caches on (blocks of orders 0..3 cached at first, then every
  * 10000 operations of orders 0..k for a random k, buddy_pcp_set_orders giving the blocks of the
- * other orders back): there a cached page is free in the model, a free of it must be refused, and an allocation may pass over a
+ * other orders back, or none, buddy_pcp_defer giving every cached block back): there a cached page is free in the model, a free of it must be refused, and an allocation may pass over a
  * better zone only when that zone's fitting blocks are all in caches.
  * SPMK_MODEL_OPS sets the number of operations (default 2000000), SPMK_MODEL_SEED the seed. */
 #include <setjmp.h>
@@ -695,11 +695,13 @@ static void run_model(unsigned nnodes, uint64_t seed, uint64_t ops, bool caches)
 			op_reserve();
 		if (i % 10000 == 9999) {
 			model_compare();
-			if (caches) /* fewer orders: the others' cached blocks become free */
-				assert_int_equal(
-					buddy_pcp_set_orders(&M->b,
-							     1 + (unsigned)rndn(BUDDY_PCP_ORDERS)),
-					ST_OK);
+			/* fewer orders: the others' cached blocks become free; held back (one
+			 * time in five): every cached block does, and the free lists serve all */
+			unsigned k = (unsigned)rndn(BUDDY_PCP_ORDERS + 1);
+			if (caches)
+				assert_int_equal(k ? buddy_pcp_set_orders(&M->b, k)
+						   : buddy_pcp_defer(&M->b),
+						 ST_OK);
 		}
 	}
 	model_compare();
