@@ -86,8 +86,7 @@ static inline bool spin_lock_cpu(struct spinlock *l, unsigned cpu)
 }
 
 /* The CPU index spin_lock records as the holder: debug builds only (the order checker and
- * spin_held read it); release builds record none and skip the lookup, which measured a
- * third of an uncontended lock and unlock (docs/locking.md). */
+ * spin_held read it); release builds record none and skip the lookup (docs/locking.md). */
 static inline unsigned spin_holder_cpu(void)
 {
 #ifdef SPMK_DEBUG
