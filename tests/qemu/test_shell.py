@@ -23,10 +23,10 @@ def test_help_usage_and_did_you_mean():
     assert "OWNER  1..31 characters" in claim and "example: dax claim dax0.0 alice" in claim
     assert "dax create-device" not in claim            # only the asked subcommand
     mem = r.command_output("help mem")
-    for sub in ("mem blocks", "mem fill NAME SIZE [node=N] [unmovable]", "mem check NAME",
-                "mem move NAME node=N", "mem work NAME CPUS | stop"):
+    for sub in ("mem blocks", "mem caches [on]", "mem fill NAME SIZE [node=N] [unmovable]",
+                "mem check NAME", "mem move NAME node=N", "mem work NAME CPUS | stop"):
         assert sub in mem, sub
-    assert mem.count("example: ") == 10                 # every form has an example
+    assert mem.count("example: ") == 11                 # every form has an example
     assert "help: error: 'dax' has no subcommand 'frob'" in r.output
     assert "help: error: no command 'daxx' (did you mean 'dax'?)" in r.output
     assert "hlep: unknown command (did you mean 'help'?" in r.output

@@ -126,6 +126,8 @@ def test_freeing_or_restarting_refused_while_workers_run():
     ("bench rounds dax0.9 1 A", "no device 'dax0.9'"),
     ("bench rounds dax0.0 1 B", "no movable object 'B'"),
     ("cpus x", "unexpected 'x'"),
+    ("mem caches off", "unexpected 'off'"),
+    ("mem caches on now", "unexpected 'now'"),
     ("bench smp dax0.0 x 1", "size"),
     ("bench smp dax0.9 4M 1", "no device 'dax0.9'"),
     ("bench smp dax0.0 0 1", "size"),
