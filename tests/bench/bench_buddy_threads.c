@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* bench_buddy_threads.c - the page allocator from 1, 2 and all host threads (each thread is a
- * CPU, lib/spinlock_host.c), with and without the per-CPU page caches, over 1 GiB.
+ * CPU, lib/spinlock_host.c), over 1 GiB: with the per-CPU page caches on, off, and held back
+ * until the threads contend for the allocator lock (buddy_pcp_defer, as the kernel runs them;
+ * `..._cache_on` says whether they came on during the run).
  *
  * Workloads: (a) order-0 alloc/free, (b) orders 0-3 uniform; each thread keeps its own share
  * of the memory (NPAGES / threads) between 50% and 75% in use, as bench_buddy.c does with the
@@ -92,12 +94,16 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static double run(unsigned threads, int caches, unsigned m)
+enum caches { CACHES_OFF, CACHES_ON, CACHES_DEFERRED };
+
+/* One run; *came_on: whether the caches serve any order at its end. */
+static double run(unsigned threads, enum caches caches, unsigned m, int *came_on)
 {
 	buddy_init(&B, NULL, NULL);
 	if (buddy_add_range(&B, 0, BUDDY_ZONE_NORMAL, pfn_of(0x100000), NPAGES, meta,
 			    buddy_meta_bytes(NPAGES), 0) != ST_OK ||
-	    (caches && buddy_pcp_enable(&B, pcp, SPIN_MAX_CPUS) != ST_OK))
+	    (caches != CACHES_OFF && buddy_pcp_enable(&B, pcp, SPIN_MAX_CPUS) != ST_OK) ||
+	    (caches == CACHES_DEFERRED && buddy_pcp_defer(&B) != ST_OK))
 		abort();
 	active = threads;
 	mix = m;
@@ -105,6 +111,8 @@ static double run(unsigned threads, int caches, unsigned m)
 	pthread_barrier_wait(&start);
 	pthread_barrier_wait(&done);
 	double t = now_ns() - t0;
+	unsigned deferred;
+	*came_on = caches != CACHES_OFF && buddy_pcp_orders(&B, &deferred) > 0;
 	struct buddy_stats s;
 	buddy_pcp_drain_all(&B);
 	if (buddy_check(&B, NULL) != ST_OK || buddy_stats(&B, -1, -1, &s) != ST_OK ||
@@ -134,24 +142,35 @@ int main(void)
 	unsigned counts[3] = { 1, 2, nthreads };
 	static const char *const cname[3] = { "1", "2", "all" };
 	static const char *const mname[2] = { "order0", "order0_3" };
-	printf("%-9s %-7s %-8s %10s %14s  (median of %d runs, %llu ops per thread, 1 GiB)\n",
+	printf("%-9s %-8s %-8s %10s %14s  (median of %d runs, %llu ops per thread, 1 GiB)\n",
 	       "workload", "caches", "threads", "ns/op", "ops/s (all)", RUNS, OPS);
+	static const char *const label[3] = { "off", "on", "deferred" };
+	static const char *const key[3] = { "nopcp", "pcp", "deferred" };
+	static const enum caches order[3] = { CACHES_ON, CACHES_OFF, CACHES_DEFERRED };
 	for (unsigned m = 0; m < 2; m++)
-		for (int c = 1; c >= 0; c--)
+		for (unsigned ci = 0; ci < 3; ci++)
 			for (unsigned k = 0; k < 3; k++) {
+				enum caches c = order[ci];
 				unsigned n = counts[k] < nthreads ? counts[k] : nthreads;
 				double res[RUNS];
-				for (unsigned r = 0; r < RUNS; r++)
-					res[r] = run(n, c, m);
+				int on = 0, came_on;
+				for (unsigned r = 0; r < RUNS; r++) {
+					res[r] = run(n, c, m, &came_on);
+					on += came_on;
+				}
 				qsort(res, RUNS, sizeof res[0], cmp_d);
 				double ns = res[RUNS / 2] / OPS,
 				       ops = n * OPS / (res[RUNS / 2] / 1e9);
-				printf("%-9s %-7s %-8u %10.1f %14.0f\n", mname[m], c ? "on" : "off",
-				       n, ns, ops);
-				printf("buddy.mt.%s.%s.threads_%s_ns %.1f ns\n", mname[m],
-				       c ? "pcp" : "nopcp", cname[k], ns);
+				printf("%-9s %-8s %-8u %10.1f %14.0f\n", mname[m], label[c], n, ns,
+				       ops);
+				printf("buddy.mt.%s.%s.threads_%s_ns %.1f ns\n", mname[m], key[c],
+				       cname[k], ns);
 				printf("buddy.mt.%s.%s.threads_%s_ops %.0f ops/s\n", mname[m],
-				       c ? "pcp" : "nopcp", cname[k], ops);
+				       key[c], cname[k], ops);
+				if (c == CACHES_DEFERRED)
+					printf("buddy.mt.%s.deferred.threads_%s_cache_on %d of %d "
+					       "runs\n",
+					       mname[m], cname[k], on, RUNS);
 			}
 	printf("buddy.mt.threads_all %u threads\n", nthreads);
 	quit = 1;
