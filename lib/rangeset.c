@@ -32,17 +32,24 @@ const char *range_order_fault(struct range prev, struct range cur, bool first, b
 	return NULL;
 }
 
-uint32_t rangeset_lower(const struct range *r, uint32_t n, uint64_t addr)
+size_t sorted_first_above(const void *a, size_t n, size_t stride, size_t off, uint64_t key)
 {
-	uint32_t lo = 0, hi = n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (r[mid].end > addr)
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t v;
+		memcpy(&v, (const uint8_t *)a + mid * stride + off, sizeof v);
+		if (v > key)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return lo;
+}
+
+uint32_t rangeset_lower(const struct range *r, uint32_t n, uint64_t addr)
+{
+	return (uint32_t)sorted_first_above(r, n, sizeof *r, offsetof(struct range, end), addr);
 }
 
 void rangeset_slot_open(void *a, size_t n, size_t at, size_t elem)

@@ -34,6 +34,12 @@ const char *range_order_fault(struct range prev, struct range cur, bool first, b
 /* First index whose range ends above addr (*n when none): binary search, O(log n). */
 uint32_t rangeset_lower(const struct range *r, uint32_t n, uint64_t addr);
 
+/* The same search over any array of n elements `stride` bytes apart, sorted by the uint64_t at
+ * byte offset `off` of each: the first index whose field is above key (n when none). Tables
+ * whose elements start like struct range (buddy range descriptors, memory map ranges, early
+ * grants) search by offsetof(struct range, end) or base. */
+size_t sorted_first_above(const void *a, size_t n, size_t stride, size_t off, uint64_t key);
+
 /* Adds x (non-empty). With merged, x joins the ranges it touches; otherwise it takes a slot
  * of its own. Errors: ST_INVALID (x empty, or x overlaps a range of the set), ST_NOMEM (x
  * needs a slot and *n == cap). */

@@ -15,15 +15,8 @@
 /* The index of the first descriptor ending above pfn (descriptors are sorted, disjoint). */
 static unsigned range_index_after(const struct buddy *b, uint64_t pfn)
 {
-	unsigned lo = 0, hi = b->nranges;
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-		if (b->r[mid].end > pfn)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return (unsigned)sorted_first_above(b->r, b->nranges, sizeof b->r[0],
+					    offsetof(struct buddy_range, end), pfn);
 }
 
 static bool overlaps_managed(const struct buddy *b, uint64_t base, uint64_t end)

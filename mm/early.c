@@ -45,15 +45,9 @@ status_t early_init_into(struct early *e, const struct range *ranges, size_t n, 
  * search, so boot's one grant per RAM piece costs O(log n) each. */
 static size_t early_grant_at(const struct early *e, uint64_t base)
 {
-	size_t lo = 0, hi = e->ngrants;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (e->grant[mid].base < base)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return base ? sorted_first_above(e->grant, e->ngrants, sizeof e->grant[0],
+					 offsetof(struct early_grant, base), base - 1)
+		    : 0; /* base >= b is base > b - 1 */
 }
 
 /* A grant of `tag` that [base, end) touches, or NULL. */

@@ -151,15 +151,8 @@ uint32_t memmap_lower(const struct memmap *m, uint64_t addr)
 {
 	if (m->count == 0 || m->r[m->count - 1].end <= addr)
 		return m->count;
-	uint32_t lo = 0, hi = m->count;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (m->r[mid].end > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return (uint32_t)sorted_first_above(m->r, m->count, sizeof m->r[0],
+					    offsetof(struct mem_range, end), addr);
 }
 
 static status_t memmap_insert_slot(struct memmap *m, uint32_t at, const struct mem_range *r)

@@ -108,6 +108,32 @@ static void test_bytes_and_lower(void **state)
 	assert_int_equal(range_overlap_bytes(R(0, 10), R(10, 20)), 0);
 }
 
+/* sorted_first_above over elements larger than struct range, by either field, at the ends of
+ * the key space and over an empty array. */
+static void test_sorted_first_above(void **state)
+{
+	(void)state;
+	struct wide {
+		uint64_t base, end;
+		uint32_t tag;
+		uint8_t pad[20];
+	} w[] = { { 0, 0x2000, 1, { 0 } },
+		  { 0x2000, 0x5000, 2, { 0 } },
+		  { 0x7000, UINT64_MAX, 3, { 0 } } };
+	size_t end = offsetof(struct wide, end), base = offsetof(struct wide, base);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], end, 0), 0);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], end, 0x1fff), 0);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], end, 0x2000), 1);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], end, 0x6000), 2);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], end, UINT64_MAX), 3);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], base, 0), 1);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], base, 0x1fff), 1);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], base, 0x2000), 2);
+	assert_int_equal(sorted_first_above(w, 3, sizeof w[0], base, 0x7000), 3);
+	assert_int_equal(sorted_first_above(w, 0, sizeof w[0], end, 0), 0);
+	assert_int_equal(sorted_first_above(w + 1, 1, sizeof w[0], end, 0x4fff), 0);
+}
+
 static void test_near_2_64(void **state)
 {
 	(void)state;
@@ -192,5 +218,5 @@ static void test_model(void **state)
 
 TEST_MAIN(cmocka_unit_test(test_insert_merged), cmocka_unit_test(test_insert_unmerged_and_full),
 	  cmocka_unit_test(test_cut), cmocka_unit_test(test_bytes_and_lower),
-	  cmocka_unit_test(test_near_2_64), cmocka_unit_test(test_check_reasons),
-	  cmocka_unit_test(test_model))
+	  cmocka_unit_test(test_sorted_first_above), cmocka_unit_test(test_near_2_64),
+	  cmocka_unit_test(test_check_reasons), cmocka_unit_test(test_model))
