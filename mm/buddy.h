@@ -284,8 +284,10 @@ void buddy_fini(struct buddy *b);
 /* Distance from node `from` to `to` (SLIT units, 1..255). Errors: ST_RANGE (node >= 64 or d 0). */
 status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigned d);
 
-/* Sets node's reserve (pages of its NORMAL zone; see "Reserve" above); 0 removes it.
- * Errors: ST_RANGE (node >= 64). */
+/* Sets node's reserve (pages of its NORMAL zone; see "Reserve" above); 0 removes it. A value
+ * above BUDDY_RESERVE_MAX (2^52 pages: all of a 64-bit address space) is stored as that cap,
+ * which keeps every page of any zone just the same. Errors: ST_RANGE (node >= 64). */
+#define BUDDY_RESERVE_MAX ((uint64_t)1 << 52)
 status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages);
 
 /* Linux's rule for the size of the reserve (mm/page_alloc.c min_free_kbytes): for a total of

@@ -52,6 +52,8 @@ status_t buddy_set_reserve_locked(struct buddy *b, unsigned node, uint64_t pages
 {
 	if (node >= BUDDY_MAX_NODES)
 		return ST_RANGE;
-	b->zone[node][BUDDY_ZONE_NORMAL].st.reserve = pages;
+	/* more pages than 64-bit addresses reach keep the whole zone just the same; the cap keeps
+	 * the allocator's one-compare test (free < reserve + 2^order) and the sums from wrapping */
+	b->zone[node][BUDDY_ZONE_NORMAL].st.reserve = MIN(pages, BUDDY_RESERVE_MAX);
 	return ST_OK;
 }

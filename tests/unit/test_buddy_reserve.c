@@ -163,8 +163,42 @@ static void test_stats_and_removal(void **state)
 	assert_int_equal(alloc_raw(&B, 0, 0, BUDDY_THISNODE | BUDDY_RESERVE, &pfn), ST_NOMEM);
 }
 
+/* A reserve larger than any zone (up to UINT64_MAX pages) keeps every page of the node from
+ * ordinary allocations, with the per-CPU caches off and on (their refill checks it too), and
+ * the statistics' sum over nodes does not wrap. */
+static void test_huge_reserve_keeps_every_page(void **state)
+{
+	(void)state;
+	static struct buddy_pcp pcp;
+	uint64_t pfn;
+	for (unsigned caches = 0; caches < 2; caches++) {
+		if (caches)
+			assert_int_equal(buddy_pcp_enable(&B, &pcp, 1), ST_OK);
+		for (unsigned o = 0; o <= 3; o++) {
+			uint64_t big = UINT64_MAX - ((uint64_t)1 << o) + 1; /* + 2^o wraps to 0 */
+			assert_int_equal(buddy_set_reserve(&B, 0, big), ST_OK);
+			assert_int_equal(alloc_raw(&B, o, 0,
+						   BUDDY_THISNODE | BUDDY_OWNER(BUDDY_OWNER_OTHER),
+						   &pfn),
+					 ST_NOMEM);
+			assert_int_equal(buddy_set_reserve(&B, 0, UINT64_MAX), ST_OK);
+			assert_int_equal(alloc_raw(&B, o, 0, BUDDY_OWNER(BUDDY_OWNER_OTHER), &pfn),
+					 ST_OK);
+			assert_true(pfn >= 0x1000 + NODE_PAGES); /* node 1: node 0 is all reserve */
+			assert_int_equal(buddy_free(&B, pfn_of(pfn), o), ST_OK);
+		}
+		assert_int_equal(free_of(0, BUDDY_ZONE_NORMAL), NODE_PAGES);
+	}
+	struct buddy_stats s;
+	assert_int_equal(buddy_set_reserve(&B, 1, 50), ST_OK);
+	assert_int_equal(buddy_stats(&B, -1, -1, &s), ST_OK);
+	assert_true(s.reserve >= NODE_PAGES + 50); /* no wrap: still more than node 0 holds */
+	assert_int_equal(buddy_check(&B, &LOG), ST_OK);
+}
+
 TEST_MAIN(cmocka_unit_test_setup_teardown(test_sizing_follows_linux, setup, teardown),
 	  cmocka_unit_test_setup_teardown(test_ordinary_spills_then_fails_above_reserve, setup,
 					  teardown),
 	  cmocka_unit_test_setup_teardown(test_movable_keeps_out_of_reserve, setup, teardown),
-	  cmocka_unit_test_setup_teardown(test_stats_and_removal, setup, teardown))
+	  cmocka_unit_test_setup_teardown(test_stats_and_removal, setup, teardown),
+	  cmocka_unit_test_setup_teardown(test_huge_reserve_keeps_every_page, setup, teardown))
