@@ -163,8 +163,10 @@ bool buddy_pcp_alloc(struct buddy *b, unsigned order, int node, unsigned flags, 
  * unpinned movable page) into this CPU's cache; false when it does not qualify (the caller
  * then frees it under b->lock, which also reports any error: a double free, a wrong order). */
 bool buddy_pcp_free(struct buddy *b, uint64_t pfn, unsigned order);
-/* After a buddy_alloc or buddy_free found b->lock held by another CPU (no lock held): caches
- * held back by buddy_pcp_defer come on. */
+/* After a buddy_alloc or buddy_free found b->lock held by another CPU: caches held back by
+ * buddy_pcp_defer come on. Takes every cache lock and b->lock, so the caller holds neither,
+ * nor any lock of rank PCP or above; it may hold lower ones, as buddy_alloc's callers do (the
+ * kernel heap's lock, LOCK_RANK_KHEAP, around its page allocations). */
 void buddy_pcp_contended(struct buddy *b);
 /* Take / release every cache lock in address order (before b->lock). */
 void buddy_pcp_lock_all(const struct buddy *b);
