@@ -64,7 +64,8 @@ class Run:
 
     def command_output(self, cmd):
         """What a spmk.run command printed: from its echoed prompt to the next prompt."""
-        return self.command_outputs(cmd)[0] if self.command_outputs(cmd) else ""
+        outs = self.command_outputs(cmd)
+        return outs[0] if outs else ""
 
     def command_outputs(self, cmd):
         """What each run of a spmk.run command printed, in order (a command run twice)."""

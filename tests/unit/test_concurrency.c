@@ -352,6 +352,17 @@ static void test_caches_deferred_until_contended(void **state)
 	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
 	assert_true(s.cached > 0); /* the caches serve again */
 
+	assert_int_equal(buddy_pcp_defer(&B), ST_OK); /* a contended free turns them on too */
+	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_OK);
+	lock_held = 0;
+	assert_int_equal(pthread_create(&t, NULL, hold_lock_until_asked, NULL), 0);
+	while (!__atomic_load_n(&lock_held, __ATOMIC_ACQUIRE))
+		sched_yield();
+	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK); /* waits: contended */
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(buddy_pcp_orders(&B, &deferred), BUDDY_PCP_ORDERS);
+	assert_int_equal(deferred, 0);
+
 	assert_int_equal(buddy_pcp_defer(&B), ST_OK);
 	assert_int_equal(buddy_pcp_set_orders(&B, 1), ST_OK); /* ends the deferral */
 	assert_int_equal(buddy_pcp_orders(&B, &deferred), 1);
