@@ -168,9 +168,10 @@ bool buddy_pcp_free(struct buddy *b, uint64_t pfn, unsigned order);
  * nor any lock of rank PCP or above; it may hold lower ones, as buddy_alloc's callers do (the
  * kernel heap's lock, LOCK_RANK_KHEAP, around its page allocations). */
 void buddy_pcp_contended(struct buddy *b);
-/* Take / release every cache lock in address order (before b->lock). */
-void buddy_pcp_lock_all(const struct buddy *b);
-void buddy_pcp_unlock_all(const struct buddy *b);
+/* Take every cache lock in address order, then the allocator lock; release them all. While
+ * they are held no cache is in use (docs/locking.md). */
+void buddy_lock_all(const struct buddy *b);
+void buddy_unlock_all(const struct buddy *b);
 /* With every cache lock and b->lock held: give every cached block overlapping [base, end)
  * back, whole (free or isolated, page by page); returns its pages inside [base, end). */
 uint64_t buddy_pcp_drain_range_locked(struct buddy *b, uint64_t base, uint64_t end);

@@ -20,19 +20,6 @@
 
 #include "mm/buddy_internal.h"
 
-/* Every cache lock, then the allocator lock. */
-static void lock_all(const struct buddy *b)
-{
-	buddy_pcp_lock_all(b);
-	spin_lock((struct spinlock *)&b->lock); /* the lock is not part of the allocator's value */
-}
-
-static void unlock_all(const struct buddy *b)
-{
-	spin_unlock((struct spinlock *)&b->lock);
-	buddy_pcp_unlock_all(b);
-}
-
 /* Makes the descriptor table (iso false) or the isolation table hold need entries, doubling.
  * ops->alloc and ops->free run with no lock held (the kernel's are the heap's, which takes
  * b->lock for its slabs); the copy and the swap run under every lock, since the caches read
@@ -42,9 +29,9 @@ static status_t grow_table(struct buddy *b, bool iso, uint64_t need)
 {
 	size_t elem = iso ? sizeof b->iso[0] : sizeof b->r[0];
 	uint32_t *cap = iso ? &b->cap_iso : &b->cap_ranges;
-	lock_all(b);
+	buddy_lock_all(b);
 	uint64_t ncap = MAX(*cap, 1u);
-	unlock_all(b);
+	buddy_unlock_all(b);
 	while (ncap < need)
 		ncap *= 2;
 	if (ncap > UINT32_MAX)
@@ -53,7 +40,7 @@ static status_t grow_table(struct buddy *b, bool iso, uint64_t need)
 	if (!t)
 		return ST_NOMEM;
 	memset(t, 0, (size_t)ncap * elem);
-	lock_all(b);
+	buddy_lock_all(b);
 	if (*cap < ncap) {
 		void *cur = iso ? (void *)b->iso : (void *)b->r;
 		memcpy(t, cur, (size_t)*cap * elem);
@@ -65,7 +52,7 @@ static status_t grow_table(struct buddy *b, bool iso, uint64_t need)
 		*cap = (uint32_t)ncap;
 		t = NULL;
 	}
-	unlock_all(b);
+	buddy_unlock_all(b);
 	if (t) /* the spare: another CPU grew the table first */
 		b->ops->free(b->ctx, t);
 	if (old)
@@ -102,11 +89,11 @@ status_t buddy_set_distance(struct buddy *b, unsigned from, unsigned to, unsigne
  * cached page comes out of a larger new one. */
 status_t buddy_set_reserve(struct buddy *b, unsigned node, uint64_t pages)
 {
-	lock_all(b);
+	buddy_lock_all(b);
 	status_t st = buddy_set_reserve_locked(b, node, pages);
 	if (st == ST_OK)
 		buddy_pcp_drain_zone_locked(b, node, BUDDY_ZONE_NORMAL);
-	unlock_all(b);
+	buddy_unlock_all(b);
 	return st;
 }
 
@@ -117,12 +104,12 @@ status_t buddy_add_range(struct buddy *b, unsigned node, unsigned zone, pfn_t ba
 	uint64_t wr, wi;
 	bool again;
 	do {
-		lock_all(b);
+		buddy_lock_all(b);
 		st = buddy_add_range_locked(b, node, zone, base_pfn.v, npages, meta, meta_bytes,
 					    flags);
 		buddy_pcp_recheck_locked(b);
 		again = take_wants(b, st, &wr, &wi);
-		unlock_all(b);
+		buddy_unlock_all(b);
 	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
@@ -134,13 +121,13 @@ status_t buddy_remove_range(struct buddy *b, pfn_t base, uint64_t npages)
 	uint64_t wr, wi;
 	bool again;
 	do {
-		lock_all(b);
+		buddy_lock_all(b);
 		if (npages && base_pfn + npages > base_pfn)
 			buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
 		st = buddy_remove_range_locked(b, base_pfn, npages);
 		buddy_pcp_recheck_locked(b);
 		again = take_wants(b, st, &wr, &wi);
-		unlock_all(b);
+		buddy_unlock_all(b);
 	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
@@ -148,11 +135,11 @@ status_t buddy_remove_range(struct buddy *b, pfn_t base, uint64_t npages)
 status_t buddy_carve(struct buddy *b, pfn_t base, uint64_t npages, unsigned owner)
 {
 	uint64_t base_pfn = base.v;
-	lock_all(b);
+	buddy_lock_all(b);
 	if (npages && base_pfn + npages > base_pfn)
 		buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
 	status_t st = buddy_carve_locked(b, base_pfn, npages, owner);
-	unlock_all(b);
+	buddy_unlock_all(b);
 	return st;
 }
 
@@ -172,7 +159,7 @@ status_t buddy_isolate(struct buddy *b, pfn_t base, uint64_t npages,
 	uint64_t wr, wi;
 	bool again;
 	do {
-		lock_all(b);
+		buddy_lock_all(b);
 		st = buddy_isolate_locked(b, base_pfn, npages, rep);
 		if (st == ST_OK) { /* cached pages of the range become isolated free pages */
 			uint64_t n = buddy_pcp_drain_range_locked(b, base_pfn, base_pfn + npages);
@@ -180,7 +167,7 @@ status_t buddy_isolate(struct buddy *b, pfn_t base, uint64_t npages,
 				rep->free += n;
 		}
 		again = take_wants(b, st, &wr, &wi);
-		unlock_all(b);
+		buddy_unlock_all(b);
 	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
@@ -191,29 +178,29 @@ status_t buddy_unisolate(struct buddy *b, pfn_t base_pfn, uint64_t npages, uint6
 	uint64_t wr, wi;
 	bool again;
 	do {
-		lock_all(b);
+		buddy_lock_all(b);
 		st = buddy_unisolate_locked(b, base_pfn.v, npages, freed);
 		again = take_wants(b, st, &wr, &wi);
-		unlock_all(b);
+		buddy_unlock_all(b);
 	} while (again && grow_wanted(b, wr, wi));
 	return st;
 }
 
 status_t buddy_stats(const struct buddy *b, int node, int zone, struct buddy_stats *out)
 {
-	lock_all(b);
+	buddy_lock_all(b);
 	status_t st = buddy_stats_locked(b, node, zone, out);
 	if (st == ST_OK)
 		buddy_pcp_stats_add_locked(b, node, zone, out);
-	unlock_all(b);
+	buddy_unlock_all(b);
 	return st;
 }
 
 status_t buddy_check(const struct buddy *b, struct out *log)
 {
-	lock_all(b);
+	buddy_lock_all(b);
 	status_t st = buddy_check_locked(b, log);
-	unlock_all(b);
+	buddy_unlock_all(b);
 	return st;
 }
 

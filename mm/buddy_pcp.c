@@ -41,14 +41,16 @@ status_t buddy_pcp_enable(struct buddy *b, struct buddy_pcp *pcp, unsigned ncpus
 	return ST_OK;
 }
 
-void buddy_pcp_lock_all(const struct buddy *b)
+void buddy_lock_all(const struct buddy *b)
 {
 	for (unsigned c = 0; c < b->npcp; c++)
 		spin_lock(&b->pcp[c].lock);
+	spin_lock((struct spinlock *)&b->lock); /* the lock is not part of the allocator's value */
 }
 
-void buddy_pcp_unlock_all(const struct buddy *b)
+void buddy_unlock_all(const struct buddy *b)
 {
+	spin_unlock((struct spinlock *)&b->lock);
 	for (unsigned c = b->npcp; c-- > 0;)
 		spin_unlock(&b->pcp[c].lock);
 }
@@ -392,36 +394,30 @@ status_t buddy_pcp_set_orders(struct buddy *b, unsigned norders)
 {
 	if (norders == 0 || norders > BUDDY_PCP_ORDERS)
 		return ST_RANGE;
-	buddy_pcp_lock_all(b);
-	spin_lock(&b->lock);
+	buddy_lock_all(b);
 	status_t st = b->npcp ? ST_OK : ST_INVALID;
 	if (st == ST_OK)
 		pcp_serve_locked(b, norders, 0);
-	spin_unlock(&b->lock);
-	buddy_pcp_unlock_all(b);
+	buddy_unlock_all(b);
 	return st;
 }
 
 status_t buddy_pcp_defer(struct buddy *b)
 {
-	buddy_pcp_lock_all(b);
-	spin_lock(&b->lock);
+	buddy_lock_all(b);
 	status_t st = b->npcp ? ST_OK : ST_INVALID;
 	if (st == ST_OK && b->pcp_orders)
 		pcp_serve_locked(b, 0, b->pcp_orders);
-	spin_unlock(&b->lock);
-	buddy_pcp_unlock_all(b);
+	buddy_unlock_all(b);
 	return st;
 }
 
 void buddy_pcp_contended(struct buddy *b)
 {
-	buddy_pcp_lock_all(b);
-	spin_lock(&b->lock);
+	buddy_lock_all(b);
 	if (b->pcp_deferred) /* another CPU may have turned them on meanwhile */
 		pcp_serve_locked(b, b->pcp_deferred, 0);
-	spin_unlock(&b->lock);
-	buddy_pcp_unlock_all(b);
+	buddy_unlock_all(b);
 }
 
 unsigned buddy_pcp_orders(const struct buddy *b, unsigned *deferred)
@@ -432,8 +428,7 @@ unsigned buddy_pcp_orders(const struct buddy *b, unsigned *deferred)
 
 uint64_t buddy_pcp_drain_all(struct buddy *b)
 {
-	buddy_pcp_lock_all(b);
-	spin_lock(&b->lock);
+	buddy_lock_all(b);
 	uint64_t n = 0;
 	for (unsigned c = 0; c < b->npcp; c++) {
 		for (unsigned i = 0; i < BUDDY_PCP_SLOTS; i++) {
@@ -442,8 +437,7 @@ uint64_t buddy_pcp_drain_all(struct buddy *b)
 				n += pcp_drain_slot_locked(b, s);
 		}
 	}
-	spin_unlock(&b->lock);
-	buddy_pcp_unlock_all(b);
+	buddy_unlock_all(b);
 	return n;
 }
 
