@@ -306,6 +306,25 @@ static void *hold_lock_until_asked(void *arg)
 	return NULL;
 }
 
+/* A thread holding B's lock until this one draws a ticket for it; join it after that call. */
+static pthread_t lock_held_elsewhere(void)
+{
+	pthread_t t;
+	__atomic_store_n(&lock_held, 0, __ATOMIC_RELAXED);
+	assert_int_equal(pthread_create(&t, NULL, hold_lock_until_asked, NULL), 0);
+	while (!__atomic_load_n(&lock_held, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return t;
+}
+
+/* B's caches serve orders below `orders` and wait to serve below `deferred`. */
+static void expect_cache_orders(unsigned orders, unsigned deferred)
+{
+	unsigned d;
+	assert_int_equal(buddy_pcp_orders(&B, &d), orders);
+	assert_int_equal(d, deferred);
+}
+
 /* Deferred caches serve nothing (their blocks went back) until an allocation finds the
  * allocator lock held by another CPU; from then on they serve the orders they served before,
  * and buddy_pcp_set_orders ends a deferral at once. */
@@ -322,9 +341,7 @@ static void test_caches_deferred_until_contended(void **state)
 	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
 	assert_true(s.cached > 0);
 	assert_int_equal(buddy_pcp_defer(&B), ST_OK);
-	unsigned deferred;
-	assert_int_equal(buddy_pcp_orders(&B, &deferred), 0);
-	assert_int_equal(deferred, BUDDY_PCP_ORDERS);
+	expect_cache_orders(0, BUDDY_PCP_ORDERS);
 	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
 	assert_int_equal(s.cached, 0); /* given back */
 	assert_int_equal(buddy_check(&B, NULL), ST_OK);
@@ -336,37 +353,26 @@ static void test_caches_deferred_until_contended(void **state)
 	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
 	assert_int_equal(s.cached, 0);
 	assert_int_equal(buddy_pcp_defer(&B), ST_OK); /* again: nothing changes */
-	assert_int_equal(buddy_pcp_orders(&B, &deferred), 0);
-	assert_int_equal(deferred, BUDDY_PCP_ORDERS);
+	expect_cache_orders(0, BUDDY_PCP_ORDERS);
 
-	pthread_t t;
-	lock_held = 0;
-	assert_int_equal(pthread_create(&t, NULL, hold_lock_until_asked, NULL), 0);
-	while (!__atomic_load_n(&lock_held, __ATOMIC_ACQUIRE))
-		sched_yield();
+	pthread_t t = lock_held_elsewhere();
 	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_OK); /* waits: contended */
 	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(buddy_pcp_orders(&B, &deferred), BUDDY_PCP_ORDERS);
-	assert_int_equal(deferred, 0);
+	expect_cache_orders(BUDDY_PCP_ORDERS, 0);
 	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK);
 	assert_int_equal(buddy_stats(&B, 0, BUDDY_ZONE_NORMAL, &s), ST_OK);
 	assert_true(s.cached > 0); /* the caches serve again */
 
 	assert_int_equal(buddy_pcp_defer(&B), ST_OK); /* a contended free turns them on too */
 	assert_int_equal(alloc_raw(&B, 0, 0, 0, &pfn), ST_OK);
-	lock_held = 0;
-	assert_int_equal(pthread_create(&t, NULL, hold_lock_until_asked, NULL), 0);
-	while (!__atomic_load_n(&lock_held, __ATOMIC_ACQUIRE))
-		sched_yield();
+	t = lock_held_elsewhere();
 	assert_int_equal(buddy_free(&B, pfn_of(pfn), 0), ST_OK); /* waits: contended */
 	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(buddy_pcp_orders(&B, &deferred), BUDDY_PCP_ORDERS);
-	assert_int_equal(deferred, 0);
+	expect_cache_orders(BUDDY_PCP_ORDERS, 0);
 
 	assert_int_equal(buddy_pcp_defer(&B), ST_OK);
 	assert_int_equal(buddy_pcp_set_orders(&B, 1), ST_OK); /* ends the deferral */
-	assert_int_equal(buddy_pcp_orders(&B, &deferred), 1);
-	assert_int_equal(deferred, 0);
+	expect_cache_orders(1, 0);
 	assert_all_free();
 }
 
