@@ -221,6 +221,32 @@ static void join_bounded(pthread_t t, const char *who)
 		fail_msg("%s did not return within 30 s: a barrier waits for ever", who);
 }
 
+/* A run of 400 steps (seed 5) on 3 CPUs of a fresh world that logs to out, whose CPUs wait
+ * 200 ms for each other at a barrier; *free0: the world's free pages before it. */
+static struct sim *three_cpu_run(struct capture *out, uint64_t *free0)
+{
+	struct sim *s = mp_sim();
+	*free0 = sim_free_pages(s, -1);
+	capture_init(out);
+	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out->out };
+	assert_int_equal(stress_mp_init(&M, &w, 3, 400, 5, 50, 4), ST_OK);
+	M.wait_ms = 200;
+	return s;
+}
+
+/* CPUs 0 and 1 (threads t[0], t[1], results a[0], a[1]) return from a run they abandoned
+ * because CPU 2 did not reach barrier 1 within 200 ms. */
+static void expect_cpu_2_waited_out(pthread_t *t, const struct cpu_arg *a, struct capture *out)
+{
+	join_bounded(t[0], "cpu 0");
+	join_bounded(t[1], "cpu 1");
+	assert_int_equal(a[0].st, ST_INVALID);
+	assert_int_equal(a[1].st, ST_INVALID);
+	assert_non_null(strstr(out->text,
+			       "stress: seed 5: cpu 2 did not reach barrier 1, nor step, "
+			       "within 200 ms (cpu "));
+}
+
 /* The report of an abandoned run while CPU 2 is still in it: CPU 2's line gives the steps it
  * had made (read atomically) and says its counts are left out; the totals count CPUs 0 and 1
  * only. CPU 2's entry is read in full only once it gave back what it held. */
@@ -240,13 +266,9 @@ static void expect_report_without_cpu_2(struct capture *out)
 static void test_a_cpu_that_never_arrives_is_waited_out(void **state)
 {
 	(void)state;
-	struct sim *s = mp_sim();
-	uint64_t free0 = sim_free_pages(s, -1);
 	struct capture out;
-	capture_init(&out);
-	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out.out };
-	assert_int_equal(stress_mp_init(&M, &w, 3, 400, 5, 50, 4), ST_OK);
-	M.wait_ms = 200;
+	uint64_t free0;
+	struct sim *s = three_cpu_run(&out, &free0);
 	pthread_t t[3];
 	struct cpu_arg a[3];
 	uint64_t t0 = host_ms(NULL);
@@ -254,15 +276,10 @@ static void test_a_cpu_that_never_arrives_is_waited_out(void **state)
 		a[k] = (struct cpu_arg){ k, ST_OK };
 		assert_int_equal(pthread_create(&t[k], NULL, cpu_thread, &a[k]), 0);
 	}
-	join_bounded(t[0], "cpu 0");
-	join_bounded(t[1], "cpu 1");
+	expect_cpu_2_waited_out(t, a, &out);
 	uint64_t ms = host_ms(NULL) - t0;
-	assert_int_equal(a[0].st, ST_INVALID);
-	assert_int_equal(a[1].st, ST_INVALID);
 	assert_true(ms >= 200);
 	assert_true(M.abandoned && M.failed);
-	assert_non_null(strstr(out.text, "stress: seed 5: cpu 2 did not reach barrier 1, nor step, "
-					 "within 200 ms (cpu "));
 	assert_non_null(strstr(out.text, "run abandoned, every CPU gives back what it holds\n"));
 	assert_int_equal(M.cpu[0].step, 50); /* stopped at the first barrier */
 	/* everything the two CPUs held is back */
@@ -320,13 +337,9 @@ static uint8_t *stuck_page(void *ctx, unsigned slot, uint64_t index)
 static void test_a_cpu_stuck_in_a_step_is_left_out_of_the_report(void **state)
 {
 	(void)state;
-	struct sim *s = mp_sim();
-	uint64_t free0 = sim_free_pages(s, -1);
 	struct capture out;
-	capture_init(&out);
-	struct stress_world w = { &s->b, &s->dax, &s->objs, &s->hp, &mp_ops, NULL, &out.out };
-	assert_int_equal(stress_mp_init(&M, &w, 3, 400, 5, 50, 4), ST_OK);
-	M.wait_ms = 200;
+	uint64_t free0;
+	struct sim *s = three_cpu_run(&out, &free0);
 	sim_obj_ops = s->objs.ops;
 	stuck_ops = *sim_obj_ops;
 	stuck_ops.page = stuck_page;
@@ -339,13 +352,8 @@ static void test_a_cpu_stuck_in_a_step_is_left_out_of_the_report(void **state)
 		a[k] = (struct cpu_arg){ k, ST_OK };
 		assert_int_equal(pthread_create(&t[k], NULL, cpu_thread, &a[k]), 0);
 	}
-	join_bounded(t[0], "cpu 0");
-	join_bounded(t[1], "cpu 1");
+	expect_cpu_2_waited_out(t, a, &out);
 	assert_true(__atomic_load_n(&stuck, __ATOMIC_RELAXED));
-	assert_int_equal(a[0].st, ST_INVALID);
-	assert_int_equal(a[1].st, ST_INVALID);
-	assert_non_null(strstr(out.text, "stress: seed 5: cpu 2 did not reach barrier 1, nor step, "
-					 "within 200 ms (cpu "));
 	expect_report_without_cpu_2(&out);
 	/* CPU 2 goes on while the report is read again */
 	__atomic_store_n(&unstuck, true, __ATOMIC_RELAXED);
